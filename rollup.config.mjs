@@ -1,0 +1,52 @@
+// Builds: ESM + bundled .d.ts for npm (one entry per adapter folder), the minified IIFE for the
+// script tag, and the Node CLI. Browser outputs never include zod (see src/plan/schema.ts).
+import { readdirSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import esbuild from 'rollup-plugin-esbuild';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import dts from 'rollup-plugin-dts';
+
+const adapters = (existsSync('adapters') ? readdirSync('adapters', { withFileTypes: true }) : [])
+  .filter((d) => d.isDirectory() && existsSync(`adapters/${d.name}/index.ts`))
+  .map((d) => d.name);
+
+const browserInputs = {
+  index: 'src/index.ts',
+  ...Object.fromEntries(adapters.map((a) => [`adapters/${a}`, `adapters/${a}/index.ts`])),
+  ...(existsSync('src/testing/index.ts') ? { testing: 'src/testing/index.ts' } : {}),
+};
+
+const ts = (target = 'es2020') => esbuild({ target, tsconfig: 'tsconfig.json' });
+const nodeExternal = (id) => id.startsWith('node:') || builtinModules.includes(id) || ['zod', 'better-sqlite3', 'playwright-core', 'vitest'].includes(id);
+const onwarn = (w, warn) => { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); };
+
+export default [
+  {
+    input: browserInputs,
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    external: ['vitest', 'playwright-core'],
+    plugins: [resolve({ browser: true }), ts()],
+    treeshake: { moduleSideEffects: false },
+    onwarn,
+  },
+  {
+    input: browserInputs,
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+    external: ['vitest', 'playwright-core'],
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+  },
+  {
+    input: 'src/loader/index.ts',
+    output: { file: 'dist/measureplan.iife.js', format: 'iife', name: 'measureplanBundle' },
+    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    onwarn,
+  },
+  {
+    input: { cli: 'src/cli/index.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js' },
+    external: nodeExternal,
+    plugins: [resolve({ preferBuiltins: true }), ts('node20')],
+    onwarn,
+  },
+];

@@ -1,0 +1,2 @@
+// Script-tag entry. For now it exposes the plan checker; the script-tag loader replaces this.
+export { parsePlan } from '../plan/parse';

@@ -1,0 +1,50 @@
+import type { PlanInput, PropertySpec } from './types';
+
+/** One product in an `items` property, in GA4's item vocabulary. */
+export interface Item {
+  item_id: string;
+  item_name?: string;
+  price?: number;
+  quantity?: number;
+  item_category?: string;
+}
+
+/** The TypeScript type of one property spec: its enum values, or the type it names. */
+export type PropertyValue<S> =
+  S extends { enum: readonly (infer E)[] } ? E
+  : S extends { type: 'string' } ? string
+  : S extends { type: 'number' | 'integer' } ? number
+  : S extends { type: 'boolean' } ? boolean
+  : S extends { type: 'items' } ? Item[]
+  : never;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type PropsOf<Q> = Simplify<
+  { -readonly [K in keyof Q as Q[K] extends { optional: true } ? never : K]: PropertyValue<Q[K]> } &
+  { -readonly [K in keyof Q as Q[K] extends { optional: true } ? K : never]?: PropertyValue<Q[K]> }
+>;
+
+/** Names of the conversions a plan declares (any string for a plan known only at run time). */
+export type ConversionName<P extends PlanInput> = keyof P['conversions'] & string;
+
+/** The properties `track(name, …)` takes for one conversion of a plan. */
+export type ConversionProps<P extends PlanInput, N extends string> =
+  string extends ConversionName<P> ? Record<string, unknown>
+  : P['conversions'][N] extends { properties: infer Q } ? PropsOf<Q>
+  : Record<string, never>;
+
+/** `track`'s arguments after the name: optional when the conversion needs no property. */
+export type TrackArgs<P extends PlanInput, N extends string> =
+  {} extends ConversionProps<P, N> ? [properties?: ConversionProps<P, N>] : [properties: ConversionProps<P, N>];
+
+/**
+ * Declares a measurement plan in TypeScript. The plan is kept as a literal type, so a tracker
+ * built from it checks every `track()` call at compile time: an unknown conversion name, a
+ * missing required property, a wrong type or a value outside an `enum` is a compile error.
+ * At run time it returns the plan unchanged; `createTracker` still validates it.
+ */
+export function definePlan<const P extends PlanInput>(plan: P): P {
+  return plan;
+}
+
+export type { PropertySpec };

@@ -1,0 +1,100 @@
+/**
+ * Turns coded plan issues into words for the marketer who has to fix them: a message saying
+ * what is wrong, and a hint saying what to write instead ("did you mean …?").
+ */
+import type { PlanError } from './types';
+import type { Issue } from './shape';
+import { describe, quoteList, suggest } from './hints';
+import { ID_FORMATS } from './vocabulary';
+
+const TYPE_WORDS: Record<string, string> = {
+  o: 'an object ({ … })', s: 'a text', n: 'a number', i: 'a whole number', b: 'true or false', a: 'a list ([ … ])',
+};
+const typeWords = (t: string) => t.split('|').map((x) => TYPE_WORDS[x] ?? x).join(' or ');
+const NAME_HINT = 'Use lower-case letters, digits and underscores, starting with a letter, at most 40 characters (like "add_to_cart").';
+
+/** Format hints by the field they apply to (the last part of the path). */
+const FORMATS: Record<string, string> = {
+  currency: 'A three-letter ISO 4217 code in capitals, like "NOK", "EUR" or "USD".',
+  label: 'The label is the part after the slash in send_to "AW-123456789/AbC-D_efG1": letters, digits, "-" and "_".',
+  url: 'A path on this site like "/collect", or a full https:// address.',
+  path: 'A path starts with "/", like "/pricing*" ("*" matches any characters).',
+  event: 'Event names use letters, digits and underscores and start with a letter (GA4 allows at most 40 characters).',
+  conversionId: `A Google Ads conversion id looks like "${ID_FORMATS.googleAds.example}".`,
+  measurementId: `A GA4 measurement id looks like "${ID_FORMATS.ga4.example}" (Admin → Data streams).`,
+  pixelId: `A Meta pixel id is 10 to 20 digits, like "${ID_FORMATS.meta.example}".`,
+  partnerId: `A LinkedIn partner id is digits, like "${ID_FORMATS.linkedin.example}".`,
+  tagId: `A Microsoft UET tag id is digits, like "${ID_FORMATS.microsoftAds.example}".`,
+  properties: 'Use "data-<attribute>", "text", "href" or "field:<form field name>".',
+};
+
+function formatHint(field: string, v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    const up = v.toUpperCase();
+    if ((field === 'currency' || field === 'measurementId') && up !== v && /^([A-Z]{3}|G-[A-Z0-9]{4,16})$/.test(up)) return `Did you mean "${up}"?`;
+    if (field === 'measurementId' && /^(UA|AW)-/.test(v)) return 'GA4 measurement ids start with "G-"; "UA-" is the old Universal Analytics and "AW-" is Google Ads.';
+    if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
+    if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
+  }
+  return FORMATS[field];
+}
+
+const templates: Record<string, (i: Issue, field: string) => [string, string?]> = {
+  type: (i, f) => {
+    const numeric = typeof i.value === 'string' && i.value.trim() !== '' && !Number.isNaN(Number(i.value));
+    const quoted = ['true', 'false'].includes(i.value as string) || (numeric && /[ni]/.test(i.expected as string));
+    const hint = quoted ? 'Write it without quotes.' : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.' : undefined;
+    return [`This must be ${typeWords(i.expected as string)}, not ${describe(i.value)}.`, hint];
+  },
+  unknown: (i) => [`Unknown field "${i.value}".`, suggest(i.value, i.expected as string[], 'Known fields')],
+  missing: (i) => [`Required field "${i.value ?? 'on'}" is missing.`, Array.isArray(i.expected) ? `One of: ${quoteList(i.expected as string[])}.` : undefined],
+  enum: (i) => [`${describe(i.value)} is not allowed here; use one of ${quoteList(i.expected as string[])}.`, suggest(i.value, i.expected as string[])],
+  const: (i) => [`This must be ${JSON.stringify(i.expected)}, not ${describe(i.value)}.`, 'Version 1 is the plan format this measureplan reads.'],
+  empty: () => ['This must not be empty.'],
+  format: (i, f) => [`${describe(i.value)} is not in the expected format.`, formatHint(f, i.value)],
+  range: (i) => {
+    const [min, max] = i.expected as [number?, number?];
+    return [`${i.value} is out of range: ${min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`}.`];
+  },
+  few: (i) => [`This list needs at least ${i.expected} entries.`],
+  name: (i) => [`"${i.value}" is not a valid name.`, NAME_HINT],
+  no_conversions: () => ['The plan has no conversions.', 'Add at least one macro conversion: what the business earns money on, such as "purchase".'],
+  ads_label_in_id: () => ['Only the "AW-…" part belongs here.', 'The label after the slash goes into the conversion\'s send.googleAds.label.'],
+  currency_needed: (i) => [`Conversion "${i.value}" has a value, but the plan has no "currency".`, 'Add "currency": "EUR" (or your ISO 4217 code) at the top of the plan.'],
+  supports_on_macro: () => ['"supports" is only for micro conversions.', 'It names the macro goals a micro conversion leads to; a macro conversion is a goal itself.'],
+  supports_unknown: (i) => [`"${i.value}" is not a conversion in this plan.`, supportsHint(i)],
+  supports_micro: (i) => [`"${i.value}" is a micro conversion; a micro conversion can only support macro conversions.`, supportsHint(i)],
+  not_for_type: (i) => [`"${i.value}" does not apply to a ${i.expected} property.`, i.value === 'pattern' || i.value === 'maxLength' ? 'It is only for string properties.' : i.value === 'enum' ? 'It is only for string, number and integer properties.' : 'It is only for number and integer properties.'],
+  enum_type: (i) => [`${describe(i.value)} does not match the property's type "${i.expected}".`],
+  min_max: (i) => [`"min" (${i.value}) is larger than "max" (${i.expected}).`],
+  regex: (i) => [`This is not a valid regular expression: ${i.expected}.`],
+  value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Declare it under "properties" with type "number", or give a fixed number.'],
+  value_not_numeric: (i) => [`"value" names "${i.value}", a ${i.expected} property; it must name a number or integer property.`],
+  trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],
+  trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, suggest(i.value, i.expected as string[], 'Its properties')],
+  field_not_submit: (i) => [`"${i.value}" reads a form field, which only a submit trigger has (this one is "${i.expected}").`],
+  dest_unconfigured: (i) => [`This conversion is sent to ${i.value}, but "destinations" does not configure ${i.value}.`, `Add destinations.${i.value} with its id, or remove this entry.`],
+  funnel_unknown: (i) => [`Funnel step "${i.value}" is not a conversion in this plan.`, suggest(i.value, i.expected as string[], 'Conversions')],
+  funnel_repeat: (i) => [`"${i.value}" appears more than once in this funnel; each step counts once, in order.`],
+  ga4_reserved: (i) => [`"${i.value}" is reserved by GA4 and cannot be sent as an event.`, 'Pick another name, like "view_pricing" or "contact_click".'],
+  ga4_prefix: (i) => [`"${i.value}" starts with a prefix GA4 reserves (${quoteList(i.expected as string[])}).`],
+  meta_case: (i) => [`"${i.value}" differs from the Meta standard event "${i.expected}" only in capitals; Meta would count it as a custom event.`, `Did you mean "${i.expected}"?`],
+  meta_purchase_value: () => ['Meta requires a value and currency on Purchase, but this conversion has no "value".', 'Add "value": the name of a numeric property, or a fixed number.'],
+};
+
+function supportsHint(i: Issue): string {
+  const macros = i.expected as string[];
+  return macros.length ? suggest(i.value, macros, 'Macro conversions') : 'The plan has no macro conversion yet.';
+}
+
+export function explain(issue: Issue): PlanError {
+  const field = issue.path.replace(/\[\d+\]$/, '').split('.').pop()!.replace(/\[.*$/, '');
+  const t = templates[issue.code];
+  const [message, hint] = t ? t(issue, parentField(issue.path, field)) : [`Problem "${issue.code}".`];
+  return hint ? { path: issue.path, message, hint } : { path: issue.path, message };
+}
+
+/** Keys inside maps (a trigger's property sources) take their hint from the map's name. */
+function parentField(path: string, field: string): string {
+  return /\.trigger\.properties\./.test(path) ? 'properties' : field;
+}

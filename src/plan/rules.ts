@@ -1,0 +1,104 @@
+/**
+ * The plan's cross-field rules: what a JSON Schema cannot say (references between parts of the
+ * plan, vendor rules). They run beside the shape check and, like it, emit coded issues. Every
+ * access is defensive because the plan may be broken in any other way at the same time.
+ */
+import { at, has, isObj, type Emit, type Obj } from './shape';
+import { GA4_RESERVED_EVENTS, GA4_RESERVED_PREFIXES, META_STANDARD_EVENTS } from './vocabulary';
+
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+const NUMERIC = ['number', 'integer'];
+
+export function checkRules(plan: unknown, emit: Emit): void {
+  const root = obj(plan);
+  const destinations = obj(root.destinations);
+  const conversions = obj(root.conversions);
+  const names = Object.keys(conversions);
+  const macros = names.filter((n) => obj(conversions[n]).kind === 'macro');
+  if (isObj(root.conversions) && !names.length) emit('conversions', 'no_conversions');
+  const gid = obj(destinations.googleAds).conversionId;
+  if (typeof gid === 'string' && gid.includes('/')) emit('destinations.googleAds.conversionId', 'ads_label_in_id', gid);
+
+  for (const name of names) {
+    const c = obj(conversions[name]);
+    const path = at('conversions', name);
+    const props = obj(c.properties);
+    for (const [key, spec] of Object.entries(props)) checkProperty(obj(spec), at(at(path, 'properties'), key), emit);
+    checkValue(c, props, path, emit);
+    if (c.value !== undefined && root.currency === undefined) emit('currency', 'currency_needed', name);
+    if (c.supports !== undefined && c.kind === 'macro') emit(at(path, 'supports'), 'supports_on_macro');
+    if (Array.isArray(c.supports)) c.supports.forEach((s, i) => {
+      if (typeof s !== 'string') return;
+      const kind = has(conversions, s) ? obj(conversions[s]).kind : undefined;
+      if (kind !== 'macro') emit(at(at(path, 'supports'), i), kind ? 'supports_micro' : 'supports_unknown', s, macros);
+    });
+    checkTrigger(obj(c.trigger), props, at(path, 'trigger'), emit);
+    checkSend(c, destinations, at(path, 'send'), emit);
+  }
+  for (const [funnel, steps] of Object.entries(obj(root.funnels))) {
+    if (!Array.isArray(steps)) continue;
+    steps.forEach((s, i) => {
+      const p = at(at('funnels', funnel), i);
+      if (typeof s === 'string' && !has(conversions, s)) emit(p, 'funnel_unknown', s, names);
+      else if (steps.indexOf(s) < i) emit(p, 'funnel_repeat', s);
+    });
+  }
+}
+
+function checkProperty(spec: Obj, path: string, emit: Emit): void {
+  const type = spec.type;
+  const applies: Record<string, boolean> = {
+    enum: type === 'string' || NUMERIC.includes(type as string),
+    min: NUMERIC.includes(type as string),
+    max: NUMERIC.includes(type as string),
+    pattern: type === 'string',
+    maxLength: type === 'string',
+  };
+  for (const [field, ok] of Object.entries(applies)) if (spec[field] !== undefined && !ok && typeof type === 'string') emit(at(path, field), 'not_for_type', field, type);
+  if (Array.isArray(spec.enum) && applies.enum) spec.enum.forEach((v, i) => {
+    if ((type === 'string') !== (typeof v === 'string')) emit(at(at(path, 'enum'), i), 'enum_type', v, type);
+  });
+  if (typeof spec.min === 'number' && typeof spec.max === 'number' && spec.min > spec.max) emit(at(path, 'min'), 'min_max', spec.min, spec.max);
+  if (typeof spec.pattern === 'string') checkRegex(spec.pattern, at(path, 'pattern'), emit);
+}
+
+function checkRegex(source: string, path: string, emit: Emit): void {
+  try { new RegExp(source); } catch (e) { emit(path, 'regex', source, (e as Error).message); }
+}
+
+function checkValue(c: Obj, props: Obj, path: string, emit: Emit): void {
+  if (typeof c.value !== 'string' || !/^[a-z]/.test(c.value)) return; // other texts break the shape rule already
+  const spec = props[c.value];
+  if (!has(props, c.value) || !isObj(spec)) emit(at(path, 'value'), 'value_unknown', c.value, Object.keys(props));
+  else if (typeof spec.type === 'string' && !NUMERIC.includes(spec.type)) emit(at(path, 'value'), 'value_not_numeric', c.value, spec.type);
+}
+
+function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {
+  if (t.on === 'page_view' && t.path === undefined && t.regex === undefined) emit(at(path, 'path'), 'trigger_path');
+  if (typeof t.regex === 'string') checkRegex(t.regex, at(path, 'regex'), emit);
+  for (const [key, source] of Object.entries(obj(t.properties))) {
+    const p = at(at(path, 'properties'), key);
+    if (!has(props, key)) emit(p, 'trigger_prop_unknown', key, Object.keys(props));
+    if (typeof source === 'string' && source.startsWith('field:') && t.on !== 'submit') emit(p, 'field_not_submit', source, t.on);
+  }
+}
+
+function checkSend(c: Obj, destinations: Obj, path: string, emit: Emit): void {
+  const send = obj(c.send);
+  for (const dest of Object.keys(send)) {
+    if (!has(destinations, dest) && ['ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector'].includes(dest)) {
+      emit(at(path, dest), 'dest_unconfigured', dest);
+    }
+  }
+  const ga4 = obj(send.ga4).event;
+  if (typeof ga4 === 'string') {
+    if (GA4_RESERVED_EVENTS.includes(ga4)) emit(at(at(path, 'ga4'), 'event'), 'ga4_reserved', ga4);
+    else if (GA4_RESERVED_PREFIXES.some((x) => ga4.startsWith(x))) emit(at(at(path, 'ga4'), 'event'), 'ga4_prefix', ga4, GA4_RESERVED_PREFIXES);
+  }
+  const meta = obj(send.meta).event;
+  if (typeof meta === 'string') {
+    const std = META_STANDARD_EVENTS.find((s) => s.toLowerCase() === meta.toLowerCase());
+    if (std && std !== meta) emit(at(at(path, 'meta'), 'event'), 'meta_case', meta, std);
+    if (meta === 'Purchase' && c.value === undefined) emit(at(at(path, 'meta'), 'event'), 'meta_purchase_value', meta);
+  }
+}

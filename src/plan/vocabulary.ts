@@ -1,0 +1,52 @@
+/**
+ * The plan's fixed vocabulary and vendor id formats, shared by the browser checker and the zod
+ * schema so that both speak exactly the same words.
+ */
+import type { DestinationName } from './types';
+
+export const KINDS = ['macro', 'micro'] as const;
+export const PROPERTY_TYPES = ['string', 'number', 'integer', 'boolean', 'items'] as const;
+export const LIMITS = ['once_per_page', 'once_per_session', 'once_per_user'] as const;
+export const TRIGGERS = ['page_view', 'click', 'submit', 'scroll', 'visible'] as const;
+export const CONSENT_STATES = ['granted', 'denied'] as const;
+export const CONSENT_CATEGORIES = ['analytics', 'ads'] as const;
+export const DESTINATIONS: readonly DestinationName[] = [
+  'ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector',
+];
+
+/**
+ * Vendor id formats. These ids end up in script URLs, so anything else is refused.
+ * GA4 measurement ids are `G-` and upper-case letters/digits; Google Ads `AW-` and digits;
+ * Meta pixels, LinkedIn partners and Microsoft UET tags are plain digits.
+ */
+export const ID_FORMATS = {
+  ga4: { key: 'measurementId', re: /^G-[A-Z0-9]{4,16}$/, example: 'G-F1X2Y3Z4W5' },
+  googleAds: { key: 'conversionId', re: /^AW-\d{6,15}$/, example: 'AW-123456789' },
+  meta: { key: 'pixelId', re: /^\d{10,20}$/, example: '123456789012345' },
+  linkedin: { key: 'partnerId', re: /^\d{3,12}$/, example: '1234567' },
+  microsoftAds: { key: 'tagId', re: /^\d{4,12}$/, example: '12345678' },
+} as const;
+
+/** GA4: letters, digits and underscores, starting with a letter, at most 40 characters. */
+export const GA4_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+export const GA4_RESERVED_EVENTS = [
+  'app_remove', 'app_store_refund', 'app_store_subscription_cancel', 'app_store_subscription_renew',
+  'click', 'error', 'file_download', 'first_open', 'first_visit', 'form_start', 'form_submit',
+  'in_app_purchase', 'page_view', 'scroll', 'session_start', 'user_engagement', 'view_complete',
+  'video_progress', 'video_start', 'view_search_results',
+];
+export const GA4_RESERVED_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
+
+/** Meta Pixel standard events; any other name is sent with `trackCustom`. */
+export const META_STANDARD_EVENTS = [
+  'AddPaymentInfo', 'AddToCart', 'AddToWishlist', 'CompleteRegistration', 'Contact',
+  'CustomizeProduct', 'Donate', 'FindLocation', 'InitiateCheckout', 'Lead', 'Purchase',
+  'Schedule', 'Search', 'StartTrial', 'SubmitApplication', 'Subscribe', 'ViewContent',
+];
+
+/** Conversion and property names: identifiers that every destination accepts. */
+export const NAME = /^[a-z][a-z0-9_]{0,39}$/;
+export const CURRENCY = /^[A-Z]{3}$/;
+export const ADS_LABEL = /^[A-Za-z0-9_-]{1,64}$/;
+/** A trigger's property source: an attribute, the element's text or href, or a form field. */
+export const PROPERTY_SOURCE = /^(data-[a-z0-9_-]+|text|href|field:[^\s]+)$/;

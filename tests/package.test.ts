@@ -1,0 +1,41 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// These tests read the build output: `npm test` builds first.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+describe('the published package (built by `npm test` before the tests run)', () => {
+  it('is ESM, side-effect free, with a measureplan bin', () => {
+    expect(pkg).toMatchObject({ name: 'measureplan', type: 'module', sideEffects: false, bin: { measureplan: './bin/measureplan.js' } });
+  });
+
+  it('has an exports entry for "." and for every adapter folder, and each built entry exists', () => {
+    const folders = (existsSync('adapters') ? readdirSync('adapters', { withFileTypes: true }) : []).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', ...folders.map((f) => `./adapters/${f}`)]));
+    for (const [key, target] of Object.entries<any>(pkg.exports)) {
+      const name = key.replace(/^\.\/?/, '');
+      if (name.startsWith('adapters/') && !folders.includes(name.slice('adapters/'.length))) continue; // adapter folder not written yet
+      for (const file of typeof target === 'string' ? [target] : [target.import, target.types]) expect(existsSync(file), file).toBe(true);
+    }
+  });
+
+  it('keeps zod out of every browser bundle', () => {
+    const browserFiles = ['dist/measureplan.iife.js', 'dist/index.js'];
+    for (const f of browserFiles) {
+      const code = readFileSync(f, 'utf8');
+      expect(code).not.toMatch(/from ['"]zod['"]|ZodError|\$ZodType/);
+      expect(code).not.toContain('toJSONSchema');
+    }
+  });
+
+  it('ships the JSON Schema', () => {
+    expect(pkg.files).toContain('plan.schema.json');
+    expect(JSON.parse(readFileSync('plan.schema.json', 'utf8')).$id).toBe('https://unpkg.com/measureplan/plan.schema.json');
+  });
+
+  it('builds a script-tag file that runs in a page and checks plans', async () => {
+    const code = readFileSync('dist/measureplan.iife.js', 'utf8');
+    const scope: Record<string, any> = {};
+    new Function('window', 'self', `${code}; window.measureplanBundle = measureplanBundle;`)(scope, scope);
+    expect(scope.measureplanBundle.parsePlan({ version: 1 }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Broken plans, each with the mistake a marketer would make and what parsePlan must say about
+ * it. `schema: true` marks mistakes a JSON Schema can express (ajv must reject them too).
+ */
+import { example } from './fixtures';
+
+type P = Record<string, any>;
+export interface BrokenPlan {
+  name: string;
+  plan: P | string;
+  path: string;
+  message: RegExp;
+  hint?: RegExp;
+  schema: boolean;
+}
+
+const shop = (edit: (p: P) => void): P => { const p = example('webshop'); edit(p); return p; };
+const lead = (edit: (p: P) => void): P => { const p = example('leadgen'); edit(p); return p; };
+const c = (p: P) => p.conversions;
+
+export const corpus: BrokenPlan[] = [
+  // the plan's top level
+  { name: 'version 2', plan: shop((p) => { p.version = 2; }), path: 'version', message: /must be 1/, schema: true },
+  { name: 'missing version', plan: shop((p) => { delete p.version; }), path: 'version', message: /Required field "version"/, schema: true },
+  { name: 'missing name', plan: shop((p) => { delete p.name; }), path: 'name', message: /Required field "name"/, schema: true },
+  { name: 'empty name', plan: shop((p) => { p.name = ''; }), path: 'name', message: /must not be empty/, schema: true },
+  { name: 'typo in top-level key', plan: shop((p) => { p.conversion = p.conversions; delete p.conversions; }), path: 'conversion', message: /Unknown field "conversion"/, hint: /Did you mean "conversions"/, schema: true },
+  { name: 'unknown top-level key', plan: shop((p) => { p.owner = 'marketing'; }), path: 'owner', message: /Unknown field "owner"/, hint: /Known fields/, schema: true },
+  { name: 'lower-case currency', plan: shop((p) => { p.currency = 'nok'; }), path: 'currency', message: /not in the expected format/, hint: /Did you mean "NOK"/, schema: true },
+  { name: 'currency as a word', plan: shop((p) => { p.currency = 'kroner'; }), path: 'currency', message: /expected format/, hint: /ISO 4217/, schema: true },
+  { name: 'value but no currency', plan: shop((p) => { delete p.currency; }), path: 'currency', message: /has a value, but the plan has no "currency"/, schema: false },
+  { name: 'plan is a list', plan: '[1, 2]', path: '', message: /must be an object/, schema: true },
+  { name: 'no conversions', plan: shop((p) => { p.conversions = {}; delete p.funnels; }), path: 'conversions', message: /no conversions/, hint: /macro conversion/, schema: false },
+  // JSON syntax
+  { name: 'trailing comma', plan: '{\n  "version": 1,\n  "name": "x",\n}', path: '', message: /not valid JSON \(line 4, column 1\)/, hint: /comma/, schema: false },
+  { name: 'missing comma', plan: '{\n  "version": 1\n  "name": "x"\n}', path: '', message: /not valid JSON \(line 3, column 3\)/, schema: false },
+  { name: 'single quotes', plan: "{ 'version': 1 }", path: '', message: /not valid JSON \(line 1, column 3\)/, schema: false },
+  { name: 'empty file', plan: '', path: '', message: /not valid JSON/, schema: false },
+  // destinations and vendor ids
+  { name: 'GA4 id in lower case', plan: shop((p) => { p.destinations.ga4.measurementId = 'g-f1x2y3z4w5'; }), path: 'destinations.ga4.measurementId', message: /expected format/, hint: /Did you mean "G-F1X2Y3Z4W5"/, schema: true },
+  { name: 'Universal Analytics id for GA4', plan: shop((p) => { p.destinations.ga4.measurementId = 'UA-12345-1'; }), path: 'destinations.ga4.measurementId', message: /expected format/, hint: /start with "G-"/, schema: true },
+  { name: 'GA4 id with script injection', plan: shop((p) => { p.destinations.ga4.measurementId = 'G-ABC"><script>'; }), path: 'destinations.ga4.measurementId', message: /expected format/, schema: true },
+  { name: 'Google Ads id without AW-', plan: shop((p) => { p.destinations.googleAds.conversionId = '123456789'; }), path: 'destinations.googleAds.conversionId', message: /expected format/, hint: /Did you mean "AW-123456789"/, schema: true },
+  { name: 'Google Ads id with label', plan: shop((p) => { p.destinations.googleAds.conversionId = 'AW-123456789/AbC-D_efG1'; }), path: 'destinations.googleAds.conversionId', message: /expected format|Only the "AW-…" part/, hint: /send\.googleAds\.label|AW-123456789/, schema: true },
+  { name: 'Meta pixel id as a number', plan: shop((p) => { p.destinations.meta.pixelId = 123456789012345; }), path: 'destinations.meta.pixelId', message: /must be a text, not the number/, hint: /in quotes/, schema: true },
+  { name: 'Meta pixel id with letters', plan: shop((p) => { p.destinations.meta.pixelId = 'px-12345'; }), path: 'destinations.meta.pixelId', message: /expected format/, hint: /10 to 20 digits/, schema: true },
+  { name: 'LinkedIn partner id with letters', plan: shop((p) => { p.destinations.linkedin.partnerId = 'li_123'; }), path: 'destinations.linkedin.partnerId', message: /expected format/, hint: /digits/, schema: true },
+  { name: 'Microsoft tag id too short', plan: shop((p) => { p.destinations.microsoftAds.tagId = '12'; }), path: 'destinations.microsoftAds.tagId', message: /expected format/, hint: /UET tag id/, schema: true },
+  { name: 'unknown destination', plan: shop((p) => { p.destinations.tiktok = { pixelId: 'x' }; }), path: 'destinations.tiktok', message: /Unknown field "tiktok"/, hint: /Known fields: "ga4"/, schema: true },
+  { name: 'destination typo', plan: shop((p) => { p.destinations.googleads = p.destinations.googleAds; delete p.destinations.googleAds; }), path: 'destinations.googleads', message: /Unknown field/, hint: /Did you mean "googleAds"/, schema: true },
+  { name: 'collector url protocol-relative', plan: shop((p) => { p.destinations.collector.url = '//evil.example/collect'; }), path: 'destinations.collector.url', message: /expected format/, hint: /\/collect/, schema: true },
+  { name: 'collector url javascript:', plan: shop((p) => { p.destinations.collector.url = 'javascript:alert(1)'; }), path: 'destinations.collector.url', message: /expected format/, schema: true },
+  { name: 'enhancedConversions as text', plan: lead((p) => { p.destinations.googleAds.enhancedConversions = 'true'; }), path: 'destinations.googleAds.enhancedConversions', message: /true or false/, hint: /without quotes/, schema: true },
+  // consent
+  { name: 'consent typo', plan: shop((p) => { p.consent.default.analytics = 'grant'; }), path: 'consent.default.analytics', message: /not allowed here/, hint: /Did you mean "granted"/, schema: true },
+  { name: 'consent category unknown', plan: shop((p) => { p.consent.default.marketing = 'denied'; }), path: 'consent.default.marketing', message: /Unknown field "marketing"/, hint: /"analytics", "ads"/, schema: true },
+  // conversions
+  { name: 'kind typo', plan: shop((p) => { c(p).newsletter_signup.kind = 'mikro'; }), path: 'conversions.newsletter_signup.kind', message: /not allowed here/, hint: /Did you mean "micro"/, schema: true },
+  { name: 'missing kind', plan: shop((p) => { delete c(p).phone_click.kind; }), path: 'conversions.phone_click.kind', message: /Required field "kind"/, schema: true },
+  { name: 'conversion name with spaces', plan: shop((p) => { c(p)['Newsletter Signup'] = c(p).newsletter_signup; }), path: 'conversions["Newsletter Signup"]', message: /not a valid name/, hint: /lower-case/, schema: true },
+  { name: 'typo in conversion field', plan: shop((p) => { c(p).purchase.sned = c(p).purchase.send; delete c(p).purchase.send; }), path: 'conversions.purchase.sned', message: /Unknown field "sned"/, hint: /Did you mean "send"/, schema: true },
+  { name: 'unknown property type', plan: shop((p) => { c(p).purchase.properties.value.type = 'float'; }), path: 'conversions.purchase.properties.value.type', message: /not allowed here/, hint: /"number"/, schema: true },
+  { name: 'min on a string property', plan: shop((p) => { c(p).purchase.properties.transaction_id.min = 1; }), path: 'conversions.purchase.properties.transaction_id.min', message: /does not apply to a string property/, hint: /number and integer/, schema: false },
+  { name: 'min larger than max', plan: shop((p) => { Object.assign(c(p).add_to_cart.properties.quantity, { min: 5, max: 2 }); }), path: 'conversions.add_to_cart.properties.quantity.min', message: /larger than "max"/, schema: false },
+  { name: 'broken pattern', plan: lead((p) => { c(p).demo_request.properties.lead_id.pattern = '^[A-Z'; }), path: 'conversions.demo_request.properties.lead_id.pattern', message: /not a valid regular expression/, schema: false },
+  { name: 'enum value of wrong type', plan: lead((p) => { c(p).demo_request.properties.company_size.enum = ['1-10', 50]; }), path: 'conversions.demo_request.properties.company_size.enum[1]', message: /does not match the property's type/, schema: false },
+  { name: 'value names unknown property', plan: shop((p) => { c(p).purchase.value = 'total'; }), path: 'conversions.purchase.value', message: /not a property of this conversion/, hint: /Its properties/, schema: false },
+  { name: 'value names a string property', plan: shop((p) => { c(p).purchase.value = 'transaction_id'; }), path: 'conversions.purchase.value', message: /a string property; it must name a number/, schema: false },
+  { name: 'negative constant value', plan: shop((p) => { c(p).newsletter_signup.value = -5; }), path: 'conversions.newsletter_signup.value', message: /out of range: at least 0/, schema: true },
+  { name: 'value as quoted number', plan: shop((p) => { c(p).newsletter_signup.value = '15'; }), path: 'conversions.newsletter_signup.value', message: /expected format/, hint: /without quotes/, schema: true },
+  { name: 'supports names a micro conversion', plan: shop((p) => { c(p).phone_click.supports = ['newsletter_signup']; }), path: 'conversions.phone_click.supports[0]', message: /is a micro conversion/, hint: /"purchase"/, schema: false },
+  { name: 'supports names unknown conversion', plan: shop((p) => { c(p).phone_click.supports = ['purchse']; }), path: 'conversions.phone_click.supports[0]', message: /not a conversion in this plan/, hint: /Did you mean "purchase"/, schema: false },
+  { name: 'supports on a macro', plan: shop((p) => { c(p).purchase.supports = ['purchase']; }), path: 'conversions.purchase.supports', message: /only for micro conversions/, schema: false },
+  { name: 'supports is a text', plan: shop((p) => { c(p).phone_click.supports = 'purchase'; }), path: 'conversions.phone_click.supports', message: /must be a list/, schema: true },
+  { name: 'limit typo', plan: shop((p) => { c(p).visited_pricing.limit = 'once_per_visit'; }), path: 'conversions.visited_pricing.limit', message: /not allowed here/, hint: /Did you mean "once_per_/, schema: true },
+  // triggers
+  { name: 'trigger on typo', plan: shop((p) => { c(p).phone_click.trigger.on = 'clik'; }), path: 'conversions.phone_click.trigger.on', message: /not allowed here/, hint: /Did you mean "click"/, schema: true },
+  { name: 'trigger without on', plan: shop((p) => { delete c(p).phone_click.trigger.on; }), path: 'conversions.phone_click.trigger.on', message: /Required field/, hint: /"page_view"/, schema: true },
+  { name: 'click trigger without selector', plan: shop((p) => { delete c(p).phone_click.trigger.selector; }), path: 'conversions.phone_click.trigger.selector', message: /Required field "selector"/, schema: true },
+  { name: 'submit trigger with empty selector', plan: shop((p) => { c(p).newsletter_signup.trigger.selector = ''; }), path: 'conversions.newsletter_signup.trigger.selector', message: /must not be empty/, schema: true },
+  { name: 'page_view trigger without path', plan: shop((p) => { delete c(p).visited_pricing.trigger.path; }), path: 'conversions.visited_pricing.trigger.path', message: /needs "path"/, schema: false },
+  { name: 'page_view path without slash', plan: shop((p) => { c(p).visited_pricing.trigger.path = 'pricing'; }), path: 'conversions.visited_pricing.trigger.path', message: /expected format/, hint: /starts with "\/"/, schema: true },
+  { name: 'selector on a page_view trigger', plan: shop((p) => { c(p).visited_pricing.trigger.selector = 'body'; }), path: 'conversions.visited_pricing.trigger.selector', message: /Unknown field "selector"/, schema: true },
+  { name: 'scroll percent over 100', plan: lead((p) => { c(p).case_study_read.trigger.percent = 150; }), path: 'conversions.case_study_read.trigger.percent', message: /out of range: from 1 to 100/, schema: true },
+  { name: 'invalid trigger regex', plan: shop((p) => { c(p).visited_pricing.trigger = { on: 'page_view', regex: '(' }; }), path: 'conversions.visited_pricing.trigger.regex', message: /not a valid regular expression/, schema: false },
+  { name: 'trigger fills unknown property', plan: shop((p) => { c(p).add_to_cart.trigger.properties.sku = 'data-sku'; }), path: 'conversions.add_to_cart.trigger.properties.sku', message: /not a property of this conversion/, schema: false },
+  { name: 'trigger property source unknown', plan: shop((p) => { c(p).add_to_cart.trigger.properties.item_id = 'sku'; }), path: 'conversions.add_to_cart.trigger.properties.item_id', message: /expected format/, hint: /data-<attribute>/, schema: true },
+  { name: 'field source on a click trigger', plan: shop((p) => { c(p).add_to_cart.trigger.properties.item_id = 'field:sku'; }), path: 'conversions.add_to_cart.trigger.properties.item_id', message: /only a submit trigger/, schema: false },
+  // send
+  { name: 'send to unconfigured destination', plan: lead((p) => { c(p).demo_request.send.meta = { event: 'Lead' }; }), path: 'conversions.demo_request.send.meta', message: /does not configure meta/, hint: /Add destinations\.meta/, schema: false },
+  { name: 'send to unknown destination', plan: shop((p) => { c(p).purchase.send.tiktok = {}; }), path: 'conversions.purchase.send.tiktok', message: /Unknown field "tiktok"/, schema: true },
+  { name: 'GA4 event name with spaces', plan: shop((p) => { c(p).purchase.send.ga4.event = 'order complete'; }), path: 'conversions.purchase.send.ga4.event', message: /expected format/, hint: /letters, digits and underscores/, schema: true },
+  { name: 'GA4 event name too long', plan: shop((p) => { c(p).purchase.send.ga4.event = 'a'.repeat(41); }), path: 'conversions.purchase.send.ga4.event', message: /expected format/, schema: true },
+  { name: 'GA4 reserved event', plan: shop((p) => { c(p).phone_click.send.ga4.event = 'click'; }), path: 'conversions.phone_click.send.ga4.event', message: /reserved by GA4/, schema: false },
+  { name: 'GA4 reserved prefix', plan: shop((p) => { c(p).phone_click.send.ga4.event = 'google_call'; }), path: 'conversions.phone_click.send.ga4.event', message: /prefix GA4 reserves/, schema: false },
+  { name: 'Meta event in wrong case', plan: shop((p) => { c(p).purchase.send.meta.event = 'purchase'; }), path: 'conversions.purchase.send.meta.event', message: /only in capitals/, hint: /Did you mean "Purchase"/, schema: false },
+  { name: 'Meta Purchase without value', plan: shop((p) => { delete c(p).purchase.value; }), path: 'conversions.purchase.send.meta.event', message: /requires a value and currency/, schema: false },
+  { name: 'Meta event typo in field', plan: shop((p) => { c(p).purchase.send.meta = { eventName: 'Purchase' }; }), path: 'conversions.purchase.send.meta.eventName', message: /Unknown field "eventName"/, hint: /Did you mean "event"|Known fields: "event"/, schema: true },
+  { name: 'LinkedIn conversionId as text', plan: shop((p) => { c(p).visited_pricing.send.linkedin.conversionId = '22222'; }), path: 'conversions.visited_pricing.send.linkedin.conversionId', message: /must be a whole number/, hint: /without quotes/, schema: true },
+  { name: 'LinkedIn conversionId fractional', plan: shop((p) => { c(p).visited_pricing.send.linkedin.conversionId = 2.5; }), path: 'conversions.visited_pricing.send.linkedin.conversionId', message: /must be a whole number/, schema: true },
+  { name: 'Google Ads label with slash', plan: shop((p) => { c(p).purchase.send.googleAds.label = 'AW-123456789/AbC'; }), path: 'conversions.purchase.send.googleAds.label', message: /expected format/, hint: /part after the slash/, schema: true },
+  { name: 'Microsoft Ads entry without event', plan: shop((p) => { c(p).purchase.send.microsoftAds = { category: 'checkout' }; }), path: 'conversions.purchase.send.microsoftAds.event', message: /Required field "event"/, schema: true },
+  { name: 'collector entry with options', plan: shop((p) => { c(p).purchase.send.collector = { batch: true }; }), path: 'conversions.purchase.send.collector.batch', message: /Unknown field "batch"/, schema: true },
+  // funnels
+  { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout[1] = 'add_to_basket'; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
+  { name: 'funnel with one step', plan: shop((p) => { p.funnels.checkout = ['purchase']; }), path: 'funnels.checkout', message: /at least 2 entries/, schema: true },
+  { name: 'funnel step repeated', plan: shop((p) => { p.funnels.checkout = ['view_item', 'purchase', 'view_item']; }), path: 'funnels.checkout[2]', message: /more than once|twice|again/, schema: false },
+  { name: 'funnel as an object', plan: shop((p) => { p.funnels.checkout = { first: 'view_item' }; }), path: 'funnels.checkout', message: /must be a list/, schema: true },
+];

@@ -1,0 +1,93 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { createTracker, definePlan } from '../../src/index';
+import type { ConversionProps, Item, PlanInput } from '../../src/index';
+import type { conversionSchema, destinationsSchema, planSchema, propertySchema, sendSchema } from '../../src/plan/schema';
+import type { ConversionSpec, Destinations, PropertySpec, SendSpec } from '../../src/plan/types';
+
+const plan = definePlan({
+  version: 1,
+  name: 'Typed shop',
+  currency: 'EUR',
+  destinations: { ga4: { measurementId: 'G-ABCDEF1234' } },
+  conversions: {
+    purchase: {
+      kind: 'macro',
+      properties: {
+        transaction_id: { type: 'string' },
+        value: { type: 'number', min: 0 },
+        items: { type: 'items' },
+        coupon: { type: 'string', optional: true },
+      },
+      value: 'value',
+      send: { ga4: { event: 'purchase' } },
+    },
+    demo_request: {
+      kind: 'macro',
+      properties: { company_size: { type: 'string', enum: ['1-10', '11-50'] }, seats: { type: 'integer' }, gdpr: { type: 'boolean' } },
+    },
+    visited_pricing: { kind: 'micro', supports: ['purchase'], trigger: { on: 'page_view', path: '/pricing*' } },
+  },
+});
+const tracker = createTracker({ plan });
+const items: Item[] = [{ item_id: 'SKU-1', price: 10, quantity: 2 }];
+
+describe('typed track()', () => {
+  it('accepts calls that match the plan', () => {
+    tracker.track('purchase', { transaction_id: 'T-1', value: 20, items });
+    tracker.track('purchase', { transaction_id: 'T-1', value: 20, items, coupon: 'SUMMER' });
+    tracker.track('demo_request', { company_size: '11-50', seats: 3, gdpr: true });
+    tracker.track('visited_pricing');
+    tracker.track('visited_pricing', {});
+  });
+
+  it('rejects what breaks the plan, at compile time', () => {
+    // @ts-expect-error unknown conversion name
+    tracker.track('purchse', { transaction_id: 'T-1', value: 20, items });
+    // @ts-expect-error missing required property "value"
+    tracker.track('purchase', { transaction_id: 'T-1', items });
+    // @ts-expect-error wrong property type
+    tracker.track('purchase', { transaction_id: 'T-1', value: '20', items });
+    // @ts-expect-error enum value outside the list
+    tracker.track('demo_request', { company_size: '5000+', seats: 3, gdpr: true });
+    // @ts-expect-error property the plan does not declare
+    tracker.track('demo_request', { company_size: '1-10', seats: 3, gdpr: true, extra: 1 });
+    // @ts-expect-error properties are required when the conversion has required ones
+    tracker.track('purchase');
+    // @ts-expect-error items must carry an item_id
+    tracker.track('purchase', { transaction_id: 'T-1', value: 20, items: [{ price: 3 }] });
+    // @ts-expect-error a conversion without properties takes none
+    tracker.track('visited_pricing', { path: '/pricing' });
+  });
+
+  it('derives property types from the plan', () => {
+    expectTypeOf<ConversionProps<typeof plan, 'demo_request'>>().toEqualTypeOf<{ company_size: '1-10' | '11-50'; seats: number; gdpr: boolean }>();
+    expectTypeOf<ConversionProps<typeof plan, 'purchase'>>().toEqualTypeOf<{ transaction_id: string; value: number; items: Item[]; coupon?: string }>();
+  });
+
+  it('stays loose for a plan known only at run time (JSON)', () => {
+    const loose = createTracker({ plan: {} as PlanInput });
+    loose.track('anything', { whatever: 1 });
+    loose.track('anything');
+  });
+
+  it('definePlan rejects a plan that breaks the contract', () => {
+    // @ts-expect-error kind must be macro or micro
+    definePlan({ version: 1, name: 'x', conversions: { a: { kind: 'mikro' } } });
+    // @ts-expect-error unknown trigger
+    definePlan({ version: 1, name: 'x', conversions: { a: { kind: 'micro', trigger: { on: 'hover', selector: 'a' } } } });
+  });
+});
+
+describe('the hand-written plan types agree with the zod schema', () => {
+  it('accepts everything zod accepts', () => {
+    expectTypeOf<z.output<typeof planSchema>>().toExtend<PlanInput>();
+  });
+  it('has the same fields at every level', () => {
+    expectTypeOf<keyof z.input<typeof planSchema>>().toEqualTypeOf<keyof PlanInput>();
+    expectTypeOf<keyof z.input<typeof conversionSchema>>().toEqualTypeOf<keyof ConversionSpec>();
+    expectTypeOf<keyof z.input<typeof propertySchema>>().toEqualTypeOf<keyof PropertySpec>();
+    expectTypeOf<keyof z.input<typeof sendSchema>>().toEqualTypeOf<keyof SendSpec>();
+    expectTypeOf<keyof z.input<typeof destinationsSchema>>().toEqualTypeOf<keyof Destinations>();
+  });
+});
