@@ -10,6 +10,7 @@ const run = (cmd, args, opts = {}) => {
 const npx = (...args) => run('npx', args);
 
 run('npm', ['run', 'build', '--silent']);
+npx('tsc', '--noEmit', '-p', '.');
 npx('vitest', 'run');
 
 const e2e = existsSync('tests/e2e') && readdirSync('tests/e2e').some((f) => f.endsWith('.test.ts'));

@@ -2,4 +2,6 @@ export { parsePlan, definePlan } from './plan/index';
 export type * from './plan/index';
 export { createTracker } from './core/tracker';
 export type { TrackerOptions } from './core/tracker';
-export type { Tracker } from './core/types';
+export type {
+  Adapter, AdapterContext, ClickIds, ConsentStatus, ConversionEvent, Identity, PageContext, Tracker, TrackerEventName, TrackerEvents,
+} from './core/types';

@@ -1,20 +1,167 @@
-import type { PlanInput } from '../plan/types';
-import type { Tracker } from './types';
+/**
+ * `createTracker`: the measurement plan, running. Each `track()` call is looked up in the plan,
+ * validated, enriched, limited, and dispatched to the destinations its `send` names, under the
+ * visitor's consent. Nothing here throws into the host page (unless `strict` is set, for tests).
+ */
+import { parsePlan } from '../plan/parse';
+import type { ConsentCategory, ConsentSettings, PlanInput } from '../plan/types';
+import { createConsent, CATEGORIES } from './consent';
+import { createDispatcher } from './dispatch';
+import { logConversion, warn } from './debug';
+import { createEmitter } from './emitter';
+import { browser, debugRequested } from './env';
+import { enrich, pageContext } from './enrich';
+import { createIdentity } from './identity';
+import { loadScript } from './load-script';
+import { localStore } from './storage';
+import type { Adapter, AdapterContext, Tracker, TrackerEvents } from './types';
+import { validateProperties } from './validate';
 
 export interface TrackerOptions<P extends PlanInput> {
+  /** The measurement plan (a `definePlan` literal or parsed JSON); it is checked before anything runs. */
   plan: P;
+  /** The destinations to use, e.g. `[ga4(), meta(), collector()]`. */
+  adapters?: Adapter[];
+  /** Logs every conversion and warning to the console (also `?measureplan_debug=1`). */
   debug?: boolean;
+  /** For tests: a rejected call throws instead of only being reported. */
+  strict?: boolean;
+  /** CSP nonce for vendor scripts. */
+  nonce?: string;
+}
+
+const noop = () => undefined;
+
+/** A tracker for a plan that could not be used: every method is a harmless no-op. */
+function inert<P extends PlanInput>(): Tracker<P> {
+  return { track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}) };
 }
 
 /**
- * Creates a tracker for a plan. (Placeholder until the tracker core lands: it has the typed
- * surface so that plans written with `definePlan` are checked at compile time.)
+ * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
+ * is checked at compile time; at run time every call is checked against the plan again.
+ *
+ * @example
+ * const tracker = createTracker({ plan, adapters: [ga4(), meta(), collector()] });
+ * tracker.consent({ analytics: 'granted', ads: 'granted' });
+ * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
  */
 export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
-  void options;
-  const noop = () => undefined;
-  return {
-    track: noop, page: noop, identify: noop, consent: noop, on: () => noop,
-    flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}),
+  const parsed = parsePlan(options?.plan);
+  if (!parsed.ok) {
+    const message = `measureplan: the plan has ${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'}; nothing will be tracked.\n` +
+      parsed.errors.map((e) => `  ${e.path || '(plan)'}: ${e.message}${e.hint ? ' ' + e.hint : ''}`).join('\n');
+    if (options?.strict) throw new Error(message);
+    globalThis.console?.error(message);
+    return inert<P>();
+  }
+  const plan = parsed.plan;
+  const debug = !!options.debug || debugRequested();
+  const events = createEmitter<TrackerEvents>();
+  const report = (e: TrackerEvents['error']) => {
+    events.emit('error', e);
+    if (debug) warn(`${e.path}: ${e.reason}`);
+    if (options.strict) throw new Error(`measureplan: ${e.path}: ${e.reason}`);
   };
+  const store = localStore((reason) => { if (debug) warn(reason); });
+  const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
+  const consent = createConsent<() => void>(plan);
+  const pageFired = new Set<string>();
+  const ctx: AdapterContext = {
+    plan,
+    window: (browser() ?? {}) as AdapterContext['window'],
+    loadScript: (src) => loadScript(src, options.nonce),
+    warn: (message, detail) => { if (debug) warn(message, detail); },
+    error: (reason, detail) => report({ path: 'adapters', reason, detail }),
+    consent: () => consent.status,
+    identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId() }),
+  };
+  const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
+    if (name === 'error') report(payload as TrackerEvents['error']);
+    else events.emit(name, payload);
+  });
+
+  const applyConsent = (changed: ConsentCategory[]) => {
+    for (const c of changed) identity.allow(c, consent.status[c] === 'granted');
+    dispatcher.consentChanged(changed);
+  };
+  const safely = (what: string, fn: () => void) => {
+    try { fn(); } catch (e) {
+      if (options.strict) throw e;
+      report({ path: what, reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
+    }
+  };
+
+  const tracker: Tracker<P> = {
+    track(name: string, props?: Record<string, unknown>) {
+      safely('track', () => {
+        const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
+        if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
+        const problems = validateProperties(c.properties, props);
+        if (problems.length) {
+          for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
+          return;
+        }
+        const now = Date.now();
+        if (c.limit && limited(c.name, c.limit)) {
+          events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
+          if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
+          return;
+        }
+        const event = enrich(plan, c, { ...(props ?? {}) }, identity, now);
+        const destinations = dispatcher.deliver(event);
+        events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
+        if (debug) logConversion(event, destinations);
+      });
+    },
+    page() {
+      safely('page', () => {
+        const page = pageContext();
+        for (const cat of CATEGORIES) {
+          if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c));
+          else if (consent.status[cat] === 'pending') consent.hold(cat, () => dispatcher.each(cat, (a, c) => a.page?.(page, c)));
+        }
+      });
+    },
+    identify(userId, traits) {
+      safely('identify', () => {
+        if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
+        identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
+        const who = ctx.identity();
+        dispatcher.each('all', (a, c) => a.identify?.(who, c));
+      });
+    },
+    consent(update: ConsentSettings) {
+      safely('consent', () => {
+        if (!update || typeof update !== 'object') return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }' });
+        applyConsent(consent.update(update));
+      });
+    },
+    async flush() {
+      const work: Promise<unknown>[] = [];
+      dispatcher.each('all', (a) => { if (a.flush) work.push(a.flush('manual').catch(() => undefined)); });
+      await Promise.all(work);
+    },
+    on: (name, fn) => events.on(name, fn),
+    clickIds: () => identity.clickIds(Date.now()),
+    async shutdown() {
+      await tracker.flush();
+      const work: Promise<unknown>[] = [];
+      dispatcher.each('all', (a) => { if (a.shutdown) work.push(a.shutdown().catch(() => undefined)); });
+      await Promise.all(work);
+    },
+  };
+
+  function limited(name: string, limit: string): boolean {
+    if (limit === 'once_per_page') { if (pageFired.has(name)) return true; pageFired.add(name); return false; }
+    const scope = limit === 'once_per_session' ? 'session' : 'user';
+    identity.session(Date.now());
+    if (identity.fired(scope, name)) return true;
+    identity.markFired(scope, name);
+    return false;
+  }
+
+  // Categories the plan grants by default open now; pending ones wait for the visitor.
+  applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  return tracker;
 }

@@ -1,15 +1,114 @@
-import type { ConversionName, TrackArgs } from '../plan/define';
-import type { ConsentSettings, PlanInput } from '../plan/types';
+import type { ConversionName, Item, TrackArgs } from '../plan/define';
+import type { ConsentCategory, ConsentSettings, ConsentState, DestinationName, Plan, PlanInput, SendSpec } from '../plan/types';
+
+/** Ad click ids captured from landing URLs, kept 90 days for later and offline attribution. */
+export type ClickIds = Partial<Record<'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'li_fat_id' | 'msclkid', string>>;
+
+export interface PageContext {
+  url: string;
+  path: string;
+  title: string;
+  referrer: string;
+}
+
+/** The visitor's current consent, per category. `pending`: only the plan default, no decision yet. */
+export type ConsentStatus = Record<ConsentCategory, ConsentState | 'pending'>;
+
+/**
+ * One accepted conversion, enriched: what every destination's adapter maps to its vendor call.
+ * `id` is the same everywhere (collector messageId, Meta eventID, LinkedIn/Microsoft event_id).
+ */
+export interface ConversionEvent {
+  id: string;
+  name: string;
+  kind: 'macro' | 'micro';
+  properties: Record<string, unknown>;
+  value?: number;
+  currency?: string;
+  items?: Item[];
+  transactionId?: string;
+  /** ISO 8601 time the conversion was tracked. */
+  timestamp: string;
+  page: PageContext;
+  anonymousId?: string;
+  sessionId?: string;
+  userId?: string;
+  clickIds: ClickIds;
+  utm: Record<string, string>;
+  /** The destinations this conversion goes to, with its name there (the plan's `send`). */
+  send: SendSpec;
+}
+
+/** What the user told `identify()`; adapters that match users hash it first. */
+export interface Identity {
+  userId?: string;
+  traits: Record<string, unknown>;
+  /** The tracker's anonymous visitor id (stored only with analytics consent). */
+  anonymousId?: string;
+}
+
+/** What the tracker gives each adapter: the plan, the page's window, and safe helpers. */
+export interface AdapterContext {
+  plan: Plan;
+  window: Window & Record<string, any>;
+  /** Adds a vendor script once per URL (with the page's CSP nonce, if any); resolves on load. */
+  loadScript(src: string): Promise<void>;
+  /** A debug-mode warning: a vendor rule the event broke, a value withheld. Never throws. */
+  warn(message: string, detail?: unknown): void;
+  /** Reports a failure of this destination as an `error` event (and in debug output). */
+  error(reason: string, detail?: unknown): void;
+  consent(): ConsentStatus;
+  identity(): Identity;
+}
+
+/**
+ * A destination. A plain object: its name, its consent category, and hooks the dispatcher calls
+ * (each isolated: a throw or a hang in one adapter never reaches the others or the page).
+ */
+export interface Adapter {
+  name: DestinationName;
+  category: ConsentCategory;
+  /** Installs the vendor's queue and tag. Called once, only after the category is granted. */
+  load(ctx: AdapterContext): void | Promise<void>;
+  /** Maps one conversion to the vendor's call. Called only after `load`, with consent granted. */
+  send(event: ConversionEvent, ctx: AdapterContext): void | Promise<void>;
+  /** Every consent change after `load` (the Google adapters send Consent Mode updates). */
+  consent?(status: ConsentStatus, ctx: AdapterContext): void;
+  /** `identify()` was called (after `load`). */
+  identify?(identity: Identity, ctx: AdapterContext): void | Promise<void>;
+  /** A page view (SPA route change); vendor tags that count page views send theirs. */
+  page?(page: PageContext, ctx: AdapterContext): void;
+  /** Deliver anything queued (the collector). */
+  flush?(reason: 'manual' | 'hidden'): Promise<void>;
+  shutdown?(): Promise<void>;
+}
+
+/** What `on()` reports. */
+export interface TrackerEvents {
+  /** A conversion was accepted; `destinations` lists where it goes. */
+  event: { event: ConversionEvent; destinations: DestinationName[] };
+  /** Something was rejected or failed: a bad call, an adapter error, an undeliverable batch. */
+  error: { path: string; reason: string; conversion?: string; destination?: DestinationName; detail?: unknown };
+  /** A destination received a conversion (after its consent and load). */
+  sent: { event: ConversionEvent; destination: DestinationName };
+  /** A conversion was not sent (limit, consent denied). */
+  skipped: { event?: ConversionEvent; conversion: string; reason: string };
+}
+export type TrackerEventName = keyof TrackerEvents;
 
 /** The tracker's public surface; `P` is the plan's literal type, so `track` is checked at compile time. */
 export interface Tracker<P extends PlanInput = PlanInput> {
   /** Tracks one conversion of the plan. Unknown names and bad properties are reported, never thrown. */
   track<N extends ConversionName<P>>(name: N, ...properties: TrackArgs<P, N>): void;
+  /** Records a page view (call on SPA route changes); the collector gets it when `pages: true`. */
   page(): void;
   identify(userId: string | null, traits?: Record<string, unknown>): void;
+  /** The visitor's decision, e.g. `{ analytics: 'granted', ads: 'denied' }`. */
   consent(update: ConsentSettings): void;
+  /** Delivers everything queued now. */
   flush(): Promise<void>;
-  on(event: string, fn: (payload: unknown) => void): () => void;
-  clickIds(): Record<string, string>;
+  on<E extends TrackerEventName>(event: E, fn: (payload: TrackerEvents[E]) => void): () => void;
+  /** The ad click ids known for this visitor (from landing URLs, up to 90 days old). */
+  clickIds(): ClickIds;
   shutdown(): Promise<void>;
 }

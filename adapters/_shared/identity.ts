@@ -1,0 +1,40 @@
+/**
+ * Normalising and hashing user data for enhanced conversions (Google) and advanced matching
+ * (Meta): the vendors match on SHA-256 of the normalised value, so the raw e-mail or phone number
+ * never has to leave the page.
+ */
+
+/** Trimmed, lower-case; for gmail.com / googlemail.com the dots of the local part are dropped (Google's rule). */
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  const at = email.lastIndexOf('@');
+  if (at < 1) return email;
+  const domain = email.slice(at + 1);
+  const local = email.slice(0, at);
+  return (domain === 'gmail.com' || domain === 'googlemail.com' ? local.replace(/\./g, '') : local) + '@' + domain;
+}
+
+/** E.164 (`+4791234567`): digits only, with the country code; `00` becomes `+`. */
+export function normalisePhone(raw: string): string {
+  const trimmed = raw.trim();
+  const digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('+')) return '+' + digits;
+  if (digits.startsWith('00')) return '+' + digits.slice(2);
+  return '+' + digits;
+}
+
+/** Lower-case hex SHA-256 through Web Crypto (undefined where Web Crypto is missing: nothing is sent then). */
+export async function sha256(text: string): Promise<string | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The e-mail and phone `identify()` supplied, normalised and hashed. */
+export async function hashedIdentity(traits: Record<string, unknown>): Promise<{ email?: string; phone?: string }> {
+  const out: { email?: string; phone?: string } = {};
+  if (typeof traits.email === 'string' && traits.email.includes('@')) out.email = await sha256(normaliseEmail(traits.email));
+  if (typeof traits.phone === 'string' && /\d{6,}/.test(traits.phone.replace(/\D/g, ''))) out.phone = await sha256(normalisePhone(traits.phone));
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * The first-party collector: conversions (and, with `pages: true`, page views, plus identify
+ * calls) POSTed in batches to your own endpoint in the Segment/RudderStack HTTP batch shape
+ * `{ batch: [...], sentAt }`. Unsent events are kept in IndexedDB and survive reloads, offline
+ * periods and server errors; when the page is hidden the outbox goes out with `sendBeacon`.
+ * Delivery is at least once; every message carries its `messageId` so the server drops repeats.
+ */
+import type { Adapter, AdapterContext } from '../../src/core/types';
+import { uuid } from '../../src/core/env';
+import { pageContext } from '../../src/core/enrich';
+import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
+import { createQueue, type Queue } from './queue';
+import { backoff, post } from './transport';
+
+export interface CollectorOptions {
+  /** Messages per request (default 100). */
+  batchSize?: number;
+  /** How long a new message may wait for others to share its request, in ms (default 1000). */
+  flushInterval?: number;
+  /** Most messages kept unsent; past that the oldest are dropped and counted (default 20,000). */
+  maxQueue?: number;
+  /** A Segment/RudderStack write key, sent as HTTP basic auth (and in beacon bodies). */
+  writeKey?: string;
+}
+
+/** A keepalive request (beacon or fetch) may carry at most 64 KiB in flight; stay below it. */
+export const KEEPALIVE_BYTES = 60_000;
+const MAX_BATCH_BYTES = 480_000;
+
+export interface CollectorAdapter extends Adapter {
+  /** Messages dropped because the outbox was full. */
+  dropped(): number;
+  /** Messages waiting to be delivered. */
+  pending(): number;
+}
+
+export function collector(options: CollectorOptions = {}): CollectorAdapter {
+  const batchSize = options.batchSize ?? 100;
+  const interval = options.flushInterval ?? 1000;
+  let ctx: AdapterContext | undefined;
+  let queue: Queue | undefined;
+  let url = '';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let attempt = 0;
+  let inFlight = 0;
+  let stopped = false;
+  const waiters: (() => void)[] = [];
+  const headers: Record<string, string> = options.writeKey ? { authorization: 'Basic ' + btoa(options.writeKey + ':') } : {};
+  const body = (batch: Message[]) => JSON.stringify({ batch, sentAt: new Date().toISOString(), ...(options.writeKey ? { writeKey: options.writeKey } : {}) });
+
+  let due = 0;
+  let paused = false; // backing off after a failed request
+  /** Runs `pump` after `delay`, unless it is already due sooner. */
+  const schedule = (delay: number, resume = false) => {
+    if (stopped || (!resume && timer !== undefined && due <= Date.now() + delay)) return;
+    clearTimeout(timer);
+    due = Date.now() + delay;
+    timer = setTimeout(() => { timer = undefined; if (resume) paused = false; void pump(); }, delay);
+  };
+  const settle = () => { if (!queue!.size() || paused) while (waiters.length) waiters.shift()!(); };
+
+  /** Sends batches while there are any, up to two requests at once; on a failure it backs off. */
+  function pump(): void {
+    if (!queue || stopped) { while (waiters.length) waiters.shift()!(); return; }
+    while (inFlight < 2 && !paused) {
+      const { messages, bytes } = queue.take(batchSize, MAX_BATCH_BYTES);
+      if (!messages.length) break;
+      inFlight++;
+      void post(url, body(messages), headers, bytes < KEEPALIVE_BYTES && inFlight === 1).then((r) => {
+        inFlight--;
+        if (r.kind === 'ok') { queue!.done(messages); attempt = 0; }
+        else if (r.kind === 'drop') {
+          queue!.done(messages);
+          ctx?.error(`the collector endpoint refused a batch of ${messages.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, messages);
+        } else {
+          queue!.release(messages);
+          if (!paused) {
+            paused = true;
+            const delay = Math.max(backoff(attempt++), r.after ?? 0);
+            ctx?.warn(`collector delivery failed (${r.status ?? 'network error'}); retrying in ${Math.round(delay / 100) / 10} s`);
+            schedule(delay, true);
+          }
+          settle();
+          return;
+        }
+        if (queue!.size()) pump(); else settle();
+      });
+    }
+    if (!inFlight) settle();
+  }
+
+  /** Page hidden: hand the outbox to sendBeacon (text/plain, no preflight) within the keepalive quota. */
+  function beacon(): void {
+    if (!queue || !queue.size()) return;
+    const nav = ctx?.window.navigator;
+    let budget = KEEPALIVE_BYTES;
+    while (queue.size()) {
+      const { messages } = queue.take(batchSize, Math.min(budget, KEEPALIVE_BYTES));
+      if (!messages.length) break;
+      const payload = body(messages);
+      if (payload.length > budget) { queue.release(messages); break; }
+      let sent = false;
+      try { sent = !!nav?.sendBeacon?.(url, payload); } catch { sent = false; }
+      if (!sent) { queue.release(messages); break; } // stays in IndexedDB for the next page
+      budget -= payload.length;
+      queue.done(messages);
+    }
+    void queue.persist();
+  }
+
+  const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
+  const onPageHide = () => beacon();
+  const onOnline = () => { attempt = 0; paused = false; clearTimeout(timer); timer = undefined; pump(); };
+
+  const enqueue = (m: Message) => {
+    queue!.add(m);
+    if (queue!.size() >= batchSize) schedule(0); else schedule(interval);
+  };
+
+  const adapter: CollectorAdapter = {
+    name: 'collector',
+    category: 'analytics',
+    dropped: () => queue?.dropped ?? 0,
+    pending: () => queue?.size() ?? 0,
+    load(c) {
+      ctx = c;
+      // Relative to the page, so `/collect` works on every path (and in fetch outside a page).
+      url = new URL(c.plan.destinations.collector?.url ?? '/', c.window.location?.href).href;
+      queue = createQueue(options.maxQueue ?? 20_000, (m) => c.warn(m));
+      const w = c.window;
+      w.document?.addEventListener?.('visibilitychange', onHide);
+      w.addEventListener?.('pagehide', onPageHide);
+      w.addEventListener?.('online', onOnline);
+      if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
+      return queue.restore().then((earlier) => { if (earlier) schedule(0); });
+    },
+    send(event) { enqueue(trackMessage(event)); },
+    page(page, c) {
+      if (!c.plan.destinations.collector?.pages) return;
+      const who = c.identity();
+      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString()));
+    },
+    identify(who) { enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString())); },
+    flush(reason) {
+      if (!queue) return Promise.resolve();
+      if (reason === 'hidden') { beacon(); return Promise.resolve(); }
+      clearTimeout(timer);
+      timer = undefined;
+      return new Promise<void>((resolve) => { waiters.push(resolve); pump(); });
+    },
+    async shutdown() {
+      stopped = true;
+      clearTimeout(timer);
+      const w = ctx?.window;
+      w?.document?.removeEventListener?.('visibilitychange', onHide);
+      w?.removeEventListener?.('pagehide', onPageHide);
+      w?.removeEventListener?.('online', onOnline);
+      await queue?.persist();
+    },
+  };
+  return adapter;
+}
+

@@ -1,0 +1,57 @@
+/**
+ * Segment/RudderStack HTTP API messages, so the collector endpoint can also be an existing
+ * RudderStack or Segment-compatible ingestion service.
+ */
+import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
+
+export interface Message {
+  type: 'track' | 'page' | 'identify';
+  messageId: string;
+  anonymousId?: string;
+  userId?: string;
+  timestamp: string;
+  event?: string;
+  name?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  context: Record<string, unknown>;
+}
+
+const CAMPAIGN: Record<string, string> = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' };
+
+function context(page: PageContext, extra: Record<string, unknown>, utm: Record<string, string> = {}): Record<string, unknown> {
+  const nav = typeof navigator === 'undefined' ? undefined : navigator;
+  const campaign: Record<string, string> = {};
+  for (const [k, v] of Object.entries(utm)) if (CAMPAIGN[k]) campaign[CAMPAIGN[k]!] = v;
+  return {
+    library: { name: 'measureplan', version: '0.1.0' },
+    page,
+    ...(Object.keys(campaign).length ? { campaign } : {}),
+    ...(nav ? { userAgent: nav.userAgent, locale: nav.language } : {}),
+    measureplan: extra,
+  };
+}
+
+export function trackMessage(e: ConversionEvent): Message {
+  const properties: Record<string, unknown> = { ...e.properties };
+  if (e.value !== undefined) properties.value = e.value;
+  if (e.currency) properties.currency = e.currency;
+  const m: Message = {
+    type: 'track', event: e.name, properties, messageId: e.id, anonymousId: e.anonymousId, timestamp: e.timestamp,
+    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds }, e.utm),
+  };
+  if (e.userId !== undefined) m.userId = e.userId;
+  return m;
+}
+
+export function pageMessage(id: string, page: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string): Message {
+  const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, {}) };
+  if (userId !== undefined) m.userId = userId;
+  return m;
+}
+
+export function identifyMessage(id: string, who: Identity, page: PageContext, anonymousId: string | undefined, timestamp: string): Message {
+  const m: Message = { type: 'identify', messageId: id, anonymousId, timestamp, traits: who.traits, context: context(page, {}) };
+  if (who.userId !== undefined) m.userId = who.userId;
+  return m;
+}

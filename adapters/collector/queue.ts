@@ -1,0 +1,118 @@
+/**
+ * The collector's outbox: messages wait here until the endpoint confirms them. Every message is
+ * written to IndexedDB (through idb-keyval) so it survives reloads, offline periods and server
+ * errors; where IndexedDB is missing or failing, it stays in memory for this page. The queue is
+ * bounded: past `max` messages the oldest are dropped and counted.
+ */
+import { createStore, delMany, entries, setMany, type UseStore } from 'idb-keyval';
+import type { Message } from './message';
+
+interface Stored { seq: number; m: Message }
+
+export interface Queue {
+  /** Messages not yet confirmed, oldest first. */
+  size(): number;
+  dropped: number;
+  add(m: Message): void;
+  /** Up to `n` messages (and at most `maxBytes` as JSON) that are not already being sent. */
+  take(n: number, maxBytes: number): { messages: Message[]; bytes: number };
+  /** The endpoint confirmed (or refused for good) these: forget them everywhere. */
+  done(messages: Message[]): void;
+  /** A send failed and will be retried: make them available again. */
+  release(messages: Message[]): void;
+  /** Loads what earlier pages left unsent; resolves to how many it found. */
+  restore(): Promise<number>;
+  /** Writes pending additions and deletions now (page hidden). */
+  persist(): Promise<void>;
+}
+
+export function createQueue(max: number, warn: (m: string) => void): Queue {
+  let store: UseStore | undefined;
+  try {
+    store = typeof indexedDB === 'undefined' ? undefined : createStore('measureplan', 'outbox');
+  } catch {
+    store = undefined;
+  }
+  const items: Stored[] = [];
+  const ids = new Set<string>();
+  const sending = new Set<string>();
+  let seq = 0;
+  const start = Date.now() * 1000; // what this page wrote itself is never "restored"
+
+  let writes: Stored[] = [];
+  let deletes: string[] = [];
+  let scheduled = false;
+
+  const idbFailed = (e: unknown) => {
+    if (store) warn(`the collector's IndexedDB outbox failed (${(e as Error)?.name ?? e}); unsent events are kept in memory for this page only`);
+    store = undefined;
+  };
+  const flushWrites = async () => {
+    scheduled = false;
+    const w = writes;
+    const d = deletes;
+    writes = [];
+    deletes = [];
+    if (!store) return;
+    try {
+      if (w.length) await setMany(w.filter((s) => ids.has(s.m.messageId)).map((s) => [s.m.messageId, s]), store);
+      if (d.length) await delMany(d, store);
+    } catch (e) { idbFailed(e); }
+  };
+  const schedule = () => { if (!scheduled && store) { scheduled = true; setTimeout(flushWrites, 0); } };
+
+  const q: Queue = {
+    dropped: 0,
+    size: () => items.length,
+    add(m) {
+      if (ids.has(m.messageId)) return;
+      const s = { seq: Date.now() * 1000 + (++seq % 1000), m }; // ordered across pages, for restore
+      items.push(s);
+      ids.add(m.messageId);
+      writes.push(s);
+      while (items.length > max) {
+        const i = items.findIndex((x) => !sending.has(x.m.messageId));
+        if (i < 0) break;
+        const [old] = items.splice(i, 1);
+        ids.delete(old!.m.messageId);
+        deletes.push(old!.m.messageId);
+        q.dropped++;
+      }
+      schedule();
+    },
+    take(n, maxBytes) {
+      const messages: Message[] = [];
+      let bytes = 0;
+      for (const s of items) {
+        if (messages.length >= n) break;
+        if (sending.has(s.m.messageId)) continue;
+        const size = JSON.stringify(s.m).length + 1;
+        if (messages.length && bytes + size > maxBytes) break;
+        messages.push(s.m);
+        bytes += size;
+        sending.add(s.m.messageId);
+      }
+      return { messages, bytes };
+    },
+    done(messages) {
+      const gone = new Set(messages.map((m) => m.messageId));
+      for (let i = items.length - 1; i >= 0; i--) if (gone.has(items[i]!.m.messageId)) items.splice(i, 1);
+      for (const id of gone) { ids.delete(id); sending.delete(id); deletes.push(id); }
+      schedule();
+    },
+    release(messages) { for (const m of messages) sending.delete(m.messageId); },
+    async restore() {
+      if (!store) return 0;
+      try {
+        const found = (await entries<string, Stored>(store)).map(([, s]) => s).filter((s) => s?.m?.messageId);
+        found.sort((a, b) => a.seq - b.seq);
+        const earlier = found.filter((s) => s.seq < start && !ids.has(s.m.messageId));
+        items.unshift(...earlier);
+        for (const s of earlier) ids.add(s.m.messageId);
+        return earlier.length;
+      } catch (e) { idbFailed(e); return 0; }
+    },
+    persist: flushWrites,
+  };
+  return q;
+}

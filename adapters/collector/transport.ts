@@ -1,0 +1,30 @@
+/**
+ * HTTP delivery of one batch, and what to do after it: done, retry later, or drop for good.
+ * Network errors, 5xx, 408 and 429 are worth retrying; any other 4xx is the endpoint refusing
+ * the batch, so retrying would only repeat it.
+ */
+export type Outcome = { kind: 'ok' } | { kind: 'retry'; after?: number; status?: number } | { kind: 'drop'; status: number };
+
+/** `Retry-After` as milliseconds: delay-seconds or an HTTP date. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export async function post(url: string, body: string, headers: Record<string, string>, keepalive: boolean): Promise<Outcome> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, keepalive });
+  } catch {
+    return { kind: 'retry' };
+  }
+  if (res.ok) return { kind: 'ok' };
+  if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: 'retry', after: retryAfter(res.headers.get('retry-after')), status: res.status };
+  return { kind: 'drop', status: res.status };
+}
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at `cap`, each randomised in [50 %, 100 %]. */
+export const backoff = (attempt: number, cap = 60_000): number => Math.min(cap, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);

@@ -1,0 +1,50 @@
+/**
+ * Consent per category (`analytics`, `ads`). A category the plan defaults to `denied` is
+ * `pending` until the visitor decides on this page: its deliveries wait in a bounded buffer,
+ * released on a grant and dropped on a denial (or with the page). Only a grant opens a category.
+ */
+import type { ConsentCategory, ConsentSettings, Plan } from '../plan/types';
+import type { ConsentStatus } from './types';
+
+export const CATEGORIES: ConsentCategory[] = ['analytics', 'ads'];
+export const BUFFER_LIMIT = 200;
+
+export interface Consent<T> {
+  status: ConsentStatus;
+  /** Applies the visitor's decision; returns the categories whose state changed. */
+  update(update: ConsentSettings): ConsentCategory[];
+  /** Holds a delivery until its category is decided; false when the buffer is full. */
+  hold(category: ConsentCategory, item: T): boolean;
+  /** Takes every held delivery of a category (to send on grant, or to drop on denial). */
+  take(category: ConsentCategory): T[];
+}
+
+export function createConsent<T>(plan: Plan): Consent<T> {
+  const status: ConsentStatus = {
+    analytics: plan.consent.default.analytics === 'granted' ? 'granted' : 'pending',
+    ads: plan.consent.default.ads === 'granted' ? 'granted' : 'pending',
+  };
+  const held: Record<ConsentCategory, T[]> = { analytics: [], ads: [] };
+  return {
+    status,
+    update(update) {
+      const changed: ConsentCategory[] = [];
+      for (const c of CATEGORIES) {
+        const v = update?.[c];
+        if ((v === 'granted' || v === 'denied') && status[c] !== v) { status[c] = v; changed.push(c); }
+      }
+      return changed;
+    },
+    hold(category, item) {
+      const list = held[category];
+      if (list.length >= BUFFER_LIMIT) return false;
+      list.push(item);
+      return true;
+    },
+    take(category) {
+      const list = held[category];
+      held[category] = [];
+      return list;
+    },
+  };
+}

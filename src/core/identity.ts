@@ -1,0 +1,115 @@
+/**
+ * Who the visitor is, across pages: an anonymous id, a session (new after 30 minutes without
+ * activity), the user id from `identify`, UTM parameters and ad click ids from landing URLs.
+ *
+ * Everything lives in memory until the visitor's consent allows storing it: the ids and the
+ * session under `analytics`, the click ids (ad attribution, kept 90 days) under `ads`. An explicit
+ * denial deletes what this category had stored.
+ */
+import { uuid } from './env';
+import type { Store } from './storage';
+import type { ClickIds } from './types';
+
+export const SESSION_MS = 30 * 60 * 1000;
+export const CLICK_ID_MS = 90 * 24 * 60 * 60 * 1000;
+export const CLICK_ID_PARAMS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'] as const;
+const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
+/** Session writes are throttled: `last` only needs minute precision against a 30-minute timeout. */
+const TOUCH_WRITE_MS = 10_000;
+
+interface Session { id: string; last: number; utm: Record<string, string>; fired: string[] }
+type Clicks = Record<string, { v: string; t: number }>;
+
+export interface Identity {
+  anonymousId(): string;
+  session(now: number): Session;
+  userId?: string;
+  traits: Record<string, unknown>;
+  clickIds(now: number): ClickIds;
+  utm(): Record<string, string>;
+  /** `limit` bookkeeping: whether `name` already fired in this scope, and marking it. */
+  fired(scope: 'session' | 'user', name: string): boolean;
+  markFired(scope: 'session' | 'user', name: string): void;
+  /** Consent for a category changed: adopt or write stored state, or delete it on denial. */
+  allow(category: 'analytics' | 'ads', granted: boolean): void;
+  /** identify(): remembered across pages when analytics storage is allowed; `null` forgets the user. */
+  setUser(userId: string | null, traits: Record<string, unknown>): void;
+}
+
+export function createIdentity(store: Store, search: string, now: number): Identity {
+  const params = new URLSearchParams(search);
+  const landingUtm: Record<string, string> = {};
+  for (const k of UTM) { const v = params.get(k); if (v) landingUtm[k] = v; }
+  let clicks: Clicks = {};
+  for (const k of CLICK_ID_PARAMS) { const v = params.get(k); if (v) clicks[k] = { v, t: now }; }
+
+  let analytics = false;
+  let ads = false;
+  let aid = uuid();
+  let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
+  let userOnce: string[] = [];
+  let written = 0;
+
+  const saveSession = () => { if (analytics) { store.set('sess', session); written = session.last; } };
+  const fresh = (t: number): Session => ({ id: uuid(), last: t, utm: {}, fired: [] });
+
+  const id: Identity = {
+    traits: {},
+    anonymousId: () => aid,
+    session(t) {
+      if (t - session.last > SESSION_MS) { session = fresh(t); saveSession(); }
+      session.last = t;
+      if (t - written > TOUCH_WRITE_MS) saveSession();
+      return session;
+    },
+    clickIds(t) {
+      const out: ClickIds = {};
+      for (const [k, c] of Object.entries(clicks)) if (t - c.t <= CLICK_ID_MS) out[k as keyof ClickIds] = c.v;
+      return out;
+    },
+    utm: () => session.utm,
+    fired: (scope, name) => (scope === 'session' ? session.fired : userOnce).includes(name),
+    markFired(scope, name) {
+      if (scope === 'session') { session.fired.push(name); saveSession(); }
+      else { userOnce.push(name); if (analytics) store.set('once', userOnce); }
+    },
+    allow(category, granted) {
+      if (category === 'analytics') {
+        if (!granted) {
+          if (analytics) for (const k of ['aid', 'sess', 'once', 'uid']) store.del(k);
+          analytics = false;
+          return;
+        }
+        if (analytics) return;
+        analytics = true;
+        const storedAid = store.get<string>('aid');
+        if (typeof storedAid === 'string') aid = storedAid; else store.set('aid', aid);
+        const stored = store.get<Session>('sess');
+        if (stored && typeof stored.id === 'string' && session.last - stored.last <= SESSION_MS) {
+          session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
+        }
+        saveSession();
+        userOnce = [...new Set([...(store.get<string[]>('once') ?? []), ...userOnce])];
+        store.set('once', userOnce);
+        const uid = store.get<string>('uid');
+        if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
+        else if (id.userId !== undefined) store.set('uid', id.userId);
+      } else {
+        if (!granted) { if (ads) store.del('clk'); ads = false; return; }
+        if (ads) return;
+        ads = true;
+        const stored = store.get<Clicks>('clk') ?? {};
+        clicks = { ...stored, ...clicks };
+        for (const [k, c] of Object.entries(clicks)) if (!c || now - c.t > CLICK_ID_MS) delete clicks[k];
+        store.set('clk', clicks);
+      }
+    },
+    setUser(userId, traits) {
+      if (userId === null) { id.userId = undefined; id.traits = {}; if (analytics) store.del('uid'); return; }
+      id.userId = userId;
+      id.traits = { ...id.traits, ...traits };
+      if (analytics) store.set('uid', userId);
+    },
+  };
+  return id;
+}

@@ -1,0 +1,21 @@
+/** Adds a vendor script (async, once per URL, with the page's CSP nonce); resolves when it loaded. */
+const loading = new Map<string, Promise<void>>();
+
+export function loadScript(src: string, nonce?: string): Promise<void> {
+  let p = loading.get(src);
+  if (p) return p;
+  p = new Promise<void>((resolve, reject) => {
+    const d = typeof document === 'undefined' ? undefined : document;
+    if (!d) return reject(new Error('no document'));
+    const s = d.createElement('script');
+    s.async = true;
+    s.src = src;
+    if (nonce) s.nonce = nonce;
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error(`could not load ${src} (blocked by the browser, an extension or the network)`));
+    (d.head ?? d.documentElement).appendChild(s);
+  });
+  p.catch(() => loading.delete(src));
+  loading.set(src, p);
+  return p;
+}

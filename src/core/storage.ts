@@ -1,0 +1,49 @@
+/**
+ * First-party storage (localStorage, JSON values under `mp_` keys). Callers decide what may be
+ * stored under the visitor's consent; this module only makes storing safe: a blocked or full
+ * storage degrades to memory for this page and is reported once.
+ */
+import { browser } from './env';
+
+export interface Store {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  del(key: string): void;
+}
+
+export function localStore(report: (reason: string) => void): Store {
+  const memory = new Map<string, string>();
+  let ls: Storage | undefined;
+  try {
+    ls = browser()?.localStorage;
+  } catch {
+    ls = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
+  }
+  let reported = false;
+  const fail = (e: unknown) => {
+    if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data in memory for this page`);
+    reported = true;
+    ls = undefined;
+  };
+  return {
+    get(key) {
+      let raw = memory.get(key);
+      if (raw === undefined && ls) {
+        try { raw = ls.getItem('mp_' + key) ?? undefined; } catch (e) { fail(e); }
+      }
+      if (raw === undefined) return undefined;
+      try { return JSON.parse(raw); } catch { return undefined; }
+    },
+    set(key, value) {
+      const raw = JSON.stringify(value);
+      if (ls) {
+        try { ls.setItem('mp_' + key, raw); memory.delete(key); return; } catch (e) { fail(e); }
+      }
+      memory.set(key, raw);
+    },
+    del(key) {
+      memory.delete(key);
+      try { ls?.removeItem('mp_' + key); } catch { /* nothing stored then */ }
+    },
+  };
+}
