@@ -52,7 +52,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let paused = false; // backing off after a failed request
   /** Runs `pump` after `delay`, unless it is already due sooner. */
   const schedule = (delay: number, resume = false) => {
-    if (stopped || (!resume && timer !== undefined && due <= Date.now() + delay)) return;
+    if (stopped || (!resume && timer !== undefined && (due <= Date.now() + delay))) return;
     clearTimeout(timer);
     due = Date.now() + delay;
     timer = setTimeout(() => { timer = undefined; if (resume) paused = false; void pump(); }, delay);
@@ -112,9 +112,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onPageHide = () => beacon();
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(timer); timer = undefined; pump(); };
 
-  const enqueue = (m: Message) => {
-    queue!.add(m);
-    if (queue!.size() >= batchSize) schedule(0); else schedule(interval);
+  const enqueue = (id: string, make: () => Message) => {
+    queue!.add(id, make);
+    // A full batch goes out on the next task; schedule() returns early when that is already due.
+    schedule(queue!.size() >= batchSize ? 0 : interval);
   };
 
   const adapter: CollectorAdapter = {
@@ -134,13 +135,20 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
-    send(event) { enqueue(trackMessage(event)); },
+    send(event) { enqueue(event.id, () => trackMessage(event)); },
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();
-      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString()));
+      const id = uuid();
+      const at = new Date().toISOString();
+      enqueue(id, () => pageMessage(id, page, who.anonymousId, who.userId, at));
     },
-    identify(who) { enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString())); },
+    identify(who) {
+      const id = uuid();
+      const page = pageContext();
+      const at = new Date().toISOString();
+      enqueue(id, () => identifyMessage(id, who, page, who.anonymousId, at));
+    },
     flush(reason) {
       if (!queue) return Promise.resolve();
       if (reason === 'hidden') { beacon(); return Promise.resolve(); }

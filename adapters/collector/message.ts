@@ -19,17 +19,20 @@ export interface Message {
 
 const CAMPAIGN: Record<string, string> = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' };
 
+let device: Record<string, unknown> | undefined;
+/** What stays the same for every message of the page, read once. */
+const constant = () => {
+  if (!device) {
+    const nav = typeof navigator === 'undefined' ? undefined : navigator;
+    device = { library: { name: 'measureplan', version: '0.1.0' }, ...(nav ? { userAgent: nav.userAgent, locale: nav.language } : {}) };
+  }
+  return device;
+};
+
 function context(page: PageContext, extra: Record<string, unknown>, utm: Record<string, string> = {}): Record<string, unknown> {
-  const nav = typeof navigator === 'undefined' ? undefined : navigator;
-  const campaign: Record<string, string> = {};
-  for (const [k, v] of Object.entries(utm)) if (CAMPAIGN[k]) campaign[CAMPAIGN[k]!] = v;
-  return {
-    library: { name: 'measureplan', version: '0.1.0' },
-    page,
-    ...(Object.keys(campaign).length ? { campaign } : {}),
-    ...(nav ? { userAgent: nav.userAgent, locale: nav.language } : {}),
-    measureplan: extra,
-  };
+  let campaign: Record<string, string> | undefined;
+  for (const k in utm) if (CAMPAIGN[k]) (campaign ??= {})[CAMPAIGN[k]!] = utm[k]!;
+  return { ...constant(), page, ...(campaign ? { campaign } : {}), measureplan: extra };
 }
 
 export function trackMessage(e: ConversionEvent): Message {

@@ -7,13 +7,18 @@
 import { createStore, delMany, entries, setMany, type UseStore } from 'idb-keyval';
 import type { Message } from './message';
 
-interface Stored { seq: number; m: Message }
+/**
+ * One outbox entry. The message is built lazily (`make`), when it is first written or sent: that
+ * keeps building it (and its garbage) out of `track()`, on a later task.
+ */
+interface Stored { seq: number; id: string; m?: Message; make?: () => Message }
+const msg = (s: Stored): Message => (s.m ??= s.make!());
 
 export interface Queue {
   /** Messages not yet confirmed, oldest first. */
   size(): number;
   dropped: number;
-  add(m: Message): void;
+  add(id: string, make: () => Message): void;
   /** Up to `n` messages (and at most `maxBytes` as JSON) that are not already being sent. */
   take(n: number, maxBytes: number): { messages: Message[]; bytes: number };
   /** The endpoint confirmed (or refused for good) these: forget them everywhere. */
@@ -55,7 +60,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     deletes = [];
     if (!store) return;
     try {
-      if (w.length) await setMany(w.filter((s) => ids.has(s.m.messageId)).map((s) => [s.m.messageId, s]), store);
+      if (w.length) await setMany(w.filter((s) => ids.has(s.id)).map((s) => [s.id, { seq: s.seq, id: s.id, m: msg(s) }]), store);
       if (d.length) await delMany(d, store);
     } catch (e) { idbFailed(e); }
   };
@@ -64,18 +69,18 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   const q: Queue = {
     dropped: 0,
     size: () => items.length,
-    add(m) {
-      if (ids.has(m.messageId)) return;
-      const s = { seq: Date.now() * 1000 + (++seq % 1000), m }; // ordered across pages, for restore
+    add(id, make) {
+      if (ids.has(id)) return;
+      const s: Stored = { seq: Date.now() * 1000 + (++seq % 1000), id, make }; // ordered across pages, for restore
       items.push(s);
-      ids.add(m.messageId);
+      ids.add(id);
       writes.push(s);
       while (items.length > max) {
-        const i = items.findIndex((x) => !sending.has(x.m.messageId));
+        const i = items.findIndex((x) => !sending.has(x.id));
         if (i < 0) break;
         const [old] = items.splice(i, 1);
-        ids.delete(old!.m.messageId);
-        deletes.push(old!.m.messageId);
+        ids.delete(old!.id);
+        deletes.push(old!.id);
         q.dropped++;
       }
       schedule();
@@ -85,18 +90,19 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
       let bytes = 0;
       for (const s of items) {
         if (messages.length >= n) break;
-        if (sending.has(s.m.messageId)) continue;
-        const size = JSON.stringify(s.m).length + 1;
+        if (sending.has(s.id)) continue;
+        const m = msg(s);
+        const size = JSON.stringify(m).length + 1;
         if (messages.length && bytes + size > maxBytes) break;
-        messages.push(s.m);
+        messages.push(m);
         bytes += size;
-        sending.add(s.m.messageId);
+        sending.add(s.id);
       }
       return { messages, bytes };
     },
     done(messages) {
       const gone = new Set(messages.map((m) => m.messageId));
-      for (let i = items.length - 1; i >= 0; i--) if (gone.has(items[i]!.m.messageId)) items.splice(i, 1);
+      for (let i = items.length - 1; i >= 0; i--) if (gone.has(items[i]!.id)) items.splice(i, 1);
       for (const id of gone) { ids.delete(id); sending.delete(id); deletes.push(id); }
       schedule();
     },
@@ -104,11 +110,11 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     async restore() {
       if (!store) return 0;
       try {
-        const found = (await entries<string, Stored>(store)).map(([, s]) => s).filter((s) => s?.m?.messageId);
+        const found = (await entries<string, Stored>(store)).map(([, s]) => s).filter((s) => s?.m?.messageId).map((s) => ({ seq: s.seq, id: s.m!.messageId, m: s.m }));
         found.sort((a, b) => a.seq - b.seq);
-        const earlier = found.filter((s) => s.seq < start && !ids.has(s.m.messageId));
+        const earlier = found.filter((s) => s.seq < start && !ids.has(s.id));
         items.unshift(...earlier);
-        for (const s of earlier) ids.add(s.m.messageId);
+        for (const s of earlier) ids.add(s.id);
         return earlier.length;
       } catch (e) { idbFailed(e); return 0; }
     },

@@ -12,15 +12,15 @@ type Emit = <K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]) 
 type Held = () => void;
 
 export interface Dispatcher {
-  /** Sends (or holds) a conversion for each destination in its `send`; returns what happened per destination. */
-  deliver(event: ConversionEvent): Record<string, string>;
+  /** Sends (or holds) a conversion for each destination in its `send`; with `explain`, returns what happened per destination (for debug output). */
+  deliver(event: ConversionEvent, explain?: boolean): Record<string, string> | undefined;
   /** Runs `fn` on every adapter of a category now, or when it is granted. */
   each(category: ConsentCategory | 'all', hook: (a: Adapter, ctx: AdapterContext) => unknown): void;
   consentChanged(changed: ConsentCategory[]): void;
   adapters: Map<DestinationName, Adapter>;
 }
 
-export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit): Dispatcher {
+export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true): Dispatcher {
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
@@ -40,14 +40,29 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     detail: e,
   });
 
+  // Unfinished async hooks, checked by one watchdog timer rather than a timer per call:
+  // a send runs for every conversion, on the host page's time.
+  const running = new Map<Promise<unknown>, { a: Adapter; step: string; event?: ConversionEvent; since: number }>();
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  const watch = () => {
+    const now = Date.now();
+    for (const [p, r] of running) {
+      if (now - r.since < HANG_MS) continue;
+      running.delete(p);
+      fail(r.a, r.step, new Error(`did not finish within ${HANG_MS / 1000} s`), r.event);
+    }
+    if (!running.size) { clearInterval(watchdog); watchdog = undefined; }
+  };
+
   /** Calls one adapter hook; errors and hangs become `error` events, never exceptions. */
   const guard = (a: Adapter, step: string, fn: () => unknown, event?: ConversionEvent) => {
     try {
       const r = fn() as Promise<unknown> | undefined;
       if (r && typeof r.then === 'function') {
-        let done = false;
-        const timer = setTimeout(() => { if (!done) fail(a, step, new Error(`did not finish within ${HANG_MS / 1000} s`), event); }, HANG_MS);
-        r.then(() => { done = true; clearTimeout(timer); }, (e) => { done = true; clearTimeout(timer); fail(a, step, e, event); });
+        if (step === 'load') { r.then(undefined, (e) => fail(a, step, e)); return; } // a slow vendor script is not a hang
+        running.set(r, { a, step, event, since: Date.now() });
+        watchdog ??= setInterval(watch, HANG_MS / 4);
+        r.then(() => { running.delete(r); }, (e) => { if (running.delete(r)) fail(a, step, e, event); });
       }
     } catch (e) {
       fail(a, step, e, event);
@@ -62,27 +77,36 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
 
   const send = (a: Adapter, event: ConversionEvent) => {
     ensureLoaded(a);
-    guard(a, 'send', () => a.send(event, ctxOf(a)), event);
-    emit('sent', { event, destination: a.name });
+    // guard() inlined: this runs once per destination of every conversion.
+    try {
+      const r = a.send(event, ctxOf(a));
+      if (r && typeof r.then === 'function') guard(a, 'send', () => r, event);
+    } catch (e) {
+      fail(a, 'send', e, event);
+    }
+    if (listening('sent')) emit('sent', { event, destination: a.name });
   };
 
   const configured = (a: Adapter) => a.name in ctx.plan.destinations;
 
   const d: Dispatcher = {
     adapters: byName,
-    deliver(event) {
-      const result: Record<string, string> = {};
-      for (const dest of Object.keys(event.send) as DestinationName[]) {
-        const a = byName.get(dest);
-        if (!a) { result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
+    deliver(event, explain) {
+      // The common path (no debug) allocates no explanation: track() runs on the host page's time.
+      const result: Record<string, string> | undefined = explain ? {} : undefined;
+      for (const dest in event.send) {
+        const a = byName.get(dest as DestinationName);
+        if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
         const state = consent.status[a.category];
-        if (state === 'granted') { send(a, event); result[dest] = 'sent'; }
-        else if (state === 'denied') { result[dest] = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
-        else if (consent.hold(a.category, () => send(a, event))) result[dest] = `waiting for ${a.category} consent`;
+        let what: string;
+        if (state === 'granted') { send(a, event); what = 'sent'; }
+        else if (state === 'denied') { what = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
+        else if (consent.hold(a.category, () => send(a, event))) what = `waiting for ${a.category} consent`;
         else {
-          result[dest] = 'not sent: the consent buffer is full';
-          emit('error', { path: `conversions.${event.name}`, reason: `the buffer of events waiting for ${a.category} consent is full; ${dest} will not receive this conversion`, conversion: event.name, destination: dest });
+          what = 'not sent: the consent buffer is full';
+          emit('error', { path: `conversions.${event.name}`, reason: `the buffer of events waiting for ${a.category} consent is full; ${dest} will not receive this conversion`, conversion: event.name, destination: a.name });
         }
+        if (result) result[dest] = what;
       }
       return result;
     },

@@ -49,6 +49,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
   let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
   let userOnce: string[] = [];
   let written = 0;
+  let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
 
   const saveSession = () => { if (analytics) { store.set('sess', session); written = session.last; } };
   const fresh = (t: number): Session => ({ id: uuid(), last: t, utm: {}, fired: [] });
@@ -63,9 +64,17 @@ export function createIdentity(store: Store, search: string, now: number): Ident
       return session;
     },
     clickIds(t) {
-      const out: ClickIds = {};
-      for (const [k, c] of Object.entries(clicks)) if (t - c.t <= CLICK_ID_MS) out[k as keyof ClickIds] = c.v;
-      return out;
+      // Recomputed only when an id may have expired or the set changed: this runs on every track().
+      if (!clickCache || t > clickCache.until || clickCache.of !== clicks) {
+        const ids: ClickIds = {};
+        let until = Infinity;
+        for (const k in clicks) {
+          const c = clicks[k]!;
+          if (t - c.t <= CLICK_ID_MS) { ids[k as keyof ClickIds] = c.v; until = Math.min(until, c.t + CLICK_ID_MS); }
+        }
+        clickCache = { ids: Object.freeze(ids), until, of: clicks };
+      }
+      return clickCache.ids;
     },
     utm: () => session.utm,
     fired: (scope, name) => (scope === 'session' ? session.fired : userOnce).includes(name),

@@ -79,7 +79,7 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
-  });
+  }, (name) => events.has(name));
 
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) identity.allow(c, consent.status[c] === 'granted');
@@ -104,14 +104,14 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
         }
         const now = Date.now();
         if (c.limit && limited(c.name, c.limit)) {
-          events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
+          if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
           if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
           return;
         }
         const event = enrich(plan, c, { ...(props ?? {}) }, identity, now);
-        const destinations = dispatcher.deliver(event);
-        events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
-        if (debug) logConversion(event, destinations);
+        const destinations = dispatcher.deliver(event, debug);
+        if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
+        if (destinations) logConversion(event, destinations);
       });
     },
     page() {

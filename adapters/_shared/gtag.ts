@@ -1,0 +1,67 @@
+/**
+ * The one Google tag (gtag.js) a page gets, shared by the GA4 and Google Ads adapters: one
+ * `window.dataLayer`, one `gtag()`, one script. The shared state lives on `window`, so two
+ * adapter instances, or the npm build next to the script tag, still install it only once.
+ */
+import type { AdapterContext, ConsentStatus } from '../../src/core/types';
+import { loadVendorScript } from './vendor-script';
+
+interface GtagState {
+  /** The script load (resolves `false` when it was blocked). */
+  p: Promise<unknown>;
+  /** The last Consent Mode signals pushed, to skip repeating the same update. */
+  c?: string;
+}
+
+/** Calls the page's `gtag()`; does nothing before the tag is installed. */
+export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.window.gtag?.(...args);
+
+/** The object without its `undefined` fields (gtag would send them as empty parameters). */
+export const defined = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/**
+ * Consent Mode v2 signals for the tracker's consent: `analytics` is `analytics_storage`, `ads` is
+ * `ad_storage`, `ad_user_data` and `ad_personalization`. Anything but `granted` (a denial, or no
+ * decision yet) is `denied`.
+ */
+const signals = (s: Partial<Record<keyof ConsentStatus, string>>) => {
+  const ads = s.ads == 'granted' ? 'granted' : 'denied';
+  return { ad_storage: ads, ad_user_data: ads, ad_personalization: ads, analytics_storage: s.analytics == 'granted' ? 'granted' : 'denied' };
+};
+
+/**
+ * Tells Google the visitor's current consent (`gtag('consent', 'update', …)`), e.g. that ads
+ * consent was withdrawn. Both Google adapters use it as their `consent` hook; an update equal to
+ * the last one is not pushed again.
+ */
+export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void {
+  const s: GtagState | undefined = ctx.window.__measureplanGtag;
+  const update = signals(status);
+  const key = JSON.stringify(update);
+  if (!s || s.c == key) return;
+  s.c = key;
+  gtag(ctx, 'consent', 'update', update);
+}
+
+/**
+ * Installs the Google tag once per page: the queue, the plan's Consent Mode default (always the
+ * first command), the visitor's current consent, `gtag('js')` and the gtag.js script for `id`.
+ * A second caller only brings the consent up to date; each adapter adds its own `config`.
+ * The returned promise settles when the script has loaded or was blocked (a warning, no throw).
+ */
+export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise<unknown> {
+  const w = ctx.window;
+  let s: GtagState | undefined = w.__measureplanGtag;
+  if (!s) {
+    w.dataLayer = w.dataLayer || [];
+    // Google's snippet: gtag.js tells commands from plain dataLayer objects by the `arguments` object.
+    w.gtag = w.gtag || function gtag() { w.dataLayer.push(arguments); };
+    gtag(ctx, 'consent', 'default', signals(ctx.plan.consent.default));
+    s = w.__measureplanGtag = { p: Promise.resolve() };
+    consentUpdate(ctx.consent(), ctx);
+    gtag(ctx, 'js', new Date());
+    s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag');
+  } else consentUpdate(ctx.consent(), ctx);
+  return s.p;
+}

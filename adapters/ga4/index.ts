@@ -1,0 +1,36 @@
+/**
+ * Google Analytics 4 through the Google tag (gtag.js).
+ *
+ * Once analytics consent is granted the tag is installed (Consent Mode default first) and
+ * configured for the plan's `destinations.ga4.measurementId`, which sends GA4's own page view;
+ * each conversion whose `send` names `ga4` becomes `gtag('event', <send.ga4.event>, …)` with its
+ * currency, value, transaction_id (GA4 deduplicates purchases on it), items and other properties,
+ * kept to GA4's naming and size rules (a debug warning for each fix). `identify()` sets GA4's
+ * `user_id`, a consent change becomes a Consent Mode update. SPA route changes need nothing
+ * extra: GA4's enhanced measurement counts history changes as page views.
+ */
+import type { Adapter, AdapterContext, Identity } from '../../src/core/types';
+import { consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
+import { ga4Params } from './params';
+
+export function ga4(): Adapter {
+  const id = (ctx: AdapterContext) => ctx.plan.destinations.ga4?.measurementId;
+  return {
+    name: 'ga4',
+    category: 'analytics',
+    load(ctx) {
+      const loaded = ensureGtag(ctx, id(ctx));
+      const userId = ctx.identity().userId;
+      gtag(ctx, 'config', id(ctx), ...(userId ? [{ user_id: userId }] : []));
+      return loaded as Promise<void>;
+    },
+    send(event, ctx) {
+      gtag(ctx, 'event', event.send.ga4?.event, { ...ga4Params(event, ctx.warn), send_to: id(ctx) });
+    },
+    consent: consentUpdate,
+    /** `user_id` is a config setting, never an event parameter; `null` (signed out) clears it. */
+    identify({ userId }: Identity, ctx) {
+      gtag(ctx, 'config', id(ctx), { user_id: userId || null, send_page_view: false });
+    },
+  };
+}

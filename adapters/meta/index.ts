@@ -1,0 +1,79 @@
+import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
+import { META_STANDARD_EVENTS } from '../../src/plan/vocabulary';
+import { loadVendorScript } from '../_shared/vendor-script';
+import { type Fbq, installFbq } from './fbq';
+import { matching } from './matching';
+
+/** Meta's object properties for one conversion: value, currency and the products of `items`. */
+function parameters({ value, currency, items }: ConversionEvent): Record<string, unknown> {
+  const p: Record<string, unknown> = {};
+  if (value !== undefined) p.value = value;
+  if (currency) p.currency = currency;
+  if (items?.length) {
+    p.content_ids = items.map((i) => i.item_id);
+    p.contents = items.map((i) => ({ id: i.item_id, quantity: i.quantity ?? 1, ...(i.price !== undefined && { item_price: i.price }) }));
+    p.num_items = items.reduce((n, i) => n + (i.quantity ?? 1), 0);
+    p.content_type = 'product';
+  }
+  return p;
+}
+
+/**
+ * Meta Pixel. Loads Meta's base code once ads consent is granted (its own `PageView` included,
+ * and one per SPA route change) and sends each conversion whose `send.meta.event` names it: a
+ * standard event (`Purchase`, `Lead`, `AddToCart`, …) with `fbq('track')`, any other name with
+ * `fbq('trackCustom')`, with `value`, `currency` and the `items` as `content_ids`/`contents`/
+ * `num_items`. The conversion's event id travels as `eventID`, so a Conversions API event with
+ * the same `event_id` and event name is deduplicated. A withdrawal of ads consent calls
+ * `fbq('consent','revoke')`. With `destinations.meta.advancedMatching: true`, the e-mail and
+ * phone given to `identify()` reach `fbq('init')` as SHA-256 hashes, never raw.
+ */
+export function meta(): Adapter {
+  /** Resolves with the pixel id once `init` is queued (advanced matching may need a hash first). */
+  let ready: Promise<string | undefined> | undefined;
+  let granted = true;
+  const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
+  /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
+  let readyId: string | undefined;
+  const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
+    if (readyId) { const r = fn(ctx.window.fbq, readyId) as Promise<void> | undefined; return r; } // the common case: no promise per conversion
+    return ready?.then(async (id) => { if (id) await fn(ctx.window.fbq, id); });
+  };
+
+  async function init(ctx: AdapterContext): Promise<string | undefined> {
+    const id = ctx.plan.destinations.meta?.pixelId;
+    if (!id) return;
+    const fbq = installFbq(ctx.window);
+    const m = am(ctx) && (await matching(ctx.identity()));
+    fbq('consent', 'grant');
+    fbq('init', id, ...(m ? [m] : []));
+    fbq('track', 'PageView');
+    return (readyId = id);
+  }
+
+  return {
+    name: 'meta',
+    category: 'ads',
+    async load(ctx) {
+      if (ready) return;
+      if (await (ready = init(ctx))) await loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta');
+    },
+    send: (event, ctx) => whenReady(ctx, (fbq) => {
+      const name = event.send.meta?.event;
+      if (!name) return;
+      const params = parameters(event);
+      if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
+        ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
+      }
+      fbq(META_STANDARD_EVENTS.includes(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
+    }),
+    consent: (status, ctx) => whenReady(ctx, (fbq) => {
+      if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
+    }),
+    identify: (identity, ctx) => whenReady(ctx, async (fbq, id) => {
+      const m = am(ctx) && (await matching(identity));
+      if (m) fbq('init', id, m);
+    }),
+    page: (_page, ctx) => whenReady(ctx, (fbq) => fbq('track', 'PageView')),
+  };
+}

@@ -1,0 +1,149 @@
+// `node bench/track.mjs` (run by hand, never as a timed test): in headless Chromium, with the
+// webshop plan and every adapter present in the repository,
+//   - the cost of track() per call: 10,000 back to back, and 1,000 spaced out;
+//   - a 10,000-event burst to a local collector: all delivered within 5 s? duplicates? long tasks?
+//   - 20 events tracked just before navigating away, and before closing the tab.
+// Prints a table and writes bench/results/track-<date>.json.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { buildTestBundle } from '../tests/support/bundle.mjs';
+import { startServer } from '../tests/support/server.mjs';
+import { launch } from '../tests/support/browser.mjs';
+import { installVendorFakes } from '../tests/support/vendor-fakes.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const out = join(root, 'node_modules/.cache/measureplan-bench');
+mkdirSync(out, { recursive: true });
+
+// One bundle with the tracker and every adapter folder that exists (or those named by --adapters=).
+const only = process.argv.find((a) => a.startsWith('--adapters='))?.slice(11).split(',');
+const adapterNames = await buildTestBundle(out, { only, minify: process.env.MINIFY !== '0' });
+const plan = JSON.parse(readFileSync(join(root, 'examples/plans/webshop.json'), 'utf8'));
+plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
+writeFileSync(join(out, 'index.html'), `<!doctype html><html><head><title>bench</title></head><body><h1>bench</h1>
+<script src="/bundle.js"></script>
+<script>
+  window.longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  window.start = async (options = {}) => {
+    const plan = await (await fetch('/plan.json')).json();
+    window.tracker = MP.createTracker({ plan, adapters: MP.adapterNames.map((n) => MP[n](n === 'collector' ? options.collector : undefined)) });
+  };
+  window.item = (i) => ({ item_id: 'SKU-' + (i % 50), item_name: 'Tent ' + (i % 50), value: 100 + (i % 7), quantity: 1 });
+</script></body></html>`);
+writeFileSync(join(out, 'other.html'), '<!doctype html><title>other</title><p>next page</p>');
+
+const server = await startServer({ root: out });
+const browser = await launch();
+const results = { date: new Date().toISOString(), chromium: browser.version(), adapters: adapterNames, node: process.version };
+const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))]; return { mean: s.reduce((a, b) => a + b, 0) / s.length, median: q(0.5), p95: q(0.95) }; };
+
+async function freshPage() {
+  // The vendors' tags are answered by local fakes that take over their queues, as the real ones do.
+  const context = await browser.newContext();
+  await installVendorFakes(context, { count: true });
+  const page = await context.newPage();
+  await page.goto(server.url + '/');
+  return { context, page };
+}
+
+// 1. track() cost
+{
+  const { context, page } = await freshPage();
+  await page.evaluate(() => window.start({ collector: { flushInterval: 60_000 } }));
+  const r = await page.evaluate(() => {
+    const t = window.tracker;
+    for (let i = 0; i < 500; i++) t.track('add_to_cart', window.item(i)); // warm up
+    const props = Array.from({ length: 10_000 }, (_, i) => window.item(i));
+    const chunks = [];
+    const t0 = performance.now();
+    for (let c = 0; c < 100; c++) {
+      const s = performance.now();
+      for (let i = c * 100; i < c * 100 + 100; i++) t.track('add_to_cart', props[i]);
+      chunks.push(((performance.now() - s) * 1000) / 100);
+    }
+    const total = performance.now() - t0;
+    return { meanUs: (total * 1000) / 10_000, chunks, resolutionIsolated: crossOriginIsolated };
+  });
+  if (process.env.CHUNKS) console.log(r.chunks.map((c) => c.toFixed(0)).join(' '));
+  void (() => {
+  });
+  results.backToBack = { calls: 10_000, meanUs: r.meanUs, per100: stats(r.chunks), crossOriginIsolated: r.resolutionIsolated };
+  const spaced = await page.evaluate(async () => {
+    const t = window.tracker;
+    const times = [];
+    for (let i = 0; i < 1000; i++) {
+      await new Promise((res) => setTimeout(res, 1));
+      const p = window.item(i);
+      const s = performance.now();
+      t.track('add_to_cart', p);
+      times.push((performance.now() - s) * 1000);
+    }
+    return times;
+  });
+  results.spaced = { calls: 1000, ...stats(spaced) };
+  await context.close();
+}
+
+// 2. a 10,000-event burst to the local collector
+{
+  server.reset();
+  const { context, page } = await freshPage();
+  await page.evaluate(() => window.start());
+  const before = await page.evaluate(() => window.longTasks.length);
+  const t0 = Date.now();
+  await page.evaluate(async () => {
+    // 10 tasks of 1,000 calls: a page's own burst, not one 10,000-call task of the benchmark's making.
+    for (let c = 0; c < 10; c++) {
+      for (let i = 0; i < 1000; i++) window.tracker.track('phone_click');
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  });
+  while (server.unique() < 10_000 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+  const deliveredMs = Date.now() - t0;
+  await new Promise((r) => setTimeout(r, 500));
+  const longTasks = await page.evaluate((n) => window.longTasks.slice(n), before);
+  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
+  results.burst = { events: 10_000, unique: server.unique(), duplicates: server.duplicates(), deliveredMs, withinFiveSeconds: server.unique() === 10_000 && deliveredMs <= 5000, longTasksMs: longTasks, heapBytes: heap };
+  await context.close();
+}
+
+// 3. 20 events just before leaving: a navigation, and closing the tab
+for (const how of ['navigate', 'close']) {
+  server.reset();
+  const { context, page } = await freshPage();
+  await page.evaluate(() => window.start());
+  await page.evaluate((how) => {
+    for (let i = 0; i < 20; i++) window.tracker.track('phone_click');
+    if (how === 'navigate') location.href = '/other.html';
+  }, how);
+  if (how === 'close') await page.close({ runBeforeUnload: true });
+  else await page.waitForURL('**/other.html');
+  const t0 = Date.now();
+  while (server.unique() < 20 && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+  results[`leave_${how}`] = { tracked: 20, unique: server.unique(), duplicates: server.duplicates() };
+  await context.close();
+}
+
+await browser.close();
+await server.close();
+
+const f = (n) => (typeof n === 'number' ? n.toFixed(2) : String(n));
+console.log(`\nmeasureplan track() benchmark — Chromium ${results.chromium}, adapters: ${results.adapters.join(', ')}`);
+console.table({
+  'track() back to back (10,000)': { mean_us: f(results.backToBack.meanUs), median_us: f(results.backToBack.per100.median), p95_us: f(results.backToBack.per100.p95), note: 'median/p95 over 100-call chunks' },
+  'track() spaced (1,000)': { mean_us: f(results.spaced.mean), median_us: f(results.spaced.median), p95_us: f(results.spaced.p95), note: `per call; isolated timer: ${results.backToBack.crossOriginIsolated}` },
+});
+console.table({
+  'burst 10,000 → collector': { delivered: results.burst.unique, duplicates: results.burst.duplicates, ms: results.burst.deliveredMs, within_5s: results.burst.withinFiveSeconds, long_tasks: results.burst.longTasksMs.map((d) => Math.round(d)).join(' ') || 'none' },
+  '20 then navigate': { delivered: results.leave_navigate.unique, duplicates: results.leave_navigate.duplicates },
+  '20 then close tab': { delivered: results.leave_close.unique, duplicates: results.leave_close.duplicates },
+});
+mkdirSync(join(here, 'results'), { recursive: true });
+const file = join(here, 'results', `track-${results.date.slice(0, 10)}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+console.log(`written to ${file}`);

@@ -1,0 +1,174 @@
+// @vitest-environment jsdom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { microsoftAds } from '../../adapters/microsoft-ads';
+import { example } from '../plan/fixtures';
+import { bench, eventFor, resetWindow } from './harness';
+
+const BAT = 'https://bat.bing.com/bat.js';
+const w = () => window as any;
+const BEFORE_TAG = ['consent', 'default', { ad_storage: 'denied' }, 'consent', 'update', { ad_storage: 'granted' }];
+
+/** Stands in for bat.js's UET: records its options and what is pushed to it. */
+class FakeUET {
+  static made: FakeUET[] = [];
+  pushed: unknown[][] = [];
+  constructor(public options: Record<string, unknown>) { FakeUET.made.push(this); }
+  push(...args: unknown[]) { this.pushed.push(args); }
+}
+
+const webshop = (edit: (p: any) => void) => {
+  const p = example('webshop');
+  edit(p);
+  return p;
+};
+
+beforeEach(() => {
+  resetWindow();
+  FakeUET.made = [];
+});
+
+describe('microsoftAds adapter: loading', () => {
+  it('is an ads destination named microsoftAds', () => {
+    const a = microsoftAds();
+    expect([a.name, a.category]).toEqual(['microsoftAds', 'ads']);
+  });
+
+  it('queues the plan default, then the grant, before loading bat.js', async () => {
+    const b = bench();
+    await microsoftAds().load(b.ctx);
+    expect(w().uetq).toEqual(BEFORE_TAG);
+    expect(b.scripts).toEqual([BAT]);
+    expect(b.warnings).toEqual([]);
+  });
+
+  it('uses the plan default for ads as the UET default', async () => {
+    await microsoftAds().load(bench({ plan: webshop((p) => { p.consent.default.ads = 'granted'; }) }).ctx);
+    expect(w().uetq.slice(0, 3)).toEqual(['consent', 'default', { ad_storage: 'granted' }]);
+  });
+
+  it('once bat.js has run, replaces the queue with new UET({ ti, enableAutoSpaTracking, q }) and pushes pageLoad', async () => {
+    w().UET = FakeUET;
+    const b = bench();
+    const a = microsoftAds();
+    await a.load(b.ctx);
+    expect(FakeUET.made).toHaveLength(1);
+    const uet = FakeUET.made[0]!;
+    expect(w().uetq).toBe(uet);
+    expect(uet.options).toEqual({ ti: '12345678', enableAutoSpaTracking: true, q: BEFORE_TAG });
+    expect(uet.pushed).toEqual([['pageLoad']]);
+    a.send(eventFor(b, 'phone_click'), b.ctx);
+    a.consent!({ analytics: 'granted', ads: 'denied' }, b.ctx);
+    expect(uet.pushed).toEqual([
+      ['pageLoad'],
+      ['event', 'phone_call', { event_id: 'evt-phone_click-0001' }],
+      ['consent', 'update', { ad_storage: 'denied' }],
+    ]);
+  });
+
+  it('requests bat.js once and queues consent once when load is called twice', async () => {
+    w().UET = FakeUET;
+    const b = bench();
+    const a = microsoftAds();
+    await Promise.all([a.load(b.ctx), a.load(b.ctx)]);
+    expect(b.scripts).toEqual([BAT]);
+    expect(FakeUET.made).toHaveLength(1);
+    expect(FakeUET.made[0]!.options.q).toEqual(BEFORE_TAG);
+  });
+
+  it('warns and does not throw when bat.js is blocked; the queue stays an array', async () => {
+    const b = bench({ blockScripts: true });
+    const a = microsoftAds();
+    await expect(a.load(b.ctx)).resolves.toBeUndefined();
+    expect(b.warnings.map((x) => x.message)).toEqual([`Microsoft Ads: ${BAT} was blocked, nothing reaches Microsoft Ads on this page`]);
+    expect(Array.isArray(w().uetq)).toBe(true);
+  });
+});
+
+describe('microsoftAds adapter: conversions of the webshop plan', () => {
+  const sent = async (names: [string, Record<string, unknown>?][], plan?: Record<string, any>) => {
+    const b = bench(plan ? { plan } : {});
+    const a = microsoftAds();
+    await a.load(b.ctx);
+    for (const [n, props] of names) a.send(eventFor(b, n, props), b.ctx);
+    return { pushed: w().uetq.slice(BEFORE_TAG.length), warnings: b.warnings.map((x) => x.message) };
+  };
+
+  it('purchase, add_to_cart and phone_click → event pushes with category, revenue, currency and event_id', async () => {
+    const { pushed, warnings } = await sent([
+      ['purchase', { transaction_id: 'T-1001', value: 2898, items: [] }],
+      ['add_to_cart', { item_id: 'SKU-1', value: 499 }],
+      ['phone_click'],
+      ['view_item', { item_id: 'SKU-1' }],
+    ]);
+    expect(pushed).toEqual([
+      'event', 'purchase', { event_category: 'checkout', revenue_value: 2898, currency: 'NOK', event_id: 'purchase:T-1001' },
+      'event', 'add_to_cart', { revenue_value: 499, currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+      'event', 'phone_call', { event_id: 'evt-phone_click-0001' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('passes the send entry label as event_label', async () => {
+    const plan = webshop((p) => { p.conversions.phone_click.send.microsoftAds = { event: 'phone_call', category: 'contact', label: 'header' }; });
+    expect((await sent([['phone_click']], plan)).pushed)
+      .toEqual(['event', 'phone_call', { event_category: 'contact', event_label: 'header', event_id: 'evt-phone_click-0001' }]);
+  });
+
+  it('leadgen plan: no conversion sends to microsoftAds', () => {
+    expect(Object.values(bench({ plan: 'leadgen' }).plan.conversions).filter((c) => c.send.microsoftAds)).toEqual([]);
+  });
+});
+
+describe('microsoftAds adapter: bat.js rules', () => {
+  const one = async (extra: Record<string, unknown>) => {
+    const b = bench();
+    const a = microsoftAds();
+    await a.load(b.ctx);
+    a.send(eventFor(b, 'add_to_cart', { item_id: 'SKU-1', value: 1 }, extra), b.ctx);
+    return { params: w().uetq.at(-1), warnings: b.warnings.map((x) => x.message) };
+  };
+
+  it('accepts up to 3 decimals and up to 999999999999', async () => {
+    expect((await one({ value: 19.999 })).params.revenue_value).toBe(19.999);
+    expect((await one({ value: 999999999999 })).params.revenue_value).toBe(999999999999);
+    expect((await one({ currency: 'eur' })).params.currency).toBe('eur');
+  });
+
+  it('leaves out a revenue with more than 3 decimals, with a warning', async () => {
+    expect(await one({ value: 12.3456 })).toEqual({
+      params: { currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+      warnings: ['Microsoft Ads: value 12.3456 of "add_to_cart" left out (UET takes 0 to 999999999999, 3 decimals at most)'],
+    });
+  });
+
+  it('leaves out a revenue above 999999999999 or below 0, with a warning', async () => {
+    for (const value of [1_000_000_000_000, -5]) {
+      const r = await one({ value });
+      expect(r.params).toEqual({ currency: 'NOK', event_id: 'evt-add_to_cart-0001' });
+      expect(r.warnings).toHaveLength(1);
+    }
+  });
+
+  it('leaves out a currency that is not 3 letters, with a warning', async () => {
+    expect(await one({ currency: 'EURO' })).toEqual({
+      params: { revenue_value: 1, event_id: 'evt-add_to_cart-0001' },
+      warnings: ['Microsoft Ads: currency "EURO" of "add_to_cart" left out (UET takes 3 letters)'],
+    });
+  });
+});
+
+describe('microsoftAds adapter: consent', () => {
+  it('pushes a consent update for each change of ads consent', async () => {
+    const b = bench();
+    const a = microsoftAds();
+    await a.load(b.ctx);
+    a.consent!({ analytics: 'denied', ads: 'granted' }, b.ctx);
+    a.consent!({ analytics: 'denied', ads: 'denied' }, b.ctx);
+    a.consent!({ analytics: 'granted', ads: 'denied' }, b.ctx);
+    a.consent!({ analytics: 'granted', ads: 'granted' }, b.ctx);
+    expect(w().uetq.slice(BEFORE_TAG.length)).toEqual([
+      'consent', 'update', { ad_storage: 'denied' },
+      'consent', 'update', { ad_storage: 'granted' },
+    ]);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The adapters in a real browser: the vendors' script URLs are answered by recording fakes, and
+ * every request that would leave 127.0.0.1 is recorded and refused.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+// @ts-expect-error plain ESM helpers without types
+import { launch } from '../support/browser.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { buildTestBundle, ROOT } from '../support/bundle.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { startServer } from '../support/server.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { installVendorFakes, vendorCommands } from '../support/vendor-fakes.mjs';
+
+const out = join(ROOT, 'node_modules/.cache/measureplan-e2e-adapters');
+let server: any;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildTestBundle(out);
+  writeFileSync(join(out, 'plan.json'), readFileSync(join(ROOT, 'examples/plans/webshop.json')));
+  writeFileSync(join(out, 'index.html'), `<!doctype html><title>Fjellsport</title><script src="/bundle.js"></script>
+<script>
+  window.ready = fetch('/plan.json').then((r) => r.json()).then((plan) => {
+    window.tracker = MP.createTracker({ plan, adapters: MP.adapterNames.map((n) => MP[n]()) });
+  });
+</script>`);
+  server = await startServer({ root: out });
+  browser = await launch();
+});
+afterAll(async () => { await browser?.close(); await server?.close(); });
+
+async function shop(): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
+  const context = await browser.newContext();
+  const { requests } = await installVendorFakes(context);
+  const page = await context.newPage();
+  await page.goto(server.url + '/?gclid=TeSt-GcLiD');
+  await page.evaluate(() => (window as any).ready);
+  return { context, page, requests };
+}
+
+const journey = (page: Page) => page.evaluate(() => {
+  const t = (window as any).tracker;
+  t.track('visited_pricing');
+  t.track('newsletter_signup');
+  t.track('add_to_cart', { item_id: 'SKU-TENT-2', item_name: 'Tent', value: 2499 });
+  t.track('phone_click');
+  t.track('purchase', { transaction_id: 'T-1001', value: 2499, items: [{ item_id: 'SKU-TENT-2', item_name: 'Tent', price: 2499, quantity: 1 }] });
+});
+
+describe('vendor adapters in Chromium', () => {
+  it('with consent denied, not a single request reaches any vendor host and nothing is stored', async () => {
+    const { context, page, requests } = await shop();
+    await journey(page);
+    await page.evaluate(() => (window as any).tracker.consent({ analytics: 'denied', ads: 'denied' }));
+    await journey(page);
+    await page.waitForTimeout(1500);
+    expect(requests).toEqual([]);
+    expect(await vendorCommands(page)).toEqual({ gtag: [], fbq: [], lintrk: [], uetq: [] });
+    expect(await page.evaluate(() => ({ ls: Object.keys(localStorage), globals: ['dataLayer', 'fbq', 'lintrk', 'uetq'].filter((g) => g in window) }))).toEqual({ ls: [], globals: [] });
+    expect(server.received.length).toBe(0);
+    await context.close();
+  });
+
+  it('after consent, each conversion reaches each configured vendor once, with the same event id', async () => {
+    server.reset();
+    const { context, page, requests } = await shop();
+    await journey(page); // tracked before the decision: waits in the buffer
+    await page.evaluate(() => (window as any).tracker.consent({ analytics: 'granted', ads: 'granted' }));
+    await page.waitForFunction(() => (window as any).__vendorCommands?.uetq?.length > 0 && (window as any).__vendorCommands.fbq.length > 0);
+    await page.evaluate(() => (window as any).tracker.flush());
+    const c = await vendorCommands(page);
+
+    // Every vendor script came from the one official URL, once.
+    expect(requests.sort()).toEqual([
+      'https://bat.bing.com/bat.js',
+      'https://connect.facebook.net/en_US/fbevents.js',
+      'https://snap.licdn.com/li.lms-analytics/insight.min.js',
+      'https://www.googletagmanager.com/gtag/js?id=G-F1X2Y3Z4W5',
+    ]);
+
+    // Google: consent default first, one shared dataLayer, both configs, one event per conversion.
+    expect(c.gtag[0]).toEqual(['consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' }]);
+    const gtagEvents = c.gtag.filter((x: any[]) => x[0] === 'event');
+    expect(c.gtag.filter((x: any[]) => x[0] === 'config').map((x: any[]) => x[1]).sort()).toEqual(['AW-123456789', 'G-F1X2Y3Z4W5']);
+    expect(gtagEvents.filter((x: any[]) => x[1] !== 'conversion').map((x: any[]) => x[1])).toEqual(['view_pricing', 'sign_up', 'add_to_cart', 'phone_click', 'purchase']);
+    const purchase = gtagEvents.find((x: any[]) => x[1] === 'purchase');
+    expect(purchase[2]).toMatchObject({ transaction_id: 'T-1001', value: 2499, currency: 'NOK', items: [{ item_id: 'SKU-TENT-2', item_name: 'Tent', price: 2499, quantity: 1 }] });
+    expect(gtagEvents.filter((x: any[]) => x[1] === 'conversion').map((x: any[]) => x[2])).toEqual([
+      { send_to: 'AW-123456789/PhOnE123' },
+      { send_to: 'AW-123456789/AbC-D_efG1', value: 2499, currency: 'NOK', transaction_id: 'T-1001' },
+    ]);
+
+    // Meta: base code order, then each conversion with its event id.
+    expect(c.fbq.slice(0, 3)).toEqual([['consent', 'grant'], ['init', '123456789012345'], ['track', 'PageView']]);
+    const metaEvents = c.fbq.slice(3);
+    expect(metaEvents.map((x: any[]) => [x[0], x[1]])).toEqual([['track', 'Subscribe'], ['track', 'AddToCart'], ['track', 'Purchase']]);
+    expect(metaEvents[2][3]).toEqual({ eventID: 'purchase:T-1001' });
+
+    // LinkedIn and Microsoft: only the conversions their send names.
+    expect(c.lintrk.map((x: any[]) => x[1].conversion_id)).toEqual([22222]);
+    // UET: the queue (flat, as uetq.push takes it) is handed to the constructor, then pageLoad.
+    expect(c.uetq).toEqual([
+      ['new UET', { ti: '12345678', enableAutoSpaTracking: true }],
+      ['consent'], ['default'], [{ ad_storage: 'denied' }], ['consent'], ['update'], [{ ad_storage: 'granted' }],
+      ['event'], ['add_to_cart'], [{ revenue_value: 2499, currency: 'NOK', event_id: expect.any(String) }],
+      ['event'], ['phone_call'], [{ event_id: expect.any(String) }],
+      ['event'], ['purchase'], [{ event_category: 'checkout', revenue_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }],
+      ['pageLoad'],
+    ]);
+    const addToCartId = c.uetq[9][0].event_id;
+    expect(metaEvents[1][3]).toEqual({ eventID: addToCartId });
+
+    // The collector: every conversion once; the same ids as the vendors.
+    await expect.poll(() => server.unique(), { timeout: 5000 }).toBe(5);
+    expect(server.duplicates()).toBe(0);
+    const ids = server.received.map((r: any) => r.id);
+    expect(ids).toContain('purchase:T-1001');
+    const lintrkId = c.lintrk[0][1].event_id;
+    expect(ids).toContain(lintrkId);
+    expect(ids).toContain(metaEvents[0][3].eventID);
+    expect(ids).toContain(addToCartId);
+    expect(server.received.find((r: any) => r.id === 'purchase:T-1001').body.context.measureplan.click_ids).toEqual({ gclid: 'TeSt-GcLiD' });
+    await context.close();
+  });
+
+  it('a withdrawal sends Consent Mode denied and Meta revoke, and nothing new goes out', async () => {
+    const { context, page } = await shop();
+    await page.evaluate(() => (window as any).tracker.consent({ analytics: 'granted', ads: 'granted' }));
+    await page.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    await page.evaluate(() => (window as any).tracker.consent({ analytics: 'denied', ads: 'denied' }));
+    const before = await vendorCommands(page);
+    await journey(page);
+    await page.waitForTimeout(300);
+    const after = await vendorCommands(page);
+    expect(before.gtag.at(-1)).toEqual(['consent', 'update', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' }]);
+    expect(before.fbq.at(-1)).toEqual(['consent', 'revoke']);
+    expect(after).toEqual(before);
+    await context.close();
+  });
+});
