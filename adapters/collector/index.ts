@@ -135,7 +135,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
-    send(event) { enqueue(event.id, () => trackMessage(event)); },
+    send(event, c) {
+      const consent = { ...c.consent() };
+      enqueue(event.id, () => trackMessage(event, consent));
+    },
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();

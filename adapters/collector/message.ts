@@ -35,13 +35,14 @@ function context(page: PageContext, extra: Record<string, unknown>, utm: Record<
   return { ...constant(), page, ...(campaign ? { campaign } : {}), measureplan: extra };
 }
 
-export function trackMessage(e: ConversionEvent): Message {
+/** `consent`: the visitor's consent when the collector received it (ads may have been decided since tracking). */
+export function trackMessage(e: ConversionEvent, consent: ConversionEvent['consent'] = e.consent): Message {
   const properties: Record<string, unknown> = { ...e.properties };
   if (e.value !== undefined) properties.value = e.value;
   if (e.currency) properties.currency = e.currency;
   const m: Message = {
     type: 'track', event: e.name, properties, messageId: e.id, anonymousId: e.anonymousId, timestamp: e.timestamp,
-    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds }, e.utm),
+    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds, consent }, e.utm),
   };
   if (e.userId !== undefined) m.userId = e.userId;
   return m;

@@ -3,7 +3,7 @@ import type { Item } from '../plan/define';
 import type { NormalisedConversion, Plan } from '../plan/types';
 import { browser, uuid } from './env';
 import type { Identity } from './identity';
-import type { ConversionEvent, PageContext } from './types';
+import type { ConsentStatus, ConversionEvent, PageContext } from './types';
 
 /**
  * `new Date(ms).toISOString()` without the Date object: as the first call of a task, the
@@ -54,7 +54,7 @@ export function eventId(c: NormalisedConversion, props: Record<string, unknown>)
   return typeof key === 'string' && key ? `${c.name}:${key}` : uuid();
 }
 
-export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number): ConversionEvent {
+export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus): ConversionEvent {
   const value = typeof c.value === 'number' ? c.value : typeof c.value === 'string' ? (props[c.value] as number | undefined) : undefined;
   const session = identity.session(now);
   const event: ConversionEvent = {
@@ -69,6 +69,7 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
     clickIds: identity.clickIds(now),
     utm: session.utm,
     send: c.send,
+    consent: { ...consent },
   };
   if (value !== undefined) { event.value = value; if (plan.currency) event.currency = plan.currency; }
   if (Array.isArray(props.items)) event.items = props.items as Item[];

@@ -108,7 +108,7 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
           if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
           return;
         }
-        const event = enrich(plan, c, { ...(props ?? {}) }, identity, now);
+        const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
         const destinations = dispatcher.deliver(event, debug);
         if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
         if (destinations) logConversion(event, destinations);

@@ -37,6 +37,8 @@ export interface ConversionEvent {
   utm: Record<string, string>;
   /** The destinations this conversion goes to, with its name there (the plan's `send`). */
   send: SendSpec;
+  /** The visitor's consent when the conversion was tracked. */
+  consent: ConsentStatus;
 }
 
 /** What the user told `identify()`; adapters that match users hash it first. */

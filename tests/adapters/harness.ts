@@ -67,6 +67,7 @@ export function eventFor(b: Bench, name: string, properties: Record<string, unkn
     clickIds: {},
     utm: {},
     send: c.send,
+    consent: { analytics: 'granted', ads: 'granted' },
     ...extra,
   };
 }
