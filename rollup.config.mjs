@@ -43,6 +43,20 @@ export default [
     onwarn,
   },
   {
+    // Words for a broken plan: loaded by the script tag only when its plan has problems.
+    input: 'src/loader/explain.ts',
+    output: { file: 'dist/measureplan.explain.js', format: 'iife' },
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    onwarn,
+  },
+  ...(existsSync('src/debug/panel.ts') ? [{
+    // The debug panel: loaded by the script tag only with ?measureplan_debug=1, never part of the core.
+    input: 'src/debug/panel.ts',
+    output: { file: 'dist/measureplan.debug.js', format: 'iife', name: 'measureplanDebugPanel' },
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    onwarn,
+  }] : []),
+  {
     input: { cli: 'src/cli/index.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js' },
     external: nodeExternal,

@@ -1,6 +1,6 @@
 export { parsePlan, definePlan } from './plan/index';
 export type * from './plan/index';
-export { createTracker } from './core/tracker';
+export { createTracker } from './core/create';
 export type { TrackerOptions } from './core/tracker';
 export type {
   Adapter, AdapterContext, ClickIds, ConsentStatus, ConversionEvent, Identity, PageContext, Tracker, TrackerEventName, TrackerEvents,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { JSDOM, VirtualConsole } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 
 // These tests read the build output: `npm test` builds first.
@@ -32,10 +33,16 @@ describe('the published package (built by `npm test` before the tests run)', () 
     expect(JSON.parse(readFileSync('plan.schema.json', 'utf8')).$id).toBe('https://unpkg.com/measureplan/plan.schema.json');
   });
 
-  it('builds a script-tag file that runs in a page and checks plans', async () => {
+  it('builds a script-tag file that defines window.measureplan at once and explains a missing plan', () => {
     const code = readFileSync('dist/measureplan.iife.js', 'utf8');
-    const scope: Record<string, any> = {};
-    new Function('window', 'self', `${code}; window.measureplanBundle = measureplanBundle;`)(scope, scope);
-    expect(scope.measureplanBundle.parsePlan({ version: 1 }).ok).toBe(false);
+    const errors: string[] = [];
+    const virtualConsole = new VirtualConsole();
+    virtualConsole.on('error', (m: string) => errors.push(m));
+    const dom = new JSDOM('<!doctype html><body></body>', { runScripts: 'outside-only', virtualConsole });
+    dom.window.eval(code);
+    const mp = (dom.window as any).measureplan;
+    for (const m of ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds']) expect(typeof mp[m]).toBe('function');
+    expect(() => mp.track('purchase', {})).not.toThrow();
+    expect(errors).toEqual([expect.stringMatching(/^measureplan: no plan found/)]);
   });
 });

@@ -133,6 +133,9 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w.addEventListener?.('pagehide', onPageHide);
       w.addEventListener?.('online', onOnline);
       if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
+      // identify() before analytics consent reached no adapter: the user is known now.
+      const who = c.identity();
+      if (who.userId !== undefined || Object.keys(who.traits).length) adapter.identify!(who, c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
     send(event, c) {

@@ -3,8 +3,8 @@
  * validated, enriched, limited, and dispatched to the destinations its `send` names, under the
  * visitor's consent. Nothing here throws into the host page (unless `strict` is set, for tests).
  */
-import { parsePlan } from '../plan/parse';
-import type { ConsentCategory, ConsentSettings, PlanInput } from '../plan/types';
+import type { ConsentCategory, ConsentSettings, Plan, PlanError, PlanInput } from '../plan/types';
+import type { Issue } from '../plan/check';
 import { createConsent, CATEGORIES } from './consent';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
@@ -33,29 +33,25 @@ export interface TrackerOptions<P extends PlanInput> {
 const noop = () => undefined;
 
 /** A tracker for a plan that could not be used: every method is a harmless no-op. */
-function inert<P extends PlanInput>(): Tracker<P> {
+export function inert<P extends PlanInput>(): Tracker<P> {
   return { track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}) };
 }
 
-/**
- * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
- * is checked at compile time; at run time every call is checked against the plan again.
- *
- * @example
- * const tracker = createTracker({ plan, adapters: [ga4(), meta(), collector()] });
- * tracker.consent({ analytics: 'granted', ads: 'granted' });
- * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
- */
-export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
-  const parsed = parsePlan(options?.plan);
-  if (!parsed.ok) {
-    const message = `measureplan: the plan has ${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'}; nothing will be tracked.\n` +
-      parsed.errors.map((e) => `  ${e.path || '(plan)'}: ${e.message}${e.hint ? ' ' + e.hint : ''}`).join('\n');
-    if (options?.strict) throw new Error(message);
-    globalThis.console?.error(message);
-    return inert<P>();
-  }
-  const plan = parsed.plan;
+/** The one console message for a plan that cannot be used: every problem with its path. */
+export function planProblems(where: string, errors: PlanError[]): string {
+  return `measureplan: ${where} has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing will be tracked.\n` +
+    errors.map((e) => `  ${e.path || '(plan)'}: ${e.message}${e.hint ? ' ' + e.hint : ''}`).join('\n');
+}
+
+/** Problems without their explanation (when the words could not be loaded): path and code. */
+export const terse = (issues: Issue[]): PlanError[] => issues.map((i) => ({
+  path: i.path,
+  message: `${i.code}${i.value !== undefined && typeof i.value !== 'object' ? ` (${JSON.stringify(i.value)})` : ''}.`,
+  hint: 'Run `npx measureplan validate plan.json` for an explanation of each problem.',
+}));
+
+/** A tracker for a plan that `parsePlan` already accepted (the script tag parses it once, itself). */
+export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'>): Tracker<P> {
   const debug = !!options.debug || debugRequested();
   const events = createEmitter<TrackerEvents>();
   const report = (e: TrackerEvents['error']) => {
@@ -116,6 +112,7 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
     },
     page() {
       safely('page', () => {
+        pageFired.clear(); // a new page view: once_per_page conversions may fire again
         const page = pageContext();
         for (const cat of CATEGORIES) {
           if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c));
@@ -163,5 +160,7 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
 
   // Categories the plan grants by default open now; pending ones wait for the visitor.
   applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  // The live consent state, for the script tag's debug panel (not part of the public API).
+  Object.defineProperty(tracker, '__consent', { value: consent.status });
   return tracker;
 }

@@ -1,2 +1,106 @@
-// Script-tag entry. For now it exposes the plan checker; the script-tag loader replaces this.
-export { parsePlan } from '../plan/parse';
+/**
+ * The script tag. `window.measureplan` is defined synchronously when this file runs (taking over
+ * the stub snippet's queue); the plan is then read (inline or `data-plan`), checked, and the
+ * queued calls are replayed in order before the plan's triggers start. A missing, unreachable or
+ * broken plan logs one `console.error` and leaves the page alone.
+ */
+import { startTracker, planProblems, terse } from '../core/tracker';
+import { pageChanged } from '../core/enrich';
+import { debugRequested } from '../core/env';
+import { loadScript } from '../core/load-script';
+import { checkPlan, normalise, readPlan, type Issue } from '../plan/check';
+import { installTriggers } from '../triggers/index';
+import type { Plan } from '../plan/types';
+import type { Tracker } from '../core/types';
+import { ga4 } from '../../adapters/ga4/index';
+import { googleAds } from '../../adapters/google-ads/index';
+import { meta } from '../../adapters/meta/index';
+import { linkedin } from '../../adapters/linkedin/index';
+import { microsoftAds } from '../../adapters/microsoft-ads/index';
+import { collector } from '../../adapters/collector/index';
+import { findPlan } from './plan-source';
+
+type Call = [method: string, args: unknown[]];
+const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown'] as const;
+
+function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any }, d: Document): void {
+  const tag = d.currentScript as HTMLScriptElement | null;
+  const stub = w.measureplan;
+  if (stub && stub.loaded) return; // the tag is on the page twice
+  const queue: Call[] = Array.isArray(stub?.q) ? stub.q : [];
+  let tracker: Tracker | undefined;
+  let failed = false;
+  let settle!: (ok: boolean) => void;
+
+  // Until the plan is in, calls wait in the stub's queue (in order); afterwards they go straight through.
+  const api: Record<string, unknown> = {
+    loaded: true,
+    ready: new Promise<boolean>((r) => { settle = r; }),
+    clickIds: () => tracker?.clickIds() ?? {},
+  };
+  for (const m of METHODS) {
+    if (m === 'clickIds') continue;
+    api[m] = (...args: unknown[]) => {
+      if (tracker) return (tracker as any)[m](...args);
+      if (!failed) queue.push([m, args]);
+      return m === 'flush' || m === 'shutdown' ? Promise.resolve() : undefined;
+    };
+  }
+  w.measureplan = api;
+
+  const found = findPlan(tag, d);
+  if (typeof found === 'string') return fail(found);
+  found.text.then((text) => {
+    const { value, syntax } = readPlan(text);
+    if (syntax) return fail(planProblems(found.where, [syntax]));
+    const issues = checkPlan(value);
+    if (issues.length) return explainAndFail(found.where, issues);
+    start(normalise(value as Plan));
+  }, (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
+
+  /** The words for a broken plan live in measureplan.explain.js next to the tag: only broken pages load it. */
+  function explainAndFail(where: string, issues: Issue[]): void {
+    const words = () => w.measureplanExplain?.explain;
+    const done = () => fail(planProblems(where, words() ? issues.map(words()) : terse(issues)));
+    if (words() || !tag?.src) return done();
+    loadScript(new URL('measureplan.explain.js', tag.src).href, tag.nonce || undefined).then(done, done);
+  }
+
+  function fail(message: string): void {
+    failed = true;
+    queue.length = 0;
+    console.error(message);
+    settle(false);
+  }
+
+  function start(plan: Plan): void {
+    const debug = tag?.getAttribute('data-debug') === 'true' || debugRequested();
+    const t = startTracker(plan, {
+      adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
+      debug,
+      nonce: tag?.nonce || undefined,
+    });
+    // The stub's calls, in the order the page made them (consent among them), before any trigger.
+    for (const [m, args] of queue.splice(0)) {
+      try { (t as any)[m]?.(...args); } catch { /* the tracker reports its own errors */ }
+    }
+    tracker = t;
+    installTriggers(plan, (name, props) => t.track(name as never, props as never), {
+      onRoute: () => { pageChanged(); t.page(); },
+      warn: (message) => { if (debug) console.warn(`measureplan: ${message}`); },
+    });
+    if (debug && tag?.src) {
+      const status = (t as unknown as { __consent: unknown }).__consent;
+      void loadScript(new URL('measureplan.debug.js', tag.src).href, tag.nonce || undefined)
+        .then(() => w.measureplanDebug?.mount({ on: t.on, consentStatus: () => status }, plan))
+        .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'));
+    }
+    settle(true);
+  }
+}
+
+try {
+  if (typeof window !== 'undefined' && typeof document !== 'undefined') boot(window, document);
+} catch (e) {
+  console.error('measureplan: the script tag failed to start and tracks nothing:', e);
+}

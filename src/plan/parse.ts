@@ -1,19 +1,9 @@
-import type { ParseResult, Plan, PlanError, PlanInput, NormalisedConversion } from './types';
-import { walk, type Issue } from './shape';
-import { PLAN_SHAPE } from './shape.gen';
-import { checkRules } from './rules';
+import type { ParseResult } from './types';
+import { checkPlan, normalise, readPlan } from './check';
 import { explain } from './explain';
+import type { PlanInput } from './types';
 
-/** Every problem in a plan object, as coded issues (shape first, then cross-field rules). */
-export function checkPlan(value: unknown): Issue[] {
-  const issues: Issue[] = [];
-  const emit = (path: string, code: string, v?: unknown, expected?: unknown) => { issues.push({ path, code, value: v, expected }); };
-  walk(PLAN_SHAPE, value, '', emit);
-  checkRules(value, emit);
-  const seen = new Set<string>();
-  // A field can break a shape rule and a cross-field rule at once; one message per cause is enough.
-  return issues.filter((i) => { const k = `${i.path}|${i.code}`; return !seen.has(k) && !!seen.add(k); });
-}
+export { checkPlan };
 
 /**
  * Checks a measurement plan, given as JSON text or as an object, and returns either the
@@ -25,14 +15,8 @@ export function checkPlan(value: unknown): Issue[] {
  * if (!result.ok) for (const e of result.errors) console.error(`${e.path}: ${e.message} ${e.hint ?? ''}`);
  */
 export function parsePlan(input: unknown): ParseResult {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      return { ok: false, errors: [syntaxError(input, (e as Error).message)] };
-    }
-  }
+  const { value, syntax } = readPlan(input);
+  if (syntax) return { ok: false, errors: [syntax] };
   try {
     const issues = checkPlan(value);
     if (issues.length) return { ok: false, errors: issues.map(explain) };
@@ -41,44 +25,4 @@ export function parsePlan(input: unknown): ParseResult {
     // A checker bug must never escape into the host page; report it like any plan problem.
     return { ok: false, errors: [{ path: '', message: `The plan could not be checked: ${(e as Error).message}` }] };
   }
-}
-
-function normalise(input: PlanInput): Plan {
-  const conversions: Record<string, NormalisedConversion> = {};
-  for (const [name, c] of Object.entries(input.conversions)) {
-    conversions[name] = { ...c, name, properties: { ...c.properties }, supports: [...(c.supports ?? [])], send: { ...c.send } };
-  }
-  const funnels: Record<string, string[]> = {};
-  for (const [name, steps] of Object.entries(input.funnels ?? {})) funnels[name] = [...steps];
-  const plan: Plan = {
-    version: 1,
-    name: input.name,
-    destinations: { ...input.destinations },
-    consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default } },
-    conversions,
-    funnels,
-  };
-  if (input.currency) plan.currency = input.currency;
-  return plan;
-}
-
-/** Turns the engine's JSON.parse message into a line and column in the plan text. */
-function syntaxError(text: string, message: string): PlanError {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  const pos = /position (\d+)/.exec(message);
-  let line: number;
-  let column: number;
-  if (lc) [line, column] = [Number(lc[1]), Number(lc[2])];
-  else {
-    const before = text.slice(0, pos ? Number(pos[1]) : text.length).split('\n');
-    [line, column] = [before.length, before[before.length - 1]!.length + 1];
-  }
-  const detail = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-  return {
-    path: '',
-    message: `The plan is not valid JSON (line ${line}, column ${column}): ${detail}.`,
-    hint: 'Look for a missing comma or quote, or a trailing comma, just before that position.',
-    line,
-    column,
-  };
 }

@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collector } from '../../adapters/collector/index';
-import { createTracker } from '../../src/core/tracker';
+import { createTracker } from '../../src/core/create';
 import type { TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
 

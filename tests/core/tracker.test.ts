@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTracker } from '../../src/core/tracker';
+import { createTracker } from '../../src/core/create';
 import type { Adapter, ConversionEvent, TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
 
@@ -82,7 +82,7 @@ describe('validation against the plan', () => {
     expect(() => (strict.track as any)('nope')).toThrow(/not a conversion/);
   });
 
-  it('a broken plan logs one console.error listing every problem and tracks nothing', () => {
+  it('a broken plan logs one console.error listing every problem and tracks nothing', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const plan = example('webshop');
     (plan as any).version = 2;
@@ -91,7 +91,9 @@ describe('validation against the plan', () => {
     const tracker = createTracker({ plan, adapters: [ga4.adapter] });
     tracker.consent({ analytics: 'granted' });
     tracker.track('visited_pricing');
+    await vi.waitFor(() => expect(error).toHaveBeenCalled()); // the explanations load only for a broken plan
     expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]![0]).toContain('must be 1');
     expect(error.mock.calls[0]![0]).toMatch(/^measureplan: the plan has 2 problems[\s\S]*version[\s\S]*destinations\.ga4\.measurementId/);
     expect(ga4.calls).toEqual([]);
   });
@@ -225,6 +227,15 @@ describe('limits', () => {
     next.tracker.track('visited_pricing');
     next.tracker.track('newsletter_signup');
     expect(next.ga4.sent.map((e) => e.name)).toEqual(['purchase']);
+  });
+
+  it('once_per_page starts again with a new (SPA) page view', () => {
+    const t = setup({ consent: { analytics: 'granted', ads: 'granted' } });
+    t.tracker.track('purchase', purchase);
+    t.tracker.track('purchase', purchase);
+    t.tracker.page();
+    t.tracker.track('purchase', purchase);
+    expect(t.ga4.sent.map((e) => e.name)).toEqual(['purchase', 'purchase']);
   });
 });
 

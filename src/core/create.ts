@@ -1,0 +1,40 @@
+import { checkPlan, normalise, readPlan } from '../plan/check';
+import type { PlanInput } from '../plan/types';
+import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
+import type { Tracker } from './types';
+
+/**
+ * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
+ * is checked at compile time; at run time the plan and every call are checked again.
+ *
+ * A broken plan logs one `console.error` listing every problem with its path (the explanations
+ * are loaded only then, so valid plans never pay for their words) and returns a tracker that
+ * does nothing.
+ *
+ * @example
+ * const tracker = createTracker({ plan, adapters: [ga4(), meta(), collector()] });
+ * tracker.consent({ analytics: 'granted', ads: 'granted' });
+ * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
+ */
+export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
+  const { value, syntax } = readPlan(options?.plan);
+  const issues = syntax ? [] : safeCheck(value);
+  if (!syntax && !issues.length) return startTracker<P>(normalise(value as PlanInput), options);
+  if (options?.strict) throw new Error(planProblems('the plan', syntax ? [syntax] : terse(issues)));
+  if (syntax) globalThis.console?.error(planProblems('the plan', [syntax]));
+  else {
+    import('../plan/explain').then(
+      ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
+      () => globalThis.console?.error(planProblems('the plan', terse(issues))),
+    );
+  }
+  return inert<P>();
+}
+
+function safeCheck(value: unknown) {
+  try {
+    return checkPlan(value);
+  } catch (e) {
+    return [{ path: '', code: `unexpected failure: ${(e as Error)?.message ?? e}` }];
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The debug panel's DOM: a `<details>` whose summary (the header) collapses it, the consent line
+ * and a compact table of this page's conversions. Everything lives in the shadow root, styles
+ * included, and every value from the page is written with `textContent`: neither the site's CSS
+ * nor markup in a value can reach the panel, and the panel's styles cannot reach the site.
+ */
+
+// `!important` on :host wins over the page's rules for the host element, even `!important` ones.
+const CSS = ':host{all:initial!important;display:block!important;position:fixed!important;right:8px!important;bottom:8px!important;z-index:2147483647!important}' +
+  'details{font:12px/1.4 system-ui,sans-serif;color:#222;background:#fff;border:1px solid #888;max-width:min(640px,90vw)}' +
+  'summary{cursor:pointer;padding:4px 8px;background:#234;color:#fff}.b{max-height:50vh;overflow:auto;padding:4px 8px}' +
+  'td{padding:2px 4px;vertical-align:top;border-top:1px solid #eee;white-space:nowrap}td:nth-child(2){white-space:normal}i{font-size:10px;padding:0 3px;margin-left:4px;background:#ddd}' +
+  '.macro{background:#fc6}.q{color:#666;overflow-wrap:anywhere}.ok{color:#080}.w{color:#a60}.e{color:#c00}';
+
+/** Appends an element with this text (as text, never markup) and class. */
+export const h = (parent: Node, tag: string, text = '', cls = ''): HTMLElement => {
+  const e = parent.appendChild(parent.ownerDocument!.createElement(tag));
+  e.textContent = text;
+  e.className = cls;
+  return e;
+};
+
+/** Builds the panel's frame in `root`, open: the header, the consent line, the table. */
+export function createView(root: ShadowRoot, title: string) {
+  h(root, 'style', CSS);
+  const panel = h(root, 'details') as HTMLDetailsElement;
+  panel.open = true;
+  h(panel, 'summary', 'measureplan debug · ' + title);
+  const body = h(panel, 'div', '', 'b');
+  return { consent: h(body, 'div'), empty: h(body, 'div', 'No conversions on this page yet.', 'q'), table: h(body, 'table') };
+}

@@ -1,0 +1,116 @@
+/**
+ * The debug panel (`measureplan.debug.js`): with `?measureplan_debug=1` the script tag loads this
+ * file and shows, at the bottom right of the page, every conversion fired on this page and what
+ * each destination in its `send` got: sent, waiting for consent, not sent (and why), or the
+ * reason a call was rejected. It only listens to the tracker; it never changes what is sent.
+ */
+import type { ConsentStatus, ConversionEvent, Tracker } from '../core/types';
+import type { Plan } from '../plan/types';
+import { createView, h } from './panel-view';
+
+/** One row: a conversion, or a rejected call. `to`: per destination, its cell and what happened. */
+interface Row {
+  id?: string;
+  name: string;
+  what: HTMLElement;
+  to: Record<string, [cell: HTMLElement, text?: string, cls?: string]>;
+}
+
+const DENIED = 'not sent: consent denied';
+const category = (d: string) => (d === 'ga4' || d === 'collector' ? 'analytics' : 'ads');
+
+/**
+ * Shows the debug panel for a running tracker; returns a function that removes it. Never throws.
+ * With `consentStatus`, the consent shown is the tracker's current one (read on every event and
+ * every second); without it, the consent recorded with the latest conversion.
+ */
+export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () => ConsentStatus }, plan: Plan, doc?: Document): () => void {
+  try {
+    const d = doc ?? document;
+    const host = d.createElement('measureplan-debug');
+    const view = createView(host.attachShadow({ mode: 'open' }), plan.name);
+    const rows: Row[] = [];
+    let seen: ConsentStatus | undefined;
+    let open: Row | undefined; // collects the problems of the track() call being made
+    const consent = () => tracker.consentStatus?.() ?? seen;
+
+    const add = (name: string, send?: object, e?: ConversionEvent): Row => {
+      const spec = plan.conversions[name];
+      view.empty.remove();
+      const tr = h(view.table, 'tr');
+      h(tr, 'td', new Date(e?.timestamp ?? Date.now()).toTimeString().slice(0, 8), 'q');
+      const what = h(tr, 'td', name);
+      const kind = e?.kind ?? spec?.kind;
+      if (kind) h(what, 'i', kind, kind);
+      if (e) h(what, 'div', Object.entries(e.properties).map(([k, v]) => `${k}: ${('' + JSON.stringify(v)).slice(0, 80)}`).join(', '), 'q');
+      h(tr, 'td', e?.value !== undefined ? `${e.value} ${e.currency ?? ''}` : '');
+      const cells = h(tr, 'td');
+      const r: Row = { id: e?.id, name, what, to: {} };
+      for (const dest in send ?? spec?.send) r.to[dest] = [h(cells, 'div')];
+      rows.push(r);
+      return r;
+    };
+    const rowOf = (e: ConversionEvent) => rows.find((r) => r.id === e.id) ?? add(e.name, e.send, e);
+    const mark = (r: Row | undefined, dest: string, text: string, cls = '') => {
+      const t = r?.to[dest];
+      if (t) { t[1] = text; t[2] = cls; }
+      return t;
+    };
+    const problem = (name: string, text: string) => {
+      if (open?.name !== name) { open = add(name, {}); queueMicrotask(() => { open = undefined; }); }
+      h(open.what, 'div', text, 'e');
+    };
+    const render = () => {
+      try {
+        const c = consent();
+        view.consent.textContent = c ? `consent: analytics ${c.analytics} · ads ${c.ads}` : '';
+        for (const r of rows) {
+          for (const dest in r.to) {
+            const [cell, text, cls] = r.to[dest]!;
+            const s = c?.[category(dest)];
+            cell.textContent = `${dest}: ${text || (s === 'pending' ? 'waiting for consent' : s === 'denied' ? DENIED : 'not sent')}`;
+            cell.className = text ? cls! : s === 'pending' ? 'w' : '';
+          }
+        }
+      } catch { /* a debug view must never break the page */ }
+    };
+
+    const offs = [
+      // Only a fresh conversion tells the consent now: a `sent` may be a held one, tracked earlier.
+      tracker.on('event', ({ event }) => { seen = event.consent; rowOf(event); render(); }),
+      tracker.on('sent', ({ event, destination }) => { mark(rowOf(event), destination, 'sent', 'ok'); render(); }),
+      tracker.on('skipped', ({ event, conversion, reason }) => {
+        // With an event: one destination's consent was denied ("meta: ads consent denied"); without: a limit.
+        if (event) mark(rowOf(event), reason.split(':')[0]!, DENIED);
+        else { const r = add(conversion); for (const dest in r.to) mark(r, dest, reason); }
+        render();
+      }),
+      tracker.on('error', ({ path, reason, conversion, destination }) => {
+        const text = `${path}: ${reason}`;
+        if (!conversion || !destination) { problem(conversion ?? destination ?? 'measureplan', text); return; }
+        // A destination's failure can arrive while the conversion is being delivered, before its
+        // row exists: attach it once that call has finished.
+        queueMicrotask(() => {
+          if (!mark(rows.filter((r) => r.id && r.name === conversion && r.to[destination]).pop(), destination, text, 'e')) problem(conversion, text);
+          render();
+        });
+      }),
+    ];
+    const timer = setInterval(render, 1000); // a consent change sends no event: read it again every second
+    const place = () => { if (d.body) d.body.appendChild(host); else d.addEventListener('DOMContentLoaded', place); };
+    render();
+    place();
+    return () => {
+      try {
+        for (const off of offs) off();
+        clearInterval(timer);
+        d.removeEventListener('DOMContentLoaded', place);
+        host.remove();
+      } catch { /* never throws */ }
+    };
+  } catch {
+    return () => {};
+  }
+}
+
+if (typeof window !== 'undefined') (window as any).measureplanDebug = { mount: mountPanel };

@@ -1,0 +1,2 @@
+export { installTriggers } from './install';
+export type { TriggerOptions, InstalledTriggers } from './install';

@@ -1,0 +1,85 @@
+/**
+ * Installs the plan's triggers (page_view, click, submit, scroll, visible) so that a marketer
+ * tracks conversions without code. Every listener and observer callback is guarded: nothing here
+ * throws into the page, problems go to `options.warn`.
+ */
+import { browser } from '../core/env';
+import type { NormalisedConversion, Plan, Trigger } from '../plan/types';
+import { installClick } from './click';
+import { pageMatches } from './page-view';
+import { readProperties } from './properties';
+import { installScroll } from './scroll';
+import { onRouteChange } from './spa';
+import { installSubmit } from './submit';
+import { installVisible } from './visible';
+
+export interface TriggerOptions {
+  /** Called when a route change happened (pushState/replaceState/popstate), before page_view triggers are re-evaluated. */
+  onRoute?: () => void;
+  /** A problem worth a debug message (an invalid selector at run time, a property that could not be read). */
+  warn?: (message: string) => void;
+}
+export interface InstalledTriggers { stop(): void }
+
+/** The conversions whose trigger is `on: K`, each with its trigger. */
+export type Entries<K extends Trigger['on']> = [NormalisedConversion, Extract<Trigger, { on: K }>][] | undefined;
+
+/** What each trigger file is handed by one install. */
+export interface Kit {
+  w: Window & typeof globalThis;
+  /** addEventListener with the callback guarded; stop() removes it. */
+  listen(target: EventTarget, type: string, fn: (e: any) => void, options?: AddEventListenerOptions | boolean): void;
+  /** Tracks a conversion with the properties its trigger reads from `el` (or from the page). */
+  fire(c: NormalisedConversion, el?: Element | null): void;
+  /** Wraps a callback so that it never throws: the error goes to warn. */
+  guard<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void;
+  warn(message: string): void;
+  /** Cleanups that stop() runs. */
+  stops: (() => void)[];
+}
+
+/**
+ * Installs every trigger of the plan on the current page. `track` is the tracker's track().
+ * page_view triggers are checked once the document is parsed and after every SPA route change
+ * (which first calls `options.onRoute`, and starts scroll and visible triggers afresh). A
+ * selector the browser rejects is warned about once and its trigger left out. Never throws;
+ * `stop()` removes every listener and observer this call added.
+ */
+export function installTriggers(plan: Plan, track: (name: string, properties: Record<string, unknown>) => void, options: TriggerOptions = {}): InstalledTriggers {
+  let on = true;
+  const stops: Kit['stops'] = [];
+  const warn: Kit['warn'] = (m) => { try { options.warn?.(m); } catch { /* a logger must not break tracking */ } };
+  // After stop() every guarded callback (listener, observer, timer) does nothing.
+  const guard: Kit['guard'] = (fn) => (...a) => { try { if (on) fn(...a); } catch (e) { warn(`trigger: ${e}`); } };
+  const listen: Kit['listen'] = (target, type, fn, o) => {
+    const h = guard(fn);
+    target.addEventListener(type, h, o);
+    stops.push(() => target.removeEventListener(type, h, o));
+  };
+  const w = browser();
+  if (w) guard(() => {
+    const d = w.document;
+    const groups: Record<string, [NormalisedConversion, any][]> = {};
+    for (const c of Object.values(plan.conversions)) {
+      const t = c.trigger as { on: string; selector?: string } | undefined;
+      try {
+        if (t?.selector) d.documentElement.matches(t.selector); // throws for a selector the browser rejects
+        if (t) (groups[t.on] ??= []).push([c, t]);
+      } catch { warn(`${c.name}: invalid selector ${t!.selector}`); }
+    }
+    const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el)));
+    const kit: Kit = { w, listen, fire, guard, warn, stops };
+    installClick(groups.click, kit);
+    installSubmit(groups.submit, kit);
+    const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
+    // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
+    const page = () => {
+      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && fire(c));
+      for (const s of starts) s?.();
+    };
+    onRouteChange(kit, () => { options.onRoute?.(); page(); });
+    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', page, { once: true });
+    else page();
+  })();
+  return { stop: () => { for (const s of stops.splice(0)) guard(s)(); on = false; } };
+}

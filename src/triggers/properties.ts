@@ -1,0 +1,53 @@
+import type { NormalisedConversion, PropertyType } from '../plan/types';
+
+/**
+ * The raw value behind one property source, or null/undefined when the page has none.
+ * With an element (click, submit, visible): `data-x` is that attribute on the element or its
+ * closest ancestor that has it, `text` the element's text (trimmed, runs of whitespace as one
+ * space), `href` the href attribute of the closest element that has one (the link). Without one
+ * (page_view, scroll): `data-x` comes from the first element in the document that has it, `text`
+ * is the document title and `href` is not available. `field:NAME` reads the submitted form's
+ * field (submit triggers only; a checkbox gives true or false).
+ */
+export function readSource(source: string, d: Document, el?: Element | null): unknown {
+  if (source.startsWith('field:')) {
+    const f = (el as HTMLFormElement | null | undefined)?.elements?.namedItem(source.slice(6)) as HTMLInputElement | null | undefined;
+    return f && (f.type === 'checkbox' ? f.checked : f.value);
+  }
+  if (source === 'text') return (el ? el.textContent! : d.title).replace(/\s+/g, ' ').trim();
+  if (el || source !== 'href') return (el ? el.closest(`[${source}]`) : d.querySelector(`[${source}]`))?.getAttribute(source);
+}
+
+/**
+ * Converts text read from the page to the property's declared type. `number` and `integer`:
+ * spaces go, a comma followed by exactly three digits is a thousands separator ("2 499",
+ * "2,499.50"), another comma is the decimal separator ("2499,50"), then parseFloat (so "2499 kr"
+ * is 2499; a fraction for an integer is left for validation to report). `boolean`: true/1/yes/on
+ * and false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
+ * tracker's validation names the problem: no value is ever made up.
+ */
+export function convert(v: unknown, type?: PropertyType): unknown {
+  if (typeof v === 'string') {
+    const s = v.replace(/\s/g, '').replace(/,(?=\d{3}\b)/g, '').replace(',', '.');
+    const n = /\..*\./.test(s) ? NaN : parseFloat(s);
+    if (type === 'number' || type === 'integer') return isNaN(n) ? v : n;
+    if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);
+  }
+  return v;
+}
+
+/**
+ * The properties a conversion's trigger fills from the page, converted to the plan's types.
+ * A source that finds nothing leaves its property out (and warns when the plan requires it).
+ */
+export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const sources = c.trigger?.properties ?? {};
+  for (const k in sources) {
+    const spec = c.properties[k];
+    const v = readSource(sources[k]!, d, el);
+    if (v != null) out[k] = convert(v, spec?.type);
+    else if (!spec?.optional) warn(`${c.name}: no ${sources[k]} for ${k}`);
+  }
+  return out;
+}

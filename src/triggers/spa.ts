@@ -1,0 +1,39 @@
+import type { Kit } from './install';
+
+const ROUTE = 'measureplan:route';
+
+/**
+ * Calls `onChange` after an SPA route change: `history.pushState` / `replaceState` or a
+ * popstate (back/forward) that changed the pathname or the query string (a hash or state-only
+ * change does not count). It runs in the next task, once the router has had a chance to render
+ * the new page, and a burst (a push and a redirect) counts once.
+ *
+ * The history methods are wrapped once per page, even with two copies of measureplan, and keep
+ * their behaviour and return values; the wrapper tells every install through a window event.
+ * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
+ * listening.
+ */
+export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => void): void {
+  const h = w.history as History & { measureplan?: 1 };
+  const where = () => w.location.pathname + w.location.search;
+  let last = where();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    clearTimeout(timer);
+    timer = setTimeout(guard(() => { if (where() !== last) { last = where(); onChange(); } }));
+  };
+  if (!h.measureplan) {
+    h.measureplan = 1;
+    for (const m of ['pushState', 'replaceState'] as const) {
+      const original = h[m];
+      h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+        const result = original.apply(this, args);
+        w.dispatchEvent(new w.Event(ROUTE));
+        return result;
+      };
+    }
+  }
+  listen(w, ROUTE, check);
+  listen(w, 'popstate', check);
+  stops.push(() => clearTimeout(timer));
+}

@@ -1,0 +1,287 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import type { Adapter, ConsentStatus, ConversionEvent, TrackerEventName, TrackerEvents } from '../../src/core/types';
+import { mountPanel } from '../../src/debug/panel';
+import { parsePlan } from '../../src/plan/parse';
+import type { Plan } from '../../src/plan/types';
+import { example } from '../plan/fixtures';
+
+const parsed = parsePlan(example('webshop'));
+if (!parsed.ok) throw new Error('the webshop example plan should parse');
+const plan: Plan = parsed.plan;
+
+/** A tracker stand-in: `emit` calls the panel's listeners the way the real tracker does. */
+function fakeTracker(consent?: ConsentStatus) {
+  const listeners: Record<string, Set<(p: never) => void>> = {};
+  return {
+    tracker: {
+      on<E extends TrackerEventName>(name: E, fn: (p: TrackerEvents[E]) => void) {
+        const set = (listeners[name] ??= new Set());
+        set.add(fn);
+        return () => { set.delete(fn); };
+      },
+      ...(consent ? { consentStatus: () => consent } : {}),
+    },
+    emit<E extends TrackerEventName>(name: E, payload: TrackerEvents[E]) {
+      for (const fn of listeners[name] ?? []) (fn as (p: TrackerEvents[E]) => void)(payload);
+    },
+    count: () => Object.values(listeners).reduce((n, s) => n + s.size, 0),
+  };
+}
+
+const conversion = (over: Partial<ConversionEvent> = {}): ConversionEvent => ({
+  id: 'e-1', name: 'purchase', kind: 'macro',
+  properties: { transaction_id: 'FS-1001', value: 2499 }, value: 2499, currency: 'NOK',
+  timestamp: '2025-05-01T12:34:56.000Z',
+  page: { url: 'https://shop.test/thanks', path: '/thanks', title: 'Thanks', referrer: '' },
+  clickIds: {}, utm: {},
+  send: { ga4: { event: 'purchase' }, meta: { event: 'Purchase' } },
+  consent: { analytics: 'granted', ads: 'pending' },
+  ...over,
+});
+
+const host = () => document.querySelector('measureplan-debug');
+const root = () => host()!.shadowRoot!;
+const rows = () => [...root().querySelectorAll('tr')];
+/** The status line of one destination in a row: "ga4: sent". */
+const cell = (dest: string, row = rows().length - 1) => [...rows()[row]!.querySelectorAll('td:last-child div')].find((d) => d.textContent!.startsWith(dest + ':'));
+
+let unmount: (() => void) | undefined;
+const mount = (...args: Parameters<typeof mountPanel>) => (unmount = mountPanel(...args));
+
+beforeEach(() => { document.body.replaceChildren(); localStorage.clear(); });
+afterEach(() => { unmount?.(); unmount = undefined; vi.useRealTimers(); });
+
+describe('mounting', () => {
+  it('adds only the host to the page, with everything inside an open shadow root', () => {
+    const before = document.body.children.length;
+    mount(fakeTracker().tracker, plan);
+    expect(document.body.children.length).toBe(before + 1);
+    expect(host()!.parentNode).toBe(document.body);
+    expect(host()!.shadowRoot!.mode).toBe('open');
+    expect(host()!.children.length).toBe(0); // nothing in the light DOM besides the host
+    expect(root().querySelector('style')!.textContent).toContain(':host');
+    expect(root().textContent).toContain('Fjellsport webshop');
+    expect(root().textContent).toContain('No conversions on this page yet.');
+  });
+
+  it('shows the consent per category from the start when the tracker can tell it', () => {
+    mount(fakeTracker({ analytics: 'granted', ads: 'pending' }).tracker, plan);
+    expect(root().textContent).toContain('consent: analytics granted · ads pending');
+  });
+
+  it('registers itself for the script tag as window.measureplanDebug.mount', () => {
+    expect((window as any).measureplanDebug.mount).toBe(mountPanel);
+  });
+
+  it('waits for <body> when the page has none yet', () => {
+    const doc = document.implementation.createHTMLDocument('early');
+    doc.body.remove();
+    mount(fakeTracker().tracker, plan, doc);
+    expect(doc.querySelector('measureplan-debug')).toBeNull();
+    doc.documentElement.appendChild(doc.createElement('body'));
+    doc.dispatchEvent(new Event('DOMContentLoaded'));
+    expect(doc.body.querySelector('measureplan-debug')?.shadowRoot).toBeTruthy();
+  });
+
+  it('never throws, even for a tracker that does', () => {
+    const broken = { on: () => { throw new Error('no'); } };
+    let off: () => void = () => { throw new Error('not returned'); };
+    expect(() => { off = mountPanel(broken, plan); }).not.toThrow();
+    expect(() => off()).not.toThrow();
+    expect(() => mountPanel(fakeTracker().tracker, undefined as unknown as Plan)()).not.toThrow();
+  });
+});
+
+describe('one row per conversion, with what each destination received', () => {
+  it('shows a sent destination as sent and one whose consent is pending as waiting', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'pending' });
+    mount(t.tracker, plan);
+    const event = conversion();
+    // The tracker's order: each destination's `sent` during delivery, then `event`.
+    t.emit('sent', { event, destination: 'ga4' });
+    t.emit('event', { event, destinations: ['ga4', 'meta'] });
+    expect(rows()).toHaveLength(1);
+    const text = rows()[0]!.textContent!;
+    expect(text).toContain('purchase');
+    expect(rows()[0]!.querySelector('i')!.textContent).toBe('macro');
+    expect(text).toContain('2499 NOK');
+    expect(text).toContain('transaction_id: "FS-1001"');
+    expect(text).toMatch(/\d\d:\d\d:\d\d/);
+    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(cell('ga4')!.className).toBe('ok');
+    expect(cell('meta')!.textContent).toBe('meta: waiting for consent');
+    expect(root().textContent).toContain('consent: analytics granted · ads pending');
+    expect(root().textContent).not.toContain('No conversions on this page yet.');
+  });
+
+  it('lists conversions in the order they fired, each with its own destinations', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    mount(t.tracker, plan);
+    t.emit('event', { event: conversion(), destinations: ['ga4', 'meta'] });
+    t.emit('event', { event: conversion({ id: 'e-2', name: 'newsletter_signup', kind: 'micro', value: 15, send: { collector: {} } }), destinations: ['collector'] });
+    expect(rows().map((r) => r.children[1]!.firstChild!.textContent)).toEqual(['purchase', 'newsletter_signup']);
+    expect(rows()[1]!.querySelector('i')!.textContent).toBe('micro');
+    expect([...rows()[1]!.querySelectorAll('td:last-child div')].map((d) => d.textContent)).toEqual(['collector: not sent']);
+  });
+
+  it('shows "not sent: consent denied" for a destination skipped on a denial', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'denied' });
+    mount(t.tracker, plan);
+    const event = conversion({ consent: { analytics: 'granted', ads: 'denied' } });
+    t.emit('sent', { event, destination: 'ga4' });
+    t.emit('skipped', { event, conversion: 'purchase', reason: 'meta: ads consent denied' });
+    t.emit('event', { event, destinations: ['ga4', 'meta'] });
+    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
+    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+  });
+
+  it('trusts the skipped event over a consent status that lags behind', () => {
+    // The script tag's status is refreshed from each `event`, which comes after the deliveries.
+    const t = fakeTracker({ analytics: 'pending', ads: 'pending' });
+    mount(t.tracker, plan);
+    const event = conversion({ consent: { analytics: 'granted', ads: 'denied' } });
+    t.emit('skipped', { event, conversion: 'purchase', reason: 'meta: ads consent denied' });
+    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
+    expect(cell('ga4')!.textContent).toBe('ga4: waiting for consent');
+  });
+
+  it('turns waiting into "consent denied" when the visitor denies later, without a new event', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const consent: ConsentStatus = { analytics: 'granted', ads: 'pending' };
+    const t = fakeTracker(consent);
+    mount(t.tracker, plan);
+    t.emit('event', { event: conversion(), destinations: ['ga4', 'meta'] });
+    expect(cell('meta')!.textContent).toBe('meta: waiting for consent');
+    consent.ads = 'denied';
+    vi.advanceTimersByTime(1000);
+    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
+    expect(root().textContent).toContain('ads denied');
+  });
+
+  it('shows a limit as the reason a conversion was not sent again', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    mount(t.tracker, plan);
+    t.emit('skipped', { conversion: 'purchase', reason: 'limit once_per_page' });
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]!.querySelector('i')!.textContent).toBe('macro');
+    const statuses = [...rows()[0]!.querySelectorAll('td:last-child div')].map((d) => d.textContent);
+    expect(statuses).toEqual(Object.keys(plan.conversions.purchase!.send).map((d) => `${d}: limit once_per_page`));
+  });
+});
+
+describe('rejected calls', () => {
+  it('shows a destination failure with its path and reason in red, on that destination', async () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    mount(t.tracker, plan);
+    const event = conversion();
+    // A send that throws is reported during delivery, before the conversion's row exists.
+    t.emit('error', { path: 'adapters.meta.send', reason: 'meta send failed: fbq is blocked', conversion: 'purchase', destination: 'meta' });
+    t.emit('sent', { event, destination: 'ga4' });
+    t.emit('sent', { event, destination: 'meta' });
+    t.emit('event', { event, destinations: ['ga4', 'meta'] });
+    await Promise.resolve();
+    expect(rows()).toHaveLength(1);
+    expect(cell('meta')!.textContent).toBe('meta: adapters.meta.send: meta send failed: fbq is blocked');
+    expect(cell('meta')!.className).toBe('e');
+    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+  });
+
+  it('shows a rejected call (no event) as a row with every problem in red', async () => {
+    const t = fakeTracker();
+    mount(t.tracker, plan);
+    t.emit('error', { path: 'conversions.purchase.properties.value', reason: 'value must be at least 0; the conversion was not sent', conversion: 'purchase' });
+    t.emit('error', { path: 'conversions.purchase.properties.transaction_id', reason: 'transaction_id must be a text; the conversion was not sent', conversion: 'purchase' });
+    await Promise.resolve();
+    // A later call is a row of its own, even for the same conversion.
+    t.emit('error', { path: 'conversions.purchase.properties.value', reason: 'value must be at least 0; the conversion was not sent', conversion: 'purchase' });
+    t.emit('error', { path: 'conversions.purchse', reason: '"purchse" is not a conversion in the plan', conversion: 'purchse' });
+    expect(rows()).toHaveLength(3);
+    expect(rows()[1]!.querySelectorAll('.e')).toHaveLength(1);
+    const red = [...rows()[0]!.querySelectorAll('.e')].map((e) => e.textContent);
+    expect(red).toEqual([
+      'conversions.purchase.properties.value: value must be at least 0; the conversion was not sent',
+      'conversions.purchase.properties.transaction_id: transaction_id must be a text; the conversion was not sent',
+    ]);
+    expect(rows()[2]!.querySelector('.e')!.textContent).toContain('conversions.purchse: ');
+  });
+
+  it('writes values from the page as text, never as markup', async () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    mount(t.tracker, plan);
+    const markup = '<img src=x onerror="window.__hacked=1"><b>bold</b>';
+    const event = conversion({ properties: { coupon: markup }, currency: markup });
+    t.emit('event', { event, destinations: ['ga4', 'meta'] });
+    t.emit('error', { path: `conversions.${markup}`, reason: `"${markup}" is not a conversion`, conversion: markup });
+    await Promise.resolve();
+    expect(root().querySelector('img, b')).toBeNull();
+    expect(document.querySelector('img, b')).toBeNull();
+    expect(rows()[0]!.textContent).toContain(`coupon: ${JSON.stringify(markup)}`);
+    expect(rows()[1]!.textContent).toContain(markup);
+    expect((window as any).__hacked).toBeUndefined();
+  });
+});
+
+describe('the panel itself', () => {
+  it('collapses and opens again from its header', () => {
+    mount(fakeTracker().tracker, plan);
+    const details = root().querySelector('details')!;
+    const header = root().querySelector('summary')!;
+    expect(details.open).toBe(true);
+    header.click();
+    expect(details.open).toBe(false);
+    header.click();
+    expect(details.open).toBe(true);
+  });
+
+  it('is removed, with its listeners and its timer, by the function mount returns', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    const off = mountPanel(t.tracker, plan);
+    expect(t.count()).toBe(4);
+    expect(vi.getTimerCount()).toBe(1);
+    off();
+    expect(host()).toBeNull();
+    expect(t.count()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(() => t.emit('event', { event: conversion(), destinations: ['ga4'] })).not.toThrow();
+    expect(host()).toBeNull();
+  });
+});
+
+describe('with the real tracker', () => {
+  function recorder(name: Adapter['name'], category: Adapter['category'], send: Adapter['send'] = () => {}): Adapter {
+    return { name, category, load: () => {}, send };
+  }
+
+  it('follows consent from waiting to sent, and a later denial', () => {
+    const tracker = createTracker({ plan: example('webshop'), adapters: [recorder('ga4', 'analytics'), recorder('meta', 'ads'), recorder('collector', 'analytics')] });
+    mount(tracker, plan);
+    tracker.track('view_item', { item_id: 'SKU-1', item_name: 'Tent', value: 2499 });
+    expect([...rows()[0]!.querySelectorAll('td:last-child div')].map((d) => d.textContent)).toEqual([
+      'ga4: waiting for consent', 'meta: waiting for consent', 'collector: waiting for consent',
+    ]);
+    tracker.consent({ analytics: 'granted', ads: 'denied' });
+    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(cell('collector')!.textContent).toBe('collector: sent');
+    // Without consentStatus the panel knows the denial from the next conversion.
+    tracker.track('view_item', { item_id: 'SKU-2', value: 99 });
+    expect(cell('meta', 0)!.textContent).toBe('meta: not sent: consent denied');
+    expect(cell('meta', 1)!.textContent).toBe('meta: not sent: consent denied');
+    expect(cell('ga4', 1)!.textContent).toBe('ga4: sent');
+  });
+
+  it('puts an adapter that throws on its destination in red', async () => {
+    const throwing = recorder('meta', 'ads', () => { throw new Error('fbq is not defined'); });
+    const tracker = createTracker({ plan: { ...example('webshop'), consent: { default: { analytics: 'granted', ads: 'granted' } } }, adapters: [recorder('ga4', 'analytics'), throwing] });
+    mount(tracker, plan);
+    tracker.track('view_item', { item_id: 'SKU-1' });
+    await Promise.resolve();
+    expect(rows()).toHaveLength(1);
+    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(cell('meta')!.textContent).toBe('meta: adapters.meta.send: meta send failed: fbq is not defined');
+    expect(cell('meta')!.className).toBe('e');
+    expect(cell('collector')!.textContent).toBe('collector: not sent');
+  });
+});

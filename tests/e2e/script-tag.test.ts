@@ -1,0 +1,164 @@
+/**
+ * The script tag in a real browser: the built dist/measureplan.iife.js on small pages. (The
+ * storefront journey is in storefront.test.ts.)
+ */
+import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+// @ts-expect-error plain ESM helpers without types
+import { launch } from '../support/browser.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { ROOT } from '../support/bundle.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { startServer } from '../support/server.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { installVendorFakes, vendorCommands } from '../support/vendor-fakes.mjs';
+
+const out = join(ROOT, 'node_modules/.cache/measureplan-e2e-tag');
+const STUB = readFileSync(join(ROOT, 'src/loader/stub.min.js'), 'utf8').trim();
+const plan = JSON.parse(readFileSync(join(ROOT, 'examples/plans/webshop.json'), 'utf8'));
+let server: any;
+let browser: Browser;
+
+const page = (name: string, body: string, head = '') => writeFileSync(join(out, name), `<!doctype html><html><head><title>${name}</title>${head}</head><body>${body}</body></html>`);
+const tag = (attrs = 'data-plan="/plan.json"') => `<script>${STUB}</script><script async src="/measureplan.iife.js" ${attrs}></script>`;
+
+beforeAll(async () => {
+  mkdirSync(out, { recursive: true });
+  for (const f of ['measureplan.iife.js', 'measureplan.explain.js', 'measureplan.debug.js']) cpSync(join(ROOT, 'dist', f), join(out, f));
+  writeFileSync(join(out, 'plan.json'), JSON.stringify(plan));
+  const broken = structuredClone(plan);
+  broken.version = 2;
+  broken.conversions.phone_click.kind = 'mikro';
+  writeFileSync(join(out, 'broken.json'), JSON.stringify(broken));
+  page('index.html', `<a href="tel:+4722334455" id="call">Call us</a><button id="go">go</button>
+    <script>
+      measureplan.track('phone_click');
+      measureplan.identify('user-1', {});
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      document.getElementById('go').addEventListener('click', () => { document.body.dataset.clicked = '1'; });
+    </script>`, tag());
+  page('spa.html', `<nav><a href="#" id="pricing">Pricing</a></nav><script>
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      document.getElementById('pricing').addEventListener('click', (e) => { e.preventDefault(); history.pushState({}, '', '/pricing/teams'); });
+    </script>`, tag());
+  page('broken.html', `<button id="go">go</button><script>document.getElementById('go').addEventListener('click', () => { document.body.dataset.clicked = '1'; }); measureplan.track('phone_click');</script>`, tag('data-plan="/broken.json"'));
+  page('missing.html', `<p>no plan</p>`, tag('data-plan="/nope.json"'));
+  page('inline.html', `<script type="application/json" data-measureplan-plan>${JSON.stringify({ ...plan, consent: { default: { analytics: 'granted', ads: 'granted' } } })}</script>`, `<script async src="/measureplan.iife.js"></script>`);
+  page('csp.html', `<p>csp</p>`, `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-r4nd0m'"><script nonce="r4nd0m">${STUB}</script><script nonce="r4nd0m" async src="/measureplan.iife.js" data-plan="/plan.json"></script><script nonce="r4nd0m">measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`);
+  server = await startServer({ root: out });
+  browser = await launch();
+});
+afterAll(async () => { await browser?.close(); await server?.close(); });
+
+async function open(path: string): Promise<{ page: Page; errors: string[]; requests: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const { requests } = await installVendorFakes(context);
+  const p = await context.newPage();
+  const errors: string[] = [];
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await p.goto(server.url + path);
+  await p.evaluate(() => (window as any).measureplan.ready);
+  return { page: p, errors, requests, close: () => context.close() };
+}
+
+describe('the script tag', () => {
+  it('replays calls made before it loaded, in order, and then tracks the plan\'s triggers', async () => {
+    server.reset();
+    const { page: p, close, errors } = await open('/');
+    await p.click('#call', { noWaitAfter: true }).catch(() => undefined);
+    await p.evaluate(() => (window as any).measureplan.flush());
+    await expect.poll(() => server.received.filter((r: any) => r.body.type === 'track').length).toBe(2);
+    const tracks = server.received.filter((r: any) => r.body.type === 'track');
+    expect(tracks.map((r: any) => r.body.event)).toEqual(['phone_click', 'phone_click']);
+    // Replayed in the page's order: the first track came before identify(), the click after it.
+    expect(tracks.map((r: any) => r.body.userId)).toEqual([undefined, 'user-1']);
+    const identify = server.received.find((r: any) => r.body.type === 'identify');
+    expect(identify.body.userId).toBe('user-1');
+    const ads = (await vendorCommands(p)).gtag.filter((c: any[]) => c[1] === 'conversion');
+    expect(ads).toEqual([['event', 'conversion', { send_to: 'AW-123456789/PhOnE123' }], ['event', 'conversion', { send_to: 'AW-123456789/PhOnE123' }]]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('fires a page_view trigger on a single-page-app route change', async () => {
+    server.reset();
+    const { page: p, close } = await open('/spa.html');
+    await p.click('#pricing');
+    await p.evaluate(() => (window as any).measureplan.flush());
+    await expect.poll(() => server.received.map((r: any) => r.body.event)).toContain('visited_pricing');
+    const gtagEvents = (await vendorCommands(p)).gtag.filter((c: any[]) => c[0] === 'event').map((c: any[]) => c[1]);
+    expect(gtagEvents).toEqual(['view_pricing']);
+    expect((await vendorCommands(p)).lintrk).toEqual([['track', { conversion_id: 22222, event_id: expect.any(String) }]]);
+    await close();
+  });
+
+  it('a broken plan: one console error listing every problem, nothing sent, the page keeps working', async () => {
+    server.reset();
+    const { page: p, errors, requests, close } = await open('/broken.html');
+    await p.click('#go');
+    expect(await p.evaluate(() => document.body.dataset.clicked)).toBe('1');
+    expect(await p.evaluate(() => (window as any).measureplan.ready)).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^measureplan: the plan at \/broken\.json has 2 problems/);
+    expect(errors[0]).toContain('version');
+    expect(errors[0]).toContain('conversions.phone_click.kind');
+    expect(errors[0]).toContain('Did you mean "micro"?');
+    expect(requests).toEqual([]);
+    expect(server.received).toEqual([]);
+    await close();
+  });
+
+  it('a broken plan whose explanations cannot be loaded still gets one console error with every path', async () => {
+    const context = await browser.newContext();
+    await installVendorFakes(context);
+    await context.route('**/measureplan.explain.js', (r) => r.abort());
+    const p = await context.newPage();
+    const errors: string[] = [];
+    p.on('console', (m) => { if (m.type() === 'error' && m.text().startsWith('measureplan:')) errors.push(m.text()); });
+    await p.goto(server.url + '/broken.html');
+    await p.evaluate(() => (window as any).measureplan.ready);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/has 2 problems[\s\S]*version: const[\s\S]*conversions\.phone_click\.kind: enum \("mikro"\)[\s\S]*npx measureplan validate/);
+    await context.close();
+  });
+
+  it('shows the debug panel only with ?measureplan_debug=1, and never loads its file otherwise', async () => {
+    const plain = await open('/');
+    const loaded = await plain.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(loaded.some((n) => n.includes('measureplan.debug.js') || n.includes('measureplan.explain.js'))).toBe(false);
+    expect(await plain.page.evaluate(() => !!document.querySelector('measureplan-debug'))).toBe(false);
+    await plain.close();
+    const debug = await open('/?measureplan_debug=1');
+    await debug.page.waitForFunction(() => !!document.querySelector('measureplan-debug')?.shadowRoot);
+    await debug.page.evaluate(() => (window as any).measureplan.track('phone_click'));
+    await expect.poll(() => debug.page.evaluate(() => document.querySelector('measureplan-debug')!.shadowRoot!.textContent)).toContain('phone_click');
+    const text = await debug.page.evaluate(() => document.querySelector('measureplan-debug')!.shadowRoot!.textContent);
+    expect(text).toContain('googleAds');
+    expect(text).toContain('sent');
+    await debug.close();
+  });
+
+  it('an unreachable plan: one clear console error', async () => {
+    const { errors, close } = await open('/missing.html');
+    expect(errors.filter((e) => e.startsWith('measureplan:'))).toEqual([expect.stringMatching(/could not load the plan at \/nope\.json \(HTTP 404\)/)]);
+    await close();
+  });
+
+  it('reads an inline plan', async () => {
+    const { page: p, close } = await open('/inline.html');
+    await p.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    expect((await vendorCommands(p)).fbq.slice(0, 3)).toEqual([['consent', 'grant'], ['init', '123456789012345'], ['track', 'PageView']]);
+    await close();
+  });
+
+  it('works under a strict Content-Security-Policy with a nonce', async () => {
+    const { page: p, errors, close } = await open('/csp.html');
+    await p.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    expect(await p.evaluate(() => [...document.scripts].filter((s) => s.src.includes('facebook')).map((s) => s.nonce))).toEqual(['r4nd0m']);
+    expect(errors.filter((e) => /Content Security Policy|Refused/.test(e))).toEqual([]);
+    await close();
+  });
+});

@@ -1,0 +1,81 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { convert, readProperties, readSource } from '../../src/triggers/properties';
+import type { PropertyType } from '../../src/plan/types';
+import { cleanUp, planWith } from './helpers';
+
+afterEach(cleanUp);
+
+describe('converting text from the page to the declared type', () => {
+  it.each<[PropertyType, unknown, unknown]>([
+    ['number', '2499', 2499],
+    ['number', '2 499', 2499],
+    ['number', '2\u00a0499,50', 2499.5],
+    ['number', '2,499.50', 2499.5],
+    ['number', '1,234,567', 1234567],
+    ['number', '2499,50', 2499.5],
+    ['number', '2 499,-', 2499],
+    ['number', '2499 kr', 2499],
+    ['number', '-15.5', -15.5],
+    ['number', '0.5', 0.5],
+    ['number', 'kr 2499', 'kr 2499'],
+    ['number', 'free', 'free'],
+    ['number', '', ''],
+    ['number', '1.234,50', '1.234,50'],
+    ['integer', '3', 3],
+    ['integer', '1 000', 1000],
+    ['integer', '2.5', 2.5],
+    ['integer', 'three', 'three'],
+    ['boolean', 'true', true],
+    ['boolean', 'TRUE', true],
+    ['boolean', '1', true],
+    ['boolean', 'yes', true],
+    ['boolean', ' on ', true],
+    ['boolean', 'false', false],
+    ['boolean', '0', false],
+    ['boolean', 'No', false],
+    ['boolean', 'off', false],
+    ['boolean', '', false],
+    ['boolean', 'maybe', 'maybe'],
+    ['boolean', true, true],
+    ['string', ' 2 499 ', ' 2 499 '],
+    ['string', 'true', 'true'],
+    ['string', false, false],
+  ])('%s from %j → %j', (type, raw, expected) => {
+    expect(convert(raw, type)).toEqual(expected);
+  });
+});
+
+describe('reading property sources', () => {
+  it('reads data-* from the element or its closest ancestor that has it, and leaves out a missing one', () => {
+    document.body.innerHTML = `<ul data-list="summer"><li data-sku="A1"><button data-sku="B2">x</button><em>y</em></li></ul>`;
+    const em = document.querySelector('em')!;
+    expect(readSource('data-sku', document, em)).toBe('A1');
+    expect(readSource('data-sku', document, document.querySelector('button'))).toBe('B2');
+    expect(readSource('data-list', document, em)).toBe('summer');
+    expect(readSource('data-missing', document, em)).toBeUndefined();
+  });
+
+  it('reads href from the closest link, and nothing without an element', () => {
+    document.body.innerHTML = `<a href="/guide.pdf"><img></a>`;
+    expect(readSource('href', document, document.querySelector('img'))).toBe('/guide.pdf');
+    expect(readSource('href', document)).toBeUndefined();
+  });
+
+  it('builds the properties object with converted values and without the missing ones, warning for required ones only', () => {
+    document.body.innerHTML = `<div data-sku="SKU-1" data-price="2 499" data-qty="2"><button></button></div>`;
+    const p = planWith(
+      { on: 'click', selector: 'button', properties: { item_id: 'data-sku', value: 'data-price', quantity: 'data-qty', coupon: 'data-coupon', name: 'data-name' } },
+      { item_id: { type: 'string' }, value: { type: 'number' }, quantity: { type: 'integer' }, coupon: { type: 'string', optional: true }, name: { type: 'string' } },
+    );
+    const warnings: string[] = [];
+    const props = readProperties(p.conversions.goal!, document, (m) => warnings.push(m), document.querySelector('button'));
+    expect(props).toEqual({ item_id: 'SKU-1', value: 2499, quantity: 2 });
+    expect(warnings).toEqual(['goal: no data-name for name']);
+  });
+
+  it('gives {} for a trigger without properties', () => {
+    const p = planWith({ on: 'click', selector: 'button' });
+    expect(readProperties(p.conversions.goal!, document, () => {}, document.body)).toEqual({});
+  });
+});

@@ -1,0 +1,102 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanUp, install, nextTask, plan } from './helpers';
+
+afterEach(cleanUp);
+
+describe('SPA route changes', () => {
+  it('re-evaluates page_view triggers after pushState, calling onRoute first', async () => {
+    history.replaceState(null, '', '/');
+    const t = install(plan('webshop'));
+    history.pushState({ page: 1 }, '', '/pricing');
+    await nextTask();
+    expect(t.events).toEqual(['route', 'track visited_pricing']);
+    history.pushState(null, '', '/checkout');
+    await nextTask();
+    expect(t.events).toEqual(['route', 'track visited_pricing', 'route', 'track begin_checkout']);
+  });
+
+  it('re-evaluates after replaceState and after popstate (back/forward)', async () => {
+    const t = install(plan('webshop'));
+    history.replaceState(null, '', '/pricing/teams');
+    await nextTask();
+    expect(t.names()).toEqual(['visited_pricing']);
+    history.pushState(null, '', '/about');
+    await nextTask();
+    history.back();
+    await new Promise((r) => setTimeout(r, 20)); // jsdom runs back() in a later task
+    expect(location.pathname).toBe('/pricing/teams');
+    expect(t.names()).toEqual(['visited_pricing', 'visited_pricing']);
+    expect(t.events.filter((e) => e === 'route')).toHaveLength(3);
+  });
+
+  it('counts a change of the query string, not a change of the hash or the state alone', async () => {
+    const p = plan('webshop');
+    p.conversions.visited_pricing!.trigger = { on: 'page_view', path: '/pricing', query: { utm_source: 'newsletter' } };
+    history.replaceState(null, '', '/pricing');
+    const t = install(p);
+    history.pushState(null, '', '/pricing#faq');
+    history.replaceState({ scroll: 300 }, '');
+    await nextTask();
+    expect(t.events).toEqual([]);
+    history.pushState(null, '', '/pricing?utm_source=newsletter');
+    await nextTask();
+    expect(t.events).toEqual(['route', 'track visited_pricing']);
+  });
+
+  it('counts a push followed at once by a redirect as one route change, on the final page', async () => {
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product');
+    history.replaceState(null, '', '/pricing');
+    await nextTask();
+    expect(t.events).toEqual(['route', 'track visited_pricing']);
+  });
+
+  it('reads page_view properties from the page the router rendered after the change', async () => {
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tent');
+    document.body.innerHTML = `<div data-sku="TENT-3P" data-price="2499"></div>`; // the router renders right after pushState
+    await nextTask();
+    expect(t.calls).toEqual([['view_item', { item_id: 'TENT-3P', value: 2499 }]]);
+  });
+
+  it('keeps what pushState and replaceState do, and their return values', () => {
+    install(plan('webshop'));
+    expect(history.pushState({ a: 1 }, '', '/x?y=1')).toBeUndefined();
+    expect(location.pathname + location.search).toBe('/x?y=1');
+    expect(history.state).toEqual({ a: 1 });
+    expect(history.replaceState({ b: 2 }, '', '/z')).toBeUndefined();
+    expect(location.pathname).toBe('/z');
+    expect(history.state).toEqual({ b: 2 });
+    expect(() => history.pushState(null, '', 'https://elsewhere.example/')).toThrow(); // as the browser's own
+  });
+
+  it('wraps history only once when triggers are installed twice, and tells both installs', async () => {
+    const a = install(plan('webshop'));
+    const wrapped = history.pushState;
+    const b = install(plan('leadgen'));
+    expect(history.pushState).toBe(wrapped);
+    history.pushState(null, '', '/pricing');
+    await nextTask();
+    expect(a.names()).toEqual(['visited_pricing']);
+    expect(b.names()).toEqual(['visited_pricing']);
+  });
+
+  it('stops reacting to routes after stop(), and history keeps working', async () => {
+    const t = install(plan('webshop'));
+    t.stop();
+    history.pushState(null, '', '/pricing');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await nextTask();
+    expect(location.pathname).toBe('/pricing');
+    expect(t.events).toEqual([]);
+  });
+
+  it('stop() right after a route change cancels its pending evaluation', async () => {
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/pricing');
+    t.stop();
+    await nextTask();
+    expect(t.events).toEqual([]);
+  });
+});

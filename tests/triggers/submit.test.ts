@@ -1,0 +1,98 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanUp, install, plan, planWith, submit } from './helpers';
+
+afterEach(cleanUp);
+
+const demoForm = `
+  <form id="demo-request" data-lead-id="LEAD-2024-0042" action="/thanks">
+    <input name="email" value="kari@fjord.example">
+    <select name="company_size"><option>1-10</option><option selected>11-50</option></select>
+    <button type="submit">Book a demo</button>
+  </form>`;
+
+describe('submit triggers', () => {
+  it('tracks newsletter_signup when the newsletter form is submitted', () => {
+    document.body.innerHTML = `<form class="newsletter"><input name="email" value="a@b.example"></form><form class="search"></form>`;
+    const t = install(plan('webshop'));
+    submit(document.querySelector('form.search')!);
+    submit(document.querySelector('form.newsletter')!);
+    expect(t.calls).toEqual([['newsletter_signup', {}]]);
+  });
+
+  it('tracks demo_request with field:company_size and data-lead-id from the form', () => {
+    document.body.innerHTML = demoForm;
+    const t = install(plan('leadgen'));
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([['demo_request', { company_size: '11-50', lead_id: 'LEAD-2024-0042' }]]);
+  });
+
+  it('tracks synchronously, inside the submit event, before the browser would navigate', () => {
+    document.body.innerHTML = demoForm;
+    const t = install(plan('leadgen'));
+    let duringDispatch = -1;
+    window.addEventListener('submit', () => { duringDispatch = t.calls.length; }); // runs right after ours
+    submit(document.querySelector('form')!);
+    expect(duringDispatch).toBe(1);
+  });
+
+  it("does not fire when the page's own form handler calls preventDefault (a JavaScript submit)", () => {
+    document.body.innerHTML = demoForm;
+    document.querySelector('form')!.addEventListener('submit', (e) => e.preventDefault());
+    const t = install(plan('leadgen'));
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([]);
+  });
+
+  it("does not fire when the page's document-level handler, registered after install, calls preventDefault", () => {
+    document.body.innerHTML = demoForm;
+    const t = install(plan('leadgen'));
+    document.addEventListener('submit', (e) => e.preventDefault(), { once: true });
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([]);
+    submit(document.querySelector('form')!);
+    expect(t.names()).toEqual(['demo_request']);
+  });
+
+  it('converts field values to the declared types: number, integer, boolean from a checkbox and from text', () => {
+    document.body.innerHTML = `
+      <form class="order">
+        <input name="budget" value="12 500,75">
+        <input name="seats" value="25">
+        <input type="checkbox" name="consent_marketing" checked>
+        <input type="checkbox" name="newsletter">
+        <input type="radio" name="plan" value="basic"><input type="radio" name="plan" value="pro" checked>
+        <input name="trial" value="Yes">
+        <textarea name="notes">  call after 3  </textarea>
+      </form>`;
+    const t = install(planWith(
+      { on: 'submit', selector: 'form.order', properties: { budget: 'field:budget', seats: 'field:seats', consent_marketing: 'field:consent_marketing', newsletter: 'field:newsletter', plan: 'field:plan', trial: 'field:trial', notes: 'field:notes' } },
+      { budget: { type: 'number' }, seats: { type: 'integer' }, consent_marketing: { type: 'boolean' }, newsletter: { type: 'boolean' }, plan: { type: 'string' }, trial: { type: 'boolean' }, notes: { type: 'string' } },
+    ));
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([['goal', { budget: 12500.75, seats: 25, consent_marketing: true, newsletter: false, plan: 'pro', trial: true, notes: '  call after 3  ' }]]);
+  });
+
+  it('leaves out a field the form does not have and warns, so validation reports it', () => {
+    document.body.innerHTML = `<form id="demo-request" data-lead-id="LEAD-0001"></form>`;
+    const t = install(plan('leadgen'));
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([['demo_request', { lead_id: 'LEAD-0001' }]]);
+    expect(t.warnings).toEqual([expect.stringMatching(/demo_request.*field:company_size.*company_size/)]);
+  });
+
+  it('counts a field that sits outside the form but belongs to it (form="…")', () => {
+    document.body.innerHTML = `<form id="demo-request" data-lead-id="LEAD-0001"></form><input form="demo-request" name="company_size" value="251+">`;
+    const t = install(plan('leadgen'));
+    submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([['demo_request', { company_size: '251+', lead_id: 'LEAD-0001' }]]);
+  });
+
+  it('listens once, on window, in the bubble phase', () => {
+    const added: [string, unknown][] = [];
+    const original = window.addEventListener;
+    window.addEventListener = function (this: Window, type: string, fn: any, o?: any) { added.push([type, o]); return original.call(this, type, fn, o); } as any;
+    try { install(plan('leadgen')); } finally { window.addEventListener = original; }
+    expect(added.filter(([type]) => type === 'submit')).toEqual([['submit', undefined]]);
+  });
+});
