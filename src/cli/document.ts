@@ -1,0 +1,144 @@
+/**
+ * A tiny document model for the plan document, rendered as Markdown or as one self-contained
+ * HTML file. The words are built once (plan-document.ts); each renderer only escapes and lays out.
+ */
+
+/** Inline text: plain words, `code` (selectors, paths, names), or **strong**. */
+export type Inline = string | { code: string } | { strong: string };
+export type Rich = Inline[];
+
+export type Block =
+  | { h: 1 | 2 | 3; text: Rich; id?: string }
+  | { p: Rich }
+  | { ul: Rich[] }
+  | { ol: Rich[] }
+  | { table: { head: string[]; rows: Rich[][] } }
+  | { note: Rich };
+
+export interface Doc {
+  title: string;
+  blocks: Block[];
+}
+
+export const code = (s: string): Inline => ({ code: s });
+export const strong = (s: string): Inline => ({ strong: s });
+
+/** Joins rich pieces with a separator: `a · b · c`. */
+export function join(parts: Rich[], sep: string): Rich {
+  return parts.flatMap((p, i) => (i ? [sep, ...p] : p));
+}
+
+// Markdown ------------------------------------------------------------------------------------
+
+function mdText(s: string, table: boolean): string {
+  let out = s.replace(/[\\`*[\]<>]/g, '\\$&').replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'));
+  out = out.replace(/^(#|\d+\.\s|[-+]\s)/, '\\$1');
+  if (table) out = out.replace(/\|/g, '\\|');
+  return out.replace(/\s*\n\s*/g, ' ');
+}
+
+function mdCode(s: string, table: boolean): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((t) => t.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  const body = table ? flat.replace(/\|/g, '\\|') : flat;
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function mdRich(r: Rich, table = false): string {
+  return r.map((x) => (typeof x === 'string' ? mdText(x, table) : 'code' in x ? mdCode(x.code, table) : `**${mdText(x.strong, table)}**`)).join('');
+}
+
+export function renderMarkdown(doc: Doc): string {
+  const parts = doc.blocks.map((b) => {
+    if ('h' in b) return `${'#'.repeat(b.h)} ${mdRich(b.text)}`;
+    if ('p' in b) return mdRich(b.p);
+    if ('ul' in b) return b.ul.map((r) => `- ${mdRich(r)}`).join('\n');
+    if ('ol' in b) return b.ol.map((r, i) => `${i + 1}. ${mdRich(r)}`).join('\n');
+    if ('note' in b) return `---\n\n${mdRich(b.note)}`;
+    const { head, rows } = b.table;
+    return [
+      `| ${head.map((h) => mdText(h, true)).join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...rows.map((row) => `| ${row.map((cell) => mdRich(cell, true) || ' ').join(' | ')} |`),
+    ].join('\n');
+  });
+  return parts.join('\n\n') + '\n';
+}
+
+// HTML ----------------------------------------------------------------------------------------
+
+export const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+function htmlRich(r: Rich): string {
+  return r.map((x) => (typeof x === 'string' ? escapeHtml(x) : 'code' in x ? `<code>${escapeHtml(x.code)}</code>` : `<strong>${escapeHtml(x.strong)}</strong>`)).join('');
+}
+
+const CSS = `
+:root { color-scheme: light; --ink: #1d2430; --muted: #5b6575; --line: #d9dee6; --band: #f4f6f9; --accent: #2457c5; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 72rem; margin: 0 auto; padding: 2.5rem 1.5rem 4rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .5rem; }
+h2 { font-size: 1.35rem; margin: 2.5rem 0 .75rem; padding-bottom: .3rem; border-bottom: 2px solid var(--line); }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 .4rem; }
+p, ul, ol { margin: .4rem 0 .9rem; }
+li { margin: .15rem 0; }
+code { font: .88em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--band); border: 1px solid var(--line); border-radius: 4px; padding: 0 .3em; overflow-wrap: break-word; }
+table { width: 100%; border-collapse: collapse; margin: .5rem 0 1.25rem; font-size: .92rem; }
+th, td { text-align: left; vertical-align: top; padding: .5rem .6rem; border-bottom: 1px solid var(--line); }
+th { background: var(--band); font-weight: 600; white-space: nowrap; }
+h3 code { font-size: .95em; padding: .05em .35em; }
+tbody tr:nth-child(even) td { background: #fafbfc; }
+nav { margin: 1rem 0 0; font-size: .95rem; color: var(--muted); }
+nav a { color: var(--accent); text-decoration: none; margin-right: 1rem; }
+nav a:hover { text-decoration: underline; }
+main > p:first-of-type { color: var(--muted); font-size: 1.05rem; }
+footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+@media print { main { padding: 0; } nav { display: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+`.trim();
+
+/** One HTML file: inline CSS, no scripts, no external requests. */
+export function renderHtml(doc: Doc): string {
+  const nav = doc.blocks.filter((b): b is Extract<Block, { h: number }> => 'h' in b && b.h === 2 && !!b.id)
+    .map((b) => `<a href="#${escapeHtml(b.id!)}">${htmlRich(b.text)}</a>`).join('');
+  const body: string[] = [];
+  for (const b of doc.blocks) {
+    if ('h' in b) body.push(`<h${b.h}${b.id ? ` id="${escapeHtml(b.id)}"` : ''}>${htmlRich(b.text)}</h${b.h}>`);
+    else if ('p' in b) body.push(`<p>${htmlRich(b.p)}</p>`);
+    else if ('note' in b) body.push(`<footer>${htmlRich(b.note)}</footer>`);
+    else if ('ul' in b) body.push(`<ul>\n${b.ul.map((r) => `<li>${htmlRich(r)}</li>`).join('\n')}\n</ul>`);
+    else if ('ol' in b) body.push(`<ol>\n${b.ol.map((r) => `<li>${htmlRich(r)}</li>`).join('\n')}\n</ol>`);
+    else {
+      const { head, rows } = b.table;
+      body.push([
+        '<table>',
+        `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+        '<tbody>',
+        ...rows.map((row) => `<tr>${row.map((cell) => `<td>${htmlRich(cell)}</td>`).join('')}</tr>`),
+        '</tbody>',
+        '</table>',
+      ].join('\n'));
+    }
+    if ('h' in b && b.h === 1 && nav) body.push(`<nav>${nav}</nav>`);
+  }
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(doc.title)}</title>`,
+    `<style>\n${CSS}\n</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

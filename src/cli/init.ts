@@ -1,0 +1,52 @@
+/**
+ * `measureplan init [--template webshop|leadgen] [--out plan.json] [--force]`: writes a starter
+ * plan that validates, to edit from there. Never overwrites a file unless told to.
+ */
+import { existsSync } from 'node:fs';
+import { choice, parse } from './args';
+import { write } from './output';
+import { colours, UsageError, type IO } from './io';
+import { TEMPLATES, type TemplateName } from './templates';
+import { count } from './words';
+
+export const initHelp = `Usage: measureplan init [--template webshop|leadgen] [--out plan.json] [--force]
+
+Writes a starter measurement plan that validates: a webshop (purchase, add to cart,
+checkout, newsletter; GA4, Google Ads, Meta, collector) or lead generation (demo
+request, pricing page, whitepaper, contact click; GA4, Google Ads, LinkedIn,
+collector). The vendor ids are placeholders: "measureplan validate" warns until you
+replace each one with yours.
+
+Options:
+  --template webshop|leadgen   which starter plan (default: webshop)
+  --out <file>                 where to write it (default: plan.json)
+  --force                      overwrite the file if it exists
+  --no-color                   plain text even in a terminal
+  -h, --help                   this help
+
+Exit codes: 0 written, 1 the file exists (use --force), 2 usage error.`;
+
+export function init(argv: string[], io: IO): number {
+  const { values, positionals } = parse(argv, { template: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } }, 'init');
+  if (positionals.length) throw new UsageError(`init takes no file argument (got "${positionals[0]}").`, `Use --out ${positionals[0]}.`);
+  const name: TemplateName = choice(values.template, Object.keys(TEMPLATES) as TemplateName[], 'template', 'webshop');
+  const out = (values.out as string | undefined) ?? 'plan.json';
+  const c = colours(io.out, values['no-color'] === true);
+  if (existsSync(out) && !values.force) {
+    io.err.write(`measureplan init: ${out} already exists; nothing was written.\nUse --force to overwrite it, or --out <file> to write somewhere else.\n`);
+    return 1;
+  }
+  const plan = TEMPLATES[name];
+  write(out, JSON.stringify(plan, null, 2) + '\n');
+  io.out.write([
+    `${c.green('✓')} Wrote ${out}: the ${name} starter plan (${count(Object.keys(plan.conversions).length, 'conversion')}).`,
+    '',
+    'Next:',
+    `  1. Replace the placeholder ids in "destinations" (and the labels in "send") with yours.`,
+    `  2. Adapt the conversions to your site: selectors, page paths, values.`,
+    `  3. Check it:              npx measureplan validate ${out}`,
+    `  4. Share it as a document: npx measureplan docs ${out} --out plan.html`,
+    '',
+  ].join('\n'));
+  return 0;
+}

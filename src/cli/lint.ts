@@ -1,0 +1,103 @@
+/**
+ * Warnings for plans that are legal but probably not what the team meant. They never make a
+ * plan invalid (the tracker runs it as written); `measureplan validate` shows them in yellow.
+ */
+import type { DestinationName, Plan } from '../plan/types';
+import { DESTINATIONS } from '../plan/vocabulary';
+import { PLACEHOLDER_IDS } from './templates';
+import { quote, toolName } from './words';
+
+export interface PlanWarning {
+  /** JSON path the warning is about (a missing field names the field that would fix it). */
+  path: string;
+  /** A stable name for the kind of warning, for scripts reading `--format json`. */
+  rule: 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id';
+  message: string;
+  hint: string;
+}
+
+/**
+ * Looks for the doubtful parts of a valid plan: a micro conversion that supports no macro goal,
+ * a macro conversion without a value, a conversion sent to no destination, a destination that
+ * no conversion is sent to, and an id still holding the placeholder from `measureplan init`.
+ */
+export function lintPlan(plan: Plan): PlanWarning[] {
+  const warnings: PlanWarning[] = [];
+  const conversions = Object.values(plan.conversions);
+  const macros = conversions.filter((c) => c.kind === 'macro').map((c) => c.name);
+  const used = new Set<string>();
+
+  for (const c of conversions) {
+    const at = `conversions.${c.name}`;
+    const sends = Object.keys(c.send);
+    sends.forEach((d) => used.add(d));
+    if (c.kind === 'micro' && !c.supports.length) {
+      warnings.push({
+        path: `${at}.supports`,
+        rule: 'micro-supports-nothing',
+        message: `Micro conversion "${c.name}" supports no macro conversion.`,
+        hint: macros.length
+          ? `Add "supports": [${macros.map(quote).join(', ')}] (the goals it leads to), so reports can show which steps lead to which goal.`
+          : 'The plan has no macro conversion yet: add the goal the business earns money on (an order, a signed contract).',
+      });
+    }
+    if (c.kind === 'macro' && c.value === undefined) {
+      warnings.push({
+        path: `${at}.value`,
+        rule: 'macro-without-value',
+        message: `Macro conversion "${c.name}" has no value.`,
+        hint: 'Give it a fixed value ("value": 400) or name a numeric property ("value": "value"), so the ad tools can bid on what it is worth.',
+      });
+    }
+    for (const [d, entry] of Object.entries(c.send)) {
+      for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (PLACEHOLDER_IDS.includes(v as string)) warnings.push(placeholder(`${at}.send.${d}.${key}`, `The ${toolName(d)} ${key} of "${c.name}"`, v, key));
+      }
+    }
+    if (!sends.length) {
+      warnings.push({
+        path: `${at}.send`,
+        rule: 'sent-nowhere',
+        message: `Conversion "${c.name}" is sent nowhere: its "send" names no tool.`,
+        hint: `Name the tools that should receive it, e.g. "send": { "ga4": { "event": "${c.name}" } }, or "collector": {} for your own data only.`,
+      });
+    }
+  }
+
+  for (const d of DESTINATIONS) {
+    const config = plan.destinations[d] as Record<string, unknown> | undefined;
+    if (!config) continue;
+    // A collector with `pages: true` is used for page views even when no conversion goes there.
+    if (!used.has(d) && !(d === 'collector' && plan.destinations.collector?.pages)) {
+      const loads = d === 'collector' ? 'It receives nothing' : 'Its tag still loads (after consent) but receives no conversion';
+      warnings.push({
+        path: `destinations.${d}`,
+        rule: 'destination-unused',
+        message: `${toolName(d)} is configured, but no conversion is sent to it.`,
+        hint: `${loads}: add "${d}": ${sendExample(d)} to the "send" of each conversion it should receive, or remove destinations.${d}.`,
+      });
+    }
+    for (const [key, id] of Object.entries(config)) {
+      if (PLACEHOLDER_IDS.includes(id as string)) warnings.push(placeholder(`destinations.${d}.${key}`, `${toolName(d)}'s ${key}`, id, key));
+    }
+  }
+  return warnings;
+}
+
+function placeholder(path: string, what: string, value: unknown, key: string): PlanWarning {
+  return {
+    path,
+    rule: 'placeholder-id',
+    message: `${what} is still the placeholder ${JSON.stringify(value)} from measureplan init.`,
+    hint: `Replace it with your real ${key}: docs/plan.md ("Destinations and their ids") and docs/adapters/ say where to find it.`,
+  };
+}
+
+function sendExample(d: DestinationName): string {
+  switch (d) {
+    case 'googleAds': return '{ "label": "…" }';
+    case 'linkedin': return '{ "conversionId": 12345 }';
+    case 'collector': return '{}';
+    default: return '{ "event": "…" }';
+  }
+}

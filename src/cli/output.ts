@@ -1,0 +1,24 @@
+/** Writing a command's result: to a file (folders created), or refusing an invalid plan. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FileReport } from './check';
+import { colours, UsageError, type IO } from './io';
+import { fileLine, formatFindings } from './report';
+
+export function write(file: string, content: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+}
+
+/** An invalid plan: its problems on stderr, exit 1. */
+export function refuse(report: FileReport, io: IO, command: string, noColor: boolean): number {
+  const c = colours(io.err, noColor);
+  io.err.write(formatFindings(report, c));
+  io.err.write(fileLine(report, c));
+  io.err.write(`\nmeasureplan ${command}: the plan has problems; fix them first (measureplan validate ${report.file}).\n`);
+  return 1;
+}
