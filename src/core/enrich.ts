@@ -46,12 +46,15 @@ export function pageContext(): PageContext {
 }
 
 /**
- * The event id: derived from the conversion and its dedupe value (`transaction_id`) when there
- * is one, so the shop's server can send the same id to the vendors' server-side APIs.
+ * The event id: derived from the conversion and its dedupe value (the `dedupe` property, else
+ * `transaction_id`) when there is one, so the shop's server can send the same id to the
+ * vendors' server-side APIs; a random UUID otherwise.
  */
+export const dedupeKey = (c: NormalisedConversion): string => (typeof c.dedupe === 'string' ? c.dedupe : c.dedupe?.key ?? 'transaction_id');
+
 export function eventId(c: NormalisedConversion, props: Record<string, unknown>): string {
-  const key = props.transaction_id;
-  return typeof key === 'string' && key ? `${c.name}:${key}` : uuid();
+  const v = props[dedupeKey(c)];
+  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${v}` : uuid();
 }
 
 export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus): ConversionEvent {

@@ -42,7 +42,7 @@ export function normalise(input: PlanInput): Plan {
     version: 1,
     name: input.name,
     destinations: { ...input.destinations },
-    consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default } },
+    consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default }, ...(input.consent?.cmp ? { cmp: input.consent.cmp } : {}) },
     conversions,
     funnels,
   };

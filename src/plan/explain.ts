@@ -70,6 +70,7 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   regex: (i) => [`This is not a valid regular expression: ${i.expected}.`],
   value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Declare it under "properties" with type "number", or give a fixed number.'],
   value_not_numeric: (i) => [`"value" names "${i.value}", a ${i.expected} property; it must name a number or integer property.`],
+  dedupe_unknown: (i) => [`"dedupe" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Name the property that identifies the conversion, such as "transaction_id".'],
   trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],
   trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, suggest(i.value, i.expected as string[], 'Its properties')],
   field_not_submit: (i) => [`"${i.value}" reads a form field, which only a submit trigger has (this one is "${i.expected}").`],

@@ -33,6 +33,10 @@ export function checkRules(plan: unknown, emit: Emit): void {
       if (kind !== 'macro') emit(at(at(path, 'supports'), i), kind ? 'supports_micro' : 'supports_unknown', s, macros);
     });
     checkTrigger(obj(c.trigger), props, at(path, 'trigger'), emit);
+    const key = typeof c.dedupe === 'string' ? c.dedupe : obj(c.dedupe).key;
+    if (typeof key === 'string' && /^[a-z]/.test(key) && !has(props, key)) {
+      emit(typeof c.dedupe === 'string' ? at(path, 'dedupe') : at(at(path, 'dedupe'), 'key'), 'dedupe_unknown', key, Object.keys(props));
+    }
     checkSend(c, destinations, at(path, 'send'), emit);
   }
   for (const [funnel, steps] of Object.entries(obj(root.funnels))) {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_STATES, CURRENCY, GA4_NAME, ID_FORMATS, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES,
+  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, ID_FORMATS, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES,
 } from './vocabulary';
 
 const text = z.string().min(1);
@@ -51,6 +51,10 @@ export const conversionSchema = z.strictObject({
   supports: z.array(z.string().regex(NAME)).optional().describe('Macro conversions this micro conversion leads to.'),
   trigger: triggerSchema.optional(),
   limit: z.enum(LIMITS).optional(),
+  dedupe: z.union([
+    z.string().regex(NAME),
+    z.strictObject({ key: z.string().regex(NAME), days: z.number().int().min(1).max(3650).optional() }),
+  ]).optional().describe('Exactly once: the property that identifies the conversion (e.g. "transaction_id"), kept 90 days unless "days" says otherwise.'),
   send: sendSchema.optional(),
 });
 
@@ -71,6 +75,7 @@ export const planSchema = z.strictObject({
   destinations: destinationsSchema.optional(),
   consent: z.strictObject({
     default: z.strictObject({ analytics: consentState.optional(), ads: consentState.optional() }).optional(),
+    cmp: z.enum(CONSENT_PLATFORMS).optional().describe('Read the visitor\'s choice from this consent platform.'),
   }).optional(),
   conversions: z.record(z.string().regex(NAME), conversionSchema),
   funnels: z.record(z.string().regex(NAME), z.array(z.string().regex(NAME)).min(2)).optional(),

@@ -9,6 +9,8 @@
 export type ConsentState = 'granted' | 'denied';
 export type ConsentCategory = 'analytics' | 'ads';
 export type ConsentSettings = { analytics?: ConsentState; ads?: ConsentState };
+/** Consent platforms the tracker can read the visitor's choice from. */
+export type ConsentPlatform = 'tcf' | 'google' | 'cookiebot' | 'cookieinformation' | 'onetrust';
 
 export type PropertyType = 'string' | 'number' | 'integer' | 'boolean' | 'items';
 
@@ -70,6 +72,11 @@ export interface ConversionSpec {
   supports?: readonly string[];
   trigger?: Trigger;
   limit?: Limit;
+  /**
+   * Exactly once: the property whose value identifies the conversion (an order number). A value
+   * already forwarded is not forwarded again within `days` (default 90).
+   */
+  dedupe?: string | { key: string; days?: number };
   send?: SendSpec;
 }
 
@@ -89,7 +96,7 @@ export interface PlanInput {
   name: string;
   currency?: string;
   destinations?: Destinations;
-  consent?: { default?: ConsentSettings };
+  consent?: { default?: ConsentSettings; cmp?: ConsentPlatform };
   conversions: Readonly<Record<string, ConversionSpec>>;
   funnels?: Readonly<Record<string, readonly string[]>>;
 }
@@ -100,7 +107,7 @@ export interface Plan {
   name: string;
   currency?: string;
   destinations: Destinations;
-  consent: { default: Required<ConsentSettings> };
+  consent: { default: Required<ConsentSettings>; cmp?: ConsentPlatform };
   conversions: Record<string, NormalisedConversion>;
   funnels: Record<string, string[]>;
 }

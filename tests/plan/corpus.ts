@@ -101,6 +101,13 @@ export const corpus: BrokenPlan[] = [
   { name: 'Google Ads label with slash', plan: shop((p) => { c(p).purchase.send.googleAds.label = 'AW-123456789/AbC'; }), path: 'conversions.purchase.send.googleAds.label', message: /expected format/, hint: /part after the slash/, schema: true },
   { name: 'Microsoft Ads entry without event', plan: shop((p) => { c(p).purchase.send.microsoftAds = { category: 'checkout' }; }), path: 'conversions.purchase.send.microsoftAds.event', message: /Required field "event"/, schema: true },
   { name: 'collector entry with options', plan: shop((p) => { c(p).purchase.send.collector = { batch: true }; }), path: 'conversions.purchase.send.collector.batch', message: /Unknown field "batch"/, schema: true },
+  // exactly once
+  { name: 'dedupe names an unknown property', plan: shop((p) => { c(p).purchase.dedupe = 'order_id'; }), path: 'conversions.purchase.dedupe', message: /not a property of this conversion/, hint: /Its properties/, schema: false },
+  { name: 'dedupe object with unknown key property', plan: shop((p) => { c(p).purchase.dedupe = { key: 'transaction_idd', days: 30 }; }), path: 'conversions.purchase.dedupe.key', message: /not a property/, hint: /Did you mean "transaction_id"/, schema: false },
+  { name: 'dedupe days zero', plan: shop((p) => { c(p).purchase.dedupe = { key: 'transaction_id', days: 0 }; }), path: 'conversions.purchase.dedupe.days', message: /out of range/, schema: true },
+  { name: 'dedupe with a typo field', plan: shop((p) => { c(p).purchase.dedupe = { property: 'transaction_id' }; }), path: 'conversions.purchase.dedupe.property', message: /Unknown field "property"/, schema: true },
+  // consent platform
+  { name: 'unknown consent platform', plan: shop((p) => { p.consent.cmp = 'cookiebott'; }), path: 'consent.cmp', message: /not allowed here/, hint: /Did you mean "cookiebot"/, schema: true },
   // funnels
   { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout[1] = 'add_to_basket'; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
   { name: 'funnel with one step', plan: shop((p) => { p.funnels.checkout = ['purchase']; }), path: 'funnels.checkout', message: /at least 2 entries/, schema: true },
