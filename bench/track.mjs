@@ -34,6 +34,13 @@ writeFileSync(join(out, 'index.html'), `<!doctype html><html><head><title>bench<
   };
   window.item = (i) => ({ item_id: 'SKU-' + (i % 50), item_name: 'Tent ' + (i % 50), value: 100 + (i % 7), quantity: 1 });
 </script></body></html>`);
+// The real script tag, inlined so that its evaluation is timed without the network.
+const iife = readFileSync(join(root, 'dist/measureplan.iife.js'), 'utf8');
+writeFileSync(join(out, 'load.html'), `<!doctype html><html><head><title>load</title>
+<script>window.__lt = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push(e.duration); }).observe({ type: 'longtask', buffered: true }); window.__t0 = performance.now();</script>
+<script data-plan="/plan.json">${iife.replace(/<\/script/g, '<\\/script')}</script>
+<script>window.__t1 = performance.now(); measureplan.ready.then(() => { window.__ready = performance.now(); });</script>
+</head><body><p>load</p></body></html>`);
 writeFileSync(join(out, 'other.html'), '<!doctype html><title>other</title><p>next page</p>');
 
 const server = await startServer({ root: out });
@@ -48,6 +55,22 @@ async function freshPage() {
   const page = await context.newPage();
   await page.goto(server.url + '/');
   return { context, page };
+}
+
+// 0. loading the script tag: evaluation, time to ready, long tasks
+{
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext();
+    await installVendorFakes(context, { count: true });
+    const page = await context.newPage();
+    await page.goto(server.url + '/load.html');
+    await page.waitForFunction(() => window.__ready);
+    runs.push(await page.evaluate(() => ({ evalMs: window.__t1 - window.__t0, readyMs: window.__ready - window.__t0, longTasks: window.__lt })));
+    await context.close();
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  results.load = { runs: runs.length, evalMsMedian: med(runs.map((r) => r.evalMs)), readyMsMedian: med(runs.map((r) => r.readyMs)), longTasksMs: runs.flatMap((r) => r.longTasks) };
 }
 
 // 1. track() cost
@@ -107,6 +130,7 @@ async function freshPage() {
   await new Promise((r) => setTimeout(r, 500));
   const longTasks = await page.evaluate((n) => window.longTasks.slice(n), before);
   const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? null);
+  // heap after the burst, once delivered
   results.burst = { events: 10_000, unique: server.unique(), duplicates: server.duplicates(), deliveredMs, withinFiveSeconds: server.unique() === 10_000 && deliveredMs <= 5000, longTasksMs: longTasks, heapBytes: heap };
   await context.close();
 }
@@ -135,11 +159,15 @@ await server.close();
 const f = (n) => (typeof n === 'number' ? n.toFixed(2) : String(n));
 console.log(`\nmeasureplan track() benchmark — Chromium ${results.chromium}, adapters: ${results.adapters.join(', ')}`);
 console.table({
+  'script tag load (median of 7)': { evaluation_ms: f(results.load.evalMsMedian), ready_ms: f(results.load.readyMsMedian), long_tasks: results.load.longTasksMs.map((d) => Math.round(d)).join(' ') || 'none' },
+});
+console.table({
   'track() back to back (10,000)': { mean_us: f(results.backToBack.meanUs), median_us: f(results.backToBack.per100.median), p95_us: f(results.backToBack.per100.p95), note: 'median/p95 over 100-call chunks' },
   'track() spaced (1,000)': { mean_us: f(results.spaced.mean), median_us: f(results.spaced.median), p95_us: f(results.spaced.p95), note: `per call; isolated timer: ${results.backToBack.crossOriginIsolated}` },
 });
 console.table({
   'burst 10,000 → collector': { delivered: results.burst.unique, duplicates: results.burst.duplicates, ms: results.burst.deliveredMs, within_5s: results.burst.withinFiveSeconds, long_tasks: results.burst.longTasksMs.map((d) => Math.round(d)).join(' ') || 'none' },
+  'heap after the burst': { delivered: results.burst.heapBytes ? `${(results.burst.heapBytes / 1048576).toFixed(1)} MB used` : 'n/a' },
   '20 then navigate': { delivered: results.leave_navigate.unique, duplicates: results.leave_navigate.duplicates },
   '20 then close tab': { delivered: results.leave_close.unique, duplicates: results.leave_close.duplicates },
 });

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+// The performance issue's budgets are 10 KB gzip for the script tag and 6 KB for createTracker
+// with one adapter; they are not met yet (see docs/performance.md and `npm run size`). Until they
+// are, this ratchet keeps the script tag from growing while the core is slimmed down: lower the
+// number with every cut, never raise it.
+const RATCHET = 17 * 1024;
+
+describe('size of the script tag (built by npm test before the tests run)', () => {
+  it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
+    const gzip = gzipSync(readFileSync('dist/measureplan.iife.js'), { level: 9 }).length;
+    expect(gzip).toBeLessThanOrEqual(RATCHET);
+  });
+
+  it('keeps the debug panel and the broken-plan words out of it', () => {
+    const code = readFileSync('dist/measureplan.iife.js', 'utf8');
+    expect(code).not.toContain('Did you mean');
+    expect(code).not.toContain('measureplan-debug{');
+    expect(code).not.toMatch(/attachShadow/);
+  });
+});
