@@ -43,6 +43,13 @@ export default [
     onwarn,
   },
   {
+    // The consent-platform readers: loaded by the script tag only for plans with consent.cmp.
+    input: 'src/loader/cmp.ts',
+    output: { file: 'dist/measureplan.cmp.js', format: 'iife' },
+    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    onwarn,
+  },
+  {
     // Words for a broken plan: loaded by the script tag only when its plan has problems.
     input: 'src/loader/explain.ts',
     output: { file: 'dist/measureplan.explain.js', format: 'iife' },
@@ -55,6 +62,19 @@ export default [
     output: { file: 'dist/measureplan.debug.js', format: 'iife', name: 'measureplanDebugPanel' },
     plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
     onwarn,
+  }] : []),
+  ...(existsSync('src/testing/playwright.ts') ? [{
+    // The test kit's Playwright helper (measureplan/testing/playwright): Node-side, no dependency.
+    input: { 'testing/playwright': 'src/testing/playwright.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js' },
+    external: nodeExternal,
+    plugins: [ts('node20')],
+    onwarn,
+  }, {
+    input: { 'testing/playwright': 'src/testing/playwright.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts' },
+    external: nodeExternal,
+    plugins: [dts({ tsconfig: 'tsconfig.json' })],
   }] : []),
   {
     input: { cli: 'src/cli/index.ts' },

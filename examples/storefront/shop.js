@@ -4,7 +4,9 @@
  *
  * measureplan needs only two things from it:
  *   1. the visitor's consent, on every page: measureplan.consent({ analytics, ads })
- *   2. the purchase on the confirmation page: measureplan.track('purchase', { … })
+ *   2. the purchase on the confirmation page: measureplan.track('purchase', { … }), on every load
+ *      of that page, like most shops do; the plan's "dedupe": "transaction_id" makes sure each
+ *      order reaches every tool once, however often the page is reloaded or opened.
  * Everything else (view_item, add_to_cart, begin_checkout, newsletter_signup, visited_pricing,
  * phone_click) is tracked by the triggers in /plans/webshop.json, with no code here.
  *
@@ -16,7 +18,9 @@
 
   var CART_KEY = 'fjellsport_cart';
   var CONSENT_COOKIE = 'fjellsport_consent';
-  var LAST_ORDER_KEY = 'fjellsport_last_order'; // sessionStorage: lets a reloaded confirmation page show the order again
+  var ORDERS_KEY = 'fjellsport_orders'; // localStorage: the last orders by id, so a reloaded (or reopened) confirmation page shows its order again
+  var ORDERS_KEPT = 10;
+  var ORDER_ID = /^FS-\d{6,20}$/;
   var CUSTOMER_KEY = 'fjellsport_customer'; // sessionStorage: name and e-mail for the confirmation page
   var FREE_SHIPPING_FROM = 1500;
   var SHIPPING = { standard: 99, express: 199, pickup: 0 };
@@ -268,33 +272,54 @@
     });
   }
 
+  function readOrders() {
+    try {
+      var orders = JSON.parse(localStorage.getItem(ORDERS_KEY) || '{}');
+      return orders && typeof orders === 'object' && !Array.isArray(orders) ? orders : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function saveOrder(order) {
+    var orders = readOrders();
+    orders[order.id] = order;
+    var ids = Object.keys(orders).sort(function (a, b) { return (orders[a].placed || 0) - (orders[b].placed || 0); });
+    while (ids.length > ORDERS_KEPT) delete orders[ids.shift()];
+    try { localStorage.setItem(ORDERS_KEY, JSON.stringify(orders)); } catch (e) { /* this page still shows it */ }
+  }
+
   function confirmOrder() {
     var root = document.querySelector('[data-order]');
     if (!root) return;
     var orderId = new URLSearchParams(location.search).get('order') || '';
     var customer = {};
     try { customer = JSON.parse(sessionStorage.getItem(CUSTOMER_KEY) || '{}') || {}; } catch (e) { /* none */ }
-    var last = null;
-    try { last = JSON.parse(sessionStorage.getItem(LAST_ORDER_KEY) || 'null'); } catch (e) { /* none */ }
 
-    var items = readCart();
-    var order;
-    if (/^FS-\d{6,20}$/.test(orderId) && items.length) {
-      // A new order: confirm it, tell measureplan, empty the cart.
-      var shipping = shippingCost(customer.shipping || 'standard', subtotal(items));
-      order = { id: orderId, items: items, shipping: shipping };
+    var order = null;
+    if (ORDER_ID.test(orderId)) {
+      var orders = readOrders();
+      if (Object.prototype.hasOwnProperty.call(orders, orderId) && orders[orderId] && Array.isArray(orders[orderId].items)) order = orders[orderId];
+      var items = readCart();
+      if (!order && items.length) {
+        // A new order: keep it (for reloads and other tabs) and empty the cart.
+        order = { id: orderId, items: items, shipping: shippingCost(customer.shipping || 'standard', subtotal(items)), placed: Date.now() };
+        saveOrder(order);
+        writeCart([]);
+      }
+    }
+
+    if (order) {
+      // Every load of this page tells measureplan about its order (a reload, the back button, a
+      // second tab): the plan's "dedupe" key keeps it at one purchase everywhere.
       var purchase = {
-        transaction_id: orderId,
-        value: subtotal(items), // the goods, without shipping
-        items: items.map(function (i) { return { item_id: i.sku, item_name: i.name, price: i.price, quantity: i.quantity }; }),
+        transaction_id: order.id,
+        value: subtotal(order.items), // the goods, without shipping
+        items: order.items.map(function (i) { return { item_id: i.sku, item_name: i.name, price: i.price, quantity: i.quantity }; }),
       };
       measureplan().track('purchase', purchase);
       var call = document.querySelector('[data-purchase-call]');
       if (call) call.textContent = "measureplan.track('purchase', " + JSON.stringify(purchase, null, 2) + ')';
-      try { sessionStorage.setItem(LAST_ORDER_KEY, JSON.stringify(order)); } catch (e) { /* fine */ }
-      writeCart([]);
-    } else if (last && last.id === orderId) {
-      order = last; // a reload: show it again, but it was tracked already
     }
 
     if (!order) {

@@ -19,7 +19,13 @@ import type { Tracker } from './types';
 export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
   const { value, syntax } = readPlan(options?.plan);
   const issues = syntax ? [] : safeCheck(value);
-  if (!syntax && !issues.length) return startTracker<P>(normalise(value as PlanInput), options);
+  if (!syntax && !issues.length) {
+    return startTracker<P>(normalise(value as PlanInput), {
+      // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
+      followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
+      ...options,
+    });
+  }
   if (options?.strict) throw new Error(planProblems('the plan', syntax ? [syntax] : terse(issues)));
   if (syntax) globalThis.console?.error(planProblems('the plan', [syntax]));
   else {

@@ -1,20 +1,23 @@
 /**
  * `createTracker`: the measurement plan, running. Each `track()` call is looked up in the plan,
- * validated, enriched, limited, and dispatched to the destinations its `send` names, under the
- * visitor's consent. Nothing here throws into the host page (unless `strict` is set, for tests).
+ * validated, limited, enriched, claimed once per `dedupe` key (see dedupe.ts), and dispatched to
+ * the destinations its `send` names, under the visitor's consent. Nothing here throws into the
+ * host page (unless `strict` is set, for tests).
  */
-import type { ConsentCategory, ConsentSettings, Plan, PlanError, PlanInput } from '../plan/types';
+import type { ConsentCategory, ConsentPlatform, ConsentSettings, Plan, PlanError, PlanInput } from '../plan/types';
+import type { PlatformOptions } from '../cmp/watch';
 import type { Issue } from '../plan/check';
-import { createConsent, CATEGORIES } from './consent';
+import { BUFFER_LIMIT, createConsent, CATEGORIES } from './consent';
+import { createDedupe } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
 import { browser, debugRequested } from './env';
-import { enrich, pageContext } from './enrich';
+import { dedupeKey, enrich, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
-import type { Adapter, AdapterContext, Tracker, TrackerEvents } from './types';
+import type { Adapter, AdapterContext, ConversionEvent, Tracker, TrackerEvents } from './types';
 import { validateProperties } from './validate';
 
 export interface TrackerOptions<P extends PlanInput> {
@@ -28,6 +31,11 @@ export interface TrackerOptions<P extends PlanInput> {
   strict?: boolean;
   /** CSP nonce for vendor scripts. */
   nonce?: string;
+  /**
+   * How to follow the consent platform the plan names in `consent.cmp` (the readers live in
+   * their own module, loaded only for plans that name one). createTracker and the script tag set it.
+   */
+  followPlatform?: (name: ConsentPlatform, options: PlatformOptions) => (() => void) | Promise<() => void>;
 }
 
 const noop = () => undefined;
@@ -62,6 +70,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const store = localStore((reason) => { if (debug) warn(reason); });
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
   const consent = createConsent<() => void>(plan);
+  const dedupe = createDedupe(store, (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks);
+  /** Conversions with a dedupe key, tracked before the visitor decided on analytics (which their record needs). */
+  const waiting: (() => void)[] = [];
   const pageFired = new Set<string>();
   const ctx: AdapterContext = {
     plan,
@@ -78,8 +89,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   }, (name) => events.has(name));
 
   const applyConsent = (changed: ConsentCategory[]) => {
-    for (const c of changed) identity.allow(c, consent.status[c] === 'granted');
+    for (const c of changed) {
+      identity.allow(c, consent.status[c] === 'granted');
+      if (c === 'analytics') dedupe.allow(consent.status[c] === 'granted');
+    }
     dispatcher.consentChanged(changed);
+    if (consent.status.analytics !== 'pending') for (const claim of waiting.splice(0)) claim();
   };
   const safely = (what: string, fn: () => void) => {
     try { fn(); } catch (e) {
@@ -105,9 +120,23 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
           return;
         }
         const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
-        const destinations = dispatcher.deliver(event, debug);
-        if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
-        if (destinations) logConversion(event, destinations);
+        const prop = c.dedupe && dedupeKey(c);
+        const key = prop && event.properties[prop];
+        if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event);
+        // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this key.
+        const value = String(key);
+        const claim = () => dedupe.claim(name, value, (c.dedupe as { days?: number }).days, now, (first) => safely('track', () => {
+          if (first) return forward(event);
+          const reason = `duplicate ${prop} ${value}`;
+          events.emit('duplicate', { conversion: name, key: value, event });
+          events.emit('skipped', { conversion: name, reason });
+          if (debug) warn(`${name}: not sent again (${reason})`);
+        }));
+        if (consent.status.analytics !== 'pending') return claim();
+        // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
+        if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
+        waiting.push(claim);
+        if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
       });
     },
     page() {
@@ -135,6 +164,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       });
     },
     async flush() {
+      await dedupe.settled(); // conversions whose claim is in flight are delivered first
       const work: Promise<unknown>[] = [];
       dispatcher.each('all', (a) => { if (a.flush) work.push(a.flush('manual').catch(() => undefined)); });
       await Promise.all(work);
@@ -142,12 +172,19 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     on: (name, fn) => events.on(name, fn),
     clickIds: () => identity.clickIds(Date.now()),
     async shutdown() {
+      stopPlatform?.();
       await tracker.flush();
       const work: Promise<unknown>[] = [];
       dispatcher.each('all', (a) => { if (a.shutdown) work.push(a.shutdown().catch(() => undefined)); });
       await Promise.all(work);
     },
   };
+
+  function forward(event: ConversionEvent): void {
+    const destinations = dispatcher.deliver(event, debug);
+    if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
+    if (destinations) logConversion(event, destinations);
+  }
 
   function limited(name: string, limit: string): boolean {
     if (limit === 'once_per_page') { if (pageFired.has(name)) return true; pageFired.add(name); return false; }
@@ -160,6 +197,17 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   // Categories the plan grants by default open now; pending ones wait for the visitor.
   applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.
+  let stopPlatform: (() => void) | undefined;
+  if (plan.consent.cmp && options.followPlatform) {
+    const name = plan.consent.cmp;
+    Promise.resolve()
+      .then(() => options.followPlatform!(name, {
+        onDecision: (update) => tracker.consent(update),
+        warn: (message) => { if (debug) warn(message); },
+      }))
+      .then((stop) => { stopPlatform = stop; }, () => { if (debug) warn(`the ${name} consent reader could not be loaded; the plan's default consent stays in force`); });
+  }
   // The live consent state, for the script tag's debug panel (not part of the public API).
   Object.defineProperty(tracker, '__consent', { value: consent.status });
   return tracker;

@@ -93,8 +93,13 @@ export interface TrackerEvents {
   error: { path: string; reason: string; conversion?: string; destination?: DestinationName; detail?: unknown };
   /** A destination received a conversion (after its consent and load). */
   sent: { event: ConversionEvent; destination: DestinationName };
-  /** A conversion was not sent (limit, consent denied). */
+  /** A conversion was not sent (limit, duplicate, consent denied). */
   skipped: { event?: ConversionEvent; conversion: string; reason: string };
+  /**
+   * A conversion with a `dedupe` key was not forwarded anywhere: its key value (`key`, e.g. the
+   * order number) was already forwarded, by this page, an earlier one or another tab.
+   */
+  duplicate: { conversion: string; key: string; event: ConversionEvent };
 }
 export type TrackerEventName = keyof TrackerEvents;
 

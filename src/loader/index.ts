@@ -23,7 +23,7 @@ import { findPlan } from './plan-source';
 type Call = [method: string, args: unknown[]];
 const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown'] as const;
 
-function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any }, d: Document): void {
+function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
   const tag = d.currentScript as HTMLScriptElement | null;
   const stub = w.measureplan;
   if (stub && stub.loaded) return; // the tag is on the page twice
@@ -79,6 +79,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
       debug,
       nonce: tag?.nonce || undefined,
+      // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
+      followPlatform: (name, o) => (w.measureplanCmp ? Promise.resolve() : loadScript(new URL('measureplan.cmp.js', tag?.src || d.baseURI).href, tag?.nonce || undefined))
+        .then(() => w.measureplanCmp.follow(name, o)),
     });
     // The stub's calls, in the order the page made them (consent among them), before any trigger.
     for (const [m, args] of queue.splice(0)) {

@@ -62,7 +62,7 @@ describe('validation against the plan', () => {
     ]);
   });
 
-  it('checks enum, pattern, integer and maxLength', () => {
+  it('checks enum, pattern, integer and maxLength', async () => {
     const t = setup({ plan: { ...example('leadgen'), consent: { default: { analytics: 'granted', ads: 'granted' } } } });
     (t.tracker.track as any)('demo_request', { company_size: '5000+', lead_id: 'lower-case' });
     expect(t.errors.map((e) => e.reason)).toEqual([
@@ -70,6 +70,7 @@ describe('validation against the plan', () => {
       expect.stringContaining('must match'),
     ]);
     t.tracker.track('demo_request', { company_size: '11-50', lead_id: 'LEAD-0001' });
+    await t.tracker.flush(); // demo_request is deduplicated by lead_id: delivered after its claim
     expect(t.accepted).toHaveLength(1);
   });
 
@@ -100,11 +101,12 @@ describe('validation against the plan', () => {
 });
 
 describe('enrichment', () => {
-  it('builds one canonical event: id from transaction_id, value and currency, page, session, ids', () => {
+  it('builds one canonical event: id from transaction_id, value and currency, page, session, ids', async () => {
     const t = setup({ consent: { analytics: 'granted', ads: 'granted' }, url: '/checkout/done?utm_source=newsletter&utm_medium=email&gclid=Cj0KCQ' });
     document.title = 'Thank you';
     t.tracker.identify('user-42', { email: 'kari@example.no' });
     t.tracker.track('purchase', purchase);
+    await t.tracker.flush(); // purchase is deduplicated by transaction_id: delivered after its claim
     const e = t.ga4.sent[0]!;
     expect(e).toMatchObject({
       id: 'purchase:T-1001', name: 'purchase', kind: 'macro', value: 2499, currency: 'NOK', items, transactionId: 'T-1001',
@@ -156,7 +158,7 @@ describe('enrichment', () => {
 });
 
 describe('consent', () => {
-  it('stores nothing and sends nothing before consent; the buffered events go out on grant, once', () => {
+  it('stores nothing and sends nothing before consent; the buffered events go out on grant, once', async () => {
     const t = setup({ url: '/?gclid=G1' });
     t.tracker.track('purchase', purchase);
     t.tracker.track('visited_pricing');
@@ -164,9 +166,10 @@ describe('consent', () => {
     expect(t.ga4.calls).toEqual([]);
     expect(t.meta.calls).toEqual([]);
     t.tracker.consent({ analytics: 'granted' });
-    expect(t.ga4.sent.map((e) => e.name)).toEqual(['purchase', 'visited_pricing']);
+    await t.tracker.flush(); // purchase (deduplicated) waited for the analytics decision, then for its claim
+    expect(t.ga4.sent.map((e) => e.name)).toEqual(['visited_pricing', 'purchase']);
     expect(t.meta.calls).toEqual([]);
-    expect(Object.keys(localStorage).sort()).toEqual(['mp_aid', 'mp_once', 'mp_sess']); // no click ids without ads consent
+    expect(Object.keys(localStorage).sort()).toEqual(['mp_aid', 'mp_dd', 'mp_once', 'mp_sess']); // no click ids without ads consent
     t.tracker.consent({ ads: 'granted' });
     expect(t.meta.sent.map((e) => e.name)).toEqual(['purchase']);
     expect(localStorage.getItem('mp_clk')).toContain('G1');
@@ -214,33 +217,36 @@ describe('consent', () => {
 });
 
 describe('limits', () => {
-  it('once_per_page, once_per_session and once_per_user', () => {
+  it('once_per_page, once_per_session and once_per_user', async () => {
     const t = setup({ consent: { analytics: 'granted', ads: 'granted' } });
     t.tracker.track('purchase', purchase);
     t.tracker.track('purchase', purchase);
     t.tracker.track('visited_pricing');
     t.tracker.track('visited_pricing');
     t.tracker.track('newsletter_signup');
-    expect(t.ga4.sent.map((e) => e.name)).toEqual(['purchase', 'visited_pricing', 'newsletter_signup']);
+    await t.tracker.flush(); // purchase (deduplicated) arrives after its claim
+    expect(t.ga4.sent.map((e) => e.name).sort()).toEqual(['newsletter_signup', 'purchase', 'visited_pricing']);
     const next = setup({ consent: { analytics: 'granted', ads: 'granted' } }); // next page, same session
     next.tracker.track('purchase', { ...purchase, transaction_id: 'T-1002' });
     next.tracker.track('visited_pricing');
     next.tracker.track('newsletter_signup');
+    await next.tracker.flush();
     expect(next.ga4.sent.map((e) => e.name)).toEqual(['purchase']);
   });
 
-  it('once_per_page starts again with a new (SPA) page view', () => {
+  it('once_per_page starts again with a new (SPA) page view', async () => {
     const t = setup({ consent: { analytics: 'granted', ads: 'granted' } });
     t.tracker.track('purchase', purchase);
-    t.tracker.track('purchase', purchase);
+    t.tracker.track('purchase', { ...purchase, transaction_id: 'T-1002' });
     t.tracker.page();
-    t.tracker.track('purchase', purchase);
-    expect(t.ga4.sent.map((e) => e.name)).toEqual(['purchase', 'purchase']);
+    t.tracker.track('purchase', { ...purchase, transaction_id: 'T-1002' }); // a new order (the same one again would be a duplicate)
+    await t.tracker.flush();
+    expect(t.ga4.sent.map((e) => e.transactionId)).toEqual(['T-1001', 'T-1002']);
   });
 });
 
 describe('adapter isolation', () => {
-  it('a throwing adapter does not stop the others and is reported', () => {
+  it('a throwing adapter does not stop the others and is reported', async () => {
     const error = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const bad = recorder('meta', 'ads', { send: () => { throw new Error('fbq exploded'); } });
     const good = recorder('ga4', 'analytics');
@@ -248,6 +254,7 @@ describe('adapter isolation', () => {
     const errors: TrackerEvents['error'][] = [];
     tracker.on('error', (e) => errors.push(e));
     expect(() => tracker.track('purchase', purchase)).not.toThrow();
+    await tracker.flush();
     expect(good.sent).toHaveLength(1);
     expect(errors[0]).toMatchObject({ destination: 'meta', reason: expect.stringContaining('fbq exploded') });
     expect(error.mock.calls.some((c) => String(c[0]).includes('fbq exploded'))).toBe(true);
@@ -261,6 +268,7 @@ describe('adapter isolation', () => {
     const errors: TrackerEvents['error'][] = [];
     tracker.on('error', (e) => errors.push(e));
     tracker.track('purchase', purchase);
+    await vi.advanceTimersByTimeAsync(100); // purchase is deduplicated: its claim first
     expect(good.sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(10_001);
     expect(errors[0]).toMatchObject({ destination: 'meta', reason: expect.stringContaining('did not finish within 10 s') });

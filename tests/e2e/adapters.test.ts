@@ -1,6 +1,7 @@
 /**
- * The adapters in a real browser: the vendors' script URLs are answered by recording fakes, and
- * every request that would leave 127.0.0.1 is recorded and refused.
+ * The adapters in a real browser: the vendors' script URLs are answered by the test kit's
+ * recording fakes (measureplan/testing/playwright), every request to a vendor host is recorded,
+ * and every request that would leave 127.0.0.1 is refused.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,7 @@ import { launch } from '../support/browser.mjs';
 import { buildTestBundle, ROOT } from '../support/bundle.mjs';
 // @ts-expect-error plain ESM helpers without types
 import { startServer } from '../support/server.mjs';
-// @ts-expect-error plain ESM helpers without types
-import { installVendorFakes, vendorCommands } from '../support/vendor-fakes.mjs';
+import { conversions, installVendorFakes, type VendorFakes } from '../../src/testing/playwright';
 
 const out = join(ROOT, 'node_modules/.cache/measureplan-e2e-adapters');
 let server: any;
@@ -33,13 +33,13 @@ beforeAll(async () => {
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
-async function shop(): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
+async function shop(): Promise<{ context: BrowserContext; page: Page; requests: string[]; fakes: VendorFakes }> {
   const context = await browser.newContext();
-  const { requests } = await installVendorFakes(context);
+  const fakes = await installVendorFakes(context, { allow: (url) => url.hostname === '127.0.0.1' });
   const page = await context.newPage();
   await page.goto(server.url + '/?gclid=TeSt-GcLiD');
   await page.evaluate(() => (window as any).ready);
-  return { context, page, requests };
+  return { context, page, requests: fakes.requests, fakes };
 }
 
 const journey = (page: Page) => page.evaluate(() => {
@@ -53,13 +53,13 @@ const journey = (page: Page) => page.evaluate(() => {
 
 describe('vendor adapters in Chromium', () => {
   it('with consent denied, not a single request reaches any vendor host and nothing is stored', async () => {
-    const { context, page, requests } = await shop();
+    const { context, page, requests, fakes } = await shop();
     await journey(page);
     await page.evaluate(() => (window as any).tracker.consent({ analytics: 'denied', ads: 'denied' }));
     await journey(page);
     await page.waitForTimeout(1500);
     expect(requests).toEqual([]);
-    expect(await vendorCommands(page)).toEqual({ gtag: [], fbq: [], lintrk: [], uetq: [] });
+    expect(await fakes.commands(page)).toEqual({ gtag: [], fbq: [], lintrk: [], uetq: [] });
     expect(await page.evaluate(() => ({ ls: Object.keys(localStorage), globals: ['dataLayer', 'fbq', 'lintrk', 'uetq'].filter((g) => g in window) }))).toEqual({ ls: [], globals: [] });
     expect(server.received.length).toBe(0);
     await context.close();
@@ -67,12 +67,12 @@ describe('vendor adapters in Chromium', () => {
 
   it('after consent, each conversion reaches each configured vendor once, with the same event id', async () => {
     server.reset();
-    const { context, page, requests } = await shop();
+    const { context, page, requests, fakes } = await shop();
     await journey(page); // tracked before the decision: waits in the buffer
     await page.evaluate(() => (window as any).tracker.consent({ analytics: 'granted', ads: 'granted' }));
-    await page.waitForFunction(() => (window as any).__vendorCommands?.uetq?.length > 0 && (window as any).__vendorCommands.fbq.length > 0);
+    await expect.poll(async () => { const x = await fakes.commands(page); return x.uetq.length > 0 && x.fbq.length > 0; }, { timeout: 30_000 }).toBe(true);
     await page.evaluate(() => (window as any).tracker.flush());
-    const c = await vendorCommands(page);
+    const c: any = await fakes.commands(page);
 
     // Every vendor script came from the one official URL, once.
     expect(requests.sort()).toEqual([
@@ -114,6 +114,14 @@ describe('vendor adapters in Chromium', () => {
     const addToCartId = c.uetq[9][0].event_id;
     expect(metaEvents[1][3]).toEqual({ eventID: addToCartId });
 
+    // The same, as the kit's per-destination view of the commands.
+    const sent = conversions(c);
+    expect(sent.ga4.map((x) => x.event)).toEqual(['view_pricing', 'sign_up', 'add_to_cart', 'phone_click', 'purchase']);
+    expect(sent.googleAds.map((x) => x.label)).toEqual(['PhOnE123', 'AbC-D_efG1']);
+    expect(sent.meta.map((x) => [x.event, x.eventID])).toEqual([['Subscribe', metaEvents[0][3].eventID], ['AddToCart', addToCartId], ['Purchase', 'purchase:T-1001']]);
+    expect(sent.linkedin).toEqual([{ conversion_id: 22222, event_id: c.lintrk[0][1].event_id }]);
+    expect(sent.microsoftAds.map((x) => [x.action, x.params.event_id])).toEqual([['add_to_cart', addToCartId], ['phone_call', expect.any(String)], ['purchase', 'purchase:T-1001']]);
+
     // The collector: every conversion once; the same ids as the vendors.
     await expect.poll(() => server.unique(), { timeout: 5000 }).toBe(5);
     expect(server.duplicates()).toBe(0);
@@ -128,14 +136,14 @@ describe('vendor adapters in Chromium', () => {
   });
 
   it('a withdrawal sends Consent Mode denied and Meta revoke, and nothing new goes out', async () => {
-    const { context, page } = await shop();
+    const { context, page, fakes } = await shop();
     await page.evaluate(() => (window as any).tracker.consent({ analytics: 'granted', ads: 'granted' }));
-    await page.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    await expect.poll(async () => (await fakes.commands(page)).fbq.length >= 3, { timeout: 30_000 }).toBe(true);
     await page.evaluate(() => (window as any).tracker.consent({ analytics: 'denied', ads: 'denied' }));
-    const before = await vendorCommands(page);
+    const before: any = await fakes.commands(page);
     await journey(page);
     await page.waitForTimeout(300);
-    const after = await vendorCommands(page);
+    const after = await fakes.commands(page);
     expect(before.gtag.at(-1)).toEqual(['consent', 'update', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' }]);
     expect(before.fbq.at(-1)).toEqual(['consent', 'revoke']);
     expect(after).toEqual(before);

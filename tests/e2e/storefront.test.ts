@@ -1,20 +1,27 @@
 /**
  * The example storefront, wired only through the script tag and examples/plans/webshop.json,
- * in headless Chromium with recording fakes of the vendors' tags.
+ * in headless Chromium with the test kit's recording fakes of the vendors' tags
+ * (measureplan/testing/playwright), which follow the shopper across the shop's pages.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { conversions, installVendorFakes, pageViews } from '../../src/testing/playwright';
 // @ts-expect-error plain ESM helpers without types
 import { startStorefront } from '../../scripts/storefront-server.mjs';
 // @ts-expect-error plain ESM helpers without types
 import { runShopper } from '../../scripts/shopper.mjs';
 // @ts-expect-error plain ESM helpers without types
 import { launch } from '../support/browser.mjs';
-// @ts-expect-error plain ESM helpers without types
-import { installVendorFakes } from '../support/vendor-fakes.mjs';
 
+const local = (url: URL) => url.hostname === '127.0.0.1';
+/** Waits until the script tag on this page has read the plan and installed its triggers. */
+const tagReady = async (page: Page) => {
+  await page.waitForFunction(() => (window as any).measureplan?.loaded === true, null, { timeout: 10_000 });
+  await page.evaluate(() => (window as any).measureplan.ready);
+};
 let shop: any;
 beforeAll(async () => { shop = await startStorefront({ dataFile: join(mkdtempSync(join(tmpdir(), 'mp-shop-')), 'events.ndjson'), log: () => undefined }); });
 afterAll(async () => { await shop?.close(); });
@@ -23,7 +30,8 @@ describe('the storefront', () => {
   it('with "Only necessary", no request reaches any vendor host and nothing reaches the collector', async () => {
     const browser = await launch();
     const context = await browser.newContext();
-    const { requests } = await installVendorFakes(context);
+    const fakes = await installVendorFakes(context, { allow: local });
+    const { requests } = fakes;
     const page = await context.newPage();
     const before = shop.events().length;
     await page.goto(shop.url + '/');
@@ -36,6 +44,7 @@ describe('the storefront', () => {
     await page.evaluate(() => (window as any).measureplan.flush());
     await page.waitForTimeout(1000);
     expect(requests).toEqual([]);
+    expect(await fakes.commands(page)).toEqual({ gtag: [], fbq: [], lintrk: [], uetq: [] }); // on none of the four pages
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mp_')))).toEqual([]);
     expect(shop.events().length).toBe(before);
     await browser.close();
@@ -62,5 +71,60 @@ describe('the storefront', () => {
     const uet = c.uetq.flat(2);
     expect(uet.filter((x: unknown) => x === 'event').length).toBe(3); // add_to_cart, phone_call, purchase
     expect(uet).toEqual(expect.arrayContaining(['add_to_cart', 'phone_call', 'purchase', expect.objectContaining({ event_id: purchase.messageId, revenue_value: 2499, currency: 'NOK' })]));
+    // The kit's per-destination view of the same commands.
+    const sent = conversions(c);
+    expect(sent.googleAds.map((x) => x.label)).toEqual(['PhOnE123', 'AbC-D_efG1']);
+    expect(sent.meta.find((x) => x.event === 'Purchase')?.eventID).toBe(purchase.messageId);
+    expect(sent.microsoftAds.map((x) => x.action)).toEqual(['add_to_cart', 'phone_call', 'purchase']);
+    expect(sent.microsoftAds[2]!.params).toMatchObject({ event_id: purchase.messageId, revenue_value: 2499, currency: 'NOK' });
+  });
+
+  it('the kit\'s helper follows a shopper across the pages: what each vendor received, with the collector\'s ids', async () => {
+    const browser = await launch();
+    const context = await browser.newContext();
+    const fakes = await installVendorFakes(context, { allow: local });
+    const page = await context.newPage();
+    // Before leaving a page, its tags have loaded: each has counted the page view (n pages so far).
+    let pages = 0;
+    const loaded = async () => { pages++; await expect.poll(async () => pageViews(await fakes.commands(page)), { timeout: 10_000 }).toEqual({ ga4: pages, meta: pages, microsoftAds: pages }); };
+    const go = async (path: string) => { await page.goto(shop.url + path); await tagReady(page); await loaded(); };
+    await page.goto(shop.url + '/');
+    await tagReady(page);
+    await page.click('#consent-accept-all');
+    await loaded();
+    await go('/pricing');
+    await go('/product/tind-shell-jacket');
+    await page.click('main button.add-to-cart');
+    await page.waitForFunction(() => document.querySelector('.cart-count')?.textContent === '1');
+    await go('/cart');
+    await Promise.all([page.waitForURL((u: URL) => u.pathname === '/checkout'), page.click('#go-to-checkout')]);
+    await tagReady(page);
+    await loaded();
+    for (const [field, value] of [['#email', 'kari.nordmann@example.no'], ['#name', 'Kari Nordmann'], ['#address', 'Storgata 1'], ['#postcode', '2609'], ['#city', 'Lillehammer']]) await page.fill(field!, value!);
+    await Promise.all([page.waitForURL((u: URL) => u.pathname === '/checkout/done'), page.click('[data-place-order]')]);
+    await tagReady(page);
+    const orderId = await page.locator('[data-order-id]').textContent();
+    await expect.poll(async () => conversions(await fakes.commands(page)).microsoftAds.length, { timeout: 10_000 }).toBe(2);
+
+    const commands = await fakes.commands(page);
+    const sent = conversions(commands);
+    expect(sent.ga4.map((x) => x.event)).toEqual(['view_pricing', 'view_item', 'add_to_cart', 'begin_checkout', 'purchase']);
+    expect(sent.ga4[4]!.params).toMatchObject({ transaction_id: orderId, value: 2499, currency: 'NOK' });
+    expect(sent.googleAds).toEqual([{ label: 'AbC-D_efG1', params: { send_to: 'AW-123456789/AbC-D_efG1', value: 2499, currency: 'NOK', transaction_id: orderId } }]);
+    expect(sent.meta.map((x) => x.event)).toEqual(['ViewContent', 'AddToCart', 'InitiateCheckout', 'Purchase']);
+    expect(sent.microsoftAds.map((x) => x.action)).toEqual(['add_to_cart', 'purchase']);
+    // Each tag counted its own page view on every page after the decision (its first page included).
+    expect(pageViews(commands)).toEqual({ ga4: 6, meta: 6, microsoftAds: 6 });
+
+    // The ids the vendors got are the collector's message ids (what the shop's server would send to their APIs).
+    await page.evaluate(() => (window as any).measureplan.flush());
+    const collected = () => new Map(shop.events().filter((m: any) => m.type === 'track').map((m: any) => [m.messageId, m.event]));
+    await expect.poll(() => collected().get(`purchase:${orderId}`), { timeout: 10_000 }).toBe('purchase');
+    expect(sent.meta.find((x) => x.event === 'Purchase')!.eventID).toBe(`purchase:${orderId}`);
+    for (const x of sent.meta) expect(collected().has(x.eventID)).toBe(true);
+    expect(sent.linkedin).toEqual([{ conversion_id: 22222, event_id: expect.any(String) }]);
+    expect(collected().get(sent.linkedin[0]!.event_id)).toBe('visited_pricing');
+    expect(collected().get(sent.microsoftAds[0]!.params.event_id)).toBe('add_to_cart');
+    await browser.close();
   });
 });

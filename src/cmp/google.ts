@@ -1,0 +1,46 @@
+/**
+ * Google Consent Mode, as a banner writes it into `window.dataLayer` with
+ * `gtag('consent', 'default' | 'update', {…})`. Only an `update` is the visitor's decision (a
+ * `default` is the site's); updates are folded key by key in push order:
+ * - analytics: `analytics_storage`;
+ * - ads: `ad_storage`, `ad_user_data` and `ad_personalization`, all granted (measureplan's Google
+ *   tags send all three from `ads`, so granting `ads` on less would override the visitor's choice).
+ * Later updates are seen by wrapping `dataLayer.push` (the original runs first and its return value
+ * is kept; a wrapper that gtag.js or GTM puts over ours is wrapped again) and by a scan every 250 ms.
+ * measureplan's own updates (its Google adapters mirror the tracker's state) are not answers.
+ */
+import type { Reader } from './watch';
+
+export const google: Reader = (w, decide, loaded, poll, guard) => {
+  let dl: any;
+  let n = 0;
+  let mine: unknown;
+  let answered: unknown;
+  const s: Record<string, unknown> = {};
+  const g = (k: string) => s[k] == 'granted';
+  const scan = guard(() => {
+    for (; n < dl.length; n++) {
+      const e = dl[n];
+      if (e && e[0] == 'consent') {
+        loaded();
+        // The last update measureplan pushed itself (adapters/_shared/gtag.ts) is not the visitor's.
+        if (e[1] == 'update' && e[2] && JSON.stringify(e[2]) != w.__measureplanGtag?.c) answered = Object.assign(s, e[2]);
+      }
+    }
+    if (answered) decide(g('analytics_storage'), g('ad_storage') && g('ad_user_data') && g('ad_personalization'));
+  });
+  poll(() => {
+    const d = w.dataLayer;
+    if (!d?.push) return;
+    if (d != dl) { dl = d; n = 0; }
+    scan();
+    if (d.push != mine) {
+      const push = d.push;
+      mine = d.push = function (this: unknown) {
+        const r = push.apply(this, arguments);
+        scan();
+        return r;
+      };
+    }
+  });
+};

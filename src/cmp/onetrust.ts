@@ -1,0 +1,12 @@
+/**
+ * OneTrust (`window.OnetrustActiveGroups`, e.g. ",C0001,C0002,"). Answered once the visitor has
+ * closed the banner, which OneTrust records in its `OptanonAlertBoxClosed` cookie: before that the
+ * active groups are only the site's defaults. analytics: `C0002` (performance); ads: `C0004`
+ * (targeting), OneTrust's default category ids. Read on `OneTrustGroupsUpdated`
+ * (each script load and each change) and every 250 ms.
+ */
+import { evented, hasCookie } from './watch';
+
+export const onetrust = evented('OnetrustActiveGroups', ['OneTrustGroupsUpdated'], (g, w) =>
+  hasCookie(w, 'OptanonAlertBoxClosed') &&
+  ['C0002', 'C0004'].map((id) => (',' + g + ',').includes(',' + id + ',')));

@@ -1,0 +1,128 @@
+/**
+ * Exactly once: a conversion with a `dedupe` key is forwarded once per key value, across reloads,
+ * back/forward navigations, sessions and tabs, for `days` (default 90).
+ *
+ * The record of forwarded keys is first-party storage of the `analytics` category (`mp_dd`):
+ * a list of at most 500 `[hash, expiresAt]` entries, oldest first; expired entries are dropped
+ * when it is read, the oldest when it is full. Only a 64-bit hash of conversion name and key
+ * value is stored, never the value (an order number) itself. Without analytics consent the keys
+ * are kept in memory for this page only; an explicit denial deletes the record.
+ *
+ * Tabs racing for the same key are serialised by the Web Locks API: under the lock the record is
+ * read again, checked and written. Where `navigator.locks` is missing (old browsers, insecure
+ * origins), a write-then-verify claim stands in: see `verified`.
+ */
+import { uuid } from './env';
+import type { Store } from './storage';
+
+const KEY = 'dd';
+const CLAIM = 'ddc';
+const LOCK = 'measureplan-dedupe';
+export const DEDUPE_MAX = 500;
+export const DEDUPE_DAYS = 90;
+/** Write-then-verify: how long a claim must survive before it wins (cross-tab storage propagation). */
+export const VERIFY_MS = 50;
+/** Web Locks: the lock is held this long after the write, so the write has reached the other tabs' storage before they read it. */
+const HOLD_MS = 50;
+
+type Entry = [hash: string, expires: number];
+type Locks = { request(name: string, fn: () => Promise<unknown>): Promise<unknown> };
+
+export interface Dedupe {
+  /**
+   * Claims a key value for a conversion and calls `then(true)` the first time (forward it),
+   * `then(false)` for a duplicate: at once when the answer is known without the lock (memory,
+   * the stored record, or no analytics storage), after the cross-tab claim otherwise. Never throws.
+   */
+  claim(conversion: string, value: string, days: number | undefined, now: number, then: (first: boolean) => void): void;
+  /** Analytics consent changed: on a grant the keys of this page join the stored record; on a denial the record is deleted. */
+  allow(granted: boolean): void;
+  /** Resolves when every claim in flight has been decided. */
+  settled(): Promise<unknown>;
+}
+
+/**
+ * Two 32-bit FNV-1a lanes with different bases and primes: a fast 64-bit hash, enough to tell
+ * 500 keys apart (a collision among them has odds of about 1 in 10^13). Not a secret.
+ */
+export function hash64(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x1b873593;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(36) + '.' + (b >>> 0).toString(36);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createDedupe(store: Store, locks?: Locks): Dedupe {
+  /** Every key this page claimed (or found claimed), whatever the consent. */
+  const mine: Entry[] = [];
+  let pending: Promise<unknown> = Promise.resolve();
+  let stored = false;
+
+  const read = (now: number): Entry[] => {
+    const list = store.get<Entry[]>(KEY);
+    return Array.isArray(list) ? list.filter((e) => e?.[1] > now) : [];
+  };
+  const has = (list: Entry[], h: string) => list.some((e) => e[0] === h);
+  /** The decision itself, made under the lock (or after a verified claim): read again, check, write. */
+  const commit = (e: Entry): boolean => {
+    const list = read(Date.now());
+    if (has(list, e[0])) return false;
+    if (stored) store.set(KEY, [...list, e].slice(-DEDUPE_MAX));
+    return true;
+  };
+
+  /**
+   * Without Web Locks: write a claim with a random token, wait, read it back. Of tabs claiming at
+   * the same moment, the last write stays and only its tab wins; a tab that checks after the
+   * winner's commit finds the key in the record. This holds as long as a write reaches the other
+   * tabs' storage within VERIFY_MS (it takes a few milliseconds in current browsers): a best
+   * effort, not a guarantee. A claim of another key that overwrote ours does not stop this one
+   * (at worst a rare duplicate, never a lost conversion).
+   */
+  const verified = (e: Entry): Promise<boolean> => {
+    const token = uuid();
+    store.set(CLAIM, [e[0], token]);
+    return sleep(VERIFY_MS).then(() => {
+      const c = store.get<string[]>(CLAIM);
+      if (c?.[1] === token) store.del(CLAIM);
+      // Lost to another tab claiming this very key; else the record decides.
+      return !(c?.[0] === e[0] && c[1] !== token) && commit(e);
+    });
+  };
+
+  /** Under the lock (a live tab holds it for HOLD_MS); a refused lock (an opaque origin) falls back to write-then-verify. */
+  const locked = (l: Locks, e: Entry) => new Promise<boolean>((done) => {
+    l.request(LOCK, () => {
+      done(commit(e));
+      return sleep(HOLD_MS);
+    }).catch(() => verified(e).then(done));
+  });
+
+  return {
+    claim(conversion, value, days, now, then) {
+      const h = hash64(conversion + '\n' + value);
+      if (mine.some((e) => e[0] === h && e[1] > now)) return then(false);
+      const e: Entry = [h, now + (days ?? DEDUPE_DAYS) * 86_400_000];
+      mine.push(e);
+      if (!stored) return then(true);
+      if (has(read(now), h)) return then(false); // forwarded by an earlier page: no lock needed
+      pending = Promise.all([pending, (locks ? locked(locks, e) : verified(e)).catch(() => true).then(then)]).catch(() => undefined);
+    },
+    allow(granted) {
+      if (!granted) { stored = false; store.del(KEY); store.del(CLAIM); return; }
+      if (stored) return;
+      stored = true;
+      const now = Date.now();
+      const list = read(now);
+      const add = mine.filter((e) => e[1] > now && !has(list, e[0]));
+      if (add.length) store.set(KEY, [...list, ...add].slice(-DEDUPE_MAX));
+    },
+    settled: () => pending,
+  };
+}

@@ -1,0 +1,272 @@
+/**
+ * measureplan/testing/playwright: recording fakes of the vendors' tags for a Playwright test of
+ * the shop's real pages. The vendors' script URLs (gtag.js, fbevents.js, insight.min.js, bat.js)
+ * are answered by small local stand-ins; every other request to a vendor host is recorded and
+ * refused, so no ad account is touched and the test runs offline. Each fake takes over its
+ * vendor's queue the way the real library does (gtag.js takes over `dataLayer.push`,
+ * fbevents.js sets `fbq.callMethod`, insight.min.js replaces `lintrk`, bat.js provides the UET
+ * constructor) and records every command it receives, in the page (`window.__vendorCommands`,
+ * the current document only) and in Node, across every navigation of the browser context.
+ *
+ * Node-side, no dependency: the context and page are anything shaped like Playwright's.
+ */
+
+export type Vendor = 'gtag' | 'fbq' | 'lintrk' | 'uetq';
+/** Per vendor function, the commands its tag received, each as its list of arguments (JSON values). */
+export type VendorCommands = Record<Vendor, unknown[][]>;
+
+const VENDORS: Vendor[] = ['gtag', 'fbq', 'lintrk', 'uetq'];
+const BINDING = '__measureplanVendorCommand';
+const empty = (): VendorCommands => ({ gtag: [], fbq: [], lintrk: [], uetq: [] });
+
+// Each fake's `rec(vendor, args)`: kept in the page and, when the context's binding is there, sent to Node with its document and number.
+const RECORD = `window.__vendorCommands = window.__vendorCommands || { gtag: [], fbq: [], lintrk: [], uetq: [] };
+  var rec = function (vendor, args) {
+    var command = JSON.parse(JSON.stringify(Array.prototype.slice.call(args)));
+    window.__vendorCommands[vendor].push(command);
+    var send = window.${BINDING};
+    if (typeof send !== 'function') return;
+    var s = window.__measureplanVendorSent = window.__measureplanVendorSent || { doc: Math.random().toString(36).slice(2) + Date.now().toString(36), n: 0 };
+    s.n++;
+    try { send(vendor, command, s.doc, s.n); } catch (e) { /* the page is going away */ }
+  };`;
+// Benchmarks only count, so that the fakes' own work does not show up as the SDK's cost.
+const COUNT = `window.__vendorCounts = window.__vendorCounts || { gtag: 0, fbq: 0, lintrk: 0, uetq: 0 };
+  var rec = function (vendor) { window.__vendorCounts[vendor]++; };`;
+
+const fakes = (record: string): Record<string, string> => ({
+  'www.googletagmanager.com/gtag/js': `(function(){ ${record}
+    var dl = window.dataLayer = window.dataLayer || [];
+    if (dl.__fake) return; dl.__fake = true;
+    for (var i = 0; i < dl.length; i++) rec('gtag', dl[i]);
+    dl.push = function () { for (var j = 0; j < arguments.length; j++) { rec('gtag', arguments[j]); Array.prototype.push.call(dl, arguments[j]); } return dl.length; };
+  })();`,
+  'connect.facebook.net/en_US/fbevents.js': `(function(){ ${record}
+    var f = window.fbq; if (!f || f.callMethod) return;
+    f.callMethod = function () { rec('fbq', arguments); };
+    var q = f.queue.splice(0); for (var i = 0; i < q.length; i++) f.callMethod.apply(f, q[i]);
+  })();`,
+  'snap.licdn.com/li.lms-analytics/insight.min.js': `(function(){ ${record}
+    var q = (window.lintrk && window.lintrk.q) || [];
+    window.lintrk = function (a, b) { rec('lintrk', [a, b]); };
+    for (var i = 0; i < q.length; i++) window.lintrk(q[i][0], q[i][1]);
+  })();`,
+  'bat.bing.com/bat.js': `(function(){ ${record}
+    window.UET = function (o) { this.options = { ti: o.ti, enableAutoSpaTracking: o.enableAutoSpaTracking }; rec('uetq', ['new UET', this.options]); var q = o.q || []; for (var i = 0; i < q.length; i++) rec('uetq', [q[i]]); };
+    window.UET.prototype.push = function () { rec('uetq', arguments); };
+  })();`,
+});
+
+/** The recording fakes, by script URL without the scheme and query (`www.googletagmanager.com/gtag/js`). */
+export const FAKES: Readonly<Record<string, string>> = fakes(RECORD);
+/** Fakes that only count commands per vendor (`window.__vendorCounts`), for benchmarks. */
+export const COUNTING_FAKES: Readonly<Record<string, string>> = fakes(COUNT);
+
+/** The vendors' hosts (and their subdomains): scripts, pixels, collection endpoints. */
+export const VENDOR_HOSTS: readonly string[] = ['googletagmanager.com', 'google-analytics.com', 'analytics.google.com', 'doubleclick.net', 'google.com', 'facebook.net', 'facebook.com', 'licdn.com', 'linkedin.com', 'bing.com'];
+export const isVendorHost = (hostname: string): boolean => VENDOR_HOSTS.some((h) => hostname === h || hostname.endsWith('.' + h));
+
+/** What the helper needs of a Playwright `Route`. */
+export interface RouteLike {
+  request(): { url(): string };
+  fulfill(response: { status?: number; contentType?: string; body?: string; headers?: Record<string, string> }): Promise<void>;
+  abort(errorCode?: string): Promise<void>;
+}
+/** What the helper needs of a Playwright `Page`. */
+export interface PageLike {
+  evaluate<R>(fn: () => R): Promise<R>;
+}
+/** What the helper needs of a Playwright `BrowserContext`. */
+export interface BrowserContextLike {
+  route(url: (url: URL) => boolean, handler: (route: RouteLike) => unknown): Promise<unknown>;
+  exposeBinding(name: string, callback: (source: { page: PageLike | null }, ...args: any[]) => unknown): Promise<unknown>;
+}
+
+export interface VendorFakesOptions {
+  /**
+   * Requests that may leave the browser besides the faked vendor scripts; every other request is
+   * refused. Default: everything that is not a vendor host passes. For an offline CI:
+   * `allow: (url) => url.hostname === 'localhost'`.
+   */
+  allow?: (url: URL) => boolean;
+  /** Fakes that only count (`window.__vendorCounts`), and no commands in Node: for benchmarks. */
+  count?: boolean;
+}
+
+export interface VendorFakes {
+  /** Every request to a vendor host, in order (full URLs), the faked scripts included. */
+  requests: string[];
+  /**
+   * The commands each vendor's tag received on this page, across all its navigations, in order
+   * (without a page: every page of the context, one after the other). Waits until what the
+   * current document recorded has reached Node.
+   */
+  commands(page?: PageLike): Promise<VendorCommands>;
+  /** Forgets the requests and commands recorded so far. */
+  reset(): void;
+}
+
+interface Received { command: unknown[]; vendor: Vendor; n: number }
+
+/**
+ * Installs the recording fakes of the vendors' tags in a Playwright browser context: call it
+ * before the context opens its pages. Returns the vendor requests seen and `commands(page)`.
+ * Registers the binding `__measureplanVendorCommand` and one route on the context (once per
+ * context).
+ *
+ * @example
+ * const fakes = await installVendorFakes(context);
+ * const page = await context.newPage();
+ * await page.goto('http://localhost:3000/checkout'); // … the journey, across pages
+ * const sent = conversions(await fakes.commands(page));
+ * expect(sent.meta.map((c) => c.event)).toEqual(['InitiateCheckout', 'Purchase']);
+ */
+export async function installVendorFakes(context: BrowserContextLike, options: VendorFakesOptions = {}): Promise<VendorFakes> {
+  const scripts = options.count ? COUNTING_FAKES : FAKES;
+  const { allow } = options;
+  const requests: string[] = [];
+  /** Per page, per document (in the order they first reported): the commands by number. */
+  const pages = new Map<PageLike | null, Map<string, Received[]>>();
+  /** Per document, the last command number before `reset()`. */
+  const since = new Map<string, number>();
+  let waiters: (() => void)[] = [];
+
+  await context.route((url) => isVendorHost(url.hostname) || (!!allow && !allow(url)), (route) => {
+    const url = new URL(route.request().url());
+    if (!isVendorHost(url.hostname)) return route.abort();
+    requests.push(url.href);
+    const fake = scripts[url.hostname + url.pathname];
+    if (fake) return route.fulfill({ status: 200, contentType: 'text/javascript', body: fake, headers: { 'cross-origin-resource-policy': 'cross-origin' } });
+    return route.abort();
+  });
+  if (!options.count) {
+    await context.exposeBinding(BINDING, (source, vendor: Vendor, command: unknown[], doc: string, n: number) => {
+      if (!VENDORS.includes(vendor)) return;
+      let docs = pages.get(source.page);
+      if (!docs) pages.set(source.page, (docs = new Map()));
+      let list = docs.get(doc);
+      if (!list) docs.set(doc, (list = []));
+      list.push({ vendor, command, n });
+      const w = waiters;
+      waiters = [];
+      for (const wake of w) wake();
+    });
+  }
+
+  const collect = (docs: Map<string, Received[]> | undefined, into: VendorCommands) => {
+    for (const [doc, list] of docs ?? []) {
+      const after = since.get(doc) ?? 0;
+      for (const r of [...list].sort((a, b) => a.n - b.n)) if (r.n > after) into[r.vendor].push(r.command);
+    }
+  };
+  /** Waits (up to `ms`) until Node has every command the page's current document reported. */
+  const caughtUp = async (page: PageLike, ms = 2000) => {
+    let sent: { doc: string; n: number } | null = null;
+    for (let attempt = 0; attempt < 3 && !sent; attempt++) {
+      try {
+        sent = await page.evaluate(() => (window as unknown as { __measureplanVendorSent?: { doc: string; n: number } }).__measureplanVendorSent ?? { doc: '', n: 0 });
+      } catch {
+        await new Promise((r) => setTimeout(r, 50)); // navigating: try the next document
+      }
+    }
+    if (!sent?.n) return;
+    const until = Date.now() + ms;
+    const have = () => pages.get(page)?.get(sent!.doc)?.length ?? 0;
+    while (have() < sent.n && Date.now() < until) {
+      await new Promise<void>((wake) => { waiters.push(wake); setTimeout(wake, 50); });
+    }
+  };
+
+  return {
+    requests,
+    async commands(page) {
+      const out = empty();
+      if (options.count) return out;
+      if (page) {
+        await caughtUp(page);
+        collect(pages.get(page), out);
+      } else {
+        for (const docs of pages.values()) collect(docs, out);
+      }
+      return out;
+    },
+    reset() {
+      requests.length = 0;
+      for (const docs of pages.values()) for (const [doc, list] of docs) since.set(doc, Math.max(0, ...list.map((r) => r.n)));
+    },
+  };
+}
+
+/** The commands the fakes of the page's current document received (lost on navigation: prefer `installVendorFakes(…).commands(page)`). */
+export const vendorCommands = (page: PageLike): Promise<VendorCommands> =>
+  page.evaluate(() => (window as unknown as { __vendorCommands?: VendorCommands }).__vendorCommands ?? { gtag: [], fbq: [], lintrk: [], uetq: [] });
+
+/** The conversions among a page's vendor commands, per destination (page views and consent left out). */
+export interface VendorConversions {
+  /** `gtag('event', event, params)`, other than Google Ads conversions. */
+  ga4: { event: string; params: Record<string, unknown> }[];
+  /** `gtag('event', 'conversion', { send_to: 'AW-…/label', … })`. */
+  googleAds: { label: string; params: Record<string, unknown> }[];
+  /** `fbq('track' | 'trackCustom', event, params, { eventID })`, other than the base code's `PageView`. */
+  meta: { event: string; params: Record<string, unknown>; eventID?: string; method: 'track' | 'trackCustom' }[];
+  /** `lintrk('track', { conversion_id, event_id })`. */
+  linkedin: { conversion_id: number; event_id?: string }[];
+  /** `uetq.push('event', action, params)`. */
+  microsoftAds: { action: string; params: Record<string, unknown> }[];
+}
+
+/** The page views the vendors' tags counted: GA4 configs that send one, Meta `PageView`s, UET `pageLoad`s. */
+export interface VendorPageViews { ga4: number; meta: number; microsoftAds: number }
+
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+
+/**
+ * UET's calls, whole again: calls made before bat.js loaded reach the tag one argument per queue
+ * entry (`uetq.push('event', 'purchase', {…})` is three entries), later ones whole.
+ */
+export function uetCalls(list: unknown[][]): unknown[][] {
+  const STARTS = new Set(['pageLoad', 'event', 'consent', 'set', 'config']);
+  const calls: unknown[][] = [];
+  for (const c of list) {
+    if (c[0] === 'new UET') continue; // the fake's record of the tag being constructed
+    if (c.length > 1) { calls.push(c); continue; }
+    if (typeof c[0] === 'string' && STARTS.has(c[0])) calls.push([c[0]]);
+    else if (calls.length) calls[calls.length - 1]!.push(c[0]);
+  }
+  return calls;
+}
+
+/** Picks the conversions out of the vendor commands, per destination, in order. */
+export function conversions(commands: VendorCommands): VendorConversions {
+  const out: VendorConversions = { ga4: [], googleAds: [], meta: [], linkedin: [], microsoftAds: [] };
+  for (const c of commands.gtag ?? []) {
+    if (c[0] !== 'event' || typeof c[1] !== 'string') continue;
+    const params = obj(c[2]);
+    const sendTo = String(params.send_to ?? '');
+    if (c[1] === 'conversion' || sendTo.startsWith('AW-')) out.googleAds.push({ label: sendTo.split('/')[1] ?? '', params });
+    else out.ga4.push({ event: c[1], params });
+  }
+  for (const c of commands.fbq ?? []) {
+    if ((c[0] !== 'track' && c[0] !== 'trackCustom') || typeof c[1] !== 'string' || c[1] === 'PageView') continue;
+    const eventID = obj(c[3]).eventID;
+    out.meta.push({ event: c[1], params: obj(c[2]), ...(typeof eventID === 'string' ? { eventID } : {}), method: c[0] });
+  }
+  for (const c of commands.lintrk ?? []) {
+    if (c[0] !== 'track') continue;
+    const { conversion_id, event_id } = obj(c[1]);
+    out.linkedin.push({ conversion_id: conversion_id as number, ...(typeof event_id === 'string' ? { event_id } : {}) });
+  }
+  for (const c of uetCalls(commands.uetq ?? [])) {
+    if (c[0] === 'event' && typeof c[1] === 'string') out.microsoftAds.push({ action: c[1], params: obj(c[2]) });
+  }
+  return out;
+}
+
+/** Counts the page views the vendors' tags sent themselves. */
+export function pageViews(commands: VendorCommands): VendorPageViews {
+  return {
+    ga4: (commands.gtag ?? []).filter((c) => c[0] === 'config' && String(c[1]).startsWith('G-') && obj(c[2]).send_page_view !== false).length,
+    meta: (commands.fbq ?? []).filter((c) => c[0] === 'track' && c[1] === 'PageView').length,
+    microsoftAds: uetCalls(commands.uetq ?? []).filter((c) => c[0] === 'pageLoad').length,
+  };
+}
