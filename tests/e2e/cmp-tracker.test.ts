@@ -34,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(out, 'entry.ts'), `export { followConsentPlatform } from '${ROOT}/src/cmp/index.ts';\nexport * from '${ROOT}/tests/cmp/fakes.ts';\n`);
   await build({ entryPoints: [join(out, 'entry.ts')], bundle: true, minify: true, format: 'iife', globalName: 'CMP', outfile: join(out, 'cmp.js'), logLevel: 'error' });
   const plan = JSON.parse(readFileSync(join(ROOT, 'examples/plans/webshop.json'), 'utf8'));
-  for (const cmp of ['cookiebot', 'google']) writeFileSync(join(out, `plan-${cmp}.json`), JSON.stringify({ ...plan, consent: { ...plan.consent, cmp } }));
+  for (const cmp of ['cookiebot', 'google', 'tcf']) writeFileSync(join(out, `plan-${cmp}.json`), JSON.stringify({ ...plan, consent: { ...plan.consent, cmp } }));
   // Analytics open by default (GA4 loads at once and pushes its own Consent Mode update), ads pending.
   writeFileSync(join(out, 'plan-google-analytics.json'), JSON.stringify({ ...plan, consent: { default: { analytics: 'granted', ads: 'denied' }, cmp: 'google' } }));
   writeFileSync(join(out, 'uc.js'), 'window.cookiebot = CMP.fakeCookiebot(window); cookiebot.load();');
@@ -58,6 +58,9 @@ ${head}
   window.banner = (update) => gtag('consent', 'update', update);
 </script>`;
   writeFileSync(join(out, 'google.html'), page('google', banner));
+  // An IAB TCF CMP: the stub in the page, the CMP script a moment after measureplan started.
+  writeFileSync(join(out, 'tcf.html'), page('tcf', '') + `
+<script>window.tcf = CMP.fakeTcf(window); tcf.stub(); setTimeout(() => tcf.load(), 200);</script>`);
   writeFileSync(join(out, 'google-analytics.html'), page('google-analytics', banner));
   server = await startServer({ root: out });
   browser = await launch();
@@ -140,6 +143,40 @@ describe('the tracker following a consent platform', () => {
     await next.waitForTimeout(300);
     expect(await fakes.vendorCommands(next)).toEqual(before);
     await page.close();
+    await context.close();
+  });
+
+  it('IAB TCF: legitimate interest alone is a denial (the waiting events are dropped); consent opens both; a withdrawal revokes', async () => {
+    server.reset();
+    const { context, page, requests } = await shop('/tcf.html');
+    await journey(page);
+    await page.waitForFunction(() => (window as any).tcf?.listeners() > 0);
+    await page.evaluate(() => (window as any).tcf.choose({ consents: [], legitimateInterests: [1, 2, 3, 4, 7, 8, 9, 10] }));
+    await page.waitForTimeout(500);
+    expect(requests).toEqual([]);
+    expect(server.received.length).toBe(0);
+    await page.evaluate(() => (window as any).tcf.choose({ consents: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }));
+    await page.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    await page.waitForTimeout(300);
+    expect(server.received.length).toBe(0); // what waited was dropped with the denial
+    await page.evaluate(() => {
+      const t = (window as any).tracker;
+      t.track('add_to_cart', { item_id: 'SKU-TENT-2', item_name: 'Tent', value: 2499 });
+      t.track('phone_click'); // (purchase is once_per_page, and the dropped one counted)
+    });
+    await page.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 4);
+    await page.evaluate(() => (window as any).tracker.flush());
+    await expect.poll(() => server.unique(), { timeout: 5000 }).toBe(2);
+    expect(server.duplicates()).toBe(0);
+    expect((await fakes.vendorCommands(page)).fbq.slice(3).map((x: any[]) => x[1])).toEqual(['AddToCart']);
+    await page.evaluate(() => (window as any).tcf.choose({ consents: [] }));
+    await page.waitForTimeout(300);
+    const c = await fakes.vendorCommands(page);
+    expect(c.fbq.at(-1)).toEqual(['consent', 'revoke']);
+    expect(c.gtag.filter((x: any[]) => x[0] === 'consent' && x[1] === 'update').at(-1)).toEqual(['consent', 'update', ALL_DENIED]);
+    await journey(page);
+    await page.waitForTimeout(300);
+    expect(server.unique()).toBe(2);
     await context.close();
   });
 
