@@ -93,6 +93,19 @@ const nothingOfOurs = (page: Page) => page.evaluate(() => ({
   globals: ['fbq', 'lintrk', 'uetq', '__measureplanGtag'].filter((g) => g in window),
 }));
 
+/** The visitor withdraws in the platform: Meta revoke, Google's last word a denial, and nothing new reaches the collector. */
+async function withdrawn(page: Page, withdraw: () => Promise<unknown>): Promise<void> {
+  await withdraw();
+  await page.waitForTimeout(300);
+  const c = await fakes.vendorCommands(page);
+  expect(c.fbq.at(-1)).toEqual(['consent', 'revoke']);
+  expect(c.gtag.filter((x: any[]) => x[0] === 'consent' && x[1] === 'update').at(-1)).toEqual(['consent', 'update', ALL_DENIED]);
+  const before = server.unique();
+  await journey(page);
+  await page.waitForTimeout(300);
+  expect(server.unique()).toBe(before);
+}
+
 describe('the tracker following a consent platform', () => {
   it('Cookiebot, "necessary only": nothing loaded, stored or sent, before or after the answer', async () => {
     server.reset();
@@ -169,14 +182,7 @@ describe('the tracker following a consent platform', () => {
     await expect.poll(() => server.unique(), { timeout: 5000 }).toBe(2);
     expect(server.duplicates()).toBe(0);
     expect((await fakes.vendorCommands(page)).fbq.slice(3).map((x: any[]) => x[1])).toEqual(['AddToCart']);
-    await page.evaluate(() => (window as any).tcf.choose({ consents: [] }));
-    await page.waitForTimeout(300);
-    const c = await fakes.vendorCommands(page);
-    expect(c.fbq.at(-1)).toEqual(['consent', 'revoke']);
-    expect(c.gtag.filter((x: any[]) => x[0] === 'consent' && x[1] === 'update').at(-1)).toEqual(['consent', 'update', ALL_DENIED]);
-    await journey(page);
-    await page.waitForTimeout(300);
-    expect(server.unique()).toBe(2);
+    await withdrawn(page, () => page.evaluate(() => (window as any).tcf.choose({ consents: [] })));
     await context.close();
   });
 
@@ -191,14 +197,7 @@ describe('the tracker following a consent platform', () => {
     await page.evaluate(() => (window as any).tracker.flush());
     await expect.poll(() => server.unique(), { timeout: 5000 }).toBe(5);
     // Withdrawn in the banner: Meta revoke, and Google's last word is the visitor's denial.
-    await page.evaluate((u) => (window as any).banner(u), ALL_DENIED);
-    await page.waitForTimeout(300);
-    const c = await fakes.vendorCommands(page);
-    expect(c.fbq.at(-1)).toEqual(['consent', 'revoke']);
-    expect(c.gtag.filter((x: any[]) => x[0] === 'consent' && x[1] === 'update').at(-1)).toEqual(['consent', 'update', ALL_DENIED]);
-    await journey(page);
-    await page.waitForTimeout(300);
-    expect(server.unique()).toBe(5);
+    await withdrawn(page, () => page.evaluate((u) => (window as any).banner(u), ALL_DENIED));
     await context.close();
   });
 
