@@ -7,9 +7,7 @@ import type { DestinationName } from './types';
 export const KINDS = ['macro', 'micro'] as const;
 export const PROPERTY_TYPES = ['string', 'number', 'integer', 'boolean', 'items'] as const;
 export const LIMITS = ['once_per_page', 'once_per_session', 'once_per_user'] as const;
-export const TRIGGERS = ['page_view', 'click', 'submit', 'scroll', 'visible'] as const;
 export const CONSENT_STATES = ['granted', 'denied'] as const;
-export const CONSENT_CATEGORIES = ['analytics', 'ads'] as const;
 export const CONSENT_PLATFORMS = ['tcf', 'google', 'cookiebot', 'cookieinformation', 'onetrust'] as const;
 export const DESTINATIONS: readonly DestinationName[] = [
   'ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector',
