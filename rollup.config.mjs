@@ -49,6 +49,14 @@ export default [
     plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
     onwarn,
   },
+  // Page experience (web-vitals): loaded by the script tag, from next to itself, only for plans with
+  // `vitals`; the attribution build only for plans with `vitals.attribution`.
+  ...[['vitals', 'src/loader/vitals.ts'], ['vitals-attribution', 'src/loader/vitals-attribution.ts']].map(([name, input]) => ({
+    input,
+    output: { file: `dist/measureplan.${name}.js`, format: 'iife' },
+    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    onwarn,
+  })),
   {
     // Words for a broken plan: loaded by the script tag only when its plan has problems.
     input: 'src/loader/explain.ts',

@@ -1,6 +1,7 @@
 // `npm run size`: what the browser files weigh (gzip -9) and what each module contributes.
 //   dist/measureplan.iife.js         the script tag: core, triggers, every adapter, the collector
 //   createTracker + one adapter      the smallest npm bundle a developer can make (ESM, minified)
+//   dist/measureplan.vitals*.js      page experience (web-vitals), loaded only for plans with `vitals`
 // Budgets from the performance issue: script tag ≤ 10 KB, createTracker + one adapter ≤ 6 KB.
 // With --check it exits 1 when a budget is exceeded. Writes bench/results/size.json.
 import { build } from 'esbuild';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
-const BUDGETS = { 'script tag': 10 * 1024, 'createTracker + one adapter': 6 * 1024 };
+// Page experience (loaded on demand for plans with `vitals`, web-vitals included): standard ≤ 4 KB, attribution ≤ 7 KB.
+const BUDGETS = { 'script tag': 10 * 1024, 'createTracker + one adapter': 6 * 1024, 'page experience (on demand)': 4 * 1024, 'page experience, attribution (on demand)': 7 * 1024 };
 
 /**
  * Bundles like a developer's bundler would (esbuild, minified, code splitting on, so that code
@@ -61,6 +63,10 @@ const results = {
     'createTracker + one adapter': { file: '(esbuild: createTracker + ga4, ESM, minified)', bytes: smallest.bytes, gzip: smallest.gzip, budget: BUDGETS['createTracker + one adapter'] },
     'debug panel (on demand)': { file: 'dist/measureplan.debug.js', gzip: gz(readFileSync(join(root, 'dist/measureplan.debug.js'))) },
     'broken-plan words (on demand)': { file: 'dist/measureplan.explain.js', gzip: gz(readFileSync(join(root, 'dist/measureplan.explain.js'))) },
+    ...Object.fromEntries([['page experience (on demand)', 'dist/measureplan.vitals.js'], ['page experience, attribution (on demand)', 'dist/measureplan.vitals-attribution.js']].map(([k, file]) => {
+      const code = readFileSync(join(root, file));
+      return [k, { file, bytes: code.length, gzip: gz(code), budget: BUDGETS[k] }];
+    })),
   },
   modules: { 'script tag': contributions(tag), 'createTracker + one adapter': contributions(smallest) },
 };

@@ -170,7 +170,8 @@ function printSummary({ events, commands, plan, print, dataFile }) {
   }
   const rel = dataFile ? relative(ROOT, dataFile) : '';
   const where = dataFile ? (rel && !rel.startsWith('..') ? rel : dataFile) : 'the collector';
-  print(`\nWhat the collector received and stored this run (${tracks.length} conversions, ${events.length} messages, in ${where}):\n`);
+  const signals = tracks.filter((m) => m.context?.measureplan?.kind === 'signal').length; // experiment exposures, Core Web Vitals
+  print(`\nWhat the collector received and stored this run (${tracks.length - signals} conversions, ${signals} journey signals, ${events.length} messages, in ${where}):\n`);
   const table = [['conversion', 'kind', 'count', 'value', 'destinations (by the plan and the consent given)']];
   for (const [name, r] of rows) {
     table.push([name, r.kind, String(r.count), r.valued ? `${Number.isInteger(r.value) ? r.value : r.value.toFixed(2)} ${r.currency ?? ''}`.trim() : '—', r.count ? [...r.dests].join(', ') || '(none granted)' : 'not received']);

@@ -42,7 +42,7 @@ export function trackMessage(e: ConversionEvent, consent: ConversionEvent['conse
   if (e.currency) properties.currency = e.currency;
   const m: Message = {
     type: 'track', event: e.name, properties, messageId: e.id, anonymousId: e.anonymousId, timestamp: e.timestamp,
-    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds, consent }, e.utm),
+    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds, consent, ...(e.experiments && { experiments: e.experiments }), ...(e.vitals && { vitals: e.vitals }) }, e.utm),
   };
   if (e.userId !== undefined) m.userId = e.userId;
   return m;

@@ -4,9 +4,11 @@ import { loadVendorScript } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
 import { matching } from './matching';
 
-/** Meta's object properties for one conversion: value, currency and the products of `items`. */
-function parameters({ value, currency, items }: ConversionEvent): Record<string, unknown> {
+/** Meta's object properties for one conversion: value, currency, the products of `items`, and its funnel step. */
+function parameters({ value, currency, items, properties }: ConversionEvent): Record<string, unknown> {
   const p: Record<string, unknown> = {};
+  // A funnel step's place in its funnel (custom data: Meta keeps it for custom conversions and audiences).
+  if (properties.funnel !== undefined) for (const k of ['funnel', 'funnel_step', 'funnel_steps']) p[k] = properties[k];
   if (value !== undefined) p.value = value;
   if (currency) p.currency = currency;
   if (items?.length) {

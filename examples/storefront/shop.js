@@ -349,6 +349,31 @@
     if (form) form.hidden = true;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // The experiment in the plan ("free_shipping_banner", judged on purchase): product pages show
+  // half the visitors a free-shipping offer in the bar above the header. measureplan picks the
+  // variant (the same for a visitor on every page and visit) and records the exposure; without
+  // analytics consent every visitor sees the control. The bar's text changes in place, so the
+  // variant moves no content (no layout shift for the page-experience report).
+  function runExperiment() {
+    whenMeasureplanReady(function (mp) {
+      if (document.body.getAttribute('data-page') !== 'product' || typeof mp.variant !== 'function') return;
+      if (mp.variant('free_shipping_banner') !== 'banner') return;
+      var bar = document.querySelector('.usp-bar');
+      if (!bar) return;
+      bar.classList.add('usp-bar--offer');
+      bar.textContent = 'Free shipping on this order when you buy today · 30-day returns';
+    });
+  }
+
+  /** Calls fn(measureplan) once the tag has read its plan (the stub has no answers, only a queue). */
+  function whenMeasureplanReady(fn) {
+    var mp = measureplan();
+    if (mp && mp.ready) { mp.ready.then(function (ok) { if (ok) fn(measureplan()); }); return; }
+    var tag = document.querySelector('script[src*="measureplan.iife.js"]');
+    if (tag) tag.addEventListener('load', function () { whenMeasureplanReady(fn); });
+  }
+
   // "Add to cart" anywhere on the site (the measureplan click trigger sees the same click).
   document.addEventListener('click', function (e) {
     var button = e.target && e.target.closest ? e.target.closest('button.add-to-cart') : null;
@@ -368,6 +393,7 @@
     if (pageName === 'cart') renderCart();
     if (pageName === 'checkout') setupCheckout();
     if (pageName === 'done') confirmOrder();
+    runExperiment();
   });
 
   // The cart may change in another tab.

@@ -61,10 +61,11 @@ export function checkText(file: string, text: string): FileReport {
     });
     return { file, valid: false, errors: errors.sort(byPosition), warnings: [], text };
   }
-  const warnings = lintPlan(result.plan).map((w): WarningFinding => ({
-    path: w.path, message: w.message, hint: w.hint, rule: w.rule, ...where(w.path, w.rule === 'placeholder-id' ? 'value' : 'key'),
+  const input = JSON.parse(text) as PlanInput;
+  const warnings = lintPlan(result.plan, input).map((w): WarningFinding => ({
+    path: w.path, message: w.message, hint: w.hint, rule: w.rule, ...where(w.path, w.rule === 'placeholder-id' || w.rule === 'funnel-ga4-event' ? 'value' : 'key'),
   }));
-  return { file, valid: true, errors: [], warnings: warnings.sort(byPosition), plan: result.plan, input: JSON.parse(text) as PlanInput, text };
+  return { file, valid: true, errors: [], warnings: warnings.sort(byPosition), plan: result.plan, input, text };
 }
 
 export function checkFile(file: string): FileReport {

@@ -13,8 +13,9 @@ export const docsHelp = `Usage: measureplan docs <plan.json> [--out plan.md] [--
 
 Writes the measurement plan as a document for people: the business goals, every
 conversion with what it means, how it is recognised on the site, its value, the goal
-it supports and the name each tool receives it under; the funnels; the tools and
-their ids; and what consent changes. An invalid plan is refused (exit 1).
+it supports and the name each tool receives it under; the funnels, abandonment,
+experiments and page experience; the tools and their ids; and what consent changes.
+An invalid plan is refused (exit 1).
 
 Options:
   --format md|html   Markdown (default; html when --out ends in .html): one HTML file

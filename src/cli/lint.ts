@@ -2,8 +2,9 @@
  * Warnings for plans that are legal but probably not what the team meant. They never make a
  * plan invalid (the tracker runs it as written); `measureplan validate` shows them in yellow.
  */
-import type { DestinationName, Plan } from '../plan/types';
+import type { DestinationName, Plan, PlanInput } from '../plan/types';
 import { DESTINATIONS } from '../plan/vocabulary';
+import { lintJourney, type JourneyRule } from './lint-journey';
 import { PLACEHOLDER_IDS } from './templates';
 import { quote, toolName } from './words';
 
@@ -11,7 +12,7 @@ export interface PlanWarning {
   /** JSON path the warning is about (a missing field names the field that would fix it). */
   path: string;
   /** A stable name for the kind of warning, for scripts reading `--format json`. */
-  rule: 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id';
+  rule: 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule;
   message: string;
   hint: string;
 }
@@ -19,13 +20,16 @@ export interface PlanWarning {
 /**
  * Looks for the doubtful parts of a valid plan: a micro conversion that supports no macro goal,
  * a macro conversion without a value, a conversion sent to no destination, a destination that
- * no conversion is sent to, and an id still holding the placeholder from `measureplan init`.
+ * nothing is sent to, an id still holding the placeholder from `measureplan init`, and the
+ * journey warnings of `lintJourney` (funnels, experiments, abandonment). `input`, the plan as
+ * written, lets a warning name a funnel step by the path it has in the file.
  */
-export function lintPlan(plan: Plan): PlanWarning[] {
+export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   const conversions = Object.values(plan.conversions);
   const macros = conversions.filter((c) => c.kind === 'macro').map((c) => c.name);
-  const used = new Set<string>();
+  // Page experience goes where `vitals.send` says; experiment exposures go to GA4 and the collector.
+  const used = new Set<string>([...Object.keys(plan.vitals?.send ?? {}), ...(Object.keys(plan.experiments).length ? ['ga4', 'collector'] : [])]);
 
   for (const c of conversions) {
     const at = `conversions.${c.name}`;
@@ -81,7 +85,7 @@ export function lintPlan(plan: Plan): PlanWarning[] {
       if (PLACEHOLDER_IDS.includes(id as string)) warnings.push(placeholder(`destinations.${d}.${key}`, `${toolName(d)}'s ${key}`, id, key));
     }
   }
-  return warnings;
+  return [...warnings, ...lintJourney(plan, input)];
 }
 
 function placeholder(path: string, what: string, value: unknown, key: string): PlanWarning {

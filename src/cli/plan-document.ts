@@ -1,11 +1,13 @@
 /**
  * The measurement plan in words, for the marketer who shows it to a manager: the business
- * goals, every conversion and how it is recognised on the site, the funnels, the tools with
- * their ids, and what happens before and after consent.
+ * goals, every conversion and how it is recognised on the site, the funnels, abandonment,
+ * experiments and page experience, the tools with their ids, and what happens before and
+ * after consent.
  */
 import type { DestinationName, NormalisedConversion, Plan, PropertySpec, SendSpec, Trigger } from '../plan/types';
 import { DESTINATIONS, META_STANDARD_EVENTS } from '../plan/vocabulary';
 import { code, join, strong, type Block, type Doc, type Rich } from './document';
+import { abandonmentBlocks, experimentBlocks, funnelBlocks, vitalsBlocks } from './journey-document';
 import { count, toolName } from './words';
 
 const LIMIT_WORDS = { once_per_page: 'once per page', once_per_session: 'once per visit (session)', once_per_user: 'once per visitor' } as const;
@@ -100,7 +102,8 @@ export function planDocument(plan: Plan, source: string): Doc {
   const macros = all.filter((c) => c.kind === 'macro');
   const micros = all.filter((c) => c.kind === 'micro');
   const tools = DESTINATIONS.filter((d) => plan.destinations[d]);
-  const funnels = Object.entries(plan.funnels);
+  const funnels = Object.keys(plan.funnels);
+  const experiments = Object.keys(plan.experiments);
   const blocks: Block[] = [];
   const add = (...b: Block[]) => blocks.push(...b);
 
@@ -109,7 +112,10 @@ export function planDocument(plan: Plan, source: string): Doc {
     'The measurement plan: what the business counts as success, the steps people take on the way, how each one is recognised on the site, and which tools receive it.',
   ] });
   add({ p: [
-    [count(macros.length, 'business goal'), count(micros.length, 'micro conversion'), count(funnels.length, 'funnel'), count(tools.length, 'tool')].join(' · '),
+    [
+      count(macros.length, 'business goal'), count(micros.length, 'micro conversion'), count(funnels.length, 'funnel'),
+      ...(experiments.length ? [count(experiments.length, 'experiment')] : []), count(tools.length, 'tool'),
+    ].join(' · '),
     plan.currency ? ` · values in ${plan.currency}` : '',
   ] });
 
@@ -155,15 +161,7 @@ export function planDocument(plan: Plan, source: string): Doc {
     } });
   }
 
-  add({ h: 2, text: ['Funnels'], id: 'funnels' });
-  if (!funnels.length) add({ p: ['The plan defines no funnel.'] });
-  for (const [name, steps] of funnels) {
-    add({ h: 3, text: [code(name)] });
-    add({ ol: steps.map((s) => {
-      const d = plan.conversions[s]?.description;
-      return d ? [code(s), `: ${d}`] : [code(s)];
-    }) });
-  }
+  add(...funnelBlocks(plan), ...abandonmentBlocks(plan, sendWords), ...experimentBlocks(plan), ...vitalsBlocks(plan));
 
   add({ h: 2, text: ['Tools and their ids'], id: 'tools' });
   if (!tools.length) add({ p: ['The plan configures no tool: conversions are checked but sent nowhere.'] });
@@ -177,11 +175,16 @@ export function planDocument(plan: Plan, source: string): Doc {
       if (plan.destinations.googleAds?.enhancedConversions && d === 'googleAds') extras.push('enhanced conversions on');
       if (plan.destinations.meta?.advancedMatching && d === 'meta') extras.push('advanced matching on');
       if (plan.destinations.collector?.pages && d === 'collector') extras.push('also every page view');
+      // Journey signals: experiment exposures (GA4 and the collector) and Core Web Vitals (where vitals.send says).
+      const signals = [
+        ...(experiments.length && (d === 'ga4' || d === 'collector') ? ['experiment exposures'] : []),
+        ...((plan.vitals?.send as Record<string, unknown> | undefined)?.[d] ? ['Core Web Vitals'] : []),
+      ];
       return [
         [toolName(d)],
         [`${words} `, code(String(config[key])), extras.length ? ` (${extras.join(', ')})` : ''],
         [CATEGORY[d]],
-        receives.length ? [`${count(receives.length, 'conversion')}: `, ...names(receives)] : ['no conversion'],
+        [...(receives.length ? [`${count(receives.length, 'conversion')}: `, ...names(receives)] : ['no conversion']), ...(signals.length ? [`; also ${signals.join(' and ')}`] : [])],
       ];
     }),
   } });

@@ -13,7 +13,9 @@ export const validateHelp = `Usage: measureplan validate <plan.json> [more.json 
 Checks measurement plans the way the tracker will, and explains every problem with its
 file, line and column, JSON path, a message and a hint. Also warns about plans that are
 legal but doubtful (a micro conversion that supports no goal, a goal without a value,
-a conversion sent nowhere, a destination that receives nothing, a placeholder id).
+a conversion sent nowhere, a destination that receives nothing, a placeholder id, funnel
+steps in an odd order or under a name GA4's ecommerce reports do not know, an experiment
+without a goal, abandonment tracked as a conversion that goes nowhere).
 
 Options:
   --format text|json   text for people (default), json for scripts and CI

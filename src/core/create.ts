@@ -23,6 +23,8 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
     return startTracker<P>(normalise(value as PlanInput), {
       // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
       followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
+      // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
+      loadVitals: (attribution) => (attribution ? import('../journey/vitals-attribution') : import('../journey/vitals-standard')),
       ...options,
     });
   }

@@ -28,3 +28,12 @@ export function uuid(): string {
   return h(0) + h(1) + h(2) + h(3) + '-' + h(4) + h(5) + '-' + HEX[(b[i + 6]! & 0x0f) | 0x40] + h(7) + '-' +
     HEX[(b[i + 8]! & 0x3f) | 0x80] + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
 }
+
+/** Runs `fn` once the page has loaded and the browser is idle (capped at 5 s): work that must stay off the critical path. */
+export function afterLoadWhenIdle(fn: () => void): void {
+  const w = browser();
+  if (!w?.document) return;
+  const idle = () => (w.requestIdleCallback ? w.requestIdleCallback(() => fn(), { timeout: 5000 }) : setTimeout(fn, 1));
+  if (w.document.readyState === 'complete') idle();
+  else w.addEventListener('load', idle, { once: true });
+}

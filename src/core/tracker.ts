@@ -4,7 +4,7 @@
  * the destinations its `send` names, under the visitor's consent. Nothing here throws into the
  * host page (unless `strict` is set, for tests).
  */
-import type { ConsentCategory, ConsentPlatform, ConsentSettings, Plan, PlanError, PlanInput } from '../plan/types';
+import type { ConsentCategory, ConsentPlatform, ConsentSettings, NormalisedConversion, Plan, PlanError, PlanInput, SendSpec } from '../plan/types';
 import type { PlatformOptions } from '../cmp/watch';
 import type { Issue } from '../plan/check';
 import { BUFFER_LIMIT, createConsent, CATEGORIES } from './consent';
@@ -13,12 +13,15 @@ import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
 import { browser, debugRequested } from './env';
-import { dedupeKey, enrich, pageContext } from './enrich';
+import { dedupeKey, enrich, isoTime, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
 import type { Adapter, AdapterContext, ConversionEvent, Tracker, TrackerEvents } from './types';
 import { validateProperties } from './validate';
+import { createJourney } from '../journey/journey';
+import type { VitalsModule } from '../journey/vitals-types';
+import { afterLoadWhenIdle } from './env';
 
 export interface TrackerOptions<P extends PlanInput> {
   /** The measurement plan (a `definePlan` literal or parsed JSON); it is checked before anything runs. */
@@ -36,13 +39,21 @@ export interface TrackerOptions<P extends PlanInput> {
    * their own module, loaded only for plans that name one). createTracker and the script tag set it.
    */
   followPlatform?: (name: ConsentPlatform, options: PlatformOptions) => (() => void) | Promise<() => void>;
+  /**
+   * How to load the page-experience module for plans with `vitals` (web-vitals, standard or
+   * attribution build): a chunk for npm users, `measureplan.vitals.js` next to the script tag.
+   */
+  loadVitals?: (attribution: boolean) => Promise<VitalsModule>;
 }
 
 const noop = () => undefined;
 
 /** A tracker for a plan that could not be used: every method is a harmless no-op. */
 export function inert<P extends PlanInput>(): Tracker<P> {
-  return { track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}) };
+  return {
+    track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}),
+    funnel: noop, cart: () => ({ items: [], value: 0 }), variant: noop, experiment: noop,
+  };
 }
 
 /** The one console message for a plan that cannot be used: every problem with its path. */
@@ -74,6 +85,23 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   /** Conversions with a dedupe key, tracked before the visitor decided on analytics (which their record needs). */
   const waiting: (() => void)[] = [];
   const pageFired = new Set<string>();
+  const journey = createJourney(plan, store, {
+    emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
+    track: (name, props) => tracker.track(name as never, props as never),
+    signal(name, props, ga4Event, toCollector, value) {
+      const send: SendSpec = {};
+      if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
+      if (toCollector && plan.destinations.collector) send.collector = {};
+      if (!send.ga4 && !send.collector) return;
+      const e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.status);
+      if (value !== undefined) e.value = value;
+      dispatcher.deliver(e);
+    },
+    error: (path, reason) => report({ path, reason }),
+    visitorId: () => (consent.status.analytics === 'granted' ? identity.anonymousId() : undefined),
+  });
+  /** Looks for a left cart or browse: after the current task, so that listeners added right after createTracker hear it. */
+  const checkSoon = () => setTimeout(() => safely('abandonment', () => journey.check(Date.now())), 0);
   const ctx: AdapterContext = {
     plan,
     window: (browser() ?? {}) as AdapterContext['window'],
@@ -91,7 +119,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
       identity.allow(c, consent.status[c] === 'granted');
-      if (c === 'analytics') dedupe.allow(consent.status[c] === 'granted');
+      if (c === 'analytics') {
+        dedupe.allow(consent.status[c] === 'granted');
+        journey.allow(consent.status[c] === 'granted');
+        checkSoon();
+      }
     }
     dispatcher.consentChanged(changed);
     if (consent.status.analytics !== 'pending') for (const claim of waiting.splice(0)) claim();
@@ -119,7 +151,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
           if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
           return;
         }
+        journey.check(now); // a visitor back after leaving their cart hears of it before this conversion changes it
         const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
+        journey.annotate(event);
         const prop = c.dedupe && dedupeKey(c);
         const key = prop && event.properties[prop];
         if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event);
@@ -142,6 +176,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     page() {
       safely('page', () => {
         pageFired.clear(); // a new page view: once_per_page conversions may fire again
+        checkSoon();
         const page = pageContext();
         for (const cat of CATEGORIES) {
           if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c));
@@ -171,6 +206,14 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     },
     on: (name, fn) => events.on(name, fn),
     clickIds: () => identity.clickIds(Date.now()),
+    funnel: (name) => journey.api.funnel(name),
+    cart: () => journey.api.cart(),
+    variant(name) {
+      let v: string | undefined;
+      safely('variant', () => { v = journey.api.variant(name); });
+      return v;
+    },
+    experiment: (name, variant) => safely('experiment', () => journey.api.experiment(name, variant)),
     async shutdown() {
       stopPlatform?.();
       await tracker.flush();
@@ -181,6 +224,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   };
 
   function forward(event: ConversionEvent): void {
+    journey.observe(event, Date.now());
     const destinations = dispatcher.deliver(event, debug);
     if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
     if (destinations) logConversion(event, destinations);
@@ -197,6 +241,16 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   // Categories the plan grants by default open now; pending ones wait for the visitor.
   applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  const w = browser();
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); });
+  // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
+  if (plan.vitals && options.loadVitals) {
+    const load = options.loadVitals;
+    afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
+      (m) => safely('vitals', () => m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)) })),
+      () => { if (debug) warn('the page-experience module (measureplan.vitals.js) could not be loaded; no Core Web Vitals are measured'); },
+    ));
+  }
   // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.
   let stopPlatform: (() => void) | undefined;
   if (plan.consent.cmp && options.followPlatform) {

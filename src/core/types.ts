@@ -1,4 +1,6 @@
 import type { ConversionName, Item, TrackArgs } from '../plan/define';
+import type { Browse, Cart } from '../journey/abandonment';
+import type { FunnelProgress } from '../journey/funnels';
 import type { ConsentCategory, ConsentSettings, ConsentState, DestinationName, Plan, PlanInput, SendSpec } from '../plan/types';
 
 /** Ad click ids captured from landing URLs, kept 90 days for later and offline attribution. */
@@ -21,7 +23,8 @@ export type ConsentStatus = Record<ConsentCategory, ConsentState | 'pending'>;
 export interface ConversionEvent {
   id: string;
   name: string;
-  kind: 'macro' | 'micro';
+  /** `signal`: not a conversion of the plan but a journey signal (an experiment exposure, a Core Web Vital). */
+  kind: 'macro' | 'micro' | 'signal';
   properties: Record<string, unknown>;
   value?: number;
   currency?: string;
@@ -39,6 +42,10 @@ export interface ConversionEvent {
   send: SendSpec;
   /** The visitor's consent when the conversion was tracked. */
   consent: ConsentStatus;
+  /** The experiments the visitor is in: experiment name → variant. */
+  experiments?: Record<string, string>;
+  /** The page's Core Web Vitals known when the conversion was tracked (plans with `vitals`). */
+  vitals?: Record<string, { value: number; rating: string }>;
 }
 
 /** What the user told `identify()`; adapters that match users hash it first. */
@@ -100,6 +107,15 @@ export interface TrackerEvents {
    * order number) was already forwarded, by this page, an earlier one or another tab.
    */
   duplicate: { conversion: string; key: string; event: ConversionEvent };
+  /**
+   * The visitor came back to a cart they left for the plan's `abandonment.cart.after` without
+   * ordering (reported once per cart): show "your cart is still here".
+   */
+  cart_abandoned: Cart & { since: string; updated: string };
+  /** The visitor came back after viewing products (at least `min`) and never adding one to the cart. */
+  browse_abandoned: Browse;
+  /** The visitor was exposed to a variant of an experiment (once per visitor and experiment). */
+  exposure: { experiment: string; variant: string };
 }
 export type TrackerEventName = keyof TrackerEvents;
 
@@ -117,5 +133,21 @@ export interface Tracker<P extends PlanInput = PlanInput> {
   on<E extends TrackerEventName>(event: E, fn: (payload: TrackerEvents[E]) => void): () => void;
   /** The ad click ids known for this visitor (from landing URLs, up to 90 days old). */
   clickIds(): ClickIds;
+  /** The visitor's furthest step in one of the plan's funnels, or undefined before its first step. */
+  funnel(name: FunnelName<P>): FunnelProgress | undefined;
+  /** The visitor's cart, kept from the plan's `abandonment.cart` conversions across pages and sessions. */
+  cart(): Cart;
+  /**
+   * The visitor's variant of one of the plan's experiments (the same on every page and in every
+   * session), recording the exposure once. Without analytics consent: the first variant (control),
+   * nothing recorded.
+   */
+  variant(name: ExperimentName<P>): string | undefined;
+  /** Records an assignment made by another A/B tool, so conversions carry it and reports can judge it. */
+  experiment(name: string, variant: string): void;
   shutdown(): Promise<void>;
 }
+
+/** Names of the plan's funnels and experiments (any string for a plan known only at run time). */
+export type FunnelName<P extends PlanInput> = P['funnels'] extends Readonly<Record<infer K, unknown>> ? K & string : string;
+export type ExperimentName<P extends PlanInput> = P['experiments'] extends Readonly<Record<infer K, unknown>> ? K & string : string;

@@ -21,7 +21,9 @@ import { collector } from '../../adapters/collector/index';
 import { findPlan } from './plan-source';
 
 type Call = [method: string, args: unknown[]];
-const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown'] as const;
+const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart'] as const;
+/** Questions, not commands: before the plan is in they have no answer and are not queued. */
+const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
 
 function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
   const tag = d.currentScript as HTMLScriptElement | null;
@@ -36,12 +38,12 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   const api: Record<string, unknown> = {
     loaded: true,
     ready: new Promise<boolean>((r) => { settle = r; }),
-    clickIds: () => tracker?.clickIds() ?? {},
   };
   for (const m of METHODS) {
-    if (m === 'clickIds') continue;
     api[m] = (...args: unknown[]) => {
       if (tracker) return (tracker as any)[m](...args);
+      if (m === 'clickIds') return {};
+      if (QUERIES.includes(m)) return undefined;
       if (!failed) queue.push([m, args]);
       return m === 'flush' || m === 'shutdown' ? Promise.resolve() : undefined;
     };
@@ -73,6 +75,12 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     settle(false);
   }
 
+  /** A file that sits next to the tag and defines `window[global]`, loaded once with the tag's nonce. */
+  function beside(file: string, global: string): Promise<any> {
+    const ww = w as unknown as Record<string, unknown>;
+    return (ww[global] ? Promise.resolve() : loadScript(new URL(file, tag?.src || d.baseURI).href, tag?.nonce || undefined)).then(() => ww[global]);
+  }
+
   function start(plan: Plan): void {
     const debug = tag?.getAttribute('data-debug') === 'true' || debugRequested();
     const t = startTracker(plan, {
@@ -80,8 +88,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       debug,
       nonce: tag?.nonce || undefined,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
-      followPlatform: (name, o) => (w.measureplanCmp ? Promise.resolve() : loadScript(new URL('measureplan.cmp.js', tag?.src || d.baseURI).href, tag?.nonce || undefined))
-        .then(() => w.measureplanCmp.follow(name, o)),
+      followPlatform: (name, o) => beside('measureplan.cmp.js', 'measureplanCmp').then((m) => m.follow(name, o)),
+      // measureplan.vitals.js (or its attribution build), next to the tag: loaded only for plans with `vitals`, after load.
+      loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
     // The stub's calls, in the order the page made them (consent among them), before any trigger.
     for (const [m, args] of queue.splice(0)) {

@@ -4,7 +4,7 @@
 !function (w, n) {
   if (w[n]) return;
   var q = [], m = w[n] = { q: q };
-  ['track', 'page', 'identify', 'consent', 'flush', 'on'].forEach(function (k) {
+  ['track', 'page', 'identify', 'consent', 'experiment', 'flush', 'on'].forEach(function (k) {
     m[k] = function () { q.push([k, [].slice.call(arguments)]); };
   });
 }(window, 'measureplan');

@@ -6,6 +6,10 @@ import type { Plan, PlanError, PlanInput, NormalisedConversion } from './types';
 import { walk, type Issue } from './shape';
 import { PLAN_SHAPE } from './shape.gen';
 import { checkRules } from './rules';
+import { durationMs } from './duration';
+
+/** How long a cart or a browse waits before it counts as abandoned, when the plan does not say. */
+const DEFAULT_AFTER = '1h';
 
 export type { Issue };
 
@@ -36,8 +40,25 @@ export function normalise(input: PlanInput): Plan {
   for (const [name, c] of Object.entries(input.conversions)) {
     conversions[name] = { ...c, name, properties: { ...c.properties }, supports: [...(c.supports ?? [])], send: { ...c.send } };
   }
-  const funnels: Record<string, string[]> = {};
-  for (const [name, steps] of Object.entries(input.funnels ?? {})) funnels[name] = [...steps];
+  const funnels: Plan['funnels'] = {};
+  for (const [name, f] of Object.entries(input.funnels ?? {})) {
+    const spec = Array.isArray(f) ? { steps: f as readonly string[] } : f as Exclude<typeof f, readonly string[]>;
+    funnels[name] = { ...spec, steps: [...spec.steps], ...(spec.within ? { withinMs: durationMs(spec.within) } : {}) };
+  }
+  const abandonment: Plan['abandonment'] = {};
+  const cart = input.abandonment?.cart;
+  if (cart) abandonment.cart = { ...cart, after: cart.after ?? DEFAULT_AFTER, afterMs: durationMs(cart.after ?? DEFAULT_AFTER)! };
+  const browse = input.abandonment?.browse;
+  if (browse) {
+    abandonment.browse = {
+      ...browse, min: browse.min ?? 1, after: browse.after ?? DEFAULT_AFTER, afterMs: durationMs(browse.after ?? DEFAULT_AFTER)!,
+      cancel: [...(browse.cancel ?? (cart ? [cart.add, cart.complete] : []))],
+    };
+  }
+  const experiments: Plan['experiments'] = {};
+  for (const [name, x] of Object.entries(input.experiments ?? {})) {
+    experiments[name] = { ...x, variants: [...x.variants], weights: x.weights ? [...x.weights] : x.variants.map(() => 1) };
+  }
   const plan: Plan = {
     version: 1,
     name: input.name,
@@ -45,8 +66,11 @@ export function normalise(input: PlanInput): Plan {
     consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default }, ...(input.consent?.cmp ? { cmp: input.consent.cmp } : {}) },
     conversions,
     funnels,
+    abandonment,
+    experiments,
   };
   if (input.currency) plan.currency = input.currency;
+  if (input.vitals) plan.vitals = { send: { ...input.vitals.send }, attribution: !!input.vitals.attribution };
   return plan;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { PlanError } from './types';
 import type { Issue } from './shape';
-import { describe, quoteList, suggest } from './hints';
+import { closest, describe, quoteList, suggest } from './hints';
 import { ID_FORMATS } from './vocabulary';
 
 const TYPE_WORDS: Record<string, string> = {
@@ -12,6 +12,7 @@ const TYPE_WORDS: Record<string, string> = {
 };
 const typeWords = (t: string) => t.split('|').map((x) => TYPE_WORDS[x] ?? x).join(' or ');
 const NAME_HINT = 'Use lower-case letters, digits and underscores, starting with a letter, at most 40 characters (like "add_to_cart").';
+const DURATION_HINT = 'A whole number and a unit: "30m", "1h" or "14d" (minutes, hours, days).';
 
 /** Format hints by the field they apply to (the last part of the path). */
 const FORMATS: Record<string, string> = {
@@ -26,6 +27,11 @@ const FORMATS: Record<string, string> = {
   partnerId: `A LinkedIn partner id is digits, like "${ID_FORMATS.linkedin.example}".`,
   tagId: `A Microsoft UET tag id is digits, like "${ID_FORMATS.microsoftAds.example}".`,
   properties: 'Use "data-<attribute>", "text", "href" or "field:<form field name>".',
+  within: DURATION_HINT,
+  after: DURATION_HINT,
+  variants: 'Variant names use letters, digits, "-" and "_", at most 40 characters, like "control" or "free-shipping".',
+  // Fields that name a conversion.
+  ...Object.fromEntries(['steps', 'add', 'remove', 'complete', 'view', 'cancel', 'conversion', 'goal', 'supports'].map((f) => [f, NAME_HINT])),
 };
 
 function formatHint(field: string, v: unknown): string | undefined {
@@ -35,6 +41,10 @@ function formatHint(field: string, v: unknown): string | undefined {
     if (field === 'measurementId' && /^(UA|AW)-/.test(v)) return 'GA4 measurement ids start with "G-"; "UA-" is the old Universal Analytics and "AW-" is Google Ads.';
     if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
     if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
+    const time = /^\s*([1-9]\d{0,4})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\s*$/i.exec(v);
+    if ((field === 'within' || field === 'after') && time) return `Did you mean "${time[1]}${time[2]![0]!.toLowerCase()}"?`;
+    const name = v.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    if (FORMATS[field] === NAME_HINT && /^[a-z][a-z0-9_]{0,39}$/.test(name)) return `Did you mean "${name}"?`;
   }
   return FORMATS[field];
 }
@@ -43,7 +53,8 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   type: (i, f) => {
     const numeric = typeof i.value === 'string' && i.value.trim() !== '' && !Number.isNaN(Number(i.value));
     const quoted = ['true', 'false'].includes(i.value as string) || (numeric && /[ni]/.test(i.expected as string));
-    const hint = quoted ? 'Write it without quotes.' : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.' : undefined;
+    const hint = quoted ? 'Write it without quotes.' : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.'
+      : i.expected === 'a|o' /* only a funnel is a list or an object */ ? 'A funnel is its steps in order, ["view_item", "purchase"], or { "steps": [ … ], "within": "24h" } to give it a time window.' : undefined;
     return [`This must be ${typeWords(i.expected as string)}, not ${describe(i.value)}.`, hint];
   },
   unknown: (i) => [`Unknown field "${i.value}".`, suggest(i.value, i.expected as string[], 'Known fields')],
@@ -52,18 +63,20 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   const: (i) => [`This must be ${JSON.stringify(i.expected)}, not ${describe(i.value)}.`, 'Version 1 is the plan format this measureplan reads.'],
   empty: () => ['This must not be empty.'],
   format: (i, f) => [`${describe(i.value)} is not in the expected format.`, formatHint(f, i.value)],
-  range: (i) => {
-    const [min, max] = i.expected as [number?, number?];
-    return [`${i.value} is out of range: ${min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`}.`];
+  range: (i, f) => {
+    const [min, max, above] = i.expected as [number?, number?, number?];
+    const allowed = above !== undefined ? `it must be more than ${above}` : min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
+    return [`${i.value} is out of range: ${allowed}.`, f === 'weights' ? 'Weights are relative shares of the visitors: [50, 50] splits them evenly, [90, 10] sends one in ten to the second variant.' : undefined];
   },
-  few: (i) => [`This list needs at least ${i.expected} entries.`],
+  few: (i) => [`This list needs at least ${i.expected === 1 ? '1 entry' : `${i.expected} entries`}.`],
+  many: (i, f) => [`This list can have at most ${i.expected} entries.`, f === 'variants' ? 'Each variant needs its own share of the visitors; test fewer at a time.' : undefined],
   name: (i) => [`"${i.value}" is not a valid name.`, NAME_HINT],
   no_conversions: () => ['The plan has no conversions.', 'Add at least one macro conversion: what the business earns money on, such as "purchase".'],
   ads_label_in_id: () => ['Only the "AW-…" part belongs here.', 'The label after the slash goes into the conversion\'s send.googleAds.label.'],
   currency_needed: (i) => [`Conversion "${i.value}" has a value, but the plan has no "currency".`, 'Add "currency": "EUR" (or your ISO 4217 code) at the top of the plan.'],
   supports_on_macro: () => ['"supports" is only for micro conversions.', 'It names the macro goals a micro conversion leads to; a macro conversion is a goal itself.'],
-  supports_unknown: (i) => [`"${i.value}" is not a conversion in this plan.`, supportsHint(i)],
-  supports_micro: (i) => [`"${i.value}" is a micro conversion; a micro conversion can only support macro conversions.`, supportsHint(i)],
+  supports_unknown: (i) => [`"${i.value}" is not a conversion in this plan.`, macroHint(i)],
+  supports_micro: (i) => [`"${i.value}" is a micro conversion; a micro conversion can only support macro conversions.`, macroHint(i)],
   not_for_type: (i) => [`"${i.value}" does not apply to a ${i.expected} property.`, i.value === 'pattern' || i.value === 'maxLength' ? 'It is only for string properties.' : i.value === 'enum' ? 'It is only for string, number and integer properties.' : 'It is only for number and integer properties.'],
   enum_type: (i) => [`${describe(i.value)} does not match the property's type "${i.expected}".`],
   min_max: (i) => [`"min" (${i.value}) is larger than "max" (${i.expected}).`],
@@ -74,16 +87,29 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],
   trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, suggest(i.value, i.expected as string[], 'Its properties')],
   field_not_submit: (i) => [`"${i.value}" reads a form field, which only a submit trigger has (this one is "${i.expected}").`],
-  dest_unconfigured: (i) => [`This conversion is sent to ${i.value}, but "destinations" does not configure ${i.value}.`, `Add destinations.${i.value} with its id, or remove this entry.`],
+  dest_unconfigured: (i) => [`${i.path.startsWith('vitals.') ? 'Page experience' : 'This conversion'} is sent to ${i.value}, but "destinations" does not configure ${i.value}.`, `Add destinations.${i.value} with its id, or remove this entry.`],
   funnel_unknown: (i) => [`Funnel step "${i.value}" is not a conversion in this plan.`, suggest(i.value, i.expected as string[], 'Conversions')],
   funnel_repeat: (i) => [`"${i.value}" appears more than once in this funnel; each step counts once, in order.`],
+  abandonment_unknown: (i, f) => [`"${f}" names "${i.value}", which is not a conversion in this plan.`, closest(i.value as string, i.expected as string[]) || f !== 'conversion'
+    ? suggest(i.value, i.expected as string[], 'Conversions')
+    : `Add a conversion "${i.value}" to "conversions" (measureplan tracks it when it finds ${i.path.startsWith('abandonment.cart') ? 'a cart' : 'a browse'} abandoned), or leave "conversion" out.`],
+  cart_add_complete: (i) => [`"complete" names "${i.value}", the same conversion as "add": the cart would be emptied by the conversion that fills it.`, '"add" names what puts products into the cart (like "add_to_cart"), "complete" the order (like "purchase").'],
+  cart_complete_micro: (i) => [`"complete" names "${i.value}", a micro conversion; a cart is completed by a macro conversion: the order.`, macroHint(i)],
+  variant_repeat: (i) => [`Variant "${i.value}" appears more than once in this experiment.`, 'Give each variant its own name, like "control" and "banner".'],
+  weights_length: (i) => [`This experiment has ${count(i.value as number, 'weight')} for ${count(i.expected as number, 'variant')}; it needs one weight per variant, in the same order.`, 'Like [50, 50] for two variants; or leave "weights" out to split the visitors evenly.'],
+  goal_unknown: (i) => [`The goal "${i.value}" is not a conversion in this plan.`, macroHint(i)],
+  goal_micro: (i) => [`The goal "${i.value}" is a micro conversion; an experiment is judged on a macro conversion.`, macroHint(i)],
+  vitals_empty: () => ['Page experience is sent nowhere: "send" names no destination.', 'Add "ga4": {} or "collector": {} (or both), each configured under "destinations".'],
   ga4_reserved: (i) => [`"${i.value}" is reserved by GA4 and cannot be sent as an event.`, 'Pick another name, like "view_pricing" or "contact_click".'],
   ga4_prefix: (i) => [`"${i.value}" starts with a prefix GA4 reserves (${quoteList(i.expected as string[])}).`],
   meta_case: (i) => [`"${i.value}" differs from the Meta standard event "${i.expected}" only in capitals; Meta would count it as a custom event.`, `Did you mean "${i.expected}"?`],
   meta_purchase_value: () => ['Meta requires a value and currency on Purchase, but this conversion has no "value".', 'Add "value": the name of a numeric property, or a fixed number.'],
 };
 
-function supportsHint(i: Issue): string {
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** Where a macro conversion is expected: the nearest one, or all of them. */
+function macroHint(i: Issue): string {
   const macros = i.expected as string[];
   return macros.length ? suggest(i.value, macros, 'Macro conversions') : 'The plan has no macro conversion yet.';
 }
@@ -95,7 +121,7 @@ export function explain(issue: Issue): PlanError {
   return hint ? { path: issue.path, message, hint } : { path: issue.path, message };
 }
 
-/** Keys inside maps (a trigger's property sources) take their hint from the map's name. */
+/** Keys inside maps (a trigger's property sources) take their hint from the map's name; a listed funnel's entries are its steps. */
 function parentField(path: string, field: string): string {
-  return /\.trigger\.properties\./.test(path) ? 'properties' : field;
+  return /\.trigger\.properties\./.test(path) ? 'properties' : /^funnels(\.\w+|\[".*"\])\[\d+\]$/.test(path) ? 'steps' : field;
 }

@@ -32,9 +32,11 @@ export function compactSchema(s: Json): Shape {
       case 'const': out.c = v; break;
       case 'minimum': if (v !== -MAX_SAFE) out.n = v; break;
       case 'maximum': if (v !== MAX_SAFE) out.m = v; break;
+      case 'exclusiveMinimum': out.N = v; break;
       case 'minLength': out.l = v; break;
       case 'maxLength': out.L = v; break;
       case 'minItems': out.I = v; break;
+      case 'maxItems': out.J = v; break;
       case 'items': out.i = compactSchema(v); break;
       case 'anyOf': case 'oneOf': out.u = (v as Json[]).map(compactSchema); break;
       default: throw new Error(`compactSchema: JSON Schema keyword "${k}" is not supported by the browser checker`);

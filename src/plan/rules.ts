@@ -4,7 +4,7 @@
  * access is defensive because the plan may be broken in any other way at the same time.
  */
 import { at, has, isObj, type Emit, type Obj } from './shape';
-import { GA4_RESERVED_EVENTS, GA4_RESERVED_PREFIXES, META_STANDARD_EVENTS } from './vocabulary';
+import { DESTINATIONS, GA4_RESERVED_EVENTS, GA4_RESERVED_PREFIXES, META_STANDARD_EVENTS } from './vocabulary';
 
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const NUMERIC = ['number', 'integer'];
@@ -16,6 +16,12 @@ export function checkRules(plan: unknown, emit: Emit): void {
   const names = Object.keys(conversions);
   const macros = names.filter((n) => obj(conversions[n]).kind === 'macro');
   if (isObj(root.conversions) && !names.length) emit('conversions', 'no_conversions');
+  /** A name that must be a macro conversion: `<what>_micro` when it is a micro one, and (with `unknown`) `<what>_unknown` when it is none. */
+  const macro = (s: unknown, path: string, what: string, unknown?: 1) => {
+    if (typeof s !== 'string') return;
+    const k = has(conversions, s) ? obj(conversions[s]).kind : undefined;
+    if (k !== 'macro' && (k || unknown)) emit(path, `${what}_${k ? 'micro' : 'unknown'}`, s, macros);
+  };
   const gid = obj(destinations.googleAds).conversionId;
   if (typeof gid === 'string' && gid.includes('/')) emit('destinations.googleAds.conversionId', 'ads_label_in_id', gid);
 
@@ -27,11 +33,7 @@ export function checkRules(plan: unknown, emit: Emit): void {
     checkValue(c, props, path, emit);
     if (c.value !== undefined && root.currency === undefined) emit('currency', 'currency_needed', name);
     if (c.supports !== undefined && c.kind === 'macro') emit(at(path, 'supports'), 'supports_on_macro');
-    if (Array.isArray(c.supports)) c.supports.forEach((s, i) => {
-      if (typeof s !== 'string') return;
-      const kind = has(conversions, s) ? obj(conversions[s]).kind : undefined;
-      if (kind !== 'macro') emit(at(at(path, 'supports'), i), kind ? 'supports_micro' : 'supports_unknown', s, macros);
-    });
+    if (Array.isArray(c.supports)) c.supports.forEach((s, i) => macro(s, at(at(path, 'supports'), i), 'supports', 1));
     checkTrigger(obj(c.trigger), props, at(path, 'trigger'), emit);
     const key = typeof c.dedupe === 'string' ? c.dedupe : obj(c.dedupe).key;
     if (typeof key === 'string' && /^[a-z]/.test(key) && !has(props, key)) {
@@ -39,14 +41,34 @@ export function checkRules(plan: unknown, emit: Emit): void {
     }
     checkSend(c, destinations, at(path, 'send'), emit);
   }
-  for (const [funnel, steps] of Object.entries(obj(root.funnels))) {
-    if (!Array.isArray(steps)) continue;
-    steps.forEach((s, i) => {
-      const p = at(at('funnels', funnel), i);
-      if (typeof s === 'string' && !has(conversions, s)) emit(p, 'funnel_unknown', s, names);
-      else if (steps.indexOf(s) < i) emit(p, 'funnel_repeat', s);
-    });
+  /** A name or a list of names: each a conversion (else `unknown`) and, with `repeat`, listed once (else `repeat`). */
+  const listed = (v: unknown, path: string, unknown: string, repeat?: string) => (Array.isArray(v) ? v : [v]).forEach((s, i, a) => {
+    const p = a === v ? at(path, i) : path;
+    if (unknown && typeof s === 'string' && !has(conversions, s)) emit(p, unknown, s, names);
+    else if (repeat && a.indexOf(s) < i) emit(p, repeat, s);
+  });
+  for (const [funnel, f] of Object.entries(obj(root.funnels))) {
+    const p = at('funnels', funnel);
+    listed(Array.isArray(f) ? f : obj(f).steps, Array.isArray(f) ? p : `${p}.steps`, 'funnel_unknown', 'funnel_repeat');
   }
+  const ab = obj(root.abandonment);
+  for (const part of ['cart', 'browse']) {
+    for (const key of ['add', 'remove', 'complete', 'view', 'cancel', 'conversion']) listed(obj(ab[part])[key], `abandonment.${part}.${key}`, 'abandonment_unknown');
+  }
+  const { add, complete } = obj(ab.cart);
+  if (add && add === complete) emit('abandonment.cart.complete', 'cart_add_complete', add);
+  else macro(complete, 'abandonment.cart.complete', 'cart_complete');
+  for (const [name, x] of Object.entries(obj(root.experiments))) {
+    const { variants: v, weights: w, goal } = obj(x);
+    const p = at('experiments', name);
+    listed(v, `${p}.variants`, '', 'variant_repeat');
+    if (Array.isArray(v) && Array.isArray(w) && w.length !== v.length) emit(`${p}.weights`, 'weights_length', w.length, v.length);
+    macro(goal, `${p}.goal`, 'goal', 1);
+  }
+  // Page experience goes somewhere, and only to configured destinations.
+  const vs = obj(root.vitals).send;
+  if (isObj(vs) && !Object.keys(vs).length) emit('vitals.send', 'vitals_empty');
+  unconfigured(obj(vs), destinations, 'vitals.send', ['ga4', 'collector'], emit);
 }
 
 function checkProperty(spec: Obj, path: string, emit: Emit): void {
@@ -87,13 +109,13 @@ function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {
   }
 }
 
+function unconfigured(send: Obj, destinations: Obj, path: string, known: readonly string[], emit: Emit): void {
+  for (const d of known) if (has(send, d) && !has(destinations, d)) emit(at(path, d), 'dest_unconfigured', d);
+}
+
 function checkSend(c: Obj, destinations: Obj, path: string, emit: Emit): void {
   const send = obj(c.send);
-  for (const dest of Object.keys(send)) {
-    if (!has(destinations, dest) && ['ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector'].includes(dest)) {
-      emit(at(path, dest), 'dest_unconfigured', dest);
-    }
-  }
+  unconfigured(send, destinations, path, DESTINATIONS, emit);
   const ga4 = obj(send.ga4).event;
   if (typeof ga4 === 'string') {
     if (GA4_RESERVED_EVENTS.includes(ga4)) emit(at(at(path, 'ga4'), 'event'), 'ga4_reserved', ga4);

@@ -2,12 +2,13 @@
  * The plan schema in zod 4: the source of `plan.schema.json` (editor completion and red
  * squiggles for marketers) and of the Node-side checks. Browser code never imports this file:
  * classic zod would add ~95 KB gzip to the script tag, so the browser runs the compact checker
- * in `check-plan.ts`, and tests hold the two to the same verdicts.
+ * in `check.ts`, and tests hold the two to the same verdicts.
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, ID_FORMATS, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES,
+  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, ID_FORMATS, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
 } from './vocabulary';
+import { DURATION } from './duration';
 
 const text = z.string().min(1);
 const consentState = z.enum(CONSENT_STATES);
@@ -67,6 +68,51 @@ export const destinationsSchema = z.strictObject({
   collector: z.strictObject({ url: z.string().regex(/^(\/(?!\/)|https?:\/\/)\S*$/), pages: z.boolean().optional() }).optional(),
 });
 
+const name = (what: string) => z.string().regex(NAME).describe(what);
+const duration = (what: string) => z.string().regex(DURATION).describe(`${what}: a whole number and a unit, like "30m", "1h" or "14d" (minutes, hours, days).`);
+const steps = z.array(z.string().regex(NAME)).min(2).describe('The conversions that are its steps, in order (at least two).');
+
+export const funnelSchema = z.union([
+  steps,
+  z.strictObject({
+    steps,
+    within: duration('The time allowed from the first step to the last').optional(),
+    description: text.optional(),
+  }),
+]).describe('A funnel: its steps in order, or { "steps": [ … ], "within": "24h" } to give it a time window.');
+
+export const cartSchema = z.strictObject({
+  add: name('The conversion that puts products into the cart, like "add_to_cart".'),
+  remove: name('The conversion that takes products out again, like "remove_from_cart".').optional(),
+  complete: name('The macro conversion that completes the cart: the order, like "purchase".'),
+  after: duration('How long an untouched cart waits before it counts as abandoned (default "1h")').optional(),
+  conversion: name('The conversion tracked when a cart is found abandoned (default: "cart_abandoned", if the plan has it).').optional(),
+}).describe('Cart abandonment: products added to the cart and never ordered.');
+
+export const browseSchema = z.strictObject({
+  view: name('The conversion that records a product view, like "view_item".'),
+  min: z.number().int().min(1).max(50).optional().describe('How many products must have been viewed (default 1).'),
+  cancel: z.array(z.string().regex(NAME)).min(1).optional().describe('Conversions that end the browse (default: the cart\'s "add" and "complete").'),
+  after: duration('How long viewed products wait before the browse counts as abandoned (default "1h")').optional(),
+  conversion: name('The conversion tracked when a browse is found abandoned (default: "browse_abandoned", if the plan has it).').optional(),
+}).describe('Browse abandonment: products viewed and never added to the cart.');
+
+export const abandonmentSchema = z.strictObject({ cart: cartSchema.optional(), browse: browseSchema.optional() })
+  .describe('Carts and browses left without an order, noticed when the visitor comes back.');
+
+export const experimentSchema = z.strictObject({
+  variants: z.array(z.string().regex(VARIANT)).min(2).max(10).describe('Its variants (the first is the control): letters, digits, "-" and "_".'),
+  weights: z.array(z.number().positive()).optional().describe('Relative weights, one per variant, like [50, 50] (default: equal).'),
+  goal: name('The macro conversion the test is judged on, like "purchase".').optional(),
+  description: text.optional(),
+}).describe('An A/B test: its variants, their weights and the goal it is judged on.');
+
+export const vitalsSchema = z.strictObject({
+  send: z.strictObject({ ga4: z.strictObject({}).optional(), collector: z.strictObject({}).optional() })
+    .describe('Where the Core Web Vitals go: "ga4": {} and/or "collector": {}.'),
+  attribution: z.boolean().optional().describe('true: a poor value also names the element or interaction that caused it (a larger file).'),
+}).describe('Page experience: Core Web Vitals (LCP, INP, CLS, FCP, TTFB) measured on every page.');
+
 export const planSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -78,5 +124,8 @@ export const planSchema = z.strictObject({
     cmp: z.enum(CONSENT_PLATFORMS).optional().describe('Read the visitor\'s choice from this consent platform.'),
   }).optional(),
   conversions: z.record(z.string().regex(NAME), conversionSchema),
-  funnels: z.record(z.string().regex(NAME), z.array(z.string().regex(NAME)).min(2)).optional(),
+  funnels: z.record(z.string().regex(NAME), funnelSchema).optional(),
+  abandonment: abandonmentSchema.optional(),
+  experiments: z.record(z.string().regex(NAME), experimentSchema).optional(),
+  vitals: vitalsSchema.optional(),
 }).describe('A measureplan measurement plan.');

@@ -13,9 +13,13 @@ export interface Shape {
   c?: unknown;
   n?: number;
   m?: number;
+  /** Exclusive minimum (`"exclusiveMinimum"`). */
+  N?: number;
   l?: number;
   L?: number;
   I?: number;
+  /** Most items in a list (`"maxItems"`). */
+  J?: number;
   i?: Shape;
   u?: Shape[];
 }
@@ -69,9 +73,10 @@ export function walk(s: Shape, v: unknown, path: string, emit: Emit): void {
     if (v.length < (s.l ?? 0) || (s.x && !v.trim())) return emit(path, 'empty', v);
     if (s.x && !new RegExp(s.x).test(v)) return emit(path, 'format', v);
   }
-  if (typeof v === 'number' && (v < (s.n ?? -Infinity) || v > (s.m ?? Infinity))) return emit(path, 'range', v, [s.n, s.m]);
+  if (typeof v === 'number' && (v < (s.n ?? -Infinity) || v > (s.m ?? Infinity) || v <= s.N!)) return emit(path, 'range', v, [s.n, s.m, s.N]);
   if (Array.isArray(v)) {
     if (v.length < (s.I ?? 0)) return emit(path, 'few', v, s.I);
+    if (v.length > s.J!) return emit(path, 'many', v, s.J);
     if (s.i) v.forEach((x, i) => walk(s.i!, x, at(path, i), emit));
   }
   if (isObj(v)) {

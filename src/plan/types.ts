@@ -89,6 +89,62 @@ export interface Destinations {
   collector?: { url: string; pages?: boolean };
 }
 
+/** A duration: a number and a unit, `30m`, `1h`, `14d`. */
+export type Duration = string;
+
+/** A funnel: its steps in order (conversion names), and optionally the time allowed from the first step to the last. */
+export type FunnelSpec = readonly string[] | { steps: readonly string[]; within?: Duration; description?: string };
+
+/** Cart abandonment: the conversions that fill, empty and complete the cart, and how long a cart waits before it counts as left. */
+export interface CartAbandonmentSpec {
+  /** Adds its items (or `item_id`) to the visitor's cart, e.g. `add_to_cart`. */
+  add: string;
+  /** Takes its items out again, e.g. `remove_from_cart`. */
+  remove?: string;
+  /** Empties the cart: the order, e.g. `purchase`. */
+  complete: string;
+  /** A cart untouched this long and never completed is abandoned (default `1h`). */
+  after?: Duration;
+  /** The conversion to forward when a cart is found abandoned (default: one named `cart_abandoned`, if the plan has it). */
+  conversion?: string;
+}
+
+/** Browse abandonment: products viewed and never added to the cart. */
+export interface BrowseAbandonmentSpec {
+  /** Records the product it is about, e.g. `view_item`. */
+  view: string;
+  /** How many products must have been viewed (default 1). */
+  min?: number;
+  /** Conversions that end the browse (default: the cart's `add` and `complete`). */
+  cancel?: readonly string[];
+  /** Views this old without a cancelling conversion are abandoned (default `1h`). */
+  after?: Duration;
+  /** The conversion to forward when a browse is found abandoned (default: one named `browse_abandoned`, if the plan has it). */
+  conversion?: string;
+}
+
+export interface AbandonmentSpec {
+  cart?: CartAbandonmentSpec;
+  browse?: BrowseAbandonmentSpec;
+}
+
+/** An A/B test: its variants (the first is the control), their weights, and the macro conversion it is judged on. */
+export interface ExperimentSpec {
+  variants: readonly string[];
+  /** Relative weights, one per variant (default: equal). */
+  weights?: readonly number[];
+  /** The macro conversion that decides the test. */
+  goal?: string;
+  description?: string;
+}
+
+/** Page experience: Core Web Vitals measured with web-vitals and sent to these destinations. */
+export interface VitalsSpec {
+  send: { ga4?: Record<string, never>; collector?: Record<string, never> };
+  /** The attribution build: a poor value names the element or interaction that caused it. */
+  attribution?: boolean;
+}
+
 /** A plan as authored (JSON or `definePlan`). */
 export interface PlanInput {
   $schema?: string;
@@ -98,7 +154,10 @@ export interface PlanInput {
   destinations?: Destinations;
   consent?: { default?: ConsentSettings; cmp?: ConsentPlatform };
   conversions: Readonly<Record<string, ConversionSpec>>;
-  funnels?: Readonly<Record<string, readonly string[]>>;
+  funnels?: Readonly<Record<string, FunnelSpec>>;
+  abandonment?: AbandonmentSpec;
+  experiments?: Readonly<Record<string, ExperimentSpec>>;
+  vitals?: VitalsSpec;
 }
 
 /** A validated plan with defaults filled in: what the tracker runs on. */
@@ -109,7 +168,21 @@ export interface Plan {
   destinations: Destinations;
   consent: { default: Required<ConsentSettings>; cmp?: ConsentPlatform };
   conversions: Record<string, NormalisedConversion>;
-  funnels: Record<string, string[]>;
+  funnels: Record<string, NormalisedFunnel>;
+  abandonment: {
+    cart?: Required<Omit<CartAbandonmentSpec, 'remove' | 'conversion'>> & { remove?: string; conversion?: string; afterMs: number };
+    browse?: Required<Omit<BrowseAbandonmentSpec, 'conversion' | 'cancel'>> & { cancel: string[]; conversion?: string; afterMs: number };
+  };
+  experiments: Record<string, { variants: string[]; weights: number[]; goal?: string; description?: string }>;
+  vitals?: { send: VitalsSpec['send']; attribution: boolean };
+}
+
+/** A funnel with defaults filled in: `withinMs` is undefined when the plan sets no window. */
+export interface NormalisedFunnel {
+  steps: string[];
+  within?: Duration;
+  withinMs?: number;
+  description?: string;
 }
 
 export interface NormalisedConversion extends ConversionSpec {

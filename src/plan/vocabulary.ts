@@ -45,6 +45,8 @@ export const META_STANDARD_EVENTS = [
 
 /** Conversion and property names: identifiers that every destination accepts. */
 export const NAME = /^[a-z][a-z0-9_]{0,39}$/;
+/** Experiment variant names: letters, digits, "-" and "_" (they travel in GA4's exp_variant_string). */
+export const VARIANT = /^[A-Za-z0-9_-]{1,40}$/;
 export const CURRENCY = /^[A-Z]{3}$/;
 export const ADS_LABEL = /^[A-Za-z0-9_-]{1,64}$/;
 /** A trigger's property source: an attribute, the element's text or href, or a form field. */

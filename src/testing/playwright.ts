@@ -201,7 +201,7 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
 export const vendorCommands = (page: PageLike): Promise<VendorCommands> =>
   page.evaluate(() => (window as unknown as { __vendorCommands?: VendorCommands }).__vendorCommands ?? { gtag: [], fbq: [], lintrk: [], uetq: [] });
 
-/** The conversions among a page's vendor commands, per destination (page views and consent left out). */
+/** The conversions among a page's vendor commands, per destination (page views, consent and journey signals left out). */
 export interface VendorConversions {
   /** `gtag('event', event, params)`, other than Google Ads conversions. */
   ga4: { event: string; params: Record<string, unknown> }[];
@@ -242,6 +242,7 @@ export function conversions(commands: VendorCommands): VendorConversions {
   for (const c of commands.gtag ?? []) {
     if (c[0] !== 'event' || typeof c[1] !== 'string') continue;
     const params = obj(c[2]);
+    if ('exp_variant_string' in params || 'metric_id' in params) continue; // journey signals: an experiment exposure, a Core Web Vital
     const sendTo = String(params.send_to ?? '');
     if (c[1] === 'conversion' || sendTo.startsWith('AW-')) out.googleAds.push({ label: sendTo.split('/')[1] ?? '', params });
     else out.ga4.push({ event: c[1], params });

@@ -62,7 +62,7 @@ describe('collector delivery', () => {
     expect(identify).toMatchObject({ type: 'identify', userId: 'user-42', traits: { plan: 'gold' } });
     expect(track).toEqual({
       type: 'track', event: 'purchase', messageId: 'purchase:T-1001', userId: 'user-42', anonymousId: expect.any(String), timestamp: expect.any(String),
-      properties: { transaction_id: 'T-1001', value: 2499, items, currency: 'NOK' },
+      properties: { transaction_id: 'T-1001', value: 2499, items, currency: 'NOK', funnel: 'checkout', funnel_step: 4, funnel_steps: 4 },
       context: expect.objectContaining({
         library: { name: 'measureplan', version: '0.1.0' },
         page: expect.objectContaining({ path: '/checkout/done' }),

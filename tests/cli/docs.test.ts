@@ -24,9 +24,9 @@ describe('measureplan docs (Markdown)', () => {
       for (const [d, config] of Object.entries<any>(plan.destinations!)) {
         expect(r.stdout).toMatch(new RegExp(`^\\| ${TOOLS[d]} \\| .*\`${config[ID_KEYS[d]!].replace(/[/]/g, '\\/')}\``, 'm'));
       }
-      for (const [funnel, steps] of Object.entries<any>(plan.funnels!)) {
+      for (const [funnel, f] of Object.entries<any>(plan.funnels ?? {})) {
         expect(r.stdout).toContain(`### \`${funnel}\``);
-        steps.forEach((s: string, i: number) => expect(r.stdout).toContain(`${i + 1}. \`${s}\``));
+        (Array.isArray(f) ? f : f.steps).forEach((s: string, i: number) => expect(r.stdout).toContain(`${i + 1}. \`${s}\``));
       }
       for (const macro of Object.keys(plan.conversions).filter((c) => plan.conversions[c]!.kind === 'macro')) {
         expect(r.stdout).toContain(`### \`${macro}\``);

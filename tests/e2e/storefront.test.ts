@@ -54,14 +54,31 @@ describe('the storefront', () => {
     const { ok, events, vendorCommands: c, problems } = await runShopper(shop, { print: () => undefined });
     expect(problems).toEqual([]);
     expect(ok).toBe(true);
-    const tracks = events.filter((m: any) => m.type === 'track');
+    const tracks = events.filter((m: any) => m.type === 'track' && m.context.measureplan.kind !== 'signal');
     expect(tracks.map((m: any) => m.event).sort()).toEqual(['add_to_cart', 'begin_checkout', 'newsletter_signup', 'phone_click', 'purchase', 'view_item', 'visited_pricing']);
+    // Journey signals beside them: the product page's experiment exposure (once), and each page's Core Web Vitals, once per metric and page.
+    const signals = events.filter((m: any) => m.type === 'track' && m.context.measureplan.kind === 'signal');
+    const exposures = signals.filter((m: any) => m.event === 'experiment_viewed');
+    expect(exposures.map((m: any) => m.properties.experiment_id)).toEqual(['free_shipping_banner']);
+    const variant = exposures[0].properties.variant_id;
+    expect(['control', 'banner']).toContain(variant);
+    const vitals = signals.filter((m: any) => m.event === 'web_vital');
+    expect(vitals.length).toBeGreaterThan(0);
+    for (const v of vitals) {
+      expect(['LCP', 'INP', 'CLS', 'FCP', 'TTFB']).toContain(v.properties.metric_name);
+      expect(['good', 'needs-improvement', 'poor']).toContain(v.properties.metric_rating);
+    }
+    expect(new Set(vitals.map((v: any) => v.properties.metric_id)).size).toBe(vitals.length);
+    expect(signals.length).toBe(exposures.length + vitals.length);
+    // After the exposure, the conversions carry the visitor's variant; funnel steps carry their place.
+    expect(tracks.find((m: any) => m.event === 'purchase').context.measureplan.experiments).toEqual({ free_shipping_banner: variant });
+    expect(tracks.find((m: any) => m.event === 'add_to_cart').properties).toMatchObject({ funnel: 'checkout', funnel_step: 2, funnel_steps: 4 });
     expect(new Set(tracks.map((m: any) => m.messageId)).size).toBe(tracks.length);
     const purchase = tracks.find((m: any) => m.event === 'purchase');
     expect(purchase.messageId).toBe(`purchase:${purchase.properties.transaction_id}`);
     expect(purchase.properties).toMatchObject({ value: 2499, currency: 'NOK', items: [expect.objectContaining({ quantity: 1, price: 2499 })] });
 
-    const gtagEvents = c.gtag.filter((x: any[]) => x[0] === 'event').map((x: any[]) => (x[1] === 'conversion' ? `conversion ${x[2].send_to}` : x[1]));
+    const gtagEvents = c.gtag.filter((x: any[]) => x[0] === 'event' && !x[2]?.metric_id && !x[2]?.exp_variant_string).map((x: any[]) => (x[1] === 'conversion' ? `conversion ${x[2].send_to}` : x[1]));
     expect(gtagEvents).toEqual(['view_pricing', 'sign_up', 'view_item', 'add_to_cart', 'phone_click', 'conversion AW-123456789/PhOnE123', 'begin_checkout', 'purchase', 'conversion AW-123456789/AbC-D_efG1']);
     const metaEvents = c.fbq.filter((x: any[]) => x[0] === 'track' || x[0] === 'trackCustom').map((x: any[]) => x[1]).filter((n: string) => n !== 'PageView');
     expect(metaEvents).toEqual(['Subscribe', 'ViewContent', 'AddToCart', 'InitiateCheckout', 'Purchase']);

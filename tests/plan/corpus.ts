@@ -2,7 +2,7 @@
  * Broken plans, each with the mistake a marketer would make and what parsePlan must say about
  * it. `schema: true` marks mistakes a JSON Schema can express (ajv must reject them too).
  */
-import { example } from './fixtures';
+import { example, journey } from './fixtures';
 
 type P = Record<string, any>;
 export interface BrokenPlan {
@@ -16,6 +16,7 @@ export interface BrokenPlan {
 
 const shop = (edit: (p: P) => void): P => { const p = example('webshop'); edit(p); return p; };
 const lead = (edit: (p: P) => void): P => { const p = example('leadgen'); edit(p); return p; };
+const trip = (edit: (p: P) => void): P => { const p = journey(); edit(p); return p; };
 const c = (p: P) => p.conversions;
 
 export const corpus: BrokenPlan[] = [
@@ -109,8 +110,51 @@ export const corpus: BrokenPlan[] = [
   // consent platform
   { name: 'unknown consent platform', plan: shop((p) => { p.consent.cmp = 'cookiebott'; }), path: 'consent.cmp', message: /not allowed here/, hint: /Did you mean "cookiebot"/, schema: true },
   // funnels
-  { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout[1] = 'add_to_basket'; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
+  { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout = ['view_item', 'add_to_basket', 'begin_checkout', 'purchase']; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
   { name: 'funnel with one step', plan: shop((p) => { p.funnels.checkout = ['purchase']; }), path: 'funnels.checkout', message: /at least 2 entries/, schema: true },
   { name: 'funnel step repeated', plan: shop((p) => { p.funnels.checkout = ['view_item', 'purchase', 'view_item']; }), path: 'funnels.checkout[2]', message: /more than once|twice|again/, schema: false },
-  { name: 'funnel as an object', plan: shop((p) => { p.funnels.checkout = { first: 'view_item' }; }), path: 'funnels.checkout', message: /must be a list/, schema: true },
+  { name: 'funnel as a text', plan: shop((p) => { p.funnels.checkout = 'view_item'; }), path: 'funnels.checkout', message: /must be a list \(\[ … \]\) or an object/, hint: /"steps"/, schema: true },
+  { name: 'funnel object without steps', plan: shop((p) => { p.funnels.checkout = { first: 'view_item' }; }), path: 'funnels.checkout.steps', message: /Required field "steps"/, schema: true },
+  { name: 'funnel object with a field typo', plan: trip((p) => { p.funnels.pricing.window = '24h'; }), path: 'funnels.pricing.window', message: /Unknown field "window"/, hint: /"within"/, schema: true },
+  { name: 'funnel object with one step', plan: trip((p) => { p.funnels.pricing.steps = ['newsletter_signup']; }), path: 'funnels.pricing.steps', message: /at least 2 entries/, schema: true },
+  { name: 'funnel object step unknown', plan: trip((p) => { p.funnels.pricing.steps[0] = 'visited_pricng'; }), path: 'funnels.pricing.steps[0]', message: /Funnel step "visited_pricng" is not a conversion/, hint: /Did you mean "visited_pricing"/, schema: false },
+  { name: 'funnel object step repeated', plan: trip((p) => { p.funnels.pricing.steps = ['visited_pricing', 'newsletter_signup', 'visited_pricing']; }), path: 'funnels.pricing.steps[2]', message: /more than once/, schema: false },
+  { name: 'funnel window in words', plan: trip((p) => { p.funnels.pricing.within = '24 hours'; }), path: 'funnels.pricing.within', message: /expected format/, hint: /Did you mean "24h"/, schema: true },
+  { name: 'funnel window of zero', plan: trip((p) => { p.funnels.pricing.within = '0h'; }), path: 'funnels.pricing.within', message: /expected format/, hint: /"30m", "1h" or "14d"/, schema: true },
+  { name: 'funnel step in capitals', plan: trip((p) => { p.funnels.checkout[0] = 'View_Item'; }), path: 'funnels.checkout[0]', message: /expected format/, hint: /Did you mean "view_item"/, schema: true },
+  // abandonment
+  { name: 'cart add unknown', plan: trip((p) => { p.abandonment.cart.add = 'add_to_basket'; }), path: 'abandonment.cart.add', message: /"add" names "add_to_basket", which is not a conversion/, hint: /Did you mean "add_to_cart"/, schema: false },
+  { name: 'cart remove unknown', plan: trip((p) => { p.abandonment.cart.remove = 'remove_from_crt'; }), path: 'abandonment.cart.remove', message: /not a conversion in this plan/, hint: /Did you mean "remove_from_cart"/, schema: false },
+  { name: 'cart conversion not in the plan', plan: trip((p) => { p.abandonment.cart.conversion = 'left_cart_reminder'; }), path: 'abandonment.cart.conversion', message: /"conversion" names "left_cart_reminder"/, hint: /Add a conversion "left_cart_reminder".*a cart abandoned.*or leave "conversion" out/, schema: false },
+  { name: 'cart completed by the conversion that fills it', plan: trip((p) => { p.abandonment.cart.complete = 'add_to_cart'; }), path: 'abandonment.cart.complete', message: /same conversion as "add"/, hint: /"complete" the order/, schema: false },
+  { name: 'cart completed by a micro conversion', plan: trip((p) => { p.abandonment.cart.complete = 'begin_checkout'; }), path: 'abandonment.cart.complete', message: /a micro conversion; a cart is completed by a macro conversion/, hint: /"purchase"/, schema: false },
+  { name: 'cart without complete', plan: trip((p) => { delete p.abandonment.cart.complete; }), path: 'abandonment.cart.complete', message: /Required field "complete"/, schema: true },
+  { name: 'cart delay in words', plan: trip((p) => { p.abandonment.cart.after = '2 hours'; }), path: 'abandonment.cart.after', message: /expected format/, hint: /Did you mean "2h"/, schema: true },
+  { name: 'cart with an unknown field', plan: trip((p) => { p.abandonment.cart.delay = '2h'; }), path: 'abandonment.cart.delay', message: /Unknown field "delay"/, hint: /Known fields: "add", "remove", "complete", "after", "conversion"/, schema: true },
+  { name: 'browse view unknown', plan: trip((p) => { p.abandonment.browse.view = 'product_view'; }), path: 'abandonment.browse.view', message: /"view" names "product_view"/, hint: /Conversions: |Did you mean/, schema: false },
+  { name: 'browse cancel unknown', plan: trip((p) => { p.abandonment.browse.cancel = ['add_to_cart', 'purchace']; }), path: 'abandonment.browse.cancel[1]', message: /"cancel" names "purchace"/, hint: /Did you mean "purchase"/, schema: false },
+  { name: 'browse cancel empty', plan: trip((p) => { p.abandonment.browse.cancel = []; }), path: 'abandonment.browse.cancel', message: /at least 1 entry\./, schema: true },
+  { name: 'browse min zero', plan: trip((p) => { p.abandonment.browse.min = 0; }), path: 'abandonment.browse.min', message: /out of range: from 1 to 50/, schema: true },
+  { name: 'browse min fractional', plan: trip((p) => { p.abandonment.browse.min = 1.5; }), path: 'abandonment.browse.min', message: /must be a whole number/, schema: true },
+  { name: 'abandonment of an unknown kind', plan: trip((p) => { p.abandonment.checkout = { add: 'begin_checkout', complete: 'purchase' }; }), path: 'abandonment.checkout', message: /Unknown field "checkout"/, hint: /Known fields: "cart", "browse"/, schema: true },
+  // experiments
+  { name: 'experiment with one variant', plan: trip((p) => { p.experiments.free_shipping_banner = { variants: ['banner'], goal: 'purchase' }; }), path: 'experiments.free_shipping_banner.variants', message: /at least 2 entries/, schema: true },
+  { name: 'experiment with eleven variants', plan: trip((p) => { p.experiments.free_shipping_banner.variants = 'abcdefghijk'.split(''); delete p.experiments.free_shipping_banner.weights; }), path: 'experiments.free_shipping_banner.variants', message: /at most 10 entries/, hint: /test fewer/, schema: true },
+  { name: 'variant name with a space', plan: trip((p) => { p.experiments.free_shipping_banner.variants[1] = 'free banner'; }), path: 'experiments.free_shipping_banner.variants[1]', message: /expected format/, hint: /letters, digits, "-" and "_"/, schema: true },
+  { name: 'variant listed twice', plan: trip((p) => { p.experiments.free_shipping_banner.variants = ['control', 'banner', 'control']; p.experiments.free_shipping_banner.weights = [1, 1, 1]; }), path: 'experiments.free_shipping_banner.variants[2]', message: /Variant "control" appears more than once/, hint: /its own name/, schema: false },
+  { name: 'fewer weights than variants', plan: trip((p) => { p.experiments.free_shipping_banner.weights = [100]; }), path: 'experiments.free_shipping_banner.weights', message: /1 weight for 2 variants; it needs one weight per variant/, hint: /leave "weights" out/, schema: false },
+  { name: 'weight of zero', plan: trip((p) => { p.experiments.free_shipping_banner.weights = [100, 0]; }), path: 'experiments.free_shipping_banner.weights[1]', message: /0 is out of range: it must be more than 0/, hint: /relative shares/, schema: true },
+  { name: 'weight as a percentage text', plan: trip((p) => { p.experiments.free_shipping_banner.weights = ['50%', '50%']; }), path: 'experiments.free_shipping_banner.weights[0]', message: /must be a number/, schema: true },
+  { name: 'experiment goal unknown', plan: trip((p) => { p.experiments.free_shipping_banner.goal = 'purchse'; }), path: 'experiments.free_shipping_banner.goal', message: /The goal "purchse" is not a conversion/, hint: /Did you mean "purchase"/, schema: false },
+  { name: 'experiment goal a micro conversion', plan: trip((p) => { p.experiments.free_shipping_banner.goal = 'add_to_cart'; }), path: 'experiments.free_shipping_banner.goal', message: /is a micro conversion; an experiment is judged on a macro conversion/, hint: /Macro conversions: "purchase"/, schema: false },
+  { name: 'experiment name with capitals', plan: trip((p) => { p.experiments['Free Shipping'] = p.experiments.free_shipping_banner; }), path: 'experiments["Free Shipping"]', message: /not a valid name/, schema: true },
+  { name: 'experiment without variants', plan: trip((p) => { delete p.experiments.free_shipping_banner.variants; delete p.experiments.free_shipping_banner.weights; }), path: 'experiments.free_shipping_banner.variants', message: /Required field "variants"/, schema: true },
+  { name: 'experiment with a field typo', plan: trip((p) => { p.experiments.free_shipping_banner.goals = 'purchase'; }), path: 'experiments.free_shipping_banner.goals', message: /Unknown field "goals"/, hint: /Did you mean "goal"/, schema: true },
+  // page experience
+  { name: 'page experience sent nowhere', plan: trip((p) => { p.vitals.send = {}; }), path: 'vitals.send', message: /Page experience is sent nowhere/, hint: /"ga4": \{\} or "collector": \{\}/, schema: false },
+  { name: 'page experience to an ad platform', plan: trip((p) => { p.vitals.send.meta = {}; }), path: 'vitals.send.meta', message: /Unknown field "meta"/, hint: /Known fields: "ga4", "collector"/, schema: true },
+  { name: 'page experience to an unconfigured GA4', plan: lead((p) => { delete p.destinations.ga4; for (const x of Object.values<any>(p.conversions)) delete x.send?.ga4; p.vitals = { send: { ga4: {} } }; }), path: 'vitals.send.ga4', message: /Page experience is sent to ga4, but "destinations" does not configure ga4/, hint: /Add destinations\.ga4/, schema: false },
+  { name: 'page experience without send', plan: trip((p) => { p.vitals = { attribution: true }; }), path: 'vitals.send', message: /Required field "send"/, schema: true },
+  { name: 'page experience with a GA4 event name', plan: trip((p) => { p.vitals.send.ga4 = { event: 'web_vitals' }; }), path: 'vitals.send.ga4.event', message: /Unknown field "event"/, schema: true },
+  { name: 'attribution as text', plan: trip((p) => { p.vitals.attribution = 'yes'; }), path: 'vitals.attribution', message: /true or false/, schema: true },
 ];

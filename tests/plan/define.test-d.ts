@@ -2,8 +2,14 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { createTracker, definePlan } from '../../src/index';
 import type { ConversionProps, Item, PlanInput } from '../../src/index';
-import type { conversionSchema, destinationsSchema, planSchema, propertySchema, sendSchema } from '../../src/plan/schema';
-import type { ConversionSpec, Destinations, PropertySpec, SendSpec } from '../../src/plan/types';
+import type {
+  abandonmentSchema, browseSchema, cartSchema, conversionSchema, destinationsSchema, experimentSchema, funnelSchema, planSchema, propertySchema,
+  sendSchema, vitalsSchema,
+} from '../../src/plan/schema';
+import type {
+  AbandonmentSpec, BrowseAbandonmentSpec, CartAbandonmentSpec, ConversionSpec, Destinations, ExperimentSpec, FunnelSpec, PropertySpec, SendSpec,
+  VitalsSpec,
+} from '../../src/plan/types';
 
 const plan = definePlan({
   version: 1,
@@ -89,5 +95,45 @@ describe('the hand-written plan types agree with the zod schema', () => {
     expectTypeOf<keyof z.input<typeof propertySchema>>().toEqualTypeOf<keyof PropertySpec>();
     expectTypeOf<keyof z.input<typeof sendSchema>>().toEqualTypeOf<keyof SendSpec>();
     expectTypeOf<keyof z.input<typeof destinationsSchema>>().toEqualTypeOf<keyof Destinations>();
+    expectTypeOf<keyof z.input<typeof abandonmentSchema>>().toEqualTypeOf<keyof AbandonmentSpec>();
+    expectTypeOf<keyof z.input<typeof cartSchema>>().toEqualTypeOf<keyof CartAbandonmentSpec>();
+    expectTypeOf<keyof z.input<typeof browseSchema>>().toEqualTypeOf<keyof BrowseAbandonmentSpec>();
+    expectTypeOf<keyof z.input<typeof experimentSchema>>().toEqualTypeOf<keyof ExperimentSpec>();
+    expectTypeOf<keyof z.input<typeof vitalsSchema>>().toEqualTypeOf<keyof VitalsSpec>();
+    expectTypeOf<keyof z.input<typeof vitalsSchema>['send']>().toEqualTypeOf<keyof VitalsSpec['send']>();
+  });
+  it('has the same two forms of a funnel: a list of steps, or an object with steps', () => {
+    expectTypeOf<z.output<typeof funnelSchema>>().toExtend<FunnelSpec>();
+    expectTypeOf<Extract<z.input<typeof funnelSchema>, readonly unknown[]>>().toEqualTypeOf<string[]>();
+    expectTypeOf<keyof Exclude<z.input<typeof funnelSchema>, readonly unknown[]>>().toEqualTypeOf<keyof Exclude<FunnelSpec, readonly unknown[]>>();
+  });
+});
+
+describe('definePlan with funnels, abandonment, experiments and page experience', () => {
+  it('accepts every new field in both funnel forms', () => {
+    definePlan({
+      version: 1,
+      name: 'Journey shop',
+      conversions: {
+        view_item: { kind: 'micro', supports: ['purchase'] },
+        add_to_cart: { kind: 'micro', supports: ['purchase'] },
+        purchase: { kind: 'macro' },
+      },
+      funnels: { checkout: ['view_item', 'add_to_cart', 'purchase'], quick: { steps: ['add_to_cart', 'purchase'], within: '30m', description: 'Straight to the order' } },
+      abandonment: { cart: { add: 'add_to_cart', complete: 'purchase', after: '2h' }, browse: { view: 'view_item', min: 2, cancel: ['add_to_cart'] } },
+      experiments: { banner: { variants: ['control', 'banner'], weights: [90, 10], goal: 'purchase' } },
+      vitals: { send: { collector: {} }, attribution: true },
+    });
+  });
+
+  it('rejects what breaks their contract, at compile time', () => {
+    // @ts-expect-error a cart needs the conversion that completes it
+    definePlan({ version: 1, name: 'x', conversions: {}, abandonment: { cart: { add: 'add_to_cart' } } });
+    // @ts-expect-error an experiment needs its variants
+    definePlan({ version: 1, name: 'x', conversions: {}, experiments: { banner: { goal: 'purchase' } } });
+    // @ts-expect-error page experience goes only to GA4 or the collector
+    definePlan({ version: 1, name: 'x', conversions: {}, vitals: { send: { meta: {} } } });
+    // @ts-expect-error a funnel's object form needs its steps
+    definePlan({ version: 1, name: 'x', conversions: {}, funnels: { f: { within: '1h' } } });
   });
 });

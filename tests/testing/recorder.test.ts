@@ -35,13 +35,13 @@ describe('createTestTracker: what each destination would have received', () => {
     expect(ga4Events).toHaveLength(2); // in either order: the purchase waits for its dedupe claim
     expect(ga4Events).toEqual(expect.arrayContaining([
       ['event', 'view_pricing', { send_to: 'G-F1X2Y3Z4W5' }],
-      ['event', 'purchase', { currency: 'NOK', value: 2499, transaction_id: 'T-1001', items, send_to: 'G-F1X2Y3Z4W5' }],
+      ['event', 'purchase', { currency: 'NOK', value: 2499, transaction_id: 'T-1001', items, funnel: 'checkout', funnel_step: 4, funnel_steps: 4, send_to: 'G-F1X2Y3Z4W5' }],
     ]));
     expect(recorder.calls('ga4')[0]).toEqual(['consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' }]);
     expect(recorder.calls('googleAds').filter((c) => c[0] === 'event')).toEqual([['event', 'conversion', { send_to: 'AW-123456789/AbC-D_efG1', value: 2499, currency: 'NOK', transaction_id: 'T-1001' }]]);
     expect(recorder.calls('meta')).toEqual([
       ['consent', 'grant'], ['init', '123456789012345'], ['track', 'PageView'],
-      ['track', 'Purchase', { value: 2499, currency: 'NOK', content_ids: ['SKU-TENT-2'], contents: [{ id: 'SKU-TENT-2', quantity: 1, item_price: 2499 }], num_items: 1, content_type: 'product' }, { eventID: 'purchase:T-1001' }],
+      ['track', 'Purchase', { funnel: 'checkout', funnel_step: 4, funnel_steps: 4, value: 2499, currency: 'NOK', content_ids: ['SKU-TENT-2'], contents: [{ id: 'SKU-TENT-2', quantity: 1, item_price: 2499 }], num_items: 1, content_type: 'product' }, { eventID: 'purchase:T-1001' }],
     ]);
     expect(recorder.calls('linkedin')).toEqual([['track', { conversion_id: 22222, event_id: recorder.conversions('visited_pricing')[0]!.id }]]);
     expect(recorder.calls('microsoftAds')).toContainEqual(['event', 'purchase', { event_category: 'checkout', revenue_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }]);

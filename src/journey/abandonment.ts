@@ -1,0 +1,107 @@
+/**
+ * Cart and browse abandonment. The visitor's cart is kept across pages and sessions from the
+ * plan's `add` and `remove` conversions and emptied by its `complete` one; the products viewed
+ * (the `view` conversion) are kept until a cancelling conversion. When the visitor comes back
+ * (a new page, a route change, the tab shown again, the next conversion) and the cart or the
+ * views have been left untouched for `after`, the tracker reports it once: `cart_abandoned` /
+ * `browse_abandoned` on `on()`, and the plan's conversion for it, if there is one, is tracked.
+ */
+import type { Item } from '../plan/define';
+import type { Plan } from '../plan/types';
+import type { Store } from '../core/storage';
+import type { ConversionEvent } from '../core/types';
+import { kept } from './kept';
+
+/** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
+interface Basket { items: Item[]; since: number; updated: number; told?: number }
+
+/** What `tracker.cart()` returns, and what `cart_abandoned` reports. */
+export interface Cart {
+  items: Item[];
+  /** The sum of price × quantity (items without a price count 0). */
+  value: number;
+  currency?: string;
+  /** ISO times: when the first product went in, when the cart last changed. */
+  since?: string;
+  updated?: string;
+}
+
+/** What `browse_abandoned` reports: the products viewed (with ids, names, categories, prices). */
+export interface Browse { items: Item[]; since: string; updated: string }
+
+export type AbandonmentKind = 'cart' | 'browse';
+
+const MAX_ITEMS = 50;
+const empty = (): Basket => ({ items: [], since: 0, updated: 0 });
+/** Of two copies (stored, this page's memory), the one changed last. */
+const later = (stored: Basket, memory: Basket) => (memory.updated > stored.updated ? memory : stored);
+
+export function valueOf(items: Item[]): number {
+  let v = 0;
+  for (const i of items) v += (i.price ?? 0) * (i.quantity ?? 1);
+  return Math.round(v * 100) / 100;
+}
+
+export function createAbandonment(plan: Plan, store: Store, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
+  const spec = plan.abandonment;
+  const cart = kept<Basket>(store, 'cart', empty, later);
+  const viewed = kept<Basket>(store, 'seen', empty, later);
+
+  const put = (b: Basket, items: Item[], t: number, sum: boolean) => {
+    if (!b.items.length) b.since = t;
+    for (const it of items) {
+      const i = b.items.findIndex((x) => x.item_id === it.item_id);
+      if (i < 0) b.items.push({ ...it, quantity: it.quantity ?? 1 });
+      else if (sum) b.items[i] = { ...b.items[i]!, ...it, quantity: (b.items[i]!.quantity ?? 1) + (it.quantity ?? 1) };
+    }
+    if (b.items.length > MAX_ITEMS) b.items.splice(0, b.items.length - MAX_ITEMS);
+    b.updated = t;
+    delete b.told;
+  };
+  const take = (b: Basket, items: Item[], t: number) => {
+    for (const it of items) {
+      const i = b.items.findIndex((x) => x.item_id === it.item_id);
+      if (i < 0) continue;
+      const left = (b.items[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
+      if (left > 0) b.items[i] = { ...b.items[i]!, quantity: left }; else b.items.splice(i, 1);
+    }
+    b.updated = t;
+    delete b.told;
+  };
+
+  const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
+
+  return {
+    states: [cart, viewed],
+    /** Reports (once) a cart or a browse left for longer than the plan's `after`. */
+    check(t: number): void {
+      if (spec.cart && due(cart.value, spec.cart.afterMs, 1, t)) {
+        cart.value.told = t;
+        cart.save();
+        report('cart', cart.value.items.map((i) => ({ ...i })), cart.value.since, cart.value.updated);
+      }
+      if (spec.browse && due(viewed.value, spec.browse.afterMs, spec.browse.min, t)) {
+        const b = viewed.value;
+        viewed.value = empty(); // reported: the next view starts a new browse
+        viewed.save();
+        report('browse', b.items, b.since, b.updated);
+      }
+    },
+    /** A forwarded conversion fills, empties or completes the cart, or records or ends a browse. */
+    observe(e: ConversionEvent, t: number): void {
+      const items = e.items ?? [];
+      const c = spec.cart;
+      if (c) {
+        if (e.name === c.complete) { cart.value = empty(); cart.save(); }
+        else if (e.name === c.add && items.length) { put(cart.value, items, t, true); cart.save(); }
+        else if (e.name === c.remove && items.length) { take(cart.value, items, t); cart.save(); }
+      }
+      const b = spec.browse;
+      if (b) {
+        if (b.cancel.includes(e.name)) { viewed.value = empty(); viewed.save(); }
+        else if (e.name === b.view && items.length) { put(viewed.value, items, t, false); viewed.save(); }
+      }
+    },
+    cart: (): Basket => cart.value,
+  };
+}

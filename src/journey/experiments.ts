@@ -1,0 +1,73 @@
+/**
+ * Experiments ("test one change at a time and measure it"). A visitor's variant is a pure
+ * function of their anonymous id and the experiment's name, so it is the same on every page and
+ * in every session without storing the assignment, and the split follows the plan's weights.
+ *
+ * The fallback: without analytics consent there is no stored visitor id, so the visitor is not
+ * in the test: `variant()` returns the first variant (the control) and nothing is recorded. On a
+ * page where consent arrives later, the answer already given stays for that page.
+ *
+ * An exposure (the visitor actually saw their variant) is recorded once per visitor and
+ * experiment; from then on every conversion carries the visitor's `experiments`.
+ */
+import type { Plan } from '../plan/types';
+import type { Store } from '../core/storage';
+import { kept } from './kept';
+
+/**
+ * A 32-bit hash spread evenly over its range: FNV-1a over the text, then MurmurHash3's final mix
+ * (without it, ids that differ in one character land in neighbouring buckets).
+ */
+export function bucketHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The variant of `experiment` for a visitor id: the weights cut [0, 1) into consecutive ranges. */
+export function assign(visitorId: string, experiment: string, variants: readonly string[], weights: readonly number[]): string {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let x = (bucketHash(`${experiment}:${visitorId}`) / 2 ** 32) * total;
+  for (let i = 0; i < variants.length; i++) {
+    x -= weights[i]!;
+    if (x < 0) return variants[i]!;
+  }
+  return variants[variants.length - 1]!;
+}
+
+export function createExperiments(plan: Plan, store: Store, expose: (experiment: string, variant: string) => void) {
+  /** The variants this visitor was exposed to (stored under analytics consent). */
+  const seen = kept<Record<string, string>>(store, 'exp', () => ({}), (stored, memory) => ({ ...stored, ...memory }));
+  /** Answers given on this page: a page never changes its mind, even if consent arrives. */
+  const page: Record<string, string> = {};
+
+  const record = (name: string, variant: string) => {
+    if (seen.value[name] === variant) return;
+    seen.value = { ...seen.value, [name]: variant };
+    seen.save();
+    expose(name, variant);
+  };
+
+  return {
+    seen,
+    /** The experiments this visitor is in (for every conversion's context), or undefined. */
+    current: (): Record<string, string> | undefined => (Object.keys(seen.value).length ? seen.value : undefined),
+    variant(name: string, visitorId: string | undefined): string | undefined {
+      const x = plan.experiments[name];
+      if (!x) return undefined;
+      if (page[name]) return page[name];
+      if (visitorId === undefined) return (page[name] = x.variants[0]!);
+      const v = (page[name] = assign(visitorId, name, x.variants, x.weights));
+      record(name, v);
+      return v;
+    },
+    /** An assignment made by another A/B tool. */
+    external(name: string, variant: string): void {
+      page[name] = variant;
+      record(name, variant);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Funnels: each conversion that is a step carries `funnel`, `funnel_step` (1-based) and
+ * `funnel_steps`, and the tracker keeps each visitor's furthest step per funnel.
+ *
+ * Progress follows the definition the reports use (ordered steps, anything allowed in between):
+ * step 1 starts an attempt; step k+1 advances it only right after step k, and only within the
+ * funnel's window counted from step 1. A step 1 after an expired or completed attempt starts a
+ * new one; during a live attempt it changes nothing (the furthest step is kept).
+ */
+import type { Plan } from '../plan/types';
+import type { Store } from '../core/storage';
+import { kept } from './kept';
+
+/** A visitor's progress in one funnel: the furthest step, when it was reached, when the attempt started (ms). */
+interface Progress { step: number; at: number; start: number }
+
+/** What `tracker.funnel(name)` returns. */
+export interface FunnelProgress {
+  funnel: string;
+  /** The furthest step reached (1-based) and how many steps the funnel has. */
+  step: number;
+  steps: number;
+  /** The name of the furthest step's conversion. */
+  conversion: string;
+  /** ISO times: when the furthest step was reached, and when this attempt's first step was. */
+  at: string;
+  started: string;
+  complete: boolean;
+  /** The funnel's window has passed since the first step: the next step will not count. */
+  expired: boolean;
+}
+
+export interface StepOf { funnel: string; funnel_step: number; funnel_steps: number }
+
+export function createFunnels(plan: Plan, store: Store) {
+  const stepsOf: Record<string, StepOf[]> = {};
+  for (const [funnel, f] of Object.entries(plan.funnels)) {
+    f.steps.forEach((c, i) => (stepsOf[c] ??= []).push({ funnel, funnel_step: i + 1, funnel_steps: f.steps.length }));
+  }
+  const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (stored, memory) => {
+    const out = { ...stored };
+    for (const k in memory) if (!out[k] || memory[k]!.step > out[k]!.step) out[k] = memory[k]!;
+    return out;
+  });
+  const expired = (name: string, p: Progress, t: number) => {
+    const w = plan.funnels[name]?.withinMs;
+    return w !== undefined && t - p.start > w;
+  };
+
+  return {
+    state,
+    /** The funnels a conversion is a step of (the first one's fields go on the event). */
+    steps: (conversion: string): StepOf[] | undefined => stepsOf[conversion],
+    /** A forwarded conversion moves the visitor on in every funnel it is a step of. */
+    observe(conversion: string, t: number): void {
+      const list = stepsOf[conversion];
+      if (!list) return;
+      for (const { funnel, funnel_step: s, funnel_steps: n } of list) {
+        const p = state.value[funnel];
+        if (s === 1) {
+          if (!p || p.step === n || expired(funnel, p, t)) state.value[funnel] = { step: 1, at: t, start: t };
+        } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
+          p.step = s;
+          p.at = t;
+        }
+      }
+      state.save();
+    },
+    progress(funnel: string, now: number, iso: (t: number) => string): FunnelProgress | undefined {
+      const p = state.value[funnel];
+      const f = plan.funnels[funnel];
+      if (!p || !f) return undefined;
+      return {
+        funnel, step: p.step, steps: f.steps.length, conversion: f.steps[p.step - 1]!, at: iso(p.at), started: iso(p.start),
+        complete: p.step === f.steps.length, expired: p.step < f.steps.length && expired(funnel, p, now),
+      };
+    },
+  };
+}

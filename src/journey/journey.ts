@@ -1,0 +1,102 @@
+/**
+ * The journey signals of one tracker: funnel progress, the cart and viewed products, experiment
+ * exposures and the page's Core Web Vitals. The tracker hands it every forwarded conversion and
+ * asks it what to add to the next one; all its storage follows analytics consent.
+ */
+import type { Plan } from '../plan/types';
+import type { Store } from '../core/storage';
+import type { ConversionEvent, Tracker, TrackerEvents } from '../core/types';
+import { isoTime } from '../core/enrich';
+import { createAbandonment, valueOf } from './abandonment';
+import { createExperiments } from './experiments';
+import { createFunnels } from './funnels';
+import type { VitalSample } from './vitals-types';
+
+export interface JourneyDeps {
+  emit<K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]): void;
+  track(name: string, props: Record<string, unknown>): void;
+  /** Sends a journey signal (not a conversion of the plan) to GA4 as `ga4Event` and, when `collector`, to the collector. */
+  signal(name: string, props: Record<string, unknown>, ga4Event: string | false, collector: boolean, value?: number): void;
+  error(path: string, reason: string): void;
+  /** The stored visitor id, or undefined without analytics consent. */
+  visitorId(): string | undefined;
+}
+
+export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
+  const funnels = createFunnels(plan, store);
+  const abandonment = createAbandonment(plan, store, (kind, items, since, updated) => {
+    const value = valueOf(items);
+    const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(plan.currency && { currency: plan.currency }) }) };
+    deps.emit(`${kind}_abandoned`, payload as TrackerEvents['cart_abandoned']);
+    const named = plan.abandonment[kind]?.conversion ?? `${kind}_abandoned`;
+    const c = plan.conversions[named];
+    if (!c) return;
+    // The conversion gets whichever of these it declares.
+    const known: Record<string, unknown> = { value, items, item_count: items.length };
+    const props: Record<string, unknown> = {};
+    for (const k in c.properties) if (k in known) props[k] = known[k];
+    deps.track(named, props);
+  });
+  const experiments = createExperiments(plan, store, (experiment, variant) => {
+    deps.emit('exposure', { experiment, variant });
+    deps.signal('experiment_viewed', { experiment_id: experiment, variant_id: variant, exp_variant_string: `measureplan-${experiment}-${variant}` }, 'experience_impression', true);
+  });
+  const states = [funnels.state, experiments.seen, ...abandonment.states];
+  /** The metrics of this page view known so far, for the conversions tracked on it. */
+  let vitals: Record<string, { value: number; rating: string }> | undefined;
+
+  /** The journey's part of the tracker's public surface. */
+  const api: Pick<Tracker, 'funnel' | 'cart' | 'variant' | 'experiment'> = {
+    funnel: (name) => funnels.progress(name, Date.now(), isoTime),
+    cart() {
+      const b = abandonment.cart();
+      return {
+        items: b.items.map((i) => ({ ...i })), value: valueOf(b.items), ...(plan.currency && { currency: plan.currency }),
+        ...(b.items.length && { since: isoTime(b.since), updated: isoTime(b.updated) }),
+      };
+    },
+    variant(name) {
+      if (plan.experiments[name]) return experiments.variant(name, deps.visitorId());
+      deps.error(`experiments.${String(name)}`, `"${String(name)}" is not an experiment in the plan "${plan.name}"`);
+    },
+    experiment(name, variant) {
+      const x = plan.experiments[name];
+      if (typeof name !== 'string' || !name || typeof variant !== 'string' || !variant) return deps.error('experiment', 'expected an experiment name and a variant, both texts');
+      if (x && !x.variants.includes(variant)) return deps.error(`experiments.${name}.variants`, `"${variant}" is not a variant of "${name}" (${x.variants.join(', ')})`);
+      experiments.external(name, variant);
+    },
+  };
+
+  return {
+    api,
+    allow(granted: boolean): void { for (const s of states) s.allow(granted); },
+    /** Reports a cart or a browse left for longer than the plan's `after` (once each). */
+    check: (t: number) => abandonment.check(t),
+    /** Adds to an accepted conversion what the journey knows: its funnel step, the visitor's experiments, the page's vitals. */
+    annotate(e: ConversionEvent): void {
+      const step = funnels.steps(e.name)?.[0];
+      if (step) for (const k in step) e.properties[k] ??= step[k as keyof typeof step];
+      const x = experiments.current();
+      if (x) e.experiments = x;
+      if (vitals) e.vitals = { ...vitals };
+    },
+    /** A conversion was forwarded (not a duplicate, not limited): move the visitor on. */
+    observe(e: ConversionEvent, t: number): void {
+      funnels.observe(e.name, t);
+      abandonment.observe(e, t);
+    },
+    /** web-vitals measured a new value: conversions on this page carry it from now on. */
+    vital(s: VitalSample): void {
+      (vitals ??= {})[s.name] = { value: s.value, rating: s.rating };
+    },
+    /** A metric's final value for this page view: one `web_vital` to the destinations the plan's `vitals.send` names. */
+    finalVital(s: VitalSample): void {
+      const send = plan.vitals?.send ?? {};
+      deps.signal('web_vital', {
+        metric_name: s.name, metric_value: s.value, metric_delta: s.value, metric_rating: s.rating, metric_id: s.id, navigation_type: s.navigationType,
+        ...(s.target && { debug_target: s.target }),
+      }, !!send.ga4 && s.name, !!send.collector, s.value);
+    },
+  };
+}
+export type Journey = ReturnType<typeof createJourney>;

@@ -1,0 +1,182 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { journeyPlan } from './journey-plan';
+import { HOUR, nextPage, page, settle } from './harness';
+
+const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
+const iso = (t: number) => new Date(t).toISOString();
+beforeEach(() => { localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
+afterEach(() => { vi.useRealTimers(); });
+
+const tent = { item_id: 'SKU-TENT', item_name: 'Tent', item_category: 'Tents', value: 2499 };
+const boots = { item_id: 'SKU-BOOT', item_name: 'Boots', item_category: 'Shoes', value: 1800 };
+
+describe('the cart, across pages and sessions', () => {
+  it('fills from add_to_cart (quantities summed), empties by remove_from_cart, and survives a reload', async () => {
+    let p = page(journeyPlan());
+    expect(p.tracker.cart()).toEqual({ items: [], value: 0, currency: 'NOK' });
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('add_to_cart', boots);
+    p.tracker.track('add_to_cart', tent);
+    expect(p.tracker.cart()).toEqual({
+      items: [
+        { item_id: 'SKU-TENT', item_name: 'Tent', item_category: 'Tents', price: 2499, quantity: 2 },
+        { item_id: 'SKU-BOOT', item_name: 'Boots', item_category: 'Shoes', price: 1800, quantity: 1 },
+      ],
+      value: 6798, currency: 'NOK', since: iso(T0), updated: iso(T0),
+    });
+    vi.advanceTimersByTime(10 * 60_000);
+    p = await nextPage(journeyPlan());
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-TENT', quantity: 1 });
+    expect(p.tracker.cart()).toMatchObject({ value: 4299, items: [{ item_id: 'SKU-TENT', quantity: 1 }, { item_id: 'SKU-BOOT' }], updated: iso(T0 + 10 * 60_000) });
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-TENT' }); // no quantity: the whole line
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-BOOT' });
+    expect(p.tracker.cart()).toEqual({ items: [], value: 0, currency: 'NOK' });
+  });
+
+  it('adopts a cart another tab of the visitor changed, so two tabs do not overwrite each other', async () => {
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    await Promise.resolve();
+    const other = { items: [{ item_id: 'SKU-TENT', price: 2499, quantity: 1 }, { item_id: 'SKU-BOOT', price: 1800, quantity: 1 }], since: T0, updated: T0 + 1000 };
+    localStorage.setItem('mp_cart', JSON.stringify(other));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'mp_cart', newValue: JSON.stringify(other) }));
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT', 'SKU-BOOT']);
+    p.tracker.track('add_to_cart', { item_id: 'SKU-TOP', value: 500 });
+    expect(p.tracker.cart().value).toBe(4799);
+  });
+
+  it('an emptied cart is never reported as abandoned', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-TENT' });
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+  });
+});
+
+describe('cart abandonment', () => {
+  it('a cart left for `after`: the return visit hears cart_abandoned once, and the plan\'s conversion is forwarded once', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(HOUR - 1000);
+    p = await nextPage(journeyPlan()); // back too early: nothing
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+
+    vi.advanceTimersByTime(HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toEqual([{
+      items: [{ item_id: 'SKU-TENT', item_name: 'Tent', item_category: 'Tents', price: 2499, quantity: 1 }],
+      value: 2499, currency: 'NOK', since: iso(T0), updated: iso(T0),
+    }]);
+    expect(p.names('meta')).toEqual(['cart_abandoned']);
+    expect(p.sent.meta[0]).toMatchObject({ value: 2499, currency: 'NOK', items: [{ item_id: 'SKU-TENT', price: 2499 }] });
+    expect(p.names('collector')).toEqual(['cart_abandoned']);
+
+    vi.advanceTimersByTime(5 * HOUR);
+    p = await nextPage(journeyPlan()); // and again later: already reported for this cart
+    vi.runOnlyPendingTimers();
+    p.tracker.page();
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.names('meta')).toEqual([]);
+  });
+
+  it('a completed order never counts as abandoned', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('purchase', { transaction_id: 'T-1', value: 2499 });
+    await settle(p);
+    expect(p.tracker.cart().items).toEqual([]);
+    vi.advanceTimersByTime(24 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+  });
+
+  it('a visitor who never left the tab hears it at their next conversion, before it changes the cart', async () => {
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR);
+    p.tracker.track('add_to_cart', boots);
+    expect(p.heard.cart_abandoned?.map((c) => c.items.map((i) => i.item_id))).toEqual([['SKU-TENT']]);
+  });
+
+  it('a changed cart can be abandoned again', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    p.tracker.track('add_to_cart', boots);
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned?.map((c) => c.value)).toEqual([4299]);
+  });
+
+  it('without a conversion for it in the plan, only on() hears it', async () => {
+    const plan = journeyPlan();
+    delete (plan.conversions as Record<string, unknown>).cart_abandoned;
+    let p = page(plan);
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(plan);
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toHaveLength(1);
+    expect(p.names('collector')).toEqual([]);
+    expect(p.heard.error).toBeUndefined();
+  });
+
+  it('identified visitors: the forwarded conversion carries the user id to the collector, never the e-mail to an ad vendor', async () => {
+    let p = page(journeyPlan());
+    p.tracker.identify('user-42', { email: 'kari@example.no' });
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.sent.collector[0]).toMatchObject({ name: 'cart_abandoned', userId: 'user-42' });
+    expect(JSON.stringify(p.sent.meta)).not.toContain('kari@example.no');
+  });
+});
+
+describe('browse abandonment', () => {
+  it('products viewed (at least `min`) and never added: reported once on the return visit, with ids, names, categories and prices', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('view_item', boots);
+    p.tracker.track('view_item', tent); // the same product again counts once
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned).toEqual([{
+      items: [
+        { item_id: 'SKU-TENT', item_name: 'Tent', item_category: 'Tents', price: 2499, quantity: 1 },
+        { item_id: 'SKU-BOOT', item_name: 'Boots', item_category: 'Shoes', price: 1800, quantity: 1 },
+      ],
+      since: iso(T0), updated: iso(T0),
+    }]);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned).toBeUndefined();
+  });
+
+  it('fewer than `min` products, or an add to cart, is no abandoned browse', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('view_item', tent);
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned).toBeUndefined();
+    p.tracker.track('view_item', boots);
+    p.tracker.track('add_to_cart', boots); // the cart's add cancels the browse by default
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned).toBeUndefined();
+  });
+});
