@@ -16,9 +16,12 @@ interface GtagState {
 /** Calls the page's `gtag()`; does nothing before the tag is installed. */
 export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.window.gtag?.(...args);
 
-/** The object without its `undefined` fields (gtag would send them as empty parameters). */
-export const defined = (o: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/**
+ * The object without its `undefined` fields (gtag would send them as empty parameters), and
+ * without the fields `drop` (when given) returns true for.
+ */
+export const defined = (o: Record<string, unknown>, drop?: (k: string, v: unknown) => unknown): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !drop?.(k, v)));
 
 /**
  * Consent Mode v2 signals for the tracker's consent: `analytics` is `analytics_storage`, `ads` is

@@ -2,14 +2,15 @@
  * The first-party collector: conversions (and, with `pages: true`, page views, plus identify
  * calls) POSTed in batches to your own endpoint in the Segment/RudderStack HTTP batch shape
  * `{ batch: [...], sentAt }`. Unsent events are kept in IndexedDB and survive reloads, offline
- * periods and server errors; when the page is hidden the outbox goes out with `sendBeacon`.
+ * periods and server errors; when the page is hidden the outbox goes out with `sendBeacon` (or a
+ * keepalive `fetch`).
  * Delivery is at least once; every message carries its `messageId` so the server drops repeats.
  */
 import type { Adapter, AdapterContext } from '../../src/core/types';
 import { uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
 import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
-import { createQueue, type Queue } from './queue';
+import { createQueue, utf8, type Queue } from './queue';
 import { backoff, post } from './transport';
 
 export interface CollectorOptions {
@@ -23,7 +24,7 @@ export interface CollectorOptions {
   writeKey?: string;
 }
 
-/** A keepalive request (beacon or fetch) may carry at most 64 KiB in flight; stay below it. */
+/** Keepalive requests (beacons and keepalive fetches) share at most 64 KiB (UTF-8) in flight; stay below it. */
 export const KEEPALIVE_BYTES = 60_000;
 const MAX_BATCH_BYTES = 480_000;
 
@@ -43,9 +44,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   let inFlight = 0;
+  let keepalive = 0; // bytes of this page's keepalive fetches in flight
   let stopped = false;
   const waiters: (() => void)[] = [];
-  const headers: Record<string, string> = options.writeKey ? { authorization: 'Basic ' + btoa(options.writeKey + ':') } : {};
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.writeKey && { authorization: 'Basic ' + btoa(options.writeKey + ':') }) };
   const body = (batch: Message[]) => JSON.stringify({ batch, sentAt: new Date().toISOString(), ...(options.writeKey ? { writeKey: options.writeKey } : {}) });
 
   let due = 0;
@@ -63,53 +65,69 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   function pump(): void {
     if (!queue || stopped) { while (waiters.length) waiters.shift()!(); return; }
     while (inFlight < 2 && !paused) {
-      const { messages, bytes } = queue.take(batchSize, MAX_BATCH_BYTES);
+      const messages = queue.take(batchSize, MAX_BATCH_BYTES);
       if (!messages.length) break;
-      inFlight++;
-      void post(url, body(messages), headers, bytes < KEEPALIVE_BYTES && inFlight === 1).then((r) => {
-        inFlight--;
-        if (r.kind === 'ok') { queue!.done(messages); attempt = 0; }
-        else if (r.kind === 'drop') {
-          queue!.done(messages);
-          ctx?.error(`the collector endpoint refused a batch of ${messages.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, messages);
-        } else {
-          queue!.release(messages);
-          if (!paused) {
-            paused = true;
-            const delay = Math.max(backoff(attempt++), r.after ?? 0);
-            ctx?.warn(`collector delivery failed (${r.status ?? 'network error'}); retrying in ${Math.round(delay / 100) / 10} s`);
-            schedule(delay, true);
-          }
-          settle();
-          return;
-        }
-        if (queue!.size()) pump(); else settle();
-      });
+      send(messages, body(messages));
     }
     if (!inFlight) settle();
   }
 
-  /** Page hidden: hand the outbox to sendBeacon (text/plain, no preflight) within the keepalive quota. */
+  /**
+   * POSTs one batch, with keepalive while it fits the keepalive budget (so closing the page does
+   * not cancel it). Confirmed: gone for good. Refused: dropped. Otherwise: kept, retried later.
+   */
+  function send(messages: Message[], payload: string, h = headers): void {
+    const n = utf8(payload);
+    const kept = n <= KEEPALIVE_BYTES - keepalive ? n : 0;
+    keepalive += kept;
+    inFlight++;
+    void post(url, payload, h, !!kept).then((r) => {
+      keepalive -= kept;
+      inFlight--;
+      if (r.kind === 'ok') { queue!.done(messages); attempt = 0; }
+      else if (r.kind === 'drop') {
+        queue!.done(messages);
+        ctx?.error(`the collector endpoint refused a batch of ${messages.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, messages);
+      } else {
+        queue!.release(messages);
+        if (!paused) {
+          paused = true;
+          const delay = Math.max(backoff(attempt++), r.after ?? 0);
+          ctx?.warn(`collector delivery failed (${r.status ?? 'network error'}); retrying in ${Math.round(delay / 100) / 10} s`);
+          schedule(delay, true);
+        }
+        settle();
+        return;
+      }
+      if (queue!.size()) pump(); else settle();
+    });
+  }
+
+  /**
+   * Page hidden: what is not already in flight goes out with sendBeacon (text/plain, no preflight)
+   * or, without it (or when it refuses), a keepalive fetch with the same body; all within the
+   * keepalive budget, counted in UTF-8 bytes. What does not fit stays queued (and in IndexedDB).
+   */
   function beacon(): void {
-    if (!queue || !queue.size()) return;
+    if (!queue) return;
     const nav = ctx?.window.navigator;
-    let budget = KEEPALIVE_BYTES;
-    while (queue.size()) {
-      const { messages } = queue.take(batchSize, Math.min(budget, KEEPALIVE_BYTES));
+    let used = 0; // beacons never report back: count them for this hide
+    for (;;) {
+      const budget = KEEPALIVE_BYTES - keepalive - used;
+      const messages = queue.take(batchSize, budget);
       if (!messages.length) break;
       const payload = body(messages);
-      if (payload.length > budget) { queue.release(messages); break; }
+      const n = utf8(payload);
+      if (n > budget) { queue.release(messages); break; }
       let sent = false;
-      try { sent = !!nav?.sendBeacon?.(url, payload); } catch { sent = false; }
-      if (!sent) { queue.release(messages); break; } // stays in IndexedDB for the next page
-      budget -= payload.length;
-      queue.done(messages);
+      try { sent = !!nav?.sendBeacon?.(url, payload); } catch { /* fall back to fetch */ }
+      if (sent) { used += n; queue.done(messages); }
+      else send(messages, payload, {});
     }
     void queue.persist();
   }
 
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
-  const onPageHide = () => beacon();
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(timer); timer = undefined; pump(); };
 
   const enqueue = (id: string, make: () => Message) => {
@@ -130,7 +148,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       queue = createQueue(options.maxQueue ?? 20_000, (m) => c.warn(m));
       const w = c.window;
       w.document?.addEventListener?.('visibilitychange', onHide);
-      w.addEventListener?.('pagehide', onPageHide);
+      w.addEventListener?.('pagehide', beacon);
       w.addEventListener?.('online', onOnline);
       if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
       // identify() before analytics consent reached no adapter: the user is known now.
@@ -167,7 +185,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       clearTimeout(timer);
       const w = ctx?.window;
       w?.document?.removeEventListener?.('visibilitychange', onHide);
-      w?.removeEventListener?.('pagehide', onPageHide);
+      w?.removeEventListener?.('pagehide', beacon);
       w?.removeEventListener?.('online', onOnline);
       await queue?.persist();
     },

@@ -14,13 +14,16 @@ import type { Message } from './message';
 interface Stored { seq: number; id: string; m?: Message; make?: () => Message }
 const msg = (s: Stored): Message => (s.m ??= s.make!());
 
+/** Length in UTF-8 bytes, what keepalive and batch limits count. */
+export const utf8 = (s: string): number => new TextEncoder().encode(s).length;
+
 export interface Queue {
   /** Messages not yet confirmed, oldest first. */
   size(): number;
   dropped: number;
   add(id: string, make: () => Message): void;
-  /** Up to `n` messages (and at most `maxBytes` as JSON) that are not already being sent. */
-  take(n: number, maxBytes: number): { messages: Message[]; bytes: number };
+  /** Up to `n` messages (and at most `maxBytes` of UTF-8 JSON, but at least one) that are not already being sent. */
+  take(n: number, maxBytes: number): Message[];
   /** The endpoint confirmed (or refused for good) these: forget them everywhere. */
   done(messages: Message[]): void;
   /** A send failed and will be retried: make them available again. */
@@ -32,12 +35,8 @@ export interface Queue {
 }
 
 export function createQueue(max: number, warn: (m: string) => void): Queue {
-  let store: UseStore | undefined;
-  try {
-    store = typeof indexedDB === 'undefined' ? undefined : createStore('measureplan', 'outbox');
-  } catch {
-    store = undefined;
-  }
+  // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.
+  let store: UseStore | undefined = createStore('measureplan', 'outbox');
   const items: Stored[] = [];
   const ids = new Set<string>();
   const sending = new Set<string>();
@@ -92,13 +91,12 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
         if (messages.length >= n) break;
         if (sending.has(s.id)) continue;
         const m = msg(s);
-        const size = JSON.stringify(m).length + 1;
-        if (messages.length && bytes + size > maxBytes) break;
+        const size = utf8(JSON.stringify(m)) + 1;
+        if ((bytes += size) > maxBytes && messages.length) break;
         messages.push(m);
-        bytes += size;
         sending.add(s.id);
       }
-      return { messages, bytes };
+      return messages;
     },
     done(messages) {
       const gone = new Set(messages.map((m) => m.messageId));

@@ -17,7 +17,7 @@ export function retryAfter(header: string | null, now = Date.now()): number | un
 export async function post(url: string, body: string, headers: Record<string, string>, keepalive: boolean): Promise<Outcome> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, keepalive });
+    res = await fetch(url, { method: 'POST', headers, body, keepalive });
   } catch {
     return { kind: 'retry' };
   }

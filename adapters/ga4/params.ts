@@ -8,33 +8,46 @@ import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
  * a bare run of digits such as an order number is not taken for one).
  */
 const PERSONAL = /[^\s@]+@[^\s@]+\.[a-z]{2}|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+/**
+ * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
+ * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,
+ * `srsltid`, `uid`, `user_id`, `userid`. (The page lists `currency` too, which is GA4's own
+ * ecommerce parameter and is sent.)
+ */
+const RESERVED = /^((customer|session|user)_?|[csu]|[dg]cl|sfmc_|srslt)id$/;
 
 /**
  * A conversion as GA4 event parameters, kept to GA4's rules: names of letters, digits and `_`
- * starting with a letter (at most 40, no reserved prefix, never `user_id`), text values of at most
- * 100 characters, at most 25 parameters, no e-mail address or phone number. What breaks a rule is
- * dropped, cut or withheld, and `warn` says which parameter and why.
+ * starting with a letter (at most 40, no reserved prefix, no reserved name such as `user_id` or
+ * `gclid`), text values of at most 100 characters, at most 25 parameters, no e-mail address or
+ * phone number (in item fields either). What breaks a rule is dropped, cut or withheld, and `warn`
+ * says which parameter (`items[0].item_name` for an item field) and why.
  */
 export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
+  const say = (k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
+  const personal = (k: string, v: unknown) =>
+    typeof v == 'string' && PERSONAL.test(v) && (say(k, 'withheld: looks like an e-mail or phone number'), 1);
   const all: Record<string, unknown> = {
     currency: e.currency,
     value: e.value,
     transaction_id: e.transactionId,
-    items: e.items?.map((i) => defined({ item_id: i.item_id, item_name: i.item_name, price: i.price, quantity: i.quantity, item_category: i.item_category })),
+    items: e.items?.map((i, j) => defined(
+      { item_id: i.item_id, item_name: i.item_name, price: i.price, quantity: i.quantity, item_category: i.item_category },
+      (f, v) => personal(`items[${j}].${f}`, v),
+    )),
   };
   for (const k in e.properties) all[k] ??= e.properties[k];
   const out: Record<string, unknown> = {};
   let n = 0;
   for (const k in all) {
     let v = all[k];
-    const say = (why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
-    if (v == null || v === '') continue;
-    if (!GA4_NAME.test(k) || k == 'user_id' || GA4_RESERVED_PREFIXES.some((p) => k.startsWith(p))) say('dropped: not a valid GA4 name');
-    else if (typeof v == 'string' && PERSONAL.test(v)) say('withheld: looks like an e-mail address or phone number');
-    else if (n++ > 24) say('dropped: over the GA4 limit of 25 parameters');
+    if (v == null || v === '' || personal(k, v)) continue;
+    if (!GA4_NAME.test(k) || GA4_RESERVED_PREFIXES.some((p) => k.startsWith(p))) say(k, 'dropped: not a valid GA4 name');
+    else if (RESERVED.test(k)) say(k, 'dropped: reserved by GA4');
+    else if (n++ > 24) say(k, 'dropped: over the GA4 limit of 25 parameters');
     else {
       if (typeof v == 'string' && v.length > 100) {
-        say('cut to the GA4 limit of 100 characters');
+        say(k, 'cut to the GA4 limit of 100 characters');
         v = v.slice(0, 100);
       }
       out[k] = v;

@@ -1,10 +1,10 @@
 import type { Adapter, AdapterContext } from '../../src/core/types';
+import { defined } from '../_shared/gtag';
 import { loadVendorScript } from '../_shared/vendor-script';
 
 const BAT = 'https://bat.bing.com/bat.js';
-/** What bat.js accepts: a number of at most 12 integer digits and 3 decimals; a 3-letter currency. */
+/** The numbers bat.js accepts: at most 12 integer digits and 3 decimals, not negative. */
 const REVENUE = /^\d{1,12}(\.\d{1,3})?$/;
-const CURRENCY = /^[a-zA-Z]{3}$/;
 
 const push = (ctx: AdapterContext, ...args: unknown[]) => {
   const w = ctx.window;
@@ -16,9 +16,20 @@ const storage = (state: string) => ({ ad_storage: state === 'granted' ? 'granted
  * Microsoft Advertising UET. Loads the UET tag for `destinations.microsoftAds.tagId` once ads
  * consent is granted (its own `pageLoad` included, SPA route changes tracked by UET itself) and
  * sends each conversion whose `send.microsoftAds.event` names an event action, with the entry's
- * `category`/`label`, the value as `revenue_value`, the `currency` and the event id as
- * `event_id`. Values that UET would reject are left out with a warning. Consent reaches UET as
- * `ad_storage`: the plan's default before the tag, then every change.
+ * `category`/`label`, the conversion's value as both `revenue_value` and `event_value`, the
+ * `currency` and the event id as `event_id`. A value that UET would reject is left out with a
+ * warning. (The currency is the plan's, which the plan check already holds to three capital
+ * letters, as UET wants.) Consent reaches UET as `ad_storage`: the plan's default before the tag,
+ * then every change.
+ *
+ * Why the value goes in both: UET has two numbers per event. `revenue_value` (with `currency`) is
+ * the revenue a goal with "conversion value may vary" counts; `event_value` is a non-revenue number
+ * that a custom event goal can only test in a condition (a Value compared with a number, e.g.
+ * greater than; Microsoft's EventGoal has `Value` and `ValueOperator` beside its revenue settings). The plan has
+ * one value per conversion, the money it is worth in the plan's currency, macro or micro alike
+ * (a newsletter signup worth 15 NOK is what GA4, Google Ads and Meta receive as its value too), so
+ * it stays the revenue; sending it as `event_value` as well lets a goal count, say, only orders
+ * over 1000 without a plan field of its own.
  */
 export function microsoftAds(): Adapter {
   let loaded = false;
@@ -44,20 +55,14 @@ export function microsoftAds(): Adapter {
     send(event, ctx) {
       const goal = event.send.microsoftAds;
       if (!goal || !adStorage) return;
-      const p: Record<string, unknown> = {};
-      if (goal.category) p.event_category = goal.category;
-      if (goal.label) p.event_label = goal.label;
-      const { value, currency } = event;
-      if (value !== undefined) {
-        if (REVENUE.test(String(value))) p.revenue_value = value;
-        else ctx.warn(`Microsoft Ads: value ${value} of "${event.name}" left out (UET takes 0 to 999999999999, 3 decimals at most)`);
+      let { value } = event;
+      if (value !== undefined && !REVENUE.test(String(value))) {
+        ctx.warn(`Microsoft Ads: value ${value} of ${event.name} left out (UET takes 0 to 999999999999, 3 decimals at most)`);
+        value = undefined;
       }
-      if (currency) {
-        if (CURRENCY.test(currency)) p.currency = currency;
-        else ctx.warn(`Microsoft Ads: currency "${currency}" of "${event.name}" left out (UET takes 3 letters)`);
-      }
-      p.event_id = event.id;
-      push(ctx, 'event', goal.event, p);
+      push(ctx, 'event', goal.event, defined({
+        event_category: goal.category, event_label: goal.label, revenue_value: value, event_value: value, currency: event.currency, event_id: event.id,
+      }));
     },
     consent(status, ctx) {
       const next = storage(status.ads);

@@ -10,12 +10,17 @@ import type { TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
 
 const URL_ = 'http://localhost:3000/collect';
-type Batch = { batch: any[]; sentAt: string };
+type Batch = { batch: any[]; sentAt: string; writeKey?: string };
 let received: Batch[] = [];
+/** How each request was made, in the order they arrived (bytes: of the UTF-8 body). */
+let requests: { keepalive: boolean; type: string | null; auth: string | null; bytes: number }[] = [];
 let respond: (body: Batch) => Response | Promise<Response> = () => new HttpResponse(null, { status: 200 });
+const utf8 = (s: string) => new TextEncoder().encode(s).length;
 const server = setupServer(http.post(URL_, async ({ request }) => {
-  const body = JSON.parse(await request.text()) as Batch;
+  const text = await request.text();
+  const body = JSON.parse(text) as Batch;
   received.push(body);
+  requests.push({ keepalive: request.keepalive, type: request.headers.get('content-type'), auth: request.headers.get('authorization'), bytes: utf8(text) });
   return respond(body);
 }));
 const ids = () => received.flatMap((b) => b.batch.map((m) => m.messageId));
@@ -26,20 +31,26 @@ beforeEach(() => {
   (globalThis as any).indexedDB = new IDBFactory(); // a fresh browser profile per test
   localStorage.clear();
   received = [];
+  requests = [];
   respond = () => new HttpResponse(null, { status: 200 });
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 });
 const open: { shutdown(): Promise<void> }[] = [];
+let releaseHeld: (() => void) | undefined;
 afterEach(async () => {
+  releaseHeld?.(); // held responses would keep shutdown's flush waiting
+  releaseHeld = undefined;
   // Pages of one test must not keep sending into the next one.
   await Promise.all(open.splice(0).map((t) => t.shutdown()));
+  server.resetHandlers(); // a test that failed half-way must not leave its handler to the next
   vi.useRealTimers();
+  delete (navigator as any).sendBeacon;
 });
 
 const granted = () => ({ ...example('webshop'), consent: { default: { analytics: 'granted' as const, ads: 'denied' as const } } });
-function page(options: Parameters<typeof collector>[0] = {}) {
+function page(options: Parameters<typeof collector>[0] = {}, debug = false) {
   const adapter = collector({ flushInterval: 1000, ...options });
-  const tracker = createTracker({ plan: granted(), adapters: [adapter] });
+  const tracker = createTracker({ plan: granted(), adapters: [adapter], debug });
   const errors: TrackerEvents['error'][] = [];
   tracker.on('error', (e) => errors.push(e));
   open.push(tracker);
@@ -48,6 +59,30 @@ function page(options: Parameters<typeof collector>[0] = {}) {
 const items = [{ item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 }];
 /** Lets IndexedDB, fetch and msw settle, moving fake time on by `ms`. */
 const settle = async (ms = 0) => { for (let i = 0; i < 20; i++) { await vi.advanceTimersByTimeAsync(ms / 20); await new Promise((r) => setImmediate(r)); } };
+/** The page is hidden: `visibilitychange` (document) and/or `pagehide` (window), then visible again. */
+function hide(...events: ('visibilitychange' | 'pagehide')[]) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  for (const e of events.length ? events : ['visibilitychange']) (e === 'pagehide' ? window : document).dispatchEvent(new Event(e));
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+}
+/** A sendBeacon that records its bodies and answers `ok`. */
+function stubBeacon(ok = true): string[] {
+  const bodies: string[] = [];
+  (navigator as any).sendBeacon = (url: string, body: string) => { expect(url).toBe(URL_); bodies.push(body); return ok; };
+  return bodies;
+}
+/** Holds every response until `release(status)`; later requests are answered 200 at once. */
+function hold(): (status?: number) => void {
+  const waiting: ((r: Response) => void)[] = [];
+  respond = () => new Promise<Response>((r) => waiting.push(r));
+  return releaseHeld = (status = 200) => {
+    respond = () => new HttpResponse(null, { status: 200 });
+    for (const r of waiting.splice(0)) r(new HttpResponse(null, { status }));
+  };
+}
+const itemIds = (batches: Batch[]) => batches.flatMap((b) => b.batch.map((m) => m.properties.item_id as string));
+const parsed = (bodies: string[]) => bodies.map((b) => JSON.parse(b) as Batch);
+const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
 
 describe('collector delivery', () => {
   it('POSTs Segment/RudderStack batch messages', async () => {
@@ -94,6 +129,23 @@ describe('collector delivery', () => {
     await settle(60_000);
     expect(received).toHaveLength(2);
     expect(new Set(ids()).size).toBe(1);
+  });
+
+  it('retries a 408 (request timeout) with backoff and delivers once', async () => {
+    let calls = 0;
+    respond = () => (++calls === 1 ? new HttpResponse(null, { status: 408 }) : new HttpResponse(null, { status: 200 }));
+    const { tracker, adapter, errors } = page();
+    tracker.track('phone_click');
+    await settle(1000);
+    expect(received).toHaveLength(1);
+    expect(adapter.pending()).toBe(1);
+    await settle(1100);
+    expect(received).toHaveLength(2);
+    await settle(60_000);
+    expect(received).toHaveLength(2);
+    expect(new Set(ids()).size).toBe(1);
+    expect(adapter.pending()).toBe(0);
+    expect(errors).toEqual([]);
   });
 
   it('honours Retry-After on 429', async () => {
@@ -176,22 +228,23 @@ describe('collector delivery', () => {
     delete (navigator as any).sendBeacon;
   });
 
-  it('leaves what the beacon cannot take in IndexedDB for the next page', async () => {
-    (navigator as any).sendBeacon = () => false;
-    respond = () => new HttpResponse(null, { status: 200 });
-    const { tracker } = page({ flushInterval: 60_000 });
-    tracker.track('phone_click');
+  it('leaves what neither the beacon nor a keepalive fetch can take in IndexedDB for the next page', async () => {
+    let beacons = 0;
+    (navigator as any).sendBeacon = () => { beacons++; return false; }; // e.g. the keepalive quota is used up
+    let attempts = 0;
+    server.use(http.post(URL_, () => { attempts++; return HttpResponse.error(); }));
+    const first = page({ flushInterval: 60_000 });
+    first.tracker.track('phone_click');
     await settle(10);
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
-    await settle(10); // the page is gone now (its next send was a minute away)
-    expect(received).toHaveLength(0);
-    void tracker;
+    hide();
+    await settle(10);
+    expect([beacons, attempts]).toEqual([1, 1]); // the beacon refused, then the keepalive fetch failed
+    expect(first.adapter.pending()).toBe(1);
+    await first.tracker.shutdown(); // the page is gone now (its retry was a second away)
+    server.resetHandlers();
     page();
     await settle(100);
     expect(ids()).toHaveLength(1);
-    delete (navigator as any).sendBeacon;
   });
 
   it('bounds the outbox: the oldest are dropped and counted', async () => {
@@ -217,6 +270,195 @@ describe('collector delivery', () => {
     tracker.track('phone_click');
     await tracker.flush();
     expect(ids()).toHaveLength(1);
+    expect(adapter.pending()).toBe(0);
+  });
+});
+
+describe('collector without IndexedDB: the outbox lives in memory', () => {
+  it.each([
+    ['indexedDB is undefined', () => { (globalThis as any).indexedDB = undefined; }],
+    ['indexedDB.open() throws', () => { (globalThis as any).indexedDB = { open() { throw new DOMException('blocked', 'SecurityError'); } }; }],
+    ['indexedDB.open() fails (private mode)', () => {
+      (globalThis as any).indexedDB = {
+        open() {
+          const req: any = {};
+          queueMicrotask(() => { req.error = new DOMException('no IndexedDB here', 'InvalidStateError'); req.onerror?.(); });
+          return req;
+        },
+      };
+    }],
+  ])('%s: events are still delivered (a 503 retried from memory), the failure is reported once in debug output, nothing thrown', async (_, breakIndexedDB) => {
+    breakIndexedDB();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'groupCollapsed').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let calls = 0;
+    respond = () => new HttpResponse(null, { status: ++calls === 1 ? 503 : 200 });
+    const { tracker, adapter, errors } = page({}, true);
+    tracker.track('phone_click');
+    await settle(1000);
+    tracker.track('visited_pricing');
+    await settle(3000);
+    tracker.track('phone_click');
+    await settle(3000);
+    expect(received.length).toBeGreaterThanOrEqual(3); // the 503, its retry, the third event
+    expect(new Set(ids()).size).toBe(3);
+    expect(adapter.pending()).toBe(0);
+    const reports = warn.mock.calls.filter(([m]) => /IndexedDB/.test(String(m)));
+    expect(reports).toHaveLength(1);
+    expect(String(reports[0]![0])).toMatch(/^measureplan: .*kept in memory/);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('collector when the page is hidden', () => {
+  it('never listens to unload or beforeunload', () => {
+    const onWindow = vi.spyOn(window, 'addEventListener');
+    const onDocument = vi.spyOn(document, 'addEventListener');
+    page();
+    const types = [...onWindow.mock.calls, ...onDocument.mock.calls].map(([type]) => type);
+    expect(types).toEqual(expect.arrayContaining(['pagehide', 'visibilitychange']));
+    expect(types).not.toContain('unload');
+    expect(types).not.toContain('beforeunload');
+  });
+
+  it('a pagehide without a visibilitychange (the fallback) sends the outbox by beacon', async () => {
+    const beacons = stubBeacon();
+    const { tracker, adapter } = page({ flushInterval: 60_000 });
+    for (let i = 0; i < 3; i++) tracker.track('phone_click');
+    window.dispatchEvent(new Event('pagehide')); // visibilityState is still 'visible'
+    expect(beacons).toHaveLength(1);
+    expect(parsed(beacons)[0]!.batch).toHaveLength(3);
+    expect(adapter.pending()).toBe(0);
+    await settle(120_000);
+    expect(received).toHaveLength(0);
+  });
+
+  it.each([
+    ['visibilitychange, then pagehide', ['visibilitychange', 'pagehide']],
+    ['pagehide, then visibilitychange', ['pagehide', 'visibilitychange']],
+  ] as const)('%s: the outbox is sent once, not twice', async (_, events) => {
+    const beacons = stubBeacon();
+    const { tracker } = page({ flushInterval: 60_000 });
+    for (let i = 0; i < 3; i++) tracker.track('phone_click');
+    hide(...events);
+    expect(beacons).toHaveLength(1);
+    expect(parsed(beacons)[0]!.batch).toHaveLength(3);
+    await settle(120_000);
+    expect(received).toHaveLength(0);
+  });
+
+  it.each([
+    ['navigator.sendBeacon is missing', () => []],
+    ['navigator.sendBeacon returns false', () => stubBeacon(false)],
+  ])('%s: a fetch with keepalive (text/plain, write key in the body) carries the outbox, once', async (_, setup) => {
+    const refused = setup();
+    const { tracker, adapter } = page({ flushInterval: 60_000, writeKey: 'wk_1' });
+    for (let i = 0; i < 3; i++) tracker.track('phone_click');
+    await settle(10);
+    hide('visibilitychange', 'pagehide');
+    await settle(10);
+    expect(requests).toEqual([{ keepalive: true, type: 'text/plain;charset=UTF-8', auth: null, bytes: expect.any(Number) }]);
+    expect(received[0]!.batch).toHaveLength(3);
+    expect(received[0]!.writeKey).toBe('wk_1');
+    expect(refused).toHaveLength(refused.length ? 1 : 0); // what sendBeacon refused is what the fetch sent
+    if (refused.length) expect(parsed(refused)[0]!.batch.map((m) => m.messageId)).toEqual(ids());
+    expect(adapter.pending()).toBe(0);
+    await settle(120_000);
+    hide('pagehide');
+    await settle(10);
+    expect(requests).toHaveLength(1); // delivered: never sent again
+  });
+
+  it('ordinary requests carry application/json and the write key as basic auth', async () => {
+    const { tracker } = page({ writeKey: 'wk_1' });
+    tracker.track('phone_click');
+    await settle(1000);
+    expect(requests).toEqual([{ keepalive: true, type: 'application/json', auth: 'Basic ' + btoa('wk_1:'), bytes: expect.any(Number) }]);
+  });
+
+  // 1,500 × '€' is 1,500 characters but 4,500 UTF-8 bytes: 20 such events fit 60,000 characters, not bytes.
+  const euro = '€'.repeat(1500);
+  const trackEuros = (tracker: ReturnType<typeof page>['tracker']) => {
+    for (let i = 0; i < 20; i++) tracker.track('view_item', { item_id: `SKU-${i}`, item_name: euro });
+  };
+
+  it('counts the 64 KiB beacon budget in UTF-8 bytes, not characters', async () => {
+    const beacons = stubBeacon();
+    const { tracker, adapter } = page({ flushInterval: 60_000 });
+    trackEuros(tracker);
+    await settle(10);
+    hide();
+    expect(sum(beacons.map((b) => b.length))).toBeLessThan(60_000); // a character count would let everything through
+    expect(beacons.length).toBeGreaterThan(0);
+    expect(sum(beacons.map(utf8))).toBeLessThanOrEqual(60_000);
+    const sent = itemIds(parsed(beacons));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(adapter.pending()).toBe(20 - sent.length); // the rest waits (and is in IndexedDB)
+    await settle(60_000); // the page lived on: its next send delivers the rest
+    expect([...sent, ...itemIds(received)].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `SKU-${i}`).sort());
+  });
+
+  it('keeps keepalive fetches (the fallback) within the same budget, in UTF-8 bytes', async () => {
+    const release = hold();
+    const { tracker, adapter } = page({ flushInterval: 60_000 });
+    trackEuros(tracker);
+    await settle(10);
+    hide();
+    await settle(10);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.keepalive)).toBe(true);
+    expect(sum(requests.map((r) => r.bytes))).toBeLessThanOrEqual(60_000); // all in flight at once
+    const first = itemIds(received);
+    expect(adapter.pending()).toBe(20); // in flight until confirmed
+    release();
+    await settle(60_000);
+    expect(itemIds(received).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `SKU-${i}`).sort());
+    expect(first.length).toBeLessThan(20);
+    expect(adapter.pending()).toBe(0);
+  });
+
+  // A batch is in flight (keepalive, about 43 KB) when the page is hidden.
+  const big = 'x'.repeat(8000);
+  async function midQueue() {
+    const beacons = stubBeacon();
+    const release = hold();
+    const p = page();
+    for (let i = 0; i < 5; i++) p.tracker.track('view_item', { item_id: `A${i}`, item_name: big });
+    await settle(1000);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.keepalive).toBe(true);
+    for (let i = 0; i < 5; i++) p.tracker.track('view_item', { item_id: `B${i}`, item_name: big });
+    hide();
+    return { ...p, beacons, release };
+  }
+
+  it('page hidden mid-queue: the beacon sends only what is not in flight, within what the in-flight request leaves of 64 KiB, and nothing delivered is sent again', async () => {
+    const { adapter, beacons, release } = await midQueue();
+    const beaconed = itemIds(parsed(beacons));
+    expect(beaconed.length).toBeGreaterThan(0);
+    expect(beaconed.every((id) => id.startsWith('B'))).toBe(true); // not the batch in flight
+    expect(requests[0]!.bytes + sum(beacons.map(utf8))).toBeLessThanOrEqual(65_536);
+    expect(adapter.pending()).toBe(10 - beaconed.length);
+    release(); // the in-flight batch is confirmed
+    await settle(120_000);
+    const all = [...itemIds(received), ...beaconed];
+    expect(all.sort()).toEqual(['A0', 'A1', 'A2', 'A3', 'A4', 'B0', 'B1', 'B2', 'B3', 'B4']); // each once
+    expect(adapter.pending()).toBe(0);
+    const before = received.length;
+    page(); // a reload: nothing delivered is left in IndexedDB
+    await settle(2000);
+    expect(received).toHaveLength(before);
+  });
+
+  it('page hidden mid-queue: a batch in flight that then fails is retried, not lost, and not duplicated', async () => {
+    const { adapter, beacons, release } = await midQueue();
+    const beaconed = itemIds(parsed(beacons));
+    release(500);
+    await settle(120_000);
+    const [failed, ...after] = received;
+    expect(itemIds([failed!])).toEqual(['A0', 'A1', 'A2', 'A3', 'A4']);
+    expect([...itemIds(after), ...beaconed].sort()).toEqual(['A0', 'A1', 'A2', 'A3', 'A4', 'B0', 'B1', 'B2', 'B3', 'B4']);
     expect(adapter.pending()).toBe(0);
   });
 });

@@ -141,11 +141,29 @@ describe('ga4 conversions of the leadgen plan', () => {
 describe('ga4 vendor rules', () => {
   it('drops parameters whose names GA4 refuses, with a warning each', async () => {
     const { b, a } = await loaded();
-    const props = { '2nd_choice': 'a', 'coupon code': 'b', ga_campaign: 'c', google_x: 'd', firebase_y: 'e', _internal: 'f', ['x'.repeat(41)]: 'g', user_id: 'u-1', ok_name: 'h' };
+    const props = { '2nd_choice': 'a', 'coupon code': 'b', ga_campaign: 'c', google_x: 'd', firebase_y: 'e', _internal: 'f', ['x'.repeat(41)]: 'g', ok_name: 'h' };
     a.send(eventFor(b, 'begin_checkout', props), b.ctx);
     expect(dataLayer()).toEqual([['event', 'begin_checkout', { ok_name: 'h', send_to: G }]]);
     const dropped = Object.keys(props).filter((k) => k != 'ok_name');
     expect(b.warnings.map((w) => w.message)).toEqual(dropped.map((k) => `ga4 begin_checkout: parameter ${k} dropped: not a valid GA4 name`));
+  });
+
+  it('drops the parameter names GA4 reserves (gclid, user_id, session_id, …), with a warning each', async () => {
+    const { b, a } = await loaded();
+    const reserved = ['cid', 'customer_id', 'customerid', 'dclid', 'gclid', 'session_id', 'sessionid', 'sfmc_id', 'sid', 'srsltid', 'uid', 'user_id', 'userid'];
+    const kept = { client_id: 'k1', order_id: 'k2', gclid_source: 'k3', my_uid: 'k4', userids: 'k5', session: 'k6', currency: 'EUR' };
+    a.send(eventFor(b, 'begin_checkout', { ...Object.fromEntries(reserved.map((k) => [k, `v-${k}`])), ...kept }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'begin_checkout', { ...kept, send_to: G }]]);
+    expect(b.warnings.map((w) => w.message)).toEqual(reserved.map((k) => `ga4 begin_checkout: parameter ${k} dropped: reserved by GA4`));
+  });
+
+  it('does not count a reserved name towards the 25 parameters', async () => {
+    const { b, a } = await loaded();
+    const props: Record<string, unknown> = { gclid: 'Cj0-abc' };
+    for (let i = 1; i <= 25; i++) props[`p${i}`] = i;
+    a.send(eventFor(b, 'begin_checkout', props), b.ctx);
+    expect(Object.keys(dataLayer()[0]![2] as object)).toEqual([...Array.from({ length: 25 }, (_, i) => `p${i + 1}`), 'send_to']);
+    expect(b.warnings.map((w) => w.message)).toEqual(['ga4 begin_checkout: parameter gclid dropped: reserved by GA4']);
   });
 
   it('cuts text values over 100 characters to 100, with a warning', async () => {
@@ -173,8 +191,27 @@ describe('ga4 vendor rules', () => {
     const pii = { email: 'Jane.Doe@example.com', note: 'call jane@example.no', phone: '+47 912 34 567', tel: '(415) 555-0123', mobile: '912 34 567', compact: '+4791234567' };
     a.send(eventFor(b, 'begin_checkout', { ...pii, order_ref: '100045678', day: '2026-12-02', size: '11-50', sku: 'SKU-123-456-789' }), b.ctx);
     expect(dataLayer()).toEqual([['event', 'begin_checkout', { order_ref: '100045678', day: '2026-12-02', size: '11-50', sku: 'SKU-123-456-789', send_to: G }]]);
-    expect(b.warnings.map((w) => w.message)).toEqual(Object.keys(pii).map((k) => `ga4 begin_checkout: parameter ${k} withheld: looks like an e-mail address or phone number`));
+    expect(b.warnings.map((w) => w.message)).toEqual(Object.keys(pii).map((k) => `ga4 begin_checkout: parameter ${k} withheld: looks like an e-mail or phone number`));
     expect(JSON.stringify(dataLayer())).not.toMatch(/example\.(com|no)|912/);
+  });
+
+  it('withholds item fields that look like an e-mail address or a phone number, keeping the rest of the item', async () => {
+    const { b, a } = await loaded();
+    const items = [
+      { item_id: 'SKU-1', item_name: 'jane.doe@example.com', price: 10, quantity: 1, item_category: 'Tents' },
+      { item_id: '+47 912 34 567', item_name: 'Peg', item_category: '(415) 555-0123' },
+      { item_id: '4006381333931', item_name: 'Lavvo 2 (2024)', item_category: 'Tents 2-person' },
+      tent,
+    ];
+    a.send(eventFor(b, 'purchase', { transaction_id: 'T-3', value: 10, items }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'purchase', {
+      currency: 'NOK', value: 10, transaction_id: 'T-3',
+      items: [{ item_id: 'SKU-1', price: 10, quantity: 1, item_category: 'Tents' }, { item_name: 'Peg' }, items[2], tent],
+      send_to: G,
+    }]]);
+    expect(b.warnings.map((w) => w.message)).toEqual(['items[0].item_name', 'items[1].item_id', 'items[1].item_category']
+      .map((k) => `ga4 purchase: parameter ${k} withheld: looks like an e-mail or phone number`));
+    expect(JSON.stringify(dataLayer())).not.toMatch(/example\.com|912|555/);
   });
 
   it('never sends an empty transaction_id (GA4 would deduplicate all of them together)', async () => {

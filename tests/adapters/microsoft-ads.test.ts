@@ -93,7 +93,7 @@ describe('microsoftAds adapter: conversions of the webshop plan', () => {
     return { pushed: w().uetq.slice(BEFORE_TAG.length), warnings: b.warnings.map((x) => x.message) };
   };
 
-  it('purchase, add_to_cart and phone_click → event pushes with category, revenue, currency and event_id', async () => {
+  it('purchase, add_to_cart and phone_click → event pushes with category, revenue and event value, currency and event_id', async () => {
     const { pushed, warnings } = await sent([
       ['purchase', { transaction_id: 'T-1001', value: 2898, items: [] }],
       ['add_to_cart', { item_id: 'SKU-1', value: 499 }],
@@ -101,8 +101,8 @@ describe('microsoftAds adapter: conversions of the webshop plan', () => {
       ['view_item', { item_id: 'SKU-1' }],
     ]);
     expect(pushed).toEqual([
-      'event', 'purchase', { event_category: 'checkout', revenue_value: 2898, currency: 'NOK', event_id: 'purchase:T-1001' },
-      'event', 'add_to_cart', { revenue_value: 499, currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+      'event', 'purchase', { event_category: 'checkout', revenue_value: 2898, event_value: 2898, currency: 'NOK', event_id: 'purchase:T-1001' },
+      'event', 'add_to_cart', { revenue_value: 499, event_value: 499, currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
       'event', 'phone_call', { event_id: 'evt-phone_click-0001' },
     ]);
     expect(warnings).toEqual([]);
@@ -112,6 +112,24 @@ describe('microsoftAds adapter: conversions of the webshop plan', () => {
     const plan = webshop((p) => { p.conversions.phone_click.send.microsoftAds = { event: 'phone_call', category: 'contact', label: 'header' }; });
     expect((await sent([['phone_click']], plan)).pushed)
       .toEqual(['event', 'phone_call', { event_category: 'contact', event_label: 'header', event_id: 'evt-phone_click-0001' }]);
+  });
+
+  it('sends the value of a micro conversion with a constant value as revenue_value and event_value alike', async () => {
+    const plan = webshop((p) => { p.conversions.newsletter_signup.send.microsoftAds = { event: 'signup', category: 'newsletter', label: 'footer' }; });
+    const { pushed, warnings } = await sent([['newsletter_signup']], plan);
+    expect(pushed).toEqual(['event', 'signup', {
+      event_category: 'newsletter', event_label: 'footer', revenue_value: 15, event_value: 15, currency: 'NOK', event_id: 'evt-newsletter_signup-0001',
+    }]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('sends no event_value (nor revenue_value) for a conversion without a value', async () => {
+    expect((await sent([['phone_click']])).pushed).toEqual(['event', 'phone_call', { event_id: 'evt-phone_click-0001' }]);
+  });
+
+  it('sends a value of 0 as revenue_value and event_value 0 (not left out)', async () => {
+    expect((await sent([['add_to_cart', { item_id: 'SKU-1', value: 0 }]])).pushed)
+      .toEqual(['event', 'add_to_cart', { revenue_value: 0, event_value: 0, currency: 'NOK', event_id: 'evt-add_to_cart-0001' }]);
   });
 
   it('leadgen plan: no conversion sends to microsoftAds', () => {
@@ -128,32 +146,34 @@ describe('microsoftAds adapter: bat.js rules', () => {
     return { params: w().uetq.at(-1), warnings: b.warnings.map((x) => x.message) };
   };
 
-  it('accepts up to 3 decimals and up to 999999999999', async () => {
-    expect((await one({ value: 19.999 })).params.revenue_value).toBe(19.999);
-    expect((await one({ value: 999999999999 })).params.revenue_value).toBe(999999999999);
-    expect((await one({ currency: 'eur' })).params.currency).toBe('eur');
-  });
-
-  it('leaves out a revenue with more than 3 decimals, with a warning', async () => {
-    expect(await one({ value: 12.3456 })).toEqual({
-      params: { currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
-      warnings: ['Microsoft Ads: value 12.3456 of "add_to_cart" left out (UET takes 0 to 999999999999, 3 decimals at most)'],
-    });
-  });
-
-  it('leaves out a revenue above 999999999999 or below 0, with a warning', async () => {
-    for (const value of [1_000_000_000_000, -5]) {
-      const r = await one({ value });
-      expect(r.params).toEqual({ currency: 'NOK', event_id: 'evt-add_to_cart-0001' });
-      expect(r.warnings).toHaveLength(1);
+  it('accepts up to 3 decimals and up to 999999999999, as revenue_value and event_value', async () => {
+    for (const value of [19.999, 999999999999]) {
+      expect(await one({ value })).toEqual({
+        params: { revenue_value: value, event_value: value, currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+        warnings: [],
+      });
     }
   });
 
-  it('leaves out a currency that is not 3 letters, with a warning', async () => {
-    expect(await one({ currency: 'EURO' })).toEqual({
-      params: { revenue_value: 1, event_id: 'evt-add_to_cart-0001' },
-      warnings: ['Microsoft Ads: currency "EURO" of "add_to_cart" left out (UET takes 3 letters)'],
+  it('leaves out revenue_value and event_value with more than 3 decimals, with one warning', async () => {
+    expect(await one({ value: 12.3456 })).toEqual({
+      params: { currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+      warnings: ['Microsoft Ads: value 12.3456 of add_to_cart left out (UET takes 0 to 999999999999, 3 decimals at most)'],
     });
+  });
+
+  it('leaves out revenue_value and event_value above 999999999999 or below 0, with a warning', async () => {
+    for (const value of [1_000_000_000_000, -5]) {
+      const r = await one({ value });
+      expect(r.params).toEqual({ currency: 'NOK', event_id: 'evt-add_to_cart-0001' });
+      expect(r.warnings).toEqual([`Microsoft Ads: value ${value} of add_to_cart left out (UET takes 0 to 999999999999, 3 decimals at most)`]);
+    }
+  });
+
+  it('relies on the plan check for the currency: a plan whose currency is not 3 capital letters is refused', () => {
+    for (const currency of ['EURO', 'eur', 'N0K']) {
+      expect(() => bench({ plan: webshop((p) => { p.currency = currency; }) })).toThrow(/currency/);
+    }
   });
 });
 

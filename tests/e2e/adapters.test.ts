@@ -111,9 +111,9 @@ describe('vendor adapters in Chromium', () => {
     expect(uet.filter((x) => x[0] === 'pageLoad')).toEqual([['pageLoad']]);
     expect(uet.filter((x) => x[0] !== 'pageLoad')).toEqual([
       ['consent', 'default', { ad_storage: 'denied' }], ['consent', 'update', { ad_storage: 'granted' }],
-      ['event', 'add_to_cart', { revenue_value: 2499, currency: 'NOK', event_id: expect.any(String) }],
+      ['event', 'add_to_cart', { revenue_value: 2499, event_value: 2499, currency: 'NOK', event_id: expect.any(String) }],
       ['event', 'phone_call', { event_id: expect.any(String) }],
-      ['event', 'purchase', { event_category: 'checkout', revenue_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }],
+      ['event', 'purchase', { event_category: 'checkout', revenue_value: 2499, event_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }],
     ]);
     const addToCartId = (uet.find((x) => x[1] === 'add_to_cart')![2] as any).event_id;
     expect(metaEvents[1][3]).toEqual({ eventID: addToCartId });

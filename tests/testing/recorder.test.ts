@@ -44,7 +44,7 @@ describe('createTestTracker: what each destination would have received', () => {
       ['track', 'Purchase', { funnel: 'checkout', funnel_step: 4, funnel_steps: 4, value: 2499, currency: 'NOK', content_ids: ['SKU-TENT-2'], contents: [{ id: 'SKU-TENT-2', quantity: 1, item_price: 2499 }], num_items: 1, content_type: 'product' }, { eventID: 'purchase:T-1001' }],
     ]);
     expect(recorder.calls('linkedin')).toEqual([['track', { conversion_id: 22222, event_id: recorder.conversions('visited_pricing')[0]!.id }]]);
-    expect(recorder.calls('microsoftAds')).toContainEqual(['event', 'purchase', { event_category: 'checkout', revenue_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }]);
+    expect(recorder.calls('microsoftAds')).toContainEqual(['event', 'purchase', { event_category: 'checkout', revenue_value: 2499, event_value: 2499, currency: 'NOK', event_id: 'purchase:T-1001' }]);
     expect(recorder.calls('microsoftAds')).toContainEqual(['pageLoad']);
     const collected = recorder.calls('collector').map((c) => c[0] === 'track' && (c[1] as any).messageId);
     expect(collected).toContain('purchase:T-1001');
