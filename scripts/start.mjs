@@ -73,7 +73,14 @@ Things to try, and the conversion each one sends:
   click "Add to cart"           /product/…      add_to_cart         click trigger, reads the button's data-…
   click the phone number        page footer     phone_click         click trigger on a[href^='tel:']
   go to the checkout            /checkout       begin_checkout      page_view trigger, once per session
+  remove a product              /cart           remove_from_cart    click trigger on button[data-remove], reads the row's data-line
   place the order               /checkout/done  purchase            measureplan.track() in shop.js
+  come back an hour after       any page        cart_abandoned      abandonment.cart: a full cart left for 1h (to Meta and the collector)
+  filling a cart, not ordering
+
+Journey signals beside the conversions (docs/journey.md, docs/page-experience.md):
+  product pages run the experiment free_shipping_banner (control or banner, the same for you on every
+  visit; one experiment_viewed exposure); every page sends its Core Web Vitals (web_vital) when you leave it.
 
   Debug panel: add ?measureplan_debug=1 to any page's URL.
   Change your cookie choice: "Cookie settings" at the bottom of every page.

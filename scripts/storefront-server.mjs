@@ -54,6 +54,11 @@ export function describeConversion(plan, message) {
   const mp = message.context?.measureplan ?? {};
   const known = Boolean(plan?.conversions?.[message.event]);
   const kind = mp.kind ?? plan?.conversions?.[message.event]?.kind ?? '';
+  // Journey signals are no conversion of the plan: say what they measured.
+  if (kind === 'signal') {
+    const what = message.event === 'web_vital' ? `${p.metric_name} ${formatValue(p.metric_value)} (${p.metric_rating})` : `${p.experiment_id} = ${p.variant_id}`;
+    return `${String(message.event).padEnd(18)} ${'signal'.padEnd(6)} ${what}`;
+  }
   const value = typeof p.value === 'number' ? `${formatValue(p.value)} ${p.currency ?? plan?.currency ?? ''}`.trim() : '—';
   const dests = known ? destinationsFor(plan, message.event, mp.consent) : [];
   return `${String(message.event).padEnd(18)} ${String(kind).padEnd(6)} ${value.padEnd(10)} → ${known ? dests.join(', ') || '(nothing granted)' : '(not in the plan)'}`;

@@ -7,8 +7,11 @@
  *   2. the purchase on the confirmation page: measureplan.track('purchase', { … }), on every load
  *      of that page, like most shops do; the plan's "dedupe": "transaction_id" makes sure each
  *      order reaches every tool once, however often the page is reloaded or opened.
- * Everything else (view_item, add_to_cart, begin_checkout, newsletter_signup, visited_pricing,
- * phone_click) is tracked by the triggers in /plans/webshop.json, with no code here.
+ * Everything else (view_item, add_to_cart, remove_from_cart, begin_checkout, newsletter_signup,
+ * visited_pricing, phone_click) is tracked by the triggers in /plans/webshop.json, with no code
+ * here. Two optional extras show the journey API: the cart page's +/− buttons track add_to_cart /
+ * remove_from_cart (so measureplan's cart follows quantities), and product pages run the plan's
+ * experiment with measureplan.variant().
  *
  * Loaded in <head> after the measureplan stub, so `window.measureplan` always exists (calls made
  * before the tag has loaded are queued by the stub and replayed in order).
@@ -234,7 +237,18 @@
       var sku = tr.getAttribute('data-line');
       var line = items.filter(function (i) { return i.sku === sku; })[0];
       tr.querySelectorAll('[data-qty]').forEach(function (b) {
-        b.addEventListener('click', function () { setQuantity(sku, line.quantity + Number(b.getAttribute('data-qty'))); renderCart(); });
+        b.addEventListener('click', function () {
+          var step = Number(b.getAttribute('data-qty'));
+          setQuantity(sku, line.quantity + step);
+          // One more or one less of a product: the same conversions the plan's cart follows (its
+          // "Remove" button is a trigger in the plan; these buttons are the shop's own code).
+          var mp = measureplan();
+          if (mp) {
+            if (step > 0) mp.track('add_to_cart', { item_id: sku, item_name: line.name, value: line.price, quantity: 1 });
+            else mp.track('remove_from_cart', { item_id: sku, quantity: 1 });
+          }
+          renderCart();
+        });
       });
       tr.querySelector('[data-remove]').addEventListener('click', function () { setQuantity(sku, 0); renderCart(); });
     });

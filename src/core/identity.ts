@@ -85,7 +85,8 @@ export function createIdentity(store: Store, search: string, now: number): Ident
     allow(category, granted) {
       if (category === 'analytics') {
         if (!granted) {
-          if (analytics) for (const k of ['aid', 'sess', 'once', 'uid']) store.del(k);
+          // Always: a visitor who withdraws on a later page (every page starts undecided) must lose what earlier pages stored.
+          for (const k of ['aid', 'sess', 'once', 'uid']) store.del(k);
           analytics = false;
           return;
         }
@@ -104,7 +105,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
         else if (id.userId !== undefined) store.set('uid', id.userId);
       } else {
-        if (!granted) { if (ads) store.del('clk'); ads = false; return; }
+        if (!granted) { store.del('clk'); ads = false; return; }
         if (ads) return;
         ads = true;
         const stored = store.get<Clicks>('clk') ?? {};

@@ -151,9 +151,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
           if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
           return;
         }
-        journey.check(now); // a visitor back after leaving their cart hears of it before this conversion changes it
+        // The journey never costs a conversion: its failures are reported apart.
+        safely('journey', () => journey.before(name, now));
         const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
-        journey.annotate(event);
+        safely('journey', () => { journey.annotate(event); journey.accepted(event, now); });
         const prop = c.dedupe && dedupeKey(c);
         const key = prop && event.properties[prop];
         if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event);
@@ -206,8 +207,16 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     },
     on: (name, fn) => events.on(name, fn),
     clickIds: () => identity.clickIds(Date.now()),
-    funnel: (name) => journey.api.funnel(name),
-    cart: () => journey.api.cart(),
+    funnel(name) {
+      let f: ReturnType<Tracker['funnel']>;
+      safely('funnel', () => { f = journey.api.funnel(name); });
+      return f;
+    },
+    cart() {
+      let c: ReturnType<Tracker['cart']> = { items: [], value: 0 };
+      safely('cart', () => { c = journey.api.cart(); });
+      return c;
+    },
     variant(name) {
       let v: string | undefined;
       safely('variant', () => { v = journey.api.variant(name); });
@@ -224,7 +233,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   };
 
   function forward(event: ConversionEvent): void {
-    journey.observe(event, Date.now());
+    safely('journey', () => journey.forwarded(event, Date.now()));
     const destinations = dispatcher.deliver(event, debug);
     if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
     if (destinations) logConversion(event, destinations);

@@ -33,73 +33,75 @@ export type AbandonmentKind = 'cart' | 'browse';
 
 const MAX_ITEMS = 50;
 const empty = (): Basket => ({ items: [], since: 0, updated: 0 });
-/** Of two copies (stored, this page's memory), the one changed last. */
-const later = (stored: Basket, memory: Basket) => (memory.updated > stored.updated ? memory : stored);
+/** A stored basket is used only when it has this shape (storage is shared with the site's own code). */
+const isBasket = (v: unknown): v is Basket => {
+  const b = v as Basket;
+  return !!b && Array.isArray(b.items) && b.items.every((i) => typeof i?.item_id === 'string') && typeof b.since === 'number' && typeof b.updated === 'number';
+};
 
 export function valueOf(items: Item[]): number {
   let v = 0;
-  for (const i of items) v += (i.price ?? 0) * (i.quantity ?? 1);
+  for (const i of items) v += (Number(i.price) || 0) * (i.quantity ?? 1);
   return Math.round(v * 100) / 100;
+}
+
+/** The basket with `items` put in (quantities summed when `sum`, else each product once). */
+function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
+  const list = b.items.slice();
+  for (const it of items) {
+    const i = list.findIndex((x) => x.item_id === it.item_id);
+    if (i < 0) list.push({ ...it, quantity: it.quantity ?? 1 });
+    else if (sum) list[i] = { ...list[i]!, ...it, quantity: (list[i]!.quantity ?? 1) + (it.quantity ?? 1) };
+  }
+  return { items: list.slice(-MAX_ITEMS), since: b.items.length ? b.since : t, updated: t };
+}
+
+/** The basket with `items` taken out (the whole line when an item has no quantity). */
+function take(b: Basket, items: Item[], t: number): Basket {
+  const list = b.items.slice();
+  for (const it of items) {
+    const i = list.findIndex((x) => x.item_id === it.item_id);
+    if (i < 0) continue;
+    const left = (list[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
+    if (left > 0) list[i] = { ...list[i]!, quantity: left }; else list.splice(i, 1);
+  }
+  return list.length ? { items: list, since: b.since, updated: t } : empty();
 }
 
 export function createAbandonment(plan: Plan, store: Store, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
   const spec = plan.abandonment;
-  const cart = kept<Basket>(store, 'cart', empty, later);
-  const viewed = kept<Basket>(store, 'seen', empty, later);
-
-  const put = (b: Basket, items: Item[], t: number, sum: boolean) => {
-    if (!b.items.length) b.since = t;
-    for (const it of items) {
-      const i = b.items.findIndex((x) => x.item_id === it.item_id);
-      if (i < 0) b.items.push({ ...it, quantity: it.quantity ?? 1 });
-      else if (sum) b.items[i] = { ...b.items[i]!, ...it, quantity: (b.items[i]!.quantity ?? 1) + (it.quantity ?? 1) };
-    }
-    if (b.items.length > MAX_ITEMS) b.items.splice(0, b.items.length - MAX_ITEMS);
-    b.updated = t;
-    delete b.told;
-  };
-  const take = (b: Basket, items: Item[], t: number) => {
-    for (const it of items) {
-      const i = b.items.findIndex((x) => x.item_id === it.item_id);
-      if (i < 0) continue;
-      const left = (b.items[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
-      if (left > 0) b.items[i] = { ...b.items[i]!, quantity: left }; else b.items.splice(i, 1);
-    }
-    b.updated = t;
-    delete b.told;
-  };
-
+  const cart = kept<Basket>(store, 'cart', empty, isBasket);
+  const viewed = kept<Basket>(store, 'seen', empty, isBasket);
   const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
 
   return {
     states: [cart, viewed],
     /** Reports (once) a cart or a browse left for longer than the plan's `after`. */
     check(t: number): void {
-      if (spec.cart && due(cart.value, spec.cart.afterMs, 1, t)) {
-        cart.value.told = t;
-        cart.save();
-        report('cart', cart.value.items.map((i) => ({ ...i })), cart.value.since, cart.value.updated);
+      const b = cart.value;
+      if (spec.cart && due(b, spec.cart.afterMs, 1, t)) {
+        cart.update((v) => ({ ...v, told: t }));
+        report('cart', b.items.map((i) => ({ ...i })), b.since, b.updated);
       }
-      if (spec.browse && due(viewed.value, spec.browse.afterMs, spec.browse.min, t)) {
-        const b = viewed.value;
-        viewed.value = empty(); // reported: the next view starts a new browse
-        viewed.save();
-        report('browse', b.items, b.since, b.updated);
+      const v = viewed.value;
+      if (spec.browse && due(v, spec.browse.afterMs, spec.browse.min, t)) {
+        viewed.update(empty); // reported: the next view starts a new browse
+        report('browse', v.items, v.since, v.updated);
       }
     },
-    /** A forwarded conversion fills, empties or completes the cart, or records or ends a browse. */
+    /** An accepted conversion fills, empties or completes the cart, or records or ends a browse. */
     observe(e: ConversionEvent, t: number): void {
       const items = e.items ?? [];
       const c = spec.cart;
       if (c) {
-        if (e.name === c.complete) { cart.value = empty(); cart.save(); }
-        else if (e.name === c.add && items.length) { put(cart.value, items, t, true); cart.save(); }
-        else if (e.name === c.remove && items.length) { take(cart.value, items, t); cart.save(); }
+        if (e.name === c.complete) cart.update(empty);
+        else if (e.name === c.add && items.length) cart.update((b) => put(b, items, t, true));
+        else if (e.name === c.remove && items.length) cart.update((b) => take(b, items, t));
       }
       const b = spec.browse;
       if (b) {
-        if (b.cancel.includes(e.name)) { viewed.value = empty(); viewed.save(); }
-        else if (e.name === b.view && items.length) { put(viewed.value, items, t, false); viewed.save(); }
+        if (b.cancel.includes(e.name)) viewed.update(empty);
+        else if (e.name === b.view && items.length) viewed.update((v) => put(v, items, t, false));
       }
     },
     cart: (): Basket => cart.value,

@@ -40,24 +40,25 @@ export function assign(visitorId: string, experiment: string, variants: readonly
 
 export function createExperiments(plan: Plan, store: Store, expose: (experiment: string, variant: string) => void) {
   /** The variants this visitor was exposed to (stored under analytics consent). */
-  const seen = kept<Record<string, string>>(store, 'exp', () => ({}), (stored, memory) => ({ ...stored, ...memory }));
+  const seen = kept<Record<string, string>>(store, 'exp', () => ({}), (v): v is Record<string, string> =>
+    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
   /** Answers given on this page: a page never changes its mind, even if consent arrives. */
-  const page: Record<string, string> = {};
+  const page: Record<string, string> = Object.create(null);
 
-  const record = (name: string, variant: string) => {
-    if (seen.value[name] === variant) return;
-    seen.value = { ...seen.value, [name]: variant };
-    seen.save();
-    expose(name, variant);
-  };
+  // The exposure is decided where the state is known: at once with consent, else when the grant
+  // replays this onto what earlier pages stored (a visitor already exposed is not exposed again).
+  const record = (name: string, variant: string) => seen.update((v) => {
+    if (v[name] === variant) return v;
+    if (seen.allowed) expose(name, variant);
+    return { ...v, [name]: variant };
+  });
 
   return {
     seen,
     /** The experiments this visitor is in (for every conversion's context), or undefined. */
     current: (): Record<string, string> | undefined => (Object.keys(seen.value).length ? seen.value : undefined),
     variant(name: string, visitorId: string | undefined): string | undefined {
-      const x = plan.experiments[name];
-      if (!x) return undefined;
+      const x = plan.experiments[name]!;
       if (page[name]) return page[name];
       if (visitorId === undefined) return (page[name] = x.variants[0]!);
       const v = (page[name] = assign(visitorId, name, x.variants, x.weights));

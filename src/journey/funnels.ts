@@ -10,6 +10,7 @@
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import { kept } from './kept';
+import { has } from '../plan/shape';
 
 /** A visitor's progress in one funnel: the furthest step, when it was reached, when the attempt started (ms). */
 interface Progress { step: number; at: number; start: number }
@@ -33,15 +34,12 @@ export interface FunnelProgress {
 export interface StepOf { funnel: string; funnel_step: number; funnel_steps: number }
 
 export function createFunnels(plan: Plan, store: Store) {
-  const stepsOf: Record<string, StepOf[]> = {};
+  const stepsOf: Record<string, StepOf[]> = Object.create(null);
   for (const [funnel, f] of Object.entries(plan.funnels)) {
     f.steps.forEach((c, i) => (stepsOf[c] ??= []).push({ funnel, funnel_step: i + 1, funnel_steps: f.steps.length }));
   }
-  const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (stored, memory) => {
-    const out = { ...stored };
-    for (const k in memory) if (!out[k] || memory[k]!.step > out[k]!.step) out[k] = memory[k]!;
-    return out;
-  });
+  const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (v): v is Record<string, Progress> =>
+    !!v && typeof v === 'object' && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'));
   const expired = (name: string, p: Progress, t: number) => {
     const w = plan.funnels[name]?.withinMs;
     return w !== undefined && t - p.start > w;
@@ -55,21 +53,23 @@ export function createFunnels(plan: Plan, store: Store) {
     observe(conversion: string, t: number): void {
       const list = stepsOf[conversion];
       if (!list) return;
-      for (const { funnel, funnel_step: s, funnel_steps: n } of list) {
-        const p = state.value[funnel];
-        if (s === 1) {
-          if (!p || p.step === n || expired(funnel, p, t)) state.value[funnel] = { step: 1, at: t, start: t };
-        } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
-          p.step = s;
-          p.at = t;
+      state.update((v) => {
+        const out = { ...v };
+        for (const { funnel, funnel_step: s, funnel_steps: n } of list) {
+          const p = out[funnel];
+          if (s === 1) {
+            if (!p || p.step === n || expired(funnel, p, t)) out[funnel] = { step: 1, at: t, start: t };
+          } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
+            out[funnel] = { step: s, at: t, start: p.start };
+          }
         }
-      }
-      state.save();
+        return out;
+      });
     },
     progress(funnel: string, now: number, iso: (t: number) => string): FunnelProgress | undefined {
-      const p = state.value[funnel];
-      const f = plan.funnels[funnel];
-      if (!p || !f) return undefined;
+      const f = has(plan.funnels, funnel) ? plan.funnels[funnel] : undefined;
+      const p = f && state.value[funnel];
+      if (!p) return undefined;
       return {
         funnel, step: p.step, steps: f.steps.length, conversion: f.steps[p.step - 1]!, at: iso(p.at), started: iso(p.start),
         complete: p.step === f.steps.length, expired: p.step < f.steps.length && expired(funnel, p, now),

@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import type { ConversionEvent, Tracker, TrackerEvents } from '../core/types';
 import { isoTime } from '../core/enrich';
+import { has } from '../plan/shape';
 import { createAbandonment, valueOf } from './abandonment';
 import { createExperiments } from './experiments';
 import { createFunnels } from './funnels';
@@ -29,7 +30,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
     const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(plan.currency && { currency: plan.currency }) }) };
     deps.emit(`${kind}_abandoned`, payload as TrackerEvents['cart_abandoned']);
     const named = plan.abandonment[kind]?.conversion ?? `${kind}_abandoned`;
-    const c = plan.conversions[named];
+    const c = has(plan.conversions, named) ? plan.conversions[named] : undefined;
     if (!c) return;
     // The conversion gets whichever of these it declares.
     const known: Record<string, unknown> = { value, items, item_count: items.length };
@@ -56,11 +57,11 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
       };
     },
     variant(name) {
-      if (plan.experiments[name]) return experiments.variant(name, deps.visitorId());
+      if (has(plan.experiments, name)) return experiments.variant(name, deps.visitorId());
       deps.error(`experiments.${String(name)}`, `"${String(name)}" is not an experiment in the plan "${plan.name}"`);
     },
     experiment(name, variant) {
-      const x = plan.experiments[name];
+      const x = has(plan.experiments, name) ? plan.experiments[name] : undefined;
       if (typeof name !== 'string' || !name || typeof variant !== 'string' || !variant) return deps.error('experiment', 'expected an experiment name and a variant, both texts');
       if (x && !x.variants.includes(variant)) return deps.error(`experiments.${name}.variants`, `"${variant}" is not a variant of "${name}" (${x.variants.join(', ')})`);
       experiments.external(name, variant);
@@ -72,18 +73,27 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
     allow(granted: boolean): void { for (const s of states) s.allow(granted); },
     /** Reports a cart or a browse left for longer than the plan's `after` (once each). */
     check: (t: number) => abandonment.check(t),
+    /** Before a conversion changes the cart: a visitor back after leaving it hears of it first (not on the order itself). */
+    before(name: string, t: number): void {
+      if (name !== plan.abandonment.cart?.complete) abandonment.check(t);
+    },
     /** Adds to an accepted conversion what the journey knows: its funnel step, the visitor's experiments, the page's vitals. */
     annotate(e: ConversionEvent): void {
       const step = funnels.steps(e.name)?.[0];
       if (step) for (const k in step) e.properties[k] ??= step[k as keyof typeof step];
-      const x = experiments.current();
-      if (x) e.experiments = x;
+      // Before the visitor's analytics answer only this page's experiments are known; the stored
+      // ones join at the grant, before the held conversion leaves: so it reads them at delivery.
+      if (!experiments.seen.allowed) Object.defineProperty(e, 'experiments', { get: experiments.current, enumerable: true, configurable: true });
+      else { const x = experiments.current(); if (x) e.experiments = x; }
       if (vitals) e.vitals = { ...vitals };
     },
-    /** A conversion was forwarded (not a duplicate, not limited): move the visitor on. */
-    observe(e: ConversionEvent, t: number): void {
-      funnels.observe(e.name, t);
+    /** A conversion was accepted (valid, within its limit): the cart and the viewed products follow it, duplicates of an order included. */
+    accepted(e: ConversionEvent, t: number): void {
       abandonment.observe(e, t);
+    },
+    /** A conversion was forwarded (not a duplicate): the visitor moves on in its funnels. */
+    forwarded(e: ConversionEvent, t: number): void {
+      funnels.observe(e.name, t);
     },
     /** web-vitals measured a new value: conversions on this page carry it from now on. */
     vital(s: VitalSample): void {

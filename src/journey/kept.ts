@@ -1,53 +1,75 @@
 /**
- * Journey state that lives in first-party storage only under analytics consent: in memory for
- * this page until the visitor grants it, then merged with what earlier pages stored; an explicit
- * denial deletes the stored copy (the page keeps its memory).
+ * Journey state that lives in first-party storage only under analytics consent.
+ *
+ * Until the visitor decides, changes apply to a copy in memory and are remembered as operations;
+ * a grant replays them onto what earlier pages stored, so a step, an add to cart or an order made
+ * before the answer is neither lost nor allowed to wipe what was stored. An explicit denial
+ * deletes the stored copy (on any page: every page starts undecided).
  *
  * Writes are coalesced to one per task (a burst of add-to-carts writes the cart once, off the
- * `track()` call), and a change written by another tab of the same visitor is adopted at once,
- * so two tabs filling one cart do not overwrite each other.
+ * `track()` call). A value another tab writes is adopted when its `storage` event arrives, and
+ * storage is read again when a page comes back from the back/forward cache; two tabs writing in
+ * the same instant still end with the last writer's copy.
  */
 import { browser } from '../core/env';
 import type { Store } from '../core/storage';
 
 export interface Kept<T> {
   value: T;
-  /** Writes the current value (when storing is allowed), at the end of the current task. */
-  save(): void;
+  /** Whether the state is stored (analytics consent granted). */
+  readonly allowed: boolean;
+  /** Changes the state; before consent the change is also kept, to be replayed onto the stored state. */
+  update(op: (v: T) => T): void;
   allow(granted: boolean): void;
 }
 
 /** Nothing worth storing: an empty record or an empty basket (so a grant alone writes nothing). */
-const isEmpty = (v: unknown) => !v || typeof v !== 'object' || !Object.keys(v).length || (Array.isArray((v as { items?: unknown[] }).items) && !(v as { items: unknown[] }).items.length);
+const isEmpty = (v: unknown) => !Object.keys(v as object).length || (Array.isArray((v as { items?: unknown[] }).items) && !(v as { items: unknown[] }).items.length);
+/** Operations remembered before consent; more than this on one page is not a visitor. */
+const MAX_OPS = 200;
 
-export function kept<T>(store: Store, key: string, initial: () => T, merge: (stored: T, memory: T) => T): Kept<T> {
+/**
+ * `valid` checks a stored value's shape: storage is shared with the site's own code and older
+ * versions, and a malformed value is dropped rather than trusted.
+ */
+export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T): Kept<T> {
   let allowed = false;
   let pending = false;
+  let ops: ((v: T) => T)[] = [];
   const write = () => {
     pending = false;
     if (!allowed) return;
     if (isEmpty(k.value)) store.del(key); else store.set(key, k.value);
   };
+  const read = (): T => { const v = store.get<unknown>(key); return valid(v) ? v : initial(); };
   const k: Kept<T> = {
     value: initial(),
-    save() {
-      if (!allowed || pending) return;
+    get allowed() { return allowed; },
+    update(op) {
+      k.value = op(k.value);
+      if (!allowed) { if (ops.length < MAX_OPS) ops.push(op); return; }
+      if (pending) return;
       pending = true;
       queueMicrotask(write);
     },
     allow(granted) {
-      if (!granted) { if (allowed) store.del(key); allowed = false; return; }
+      if (!granted) { allowed = false; ops = []; store.del(key); return; }
       if (allowed) return;
       allowed = true;
-      const stored = store.get<T>(key);
-      if (stored && typeof stored === 'object') k.value = merge(stored, k.value);
+      let v = read();
+      for (const op of ops) v = op(v);
+      ops = [];
+      k.value = v;
       write();
     },
   };
+  const w = browser();
   // Another tab wrote (storage.ts keeps keys under the `mp_` prefix): its value is the newest.
-  browser()?.addEventListener?.('storage', (e) => {
+  w?.addEventListener?.('storage', (e) => {
     if (!allowed || e.key !== 'mp_' + key) return;
-    try { k.value = e.newValue ? JSON.parse(e.newValue) : initial(); } catch { /* a foreign write: keep ours */ }
+    try { const v = e.newValue ? JSON.parse(e.newValue) : initial(); k.value = valid(v) ? v : initial(); } catch { /* a foreign write: keep ours */ }
   });
+  // A page restored from the back/forward cache may have missed other tabs' writes.
+  w?.addEventListener?.('pageshow', (e) => { if (allowed && (e as PageTransitionEvent).persisted) k.value = read(); });
   return k;
 }

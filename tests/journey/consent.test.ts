@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { journeyPlan } from './journey-plan';
+import { HOUR, nextPage, page, settle } from './harness';
+
+const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
+beforeEach(() => { localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
+afterEach(() => { vi.useRealTimers(); });
+
+const granted = () => journeyPlan();
+/** Every page starts undecided: the visitor's answer (from the banner or a consent platform) comes after the page's first events. */
+const undecided = () => journeyPlan({ consent: { default: { analytics: 'denied', ads: 'denied' } } });
+const tent = { item_id: 'SKU-TENT', item_name: 'Tent', value: 2499 };
+const boots = { item_id: 'SKU-BOOT', item_name: 'Boots', value: 1800 };
+
+describe('what happens before the visitor answers joins what earlier pages stored', () => {
+  it('products viewed before the answer are added to the stored ones', async () => {
+    let p = page(granted());
+    p.tracker.track('view_item', tent);
+    p = await nextPage(undecided());
+    p.tracker.track('view_item', boots);
+    expect(localStorage.getItem('mp_seen')).toContain('SKU-TENT'); // untouched until the answer
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(granted());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned?.[0]?.items.map((i) => i.item_id)).toEqual(['SKU-TENT', 'SKU-BOOT']);
+  });
+
+  it('a remove before the answer does not wipe the stored cart, and an order before it empties it', async () => {
+    let p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('add_to_cart', boots);
+    p = await nextPage(undecided());
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-BOOT' });
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT']);
+
+    p = await nextPage(undecided());
+    p.tracker.track('purchase', { transaction_id: 'T-7', value: 2499 }); // the thank-you page, before the banner's answer
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    await settle(p);
+    expect(p.tracker.cart().items).toEqual([]);
+    vi.advanceTimersByTime(5 * HOUR);
+    p = await nextPage(granted());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+  });
+
+  it('a funnel step before the answer moves the stored progress on', async () => {
+    let p = page(granted());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('add_to_cart', tent);
+    p = await nextPage(undecided());
+    p.tracker.track('begin_checkout');
+    p.tracker.consent({ analytics: 'granted' });
+    expect(p.tracker.funnel('checkout')).toMatchObject({ step: 3, conversion: 'begin_checkout', started: new Date(T0).toISOString() });
+  });
+
+  it('an assignment recorded before the answer is no second exposure for a visitor already exposed, and the held conversion carries the stored experiments', async () => {
+    let p = page(granted());
+    const v = p.tracker.variant('free_shipping_banner');
+    p = await nextPage(undecided());
+    p.tracker.experiment('free_shipping_banner', v);
+    p.tracker.track('begin_checkout');
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(p.heard.exposure).toBeUndefined();
+    expect(p.sent.collector.map((e) => [e.name, e.experiments])).toEqual([['begin_checkout', { free_shipping_banner: v }]]);
+  });
+
+  it('a new assignment before the answer is exposed once the answer is a grant, and never on a denial', async () => {
+    let p = page(undecided());
+    p.tracker.experiment('checkout_copy', 'short');
+    expect(p.heard.exposure).toBeUndefined();
+    p.tracker.consent({ analytics: 'granted' });
+    expect(p.heard.exposure).toEqual([{ experiment: 'checkout_copy', variant: 'short' }]);
+    localStorage.clear();
+    p = await nextPage(undecided());
+    p.tracker.experiment('checkout_copy', 'short');
+    p.tracker.consent({ analytics: 'denied' });
+    expect(p.heard.exposure).toBeUndefined();
+  });
+});
+
+describe('a denial on any page deletes what earlier pages stored', () => {
+  it('removes the cart, the viewed products, the funnel progress, the exposures and the visitor id', async () => {
+    let p = page(granted());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('view_item', boots);
+    p.tracker.variant('free_shipping_banner');
+    await Promise.resolve();
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_')).sort()).toEqual(expect.arrayContaining(['mp_aid', 'mp_cart', 'mp_exp', 'mp_fun', 'mp_seen']));
+    p = await nextPage(undecided());
+    p.tracker.consent({ analytics: 'denied', ads: 'denied' });
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_'))).toEqual([]);
+  });
+});
+
+describe('abandonment is about leaving, not ordering', () => {
+  it('an order placed more than `after` after the add to cart is no abandoned cart', async () => {
+    const p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR); // a slow checkout
+    p.tracker.track('purchase', { transaction_id: 'T-8', value: 2499 });
+    await settle(p);
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.sent.meta.map((e) => e.name)).toEqual(['add_to_cart', 'purchase']);
+  });
+});
+
+describe('never breaks the page', () => {
+  it('odd names and malformed stored state are answered, not thrown', async () => {
+    localStorage.setItem('mp_cart', '[]');
+    localStorage.setItem('mp_fun', '{"checkout": 5}');
+    localStorage.setItem('mp_exp', '"x"');
+    const p = page(granted());
+    expect(p.tracker.funnel('constructor')).toBeUndefined();
+    expect(p.tracker.variant('constructor')).toBeUndefined();
+    expect(p.tracker.cart()).toEqual({ items: [], value: 0, currency: 'NOK' });
+    expect(p.tracker.funnel('checkout')).toBeUndefined();
+    p.tracker.track('add_to_cart', tent);
+    expect(p.sent.collector.map((e) => e.name)).toEqual(['add_to_cart']);
+    expect(p.tracker.cart().value).toBe(2499);
+  });
+});
