@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 // number with every cut; raise it only for a capability an issue asks for, saying so in the commit
 // (raises: exactly-once dedupe, +0.8 KB; journey signals — funnels, cart and browse abandonment,
 // experiments, the vitals loader and their plan checks, then the same state replayed under consent —
-// +3.5 KB; the adapter and collector gaps of their issues were closed within it).
-const RATCHET = 21.1 * 1024;
+// +3.5 KB; the adapter and collector gaps of their issues — UET event_value, GA4 reserved names,
+// a byte-exact keepalive budget with a fetch fallback — +0.1 KB).
+const RATCHET = 21.2 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

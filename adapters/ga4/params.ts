@@ -8,6 +8,8 @@ import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
  * a bare run of digits such as an order number is not taken for one).
  */
 const PERSONAL = /[^\s@]+@[^\s@]+\.[a-z]{2}|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+/** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
+const MAYBE = /@|\d[\d ().-]{5,}\d/;
 /**
  * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
  * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,
@@ -23,10 +25,22 @@ const RESERVED = /^((customer|session|user)_?|[csu]|[dg]cl|sfmc_|srslt)id$/;
  * phone number (in item fields either). What breaks a rule is dropped, cut or withheld, and `warn`
  * says which parameter (`items[0].item_name` for an item field) and why.
  */
+/** What is wrong with a parameter name ('' when nothing): names come from the plan, so each is judged once. */
+const verdicts = new Map<string, string>();
+const verdict = (k: string): string => {
+  let r = verdicts.get(k);
+  if (r === undefined) {
+    verdicts.set(k, r = !GA4_NAME.test(k) || GA4_RESERVED_PREFIXES.some((p) => k.startsWith(p)) ? 'dropped: not a valid GA4 name'
+      : RESERVED.test(k) ? 'dropped: reserved by GA4' : '');
+  }
+  return r;
+};
+
 export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
   const say = (k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
+  // Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern.
   const personal = (k: string, v: unknown) =>
-    typeof v == 'string' && PERSONAL.test(v) && (say(k, 'withheld: looks like an e-mail or phone number'), 1);
+    typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v) && (say(k, 'withheld: looks like an e-mail or phone number'), 1);
   const all: Record<string, unknown> = {
     currency: e.currency,
     value: e.value,
@@ -42,8 +56,8 @@ export function ga4Params(e: ConversionEvent, warn: (message: string) => void): 
   for (const k in all) {
     let v = all[k];
     if (v == null || v === '' || personal(k, v)) continue;
-    if (!GA4_NAME.test(k) || GA4_RESERVED_PREFIXES.some((p) => k.startsWith(p))) say(k, 'dropped: not a valid GA4 name');
-    else if (RESERVED.test(k)) say(k, 'dropped: reserved by GA4');
+    const bad = verdict(k);
+    if (bad) say(k, bad);
     else if (n++ > 24) say(k, 'dropped: over the GA4 limit of 25 parameters');
     else {
       if (typeof v == 'string' && v.length > 100) {

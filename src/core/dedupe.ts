@@ -20,8 +20,12 @@ const CLAIM = 'ddc';
 const LOCK = 'measureplan-dedupe';
 export const DEDUPE_MAX = 500;
 export const DEDUPE_DAYS = 90;
-/** Write-then-verify: how long a claim must survive before it wins (cross-tab storage propagation). */
-export const VERIFY_MS = 50;
+/**
+ * Write-then-verify: how long a claim must survive before it wins (cross-tab storage propagation).
+ * 50 ms let two tabs both win on a loaded two-core machine (our own Chromium test, 2026-12-04):
+ * a renderer keeps its own pending write over another tab's until the browser confirms it.
+ */
+export const VERIFY_MS = 200;
 /** Web Locks: the lock is held this long after the write, so the write has reached the other tabs' storage before they read it. */
 const HOLD_MS = 50;
 

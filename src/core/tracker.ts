@@ -151,10 +151,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
           if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
           return;
         }
-        // The journey never costs a conversion: its failures are reported apart.
-        safely('journey', () => journey.before(name, now));
         const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
-        safely('journey', () => { journey.annotate(event); journey.accepted(event, now); });
+        // The journey never costs a conversion: its failures are reported apart. A visitor back
+        // after leaving their cart hears of it before this conversion changes the cart.
+        safely('journey', () => { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); });
         const prop = c.dedupe && dedupeKey(c);
         const key = prop && event.properties[prop];
         if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event);
@@ -257,7 +257,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const load = options.loadVitals;
     afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
       (m) => safely('vitals', () => m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)) })),
-      () => { if (debug) warn('the page-experience module (measureplan.vitals.js) could not be loaded; no Core Web Vitals are measured'); },
+      () => { if (debug) warn('measureplan.vitals.js could not be loaded: no Core Web Vitals are measured'); },
     ));
   }
   // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.

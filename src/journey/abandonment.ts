@@ -45,27 +45,36 @@ export function valueOf(items: Item[]): number {
   return Math.round(v * 100) / 100;
 }
 
-/** The basket with `items` put in (quantities summed when `sum`, else each product once). */
+/**
+ * The basket with `items` put in (quantities summed when `sum`, else each product once). It
+ * changes `b` in place: an add to cart runs on every click, and copying a 50-line cart each time
+ * is garbage for the host page's collector; an operation always gets the basket it may change.
+ */
 function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
-  const list = b.items.slice();
+  if (!b.items.length) b.since = t;
   for (const it of items) {
-    const i = list.findIndex((x) => x.item_id === it.item_id);
-    if (i < 0) list.push({ ...it, quantity: it.quantity ?? 1 });
-    else if (sum) list[i] = { ...list[i]!, ...it, quantity: (list[i]!.quantity ?? 1) + (it.quantity ?? 1) };
+    const i = b.items.findIndex((x) => x.item_id === it.item_id);
+    if (i < 0) b.items.push({ ...it, quantity: it.quantity ?? 1 });
+    else if (sum) b.items[i] = { ...b.items[i]!, ...it, quantity: (b.items[i]!.quantity ?? 1) + (it.quantity ?? 1) };
   }
-  return { items: list.slice(-MAX_ITEMS), since: b.items.length ? b.since : t, updated: t };
+  if (b.items.length > MAX_ITEMS) b.items.splice(0, b.items.length - MAX_ITEMS);
+  b.updated = t;
+  delete b.told;
+  return b;
 }
 
-/** The basket with `items` taken out (the whole line when an item has no quantity). */
+/** The basket with `items` taken out (the whole line when an item has no quantity); in place too. */
 function take(b: Basket, items: Item[], t: number): Basket {
-  const list = b.items.slice();
   for (const it of items) {
-    const i = list.findIndex((x) => x.item_id === it.item_id);
+    const i = b.items.findIndex((x) => x.item_id === it.item_id);
     if (i < 0) continue;
-    const left = (list[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
-    if (left > 0) list[i] = { ...list[i]!, quantity: left }; else list.splice(i, 1);
+    const left = (b.items[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
+    if (left > 0) b.items[i] = { ...b.items[i]!, quantity: left }; else b.items.splice(i, 1);
   }
-  return list.length ? { items: list, since: b.since, updated: t } : empty();
+  if (!b.items.length) return empty();
+  b.updated = t;
+  delete b.told;
+  return b;
 }
 
 export function createAbandonment(plan: Plan, store: Store, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {

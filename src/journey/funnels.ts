@@ -53,17 +53,18 @@ export function createFunnels(plan: Plan, store: Store) {
     observe(conversion: string, t: number): void {
       const list = stepsOf[conversion];
       if (!list) return;
+      // In place: the operation always gets the record it may change (this page's, or the stored one at the grant).
       state.update((v) => {
-        const out = { ...v };
         for (const { funnel, funnel_step: s, funnel_steps: n } of list) {
-          const p = out[funnel];
+          const p = v[funnel];
           if (s === 1) {
-            if (!p || p.step === n || expired(funnel, p, t)) out[funnel] = { step: 1, at: t, start: t };
+            if (!p || p.step === n || expired(funnel, p, t)) v[funnel] = { step: 1, at: t, start: t };
           } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
-            out[funnel] = { step: s, at: t, start: p.start };
+            p.step = s;
+            p.at = t;
           }
         }
-        return out;
+        return v;
       });
     },
     progress(funnel: string, now: number, iso: (t: number) => string): FunnelProgress | undefined {

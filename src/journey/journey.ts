@@ -58,11 +58,11 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
     },
     variant(name) {
       if (has(plan.experiments, name)) return experiments.variant(name, deps.visitorId());
-      deps.error(`experiments.${String(name)}`, `"${String(name)}" is not an experiment in the plan "${plan.name}"`);
+      deps.error(`experiments.${String(name)}`, 'not an experiment in the plan');
     },
     experiment(name, variant) {
       const x = has(plan.experiments, name) ? plan.experiments[name] : undefined;
-      if (typeof name !== 'string' || !name || typeof variant !== 'string' || !variant) return deps.error('experiment', 'expected an experiment name and a variant, both texts');
+      if (typeof name !== 'string' || !name || typeof variant !== 'string' || !variant) return deps.error('experiment', 'expected a name and a variant, as texts');
       if (x && !x.variants.includes(variant)) return deps.error(`experiments.${name}.variants`, `"${variant}" is not a variant of "${name}" (${x.variants.join(', ')})`);
       experiments.external(name, variant);
     },

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTracker } from '../../src/core/create';
+import { VERIFY_MS } from '../../src/core/dedupe';
 import type { Adapter, ConversionEvent, TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
 
@@ -268,7 +269,7 @@ describe('adapter isolation', () => {
     const errors: TrackerEvents['error'][] = [];
     tracker.on('error', (e) => errors.push(e));
     tracker.track('purchase', purchase);
-    await vi.advanceTimersByTimeAsync(100); // purchase is deduplicated: its claim first
+    await vi.advanceTimersByTimeAsync(VERIFY_MS + 50); // purchase is deduplicated: its claim first
     expect(good.sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(10_001);
     expect(errors[0]).toMatchObject({ destination: 'meta', reason: expect.stringContaining('did not finish within 10 s') });
