@@ -1,8 +1,9 @@
 /**
  * The debug panel (`measureplan.debug.js`): with `?measureplan_debug=1` the script tag loads this
- * file and shows, at the bottom right of the page, every conversion fired on this page and what
- * each destination in its `send` got: sent, waiting for consent, not sent (and why), or the
- * reason a call was rejected. It only listens to the tracker; it never changes what is sent.
+ * file and shows, at the bottom right of the page, every conversion fired on this page (its
+ * properties and value) and what each destination in its `send` got: under which name (GA4's
+ * event, Google Ads' conversion label, Meta's event with its event id, …) and whether it was
+ * sent, is waiting for consent, was not sent (and why), or the reason a call was rejected. It only listens to the tracker; it never changes what is sent.
  */
 import type { ConsentStatus, ConversionEvent, Tracker } from '../core/types';
 import type { Plan } from '../plan/types';
@@ -14,10 +15,25 @@ interface Row {
   name: string;
   what: HTMLElement;
   to: Record<string, [cell: HTMLElement, text?: string, cls?: string]>;
+  /** Per destination: what it receives, in its own words (the event name, the conversion label). */
+  as: Record<string, string>;
 }
 
 const DENIED = 'not sent: consent denied';
 const category = (d: string) => (d === 'ga4' || d === 'collector' ? 'analytics' : 'ads');
+
+/** What a destination receives for a conversion, the way its own reports name it. */
+function received(dest: string, spec: any, name: string, plan: Plan, id?: string): string {
+  const eid = id ? `, event id ${id}` : '';
+  switch (dest) {
+    case 'ga4': return `event ${spec?.event}`;
+    case 'googleAds': return `conversion ${plan.destinations.googleAds?.conversionId}/${spec?.label}`;
+    case 'meta': return `${spec?.event}${eid}`;
+    case 'linkedin': return `conversion ${spec?.conversionId}${eid}`;
+    case 'microsoftAds': return `event ${spec?.event}${eid}`;
+    default: return `track ${name}${eid}`;
+  }
+}
 
 /**
  * Shows the debug panel for a running tracker; returns a function that removes it. Never throws.
@@ -45,8 +61,9 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       if (e) h(what, 'div', Object.entries(e.properties).map(([k, v]) => `${k}: ${('' + JSON.stringify(v)).slice(0, 80)}`).join(', '), 'q');
       h(tr, 'td', e?.value !== undefined ? `${e.value} ${e.currency ?? ''}` : '');
       const cells = h(tr, 'td');
-      const r: Row = { id: e?.id, name, what, to: {} };
-      for (const dest in send ?? spec?.send) r.to[dest] = [h(cells, 'div')];
+      const r: Row = { id: e?.id, name, what, to: {}, as: {} };
+      const sends = (send ?? spec?.send ?? {}) as Record<string, unknown>;
+      for (const dest in sends) { r.to[dest] = [h(cells, 'div')]; r.as[dest] = received(dest, sends[dest], name, plan, e?.id); }
       rows.push(r);
       return r;
     };
@@ -68,7 +85,7 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
           for (const dest in r.to) {
             const [cell, text, cls] = r.to[dest]!;
             const s = c?.[category(dest)];
-            cell.textContent = `${dest}: ${text || (s === 'pending' ? 'waiting for consent' : s === 'denied' ? DENIED : 'not sent')}`;
+            cell.textContent = `${dest}: ${text || (s === 'pending' ? 'waiting for consent' : s === 'denied' ? DENIED : 'not sent')}${r.id ? ` — ${r.as[dest]}` : ''}`;
             cell.className = text ? cls! : s === 'pending' ? 'w' : '';
           }
         }

@@ -22,15 +22,15 @@ const DENIED_GOOGLE = { ad_storage: 'denied', ad_user_data: 'denied', ad_persona
 const GRANTED_GOOGLE = { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'granted' };
 
 /** Each platform: how its script arrives, and how the visitor accepts and then withdraws. */
-const PLATFORMS: Record<ConsentPlatform, () => { accept(): void; withdraw(): void }> = {
-  tcf: () => { const f = fakeTcf(w()); f.stub(); f.load(); return { accept: () => f.choose({ consents: ALL_PURPOSES }), withdraw: () => f.choose({ consents: [] }) }; },
+const PLATFORMS: Record<ConsentPlatform, () => { accept(): void; withdraw(): void; deny(): void }> = {
+  tcf: () => { const f = fakeTcf(w()); f.stub(); f.load(); return { accept: () => f.choose({ consents: ALL_PURPOSES }), withdraw: () => f.choose({ consents: [] }), deny: () => f.choose({ consents: [] }) }; },
   google: () => {
     const f = fakeGoogle(w()); f.snippet(); f.gtag('consent', 'default', DENIED_GOOGLE);
-    return { accept: () => f.gtag('consent', 'update', GRANTED_GOOGLE), withdraw: () => f.gtag('consent', 'update', DENIED_GOOGLE) };
+    return { accept: () => f.gtag('consent', 'update', GRANTED_GOOGLE), withdraw: () => f.gtag('consent', 'update', DENIED_GOOGLE), deny: () => f.gtag('consent', 'update', DENIED_GOOGLE) };
   },
-  cookiebot: () => { const f = fakeCookiebot(w()); f.load(); return { accept: () => f.submit({ preferences: true, statistics: true, marketing: true }), withdraw: () => f.renew({}) }; },
-  cookieinformation: () => { const f = fakeCookieInformation(w()); f.load(); return { accept: () => f.submit(['cookie_cat_statistic', 'cookie_cat_marketing']), withdraw: () => f.submit([]) }; },
-  onetrust: () => { const f = fakeOneTrust(w()); f.load(); return { accept: () => f.allowAll(), withdraw: () => f.rejectAll() }; },
+  cookiebot: () => { const f = fakeCookiebot(w()); f.load(); return { accept: () => f.submit({ preferences: true, statistics: true, marketing: true }), withdraw: () => f.renew({}), deny: () => f.submit({ preferences: false, statistics: false, marketing: false }) }; },
+  cookieinformation: () => { const f = fakeCookieInformation(w()); f.load(); return { accept: () => f.submit(['cookie_cat_statistic', 'cookie_cat_marketing']), withdraw: () => f.submit([]), deny: () => f.submit([]) }; },
+  onetrust: () => { const f = fakeOneTrust(w()); f.load(); return { accept: () => f.allowAll(), withdraw: () => f.rejectAll(), deny: () => f.rejectAll() }; },
 };
 
 const gtagCommands = () => Array.from((w().dataLayer ?? []) as ArrayLike<unknown>[], (a) => Array.from(a));
@@ -62,6 +62,25 @@ describe.each(Object.keys(PLATFORMS) as ConsentPlatform[])('consent.cmp: %s', (n
     expect(updates.at(-1)![2]).toMatchObject({ analytics_storage: 'denied', ad_storage: 'denied' });
     expect(fbqCommands().at(-1)).toEqual(['consent', 'revoke']);
     expect(gtagCommands().filter((c) => c[0] === 'event').map((c) => c[1])).toEqual(['sign_up']);
+    await tracker.shutdown();
+  });
+
+  it('an explicit denial drops the waiting conversions: nothing loaded, stored or sent, then or later', async () => {
+    const platform = PLATFORMS[name]();
+    const tracker = createTracker({ plan: { ...example('webshop'), consent: { default: { analytics: 'denied', ads: 'denied' }, cmp: name } }, adapters: [ga4(), meta()] });
+    const skipped: string[] = [];
+    tracker.on('skipped', (e) => skipped.push(e.reason));
+    tracker.track('newsletter_signup');
+    await settle();
+    platform.deny();
+    await settle();
+    tracker.track('visited_pricing');
+    tracker.track('newsletter_signup');
+    await settle();
+    expect(w().fbq).toBeUndefined();
+    expect(gtagCommands().some((c) => c[0] === 'event' || c[0] === 'config')).toBe(false);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_'))).toEqual([]);
+    expect(skipped.length).toBeGreaterThan(0); // the later conversions were refused for the denial, not lost silently
     await tracker.shutdown();
   });
 });

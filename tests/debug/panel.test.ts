@@ -46,6 +46,8 @@ const root = () => host()!.shadowRoot!;
 const rows = () => [...root().querySelectorAll('tr')];
 /** The status line of one destination in a row: "ga4: sent". */
 const cell = (dest: string, row = rows().length - 1) => [...rows()[row]!.querySelectorAll('td:last-child div')].find((d) => d.textContent!.startsWith(dest + ':'));
+/** What a destination's cell says happened, without the name it received the conversion under (after ` — `). */
+const status = (dest: string, row?: number) => cell(dest, row)?.textContent!.split(' — ')[0];
 
 let unmount: (() => void) | undefined;
 const mount = (...args: Parameters<typeof mountPanel>) => (unmount = mountPanel(...args));
@@ -109,9 +111,12 @@ describe('one row per conversion, with what each destination received', () => {
     expect(text).toContain('2499 NOK');
     expect(text).toContain('transaction_id: "FS-1001"');
     expect(text).toMatch(/\d\d:\d\d:\d\d/);
-    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(status('ga4')).toBe('ga4: sent');
     expect(cell('ga4')!.className).toBe('ok');
-    expect(cell('meta')!.textContent).toBe('meta: waiting for consent');
+    expect(status('meta')).toBe('meta: waiting for consent');
+    expect(cell('ga4')!.textContent).toBe(`ga4: sent — event ${event.send.ga4!.event}`);
+    expect(cell('meta')!.textContent).toBe(`meta: waiting for consent — ${event.send.meta!.event}, event id ${event.id}`);
+    if (event.send.googleAds) expect(cell('googleAds')!.textContent).toContain(`conversion AW-123456789/${event.send.googleAds.label}`);
     expect(root().textContent).toContain('consent: analytics granted · ads pending');
     expect(root().textContent).not.toContain('No conversions on this page yet.');
   });
@@ -123,7 +128,7 @@ describe('one row per conversion, with what each destination received', () => {
     t.emit('event', { event: conversion({ id: 'e-2', name: 'newsletter_signup', kind: 'micro', value: 15, send: { collector: {} } }), destinations: ['collector'] });
     expect(rows().map((r) => r.children[1]!.firstChild!.textContent)).toEqual(['purchase', 'newsletter_signup']);
     expect(rows()[1]!.querySelector('i')!.textContent).toBe('micro');
-    expect([...rows()[1]!.querySelectorAll('td:last-child div')].map((d) => d.textContent)).toEqual(['collector: not sent']);
+    expect([...rows()[1]!.querySelectorAll('td:last-child div')].map((d) => d.textContent!.split(' — ')[0])).toEqual(['collector: not sent']);
   });
 
   it('shows "not sent: consent denied" for a destination skipped on a denial', () => {
@@ -133,8 +138,8 @@ describe('one row per conversion, with what each destination received', () => {
     t.emit('sent', { event, destination: 'ga4' });
     t.emit('skipped', { event, conversion: 'purchase', reason: 'meta: ads consent denied' });
     t.emit('event', { event, destinations: ['ga4', 'meta'] });
-    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
-    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(status('meta')).toBe('meta: not sent: consent denied');
+    expect(status('ga4')).toBe('ga4: sent');
   });
 
   it('trusts the skipped event over a consent status that lags behind', () => {
@@ -143,8 +148,8 @@ describe('one row per conversion, with what each destination received', () => {
     mount(t.tracker, plan);
     const event = conversion({ consent: { analytics: 'granted', ads: 'denied' } });
     t.emit('skipped', { event, conversion: 'purchase', reason: 'meta: ads consent denied' });
-    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
-    expect(cell('ga4')!.textContent).toBe('ga4: waiting for consent');
+    expect(status('meta')).toBe('meta: not sent: consent denied');
+    expect(status('ga4')).toBe('ga4: waiting for consent');
   });
 
   it('turns waiting into "consent denied" when the visitor denies later, without a new event', () => {
@@ -153,10 +158,10 @@ describe('one row per conversion, with what each destination received', () => {
     const t = fakeTracker(consent);
     mount(t.tracker, plan);
     t.emit('event', { event: conversion(), destinations: ['ga4', 'meta'] });
-    expect(cell('meta')!.textContent).toBe('meta: waiting for consent');
+    expect(status('meta')).toBe('meta: waiting for consent');
     consent.ads = 'denied';
     vi.advanceTimersByTime(1000);
-    expect(cell('meta')!.textContent).toBe('meta: not sent: consent denied');
+    expect(status('meta')).toBe('meta: not sent: consent denied');
     expect(root().textContent).toContain('ads denied');
   });
 
@@ -183,9 +188,9 @@ describe('rejected calls', () => {
     t.emit('event', { event, destinations: ['ga4', 'meta'] });
     await Promise.resolve();
     expect(rows()).toHaveLength(1);
-    expect(cell('meta')!.textContent).toBe('meta: adapters.meta.send: meta send failed: fbq is blocked');
+    expect(status('meta')).toBe('meta: adapters.meta.send: meta send failed: fbq is blocked');
     expect(cell('meta')!.className).toBe('e');
-    expect(cell('ga4')!.textContent).toBe('ga4: sent');
+    expect(status('ga4')).toBe('ga4: sent');
   });
 
   it('shows a rejected call (no event) as a row with every problem in red', async () => {
@@ -256,20 +261,25 @@ describe('with the real tracker', () => {
   }
 
   it('follows consent from waiting to sent, and a later denial', () => {
+    const ids: string[] = [];
     const tracker = createTracker({ plan: example('webshop'), adapters: [recorder('ga4', 'analytics'), recorder('meta', 'ads'), recorder('collector', 'analytics')] });
+    tracker.on('event', ({ event }) => ids.push(event.id));
     mount(tracker, plan);
     tracker.track('view_item', { item_id: 'SKU-1', item_name: 'Tent', value: 2499 });
+    // Each destination with the name it receives the conversion under, as its own reports show it.
     expect([...rows()[0]!.querySelectorAll('td:last-child div')].map((d) => d.textContent)).toEqual([
-      'ga4: waiting for consent', 'meta: waiting for consent', 'collector: waiting for consent',
+      'ga4: waiting for consent — event view_item',
+      `meta: waiting for consent — ViewContent, event id ${ids[0]}`,
+      `collector: waiting for consent — track view_item, event id ${ids[0]}`,
     ]);
     tracker.consent({ analytics: 'granted', ads: 'denied' });
-    expect(cell('ga4')!.textContent).toBe('ga4: sent');
-    expect(cell('collector')!.textContent).toBe('collector: sent');
+    expect(status('ga4')).toBe('ga4: sent');
+    expect(status('collector')).toBe('collector: sent');
     // Without consentStatus the panel knows the denial from the next conversion.
     tracker.track('view_item', { item_id: 'SKU-2', value: 99 });
-    expect(cell('meta', 0)!.textContent).toBe('meta: not sent: consent denied');
-    expect(cell('meta', 1)!.textContent).toBe('meta: not sent: consent denied');
-    expect(cell('ga4', 1)!.textContent).toBe('ga4: sent');
+    expect(status('meta', 0)).toBe('meta: not sent: consent denied');
+    expect(status('meta', 1)).toBe('meta: not sent: consent denied');
+    expect(status('ga4', 1)).toBe('ga4: sent');
   });
 
   it('puts an adapter that throws on its destination in red', async () => {
@@ -279,9 +289,9 @@ describe('with the real tracker', () => {
     tracker.track('view_item', { item_id: 'SKU-1' });
     await Promise.resolve();
     expect(rows()).toHaveLength(1);
-    expect(cell('ga4')!.textContent).toBe('ga4: sent');
-    expect(cell('meta')!.textContent).toBe('meta: adapters.meta.send: meta send failed: fbq is not defined');
+    expect(status('ga4')).toBe('ga4: sent');
+    expect(status('meta')).toBe('meta: adapters.meta.send: meta send failed: fbq is not defined');
     expect(cell('meta')!.className).toBe('e');
-    expect(cell('collector')!.textContent).toBe('collector: not sent');
+    expect(status('collector')).toBe('collector: not sent');
   });
 });
