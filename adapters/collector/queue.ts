@@ -42,6 +42,9 @@ export interface Queue {
   persist(): Promise<void>;
 }
 
+/** Outbox records per IndexedDB transaction while the page runs. */
+const CHUNK = 200;
+
 export function createQueue(max: number, warn: (m: string) => void): Queue {
   // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.
   let store: UseStore | undefined = createStore('measureplan', 'outbox');
@@ -59,19 +62,28 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     if (store) warn(`the collector's IndexedDB outbox failed (${(e as Error)?.name ?? e}); unsent events are kept in memory for this page only`);
     store = undefined;
   };
-  const flushWrites = async () => {
-    scheduled = false;
-    const w = writes;
-    const d = deletes;
-    writes = [];
-    deletes = [];
-    if (!store) return;
+  /**
+   * Writes pending additions and deletions in chunks of `n`, one transaction each, awaiting each
+   * commit (a new task) before the next: a burst's thousands of structured-clone puts in one
+   * transaction would block the main thread. A put is filtered by `ids` when its chunk goes out, so
+   * nothing delivered (or dropped) meanwhile is written back; transactions run in the order they are
+   * made, so a delete always follows its put. `mine`: the scheduled run, which clears `scheduled`.
+   */
+  const flushWrites = async (n = Infinity, mine?: boolean) => {
     try {
-      if (w.length) await setMany(w.filter((s) => ids.has(s.id)).map((s) => [s.id, { seq: s.seq, id: s.id, m: msg(s) }]), store);
-      if (d.length) await delMany(d, store);
+      while (store && (writes.length || deletes.length)) {
+        const w = writes.splice(0, n).filter((s) => ids.has(s.id));
+        const d = deletes.splice(0, n);
+        if (w.length) await setMany(w.map((s) => [s.id, { seq: s.seq, id: s.id, m: msg(s) }]), store);
+        if (d.length) await delMany(d, store);
+      }
     } catch (e) { idbFailed(e); }
+    if (mine) scheduled = false;
   };
-  const schedule = () => { if (!scheduled && store) { scheduled = true; setTimeout(flushWrites, 0); } };
+  const schedule = () => {
+    if (!store) { writes = []; deletes = []; } // memory only: nothing to write, nothing to keep
+    else if (!scheduled) { scheduled = true; setTimeout(() => flushWrites(CHUNK, true), 0); }
+  };
 
   const q: Queue = {
     dropped: 0,
@@ -124,7 +136,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
         return earlier.length;
       } catch (e) { idbFailed(e); return 0; }
     },
-    persist: flushWrites,
+    persist: () => flushWrites(),
   };
   return q;
 }

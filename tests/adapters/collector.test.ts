@@ -264,6 +264,36 @@ describe('collector delivery', () => {
     expect(new Set(ids()).size).toBe(1000);
   });
 
+  it('persists a burst in chunks: 1,000 events in several small transactions, all survive a reload, none twice', async () => {
+    // Which transaction each put went into: one transaction of thousands of puts blocks the page.
+    const proto = (globalThis as any).IDBObjectStore.prototype;
+    const put = proto.put;
+    const puts = new Map<unknown, number>();
+    const spy = vi.spyOn(proto, 'put').mockImplementation(function (this: any, ...args: unknown[]) {
+      puts.set(this.transaction, (puts.get(this.transaction) ?? 0) + 1);
+      return put.apply(this, args);
+    });
+    respond = () => new HttpResponse(null, { status: 503 });
+    const first = page({ flushInterval: 60_000 });
+    for (let i = 0; i < 1000; i++) first.tracker.track('phone_click');
+    const total = () => [...puts.values()].reduce((a, b) => a + b, 0);
+    for (let i = 0; i < 100 && total() < 1000; i++) await settle(10); // a commit, then the next chunk
+    spy.mockRestore();
+    expect(total()).toBe(1000);
+    expect(puts.size).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...puts.values())).toBeLessThanOrEqual(200);
+    await first.tracker.shutdown(); // the page goes away
+    respond = () => new HttpResponse(null, { status: 200 });
+    received = [];
+    page();
+    for (let i = 0; i < 100 && ids().length < 1000; i++) await settle(100);
+    expect(ids()).toHaveLength(1000);
+    expect(new Set(ids()).size).toBe(1000);
+    page(); // delivered events were deleted (in chunks too): nothing is sent again
+    await settle(2000);
+    expect(ids()).toHaveLength(1000);
+  });
+
   it('flush() delivers now and resolves when the outbox is empty', async () => {
     vi.useRealTimers();
     const { tracker, adapter } = page({ flushInterval: 60_000 });
