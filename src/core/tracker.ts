@@ -12,8 +12,8 @@ import { createDedupe } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
-import { browser, debugRequested } from './env';
-import { dedupeKey, enrich, isoTime, pageContext } from './enrich';
+import { afterLoadWhenIdle, browser, debugRequested } from './env';
+import { dedupeKey, enrich, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
@@ -21,7 +21,6 @@ import type { Adapter, AdapterContext, ConversionEvent, Tracker, TrackerEvents }
 import { validateProperties } from './validate';
 import { createJourney } from '../journey/journey';
 import type { VitalsModule } from '../journey/vitals-types';
-import { afterLoadWhenIdle } from './env';
 
 export interface TrackerOptions<P extends PlanInput> {
   /** The measurement plan (a `definePlan` literal or parsed JSON); it is checked before anything runs. */
@@ -128,6 +127,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     dispatcher.consentChanged(changed);
     if (consent.status.analytics !== 'pending') for (const claim of waiting.splice(0)) claim();
   };
+  /** A question to the tracker: its answer, or `fallback` when answering failed (reported, never thrown). */
+  const ask = <T>(what: string, fn: () => T, fallback: T): T => {
+    let r = fallback;
+    safely(what, () => { r = fn(); });
+    return r;
+  };
   const safely = (what: string, fn: () => void) => {
     try { fn(); } catch (e) {
       if (options.strict) throw e;
@@ -207,21 +212,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     },
     on: (name, fn) => events.on(name, fn),
     clickIds: () => identity.clickIds(Date.now()),
-    funnel(name) {
-      let f: ReturnType<Tracker['funnel']>;
-      safely('funnel', () => { f = journey.api.funnel(name); });
-      return f;
-    },
-    cart() {
-      let c: ReturnType<Tracker['cart']> = { items: [], value: 0 };
-      safely('cart', () => { c = journey.api.cart(); });
-      return c;
-    },
-    variant(name) {
-      let v: string | undefined;
-      safely('variant', () => { v = journey.api.variant(name); });
-      return v;
-    },
+    funnel: (name) => ask('funnel', () => journey.api.funnel(name), undefined),
+    cart: () => ask('cart', journey.api.cart, { items: [], value: 0 }),
+    variant: (name) => ask('variant', () => journey.api.variant(name), undefined),
     experiment: (name, variant) => safely('experiment', () => journey.api.experiment(name, variant)),
     async shutdown() {
       stopPlatform?.();

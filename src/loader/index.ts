@@ -65,7 +65,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     const words = () => w.measureplanExplain?.explain;
     const done = () => fail(planProblems(where, words() ? issues.map(words()) : terse(issues)));
     if (words() || !tag?.src) return done();
-    loadScript(new URL('measureplan.explain.js', tag.src).href, tag.nonce || undefined).then(done, done);
+    beside('measureplan.explain.js', 'measureplanExplain').then(done, done);
   }
 
   function fail(message: string): void {
@@ -103,8 +103,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     });
     if (debug && tag?.src) {
       const status = (t as unknown as { __consent: unknown }).__consent;
-      void loadScript(new URL('measureplan.debug.js', tag.src).href, tag.nonce || undefined)
-        .then(() => w.measureplanDebug?.mount({ on: t.on, consentStatus: () => status }, plan))
+      beside('measureplan.debug.js', 'measureplanDebug')
+        .then((panel) => panel?.mount({ on: t.on, consentStatus: () => status }, plan))
         .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'));
     }
     settle(true);
