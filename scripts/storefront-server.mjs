@@ -3,9 +3,11 @@
 //                       /product/x → product/x.html, /checkout/done → checkout/done.html)
 //   /measureplan/…      dist/ (the script tag dist/measureplan.iife.js, the debug panel next to it)
 //   /plans/…            examples/plans/ (the shop uses /plans/webshop.json)
-//   POST /collect       the collector endpoint: Segment batch bodies, JSON or text/plain (beacons)
+//   POST /collect       the collector endpoint: Segment batch bodies, JSON or text/plain (beacons);
+//                       with `collect` (a `measureplan collect` URL) passed on to its /v1/batch
 //   POST /newsletter    the shop's newsletter form: 303 back to /?subscribed=1
-// Each collected message is stored once per messageId, one JSON line per message, in `dataFile`.
+// Each collected message is stored once per messageId: by `measureplan collect` in its store when
+// `collect` is given (npm start), else one JSON line per message in `dataFile` (tests).
 // Binds 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -68,16 +70,18 @@ const formatValue = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 /**
  * @param {{ port?: number, dataFile?: string, log?: (line: string, message: object) => void,
- *           planFile?: string, distDir?: string }} [options]
+ *           planFile?: string, distDir?: string, collect?: string }} [options]
  *   `log` gets one line per new `track` message; `distDir` serves another build at /measureplan/
- *   (tests); `planFile` is the plan used to describe conversions (default examples/plans/webshop.json).
+ *   (tests); `planFile` is the plan used to describe conversions (default examples/plans/webshop.json);
+ *   `collect`: the URL of a running `measureplan collect` (or a function returning it), which then
+ *   stores what /collect receives.
  * @returns {Promise<{ url: string, port: number, dataFile: string, close(): Promise<void>, events(): object[] }>}
  *   `events()`: the messages this server stored since it started, in arrival order.
  */
-export async function startStorefront({ port = 0, dataFile = DEFAULT_DATA_FILE, log, planFile = PLAN_FILE, distDir = DIST_DIR } = {}) {
+export async function startStorefront({ port = 0, dataFile = DEFAULT_DATA_FILE, log, planFile = PLAN_FILE, distDir = DIST_DIR, collect: collectUrl } = {}) {
   dataFile = resolve(dataFile);
-  mkdirSync(dirname(dataFile), { recursive: true });
-  const seen = loadSeenIds(dataFile);
+  if (!collectUrl) mkdirSync(dirname(dataFile), { recursive: true });
+  const seen = collectUrl ? new Set() : loadSeenIds(dataFile);
   const stored = [];
   const plan = planReader(planFile);
 
@@ -97,7 +101,7 @@ export async function startStorefront({ port = 0, dataFile = DEFAULT_DATA_FILE, 
         if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'POST only', { Allow: 'POST' });
         const body = await readBody(req);
         if (body === undefined) return send(res, 413, 'text/plain; charset=utf-8', 'body too large');
-        return collect(body, res);
+        return collectUrl ? passOn(req, body, res) : collect(body, res);
       }
       if (url.pathname === '/newsletter' && req.method === 'POST') {
         await readBody(req); // the address would go to the mailing list here; the demo keeps nothing
@@ -127,6 +131,33 @@ export async function startStorefront({ port = 0, dataFile = DEFAULT_DATA_FILE, 
     }
   });
 
+  /** To `measureplan collect`, which stores and answers; its answer goes back to the browser. */
+  async function passOn(req, body, res) {
+    let answer;
+    try {
+      answer = await fetch(`${typeof collectUrl === 'function' ? collectUrl() : collectUrl}/v1/batch`, { method: 'POST', body, headers: { 'Content-Type': req.headers['content-type'] ?? 'text/plain', ...(req.headers.origin ? { Origin: req.headers.origin } : {}) } });
+    } catch (e) {
+      return send(res, 502, 'application/json', JSON.stringify({ msg: `measureplan collect did not answer: ${e.message}` }));
+    }
+    const text = await answer.text();
+    send(res, answer.status, answer.headers.get('content-type') ?? 'application/json', text);
+    if (answer.ok) {
+      let batch = [];
+      try { batch = JSON.parse(body).batch ?? []; } catch { /* the server said 200: nothing to describe */ }
+      remember(Array.isArray(batch) ? batch.filter((m) => m && typeof m.messageId === 'string' && !seen.has(m.messageId)) : []);
+    }
+  }
+
+  function remember(fresh) {
+    for (const m of fresh) seen.add(m.messageId);
+    stored.push(...fresh);
+    if (!log) return;
+    const p = plan();
+    for (const m of fresh) if (m.type === 'track') {
+      try { log(describeConversion(p, m), m); } catch (e) { console.error('storefront server: log failed:', e); }
+    }
+  }
+
   function collect(body, res) {
     let parsed;
     try { parsed = JSON.parse(body); } catch { return send(res, 400, 'application/json', '{"ok":false,"error":"body is not JSON"}'); }
@@ -142,13 +173,7 @@ export async function startStorefront({ port = 0, dataFile = DEFAULT_DATA_FILE, 
     }
     if (fresh.length) {
       appendFileSync(dataFile, fresh.map((m) => JSON.stringify(m) + '\n').join(''));
-      stored.push(...fresh);
-      if (log) {
-        const p = plan();
-        for (const m of fresh) if (m.type === 'track') {
-          try { log(describeConversion(p, m), m); } catch (e) { console.error('storefront server: log failed:', e); }
-        }
-      }
+      remember(fresh);
     }
     send(res, 200, 'application/json', JSON.stringify({ ok: true, stored: fresh.length }));
   }

@@ -277,7 +277,7 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       if (!readCart().length) return;
-      var orderId = 'FS-' + Date.now();
+      var orderId = 'FS-' + Date.now() + String(Math.floor(Math.random() * 1000)).padStart(3, '0'); // two shoppers in one millisecond still get two orders
       var data = new FormData(form);
       try {
         sessionStorage.setItem(CUSTOMER_KEY, JSON.stringify({ name: String(data.get('name') || ''), email: String(data.get('email') || ''), shipping: method() }));

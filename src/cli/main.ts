@@ -4,6 +4,9 @@
  * has problems (or init would overwrite a file), 2 usage error, 3 an unexpected failure (a bug).
  */
 import { codegen, codegenHelp } from './codegen';
+import { collect, collectHelp } from './collect';
+import { offline, offlineHelp } from './offline';
+import { report, reportHelp } from './report-command';
 import { docs, docsHelp } from './docs';
 import { init, initHelp } from './init';
 import { UsageError, type IO, type Output } from './io';
@@ -24,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   docs: { summary: 'write the plan as a document for people (Markdown or HTML)', help: docsHelp, run: docs },
   schema: { summary: "print the plan's JSON Schema", help: schemaHelp, run: schema },
   init: { summary: 'write a starter plan (webshop or lead generation)', help: initHelp, run: init },
+  collect: { summary: 'run the first-party endpoint with its embedded store (SQLite)', help: collectHelp, run: collect },
+  report: { summary: "answer the plan's questions from the store (text, md, html, json)", help: reportHelp, run: report },
+  offline: { summary: "turn phone and offline orders into the ad platforms' upload files", help: offlineHelp, run: offline },
 };
 
 const HELP = `measureplan: conversion tracking driven by a measurement plan
@@ -43,7 +49,8 @@ Examples:
   npx measureplan init --template webshop
   npx measureplan validate plan.json
   npx measureplan codegen plan.json --out src/plan.gen.ts
-  npx measureplan docs plan.json --out plan.html`;
+  npx measureplan docs plan.json --out plan.html
+  npx measureplan collect --plan plan.json --allow-origin https://shop.example`;
 
 /**
  * Runs the command line with `argv` (the arguments after `measureplan`) and resolves to the

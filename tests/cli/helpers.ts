@@ -21,9 +21,10 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds dist/cli.js if it is missing or older than src/cli, src/plan or rollup.config.mjs. */
+/** Builds dist/cli.js if it is missing or older than the Node wing's sources or rollup.config.mjs. */
 export function ensureBuilt(): void {
-  const sources = Math.max(newest(join(root, 'src/cli')), newest(join(root, 'src/plan')), statSync(join(root, 'rollup.config.mjs')).mtimeMs);
+  const dirs = ['src/cli', 'src/plan', 'src/core', 'src/server', 'src/report', 'src/offline'].map((d) => join(root, d)).filter((d) => existsSync(d));
+  const sources = Math.max(...dirs.map(newest), statSync(join(root, 'rollup.config.mjs')).mtimeMs);
   if (existsSync(cliBundle) && statSync(cliBundle).mtimeMs >= sources) return;
   const r = spawnSync(process.execPath, [join(root, 'tests/cli/build.mjs')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building dist/cli.js failed:\n${r.stderr}`);

@@ -1,0 +1,210 @@
+/**
+ * `measureplan collect`: the first-party endpoint for the collector adapter, with the embedded
+ * store (SQLite through better-sqlite3), plan validation into quarantine, and an optional relay
+ * to a Segment- or RudderStack-compatible endpoint. Runs until SIGTERM or SIGINT, then drains.
+ */
+import type { Plan } from '../plan/types';
+import { startCollectServer } from '../server/http';
+import { startRelay, type Relay } from '../server/relay';
+import { startWebhook, type Webhook } from '../server/webhook';
+import { StoreError } from '../server/sqlite';
+import { openStore, type Written } from '../server/store';
+import { choice, parse } from './args';
+import { checkText, readPlanFile } from './check';
+import { colours, UsageError, type IO } from './io';
+import { fileLine, formatFindings } from './report';
+import { count } from './words';
+
+export const collectHelp = `Usage: measureplan collect [options]
+
+The first-party endpoint for the collector adapter: a Node HTTP server that speaks the
+Segment/RudderStack HTTP API (POST /v1/batch, /v1/track, /v1/page, /v1/identify; JSON,
+sendBeacon's text/plain and gzip bodies) and stores each event exactly once (by messageId)
+in an embedded SQLite store. A request is answered 2xx only after its events are committed.
+Events that break the plan are kept in the quarantine table with the reason.
+
+Options:
+  --port <n>            port to listen on (default 8787; 0 picks a free one)
+  --host <address>      address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+  --db <file>           the store (default measureplan.db; created with its folder)
+  --plan <plan.json>    check every event against this plan (without it, every
+                        well-formed event is stored)
+  --allow-origin <url>  a site allowed to post from the browser (repeat it, or give a
+                        comma-separated list; * allows any). Requests without an Origin
+                        header (servers, curl) are always accepted.
+  --forward <url>       also relay every stored event to a Segment- or RudderStack-
+                        compatible endpoint (https://api.segment.io, your data plane URL)
+  --write-key <key>     the write key for --forward (or MEASUREPLAN_WRITE_KEY)
+  --webhook <url>       post each cart or browse that became abandoned under the plan's
+                        rules (an identified e-mail known) to your e-mail tool, once
+  --webhook-every <s>   how often the store is checked for them (default 60 seconds)
+  --webhook-quiet-days <n>
+                        no second reminder to the same person within n days (default 7)
+  --sync full|normal    full (default): each commit is fsynced, an acknowledged event
+                        survives a power cut; normal: it survives the server being killed
+  --quiet               no progress lines
+  -h, --help            this help
+
+Stop it with Ctrl+C or SIGTERM: it stops accepting, answers the requests in flight,
+commits, and exits 0.
+
+Examples:
+  measureplan collect --plan plan.json --allow-origin https://shop.example
+  measureplan collect --db /var/lib/measureplan/events.db --port 8080 --host 0.0.0.0
+  measureplan collect --plan plan.json --forward https://api.segment.io --write-key $KEY`;
+
+const time = () => new Date().toTimeString().slice(0, 8);
+
+export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, plan: { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true }, forward: { type: 'string' }, 'write-key': { type: 'string' },
+    sync: { type: 'string' }, quiet: { type: 'boolean' },
+    webhook: { type: 'string' }, 'webhook-every': { type: 'string' }, 'webhook-quiet-days': { type: 'string' },
+  }, 'collect');
+  if (positionals.length) throw new UsageError(`collect takes no file names (got "${positionals[0]}").`, 'Give the store with --db and the plan with --plan.');
+  const c = colours(io.out, values['no-color'] === true);
+  const port = portOf(values.port as string | undefined);
+  const sync = choice(values.sync, ['full', 'normal'] as const, 'sync', 'full');
+  const origins = ((values['allow-origin'] as unknown as string[] | undefined) ?? []).flatMap((o) => o.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const o of origins) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--allow-origin "${o}" is not an origin.`, 'An origin is a scheme and a host, with the port when it is not the default: https://shop.example or http://127.0.0.1:4173');
+  const forward = values.forward as string | undefined;
+  const writeKey = (values['write-key'] as string | undefined) ?? process.env.MEASUREPLAN_WRITE_KEY;
+  if (forward !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(forward)) throw new UsageError(`--forward "${forward}" is not an http(s) URL.`, 'Example: --forward https://api.segment.io');
+    if (!writeKey) throw new UsageError('--forward needs a write key.', 'Give --write-key <key> or set MEASUREPLAN_WRITE_KEY.');
+  } else if (values['write-key'] !== undefined) throw new UsageError('--write-key is only used with --forward.');
+
+  const webhookUrl = values.webhook as string | undefined;
+  const webhookEvery = number(values['webhook-every'] as string | undefined, 'webhook-every', 60, 0.05);
+  const quietDays = number(values['webhook-quiet-days'] as string | undefined, 'webhook-quiet-days', 7, 0);
+  if (webhookUrl !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(webhookUrl)) throw new UsageError(`--webhook "${webhookUrl}" is not an http(s) URL.`, 'Example: --webhook https://mail.example/hooks/abandoned-cart');
+    if (values.plan === undefined) throw new UsageError('--webhook needs --plan: the plan says when a cart or browse counts as abandoned.');
+  } else if (values['webhook-every'] !== undefined || values['webhook-quiet-days'] !== undefined) throw new UsageError('--webhook-every and --webhook-quiet-days are only used with --webhook.');
+
+  let plan: Plan | undefined;
+  const planFile = values.plan as string | undefined;
+  if (planFile !== undefined) {
+    const report = checkText(planFile, readPlanFile(planFile));
+    if (!report.valid) {
+      io.err.write(formatFindings(report, c) + fileLine(report, c));
+      io.err.write(`measureplan collect: the plan has problems; fix them first (measureplan validate ${planFile}).\n`);
+      return 1;
+    }
+    plan = report.plan;
+  }
+
+  const dbFile = (values.db as string | undefined) ?? 'measureplan.db';
+  let store;
+  try {
+    store = openStore(dbFile, { sync });
+  } catch (e) {
+    if (e instanceof StoreError) { io.err.write(`measureplan collect: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
+    throw e;
+  }
+
+  const quiet = values.quiet === true;
+  const say = (line: string) => { if (!quiet) io.out.write(`${c.dim(time())}  ${line}\n`); };
+  const totals = { stored: 0, duplicates: 0, quarantined: 0 };
+  let shown = { ...totals };
+  let relay: Relay | undefined;
+  let rejectedLines = 0;
+
+  let server;
+  try {
+    server = await startCollectServer({
+      store, plan, port, host: (values.host as string | undefined) ?? '127.0.0.1', allowOrigins: origins,
+      onCommit(written: Written[]) {
+        for (const w of written) { totals.stored += w.stored; totals.duplicates += w.duplicates; totals.quarantined += w.quarantined; }
+        if (written.some((w) => w.stored)) relay?.wake();
+      },
+      onReject(status, reason) {
+        if (rejectedLines++ < 20) say(c.yellow(`refused a request: ${status} ${reason}`));
+      },
+    });
+  } catch (e) {
+    store.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      io.err.write(`measureplan collect: port ${port} is ${code === 'EADDRINUSE' ? 'taken' : 'not allowed'}.\nPick another with --port (0 picks a free one).\n`);
+      return 1;
+    }
+    throw e;
+  }
+
+  if (forward && writeKey) relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line) });
+  let webhook: Webhook | undefined;
+  if (webhookUrl && plan) {
+    if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(c.yellow(`measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.\n`));
+    webhook = startWebhook({ store, plan, url: webhookUrl, everyMs: webhookEvery * 1000, quietMs: quietDays * 86_400_000, log: (line) => say(line) });
+  }
+  const counts = store.counts();
+  io.out.write(`measureplan collect: listening on ${server.url}\n`);
+  if (!quiet) {
+    io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync})\n`);
+    io.out.write(`  plan       ${plan ? `${planFile}: "${plan.name}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
+    io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
+    if (relay) io.out.write(`  relay      ${relay.stats().target} (${relay.stats().waiting} waiting)\n`);
+    if (webhook) io.out.write(`  webhook    ${webhookUrl}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);
+    io.out.write(`  endpoints  POST ${server.url}/v1/batch (also /v1/track, /v1/page, /v1/identify) · GET ${server.url}/health\n`);
+  }
+
+  // A progress line every 10 s when something changed, and the quarantine's newest reasons.
+  const lastQuarantine = store.db.prepare('SELECT event, reason FROM quarantine WHERE seq > ? ORDER BY seq LIMIT 5');
+  let quarantineSeq = (store.db.prepare('SELECT coalesce(max(seq), 0) FROM quarantine').pluck().get() as number);
+  const maxQuarantine = store.db.prepare('SELECT coalesce(max(seq), 0) FROM quarantine').pluck();
+  const progress = setInterval(() => {
+    rejectedLines = 0;
+    if (totals.stored === shown.stored && totals.duplicates === shown.duplicates && totals.quarantined === shown.quarantined) return;
+    const d = { stored: totals.stored - shown.stored, duplicates: totals.duplicates - shown.duplicates, quarantined: totals.quarantined - shown.quarantined };
+    shown = { ...totals };
+    const r = relay?.stats();
+    say(`+${d.stored} stored, ${d.duplicates} repeats ignored, ${d.quarantined} quarantined · ${store.counts().events} in the store${r ? ` · relay ${r.delivered} delivered, ${r.waiting} waiting${r.failing ? c.yellow(` (failing: ${r.lastError})`) : ''}` : ''}`);
+    if (d.quarantined) {
+      for (const q of lastQuarantine.all(quarantineSeq) as { event: string | null; reason: string }[]) say(c.yellow(`quarantined ${q.event ?? 'a message'}: ${q.reason}`));
+      quarantineSeq = maxQuarantine.get() as number;
+    }
+  }, 10_000);
+  progress.unref();
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      say(`${signal}: finishing the requests in flight…`);
+      clearInterval(progress);
+      try {
+        await server.close();
+        await relay?.stop();
+        await webhook?.stop();
+        const n = store.counts();
+        say(`stopped; the store holds ${count(n.events, 'event')} (${n.quarantined} in quarantine).`);
+      } finally {
+        store.close();
+        signals.off('SIGTERM', onTerm);
+        signals.off('SIGINT', onInt);
+        done(0);
+      }
+    };
+    const onTerm = () => { void stop('SIGTERM'); };
+    const onInt = () => { void stop('SIGINT'); };
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onInt);
+  });
+}
+
+function number(text: string | undefined, flag: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${flag} must be a number of at least ${min}, not "${text}".`);
+  return n;
+}
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return 8787;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${text}".`);
+  return n;
+}

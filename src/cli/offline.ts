@@ -1,0 +1,327 @@
+/**
+ * `measureplan offline --orders orders.csv --to google-ads|meta|microsoft`: phone and offline
+ * orders matched back to the ad clicks the store saw, written as the platform's offline
+ * conversion upload. Every order ends up in a file or in the skipped list with its reason;
+ * e-mail addresses and phone numbers leave only as SHA-256 hashes. Exit 0 when a file was
+ * written, 1 when no order could be used or the store cannot be read, 2 for a usage mistake.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { emptyIndex, readClicks, type ClickIndex } from '../offline/clicks';
+import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
+import { FBC, PLATFORM_KINDS, PLATFORM_NAMES, PLATFORMS, type Platform } from '../offline/match';
+import { ACTION_SOURCES, type ActionSource } from '../offline/meta';
+import { microsoftZone } from '../offline/microsoft';
+import { isCurrency, OrdersError, readOrders, type Orders } from '../offline/orders';
+import { parseZone, systemZone, type Zone } from '../offline/time';
+import { StoreError } from '../server/sqlite';
+import { openStore, type Store } from '../server/store';
+import { choice, parse } from './args';
+import { colours, UsageError, type Colours, type IO } from './io';
+import { closest, count, quote } from './words';
+
+export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft [options]
+
+Turns the shop's CSV of phone and offline orders into the ad platform's offline-conversion
+upload. Each order is matched to an ad click: the click id on the order (click_id, gclid,
+fbclid or msclkid column), else the click ids the store saw for the order's visitor_id,
+else for the visitors identified with the order's e-mail. The newest click before the
+order and within the lookback window is used. Google Ads orders without a click but with
+an e-mail or phone go to a second file, for enhanced conversions for leads; Meta events
+carry the hashed e-mail/phone next to the click. E-mail and phone leave only as SHA-256
+hashes. Orders that cannot be used are listed with the row and the reason.
+
+The orders CSV (header row; comma or semicolon separated):
+  time          2026-03-01 14:05 (read in --timezone) or ISO-8601 with an offset
+  value         1234.50 or 1 234,50
+  currency      NOK (optional with --currency)
+  email, phone  optional; a phone number needs its country code (or --phone-country)
+  visitor_id    optional: the visitor id the site showed the caller (its first 8
+                characters are enough)
+  click_id      optional: the gclid/fbclid/msclkid the order form captured
+  order_id      optional: keeps an order from being counted twice
+
+Options:
+  --orders <file>            the orders CSV (or give it as the only argument)
+  --to <platform>            google-ads, meta or microsoft
+  --db <file>                the store written by measureplan collect (default measureplan.db)
+  --out <file>               the upload file (default offline-<platform>.csv, .json for Meta);
+                             Google Ads adds <name>-leads.csv and <name>-ios.csv next to it
+  --conversion-name <name>   the conversion action (Google Ads) or goal (Microsoft) exactly
+                             as named there, required for those two; Meta's event name
+                             (default Purchase)
+  --currency <code>          for orders without a currency of their own (ISO 4217: NOK)
+  --timezone <zone>          the zone of times without an offset, and of the file: an IANA
+                             zone such as Europe/Oslo, or an offset such as +01:00
+                             (default: this computer's zone)
+  --lookback-days <n>        how old a click may be at the time of the order, 1 to 90
+                             (default 90)
+  --phone-country <code>     the calling code for phone numbers written without one (47)
+  --action-source <source>   Meta's action_source: phone_call (default), physical_store,
+                             other, email, chat or system_generated
+  --format text|json         text for people (default), json for scripts
+  --no-color                 plain text even in a terminal (so does NO_COLOR=1)
+  -h, --help                 this help
+
+Exit codes: 0 a file was written (skipped orders are listed), 1 no order could be used,
+the orders file or the store cannot be read, 2 usage error.
+
+Examples:
+  measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order" --timezone Europe/Oslo --currency NOK
+  measureplan offline --orders orders.csv --to meta --out meta-events.json
+  measureplan offline orders.csv --to microsoft --conversion-name "Phone order" --format json`;
+
+const ALIASES: Record<string, Platform> = {
+  google: 'google-ads', googleads: 'google-ads', 'google-ads': 'google-ads', google_ads: 'google-ads',
+  meta: 'meta', facebook: 'meta',
+  microsoft: 'microsoft', 'microsoft-ads': 'microsoft', microsoftads: 'microsoft', 'microsoft-advertising': 'microsoft', bing: 'microsoft',
+};
+
+/** What a written file holds, in words: `2 click conversions (gclid)`. */
+function what(platform: Platform, part: Part, rows: number): string {
+  switch (part) {
+    case 'clicks': return platform === 'microsoft' ? `${count(rows, 'offline conversion')} (msclkid)` : `${count(rows, 'click conversion')} (gclid)`;
+    case 'ios': return `${count(rows, 'iOS click conversion')} (gbraid/wbraid): a separate upload`;
+    case 'leads': return `${count(rows, 'conversion')} by hashed e-mail/phone (enhanced conversions for leads): a separate upload`;
+    case 'events': return `${count(rows, 'event')} for the Conversions API`;
+  }
+}
+
+function platformOf(value: unknown): Platform {
+  if (value === undefined) throw new UsageError('offline needs --to: the platform to write the upload for.', 'Give --to google-ads, --to meta or --to microsoft.');
+  const v = String(value).toLowerCase();
+  if (v === 'linkedin') {
+    throw new UsageError('LinkedIn offline conversions are not written.', 'LinkedIn takes them only through its Conversions API (an API token and a conversion rule); its CSV upload format is not documented. See docs/offline.md.');
+  }
+  const p = ALIASES[v];
+  if (!p) {
+    const near = closest(v, [...PLATFORMS, 'linkedin']);
+    throw new UsageError(`--to must be google-ads, meta or microsoft, not "${value}".`, near ? `Did you mean --to ${near}?` : undefined);
+  }
+  return p;
+}
+
+function readOrdersFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`cannot read ${file}: ${why}.`, 'Give the orders CSV exported from the phone-order system with --orders.');
+  }
+}
+
+/** `offline-google-ads.csv` + `-leads` → `offline-google-ads-leads.csv`. */
+export function withSuffix(file: string, suffix: string): string {
+  if (!suffix) return file;
+  const ext = extname(file);
+  return ext ? `${file.slice(0, -ext.length)}${suffix}${ext}` : `${file}${suffix}`;
+}
+
+export async function offline(argv: string[], io: IO, now: () => number = Date.now): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    orders: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' }, out: { type: 'string' },
+    'conversion-name': { type: 'string' }, currency: { type: 'string' }, timezone: { type: 'string' },
+    'lookback-days': { type: 'string' }, 'phone-country': { type: 'string' }, 'action-source': { type: 'string' },
+    format: { type: 'string' },
+  }, 'offline');
+  const format = choice(values.format, ['text', 'json'] as const, 'format', 'text');
+  const platform = platformOf(values.to);
+
+  if (positionals.length > 1 || (positionals.length && values.orders !== undefined)) {
+    throw new UsageError('offline reads one orders file.', 'Give it with --orders orders.csv.');
+  }
+  const ordersFile = (values.orders as string | undefined) ?? positionals[0];
+  if (!ordersFile) throw new UsageError('offline needs the orders CSV.', 'Example: measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order"');
+
+  const named = values['conversion-name'] as string | undefined;
+  if (named !== undefined && named.trim() === '') throw new UsageError('--conversion-name is empty.');
+  if (named === undefined && platform !== 'meta') {
+    throw new UsageError(`--to ${platform} needs --conversion-name.`, platform === 'google-ads'
+      ? 'Give the name of the conversion action that imports from clicks, exactly as Google Ads shows it: --conversion-name "Phone order".'
+      : 'Give the name of the offline conversion goal, exactly as Microsoft Advertising shows it: --conversion-name "Phone order".');
+  }
+  const conversionName = named?.trim() ?? 'Purchase';
+
+  const currency = (values.currency as string | undefined)?.trim().toUpperCase();
+  if (currency !== undefined && !isCurrency(currency)) throw new UsageError(`--currency "${values.currency}" is not a currency code.`, 'Give the ISO 4217 code: --currency NOK, EUR, SEK, USD …');
+
+  let zone: Zone;
+  const zoneText = values.timezone as string | undefined;
+  if (zoneText !== undefined) {
+    const z = parseZone(zoneText);
+    if (!z) throw new UsageError(`--timezone "${zoneText}" is neither a time zone nor an offset.`, 'Give an IANA zone such as Europe/Oslo (daylight saving time included), or an offset such as +01:00.');
+    zone = z;
+  } else zone = systemZone();
+
+  const lookbackText = values['lookback-days'] as string | undefined;
+  const lookbackDays = lookbackText === undefined ? 90 : Number(lookbackText);
+  if (lookbackText !== undefined && (!/^\d+$/.test(lookbackText) || lookbackDays < 1 || lookbackDays > 90)) {
+    throw new UsageError(`--lookback-days must be a whole number from 1 to 90, not "${lookbackText}".`, 'Use the click-through window of the conversion action (at most 90 days).');
+  }
+
+  const phoneText = values['phone-country'] as string | undefined;
+  if (phoneText !== undefined && !/^\+?[1-9]\d{0,2}$/.test(phoneText.trim())) {
+    throw new UsageError(`--phone-country must be a calling code such as 47 or +46, not "${phoneText}".`);
+  }
+  const phoneCountry = phoneText?.trim().replace(/^\+/, '');
+
+  let actionSource: ActionSource | undefined;
+  if (values['action-source'] !== undefined) {
+    if (platform !== 'meta') throw new UsageError('--action-source is only used with --to meta.');
+    actionSource = choice(values['action-source'], ACTION_SOURCES, 'action-source', 'phone_call');
+  }
+
+  const out = (values.out as string | undefined) ?? `offline-${platform}.${platform === 'meta' ? 'json' : 'csv'}`;
+  const text = readOrdersFile(ordersFile);
+  const at = now();
+  const err = (line: string) => io.err.write(`measureplan offline: ${line}\n`);
+
+  let orders: Orders;
+  try {
+    orders = readOrders(text, { zone, ...(currency && { currency }), ...(phoneCountry && { phoneCountry }), now: at });
+  } catch (e) {
+    if (e instanceof OrdersError) { err(`${ordersFile}: ${e.message}`); if (e.hint) io.err.write(`${e.hint}\n`); return 1; }
+    throw e;
+  }
+  if (!orders.rows) { err(`${ordersFile} has a header but no orders.`); return 1; }
+
+  // The store: only read when an order has something to look up in it.
+  const wanted = {
+    visitors: new Set(orders.orders.flatMap((o) => (o.visitorId ? [o.visitorId] : []))),
+    emails: new Set(orders.orders.flatMap((o) => (o.email ? [o.email] : []))),
+    clickIds: new Set(orders.orders.flatMap((o) => o.clickIds.map((c) => FBC.exec(c.id)?.[1] ?? c.id))),
+  };
+  const needsStore = wanted.visitors.size + wanted.emails.size + wanted.clickIds.size > 0;
+  const dbGiven = values.db as string | undefined;
+  const dbFile = dbGiven ?? 'measureplan.db';
+  let index: ClickIndex = emptyIndex();
+  let storePath: string | null = null;
+  if (needsStore && (dbGiven !== undefined || existsSync(dbFile))) {
+    let store: Store;
+    try {
+      store = openStore(dbFile, { readonly: true });
+    } catch (e) {
+      if (e instanceof StoreError) { err(e.message); if (e.hint) io.err.write(`${e.hint}\n`); return 1; }
+      throw e;
+    }
+    try {
+      index = readClicks(store.db, wanted, PLATFORM_KINDS[platform]);
+      storePath = store.file;
+    } catch (e) {
+      err(`the store ${dbFile} cannot be read: ${(e as Error).message}`);
+      io.err.write('Is it a measureplan store (made by measureplan collect)?\n');
+      return 1;
+    } finally {
+      store.close();
+    }
+  } else if (wanted.visitors.size + wanted.emails.size) {
+    err(`no store (${dbFile} is not here): only click ids written on the orders are matched. Give --db to match visitors and e-mails.`);
+  } else if (needsStore) {
+    err(`no store (${dbFile} is not here): the click ids on the orders are used without checking when the click happened. Give --db to check.`);
+  }
+
+  const result = exportOffline(orders.orders, index, { platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null });
+  const skipped = [...orders.skipped, ...result.skipped].sort((a, b) => a.row - b.row);
+
+  const written: { file: string; f: OutputFile }[] = [];
+  if (result.files.length) {
+    try {
+      mkdirSync(dirname(resolve(out)), { recursive: true });
+      for (const f of result.files) {
+        const file = withSuffix(out, f.suffix);
+        writeFileSync(file, f.content);
+        written.push({ file, f });
+      }
+    } catch (e) {
+      err(`cannot write ${out}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  const companions = ['', ...(platform === 'google-ads' ? ['-ios', '-leads'] : platform === 'meta' ? ['-2'] : [])];
+  const stale = companions.map((s) => withSuffix(out, s)).filter((f) => !written.some((w) => w.file === f) && existsSync(f));
+
+  const summary = {
+    orders: orders.rows,
+    byClickId: result.matched.filter((m) => m.by === 'click').length,
+    byEmailOrPhone: result.matched.filter((m) => m.by === 'contact').length,
+    skipped: skipped.length,
+  };
+  const fileOf = (suffix: string) => written.find((w) => w.f.suffix === suffix)?.file ?? null;
+  const fileZone = platform === 'microsoft' ? microsoftZone(zone) : zone;
+
+  if (format === 'json') {
+    io.out.write(`${JSON.stringify({
+      platform,
+      orders: ordersFile,
+      store: storePath,
+      conversionName,
+      timeZone: zone.name,
+      fileTimeZone: fileZone.param,
+      lookbackDays,
+      files: written.map((w) => ({ file: w.file, part: w.f.part, rows: w.f.rows })),
+      matched: result.matched.map((m) => ({
+        row: m.row, orderId: m.orderId ?? null, by: m.by, clickKind: m.clickKind ?? null, source: m.source ?? null,
+        hashed: m.hashed, file: fileOf(m.suffix), note: m.note ?? null,
+      })),
+      skipped: skipped.map((s) => ({ row: s.row, orderId: s.orderId ?? null, reason: s.reason, message: s.message })),
+      summary,
+      columns: orders.columns,
+      ignoredColumns: orders.ignored,
+      staleFiles: stale,
+    }, null, 2)}\n`);
+  } else {
+    const c = colours(io.out, values['no-color'] === true);
+    report(io, c, { platform, ordersFile, conversionName, zone, fileZone, orders, result, written, skipped, summary, stale });
+  }
+  return written.length ? 0 : 1;
+}
+
+interface Report {
+  platform: Platform;
+  ordersFile: string;
+  conversionName: string;
+  /** --timezone, and the zone the file is written in (UTC for Microsoft with an IANA zone). */
+  zone: Zone;
+  fileZone: Zone;
+  orders: Orders;
+  result: ExportResult;
+  written: { file: string; f: OutputFile }[];
+  skipped: Orders['skipped'];
+  summary: { orders: number; byClickId: number; byEmailOrPhone: number; skipped: number };
+  stale: string[];
+}
+
+function report(io: IO, c: Colours, r: Report): void {
+  const w = (s = '') => io.out.write(`${s}\n`);
+  const name = r.platform === 'meta' ? `event ${quote(r.conversionName)}` : `conversion ${quote(r.conversionName)}`;
+  const zone = r.zone === r.fileZone ? r.zone.name : `${r.fileZone.name} (UTC: Microsoft's file takes an offset, and ${r.zone.name} has two)`;
+  w(`measureplan offline: ${count(r.summary.orders, 'order')} in ${r.ordersFile} → ${PLATFORM_NAMES[r.platform]}, ${name}, times in ${zone}`);
+  if (r.orders.ignored.length) w(c.dim(`  columns not read: ${r.orders.ignored.join(', ')}`));
+  const width = Math.max(0, ...r.written.map((x) => x.file.length));
+  for (const { file, f } of r.written) w(`  ${c.green('wrote')} ${file.padEnd(width)}  ${what(r.platform, f.part, f.rows)}`);
+  if (!r.written.length) w(c.red('  nothing to upload: no file written.'));
+  for (const file of r.stale) w(c.yellow(`  note: ${file} is from an earlier run; this run wrote nothing there, so do not upload it again.`));
+
+  const notes = r.result.matched.filter((m) => m.note);
+  if (notes.length) {
+    w();
+    w(`${count(notes.length, 'order')} went by hashed e-mail/phone because the click could not be used:`);
+    for (const m of notes) w(`  row ${m.row}${m.orderId ? ` (${m.orderId})` : ''}: ${m.note}`);
+  }
+
+  if (r.skipped.length) {
+    w();
+    w(`${count(r.skipped.length, 'order')} skipped:`);
+    const rows = r.skipped.map((s) => [String(s.row), s.orderId ?? '', s.reason, s.message]);
+    const head = ['row', 'order', 'reason', 'why'];
+    const widths = head.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+    const line = (x: string[], paint: (s: string) => string = (s) => s) => `  ${x[0]!.padStart(widths[0]!)}  ${x[1]!.padEnd(widths[1]!)}  ${paint(x[2]!.padEnd(widths[2]!))}  ${x[3]}`;
+    w(c.dim(line(head)));
+    for (const x of rows) w(line(x, c.yellow));
+  }
+  w();
+  const s = r.summary;
+  const text = `${s.byClickId} matched by click id, ${s.byEmailOrPhone} by e-mail/phone, ${s.skipped} skipped.`;
+  w(!r.written.length ? c.red(text) : s.skipped ? c.yellow(text) : c.green(text));
+}

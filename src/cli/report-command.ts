@@ -1,0 +1,93 @@
+/**
+ * `measureplan report`: the plan's questions answered from the collect server's store, for a
+ * terminal, as Markdown, as one self-contained HTML file, or as stable JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { buildReport } from '../report/build';
+import { renderHtml } from '../report/html';
+import { renderText } from '../report/text';
+import { StoreError } from '../server/sqlite';
+import { openStore } from '../server/store';
+import { choice, parse } from './args';
+import { checkText, readPlanFile } from './check';
+import { colours, UsageError, type IO } from './io';
+import { fileLine, formatFindings } from './report';
+
+export const reportHelp = `Usage: measureplan report --plan <plan.json> [options]
+
+Answers the plan's questions from the store that "measureplan collect" writes: conversions
+(macro and micro), whether each micro conversion's "supports" claim holds, each funnel's
+visitors and drop-off per step, abandoned carts and browses, experiments per variant (with
+intervals, p-values, the visitors still needed and a plain verdict), conversion by Core Web
+Vitals rating, and what is in quarantine. Reads the store without blocking the server.
+
+Options:
+  --plan <plan.json>     the plan (required)
+  --db <file>            the store (default measureplan.db)
+  --from <date>          events from this day or time on (2026-12-01, or ISO-8601)
+  --to <date>            events up to this day (the whole day) or time
+  --format text|md|html|json
+                         text for a terminal (default), Markdown, one self-contained HTML
+                         file with charts, or JSON (stable, docs/report-json.md)
+  --out <file>           write to a file instead of standard output
+  --mde <percent>        the smallest lift an experiment should detect (default 10)
+  -h, --help             this help
+
+Examples:
+  measureplan report --plan plan.json --db measureplan.db
+  measureplan report --plan plan.json --from 2026-11-01 --to 2026-11-30 --format html --out november.html`;
+
+/** A day (the day's start, or its end for --to) or an ISO-8601 time, in ms. */
+function when(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const t = Date.parse(day ? `${text}T00:00:00.000Z` : text);
+  if (!Number.isFinite(t)) throw new UsageError(`--${flag} "${text}" is not a date.`, 'Give a day (2026-12-01) or an ISO-8601 time (2026-12-01T12:00:00Z).');
+  return day && endOfDay ? t + 86_400_000 : t;
+}
+
+export function report(argv: string[], io: IO): number {
+  const { values, positionals } = parse(argv, {
+    plan: { type: 'string' }, db: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    format: { type: 'string' }, out: { type: 'string' }, mde: { type: 'string' },
+  }, 'report');
+  if (positionals.length) throw new UsageError(`report takes no file names (got "${positionals[0]}").`, 'Give the plan with --plan and the store with --db.');
+  const format = choice(values.format, ['text', 'md', 'html', 'json'] as const, 'format', 'text');
+  const planFile = values.plan as string | undefined;
+  if (!planFile) throw new UsageError('report needs the plan: --plan plan.json', 'The plan says which events are conversions, funnels, experiments and carts.');
+  const from = when(values.from as string | undefined, 'from', false);
+  const to = when(values.to as string | undefined, 'to', true);
+  if (from !== undefined && to !== undefined && to <= from) throw new UsageError('--to must come after --from.');
+  const mdeText = values.mde as string | undefined;
+  const mde = mdeText === undefined ? 10 : Number(mdeText);
+  if (!(mde > 0 && mde < 1000)) throw new UsageError(`--mde must be a percentage above 0, not "${mdeText}".`, 'Example: --mde 10 (to detect a +10 % lift).');
+
+  const checked = checkText(planFile, readPlanFile(planFile));
+  const c = colours(io.err, values['no-color'] === true);
+  if (!checked.valid || !checked.plan) {
+    io.err.write(formatFindings(checked, c) + fileLine(checked, c));
+    io.err.write(`measureplan report: the plan has problems; fix them first (measureplan validate ${planFile}).\n`);
+    return 1;
+  }
+  const dbFile = (values.db as string | undefined) ?? 'measureplan.db';
+  let store;
+  try {
+    store = openStore(dbFile, { readonly: true });
+  } catch (e) {
+    if (e instanceof StoreError) { io.err.write(`measureplan report: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
+    throw e;
+  }
+  let text: string;
+  try {
+    const r = buildReport(store.db, checked.plan, { range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }, minDetectableEffect: mde / 100 });
+    text = format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : format === 'html' ? renderHtml(r) : renderText(r, format === 'md' ? 'md' : 'text');
+  } finally {
+    store.close();
+  }
+  const out = values.out as string | undefined;
+  if (out) {
+    try { writeFileSync(out, text); } catch (e) { throw new UsageError(`cannot write ${out}: ${(e as Error).message}`); }
+    io.err.write(`measureplan report: wrote ${out} (${format}).\n`);
+  } else io.out.write(text);
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * The ad click ids the store has seen for the visitors the orders name, read in a few queries.
+ *
+ * The events table has no index on `anonymous_id` (it would halve the insert rate), so nothing
+ * here looks visitors up one by one: the wanted visitors, users and click ids go into temporary
+ * tables (with their own index), and one scan over the events that carry a click id keeps the
+ * rows of those visitors, grouped in SQL. E-mail addresses are mapped to visitors by one more
+ * scan, only when an order has an e-mail and no click id of its own.
+ *
+ * A visitor id may be given in full or as its first 8 or more characters (a reference short
+ * enough to read out on the phone): the scan also keeps the rows whose anonymous_id starts with
+ * those 8 characters, and the rest of the comparison happens here.
+ *
+ * When a click happened is not stored: an event carries the click ids of the visit, kept by the
+ * tracker for 90 days. The first event that carried a click id is the best known time of the
+ * click (the landing page view, when the collector receives page views).
+ */
+import type { Database } from '../server/sqlite';
+import { emailKey } from './normalise';
+import { CLICK_KINDS, type ClickKind } from './orders';
+
+export interface Click {
+  kind: ClickKind;
+  id: string;
+  /** The first time (ms) an event carried this click id: the click happened then or before. */
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface ClickIndex {
+  /** anonymous_id → that visitor's click ids. */
+  byVisitor: Map<string, Click[]>;
+  /** A visitor id as the order gives it (in full, or its start) → the store's visitors it names, among those with clicks. */
+  visitorIds: Map<string, Set<string>>;
+  /** user_id → the click ids of every visitor identified as that user. */
+  byUser: Map<string, Click[]>;
+  /** `${kind}:${id}` → when the click id was first and last seen, whoever carried it. */
+  byId: Map<string, Click>;
+  /** A click id's kind, when the store knows it (any kind, for the click ids written on orders). */
+  kindOf: Map<string, ClickKind>;
+  /** Canonical e-mail (emailKey) → the visitors and users identified with it. */
+  emails: Map<string, { visitors: Set<string>; users: Set<string> }>;
+}
+
+export interface Wanted {
+  visitors: Iterable<string>;
+  emails: Iterable<string>;
+  clickIds: Iterable<string>;
+}
+
+export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map() });
+
+/** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
+export const VISITOR_PREFIX = 8;
+
+const column = (k: ClickKind) => `context_measureplan_click_ids_${k}`;
+const time = (iso: string) => Date.parse(iso);
+
+/** Reads the click ids of the wanted visitors, users (found by e-mail) and click ids, of `kinds`. */
+export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKind[]): ClickIndex {
+  const index = emptyIndex();
+  const given = new Set(wanted.visitors);
+  const visitors = new Set(given);
+  const prefixes = new Set([...given].filter((v) => v.length >= VISITOR_PREFIX).map((v) => v.slice(0, VISITOR_PREFIX).toLowerCase()));
+  const users = new Set<string>();
+  const clickIds = new Set(wanted.clickIds);
+
+  const emailKeys = new Set([...wanted.emails].map(emailKey).filter((e): e is string => !!e));
+  if (emailKeys.size) {
+    // Identify calls carry traits.email (the email column); some shops identify by the e-mail itself.
+    const rows = db.prepare(`SELECT DISTINCT anonymous_id, user_id, email FROM events WHERE email IS NOT NULL OR instr(user_id, '@') > 0`).all() as { anonymous_id: string | null; user_id: string | null; email: string | null }[];
+    for (const r of rows) {
+      for (const address of [r.email, r.user_id]) {
+        const key = address && emailKey(address);
+        if (!key || !emailKeys.has(key)) continue;
+        let who = index.emails.get(key);
+        if (!who) index.emails.set(key, (who = { visitors: new Set(), users: new Set() }));
+        if (r.anonymous_id) { who.visitors.add(r.anonymous_id); visitors.add(r.anonymous_id); }
+        if (r.user_id) { who.users.add(r.user_id); users.add(r.user_id); }
+      }
+    }
+  }
+  if (!kinds.length || (!visitors.size && !users.size && !clickIds.size)) return index;
+
+  // Every kind is read for the click ids written on the orders, so that a gclid in a `click_id`
+  // column is known as one even on a Meta export; the visitors' clicks are kept for `kinds` only.
+  const cols = CLICK_KINDS.map(column);
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS offline_visitors (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS offline_users (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS offline_clicks (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS offline_prefixes (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    DELETE FROM temp.offline_visitors; DELETE FROM temp.offline_users; DELETE FROM temp.offline_clicks; DELETE FROM temp.offline_prefixes;`);
+  const fill = db.transaction(() => {
+    for (const [table, ids] of [['offline_visitors', visitors], ['offline_users', users], ['offline_clicks', clickIds], ['offline_prefixes', prefixes]] as const) {
+      const insert = db.prepare(`INSERT OR IGNORE INTO temp.${table} (id) VALUES (?)`);
+      for (const id of ids) insert.run(id);
+    }
+  });
+  fill();
+
+  const sql = `SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
+    FROM events
+    WHERE ((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
+            OR lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes))
+       OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')}
+    GROUP BY anonymous_id, user_id, ${cols.join(', ')}`;
+  const rows = db.prepare(sql).all() as Record<string, string | null>[];
+  db.exec('DROP TABLE IF EXISTS temp.offline_visitors; DROP TABLE IF EXISTS temp.offline_users; DROP TABLE IF EXISTS temp.offline_clicks; DROP TABLE IF EXISTS temp.offline_prefixes;');
+
+  // A given visitor id names the visitor with exactly that id, else those whose id starts with it.
+  const byPrefix = new Map<string, string[]>();
+  for (const v of given) if (v.length >= VISITOR_PREFIX) {
+    const p = v.slice(0, VISITOR_PREFIX).toLowerCase();
+    byPrefix.set(p, [...(byPrefix.get(p) ?? []), v]);
+  }
+  const named = (anonymousId: string) => {
+    const ids = given.has(anonymousId) ? [anonymousId] : [];
+    const lower = anonymousId.toLowerCase();
+    for (const v of byPrefix.get(lower.slice(0, VISITOR_PREFIX)) ?? []) if (v !== anonymousId && lower.startsWith(v.toLowerCase())) ids.push(v);
+    return ids;
+  };
+
+  const add = (map: Map<string, Click[]>, key: string, c: Click) => {
+    let list = map.get(key);
+    if (!list) map.set(key, (list = []));
+    const same = list.find((x) => x.kind === c.kind && x.id === c.id);
+    if (same) { same.firstSeen = Math.min(same.firstSeen, c.firstSeen); same.lastSeen = Math.max(same.lastSeen, c.lastSeen); } else list.push({ ...c });
+  };
+  for (const r of rows) {
+    // Rows kept only because their id starts with the same 8 characters as a wanted one: not wanted.
+    const names = r.anonymous_id ? named(r.anonymous_id) : [];
+    const wantedRow = names.length || visitors.has(r.anonymous_id ?? '') || users.has(r.user_id ?? '') || cols.some((c) => clickIds.has(r[c] ?? ''));
+    if (!wantedRow) continue;
+    const firstSeen = time(r.first_seen!);
+    const lastSeen = time(r.last_seen!);
+    if (!Number.isFinite(firstSeen) || !Number.isFinite(lastSeen)) continue;
+    for (const kind of CLICK_KINDS) {
+      const id = r[column(kind)];
+      if (!id) continue;
+      if (!index.kindOf.has(id)) index.kindOf.set(id, kind);
+      if (!kinds.includes(kind)) continue;
+      const click: Click = { kind, id, firstSeen, lastSeen };
+      if (r.anonymous_id) {
+        add(index.byVisitor, r.anonymous_id, click);
+        for (const v of names) {
+          let set = index.visitorIds.get(v);
+          if (!set) index.visitorIds.set(v, (set = new Set()));
+          set.add(r.anonymous_id);
+        }
+      }
+      if (r.user_id) add(index.byUser, r.user_id, click);
+      const key = `${kind}:${id}`;
+      const known = index.byId.get(key);
+      if (known) { known.firstSeen = Math.min(known.firstSeen, firstSeen); known.lastSeen = Math.max(known.lastSeen, lastSeen); } else index.byId.set(key, { ...click });
+    }
+  }
+  return index;
+}

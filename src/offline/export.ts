@@ -1,0 +1,141 @@
+/**
+ * Orders → a platform's upload files, every order either in a file or in the skipped list with
+ * its reason. Rows matched by a click id go to the click import; for Google Ads, rows without a
+ * click id but with an e-mail or phone go to the enhanced-conversions-for-leads file (a separate
+ * upload), and for Meta the hashed e-mail/phone go into the same event as the `fbc`.
+ */
+import type { ClickIndex } from './clicks';
+import { clickFile, iosFile, leadsFile } from './google-ads';
+import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
+import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
+import { microsoftFile, type MicrosoftRow } from './microsoft';
+import type { ClickKind, Order, Skipped } from './orders';
+import type { Zone } from './time';
+
+export interface ExportOptions {
+  platform: Platform;
+  /** Google Ads conversion action / Microsoft goal name; Meta's event name. */
+  conversionName: string;
+  zone: Zone;
+  lookbackDays: number;
+  now: number;
+  /** Meta only. */
+  actionSource?: ActionSource;
+  /** Whether a store was read: without one, only click ids written on the orders match. */
+  store: boolean;
+}
+
+export type Part = 'clicks' | 'ios' | 'leads' | 'events';
+
+export interface OutputFile {
+  part: Part;
+  /** Added to the --out file's name: `` (the file itself), `-ios`, `-leads`, `-2` … */
+  suffix: string;
+  rows: number;
+  content: string;
+}
+
+export interface Matched {
+  row: number;
+  orderId?: string;
+  /** `click`: a click id; `contact`: only the hashed e-mail and/or phone. */
+  by: 'click' | 'contact';
+  clickKind?: ClickKind;
+  /** Where the click id came from. */
+  source?: Source;
+  /** Hashed identifiers that went with it. */
+  hashed: ('email' | 'phone')[];
+  part: Part;
+  suffix: string;
+  /** A click id that was found but not used, and why (the order went by e-mail/phone instead). */
+  note?: string;
+}
+
+export interface ExportResult {
+  files: OutputFile[];
+  matched: Matched[];
+  skipped: Skipped[];
+}
+
+const hashedOf = (o: Order): ('email' | 'phone')[] => [...(o.email ? ['email' as const] : []), ...(o.phone ? ['phone' as const] : [])];
+
+/** Why an order has nothing to match on, in words. */
+function noMatch(order: Order, platform: Platform, store: boolean, contactCounts: boolean): Skipped {
+  const kinds = PLATFORM_KINDS[platform].join('/');
+  const looked = [order.visitorId && 'its visitor_id', order.email && 'its e-mail'].filter(Boolean).join(' or ');
+  let where = order.clickIds.length ? `on the order (its click id is not a ${PLATFORM_KINDS[platform].join(' or ')})` : 'on the order';
+  if (looked) where = store ? `${where} or for ${looked} in the store` : `${where} (no store was read to look up ${looked}: give --db)`;
+  const contact = order.contactProblems.length ? `, and ${order.contactProblems.join('; ')}` : contactCounts ? ', and no e-mail or phone to match on' : '';
+  const needs = contactCounts ? '' : `: ${PLATFORM_NAMES[platform]}'s upload needs one`;
+  return { row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'no-match', message: `no ${PLATFORM_NAMES[platform]} click id (${kinds}) ${where}${contact}${needs}` };
+}
+
+const skipOf = (order: Order, p: ClickProblem): Skipped => ({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: p.reason, message: p.message });
+
+export function exportOffline(orders: readonly Order[], index: ClickIndex, o: ExportOptions): ExportResult {
+  const matched: Matched[] = [];
+  const skipped: Skipped[] = [];
+  const match = { platform: o.platform, lookbackDays: o.lookbackDays, now: o.now };
+  const clicked = (order: Order, c: ClickChoice, part: Part, suffix: string, hashed: ('email' | 'phone')[] = []) =>
+    matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'click', clickKind: c.kind, source: c.source, hashed, part, suffix });
+
+  if (o.platform === 'google-ads') {
+    const clicks: (Order & { gclid: string })[] = [];
+    const ios: (Order & { kind: 'gbraid' | 'wbraid'; id: string })[] = [];
+    const leads: Order[] = [];
+    for (const order of orders) {
+      const r = chooseClick(order, index, match);
+      if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id }); clicked(order, r.click, 'clicks', ''); }
+      else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
+      else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
+        leads.push(order);
+        matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }) });
+      } else skipped.push(r.problem ? skipOf(order, r.problem) : noMatch(order, o.platform, o.store, true));
+    }
+    const f = { conversionName: o.conversionName, zone: o.zone };
+    const files: OutputFile[] = [];
+    if (clicks.length) files.push({ part: 'clicks', suffix: '', rows: clicks.length, content: clickFile(clicks, f) });
+    if (ios.length) files.push({ part: 'ios', suffix: '-ios', rows: ios.length, content: iosFile(ios, f) });
+    if (leads.length) files.push({ part: 'leads', suffix: '-leads', rows: leads.length, content: leadsFile(leads, f) });
+    return { files, matched, skipped: sortRows(skipped) };
+  }
+
+  if (o.platform === 'meta') {
+    const kept: { order: Order; click?: ClickChoice; note?: string; event: MetaEvent }[] = [];
+    for (const order of orders) {
+      if (o.now - order.time > META_MAX_AGE_MS) {
+        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: `the order is more than 7 days old: Meta's Conversions API refuses it (and the whole request with it)` });
+        continue;
+      }
+      const { click, problem } = chooseClick(order, index, match);
+      if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem) : noMatch(order, o.platform, o.store, true)); continue; }
+      const event = metaEvent({
+        time: order.time, value: order.value, currency: order.currency,
+        ...(order.orderId && { orderId: order.orderId }), ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
+        ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
+      }, o.conversionName, o.actionSource ?? 'phone_call');
+      kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
+    }
+    const files = metaFiles(kept.map((k) => k.event)).map((content, i): OutputFile => ({
+      part: 'events', suffix: i ? `-${i + 1}` : '', rows: Math.min(META_BATCH, kept.length - i * META_BATCH), content,
+    }));
+    kept.forEach(({ order, click, note }, i) => {
+      const suffix = files[Math.floor(i / META_BATCH)]!.suffix;
+      if (click) clicked(order, click, 'events', suffix, hashedOf(order));
+      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'events', suffix, ...(note && { note }) });
+    });
+    return { files, matched, skipped: sortRows(skipped) };
+  }
+
+  const rows: MicrosoftRow[] = [];
+  for (const order of orders) {
+    const r = chooseClick(order, index, match);
+    if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem) : noMatch(order, o.platform, o.store, false)); continue; }
+    rows.push({ msclkid: r.click.id, time: order.time, valueText: order.valueText, currency: order.currency });
+    clicked(order, r.click, 'clicks', '');
+  }
+  const files: OutputFile[] = rows.length ? [{ part: 'clicks', suffix: '', rows: rows.length, content: microsoftFile(rows, { conversionName: o.conversionName, zone: o.zone }) }] : [];
+  return { files, matched, skipped: sortRows(skipped) };
+}
+
+const sortRows = (s: Skipped[]) => s.sort((a, b) => a.row - b.row);

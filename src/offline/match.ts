@@ -1,0 +1,161 @@
+/**
+ * Which ad click an order is credited to. In this order: a click id written on the order (the
+ * order form captured it), else the click ids the store saw for the order's `visitor_id`, else
+ * those of the visitors identified with the order's e-mail. Of a visitor's click ids of the
+ * platform's kinds, the newest click before the order within the lookback window is taken.
+ * A click's time is when the store first saw its id (the click happened then or earlier).
+ */
+import type { Click, ClickIndex } from './clicks';
+import { emailKey } from './normalise';
+import type { ClickIdInput, ClickKind, Order, Reason } from './orders';
+
+export type Platform = 'google-ads' | 'meta' | 'microsoft';
+export const PLATFORMS: readonly Platform[] = ['google-ads', 'meta', 'microsoft'];
+
+/** The click ids each platform takes, preferred first when two clicks have the same time. */
+export const PLATFORM_KINDS: Record<Platform, readonly ClickKind[]> = {
+  'google-ads': ['gclid', 'wbraid', 'gbraid'],
+  meta: ['fbclid'],
+  microsoft: ['msclkid'],
+};
+
+export const PLATFORM_NAMES: Record<Platform, string> = { 'google-ads': 'Google Ads', meta: 'Meta', microsoft: 'Microsoft Advertising' };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Google Ads refuses a click younger than 6 hours (`TOO_RECENT_EVENT`, retry later). */
+export const GOOGLE_MIN_CLICK_AGE_MS = 6 * HOUR;
+
+export type Source = 'click_id' | 'visitor_id' | 'email';
+
+export interface ClickChoice {
+  kind: ClickKind;
+  id: string;
+  /** When the click happened at the latest; unknown for a click id the store has never seen. */
+  clickTime?: number;
+  source: Source;
+}
+
+export interface ClickProblem { reason: Extract<Reason, 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-recent'>; message: string }
+
+export interface MatchOptions {
+  platform: Platform;
+  lookbackDays: number;
+  now: number;
+}
+
+/** A msclkid is 32 hex digits (the UET parameter may add `-0`/`-1`). */
+const MSCLKID = /^[0-9a-f]{32}(-\d)?$/i;
+/** A Meta `fbc` value: `fb.<subdomain index>.<ms>.<fbclid>`. */
+export const FBC = /^fb\.\d\.\d{10,16}\.(.+)$/;
+
+/**
+ * The kind of a click id written on an order. A column named after the kind says it; otherwise
+ * the store's record of the id, then its shape (a msclkid is 32 hex digits, an `fbc` value starts
+ * `fb.1.`), and last the platform exported to: a Google export reads any other id as a gclid, a
+ * Meta export as an fbclid (their shapes are not documented). Undefined: not a Microsoft click id.
+ */
+export function kindOf(input: ClickIdInput, platform: Platform, index?: ClickIndex): ClickKind | undefined {
+  if (input.kind) return input.kind;
+  const known = index?.kindOf.get(input.id);
+  if (known) return known;
+  if (MSCLKID.test(input.id)) return 'msclkid';
+  if (FBC.test(input.id)) return 'fbclid';
+  return platform === 'google-ads' ? 'gclid' : platform === 'meta' ? 'fbclid' : undefined;
+}
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+const words = (ms: number) => {
+  if (ms >= 2 * DAY) return plural(Math.floor(ms / DAY), 'day');
+  if (ms >= 2 * HOUR) return plural(Math.floor(ms / HOUR), 'hour');
+  return plural(Math.max(1, Math.floor(ms / 60_000)), 'minute');
+};
+
+/** Names the click in a message: `the visitor's gclid`. */
+type Who = (kind: ClickKind) => string;
+const ON_ORDER: Who = (k) => `the ${k} on the order`;
+const OF_VISITOR: Who = (k) => `the visitor's ${k}`;
+const OF_EMAIL: Who = (k) => `the ${k} of the visitor with this e-mail`;
+
+/** Whether a click can be credited with the order, or why not. */
+function check(clickTime: number | undefined, kind: ClickKind, order: Order, o: MatchOptions, who: Who): ClickProblem | undefined {
+  if (clickTime === undefined) return undefined;
+  if (clickTime > order.time) return { reason: 'before-click', message: `the order is ${words(clickTime - order.time)} before ${who(kind)} was first seen: an order cannot be credited to a later click` };
+  const age = order.time - clickTime;
+  if (age > o.lookbackDays * DAY) {
+    const days = Math.floor(age / DAY) > o.lookbackDays ? words(age) : `over ${plural(o.lookbackDays, 'day')}`;
+    return { reason: 'outside-lookback', message: `${who(kind)} was first seen ${days} before the order, outside the lookback window of ${plural(o.lookbackDays, 'day')}` };
+  }
+  if (o.platform === 'google-ads' && o.now - clickTime < GOOGLE_MIN_CLICK_AGE_MS) {
+    return { reason: 'too-recent', message: `${who(kind)} is less than 6 hours old: Google Ads refuses it until then, so export this order again later` };
+  }
+  return undefined;
+}
+
+/** The newest click of `clicks` that passes, or the problem of the newest one that does not. */
+function best(clicks: readonly Click[], order: Order, o: MatchOptions, index: ClickIndex, source: Source, who: Who): ClickChoice | ClickProblem | undefined {
+  const kinds = PLATFORM_KINDS[o.platform];
+  const timed = clicks
+    .filter((c) => kinds.includes(c.kind))
+    .map((c) => ({ c, t: index.byId.get(`${c.kind}:${c.id}`)?.firstSeen ?? c.firstSeen }))
+    .sort((a, b) => b.t - a.t || kinds.indexOf(a.c.kind) - kinds.indexOf(b.c.kind));
+  if (!timed.length) return undefined;
+  let problem: ClickProblem | undefined;
+  for (const { c, t } of timed) {
+    const p = check(t, c.kind, order, o, who);
+    if (!p) return { kind: c.kind, id: c.id, clickTime: t, source };
+    // The click to credit is too young to upload yet: wait for it rather than credit an older one.
+    if (p.reason === 'too-recent') return p;
+    // The newest click before the order explains the most; a click after the order only when there is none.
+    if (!problem || (problem.reason === 'before-click' && p.reason !== 'before-click')) problem = p;
+  }
+  return problem;
+}
+
+/**
+ * The click an order is credited to, or the problem with the clicks it has (none: no click of
+ * the platform's kinds at all). A `too-recent` problem means: export the order again later (it
+ * is not to be sent by e-mail/phone meanwhile, or it would count twice).
+ */
+export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): { click?: ClickChoice; problem?: ClickProblem } {
+  const kinds = PLATFORM_KINDS[o.platform];
+  let problem: ClickProblem | undefined;
+  const keep = (p: ClickProblem | undefined) => { if (p && (!problem || (problem.reason === 'before-click' && p.reason !== 'before-click'))) problem = p; };
+
+  for (const input of order.clickIds) {
+    const kind = kindOf(input, o.platform, index);
+    if (!kind || !kinds.includes(kind)) continue;
+    // An `fbc` value written on the order is looked up by the fbclid inside it.
+    const lookup = kind === 'fbclid' ? (FBC.exec(input.id)?.[1] ?? input.id) : input.id;
+    const clickTime = index.byId.get(`${kind}:${lookup}`)?.firstSeen;
+    const p = check(clickTime, kind, order, o, ON_ORDER);
+    if (!p) return { click: { kind, id: input.id, ...(clickTime !== undefined && { clickTime }), source: 'click_id' } };
+    if (p.reason === 'too-recent') return { problem: p };
+    keep(p);
+  }
+
+  if (order.visitorId) {
+    // The visitor with exactly this id; else the one visitor whose id starts with it (a short reference).
+    const named = index.visitorIds.get(order.visitorId);
+    const ids = !named || named.has(order.visitorId) ? [order.visitorId] : [...named];
+    if (ids.length > 1) {
+      keep({ reason: 'ambiguous-visitor', message: `the visitor id ${order.visitorId} is the start of ${ids.length} visitors' ids in the store: give more of it` });
+    } else {
+      const r = best(index.byVisitor.get(ids[0]!) ?? [], order, o, index, 'visitor_id', OF_VISITOR);
+      if (r && 'source' in r) return { click: r };
+      if (r?.reason === 'too-recent') return { problem: r };
+      keep(r);
+    }
+  }
+
+  const key = order.email && emailKey(order.email);
+  const who = key ? index.emails.get(key) : undefined;
+  if (who) {
+    const clicks = [...[...who.visitors].flatMap((v) => index.byVisitor.get(v) ?? []), ...[...who.users].flatMap((u) => index.byUser.get(u) ?? [])];
+    const r = best(clicks, order, o, index, 'email', OF_EMAIL);
+    if (r && 'source' in r) return { click: r };
+    if (r?.reason === 'too-recent') return { problem: r };
+    keep(r);
+  }
+  return problem ? { problem } : {};
+}

@@ -1,0 +1,265 @@
+/**
+ * `measureplan report`'s content: the plan's questions answered from the store, as one plain
+ * object (the JSON format, documented in docs/report-json.md). The text, Markdown and HTML
+ * formats only render it.
+ */
+import type { Plan } from '../plan/types';
+import type { Database } from '../server/sqlite';
+import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
+import { funnelCounter, type FunnelResult } from './funnel';
+import {
+  conversionCounts, exposures, identities, quarantineReasons, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
+} from './read';
+import { twoProportions, verdict, wilson, type Verdict } from './stats';
+import { vitalsCounter, type VitalConversion } from './vitals';
+
+export const REPORT_VERSION = 1;
+/** Abandoned carts and browses listed by name (the newest); the counts cover all. */
+const LIST_LIMIT = 500;
+
+export interface Rate { count: number; of: number; rate: number | null; low: number | null; high: number | null }
+
+export interface Report {
+  version: number;
+  generated_at: string;
+  plan: { name: string; currency: string | null };
+  range: { from: string | null; to: string | null; first_event: string | null; last_event: string | null };
+  totals: { events: number; visitors: number; quarantined: number };
+  conversions: { name: string; kind: 'macro' | 'micro'; description: string | null; events: number; visitors: number; value: number | null; rate: Rate }[];
+  supports: SupportsClaim[];
+  funnels: (FunnelResult & { name: string; description: string | null })[];
+  abandonment: { now: string; cart: CartSection | null; browse: BrowseSection | null };
+  experiments: ExperimentSection[];
+  vitals: { unit: 'visitor'; converted: string; metrics: VitalConversion[] };
+  quarantine: { total: number; reasons: { reason: string; event: string | null; count: number; first: string; example: string | null }[] };
+}
+
+export interface SupportsClaim {
+  micro: string;
+  macro: string;
+  with: Rate;
+  without: Rate;
+  /** rate with ÷ rate without; null when the rate without is 0 or unknown. */
+  ratio: number | null;
+  p: number | null;
+  verdict: 'holds' | 'not-shown' | 'contradicted' | 'no-data';
+  text: string;
+}
+
+export interface AbandonedCart {
+  visitor: string; user_id: string | null; email: string | null;
+  since: string; last_activity: string; abandoned_at: string; items: CartLine[]; value: number;
+}
+export interface CartSection {
+  after_ms: number; carts: number; completed: number; abandoned: number; open: number; emptied: number;
+  /** Completed after having been left for the waiting time: won back. */
+  recovered: number;
+  abandoned_value: number;
+  list: AbandonedCart[];
+  listed: number;
+}
+export interface AbandonedBrowse { visitor: string; user_id: string | null; email: string | null; since: string; last_activity: string; abandoned_at: string; items: ItemRecord[] }
+export interface BrowseSection { after_ms: number; min: number; browses: number; abandoned: number; cancelled: number; open: number; list: AbandonedBrowse[]; listed: number }
+
+export interface ExperimentSection {
+  name: string; description: string | null; goal: string | null; in_plan: boolean;
+  variants: { name: string; visitors: number; conversions: number; rate: number | null; low: number | null; high: number | null }[];
+  comparisons: { control: string; variant: string; diff: number | null; diff_low: number | null; diff_high: number | null; relative_lift: number | null; p: number | null; planned_per_arm: number | null; verdict: Verdict['kind']; text: string }[];
+}
+
+export interface ReportOptions {
+  range?: Range;
+  /** The time abandonment is judged at (ms); default the range's end or now, whichever is earlier. */
+  now?: number;
+  /** The smallest relative lift an experiment should detect (0.1 = +10 %). */
+  minDetectableEffect?: number;
+}
+
+const isoOrNull = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
+const rateOf = (count: number, of: number): Rate => {
+  const w = wilson(count, of);
+  return { count, of, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null };
+};
+const pct = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(r < 0.1 ? 1 : 0)} %`);
+
+export function buildReport(db: Database, plan: Plan, options: ReportOptions = {}): Report {
+  const range = options.range ?? {};
+  const now = options.now ?? Math.min(Date.now(), range.to ?? Infinity);
+  const t = totals(db, range);
+  const quarantine = quarantineReasons(db, range);
+  const counts = new Map(conversionCounts(db, Object.keys(plan.conversions), range).map((c) => [c.event, c]));
+  const macros = Object.values(plan.conversions).filter((c) => c.kind === 'macro').map((c) => c.name);
+  const names = Object.values(plan.conversions).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'macro' ? -1 : 1)).map((c) => c.name);
+
+  const conversions = names.map((name) => {
+    const c = plan.conversions[name]!;
+    const n = counts.get(name);
+    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
+  });
+
+  // Visitor sets are read once per conversion that a claim, a goal or the vitals need.
+  const sets = new Map<string, Set<string>>();
+  const setOf = (name: string) => { let s = sets.get(name); if (!s) sets.set(name, (s = visitorsWith(db, name, range))); return s; };
+
+  const supports: SupportsClaim[] = [];
+  for (const name of names) {
+    for (const macro of plan.conversions[name]!.supports ?? []) supports.push(claim(name, macro, setOf(name), setOf(macro), t.visitors));
+  }
+
+  // Sequences: funnel steps and cart/browse events, one query, grouped per visitor.
+  const cart = plan.abandonment.cart;
+  const browse = plan.abandonment.browse;
+  const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
+  const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
+  const funnelEvents = Object.values(plan.funnels).flatMap((f) => f.steps);
+  const wanted = [...new Set([...funnelEvents, ...cartEvents, ...browseEvents])];
+  const seqs = sequences(db, wanted, range, { withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), withQuantity: new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []) });
+
+  const counters = Object.entries(plan.funnels).map(([name, f]) => ({ name, f, counter: funnelCounter(f.steps, f.withinMs) }));
+  for (const list of seqs.values()) for (const c of counters) c.counter.add(list);
+  const funnels = counters.map(({ name, f, counter }) => ({ name, description: f.description ?? null, ...counter.result() }));
+
+  const abandonment = {
+    now: new Date(now).toISOString(),
+    cart: cart ? cartSection(seqs, cart, now) : null,
+    browse: browse ? browseSection(seqs, browse, now) : null,
+  };
+  // Who the abandoners are, where an identify told us.
+  const listed = [...(abandonment.cart?.list ?? []), ...(abandonment.browse?.list ?? [])];
+  if (listed.length) {
+    const who = identities(db, listed.map((x) => x.visitor));
+    for (const x of listed) { const w = who.get(x.visitor); x.user_id = w?.userId ?? null; x.email = w?.email ?? null; }
+  }
+
+  const experiments = experimentSections(db, plan, range, macros, options.minDetectableEffect ?? 0.1);
+
+  // Page experience: each visitor's worst rating per metric, beside whether they reached a macro goal.
+  const converted = new Set<string>();
+  for (const m of macros) for (const v of setOf(m)) converted.add(v);
+  const vc = vitalsCounter();
+  for (const [v, vitals] of worstVitals(db, range)) vc.add({ vitals, converted: converted.has(v) });
+
+  return {
+    version: REPORT_VERSION,
+    generated_at: new Date().toISOString(),
+    plan: { name: plan.name, currency: plan.currency ?? null },
+    range: { from: isoOrNull(range.from), to: isoOrNull(range.to), first_event: t.first, last_event: t.last },
+    totals: { events: t.events, visitors: t.visitors, quarantined: quarantine.total },
+    conversions,
+    supports,
+    funnels,
+    abandonment,
+    experiments,
+    vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: vc.result() },
+    quarantine,
+  };
+}
+
+/** "Visitors with the micro conversion reach the macro goal more often": checked, in words. */
+function claim(micro: string, macro: string, withMicro: Set<string>, withMacro: Set<string>, visitors: number): SupportsClaim {
+  let both = 0;
+  for (const v of withMicro) if (withMacro.has(v)) both++;
+  const w = rateOf(both, withMicro.size);
+  const wo = rateOf(withMacro.size - both, Math.max(0, visitors - withMicro.size));
+  const cmp = twoProportions(wo.count, wo.of, w.count, w.of);
+  const ratio = w.rate !== null && wo.rate ? w.rate / wo.rate : null;
+  const p = cmp?.p ?? null;
+  let kind: SupportsClaim['verdict'] = 'no-data';
+  let text: string;
+  if (!w.of || !wo.of) {
+    text = `Not enough data: ${w.of} visitors with ${micro}, ${wo.of} without.`;
+  } else {
+    const head = `Of the ${w.of.toLocaleString('en')} visitors with ${micro}, ${pct(w.rate)} reached ${macro}; of the ${wo.of.toLocaleString('en')} without, ${pct(wo.rate)}`;
+    if (p !== null && p < 0.05 && cmp!.diff > 0) { kind = 'holds'; text = `${head}${ratio ? ` (${ratio.toFixed(1)}×)` : ''}. The claim holds in the data (p ${p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`}); it shows a link, not that one causes the other.`; }
+    else if (p !== null && p < 0.05) { kind = 'contradicted'; text = `${head}. Visitors with ${micro} reach ${macro} less often: the claim does not hold.`; }
+    else { kind = 'not-shown'; text = `${head}. No clear difference yet (p = ${p === null ? '—' : p.toFixed(2)}): the claim is not shown.`; }
+  }
+  return { micro, macro, with: w, without: wo, ratio, p, verdict: kind, text };
+}
+
+function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['cart']>, now: number): CartSection {
+  const names = new Set([rule.add, rule.complete, ...(rule.remove ? [rule.remove] : [])]);
+  const s: CartSection = { after_ms: rule.afterMs, carts: 0, completed: 0, abandoned: 0, open: 0, emptied: 0, recovered: 0, abandoned_value: 0, list: [], listed: 0 };
+  for (const [visitor, all] of seqs) {
+    const events = all.filter((e) => names.has(e.event));
+    if (!events.length) continue;
+    for (const c of cartHistory(events, rule, now)) {
+      s.carts++;
+      s[c.outcome]++;
+      if (c.outcome === 'completed' && c.wasLeft) s.recovered++;
+      if (c.outcome !== 'abandoned') continue;
+      s.abandoned_value += c.value;
+      s.list.push({ visitor, user_id: null, email: null, since: new Date(c.since).toISOString(), last_activity: new Date(c.lastActivity).toISOString(), abandoned_at: new Date(c.abandonedAt!).toISOString(), items: c.items, value: c.value });
+    }
+  }
+  s.abandoned_value = Math.round(s.abandoned_value * 100) / 100;
+  s.list.sort((a, b) => b.abandoned_at.localeCompare(a.abandoned_at));
+  s.listed = Math.min(s.list.length, LIST_LIMIT);
+  s.list = s.list.slice(0, LIST_LIMIT);
+  return s;
+}
+
+function browseSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['browse']>, now: number): BrowseSection {
+  const names = new Set([rule.view, ...rule.cancel]);
+  const s: BrowseSection = { after_ms: rule.afterMs, min: rule.min, browses: 0, abandoned: 0, cancelled: 0, open: 0, list: [], listed: 0 };
+  for (const [visitor, all] of seqs) {
+    const events = all.filter((e) => names.has(e.event));
+    if (!events.some((e) => e.event === rule.view)) continue;
+    for (const b of browseHistory(events, rule, now)) {
+      s.browses++;
+      s[b.outcome]++;
+      if (b.outcome !== 'abandoned') continue;
+      s.list.push({ visitor, user_id: null, email: null, since: new Date(b.since).toISOString(), last_activity: new Date(b.lastActivity).toISOString(), abandoned_at: new Date(b.abandonedAt!).toISOString(), items: b.items });
+    }
+  }
+  s.list.sort((a, b) => b.abandoned_at.localeCompare(a.abandoned_at));
+  s.listed = Math.min(s.list.length, LIST_LIMIT);
+  s.list = s.list.slice(0, LIST_LIMIT);
+  return s;
+}
+
+function experimentSections(db: Database, plan: Plan, range: Range, macros: string[], mde: number): ExperimentSection[] {
+  const seen = exposures(db, range);
+  const names = [...new Set([...Object.keys(plan.experiments), ...seen.keys()])];
+  return names.map((name) => {
+    const spec = plan.experiments[name];
+    const exposed = seen.get(name) ?? new Map<string, { variant: string; t: number }>();
+    const goal = spec?.goal ?? null;
+    // A conversion counts for the variant when the goal came at or after the visitor's exposure.
+    const goalTimes = lastTimes(db, goal ? [goal] : macros, range);
+    const variantNames = [...new Set([...(spec?.variants ?? []), ...[...exposed.values()].map((e) => e.variant)])];
+    const arms = new Map(variantNames.map((v) => [v, { visitors: 0, conversions: 0 }]));
+    for (const [visitor, e] of exposed) {
+      const arm = arms.get(e.variant)!;
+      arm.visitors++;
+      const g = goalTimes.get(visitor);
+      if (g !== undefined && g >= e.t) arm.conversions++;
+    }
+    const variants = variantNames.map((v) => { const a = arms.get(v)!; const w = wilson(a.conversions, a.visitors); return { name: v, ...a, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null }; });
+    const [control, ...others] = variants;
+    const weights = spec?.weights;
+    const comparisons = control ? others.map((o, i) => {
+      const cmp = twoProportions(control.conversions, control.visitors, o.conversions, o.visitors);
+      const w0 = weights?.[0];
+      const wi = weights?.[i + 1];
+      const v = verdict({ name: control.name, visitors: control.visitors, conversions: control.conversions }, { name: o.name, visitors: o.visitors, conversions: o.conversions },
+        { minDetectableEffect: mde, ...(w0 !== undefined && wi !== undefined ? { weights: [w0, wi] as const } : {}) });
+      return {
+        control: control.name, variant: o.name, diff: cmp?.diff ?? null, diff_low: cmp?.diffLow ?? null, diff_high: cmp?.diffHigh ?? null,
+        relative_lift: cmp?.relativeLift ?? null, p: cmp?.p ?? null, planned_per_arm: v.plannedPerArm ?? null, verdict: v.kind, text: v.text,
+      };
+    }) : [];
+    return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, variants, comparisons };
+  });
+}
+
+/** Each visitor's last time (ms) for any of `events` in the range. */
+function lastTimes(db: Database, events: string[], range: Range): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!events.length) return out;
+  const from = new Date(range.from ?? 0).toISOString();
+  const to = range.to === undefined ? '9999' : new Date(range.to).toISOString();
+  const rows = db.prepare(`SELECT coalesce(anonymous_id, user_id), max(timestamp) FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp < ? GROUP BY 1`).raw().all(...events, from, to) as [string | null, string][];
+  for (const [v, t] of rows) if (v !== null) out.set(v, Date.parse(t));
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * What the report reads from the store, in as few passes as the questions allow: counts and
+ * per-visitor aggregates are computed by SQLite (GROUP BY), and only the events that make up
+ * sequences (funnel steps, cart and browse events) are brought into JavaScript, grouped per
+ * visitor. Times are ms since the epoch; the store's ISO texts sort in time order, so the
+ * range is applied on the text.
+ */
+import type { Database } from '../server/sqlite';
+import type { ItemRecord } from './abandonment';
+
+export interface Range { from?: number; to?: number }
+
+/** One event of a sequence: conversion name, time, and what carts need. */
+export interface SeqEvent { event: string; t: number; value?: number; items?: ItemRecord[]; url?: string; consent?: { analytics: string | null; ads: string | null } }
+
+const iso = (t: number | undefined, fallback: string) => (t === undefined ? fallback : new Date(t).toISOString());
+
+export function rangeSql(range: Range): { where: string; args: string[] } {
+  return { where: 'timestamp >= ? AND timestamp < ?', args: [iso(range.from, '0000'), iso(range.to, '9999')] };
+}
+
+export interface ConversionCount { event: string; events: number; visitors: number; value: number | null }
+
+/** Counts per conversion, on the report index alone (`events_report`). */
+export function conversionCounts(db: Database, events: readonly string[], range: Range): ConversionCount[] {
+  if (!events.length) return [];
+  const r = rangeSql(range);
+  return db.prepare(`SELECT event, count(*) AS events, count(DISTINCT anonymous_id) AS visitors, sum(value) AS value
+    FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY event`).all(...events, ...r.args) as ConversionCount[];
+}
+
+/** Events, visitors (distinct anonymous ids), first and last event: one pass over the report index. */
+export function totals(db: Database, range: Range): { events: number; visitors: number; first: string | null; last: string | null } {
+  const r = rangeSql(range);
+  return db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last
+    FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null };
+}
+
+/** The visitors who had `event` in the range (on the report index alone). */
+export function visitorsWith(db: Database, event: string, range: Range): Set<string> {
+  const r = rangeSql(range);
+  const ids = db.prepare(`SELECT DISTINCT anonymous_id FROM events INDEXED BY events_report WHERE event = ? AND ${r.where} AND anonymous_id IS NOT NULL`).pluck().all(event, ...r.args) as string[];
+  return new Set(ids);
+}
+
+export interface SequenceOptions {
+  /** Events whose products are needed (carts, browses). */
+  withItems?: ReadonlySet<string>;
+  /** Events whose `properties.quantity` is needed (cart adds and removes without an `items` list). */
+  withQuantity?: ReadonlySet<string>;
+  /** The page URL and the consent of each event (the webhook's product links and consent state). */
+  extras?: boolean;
+}
+
+/**
+ * Per visitor, the time-ordered events of the given names, with the products where asked. The
+ * product columns are read as they are; only a list of items is parsed, and the message itself
+ * (`events_raw`) is opened only for the quantity of cart events.
+ */
+export function sequences(db: Database, events: readonly string[], range: Range, options: SequenceOptions = {}): Map<string, SeqEvent[]> {
+  const out = new Map<string, SeqEvent[]>();
+  if (!events.length) return out;
+  const { withItems = new Set<string>(), withQuantity = new Set<string>(), extras = false } = options;
+  const r = rangeSql(range);
+  const list = (set: ReadonlySet<string>) => (set.size ? [...set].map((e) => `'${e.replace(/'/g, "''")}'`).join(', ') : "''");
+  const sql = `SELECT anonymous_id, event, timestamp, value, item_id, item_name, item_category,
+      CASE WHEN event IN (${list(withItems)}) THEN items END,
+      CASE WHEN items IS NULL AND item_id IS NOT NULL AND event IN (${list(withQuantity)}) THEN (SELECT raw ->> '$.properties.quantity' FROM events_raw r WHERE r.seq = events.seq) END
+      ${extras ? ', context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads' : ''}
+    FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} ORDER BY timestamp`;
+  type Row = [string | null, string, string, number | null, string | null, string | null, string | null, string | null, unknown, string?, string?, string?];
+  for (const row of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
+    const [v, event, ts, value, itemId, itemName, itemCategory, items, quantity] = row;
+    if (v === null) continue;
+    const e: SeqEvent = { event, t: Date.parse(ts) };
+    if (value !== null) e.value = value;
+    if (withItems.has(event)) {
+      if (items) e.items = itemsOf(items);
+      else if (itemId !== null) {
+        // One product, described by the event's own columns (as the tracker derives it).
+        const q = Number(quantity ?? 1) || 1;
+        const it: ItemRecord = { item_id: itemId, quantity: q };
+        if (itemName !== null) it.item_name = itemName;
+        if (itemCategory !== null) it.item_category = itemCategory;
+        if (value !== null) it.price = value / q;
+        e.items = [it];
+      }
+    }
+    if (extras) {
+      if (row[9]) e.url = row[9];
+      if (row[10] || row[11]) e.consent = { analytics: row[10] ?? null, ads: row[11] ?? null };
+    }
+    let seq = out.get(v);
+    if (!seq) out.set(v, (seq = []));
+    seq.push(e);
+  }
+  return out;
+}
+
+/** An `items` list as stored. */
+function itemsOf(json: string): ItemRecord[] | undefined {
+  let parsed: unknown;
+  try { parsed = JSON.parse(json); } catch { return undefined; }
+  if (!Array.isArray(parsed)) return undefined;
+  const items: ItemRecord[] = [];
+  for (const raw of parsed) {
+    if (!raw || typeof raw !== 'object' || typeof (raw as ItemRecord).item_id !== 'string') continue;
+    const it = raw as Record<string, unknown>;
+    const price = it.price != null ? Number(it.price) : undefined;
+    items.push({
+      item_id: it.item_id as string,
+      ...(typeof it.item_name === 'string' ? { item_name: it.item_name } : {}),
+      ...(typeof it.item_category === 'string' ? { item_category: it.item_category } : {}),
+      ...(price !== undefined && Number.isFinite(price) ? { price } : {}),
+      quantity: Number(it.quantity ?? 1) || 1,
+    });
+  }
+  return items;
+}
+
+type Rating = 'good' | 'needs-improvement' | 'poor';
+const SEVERITY: Record<string, number> = { good: 1, 'needs-improvement': 2, poor: 3 };
+
+/** Each visitor's worst rating per metric (web_vital signals), read from the report index alone. */
+export function worstVitals(db: Database, range: Range): Map<string, Record<string, Rating>> {
+  const r = rangeSql(range);
+  const rows = db.prepare(`SELECT anonymous_id, metric_name, metric_rating FROM events INDEXED BY events_report
+    WHERE event = 'web_vital' AND ${r.where}`).raw().iterate(...r.args) as Iterable<[string | null, string | null, string | null]>;
+  const out = new Map<string, Record<string, Rating>>();
+  for (const [v, metric, rating] of rows) {
+    if (v === null || metric === null || rating === null || !SEVERITY[rating]) continue;
+    let rec = out.get(v);
+    if (!rec) out.set(v, (rec = {}));
+    const had = rec[metric];
+    if (!had || SEVERITY[rating]! > SEVERITY[had]!) rec[metric] = rating as Rating;
+  }
+  return out;
+}
+
+/** Each visitor's first exposure per experiment: variant and time. */
+export function exposures(db: Database, range: Range): Map<string, Map<string, { variant: string; t: number }>> {
+  const r = rangeSql(range);
+  const rows = db.prepare(`SELECT experiment_id, coalesce(anonymous_id, user_id) AS v, variant_id, min(timestamp) AS t
+    FROM events WHERE event = 'experiment_viewed' AND ${r.where} GROUP BY experiment_id, v`).raw().all(...r.args) as [string, string | null, string, string][];
+  const out = new Map<string, Map<string, { variant: string; t: number }>>();
+  for (const [exp, v, variant, t] of rows) {
+    if (v === null || !exp || !variant) continue;
+    let m = out.get(exp);
+    if (!m) out.set(exp, (m = new Map()));
+    m.set(v, { variant, t: Date.parse(t) });
+  }
+  return out;
+}
+
+/** Who each visitor is, where known: the user id and e-mail of their identify calls or events (one pass). */
+export function identities(db: Database, visitors: Iterable<string>): Map<string, { userId?: string; email?: string }> {
+  const wanted = new Set(visitors);
+  const out = new Map<string, { userId?: string; email?: string }>();
+  if (!wanted.size) return out;
+  // identify calls (no event name: found through the report index) carry who the visitor is.
+  const rows = db.prepare(`SELECT anonymous_id, max(user_id), max(email) FROM events
+    WHERE event IS NULL AND type = 'identify' AND anonymous_id IS NOT NULL GROUP BY anonymous_id`).raw().iterate() as Iterable<[string, string | null, string | null]>;
+  for (const [v, userId, email] of rows) {
+    if (wanted.has(v)) out.set(v, { ...(userId ? { userId } : {}), ...(email ? { email } : {}) });
+  }
+  return out;
+}
+
+export interface QuarantineReason { reason: string; event: string | null; count: number; first: string; example: string | null }
+
+export function quarantineReasons(db: Database, range: Range): { total: number; reasons: QuarantineReason[] } {
+  const args = [iso(range.from, '0000'), iso(range.to, '9999')];
+  const reasons = db.prepare(`SELECT reason, event, count(*) AS count, min(received_at) AS first, min(message_id) AS example
+    FROM quarantine WHERE received_at >= ? AND received_at < ? GROUP BY reason, event ORDER BY count DESC LIMIT 50`).all(...args) as QuarantineReason[];
+  const total = db.prepare('SELECT count(*) FROM quarantine WHERE received_at >= ? AND received_at < ?').pluck().get(...args) as number;
+  return { total, reasons };
+}

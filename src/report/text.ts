@@ -1,0 +1,84 @@
+/** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
+import type { Report } from './build';
+import { formatCount } from './stats';
+
+type Style = 'text' | 'md';
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(100 * r).toFixed(Math.abs(r) < 0.1 ? 1 : 0)} %`);
+const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
+const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
+
+/** A table: padded columns for text, pipes for Markdown. Columns after the first are right-aligned. */
+function table(style: Style, head: string[], rows: string[][]): string {
+  if (style === 'md') {
+    const esc = (s: string) => s.replace(/\|/g, '\\|');
+    return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function renderText(r: Report, style: Style = 'text'): string {
+  const h1 = (s: string) => (style === 'md' ? `# ${s}` : `${s}\n${'='.repeat(s.length)}`);
+  const h2 = (s: string) => (style === 'md' ? `## ${s}` : `${s}\n${'-'.repeat(s.length)}`);
+  const para = (s: string) => (style === 'md' ? s : s.replace(/\*\*|`/g, ''));
+  const out: string[] = [];
+  const cur = r.plan.currency;
+  out.push(h1(`${r.plan.name}: what the measurement plan shows`));
+  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
+
+  out.push(h2('Conversions'));
+  const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), money(c.value, cur)];
+  out.push(table(style, ['conversion', 'kind', 'events', 'visitors', 'of visitors', 'value'], r.conversions.map(row)));
+
+  if (r.supports.length) {
+    out.push(h2('Do the micro conversions lead to the goals?'));
+    out.push(table(style, ['claim', 'with', 'without', 'ratio', 'verdict'], r.supports.map((s) => [`${s.micro} → ${s.macro}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`, s.verdict])));
+    out.push(r.supports.map((s) => para(`- **${s.micro} → ${s.macro}**: ${s.text}`)).join('\n'));
+  }
+
+  for (const f of r.funnels) {
+    out.push(h2(`Funnel ${f.name}${f.withinMs ? ` (within ${duration(f.withinMs)} of the first step)` : ''}`));
+    if (f.description) out.push(f.description);
+    out.push(table(style, ['step', 'visitors', 'from previous', 'dropped', 'from step 1', 'median time'], f.steps.map((s) => [`${s.step}. ${s.event}`, formatCount(s.visitors), pct(s.fromPrevious), s.step === 1 ? '—' : `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})`, pct(s.fromFirst), duration(s.medianMsFromPrevious)])));
+    const worst = f.steps.slice(1).reduce<(typeof f.steps)[number] | undefined>((w, s) => (s.dropOffRate !== null && (!w || s.dropOffRate > (w.dropOffRate ?? -1)) ? s : w), undefined);
+    out.push(para(f.entered ? `${formatCount(f.entered)} visitors entered, ${formatCount(f.completed)} completed (${pct(f.conversion)}).${worst ? ` The biggest drop is before **${worst.event}**: ${pct(worst.dropOffRate)} of those who got to step ${worst.step - 1} went no further.` : ''}` : 'Nobody entered this funnel in the period.'));
+  }
+
+  const { cart, browse } = r.abandonment;
+  if (cart || browse) {
+    out.push(h2(`Abandoned carts and browses (as of ${day(r.abandonment.now)})`));
+    if (cart) {
+      out.push(para(`**Carts**: ${formatCount(cart.carts)} started, ${formatCount(cart.completed)} ordered (${formatCount(cart.recovered)} of them after being left for ${duration(cart.after_ms)}), **${formatCount(cart.abandoned)} abandoned** worth ${money(cart.abandoned_value, cur)}, ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.`));
+      if (cart.list.length) out.push(table(style, ['left at', 'who', 'items', 'value'], cart.list.slice(0, 20).map((c) => [day(c.last_activity), c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`, c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', '), money(c.value, cur)])));
+      if (cart.abandoned > 20) out.push(`(the 20 newest of ${formatCount(cart.abandoned)}; --format json lists up to ${cart.listed})`);
+    }
+    if (browse) {
+      out.push(para(`**Browses** (${browse.min}+ products viewed, nothing added): ${formatCount(browse.browses)}, **${formatCount(browse.abandoned)} abandoned**, ${formatCount(browse.cancelled)} ended by an add to cart or an order, ${formatCount(browse.open)} still open.`));
+      const known = browse.list.filter((b) => b.email || b.user_id);
+      if (known.length) out.push(table(style, ['left at', 'who', 'products viewed'], known.slice(0, 10).map((b) => [day(b.last_activity), b.email ?? b.user_id ?? '', b.items.map((i) => i.item_name ?? i.item_id).join(', ')])));
+    }
+  }
+
+  for (const e of r.experiments) {
+    out.push(h2(`Experiment ${e.name}${e.in_plan ? '' : ' (not in the plan)'}`));
+    if (e.description) out.push(e.description);
+    out.push(table(style, ['variant', 'visitors', `reached ${e.goal ?? 'a goal'}`, 'rate', '95 % interval'], e.variants.map((v) => [v.name, formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
+    for (const c of e.comparisons) out.push(para(`**${c.variant} vs ${c.control}**: ${c.text}`));
+  }
+
+  if (r.vitals.metrics.some((m) => m.units)) {
+    out.push(h2('Page experience and conversion'));
+    out.push(para(`Visitors by the worst rating each had on a metric, and the share who reached ${r.vitals.converted || 'a goal'}.`));
+    out.push(table(style, ['metric', 'good', 'needs improvement', 'poor'], r.vitals.metrics.filter((m) => m.units).map((m) => [m.metric, ...(['good', 'needs-improvement', 'poor'] as const).map((k) => (m[k].units ? `${pct(m[k].rate)} of ${formatCount(m[k].units)}` : '—'))])));
+  }
+
+  out.push(h2('Quarantine'));
+  if (!r.quarantine.total) out.push('Nothing in quarantine: every event matched the plan.');
+  else {
+    out.push(para(`${formatCount(r.quarantine.total)} events broke the plan and were kept aside, not counted above. Fix the site or the plan, by reason:`));
+    out.push(table(style, ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [q.reason, q.event ?? '—', formatCount(q.count)])));
+  }
+  return `${out.join('\n\n')}\n`;
+}

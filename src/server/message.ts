@@ -1,0 +1,222 @@
+/**
+ * One incoming Segment/RudderStack message → a row of the events table, or the reason it goes
+ * to quarantine instead. Nothing here trusts the input: every field is type-checked, keys are
+ * only read (never assigned from the input, so `__proto__` keys are inert), and a message the
+ * plan does not allow is kept with its reason rather than dropped.
+ */
+import { createHash } from 'node:crypto';
+import { validateProperties } from '../core/validate';
+import type { Plan, PropertySpec } from '../plan/types';
+import type { EventColumn } from './schema';
+
+export type Row = Partial<Record<EventColumn, string | number | null>> & { id: string; type: string; timestamp: string; received_at: string; raw: string };
+export interface Quarantined { received_at?: string; message_id: string | null; type: string | null; event: string | null; anonymous_id: string | null; reason: string; path: string | null; raw: string }
+export type Outcome = { row: Row } | { quarantined: Quarantined };
+
+/** Segment's limit per event (bytes of JSON); RudderStack documents the same. */
+export const MAX_EVENT_BYTES = 32 * 1024;
+/** Segment accepts at most this many events per batch; the rest are quarantined, not lost. */
+export const MAX_BATCH_EVENTS = 2500;
+const MAX_ID = 100;
+const TYPES = new Set(['track', 'page', 'identify']);
+/** What the tracker adds to every conversion's properties besides the plan's own. */
+const VITALS = new Set(['LCP', 'INP', 'CLS', 'FCP', 'TTFB']);
+const RATINGS = new Set(['good', 'needs-improvement', 'poor']);
+const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'] as const;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const own = (o: Obj | undefined, k: string): unknown => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+const text = (v: unknown, max = 2048): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, max) : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
+
+/** ISO-8601 in one format (so text order is time order), or undefined for a bad date. */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+function iso(v: unknown): string | undefined {
+  if (typeof v === 'string' && CANONICAL.test(v) && Number.isFinite(Date.parse(v))) return v;
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const t = new Date(v).getTime();
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
+
+export interface Batch { sentAt?: unknown; context?: unknown }
+
+/** Where the plan check and the flattening need the plan; `undefined` stores every well-formed message. */
+export function toOutcome(input: unknown, batch: Batch, receivedAt: string, plan: Plan | undefined, index = 0): Outcome {
+  const o = read(input, batch, receivedAt, plan, index);
+  if ('quarantined' in o) o.quarantined.received_at = receivedAt;
+  return o;
+}
+
+function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | undefined, index: number): Outcome {
+  let raw: string;
+  try {
+    raw = JSON.stringify(input) ?? 'null';
+  } catch {
+    return quarantine(null, null, 'the message cannot be read back as JSON', null, '');
+  }
+  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, raw.slice(0, MAX_EVENT_BYTES));
+  const m = input;
+  const type = text(own(m, 'type'), 40);
+  const event = text(own(m, 'event'), 200);
+  const anonymousId = text(own(m, 'anonymousId'), 200);
+  const userId = text(own(m, 'userId'), 200);
+  const q = (reason: string, path: string | null) => quarantine(type, event, reason, path, raw.length > MAX_EVENT_BYTES ? raw.slice(0, MAX_EVENT_BYTES) : raw, messageIdOf(m, raw), anonymousId);
+
+  if (index >= MAX_BATCH_EVENTS) return q(`the batch has more than ${MAX_BATCH_EVENTS} events (Segment's limit); send smaller batches`, `batch[${index}]`);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts need counting.
+  if (raw.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(raw) > MAX_EVENT_BYTES) return q(`the event is larger than 32 KB (${Buffer.byteLength(raw)} bytes)`, null);
+  const idValue = own(m, 'messageId');
+  if (idValue !== undefined && (typeof idValue !== 'string' || idValue === '' || idValue.length > MAX_ID)) return q(`messageId must be a text of 1 to ${MAX_ID} characters`, 'messageId');
+  if (!type || !TYPES.has(type)) return q(type ? `type "${type}" is not collected here (track, page and identify are)` : 'type is missing (track, page or identify)', 'type');
+  if (!anonymousId && !userId) return q('the message has neither anonymousId nor userId', 'anonymousId');
+  const rawTime = own(m, 'timestamp') ?? own(m, 'originalTimestamp');
+  const original = rawTime === undefined ? undefined : iso(rawTime);
+  if (rawTime !== undefined && !original) return q('timestamp is not an ISO-8601 date', 'timestamp');
+  const sentAt = iso(own(m, 'sentAt') ?? batch.sentAt);
+  const props = own(m, 'properties');
+  if (props !== undefined && !isObj(props)) return q('properties must be an object', 'properties');
+  const traits = own(m, 'traits');
+  if (traits !== undefined && !isObj(traits)) return q('traits must be an object', 'traits');
+  let context = own(m, 'context');
+  if (context !== undefined && !isObj(context)) return q('context must be an object', 'context');
+  // Batch-level context is merged into each message (Segment's rule); the message's own keys win.
+  if (isObj(batch.context)) context = { ...batch.context, ...(context as Obj | undefined) };
+  const ctx = (context ?? {}) as Obj;
+  const mp = isObj(own(ctx, 'measureplan')) ? (own(ctx, 'measureplan') as Obj) : {};
+
+  if (type === 'track') {
+    if (!event) return q('a track message needs an event name', 'event');
+    const problem = planProblem(plan, event, (props ?? {}) as Obj, own(mp, 'kind'));
+    if (problem) return q(problem.reason, problem.path);
+  }
+
+  // Segment's clock-skew correction: timestamp = receivedAt − (sentAt − originalTimestamp).
+  let timestamp = original ?? receivedAt;
+  if (original && sentAt) timestamp = new Date(Date.parse(receivedAt) - (Date.parse(sentAt) - Date.parse(original))).toISOString();
+
+  const p = (props ?? {}) as Obj;
+  const page = isObj(own(ctx, 'page')) ? (own(ctx, 'page') as Obj) : {};
+  const campaign = isObj(own(ctx, 'campaign')) ? (own(ctx, 'campaign') as Obj) : {};
+  const library = isObj(own(ctx, 'library')) ? (own(ctx, 'library') as Obj) : {};
+  const consent = isObj(own(mp, 'consent')) ? (own(mp, 'consent') as Obj) : {};
+  const clicks = isObj(own(mp, 'click_ids')) ? (own(mp, 'click_ids') as Obj) : {};
+  const items = Array.isArray(own(p, 'items')) ? (own(p, 'items') as unknown[]) : undefined;
+  const first = items && isObj(items[0]) ? (items[0] as Obj) : undefined;
+  const experiments = own(mp, 'experiments');
+  const email = text(own(traits as Obj | undefined, 'email'), 320) ?? text(own(p, 'email'), 320);
+
+  const row: Row = {
+    id: text(idValue) ?? messageIdOf(m, raw)!,
+    type,
+    event: event && slug(event),
+    event_text: event,
+    name: text(own(m, 'name'), 512),
+    anonymous_id: anonymousId,
+    user_id: userId,
+    email,
+    timestamp,
+    original_timestamp: original ?? null,
+    sent_at: sentAt ?? null,
+    received_at: receivedAt,
+    context_page_url: text(own(page, 'url')),
+    context_page_path: text(own(page, 'path')),
+    context_page_title: text(own(page, 'title'), 512),
+    context_page_referrer: text(own(page, 'referrer')),
+    context_campaign_source: text(own(campaign, 'source'), 512),
+    context_campaign_medium: text(own(campaign, 'medium'), 512),
+    context_campaign_name: text(own(campaign, 'name'), 512),
+    context_campaign_term: text(own(campaign, 'term'), 512),
+    context_campaign_content: text(own(campaign, 'content'), 512),
+    context_user_agent: text(own(ctx, 'userAgent'), 512),
+    context_locale: text(own(ctx, 'locale'), 40),
+    context_library_name: text(own(library, 'name'), 100),
+    context_library_version: text(own(library, 'version'), 40),
+    context_measureplan_kind: text(own(mp, 'kind'), 20),
+    context_measureplan_session_id: text(own(mp, 'session_id'), 200),
+    context_measureplan_consent_analytics: text(own(consent, 'analytics'), 20),
+    context_measureplan_consent_ads: text(own(consent, 'ads'), 20),
+    context_measureplan_experiments: isObj(experiments) && Object.keys(experiments).length ? JSON.stringify(experiments) : null,
+    value: num(own(p, 'value')),
+    currency: text(own(p, 'currency'), 3),
+    transaction_id: text(own(p, 'transaction_id'), 200),
+    item_id: text(own(p, 'item_id'), 200) ?? text(own(first, 'item_id'), 200),
+    item_name: text(own(p, 'item_name'), 512) ?? text(own(first, 'item_name'), 512),
+    item_category: text(own(p, 'item_category'), 512) ?? text(own(first, 'item_category'), 512),
+    items: items ? JSON.stringify(items) : null,
+    funnel: text(own(p, 'funnel'), 100),
+    funnel_step: int(own(p, 'funnel_step')),
+    funnel_steps: int(own(p, 'funnel_steps')),
+    experiment_id: text(own(p, 'experiment_id'), 100),
+    variant_id: text(own(p, 'variant_id'), 100),
+    metric_name: text(own(p, 'metric_name'), 10),
+    metric_value: num(own(p, 'metric_value')),
+    metric_rating: text(own(p, 'metric_rating'), 20),
+    raw,
+  };
+  for (const k of CLICK_IDS) row[`context_measureplan_click_ids_${k}`] = text(own(clicks, k), 512);
+  return { row };
+}
+
+/** Why a track message breaks the plan, or undefined when it fits (or there is no plan). */
+function planProblem(plan: Plan | undefined, event: string, props: Obj, kind: unknown): { reason: string; path: string } | undefined {
+  if (!plan) return undefined;
+  if (kind === 'signal') return signalProblem(event, props);
+  const conversion = Object.prototype.hasOwnProperty.call(plan.conversions, event) ? plan.conversions[event] : undefined;
+  if (!conversion) return { reason: `"${event}" is not a conversion in the plan "${plan.name}"`, path: 'event' };
+  const problems = validateProperties(specsWithEnrichment(conversion), props);
+  if (problems.length) return { reason: problems.map((x) => `${x.path} ${x.reason}`).join('; '), path: problems[0]!.path };
+  return undefined;
+}
+
+/** What the tracker adds to a conversion's properties, as property specs (the plan's own win). */
+const ENRICHMENT_SPECS: Record<string, PropertySpec> = {
+  value: { type: 'number', optional: true },
+  currency: { type: 'string', optional: true, pattern: '^[A-Z]{3}$' },
+  funnel: { type: 'string', optional: true },
+  funnel_step: { type: 'integer', optional: true, min: 1 },
+  funnel_steps: { type: 'integer', optional: true, min: 1 },
+};
+const withEnrichment = new WeakMap<object, Record<string, PropertySpec>>();
+function specsWithEnrichment(conversion: Plan['conversions'][string]): Record<string, PropertySpec> {
+  let specs = withEnrichment.get(conversion);
+  if (!specs) withEnrichment.set(conversion, (specs = { ...ENRICHMENT_SPECS, ...(conversion.properties ?? {}) }));
+  return specs;
+}
+
+/** The journey signals the tracker sends besides the plan's conversions. */
+function signalProblem(event: string, p: Obj): { reason: string; path: string } | undefined {
+  if (event === 'web_vital') {
+    if (!VITALS.has(String(own(p, 'metric_name')))) return { reason: 'properties.metric_name must be LCP, INP, CLS, FCP or TTFB', path: 'properties.metric_name' };
+    if (num(own(p, 'metric_value')) === null) return { reason: 'properties.metric_value must be a number', path: 'properties.metric_value' };
+    if (!RATINGS.has(String(own(p, 'metric_rating')))) return { reason: 'properties.metric_rating must be good, needs-improvement or poor', path: 'properties.metric_rating' };
+    return undefined;
+  }
+  if (event === 'experiment_viewed') {
+    for (const k of ['experiment_id', 'variant_id']) if (!text(own(p, k))) return { reason: `properties.${k} must be a text`, path: `properties.${k}` };
+    return undefined;
+  }
+  return { reason: `"${event}" is not a journey signal (web_vital or experiment_viewed)`, path: 'event' };
+}
+
+function quarantine(type: string | null, event: string | null, reason: string, path: string | null, raw: string, messageId: string | null = null, anonymousId: string | null = null): Outcome {
+  return { quarantined: { message_id: messageId, type, event, anonymous_id: anonymousId, reason, path, raw } };
+}
+
+/**
+ * The message's own id, or for a message without one an id derived from its content, so that a
+ * retried copy of the same body is still stored once.
+ */
+function messageIdOf(m: Obj, raw: string): string | null {
+  const id = own(m, 'messageId');
+  if (typeof id === 'string' && id !== '' && id.length <= MAX_ID) return id;
+  if (id !== undefined) return null;
+  return `sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
+}
+
+/** The warehouse's event-table slug: `Order Completed` → `order_completed` (ours are slugs already). */
+export function slug(name: string): string {
+  if (/^[a-z][a-z0-9_]*$/.test(name)) return name;
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'event';
+}

@@ -1,0 +1,178 @@
+/**
+ * The relay to an existing Segment- or RudderStack-compatible endpoint. The events table is the
+ * durable outbox: it is append-only and ordered by `seq`, and the relay commits its position per
+ * target only after the target acknowledged a batch. So every stored event is delivered at least
+ * once, exactly as stored (the message JSON kept in `events_raw`), across failures and restarts; a new
+ * target starts from the first stored event. Retries back off exponentially with jitter and
+ * honour `Retry-After`; a batch the target refuses as too large or malformed is split, and a
+ * single event it still refuses is recorded in `relay_rejected` with the reason, never dropped
+ * silently.
+ */
+import type { Statement } from './sqlite';
+import type { Store } from './store';
+
+export interface RelayOptions {
+  store: Store;
+  /** The endpoint: a base URL (`https://api.segment.io`) gets `/v1/batch` appended. */
+  url: string;
+  /** Sent as HTTP Basic auth, the write key as user name and an empty password. */
+  writeKey: string;
+  batchSize?: number;
+  /** Backoff bounds in ms. */
+  minDelay?: number;
+  maxDelay?: number;
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+  log?(line: string): void;
+  now?(): number;
+}
+
+export interface RelayStats { target: string; delivered: number; waiting: number; rejected: number; failing: boolean; lastError?: string }
+
+export interface Relay {
+  /** New events were committed: deliver them soon. */
+  wake(): void;
+  stats(): RelayStats;
+  /** Finishes the request in flight (or gives up after `timeoutMs`) and stops. */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Resolves when nothing is waiting (tests and the end of a demo). */
+  idle(): Promise<void>;
+}
+
+export function batchUrl(url: string): string {
+  const u = new URL(url);
+  if (!/\/v1\/batch\/?$/.test(u.pathname)) u.pathname = `${u.pathname.replace(/\/+$/, '')}/v1/batch`;
+  return u.toString();
+}
+
+const MAX_BODY = 450 * 1024; // under Segment's 500 KB per batch, with room for the envelope
+
+export function startRelay(options: RelayOptions): Relay {
+  const { store, writeKey, batchSize = 200, minDelay = 1000, maxDelay = 60_000, timeoutMs = 30_000, log = () => {}, now = Date.now } = options;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const target = batchUrl(options.url);
+  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  const db = store.db;
+  db.prepare('INSERT INTO relay_state (target, position, delivered, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT(target) DO NOTHING').run(target, new Date(now()).toISOString());
+  const position = db.prepare('SELECT position FROM relay_state WHERE target = ?').pluck();
+  const delivered = db.prepare('SELECT delivered FROM relay_state WHERE target = ?').pluck();
+  const next: Statement = db.prepare('SELECT e.seq, e.id, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT ?');
+  const waitingCount = db.prepare('SELECT count(*) FROM events WHERE seq > ?').pluck();
+  const rejectedCount = db.prepare('SELECT count(*) FROM relay_rejected WHERE target = ?').pluck();
+  const advance = db.prepare('UPDATE relay_state SET position = ?, delivered = delivered + ?, updated_at = ? WHERE target = ?');
+  const reject = db.prepare('INSERT INTO relay_rejected (target, event_seq, message_id, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)');
+  const commit = db.transaction((to: number, count: number, rejected?: { seq: number; id: string; status: number; reason: string }) => {
+    if (rejected) reject.run(target, rejected.seq, rejected.id, rejected.status, rejected.reason, new Date(now()).toISOString());
+    advance.run(to, count, new Date(now()).toISOString(), target);
+  });
+
+  let stopped = false;
+  let failures = 0;
+  let lastError: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeUp: (() => void) | undefined;
+  let controller: AbortController | undefined;
+  let idleWaiters: (() => void)[] = [];
+  let limit = batchSize;
+
+  const sleep = (ms: number) => new Promise<void>((ok) => {
+    wakeUp = ok;
+    timer = setTimeout(ok, ms);
+  });
+
+  async function post(rows: { seq: number; id: string; raw: string }[]): Promise<{ ok: true } | { ok: false; status: number; retryAfter?: number; reason: string }> {
+    // Each message is sent exactly as it was stored: the raw JSON is spliced, not re-encoded.
+    const body = `{"batch":[${rows.map((r) => r.raw).join(',')}],"sentAt":"${new Date(now()).toISOString()}"}`;
+    controller = new AbortController();
+    const t = setTimeout(() => controller?.abort(), timeoutMs);
+    try {
+      const res = await doFetch(target, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: auth }, body, signal: controller.signal });
+      const text = await res.text().catch(() => '');
+      if (res.ok) return { ok: true };
+      return { ok: false, status: res.status, retryAfter: retryAfter(res.headers.get('retry-after'), now()), reason: `${res.status} ${text.slice(0, 200)}`.trim() };
+    } catch (e) {
+      return { ok: false, status: 0, reason: (e as Error).name === 'AbortError' ? 'no answer in time' : (e as Error).message };
+    } finally {
+      clearTimeout(t);
+      controller = undefined;
+    }
+  }
+
+  async function loop() {
+    while (!stopped) {
+      const from = position.get(target) as number;
+      let rows = next.all(from, limit) as { seq: number; id: string; raw: string }[];
+      if (!rows.length) {
+        const list = idleWaiters; idleWaiters = [];
+        for (const f of list) f();
+        await sleep(5000);
+        continue;
+      }
+      let size = 0;
+      const cut = rows.findIndex((r) => (size += r.raw.length + 1) > MAX_BODY);
+      if (cut > 0) rows = rows.slice(0, cut);
+      const result = await post(rows);
+      if (stopped && !result.ok) break;
+      if (result.ok) {
+        commit(rows[rows.length - 1]!.seq, rows.length);
+        if (failures) log(`relay: ${target} answers again; delivering`);
+        failures = 0;
+        lastError = undefined;
+        limit = batchSize;
+        continue;
+      }
+      lastError = result.reason;
+      const { status } = result;
+      // Too large or malformed for the target: halve the batch to find the one it refuses.
+      if ((status === 400 || status === 413) && rows.length > 1) { limit = Math.max(1, Math.floor(rows.length / 2)); continue; }
+      if ((status === 400 || status === 413) && rows.length === 1) {
+        const r = rows[0]!;
+        commit(r.seq, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
+        log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
+        limit = batchSize;
+        continue;
+      }
+      // Network errors, 5xx, 408, 429, and 401/403/404 (a wrong key or URL that a person must fix): retry, never skip.
+      failures++;
+      const backoff = Math.min(maxDelay, minDelay * 2 ** Math.min(failures - 1, 16));
+      const wait = Math.max(result.retryAfter ?? 0, backoff / 2 + Math.random() * backoff / 2);
+      if (failures === 1 || failures % 10 === 0) log(`relay: ${target} failed (${result.reason}); retrying in ${Math.round(wait / 1000)} s${status === 401 || status === 403 ? ' — check --write-key' : status === 404 ? ' — check --forward' : ''}`);
+      await sleep(wait);
+    }
+  }
+
+  const running = loop().catch((e) => log(`relay: stopped by an unexpected error: ${(e as Error).message}`));
+
+  return {
+    wake() {
+      if (failures) return; // backing off: the timer decides
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+    },
+    stats: () => {
+      const pos = position.get(target) as number;
+      return { target, delivered: delivered.get(target) as number, waiting: waitingCount.get(pos) as number, rejected: rejectedCount.get(target) as number, failing: failures > 0, ...(lastError ? { lastError } : {}) };
+    },
+    async stop(timeoutMs = 5000) {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      wakeUp?.();
+      const abort = setTimeout(() => controller?.abort(), timeoutMs);
+      await running;
+      clearTimeout(abort);
+    },
+    idle: () => new Promise<void>((ok) => {
+      idleWaiters.push(ok);
+      if (!failures) { if (timer) clearTimeout(timer); wakeUp?.(); }
+    }),
+  };
+}
+
+/** `Retry-After` in ms: seconds or an HTTP date. */
+function retryAfter(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const s = Number(header);
+  if (Number.isFinite(s)) return Math.max(0, s * 1000);
+  const t = Date.parse(header);
+  return Number.isFinite(t) ? Math.max(0, t - now) : undefined;
+}

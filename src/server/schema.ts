@@ -1,0 +1,126 @@
+/**
+ * The store's schema and its migrations. Column names follow the Segment/RudderStack warehouse
+ * schema (`id` = messageId, `anonymous_id`, `received_at`, `context_*` flattened with `_`,
+ * properties as bare columns), so the report's SQL runs against their `tracks` tables through a
+ * view (docs/store.md). Indexes are few on purpose: each one costs ingest time (a visitor index
+ * on random ids halved the insert rate here). The one report index is ordered by event and time
+ * (so inserts land near its end) and covers the columns the report's heavy queries read, so
+ * those run on the index alone, never on the wide rows. Each migration runs once, in a transaction, recorded in
+ * `schema_migrations` and in `PRAGMA user_version`; a store newer than this build is refused.
+ */
+import type { Database } from './sqlite';
+
+/**
+ * The columns a message is flattened into, in insert order (`seq` aside). The message itself is
+ * kept whole in `events_raw` under the same `seq`: apart, so that scans of `events` read lean rows.
+ */
+export const EVENT_COLUMNS = [
+  'id', 'type', 'event', 'event_text', 'name', 'anonymous_id', 'user_id', 'email',
+  'timestamp', 'original_timestamp', 'sent_at', 'received_at',
+  'context_page_url', 'context_page_path', 'context_page_title', 'context_page_referrer',
+  'context_campaign_source', 'context_campaign_medium', 'context_campaign_name', 'context_campaign_term', 'context_campaign_content',
+  'context_user_agent', 'context_locale', 'context_library_name', 'context_library_version',
+  'context_measureplan_kind', 'context_measureplan_session_id',
+  'context_measureplan_consent_analytics', 'context_measureplan_consent_ads',
+  'context_measureplan_click_ids_gclid', 'context_measureplan_click_ids_gbraid', 'context_measureplan_click_ids_wbraid',
+  'context_measureplan_click_ids_fbclid', 'context_measureplan_click_ids_li_fat_id', 'context_measureplan_click_ids_msclkid',
+  'context_measureplan_experiments',
+  'value', 'currency', 'transaction_id', 'item_id', 'item_name', 'item_category', 'items',
+  'funnel', 'funnel_step', 'funnel_steps', 'experiment_id', 'variant_id',
+  'metric_name', 'metric_value', 'metric_rating',
+] as const;
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+const REAL = new Set<EventColumn>(['value', 'metric_value']);
+const INTEGER = new Set<EventColumn>(['funnel_step', 'funnel_steps']);
+const columnType = (c: EventColumn) => (REAL.has(c) ? 'REAL' : INTEGER.has(c) ? 'INTEGER' : 'TEXT');
+
+interface Migration { version: number; description: string; sql: string }
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'events (warehouse column names), quarantine, relay position and rejects, warehouse-style views',
+    sql: `
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        ${EVENT_COLUMNS.map((c) => `${c} ${columnType(c)}${c === 'id' || c === 'type' || c === 'timestamp' || c === 'received_at' ? ' NOT NULL' : ''}`).join(',\n        ')}
+      );
+      CREATE TABLE events_raw (seq INTEGER PRIMARY KEY, raw TEXT NOT NULL);
+      CREATE UNIQUE INDEX events_id ON events (id);
+      CREATE INDEX events_report ON events (event, timestamp, anonymous_id, value, metric_name, metric_rating);
+      CREATE TABLE quarantine (
+        seq INTEGER PRIMARY KEY,
+        message_id TEXT UNIQUE,
+        received_at TEXT NOT NULL,
+        type TEXT,
+        event TEXT,
+        anonymous_id TEXT,
+        reason TEXT NOT NULL,
+        path TEXT,
+        raw TEXT
+      );
+      CREATE TABLE relay_state (
+        target TEXT PRIMARY KEY,
+        position INTEGER NOT NULL DEFAULT 0,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT
+      );
+      CREATE TABLE relay_rejected (
+        seq INTEGER PRIMARY KEY,
+        target TEXT NOT NULL,
+        event_seq INTEGER NOT NULL,
+        message_id TEXT,
+        status INTEGER,
+        reason TEXT,
+        at TEXT NOT NULL
+      );
+      CREATE VIEW tracks AS SELECT * FROM events WHERE type = 'track';
+      CREATE VIEW pages AS SELECT * FROM events WHERE type = 'page';
+      CREATE VIEW identifies AS SELECT * FROM events WHERE type = 'identify';
+    `,
+  },
+  {
+    version: 2,
+    description: 'webhook_outbox: abandoned carts and browses handed to the shop\'s e-mail tool, once each',
+    sql: `
+      CREATE TABLE webhook_outbox (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        visitor TEXT NOT NULL,
+        email TEXT,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        delivered_at TEXT
+      );
+      CREATE INDEX webhook_outbox_status ON webhook_outbox (status, next_attempt_at);
+      CREATE INDEX webhook_outbox_email ON webhook_outbox (email, created_at);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings the store to this build's schema; returns the versions it applied. */
+export function migrate(db: Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`the store has schema version ${current}, newer than this measureplan (${SCHEMA_VERSION}): upgrade measureplan to read it.`);
+  }
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(m.version, m.description, new Date().toISOString());
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,94 @@
+/**
+ * The embedded store: one SQLite file in WAL mode (readers in other processes, such as
+ * `measureplan report`, never block the writer). Every write is one transaction; the caller
+ * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Outcome, Quarantined, Row } from './message';
+import { EVENT_COLUMNS, migrate } from './schema';
+import { sqlite, StoreError, type Database } from './sqlite';
+
+export interface StoreOptions {
+  /**
+   * `full` (default): each commit is fsynced, so an acknowledged event survives a power cut too.
+   * `normal`: it survives the server being killed (kill -9), not a power cut; faster commits.
+   */
+  sync?: 'full' | 'normal';
+  readonly?: boolean;
+}
+
+/** What one request's messages came to, once committed. */
+export interface Written { stored: number; duplicates: number; quarantined: number }
+
+export interface Store {
+  readonly db: Database;
+  readonly file: string;
+  /** Commits every group's outcomes in one transaction; one result per group. */
+  write(groups: readonly (readonly Outcome[])[]): Written[];
+  counts(): { events: number; quarantined: number };
+  close(): void;
+}
+
+export function openStore(file: string, { sync = 'full', readonly = false }: StoreOptions = {}): Store {
+  const Driver = sqlite();
+  const path = file === ':memory:' ? file : resolve(file);
+  let db: Database;
+  try {
+    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+    db = new Driver(path, { readonly, fileMustExist: readonly });
+  } catch (e) {
+    throw new StoreError(`the store ${file} cannot be opened: ${(e as Error).message}`, readonly ? 'Check the --db path: the collect server creates the file when it first starts.' : 'Check that the folder exists and is writable.');
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // A checkpoint runs inside the commit that crosses the threshold and stalls the requests
+      // grouped in it: checkpointing every 40 MB of WAL instead of SQLite's 4 MB measured 15 %
+      // more durable ingest here (docs/store.md).
+      db.pragma('wal_autocheckpoint = 10000');
+      migrate(db);
+    }
+  } catch (e) {
+    db.close();
+    throw new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
+  }
+  if (readonly) return { db, file: path, write: () => { throw new Error('read-only store'); }, counts: () => counts(db), close: () => db.close() };
+
+  const columns = EVENT_COLUMNS;
+  const insertRaw = db.prepare('INSERT INTO events_raw (seq, raw) VALUES (?, ?)');
+  const insertEvent = db.prepare(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`);
+  const insertQuarantine = db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
+    VALUES (@message_id, @received_at, @type, @event, @anonymous_id, @reason, @path, @raw) ON CONFLICT(message_id) DO NOTHING`);
+  const values = (row: Row) => columns.map((c) => row[c] ?? null);
+  const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
+
+  const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => groups.map((outcomes) => {
+    const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
+    for (const o of outcomes) {
+      if ('row' in o) {
+        const r = insertEvent.run(values(o.row));
+        if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); w.stored++; } else w.duplicates++;
+      } else {
+        insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) });
+        w.quarantined++;
+      }
+    }
+    return w;
+  }));
+
+  return {
+    db,
+    file: path,
+    write: (groups) => writeAll(groups),
+    counts: () => counts(db),
+    close: () => { if (db.open) db.close(); },
+  };
+}
+
+function counts(db: Database) {
+  const one = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
+  return { events: one('SELECT count(*) FROM events'), quarantined: one('SELECT count(*) FROM quarantine') };
+}

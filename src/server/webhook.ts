@@ -1,0 +1,185 @@
+/**
+ * The abandonment hand-off (`measureplan collect --webhook <url>`): the store is checked every
+ * `everyMs` for carts and browses that became abandoned under the plan's rules (the waiting time
+ * passed, no order, an identified e-mail known), and each is posted to the shop's e-mail tool
+ * once. The `webhook_outbox` table makes it durable: a cart is queued under an id made of the
+ * visitor and the cart's start, so it is never queued twice, also across restarts; a person who
+ * got a reminder within `quietMs` is not sent another (the row says so); a queued cart whose
+ * visitor ordered before it went out is cancelled. Posts are retried with backoff; a refused
+ * post is kept with the reason. The receiver also gets the id as `Idempotency-Key`, so a post
+ * repeated after a crash between its answer and our commit can be recognised.
+ */
+import type { Plan } from '../plan/types';
+import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
+import { identities, sequences, type SeqEvent } from '../report/read';
+import type { Store } from './store';
+
+export interface WebhookOptions {
+  store: Store;
+  plan: Plan;
+  url: string;
+  /** How often the store is checked (default 60 s). */
+  everyMs?: number;
+  /** No second reminder to the same e-mail within this time (default 7 days). */
+  quietMs?: number;
+  /** How far back carts are looked for (default 30 days). */
+  lookbackMs?: number;
+  minDelay?: number;
+  maxDelay?: number;
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+  log?(line: string): void;
+  now?(): number;
+}
+
+export interface WebhookStats { pending: number; delivered: number; suppressed: number; cancelled: number; failed: number }
+
+export interface Webhook {
+  /** Checks the store now; returns how many were queued. */
+  detect(): number;
+  stats(): WebhookStats;
+  stop(): Promise<void>;
+}
+
+interface Candidate { id: string; kind: 'cart_abandoned' | 'browse_abandoned'; visitor: string; payload: Record<string, unknown> }
+
+const DAY = 86_400_000;
+
+export function startWebhook(options: WebhookOptions): Webhook {
+  const { store, plan, url, everyMs = 60_000, quietMs = 7 * DAY, lookbackMs = 30 * DAY, minDelay = 1000, maxDelay = 300_000, timeoutMs = 15_000, log = () => {}, now = Date.now } = options;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const db = store.db;
+  const cart = plan.abandonment.cart;
+  const browse = plan.abandonment.browse;
+  const iso = (t: number) => new Date(t).toISOString();
+
+  const exists = db.prepare('SELECT status FROM webhook_outbox WHERE id = ?').pluck();
+  const recent = db.prepare("SELECT 1 FROM webhook_outbox WHERE email = ? AND status IN ('pending', 'delivered') AND created_at > ? LIMIT 1").pluck();
+  const insert = db.prepare('INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
+  const pendingIds = db.prepare("SELECT id FROM webhook_outbox WHERE status = 'pending'").pluck();
+  const cancel = db.prepare("UPDATE webhook_outbox SET status = 'cancelled', reason = ? WHERE id = ? AND status = 'pending'");
+  const due = db.prepare("SELECT id, payload, attempts FROM webhook_outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at LIMIT 20");
+  const delivered = db.prepare("UPDATE webhook_outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE id = ?");
+  const retry = db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, reason = ? WHERE id = ?');
+  const failed = db.prepare("UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1, reason = ? WHERE id = ?");
+  const counts = db.prepare('SELECT status, count(*) AS n FROM webhook_outbox GROUP BY status');
+  // Just before a post: did the visitor order (or, for a browse, add to the cart) since it was queued?
+  const endedBy = (kind: string) => (kind === 'cart_abandoned' ? (cart ? [cart.complete] : []) : (browse?.cancel ?? []));
+  const endedSince = (kind: string, visitor: string, since: string) => {
+    const names = endedBy(kind);
+    return names.length > 0 && db.prepare(`SELECT 1 FROM events WHERE event IN (${names.map(() => '?').join(', ')}) AND timestamp >= ? AND anonymous_id = ? LIMIT 1`).pluck().get(...names, since, visitor) !== undefined;
+  };
+
+  function candidates(t: number): Candidate[] {
+    const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
+    const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
+    const seqs = sequences(db, [...new Set([...cartEvents, ...browseEvents])], { from: t - lookbackMs }, {
+      withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), withQuantity: new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []), extras: true,
+    });
+    const found: Candidate[] = [];
+    const consentOf = (events: SeqEvent[]) => [...events].reverse().find((e) => e.consent)?.consent ?? { analytics: null, ads: null };
+    for (const [visitor, all] of seqs) {
+      const links = new Map<string, string>();
+      for (const e of all) if (e.url) for (const i of e.items ?? []) links.set(i.item_id, e.url);
+      const withLinks = <T extends ItemRecord>(items: T[]) => items.map((i) => ({ ...i, ...(links.has(i.item_id) ? { url: links.get(i.item_id) } : {}) }));
+      if (cart) {
+        const events = all.filter((e) => cartEvents.includes(e.event));
+        for (const c of events.length ? cartHistory(events, cart, t) : []) {
+          if (c.outcome !== 'abandoned') continue;
+          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, consent: consentOf(all) } });
+        }
+      }
+      if (browse) {
+        const events = all.filter((e) => browseEvents.includes(e.event));
+        if (!events.some((e) => e.event === browse.view)) continue;
+        for (const b of browseHistory(events, browse, t)) {
+          if (b.outcome !== 'abandoned') continue;
+          found.push({ id: `browse:${visitor}:${b.since}`, kind: 'browse_abandoned', visitor, payload: { since: iso(b.since), last_activity: iso(b.lastActivity), abandoned_at: iso(b.abandonedAt!), items: withLinks(b.items), consent: consentOf(all) } });
+        }
+      }
+    }
+    return found;
+  }
+
+  function detect(): number {
+    const t = now();
+    const found = candidates(t);
+    const live = new Set(found.map((c) => c.id));
+    const who = identities(db, found.map((c) => c.visitor));
+    let queued = 0;
+    db.transaction(() => {
+      // Queued but no longer abandoned (the visitor ordered, or came back to the cart): not sent.
+      for (const id of pendingIds.all() as string[]) if (!live.has(id)) cancel.run('no longer abandoned when it was due: ordered or changed', id);
+      for (const c of found) {
+        const person = who.get(c.visitor);
+        if (!person?.email || exists.get(c.id)) continue; // no one to write to (yet), or handled already
+        const payload = JSON.stringify({ type: c.kind, id: c.id, email: person.email, user_id: person.userId ?? null, visitor: c.visitor, plan: plan.name, currency: plan.currency ?? null, ...c.payload });
+        const quiet = recent.get(person.email, iso(t - quietMs));
+        insert.run(c.id, c.kind, c.visitor, person.email, payload, quiet ? 'suppressed' : 'pending', quiet ? `a reminder went to this person less than ${Math.round(quietMs / DAY)} days ago` : null, iso(t));
+        if (!quiet) queued++;
+      }
+    })();
+    if (queued) log(`webhook: ${queued} abandoned ${queued === 1 ? 'cart or browse' : 'carts or browses'} to hand over`);
+    return queued;
+  }
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let failures = 0;
+
+  async function send(): Promise<void> {
+    for (const row of due.all(iso(now())) as { id: string; payload: string; attempts: number }[]) {
+      if (stopped) return;
+      const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string };
+      if (endedSince(p.type, p.visitor, p.last_activity)) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
+      let status = 0;
+      let reason = '';
+      try {
+        const res = await doFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': row.id }, body: row.payload, signal: AbortSignal.timeout(timeoutMs) });
+        status = res.status;
+        reason = `${res.status} ${(await res.text().catch(() => '')).slice(0, 200)}`.trim();
+      } catch (e) {
+        reason = (e as Error).message;
+      }
+      if (status >= 200 && status < 300) { delivered.run(iso(now()), row.id); failures = 0; continue; }
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        failed.run(reason, row.id);
+        log(`webhook: ${url} refused ${row.id} (${reason}); kept as failed`);
+        continue;
+      }
+      failures++;
+      const backoff = Math.min(maxDelay, minDelay * 2 ** Math.min(row.attempts, 16));
+      retry.run(iso(now() + backoff / 2 + (Math.random() * backoff) / 2), reason, row.id);
+      if (failures === 1) log(`webhook: ${url} failed (${reason}); retrying with backoff`);
+    }
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        detect();
+        await send();
+      } catch (e) {
+        log(`webhook: ${(e as Error).message}`);
+      }
+      if (stopped) break;
+      await new Promise<void>((ok) => { wake = ok; timer = setTimeout(ok, everyMs); });
+    }
+  })();
+
+  return {
+    detect,
+    stats() {
+      const s: WebhookStats = { pending: 0, delivered: 0, suppressed: 0, cancelled: 0, failed: 0 };
+      for (const r of counts.all() as { status: keyof WebhookStats; n: number }[]) s[r.status] = r.n;
+      return s;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/** Reading click ids from the store: what is found for visitors, users and e-mails, and in how few queries. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readClicks } from '../../src/offline/clicks';
+import { toOutcome } from '../../src/server/message';
+import { openStore, type Store } from '../../src/server/store';
+
+const T = Date.UTC(2026, 2, 1, 12, 0);
+const HOUR = 3_600_000;
+const iso = (t: number) => new Date(t).toISOString();
+let dir: string;
+let store: Store;
+let n = 0;
+const track = (anonymousId: string, at: number, click_ids: Record<string, string>, over: Record<string, unknown> = {}) =>
+  ({ type: 'track', event: 'view_item', messageId: `c-${++n}`, anonymousId, timestamp: iso(at), context: { measureplan: { click_ids } }, ...over });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'measureplan-offline-clicks-'));
+  const w = openStore(join(dir, 'events.db'));
+  const messages: Record<string, unknown>[] = [
+    track('v1', T - 5 * HOUR, { gclid: 'G1', fbclid: 'F1' }),
+    track('v1', T - 2 * HOUR, { gclid: 'G1', fbclid: 'F1' }),
+    track('v1', T - HOUR, { gclid: 'G2' }),
+    { type: 'identify', messageId: 'id-1', anonymousId: 'v2', userId: 'u2', timestamp: iso(T), traits: { email: 'Per.Hansen@Gmail.com' } },
+    track('v3', T - 3 * HOUR, { gclid: 'G3' }, { userId: 'u2' }),
+    track('v4', T - 3 * HOUR, { msclkid: 'M4' }, { userId: 'lise@example.no' }),
+    track('v5', T - 3 * HOUR, { gclid: 'FORM' }),
+  ];
+  for (let i = 0; i < 2000; i++) messages.push(track(`other-${String(i).padStart(4, '0')}`, T - i * 1000, i % 3 ? { gclid: `X${i}` } : {}));
+  w.write([messages.map((m) => toOutcome(m, {}, iso(T), undefined))]);
+  w.close();
+  store = openStore(join(dir, 'events.db'), { readonly: true });
+});
+afterAll(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
+
+describe('readClicks', () => {
+  it("finds a visitor's click ids of the platform's kinds, with the first and last time seen", () => {
+    const ix = readClicks(store.db, { visitors: ['v1'], emails: [], clickIds: [] }, ['gclid', 'wbraid', 'gbraid']);
+    expect(ix.byVisitor.get('v1')).toEqual([
+      { kind: 'gclid', id: 'G1', firstSeen: T - 5 * HOUR, lastSeen: T - 2 * HOUR },
+      { kind: 'gclid', id: 'G2', firstSeen: T - HOUR, lastSeen: T - HOUR },
+    ].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    expect(ix.byVisitor.has('other-0001')).toBe(false);
+    expect(readClicks(store.db, { visitors: ['v1'], emails: [], clickIds: [] }, ['fbclid']).byVisitor.get('v1')).toEqual([{ kind: 'fbclid', id: 'F1', firstSeen: T - 5 * HOUR, lastSeen: T - 2 * HOUR }]);
+  });
+
+  it('maps an e-mail to the visitors and users identified with it (traits.email, or the user id itself)', () => {
+    const ix = readClicks(store.db, { visitors: [], emails: ['perhansen@gmail.com', 'LISE@example.no', 'nobody@example.no'], clickIds: [] }, ['gclid', 'msclkid']);
+    expect(ix.emails.get('perhansen@gmail.com')).toEqual({ visitors: new Set(['v2']), users: new Set(['u2']) });
+    expect(ix.byUser.get('u2')).toEqual([{ kind: 'gclid', id: 'G3', firstSeen: T - 3 * HOUR, lastSeen: T - 3 * HOUR }]);
+    expect(ix.emails.get('lise@example.no')).toEqual({ visitors: new Set(['v4']), users: new Set(['lise@example.no']) });
+    expect(ix.byVisitor.get('v4')).toEqual([{ kind: 'msclkid', id: 'M4', firstSeen: T - 3 * HOUR, lastSeen: T - 3 * HOUR }]);
+    expect(ix.emails.has('nobody@example.no')).toBe(false);
+  });
+
+  it('knows the kind and time of a click id written on an order, whoever carried it, even of another kind', () => {
+    const ix = readClicks(store.db, { visitors: [], emails: [], clickIds: ['FORM', 'F1'] }, ['msclkid']);
+    expect(ix.kindOf.get('FORM')).toBe('gclid');
+    expect(ix.kindOf.get('F1')).toBe('fbclid');
+    expect(ix.byId.has('gclid:FORM')).toBe(false);
+  });
+
+  it('reads the store in at most two queries however many orders there are (no lookup per visitor)', () => {
+    const prepare = vi.spyOn(store.db, 'prepare');
+    const visitors = Array.from({ length: 1500 }, (_, i) => `other-${String(i).padStart(4, '0')}`);
+    const ix = readClicks(store.db, { visitors, emails: ['perhansen@gmail.com'], clickIds: ['FORM'] }, ['gclid']);
+    const selects = prepare.mock.calls.map(([sql]) => String(sql).trim()).filter((sql) => /^SELECT/i.test(sql));
+    expect(selects).toHaveLength(2);
+    expect(ix.byVisitor.size).toBe(1000 + 2); // other-i with i % 3 ≠ 0, plus v3 (by user) and v5 (by click id)
+  });
+
+  it('finds a visitor by the first 8 or more characters of its id, case-insensitively', () => {
+    const w = openStore(join(dir, 'prefix.db'));
+    const a = '3f2a9c1e-5b7d-4e11-9a0c-1d2e3f4a5b6c';
+    const b = '3f2a9c1e-aaaa-4e11-9a0c-1d2e3f4a5b6c';
+    w.write([[track(a, T - HOUR, { gclid: 'GA' }), track(b, T - HOUR, { gclid: 'GB' }), track('7c0ffee0-0000-4000-8000-000000000000', T - HOUR, { gclid: 'GC' })].map((m) => toOutcome(m, {}, iso(T), undefined))]);
+    const ix = readClicks(w.db, { visitors: ['3F2A9C1E-5B7D', '3f2a9c1e', '7c0ffee0', a, '7c0ff'], emails: [], clickIds: [] }, ['gclid']);
+    w.close();
+    expect(ix.visitorIds.get('3F2A9C1E-5B7D')).toEqual(new Set([a]));
+    expect(ix.visitorIds.get('3f2a9c1e')).toEqual(new Set([a, b]));
+    expect(ix.visitorIds.get('7c0ffee0')).toEqual(new Set(['7c0ffee0-0000-4000-8000-000000000000']));
+    expect(ix.visitorIds.get(a)).toEqual(new Set([a]));
+    expect(ix.visitorIds.has('7c0ff')).toBe(false); // shorter than 8: only the exact id counts
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The relay to a Segment-compatible endpoint: every stored event delivered, exactly as stored, to
+ * a fake endpoint that fails now and then and is restarted in between; the relay itself restarted
+ * too; a refused event isolated and recorded, never dropped silently; a wrong key never skips.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { toOutcome } from '../../src/server/message';
+import { batchUrl, startRelay } from '../../src/server/relay';
+import { openStore, type Store } from '../../src/server/store';
+import { post, readStore, startCollect, tempStore, viewItem } from './helpers';
+
+interface Received { auth: string | undefined; batch: Record<string, unknown>[] }
+
+/** A Segment-like endpoint on a fixed port that can be stopped and started again. */
+async function fakeSegment(answer: (batch: Record<string, unknown>[], n: number) => number | 'reset') {
+  const received: Received[] = [];
+  let server: Server | undefined;
+  let port = 0;
+  let n = 0;
+  const start = async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        const batch = (JSON.parse(body) as { batch: Record<string, unknown>[] }).batch;
+        const status = answer(batch, n++);
+        if (status === 'reset') { req.socket.destroy(); return; }
+        if (status === 200) received.push({ auth: req.headers.authorization, batch });
+        res.writeHead(status, status === 429 ? { 'Retry-After': '0' } : {}).end(status === 200 ? '{"success":true}' : '{"msg":"no"}');
+      });
+    });
+    await new Promise<void>((ok) => server!.listen(port, '127.0.0.1', ok));
+    port = (server!.address() as AddressInfo).port;
+  };
+  await start();
+  return {
+    received,
+    url: () => `http://127.0.0.1:${port}`,
+    async restart(downMs: number) {
+      server!.closeAllConnections();
+      await new Promise((ok) => server!.close(ok));
+      await new Promise((ok) => setTimeout(ok, downMs));
+      await start();
+    },
+    close: () => { server!.closeAllConnections(); return new Promise((ok) => server!.close(ok)); },
+  };
+}
+
+function fill(store: Store, n: number): string[] {
+  const at = new Date().toISOString();
+  const messages = Array.from({ length: n }, () => viewItem());
+  store.write([messages.map((m, i) => toOutcome(m, {}, at, undefined, i))]);
+  return messages.map((m) => m.messageId as string);
+}
+
+const until = async (what: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+};
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+describe('the relay (in process)', () => {
+  it('delivers every stored event exactly as stored through failures and restarts of both sides', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    let store = openStore(dir.db);
+    const ids = fill(store, 1000);
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const segment = await fakeSegment(() => { const r = rnd(); return r < 0.15 ? 500 : r < 0.25 ? 429 : r < 0.3 ? 'reset' : r < 0.35 ? 503 : 200; });
+    cleanups.push(() => segment.close());
+    const lines: string[] = [];
+    let relay = startRelay({ store, url: segment.url(), writeKey: 'wk_test', batchSize: 50, minDelay: 10, maxDelay: 80, log: (l) => lines.push(l) });
+    const unique = () => new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId))).size;
+
+    await until(() => unique() >= 300);
+    await segment.restart(150); // the endpoint is down for a while
+    await until(() => unique() >= 600);
+    await relay.stop(); // and the relay's own process restarts
+    store.close();
+    store = openStore(dir.db);
+    fill(store, 200).forEach((id) => ids.push(id)); // more events arrive meanwhile
+    relay = startRelay({ store, url: segment.url(), writeKey: 'wk_test', batchSize: 50, minDelay: 10, maxDelay: 80, log: (l) => lines.push(l) });
+    await until(() => unique() === ids.length);
+    await relay.idle();
+    const stats = relay.stats();
+    await relay.stop();
+
+    expect(stats).toMatchObject({ target: `${segment.url()}/v1/batch`, waiting: 0, rejected: 0 });
+    // Exactly as stored: each delivered message equals the stored raw JSON.
+    const raw = new Map((readStore(dir.db, (d) => d.prepare('SELECT id, raw FROM events JOIN events_raw USING (seq)').all()) as { id: string; raw: string }[]).map((r) => [r.id, JSON.parse(r.raw)]));
+    for (const r of segment.received) for (const m of r.batch) expect(m).toEqual(raw.get(m.messageId as string));
+    expect(new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId)))).toEqual(new Set(ids));
+    expect(segment.received.every((r) => r.auth === `Basic ${Buffer.from('wk_test:').toString('base64')}`)).toBe(true);
+    expect(lines.some((l) => /failed \(/.test(l))).toBe(true);
+    store.close();
+  }, 60_000);
+
+  it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    const ids = fill(store, 40);
+    const poison = ids[17]!;
+    const segment = await fakeSegment((batch) => (batch.some((m) => m.messageId === poison) ? 400 : 200));
+    cleanups.push(() => segment.close());
+    const relay = startRelay({ store, url: `${segment.url()}/v1/batch`, writeKey: 'k', batchSize: 40, minDelay: 10, maxDelay: 50 });
+    await relay.idle();
+    await relay.stop();
+    const delivered = segment.received.flatMap((r) => r.batch.map((m) => m.messageId));
+    expect(new Set(delivered)).toEqual(new Set(ids.filter((id) => id !== poison)));
+    expect(readStore(dir.db, (d) => d.prepare('SELECT message_id, status, reason FROM relay_rejected').all())).toEqual([
+      { message_id: poison, status: 400, reason: '400 {"msg":"no"}' },
+    ]);
+    expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
+  }, 30_000);
+
+  it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, 5);
+    const segment = await fakeSegment(() => 401);
+    cleanups.push(() => segment.close());
+    const lines: string[] = [];
+    const relay = startRelay({ store, url: segment.url(), writeKey: 'wrong', minDelay: 10, maxDelay: 20, log: (l) => lines.push(l) });
+    await until(() => lines.length > 0);
+    await new Promise((ok) => setTimeout(ok, 100));
+    await relay.stop();
+    expect(relay.stats()).toMatchObject({ delivered: 0, waiting: 5, failing: true });
+    expect(lines[0]).toMatch(/failed \(401.*check --write-key/);
+  });
+
+  it('appends /v1/batch to a base URL and keeps a full one', () => {
+    expect(batchUrl('https://api.segment.io')).toBe('https://api.segment.io/v1/batch');
+    expect(batchUrl('https://dp.example.com/')).toBe('https://dp.example.com/v1/batch');
+    expect(batchUrl('https://dp.example.com/v1/batch')).toBe('https://dp.example.com/v1/batch');
+  });
+});
+
+describe('measureplan collect --forward (a real process)', () => {
+  it('relays what it stores, and after a restart goes on from where it was', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const segment = await fakeSegment((_, n) => (n === 1 ? 503 : 200));
+    cleanups.push(() => segment.close());
+    const args = ['--db', dir.db, '--forward', segment.url(), '--write-key', 'wk_live'];
+    let c = await startCollect(args);
+    const first = [viewItem(), viewItem()];
+    await post(`${c.url}/v1/batch`, { batch: first });
+    expect(c.output()).toMatch(/relay {6}http:\/\/127\.0\.0\.1:\d+\/v1\/batch/);
+    await until(() => segment.received.length >= 1);
+    expect(await c.stop()).toBe(0);
+    c = await startCollect(args);
+    const second = [viewItem()];
+    await post(`${c.url}/v1/batch`, { batch: second });
+    await until(() => segment.received.flatMap((r) => r.batch).length >= 3, 30_000);
+    expect(await c.stop()).toBe(0);
+    const delivered = segment.received.flatMap((r) => r.batch.map((m) => m.messageId));
+    expect(delivered.sort()).toEqual([...first, ...second].map((m) => m.messageId).sort());
+  }, 60_000);
+});

@@ -1,0 +1,96 @@
+/** The store's schema: versioned migrations, warehouse column names and views, refusals. */
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { slug, toOutcome } from '../../src/server/message';
+import { EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION } from '../../src/server/schema';
+import { openStore } from '../../src/server/store';
+import { tempStore, viewItem } from './helpers';
+
+const dirs: ReturnType<typeof tempStore>[] = [];
+afterEach(() => { for (const d of dirs.splice(0)) d.remove(); });
+const fresh = () => { const d = tempStore(); dirs.push(d); return d; };
+
+describe('schema and migrations', () => {
+  it('creates the schema once, records it, and opens it again without change', () => {
+    const d = fresh();
+    openStore(d.db).close();
+    const s = openStore(d.db);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2]);
+    const columns = (s.db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
+    expect(columns).toEqual(['seq', ...EVENT_COLUMNS]);
+    for (const c of ['id', 'anonymous_id', 'user_id', 'event', 'event_text', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'context_page_path']) expect(columns).toContain(c);
+    s.close();
+  });
+
+  it('migrates a version-1 store to the current schema, keeping its events', () => {
+    const d = fresh();
+    const old = new Database(d.db);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.exec(MIGRATIONS[0]!.sql);
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'v1', '2026-12-01')").run();
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO events (id, type, timestamp, received_at) VALUES ('e1', 'track', '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z')").run();
+    old.close();
+    const s = openStore(d.db);
+    expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(s.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
+    expect(s.db.prepare('SELECT count(*) FROM webhook_outbox').pluck().get()).toBe(0);
+    s.close();
+  });
+
+  it('refuses a store made by a newer measureplan, and a file that is not a store', () => {
+    const d = fresh();
+    openStore(d.db).close();
+    const raw = new Database(d.db);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openStore(d.db)).toThrow(/schema version 99, newer than this measureplan/);
+    const other = fresh();
+    const junk = new Database(other.db);
+    junk.exec('CREATE TABLE events (x)');
+    junk.close();
+    expect(() => openStore(other.db)).toThrow(/cannot be used/);
+  });
+
+  it('keeps the warehouse views: tracks, pages and identifies', () => {
+    const d = fresh();
+    const s = openStore(d.db);
+    const at = new Date().toISOString();
+    s.write([[viewItem(), { type: 'page', messageId: 'p1', anonymousId: 'a' }, { type: 'identify', messageId: 'i1', userId: 'u' }].map((m) => toOutcome(m, {}, at, undefined))]);
+    const n = (view: string) => s.db.prepare(`SELECT count(*) FROM ${view}`).pluck().get();
+    expect([n('tracks'), n('pages'), n('identifies')]).toEqual([1, 1, 1]);
+    s.close();
+  });
+
+  it('a read-only store cannot be written and needs the file to exist', () => {
+    const d = fresh();
+    expect(() => openStore(d.db, { readonly: true })).toThrow(/cannot be opened/);
+    openStore(d.db).close();
+    const r = openStore(d.db, { readonly: true });
+    expect(() => r.write([])).toThrow(/read-only/);
+    r.close();
+  });
+});
+
+describe('messages', () => {
+  it("slugs event names the warehouse's way", () => {
+    expect(slug('purchase')).toBe('purchase');
+    expect(slug('Order Completed')).toBe('order_completed');
+    expect(slug('addToCart')).toBe('add_to_cart');
+  });
+
+  it('takes the first item for the product columns and keeps the list', () => {
+    const m = viewItem({ event: 'purchase', properties: { transaction_id: 'T1', value: 10, items: [{ item_id: 'a', item_name: 'A', price: 10 }, { item_id: 'b' }] } });
+    const o = toOutcome(m, {}, new Date().toISOString(), undefined);
+    expect('row' in o && o.row).toMatchObject({ item_id: 'a', item_name: 'A', transaction_id: 'T1', value: 10 });
+    expect('row' in o && JSON.parse(o.row.items as string)).toHaveLength(2);
+  });
+
+  it('merges batch-level context into each message, the message winning', () => {
+    const o = toOutcome({ type: 'page', messageId: 'x', anonymousId: 'a', context: { locale: 'nb-NO' } }, { context: { locale: 'en', userAgent: 'UA' } }, new Date().toISOString(), undefined);
+    expect('row' in o && o.row).toMatchObject({ context_locale: 'nb-NO', context_user_agent: 'UA' });
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The abandonment hand-off: each abandoned cart or browse with a known e-mail posted once, also
+ * across restarts; never for an order; suppressed for a person reminded recently; cancelled when
+ * the visitor orders before it went out; retried; a refusal kept with its reason.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/parse';
+import type { Plan } from '../../src/plan/types';
+import { toOutcome } from '../../src/server/message';
+import { openStore, type Store } from '../../src/server/store';
+import { startWebhook } from '../../src/server/webhook';
+import { PLAN, post, readStore, startCollect, tempStore } from './helpers';
+import { readFileSync } from 'node:fs';
+
+const plan = (parsePlan(readFileSync(PLAN, 'utf8')) as { plan: Plan }).plan;
+const H = 3_600_000;
+const T = Date.UTC(2026, 11, 1, 12);
+let n = 0;
+const msg = (visitor: string, event: string, at: number, properties: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  type: 'track', event, anonymousId: visitor, messageId: `w${++n}`, timestamp: new Date(at).toISOString(), properties,
+  context: { page: { url: `https://shop.example/product/${properties.item_id ?? 'x'}`, path: '/' }, measureplan: { kind: 'micro', consent: { analytics: 'granted', ads: 'denied' } } }, ...extra,
+});
+const add = (v: string, at: number, sku = 'tind-shell-jacket') => msg(v, 'add_to_cart', at, { item_id: sku, item_name: 'Tind', value: 2499, currency: 'NOK' });
+const view = (v: string, at: number, sku: string) => msg(v, 'view_item', at, { item_id: sku, item_name: sku });
+const buy = (v: string, at: number) => msg(v, 'purchase', at, { transaction_id: `T-${v}`, value: 2499, currency: 'NOK', items: [{ item_id: 'tind-shell-jacket', price: 2499 }] }, { context: { measureplan: { kind: 'macro' } } });
+const identify = (v: string, email: string, at: number) => ({ type: 'identify', anonymousId: v, userId: `u-${v}`, messageId: `i${++n}`, timestamp: new Date(at).toISOString(), traits: { email } });
+
+function fill(store: Store, messages: Record<string, unknown>[]) {
+  const at = new Date(T).toISOString();
+  store.write([messages.map((m) => toOutcome(m, {}, at, plan))]);
+}
+
+async function hook(answer: (n: number) => number = () => 200) {
+  const posts: { body: Record<string, unknown>; key: string | undefined }[] = [];
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const status = answer(count++);
+      if (status === 200) posts.push({ body: JSON.parse(body) as Record<string, unknown>, key: req.headers['idempotency-key'] as string | undefined });
+      res.writeHead(status).end(status === 200 ? 'ok' : 'no');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { posts, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, close: () => { server.closeAllConnections(); return new Promise((ok) => server.close(ok)); } };
+}
+
+const until = async (what: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!what()) { if (Date.now() > end) throw new Error('timed out'); await new Promise((ok) => setTimeout(ok, 20)); }
+};
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+describe('the webhook (in process)', () => {
+  it('posts each abandoned cart and browse with a known e-mail once, never for an order, once per person in the quiet period', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    let store = openStore(dir.db);
+    fill(store, [
+      identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H), add('a', T - 3 * H + 60_000, 'fjell-boots'), // abandoned, 2 lines
+      identify('b', 'ola@example.no', T - 5 * H), add('b', T - 3 * H), buy('b', T - 2.5 * H), // ordered
+      add('c', T - 3 * H), // abandoned, nobody to write to
+      identify('d', 'kari@example.no', T - 5 * H), add('d', T - 2 * H), // the same person as a: suppressed
+      identify('e', 'per@example.no', T - 5 * H), view('e', T - 3 * H, 'ro-daypack'), view('e', T - 3 * H + 1000, 'ulv-base-layer'), // browse
+      identify('f', 'liv@example.no', T - 5 * H), add('f', T - 10 * 60_000), // not yet (10 min < 1 h)
+    ]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    let w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => h.posts.length >= 2);
+    await new Promise((ok) => setTimeout(ok, 150));
+    await w.stop();
+
+    const cart = h.posts.find((p) => p.body.type === 'cart_abandoned')!;
+    expect(cart.body).toMatchObject({
+      email: 'kari@example.no', user_id: 'u-a', visitor: 'a', value: 4998, currency: 'NOK', plan: 'Fjellsport webshop',
+      abandoned_at: new Date(T - 3 * H + 60_000 + H).toISOString(), consent: { analytics: 'granted', ads: 'denied' },
+    });
+    expect(cart.body.items).toEqual([
+      expect.objectContaining({ item_id: 'tind-shell-jacket', quantity: 1, price: 2499, url: 'https://shop.example/product/tind-shell-jacket' }),
+      expect.objectContaining({ item_id: 'fjell-boots', quantity: 1, url: 'https://shop.example/product/fjell-boots' }),
+    ]);
+    expect(cart.key).toBe(cart.body.id);
+    const browse = h.posts.find((p) => p.body.type === 'browse_abandoned')!;
+    expect(browse.body).toMatchObject({ email: 'per@example.no', visitor: 'e' });
+    expect(h.posts).toHaveLength(2);
+    expect(readStore(dir.db, (d) => d.prepare('SELECT visitor, status, reason FROM webhook_outbox ORDER BY visitor').all())).toEqual([
+      { visitor: 'a', status: 'delivered', reason: null },
+      { visitor: 'd', status: 'suppressed', reason: 'a reminder went to this person less than 7 days ago' },
+      { visitor: 'e', status: 'delivered', reason: null },
+    ]);
+
+    // A restart, later: nothing is posted twice; f's cart has now waited long enough.
+    store.close();
+    store = openStore(dir.db);
+    w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T + 2 * H });
+    await until(() => h.posts.length >= 3);
+    await new Promise((ok) => setTimeout(ok, 150));
+    await w.stop();
+    store.close();
+    expect(h.posts.map((p) => p.body.visitor)).toEqual(expect.arrayContaining(['a', 'e', 'f']));
+    expect(h.posts).toHaveLength(3);
+  });
+
+  it('retries a failing endpoint; cancels a reminder whose visitor ordered before it went out', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H), identify('b', 'ola@example.no', T - 5 * H), add('b', T - 3 * H)]);
+    let up = false;
+    const h = await hook(() => (up ? 200 : 503));
+    cleanups.push(() => h.close());
+    const start = Date.now();
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, minDelay: 20, maxDelay: 40, now: () => T + (Date.now() - start) });
+    await until(() => (readStore(dir.db, (d) => d.prepare('SELECT max(attempts) FROM webhook_outbox').pluck().get()) as number) >= 2);
+    fill(store, [buy('b', T - H)]); // b orders while the endpoint is down
+    await until(() => readStore(dir.db, (d) => d.prepare("SELECT status FROM webhook_outbox WHERE visitor = 'b'").pluck().get()) === 'cancelled');
+    up = true;
+    await until(() => h.posts.length >= 1);
+    await new Promise((ok) => setTimeout(ok, 200));
+    await w.stop();
+    expect(h.posts.map((p) => p.body.visitor)).toEqual(['a']);
+    expect(readStore(dir.db, (d) => d.prepare("SELECT status, reason FROM webhook_outbox WHERE visitor = 'b'").get())).toEqual({ status: 'cancelled', reason: 'no longer abandoned when it was due: ordered or changed' });
+  });
+
+  it('keeps a refused post (4xx) as failed, with the answer', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H)]);
+    const h = await hook(() => 422);
+    cleanups.push(() => h.close());
+    const lines: string[] = [];
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T, log: (l) => lines.push(l) });
+    await until(() => w.stats().failed === 1);
+    await w.stop();
+    expect(readStore(dir.db, (d) => d.prepare('SELECT status, reason, attempts FROM webhook_outbox').get())).toEqual({ status: 'failed', reason: '422 no', attempts: 1 });
+    expect(lines.some((l) => /refused cart:a:/.test(l))).toBe(true);
+  });
+});
+
+describe('measureplan collect --webhook (a real process)', () => {
+  it('hands over an abandoned cart once, also across a restart', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const now = Date.now();
+    const args = ['--db', dir.db, '--plan', PLAN, '--webhook', h.url, '--webhook-every', '0.1'];
+    let c = await startCollect(args);
+    expect(c.output()).toMatch(/webhook {4}http:\/\/127\.0\.0\.1:\d+\/hook: abandoned carts and browses, checked every 0\.1 s/);
+    await post(`${c.url}/v1/batch`, { batch: [identify('z', 'siri@example.no', now - 3 * H), add('z', now - 2 * H)] });
+    await until(() => h.posts.length >= 1);
+    expect(await c.stop()).toBe(0);
+    c = await startCollect(args);
+    await new Promise((ok) => setTimeout(ok, 600));
+    expect(await c.stop()).toBe(0);
+    expect(h.posts).toHaveLength(1);
+    expect(h.posts[0]!.body).toMatchObject({ type: 'cart_abandoned', email: 'siri@example.no' });
+  }, 30_000);
+});
