@@ -8,7 +8,7 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, exposures, identities, quarantineReasons, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
+  conversionCounts, exposures, identities, productNames, quarantineReasons, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { vitalsCounter, type VitalConversion } from './vitals';
@@ -113,7 +113,7 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
   const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
   const funnelEvents = Object.values(plan.funnels).flatMap((f) => f.steps);
   const wanted = [...new Set([...funnelEvents, ...cartEvents, ...browseEvents])];
-  const seqs = sequences(db, wanted, range, { withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), withQuantity: new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []) });
+  const seqs = sequences(db, wanted, range, { withItems: new Set(cartEvents) });
 
   const counters = Object.entries(plan.funnels).map(([name, f]) => ({ name, f, counter: funnelCounter(f.steps, f.withinMs) }));
   for (const list of seqs.values()) for (const c of counters) c.counter.add(list);
@@ -124,6 +124,11 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
     cart: cart ? cartSection(seqs, cart, now) : null,
     browse: browse ? browseSection(seqs, browse, now) : null,
   };
+  // The listed browses' products get their names (the index holds only their ids).
+  if (browse && abandonment.browse?.list.length) {
+    const names = productNames(db, browse.view, abandonment.browse.list.flatMap((b) => b.items.map((i) => i.item_id)));
+    for (const b of abandonment.browse.list) b.items = b.items.map((i) => ({ ...i, ...names.get(i.item_id) }));
+  }
   // Who the abandoners are, where an identify told us.
   const listed = [...(abandonment.cart?.list ?? []), ...(abandonment.browse?.list ?? [])];
   if (listed.length) {

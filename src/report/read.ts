@@ -44,55 +44,76 @@ export function visitorsWith(db: Database, event: string, range: Range): Set<str
 }
 
 export interface SequenceOptions {
-  /** Events whose products are needed (carts, browses). */
+  /** Events whose products are needed in full, with names and quantities (carts). */
   withItems?: ReadonlySet<string>;
-  /** Events whose `properties.quantity` is needed (cart adds and removes without an `items` list). */
-  withQuantity?: ReadonlySet<string>;
   /** The page URL and the consent of each event (the webhook's product links and consent state). */
   extras?: boolean;
 }
 
 /**
- * Per visitor, the time-ordered events of the given names, with the products where asked. The
- * product columns are read as they are; only a list of items is parsed, and the message itself
- * (`events_raw`) is opened only for the quantity of cart events.
+ * Per visitor, the time-ordered events of the given names. Event, time, visitor, value and
+ * product id come from the report index alone; the rows are opened only for the events whose
+ * products are needed in full (`withItems`: carts), and for the page URL and consent (`extras`).
  */
 export function sequences(db: Database, events: readonly string[], range: Range, options: SequenceOptions = {}): Map<string, SeqEvent[]> {
   const out = new Map<string, SeqEvent[]>();
   if (!events.length) return out;
-  const { withItems = new Set<string>(), withQuantity = new Set<string>(), extras = false } = options;
+  const { withItems = new Set<string>(), extras = false } = options;
   const r = rangeSql(range);
-  const list = (set: ReadonlySet<string>) => (set.size ? [...set].map((e) => `'${e.replace(/'/g, "''")}'`).join(', ') : "''");
-  const sql = `SELECT anonymous_id, event, timestamp, value, item_id, item_name, item_category,
-      CASE WHEN event IN (${list(withItems)}) THEN items END,
-      CASE WHEN items IS NULL AND item_id IS NOT NULL AND event IN (${list(withQuantity)}) THEN (SELECT raw ->> '$.properties.quantity' FROM events_raw r WHERE r.seq = events.seq) END
+  const lean = events.filter((e) => !withItems.has(e) && !extras);
+  const full = events.filter((e) => withItems.has(e) || extras);
+  const add = (v: string, e: SeqEvent) => { let seq = out.get(v); if (!seq) out.set(v, (seq = [])); seq.push(e); };
+
+  if (lean.length) {
+    const sql = `SELECT anonymous_id, event, timestamp, value, item_id FROM events INDEXED BY events_report
+      WHERE event IN (${lean.map(() => '?').join(', ')}) AND ${r.where}`;
+    for (const [v, event, ts, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, string, string, number | null, string | null]>) {
+      if (v === null) continue;
+      const e: SeqEvent = { event, t: Date.parse(ts) };
+      if (value !== null) e.value = value;
+      if (itemId !== null) e.items = [{ item_id: itemId, quantity: 1 }];
+      add(v, e);
+    }
+  }
+  if (full.length) {
+    const sql = `SELECT anonymous_id, event, timestamp, value, item_id, item_name, item_category, items, quantity, price
       ${extras ? ', context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads' : ''}
-    FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} ORDER BY timestamp`;
-  type Row = [string | null, string, string, number | null, string | null, string | null, string | null, string | null, unknown, string?, string?, string?];
-  for (const row of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
-    const [v, event, ts, value, itemId, itemName, itemCategory, items, quantity] = row;
-    if (v === null) continue;
-    const e: SeqEvent = { event, t: Date.parse(ts) };
-    if (value !== null) e.value = value;
-    if (withItems.has(event)) {
+      FROM events WHERE event IN (${full.map(() => '?').join(', ')}) AND ${r.where}`;
+    type Row = [string | null, string, string, number | null, string | null, string | null, string | null, string | null, number | null, number | null, string?, string?, string?];
+    for (const row of db.prepare(sql).raw().iterate(...full, ...r.args) as Iterable<Row>) {
+      const [v, event, ts, value, itemId, itemName, itemCategory, items, qty, price] = row;
+      if (v === null) continue;
+      const e: SeqEvent = { event, t: Date.parse(ts) };
+      if (value !== null) e.value = value;
       if (items) e.items = itemsOf(items);
       else if (itemId !== null) {
         // One product, described by the event's own columns (as the tracker derives it).
-        const q = Number(quantity ?? 1) || 1;
+        const q = Number(qty ?? 1) || 1;
         const it: ItemRecord = { item_id: itemId, quantity: q };
         if (itemName !== null) it.item_name = itemName;
         if (itemCategory !== null) it.item_category = itemCategory;
-        if (value !== null) it.price = value / q;
+        if (price !== null) it.price = price; else if (value !== null) it.price = value / q;
         e.items = [it];
       }
+      if (extras) {
+        if (row[10]) e.url = row[10];
+        if (row[11] || row[12]) e.consent = { analytics: row[11] ?? null, ads: row[12] ?? null };
+      }
+      add(v, e);
     }
-    if (extras) {
-      if (row[9]) e.url = row[9];
-      if (row[10] || row[11]) e.consent = { analytics: row[10] ?? null, ads: row[11] ?? null };
-    }
-    let seq = out.get(v);
-    if (!seq) out.set(v, (seq = []));
-    seq.push(e);
+  }
+  // Each visitor's events in time order (stable: equal times keep the order read).
+  for (const list of out.values()) if (list.some((e, i) => i > 0 && e.t < list[i - 1]!.t)) list.sort((a, b) => a.t - b.t);
+  return out;
+}
+
+/** Names and categories of products, from one event of `event` that names each (for the few listed). */
+export function productNames(db: Database, event: string, ids: Iterable<string>): Map<string, { item_name?: string; item_category?: string }> {
+  const out = new Map<string, { item_name?: string; item_category?: string }>();
+  const q = db.prepare('SELECT item_name, item_category FROM events WHERE event = ? AND item_id = ? AND item_name IS NOT NULL LIMIT 1').raw();
+  for (const id of new Set(ids)) {
+    const row = q.get(event, id) as [string | null, string | null] | undefined;
+    if (row) out.set(id, { ...(row[0] ? { item_name: row[0] } : {}), ...(row[1] ? { item_category: row[1] } : {}) });
   }
   return out;
 }

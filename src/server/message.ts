@@ -145,6 +145,8 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
     item_name: text(own(p, 'item_name'), 512) ?? text(own(first, 'item_name'), 512),
     item_category: text(own(p, 'item_category'), 512) ?? text(own(first, 'item_category'), 512),
     items: items ? JSON.stringify(items) : null,
+    price: num(own(p, 'price')),
+    quantity: int(own(p, 'quantity')),
     funnel: text(own(p, 'funnel'), 100),
     funnel_step: int(own(p, 'funnel_step')),
     funnel_steps: int(own(p, 'funnel_steps')),

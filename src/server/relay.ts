@@ -8,23 +8,17 @@
  * single event it still refuses is recorded in `relay_rejected` with the reason, never dropped
  * silently.
  */
+import { backoffMs, type DeliveryOptions } from './delivery';
 import type { Statement } from './sqlite';
 import type { Store } from './store';
 
-export interface RelayOptions {
+export interface RelayOptions extends DeliveryOptions {
   store: Store;
   /** The endpoint: a base URL (`https://api.segment.io`) gets `/v1/batch` appended. */
   url: string;
   /** Sent as HTTP Basic auth, the write key as user name and an empty password. */
   writeKey: string;
   batchSize?: number;
-  /** Backoff bounds in ms. */
-  minDelay?: number;
-  maxDelay?: number;
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
-  log?(line: string): void;
-  now?(): number;
 }
 
 export interface RelayStats { target: string; delivered: number; waiting: number; rejected: number; failing: boolean; lastError?: string }
@@ -134,8 +128,7 @@ export function startRelay(options: RelayOptions): Relay {
       }
       // Network errors, 5xx, 408, 429, and 401/403/404 (a wrong key or URL that a person must fix): retry, never skip.
       failures++;
-      const backoff = Math.min(maxDelay, minDelay * 2 ** Math.min(failures - 1, 16));
-      const wait = Math.max(result.retryAfter ?? 0, backoff / 2 + Math.random() * backoff / 2);
+      const wait = Math.max(result.retryAfter ?? 0, backoffMs(failures - 1, minDelay, maxDelay));
       if (failures === 1 || failures % 10 === 0) log(`relay: ${target} failed (${result.reason}); retrying in ${Math.round(wait / 1000)} s${status === 401 || status === 403 ? ' — check --write-key' : status === 404 ? ' — check --forward' : ''}`);
       await sleep(wait);
     }

@@ -25,14 +25,17 @@ export const EVENT_COLUMNS = [
   'context_measureplan_click_ids_gclid', 'context_measureplan_click_ids_gbraid', 'context_measureplan_click_ids_wbraid',
   'context_measureplan_click_ids_fbclid', 'context_measureplan_click_ids_li_fat_id', 'context_measureplan_click_ids_msclkid',
   'context_measureplan_experiments',
-  'value', 'currency', 'transaction_id', 'item_id', 'item_name', 'item_category', 'items',
+  'value', 'currency', 'transaction_id', 'item_id', 'item_name', 'item_category', 'items', 'price', 'quantity',
   'funnel', 'funnel_step', 'funnel_steps', 'experiment_id', 'variant_id',
   'metric_name', 'metric_value', 'metric_rating',
 ] as const;
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
+/** Columns added after schema version 1 (each by its migration). */
+const ADDED_IN_3: readonly EventColumn[] = ['price', 'quantity'];
+const V1_COLUMNS = EVENT_COLUMNS.filter((c) => !ADDED_IN_3.includes(c));
 
-const REAL = new Set<EventColumn>(['value', 'metric_value']);
-const INTEGER = new Set<EventColumn>(['funnel_step', 'funnel_steps']);
+const REAL = new Set<EventColumn>(['value', 'metric_value', 'price']);
+const INTEGER = new Set<EventColumn>(['funnel_step', 'funnel_steps', 'quantity']);
 const columnType = (c: EventColumn) => (REAL.has(c) ? 'REAL' : INTEGER.has(c) ? 'INTEGER' : 'TEXT');
 
 interface Migration { version: number; description: string; sql: string }
@@ -44,7 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE TABLE events (
         seq INTEGER PRIMARY KEY,
-        ${EVENT_COLUMNS.map((c) => `${c} ${columnType(c)}${c === 'id' || c === 'type' || c === 'timestamp' || c === 'received_at' ? ' NOT NULL' : ''}`).join(',\n        ')}
+        ${V1_COLUMNS.map((c) => `${c} ${columnType(c)}${c === 'id' || c === 'type' || c === 'timestamp' || c === 'received_at' ? ' NOT NULL' : ''}`).join(',\n        ')}
       );
       CREATE TABLE events_raw (seq INTEGER PRIMARY KEY, raw TEXT NOT NULL);
       CREATE UNIQUE INDEX events_id ON events (id);
@@ -99,6 +102,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX webhook_outbox_status ON webhook_outbox (status, next_attempt_at);
       CREATE INDEX webhook_outbox_email ON webhook_outbox (email, created_at);
+    `,
+  },
+  {
+    version: 3,
+    description: 'price and quantity columns; the report index also covers item_id (carts and browses read from it)',
+    sql: `
+      ALTER TABLE events ADD COLUMN price REAL;
+      ALTER TABLE events ADD COLUMN quantity INTEGER;
+      DROP INDEX events_report;
+      CREATE INDEX events_report ON events (event, timestamp, anonymous_id, value, item_id, metric_name, metric_rating);
     `,
   },
 ];

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
-import { EVENT_COLUMNS, migrate } from './schema';
+import { EVENT_COLUMNS, migrate, SCHEMA_VERSION } from './schema';
 import { sqlite, StoreError, type Database } from './sqlite';
 
 export interface StoreOptions {
@@ -54,6 +54,20 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
   } catch (e) {
     db.close();
     throw new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
+  }
+  if (readonly) {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
+      db.close();
+      throw new StoreError(`${file} is not a measureplan store (it has no schema version).`, 'Give the --db file that measureplan collect writes.');
+    }
+    if (version !== SCHEMA_VERSION) {
+      db.close();
+      throw new StoreError(
+        `the store ${file} has schema version ${version}; this measureplan reads version ${SCHEMA_VERSION}.`,
+        version < SCHEMA_VERSION ? 'Start measureplan collect on it once (with this measureplan): it brings the store up to date.' : 'Upgrade measureplan to read it.',
+      );
+    }
   }
   if (readonly) return { db, file: path, write: () => { throw new Error('read-only store'); }, counts: () => counts(db), close: () => db.close() };
 

@@ -12,9 +12,10 @@
 import type { Plan } from '../plan/types';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
+import { backoffMs, type DeliveryOptions } from './delivery';
 import type { Store } from './store';
 
-export interface WebhookOptions {
+export interface WebhookOptions extends DeliveryOptions {
   store: Store;
   plan: Plan;
   url: string;
@@ -24,12 +25,6 @@ export interface WebhookOptions {
   quietMs?: number;
   /** How far back carts are looked for (default 30 days). */
   lookbackMs?: number;
-  minDelay?: number;
-  maxDelay?: number;
-  timeoutMs?: number;
-  fetch?: typeof globalThis.fetch;
-  log?(line: string): void;
-  now?(): number;
 }
 
 export interface WebhookStats { pending: number; delivered: number; suppressed: number; cancelled: number; failed: number }
@@ -74,7 +69,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
     const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
     const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
     const seqs = sequences(db, [...new Set([...cartEvents, ...browseEvents])], { from: t - lookbackMs }, {
-      withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), withQuantity: new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []), extras: true,
+      withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), extras: true,
     });
     const found: Candidate[] = [];
     const consentOf = (events: SeqEvent[]) => [...events].reverse().find((e) => e.consent)?.consent ?? { analytics: null, ads: null };
@@ -149,8 +144,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
         continue;
       }
       failures++;
-      const backoff = Math.min(maxDelay, minDelay * 2 ** Math.min(row.attempts, 16));
-      retry.run(iso(now() + backoff / 2 + (Math.random() * backoff) / 2), reason, row.id);
+      retry.run(iso(now() + backoffMs(row.attempts, minDelay, maxDelay)), reason, row.id);
       if (failures === 1) log(`webhook: ${url} failed (${reason}); retrying with backoff`);
     }
   }

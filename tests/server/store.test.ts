@@ -17,9 +17,10 @@ describe('schema and migrations', () => {
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3]);
     const columns = (s.db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
-    expect(columns).toEqual(['seq', ...EVENT_COLUMNS]);
+    // The columns of later migrations come last (ALTER TABLE adds at the end).
+    expect([...columns].sort()).toEqual(['seq', ...EVENT_COLUMNS].sort());
     for (const c of ['id', 'anonymous_id', 'user_id', 'event', 'event_text', 'timestamp', 'original_timestamp', 'sent_at', 'received_at', 'context_page_path']) expect(columns).toContain(c);
     s.close();
   });
@@ -35,7 +36,7 @@ describe('schema and migrations', () => {
     old.close();
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
     expect(s.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
     expect(s.db.prepare('SELECT count(*) FROM webhook_outbox').pluck().get()).toBe(0);
     s.close();
@@ -63,6 +64,15 @@ describe('schema and migrations', () => {
     const n = (view: string) => s.db.prepare(`SELECT count(*) FROM ${view}`).pluck().get();
     expect([n('tracks'), n('pages'), n('identifies')]).toEqual([1, 1, 1]);
     s.close();
+  });
+
+  it('a reader (report, offline) asks for an old store to be migrated first, never misreads it', () => {
+    const d = fresh();
+    openStore(d.db).close();
+    const raw = new Database(d.db);
+    raw.pragma('user_version = 2');
+    raw.close();
+    expect(() => openStore(d.db, { readonly: true })).toThrow(/schema version 2; this measureplan reads version 3/);
   });
 
   it('a read-only store cannot be written and needs the file to exist', () => {
