@@ -51,7 +51,7 @@ function vitalsChart(metrics: Report['vitals']['metrics']): string {
   const ms = metrics.filter((m) => m.units);
   if (!ms.length) return '';
   const ratings = ['good', 'needs-improvement', 'poor'] as const;
-  const group = 120; const bw = 30; const h = 160;
+  const group = 150; const bw = 38; const h = 160;
   const max = Math.max(0.01, ...ms.flatMap((m) => ratings.map((k) => m[k].rate ?? 0)));
   const cols = ms.map((m, i) => {
     const x0 = i * group + 10;
@@ -59,9 +59,9 @@ function vitalsChart(metrics: Report['vitals']['metrics']): string {
       const r = m[k].rate;
       if (r === null) return '';
       const bh = Math.max(1, ((h - 40) * r) / max);
-      return `<rect x="${x0 + j * (bw + 4)}" y="${(h - 20 - bh).toFixed(1)}" width="${bw}" height="${bh.toFixed(1)}" class="r-${k}"><title>${esc(`${m.metric} ${k}: ${pct(r)} of ${m[k].units} visitors`)}</title></rect><text x="${x0 + j * (bw + 4) + bw / 2}" y="${(h - 24 - bh).toFixed(1)}" class="val c">${pct(r)}</text>`;
+      return `<rect x="${x0 + j * (bw + 6)}" y="${(h - 20 - bh).toFixed(1)}" width="${bw}" height="${bh.toFixed(1)}" class="r-${k}"><title>${esc(`${m.metric} ${k}: ${pct(r)} of ${m[k].units} visitors`)}</title></rect><text x="${x0 + j * (bw + 6) + bw / 2}" y="${(h - 24 - bh).toFixed(1)}" class="val c small">${pct(r)}</text>`;
     }).join('');
-    return `${bars}<text x="${x0 + 50}" y="${h - 4}" class="lbl c">${m.metric}</text>`;
+    return `${bars}<text x="${x0 + (3 * bw + 12) / 2}" y="${h - 4}" class="lbl c">${m.metric}</text>`;
   }).join('');
   return `<svg viewBox="0 0 ${ms.length * group + 20} ${h}" width="100%" role="img" aria-label="Conversion rate by Core Web Vitals rating">${cols}</svg>
 <p class="legend"><span class="sw r-good"></span> good <span class="sw r-needs-improvement"></span> needs improvement <span class="sw r-poor"></span> poor</p>`;
@@ -72,7 +72,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;bo
 .lead{color:#4a5560}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}th,td{padding:.3rem .5rem;border-bottom:1px solid #eef1f4;text-align:left;vertical-align:top}
 th{color:#4a5560;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}.verdict{padding:.6rem .8rem;border-left:4px solid #8a99a8;background:#f5f7f9;margin:.6rem 0}
 .holds,.variant-better{border-color:#1f8a4c}.contradicted,.variant-worse{border-color:#c0392b}.early-difference,.not-enough-data,.sample-ratio-mismatch{border-color:#d4a017}
-svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{fill:#4a5560}.drop{fill:#c0392b;font-size:11px}.tick{fill:#8a99a8;text-anchor:middle}.c{text-anchor:middle}
+svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{fill:#4a5560}.drop{fill:#c0392b;font-size:11px}.tick{fill:#8a99a8;text-anchor:middle}.small{font-size:10px}.c{text-anchor:middle}
 .bar{fill:#2e6da4}.ci{stroke:#2e6da4;stroke-width:3}.dot{fill:#1d2329}.r-good{fill:#1f8a4c;background:#1f8a4c}.r-needs-improvement{fill:#d4a017;background:#d4a017}.r-poor{fill:#c0392b;background:#c0392b}
 .legend{font-size:.85rem;color:#4a5560}.sw{display:inline-block;width:.8em;height:.8em;margin:0 .2em 0 .8em;vertical-align:-.05em}.muted{color:#8a99a8}footer{margin-top:3rem;font-size:.8rem;color:#8a99a8}`;
 

@@ -3,6 +3,7 @@
  * CORS, beacon and gzip bodies, quarantine, exactly-once storage, and the drain on SIGTERM.
  */
 import { request } from 'node:http';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAN, post, readStore, startCollect, tempStore, viewItem, type Collect } from './helpers';
 
@@ -52,6 +53,21 @@ describe('storing', () => {
     const row = readStore(store.db, (d) => d.prepare('SELECT timestamp, original_timestamp, received_at FROM events WHERE id = ?').get(m.messageId)) as Record<string, string>;
     expect(row.original_timestamp).toBe(original.toISOString());
     expect(Date.parse(row.received_at!) - Date.parse(row.timestamp!)).toBe(2000);
+  });
+
+  it('a reader in another process, mid-read, does not block the writer (WAL)', async () => {
+    const reader = new Database(store.db, { readonly: true });
+    const rows = reader.prepare('SELECT id FROM events').iterate();
+    rows.next(); // a read transaction stays open while the server writes
+    try {
+      const m = viewItem();
+      const r = await post(`${server.url}/v1/batch`, { batch: [m] });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ stored: 1 });
+    } finally {
+      rows.return?.();
+      reader.close();
+    }
   });
 
   it('takes the single calls, their type from the path', async () => {
