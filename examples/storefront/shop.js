@@ -371,7 +371,7 @@
   // variant moves no content (no layout shift for the page-experience report).
   function runExperiment() {
     whenMeasureplanReady(function (mp) {
-      if (document.body.getAttribute('data-page') !== 'product' || typeof mp.variant !== 'function') return;
+      if (!document.body || document.body.getAttribute('data-page') !== 'product' || typeof mp.variant !== 'function') return;
       if (mp.variant('free_shipping_banner') !== 'banner') return;
       var bar = document.querySelector('.usp-bar');
       if (!bar) return;
@@ -410,8 +410,10 @@
     runExperiment();
   });
 
-  // The cart may change in another tab.
+  // The cart may change in another tab, also while this page is still loading (no body yet).
   window.addEventListener('storage', function (e) {
-    if (e.key === CART_KEY) { renderCartCount(); if (document.body.getAttribute('data-page') === 'cart') renderCart(); }
+    if (e.key !== CART_KEY || !document.body) return;
+    renderCartCount();
+    if (document.body.getAttribute('data-page') === 'cart') renderCart();
   });
 })();

@@ -5,6 +5,7 @@
  * visitor. Times are ms since the epoch; the store's ISO texts sort in time order, so the
  * range is applied on the text.
  */
+import { VITAL_COLUMNS } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
 
@@ -31,6 +32,11 @@ export function conversionCounts(db: Database, events: readonly string[], range:
 
 /** Events, visitors (distinct anonymous ids), first and last event: one pass over the report index. */
 export function totals(db: Database, range: Range): { events: number; visitors: number; first: string | null; last: string | null } {
+  // All time: the visitors table the collect server keeps answers without a pass over the events.
+  if (range.from === undefined && range.to === undefined) {
+    const v = db.prepare('SELECT count(*) AS visitors, min(first_seen) AS first, max(last_seen) AS last FROM visitors').get() as { visitors: number; first: string | null; last: string | null };
+    return { events: db.prepare('SELECT count(*) FROM events').pluck().get() as number, ...v };
+  }
   const r = rangeSql(range);
   return db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last
     FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null };
@@ -144,10 +150,21 @@ const SEVERITY: Record<string, number> = { good: 1, 'needs-improvement': 2, poor
 
 /** Each visitor's worst rating per metric (web_vital signals), read from the report index alone. */
 export function worstVitals(db: Database, range: Range): Map<string, Record<string, Rating>> {
+  const out = new Map<string, Record<string, Rating>>();
+  if (range.from === undefined && range.to === undefined) {
+    // All time: each visitor's worst rating per metric, kept at ingest.
+    const names = [undefined, 'good', 'needs-improvement', 'poor'] as const;
+    const rows = db.prepare(`SELECT anonymous_id, ${VITAL_COLUMNS.join(', ')} FROM visitors WHERE ${VITAL_COLUMNS.map((c) => `${c} IS NOT NULL`).join(' OR ')}`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
+    for (const [v, ...worst] of rows) {
+      const rec: Record<string, Rating> = {};
+      worst.forEach((w, i) => { if (w) rec[VITAL_COLUMNS[i]!.toUpperCase()] = names[w]!; });
+      out.set(v, rec);
+    }
+    return out;
+  }
   const r = rangeSql(range);
   const rows = db.prepare(`SELECT anonymous_id, metric_name, metric_rating FROM events INDEXED BY events_report
     WHERE event = 'web_vital' AND ${r.where}`).raw().iterate(...r.args) as Iterable<[string | null, string | null, string | null]>;
-  const out = new Map<string, Record<string, Rating>>();
   for (const [v, metric, rating] of rows) {
     if (v === null || metric === null || rating === null || !SEVERITY[rating]) continue;
     let rec = out.get(v);

@@ -38,6 +38,11 @@ const REAL = new Set<EventColumn>(['value', 'metric_value', 'price']);
 const INTEGER = new Set<EventColumn>(['funnel_step', 'funnel_steps', 'quantity']);
 const columnType = (c: EventColumn) => (REAL.has(c) ? 'REAL' : INTEGER.has(c) ? 'INTEGER' : 'TEXT');
 
+/** The visitors table's worst rating per metric: 1 good, 2 needs improvement, 3 poor. */
+export const VITAL_COLUMNS = ['lcp', 'inp', 'cls', 'fcp', 'ttfb'] as const;
+export const SEVERITY: Readonly<Record<string, number>> = { good: 1, 'needs-improvement': 2, poor: 3 };
+const SEVERITY_SQL = "CASE metric_rating WHEN 'good' THEN 1 WHEN 'needs-improvement' THEN 2 WHEN 'poor' THEN 3 END";
+
 interface Migration { version: number; description: string; sql: string }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -112,6 +117,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE events ADD COLUMN quantity INTEGER;
       DROP INDEX events_report;
       CREATE INDEX events_report ON events (event, timestamp, anonymous_id, value, item_id, metric_name, metric_rating);
+    `,
+  },
+  {
+    version: 4,
+    description: 'visitors: one summary row per visitor (first and last seen, events, worst Core Web Vitals), kept at ingest',
+    sql: `
+      CREATE TABLE visitors (
+        anonymous_id TEXT PRIMARY KEY,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        lcp INTEGER, inp INTEGER, cls INTEGER, fcp INTEGER, ttfb INTEGER
+      ) WITHOUT ROWID;
+      INSERT INTO visitors
+      SELECT anonymous_id, min(timestamp), max(timestamp), count(*),
+        ${VITAL_COLUMNS.map((m) => `max(CASE WHEN event = 'web_vital' AND metric_name = '${m.toUpperCase()}' THEN ${SEVERITY_SQL} END)`).join(',\n        ')}
+      FROM events WHERE anonymous_id IS NOT NULL GROUP BY anonymous_id;
     `,
   },
 ];

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
-import { EVENT_COLUMNS, migrate, SCHEMA_VERSION } from './schema';
+import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
 import { sqlite, StoreError, type Database } from './sqlite';
 
 export interface StoreOptions {
@@ -77,21 +77,47 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
   const insertQuarantine = db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
     VALUES (@message_id, @received_at, @type, @event, @anonymous_id, @reason, @path, @raw) ON CONFLICT(message_id) DO NOTHING`);
   const values = (row: Row) => columns.map((c) => row[c] ?? null);
+  // The per-visitor summary: one upsert per visitor and commit group (a browser's batch is one visitor).
+  const keep = (c: string) => `${c} = nullif(max(coalesce(${c}, 0), coalesce(excluded.${c}, 0)), 0)`;
+  const upsertVisitor = db.prepare(`INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${VITAL_COLUMNS.map(() => '?').join(', ')})
+    ON CONFLICT(anonymous_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+    events = events + excluded.events, ${VITAL_COLUMNS.map(keep).join(', ')}`);
+  type Summary = [first: string, last: string, events: number, ...worst: (number | null)[]];
+  const summarise = (seen: Map<string, Summary>, row: Row) => {
+    const v = row.anonymous_id;
+    if (typeof v !== 'string') return;
+    const t = row.timestamp;
+    let s = seen.get(v);
+    if (!s) seen.set(v, (s = [t, t, 0, null, null, null, null, null]));
+    if (t < s[0]) s[0] = t;
+    if (t > s[1]) s[1] = t;
+    s[2]++;
+    if (row.event === 'web_vital' && typeof row.metric_name === 'string' && typeof row.metric_rating === 'string') {
+      const i = VITAL_COLUMNS.indexOf(row.metric_name.toLowerCase() as (typeof VITAL_COLUMNS)[number]);
+      const sev = SEVERITY[row.metric_rating];
+      if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
+    }
+  };
   const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
 
-  const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => groups.map((outcomes) => {
-    const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
-    for (const o of outcomes) {
-      if ('row' in o) {
-        const r = insertEvent.run(values(o.row));
-        if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); w.stored++; } else w.duplicates++;
-      } else {
-        insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) });
-        w.quarantined++;
+  const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
+    const seen = new Map<string, Summary>();
+    const written = groups.map((outcomes) => {
+      const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
+      for (const o of outcomes) {
+        if ('row' in o) {
+          const r = insertEvent.run(values(o.row));
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); w.stored++; } else w.duplicates++;
+        } else {
+          insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) });
+          w.quarantined++;
+        }
       }
-    }
-    return w;
-  }));
+      return w;
+    });
+    for (const [v, s] of seen) upsertVisitor.run(v, ...s);
+    return written;
+  });
 
   return {
     db,

@@ -17,7 +17,7 @@ describe('schema and migrations', () => {
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3, 4]);
     const columns = (s.db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
     // The columns of later migrations come last (ALTER TABLE adds at the end).
     expect([...columns].sort()).toEqual(['seq', ...EVENT_COLUMNS].sort());
@@ -36,7 +36,7 @@ describe('schema and migrations', () => {
     old.close();
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4]);
     expect(s.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
     expect(s.db.prepare('SELECT count(*) FROM webhook_outbox').pluck().get()).toBe(0);
     s.close();
@@ -72,7 +72,7 @@ describe('schema and migrations', () => {
     const raw = new Database(d.db);
     raw.pragma('user_version = 2');
     raw.close();
-    expect(() => openStore(d.db, { readonly: true })).toThrow(/schema version 2; this measureplan reads version 3/);
+    expect(() => openStore(d.db, { readonly: true })).toThrow(/schema version 2; this measureplan reads version 4/);
   });
 
   it('a read-only store cannot be written and needs the file to exist', () => {
@@ -82,6 +82,32 @@ describe('schema and migrations', () => {
     const r = openStore(d.db, { readonly: true });
     expect(() => r.write([])).toThrow(/read-only/);
     r.close();
+  });
+});
+
+describe('the visitors summary kept at ingest', () => {
+  it('equals what a pass over the events gives, across groups, repeats and visitors', () => {
+    const d = fresh();
+    const s = openStore(d.db);
+    const at = new Date().toISOString();
+    const vital = (v: string, t: string, name: string, rating: string) => viewItem({ anonymousId: v, timestamp: t, event: 'web_vital', properties: { metric_name: name, metric_value: 1, metric_rating: rating }, context: { measureplan: { kind: 'signal' } } });
+    const a1 = viewItem({ anonymousId: 'a', timestamp: '2026-11-02T10:00:00.000Z' });
+    const groups = [
+      [a1, vital('a', '2026-11-02T10:00:01.000Z', 'LCP', 'good'), viewItem({ anonymousId: 'b', timestamp: '2026-11-01T09:00:00.000Z' })],
+      [vital('a', '2026-11-01T08:00:00.000Z', 'LCP', 'poor'), vital('a', '2026-11-03T08:00:00.000Z', 'LCP', 'needs-improvement'), vital('b', '2026-11-01T09:00:01.000Z', 'CLS', 'good')],
+      [a1, a1], // repeats: stored once, counted once
+    ];
+    for (const g of groups) s.write([g.map((m) => toOutcome(m, {}, at, undefined))]);
+    const kept = s.db.prepare('SELECT * FROM visitors ORDER BY anonymous_id').all();
+    expect(kept).toEqual([
+      { anonymous_id: 'a', first_seen: '2026-11-01T08:00:00.000Z', last_seen: '2026-11-03T08:00:00.000Z', events: 4, lcp: 3, inp: null, cls: null, fcp: null, ttfb: null },
+      { anonymous_id: 'b', first_seen: '2026-11-01T09:00:00.000Z', last_seen: '2026-11-01T09:00:01.000Z', events: 2, lcp: null, inp: null, cls: 1, fcp: null, ttfb: null },
+    ]);
+    // The migration that creates the table computes the same from the events.
+    s.db.exec('DELETE FROM visitors');
+    s.db.exec(MIGRATIONS.find((m) => m.version === 4)!.sql.replace(/CREATE TABLE visitors \([^;]+;/, ''));
+    expect(s.db.prepare('SELECT * FROM visitors ORDER BY anonymous_id').all()).toEqual(kept);
+    s.close();
   });
 });
 
