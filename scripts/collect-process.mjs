@@ -15,23 +15,24 @@ export async function startCollectProcess(args, { onLine } = {}) {
   const exited = new Promise((ok) => child.once('exit', (code) => ok(code)));
   let output = '';
   let url;
+  let started;
+  const listening = new Promise((ok) => { started = ok; });
   const lines = (chunk) => {
     output += chunk;
     let i;
     while ((i = output.indexOf('\n')) >= 0) {
       const line = output.slice(0, i);
       output = output.slice(i + 1);
-      if (!url) { url = /listening on (http:\/\/\S+)/.exec(line)?.[1]; continue; }
+      if (!url) { url = /listening on (http:\/\/\S+)/.exec(line)?.[1]; if (url) started(); continue; }
       onLine?.(line);
     }
   };
   child.stdout.on('data', lines);
   child.stderr.on('data', lines);
-  const started = await Promise.race([
-    new Promise((ok) => { const t = setInterval(() => { if (url) { clearInterval(t); ok(true); } }, 20); }),
+  await Promise.race([
+    listening,
     exited.then((code) => { throw new Error(`measureplan collect exited with code ${code}:\n${output}`); }),
   ]);
-  void started;
   return {
     url,
     command: `measureplan collect ${args.join(' ')}`,

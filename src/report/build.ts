@@ -8,7 +8,7 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, exposures, identities, productNames, quarantineReasons, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
+  conversionCounts, exposures, identities, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { vitalsCounter, type VitalConversion } from './vitals';
@@ -262,9 +262,8 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
 function lastTimes(db: Database, events: string[], range: Range): Map<string, number> {
   const out = new Map<string, number>();
   if (!events.length) return out;
-  const from = new Date(range.from ?? 0).toISOString();
-  const to = range.to === undefined ? '9999' : new Date(range.to).toISOString();
-  const rows = db.prepare(`SELECT coalesce(anonymous_id, user_id), max(timestamp) FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND timestamp >= ? AND timestamp < ? GROUP BY 1`).raw().all(...events, from, to) as [string | null, string][];
+  const r = rangeSql(range);
+  const rows = db.prepare(`SELECT anonymous_id, max(timestamp) FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY 1`).raw().all(...events, ...r.args) as [string | null, string][];
   for (const [v, t] of rows) if (v !== null) out.set(v, Date.parse(t));
   return out;
 }

@@ -178,7 +178,7 @@ export function worstVitals(db: Database, range: Range): Map<string, Record<stri
 /** Each visitor's first exposure per experiment: variant and time. */
 export function exposures(db: Database, range: Range): Map<string, Map<string, { variant: string; t: number }>> {
   const r = rangeSql(range);
-  const rows = db.prepare(`SELECT experiment_id, coalesce(anonymous_id, user_id) AS v, variant_id, min(timestamp) AS t
+  const rows = db.prepare(`SELECT experiment_id, anonymous_id AS v, variant_id, min(timestamp) AS t
     FROM events WHERE event = 'experiment_viewed' AND ${r.where} GROUP BY experiment_id, v`).raw().all(...r.args) as [string, string | null, string, string][];
   const out = new Map<string, Map<string, { variant: string; t: number }>>();
   for (const [exp, v, variant, t] of rows) {

@@ -59,11 +59,13 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const failed = db.prepare("UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1, reason = ? WHERE id = ?");
   const counts = db.prepare('SELECT status, count(*) AS n FROM webhook_outbox GROUP BY status');
   // Just before a post: did the visitor order (or, for a browse, add to the cart) since it was queued?
-  const endedBy = (kind: string) => (kind === 'cart_abandoned' ? (cart ? [cart.complete] : []) : (browse?.cancel ?? []));
-  const endedSince = (kind: string, visitor: string, since: string) => {
-    const names = endedBy(kind);
-    return names.length > 0 && db.prepare(`SELECT 1 FROM events WHERE event IN (${names.map(() => '?').join(', ')}) AND timestamp >= ? AND anonymous_id = ? LIMIT 1`).pluck().get(...names, since, visitor) !== undefined;
+  const endQuery = (names: string[]) => {
+    if (!names.length) return () => false;
+    const q = db.prepare(`SELECT 1 FROM events WHERE event IN (${names.map(() => '?').join(', ')}) AND timestamp >= ? AND anonymous_id = ? LIMIT 1`).pluck();
+    return (since: string, visitor: string) => q.get(...names, since, visitor) !== undefined;
   };
+  const ends = { cart_abandoned: endQuery(cart ? [cart.complete] : []), browse_abandoned: endQuery(browse?.cancel ?? []) };
+  const endedSince = (kind: string, visitor: string, since: string) => ends[kind as keyof typeof ends]?.(since, visitor) ?? false;
 
   function candidates(t: number): Candidate[] {
     const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];

@@ -18,6 +18,8 @@ export interface Collect {
   output(): string;
   /** SIGTERM, resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the process has ended (however it was stopped). */
+  exited: Promise<number | null>;
   /** kill -9, resolves when the process is gone. */
   kill9(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function startCollect(args: string[], env: Record<string, string> =
     proc,
     output: () => out,
     stop: () => { proc.kill('SIGTERM'); return exited; },
+    exited,
     kill9: async () => { proc.kill('SIGKILL'); await exited; },
   };
 }

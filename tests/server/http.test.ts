@@ -292,7 +292,7 @@ describe('SIGTERM drains the requests in flight', () => {
     const reply = await answer;
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.text)).toMatchObject({ stored: 1 });
-    expect(await new Promise((ok) => c.proc.once('exit', ok).exitCode !== null && ok(c.proc.exitCode))).toBe(0);
+    expect(await c.exited).toBe(0);
     expect(readStore(s.db, (d) => d.prepare('SELECT count(*) FROM events WHERE id = ?').pluck().get(m.messageId))).toBe(1);
     expect(c.output()).toMatch(/SIGTERM: finishing the requests in flight/);
     s.remove();
