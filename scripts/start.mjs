@@ -1,11 +1,11 @@
 // `npm start` (after `npm run build`): the Fjellsport demo shop on http://127.0.0.1:4173 with the
 // measureplan script tag, its collector endpoint served by `measureplan collect` with the embedded
 // store (.data/measureplan.db), a crowd of simulated shoppers driven through it in headless
-// Chromium, then what the store holds per conversion. The shop stays open for you afterwards.
+// Chromium, then the report over what the store holds. The shop stays open for you afterwards.
 //
-//   npm start                      a crowd of 200 shoppers, the summary and the report, then the shop for you
+//   npm start                      a crowd of 200 shoppers and the report, then the shop for you
 //   npm start -- --crowd 50        a smaller crowd (0: none)
-//   npm start -- --exit            stop after the summary (scripts, CI)
+//   npm start -- --exit            stop after the report (scripts, CI)
 //   npm start -- --keep            add to the store of the last run instead of starting afresh
 //   npm start -- --db other.db     another store than .data/measureplan.db
 //   npm start -- --shopper         one scripted shopper, with what every vendor's tag received
@@ -93,7 +93,6 @@ if (shopper) {
   process.exit(code);
 }
 
-const plan = JSON.parse(readFileSync(PLAN_FILE, 'utf8'));
 const store = relative(process.cwd(), STORE) || STORE;
 console.log(`Fjellsport, the measureplan demo shop:   ${shop.url}
 Its collector endpoint (/collect) is served by:
@@ -120,9 +119,6 @@ or tap the phone number; product pages run the experiment free_shipping_banner.`
   console.log(`  ${time()}  the crowd is done: ${summary.shoppers} shoppers in ${Math.round(summary.durationMs / 1000)} s${summary.failed ? `, ${summary.failed} failed (${summary.failures.slice(0, 3).map((f) => f.error).join('; ')})` : ''}\n`);
   // The last pages' events come as beacons on page hide: give the server a moment to commit them.
   await new Promise((ok) => setTimeout(ok, 1500));
-  const { storeSummary } = await import('./store-summary.mjs');
-  console.log(`What the store holds (${store}), per conversion of examples/plans/webshop.json:\n${storeSummary(STORE, plan)}\n`);
-
   // The report a manager reads: as one HTML file, and as text here.
   const { main: cli } = await import('../dist/cli.js');
   const html = join(dirname(STORE), 'report.html');

@@ -113,7 +113,10 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
   const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
   const funnelEvents = Object.values(plan.funnels).flatMap((f) => f.steps);
   const wanted = [...new Set([...funnelEvents, ...cartEvents, ...browseEvents])];
-  const seqs = sequences(db, wanted, range, { withItems: new Set(cartEvents) });
+  // Only the cart's adds and removes need their products in full (names, prices, quantities);
+  // the completing order just closes the cart, so its rows are not opened.
+  const withItems = new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []);
+  const seqs = sequences(db, wanted, range, { withItems });
 
   const counters = Object.entries(plan.funnels).map(([name, f]) => ({ name, f, counter: funnelCounter(f.steps, f.withinMs) }));
   for (const list of seqs.values()) for (const c of counters) c.counter.add(list);

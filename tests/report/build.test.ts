@@ -145,6 +145,25 @@ describe('the report, against hand-computed figures', () => {
     store.close();
     expect(r.conversions.find((c) => c.name === 'purchase')!.events).toBe(1); // only d's at 130 min
   });
+
+  it('reads product views and exposures from indexes alone, never the wide rows (what keeps 1M events under 2 s)', () => {
+    const store = openStore(db, { readonly: true });
+    const seen: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => { seen.push(sql); return prepare(sql); }) as typeof store.db.prepare;
+    buildReport(store.db, plan, { now: NOW });
+    const howRead = (needle: string) => {
+      const sql = seen.find((q) => q.includes(needle) && /^\s*SELECT/.test(q));
+      expect(sql, needle).toBeDefined();
+      const args = (sql!.match(/\?/g) ?? []).map(() => 'x');
+      return (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    };
+    const exposures = howRead("'experiment_viewed'");
+    expect(exposures).toMatch(/USING COVERING INDEX events_exposures/);
+    expect(exposures).not.toMatch(/TEMP B-TREE/);
+    expect(howRead('item_id FROM events INDEXED BY events_report')).toMatch(/USING COVERING INDEX events_report/);
+    store.close();
+  });
 });
 
 describe('the formats', () => {
