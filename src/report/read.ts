@@ -60,67 +60,92 @@ export interface SequenceOptions {
 }
 
 /**
- * Per visitor, the time-ordered events of the given names. Event, time, visitor, value and
- * product id come from the report index alone; the rows are opened only for the events whose
- * products are needed in full (`withItems`: carts), and for the page URL and consent (`extras`).
+ * Per visitor, the time-ordered events of the given names, read from the report index alone:
+ * event, time, visitor, value and the product's columns. The events whose products are needed in
+ * full (`withItems`: the cart's adds and removes) take them from those columns, or from their
+ * `items` list, whose rows alone are opened (found through the partial `events_items` index).
+ * With `extras` (the page URL and consent, for the webhook) every row is opened.
  */
 export function sequences(db: Database, events: readonly string[], range: Range, options: SequenceOptions = {}): Map<string, SeqEvent[]> {
   const out = new Map<string, SeqEvent[]>();
   if (!events.length) return out;
   const { withItems = new Set<string>(), extras = false } = options;
   const r = rangeSql(range);
-  const lean = events.filter((e) => !withItems.has(e) && !extras);
-  const full = events.filter((e) => withItems.has(e) || extras);
   const add = (v: string, e: SeqEvent) => { let seq = out.get(v); if (!seq) out.set(v, (seq = [])); seq.push(e); };
 
-  if (lean.length) {
-    // The most rows of a report come through here (every product view), so each costs little:
-    // SQLite turns the time into ms, and one product's list is shared by all its rows (read only).
-    const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id FROM events INDEXED BY events_report
-      WHERE event IN (${lean.map(() => '?').join(', ')}) AND ${r.where}`;
-    const lists = new Map<string, readonly ItemRecord[]>();
-    for (const [v, event, t, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, string, number, number | null, string | null]>) {
+  if (extras) {
+    const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price, items,
+      context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads
+      FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}`;
+    type Row = [string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
+    for (const [v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
       if (v === null) continue;
       const e: SeqEvent = { event, t };
       if (value !== null) e.value = value;
-      if (itemId !== null) {
-        let items = lists.get(itemId);
-        if (!items) lists.set(itemId, (items = [{ item_id: itemId, quantity: 1 }]));
-        e.items = items;
-      }
+      const list = items ? itemsOf(items) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value)] : undefined;
+      if (list) e.items = list;
+      if (url) e.url = url;
+      if (analytics || ads) e.consent = { analytics: analytics ?? null, ads: ads ?? null };
       add(v, e);
     }
-  }
-  if (full.length) {
-    const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, items, quantity, price
-      ${extras ? ', context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads' : ''}
-      FROM events WHERE event IN (${full.map(() => '?').join(', ')}) AND ${r.where}`;
-    type Row = [string | null, string, number, number | null, string | null, string | null, string | null, string | null, number | null, number | null, string?, string?, string?];
-    for (const row of db.prepare(sql).raw().iterate(...full, ...r.args) as Iterable<Row>) {
-      const [v, event, t, value, itemId, itemName, itemCategory, items, qty, price] = row;
-      if (v === null) continue;
-      const e: SeqEvent = { event, t };
-      if (value !== null) e.value = value;
-      if (items) e.items = itemsOf(items);
-      else if (itemId !== null) {
-        // One product, described by the event's own columns (as the tracker derives it).
-        const q = Number(qty ?? 1) || 1;
-        const it: ItemRecord = { item_id: itemId, quantity: q };
-        if (itemName !== null) it.item_name = itemName;
-        if (itemCategory !== null) it.item_category = itemCategory;
-        if (price !== null) it.price = price; else if (value !== null) it.price = value / q;
-        e.items = [it];
+  } else {
+    // The product lists of the events that need them in full: few rows, each opened once.
+    const detailed = events.filter((e) => withItems.has(e));
+    const lists = new Map<number, string>();
+    if (detailed.length) {
+      const sql = `SELECT seq, items FROM events INDEXED BY events_items
+        WHERE items IS NOT NULL AND event IN (${detailed.map(() => '?').join(', ')}) AND ${r.where}`;
+      for (const [seq, items] of db.prepare(sql).raw().iterate(...detailed, ...r.args) as Iterable<[number, string]>) lists.set(seq, items);
+    }
+    // The most rows of a report come through here (every product view), so each costs little:
+    // five columns, the time made ms by SQLite, and one product's list shared by its rows (read only).
+    const lean = events.filter((e) => !withItems.has(e));
+    if (lean.length) {
+      const shared = new Map<string, readonly ItemRecord[]>();
+      const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id FROM events INDEXED BY events_report
+        WHERE event IN (${lean.map(() => '?').join(', ')}) AND ${r.where}`;
+      for (const [v, event, t, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, string, number, number | null, string | null]>) {
+        if (v === null) continue;
+        const e: SeqEvent = { event, t };
+        if (value !== null) e.value = value;
+        if (itemId !== null) {
+          let items = shared.get(itemId);
+          if (!items) shared.set(itemId, (items = [{ item_id: itemId, quantity: 1 }]));
+          e.items = items;
+        }
+        add(v, e);
       }
-      if (extras) {
-        if (row[10]) e.url = row[10];
-        if (row[11] || row[12]) e.consent = { analytics: row[11] ?? null, ads: row[12] ?? null };
+    }
+    // The cart's adds and removes (after the views, as before: equal times keep that order): their
+    // products in full, from the index's product columns or their items list.
+    if (detailed.length) {
+      const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price
+        FROM events INDEXED BY events_report WHERE event IN (${detailed.map(() => '?').join(', ')}) AND ${r.where}`;
+      type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null];
+      for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price] of db.prepare(sql).raw().iterate(...detailed, ...r.args) as Iterable<Row>) {
+        if (v === null) continue;
+        const e: SeqEvent = { event, t };
+        if (value !== null) e.value = value;
+        const json = lists.get(seq);
+        const items = json !== undefined ? itemsOf(json) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value)] : undefined;
+        if (items) e.items = items;
+        add(v, e);
       }
-      add(v, e);
     }
   }
   // Each visitor's events in time order (stable: equal times keep the order read).
   for (const list of out.values()) if (list.some((e, i) => i > 0 && e.t < list[i - 1]!.t)) list.sort((a, b) => a.t - b.t);
   return out;
+}
+
+/** One product, described by the event's own columns (as the tracker derives it). */
+function columnsItem(itemId: string, itemName: string | null, itemCategory: string | null, qty: number | null, price: number | null, value: number | null): ItemRecord {
+  const q = Number(qty ?? 1) || 1;
+  const it: ItemRecord = { item_id: itemId, quantity: q };
+  if (itemName !== null) it.item_name = itemName;
+  if (itemCategory !== null) it.item_category = itemCategory;
+  if (price !== null) it.price = price; else if (value !== null) it.price = value / q;
+  return it;
 }
 
 /** Names and categories of products, from one event of `event` that names each (for the few listed). */
