@@ -97,15 +97,6 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
     return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
   });
 
-  // Visitor sets are read once per conversion that a claim, a goal or the vitals need.
-  const sets = new Map<string, Set<string>>();
-  const setOf = (name: string) => { let s = sets.get(name); if (!s) sets.set(name, (s = visitorsWith(db, name, range))); return s; };
-
-  const supports: SupportsClaim[] = [];
-  for (const name of names) {
-    for (const macro of plan.conversions[name]!.supports ?? []) supports.push(claim(name, macro, setOf(name), setOf(macro), t.visitors));
-  }
-
   // Sequences: funnel steps and cart/browse events, one query, grouped per visitor.
   const cart = plan.abandonment.cart;
   const browse = plan.abandonment.browse;
@@ -117,6 +108,17 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
   // the completing order just closes the cart, so its rows are not opened.
   const withItems = new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []);
   const seqs = sequences(db, wanted, range, { withItems });
+
+  // Visitor sets, once per conversion that a claim, a goal or the vitals need: the sequences'
+  // conversions from the sequences already read, the others from the report index.
+  const sets = new Map<string, Set<string>>(wanted.map((name) => [name, new Set<string>()]));
+  for (const [visitor, list] of seqs) for (const e of list) sets.get(e.event)!.add(visitor);
+  const setOf = (name: string) => { let s = sets.get(name); if (!s) sets.set(name, (s = visitorsWith(db, name, range))); return s; };
+
+  const supports: SupportsClaim[] = [];
+  for (const name of names) {
+    for (const macro of plan.conversions[name]!.supports ?? []) supports.push(claim(name, macro, setOf(name), setOf(macro), t.visitors));
+  }
 
   const counters = Object.entries(plan.funnels).map(([name, f]) => ({ name, f, counter: funnelCounter(f.steps, f.withinMs) }));
   for (const list of seqs.values()) for (const c of counters) c.counter.add(list);
