@@ -1,7 +1,8 @@
 // Builds: ESM + bundled .d.ts for npm (one entry per adapter folder), the minified IIFE for the
 // script tag, and the Node CLI. Browser outputs never include zod (see src/plan/schema.ts).
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { relative } from 'node:path';
 import esbuild from 'rollup-plugin-esbuild';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -17,6 +18,32 @@ const browserInputs = {
   ...(existsSync('src/testing/index.ts') ? { testing: 'src/testing/index.ts' } : {}),
 };
 
+/**
+ * Files of an earlier npm build must not ship: dist/lib follows the source tree (a moved or deleted
+ * source file would leave its old copy behind), and dist/chunks held the browser chunks of the
+ * one-chunk-per-entry layout (it keeps only the .d.ts chunks and the CLI's node- chunks).
+ */
+const cleanNpmOutput = {
+  name: 'clean-npm-output',
+  buildStart() {
+    rmSync('dist/lib', { recursive: true, force: true });
+    if (existsSync('dist/chunks')) for (const f of readdirSync('dist/chunks')) if (f.endsWith('.js') && !f.startsWith('node-')) rmSync(`dist/chunks/${f}`);
+  },
+};
+
+/**
+ * npm output, one file per source module (preserveModules): a developer's bundler then drops and
+ * splits exactly as it would with our sources. One chunk per entry would put `parsePlan` and its
+ * words for a broken plan in the same file as `createTracker`, whose dynamic import of those words
+ * rollup then inlines: every app paid ~3.6 KB gzip for words that only a broken plan needs.
+ */
+const moduleFileName = (chunk) => {
+  if (chunk.isEntry) return '[name].js';
+  const id = chunk.facadeModuleId ?? chunk.name;
+  const vendor = /node_modules\/(.+)\.[cm]?js$/.exec(id); // npm never ships a folder named node_modules
+  return `lib/${vendor ? `vendor/${vendor[1]}` : relative(process.cwd(), id).replace(/\.[cm]?[jt]s$/, '')}.js`;
+};
+
 const ts = (target = 'es2020') => esbuild({ target, tsconfig: 'tsconfig.json' });
 const nodeExternal = (id) => id.startsWith('node:') || builtinModules.includes(id) || ['zod', 'better-sqlite3', 'playwright-core', 'vitest'].includes(id);
 const onwarn = (w, warn) => { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); };
@@ -24,9 +51,9 @@ const onwarn = (w, warn) => { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); };
 export default [
   {
     input: browserInputs,
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    output: { dir: 'dist', format: 'es', preserveModules: true, entryFileNames: moduleFileName },
     external: ['vitest', 'playwright-core'],
-    plugins: [resolve({ browser: true }), ts()],
+    plugins: [cleanNpmOutput, resolve({ browser: true }), ts()],
     treeshake: { moduleSideEffects: false },
     onwarn,
   },

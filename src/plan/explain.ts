@@ -5,7 +5,7 @@
 import type { PlanError } from './types';
 import type { Issue } from './shape';
 import { closest, describe, quoteList, suggest } from './hints';
-import { ID_FORMATS } from './vocabulary';
+import { ID_FORMATS } from './id-formats';
 
 const TYPE_WORDS: Record<string, string> = {
   o: 'an object ({ … })', s: 'a text', n: 'a number', i: 'a whole number', b: 'true or false', a: 'a list ([ … ])',

@@ -29,15 +29,15 @@ export function checkRules(plan: unknown, emit: Emit): void {
     const c = obj(conversions[name]);
     const path = at('conversions', name);
     const props = obj(c.properties);
-    for (const [key, spec] of Object.entries(props)) checkProperty(obj(spec), at(at(path, 'properties'), key), emit);
+    for (const [key, spec] of Object.entries(props)) checkProperty(obj(spec), at(path, 'properties', key), emit);
     checkValue(c, props, path, emit);
     if (c.value !== undefined && root.currency === undefined) emit('currency', 'currency_needed', name);
     if (c.supports !== undefined && c.kind === 'macro') emit(at(path, 'supports'), 'supports_on_macro');
-    if (Array.isArray(c.supports)) c.supports.forEach((s, i) => macro(s, at(at(path, 'supports'), i), 'supports', 1));
+    if (Array.isArray(c.supports)) c.supports.forEach((s, i) => macro(s, at(path, 'supports', i), 'supports', 1));
     checkTrigger(obj(c.trigger), props, at(path, 'trigger'), emit);
     const key = typeof c.dedupe === 'string' ? c.dedupe : obj(c.dedupe).key;
     if (typeof key === 'string' && /^[a-z]/.test(key) && !has(props, key)) {
-      emit(typeof c.dedupe === 'string' ? at(path, 'dedupe') : at(at(path, 'dedupe'), 'key'), 'dedupe_unknown', key, Object.keys(props));
+      emit(typeof c.dedupe === 'string' ? at(path, 'dedupe') : at(path, 'dedupe', 'key'), 'dedupe_unknown', key, Object.keys(props));
     }
     checkSend(c, destinations, at(path, 'send'), emit);
   }
@@ -82,7 +82,7 @@ function checkProperty(spec: Obj, path: string, emit: Emit): void {
   };
   for (const [field, ok] of Object.entries(applies)) if (spec[field] !== undefined && !ok && typeof type === 'string') emit(at(path, field), 'not_for_type', field, type);
   if (Array.isArray(spec.enum) && applies.enum) spec.enum.forEach((v, i) => {
-    if ((type === 'string') !== (typeof v === 'string')) emit(at(at(path, 'enum'), i), 'enum_type', v, type);
+    if ((type === 'string') !== (typeof v === 'string')) emit(at(path, 'enum', i), 'enum_type', v, type);
   });
   if (typeof spec.min === 'number' && typeof spec.max === 'number' && spec.min > spec.max) emit(at(path, 'min'), 'min_max', spec.min, spec.max);
   if (typeof spec.pattern === 'string') checkRegex(spec.pattern, at(path, 'pattern'), emit);
@@ -103,7 +103,7 @@ function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {
   if (t.on === 'page_view' && t.path === undefined && t.regex === undefined) emit(at(path, 'path'), 'trigger_path');
   if (typeof t.regex === 'string') checkRegex(t.regex, at(path, 'regex'), emit);
   for (const [key, source] of Object.entries(obj(t.properties))) {
-    const p = at(at(path, 'properties'), key);
+    const p = at(path, 'properties', key);
     if (!has(props, key)) emit(p, 'trigger_prop_unknown', key, Object.keys(props));
     if (typeof source === 'string' && source.startsWith('field:') && t.on !== 'submit') emit(p, 'field_not_submit', source, t.on);
   }
@@ -118,13 +118,13 @@ function checkSend(c: Obj, destinations: Obj, path: string, emit: Emit): void {
   unconfigured(send, destinations, path, DESTINATIONS, emit);
   const ga4 = obj(send.ga4).event;
   if (typeof ga4 === 'string') {
-    if (GA4_RESERVED_EVENTS.includes(ga4)) emit(at(at(path, 'ga4'), 'event'), 'ga4_reserved', ga4);
-    else if (GA4_RESERVED_PREFIXES.some((x) => ga4.startsWith(x))) emit(at(at(path, 'ga4'), 'event'), 'ga4_prefix', ga4, GA4_RESERVED_PREFIXES);
+    if (GA4_RESERVED_EVENTS.includes(ga4)) emit(at(path, 'ga4', 'event'), 'ga4_reserved', ga4);
+    else if (GA4_RESERVED_PREFIXES.some((x) => ga4.startsWith(x))) emit(at(path, 'ga4', 'event'), 'ga4_prefix', ga4, GA4_RESERVED_PREFIXES);
   }
   const meta = obj(send.meta).event;
   if (typeof meta === 'string') {
     const std = META_STANDARD_EVENTS.find((s) => s.toLowerCase() === meta.toLowerCase());
-    if (std && std !== meta) emit(at(at(path, 'meta'), 'event'), 'meta_case', meta, std);
-    if (meta === 'Purchase' && c.value === undefined) emit(at(at(path, 'meta'), 'event'), 'meta_purchase_value', meta);
+    if (std && std !== meta) emit(at(path, 'meta', 'event'), 'meta_case', meta, std);
+    if (meta === 'Purchase' && c.value === undefined) emit(at(path, 'meta', 'event'), 'meta_purchase_value', meta);
   }
 }

@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, ID_FORMATS, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
+  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
 } from './vocabulary';
+import { ID_FORMATS } from './id-formats';
 import { DURATION } from './duration';
 
 const text = z.string().min(1);

@@ -39,12 +39,9 @@ export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
-/** `a.b`, `a[2]`, `a["odd key"]`: the JSON path notation of every message. */
-export function at(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path ? `${path}.${key}` : key;
-}
+/** `a.b`, `a[2]`, `a["odd key"]`: the JSON path notation of every message (`at(p, 'x', 0)` is `p.x[0]`). */
+export const at = (path: string, ...keys: (string | number)[]): string => keys.reduce<string>((p, k) =>
+  typeof k === 'number' ? `${p}[${k}]` : !/^[A-Za-z_$][\w$]*$/.test(k) ? `${p}[${JSON.stringify(k)}]` : p ? `${p}.${k}` : k, path);
 
 const typeOf = (v: unknown): Shape['t'] | 'null' | 'other' =>
   v === null ? 'null' : Array.isArray(v) ? 'a' : isObj(v) ? 'o' : typeof v === 'string' ? 's'
