@@ -11,6 +11,8 @@
  * enough to read out on the phone): the scan also keeps the rows whose anonymous_id starts with
  * those 8 characters, and the rest of the comparison happens here.
  *
+ * Click ids carried without `ads` consent are left out (see ADS_ALLOWED).
+ *
  * When a click happened is not stored: an event carries the click ids of the visit, kept by the
  * tracker for 90 days. The first event that carried a click id is the best known time of the
  * click (the landing page view, when the collector receives page views).
@@ -52,6 +54,13 @@ export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds:
 
 /** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
 export const VISITOR_PREFIX = 8;
+
+/**
+ * Click ids are ads data: one that an event carried while the visitor had not granted `ads`
+ * (denied, or not decided yet) is never used. Events without a consent record (sent by another
+ * client than the tracker) are taken as they come.
+ */
+const ADS_ALLOWED = "coalesce(context_measureplan_consent_ads, 'granted') = 'granted'";
 
 const column = (k: ClickKind) => `context_measureplan_click_ids_${k}`;
 const time = (iso: string) => Date.parse(iso);
@@ -100,9 +109,9 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
 
   const sql = `SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
     FROM events
-    WHERE ((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
+    WHERE ${ADS_ALLOWED} AND (((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
             OR lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes))
-       OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')}
+       OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')})
     GROUP BY anonymous_id, user_id, ${cols.join(', ')}`;
   const rows = db.prepare(sql).all() as Record<string, string | null>[];
   db.exec('DROP TABLE IF EXISTS temp.offline_visitors; DROP TABLE IF EXISTS temp.offline_users; DROP TABLE IF EXISTS temp.offline_clicks; DROP TABLE IF EXISTS temp.offline_prefixes;');

@@ -27,6 +27,10 @@ beforeAll(() => {
     track('v3', T - 3 * HOUR, { gclid: 'G3' }, { userId: 'u2' }),
     track('v4', T - 3 * HOUR, { msclkid: 'M4' }, { userId: 'lise@example.no' }),
     track('v5', T - 3 * HOUR, { gclid: 'FORM' }),
+    // v6 landed from an ad but denied ads, then granted it on a later page with another click.
+    track('v6', T - 4 * HOUR, { gclid: 'G6-DENIED' }, { context: { measureplan: { click_ids: { gclid: 'G6-DENIED' }, consent: { analytics: 'granted', ads: 'denied' } } } }),
+    track('v6', T - 3 * HOUR, { gclid: 'G6-PENDING' }, { context: { measureplan: { click_ids: { gclid: 'G6-PENDING' }, consent: { analytics: 'granted', ads: 'pending' } } } }),
+    track('v6', T - 2 * HOUR, { gclid: 'G6' }, { context: { measureplan: { click_ids: { gclid: 'G6' }, consent: { analytics: 'granted', ads: 'granted' } } } }),
   ];
   for (let i = 0; i < 2000; i++) messages.push(track(`other-${String(i).padStart(4, '0')}`, T - i * 1000, i % 3 ? { gclid: `X${i}` } : {}));
   w.write([messages.map((m) => toOutcome(m, {}, iso(T), undefined))]);
@@ -44,6 +48,12 @@ describe('readClicks', () => {
     ].sort((a, b) => (a.id < b.id ? -1 : 1)));
     expect(ix.byVisitor.has('other-0001')).toBe(false);
     expect(readClicks(store.db, { visitors: ['v1'], emails: [], clickIds: [] }, ['fbclid']).byVisitor.get('v1')).toEqual([{ kind: 'fbclid', id: 'F1', firstSeen: T - 5 * HOUR, lastSeen: T - 2 * HOUR }]);
+  });
+
+  it('never uses a click id that an event carried without ads consent (denied or undecided)', () => {
+    const ix = readClicks(store.db, { visitors: ['v6'], emails: [], clickIds: ['G6-DENIED'] }, ['gclid']);
+    expect(ix.byVisitor.get('v6')).toEqual([{ kind: 'gclid', id: 'G6', firstSeen: T - 2 * HOUR, lastSeen: T - 2 * HOUR }]);
+    expect(ix.kindOf.has('G6-DENIED')).toBe(false);
   });
 
   it('maps an e-mail to the visitors and users identified with it (traits.email, or the user id itself)', () => {
