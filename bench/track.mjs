@@ -76,10 +76,21 @@ async function freshPage() {
   results.load = { runs: runs.length, evalMsMedian: med(runs.map((r) => r.evalMs)), readyMsMedian: med(runs.map((r) => r.readyMs)), longTasksMs: runs.flatMap((r) => r.longTasks) };
 }
 
-// 1. track() cost
+// 1. track() cost, with the journey at work: add_to_cart is step 2 of the plan's checkout funnel
+// and fills the cart (cart abandonment), and the visitor is in the free-shipping experiment, so
+// every conversion carries its variant.
 {
   const { context, page } = await freshPage();
   await page.evaluate(() => window.start({ collector: { flushInterval: 60_000 } }));
+  results.journey = await page.evaluate(() => {
+    const variant = window.tracker.variant('free_shipping_banner');
+    let seen;
+    const off = window.tracker.on('event', ({ event }) => { seen = event; });
+    window.tracker.track('add_to_cart', window.item(0));
+    off();
+    return { variant, experiments: seen?.experiments, funnel: seen && `${seen.properties.funnel} ${seen.properties.funnel_step}/${seen.properties.funnel_steps}`, cartItems: window.tracker.cart().items.length };
+  });
+  if (!results.journey.experiments || !results.journey.funnel?.startsWith('checkout') || !results.journey.cartItems) throw new Error(`the journey is not at work: ${JSON.stringify(results.journey)}`);
   const r = await page.evaluate(() => {
     const t = window.tracker;
     for (let i = 0; i < 500; i++) t.track('add_to_cart', window.item(i)); // warm up
@@ -95,8 +106,6 @@ async function freshPage() {
     return { meanUs: (total * 1000) / 10_000, chunks, resolutionIsolated: crossOriginIsolated };
   });
   if (process.env.CHUNKS) console.log(r.chunks.map((c) => c.toFixed(0)).join(' '));
-  void (() => {
-  });
   results.backToBack = { calls: 10_000, meanUs: r.meanUs, per100: stats(r.chunks), crossOriginIsolated: r.resolutionIsolated };
   const spaced = await page.evaluate(async () => {
     const t = window.tracker;
@@ -116,9 +125,10 @@ async function freshPage() {
 
 // 2. a 10,000-event burst to the local collector
 {
-  server.reset();
   const { context, page } = await freshPage();
-  await page.evaluate(() => window.start());
+  // In the experiment too; its exposure (experiment_viewed) is delivered before the count starts.
+  await page.evaluate(async () => { await window.start(); window.tracker.variant('free_shipping_banner'); await window.tracker.flush(); });
+  server.reset();
   const before = await page.evaluate(() => window.longTasks.length);
   const t0 = Date.now();
   await page.evaluate(async () => {
@@ -164,6 +174,7 @@ console.log(`\nmeasureplan track() benchmark — Chromium ${results.chromium}, a
 console.table({
   'script tag load (median of 7)': { evaluation_ms: f(results.load.evalMsMedian), ready_ms: f(results.load.readyMsMedian), long_tasks: results.load.longTasksMs.map((d) => Math.round(d)).join(' ') || 'none' },
 });
+console.log(`journey at work during track(): funnel ${results.journey.funnel}, experiment ${JSON.stringify(results.journey.experiments)}, cart of ${results.journey.cartItems}`);
 console.table({
   'track() back to back (10,000)': { mean_us: f(results.backToBack.meanUs), median_us: f(results.backToBack.per100.median), p95_us: f(results.backToBack.per100.p95), note: 'median/p95 over 100-call chunks' },
   'track() spaced (1,000)': { mean_us: f(results.spaced.mean), median_us: f(results.spaced.median), p95_us: f(results.spaced.p95), note: `per call; isolated timer: ${results.backToBack.crossOriginIsolated}` },

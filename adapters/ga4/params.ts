@@ -1,5 +1,5 @@
 import type { ConversionEvent } from '../../src/core/types';
-import { defined } from '../_shared/gtag';
+import type { Item } from '../../src/plan/define';
 import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
 
 /**
@@ -36,20 +36,30 @@ const verdict = (k: string): string => {
   return r;
 };
 
+const ITEM_FIELDS = ['item_id', 'item_name', 'price', 'quantity', 'item_category'] as const;
+
+/** The items as GA4 wants them: its five fields, without what is undefined or personal. */
+function items(list: readonly Item[], personal: (k: string, v: unknown) => unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j]!;
+    const o: Record<string, unknown> = {};
+    for (const f of ITEM_FIELDS) {
+      const v = i[f];
+      // Only texts can be personal: the index path is built only for a text that looks it.
+      if (v !== undefined && !(typeof v == 'string' && MAYBE.test(v) && personal(`items[${j}].${f}`, v))) o[f] = v;
+    }
+    out.push(o);
+  }
+  return out;
+}
+
 export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
   const say = (k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
   // Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern.
   const personal = (k: string, v: unknown) =>
     typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v) && (say(k, 'withheld: looks like an e-mail or phone number'), 1);
-  const all: Record<string, unknown> = {
-    currency: e.currency,
-    value: e.value,
-    transaction_id: e.transactionId,
-    items: e.items?.map((i, j) => defined(
-      { item_id: i.item_id, item_name: i.item_name, price: i.price, quantity: i.quantity, item_category: i.item_category },
-      (f, v) => personal(`items[${j}].${f}`, v),
-    )),
-  };
+  const all: Record<string, unknown> = { currency: e.currency, value: e.value, transaction_id: e.transactionId, items: e.items && items(e.items, personal) };
   for (const k in e.properties) all[k] ??= e.properties[k];
   const out: Record<string, unknown> = {};
   let n = 0;
