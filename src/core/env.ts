@@ -37,3 +37,26 @@ export function afterLoadWhenIdle(fn: () => void): void {
   if (w.document.readyState === 'complete') idle();
   else w.addEventListener('load', idle, { once: true });
 }
+
+type PostTask = (fn: () => void) => Promise<unknown>;
+let channel: MessageChannel | undefined;
+const due: (() => void)[] = [];
+
+/**
+ * Runs `fn` in a task of its own, as soon as the browser gets to it: work split this way lets the
+ * page render and respond in between. `scheduler.postTask` where there is one, else a message to
+ * ourselves; not a timer, which a background tab throttles to one a second (a shop page opened in
+ * a new tab would start tracking seconds late) and the browser clamps when timers nest.
+ */
+export function nextTask(fn: () => void): void {
+  const post = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler?.postTask;
+  if (post) { post.call((globalThis as { scheduler?: object }).scheduler, fn).catch(() => undefined); return; }
+  if (typeof MessageChannel !== 'function' || !browser()) { setTimeout(fn, 0); return; }
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => { const f = due.shift(); try { f?.(); } catch { /* each caller guards its own work */ } };
+    (channel.port1 as { unref?: () => void }).unref?.(); // Node (tests): an idle port must not keep the process alive
+  }
+  due.push(fn);
+  channel.port2.postMessage(0);
+}
