@@ -5,8 +5,9 @@
  * bounded: past `max` messages the oldest are dropped and counted.
  *
  * A message is kept as the JSON text that is sent, serialised and measured once. It is stored in
- * records of up to RECORD messages: structured-cloning a string is a copy, where cloning a message
- * object walks it, and one put per hundred messages keeps a burst's writes to a few transactions.
+ * records of up to RECORD messages (and RECORD_BYTES): structured-cloning a string is a copy, where
+ * cloning a message object walks it, and one put per fifty or so messages keeps a burst's writes
+ * to a few transactions.
  */
 import { createStore, delMany, entries, setMany, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
@@ -59,8 +60,9 @@ export interface Queue {
   persist(): Promise<void>;
 }
 
-/** Messages per stored record. */
+/** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
 export const RECORD = 100;
+const RECORD_BYTES = 48_000;
 /** Records per IndexedDB transaction while the page runs (each transaction is a task of its own). */
 const RECORDS_PER_WRITE = 10;
 
@@ -106,7 +108,9 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
           if (left.length) { records.set(key, left); puts.push([key, record(left)]); } else { records.delete(key); dels.push(key); }
         }
         while (unwritten.length && puts.length + dels.length < n) {
-          const list = unwritten.splice(0, RECORD).filter((x) => !x.done);
+          let count = 0;
+          for (let bytes = 0; count < unwritten.length && count < RECORD && (bytes += unwritten[count]!.bytes) <= RECORD_BYTES; count++);
+          const list = unwritten.splice(0, Math.max(1, count)).filter((x) => !x.done);
           if (!list.length) continue;
           const key: RecordKey = [list[0]!.seq, page];
           for (const x of list) x.rec = key;

@@ -89,13 +89,20 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
 
   const configured = (a: Adapter) => a.name in ctx.plan.destinations;
 
+  /** Each conversion's destinations with their adapters, worked out once per `send` spec. */
+  const routes = new WeakMap<object, [string, Adapter | undefined][]>();
+  const route = (send: object) => {
+    let r = routes.get(send);
+    if (!r) routes.set(send, (r = Object.keys(send).map((dest) => [dest, byName.get(dest as DestinationName)])));
+    return r;
+  };
+
   const d: Dispatcher = {
     adapters: byName,
     deliver(event, explain) {
       // The common path (no debug) allocates no explanation: track() runs on the host page's time.
       const result: Record<string, string> | undefined = explain ? {} : undefined;
-      for (const dest in event.send) {
-        const a = byName.get(dest as DestinationName);
+      for (const [dest, a] of route(event.send)) {
         if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
         const state = consent.status[a.category];
         let what: string;

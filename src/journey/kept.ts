@@ -67,8 +67,10 @@ export function createWriter(): Writer {
  */
 export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T, writer: Writer): Kept<T> {
   let allowed = false;
+  let due = false; // a write is asked for: a burst asks the writer once
   let ops: ((v: T) => T)[] = [];
   const write = () => {
+    due = false;
     if (!allowed) return; // denied since: nothing more is stored
     if (isEmpty(k.value)) store.del(key); else store.set(key, k.value);
   };
@@ -79,7 +81,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
     update(op) {
       k.value = op(k.value);
       if (!allowed) { if (ops.length < MAX_OPS) ops.push(op); return; }
-      writer.later(write);
+      if (!due) { due = true; writer.later(write); }
     },
     allow(granted) {
       if (!granted) { allowed = false; ops = []; store.del(key); return; }
