@@ -58,8 +58,9 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
    * so it only notes the event; building, serialising and storing happen in the collector's own
    * task (`intake`), or at once when the page is hidden.
    */
-  let inboxIds: string[] = [];
-  let inbox: (() => Message)[] = [];
+  let inbox: (ConversionEvent | Message)[] = [];
+  /** The consent each conversion in the inbox was received under (undefined for a ready message). No closure per conversion: a burst's inbox is garbage the page's collector walks. */
+  let under: (ConversionEvent['consent'] | undefined)[] = [];
   /** The consent the last messages were received under, shared while it holds. */
   let consent: ConversionEvent['consent'] | undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.writeKey && { authorization: 'Basic ' + btoa(options.writeKey + ':') }) };
@@ -85,12 +86,15 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     const until = budget === Infinity ? Infinity : performance.now() + budget;
     let i = 0;
     for (; i < inbox.length; i++) {
-      if (!queue.has(inboxIds[i]!)) queue.add(inboxIds[i]!, JSON.stringify(inbox[i]!()));
+      const x = inbox[i]!;
+      const c = under[i];
+      const id = c ? (x as ConversionEvent).id : (x as Message).messageId;
+      if (!queue.has(id)) queue.add(id, JSON.stringify(c ? trackMessage(x as ConversionEvent, c) : x));
       if ((i & 15) === 15 && performance.now() > until) { i++; break; }
     }
-    if (i >= inbox.length) { inbox = []; inboxIds = []; return false; }
+    if (i >= inbox.length) { inbox = []; under = []; return false; }
     inbox = inbox.slice(i);
-    inboxIds = inboxIds.slice(i);
+    under = under.slice(i);
     return true;
   }
 
@@ -166,9 +170,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
-  const enqueue = (id: string, make: () => Message) => {
-    inboxIds.push(id);
-    inbox.push(make);
+  /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
+  const enqueue = (x: ConversionEvent | Message, consent?: ConversionEvent['consent']) => {
+    inbox.push(x);
+    under.push(consent);
     // A full batch goes out on the next task; schedule() returns early when that is already due.
     schedule(inbox.length + queue!.size() >= batchSize ? 0 : interval);
   };
@@ -196,21 +201,15 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     send(event, c) {
       const now = c.consent();
       if (!consent || consent.analytics !== now.analytics || consent.ads !== now.ads) consent = Object.freeze({ ...now });
-      const at = consent;
-      enqueue(event.id, () => trackMessage(event, at));
+      enqueue(event, consent);
     },
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();
-      const id = uuid();
-      const at = new Date().toISOString();
-      enqueue(id, () => pageMessage(id, page, who.anonymousId, who.userId, at));
+      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString()));
     },
     identify(who) {
-      const id = uuid();
-      const page = pageContext();
-      const at = new Date().toISOString();
-      enqueue(id, () => identifyMessage(id, who, page, who.anonymousId, at));
+      enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString()));
     },
     flush(reason) {
       if (!queue) return Promise.resolve();
