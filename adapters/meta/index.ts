@@ -34,6 +34,17 @@ function parameters({ value, currency, items, properties }: ConversionEvent): Re
   return p;
 }
 
+/** One conversion to `fbq`: a standard event with `track`, any other name with `trackCustom`. */
+function track(fbq: Fbq, event: ConversionEvent, ctx: AdapterContext): void {
+  const name = event.send.meta?.event;
+  if (!name) return;
+  const params = parameters(event);
+  if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
+    ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
+  }
+  fbq(STANDARD.has(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
+}
+
 /**
  * Meta Pixel. Loads Meta's base code once ads consent is granted (its own `PageView` included,
  * and one per SPA route change) and sends each conversion whose `send.meta.event` names it: a
@@ -74,15 +85,8 @@ export function meta(): Adapter {
       if (ready) return;
       if (await (ready = init(ctx))) await loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta');
     },
-    send: (event, ctx) => whenReady(ctx, (fbq) => {
-      const name = event.send.meta?.event;
-      if (!name) return;
-      const params = parameters(event);
-      if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
-        ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
-      }
-      fbq(STANDARD.has(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
-    }),
+    // Once init is queued (the common case) without a closure per conversion.
+    send: (event, ctx) => (readyId ? track(ctx.window.fbq, event, ctx) : whenReady(ctx, (fbq) => track(fbq, event, ctx))),
     consent: (status, ctx) => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
     }),
