@@ -36,7 +36,7 @@ export interface CollectorAdapter extends Adapter {
 }
 
 /** The longest a task of the collector's own spends building and serialising messages before it yields. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const batchSize = options.batchSize ?? 100;
