@@ -6,6 +6,7 @@
 import type { ConsentCategory, DestinationName } from '../plan/types';
 import type { Consent } from './consent';
 import type { Adapter, AdapterContext, ConversionEvent, TrackerEvents } from './types';
+import { nextTask } from './env';
 
 export const HANG_MS = 10_000;
 type Emit = <K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]) => void;
@@ -20,7 +21,11 @@ export interface Dispatcher {
   adapters: Map<DestinationName, Adapter>;
 }
 
-export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true): Dispatcher {
+/**
+ * `stagger`: a grant loads each adapter in a task of its own (the script tag, while the page
+ * loads), unless a conversion for it comes first, which loads it at once.
+ */
+export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false): Dispatcher {
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
@@ -129,7 +134,11 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
         const granted = consent.status[cat] === 'granted';
         for (const a of byName.values()) {
           if (a.category !== cat || !configured(a)) continue;
-          if (granted && !loaded.has(a)) ensureLoaded(a); // the vendor tag's own page view starts with consent
+          // The vendor tag's own page view starts with consent (still granted when a staggered load runs).
+          if (granted && !loaded.has(a)) {
+            if (stagger) nextTask(() => { if (consent.status[a.category] === 'granted') ensureLoaded(a); });
+            else ensureLoaded(a);
+          }
         }
         const held = consent.take(cat);
         if (granted) for (const run of held) run();

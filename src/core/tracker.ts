@@ -12,7 +12,7 @@ import { createDedupe } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
-import { afterLoadWhenIdle, browser, debugRequested } from './env';
+import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
 import { dedupeKey, enrich, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
@@ -69,7 +69,17 @@ export const terse = (issues: Issue[]): PlanError[] => issues.map((i) => ({
 }));
 
 /** A tracker for a plan that `parsePlan` already accepted (the script tag parses it once, itself). */
-export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'>): Tracker<P> {
+/** The script tag's own options for startTracker. */
+export interface StartOptions {
+  /**
+   * Start in steps, so that none comes near a long task: the plan's default consent is applied in
+   * the next task (before any call the tag replays after it), and each granted adapter loads in a
+   * task of its own.
+   */
+  staggerLoads?: boolean;
+}
+
+export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
   const debug = !!options.debug || debugRequested();
   const events = createEmitter<TrackerEvents>();
   const report = (e: TrackerEvents['error']) => {
@@ -113,7 +123,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
-  }, (name) => events.has(name));
+  }, (name) => events.has(name), !!options.staggerLoads);
 
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
@@ -254,8 +264,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     return false;
   }
 
-  // Categories the plan grants by default open now; pending ones wait for the visitor.
-  applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  // Categories the plan grants by default open now (the script tag: in a task of its own, before
+  // it replays the page's calls; reading first-party storage the first time costs milliseconds);
+  // pending ones wait for the visitor.
+  const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   const w = browser();
   w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); });
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.

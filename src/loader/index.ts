@@ -98,6 +98,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     const debug = debugAttribute || debugRequested();
     const t = startTracker(plan, {
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
+      staggerLoads: true,
       debug,
       nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
