@@ -20,8 +20,15 @@ export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.windo
  * The object without its `undefined` fields (gtag would send them as empty parameters), and
  * without the fields `drop` (when given) returns true for.
  */
-export const defined = (o: Record<string, unknown>, drop?: (k: string, v: unknown) => unknown): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !drop?.(k, v)));
+export function defined(o: Record<string, unknown>, drop?: (k: string, v: unknown) => unknown): Record<string, unknown> {
+  // A loop, not entries/filter/fromEntries: this runs for every conversion (and every GA4 item).
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined && !drop?.(k, v)) out[k] = v;
+  }
+  return out;
+}
 
 /**
  * Consent Mode v2 signals for the tracker's consent: `analytics` is `analytics_storage`, `ads` is

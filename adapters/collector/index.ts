@@ -6,11 +6,11 @@
  * keepalive `fetch`).
  * Delivery is at least once; every message carries its `messageId` so the server drops repeats.
  */
-import type { Adapter, AdapterContext } from '../../src/core/types';
+import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
 import { uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
 import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
-import { createQueue, utf8, type Queue } from './queue';
+import { createQueue, utf8, type Entry, type Queue } from './queue';
 import { backoff, post } from './transport';
 
 export interface CollectorOptions {
@@ -35,6 +35,9 @@ export interface CollectorAdapter extends Adapter {
   pending(): number;
 }
 
+/** The longest a task of the collector's own spends building and serialising messages before it yields. */
+const SLICE_MS = 5;
+
 export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const batchSize = options.batchSize ?? 100;
   const interval = options.flushInterval ?? 1000;
@@ -42,41 +45,77 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let queue: Queue | undefined;
   let url = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let soon = false; // the pending timer is for the next task
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let attempt = 0;
   let inFlight = 0;
   let keepalive = 0; // bytes of this page's keepalive fetches in flight
   let stopped = false;
+  let paused = false; // backing off after a failed request, until `retry`
   const waiters: (() => void)[] = [];
+  /**
+   * Messages handed over but not yet built: `send` runs inside `track()`, on the host page's time,
+   * so it only notes the event; building, serialising and storing happen in the collector's own
+   * task (`intake`), or at once when the page is hidden.
+   */
+  let inbox: (ConversionEvent | Message)[] = [];
+  /** The consent each conversion in the inbox was received under (undefined for a ready message). No closure per conversion: a burst's inbox is garbage the page's collector walks. */
+  let under: (ConversionEvent['consent'] | undefined)[] = [];
+  /** The consent the last messages were received under, shared while it holds. */
+  let consent: ConversionEvent['consent'] | undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.writeKey && { authorization: 'Basic ' + btoa(options.writeKey + ':') }) };
-  const body = (batch: Message[]) => JSON.stringify({ batch, sentAt: new Date().toISOString(), ...(options.writeKey ? { writeKey: options.writeKey } : {}) });
+  const tail = options.writeKey ? ',"writeKey":' + JSON.stringify(options.writeKey) + '}' : '}';
+  /** The batch body, `{ batch, sentAt, writeKey? }`, from the messages' JSON texts (each serialised once). */
+  const body = (batch: Entry[]) => '{"batch":[' + batch.map((x) => x.json).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
 
-  let due = 0;
-  let paused = false; // backing off after a failed request
-  /** Runs `pump` after `delay`, unless it is already due sooner. */
-  const schedule = (delay: number, resume = false) => {
-    if (stopped || (!resume && timer !== undefined && (due <= Date.now() + delay))) return;
+  /** Runs `pump` after `delay` (0 or the flush interval), unless it is already due by then. */
+  const schedule = (delay: number) => {
+    if (stopped || (timer !== undefined && (soon || delay > 0))) return;
     clearTimeout(timer);
-    due = Date.now() + delay;
-    timer = setTimeout(() => { timer = undefined; if (resume) paused = false; void pump(); }, delay);
+    soon = delay === 0;
+    timer = setTimeout(() => { timer = undefined; pump(); }, delay);
   };
-  const settle = () => { if (!queue!.size() || paused) while (waiters.length) waiters.shift()!(); };
+  const settle = () => { if ((!queue!.size() && !inbox.length) || paused) while (waiters.length) waiters.shift()!(); };
+
+  /**
+   * Builds, serialises and queues (and so stores) the messages handed over, for at most `budget`
+   * ms; returns whether some are left for another task.
+   */
+  function intake(budget: number): boolean {
+    if (!queue || !inbox.length) return false;
+    const until = budget === Infinity ? Infinity : performance.now() + budget;
+    let i = 0;
+    for (; i < inbox.length; i++) {
+      const x = inbox[i]!;
+      const c = under[i];
+      const id = c ? (x as ConversionEvent).id : (x as Message).messageId;
+      if (!queue.has(id)) queue.add(id, JSON.stringify(c ? trackMessage(x as ConversionEvent, c) : x));
+      if ((i & 15) === 15 && performance.now() > until) { i++; break; }
+    }
+    if (i >= inbox.length) { inbox = []; under = []; return false; }
+    inbox = inbox.slice(i);
+    under = under.slice(i);
+    return true;
+  }
 
   /** Sends batches while there are any, up to two requests at once; on a failure it backs off. */
   function pump(): void {
     if (!queue || stopped) { while (waiters.length) waiters.shift()!(); return; }
+    const more = intake(SLICE_MS);
     while (inFlight < 2 && !paused) {
-      const messages = queue.take(batchSize, MAX_BATCH_BYTES);
-      if (!messages.length) break;
-      send(messages, body(messages));
+      const batch = queue.take(batchSize, MAX_BATCH_BYTES);
+      if (!batch.length) break;
+      send(batch, body(batch));
     }
-    if (!inFlight) settle();
+    if (more) schedule(0);
+    else if (!inFlight) settle();
   }
 
   /**
    * POSTs one batch, with keepalive while it fits the keepalive budget (so closing the page does
    * not cancel it). Confirmed: gone for good. Refused: dropped. Otherwise: kept, retried later.
    */
-  function send(messages: Message[], payload: string, h = headers): void {
+  function send(batch: Entry[], payload: string, h = headers): void {
     const n = utf8(payload);
     const kept = n <= KEEPALIVE_BYTES - keepalive ? n : 0;
     keepalive += kept;
@@ -84,22 +123,22 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     void post(url, payload, h, !!kept).then((r) => {
       keepalive -= kept;
       inFlight--;
-      if (r.kind === 'ok') { queue!.done(messages); attempt = 0; }
+      if (r.kind === 'ok') { queue!.done(batch); attempt = 0; }
       else if (r.kind === 'drop') {
-        queue!.done(messages);
-        ctx?.error(`the collector endpoint refused a batch of ${messages.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, messages);
+        queue!.done(batch);
+        ctx?.error(`the collector endpoint refused a batch of ${batch.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, batch.map((x) => JSON.parse(x.json) as Message));
       } else {
-        queue!.release(messages);
+        queue!.release(batch);
         if (!paused) {
           paused = true;
           const delay = Math.max(backoff(attempt++), r.after ?? 0);
           ctx?.warn(`collector delivery failed (${r.status ?? 'network error'}); retrying in ${Math.round(delay / 100) / 10} s`);
-          schedule(delay, true);
+          retry = setTimeout(() => { retry = undefined; paused = false; pump(); }, delay);
         }
         settle();
         return;
       }
-      if (queue!.size()) pump(); else settle();
+      if (queue!.size() || inbox.length) pump(); else settle();
     });
   }
 
@@ -110,37 +149,40 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
    */
   function beacon(): void {
     if (!queue) return;
+    intake(Infinity); // the page may be going: everything handed over is queued and stored now
     const nav = ctx?.window.navigator;
     let used = 0; // beacons never report back: count them for this hide
     for (;;) {
       const budget = KEEPALIVE_BYTES - keepalive - used;
-      const messages = queue.take(batchSize, budget);
-      if (!messages.length) break;
-      const payload = body(messages);
+      const batch = queue.take(batchSize, budget);
+      if (!batch.length) break;
+      const payload = body(batch);
       const n = utf8(payload);
-      if (n > budget) { queue.release(messages); break; }
+      if (n > budget) { queue.release(batch); break; }
       let sent = false;
       try { sent = !!nav?.sendBeacon?.(url, payload); } catch { /* fall back to fetch */ }
-      if (sent) { used += n; queue.done(messages); }
-      else send(messages, payload, {});
+      if (sent) { used += n; queue.done(batch); }
+      else send(batch, payload, {});
     }
     void queue.persist();
   }
 
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
-  const onOnline = () => { attempt = 0; paused = false; clearTimeout(timer); timer = undefined; pump(); };
+  const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
-  const enqueue = (id: string, make: () => Message) => {
-    queue!.add(id, make);
+  /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
+  const enqueue = (x: ConversionEvent | Message, consent?: ConversionEvent['consent']) => {
+    inbox.push(x);
+    under.push(consent);
     // A full batch goes out on the next task; schedule() returns early when that is already due.
-    schedule(queue!.size() >= batchSize ? 0 : interval);
+    schedule(inbox.length + queue!.size() >= batchSize ? 0 : interval);
   };
 
   const adapter: CollectorAdapter = {
     name: 'collector',
     category: 'analytics',
-    dropped: () => queue?.dropped ?? 0,
-    pending: () => queue?.size() ?? 0,
+    dropped: () => { intake(Infinity); return queue?.dropped ?? 0; },
+    pending: () => { intake(Infinity); return queue?.size() ?? 0; },
     load(c) {
       ctx = c;
       // Relative to the page, so `/collect` works on every path (and in fetch outside a page).
@@ -157,21 +199,17 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
     send(event, c) {
-      const consent = { ...c.consent() };
-      enqueue(event.id, () => trackMessage(event, consent));
+      const now = c.consent();
+      if (!consent || consent.analytics !== now.analytics || consent.ads !== now.ads) consent = Object.freeze({ ...now });
+      enqueue(event, consent);
     },
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();
-      const id = uuid();
-      const at = new Date().toISOString();
-      enqueue(id, () => pageMessage(id, page, who.anonymousId, who.userId, at));
+      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString()));
     },
     identify(who) {
-      const id = uuid();
-      const page = pageContext();
-      const at = new Date().toISOString();
-      enqueue(id, () => identifyMessage(id, who, page, who.anonymousId, at));
+      enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString()));
     },
     flush(reason) {
       if (!queue) return Promise.resolve();
@@ -183,13 +221,14 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     async shutdown() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(retry);
       const w = ctx?.window;
       w?.document?.removeEventListener?.('visibilitychange', onHide);
       w?.removeEventListener?.('pagehide', beacon);
       w?.removeEventListener?.('online', onOnline);
+      intake(Infinity);
       await queue?.persist();
     },
   };
   return adapter;
 }
-

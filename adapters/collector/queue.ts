@@ -3,140 +3,212 @@
  * written to IndexedDB (through idb-keyval) so it survives reloads, offline periods and server
  * errors; where IndexedDB is missing or failing, it stays in memory for this page. The queue is
  * bounded: past `max` messages the oldest are dropped and counted.
+ *
+ * A message is kept as the JSON text that is sent, serialised and measured once. It is stored in
+ * records of up to RECORD messages (and RECORD_BYTES): structured-cloning a string is a copy, where
+ * cloning a message object walks it, and one put per fifty or so messages keeps a burst's writes
+ * to a few transactions.
  */
 import { createStore, delMany, entries, setMany, type UseStore } from 'idb-keyval';
-import type { Message } from './message';
+import { uuid } from '../../src/core/env';
 
-/**
- * One outbox entry. The message is built lazily (`make`), when it is first written or sent: that
- * keeps building it (and its garbage) out of `track()`, on a later task.
- */
-interface Stored { seq: number; id: string; m?: Message; make?: () => Message }
-const msg = (s: Stored): Message => (s.m ??= s.make!());
+/** One message in the outbox. `rec`: the IndexedDB record it is stored in, once written. */
+export interface Entry { id: string; seq: number; json: string; bytes: number; done?: boolean; rec?: RecordKey }
+
+/** Records are keyed `[seq of the first message, page]`: string keys are the one-message records of earlier versions. */
+type RecordKey = [number, string] | string;
+/** A stored record: `e` holds `[messageId, seq, json]` per message. */
+interface StoredRecord { v: 2; e: [string, number, string][] }
+/** What earlier versions stored, one message per record (restored, then sent and deleted as usual). */
+interface StoredMessage { seq: number; id: string; m: { messageId?: string } }
 
 /**
  * Length in UTF-8 bytes, what keepalive and batch limits count. Counted, not encoded: this runs
  * for every message of a burst, and encoding each one only to measure it is garbage on the page.
  */
 export function utf8(s: string): number {
+  if (ASCII.test(s)) return s.length; // nearly every message: one native scan
   let n = 0;
-  // By code point: a lone surrogate counts 3, like the U+FFFD an encoder puts in its place.
-  for (const ch of s) { const c = ch.codePointAt(0)!; n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3; // the BMP, and a lone surrogate (an encoder writes U+FFFD, 3 bytes)
+  }
   return n;
 }
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
 
 export interface Queue {
   /** Messages not yet confirmed, oldest first. */
   size(): number;
   dropped: number;
-  add(id: string, make: () => Message): void;
+  /** Adds a message (its JSON text) unless one with this id is already waiting. */
+  add(id: string, json: string): void;
+  has(id: string): boolean;
   /** Up to `n` messages (and at most `maxBytes` of UTF-8 JSON, but at least one) that are not already being sent. */
-  take(n: number, maxBytes: number): Message[];
+  take(n: number, maxBytes: number): Entry[];
   /** The endpoint confirmed (or refused for good) these: forget them everywhere. */
-  done(messages: Message[]): void;
+  done(sent: Entry[]): void;
   /** A send failed and will be retried: make them available again. */
-  release(messages: Message[]): void;
+  release(sent: Entry[]): void;
   /** Loads what earlier pages left unsent; resolves to how many it found. */
   restore(): Promise<number>;
   /** Writes pending additions and deletions now (page hidden). */
   persist(): Promise<void>;
 }
 
-/** Outbox records per IndexedDB transaction while the page runs. */
-const CHUNK = 200;
+/** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
+export const RECORD = 100;
+const RECORD_BYTES = 48_000;
+/** Records per IndexedDB transaction while the page runs (each transaction is a task of its own). */
+const RECORDS_PER_WRITE = 10;
 
 export function createQueue(max: number, warn: (m: string) => void): Queue {
   // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.
   let store: UseStore | undefined = createStore('measureplan', 'outbox');
-  const items: Stored[] = [];
+  let items: Entry[] = [];
   const ids = new Set<string>();
   const sending = new Set<string>();
   let seq = 0;
   const start = Date.now() * 1000; // what this page wrote itself is never "restored"
+  const page = uuid();
 
-  let writes: Stored[] = [];
-  let deletes: string[] = [];
+  /** Added, not yet written. */
+  let unwritten: Entry[] = [];
+  /** Stored records, with the messages each holds (done ones included until it is rewritten). */
+  const records = new Map<RecordKey, Entry[]>();
+  /** Records that lost a message since they were written: rewritten without it, or deleted when empty. */
+  const changed = new Set<RecordKey>();
   let scheduled = false;
 
   const idbFailed = (e: unknown) => {
     if (store) warn(`the collector's IndexedDB outbox failed (${(e as Error)?.name ?? e}); unsent events are kept in memory for this page only`);
     store = undefined;
   };
+  const record = (list: Entry[]): StoredRecord => ({ v: 2, e: list.map((x) => [x.id, x.seq, x.json]) });
+
   /**
-   * Writes pending additions and deletions in chunks of `n`, one transaction each, awaiting each
-   * commit (a new task) before the next: a burst's thousands of structured-clone puts in one
-   * transaction would block the main thread. A put is filtered by `ids` when its chunk goes out, so
-   * nothing delivered (or dropped) meanwhile is written back; transactions run in the order they are
+   * Writes new messages (in records of RECORD) and rewrites or deletes the records that lost some,
+   * `n` records per transaction, awaiting each commit (a new task) before the next. A message
+   * delivered (or dropped) before its turn is never written; transactions run in the order they are
    * made, so a delete always follows its put. `mine`: the scheduled run, which clears `scheduled`.
    */
   const flushWrites = async (n = Infinity, mine?: boolean) => {
     try {
-      while (store && (writes.length || deletes.length)) {
-        const w = writes.splice(0, n).filter((s) => ids.has(s.id));
-        const d = deletes.splice(0, n);
-        if (w.length) await setMany(w.map((s) => [s.id, { seq: s.seq, id: s.id, m: msg(s) }]), store);
-        if (d.length) await delMany(d, store);
+      while (store && (unwritten.length || changed.size)) {
+        const puts: [RecordKey, StoredRecord][] = [];
+        const dels: RecordKey[] = [];
+        for (const key of changed) {
+          if (puts.length + dels.length >= n) break;
+          changed.delete(key);
+          const left = records.get(key)!.filter((x) => !x.done);
+          if (left.length) { records.set(key, left); puts.push([key, record(left)]); } else { records.delete(key); dels.push(key); }
+        }
+        while (unwritten.length && puts.length + dels.length < n) {
+          let count = 0;
+          for (let bytes = 0; count < unwritten.length && count < RECORD && (bytes += unwritten[count]!.bytes) <= RECORD_BYTES; count++);
+          const list = unwritten.splice(0, Math.max(1, count)).filter((x) => !x.done);
+          if (!list.length) continue;
+          const key: RecordKey = [list[0]!.seq, page];
+          for (const x of list) x.rec = key;
+          records.set(key, list);
+          puts.push([key, record(list)]);
+        }
+        if (puts.length) await setMany(puts, store);
+        if (dels.length) await delMany(dels, store);
       }
     } catch (e) { idbFailed(e); }
     if (mine) scheduled = false;
   };
   const schedule = () => {
-    if (!store) { writes = []; deletes = []; } // memory only: nothing to write, nothing to keep
-    else if (!scheduled) { scheduled = true; setTimeout(() => flushWrites(CHUNK, true), 0); }
+    if (!store) { unwritten = []; changed.clear(); } // memory only: nothing to write, nothing to keep
+    else if (!scheduled) { scheduled = true; setTimeout(() => flushWrites(RECORDS_PER_WRITE, true), 0); }
+  };
+  /** Forgets a message: its record, if it has one, is rewritten without it (or deleted). */
+  const forget = (x: Entry) => {
+    x.done = true;
+    ids.delete(x.id);
+    sending.delete(x.id);
+    if (x.rec !== undefined) changed.add(x.rec);
   };
 
   const q: Queue = {
     dropped: 0,
     size: () => items.length,
-    add(id, make) {
+    has: (id) => ids.has(id),
+    add(id, json) {
       if (ids.has(id)) return;
-      const s: Stored = { seq: Date.now() * 1000 + (++seq % 1000), id, make }; // ordered across pages, for restore
-      items.push(s);
+      const x: Entry = { id, seq: Date.now() * 1000 + (++seq % 1000), json, bytes: utf8(json) }; // ordered across pages, for restore
+      items.push(x);
       ids.add(id);
-      writes.push(s);
-      while (items.length > max) {
-        const i = items.findIndex((x) => !sending.has(x.id));
-        if (i < 0) break;
-        const [old] = items.splice(i, 1);
-        ids.delete(old!.id);
-        deletes.push(old!.id);
-        q.dropped++;
+      unwritten.push(x);
+      if (items.length > max) {
+        let over = items.length - max;
+        items = items.filter((old) => {
+          if (over <= 0 || sending.has(old.id)) return true;
+          over--;
+          forget(old);
+          q.dropped++;
+          return false;
+        });
       }
       schedule();
     },
     take(n, maxBytes) {
-      const messages: Message[] = [];
+      const out: Entry[] = [];
       let bytes = 0;
-      for (const s of items) {
-        if (messages.length >= n) break;
-        if (sending.has(s.id)) continue;
-        const m = msg(s);
-        const size = utf8(JSON.stringify(m)) + 1;
-        if ((bytes += size) > maxBytes && messages.length) break;
-        messages.push(m);
-        sending.add(s.id);
+      for (const x of items) {
+        if (out.length >= n) break;
+        if (sending.has(x.id)) continue;
+        if ((bytes += x.bytes + 1) > maxBytes && out.length) break;
+        out.push(x);
+        sending.add(x.id);
       }
-      return messages;
+      return out;
     },
-    done(messages) {
-      const gone = new Set(messages.map((m) => m.messageId));
-      for (let i = items.length - 1; i >= 0; i--) if (gone.has(items[i]!.id)) items.splice(i, 1);
-      for (const id of gone) { ids.delete(id); sending.delete(id); deletes.push(id); }
+    done(sent) {
+      for (const x of sent) forget(x);
+      items = items.filter((x) => !x.done); // one pass, not a splice per message
       schedule();
     },
-    release(messages) { for (const m of messages) sending.delete(m.messageId); },
+    release(sent) { for (const x of sent) sending.delete(x.id); },
     async restore() {
       if (!store) return 0;
       try {
-        const found = (await entries<string, Stored>(store)).map(([, s]) => s).filter((s) => s?.m?.messageId).map((s) => ({ seq: s.seq, id: s.m!.messageId, m: s.m }));
+        const found: Entry[] = [];
+        for (const [key, value] of await entries<RecordKey, StoredRecord | StoredMessage>(store)) {
+          const list = readRecord(key, value);
+          if (!list) continue;
+          records.set(key, list);
+          for (const x of list) if (x.seq < start && !ids.has(x.id)) found.push(x);
+        }
         found.sort((a, b) => a.seq - b.seq);
-        const earlier = found.filter((s) => s.seq < start && !ids.has(s.id));
+        const earlier = found.filter((x) => !ids.has(x.id) && ids.add(x.id));
         items.unshift(...earlier);
-        for (const s of earlier) ids.add(s.id);
         return earlier.length;
       } catch (e) { idbFailed(e); return 0; }
     },
     persist: () => flushWrites(),
   };
   return q;
+}
+
+/** A stored record's messages (either version's), or undefined for something else. */
+function readRecord(key: RecordKey, value: StoredRecord | StoredMessage | undefined): Entry[] | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  if ((value as StoredRecord).v === 2 && Array.isArray((value as StoredRecord).e)) {
+    const list: Entry[] = [];
+    for (const e of (value as StoredRecord).e) {
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number' && typeof e[2] === 'string') list.push({ id: e[0], seq: e[1], json: e[2], bytes: utf8(e[2]), rec: key });
+    }
+    return list;
+  }
+  const old = value as StoredMessage;
+  const id = old.m?.messageId;
+  if (typeof id !== 'string') return undefined;
+  const json = JSON.stringify(old.m);
+  return [{ id, seq: typeof old.seq === 'number' ? old.seq : 0, json, bytes: utf8(json), rec: key }];
 }

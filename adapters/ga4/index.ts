@@ -25,7 +25,9 @@ export function ga4(): Adapter {
       return loaded as Promise<void>;
     },
     send(event, ctx) {
-      gtag(ctx, 'event', event.send.ga4?.event, { ...ga4Params(event, ctx.warn), send_to: id(ctx) });
+      const params = ga4Params(event, ctx.warn);
+      params.send_to = id(ctx);
+      gtag(ctx, 'event', event.send.ga4?.event, params);
     },
     consent: consentUpdate,
     /** `user_id` is a config setting, never an event parameter; `null` (signed out) clears it. */

@@ -1,5 +1,5 @@
 import type { ConversionEvent } from '../../src/core/types';
-import { defined } from '../_shared/gtag';
+import type { Item } from '../../src/plan/define';
 import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
 
 /**
@@ -36,36 +36,54 @@ const verdict = (k: string): string => {
   return r;
 };
 
-export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
-  const say = (k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
-  // Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern.
-  const personal = (k: string, v: unknown) =>
-    typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v) && (say(k, 'withheld: looks like an e-mail or phone number'), 1);
-  const all: Record<string, unknown> = {
-    currency: e.currency,
-    value: e.value,
-    transaction_id: e.transactionId,
-    items: e.items?.map((i, j) => defined(
-      { item_id: i.item_id, item_name: i.item_name, price: i.price, quantity: i.quantity, item_category: i.item_category },
-      (f, v) => personal(`items[${j}].${f}`, v),
-    )),
-  };
-  for (const k in e.properties) all[k] ??= e.properties[k];
-  const out: Record<string, unknown> = {};
-  let n = 0;
-  for (const k in all) {
-    let v = all[k];
-    if (v == null || v === '' || personal(k, v)) continue;
-    const bad = verdict(k);
-    if (bad) say(k, bad);
-    else if (n++ > 24) say(k, 'dropped: over the GA4 limit of 25 parameters');
-    else {
-      if (typeof v == 'string' && v.length > 100) {
-        say(k, 'cut to the GA4 limit of 100 characters');
-        v = v.slice(0, 100);
-      }
-      out[k] = v;
+const ITEM_FIELDS = ['item_id', 'item_name', 'price', 'quantity', 'item_category'] as const;
+/** The event's own fields, which come first; a property of the same name fills one only where it is empty. */
+const OWN: Record<string, 1> = { currency: 1, value: 1, transaction_id: 1, items: 1 };
+
+const say = (e: ConversionEvent, warn: (message: string) => void, k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
+/** An e-mail address or phone number. Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern. */
+const personal = (v: unknown) => typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v);
+const WITHHELD = 'withheld: looks like an e-mail or phone number';
+
+/** The items as GA4 wants them: its five fields, without what is undefined or personal. */
+function items(e: ConversionEvent, list: readonly Item[], warn: (message: string) => void): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j]!;
+    const o: Record<string, unknown> = {};
+    for (const f of ITEM_FIELDS) {
+      const v = i[f];
+      if (v === undefined) continue;
+      if (personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
     }
+    out.push(o);
   }
+  return out;
+}
+
+/** Adds parameter `k` to `out` if GA4 takes it; `n` counts the parameters so far (returned, updated). */
+function param(out: Record<string, unknown>, n: number, e: ConversionEvent, warn: (message: string) => void, k: string, v: unknown): number {
+  if (v == null || v === '') return n;
+  if (personal(v)) { say(e, warn, k, WITHHELD); return n; }
+  const bad = verdict(k);
+  if (bad) { say(e, warn, k, bad); return n; }
+  if (n > 24) { say(e, warn, k, 'dropped: over the GA4 limit of 25 parameters'); return n + 1; }
+  if (typeof v == 'string' && v.length > 100) {
+    say(e, warn, k, 'cut to the GA4 limit of 100 characters');
+    v = v.slice(0, 100);
+  }
+  out[k] = v;
+  return n + 1;
+}
+
+export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
+  // No closures or intermediate objects: this runs for every conversion sent to GA4.
+  const out: Record<string, unknown> = {};
+  const p = e.properties;
+  let n = param(out, 0, e, warn, 'currency', e.currency ?? p.currency);
+  n = param(out, n, e, warn, 'value', e.value ?? p.value);
+  n = param(out, n, e, warn, 'transaction_id', e.transactionId ?? p.transaction_id);
+  n = param(out, n, e, warn, 'items', e.items ? items(e, e.items, warn) : p.items);
+  for (const k in p) if (OWN[k] !== 1) n = param(out, n, e, warn, k, p[k]);
   return out;
 }

@@ -24,7 +24,12 @@ export function googleAds(): Adapter {
       ctx.warn(`googleAds ${e.name}: transaction_id left out: Google Ads takes at most 64 characters, this one has ${t.length}`);
       t = undefined;
     }
-    gtag(ctx, 'event', 'conversion', defined({ send_to: `${id(ctx)}/${e.send.googleAds?.label}`, value: e.value, currency: e.currency, transaction_id: t || undefined }));
+    // Built directly, without undefined fields (gtag would send them as empty parameters).
+    const p: Record<string, unknown> = { send_to: `${id(ctx)}/${e.send.googleAds?.label}` };
+    if (e.value !== undefined) p.value = e.value;
+    if (e.currency !== undefined) p.currency = e.currency;
+    if (t) p.transaction_id = t;
+    gtag(ctx, 'event', 'conversion', p);
   };
 
   const identify = ({ traits }: Identity, ctx: AdapterContext) => {

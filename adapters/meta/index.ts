@@ -4,6 +4,8 @@ import { loadVendorScript } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
 import { matching } from './matching';
 
+const STANDARD = /* @__PURE__ */ new Set<string>(META_STANDARD_EVENTS);
+
 /** Meta's object properties for one conversion: value, currency, the products of `items`, and its funnel step. */
 function parameters({ value, currency, items, properties }: ConversionEvent): Record<string, unknown> {
   const p: Record<string, unknown> = {};
@@ -12,12 +14,35 @@ function parameters({ value, currency, items, properties }: ConversionEvent): Re
   if (value !== undefined) p.value = value;
   if (currency) p.currency = currency;
   if (items?.length) {
-    p.content_ids = items.map((i) => i.item_id);
-    p.contents = items.map((i) => ({ id: i.item_id, quantity: i.quantity ?? 1, ...(i.price !== undefined && { item_price: i.price }) }));
-    p.num_items = items.reduce((n, i) => n + (i.quantity ?? 1), 0);
+    // One pass over the items: this runs for every conversion with products.
+    const ids: string[] = [];
+    const contents: Record<string, unknown>[] = [];
+    let n = 0;
+    for (const i of items) {
+      const quantity = i.quantity ?? 1;
+      const c: Record<string, unknown> = { id: i.item_id, quantity };
+      if (i.price !== undefined) c.item_price = i.price;
+      ids.push(i.item_id);
+      contents.push(c);
+      n += quantity;
+    }
+    p.content_ids = ids;
+    p.contents = contents;
+    p.num_items = n;
     p.content_type = 'product';
   }
   return p;
+}
+
+/** One conversion to `fbq`: a standard event with `track`, any other name with `trackCustom`. */
+function track(fbq: Fbq, event: ConversionEvent, ctx: AdapterContext): void {
+  const name = event.send.meta?.event;
+  if (!name) return;
+  const params = parameters(event);
+  if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
+    ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
+  }
+  fbq(STANDARD.has(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
 }
 
 /**
@@ -60,15 +85,8 @@ export function meta(): Adapter {
       if (ready) return;
       if (await (ready = init(ctx))) await loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta');
     },
-    send: (event, ctx) => whenReady(ctx, (fbq) => {
-      const name = event.send.meta?.event;
-      if (!name) return;
-      const params = parameters(event);
-      if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
-        ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
-      }
-      fbq(META_STANDARD_EVENTS.includes(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
-    }),
+    // Once init is queued (the common case) without a closure per conversion.
+    send: (event, ctx) => (readyId ? track(ctx.window.fbq, event, ctx) : whenReady(ctx, (fbq) => track(fbq, event, ctx))),
     consent: (status, ctx) => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
     }),

@@ -1,5 +1,4 @@
 import type { Adapter, AdapterContext } from '../../src/core/types';
-import { defined } from '../_shared/gtag';
 import { loadVendorScript } from '../_shared/vendor-script';
 
 const BAT = 'https://bat.bing.com/bat.js';
@@ -60,9 +59,14 @@ export function microsoftAds(): Adapter {
         ctx.warn(`Microsoft Ads: value ${value} of ${event.name} left out (UET takes 0 to 999999999999, 3 decimals at most)`);
         value = undefined;
       }
-      push(ctx, 'event', goal.event, defined({
-        event_category: goal.category, event_label: goal.label, revenue_value: value, event_value: value, currency: event.currency, event_id: event.id,
-      }));
+      // Built directly, without undefined fields.
+      const p: Record<string, unknown> = {};
+      if (goal.category !== undefined) p.event_category = goal.category;
+      if (goal.label !== undefined) p.event_label = goal.label;
+      if (value !== undefined) { p.revenue_value = value; p.event_value = value; }
+      if (event.currency !== undefined) p.currency = event.currency;
+      p.event_id = event.id;
+      push(ctx, 'event', goal.event, p);
     },
     consent(status, ctx) {
       const next = storage(status.ads);

@@ -11,6 +11,11 @@ export const BUFFER_LIMIT = 200;
 
 export interface Consent<T> {
   status: ConsentStatus;
+  /**
+   * The current status as a frozen copy, shared until the next change: every conversion carries
+   * the consent it was tracked under, and a copy per conversion would be garbage on the page.
+   */
+  snapshot(): ConsentStatus;
   /** Applies the visitor's decision; returns the categories whose state changed. */
   update(update: ConsentSettings): ConsentCategory[];
   /** Holds a delivery until its category is decided; false when the buffer is full. */
@@ -25,14 +30,17 @@ export function createConsent<T>(plan: Plan): Consent<T> {
     ads: plan.consent.default.ads === 'granted' ? 'granted' : 'pending',
   };
   const held: Record<ConsentCategory, T[]> = { analytics: [], ads: [] };
+  let snap: ConsentStatus | undefined;
   return {
     status,
+    snapshot: () => (snap ??= Object.freeze({ ...status })),
     update(update) {
       const changed: ConsentCategory[] = [];
       for (const c of CATEGORIES) {
         const v = update?.[c];
         if ((v === 'granted' || v === 'denied') && status[c] !== v) { status[c] = v; changed.push(c); }
       }
+      if (changed.length) snap = undefined;
       return changed;
     },
     hold(category, item) {

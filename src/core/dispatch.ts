@@ -6,6 +6,7 @@
 import type { ConsentCategory, DestinationName } from '../plan/types';
 import type { Consent } from './consent';
 import type { Adapter, AdapterContext, ConversionEvent, TrackerEvents } from './types';
+import { nextTask } from './env';
 
 export const HANG_MS = 10_000;
 type Emit = <K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]) => void;
@@ -20,7 +21,11 @@ export interface Dispatcher {
   adapters: Map<DestinationName, Adapter>;
 }
 
-export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true): Dispatcher {
+/**
+ * `stagger`: a grant loads each adapter in a task of its own (the script tag, while the page
+ * loads), unless a conversion for it comes first, which loads it at once.
+ */
+export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false): Dispatcher {
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
@@ -89,13 +94,20 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
 
   const configured = (a: Adapter) => a.name in ctx.plan.destinations;
 
+  /** Each conversion's destinations with their adapters, worked out once per `send` spec. */
+  const routes = new WeakMap<object, [string, Adapter | undefined][]>();
+  const route = (send: object) => {
+    let r = routes.get(send);
+    if (!r) routes.set(send, (r = Object.keys(send).map((dest) => [dest, byName.get(dest as DestinationName)])));
+    return r;
+  };
+
   const d: Dispatcher = {
     adapters: byName,
     deliver(event, explain) {
       // The common path (no debug) allocates no explanation: track() runs on the host page's time.
       const result: Record<string, string> | undefined = explain ? {} : undefined;
-      for (const dest in event.send) {
-        const a = byName.get(dest as DestinationName);
+      for (const [dest, a] of route(event.send)) {
         if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
         const state = consent.status[a.category];
         let what: string;
@@ -122,7 +134,11 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
         const granted = consent.status[cat] === 'granted';
         for (const a of byName.values()) {
           if (a.category !== cat || !configured(a)) continue;
-          if (granted && !loaded.has(a)) ensureLoaded(a); // the vendor tag's own page view starts with consent
+          // The vendor tag's own page view starts with consent (still granted when a staggered load runs).
+          if (granted && !loaded.has(a)) {
+            if (stagger) nextTask(() => { if (consent.status[a.category] === 'granted') ensureLoaded(a); });
+            else ensureLoaded(a);
+          }
         }
         const held = consent.take(cat);
         if (granted) for (const run of held) run();

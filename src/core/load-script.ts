@@ -1,4 +1,10 @@
-/** Adds a vendor script (async, once per URL, with the page's CSP nonce); resolves when it loaded. */
+import { nextTask } from './env';
+
+/**
+ * Adds a vendor script (async, once per URL, with the page's CSP nonce); resolves when it loaded.
+ * The element is added in a task of its own: inserting a script starts its request, which costs
+ * milliseconds, and the adapters that ask for one do so while the tracker starts.
+ */
 const loading = new Map<string, Promise<void>>();
 
 export function loadScript(src: string, nonce?: string): Promise<void> {
@@ -13,7 +19,7 @@ export function loadScript(src: string, nonce?: string): Promise<void> {
     if (nonce) s.nonce = nonce;
     s.onload = () => resolve();
     s.onerror = () => reject(new Error(`could not load ${src} (blocked by the browser, an extension or the network)`));
-    (d.head ?? d.documentElement).appendChild(s);
+    nextTask(() => (d.head ?? d.documentElement).appendChild(s));
   });
   p.catch(() => loading.delete(src));
   loading.set(src, p);

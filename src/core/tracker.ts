@@ -12,7 +12,7 @@ import { createDedupe } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
-import { afterLoadWhenIdle, browser, debugRequested } from './env';
+import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
 import { dedupeKey, enrich, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
@@ -69,7 +69,17 @@ export const terse = (issues: Issue[]): PlanError[] => issues.map((i) => ({
 }));
 
 /** A tracker for a plan that `parsePlan` already accepted (the script tag parses it once, itself). */
-export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'>): Tracker<P> {
+/** The script tag's own options for startTracker. */
+export interface StartOptions {
+  /**
+   * Start in steps, so that none comes near a long task: the plan's default consent is applied in
+   * the next task (before any call the tag replays after it), and each granted adapter loads in a
+   * task of its own.
+   */
+  staggerLoads?: boolean;
+}
+
+export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
   const debug = !!options.debug || debugRequested();
   const events = createEmitter<TrackerEvents>();
   const report = (e: TrackerEvents['error']) => {
@@ -92,7 +102,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
       if (toCollector && plan.destinations.collector) send.collector = {};
       if (!send.ga4 && !send.collector) return;
-      const e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.status);
+      const e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot());
       if (value !== undefined) e.value = value;
       dispatcher.deliver(e);
     },
@@ -113,7 +123,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
-  }, (name) => events.has(name));
+  }, (name) => events.has(name), !!options.staggerLoads);
 
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
@@ -142,42 +152,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   const tracker: Tracker<P> = {
     track(name: string, props?: Record<string, unknown>) {
-      safely('track', () => {
-        const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
-        if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
-        const problems = validateProperties(c.properties, props);
-        if (problems.length) {
-          for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
-          return;
-        }
-        const now = Date.now();
-        if (c.limit && limited(c.name, c.limit)) {
-          if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
-          if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
-          return;
-        }
-        const event = enrich(plan, c, { ...(props ?? {}) }, identity, now, consent.status);
-        // The journey never costs a conversion: its failures are reported apart. A visitor back
-        // after leaving their cart hears of it before this conversion changes the cart.
-        safely('journey', () => { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); });
-        const prop = c.dedupe && dedupeKey(c);
-        const key = prop && event.properties[prop];
-        if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event);
-        // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this key.
-        const value = String(key);
-        const claim = () => dedupe.claim(name, value, (c.dedupe as { days?: number }).days, now, (first) => safely('track', () => {
-          if (first) return forward(event);
-          const reason = `duplicate ${prop} ${value}`;
-          events.emit('duplicate', { conversion: name, key: value, event });
-          events.emit('skipped', { conversion: name, reason });
-          if (debug) warn(`${name}: not sent again (${reason})`);
-        }));
-        if (consent.status.analytics !== 'pending') return claim();
-        // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
-        if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
-        waiting.push(claim);
-        if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
-      });
+      // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
+      try { accept(name, props); } catch (e) {
+        if (options.strict) throw e;
+        report({ path: 'track', reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
+      }
     },
     page() {
       safely('page', () => {
@@ -205,6 +184,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       });
     },
     async flush() {
+      safely('journey', journey.save);
       await dedupe.settled(); // conversions whose claim is in flight are delivered first
       const work: Promise<unknown>[] = [];
       dispatcher.each('all', (a) => { if (a.flush) work.push(a.flush('manual').catch(() => undefined)); });
@@ -225,24 +205,70 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     },
   };
 
-  function forward(event: ConversionEvent): void {
-    safely('journey', () => journey.forwarded(event, Date.now()));
+  /** One `track()` call: looked up, validated, limited, enriched, claimed once per dedupe key, forwarded. */
+  function accept(name: string, props: Record<string, unknown> | undefined): void {
+    const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
+    if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
+    const problems = validateProperties(c.properties, props);
+    if (problems.length) {
+      for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
+      return;
+    }
+    const now = Date.now();
+    if (c.limit && limited(c.name, c.limit, now)) {
+      if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
+      if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
+      return;
+    }
+    const event = enrich(plan, c, { ...props }, identity, now, consent.snapshot());
+    // The journey never costs a conversion: its failures are reported apart. A visitor back
+    // after leaving their cart hears of it before this conversion changes the cart.
+    try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }
+    const prop = c.dedupe && dedupeKey(c);
+    const key = prop && event.properties[prop];
+    if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event, now);
+    // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this key.
+    const value = String(key);
+    const claim = () => dedupe.claim(name, value, (c.dedupe as { days?: number }).days, now, (first) => safely('track', () => {
+      if (first) return forward(event, Date.now());
+      const reason = `duplicate ${prop} ${value}`;
+      events.emit('duplicate', { conversion: name, key: value, event });
+      events.emit('skipped', { conversion: name, reason });
+      if (debug) warn(`${name}: not sent again (${reason})`);
+    }));
+    if (consent.status.analytics !== 'pending') return claim();
+    // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
+    if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
+    waiting.push(claim);
+    if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
+  }
+
+  function journeyFailed(e: unknown): void {
+    if (options.strict) throw e;
+    report({ path: 'journey', reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
+  }
+
+  function forward(event: ConversionEvent, now: number): void {
+    try { journey.forwarded(event, now); } catch (e) { journeyFailed(e); }
     const destinations = dispatcher.deliver(event, debug);
     if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
     if (destinations) logConversion(event, destinations);
   }
 
-  function limited(name: string, limit: string): boolean {
+  function limited(name: string, limit: string, now: number): boolean {
     if (limit === 'once_per_page') { if (pageFired.has(name)) return true; pageFired.add(name); return false; }
     const scope = limit === 'once_per_session' ? 'session' : 'user';
-    identity.session(Date.now());
+    identity.session(now);
     if (identity.fired(scope, name)) return true;
     identity.markFired(scope, name);
     return false;
   }
 
-  // Categories the plan grants by default open now; pending ones wait for the visitor.
-  applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  // Categories the plan grants by default open now (the script tag: in a task of its own, before
+  // it replays the page's calls; reading first-party storage the first time costs milliseconds);
+  // pending ones wait for the visitor.
+  const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   const w = browser();
   w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); });
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.

@@ -10,7 +10,7 @@ import type { Item } from '../plan/define';
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import type { ConversionEvent } from '../core/types';
-import { kept } from './kept';
+import { kept, type Writer } from './kept';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
 interface Basket { items: Item[]; since: number; updated: number; told?: number }
@@ -53,14 +53,20 @@ export function valueOf(items: Item[]): number {
 function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
   if (!b.items.length) b.since = t;
   for (const it of items) {
-    const i = b.items.findIndex((x) => x.item_id === it.item_id);
-    if (i < 0) b.items.push({ ...it, quantity: it.quantity ?? 1 });
-    else if (sum) b.items[i] = { ...b.items[i]!, ...it, quantity: (b.items[i]!.quantity ?? 1) + (it.quantity ?? 1) };
+    const line = lineOf(b, it.item_id);
+    if (!line) b.items.push({ ...it, quantity: it.quantity ?? 1 });
+    else if (sum) { const q = (line.quantity ?? 1) + (it.quantity ?? 1); Object.assign(line, it); line.quantity = q; }
   }
   if (b.items.length > MAX_ITEMS) b.items.splice(0, b.items.length - MAX_ITEMS);
   b.updated = t;
   delete b.told;
   return b;
+}
+
+/** The basket's line for a product (the basket owns its lines: they are copies, changed in place). */
+function lineOf(b: Basket, id: string): Item | undefined {
+  for (const x of b.items) if (x.item_id === id) return x;
+  return undefined;
 }
 
 /** The basket with `items` taken out (the whole line when an item has no quantity); in place too. */
@@ -77,10 +83,10 @@ function take(b: Basket, items: Item[], t: number): Basket {
   return b;
 }
 
-export function createAbandonment(plan: Plan, store: Store, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
+export function createAbandonment(plan: Plan, store: Store, writer: Writer, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
   const spec = plan.abandonment;
-  const cart = kept<Basket>(store, 'cart', empty, isBasket);
-  const viewed = kept<Basket>(store, 'seen', empty, isBasket);
+  const cart = kept<Basket>(store, 'cart', empty, isBasket, writer);
+  const viewed = kept<Basket>(store, 'seen', empty, isBasket, writer);
   const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
 
   return {

@@ -12,7 +12,7 @@
  */
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
-import { kept } from './kept';
+import { kept, type Writer } from './kept';
 
 /**
  * A 32-bit hash spread evenly over its range: FNV-1a over the text, then MurmurHash3's final mix
@@ -38,10 +38,10 @@ export function assign(visitorId: string, experiment: string, variants: readonly
   return variants[variants.length - 1]!;
 }
 
-export function createExperiments(plan: Plan, store: Store, expose: (experiment: string, variant: string) => void) {
+export function createExperiments(plan: Plan, store: Store, writer: Writer, expose: (experiment: string, variant: string) => void) {
   /** The variants this visitor was exposed to (stored under analytics consent). */
   const seen = kept<Record<string, string>>(store, 'exp', () => ({}), (v): v is Record<string, string> =>
-    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'));
+    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'), writer);
   /** Answers given on this page: a page never changes its mind, even if consent arrives. */
   const page: Record<string, string> = Object.create(null);
 
@@ -53,10 +53,18 @@ export function createExperiments(plan: Plan, store: Store, expose: (experiment:
     return { ...v, [name]: variant };
   });
 
+  /** current()'s answer for the record it was computed from: asked on every conversion, the record rarely changes. */
+  let of: Record<string, string> | undefined;
+  let answer: Record<string, string> | undefined;
+
   return {
     seen,
     /** The experiments this visitor is in (for every conversion's context), or undefined. */
-    current: (): Record<string, string> | undefined => (Object.keys(seen.value).length ? seen.value : undefined),
+    current: (): Record<string, string> | undefined => {
+      const v = seen.value;
+      if (v !== of) { of = v; answer = undefined; for (const _ in v) { answer = v; break; } }
+      return answer;
+    },
     variant(name: string, visitorId: string | undefined): string | undefined {
       const x = plan.experiments[name]!;
       if (page[name]) return page[name];

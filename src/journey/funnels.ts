@@ -9,7 +9,7 @@
  */
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
-import { kept } from './kept';
+import { kept, type Writer } from './kept';
 import { has } from '../plan/shape';
 
 /** A visitor's progress in one funnel: the furthest step, when it was reached, when the attempt started (ms). */
@@ -33,13 +33,13 @@ export interface FunnelProgress {
 
 export interface StepOf { funnel: string; funnel_step: number; funnel_steps: number }
 
-export function createFunnels(plan: Plan, store: Store) {
+export function createFunnels(plan: Plan, store: Store, writer: Writer) {
   const stepsOf: Record<string, StepOf[]> = Object.create(null);
   for (const [funnel, f] of Object.entries(plan.funnels)) {
     f.steps.forEach((c, i) => (stepsOf[c] ??= []).push({ funnel, funnel_step: i + 1, funnel_steps: f.steps.length }));
   }
   const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (v): v is Record<string, Progress> =>
-    !!v && typeof v === 'object' && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'));
+    !!v && typeof v === 'object' && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'), writer);
   const expired = (name: string, p: Progress, t: number) => {
     const w = plan.funnels[name]?.withinMs;
     return w !== undefined && t - p.start > w;

@@ -11,6 +11,7 @@ import { has } from '../plan/shape';
 import { createAbandonment, valueOf } from './abandonment';
 import { createExperiments } from './experiments';
 import { createFunnels } from './funnels';
+import { createWriter } from './kept';
 import type { VitalSample } from './vitals-types';
 
 export interface JourneyDeps {
@@ -24,8 +25,9 @@ export interface JourneyDeps {
 }
 
 export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
-  const funnels = createFunnels(plan, store);
-  const abandonment = createAbandonment(plan, store, (kind, items, since, updated) => {
+  const writer = createWriter();
+  const funnels = createFunnels(plan, store, writer);
+  const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated) => {
     const value = valueOf(items);
     const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(plan.currency && { currency: plan.currency }) }) };
     deps.emit(`${kind}_abandoned`, payload as TrackerEvents['cart_abandoned']);
@@ -38,7 +40,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
     for (const k in c.properties) if (k in known) props[k] = known[k];
     deps.track(named, props);
   });
-  const experiments = createExperiments(plan, store, (experiment, variant) => {
+  const experiments = createExperiments(plan, store, writer, (experiment, variant) => {
     deps.emit('exposure', { experiment, variant });
     deps.signal('experiment_viewed', { experiment_id: experiment, variant_id: variant, exp_variant_string: `measureplan-${experiment}-${variant}` }, 'experience_impression', true);
   });
@@ -71,6 +73,8 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
   return {
     api,
     allow(granted: boolean): void { for (const s of states) s.allow(granted); },
+    /** Writes the journey's changed state now (it is otherwise written in a task of its own, or when the page is hidden). */
+    save: (): void => writer.flush(),
     /** Reports a cart or a browse left for longer than the plan's `after` (once each). */
     check: (t: number) => abandonment.check(t),
     /** Before a conversion changes the cart: a visitor back after leaving it hears of it first (not on the order itself). */

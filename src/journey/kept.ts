@@ -6,8 +6,8 @@
  * before the answer is neither lost nor allowed to wipe what was stored. An explicit denial
  * deletes the stored copy (on any page: every page starts undecided).
  *
- * Writes are coalesced to one per task (a burst of add-to-carts writes the cart once, off the
- * `track()` call). A value another tab writes is adopted when its `storage` event arrives, and
+ * Writes are coalesced (see `createWriter`): a burst of add-to-carts writes the cart once, in a
+ * task of its own after the conversions', and at the latest when the page is hidden or left. A value another tab writes is adopted when its `storage` event arrives, and
  * storage is read again when a page comes back from the back/forward cache; two tabs writing in
  * the same instant still end with the last writer's copy.
  */
@@ -28,17 +28,50 @@ const isEmpty = (v: unknown) => !Object.keys(v as object).length || (Array.isArr
 /** Operations remembered before consent; more than this on one page is not a visitor. */
 const MAX_OPS = 200;
 
+/** Coalesces the journey's storage writes: each state is written once, whatever changed it how often. */
+export interface Writer {
+  /** Runs `write` soon (once, however often it is asked for before then). */
+  later(write: () => void): void;
+  /** Runs every write asked for, now. */
+  flush(): void;
+}
+
+/**
+ * Writes in a task of their own (a localStorage write costs tens of microseconds, more as the
+ * first call of a task: not on the time of the click that tracked), and before the page can be
+ * left: `pagehide`, or hidden, which is the last moment a page reliably gets (it may be discarded
+ * hidden, without a pagehide).
+ */
+export function createWriter(): Writer {
+  const due = new Set<() => void>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const w = browser();
+  const flush = () => {
+    if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
+    for (const write of due) { due.delete(write); try { write(); } catch { /* storage.ts reports its own failures */ } }
+  };
+  w?.addEventListener?.('pagehide', flush);
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') flush(); });
+  return {
+    later(write) {
+      due.add(write);
+      timer ??= setTimeout(flush, 0);
+    },
+    flush,
+  };
+}
+
 /**
  * `valid` checks a stored value's shape: storage is shared with the site's own code and older
  * versions, and a malformed value is dropped rather than trusted.
  */
-export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T): Kept<T> {
+export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T, writer: Writer): Kept<T> {
   let allowed = false;
-  let pending = false;
+  let due = false; // a write is asked for: a burst asks the writer once
   let ops: ((v: T) => T)[] = [];
   const write = () => {
-    pending = false;
-    if (!allowed) return;
+    due = false;
+    if (!allowed) return; // denied since: nothing more is stored
     if (isEmpty(k.value)) store.del(key); else store.set(key, k.value);
   };
   const read = (): T => { const v = store.get<unknown>(key); return valid(v) ? v : initial(); };
@@ -48,9 +81,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
     update(op) {
       k.value = op(k.value);
       if (!allowed) { if (ops.length < MAX_OPS) ops.push(op); return; }
-      if (pending) return;
-      pending = true;
-      queueMicrotask(write);
+      if (!due) { due = true; writer.later(write); }
     },
     allow(granted) {
       if (!granted) { allowed = false; ops = []; store.del(key); return; }

@@ -1,12 +1,14 @@
 /**
  * The script tag. `window.measureplan` is defined synchronously when this file runs (taking over
- * the stub snippet's queue); the plan is then read (inline or `data-plan`), checked, and the
- * queued calls are replayed in order before the plan's triggers start. A missing, unreachable or
- * broken plan logs one `console.error` and leaves the page alone.
+ * the stub snippet's queue), and that is all it does on the page's time: the plan is then read
+ * (inline or `data-plan`), checked, the tracker started, the queued calls replayed in order and
+ * the plan's triggers installed, each step in a task of its own (none near the 50 ms of a long
+ * task), so the page renders and responds in between. Calls made meanwhile join the queue.
+ * A missing, unreachable or broken plan logs one `console.error` and leaves the page alone.
  */
 import { startTracker, planProblems, terse } from '../core/tracker';
 import { pageChanged } from '../core/enrich';
-import { debugRequested } from '../core/env';
+import { debugRequested, nextTask } from '../core/env';
 import { loadScript } from '../core/load-script';
 import { checkPlan, normalise, readPlan, type Issue } from '../plan/check';
 import { installTriggers } from '../triggers/index';
@@ -50,21 +52,31 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   }
   w.measureplan = api;
 
-  const found = findPlan(tag, d);
-  if (typeof found === 'string') return fail(found);
-  found.text.then((text) => {
-    const { value, syntax } = readPlan(text);
-    if (syntax) return fail(planProblems(found.where, [syntax]));
-    const issues = checkPlan(value);
-    if (issues.length) return explainAndFail(found.where, issues);
-    start(normalise(value as Plan));
-  }, (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
+  // What only the running tag can tell (document.currentScript is null once it has run).
+  const src = tag?.src || undefined;
+  const nonce = tag?.nonce || undefined;
+  const debugAttribute = tag?.getAttribute('data-debug') === 'true';
+  const step = (what: string, fn: () => void) => nextTask(() => {
+    try { fn(); } catch (e) { fail(`measureplan: the script tag failed (${what}: ${(e as Error)?.message ?? e}); nothing will be tracked.`); }
+  });
+
+  step('finding the plan', () => {
+    const found = findPlan(tag, d);
+    if (typeof found === 'string') return fail(found);
+    found.text.then((text) => step('checking the plan', () => {
+      const { value, syntax } = readPlan(text);
+      if (syntax) return fail(planProblems(found.where, [syntax]));
+      const issues = checkPlan(value);
+      if (issues.length) return explainAndFail(found.where, issues);
+      step('starting', () => start(normalise(value as Plan)));
+    }), (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
+  });
 
   /** The words for a broken plan live in measureplan.explain.js next to the tag: only broken pages load it. */
   function explainAndFail(where: string, issues: Issue[]): void {
     const words = () => w.measureplanExplain?.explain;
     const done = () => fail(planProblems(where, words() ? issues.map(words()) : terse(issues)));
-    if (words() || !tag?.src) return done();
+    if (words() || !src) return done();
     beside('measureplan.explain.js', 'measureplanExplain').then(done, done);
   }
 
@@ -78,36 +90,42 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   /** A file that sits next to the tag and defines `window[global]`, loaded once with the tag's nonce. */
   function beside(file: string, global: string): Promise<any> {
     const ww = w as unknown as Record<string, unknown>;
-    return (ww[global] ? Promise.resolve() : loadScript(new URL(file, tag?.src || d.baseURI).href, tag?.nonce || undefined)).then(() => ww[global]);
+    return (ww[global] ? Promise.resolve() : loadScript(new URL(file, src || d.baseURI).href, nonce)).then(() => ww[global]);
   }
 
+  /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */
   function start(plan: Plan): void {
-    const debug = tag?.getAttribute('data-debug') === 'true' || debugRequested();
+    const debug = debugAttribute || debugRequested();
     const t = startTracker(plan, {
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
+      staggerLoads: true,
       debug,
-      nonce: tag?.nonce || undefined,
+      nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
       followPlatform: (name, o) => beside('measureplan.cmp.js', 'measureplanCmp').then((m) => m.follow(name, o)),
       // measureplan.vitals.js (or its attribution build), next to the tag: loaded only for plans with `vitals`, after load.
       loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
-    // The stub's calls, in the order the page made them (consent among them), before any trigger.
-    for (const [m, args] of queue.splice(0)) {
-      try { (t as any)[m]?.(...args); } catch { /* the tracker reports its own errors */ }
-    }
-    tracker = t;
-    installTriggers(plan, (name, props) => t.track(name as never, props as never), {
-      onRoute: () => { pageChanged(); t.page(); },
-      warn: (message) => { if (debug) console.warn(`measureplan: ${message}`); },
+    step('replaying the calls made before', () => {
+      // The page's calls so far, in its order (consent among them), before any trigger.
+      for (const [m, args] of queue.splice(0)) {
+        try { (t as any)[m]?.(...args); } catch { /* the tracker reports its own errors */ }
+      }
+      tracker = t; // from now on calls go straight through
+      step('installing the triggers', () => {
+        installTriggers(plan, (name, props) => t.track(name as never, props as never), {
+          onRoute: () => { pageChanged(); t.page(); },
+          warn: (message) => { if (debug) console.warn(`measureplan: ${message}`); },
+        });
+        if (debug && src) {
+          const status = (t as unknown as { __consent: unknown }).__consent;
+          beside('measureplan.debug.js', 'measureplanDebug')
+            .then((panel) => panel?.mount({ on: t.on, consentStatus: () => status }, plan))
+            .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'));
+        }
+        settle(true);
+      });
     });
-    if (debug && tag?.src) {
-      const status = (t as unknown as { __consent: unknown }).__consent;
-      beside('measureplan.debug.js', 'measureplanDebug')
-        .then((panel) => panel?.mount({ on: t.on, consentStatus: () => status }, plan))
-        .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'));
-    }
-    settle(true);
   }
 }
 

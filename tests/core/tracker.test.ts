@@ -1,6 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTracker } from '../../src/core/create';
+import { startTracker } from '../../src/core/tracker';
+import { normalise } from '../../src/plan/check';
+import type { PlanInput } from '../../src/plan/types';
 import { VERIFY_MS } from '../../src/core/dedupe';
 import type { Adapter, ConversionEvent, TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
@@ -284,5 +287,55 @@ describe('adapter isolation', () => {
     expect(group).toHaveBeenCalledWith('measureplan: purchase (macro, 2499 NOK)');
     const lines = log.mock.calls.map((c) => String(c[0]));
     expect(lines).toEqual(expect.arrayContaining(['→ ga4: waiting for analytics consent', '→ meta: not sent: no adapter for it was given to createTracker']));
+  });
+});
+
+describe('the script tag starts the tracker in steps (staggerLoads)', () => {
+  const later = () => new Promise((r) => setTimeout(r, 20));
+  const start = (consent: Record<string, string>) => {
+    const plan = { ...example('webshop'), consent: { default: consent } };
+    const ga4 = recorder('ga4', 'analytics');
+    const meta = recorder('meta', 'ads');
+    const tracker = startTracker(normalise(plan as PlanInput), { adapters: [ga4.adapter, meta.adapter], staggerLoads: true });
+    return { tracker, ga4, meta };
+  };
+
+  it('a granted category loads its adapters in a later task, not while the tracker starts', async () => {
+    const t = start({ analytics: 'granted', ads: 'granted' });
+    expect(t.ga4.calls).toEqual([]);
+    await later();
+    expect(t.ga4.calls).toEqual([['load']]);
+    expect(t.meta.calls).toEqual([['load']]);
+  });
+
+  it('a conversion before that loads its adapter first, once', async () => {
+    const t = start({ analytics: 'denied', ads: 'denied' });
+    await later();
+    t.tracker.consent({ analytics: 'granted', ads: 'granted' }); // the loads are staggered
+    t.tracker.track('phone_click');
+    expect(t.ga4.calls).toEqual([['load'], ['send', 'phone_click']]);
+    await later();
+    expect(t.ga4.calls).toEqual([['load'], ['send', 'phone_click']]);
+  });
+
+  it('a denial before the staggered load: the adapter is never loaded', async () => {
+    const t = start({ analytics: 'denied', ads: 'denied' });
+    t.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    t.tracker.consent({ analytics: 'granted', ads: 'denied' });
+    await later();
+    expect(t.ga4.calls.map(([c]) => c)).toEqual(['load']);
+    expect(t.meta.calls).toEqual([]);
+  });
+});
+
+describe('the script tag: the default consent in a step of its own', () => {
+  it('a call made after that step (where the tag replays the page\'s calls) carries the stored visitor', async () => {
+    localStorage.setItem('mp_aid', JSON.stringify('visitor-from-an-earlier-page'));
+    const plan = { ...example('webshop'), consent: { default: { analytics: 'granted', ads: 'granted' } } };
+    const ga4 = recorder('ga4', 'analytics');
+    const tracker = startTracker(normalise(plan as PlanInput), { adapters: [ga4.adapter], staggerLoads: true });
+    await new Promise((r) => setTimeout(r, 20));
+    tracker.track('phone_click');
+    expect(ga4.sent[0]!.anonymousId).toBe('visitor-from-an-earlier-page');
   });
 });

@@ -49,6 +49,14 @@ beforeAll(async () => {
   page('broken.html', `<button id="go">go</button><script>document.getElementById('go').addEventListener('click', () => { document.body.dataset.clicked = '1'; }); measureplan.track('phone_click');</script>`, tag('data-plan="/broken.json"'));
   page('missing.html', `<p>no plan</p>`, tag('data-plan="/nope.json"'));
   page('inline.html', `<script type="application/json" data-measureplan-plan>${JSON.stringify({ ...plan, consent: { default: { analytics: 'granted', ads: 'granted' } } })}</script>`, `<script async src="/measureplan.iife.js"></script>`);
+  // The tag without the stub, parser-blocking: calls right after it, and from a timer while it starts, before it is ready.
+  page('startup.html', `<script>
+      window.seen = [typeof measureplan, measureplan.loaded];
+      measureplan.track('phone_click');
+      measureplan.identify('user-2', {});
+      setTimeout(() => { measureplan.consent({ analytics: 'granted', ads: 'granted' }); measureplan.track('phone_click'); }, 0);
+      measureplan.ready.then((ok) => { window.readyOk = ok; });
+    </script>`, `<script src="/measureplan.iife.js" data-plan="/plan.json"></script>`);
   page('csp.html', `<p>csp</p>`, `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-r4nd0m'"><script nonce="r4nd0m">${STUB}</script><script nonce="r4nd0m" async src="/measureplan.iife.js" data-plan="/plan.json"></script><script nonce="r4nd0m">measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`);
   server = await startServer({ root: out });
   browser = await launch();
@@ -155,6 +163,19 @@ describe('the script tag', () => {
     const { page: p, close } = await open('/inline.html');
     await p.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
     expect((await vendorCommands(p)).fbq.slice(0, 3)).toEqual([['consent', 'grant'], ['init', '123456789012345'], ['track', 'PageView']]);
+    await close();
+  });
+
+  it('is defined as soon as the tag has run; calls made while it starts (after the tag, from a timer) are applied in order once it is ready', async () => {
+    server.reset();
+    const { page: p, errors, close } = await open('/startup.html');
+    expect(await p.evaluate(() => (window as any).seen)).toEqual(['object', true]);
+    expect(await p.evaluate(() => (window as any).readyOk)).toBe(true);
+    await p.evaluate(() => (window as any).measureplan.flush());
+    await expect.poll(() => server.received.filter(conversion).length).toBe(2);
+    // Held until the consent call (made later, from the timer), then sent: the first before identify(), the second after it.
+    expect(server.received.filter(conversion).map((r: any) => r.body.userId)).toEqual([undefined, 'user-2']);
+    expect(errors).toEqual([]);
     await close();
   });
 

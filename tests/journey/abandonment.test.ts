@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { journeyPlan } from './journey-plan';
-import { HOUR, nextPage, page, settle } from './harness';
+import { HOUR, nextPage, page, settle, leave } from './harness';
 
 const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
 const iso = (t: number) => new Date(t).toISOString();
-beforeEach(() => { localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
+beforeEach(() => { leave(); localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
 afterEach(() => { vi.useRealTimers(); });
 
 const tent = { item_id: 'SKU-TENT', item_name: 'Tent', item_category: 'Tents', value: 2499 };

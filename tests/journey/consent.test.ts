@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { journeyPlan } from './journey-plan';
-import { HOUR, nextPage, page, settle } from './harness';
+import { HOUR, nextPage, page, settle, leave } from './harness';
 
 const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
-beforeEach(() => { localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
+beforeEach(() => { leave(); localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
 afterEach(() => { vi.useRealTimers(); });
 
 const granted = () => journeyPlan();
@@ -89,7 +89,7 @@ describe('a denial on any page deletes what earlier pages stored', () => {
     p.tracker.track('add_to_cart', tent);
     p.tracker.track('view_item', boots);
     p.tracker.variant('free_shipping_banner');
-    await Promise.resolve();
+    vi.runOnlyPendingTimers(); // the journey's writes: in a task of their own
     expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_')).sort()).toEqual(expect.arrayContaining(['mp_aid', 'mp_cart', 'mp_exp', 'mp_fun', 'mp_seen']));
     p = await nextPage(undecided());
     p.tracker.consent({ analytics: 'denied', ads: 'denied' });

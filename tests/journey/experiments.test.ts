@@ -13,9 +13,9 @@ function ids(n: number, seed = 20261204): string[] {
   return Array.from({ length: n }, () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`);
 }
 import { journeyPlan } from './journey-plan';
-import { nextPage, page } from './harness';
+import { nextPage, page, leave } from './harness';
 
-beforeEach(() => { localStorage.clear(); });
+beforeEach(() => { leave(); localStorage.clear(); });
 
 describe('assignment', () => {
   it.each([[[50, 50]], [[10, 90]], [[20, 30, 50]]])('splits 10,000 visitor ids within 1 percentage point of the weights %j', (weights) => {

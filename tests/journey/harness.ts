@@ -25,8 +25,12 @@ export async function settle(p: { tracker: { flush(): Promise<void> } }): Promis
   await done;
 }
 
-/** The next page of the visit: storage writes happen at the end of a task, so the next page starts after them. */
+/** Leaves the current page: its trackers write what their conversions changed (the previous test's too, before storage is cleared). */
+export const leave = (): void => { window.dispatchEvent(new Event('pagehide')); };
+
+/** The next page of the visit: leaving this one writes what its conversions changed. */
 export async function nextPage(plan: PlanInput) {
+  leave();
   await new Promise<void>((r) => queueMicrotask(r));
   return page(plan);
 }
