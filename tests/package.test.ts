@@ -33,7 +33,7 @@ describe('the published package (built by `npm test` before the tests run)', () 
     expect(JSON.parse(readFileSync('plan.schema.json', 'utf8')).$id).toBe('https://unpkg.com/measureplan/plan.schema.json');
   });
 
-  it('builds a script-tag file that defines window.measureplan at once and explains a missing plan', () => {
+  it('builds a script-tag file that defines window.measureplan at once and explains a missing plan', async () => {
     const code = readFileSync('dist/measureplan.iife.js', 'utf8');
     const errors: string[] = [];
     const virtualConsole = new VirtualConsole();
@@ -43,6 +43,8 @@ describe('the published package (built by `npm test` before the tests run)', () 
     const mp = (dom.window as any).measureplan;
     for (const m of ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds']) expect(typeof mp[m]).toBe('function');
     expect(() => mp.track('purchase', {})).not.toThrow();
+    // Finding the plan runs in a task of its own after the tag (off the page's critical path).
+    expect(await mp.ready).toBe(false);
     expect(errors).toEqual([expect.stringMatching(/^measureplan: no plan found/)]);
   });
 });

@@ -11,8 +11,11 @@ import { describe, expect, it } from 'vitest';
 // (raises: exactly-once dedupe, +0.8 KB; journey signals — funnels, cart and browse abandonment,
 // experiments, the vitals loader and their plan checks, then the same state replayed under consent —
 // +3.5 KB; the adapter and collector gaps of their issues — UET event_value, GA4 reserved names,
-// a byte-exact keepalive budget with a fetch fallback — +0.1 KB).
-const RATCHET = 21.2 * 1024;
+// a byte-exact keepalive budget with a fetch fallback — +0.1 KB; the performance issue's load and
+// burst work — the tag starting in short tasks, outbox records of serialised messages built in the
+// collector's own slices, the journey written once per burst, the backoff fix — +1.4 KB, for
+// track() at half its cost and no long task during load).
+const RATCHET = 22.6 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -46,7 +49,8 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // The npm build as a developer's bundler sees it: createTracker and one adapter from dist/, bundled by
 // esbuild with code splitting, like bench/size.mjs measures it. Budget 6 KB; this ratchet keeps the
 // first load from growing, and caught the build putting the broken-plan words into it (3.6 KB).
-const NPM_RATCHET = 15.0 * 1024;
+// Raised from 15.0 KB by the performance issue's track() work (+0.7 KB, see the tag's ratchet).
+const NPM_RATCHET = 15.7 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {
