@@ -112,7 +112,8 @@ export default [
     plugins: [dts({ tsconfig: 'tsconfig.json' })],
   }] : []),
   {
-    input: { cli: 'src/cli/index.ts' },
+    // The report's worker thread is an entry of its own, next to cli.js (src/report/parallel.ts).
+    input: { cli: 'src/cli/index.ts', 'report-worker': 'src/report/worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js' },
     external: nodeExternal,
     plugins: [resolve({ preferBuiltins: true }), ts('node20')],

@@ -3,7 +3,7 @@
  * terminal, as Markdown, as one self-contained HTML file, or as stable JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { buildReport } from '../report/build';
+import { reportInParallel } from '../report/parallel';
 import { renderHtml } from '../report/html';
 import { renderText } from '../report/text';
 import { StoreError } from '../server/sqlite';
@@ -46,7 +46,7 @@ function when(text: string | undefined, flag: string, endOfDay: boolean): number
   return day && endOfDay ? t + 86_400_000 : t;
 }
 
-export function report(argv: string[], io: IO): number {
+export async function report(argv: string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, {
     plan: { type: 'string' }, db: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
     format: { type: 'string' }, out: { type: 'string' }, mde: { type: 'string' },
@@ -79,7 +79,11 @@ export function report(argv: string[], io: IO): number {
   }
   let text: string;
   try {
-    const r = buildReport(store.db, checked.plan, { range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }, minDetectableEffect: mde / 100 });
+    const r = await reportInParallel(dbFile, store.db, checked.plan, {
+      range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+      minDetectableEffect: mde / 100,
+      onFallback: (why) => io.err.write(`measureplan report: ${why}; reading it on one core instead.\n`),
+    });
     text = format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : format === 'html' ? renderHtml(r) : renderText(r, format === 'md' ? 'md' : 'text');
   } finally {
     store.close();

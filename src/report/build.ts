@@ -8,7 +8,7 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, exposures, identities, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
+  conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { vitalsCounter, type VitalConversion } from './vitals';
@@ -82,22 +82,54 @@ const rateOf = (count: number, of: number): Rate => {
 };
 const pct = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(r < 0.1 ? 1 : 0)} %`);
 
-export function buildReport(db: Database, plan: Plan, options: ReportOptions = {}): Report {
+/**
+ * The parts of the report that need no per-visitor sequence: totals, counts per conversion,
+ * experiments, page experience and the quarantine. Plain, cloneable data, so that the command can
+ * read them in a worker thread on a second connection while this thread reads the sequences.
+ */
+export interface ReportAggregates {
+  totals: { events: number; visitors: number; first: string | null; last: string | null };
+  quarantine: Report['quarantine'];
+  counts: ConversionCount[];
+  experiments: ExperimentSection[];
+  vitals: VitalConversion[];
+}
+
+/** The options with their defaults applied, once, so both threads judge the same range and time. */
+export interface ResolvedOptions { range: Range; now: number; mde: number }
+export function resolveOptions(options: ReportOptions = {}): ResolvedOptions {
   const range = options.range ?? {};
-  const now = options.now ?? Math.min(Date.now(), range.to ?? Infinity);
-  const t = totals(db, range);
-  const quarantine = quarantineReasons(db, range);
-  const counts = new Map(conversionCounts(db, Object.keys(plan.conversions), range).map((c) => [c.event, c]));
-  const macros = Object.values(plan.conversions).filter((c) => c.kind === 'macro').map((c) => c.name);
-  const names = Object.values(plan.conversions).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'macro' ? -1 : 1)).map((c) => c.name);
+  return { range, now: options.now ?? Math.min(Date.now(), range.to ?? Infinity), mde: options.minDetectableEffect ?? 0.1 };
+}
 
-  const conversions = names.map((name) => {
-    const c = plan.conversions[name]!;
-    const n = counts.get(name);
-    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
-  });
+const macrosOf = (plan: Plan) => Object.values(plan.conversions).filter((c) => c.kind === 'macro').map((c) => c.name);
 
-  // Sequences: funnel steps and cart/browse events, one query, grouped per visitor.
+export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): ReportAggregates {
+  const macros = macrosOf(plan);
+  // Page experience: each visitor's worst rating per metric, beside whether they reached a macro goal.
+  const converted = new Set<string>();
+  for (const m of macros) for (const v of visitorsWith(db, m, o.range)) converted.add(v);
+  const vc = vitalsCounter();
+  for (const [v, vitals] of worstVitals(db, o.range)) vc.add({ vitals, converted: converted.has(v) });
+  return {
+    totals: totals(db, o.range),
+    quarantine: quarantineReasons(db, o.range),
+    counts: conversionCounts(db, Object.keys(plan.conversions), o.range),
+    experiments: experimentSections(db, plan, o.range, macros, o.mde),
+    vitals: vc.result(),
+  };
+}
+
+/** The per-visitor part: the sequences read once, and the funnels, carts and browses from them. */
+export interface Journeys {
+  funnels: Report['funnels'];
+  abandonment: Report['abandonment'];
+  /** Visitor sets per conversion, for the supports claims (filled on demand from the index). */
+  setOf: (name: string) => Set<string>;
+}
+
+export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Journeys {
+  const { range, now } = o;
   const cart = plan.abandonment.cart;
   const browse = plan.abandonment.browse;
   const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
@@ -109,16 +141,11 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
   const withItems = new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []);
   const seqs = sequences(db, wanted, range, { withItems });
 
-  // Visitor sets, once per conversion that a claim, a goal or the vitals need: the sequences'
-  // conversions from the sequences already read, the others from the report index.
+  // Visitor sets, once per conversion that a claim needs: the sequences' conversions from the
+  // sequences already read, the others from the report index.
   const sets = new Map<string, Set<string>>(wanted.map((name) => [name, new Set<string>()]));
   for (const [visitor, list] of seqs) for (const e of list) sets.get(e.event)!.add(visitor);
   const setOf = (name: string) => { let s = sets.get(name); if (!s) sets.set(name, (s = visitorsWith(db, name, range))); return s; };
-
-  const supports: SupportsClaim[] = [];
-  for (const name of names) {
-    for (const macro of plan.conversions[name]!.supports ?? []) supports.push(claim(name, macro, setOf(name), setOf(macro), t.visitors));
-  }
 
   const counters = Object.entries(plan.funnels).map(([name, f]) => ({ name, f, counter: funnelCounter(f.steps, f.withinMs) }));
   for (const list of seqs.values()) for (const c of counters) c.counter.add(list);
@@ -140,29 +167,45 @@ export function buildReport(db: Database, plan: Plan, options: ReportOptions = {
     const who = identities(db, listed.map((x) => x.visitor));
     for (const x of listed) { const w = who.get(x.visitor); x.user_id = w?.userId ?? null; x.email = w?.email ?? null; }
   }
+  return { funnels, abandonment, setOf };
+}
 
-  const experiments = experimentSections(db, plan, range, macros, options.minDetectableEffect ?? 0.1);
-
-  // Page experience: each visitor's worst rating per metric, beside whether they reached a macro goal.
-  const converted = new Set<string>();
-  for (const m of macros) for (const v of setOf(m)) converted.add(v);
-  const vc = vitalsCounter();
-  for (const [v, vitals] of worstVitals(db, range)) vc.add({ vitals, converted: converted.has(v) });
-
+/** The report from its two halves. */
+export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: ReportAggregates): Report {
+  const t = a.totals;
+  const counts = new Map(a.counts.map((c) => [c.event, c]));
+  const macros = macrosOf(plan);
+  const names = Object.values(plan.conversions).sort((x, y) => (x.kind === y.kind ? 0 : x.kind === 'macro' ? -1 : 1)).map((c) => c.name);
+  const conversions = names.map((name) => {
+    const c = plan.conversions[name]!;
+    const n = counts.get(name);
+    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
+  });
+  const supports: SupportsClaim[] = [];
+  for (const name of names) {
+    for (const macro of plan.conversions[name]!.supports ?? []) supports.push(claim(name, macro, j.setOf(name), j.setOf(macro), t.visitors));
+  }
   return {
     version: REPORT_VERSION,
     generated_at: new Date().toISOString(),
     plan: { name: plan.name, currency: plan.currency ?? null },
-    range: { from: isoOrNull(range.from), to: isoOrNull(range.to), first_event: t.first, last_event: t.last },
-    totals: { events: t.events, visitors: t.visitors, quarantined: quarantine.total },
+    range: { from: isoOrNull(o.range.from), to: isoOrNull(o.range.to), first_event: t.first, last_event: t.last },
+    totals: { events: t.events, visitors: t.visitors, quarantined: a.quarantine.total },
     conversions,
     supports,
-    funnels,
-    abandonment,
-    experiments,
-    vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: vc.result() },
-    quarantine,
+    funnels: j.funnels,
+    abandonment: j.abandonment,
+    experiments: a.experiments,
+    vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals },
+    quarantine: a.quarantine,
   };
+}
+
+/** The whole report on one connection, in this thread (`reportInParallel` splits the reading). */
+export function buildReport(db: Database, plan: Plan, options: ReportOptions = {}): Report {
+  const o = resolveOptions(options);
+  const j = readJourneys(db, plan, o);
+  return assembleReport(plan, o, j, readAggregates(db, plan, o));
 }
 
 /** "Visitors with the micro conversion reach the macro goal more often": checked, in words. */

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
+import { pathToFileURL } from 'node:url';
 import { buildReport, type Report } from '../../src/report/build';
+import { reportInParallel } from '../../src/report/parallel';
 import { renderText } from '../../src/report/text';
 import { renderHtml } from '../../src/report/html';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
-import { ensureBuilt, run } from '../cli/helpers';
+import { ensureBuilt, root, run } from '../cli/helpers';
 
 const PLAN_JSON = {
   version: 1, name: 'Test shop', currency: 'NOK',
@@ -192,6 +194,29 @@ describe('the formats', () => {
   });
 });
 
+describe('reportInParallel: the aggregates in a worker thread, the sequences in this one', () => {
+  beforeAll(() => ensureBuilt());
+  const inParallel = async (workerUrl: URL) => {
+    const store = openStore(db, { readonly: true });
+    const reasons: string[] = [];
+    try {
+      return { report: await reportInParallel(db, store.db, plan, { now: NOW, workerUrl, onFallback: (why) => reasons.push(why) }), reasons };
+    } finally { store.close(); }
+  };
+
+  it('gives the report buildReport gives, read on two connections', async () => {
+    const { report: r, reasons } = await inParallel(pathToFileURL(join(root, 'dist/report-worker.js')));
+    expect(reasons).toEqual([]);
+    expect({ ...r, generated_at: '' }).toEqual({ ...report, generated_at: '' });
+  });
+
+  it('without a worker, reads everything here and says why', async () => {
+    const { report: r, reasons } = await inParallel(pathToFileURL(join(dir, 'no-such-worker.js')));
+    expect(reasons).toEqual([expect.stringMatching(/report worker failed.*no-such-worker/)]);
+    expect({ ...r, generated_at: '' }).toEqual({ ...report, generated_at: '' });
+  });
+});
+
 describe('measureplan report (CLI)', () => {
   beforeAll(() => ensureBuilt());
   it('writes each format; JSON is the report object', () => {
@@ -217,6 +242,19 @@ describe('measureplan report (CLI)', () => {
     const r = run(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('the command reads on two threads: no fallback line, and the JSON equals buildReport\'s', () => {
+    const planFile = join(dir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(PLAN_JSON));
+    const r = run(['report', '--plan', planFile, '--db', db, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/one core/);
+    const json = JSON.parse(r.stdout) as Report;
+    const store = openStore(db, { readonly: true });
+    const same = buildReport(store.db, plan, { now: Date.parse(json.abandonment.now) });
+    store.close();
+    expect({ ...json, generated_at: '' }).toEqual({ ...same, generated_at: '' });
   });
 
   it('a missing store: exit 1 with a hint', () => {
