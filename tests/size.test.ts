@@ -14,8 +14,9 @@ import { describe, expect, it } from 'vitest';
 // a byte-exact keepalive budget with a fetch fallback — +0.1 KB; the performance issue's load and
 // burst work — the tag starting in short tasks, outbox records of serialised messages built in the
 // collector's own slices, the journey written once per burst, the backoff fix — +1.4 KB, for
-// track() at half its cost and no long task during load).
-const RATCHET = 22.6 * 1024;
+// track() at half its cost and no long task during load; click ids kept from the collector, its
+// page URLs included, without an ads grant — +0.1 KB).
+const RATCHET = 22.7 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -206,10 +206,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();
-      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString()));
+      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString(), c.consent().ads));
     },
     identify(who) {
-      enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString()));
+      enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString(), ctx?.consent().ads));
     },
     flush(reason) {
       if (!queue) return Promise.resolve();

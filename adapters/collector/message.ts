@@ -2,6 +2,7 @@
  * Segment/RudderStack HTTP API messages, so the collector endpoint can also be an existing
  * RudderStack or Segment-compatible ingestion service.
  */
+import { CLICK_ID_PARAMS } from '../../src/core/identity';
 import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
 
 export interface Message {
@@ -29,6 +30,27 @@ const constant = () => {
   return device;
 };
 
+const strip = (url: string) => {
+  try {
+    const u = new URL(url);
+    const q = u.searchParams;
+    // delete() writes the query anew (its encoding too), so only a URL with a click id is touched.
+    if (CLICK_ID_PARAMS.some((k) => q.has(k))) { for (const k of CLICK_ID_PARAMS) q.delete(k); return u.href; }
+  } catch { /* not a URL: the referrer of a direct visit is '' */ }
+  return url;
+};
+let seen: PageContext | undefined;
+let safe: PageContext | undefined;
+/**
+ * Click ids are ads data: without an ads grant they reach the team's collector neither as
+ * `click_ids` nor inside the page's URL or referrer (the copy is kept for the page's next messages).
+ */
+export function pageForConsent(page: PageContext, ads: string | undefined): PageContext {
+  if (ads === 'granted') return page;
+  if (page !== seen) { seen = page; safe = { ...page, url: strip(page.url), referrer: strip(page.referrer) }; }
+  return safe!;
+}
+
 function context(page: PageContext, extra: Record<string, unknown>, utm: Record<string, string> = {}): Record<string, unknown> {
   let campaign: Record<string, string> | undefined;
   for (const k in utm) if (CAMPAIGN[k]) (campaign ??= {})[CAMPAIGN[k]!] = utm[k]!;
@@ -42,20 +64,24 @@ export function trackMessage(e: ConversionEvent, consent: ConversionEvent['conse
   if (e.currency) properties.currency = e.currency;
   const m: Message = {
     type: 'track', event: e.name, properties, messageId: e.id, anonymousId: e.anonymousId, timestamp: e.timestamp,
-    context: context(e.page, { kind: e.kind, session_id: e.sessionId, click_ids: e.clickIds, consent, ...(e.experiments && { experiments: e.experiments }), ...(e.vitals && { vitals: e.vitals }) }, e.utm),
+    context: context(pageForConsent(e.page, consent.ads), {
+      kind: e.kind, session_id: e.sessionId, ...(consent.ads === 'granted' && { click_ids: e.clickIds }), consent,
+      ...(e.experiments && { experiments: e.experiments }), ...(e.vitals && { vitals: e.vitals }),
+    }, e.utm),
   };
   if (e.userId !== undefined) m.userId = e.userId;
   return m;
 }
 
-export function pageMessage(id: string, page: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string): Message {
+export function pageMessage(id: string, seen: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, ads?: string): Message {
+  const page = pageForConsent(seen, ads);
   const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, {}) };
   if (userId !== undefined) m.userId = userId;
   return m;
 }
 
-export function identifyMessage(id: string, who: Identity, page: PageContext, anonymousId: string | undefined, timestamp: string): Message {
-  const m: Message = { type: 'identify', messageId: id, anonymousId, timestamp, traits: who.traits, context: context(page, {}) };
+export function identifyMessage(id: string, who: Identity, page: PageContext, anonymousId: string | undefined, timestamp: string, ads?: string): Message {
+  const m: Message = { type: 'identify', messageId: id, anonymousId, timestamp, traits: who.traits, context: context(pageForConsent(page, ads), {}) };
   if (who.userId !== undefined) m.userId = who.userId;
   return m;
 }

@@ -9,8 +9,8 @@
 // What mirrors the tag (each point checked against the real shop in tests/e2e/crowd.test.ts or
 // tests/scripts/crowd.test.ts):
 //   - only consented visitors send; the consent is the one at delivery (held landing events too);
-//   - click ids: with ads consent they stay for the whole visit and the return, with analytics only
-//     they come from the landing URL, in memory, on the landing page alone; UTM parameters stay
+//   - click ids: with ads consent they stay for the whole visit and the return; with analytics only
+//     they are not sent at all, and are taken out of the page URLs and referrers; UTM parameters stay
 //     for the session (`context.campaign`); a return after more than 30 minutes is a new session;
 //   - funnel steps carry funnel, funnel_step, funnel_steps; conversions with a value carry value
 //     and currency; an order's messageId is "purchase:<transaction_id>" (its dedupe key);
@@ -35,6 +35,14 @@ const MINUTE = 60_000;
 const LIBRARY = Object.freeze({ name: 'measureplan', version: '0.1.0' });
 const CAMPAIGN = { utm_source: 'source', utm_medium: 'medium', utm_campaign: 'name', utm_term: 'term', utm_content: 'content' };
 const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'];
+/** A URL without the click ids (as the collector adapter sends it without ads consent). */
+const withoutClickIds = (url) => {
+  try {
+    const u = new URL(url);
+    if (CLICK_IDS.some((k) => u.searchParams.has(k))) { for (const k of CLICK_IDS) u.searchParams.delete(k); return u.href; }
+  } catch { /* '' (a direct visit) */ }
+  return url;
+};
 const EXPERIMENT = 'free_shipping_banner';
 
 /** web-vitals' thresholds: good up to the first, poor above the second. */
@@ -154,7 +162,6 @@ export function* syntheticMessages({ shoppers = 1000, seed = 1, start = Date.UTC
     const device = { userAgent: agents[(r() * agents.length) | 0], locale: j.locale };
     const landingClicks = {};
     for (const k of CLICK_IDS) if (j.landing.query[k]) landingClicks[k] = j.landing.query[k];
-    const noClicks = {};
     let campaign;
     for (const k in j.landing.query) if (CAMPAIGN[k]) (campaign ??= {})[CAMPAIGN[k]] = j.landing.query[k];
     const speed = SPEED[j.speed];
@@ -167,21 +174,19 @@ export function* syntheticMessages({ shoppers = 1000, seed = 1, start = Date.UTC
     let t = at(i);
     let sessionId = id();
     let experiments; // set at the exposure
-    let onLanding = true;
     /** The page view in progress: its context page, the vitals measured on it, interactions so far. */
     let view;
     const out = [];
 
-    const clicksNow = () => (ads || onLanding ? landingClicks : noClicks);
     /** `vitals`: only conversions of clicks carry them (page-view ones fire before the page-experience module runs). */
     const measureplan = (kind, withJourney, vitals) => {
-      const mp = { kind, session_id: sessionId, click_ids: clicksNow(), consent };
+      const mp = ads ? { kind, session_id: sessionId, click_ids: landingClicks, consent } : { kind, session_id: sessionId, consent };
       if (withJourney && experiments) mp.experiments = experiments;
       if (vitals) mp.vitals = view.knownVitals;
       return mp;
     };
     const context = (mp, withCampaign = true) => {
-      const c = { library: LIBRARY, userAgent: device.userAgent, locale: device.locale, page: view.page };
+      const c = { library: LIBRARY, userAgent: device.userAgent, locale: device.locale, page: view.sent };
       if (withCampaign && campaign) c.campaign = campaign;
       c.measureplan = mp;
       return c;
@@ -226,11 +231,13 @@ export function* syntheticMessages({ shoppers = 1000, seed = 1, start = Date.UTC
       const clsBase = CLS_BY_PATH[path] ?? 0;
       const cls = clsBase ? clsBase * (0.85 + 0.3 * r()) : r() < (j.mobile ? 0.12 : 0.05) ? 0.02 + r() * 0.28 : 0;
       view = { page: { url, path, title, referrer }, ttfb, fcp, lcp, cls, inp: undefined, knownVitals: undefined, kind: pageKind(path) };
+      // What the collector is given of the page: without ads consent, no click id in its URLs.
+      view.sent = ads ? view.page : { ...view.page, url: withoutClickIds(url), referrer: withoutClickIds(referrer) };
       view.knownVitals = vitalsSoFar(view);
       t += Math.round(logNormal(r, 600, 0.4)); // the tag has loaded and read its plan
       if (pagesOn) {
         // The collector's page view (destinations.collector.pages), as pageMessage() builds it.
-        const pm = { type: 'page', messageId: id(), anonymousId, timestamp: new Date(t).toISOString(), name: title, properties: { ...view.page }, context: context({}, false) };
+        const pm = { type: 'page', messageId: id(), anonymousId, timestamp: new Date(t).toISOString(), name: title, properties: { ...view.sent }, context: context({}, false) };
         if (userId !== undefined) pm.userId = userId;
         out.push(pm);
       }
@@ -248,7 +255,6 @@ export function* syntheticMessages({ shoppers = 1000, seed = 1, start = Date.UTC
         signal('web_vital', { metric_name: name, metric_value: value, metric_delta: value, metric_rating: rating(name, value), metric_id: metricId, navigation_type: 'navigate', value });
         t += 1;
       }
-      onLanding = false;
     };
 
     // The landing page; its page-view conversions wait for the banner's answer, then leave.

@@ -543,3 +543,54 @@ describe('collector when the page is hidden', () => {
     expect(adapter.pending()).toBe(0);
   });
 });
+
+describe('click ids are ads data: the collector gets them only with an ads grant', () => {
+  const landing = '/kampanje?utm_source=google&gclid=Cj0-secret&fbclid=Fb-secret&x=1';
+  const plan = (ads: 'granted' | 'denied', pages = false) => {
+    const p = example('webshop');
+    return { ...p, consent: { default: { analytics: 'granted' as const, ads } }, destinations: { ...p.destinations, collector: { ...p.destinations!.collector!, pages } } };
+  };
+  const open_ = (ads: 'granted' | 'denied', pages = false) => {
+    const tracker = createTracker({ plan: plan(ads, pages), adapters: [collector({ flushInterval: 1000 })] });
+    open.push(tracker);
+    return tracker;
+  };
+
+  it('ads denied: no click_ids, and the click ids are taken out of the page URL (UTM and the rest kept)', async () => {
+    history.replaceState(null, '', landing);
+    const tracker = open_('denied', true);
+    tracker.identify('user-1', {});
+    tracker.track('purchase', { transaction_id: 'T-9', value: 10, items });
+    await settle(2000); // the order's exactly-once claim takes 200 ms before the collector gets it
+    const messages = received.flatMap((b) => b.batch);
+    expect(messages.map((m) => m.type).sort()).toEqual(['identify', 'page', 'track']);
+    const body = JSON.stringify(received);
+    expect(body).not.toContain('secret');
+    const track = messages.find((m) => m.type === 'track')!;
+    expect(track.context.measureplan).not.toHaveProperty('click_ids');
+    expect(track.context.page.url).toBe(`${location.origin}/kampanje?utm_source=google&x=1`);
+    expect(track.context.campaign).toEqual({ source: 'google' });
+  });
+
+  it('ads granted: click_ids and the URL as it was', async () => {
+    history.replaceState(null, '', landing);
+    const tracker = open_('granted');
+    tracker.track('purchase', { transaction_id: 'T-10', value: 10, items });
+    await settle(2000); // the order's exactly-once claim takes 200 ms before the collector gets it
+    const track = received.flatMap((b) => b.batch).find((m) => m.type === 'track')!;
+    expect(track.context.measureplan.click_ids).toEqual({ gclid: 'Cj0-secret', fbclid: 'Fb-secret' });
+    expect(track.context.page.url).toBe(`${location.origin}${landing}`);
+  });
+
+  it('a conversion tracked while ads was undecided carries them when the grant came before it was sent', async () => {
+    history.replaceState(null, '', landing);
+    const p = example('webshop');
+    const tracker = createTracker({ plan: { ...p, consent: { default: { analytics: 'granted' as const, ads: 'denied' as const } } }, adapters: [collector({ flushInterval: 1000 })] });
+    open.push(tracker);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.track('purchase', { transaction_id: 'T-11', value: 10, items });
+    await settle(2000); // the order's exactly-once claim takes 200 ms before the collector gets it
+    const track = received.flatMap((b) => b.batch).find((m) => m.type === 'track')!;
+    expect(track.context.measureplan.click_ids).toMatchObject({ gclid: 'Cj0-secret' });
+  });
+});

@@ -120,15 +120,17 @@ describe('a crowd of twelve shoppers in the real shop', () => {
     expect(left.properties.items.length).toBeGreaterThan(0);
   });
 
-  it('keeps an analytics-only visitor\'s click id to the landing page', () => {
+  it('sends an analytics-only visitor\'s messages without the click id: not in click_ids, not in the URLs', () => {
     const r = summary.results.find((x: any) => x.consent === 'analytics');
     const mine = events.filter((m) => m.anonymousId === r.anonymousId);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(JSON.stringify(mine)).not.toMatch(/gclid/);
     for (const m of mine) {
-      const landing = m.context.page.url.includes('gclid=');
-      expect(Object.keys(m.context.measureplan.click_ids)).toEqual(landing ? ['gclid'] : []);
+      expect(m.context.measureplan).not.toHaveProperty('click_ids');
       expect(m.context.measureplan.consent).toEqual({ analytics: 'granted', ads: 'denied' });
       expect(m.context.campaign?.source).toBe('google'); // UTM parameters stay for the session
     }
+    expect(mine[0]!.context.page.url).toMatch(/utm_source=google/);
   });
 
   it('matches the synthetic messages key for key', () => {
@@ -145,7 +147,10 @@ describe('a crowd of twelve shoppers in the real shop', () => {
       expect(keys(real.context).filter((k) => k !== 'campaign'), real.event).toEqual(keys(fake.context).filter((k) => k !== 'campaign'));
       expect(keys(real.context.page)).toEqual(keys(fake.context.page));
       for (const k of keys(real.context.measureplan)) expect(MP).toContain(k);
-      if (real.context.measureplan.kind === 'signal') expect(keys(real.context.measureplan)).toEqual(keys(fake.context.measureplan));
+      // click_ids come with an ads grant only, in both.
+      for (const m of [real, fake]) expect('click_ids' in m.context.measureplan, real.event).toBe(m.context.measureplan.consent?.ads === 'granted');
+      const but = (o: any) => keys(o).filter((k) => k !== 'click_ids');
+      if (real.context.measureplan.kind === 'signal') expect(but(real.context.measureplan)).toEqual(but(fake.context.measureplan));
     }
   });
 });
