@@ -89,7 +89,13 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       const x = inbox[i]!;
       const c = under[i];
       const id = c ? (x as ConversionEvent).id : (x as Message).messageId;
-      if (!queue.has(id)) queue.add(id, JSON.stringify(c ? trackMessage(x as ConversionEvent, c) : x));
+      if (queue.has(id)) continue;
+      let json: string | undefined;
+      // A value JSON cannot hold (a BigInt, a loop in the page's item objects) costs that message only.
+      try { json = JSON.stringify(c ? trackMessage(x as ConversionEvent, c) : x); } catch (e) {
+        ctx?.error(`a message could not be serialised for the collector (${(e as Error)?.message ?? e}); it is dropped`, x);
+      }
+      if (json !== undefined) queue.add(id, json);
       if ((i & 15) === 15 && performance.now() > until) { i++; break; }
     }
     if (i >= inbox.length) { inbox = []; under = []; return false; }
@@ -197,6 +203,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       const who = c.identity();
       if (who.userId !== undefined || Object.keys(who.traits).length) adapter.identify!(who, c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
+    },
+    consent(status) {
+      // Nothing new is written to IndexedDB after a denial (what was tracked before is still delivered).
+      queue?.storeNew(status.analytics !== 'denied');
     },
     send(event, c) {
       const now = c.consent();

@@ -58,6 +58,12 @@ export interface Queue {
   restore(): Promise<number>;
   /** Writes pending additions and deletions now (page hidden). */
   persist(): Promise<void>;
+  /**
+   * Whether messages added from now on are written to IndexedDB. After an analytics denial they
+   * are not: what was tracked before it is still delivered, from memory, and stored records are
+   * still rewritten or deleted as they are delivered.
+   */
+  storeNew(yes: boolean): void;
 }
 
 /** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
@@ -83,6 +89,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   /** Records that lost a message since they were written: rewritten without it, or deleted when empty. */
   const changed = new Set<RecordKey>();
   let scheduled = false;
+  let keep = true;
 
   const idbFailed = (e: unknown) => {
     if (store) warn(`the collector's IndexedDB outbox failed (${(e as Error)?.name ?? e}); unsent events are kept in memory for this page only`);
@@ -144,7 +151,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
       const x: Entry = { id, seq: Date.now() * 1000 + (++seq % 1000), json, bytes: utf8(json) }; // ordered across pages, for restore
       items.push(x);
       ids.add(id);
-      unwritten.push(x);
+      if (keep) unwritten.push(x);
       if (items.length > max) {
         let over = items.length - max;
         items = items.filter((old) => {
@@ -192,6 +199,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
       } catch (e) { idbFailed(e); return 0; }
     },
     persist: () => flushWrites(),
+    storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
   };
   return q;
 }

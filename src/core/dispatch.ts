@@ -18,6 +18,8 @@ export interface Dispatcher {
   /** Runs `fn` on every adapter of a category now, or when it is granted. */
   each(category: ConsentCategory | 'all', hook: (a: Adapter, ctx: AdapterContext) => unknown): void;
   consentChanged(changed: ConsentCategory[]): void;
+  /** shutdown(): no adapter is loaded from now on (a staggered load still waiting is cancelled). */
+  stop(): void;
   adapters: Map<DestinationName, Adapter>;
 }
 
@@ -74,14 +76,16 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     }
   };
 
+  let stopped = false;
   const ensureLoaded = (a: Adapter) => {
-    if (loaded.has(a)) return;
+    if (stopped || loaded.has(a)) return;
     loaded.add(a);
     guard(a, 'load', () => a.load(ctxOf(a)));
   };
 
   const send = (a: Adapter, event: ConversionEvent) => {
     ensureLoaded(a);
+    if (!loaded.has(a)) return; // after shutdown()
     // guard() inlined: this runs once per destination of every conversion.
     try {
       const r = a.send(event, ctxOf(a));
@@ -104,6 +108,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
 
   const d: Dispatcher = {
     adapters: byName,
+    stop() { stopped = true; },
     deliver(event, explain) {
       // The common path (no debug) allocates no explanation: track() runs on the host page's time.
       const result: Record<string, string> | undefined = explain ? {} : undefined;

@@ -198,6 +198,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     experiment: (name, variant) => safely('experiment', () => journey.api.experiment(name, variant)),
     async shutdown() {
       stopPlatform?.();
+      dispatcher.stop();
       await tracker.flush();
       const work: Promise<unknown>[] = [];
       dispatcher.each('all', (a) => { if (a.shutdown) work.push(a.shutdown().catch(() => undefined)); });

@@ -96,13 +96,16 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */
   function start(plan: Plan): void {
     const debug = debugAttribute || debugRequested();
+    // The platform's answers are the visitor's newest decisions: they come after the page's queued calls.
+    let replayed!: () => void;
+    const afterReplay = new Promise<void>((r) => { replayed = r; });
     const t = startTracker(plan, {
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
       staggerLoads: true,
       debug,
       nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
-      followPlatform: (name, o) => beside('measureplan.cmp.js', 'measureplanCmp').then((m) => m.follow(name, o)),
+      followPlatform: (name, o) => afterReplay.then(() => beside('measureplan.cmp.js', 'measureplanCmp')).then((m) => m.follow(name, o)),
       // measureplan.vitals.js (or its attribution build), next to the tag: loaded only for plans with `vitals`, after load.
       loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
@@ -112,6 +115,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
         try { (t as any)[m]?.(...args); } catch { /* the tracker reports its own errors */ }
       }
       tracker = t; // from now on calls go straight through
+      replayed();
       step('installing the triggers', () => {
         installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },

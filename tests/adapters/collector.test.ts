@@ -594,3 +594,34 @@ describe('click ids are ads data: the collector gets them only with an ads grant
     expect(track.context.measureplan.click_ids).toMatchObject({ gclid: 'Cj0-secret' });
   });
 });
+
+describe('collector: what the page cannot break, and what a denial stops', () => {
+  const outbox = async () => { const { createStore, entries } = await import('idb-keyval'); return entries(createStore('measureplan', 'outbox')); };
+
+  it('a denial between track() and the collector\'s own task: nothing new is written to IndexedDB; what was tracked before is still delivered, once', async () => {
+    let ok = false;
+    const delivered: string[] = [];
+    respond = (body) => { if (!ok) return new HttpResponse(null, { status: 503 }); delivered.push(...body.batch.map((m) => m.event!)); return new HttpResponse(null, { status: 200 }); };
+    const { tracker } = page();
+    tracker.track('phone_click');
+    await settle(200);
+    expect(await outbox()).toHaveLength(0); // noted, not yet built or stored
+    tracker.consent({ analytics: 'denied' });
+    await settle(1500);
+    expect(await outbox()).toHaveLength(0);
+    ok = true;
+    await settle(10_000);
+    expect(delivered).toEqual(['phone_click']);
+    expect(await outbox()).toHaveLength(0);
+  });
+
+  it('a message JSON cannot hold (a BigInt in an item) is dropped with an error; nothing throws, later events are delivered', async () => {
+    const { tracker, errors } = page();
+    tracker.track('purchase', { transaction_id: 'T-big', value: 1, items: [{ item_id: 'A', stock: 5n } as never] });
+    await settle(300);
+    tracker.track('phone_click');
+    await settle(2000);
+    expect(received.flatMap((b) => b.batch).map((m) => m.event)).toEqual(['phone_click']);
+    expect(errors.map((e) => e.reason)).toEqual([expect.stringMatching(/could not be serialised for the collector.*BigInt/)]);
+  });
+});

@@ -318,6 +318,15 @@ describe('the script tag starts the tracker in steps (staggerLoads)', () => {
     expect(t.ga4.calls).toEqual([['load'], ['send', 'phone_click']]);
   });
 
+  it('shutdown() before the staggered loads: no adapter is loaded afterwards', async () => {
+    const t = start({ analytics: 'granted', ads: 'granted' });
+    await t.tracker.shutdown();
+    await later();
+    t.tracker.track('phone_click');
+    expect(t.ga4.calls).toEqual([]);
+    expect(t.meta.calls).toEqual([]);
+  });
+
   it('a denial before the staggered load: the adapter is never loaded', async () => {
     const t = start({ analytics: 'denied', ads: 'denied' });
     t.tracker.consent({ analytics: 'granted', ads: 'granted' });
