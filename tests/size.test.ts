@@ -17,8 +17,9 @@ import { describe, expect, it } from 'vitest';
 // track() at half its cost and no long task during load; click ids kept from the collector, its
 // page URLs included, without an ads grant — +0.1 KB; a review's fixes to that work — the consent
 // platform heard after the replayed calls, nothing stored after a denial, shutdown() cancelling
-// staggered loads, a message JSON cannot hold dropped alone — +0.1 KB).
-const RATCHET = 22.8 * 1024;
+// staggered loads, a message JSON cannot hold dropped alone, an outbox record rewritten as stored
+// now so that a second tab's deliveries are never brought back — +0.2 KB).
+const RATCHET = 22.9 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

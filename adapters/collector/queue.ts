@@ -9,7 +9,7 @@
  * cloning a message object walks it, and one put per fifty or so messages keeps a burst's writes
  * to a few transactions.
  */
-import { createStore, delMany, entries, setMany, type UseStore } from 'idb-keyval';
+import { createStore, entries, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
 
 /** One message in the outbox. `rec`: the IndexedDB record it is stored in, once written. */
@@ -107,14 +107,17 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     try {
       while (store && (unwritten.length || changed.size)) {
         const puts: [RecordKey, StoredRecord][] = [];
-        const dels: RecordKey[] = [];
+        /** Records that lost messages, with the ids they lost. */
+        const edits: [RecordKey, Set<string>][] = [];
         for (const key of changed) {
-          if (puts.length + dels.length >= n) break;
+          if (puts.length + edits.length >= n) break;
           changed.delete(key);
-          const left = records.get(key)!.filter((x) => !x.done);
-          if (left.length) { records.set(key, left); puts.push([key, record(left)]); } else { records.delete(key); dels.push(key); }
+          const list = records.get(key)!;
+          const left = list.filter((x) => !x.done);
+          if (left.length) records.set(key, left); else records.delete(key);
+          edits.push([key, new Set(list.filter((x) => x.done).map((x) => x.id))]);
         }
-        while (unwritten.length && puts.length + dels.length < n) {
+        while (unwritten.length && puts.length + edits.length < n) {
           let count = 0;
           for (let bytes = 0; count < unwritten.length && count < RECORD && (bytes += unwritten[count]!.bytes) <= RECORD_BYTES; count++);
           const list = unwritten.splice(0, Math.max(1, count)).filter((x) => !x.done);
@@ -125,7 +128,20 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
           puts.push([key, record(list)]);
         }
         if (puts.length) await setMany(puts, store);
-        if (dels.length) await delMany(dels, store);
+        // Read and changed in one transaction, as stored now: another tab may have delivered some of
+        // the record's messages (or all, and deleted it) since this page read it.
+        if (edits.length) {
+          await store('readwrite', (os) => {
+            for (const [key, gone] of edits) {
+              const r = os.get(key);
+              r.onsuccess = () => {
+                const left = readRecord(key, r.result)?.filter((x) => !gone.has(x.id));
+                if (left?.length) os.put(record(left), key); else if (r.result !== undefined) os.delete(key);
+              };
+            }
+            return promisifyRequest(os.transaction);
+          });
+        }
       }
     } catch (e) { idbFailed(e); }
     if (mine) scheduled = false;
