@@ -53,8 +53,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // The npm build as a developer's bundler sees it: createTracker and one adapter from dist/, bundled by
 // esbuild with code splitting, like bench/size.mjs measures it. Budget 6 KB; this ratchet keeps the
 // first load from growing, and caught the build putting the broken-plan words into it (3.6 KB).
-// Raised from 15.0 KB by the performance issue's track() work (+0.7 KB, see the tag's ratchet).
-const NPM_RATCHET = 15.7 * 1024;
+// Raised from 15.0 KB by the performance issue's track() work (+0.7 KB, see the tag's ratchet), then
+// by the review's fixes (shutdown() cancelling staggered loads, items copied at track()).
+const NPM_RATCHET = 15.8 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

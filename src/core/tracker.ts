@@ -221,7 +221,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
       return;
     }
-    const event = enrich(plan, c, { ...props }, identity, now, consent.snapshot());
+    const own: Record<string, unknown> = { ...props };
+    // The page may reuse its cart's array and item objects; destinations that read them later
+    // (the collector builds its message in a task of its own) get them as they were now.
+    if (Array.isArray(own.items)) own.items = own.items.map((i) => (i && typeof i === 'object' ? { ...i } : i));
+    const event = enrich(plan, c, own, identity, now, consent.snapshot());
     // The journey never costs a conversion: its failures are reported apart. A visitor back
     // after leaving their cart hears of it before this conversion changes the cart.
     try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }

@@ -615,6 +615,17 @@ describe('collector: what the page cannot break, and what a denial stops', () =>
     expect(await outbox()).toHaveLength(0);
   });
 
+  it('sends the items as they were at track(), though the page changes its cart\'s array and items afterwards', async () => {
+    const { tracker } = page();
+    const cart = [{ item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 }];
+    tracker.track('purchase', { transaction_id: 'T-cart', value: 2499, items: cart });
+    cart[0]!.quantity = 7;
+    cart.push({ item_id: 'SKU-2', item_name: 'Pole', price: 1, quantity: 1 });
+    await settle(2000);
+    const m = received.flatMap((b) => b.batch).find((x) => x.event === 'purchase')!;
+    expect(m.properties.items).toEqual([{ item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 }]);
+  });
+
   it('a message JSON cannot hold (a BigInt in an item) is dropped with an error; nothing throws, later events are delivered', async () => {
     const { tracker, errors } = page();
     tracker.track('purchase', { transaction_id: 'T-big', value: 1, items: [{ item_id: 'A', stock: 5n } as never] });
