@@ -39,13 +39,14 @@ const strip = (url: string) => {
   } catch { /* not a URL: the referrer of a direct visit is '' */ }
   return url;
 };
+/** The last page context given and its copy without click ids (a page's messages share one context). */
 let seen: PageContext | undefined;
 let safe: PageContext | undefined;
 /**
  * Click ids are ads data: without an ads grant they reach the team's collector neither as
  * `click_ids` nor inside the page's URL or referrer (the copy is kept for the page's next messages).
  */
-export function pageForConsent(page: PageContext, ads: string | undefined): PageContext {
+function pageForConsent(page: PageContext, ads: string | undefined): PageContext {
   if (ads === 'granted') return page;
   if (page !== seen) { seen = page; safe = { ...page, url: strip(page.url), referrer: strip(page.referrer) }; }
   return safe!;
@@ -73,8 +74,8 @@ export function trackMessage(e: ConversionEvent, consent: ConversionEvent['conse
   return m;
 }
 
-export function pageMessage(id: string, seen: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, ads?: string): Message {
-  const page = pageForConsent(seen, ads);
+export function pageMessage(id: string, current: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, ads?: string): Message {
+  const page = pageForConsent(current, ads);
   const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, {}) };
   if (userId !== undefined) m.userId = userId;
   return m;
