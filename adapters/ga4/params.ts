@@ -47,18 +47,16 @@ const WITHHELD = 'withheld: looks like an e-mail or phone number';
 
 /** The items as GA4 wants them: its five fields, without what is undefined or personal. */
 function items(e: ConversionEvent, list: readonly Item[], warn: (message: string) => void): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (let j = 0; j < list.length; j++) {
-    const i = list[j]!;
+  // An array of its exact length (map, not push): the dataLayer keeps it.
+  return list.map((i, j) => {
     const o: Record<string, unknown> = {};
     for (const f of ITEM_FIELDS) {
       const v = i[f];
       if (v === undefined) continue;
       if (personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
     }
-    out.push(o);
-  }
-  return out;
+    return o;
+  });
 }
 
 /** Adds parameter `k` to `out` if GA4 takes it; `n` counts the parameters so far (returned, updated). */

@@ -14,18 +14,16 @@ function parameters({ value, currency, items, properties }: ConversionEvent): Re
   if (value !== undefined) p.value = value;
   if (currency) p.currency = currency;
   if (items?.length) {
-    // One pass over the items: this runs for every conversion with products.
-    const ids: string[] = [];
-    const contents: Record<string, unknown>[] = [];
+    // Arrays of their exact length (map), not grown by push: fbq's queue keeps them, for every conversion with products.
     let n = 0;
-    for (const i of items) {
+    const ids = items.map((i) => i.item_id);
+    const contents = items.map((i) => {
       const quantity = i.quantity ?? 1;
+      n += quantity;
       const c: Record<string, unknown> = { id: i.item_id, quantity };
       if (i.price !== undefined) c.item_price = i.price;
-      ids.push(i.item_id);
-      contents.push(c);
-      n += quantity;
-    }
+      return c;
+    });
     p.content_ids = ids;
     p.contents = contents;
     p.num_items = n;

@@ -61,12 +61,13 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     if (!running.size) { clearInterval(watchdog); watchdog = undefined; }
   };
 
+  let stopped = false;
   /** Calls one adapter hook; errors and hangs become `error` events, never exceptions. */
   const guard = (a: Adapter, step: string, fn: () => unknown, event?: ConversionEvent) => {
     try {
       const r = fn() as Promise<unknown> | undefined;
       if (r && typeof r.then === 'function') {
-        if (step === 'load') { r.then(undefined, (e) => fail(a, step, e)); return; } // a slow vendor script is not a hang
+        if (step === 'load') { r.then(undefined, (e) => { if (!stopped) fail(a, step, e); }); return; } // a slow vendor script is not a hang; after shutdown() a cancelled one is no failure
         running.set(r, { a, step, event, since: Date.now() });
         watchdog ??= setInterval(watch, HANG_MS / 4);
         r.then(() => { running.delete(r); }, (e) => { if (running.delete(r)) fail(a, step, e, event); });
@@ -76,7 +77,6 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     }
   };
 
-  let stopped = false;
   const ensureLoaded = (a: Adapter) => {
     if (stopped || loaded.has(a)) return;
     loaded.add(a);
@@ -112,7 +112,11 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     deliver(event, explain) {
       // The common path (no debug) allocates no explanation: track() runs on the host page's time.
       const result: Record<string, string> | undefined = explain ? {} : undefined;
-      for (const [dest, a] of route(event.send)) {
+      const r = route(event.send);
+      // An index loop: destructuring for-of allocated an iterator and entries on every conversion.
+      for (let k = 0; k < r.length; k++) {
+        const dest = r[k]![0];
+        const a = r[k]![1];
         if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
         const state = consent.status[a.category];
         let what: string;

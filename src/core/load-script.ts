@@ -3,11 +3,12 @@ import { nextTask } from './env';
 /**
  * Adds a vendor script (async, once per URL, with the page's CSP nonce); resolves when it loaded.
  * The element is added in a task of its own: inserting a script starts its request, which costs
- * milliseconds, and the adapters that ask for one do so while the tracker starts.
+ * milliseconds, and the adapters that ask for one do so while the tracker starts. A `signal`
+ * aborted before then (the tracker's shutdown()) cancels the insert.
  */
 const loading = new Map<string, Promise<void>>();
 
-export function loadScript(src: string, nonce?: string): Promise<void> {
+export function loadScript(src: string, nonce?: string, signal?: AbortSignal): Promise<void> {
   let p = loading.get(src);
   if (p) return p;
   p = new Promise<void>((resolve, reject) => {
@@ -19,7 +20,10 @@ export function loadScript(src: string, nonce?: string): Promise<void> {
     if (nonce) s.nonce = nonce;
     s.onload = () => resolve();
     s.onerror = () => reject(new Error(`could not load ${src} (blocked by the browser, an extension or the network)`));
-    nextTask(() => (d.head ?? d.documentElement).appendChild(s));
+    nextTask(() => {
+      if (signal?.aborted) return reject(new Error(`${src} was not loaded: the tracker was shut down`));
+      (d.head ?? d.documentElement).appendChild(s);
+    });
   });
   p.catch(() => loading.delete(src));
   loading.set(src, p);

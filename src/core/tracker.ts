@@ -87,6 +87,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (debug) warn(`${e.path}: ${e.reason}`);
     if (options.strict) throw new Error(`measureplan: ${e.path}: ${e.reason}`);
   };
+  // Aborted by shutdown(): removes every listener the tracker added to the page.
+  const life = typeof AbortController === 'function' ? new AbortController() : undefined;
+  const signal = life?.signal;
   const store = localStore((reason) => { if (debug) warn(reason); });
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
   const consent = createConsent<() => void>(plan);
@@ -108,13 +111,13 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     },
     error: (path, reason) => report({ path, reason }),
     visitorId: () => (consent.status.analytics === 'granted' ? identity.anonymousId() : undefined),
-  });
+  }, signal);
   /** Looks for a left cart or browse: after the current task, so that listeners added right after createTracker hear it. */
-  const checkSoon = () => setTimeout(() => safely('abandonment', () => journey.check(Date.now())), 0);
+  const checkSoon = () => setTimeout(() => { if (!signal?.aborted) safely('abandonment', () => journey.check(Date.now())); }, 0);
   const ctx: AdapterContext = {
     plan,
     window: (browser() ?? {}) as AdapterContext['window'],
-    loadScript: (src) => loadScript(src, options.nonce),
+    loadScript: (src) => loadScript(src, options.nonce, signal),
     warn: (message, detail) => { if (debug) warn(message, detail); },
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,
@@ -199,7 +202,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     async shutdown() {
       stopPlatform?.();
       dispatcher.stop();
-      await tracker.flush();
+      const flushed = tracker.flush(); // writes the journey's storage now, before its listeners go
+      life?.abort();
+      await flushed;
       const work: Promise<unknown>[] = [];
       dispatcher.each('all', (a) => { if (a.shutdown) work.push(a.shutdown().catch(() => undefined)); });
       await Promise.all(work);
@@ -275,12 +280,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
   if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   const w = browser();
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); });
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); }, { signal });
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
   if (plan.vitals && options.loadVitals) {
     const load = options.loadVitals;
     afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
-      (m) => safely('vitals', () => m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)) })),
+      (m) => safely('vitals', () => { if (!signal?.aborted) m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)), signal }); }),
       () => { if (debug) warn('measureplan.vitals.js could not be loaded: no Core Web Vitals are measured'); },
     ));
   }

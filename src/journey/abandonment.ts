@@ -64,8 +64,13 @@ function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
 }
 
 /** The basket's line for a product (the basket owns its lines: they are copies, changed in place). */
+/** Adds to the cart (quantities summed) / to the viewed products (each once). */
+const add = (b: Basket, items: Item[], t: number) => put(b, items, t, true);
+const view = (b: Basket, items: Item[], t: number) => put(b, items, t, false);
+
 function lineOf(b: Basket, id: string): Item | undefined {
-  for (const x of b.items) if (x.item_id === id) return x;
+  // An index loop: for-of allocated an iterator on every add to cart.
+  for (let k = 0; k < b.items.length; k++) if (b.items[k]!.item_id === id) return b.items[k];
   return undefined;
 }
 
@@ -110,13 +115,14 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
       const c = spec.cart;
       if (c) {
         if (e.name === c.complete) cart.update(empty);
-        else if (e.name === c.add && items.length) cart.update((b) => put(b, items, t, true));
-        else if (e.name === c.remove && items.length) cart.update((b) => take(b, items, t));
+        else if (e.name === c.add && items.length) cart.update(add, items, t);
+        else if (e.name === c.remove && items.length) cart.update(take, items, t);
       }
       const b = spec.browse;
       if (b) {
-        if (b.cancel.includes(e.name)) viewed.update(empty);
-        else if (e.name === b.view && items.length) viewed.update((v) => put(v, items, t, false));
+        // A cancel (an add to cart) on an empty browse is a no-op, unless it must be replayed onto what is stored at a grant.
+        if (b.cancel.includes(e.name)) { if (!viewed.allowed || viewed.value.items.length) viewed.update(empty); }
+        else if (e.name === b.view && items.length) viewed.update(view, items, t);
       }
     },
     cart: (): Basket => cart.value,

@@ -45,6 +45,21 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     return w !== undefined && t - p.start > w;
   };
 
+  /** In place: the operation always gets the record it may change (this page's, or the stored one at the grant). */
+  const advance = (v: Record<string, Progress>, list: StepOf[], t: number) => {
+    for (let k = 0; k < list.length; k++) {
+      const { funnel, funnel_step: s, funnel_steps: n } = list[k]!;
+      const p = v[funnel];
+      if (s === 1) {
+        if (!p || p.step === n || expired(funnel, p, t)) v[funnel] = { step: 1, at: t, start: t };
+      } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
+        p.step = s;
+        p.at = t;
+      }
+    }
+    return v;
+  };
+
   return {
     state,
     /** The funnels a conversion is a step of (the first one's fields go on the event). */
@@ -52,20 +67,7 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     /** A forwarded conversion moves the visitor on in every funnel it is a step of. */
     observe(conversion: string, t: number): void {
       const list = stepsOf[conversion];
-      if (!list) return;
-      // In place: the operation always gets the record it may change (this page's, or the stored one at the grant).
-      state.update((v) => {
-        for (const { funnel, funnel_step: s, funnel_steps: n } of list) {
-          const p = v[funnel];
-          if (s === 1) {
-            if (!p || p.step === n || expired(funnel, p, t)) v[funnel] = { step: 1, at: t, start: t };
-          } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
-            p.step = s;
-            p.at = t;
-          }
-        }
-        return v;
-      });
+      if (list) state.update(advance, list, t);
     },
     progress(funnel: string, now: number, iso: (t: number) => string): FunnelProgress | undefined {
       const f = has(plan.funnels, funnel) ? plan.funnels[funnel] : undefined;

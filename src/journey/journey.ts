@@ -24,8 +24,8 @@ export interface JourneyDeps {
   visitorId(): string | undefined;
 }
 
-export function createJourney(plan: Plan, store: Store, deps: JourneyDeps) {
-  const writer = createWriter();
+export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signal?: AbortSignal) {
+  const writer = createWriter(signal);
   const funnels = createFunnels(plan, store, writer);
   const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated) => {
     const value = valueOf(items);

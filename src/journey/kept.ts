@@ -18,8 +18,12 @@ export interface Kept<T> {
   value: T;
   /** Whether the state is stored (analytics consent granted). */
   readonly allowed: boolean;
-  /** Changes the state; before consent the change is also kept, to be replayed onto the stored state. */
-  update(op: (v: T) => T): void;
+  /**
+   * Changes the state to `op(value, a, b)`; before consent the change is also kept, to be replayed
+   * onto the stored state. `a` and `b` are passed rather than captured, so that a conversion
+   * changing the cart or a funnel allocates no closure.
+   */
+  update<A = undefined, B = undefined>(op: (v: T, a: A, b: B) => T, a?: A, b?: B): void;
   allow(granted: boolean): void;
 }
 
@@ -34,6 +38,8 @@ export interface Writer {
   later(write: () => void): void;
   /** Runs every write asked for, now. */
   flush(): void;
+  /** Aborted by the tracker's shutdown(): every listener of the journey's storage is removed then. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface Writer {
  * left: `pagehide`, or hidden, which is the last moment a page reliably gets (it may be discarded
  * hidden, without a pagehide).
  */
-export function createWriter(): Writer {
+export function createWriter(signal?: AbortSignal): Writer {
   const due = new Set<() => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const w = browser();
@@ -50,14 +56,17 @@ export function createWriter(): Writer {
     if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
     for (const write of due) { due.delete(write); try { write(); } catch { /* storage.ts reports its own failures */ } }
   };
-  w?.addEventListener?.('pagehide', flush);
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') flush(); });
+  const on = { signal };
+  w?.addEventListener?.('pagehide', flush, on);
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') flush(); }, on);
   return {
     later(write) {
+      if (signal?.aborted) return; // shut down: flush() wrote everything, nothing is stored after it
       due.add(write);
       timer ??= setTimeout(flush, 0);
     },
     flush,
+    signal,
   };
 }
 
@@ -68,7 +77,7 @@ export function createWriter(): Writer {
 export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T, writer: Writer): Kept<T> {
   let allowed = false;
   let due = false; // a write is asked for: a burst asks the writer once
-  let ops: ((v: T) => T)[] = [];
+  let ops: [op: (v: T, a: any, b: any) => T, a: unknown, b: unknown][] = [];
   const write = () => {
     due = false;
     if (!allowed) return; // denied since: nothing more is stored
@@ -78,9 +87,9 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
   const k: Kept<T> = {
     value: initial(),
     get allowed() { return allowed; },
-    update(op) {
-      k.value = op(k.value);
-      if (!allowed) { if (ops.length < MAX_OPS) ops.push(op); return; }
+    update(op, a, b) {
+      k.value = op(k.value, a!, b!);
+      if (!allowed) { if (ops.length < MAX_OPS) ops.push([op, a, b]); return; }
       if (!due) { due = true; writer.later(write); }
     },
     allow(granted) {
@@ -88,7 +97,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
       if (allowed) return;
       allowed = true;
       let v = read();
-      for (const op of ops) v = op(v);
+      for (const [op, a, b] of ops) v = op(v, a, b);
       ops = [];
       k.value = v;
       write();
@@ -96,11 +105,12 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
   };
   const w = browser();
   // Another tab wrote (storage.ts keeps keys under the `mp_` prefix): its value is the newest.
+  const on = { signal: writer.signal };
   w?.addEventListener?.('storage', (e) => {
     if (!allowed || e.key !== 'mp_' + key) return;
     try { const v = e.newValue ? JSON.parse(e.newValue) : initial(); k.value = valid(v) ? v : initial(); } catch { /* a foreign write: keep ours */ }
-  });
+  }, on);
   // A page restored from the back/forward cache may have missed other tabs' writes.
-  w?.addEventListener?.('pageshow', (e) => { if (allowed && (e as PageTransitionEvent).persisted) k.value = read(); });
+  w?.addEventListener?.('pageshow', (e) => { if (allowed && (e as PageTransitionEvent).persisted) k.value = read(); }, on);
   return k;
 }

@@ -19,6 +19,8 @@ export interface VitalsHooks {
   update(sample: VitalSample): void;
   /** Once per metric instance, at its final value: when the page is hidden (left, tab switched, closed). */
   final(sample: VitalSample): void;
+  /** Aborted by the tracker's shutdown(): no more reports, and the page-hidden listeners are removed. */
+  signal?: AbortSignal;
 }
 
 /** The page-experience module: `measureplan.vitals.js` next to the script tag, or a chunk of the npm build. */

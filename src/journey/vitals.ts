@@ -56,6 +56,7 @@ export function createVitals(lib: WebVitalsFunctions): VitalsModule {
       const pending = new Map<string, VitalSample>();
       const sent = new Set<string>();
       const call = (fn: (s: VitalSample) => void, s: VitalSample) => {
+        if (hooks.signal?.aborted) return; // the tracker was shut down (web-vitals' own observers cannot be removed)
         try { fn(s); } catch { /* the tracker's own problem: never the page's */ }
       };
       const report = (m: ReportedMetric) => {
@@ -79,9 +80,10 @@ export function createVitals(lib: WebVitalsFunctions): VitalsModule {
       // entries) run first, and ours still run before the tracker's page-hidden beacon (document /
       // bubble listeners), so the final values leave with it.
       try {
-        addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') hidden(); }, true);
+        const on = { capture: true, signal: hooks.signal };
+        addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') hidden(); }, on);
         // Safari may leave without a visibilitychange; a hide already handled finds nothing pending.
-        addEventListener('pagehide', hidden, true);
+        addEventListener('pagehide', hidden, on);
       } catch { /* no window (SSR): nothing to measure */ }
     },
   };

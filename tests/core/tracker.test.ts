@@ -348,3 +348,42 @@ describe('the script tag: the default consent in a step of its own', () => {
     expect(ga4.sent[0]!.anonymousId).toBe('visitor-from-an-earlier-page');
   });
 });
+
+describe('shutdown() and what it leaves behind', () => {
+  // The Google tag is installed once per page: each test here starts from a page without it.
+  beforeEach(() => { for (const k of ['__measureplanGtag', 'dataLayer', 'gtag']) delete (window as any)[k]; });
+  it('a vendor script whose insert is still queued is never added, and that is not reported as a failure', async () => {
+    const { ga4 } = await import('../../adapters/ga4/index');
+    const plan = { ...example('webshop'), consent: { default: { analytics: 'granted' as const, ads: 'denied' as const } } };
+    const tracker = createTracker({ plan, adapters: [ga4()] });
+    const errors: TrackerEvents['error'][] = [];
+    tracker.on('error', (e) => errors.push(e));
+    await tracker.shutdown(); // the gtag.js insert waits for a task of its own
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelectorAll('script[src*="googletagmanager.com"]')).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('without shutdown() that insert happens (the test above can fail)', async () => {
+    const { ga4 } = await import('../../adapters/ga4/index');
+    const plan = { ...example('webshop'), consent: { default: { analytics: 'granted' as const, ads: 'denied' as const } } };
+    createTracker({ plan, adapters: [ga4()] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelectorAll('script[src*="googletagmanager.com"]').length).toBeGreaterThan(0);
+    for (const s of document.querySelectorAll('script[src*="googletagmanager.com"]')) s.remove();
+  });
+
+  it('a visitor coming back to the tab after shutdown() starts no abandonment check', async () => {
+    const plan = example('webshop');
+    plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+    localStorage.setItem('mp_cart', JSON.stringify({ items: [{ item_id: 'SKU-1', price: 10, quantity: 1 }], since: Date.now() - 3 * 3_600_000, updated: Date.now() - 3 * 3_600_000 }));
+    const tracker = createTracker({ plan, adapters: [] });
+    const heard: unknown[] = [];
+    tracker.on('cart_abandoned', (e) => heard.push(e));
+    await tracker.shutdown();
+    document.dispatchEvent(new Event('visibilitychange')); // jsdom's document is 'visible'
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toEqual([]);
+    localStorage.clear();
+  });
+});

@@ -88,6 +88,21 @@ describe('page experience (web-vitals → tracker)', () => {
     window.removeEventListener('pagehide', onHide);
   });
 
+  it('after the tracker\'s shutdown (its signal aborted) nothing more is reported, on change or on hide', () => {
+    const { lib, report } = fakeWebVitals();
+    const life = new AbortController();
+    const updates: VitalSample[] = [];
+    const finals: VitalSample[] = [];
+    createVitals(lib).startVitals({ update: (s) => updates.push(s), final: (s) => finals.push(s), signal: life.signal });
+    report({ name: 'LCP', value: 1200 });
+    life.abort();
+    report({ name: 'CLS', value: 0.3 });
+    hide();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(updates.map((s) => s.name)).toEqual(['LCP']);
+    expect(finals).toEqual([]);
+  });
+
   it('sends nothing on hide when no metric is known yet', () => {
     const { lib } = fakeWebVitals();
     const { finals } = start(lib);

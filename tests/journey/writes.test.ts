@@ -60,3 +60,24 @@ describe('the journey writes its state once per burst, and before the page can b
     await done;
   });
 });
+
+describe('shutdown() removes the journey\'s listeners', () => {
+  it('writes the journey first; afterwards leaving, another tab or a restored page change nothing', async () => {
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', item(1));
+    const done = p.tracker.shutdown();
+    expect(JSON.parse(localStorage.getItem('mp_cart')!).items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-1']);
+    await vi.runAllTimersAsync();
+    await done;
+    const setItem = vi.spyOn(Storage.prototype, 'setItem');
+    p.tracker.track('add_to_cart', item(2)); // after shutdown: nothing of it is stored, now or on leaving
+    vi.runOnlyPendingTimers();
+    leave();
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(setItem.mock.calls.map(([k]) => k).filter((k) => k.startsWith('mp_'))).toEqual([]);
+    setItem.mockRestore();
+    const other = { items: [{ item_id: 'SKU-OTHER', price: 1, quantity: 1 }], since: T0, updated: T0 };
+    window.dispatchEvent(new StorageEvent('storage', { key: 'mp_cart', newValue: JSON.stringify(other) }));
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).not.toContain('SKU-OTHER');
+  });
+});
