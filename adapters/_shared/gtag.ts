@@ -9,6 +9,8 @@ import { loadVendorScript } from './vendor-script';
 interface GtagState {
   /** The script load (resolves `false` when it was blocked). */
   p: Promise<unknown>;
+  /** The script insert was cancelled (its tracker shut down first): the next caller loads it. */
+  r?: boolean;
   /** The last Consent Mode signals pushed, to skip repeating the same update. */
   c?: string;
 }
@@ -60,6 +62,11 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
  * A second caller only brings the consent up to date; each adapter adds its own `config`.
  * The returned promise settles when the script has loaded or was blocked (a warning, no throw).
  */
+const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
+  s.r = false;
+  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => { s.r = true; });
+};
+
 export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise<unknown> {
   const w = ctx.window;
   let s: GtagState | undefined = w.__measureplanGtag;
@@ -71,7 +78,10 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
     s = w.__measureplanGtag = { p: Promise.resolve() };
     consentUpdate(ctx.consent(), ctx);
     gtag(ctx, 'js', new Date());
-    s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag');
-  } else consentUpdate(ctx.consent(), ctx);
+    load(ctx, s, id);
+  } else {
+    if (s.r) load(ctx, s, id);
+    consentUpdate(ctx.consent(), ctx);
+  }
   return s.p;
 }

@@ -5,8 +5,8 @@ import type { AdapterContext } from '../../src/core/types';
  * Resolves `false` instead of rejecting when the script is blocked (an ad blocker, the network):
  * the vendor's queue keeps its calls but nothing reaches the vendor, which the warning says.
  */
-export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: string): Promise<boolean> =>
+export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: string, cancelled?: () => void): Promise<boolean> =>
   ctx.loadScript(src).then(
     () => true,
-    (error) => (ctx.warn(`${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
+    (error) => (error?.name === 'AbortError' ? cancelled?.() : ctx.warn(`${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
   );

@@ -43,12 +43,13 @@ function uuidBatch(): string {
 }
 
 /** Runs `fn` once the page has loaded and the browser is idle (capped at 5 s): work that must stay off the critical path. */
-export function afterLoadWhenIdle(fn: () => void): void {
+export function afterLoadWhenIdle(fn: () => void, signal?: AbortSignal): void {
   const w = browser();
   if (!w?.document) return;
-  const idle = () => (w.requestIdleCallback ? w.requestIdleCallback(() => fn(), { timeout: 5000 }) : setTimeout(fn, 1));
+  const run = () => { if (!signal?.aborted) fn(); }; // the tracker was shut down meanwhile: nothing is loaded
+  const idle = () => (w.requestIdleCallback ? w.requestIdleCallback(run, { timeout: 5000 }) : setTimeout(run, 1));
   if (w.document.readyState === 'complete') idle();
-  else w.addEventListener('load', idle, { once: true });
+  else w.addEventListener('load', idle, { once: true, signal });
 }
 
 type PostTask = (fn: () => void) => Promise<unknown>;

@@ -6,12 +6,13 @@ import { nextTask } from './env';
  * milliseconds, and the adapters that ask for one do so while the tracker starts. A `signal`
  * aborted before then (the tracker's shutdown()) cancels the insert.
  */
-const loading = new Map<string, Promise<void>>();
+const loading = new Map<string, { p: Promise<void>; callers: (AbortSignal | undefined)[] }>();
 
 export function loadScript(src: string, nonce?: string, signal?: AbortSignal): Promise<void> {
-  let p = loading.get(src);
-  if (p) return p;
-  p = new Promise<void>((resolve, reject) => {
+  const l = loading.get(src);
+  if (l) { l.callers.push(signal); return l.p; }
+  const callers = [signal];
+  const p = new Promise<void>((resolve, reject) => {
     const d = typeof document === 'undefined' ? undefined : document;
     if (!d) return reject(new Error('no document'));
     const s = d.createElement('script');
@@ -21,11 +22,11 @@ export function loadScript(src: string, nonce?: string, signal?: AbortSignal): P
     s.onload = () => resolve();
     s.onerror = () => reject(new Error(`could not load ${src} (blocked by the browser, an extension or the network)`));
     nextTask(() => {
-      if (signal?.aborted) return reject(new Error(`${src} was not loaded: the tracker was shut down`));
+      if (callers.every((c) => c?.aborted)) return reject(Object.assign(new Error(`${src} was not loaded: the tracker was shut down`), { name: 'AbortError' }));
       (d.head ?? d.documentElement).appendChild(s);
     });
   });
   p.catch(() => loading.delete(src));
-  loading.set(src, p);
+  loading.set(src, { p, callers });
   return p;
 }

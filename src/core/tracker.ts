@@ -202,7 +202,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     async shutdown() {
       stopPlatform?.();
       dispatcher.stop();
-      const flushed = tracker.flush(); // writes the journey's storage now, before its listeners go
+      const flushed = tracker.flush();
+      await dedupe.settled(); // orders whose claim was in flight are forwarded: their funnel steps are asked for
+      safely('journey', journey.save); // written now, before the journey's listeners go
       life?.abort();
       await flushed;
       const work: Promise<unknown>[] = [];
@@ -287,7 +289,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
       (m) => safely('vitals', () => { if (!signal?.aborted) m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)), signal }); }),
       () => { if (debug) warn('measureplan.vitals.js could not be loaded: no Core Web Vitals are measured'); },
-    ));
+    ), signal);
   }
   // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.
   let stopPlatform: (() => void) | undefined;

@@ -23,7 +23,9 @@ export interface Kept<T> {
    * onto the stored state. `a` and `b` are passed rather than captured, so that a conversion
    * changing the cart or a funnel allocates no closure.
    */
-  update<A = undefined, B = undefined>(op: (v: T, a: A, b: B) => T, a?: A, b?: B): void;
+  update(op: (v: T) => T): void;
+  update<A>(op: (v: T, a: A) => T, a: A): void;
+  update<A, B>(op: (v: T, a: A, b: B) => T, a: A, b: B): void;
   allow(granted: boolean): void;
 }
 
@@ -87,8 +89,8 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
   const k: Kept<T> = {
     value: initial(),
     get allowed() { return allowed; },
-    update(op, a, b) {
-      k.value = op(k.value, a!, b!);
+    update(op: (v: T, a?: unknown, b?: unknown) => T, a?: unknown, b?: unknown) {
+      k.value = op(k.value, a, b);
       if (!allowed) { if (ops.length < MAX_OPS) ops.push([op, a, b]); return; }
       if (!due) { due = true; writer.later(write); }
     },
