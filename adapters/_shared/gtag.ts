@@ -56,17 +56,18 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
   gtag(ctx, 'consent', 'update', update);
 }
 
+/** Starts loading gtag.js; a cancelled insert (its tracker shut down first) marks the state for the next caller. */
+const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
+  s.r = false;
+  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => { s.r = true; });
+};
+
 /**
  * Installs the Google tag once per page: the queue, the plan's Consent Mode default (always the
  * first command), the visitor's current consent, `gtag('js')` and the gtag.js script for `id`.
  * A second caller only brings the consent up to date; each adapter adds its own `config`.
  * The returned promise settles when the script has loaded or was blocked (a warning, no throw).
  */
-const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
-  s.r = false;
-  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => { s.r = true; });
-};
-
 export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise<unknown> {
   const w = ctx.window;
   let s: GtagState | undefined = w.__measureplanGtag;

@@ -63,11 +63,11 @@ function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
   return b;
 }
 
-/** The basket's line for a product (the basket owns its lines: they are copies, changed in place). */
 /** Adds to the cart (quantities summed) / to the viewed products (each once). */
 const add = (b: Basket, items: Item[], t: number) => put(b, items, t, true);
 const view = (b: Basket, items: Item[], t: number) => put(b, items, t, false);
 
+/** The basket's line for a product (the basket owns its lines: they are copies, changed in place). */
 function lineOf(b: Basket, id: string): Item | undefined {
   // An index loop: for-of allocated an iterator on every add to cart.
   for (let k = 0; k < b.items.length; k++) if (b.items[k]!.item_id === id) return b.items[k];
