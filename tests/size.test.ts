@@ -23,8 +23,10 @@ import { describe, expect, it } from 'vitest';
 // track() allocating a quarter less per call — no closure per cart or funnel change, exact-length
 // vendor arrays — +0.05 KB; a review's fixes to shutdown() — a shared vendor script cancelled only
 // when every tracker that asked for it is shut down, gtag.js retried after a cancel, the journey
-// written after in-flight orders, the vitals load listener removed — +0.1 KB).
-const RATCHET = 23.2 * 1024;
+// written after in-flight orders, the vitals load listener removed — +0.1 KB; own keys only where
+// the tracker walks an object, so a page with an enumerable key on Object.prototype still tracks,
+// and on() refusing a name that is no text — +0.1 KB).
+const RATCHET = 23.3 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -61,8 +63,8 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // Raised from 15.0 KB by the performance issue's track() work (+0.7 KB, see the tag's ratchet), then
 // by the review's fixes (shutdown() cancelling staggered loads, items copied at track()), then by
 // shutdown() removing every listener the tracker added (+0.15 KB), track() allocating less (+0.05 KB)
-// and the review's fixes to shutdown() (+0.1 KB).
-const NPM_RATCHET = 16.1 * 1024;
+// and the review's fixes to shutdown() (+0.1 KB), then by own keys only (Object.prototype) (+0.1 KB).
+const NPM_RATCHET = 16.2 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -5,6 +5,7 @@
  */
 import type { AdapterContext, ConsentStatus } from '../../src/core/types';
 import { loadVendorScript } from './vendor-script';
+import { has } from '../../src/plan/shape';
 
 interface GtagState {
   /** The script load (resolves `false` when it was blocked). */
@@ -26,6 +27,7 @@ export function defined(o: Record<string, unknown>, drop?: (k: string, v: unknow
   // A loop, not entries/filter/fromEntries: this runs for every conversion (and every GA4 item).
   const out: Record<string, unknown> = {};
   for (const k in o) {
+    if (!has(o, k)) continue; // own fields only: never a key a page library put on Object.prototype
     const v = o[k];
     if (v !== undefined && !drop?.(k, v)) out[k] = v;
   }

@@ -3,6 +3,7 @@
  * RudderStack or Segment-compatible ingestion service.
  */
 import { CLICK_ID_PARAMS } from '../../src/core/identity';
+import { has } from '../../src/plan/shape';
 import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
 
 export interface Message {
@@ -54,7 +55,7 @@ function pageForConsent(page: PageContext, ads: string | undefined): PageContext
 
 function context(page: PageContext, extra: Record<string, unknown>, utm: Record<string, string> = {}): Record<string, unknown> {
   let campaign: Record<string, string> | undefined;
-  for (const k in utm) if (CAMPAIGN[k]) (campaign ??= {})[CAMPAIGN[k]!] = utm[k]!;
+  for (const k in utm) if (has(CAMPAIGN, k) && has(utm, k)) (campaign ??= {})[CAMPAIGN[k]!] = utm[k]!;
   return { ...constant(), page, ...(campaign ? { campaign } : {}), measureplan: extra };
 }
 

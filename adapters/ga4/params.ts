@@ -1,6 +1,7 @@
 import type { ConversionEvent } from '../../src/core/types';
 import type { Item } from '../../src/plan/define';
 import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
+import { has } from '../../src/plan/shape';
 
 /**
  * Personal data GA4 must not receive: an e-mail address anywhere in the text, or a phone number
@@ -82,6 +83,6 @@ export function ga4Params(e: ConversionEvent, warn: (message: string) => void): 
   n = param(out, n, e, warn, 'value', e.value ?? p.value);
   n = param(out, n, e, warn, 'transaction_id', e.transactionId ?? p.transaction_id);
   n = param(out, n, e, warn, 'items', e.items ? items(e, e.items, warn) : p.items);
-  for (const k in p) if (OWN[k] !== 1) n = param(out, n, e, warn, k, p[k]);
+  for (const k in p) if (OWN[k] !== 1 && has(p, k)) n = param(out, n, e, warn, k, p[k]);
   return out;
 }

@@ -1,6 +1,7 @@
 /** A minimal event emitter; a listener that throws is isolated from the others and the caller. */
 export function createEmitter<M extends object>() {
-  const listeners: { [K in keyof M]?: Set<(p: M[K]) => void> } = {};
+  // No prototype: a name like "constructor" or "__proto__" is just an unknown event, never a crash.
+  const listeners: { [K in keyof M]?: Set<(p: M[K]) => void> } = Object.create(null);
   return {
     on<K extends keyof M>(name: K, fn: (p: M[K]) => void): () => void {
       (listeners[name] ??= new Set()).add(fn);

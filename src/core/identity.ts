@@ -7,6 +7,7 @@
  * denial deletes what this category had stored.
  */
 import { uuid } from './env';
+import { has } from '../plan/shape';
 import type { Store } from './storage';
 import type { ClickIds } from './types';
 
@@ -69,6 +70,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         const ids: ClickIds = {};
         let until = Infinity;
         for (const k in clicks) {
+          if (!has(clicks, k)) continue;
           const c = clicks[k]!;
           if (t - c.t <= CLICK_ID_MS) { ids[k as keyof ClickIds] = c.v; until = Math.min(until, c.t + CLICK_ID_MS); }
         }

@@ -193,7 +193,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       dispatcher.each('all', (a) => { if (a.flush) work.push(a.flush('manual').catch(() => undefined)); });
       await Promise.all(work);
     },
-    on: (name, fn) => events.on(name, fn),
+    on(name, fn) {
+      if (typeof name === 'string' && typeof fn === 'function') return events.on(name, fn);
+      report({ path: 'on', reason: 'expected an event name and a function' });
+      return () => undefined;
+    },
     clickIds: () => identity.clickIds(Date.now()),
     funnel: (name) => ask('funnel', () => journey.api.funnel(name), undefined),
     cart: () => ask('cart', journey.api.cart, { items: [], value: 0 }),

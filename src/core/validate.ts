@@ -4,6 +4,7 @@
  * A valid call (nearly every call) allocates nothing here: this runs on the host page's time.
  */
 import type { PropertySpec } from '../plan/types';
+import { has } from '../plan/shape';
 
 export interface PropertyProblem { path: string; reason: string }
 
@@ -20,6 +21,7 @@ function itemProblems(v: unknown, path: string, out: PropertyProblem[]): void {
     if (typeof it.item_id !== 'string') out.push({ path: `${path}[${i}].item_id`, reason: 'is required (a text)' });
     for (const k in ITEM_FIELDS) {
       const want = ITEM_FIELDS[k]!;
+      if (!has(ITEM_FIELDS, k)) continue; // a key a page library put on Object.prototype is no item field
       if (it[k] !== undefined && typeof it[k] !== want) out.push({ path: `${path}[${i}].${k}`, reason: `must be a ${want === 'string' ? 'text' : 'number'}` });
     }
   });
@@ -49,8 +51,11 @@ export function validateProperties(specs: Record<string, PropertySpec>, props: u
   let out: PropertyProblem[] | undefined;
   const add = (path: string, reason: string) => { (out ??= []).push({ path, reason }); };
   const given = props as Record<string, unknown>;
-  for (const key in given) if (!Object.prototype.hasOwnProperty.call(specs, key) && given[key] !== undefined) add(`properties.${key}`, 'is not a property of this conversion in the plan');
+  // Own keys only, here and below: an enumerable key a page library put on Object.prototype is
+  // neither a property the caller gave nor one the plan declares.
+  for (const key in given) if (has(given, key) && !has(specs, key) && given[key] !== undefined) add(`properties.${key}`, 'is not a property of this conversion in the plan');
   for (const key in specs) {
+    if (!has(specs, key)) continue;
     const spec = specs[key]!;
     const v = given[key];
     if (v === undefined) { if (!spec.optional) add(`properties.${key}`, 'is required by the plan'); continue; }

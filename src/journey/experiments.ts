@@ -13,6 +13,7 @@
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import { kept, type Writer } from './kept';
+import { has } from '../plan/shape';
 
 /**
  * A 32-bit hash spread evenly over its range: FNV-1a over the text, then MurmurHash3's final mix
@@ -62,7 +63,7 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
     /** The experiments this visitor is in (for every conversion's context), or undefined. */
     current: (): Record<string, string> | undefined => {
       const v = seen.value;
-      if (v !== of) { of = v; answer = undefined; for (const _ in v) { answer = v; break; } }
+      if (v !== of) { of = v; answer = undefined; for (const k in v) if (has(v, k)) { answer = v; break; } }
       return answer;
     },
     variant(name: string, visitorId: string | undefined): string | undefined {

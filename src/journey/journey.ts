@@ -37,7 +37,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     // The conversion gets whichever of these it declares.
     const known: Record<string, unknown> = { value, items, item_count: items.length };
     const props: Record<string, unknown> = {};
-    for (const k in c.properties) if (k in known) props[k] = known[k];
+    for (const k in c.properties) if (has(known, k) && has(c.properties, k)) props[k] = known[k];
     deps.track(named, props);
   });
   const experiments = createExperiments(plan, store, writer, (experiment, variant) => {
@@ -84,7 +84,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     /** Adds to an accepted conversion what the journey knows: its funnel step, the visitor's experiments, the page's vitals. */
     annotate(e: ConversionEvent): void {
       const step = funnels.steps(e.name)?.[0];
-      if (step) for (const k in step) e.properties[k] ??= step[k as keyof typeof step];
+      if (step) for (const k in step) if (has(step, k)) e.properties[k] ??= step[k as keyof typeof step];
       // Before the visitor's analytics answer only this page's experiments are known; the stored
       // ones join at the grant, before the held conversion leaves: so it reads them at delivery.
       if (!experiments.seen.allowed) Object.defineProperty(e, 'experiments', { get: experiments.current, enumerable: true, configurable: true });

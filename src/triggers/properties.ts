@@ -1,4 +1,5 @@
 import type { NormalisedConversion, PropertyType } from '../plan/types';
+import { has } from '../plan/shape';
 
 /**
  * The raw value behind one property source, or null/undefined when the page has none.
@@ -44,6 +45,7 @@ export function readProperties(c: NormalisedConversion, d: Document, warn: (m: s
   const out: Record<string, unknown> = {};
   const sources = c.trigger?.properties ?? {};
   for (const k in sources) {
+    if (!has(sources, k)) continue;
     const spec = c.properties[k];
     const v = readSource(sources[k]!, d, el);
     if (v != null) out[k] = convert(v, spec?.type);

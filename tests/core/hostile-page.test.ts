@@ -1,0 +1,116 @@
+// @vitest-environment jsdom
+/**
+ * "Never break the host page", with every real adapter: hostile arguments to every method, and a
+ * page whose libraries put an enumerable key on Object.prototype.
+ */
+import 'fake-indexeddb/auto';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import type { TrackerEvents } from '../../src/core/types';
+import { ga4 } from '../../adapters/ga4';
+import { googleAds } from '../../adapters/google-ads';
+import { meta } from '../../adapters/meta';
+import { linkedin } from '../../adapters/linkedin';
+import { microsoftAds } from '../../adapters/microsoft-ads';
+import { collector } from '../../adapters/collector';
+import { example } from '../plan/fixtures';
+
+let bodies: string[] = [];
+const server = setupServer(http.post('http://localhost:3000/collect', async ({ request }) => {
+  bodies.push(await request.text());
+  return new HttpResponse(null, { status: 200 });
+}));
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+const open: { shutdown(): Promise<void> }[] = [];
+beforeEach(() => {
+  bodies = [];
+  localStorage.clear();
+  history.replaceState(null, '', '/?utm_source=news&utm_medium=email');
+  for (const k of ['dataLayer', 'gtag', 'fbq', '_fbq', 'lintrk', '_linkedin_data_partner_ids', 'uetq']) delete (window as any)[k];
+});
+afterEach(async () => { await Promise.all(open.splice(0).map((t) => t.shutdown())); });
+
+function everything() {
+  const plan = example('webshop');
+  plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+  const tracker = createTracker({ plan, adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector({ flushInterval: 10 })] });
+  open.push(tracker);
+  const errors: TrackerEvents['error'][] = [];
+  tracker.on('error', (e) => errors.push(e));
+  return { tracker, errors };
+}
+const tent = { item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 };
+const settle = () => new Promise((r) => setTimeout(r, 60));
+
+describe('a page with an enumerable key on Object.prototype', () => {
+  beforeEach(() => { (Object.prototype as any).polluted = 'by a page library'; });
+  afterEach(() => { delete (Object.prototype as any).polluted; });
+
+  it('still gets its conversions, and no destination receives the inherited key', async () => {
+    const { tracker, errors } = everything();
+    tracker.track('add_to_cart', { item_id: 'SKU-1', item_name: 'Tent', value: 2499, quantity: 1 });
+    tracker.track('purchase', { transaction_id: 'T-1', value: 2499, items: [tent] });
+    await tracker.flush();
+    await settle();
+    expect(errors).toEqual([]);
+    const events = (window as any).dataLayer.filter((c: IArguments) => c[0] === 'event' && c[2].send_to?.startsWith('G-')).map((c: IArguments) => [c[1], Object.keys(c[2])]);
+    expect(events.map((e: unknown[]) => e[0])).toEqual(['add_to_cart', 'purchase']);
+    for (const [, keys] of events) expect(keys).not.toContain('polluted');
+    const meta = (window as any).fbq.queue.filter((c: unknown[]) => c[0] === 'track' && c[1] !== 'PageView');
+    expect(meta.map((c: unknown[]) => c[1])).toEqual(['AddToCart', 'Purchase']);
+    const sent = bodies.flatMap((b) => JSON.parse(b).batch);
+    expect(sent.map((m: { event: string }) => m.event)).toEqual(['add_to_cart', 'purchase']);
+    expect(bodies.join('')).not.toContain('polluted');
+    expect(sent[0].context.campaign).toEqual({ source: 'news', medium: 'email' });
+  });
+});
+
+describe('hostile arguments', () => {
+  const trap = new Proxy({}, { get() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); }, has() { throw new Error('trap'); } });
+  const loop: Record<string, unknown> = { item_id: 'SKU-1' };
+  loop.self = loop;
+  const values: unknown[] = [undefined, null, 0, NaN, Infinity, '', 'x'.repeat(100_000), true, Symbol('s'), 10n, [], [1], {}, trap, loop,
+    { get transaction_id() { throw new Error('getter'); }, value: 1 }, { items: trap }, { items: [trap] }, { items: [null] }, { items: 'x' },
+    { items: [{ item_id: 10n }] }, Object.create(null), { toString() { throw new Error('toString'); } }, () => 1, new Date(), /re/];
+  const names: unknown[] = ['purchase', 'add_to_cart', 'phone_click', '__proto__', 'constructor', 'toString', undefined, null, 1, Symbol('n'), trap, {}];
+
+  it('no method throws into the caller or leaves a rejected promise, and the tracker goes on working', async () => {
+    const { tracker, errors } = everything();
+    const t = tracker as any;
+    const thrown: string[] = [];
+    const rejected: unknown[] = [];
+    const onRejection = (e: unknown) => { rejected.push(e); };
+    process.on('unhandledRejection', onRejection);
+    const call = (what: string, f: () => unknown) => {
+      try {
+        const r = f();
+        if (r instanceof Promise) r.catch((e) => thrown.push(`${what} rejected: ${e}`));
+      } catch (e) { thrown.push(`${what}: ${e}`); }
+    };
+    try {
+      names.forEach((n, i) => values.forEach((v, j) => call(`track(names[${i}], values[${j}])`, () => t.track(n, v))));
+      for (const v of values) {
+        for (const m of ['identify', 'consent', 'page', 'funnel', 'variant']) call(m, () => t[m](v, v));
+        call('experiment', () => t.experiment(v, v));
+        call('on', () => t.on(v, v));
+      }
+      for (const n of ['__proto__', 'constructor', 'hasOwnProperty']) call(`on(${n})`, () => t.on(n, () => undefined)());
+      call('throwing listeners', () => { t.on('event', () => { throw new Error('listener'); }); t.on('error', () => { throw new Error('listener'); }); });
+      await tracker.flush();
+      await settle();
+      expect(thrown).toEqual([]);
+      expect(rejected).toEqual([]);
+      expect(errors.some((e) => e.path === 'on')).toBe(true);
+      // Still working: a valid conversion goes through after all that.
+      bodies = [];
+      tracker.track('phone_click');
+      await tracker.flush();
+      await settle();
+      expect(bodies.flatMap((b) => JSON.parse(b).batch).map((m: { event: string }) => m.event)).toEqual(['phone_click']);
+    } finally { process.off('unhandledRejection', onRejection); }
+  });
+});
