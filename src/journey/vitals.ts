@@ -41,41 +41,51 @@ function toSample(m: ReportedMetric): VitalSample {
 }
 
 /**
- * A page-experience module over one web-vitals build. `startVitals` subscribes each metric once
- * (web-vitals wants one observer per page) and reports every change to `update`; whenever the page
- * is hidden it hands each metric instance not sent yet to `final`, at its value by then. A metric
- * first seen after an earlier hide (INP once the visitor came back and clicked) goes at the next
- * hide; after a back/forward-cache restore web-vitals gives new ids, so that page view is sent too.
+ * A page-experience module over one web-vitals build. It subscribes each metric once per page
+ * (web-vitals wants one observer per page) and keeps each metric instance's latest value; every
+ * tracker started on it hears each change on `update` (first the values measured before it
+ * started: a tracker made after another's shutdown, as an SPA re-init does, still gets them) and,
+ * whenever the page is hidden, `final` for each instance not sent yet, at its value by then. Each
+ * instance is sent once per page view, by whichever tracker's hide comes first. A metric first seen
+ * after an earlier hide (INP once the visitor came back and clicked) goes at the next hide; after a
+ * back/forward-cache restore web-vitals gives new ids, so that page view is sent too.
  */
 export function createVitals(lib: WebVitalsFunctions): VitalsModule {
-  let started = false;
+  let subscribed = false;
+  const latest = new Map<string, VitalSample>();
+  const sent = new Set<string>();
+  const live = new Set<VitalsHooks>();
+  const call = (hooks: VitalsHooks, fn: (s: VitalSample) => void, s: VitalSample) => {
+    if (hooks.signal?.aborted) return; // the tracker was shut down (web-vitals' own observers cannot be removed)
+    try { fn(s); } catch { /* the tracker's own problem: never the page's */ }
+  };
+  const report = (m: ReportedMetric) => {
+    try {
+      const s = toSample(m);
+      latest.set(s.id, s);
+      for (const hooks of live) call(hooks, hooks.update, s);
+    } catch { /* a malformed metric is skipped, not thrown into web-vitals */ }
+  };
   return {
     startVitals(hooks: VitalsHooks): void {
-      if (started) return;
-      started = true;
-      const pending = new Map<string, VitalSample>();
-      const sent = new Set<string>();
-      const call = (fn: (s: VitalSample) => void, s: VitalSample) => {
-        if (hooks.signal?.aborted) return; // the tracker was shut down (web-vitals' own observers cannot be removed)
-        try { fn(s); } catch { /* the tracker's own problem: never the page's */ }
-      };
-      const report = (m: ReportedMetric) => {
-        try {
-          const s = toSample(m);
-          if (!sent.has(s.id)) pending.set(s.id, s);
-          call(hooks.update, s);
-        } catch { /* a malformed metric is skipped, not thrown into web-vitals */ }
-      };
+      if (hooks.signal?.aborted) return;
+      live.add(hooks);
+      hooks.signal?.addEventListener('abort', () => live.delete(hooks), { once: true });
+      for (const s of latest.values()) call(hooks, hooks.update, s);
+      if (!subscribed) {
+        subscribed = true;
+        for (const on of [lib.onLCP, lib.onINP, lib.onCLS, lib.onFCP, lib.onTTFB]) {
+          try { on(report, { reportAllChanges: true }); } catch { /* an API this browser lacks: that metric is absent */ }
+        }
+      }
       const hidden = () => {
-        for (const [id, s] of pending) {
-          pending.delete(id);
+        if (hooks.signal?.aborted) return;
+        for (const [id, s] of latest) {
+          if (sent.has(id)) continue;
           sent.add(id);
-          call(hooks.final, s);
+          call(hooks, hooks.final, s);
         }
       };
-      for (const on of [lib.onLCP, lib.onINP, lib.onCLS, lib.onFCP, lib.onTTFB]) {
-        try { on(report, { reportAllChanges: true }); } catch { /* an API this browser lacks: that metric is absent */ }
-      }
       // Window, capture phase, added after web-vitals' own: its listeners (which flush the last
       // entries) run first, and ours still run before the tracker's page-hidden beacon (document /
       // bubble listeners), so the final values leave with it.

@@ -103,6 +103,28 @@ describe('page experience (web-vitals → tracker)', () => {
     expect(finals).toEqual([]);
   });
 
+  it('a tracker started after another\'s shutdown (an SPA re-init) gets the values so far and sends what was not sent yet', () => {
+    const { lib, report } = fakeWebVitals();
+    const m = createVitals(lib);
+    const life = new AbortController();
+    const first: VitalSample[] = [];
+    m.startVitals({ update() {}, final: (s) => first.push(s), signal: life.signal });
+    report({ name: 'TTFB', value: 90 });
+    hide(); // the first tracker sends TTFB
+    show();
+    report({ name: 'LCP', value: 2100 });
+    life.abort();
+    const updates: VitalSample[] = [];
+    const finals: VitalSample[] = [];
+    m.startVitals({ update: (s) => updates.push(s), final: (s) => finals.push(s) });
+    expect(updates.map((s) => [s.name, s.value])).toEqual([['TTFB', 90], ['LCP', 2100]]); // before: none
+    report({ name: 'CLS', value: 0.04 });
+    hide();
+    expect(first.map((s) => s.name)).toEqual(['TTFB']);
+    expect(finals.map((s) => [s.name, s.value])).toEqual([['LCP', 2100], ['CLS', 0.04]]); // TTFB not twice
+    for (const n of NAMES) expect(lib[`on${n}`]).toHaveBeenCalledTimes(1);
+  });
+
   it('sends nothing on hide when no metric is known yet', () => {
     const { lib } = fakeWebVitals();
     const { finals } = start(lib);
