@@ -10,7 +10,7 @@ import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/ty
 import { uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
 import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
-import { createQueue, utf8, type Entry, type Queue } from './queue';
+import { clearOutbox, createQueue, utf8, type Entry, type Queue } from './queue';
 import { backoff, post } from './transport';
 
 export interface CollectorOptions {
@@ -203,6 +203,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       const who = c.identity();
       if (who.userId !== undefined || Object.keys(who.traits).length) adapter.identify!(who, c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
+    },
+    forget() {
+      queue?.storeNew(false); // before the clear: nothing of this page is written after it
+      clearOutbox().catch(() => undefined); // no IndexedDB: nothing was stored
     },
     consent(status) {
       // Nothing new is written to IndexedDB after a denial (what was tracked before is still delivered).

@@ -9,7 +9,7 @@
  * cloning a message object walks it, and one put per fifty or so messages keeps a burst's writes
  * to a few transactions.
  */
-import { createStore, entries, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { clear, createStore, entries, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
 
 /** One message in the outbox. `rec`: the IndexedDB record it is stored in, once written. */
@@ -71,6 +71,17 @@ export const RECORD = 100;
 const RECORD_BYTES = 48_000;
 /** Records per IndexedDB transaction while the page runs (each transaction is a task of its own). */
 const RECORDS_PER_WRITE = 10;
+
+/**
+ * Deletes every record of the outbox (an analytics denial), for this page and earlier ones, without
+ * creating the database in a browser profile that has none: where `indexedDB.databases()` is
+ * missing (Firefox before 126) nothing is done.
+ */
+export async function clearOutbox(): Promise<void> {
+  const idb = globalThis.indexedDB;
+  if (!idb?.databases || !(await idb.databases()).some((d) => d.name === 'measureplan')) return;
+  await clear(createStore('measureplan', 'outbox'));
+}
 
 export function createQueue(max: number, warn: (m: string) => void): Queue {
   // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.

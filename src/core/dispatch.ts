@@ -149,6 +149,8 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
             else ensureLoaded(a);
           }
         }
+        // A denial deletes what the category's adapters stored, on this page or an earlier one.
+        if (consent.status[cat] === 'denied') for (const a of byName.values()) if (a.category === cat && a.forget) guard(a, 'forget', () => a.forget!(ctxOf(a)));
         const held = consent.take(cat);
         if (granted) for (const run of held) run();
       }

@@ -177,7 +177,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
         identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
         const who = ctx.identity();
-        dispatcher.each('all', (a, c) => a.identify?.(who, c));
+        // Granted categories only: an adapter loaded before a withdrawal stays loaded, and must hear
+        // nothing more (undecided ones are not loaded yet and read the user when they load).
+        for (const cat of CATEGORIES) if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.identify?.(who, c));
       });
     },
     consent(update: ConsentSettings) {

@@ -87,6 +87,11 @@ export interface Adapter {
   identify?(identity: Identity, ctx: AdapterContext): void | Promise<void>;
   /** A page view (SPA route change); vendor tags that count page views send theirs. */
   page?(page: PageContext, ctx: AdapterContext): void;
+  /**
+   * An explicit denial of its category, whether it was loaded on this page or not: delete what it
+   * stored on earlier pages (the collector's outbox), creating no storage to do so.
+   */
+  forget?(ctx: AdapterContext): void;
   /** Deliver anything queued (the collector). */
   flush?(reason: 'manual' | 'hidden'): Promise<void>;
   shutdown?(): Promise<void>;
