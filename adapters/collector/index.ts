@@ -158,18 +158,26 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     intake(Infinity); // the page may be going: everything handed over is queued and stored now
     const nav = ctx?.window.navigator;
     let used = 0; // beacons never report back: count them for this hide
+    const envelope = utf8(body([])); // take() counts the messages; the body's wrapper counts too
+    /** Messages too large for any beacon on their own: they wait for an ordinary request, the rest goes on. */
+    const alone: Entry[] = [];
     for (;;) {
       const budget = KEEPALIVE_BYTES - keepalive - used;
-      const batch = queue.take(batchSize, budget);
+      const batch = queue.take(batchSize, budget - envelope);
       if (!batch.length) break;
       const payload = body(batch);
       const n = utf8(payload);
-      if (n > budget) { queue.release(batch); break; }
+      if (n > budget) {
+        if (batch.length === 1 && n > KEEPALIVE_BYTES - envelope) { alone.push(batch[0]!); continue; }
+        queue.release(batch);
+        break;
+      }
       let sent = false;
       try { sent = !!nav?.sendBeacon?.(url, payload); } catch { /* fall back to fetch */ }
       if (sent) { used += n; queue.done(batch); }
       else send(batch, payload, {});
     }
+    queue.release(alone);
     void queue.persist();
   }
 
@@ -206,7 +214,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     },
     forget() {
       queue?.storeNew(false); // before the clear: nothing of this page is written after it
-      clearOutbox().catch(() => undefined); // no IndexedDB: nothing was stored
+      (queue ? queue.clear() : clearOutbox()).catch(() => undefined); // no IndexedDB: nothing was stored
     },
     consent(status) {
       // Nothing new is written to IndexedDB after a denial (what was tracked before is still delivered).

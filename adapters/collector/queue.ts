@@ -64,6 +64,8 @@ export interface Queue {
    * still rewritten or deleted as they are delivered.
    */
   storeNew(yes: boolean): void;
+  /** Deletes every record of the outbox through this page's own connection (a consent denial). */
+  clear(): Promise<void>;
 }
 
 /** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
@@ -90,7 +92,6 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   const ids = new Set<string>();
   const sending = new Set<string>();
   let seq = 0;
-  const start = Date.now() * 1000; // what this page wrote itself is never "restored"
   const page = uuid();
 
   /** Added, not yet written. */
@@ -102,7 +103,15 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   let scheduled = false;
   let keep = true;
 
+  /** The disk is full: new messages stay in memory, but deletes and rewrites (which free space) go on. */
+  let full = false;
   const idbFailed = (e: unknown) => {
+    if ((e as Error)?.name === 'QuotaExceededError') {
+      if (!full) warn('the collector\'s IndexedDB outbox is full; new events are kept in memory for this page only');
+      full = true;
+      unwritten = [];
+      return;
+    }
     if (store) warn(`the collector's IndexedDB outbox failed (${(e as Error)?.name ?? e}); unsent events are kept in memory for this page only`);
     store = undefined;
   };
@@ -138,7 +147,6 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
           records.set(key, list);
           puts.push([key, record(list)]);
         }
-        if (puts.length) await setMany(puts, store);
         // Read and changed in one transaction, as stored now: another tab may have delivered some of
         // the record's messages (or all, and deleted it) since this page read it.
         if (edits.length) {
@@ -153,6 +161,9 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
             return promisifyRequest(os.transaction);
           });
         }
+        // After the edits: those records were written earlier, and a full disk failing these puts
+        // must not keep delivered messages stored.
+        if (puts.length) await setMany(puts, store);
       }
     } catch (e) { idbFailed(e); }
     if (mine) scheduled = false;
@@ -178,7 +189,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
       const x: Entry = { id, seq: Date.now() * 1000 + (++seq % 1000), json, bytes: utf8(json) }; // ordered across pages, for restore
       items.push(x);
       ids.add(id);
-      if (keep) unwritten.push(x);
+      if (keep && !full) unwritten.push(x);
       if (items.length > max) {
         let over = items.length - max;
         items = items.filter((old) => {
@@ -217,7 +228,10 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
           const list = readRecord(key, value);
           if (!list) continue;
           records.set(key, list);
-          for (const x of list) if (x.seq < start && !ids.has(x.id)) found.push(x);
+          // What this page wrote itself is never "restored": told by the page id in the record's
+          // key, not by the clock, which may have been set back since an earlier page wrote.
+          if (Array.isArray(key) && key[1] === page) continue;
+          for (const x of list) if (!ids.has(x.id)) found.push(x);
         }
         found.sort((a, b) => a.seq - b.seq);
         const earlier = found.filter((x) => !ids.has(x.id) && ids.add(x.id));
@@ -227,6 +241,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     },
     persist: () => flushWrites(),
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
+    clear: () => (store ? clear(store) : Promise.resolve()),
   };
   return q;
 }
