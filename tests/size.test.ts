@@ -28,8 +28,9 @@ import { describe, expect, it } from 'vitest';
 // and on() refusing a name that is no text — +0.1 KB; a consent denial emptying the collector's
 // IndexedDB outbox, on this page and later ones, and identify() reaching granted categories only
 // — +0.12 KB; the collector's edge cases: a full disk, a corrected clock, beacons at the
-// keepalive limit — +0.12 KB).
-const RATCHET = 23.55 * 1024;
+// keepalive limit — +0.12 KB; the tag before its plan is in answering as the tracker will: on()
+// an unsubscribe function, flush() a promise of the replayed flush — +0.1 KB).
+const RATCHET = 23.65 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

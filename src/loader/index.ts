@@ -22,7 +22,8 @@ import { microsoftAds } from '../../adapters/microsoft-ads/index';
 import { collector } from '../../adapters/collector/index';
 import { findPlan } from './plan-source';
 
-type Call = [method: string, args: unknown[]];
+/** A queued call; `flush`/`shutdown` resolve (`done`) and `on` is cancelled (`off`) once it is replayed. */
+type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown };
 const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart'] as const;
 /** Questions, not commands: before the plan is in they have no answer and are not queued. */
 const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
@@ -46,8 +47,13 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       if (tracker) return (tracker as any)[m](...args);
       if (m === 'clickIds') return {};
       if (QUERIES.includes(m)) return undefined;
-      if (!failed) queue.push([m, args]);
-      return m === 'flush' || m === 'shutdown' ? Promise.resolve() : undefined;
+      const waits = m === 'flush' || m === 'shutdown';
+      if (failed) return waits ? Promise.resolve() : m === 'on' ? () => undefined : undefined;
+      const call = [m, args] as Call;
+      queue.push(call);
+      // As the tracker answers: on() an unsubscribe function, flush() a promise of the replayed flush.
+      if (m === 'on') return () => { const i = queue.indexOf(call); if (i >= 0) queue.splice(i, 1); else if (typeof call.off === 'function') call.off(); };
+      return waits ? new Promise<void>((r) => { call.done = r; }) : undefined;
     };
   }
   w.measureplan = api;
@@ -82,6 +88,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
 
   function fail(message: string): void {
     failed = true;
+    for (const call of queue) call.done?.();
     queue.length = 0;
     console.error(message);
     settle(false);
@@ -110,9 +117,16 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
     step('replaying the calls made before', () => {
-      // The page's calls so far, in its order (consent among them), before any trigger.
-      for (const [m, args] of queue.splice(0)) {
-        try { (t as any)[m]?.(...args); } catch { /* the tracker reports its own errors */ }
+      // The page's calls so far, in its order (consent among them), before any trigger; a call one
+      // of them makes (an on() handler tracking) joins the end of the queue and is replayed too.
+      while (queue.length) {
+        const call = queue.shift()!;
+        const [m, args] = call;
+        try {
+          const r = (t as any)[m]?.(...args);
+          if (m === 'on') call.off = r;
+          if (call.done) Promise.resolve(r).then(call.done, call.done);
+        } catch { call.done?.(); /* the tracker reports its own errors */ }
       }
       tracker = t; // from now on calls go straight through
       replayed();

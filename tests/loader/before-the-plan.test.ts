@@ -1,0 +1,214 @@
+// @vitest-environment jsdom
+/**
+ * The script tag (src/loader) before and after its plan is in, against DESIGN.md "The browser API"
+ * and docs/script-tag.md: the stub's queue replayed in order, on()/flush() before the plan, calls
+ * made during the replay, broken plans of every kind. Each test boots a fresh copy of the tag
+ * (vi.resetModules + dynamic import).
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { checkPlan } from '../../src/plan/check';
+
+const PLAN = {
+  version: 1,
+  name: 'review',
+  currency: 'NOK',
+  destinations: { collector: { url: '/collect' } },
+  consent: { default: { analytics: 'granted', ads: 'granted' } },
+  conversions: {
+    signup: { kind: 'macro', properties: { plan: { type: 'string' } }, send: { collector: {} } },
+    newsletter: { kind: 'micro', properties: {}, send: { collector: {} } },
+  },
+};
+
+const W = window as any;
+let errors: unknown[][];
+let fetchMock: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  vi.resetModules();
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
+  delete W.measureplan;
+  localStorage.clear();
+  errors = [];
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { errors.push(a); });
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  fetchMock = vi.fn(async () => new Response('{}', { status: 200 }));
+  vi.stubGlobal('fetch', fetchMock);
+});
+afterEach(async () => {
+  try { await W.measureplan?.shutdown?.(); } catch { /* ignore */ }
+  vi.unstubAllGlobals();
+  delete (document as any).currentScript;
+});
+
+function inline(text: string) {
+  const s = document.createElement('script');
+  s.type = 'application/json';
+  s.setAttribute('data-measureplan-plan', '');
+  s.textContent = text;
+  document.head.appendChild(s);
+}
+/** The tag with data-plan (not appended: jsdom would not run it anyway; currentScript points at it). */
+function tagWithDataPlan(url: string) {
+  const tag = document.createElement('script');
+  tag.setAttribute('data-plan', url);
+  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+}
+/** The stub snippet from docs/script-tag.md (typed; the same code). */
+function stub() {
+  // eslint-disable-next-line
+  (function(w: any,n: string){if(w[n])return;var q: unknown[]=[],m: any=w[n]={q:q};["track","page","identify","consent","experiment","flush","on"].forEach(function(k){m[k]=function(){q.push([k,[].slice.call(arguments)])}})})(window,"measureplan");
+}
+const boot = () => import('../../src/loader/index');
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+it('(sanity) the review plan is valid', () => {
+  expect(checkPlan(PLAN)).toEqual([]);
+});
+
+// ---------------------------------------------------------------- suspected defects
+
+it('on() called before the plan is in returns an unsubscribe function, as documented', async () => {
+  inline(JSON.stringify(PLAN));
+  await boot();
+  const seen: string[] = [];
+  const off = W.measureplan.on('event', (e: any) => seen.push(e.event.name ?? 'x'));
+  // docs/api.md: "on(event, fn) Subscribes; returns an unsubscribe function."
+  expect(typeof off).toBe('function');
+  expect(await W.measureplan.ready).toBe(true);
+  expect(() => off()).not.toThrow();
+  W.measureplan.track('newsletter', {});
+  await settle();
+  expect(seen).toEqual([]);
+});
+
+it('flush() called before the plan is in resolves only after the calls queued before it were applied', async () => {
+  inline(JSON.stringify(PLAN));
+  await boot();
+  const events: unknown[] = [];
+  W.measureplan.on('event', (e: unknown) => events.push(e));
+  W.measureplan.track('newsletter', {});
+  // docs/api.md: flush() "Delivers everything queued now; resolves when done".
+  await W.measureplan.flush();
+  expect(events).toHaveLength(1);
+});
+
+it('a call made by a handler while the queue is being replayed is not lost', async () => {
+  inline(JSON.stringify(PLAN));
+  stub();
+  const names: string[] = [];
+  W.measureplan.on('event', (e: any) => {
+    names.push(e.event.name);
+    if (e.event.name === 'signup') W.measureplan.track('newsletter', {});
+  });
+  W.measureplan.track('signup', { plan: 'pro' });
+  await boot();
+  expect(await W.measureplan.ready).toBe(true);
+  await settle();
+  expect(names).toEqual(['signup', 'newsletter']);
+});
+
+// ---------------------------------------------------------------- coverage that passes
+
+it('the stub queue is replayed in order: on() before, consent before track, identify before track', async () => {
+  const plan = structuredClone(PLAN);
+  plan.consent.default = { analytics: 'denied', ads: 'denied' };
+  inline(JSON.stringify(plan));
+  stub();
+  const got: any[] = [];
+  W.measureplan.on('event', (e: any) => got.push(e.event));
+  W.measureplan.consent({ analytics: 'granted', ads: 'granted' });
+  W.measureplan.identify('u-1');
+  W.measureplan.track('signup', { plan: 'pro' });
+  await boot();
+  expect(await W.measureplan.ready).toBe(true);
+  await settle();
+  expect(got.map((e) => [e.name, e.userId])).toEqual([['signup', 'u-1']]);
+});
+
+it('a queued call with a hostile argument (throwing getter) does not stop the later queued calls', async () => {
+  inline(JSON.stringify(PLAN));
+  stub();
+  const errs: any[] = [];
+  const names: string[] = [];
+  W.measureplan.on('error', (e: any) => errs.push(e));
+  W.measureplan.on('event', (e: any) => names.push(e.event.name));
+  W.measureplan.track('signup', { get plan() { throw new Error('boom'); } });
+  W.measureplan.identify('u', { get email() { throw new Error('boom'); } });
+  W.measureplan.consent({ get analytics() { throw new Error('boom'); } });
+  W.measureplan.track('newsletter', {});
+  await boot();
+  expect(await W.measureplan.ready).toBe(true);
+  await settle();
+  expect(names).toEqual(['newsletter']);
+  expect(errs.length).toBeGreaterThan(0);
+  // after the plan: the same hostile calls do not throw into the caller
+  expect(() => W.measureplan.track('signup', { get plan() { throw new Error('boom'); } })).not.toThrow();
+  expect(() => W.measureplan.consent({ get ads() { throw new Error('boom'); } })).not.toThrow();
+});
+
+it('the tag included twice: the second copy keeps the first api and does not boot again', async () => {
+  inline(JSON.stringify(PLAN));
+  await boot();
+  const first = W.measureplan;
+  W.measureplan.track('newsletter', {}); // queued in the first copy
+  vi.resetModules();
+  await boot();
+  expect(W.measureplan).toBe(first);
+  expect(await first.ready).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+it('queries before the plan is in answer without throwing; flush/shutdown return promises', async () => {
+  inline(JSON.stringify(PLAN));
+  await boot();
+  const mp = W.measureplan;
+  expect(mp.clickIds()).toEqual({});
+  expect(mp.variant('x')).toBeUndefined();
+  expect(mp.funnel('x')).toBeUndefined();
+  expect(() => mp.cart()).not.toThrow();
+  await expect(mp.flush()).resolves.toBeUndefined();
+  expect(await mp.ready).toBe(true);
+});
+
+const broken: [string, () => void][] = [
+  ['data-plan answering 404', () => { fetchMock.mockImplementation(async () => new Response('nope', { status: 404 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan answering HTML', () => { fetchMock.mockImplementation(async () => new Response('<!doctype html><p>hi', { status: 200 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan answering an empty body', () => { fetchMock.mockImplementation(async () => new Response('', { status: 200 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan unreachable (fetch rejects)', () => { fetchMock.mockImplementation(async () => { throw new TypeError('Failed to fetch'); }); tagWithDataPlan('/plan.json'); }],
+  ['an inline plan with a syntax error', () => inline('{ "version": 1, ')],
+  ['an inline plan that is invalid', () => inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }))],
+  ['no plan at all', () => undefined],
+];
+for (const [what, setUp] of broken) {
+  it(`broken plan (${what}): ready is false, one console.error starting "measureplan:", methods never throw, nothing is queued`, async () => {
+    setUp();
+    stub();
+    W.measureplan.track('signup', { plan: 'pro' });
+    await boot();
+    const mp = W.measureplan;
+    expect(await mp.ready).toBe(false);
+    await settle();
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]![0])).toMatch(/^measureplan:/);
+    for (const m of ['track', 'page', 'identify', 'consent', 'on', 'clickIds', 'experiment', 'variant', 'funnel', 'cart']) {
+      expect(() => mp[m]('x', {})).not.toThrow();
+    }
+    await expect(mp.flush()).resolves.toBeUndefined();
+    await expect(mp.shutdown()).resolves.toBeUndefined();
+    expect(mp.q ?? []).toEqual([]);
+    expect(fetchMock.mock.calls.filter(([u]: any) => String(u).includes('/collect'))).toEqual([]);
+  });
+}
+
+it('an invalid plan lists every problem with its JSON path', async () => {
+  inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }));
+  await boot();
+  expect(await W.measureplan.ready).toBe(false);
+  expect(errors).toHaveLength(1);
+  const msg = String(errors[0]![0]);
+  expect(msg).toMatch(/version/);
+  expect(msg).toMatch(/currency/);
+});
