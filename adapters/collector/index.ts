@@ -168,7 +168,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       const payload = body(batch);
       const n = utf8(payload);
       if (n > budget) {
-        if (batch.length === 1 && n > KEEPALIVE_BYTES - envelope) { alone.push(batch[0]!); continue; }
+        if (batch.length === 1 && n > KEEPALIVE_BYTES) { alone.push(batch[0]!); continue; } // fits no beacon, ever
         queue.release(batch);
         break;
       }
