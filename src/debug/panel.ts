@@ -63,7 +63,7 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       const cells = h(tr, 'td');
       const r: Row = { id: e?.id, name, what, to: {}, as: {} };
       const sends = (send ?? spec?.send ?? {}) as Record<string, unknown>;
-      for (const dest in sends) { r.to[dest] = [h(cells, 'div')]; r.as[dest] = received(dest, sends[dest], name, plan, e?.id); }
+      for (const dest of Object.keys(sends)) { r.to[dest] = [h(cells, 'div')]; r.as[dest] = received(dest, sends[dest], name, plan, e?.id); }
       rows.push(r);
       return r;
     };
@@ -82,7 +82,7 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
         const c = consent();
         view.consent.textContent = c ? `consent: analytics ${c.analytics} · ads ${c.ads}` : '';
         for (const r of rows) {
-          for (const dest in r.to) {
+          for (const dest of Object.keys(r.to)) { // own keys: never one a page library put on Object.prototype
             const [cell, text, cls] = r.to[dest]!;
             const s = c?.[category(dest)];
             cell.textContent = `${dest}: ${text || (s === 'pending' ? 'waiting for consent' : s === 'denied' ? DENIED : 'not sent')}${r.id ? ` — ${r.as[dest]}` : ''}`;
@@ -99,7 +99,7 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       tracker.on('skipped', ({ event, conversion, reason }) => {
         // With an event: one destination's consent was denied ("meta: ads consent denied"); without: a limit.
         if (event) mark(rowOf(event), reason.split(':')[0]!, DENIED);
-        else { const r = add(conversion); for (const dest in r.to) mark(r, dest, reason); }
+        else { const r = add(conversion); for (const dest of Object.keys(r.to)) mark(r, dest, reason); }
         render();
       }),
       tracker.on('error', ({ path, reason, conversion, destination }) => {

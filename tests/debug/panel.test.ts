@@ -121,6 +121,19 @@ describe('one row per conversion, with what each destination received', () => {
     expect(root().textContent).not.toContain('No conversions on this page yet.');
   });
 
+  it('on a page with an enumerable key on Object.prototype, lists only the real destinations', () => {
+    (Object.prototype as any).polluted = 'by a page library';
+    try {
+      const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+      mount(t.tracker, plan);
+      const event = conversion();
+      t.emit('event', { event, destinations: ['ga4', 'meta'] });
+      t.emit('skipped', { conversion: 'purchase', reason: 'limit once_per_page' });
+      const lines = [...root().querySelectorAll('td:last-child div')].map((d) => d.textContent!.split(':')[0]);
+      expect(lines).toEqual(['ga4', 'meta', 'ga4', 'googleAds', 'meta', 'microsoftAds', 'collector']);
+    } finally { delete (Object.prototype as any).polluted; }
+  });
+
   it('lists conversions in the order they fired, each with its own destinations', () => {
     const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
     mount(t.tracker, plan);
