@@ -29,8 +29,11 @@ import { describe, expect, it } from 'vitest';
 // IndexedDB outbox, on this page and later ones, and identify() reaching granted categories only
 // — +0.12 KB; the collector's edge cases: a full disk, a corrected clock, beacons at the
 // keepalive limit — +0.12 KB; the tag before its plan is in answering as the tracker will: on()
-// an unsubscribe function, flush() a promise of the replayed flush — +0.1 KB).
-const RATCHET = 23.65 * 1024;
+// an unsubscribe function, flush() a promise of the replayed flush — +0.1 KB; the vendor
+// review's fixes: integer order numbers for Google Ads, GA4's value with its currency, user ids and
+// tel: links withheld from GA4, Meta's consent during the hash, enhanced conversions at event scope,
+// NaN item numbers rejected — +0.2 KB).
+const RATCHET = 23.85 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -67,8 +70,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // Raised from 15.0 KB by the performance issue's track() work (+0.7 KB, see the tag's ratchet), then
 // by the review's fixes (shutdown() cancelling staggered loads, items copied at track()), then by
 // shutdown() removing every listener the tracker added (+0.15 KB), track() allocating less (+0.05 KB)
-// and the review's fixes to shutdown() (+0.1 KB), then by own keys only (Object.prototype) (+0.1 KB).
-const NPM_RATCHET = 16.2 * 1024;
+// and the review's fixes to shutdown() (+0.1 KB), then by own keys only (Object.prototype) (+0.1 KB),
+// then by the vendor review's fixes (GA4's currency and user id, order numbers, NaN items) (+0.12 KB).
+const NPM_RATCHET = 16.32 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -11,7 +11,7 @@
  */
 import type { Adapter, AdapterContext, Identity } from '../../src/core/types';
 import { consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
-import { ga4Params } from './params';
+import { ga4Params, personal, WITHHELD } from './params';
 
 export function ga4(): Adapter {
   const id = (ctx: AdapterContext) => ctx.plan.destinations.ga4?.measurementId;
@@ -20,19 +20,26 @@ export function ga4(): Adapter {
     category: 'analytics',
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
-      const userId = ctx.identity().userId;
+      const userId = userIdFor(ctx.identity().userId, ctx);
       gtag(ctx, 'config', id(ctx), ...(userId ? [{ user_id: userId }] : []));
       return loaded as Promise<void>;
     },
     send(event, ctx) {
-      const params = ga4Params(event, ctx.warn);
+      const params = ga4Params(event, ctx.warn, ctx.plan.currency);
       params.send_to = id(ctx);
       gtag(ctx, 'event', event.send.ga4?.event, params);
     },
     consent: consentUpdate,
     /** `user_id` is a config setting, never an event parameter; `null` (signed out) clears it. */
     identify({ userId }: Identity, ctx) {
-      gtag(ctx, 'config', id(ctx), { user_id: userId || null, send_page_view: false });
+      gtag(ctx, 'config', id(ctx), { user_id: userIdFor(userId, ctx) || null, send_page_view: false });
     },
   };
+}
+
+/** Google's User-ID policy forbids an e-mail address or phone number as `user_id`: such an id is withheld. */
+function userIdFor(userId: string | null | undefined, ctx: AdapterContext): string | null | undefined {
+  if (!personal(userId)) return userId;
+  ctx.warn(`ga4: user_id ${WITHHELD}`);
+  return undefined;
 }

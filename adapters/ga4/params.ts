@@ -6,11 +6,11 @@ import { has } from '../../src/plan/shape';
 /**
  * Personal data GA4 must not receive: an e-mail address anywhere in the text, or a phone number
  * (7 to 15 digits in phone characters only, starting with `+`, a bracket, or digits and a space;
- * a bare run of digits such as an order number is not taken for one).
+ * a bare run of digits such as an order number is not taken for one), or a `tel:`/`sms:` link.
  */
-const PERSONAL = /[^\s@]+@[^\s@]+\.[a-z]{2}|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+const PERSONAL = /[^\s@]+@[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
 /** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
-const MAYBE = /@|\d[\d ().-]{5,}\d/;
+const MAYBE = /@|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
 /**
  * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
  * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,
@@ -43,8 +43,8 @@ const OWN: Record<string, 1> = { currency: 1, value: 1, transaction_id: 1, items
 
 const say = (e: ConversionEvent, warn: (message: string) => void, k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
 /** An e-mail address or phone number. Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern. */
-const personal = (v: unknown) => typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v);
-const WITHHELD = 'withheld: looks like an e-mail or phone number';
+export const personal = (v: unknown) => typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v);
+export const WITHHELD = 'withheld: looks like an e-mail or phone number';
 
 /** The items as GA4 wants them: its five fields, without what is undefined or personal. */
 function items(e: ConversionEvent, list: readonly Item[], warn: (message: string) => void): Record<string, unknown>[] {
@@ -75,12 +75,17 @@ function param(out: Record<string, unknown>, n: number, e: ConversionEvent, warn
   return n + 1;
 }
 
-export function ga4Params(e: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
+export function ga4Params(e: ConversionEvent, warn: (message: string) => void, planCurrency?: string): Record<string, unknown> {
   // No closures or intermediate objects: this runs for every conversion sent to GA4.
   const out: Record<string, unknown> = {};
   const p = e.properties;
-  let n = param(out, 0, e, warn, 'currency', e.currency ?? p.currency);
-  n = param(out, n, e, warn, 'value', e.value ?? p.value);
+  let value = e.value ?? p.value;
+  // GA4 reads a value without its currency as no value at all: a `value` property the plan did not
+  // name as the conversion's value gets the plan's currency, or is left out when there is none.
+  const currency = e.currency ?? p.currency ?? (value != null ? planCurrency : undefined);
+  if (value != null && currency == null) { say(e, warn, 'value', 'left out: GA4 needs a currency with it'); value = undefined; }
+  let n = param(out, 0, e, warn, 'currency', currency);
+  n = param(out, n, e, warn, 'value', value);
   n = param(out, n, e, warn, 'transaction_id', e.transactionId ?? p.transaction_id);
   n = param(out, n, e, warn, 'items', e.items ? items(e, e.items, warn) : p.items);
   for (const k in p) if (OWN[k] !== 1 && has(p, k)) n = param(out, n, e, warn, k, p[k]);

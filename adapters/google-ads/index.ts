@@ -6,8 +6,8 @@
  * `googleAds` becomes `gtag('event', 'conversion', { send_to: 'AW-…/<label>', value, currency,
  * transaction_id })`, and Google Ads counts a repeated transaction_id once. With
  * `enhancedConversions: true` the e-mail and phone given to `identify()` are normalised and
- * SHA-256 hashed in the browser and set as `user_data` before the next conversion: the raw values
- * never reach Google. A consent change becomes a Consent Mode update.
+ * SHA-256 hashed in the browser and sent as the conversions' `user_data` (event scope, so GA4
+ * on the same tag never carries them): the raw values never reach Google. A consent change becomes a Consent Mode update.
  */
 import type { Adapter, AdapterContext, ConversionEvent, Identity } from '../../src/core/types';
 import { hashedIdentity } from '../_shared/identity';
@@ -16,6 +16,11 @@ import { consentUpdate, defined, ensureGtag, gtag } from '../_shared/gtag';
 export function googleAds(): Adapter {
   /** The hashing of the latest identify(); conversions wait for it so that they carry the user data. */
   let hashing: Promise<void> | undefined;
+  /**
+   * The hashed e-mail/phone of the latest identify(), sent with each conversion: at event scope,
+   * not with gtag('set'), whose global scope GA4's hits on the same tag would carry too.
+   */
+  let userData: Record<string, unknown> | undefined;
   const id = (ctx: AdapterContext) => ctx.plan.destinations.googleAds?.conversionId;
 
   const conversion = (e: ConversionEvent, ctx: AdapterContext) => {
@@ -29,16 +34,18 @@ export function googleAds(): Adapter {
     if (e.value !== undefined) p.value = e.value;
     if (e.currency !== undefined) p.currency = e.currency;
     if (t) p.transaction_id = t;
+    if (userData) p.user_data = userData;
     gtag(ctx, 'event', 'conversion', p);
   };
 
   const identify = ({ traits }: Identity, ctx: AdapterContext) => {
-    if (!ctx.plan.destinations.googleAds?.enhancedConversions || ctx.consent().ads != 'granted') return;
+    // A later identify() (another visitor signing in) must not leave the previous one's hashes behind.
+    if (!ctx.plan.destinations.googleAds?.enhancedConversions || ctx.consent().ads != 'granted') { userData = undefined; return; }
     const done = (hashing = hashedIdentity(traits || {})
       .catch(() => ({}) as { email?: string; phone?: string })
       .then((h) => {
-        if (h.email || h.phone) gtag(ctx, 'set', 'user_data', defined({ sha256_email_address: h.email, sha256_phone_number: h.phone }));
-        else if (traits?.email || traits?.phone) ctx.warn('googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)');
+        userData = h.email || h.phone ? defined({ sha256_email_address: h.email, sha256_phone_number: h.phone }) : undefined;
+        if (!userData && (traits?.email || traits?.phone)) ctx.warn('googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)');
         if (hashing == done) hashing = undefined;
       }));
     return done;
@@ -58,5 +65,7 @@ export function googleAds(): Adapter {
     },
     consent: consentUpdate,
     identify,
+    /** Ads consent withdrawn: the hashes of the visitor are dropped with it. */
+    forget() { userData = undefined; },
   };
 }

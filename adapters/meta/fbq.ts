@@ -8,6 +8,7 @@ export interface Fbq {
   push: Fbq;
   loaded: boolean;
   version: string;
+  disablePushState?: boolean;
 }
 
 /**
@@ -27,6 +28,9 @@ export function installFbq(w: AdapterContext['window']): Fbq {
   fbq.loaded = true;
   fbq.version = '2.0';
   fbq.queue = [];
+  // fbevents.js counts a PageView on every history change unless told not to; the tracker's own
+  // page() hook sends one per route change (GA4 and UET count theirs the same way), so two would follow.
+  fbq.disablePushState = true;
   w.fbq = fbq;
   if (!w._fbq) w._fbq = fbq;
   return fbq;

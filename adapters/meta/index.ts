@@ -60,6 +60,8 @@ export function meta(): Adapter {
   const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
   /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
   let readyId: string | undefined;
+  let loading: Promise<unknown> | undefined;
+  const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
     if (readyId) { const r = fn(ctx.window.fbq, readyId) as Promise<void> | undefined; return r; } // the common case: no promise per conversion
     return ready?.then(async (id) => { if (id) await fn(ctx.window.fbq, id); });
@@ -70,7 +72,10 @@ export function meta(): Adapter {
     if (!id) return;
     const fbq = installFbq(ctx.window);
     const m = am(ctx) && (await matching(ctx.identity()));
-    fbq('consent', 'grant');
+    // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
+    // starts revoked (fbevents.js holds what follows until a grant).
+    granted = ctx.consent().ads === 'granted';
+    fbq('consent', granted ? 'grant' : 'revoke');
     fbq('init', id, ...(m ? [m] : []));
     fbq('track', 'PageView');
     return (readyId = id);
@@ -81,12 +86,13 @@ export function meta(): Adapter {
     category: 'ads',
     async load(ctx) {
       if (ready) return;
-      if (await (ready = init(ctx))) await loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta');
+      if ((await (ready = init(ctx))) && granted) await script(ctx);
     },
     // Once init is queued (the common case) without a closure per conversion.
     send: (event, ctx) => (readyId ? track(ctx.window.fbq, event, ctx) : whenReady(ctx, (fbq) => track(fbq, event, ctx))),
     consent: (status, ctx) => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
+      if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
     }),
     identify: (identity, ctx) => whenReady(ctx, async (fbq, id) => {
       const m = am(ctx) && (await matching(identity));

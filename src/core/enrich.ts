@@ -89,7 +89,10 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
   if (value !== undefined) { event.value = value; if (plan.currency) event.currency = plan.currency; }
   if (Array.isArray(props.items)) event.items = props.items as Item[];
   else if (typeof props.item_id === 'string') event.items = [singleItem(props, value)];
-  if (typeof props.transaction_id === 'string') event.transactionId = props.transaction_id;
+  const t = props.transaction_id;
+  // A plan may declare the order number as an integer: every vendor deduplicates on its text.
+  if (typeof t === 'string') event.transactionId = t;
+  else if (typeof t === 'number' && Number.isFinite(t)) event.transactionId = String(t);
   if (identity.userId !== undefined) event.userId = identity.userId;
   return event;
 }

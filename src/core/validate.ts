@@ -22,7 +22,7 @@ function itemProblems(v: unknown, path: string, out: PropertyProblem[]): void {
     for (const k in ITEM_FIELDS) {
       const want = ITEM_FIELDS[k]!;
       if (!has(ITEM_FIELDS, k)) continue; // a key a page library put on Object.prototype is no item field
-      if (it[k] !== undefined && typeof it[k] !== want) out.push({ path: `${path}[${i}].${k}`, reason: `must be a ${want === 'string' ? 'text' : 'number'}` });
+      if (it[k] !== undefined && (typeof it[k] !== want || (want === 'number' && !Number.isFinite(it[k])))) out.push({ path: `${path}[${i}].${k}`, reason: `must be a ${want === 'string' ? 'text' : 'number'}` });
     }
   });
 }

@@ -9,6 +9,8 @@ const LEAD = 'AW-987654321';
 const denied = { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' };
 const adsOnly = { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted', analytics_storage: 'denied' };
 const dataLayer = () => commands((window as any).dataLayer);
+/** The user_data of each Google Ads conversion sent so far. */
+const userData = () => dataLayer().filter((c) => c[1] === 'conversion').map((c) => (c[2] as { user_data?: unknown }).user_data);
 
 // printf '%s' value | sha256sum
 const SHA = {
@@ -110,13 +112,12 @@ describe('googleAds conversions', () => {
 });
 
 describe('googleAds enhanced conversions', () => {
-  it('hashes the identify() e-mail and phone and sets user_data before the very next conversion', async () => {
+  it('hashes the identify() e-mail and phone and sends them as user_data with the very next conversion', async () => {
     const { b, a } = await loaded({ plan: 'leadgen' });
     a.identify!({ userId: 'u-1', traits: { email: '  Test@Example.com ', phone: '+1 (415) 555-0123' } }, b.ctx); // not awaited
     await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000124' }), b.ctx);
     expect(dataLayer()).toEqual([
-      ['set', 'user_data', { sha256_email_address: SHA['test@example.com'], sha256_phone_number: SHA['+14155550123'] }],
-      ['event', 'conversion', { send_to: `${LEAD}/DeMo-ReQ_01`, value: 400, currency: 'EUR' }],
+      ['event', 'conversion', { send_to: `${LEAD}/DeMo-ReQ_01`, value: 400, currency: 'EUR', user_data: { sha256_email_address: SHA['test@example.com'], sha256_phone_number: SHA['+14155550123'] } }],
     ]);
     const all = JSON.stringify(dataLayer());
     expect(all).not.toMatch(/example\.com|555-0123|u-1/i);
@@ -125,21 +126,19 @@ describe('googleAds enhanced conversions', () => {
   it('removes the dots of a gmail.com address before hashing, but not of other domains', async () => {
     const { b, a } = await loaded({ plan: 'leadgen' });
     await a.identify!({ traits: { email: 'John.Smith@Gmail.com' } }, b.ctx);
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
     await a.identify!({ traits: { email: 'Jane.Doe@example.com' } }, b.ctx);
-    expect(dataLayer()).toEqual([
-      ['set', 'user_data', { sha256_email_address: SHA['johnsmith@gmail.com'] }],
-      ['set', 'user_data', { sha256_email_address: SHA['jane.doe@example.com'] }],
-    ]);
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
+    expect(userData()).toEqual([{ sha256_email_address: SHA['johnsmith@gmail.com'] }, { sha256_email_address: SHA['jane.doe@example.com'] }]);
   });
 
   it('normalises phone numbers to E.164 (00 prefix, spaces) before hashing', async () => {
     const { b, a } = await loaded({ plan: 'leadgen' });
     await a.identify!({ traits: { phone: '0047 912 34 567' } }, b.ctx);
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
     await a.identify!({ traits: { phone: '+47 912-34-567' } }, b.ctx);
-    expect(dataLayer()).toEqual([
-      ['set', 'user_data', { sha256_phone_number: SHA['+4791234567'] }],
-      ['set', 'user_data', { sha256_phone_number: SHA['+4791234567'] }],
-    ]);
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
+    expect(userData()).toEqual([{ sha256_phone_number: SHA['+4791234567'] }, { sha256_phone_number: SHA['+4791234567'] }]);
   });
 
   it('uses what identify() gave before ads consent, as soon as the adapter loads', async () => {
@@ -148,10 +147,10 @@ describe('googleAds enhanced conversions', () => {
     const a = googleAds();
     await a.load(b.ctx);
     await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000125' }), b.ctx);
-    expect(dataLayer().slice(-2)).toEqual([
-      ['set', 'user_data', { sha256_email_address: SHA['test@example.com'] }],
-      ['event', 'conversion', { send_to: `${LEAD}/DeMo-ReQ_01`, value: 400, currency: 'EUR' }],
+    expect(dataLayer().slice(-1)).toEqual([
+      ['event', 'conversion', { send_to: `${LEAD}/DeMo-ReQ_01`, value: 400, currency: 'EUR', user_data: { sha256_email_address: SHA['test@example.com'] } }],
     ]);
+    expect(dataLayer().filter((c) => c[0] === 'set')).toEqual([]); // never in gtag's global scope, where GA4's hits would carry it
   });
 
   it('sends no user data when the plan does not enable enhanced conversions', async () => {
@@ -161,18 +160,24 @@ describe('googleAds enhanced conversions', () => {
     expect(dataLayer()).toEqual([['event', 'conversion', { send_to: `${AW}/PhOnE123` }]]);
   });
 
-  it('sends no user data once ads consent is withdrawn', async () => {
+  it('sends no user data once ads consent is withdrawn, neither the new visitor’s nor the earlier one’s', async () => {
     const { b, a } = await loaded({ plan: 'leadgen' });
+    await a.identify!({ traits: { email: 'first@example.com' } }, b.ctx);
     b.status = { analytics: 'granted', ads: 'denied' };
+    a.forget!(b.ctx);
     await a.identify!({ traits: { email: 'test@example.com' } }, b.ctx);
     expect(dataLayer()).toEqual([]);
+    b.status = { analytics: 'granted', ads: 'granted' };
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
+    expect(userData()).toEqual([undefined]);
   });
 
   it('sets nothing for traits without a usable e-mail or phone', async () => {
     const { b, a } = await loaded({ plan: 'leadgen' });
     await a.identify!({ traits: { email: 'not-an-address', phone: '12', name: 'Jane' } }, b.ctx);
     await a.identify!({ traits: undefined as any }, b.ctx);
-    expect(dataLayer()).toEqual([]);
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000200' }), b.ctx);
+    expect(userData()).toEqual([undefined]);
     expect(b.warnings.map((w) => w.message)).toEqual(['googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)']);
   });
 
@@ -198,6 +203,7 @@ describe('googleAds enhanced conversions', () => {
     const first = a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000126' }), b.ctx);
     const second = a.send(eventFor(b, 'demo_request', { company_size: '251+', lead_id: 'LEAD-000127' }), b.ctx);
     await Promise.all([first, second]);
-    expect(dataLayer().map((c) => c[1])).toEqual(['user_data', 'conversion', 'conversion']);
+    expect(dataLayer().map((c) => c[1])).toEqual(['conversion', 'conversion']);
+    expect(userData()).toEqual([{ sha256_email_address: SHA['test@example.com'] }, { sha256_email_address: SHA['test@example.com'] }]);
   });
 });
