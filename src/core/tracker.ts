@@ -153,8 +153,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     }
   };
 
+  /** After shutdown() the tracker sends nothing more: a late call (an SPA's stale handler) is reported, not forwarded. */
+  let down = false;
+  const closed = (path: string) => report({ path, reason: 'the tracker was shut down; nothing was sent' });
   const tracker: Tracker<P> = {
     track(name: string, props?: Record<string, unknown>) {
+      if (down) return closed('track');
       // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
       try { accept(name, props); } catch (e) {
         if (options.strict) throw e;
@@ -162,6 +166,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       }
     },
     page() {
+      if (down) return closed('page');
       safely('page', () => {
         pageFired.clear(); // a new page view: once_per_page conversions may fire again
         checkSoon();
@@ -173,6 +178,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       });
     },
     identify(userId, traits) {
+      if (down) return closed('identify');
       safely('identify', () => {
         if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
         identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
@@ -206,6 +212,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     variant: (name) => ask('variant', () => journey.api.variant(name), undefined),
     experiment: (name, variant) => safely('experiment', () => journey.api.experiment(name, variant)),
     async shutdown() {
+      down = true;
       stopPlatform?.();
       dispatcher.stop();
       const flushed = tracker.flush();

@@ -373,6 +373,20 @@ describe('shutdown() and what it leaves behind', () => {
     for (const s of document.querySelectorAll('script[src*="googletagmanager.com"]')) s.remove();
   });
 
+  it('a call after shutdown() (an SPA handler left behind) is reported and reaches no destination', async () => {
+    const { tracker, ga4, collector, errors } = setup({ consent: { analytics: 'granted', ads: 'granted' } });
+    tracker.track('phone_click');
+    await tracker.shutdown();
+    const before = [ga4.calls.length, collector.calls.length];
+    tracker.track('phone_click');
+    tracker.identify('U-9');
+    tracker.page();
+    await new Promise((r) => setTimeout(r, 0));
+    expect([ga4.calls.length, collector.calls.length]).toEqual(before);
+    expect(collector.sent.map((e) => e.name)).toEqual(['phone_click']);
+    expect(errors.map((e) => [e.path, e.reason])).toEqual(['track', 'identify', 'page'].map((p) => [p, 'the tracker was shut down; nothing was sent']));
+  });
+
   it('a visitor coming back to the tab after shutdown() starts no abandonment check', async () => {
     const plan = example('webshop');
     plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
