@@ -30,7 +30,7 @@ describe('Google Ads: deduplication on transaction_id', () => {
     // event id from it (purchase:10045), and GA4 receives it as transaction_id. Google Ads gets
     // no transaction_id at all: its own deduplication (the only one that also covers another
     // browser, a cleared storage or an offline/server upload of the same order) is lost.
-    const plan = example('webshop');
+    const plan: any = example('webshop');
     plan.conversions.purchase.properties.transaction_id = { type: 'integer' };
     const tracker = createTracker({ plan, adapters: [ga4(), googleAds()] });
     open.push(tracker);
@@ -53,7 +53,7 @@ describe('GA4: value and currency travel together', () => {
     // is a property named `value` but that has no plan-level `value` field (the shape of the
     // journey fixture's cart_abandoned) reaches GA4 with a value and no currency, which GA4's
     // ecommerce reference forbids ("If you set value then currency is required").
-    const plan = example('webshop');
+    const plan: any = example('webshop');
     plan.conversions.cart_update = {
       kind: 'micro', supports: ['purchase'], description: 'Changed the cart',
       properties: { value: { type: 'number', min: 0 } },
@@ -92,7 +92,7 @@ describe('Meta: consent is law while advanced matching is hashed', () => {
     // consent grant → init → PageView. A withdrawal that arrives meanwhile is queued after them
     // (revoke), so the replayed queue sends the PageView under "grant", and fbevents.js is
     // requested although ads consent is denied by then.
-    const plan = example('webshop');
+    const plan: any = example('webshop');
     plan.destinations.meta.advancedMatching = true;
     const b = bench({ plan });
     b.identity = { userId: 'U-1', traits: { email: 'kari@example.com' } };
@@ -138,7 +138,7 @@ describe('GA4: phone numbers from tel: links', () => {
     // contact_click fires on a[href^='mailto:'], a[href^='tel:']. The e-mail half of PERSONAL
     // matches anywhere in the text, the phone half only from the start (`+`, `(` or digits and a
     // space), so 'tel:+47 912 34 567' reaches GA4 while 'mailto:…' is withheld.
-    const plan = example('leadgen');
+    const plan: any = example('leadgen');
     plan.conversions.contact_click.properties = { link: { type: 'string' } };
     plan.conversions.contact_click.trigger.properties = { link: 'href' };
     const b = bench({ plan });
