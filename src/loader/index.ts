@@ -36,6 +36,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   let tracker: Tracker | undefined;
   let failed = false;
   let settle!: (ok: boolean) => void;
+  // shutdown() stops the triggers too; one called (or queued) before they are installed prevents them.
+  let down = false;
+  let triggers: { stop(): void } | undefined;
 
   // Until the plan is in, calls wait in the stub's queue (in order); afterwards they go straight through.
   const api: Record<string, unknown> = {
@@ -44,6 +47,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   };
   for (const m of METHODS) {
     api[m] = (...args: unknown[]) => {
+      if (m === 'shutdown') { down = true; triggers?.stop(); }
       if (tracker) return (tracker as any)[m](...args);
       if (m === 'clickIds') return {};
       if (QUERIES.includes(m)) return undefined;
@@ -131,9 +135,10 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       tracker = t; // from now on calls go straight through
       replayed();
       step('installing the triggers', () => {
-        installTriggers(plan, (name, props) => t.track(name as never, props as never), {
+        if (!down) triggers = installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },
-          warn: (message) => { if (debug) console.warn(`measureplan: ${message}`); },
+          // A plan mistake (a selector the browser rejects) on every page, the rest in debug mode.
+          warn: (message, mistake) => { if (debug || mistake) console.warn(`measureplan: ${message}`); },
         });
         if (debug && src) {
           const status = (t as unknown as { __consent: unknown }).__consent;

@@ -101,6 +101,8 @@ function checkValue(c: Obj, props: Obj, path: string, emit: Emit): void {
 
 function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {
   if (t.on === 'page_view' && t.path === undefined && t.regex === undefined) emit(at(path, 'path'), 'trigger_path');
+  // The path is matched without "?…" and "#…": such a trigger could never fire.
+  if (/[?#]/.test(t.path as string)) emit(at(path, 'path'), 'path_query', t.path);
   if (typeof t.regex === 'string') checkRegex(t.regex, at(path, 'regex'), emit);
   for (const [key, source] of Object.entries(obj(t.properties))) {
     const p = at(path, 'properties', key);

@@ -16,8 +16,11 @@ import { installVisible } from './visible';
 export interface TriggerOptions {
   /** Called when a route change happened (pushState/replaceState/popstate), before page_view triggers are re-evaluated. */
   onRoute?: () => void;
-  /** A problem worth a debug message (an invalid selector at run time, a property that could not be read). */
-  warn?: (message: string) => void;
+  /**
+   * A problem worth a debug message (a property that could not be read); `mistake` is set for a
+   * plan mistake (a selector the browser rejects), which is worth a message on every page.
+   */
+  warn?: (message: string, mistake?: true) => void;
 }
 export interface InstalledTriggers { stop(): void }
 
@@ -33,7 +36,7 @@ export interface Kit {
   fire(c: NormalisedConversion, el?: Element | null): void;
   /** Wraps a callback so that it never throws: the error goes to warn. */
   guard<A extends unknown[]>(fn: (...a: A) => void): (...a: A) => void;
-  warn(message: string): void;
+  warn(message: string, mistake?: true): void;
   /** Cleanups that stop() runs. */
   stops: (() => void)[];
 }
@@ -42,13 +45,13 @@ export interface Kit {
  * Installs every trigger of the plan on the current page. `track` is the tracker's track().
  * page_view triggers are checked once the document is parsed and after every SPA route change
  * (which first calls `options.onRoute`, and starts scroll and visible triggers afresh). A
- * selector the browser rejects is warned about once and its trigger left out. Never throws;
- * `stop()` removes every listener and observer this call added.
+ * selector the browser rejects is warned about once (as a plan mistake, with its JSON path) and
+ * its trigger left out. Never throws; `stop()` removes every listener and observer this call added.
  */
 export function installTriggers(plan: Plan, track: (name: string, properties: Record<string, unknown>) => void, options: TriggerOptions = {}): InstalledTriggers {
   let on = true;
   const stops: Kit['stops'] = [];
-  const warn: Kit['warn'] = (m) => { try { options.warn?.(m); } catch { /* a logger must not break tracking */ } };
+  const warn: Kit['warn'] = (m, x) => { try { options.warn?.(m, x); } catch { /* a logger must not break tracking */ } };
   // After stop() every guarded callback (listener, observer, timer) does nothing.
   const guard: Kit['guard'] = (fn) => (...a) => { try { if (on) fn(...a); } catch (e) { warn(`trigger: ${e}`); } };
   const listen: Kit['listen'] = (target, type, fn, o) => {
@@ -65,7 +68,7 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
       try {
         if (t?.selector) d.documentElement.matches(t.selector); // throws for a selector the browser rejects
         if (t) (groups[t.on] ??= []).push([c, t]);
-      } catch { warn(`${c.name}: invalid selector ${t!.selector}`); }
+      } catch { warn(`conversions.${c.name}.trigger.selector: "${t!.selector}" is not a valid CSS selector; this trigger is off (try it with document.querySelector)`, true); }
     }
     const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el)));
     const kit: Kit = { w, listen, fire, guard, warn, stops };
@@ -77,7 +80,8 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
       groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && fire(c));
       for (const s of starts) s?.();
     };
-    onRouteChange(kit, () => { options.onRoute?.(); page(); });
+    // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
+    onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(); });
     if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', page, { once: true });
     else page();
   })();

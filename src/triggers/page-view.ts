@@ -3,12 +3,16 @@ import { globToRegExp } from './glob';
 
 /**
  * Whether the page at `location` is one a page_view trigger means: its `path` glob and its
- * `regex` (each when given; both when both are) match the pathname, and every `query`
- * parameter is present with exactly the listed value.
+ * `regex` (each when given; both when both are) match the pathname, as the browser gives it
+ * (percent-encoded) or decoded (`/om oss`, `/sommer-ø`), and every `query` parameter is present
+ * with exactly the listed value.
  */
 export function pageMatches(t: PageViewTrigger, location: Location): boolean {
   const p = location.pathname;
+  let decoded = p;
+  try { decoded = decodeURI(p); } catch { /* a malformed escape: the raw path only */ }
+  const test = (r: RegExp) => r.test(p) || r.test(decoded);
   const q = new URLSearchParams(location.search);
-  return (!t.path || globToRegExp(t.path).test(p)) && (!t.regex || new RegExp(t.regex).test(p)) &&
+  return (!t.path || test(globToRegExp(t.path))) && (!t.regex || test(new RegExp(t.regex))) &&
     Object.entries(t.query ?? {}).every(([k, v]) => q.get(k) === v);
 }

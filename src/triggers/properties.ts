@@ -39,7 +39,8 @@ export function convert(v: unknown, type?: PropertyType): unknown {
 
 /**
  * The properties a conversion's trigger fills from the page, converted to the plan's types.
- * A source that finds nothing leaves its property out (and warns when the plan requires it).
+ * A source that finds nothing leaves its property out (and warns when the plan requires it); so
+ * does an empty form field for an optional property (no radio checked, a select left at "Choose…").
  */
 export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -47,9 +48,10 @@ export function readProperties(c: NormalisedConversion, d: Document, warn: (m: s
   for (const k in sources) {
     if (!has(sources, k)) continue;
     const spec = c.properties[k];
-    const v = readSource(sources[k]!, d, el);
-    if (v != null) out[k] = convert(v, spec?.type);
-    else if (!spec?.optional) warn(`${c.name}: no ${sources[k]} for ${k}`);
+    const s = sources[k]!;
+    const v = readSource(s, d, el);
+    if (v != null && !(v === '' && spec?.optional && s.startsWith('field:'))) out[k] = convert(v, spec?.type);
+    else if (!spec?.optional) warn(`${c.name}: no ${s} for ${k}`);
   }
   return out;
 }

@@ -2,10 +2,11 @@ import type { Entries, Kit } from './install';
 
 /**
  * scroll triggers: fire once per page when the bottom of the window has reached `percent` of the
- * page height ((scrollY + innerHeight) / scrollHeight). The listener is passive and does its
- * work at most once per animation frame, so scrolling stays smooth. Returns the start for each
- * page (the first one and every SPA route): it forgets what fired and checks once, since a short
- * page may be fully visible without any scrolling.
+ * page height ((scrollY + innerHeight) / scrollHeight, with 1 px to spare: a zoomed page's scroll
+ * position is fractional and may end a fraction short of the rounded height). The listener is
+ * passive and does its work at most once per animation frame, so scrolling stays smooth. Returns
+ * the start for each page (the first one and every SPA route): it forgets what fired and checks
+ * once, since a short page may be fully visible without any scrolling.
  */
 export function installScroll(entries: Entries<'scroll'>, { w, listen, fire }: Kit): (() => void) | undefined {
   if (!entries) return;
@@ -14,7 +15,7 @@ export function installScroll(entries: Entries<'scroll'>, { w, listen, fire }: K
   const check = () => {
     queued = false;
     const h = w.document.documentElement.scrollHeight;
-    for (const [c, t] of entries) if (h && (w.scrollY + w.innerHeight) * 100 >= t.percent * h && !done.has(c)) { done.add(c); fire(c); }
+    for (const [c, t] of entries) if (h && (w.scrollY + w.innerHeight + 1) * 100 >= t.percent * h && !done.has(c)) { done.add(c); fire(c); }
   };
   // requestAnimationFrame, like setTimeout, may be called unbound (window methods default to window)
   const soon = () => { if (!queued) { queued = true; (w.requestAnimationFrame || setTimeout)(check); } };

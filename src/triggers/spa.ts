@@ -5,8 +5,9 @@ const ROUTE = 'measureplan:route';
 /**
  * Calls `onChange` after an SPA route change: `history.pushState` / `replaceState` or a
  * popstate (back/forward) that changed the pathname or the query string (a hash or state-only
- * change does not count). It runs in the next task, once the router has had a chance to render
- * the new page, and a burst (a push and a redirect) counts once.
+ * change does not count, nor a `replaceState` that only removes query parameters from the page's
+ * address: a page tidying away utm_* or gclid stays the same page). It runs in the next task, once
+ * the router has had a chance to render the new page, and a burst (a push and a redirect) counts once.
  *
  * The history methods are wrapped once per page, even with two copies of measureplan, and keep
  * their behaviour and return values; the wrapper tells every install through a window event.
@@ -27,8 +28,13 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
     for (const m of ['pushState', 'replaceState'] as const) {
       const original = h[m];
       h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+        const path = w.location.pathname;
+        const old = new URLSearchParams(w.location.search);
         const result = original.apply(this, args);
-        w.dispatchEvent(new w.Event(ROUTE));
+        // A replaceState that only removes query parameters (the others left as they were) stays on the page.
+        if (m < 'r' || path !== w.location.pathname || [...new URLSearchParams(w.location.search)].some(([k, v]) => !old.getAll(k).includes(v))) {
+          w.dispatchEvent(new w.Event(ROUTE));
+        }
         return result;
       };
     }

@@ -1,15 +1,17 @@
+import { nextTask } from '../core/env';
 import type { Entries, Kit } from './install';
 
 /**
- * submit triggers: one listener on the window in the bubble phase, so it runs after the form's
- * and the document's own handlers. A form matching the selector counts only when its submit was
- * not prevented: a form that the page sends with JavaScript after `preventDefault()` does not
- * count (use a click trigger on its button, or `track()`). Tracks synchronously, before the
- * browser leaves the page; `field:NAME` properties read the submitted form.
+ * submit triggers: one listener on the window. A form matching the selector counts only when its
+ * submit was not prevented, which is known once the event has been through every handler (one
+ * the page adds on the window later included): so it is decided a task later, before the browser
+ * leaves the page. A form that the page sends with JavaScript after `preventDefault()` does not
+ * count (use a click trigger on its button, or `track()`). `field:NAME` properties read the
+ * submitted form.
  */
-export function installSubmit(entries: Entries<'submit'>, { w, listen, fire }: Kit): void {
-  if (entries) listen(w, 'submit', (e: Event) => {
+export function installSubmit(entries: Entries<'submit'>, { w, listen, fire, guard }: Kit): void {
+  if (entries) listen(w, 'submit', (e: Event) => nextTask(guard(() => {
     const form = e.target as HTMLFormElement;
     if (!e.defaultPrevented) for (const [c, t] of entries) if (form.matches?.(t.selector)) fire(c, form);
-  });
+  })));
 }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanUp, click, install, plan } from './helpers';
+import { cleanUp, click, install, nextTask, plan, planWith } from './helpers';
 
 afterEach(cleanUp);
 
@@ -80,7 +80,41 @@ describe('click triggers', () => {
     click(document.querySelector('a')!);
     click(document.querySelector('a')!);
     expect(t.names()).toEqual(['phone_click', 'phone_click']);
-    expect(t.warnings).toEqual([expect.stringMatching(/add_to_cart.*button\.\.add-to-cart/)]);
+    // a plan mistake: its JSON path, the selector and how to test it
+    expect(t.mistakes).toEqual(['conversions.add_to_cart.trigger.selector: "button..add-to-cart" is not a valid CSS selector; this trigger is off (try it with document.querySelector)']);
+    expect(t.warnings).toEqual(t.mistakes);
+  });
+
+  it('counts a click on a <label> once, though the browser then clicks its control too; a direct click on the control once', async () => {
+    // A pricing page: each plan is a label around a radio button.
+    document.body.innerHTML = `<form><label class="plan-option" data-plan="pro"><input type="radio" name="plan" value="pro"> <b>Pro</b> 499 kr</label></form>`;
+    const t = install(plan({ version: 1, name: 'Test', conversions: {
+      plan_card: { kind: 'micro', properties: { plan: { type: 'string' } }, trigger: { on: 'click', selector: 'label.plan-option', properties: { plan: 'data-plan' } } },
+      plan_radio: { kind: 'micro', trigger: { on: 'click', selector: 'input[name=plan]' } },
+    } }));
+    const radio = document.querySelector('input')!;
+    click(document.querySelector('label b')!);
+    expect(radio.checked).toBe(true); // jsdom, like browsers, clicks the control (a second click event)
+    // the control's own trigger counts that second click; the label's does not count it again
+    expect(t.calls).toEqual([['plan_card', { plan: 'pro' }], ['plan_radio', {}]]);
+    click(radio);
+    expect(t.names()).toEqual(['plan_card', 'plan_radio', 'plan_card', 'plan_radio']);
+    // A label click the page cancels clicks no control: a later click on the control counts.
+    const cancel = (e: Event) => e.preventDefault();
+    document.querySelector('label')!.addEventListener('click', cancel);
+    click(document.querySelector('label b')!);
+    await nextTask();
+    document.querySelector('label')!.removeEventListener('click', cancel);
+    click(radio);
+    expect(t.names()).toEqual(['plan_card', 'plan_radio', 'plan_card', 'plan_radio', 'plan_card', 'plan_card', 'plan_radio']);
+  });
+
+  it('counts a click on a card that wraps a label and its checkbox once', () => {
+    document.body.innerHTML = `<div class="gift-wrap" data-sku="GIFT"><label><input type="checkbox" name="gift"> Gift wrapping</label></div>`;
+    const t = install(planWith({ on: 'click', selector: '.gift-wrap', properties: { item_id: 'data-sku' } }, { item_id: { type: 'string' } }));
+    click(document.querySelector('label')!);
+    expect((document.querySelector('input') as HTMLInputElement).checked).toBe(true);
+    expect(t.calls).toEqual([['goal', { item_id: 'GIFT' }]]);
   });
 
   it('uses one delegated capture listener on the document for all click triggers', () => {

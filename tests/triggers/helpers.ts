@@ -1,6 +1,7 @@
 // Shared set-up for the trigger tests: real example plans through parsePlan, a recording track().
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan, PlanInput } from '../../src/plan/types';
+import { nextTask as afterTasks } from '../../src/core/env';
 import { installTriggers, type TriggerOptions } from '../../src/triggers/index';
 import { example } from '../plan/fixtures';
 
@@ -20,18 +21,19 @@ export function planWith(trigger: object, properties: Record<string, object> = {
 
 const running: { stop(): void }[] = [];
 
-/** Installs the plan's triggers and records every track() call, warning and onRoute call. */
+/** Installs the plan's triggers and records every track() call, warning (plan mistakes also apart) and onRoute call. */
 export function install(p: Plan, options: TriggerOptions = {}) {
   const calls: Call[] = [];
   const warnings: string[] = [];
+  const mistakes: string[] = [];
   const events: string[] = [];
   const installed = installTriggers(p, (name, properties) => { calls.push([name, properties]); events.push(`track ${name}`); }, {
     onRoute: () => { events.push('route'); options.onRoute?.(); },
-    warn: (m) => warnings.push(m),
+    warn: (m, mistake) => { warnings.push(m); if (mistake) mistakes.push(m); },
   });
   running.push(installed);
   const names = () => calls.map(([n]) => n);
-  return { calls, warnings, events, names, stop: () => installed.stop() };
+  return { calls, warnings, mistakes, events, names, stop: () => installed.stop() };
 }
 
 /** Stops every install of the test and resets the page. */
@@ -49,7 +51,13 @@ export function click(el: Element): void {
   el.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
 }
 
-/** What a browser does when the visitor submits: a bubbling, cancelable submit event on the form. */
-export function submit(form: HTMLFormElement): boolean {
-  return form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+/**
+ * What a browser does when the visitor submits: a bubbling, cancelable submit event on the form.
+ * Resolves with whether the browser would send the form, once the task that decides whether the
+ * submit counts (src/core/env.ts nextTask, in order) has run.
+ */
+export async function submit(form: HTMLFormElement): Promise<boolean> {
+  const sent = form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  await new Promise<void>((r) => afterTasks(r));
+  return sent;
 }

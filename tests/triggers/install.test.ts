@@ -37,7 +37,7 @@ describe('installTriggers', () => {
     const t = install(plan('webshop'));
     t.stop();
     click(document.querySelector('a')!);
-    submit(document.querySelector('form')!);
+    await submit(document.querySelector('form')!);
     history.pushState(null, '', '/pricing');
     await nextTask();
     expect(t.events).toEqual([]);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { globToRegExp } from '../../src/triggers/glob';
 import { pageMatches } from '../../src/triggers/page-view';
 import type { PageViewTrigger } from '../../src/plan/types';
-import { cleanUp, install, plan, planWith } from './helpers';
+import { cleanUp, install, nextTask, plan, planWith } from './helpers';
 
 afterEach(cleanUp);
 
@@ -38,6 +38,13 @@ describe('page_view matching', () => {
     [{ path: '*', query: { a: '1', b: '2' } }, '/?a=1', false],
     [{ path: '/pricing*', regex: 'teams$' }, '/pricing/teams', true],
     [{ path: '/pricing*', regex: 'teams$' }, '/pricing/solo', false],
+    // the browser's path is percent-encoded; a glob or regex may be written either way
+    [{ path: '/kampanje/sommer-ø*' }, '/kampanje/sommer-øl-2025', true],
+    [{ path: '/kampanje/sommer-%C3%B8*' }, '/kampanje/sommer-øl-2025', true],
+    [{ path: '/om oss' }, '/om oss', true],
+    [{ path: '/om oss' }, '/om-oss', false],
+    [{ regex: '^/om oss$' }, '/om%20oss', true],
+    [{ path: '/100%' }, '/100%', true], // a stray % that decodeURI rejects: the raw path still counts
   ])('%j on %s → %s', (t, url, expected) => {
     expect(pageMatches({ on: 'page_view', ...t }, at(url))).toBe(expected);
   });
@@ -82,6 +89,29 @@ describe('page_view triggers on the page', () => {
     history.replaceState(null, '', '/pricing');
     const t = install(planWith({ on: 'page_view', path: '/pricing', properties: { title: 'text' } }, { title: { type: 'string' } }));
     expect(t.calls).toEqual([['goal', { title: 'Pricing | Nordlys' }]]);
+  });
+
+  it('matches a path with non-ASCII characters as written in the address bar (/kampanje/sommer-ø*)', () => {
+    history.replaceState(null, '', '/kampanje/sommer-øl-2025');
+    const t = install(planWith({ on: 'page_view', path: '/kampanje/sommer-ø*' }));
+    expect(t.names()).toEqual(['goal']);
+  });
+
+  it('checks the page once when the route changes while the document is still loading', async () => {
+    history.replaceState(null, '', '/pricing');
+    Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'loading' });
+    try {
+      const t = install(plan('webshop'));
+      history.pushState(null, '', '/pricing/teams'); // an inline script in <head>
+      await nextTask();
+      expect(t.events).toEqual(['route']);
+      Object.defineProperty(document, 'readyState', { configurable: true, get: () => 'interactive' });
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      await nextTask();
+      expect(t.events).toEqual(['route', 'track visited_pricing']);
+    } finally {
+      delete (document as any).readyState;
+    }
   });
 
   it('waits for DOMContentLoaded while the document is still loading, so properties can be read', () => {

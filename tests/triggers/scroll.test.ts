@@ -33,6 +33,16 @@ describe('scroll triggers', () => {
     expect(t.calls).toHaveLength(1);
   });
 
+  it('counts percent 100 at the very bottom of a zoomed page, whose scroll position is fractional', () => {
+    page(4000);
+    const t = install(planWith({ on: 'scroll', percent: 100 }));
+    runFrames();
+    scrollTo(3198.9); runFrames(); // more than a pixel short
+    expect(t.calls).toEqual([]);
+    scrollTo(3199.6); runFrames(); // as far down as the page goes: scrollY is not rounded, scrollHeight is
+    expect(t.names()).toEqual(['goal']);
+  });
+
   it('does its work once per animation frame however many scroll events arrive', () => {
     page(4000);
     install(plan('leadgen'));

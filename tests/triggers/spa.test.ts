@@ -44,6 +44,28 @@ describe('SPA route changes', () => {
     expect(t.events).toEqual(['route', 'track visited_pricing']);
   });
 
+  it('does not count a replaceState that only removes query parameters (a page tidying away utm_* and gclid); counts every other change', async () => {
+    history.replaceState(null, '', '/product/tent?utm_source=newsletter&gclid=abc123&color=green');
+    document.body.innerHTML = `<main data-sku="TENT-3P"></main>`;
+    const t = install(plan('webshop'));
+    history.replaceState(history.state, '', '/product/tent?color=green');
+    await nextTask();
+    history.replaceState(history.state, '', '/product/tent');
+    await nextTask();
+    expect(t.events).toEqual(['track view_item']);
+    // a parameter added or changed by replaceState, one removed by pushState, a new path
+    history.replaceState(null, '', '/product/tent?color=red');
+    await nextTask();
+    history.replaceState(null, '', '/product/tent?color=red&size=3');
+    await nextTask();
+    history.pushState(null, '', '/product/tent?color=red');
+    await nextTask();
+    history.replaceState(null, '', '/product/tarp');
+    await nextTask();
+    expect(t.events.filter((e) => e === 'route')).toHaveLength(4);
+    expect(t.names()).toEqual(['view_item', 'view_item', 'view_item', 'view_item', 'view_item']);
+  });
+
   it('counts a push followed at once by a redirect as one route change, on the final page', async () => {
     const t = install(plan('webshop'));
     history.pushState(null, '', '/product');
