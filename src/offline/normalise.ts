@@ -44,10 +44,10 @@ export function normalisePhone(raw: string, countryCode?: string): Phone {
   let s = raw.trim();
   if (s === '') return { problem: 'the phone number is empty' };
   if (!/^\+?[\d\s().\-/]+$/.test(s)) return { problem: 'the phone number has characters other than digits, spaces, + - . ( ) /' };
-  let international = s.startsWith('+');
+  s = s.replace(/^[^\d+]*0[^\d+]*0/, '+'); // 0044 … is +44 …
+  const international = s.startsWith('+');
   if (international) s = s.replace(/\(0\)/g, ''); // +44 (0)20 …: the (0) is only dialled inside the country
   let digits = s.replace(/\D/g, '');
-  if (!international && digits.startsWith('00')) { international = true; digits = digits.slice(2); }
   if (!international) {
     if (!countryCode) return { problem: 'the phone number has no country code (write it as +47 …, or give --phone-country 47)' };
     digits = countryCode + digits.replace(/^0/, '');

@@ -58,6 +58,11 @@ describe('phone', () => {
     expect(digits('+1 (650) 555-1212')).toBe('16505551212');
   });
 
+  it('drops the trunk (0) after a 00 prefix as after a +: 0044 (0)20 … is +44 20 …', () => {
+    expect(digits('0044 (0)20 7946 0958')).toBe('442079460958');
+    expect(digits('00 47 (0)41234567')).toBe('4741234567');
+  });
+
   it('adds --phone-country to national numbers, dropping the trunk 0', () => {
     expect(digits('412 34 567', '47')).toBe('4741234567');
     expect(digits('(650) 555-1212', '1')).toBe('16505551212');
