@@ -59,7 +59,11 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const origin = req.headers.origin;
     const cors = origin === undefined ? undefined : originAllowed(origin, req, allowOrigins);
-    if (cors) res.setHeader('Access-Control-Allow-Origin', origin!);
+    if (cors) {
+      res.setHeader('Access-Control-Allow-Origin', origin!);
+      // Not CORS-safelisted: without this, the collector adapter cannot read how long to wait.
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+    }
     res.setHeader('Vary', 'Origin');
 
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -31,13 +31,19 @@ const text = (v: unknown, max = 2048): string | null => (typeof v === 'string' &
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
 
-/** ISO-8601 in one format (so text order is time order), or undefined for a bad date. */
-const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/**
+ * An ISO-8601 date-time with seconds and a zone (`2026-10-01T12:00:00.000Z`, `…+02:00`) as one
+ * canonical text (so text order is time order), or undefined for anything else: Date.parse alone
+ * reads '12' as a day in 2001 and rolls 30 February over to 2 March.
+ */
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 function iso(v: unknown): string | undefined {
-  if (typeof v === 'string' && CANONICAL.test(v) && Number.isFinite(Date.parse(v))) return v;
-  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  const t = new Date(v).getTime();
-  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+  if (typeof v !== 'string' || !ISO.test(v)) return undefined;
+  const fields = v.slice(0, 19);
+  const t = Date.parse(`${fields}Z`);
+  // Only a date-time whose fields read back unchanged exists; the canonical form is kept as sent.
+  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 19) !== fields) return undefined;
+  return v.length === 24 && v[23] === 'Z' ? v : new Date(Date.parse(v)).toISOString();
 }
 
 export interface Batch { sentAt?: unknown; context?: unknown }
@@ -56,7 +62,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
   } catch {
     return quarantine(null, null, 'the message cannot be read back as JSON', null, '');
   }
-  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, raw.slice(0, MAX_EVENT_BYTES));
+  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, raw.slice(0, MAX_EVENT_BYTES), derivedId(raw));
   const m = input;
   const type = text(own(m, 'type'), 40);
   const event = text(own(m, 'event'), 200);
@@ -108,7 +114,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
   const email = text(own(traits as Obj | undefined, 'email'), 320) ?? text(own(p, 'email'), 320);
 
   const row: Row = {
-    id: text(idValue) ?? messageIdOf(m, raw)!,
+    id: messageIdOf(m, raw),
     type,
     event: event && slug(event),
     event_text: event,
@@ -155,7 +161,8 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
     metric_name: text(own(p, 'metric_name'), 10),
     metric_value: num(own(p, 'metric_value')),
     metric_rating: text(own(p, 'metric_rating'), 20),
-    raw,
+    // Kept as accepted: with the batch's context merged in (one more encoding, only for such batches).
+    raw: context === own(m, 'context') ? raw : JSON.stringify({ ...m, context }),
   };
   for (const k of CLICK_IDS) row[`context_measureplan_click_ids_${k}`] = text(own(clicks, k), 512);
   return { row };
@@ -207,15 +214,14 @@ function quarantine(type: string | null, event: string | null, reason: string, p
 }
 
 /**
- * The message's own id, or for a message without one an id derived from its content, so that a
- * retried copy of the same body is still stored once.
+ * The message's own id, or for a message without a usable one an id derived from its content, so
+ * that a retried copy of the same body is still stored (or quarantined) once.
  */
-function messageIdOf(m: Obj, raw: string): string | null {
+function messageIdOf(m: Obj, raw: string): string {
   const id = own(m, 'messageId');
-  if (typeof id === 'string' && id !== '' && id.length <= MAX_ID) return id;
-  if (id !== undefined) return null;
-  return `sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
+  return typeof id === 'string' && id !== '' && id.length <= MAX_ID ? id : derivedId(raw);
 }
+const derivedId = (raw: string) => `sha256-${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
 
 /** The warehouse's event-table slug: `Order Completed` → `order_completed` (ours are slugs already). */
 export function slug(name: string): string {

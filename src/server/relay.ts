@@ -2,8 +2,8 @@
  * The relay to an existing Segment- or RudderStack-compatible endpoint. The events table is the
  * durable outbox: it is append-only and ordered by `seq`, and the relay commits its position per
  * target only after the target acknowledged a batch. So every stored event is delivered at least
- * once, exactly as stored (the message JSON kept in `events_raw`), across failures and restarts; a new
- * target starts from the first stored event. Retries back off exponentially with jitter and
+ * once, as stored (the message JSON kept in `events_raw`, with the id and the corrected time the
+ * store gave it), across failures and restarts; a new target starts from the first stored event. Retries back off exponentially with jitter and
  * honour `Retry-After`; a batch the target refuses as too large or malformed is split, and a
  * single event it still refuses is recorded in `relay_rejected` with the reason, never dropped
  * silently.
@@ -50,7 +50,7 @@ export function startRelay(options: RelayOptions): Relay {
   db.prepare('INSERT INTO relay_state (target, position, delivered, updated_at) VALUES (?, 0, 0, ?) ON CONFLICT(target) DO NOTHING').run(target, new Date(now()).toISOString());
   const position = db.prepare('SELECT position FROM relay_state WHERE target = ?').pluck();
   const delivered = db.prepare('SELECT delivered FROM relay_state WHERE target = ?').pluck();
-  const next: Statement = db.prepare('SELECT e.seq, e.id, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT ?');
+  const next: Statement = db.prepare('SELECT e.seq, e.id, e.timestamp, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT ?');
   const waitingCount = db.prepare('SELECT count(*) FROM events WHERE seq > ?').pluck();
   const rejectedCount = db.prepare('SELECT count(*) FROM relay_rejected WHERE target = ?').pluck();
   const advance = db.prepare('UPDATE relay_state SET position = ?, delivered = delivered + ?, updated_at = ? WHERE target = ?');
@@ -74,9 +74,8 @@ export function startRelay(options: RelayOptions): Relay {
     timer = setTimeout(ok, ms);
   });
 
-  async function post(rows: { seq: number; id: string; raw: string }[]): Promise<{ ok: true } | { ok: false; status: number; retryAfter?: number; reason: string }> {
-    // Each message is sent exactly as it was stored: the raw JSON is spliced, not re-encoded.
-    const body = `{"batch":[${rows.map((r) => r.raw).join(',')}],"sentAt":"${new Date(now()).toISOString()}"}`;
+  async function post(messages: string[], sentAt: string): Promise<{ ok: true } | { ok: false; status: number; retryAfter?: number; reason: string }> {
+    const body = `{"batch":[${messages.join(',')}],"sentAt":"${sentAt}"}`;
     controller = new AbortController();
     const t = setTimeout(() => controller?.abort(), timeoutMs);
     try {
@@ -95,17 +94,19 @@ export function startRelay(options: RelayOptions): Relay {
   async function loop() {
     while (!stopped) {
       const from = position.get(target) as number;
-      let rows = next.all(from, limit) as { seq: number; id: string; raw: string }[];
+      let rows = next.all(from, limit) as Stored[];
       if (!rows.length) {
         const list = idleWaiters; idleWaiters = [];
         for (const f of list) f();
         await sleep(5000);
         continue;
       }
+      const sentAt = new Date(now()).toISOString();
+      let messages = rows.map((r) => asStored(r, sentAt));
       let size = 0;
-      const cut = rows.findIndex((r) => (size += r.raw.length + 1) > MAX_BODY);
-      if (cut > 0) rows = rows.slice(0, cut);
-      const result = await post(rows);
+      const cut = messages.findIndex((m) => (size += m.length + 1) > MAX_BODY);
+      if (cut > 0) { rows = rows.slice(0, cut); messages = messages.slice(0, cut); }
+      const result = await post(messages, sentAt);
       if (stopped && !result.ok) break;
       if (result.ok) {
         commit(rows[rows.length - 1]!.seq, rows.length);
@@ -159,6 +160,23 @@ export function startRelay(options: RelayOptions): Relay {
       if (!failures) { if (timer) clearTimeout(timer); wakeUp?.(); }
     }),
   };
+}
+
+interface Stored { seq: number; id: string; timestamp: string; raw: string }
+
+/**
+ * The message as the store holds it: its id (derived when it came without one, so the target
+ * drops a repeat too) and its corrected time, sent at `sentAt` (now), so that the target's
+ * clock-skew rule (timestamp = receivedAt − (sentAt − originalTimestamp)) gives that time back
+ * instead of correcting it a second time. One JSON parse and encoding per message relayed.
+ */
+function asStored(r: Stored, sentAt: string): string {
+  const m = JSON.parse(r.raw) as Record<string, unknown>;
+  m.messageId = r.id;
+  m.timestamp = r.timestamp;
+  if (m.originalTimestamp !== undefined) m.originalTimestamp = r.timestamp;
+  m.sentAt = sentAt;
+  return JSON.stringify(m);
 }
 
 /** `Retry-After` in ms: seconds or an HTTP date. */

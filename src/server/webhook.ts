@@ -36,7 +36,11 @@ export interface Webhook {
   stop(): Promise<void>;
 }
 
-interface Candidate { id: string; kind: 'cart_abandoned' | 'browse_abandoned'; visitor: string; payload: Record<string, unknown> }
+interface Candidate {
+  id: string; kind: 'cart_abandoned' | 'browse_abandoned'; visitor: string; payload: Record<string, unknown>;
+  /** The visitor's only cart in the lookback window: it may have begun before it. */
+  firstInWindow?: boolean;
+}
 
 const DAY = 86_400_000;
 
@@ -49,6 +53,17 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const iso = (t: number) => new Date(t).toISOString();
 
   const exists = db.prepare('SELECT status FROM webhook_outbox WHERE id = ?').pluck();
+  const lastCart = db.prepare("SELECT id FROM webhook_outbox WHERE kind = 'cart_abandoned' AND visitor = ? ORDER BY created_at DESC LIMIT 1").pluck();
+  /**
+   * Once a cart's first add leaves the lookback window, the window shows the rest of it as a
+   * cart of its own, with a later start (a new id). It is the cart handed over already when the
+   * visitor's last handed-over cart began before the window and they have not ordered since.
+   */
+  const handedOver = (c: Candidate, windowStart: number) => {
+    const id = c.firstInWindow ? (lastCart.get(c.visitor) as string | undefined) : undefined;
+    const since = id ? Number(id.slice(id.lastIndexOf(':') + 1)) : NaN;
+    return since < windowStart && !endedSince(c.kind, c.visitor, iso(since));
+  };
   const recent = db.prepare("SELECT 1 FROM webhook_outbox WHERE email = ? AND status IN ('pending', 'delivered') AND created_at > ? LIMIT 1").pluck();
   const insert = db.prepare('INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
   const pendingIds = db.prepare("SELECT id FROM webhook_outbox WHERE status = 'pending'").pluck();
@@ -81,9 +96,10 @@ export function startWebhook(options: WebhookOptions): Webhook {
       const withLinks = <T extends ItemRecord>(items: T[]) => items.map((i) => ({ ...i, ...(links.has(i.item_id) ? { url: links.get(i.item_id) } : {}) }));
       if (cart) {
         const events = all.filter((e) => cartEvents.includes(e.event));
-        for (const c of events.length ? cartHistory(events, cart, t) : []) {
+        const carts = events.length ? cartHistory(events, cart, t) : [];
+        for (const c of carts) {
           if (c.outcome !== 'abandoned') continue;
-          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, consent: consentOf(all) } });
+          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, consent: consentOf(all) } });
         }
       }
       if (browse) {
@@ -109,7 +125,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
       for (const id of pendingIds.all() as string[]) if (!live.has(id)) cancel.run('no longer abandoned when it was due: ordered or changed', id);
       for (const c of found) {
         const person = who.get(c.visitor);
-        if (!person?.email || exists.get(c.id)) continue; // no one to write to (yet), or handled already
+        if (!person?.email || exists.get(c.id) || handedOver(c, t - lookbackMs)) continue; // no one to write to (yet), or handled already
         const payload = JSON.stringify({ type: c.kind, id: c.id, email: person.email, user_id: person.userId ?? null, visitor: c.visitor, plan: plan.name, currency: plan.currency ?? null, ...c.payload });
         const quiet = recent.get(person.email, iso(t - quietMs));
         insert.run(c.id, c.kind, c.visitor, person.email, payload, quiet ? 'suppressed' : 'pending', quiet ? `a reminder went to this person less than ${Math.round(quietMs / DAY)} days ago` : null, iso(t));

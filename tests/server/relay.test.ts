@@ -1,5 +1,5 @@
 /**
- * The relay to a Segment-compatible endpoint: every stored event delivered, exactly as stored, to
+ * The relay to a Segment-compatible endpoint: every stored event delivered, as stored, to
  * a fake endpoint that fails now and then and is restarted in between; the relay itself restarted
  * too; a refused event isolated and recorded, never dropped silently; a wrong key never skips.
  */
@@ -67,7 +67,7 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
 describe('the relay (in process)', () => {
-  it('delivers every stored event exactly as stored through failures and restarts of both sides', async () => {
+  it('delivers every stored event as stored through failures and restarts of both sides', async () => {
     const dir = tempStore();
     cleanups.push(() => dir.remove());
     let store = openStore(dir.db);
@@ -94,9 +94,12 @@ describe('the relay (in process)', () => {
     await relay.stop();
 
     expect(stats).toMatchObject({ target: `${segment.url()}/v1/batch`, waiting: 0, rejected: 0 });
-    // Exactly as stored: each delivered message equals the stored raw JSON.
-    const raw = new Map((readStore(dir.db, (d) => d.prepare('SELECT id, raw FROM events JOIN events_raw USING (seq)').all()) as { id: string; raw: string }[]).map((r) => [r.id, JSON.parse(r.raw)]));
-    for (const r of segment.received) for (const m of r.batch) expect(m).toEqual(raw.get(m.messageId as string));
+    // As stored: each delivered message is the stored raw JSON with the stored (corrected) time, sent now.
+    const raw = new Map((readStore(dir.db, (d) => d.prepare('SELECT id, timestamp, raw FROM events JOIN events_raw USING (seq)').all()) as { id: string; timestamp: string; raw: string }[]).map((r) => [r.id, { ...JSON.parse(r.raw), timestamp: r.timestamp }]));
+    for (const r of segment.received) for (const { sentAt, ...m } of r.batch) {
+      expect(m).toEqual(raw.get(m.messageId as string));
+      expect(typeof sentAt).toBe('string');
+    }
     expect(new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId)))).toEqual(new Set(ids));
     expect(segment.received.every((r) => r.auth === `Basic ${Buffer.from('wk_test:').toString('base64')}`)).toBe(true);
     expect(lines.some((l) => /failed \(/.test(l))).toBe(true);
