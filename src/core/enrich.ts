@@ -104,7 +104,8 @@ function singleItem(props: Record<string, unknown>, value: number | undefined): 
   if (typeof props.item_category === 'string') item.item_category = props.item_category;
   const quantity = typeof props.quantity === 'number' ? props.quantity : 1;
   item.quantity = quantity;
-  const price = typeof props.price === 'number' ? props.price : value !== undefined ? value / quantity : undefined;
+  // An add of 0 (a quantity field left at 0) has no unit price to derive: never Infinity or NaN.
+  const price = typeof props.price === 'number' ? props.price : value !== undefined && quantity > 0 ? value / quantity : undefined;
   if (price !== undefined) item.price = price;
   return item;
 }

@@ -236,11 +236,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       return;
     }
     const now = Date.now();
-    if (c.limit && limited(c.name, c.limit, now)) {
-      if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
-      if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
-      return;
-    }
+    const held = c.limit && limited(c.name, c.limit, now);
     const own: Record<string, unknown> = { ...props };
     // The page may reuse its cart's array and item objects; destinations that read them later
     // (the collector builds its message in a task of its own) get them as they were now.
@@ -249,6 +245,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // The journey never costs a conversion: its failures are reported apart. A visitor back
     // after leaving their cart hears of it before this conversion changes the cart.
     try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }
+    // Held back by its limit: the cart still follows it (an order empties it), as it follows a duplicate; nothing is sent.
+    if (held) {
+      if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
+      if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
+      return;
+    }
     const prop = c.dedupe && dedupeKey(c);
     const key = prop && event.properties[prop];
     if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event, now);

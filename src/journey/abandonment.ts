@@ -10,7 +10,7 @@ import type { Item } from '../plan/define';
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import type { ConversionEvent } from '../core/types';
-import { kept, type Writer } from './kept';
+import { kept, type Kept, type Writer } from './kept';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
 interface Basket { items: Item[]; since: number; updated: number; told?: number }
@@ -33,10 +33,12 @@ export type AbandonmentKind = 'cart' | 'browse';
 
 const MAX_ITEMS = 50;
 const empty = (): Basket => ({ items: [], since: 0, updated: 0 });
+/** A stored number that may be summed: missing, or finite (a text "5" would be concatenated, NaN would spread). */
+const num = (x: unknown) => x == null || Number.isFinite(x);
 /** A stored basket is used only when it has this shape (storage is shared with the site's own code). */
 const isBasket = (v: unknown): v is Basket => {
   const b = v as Basket;
-  return !!b && Array.isArray(b.items) && b.items.every((i) => typeof i?.item_id === 'string') && typeof b.since === 'number' && typeof b.updated === 'number';
+  return !!b && Array.isArray(b.items) && b.items.every((i) => typeof i?.item_id === 'string' && num(i.quantity) && num(i.price)) && Number.isFinite(b.since) && Number.isFinite(b.updated);
 };
 
 export function valueOf(items: Item[]): number {
@@ -76,12 +78,15 @@ function lineOf(b: Basket, id: string): Item | undefined {
 
 /** The basket with `items` taken out (the whole line when an item has no quantity); in place too. */
 function take(b: Basket, items: Item[], t: number): Basket {
+  let hit = false;
   for (const it of items) {
     const i = b.items.findIndex((x) => x.item_id === it.item_id);
     if (i < 0) continue;
+    hit = true;
     const left = (b.items[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
     if (left > 0) b.items[i] = { ...b.items[i]!, quantity: left }; else b.items.splice(i, 1);
   }
+  if (!hit) return b; // a stale remove button: the cart is as it was, and a reported cart stays reported
   if (!b.items.length) return empty();
   b.updated = t;
   delete b.told;
@@ -93,21 +98,37 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
   const cart = kept<Basket>(store, 'cart', empty, isBasket, writer);
   const viewed = kept<Basket>(store, 'seen', empty, isBasket, writer);
   const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
+  /**
+   * What the checks found: reported once the basket is marked and written (a report tracks a
+   * conversion, which checks again); what a grant's replay finds, at the check the grant asks for.
+   */
+  const found: Parameters<typeof report>[] = [];
+  /**
+   * A check at `t`, as a change of the basket: one left for `after` is marked reported (a browse
+   * starts anew). Before consent it is kept with the page's other changes, so the grant replays it
+   * onto what earlier pages stored at its own time, before the page's add or view hides it; it
+   * reports once, on this page's copy or at the replay.
+   */
+  const look = (k: Kept<Basket>, kind: AbandonmentKind, after: number, min: number, t: number) => {
+    if (k.allowed && !due(k.value, after, min, t)) return; // the usual case, on every conversion: nothing to do
+    k.fresh(); // another tab opened in the same moment may have reported it
+    let told = 0;
+    k.update((b) => {
+      if (!due(b, after, min, t)) return b;
+      if (!told++) found.push([kind, b.items.map((i) => ({ ...i })), b.since, b.updated]);
+      return kind === 'cart' ? { ...b, told: t } : empty();
+    });
+  };
 
   return {
     states: [cart, viewed],
     /** Reports (once) a cart or a browse left for longer than the plan's `after`. */
     check(t: number): void {
-      const b = cart.value;
-      if (spec.cart && due(b, spec.cart.afterMs, 1, t)) {
-        cart.update((v) => ({ ...v, told: t }));
-        report('cart', b.items.map((i) => ({ ...i })), b.since, b.updated);
-      }
-      const v = viewed.value;
-      if (spec.browse && due(v, spec.browse.afterMs, spec.browse.min, t)) {
-        viewed.update(empty); // reported: the next view starts a new browse
-        report('browse', v.items, v.since, v.updated);
-      }
+      if (spec.cart) look(cart, 'cart', spec.cart.afterMs, 1, t);
+      if (spec.browse) look(viewed, 'browse', spec.browse.afterMs, spec.browse.min, t);
+      if (!found.length) return;
+      writer.flush(); // written before the reports: a tab that checks next reads them reported
+      for (const f of found.splice(0)) report(...f);
     },
     /** An accepted conversion fills, empties or completes the cart, or records or ends a browse. */
     observe(e: ConversionEvent, t: number): void {
@@ -116,7 +137,8 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
       if (c) {
         if (e.name === c.complete) cart.update(empty);
         else if (e.name === c.add && items.length) cart.update(add, items, t);
-        else if (e.name === c.remove && items.length) cart.update(take, items, t);
+        // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
+        else if (e.name === c.remove && items.length) cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t);
       }
       const b = spec.browse;
       if (b) {

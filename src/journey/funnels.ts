@@ -39,7 +39,7 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     f.steps.forEach((c, i) => (stepsOf[c] ??= []).push({ funnel, funnel_step: i + 1, funnel_steps: f.steps.length }));
   }
   const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (v): v is Record<string, Progress> =>
-    !!v && typeof v === 'object' && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'), writer);
+    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'), writer);
   const expired = (name: string, p: Progress, t: number) => {
     const w = plan.funnels[name]?.withinMs;
     return w !== undefined && t - p.start > w;
@@ -49,9 +49,10 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
   const advance = (v: Record<string, Progress>, list: StepOf[], t: number) => {
     for (let k = 0; k < list.length; k++) {
       const { funnel, funnel_step: s, funnel_steps: n } = list[k]!;
-      const p = v[funnel];
+      // Own keys only (a funnel may be named "constructor"); a step beyond n was reached in a longer version of the funnel: complete.
+      const p = has(v, funnel) ? v[funnel] : undefined;
       if (s === 1) {
-        if (!p || p.step === n || expired(funnel, p, t)) v[funnel] = { step: 1, at: t, start: t };
+        if (!p || p.step >= n || expired(funnel, p, t)) v[funnel] = { step: 1, at: t, start: t };
       } else if (p && s === p.step + 1 && !expired(funnel, p, t)) {
         p.step = s;
         p.at = t;
@@ -71,8 +72,8 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     },
     progress(funnel: string, now: number, iso: (t: number) => string): FunnelProgress | undefined {
       const f = has(plan.funnels, funnel) ? plan.funnels[funnel] : undefined;
-      const p = f && state.value[funnel];
-      if (!p) return undefined;
+      const p = has(state.value, funnel) ? state.value[funnel] : undefined; // own keys: a funnel may be named "constructor"
+      if (!f || !p || p.step > f.steps.length) return undefined; // progress in a longer version of the funnel, since shortened
       return {
         funnel, step: p.step, steps: f.steps.length, conversion: f.steps[p.step - 1]!, at: iso(p.at), started: iso(p.start),
         complete: p.step === f.steps.length, expired: p.step < f.steps.length && expired(funnel, p, now),

@@ -27,6 +27,8 @@ export interface Kept<T> {
   update<A>(op: (v: T, a: A) => T, a: A): void;
   update<A, B>(op: (v: T, a: A, b: B) => T, a: A, b: B): void;
   allow(granted: boolean): void;
+  /** Adopts the stored value now (another tab may have changed it since), unless this page has a change still to write. */
+  fresh(): void;
 }
 
 /** Nothing worth storing: an empty record or an empty basket (so a grant alone writes nothing). */
@@ -94,6 +96,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
       if (!allowed) { if (ops.length < MAX_OPS) ops.push([op, a, b]); return; }
       if (!due) { due = true; writer.later(write); }
     },
+    fresh() { if (allowed && !due) k.value = read(); },
     allow(granted) {
       if (!granted) { allowed = false; ops = []; store.del(key); return; }
       if (allowed) return;

@@ -68,7 +68,7 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
     const allowed = above !== undefined ? `it must be more than ${above}` : min !== undefined && max !== undefined ? `from ${min} to ${max}` : min !== undefined ? `at least ${min}` : `at most ${max}`;
     return [`${i.value} is out of range: ${allowed}.`, f === 'weights' ? 'Weights are relative shares of the visitors: [50, 50] splits them evenly, [90, 10] sends one in ten to the second variant.' : undefined];
   },
-  few: (i) => [`This list needs at least ${i.expected === 1 ? '1 entry' : `${i.expected} entries`}.`],
+  few: (i, f) => [`This list needs at least ${i.expected === 1 ? '1 entry' : `${i.expected} entries`}.`, f === 'variants' ? 'An experiment compares the control (first) with at least one other variant, like ["control", "banner"].' : undefined],
   many: (i, f) => [`This list can have at most ${i.expected} entries.`, f === 'variants' ? 'Each variant needs its own share of the visitors; test fewer at a time.' : undefined],
   name: (i) => [`"${i.value}" is not a valid name.`, NAME_HINT],
   no_conversions: () => ['The plan has no conversions.', 'Add at least one macro conversion: what the business earns money on, such as "purchase".'],

@@ -180,3 +180,83 @@ describe('browse abandonment', () => {
     expect(p.heard.browse_abandoned).toBeUndefined();
   });
 });
+
+describe('the cart follows what the visitor did', () => {
+  it('a remove_from_cart without quantity takes out the whole line, also when the line holds several', () => {
+    // docs/journey.md: "`remove` takes them out (the whole line when it has no `quantity`)".
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('add_to_cart', tent);
+    expect(p.tracker.cart().items).toMatchObject([{ item_id: 'SKU-TENT', quantity: 2 }]);
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-TENT' });
+    expect(p.tracker.cart()).toEqual({ items: [], value: 0, currency: 'NOK' });
+  });
+
+  it('a remove of a product that is not in the cart changes nothing: a cart already reported is not reported again', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toHaveLength(1);
+    p.tracker.track('remove_from_cart', { item_id: 'SKU-NOT-IN-CART' }); // a stale "remove" button, a double click
+    expect(p.tracker.cart()).toMatchObject({ items: [{ item_id: 'SKU-TENT', quantity: 1 }], updated: iso(T0) });
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.names('meta')).toEqual([]); // the AbandonedCart conversion is counted once
+  });
+
+  it('an order held back by its `limit` still empties the cart: a completed order is never abandoned', async () => {
+    // docs/journey.md: `complete` (the order) empties it, "even when the order itself is a duplicate that goes nowhere".
+    const plan = () => { const pl = journeyPlan(); pl.conversions.purchase!.limit = 'once_per_session'; return pl; };
+    let p = page(plan());
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('purchase', { transaction_id: 'T-1', value: 2499 });
+    await settle(p);
+    p.tracker.track('add_to_cart', boots); // a second order in the same session
+    p.tracker.track('purchase', { transaction_id: 'T-2', value: 1800 });
+    await settle(p);
+    expect(p.tracker.cart().items).toEqual([]);
+    expect(p.names('collector')).toEqual(['add_to_cart', 'purchase', 'add_to_cart']); // the second order is still not sent
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(plan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.names('meta')).toEqual([]);
+  });
+
+  it('an add with quantity 0 never turns the cart\'s value into NaN (nor a price into Infinity)', () => {
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', boots);
+    p.tracker.track('add_to_cart', { ...tent, quantity: 0 });
+    const cart = p.tracker.cart();
+    expect(cart.value).toBe(1800);
+    expect(cart.items.every((i: { price?: number }) => i.price === undefined || Number.isFinite(i.price))).toBe(true);
+  });
+
+  it('a stored cart line whose quantity is a text is not trusted (5 + 1 is not 51)', () => {
+    // Storage is shared with the site's own code: a cart of the wrong shape is dropped.
+    localStorage.setItem('mp_cart', JSON.stringify({ items: [{ item_id: 'SKU-TENT', price: 2499, quantity: '5' }], since: T0, updated: T0 }));
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    const cart = p.tracker.cart();
+    expect(cart.items.every((i: { quantity?: unknown }) => typeof i.quantity === 'number')).toBe(true);
+    expect([2499, 6 * 2499]).toContain(cart.value); // the bad line dropped, or read as 5: never 51 tents
+  });
+});
+
+describe('cart_abandoned exactly once', () => {
+  it('two tabs of the shop opened at once (a restored browser session) report a left cart once, not once per tab', async () => {
+    const p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(3 * HOUR);
+    leave();
+    const a = page(journeyPlan()); // both tabs load from the same storage
+    const b = page(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect((a.heard.cart_abandoned?.length ?? 0) + (b.heard.cart_abandoned?.length ?? 0)).toBe(1);
+    expect([...a.names('meta'), ...b.names('meta')]).toEqual(['cart_abandoned']); // Meta's AbandonedCart counted once
+  });
+});

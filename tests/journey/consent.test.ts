@@ -12,6 +12,7 @@ const granted = () => journeyPlan();
 const undecided = () => journeyPlan({ consent: { default: { analytics: 'denied', ads: 'denied' } } });
 const tent = { item_id: 'SKU-TENT', item_name: 'Tent', value: 2499 };
 const boots = { item_id: 'SKU-BOOT', item_name: 'Boots', value: 1800 };
+const top = { item_id: 'SKU-TOP', item_name: 'Top', value: 500 };
 
 describe('what happens before the visitor answers joins what earlier pages stored', () => {
   it('products viewed before the answer are added to the stored ones', async () => {
@@ -123,5 +124,32 @@ describe('never breaks the page', () => {
     p.tracker.track('add_to_cart', tent);
     expect(p.sent.collector.map((e) => e.name)).toEqual(['add_to_cart']);
     expect(p.tracker.cart().value).toBe(2499);
+  });
+});
+
+describe('a return visit whose first events come before the visitor\'s answer', () => {
+  it('a cart left for `after` is still reported, before the page\'s add to cart (replayed at the grant) changes it', async () => {
+    let p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(undecided());
+    p.tracker.track('add_to_cart', boots); // before the banner's answer
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    vi.runOnlyPendingTimers();
+    // A granted page reports it at this very add (see abandonment.test.ts): the consent timing does not lose it.
+    expect(p.heard.cart_abandoned?.map((c) => c.items.map((i) => i.item_id))).toEqual([['SKU-TENT']]);
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT', 'SKU-BOOT']);
+  });
+
+  it('a browse left for `after` is still reported when the landing page\'s view_item fires before the answer', async () => {
+    let p = page(granted());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('view_item', boots);
+    vi.advanceTimersByTime(3 * HOUR);
+    p = await nextPage(undecided());
+    p.tracker.track('view_item', top); // the product page the visitor lands on, tracked at load
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    vi.runOnlyPendingTimers();
+    expect(p.heard.browse_abandoned?.map((b) => b.items.map((i) => i.item_id))).toEqual([['SKU-TENT', 'SKU-BOOT']]);
   });
 });

@@ -6,6 +6,9 @@ import { HOUR, nextPage, page, settle, leave } from './harness';
 const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
 beforeEach(() => { leave(); localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
 afterEach(() => { vi.useRealTimers(); });
+const iso = (t: number) => new Date(t).toISOString();
+const tent = { item_id: 'SKU-TENT', item_name: 'Tent', value: 2499 };
+const boots = { item_id: 'SKU-BOOT', item_name: 'Boots', value: 1800 };
 
 describe('funnel context on every step', () => {
   it('gives each step its funnel, 1-based step and step count, for every destination that takes properties', async () => {
@@ -92,5 +95,45 @@ describe('the visitor\'s furthest step, kept across reloads', () => {
     await settle(p);
     expect(p.heard.duplicate).toHaveLength(1);
     expect(p.tracker.funnel('after_order')).toBeUndefined();
+  });
+});
+
+describe('stored progress the plan no longer matches', () => {
+  it('a list in mp_fun (the site\'s own code, an older version) is dropped: progress is kept across pages again', async () => {
+    localStorage.setItem('mp_fun', '[]');
+    let p = page(journeyPlan());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('add_to_cart', tent);
+    expect(p.tracker.funnel('checkout')).toMatchObject({ step: 2 });
+    p = await nextPage(journeyPlan());
+    expect(p.tracker.funnel('checkout')).toMatchObject({ step: 2, conversion: 'add_to_cart' });
+  });
+
+  it('a visitor who completed a funnel that the plan has since shortened can start it again', async () => {
+    // A marketer removes a step; the visitor's stored progress says "step 5" of what is now a 4-step funnel.
+    const five = () => journeyPlan({ funnels: { checkout: ['view_item', 'add_to_cart', 'begin_checkout', 'remove_from_cart', 'purchase'] } } as never);
+    const four = () => journeyPlan({ funnels: { checkout: ['view_item', 'add_to_cart', 'begin_checkout', 'purchase'] } } as never);
+    let p = page(five());
+    p.tracker.track('view_item', tent);
+    p.tracker.track('add_to_cart', tent);
+    p.tracker.track('begin_checkout');
+    p.tracker.track('remove_from_cart', tent);
+    p.tracker.track('purchase', { transaction_id: 'T-1', value: 2499 });
+    await settle(p);
+    expect(p.tracker.funnel('checkout')).toMatchObject({ step: 5, complete: true });
+    vi.advanceTimersByTime(24 * HOUR);
+    p = await nextPage(four());
+    expect(p.tracker.funnel('checkout')).toBeUndefined(); // step 5 of 4 is no progress this funnel knows
+    const back = Date.now();
+    p.tracker.track('view_item', boots); // a new attempt (the list form has no window: nothing else can end the old one)
+    expect(p.tracker.funnel('checkout')).toMatchObject({ step: 1, steps: 4, conversion: 'view_item', started: iso(back) });
+  });
+
+  it('a funnel named "constructor" (a valid plan name) starts undefined and counts its steps', () => {
+    const p = page(journeyPlan({ funnels: { constructor: ['view_item', 'add_to_cart'] } } as never));
+    expect(p.heard.error).toBeUndefined();
+    expect(p.tracker.funnel('constructor')).toBeUndefined();
+    p.tracker.track('view_item', tent);
+    expect(p.tracker.funnel('constructor')).toMatchObject({ step: 1, steps: 2, conversion: 'view_item', started: iso(T0) });
   });
 });
