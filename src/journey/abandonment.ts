@@ -14,6 +14,8 @@ import { kept, type Kept, type Writer } from './kept';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
 interface Basket { items: Item[]; since: number; updated: number; told?: number }
+/** One check for a left basket: its time, and whether it found one (on this page's copy or at the replay). */
+interface Look { t: number; told?: 1 }
 
 /** What `tracker.cart()` returns, and what `cart_abandoned` reports. */
 export interface Cart {
@@ -107,17 +109,33 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
    * A check at `t`, as a change of the basket: one left for `after` is marked reported (a browse
    * starts anew). Before consent it is kept with the page's other changes, so the grant replays it
    * onto what earlier pages stored at its own time, before the page's add or view hides it; it
-   * reports once, on this page's copy or at the replay.
+   * reports once, on this page's copy or at the replay (`l.told` is shared by both).
    */
+  const checkOf = (kind: AbandonmentKind, after: number, min: number) => (b: Basket, l: Look): Basket => {
+    if (!due(b, after, min, l.t)) return b;
+    if (!l.told) { l.told = 1; found.push([kind, b.items.map((i) => ({ ...i })), b.since, b.updated]); }
+    return kind === 'cart' ? { ...b, told: l.t } : empty();
+  };
+  /**
+   * The check queued last of each kind, while no other change followed it: the next check stands
+   * for it (its time moves on) instead of taking another place among the page's changes, which
+   * are bounded, so a page's many conversions before consent never push its cart changes out.
+   */
+  const last: Partial<Record<AbandonmentKind, Look>> = {};
   const look = (k: Kept<Basket>, kind: AbandonmentKind, after: number, min: number, t: number) => {
-    if (k.allowed && !due(k.value, after, min, t)) return; // the usual case, on every conversion: nothing to do
-    k.fresh(); // another tab opened in the same moment may have reported it
-    let told = 0;
-    k.update((b) => {
-      if (!due(b, after, min, t)) return b;
-      if (!told++) found.push([kind, b.items.map((i) => ({ ...i })), b.since, b.updated]);
-      return kind === 'cart' ? { ...b, told: t } : empty();
-    });
+    if (k.allowed) {
+      if (!due(k.value, after, min, t)) return; // the usual case, on every conversion: nothing to do
+      k.fresh(); // another tab opened in the same moment may have reported it
+      return k.update(check[kind], { t });
+    }
+    const l = last[kind];
+    if (!l) return k.update(check[kind], (last[kind] = { t }));
+    // Reported already on this page's copy: the queued check marks the stored one at the grant.
+    if (!l.told) { l.t = t; k.value = check[kind](k.value, l); }
+  };
+  const check = {
+    cart: checkOf('cart', spec.cart?.afterMs ?? 0, 1),
+    browse: checkOf('browse', spec.browse?.afterMs ?? 0, spec.browse?.min ?? 1),
   };
 
   return {
@@ -134,17 +152,18 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
     observe(e: ConversionEvent, t: number): void {
       const items = e.items ?? [];
       const c = spec.cart;
+      // Each change ends the run of checks before it (see `last`).
       if (c) {
-        if (e.name === c.complete) cart.update(empty);
-        else if (e.name === c.add && items.length) cart.update(add, items, t);
+        if (e.name === c.complete) { last.cart = undefined; cart.update(empty); }
+        else if (e.name === c.add && items.length) { last.cart = undefined; cart.update(add, items, t); }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
-        else if (e.name === c.remove && items.length) cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t);
+        else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }
       }
       const b = spec.browse;
       if (b) {
         // A cancel (an add to cart) on an empty browse is a no-op, unless it must be replayed onto what is stored at a grant.
-        if (b.cancel.includes(e.name)) { if (!viewed.allowed || viewed.value.items.length) viewed.update(empty); }
-        else if (e.name === b.view && items.length) viewed.update(view, items, t);
+        if (b.cancel.includes(e.name)) { if (!viewed.allowed || viewed.value.items.length) { last.browse = undefined; viewed.update(empty); } }
+        else if (e.name === b.view && items.length) { last.browse = undefined; viewed.update(view, items, t); }
       }
     },
     cart: (): Basket => cart.value,

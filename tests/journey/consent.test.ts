@@ -141,6 +141,31 @@ describe('a return visit whose first events come before the visitor\'s answer', 
     expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT', 'SKU-BOOT']);
   });
 
+  it('many conversions before the answer take no room from the cart\'s changes (the checks they ask for count once in a row)', async () => {
+    let p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    p = await nextPage(undecided());
+    // Each conversion asks for an abandonment check; 300 of them in a row keep one place in the
+    // page's bounded record of changes, so the add after them is still replayed at the grant.
+    for (let i = 0; i < 300; i++) p.tracker.track('begin_checkout');
+    p.tracker.track('add_to_cart', boots);
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT', 'SKU-BOOT']);
+  });
+
+  it('a cart left for `after` is reported once when its page checks again and again before the answer', async () => {
+    let p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    p = await nextPage(undecided());
+    p.tracker.track('begin_checkout'); // a check before the cart was left long enough
+    vi.advanceTimersByTime(3 * HOUR); // the page stays open, undecided
+    p.tracker.track('begin_checkout');
+    p.tracker.track('begin_checkout');
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned?.map((c) => c.items.map((i) => i.item_id))).toEqual([['SKU-TENT']]);
+  });
+
   it('a browse left for `after` is still reported when the landing page\'s view_item fires before the answer', async () => {
     let p = page(granted());
     p.tracker.track('view_item', tent);
