@@ -26,8 +26,11 @@ export const DEDUPE_DAYS = 90;
  * a renderer keeps its own pending write over another tab's until the browser confirms it.
  */
 export const VERIFY_MS = 200;
-/** Web Locks: the lock is held this long after the write, so the write has reached the other tabs' storage before they read it. */
-const HOLD_MS = 50;
+/**
+ * Web Locks: the lock is held this long after the write, so the write has reached the other tabs'
+ * storage before they read it; as long as the fallback waits (50 ms let two tabs both win there).
+ */
+const HOLD_MS = VERIFY_MS;
 
 type Entry = [hash: string, expires: number];
 type Locks = { request(name: string, fn: () => Promise<unknown>): Promise<unknown> };

@@ -20,23 +20,26 @@ export function localStore(report: (reason: string) => void): Store {
     ls = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
   }
   let reported = false;
-  const fail = (e: unknown) => {
+  // A full quota fails writes only: what is stored can still be read (an order forwarded on an
+  // earlier page is still known) and removed (a withdrawal still deletes it).
+  let writable = true;
+  const fail = (e: unknown, reading?: true) => {
     if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data in memory for this page`);
     reported = true;
-    ls = undefined;
+    if (reading) ls = undefined; else writable = false;
   };
   return {
     get(key) {
       let raw = memory.get(key);
       if (raw === undefined && ls) {
-        try { raw = ls.getItem('mp_' + key) ?? undefined; } catch (e) { fail(e); }
+        try { raw = ls.getItem('mp_' + key) ?? undefined; } catch (e) { fail(e, true); }
       }
       if (raw === undefined) return undefined;
       try { return JSON.parse(raw); } catch { return undefined; }
     },
     set(key, value) {
       const raw = JSON.stringify(value);
-      if (ls) {
+      if (ls && writable) {
         try { ls.setItem('mp_' + key, raw); memory.delete(key); return; } catch (e) { fail(e); }
       }
       memory.set(key, raw);

@@ -189,6 +189,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       });
     },
     consent(update: ConsentSettings) {
+      if (down) return closed('consent');
       safely('consent', () => {
         if (!update || typeof update !== 'object') return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }' });
         applyConsent(consent.update(update));
@@ -311,11 +312,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   if (plan.consent.cmp && options.followPlatform) {
     const name = plan.consent.cmp;
     Promise.resolve()
-      .then(() => options.followPlatform!(name, {
+      .then(() => down ? undefined : options.followPlatform!(name, {
         onDecision: (update) => tracker.consent(update),
         warn: (message) => { if (debug) warn(message); },
       }))
-      .then((stop) => { stopPlatform = stop; }, () => { if (debug) warn(`the ${name} consent reader could not be loaded; the plan's default consent stays in force`); });
+      // A shutdown() while the reader was loading stops it as soon as it is in.
+      .then((stop) => { if (down) stop?.(); else stopPlatform = stop; }, () => { if (debug) warn(`the ${name} consent reader could not be loaded; the plan's default consent stays in force`); });
   }
   // The live consent state, for the script tag's debug panel (not part of the public API).
   Object.defineProperty(tracker, '__consent', { value: consent.status });

@@ -84,6 +84,7 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Declare it under "properties" with type "number", or give a fixed number.'],
   value_not_numeric: (i) => [`"value" names "${i.value}", a ${i.expected} property; it must name a number or integer property.`],
   dedupe_unknown: (i) => [`"dedupe" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Name the property that identifies the conversion, such as "transaction_id".'],
+  dedupe_type: (i) => [`"dedupe" names "${i.value}", a ${i.expected} property, which can never identify one conversion.`, 'Name a text or number property that is unique per conversion, such as "transaction_id".'],
   trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],
   path_query: (i) => [`"path" is matched against the page's path only, which never holds "?" or "#": ${describe(i.value)} can never match.`, 'Put query parameters under "query", like "query": { "plan": "pro" }; the part after "#" is not matched.'],
   trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, suggest(i.value, i.expected as string[], 'Its properties')],

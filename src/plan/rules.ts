@@ -36,8 +36,12 @@ export function checkRules(plan: unknown, emit: Emit): void {
     if (Array.isArray(c.supports)) c.supports.forEach((s, i) => macro(s, at(path, 'supports', i), 'supports', 1));
     checkTrigger(obj(c.trigger), props, at(path, 'trigger'), emit);
     const key = typeof c.dedupe === 'string' ? c.dedupe : obj(c.dedupe).key;
-    if (typeof key === 'string' && /^[a-z]/.test(key) && !has(props, key)) {
-      emit(typeof c.dedupe === 'string' ? at(path, 'dedupe') : at(path, 'dedupe', 'key'), 'dedupe_unknown', key, Object.keys(props));
+    if (typeof key === 'string' && /^[a-z]/.test(key)) {
+      const where = typeof c.dedupe === 'string' ? at(path, 'dedupe') : at(path, 'dedupe', 'key');
+      const type = has(props, key) ? obj(props[key]).type : undefined;
+      if (type === undefined) emit(where, 'dedupe_unknown', key, Object.keys(props));
+      // Only a text or a number identifies an order: with any other key nothing would be deduplicated.
+      else if (type === 'items' || type === 'boolean') emit(where, 'dedupe_type', key, type);
     }
     checkSend(c, destinations, at(path, 'send'), emit);
   }

@@ -381,10 +381,11 @@ describe('shutdown() and what it leaves behind', () => {
     tracker.track('phone_click');
     tracker.identify('U-9');
     tracker.page();
+    tracker.consent({ analytics: 'denied', ads: 'denied' });
     await new Promise((r) => setTimeout(r, 0));
     expect([ga4.calls.length, collector.calls.length]).toEqual(before);
     expect(collector.sent.map((e) => e.name)).toEqual(['phone_click']);
-    expect(errors.map((e) => [e.path, e.reason])).toEqual(['track', 'identify', 'page'].map((p) => [p, 'the tracker was shut down; nothing was sent']));
+    expect(errors.map((e) => [e.path, e.reason])).toEqual(['track', 'identify', 'page', 'consent'].map((p) => [p, 'the tracker was shut down; nothing was sent']));
   });
 
   it('a visitor coming back to the tab after shutdown() starts no abandonment check', async () => {
