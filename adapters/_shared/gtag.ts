@@ -14,7 +14,12 @@ interface GtagState {
   r?: boolean;
   /** The last Consent Mode signals pushed, to skip repeating the same update. */
   c?: string;
+  /** The consent objects measureplan pushed: never the visitor's answer (src/cmp/google.ts reads the rest). */
+  o: WeakSet<object>;
 }
+
+/** Pushes a Consent Mode command of measureplan's own, marked as such. */
+const consent = (ctx: AdapterContext, s: GtagState, kind: string, signals: object) => { s.o.add(signals); gtag(ctx, 'consent', kind, signals); };
 
 /** Calls the page's `gtag()`; does nothing before the tag is installed. */
 export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.window.gtag?.(...args);
@@ -55,7 +60,7 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
   const key = JSON.stringify(update);
   if (!s || s.c == key) return;
   s.c = key;
-  gtag(ctx, 'consent', 'update', update);
+  consent(ctx, s, 'update', update);
 }
 
 /** Starts loading gtag.js; a cancelled insert (its tracker shut down first) marks the state for the next caller. */
@@ -77,8 +82,8 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
     w.dataLayer = w.dataLayer || [];
     // Google's snippet: gtag.js tells commands from plain dataLayer objects by the `arguments` object.
     w.gtag = w.gtag || function gtag() { w.dataLayer.push(arguments); };
-    gtag(ctx, 'consent', 'default', signals(ctx.plan.consent.default));
-    s = w.__measureplanGtag = { p: Promise.resolve() };
+    s = w.__measureplanGtag = { p: Promise.resolve(), o: new WeakSet() };
+    consent(ctx, s, 'default', signals(ctx.plan.consent.default));
     consentUpdate(ctx.consent(), ctx);
     gtag(ctx, 'js', new Date());
     load(ctx, s, id);

@@ -7,7 +7,8 @@
  *   tags send all three from `ads`, so granting `ads` on less would override the visitor's choice).
  * Later updates are seen by wrapping `dataLayer.push` (the original runs first and its return value
  * is kept; a wrapper that gtag.js or GTM puts over ours is wrapped again) and by a scan every 250 ms.
- * measureplan's own updates (its Google adapters mirror the tracker's state) are not answers.
+ * measureplan's own commands (its Google adapters mirror the tracker's state) are neither answers
+ * nor a sign that the platform is on the page.
  */
 import type { Reader } from './watch';
 
@@ -21,10 +22,11 @@ export const google: Reader = (w, decide, loaded, poll, guard) => {
   const scan = guard(() => {
     for (; n < dl.length; n++) {
       const e = dl[n];
-      if (e && e[0] == 'consent') {
+      // What measureplan's Google adapters pushed themselves (adapters/_shared/gtag.ts) is neither
+      // the platform being there nor the visitor's answer.
+      if (e && e[0] == 'consent' && !w.__measureplanGtag?.o?.has(e[2])) {
         loaded();
-        // The last update measureplan pushed itself (adapters/_shared/gtag.ts) is not the visitor's.
-        if (e[1] == 'update' && e[2] && JSON.stringify(e[2]) != w.__measureplanGtag?.c) answered = Object.assign(s, e[2]);
+        if (e[1] == 'update' && e[2]) answered = Object.assign(s, e[2]);
       }
     }
     if (answered) decide(g('analytics_storage'), g('ad_storage') && g('ad_user_data') && g('ad_personalization'));

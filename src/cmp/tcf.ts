@@ -13,7 +13,9 @@ import type { Reader } from './watch';
 
 export const tcf: Reader = (w, decide, loaded, poll, guard) => {
   let id: unknown;
-  poll(() => w.__tcfapi && (w.__tcfapi('addEventListener', 2, guard((d: any, ok: boolean) => {
+  let off = 0;
+  const remove = (i: unknown) => { try { w.__tcfapi('removeEventListener', 2, () => {}, i); } catch { /* a broken CMP: nothing to remove */ } };
+  const seen = guard((d: any, ok: boolean) => {
     if (ok && d) {
       loaded();
       id = d.listenerId;
@@ -21,6 +23,10 @@ export const tcf: Reader = (w, decide, loaded, poll, guard) => {
       if (d.gdprApplies === false) decide(true, true);
       else if (['tcloaded', 'useractioncomplete'].includes(d.eventStatus)) decide(all(1, 8, 9), all(1, 2, 3, 4, 7));
     }
-  })), 1));
-  return () => { if (id != null) w.__tcfapi('removeEventListener', 2, () => {}, id); };
+  });
+  // Stopped while the stub held our call: the CMP registers it when it loads, and its first
+  // callback brings the id to remove it with.
+  const heard = (d: any, ok: boolean) => (off ? d?.listenerId != null && remove(d.listenerId) : seen(d, ok));
+  poll(() => w.__tcfapi && (w.__tcfapi('addEventListener', 2, heard), 1));
+  return () => { off = 1; if (id != null) remove(id); };
 };

@@ -118,7 +118,7 @@ describe('Google Consent Mode: living with gtag.js and GTM', () => {
     const { decisions } = follow('google');
     // What adapters/_shared/gtag.ts does when analytics is granted by the plan and ads is pending.
     const own = { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted' };
-    w().__measureplanGtag = { p: Promise.resolve(), c: JSON.stringify(own) };
+    w().__measureplanGtag = { p: Promise.resolve(), o: new WeakSet([own]) };
     g.gtag('consent', 'update', own);
     expect(decisions).toEqual([]);
     g.gtag('consent', 'update', ALL_GRANTED);
@@ -161,5 +161,41 @@ describe('Google Consent Mode: living with gtag.js and GTM', () => {
     vi.advanceTimersByTime(30_000);
     expect(warnings).toEqual(["google has not loaded after 3 s; the plan's default consent stays in force"]);
     expect(decisions).toEqual([]);
+  });
+});
+
+describe('Google Consent Mode: measureplan’s own commands are not the platform', () => {
+  it('with GA4 pushing its Consent Mode default and update, a banner that never loads is still reported', async () => {
+    const { createTracker } = await import('../../src/core/create');
+    const { ga4 } = await import('../../adapters/ga4/index');
+    const { example } = await import('../plan/fixtures');
+    const logged: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((m: unknown) => { logged.push(String(m)); });
+    const plan: any = example('webshop');
+    // Analytics granted by the plan: GA4 loads at once and installs the Google tag; the banner's script is blocked.
+    plan.consent = { default: { analytics: 'granted', ads: 'denied' }, cmp: 'google' };
+    const tracker = createTracker({ plan, adapters: [ga4()], debug: true });
+    await vi.dynamicImportSettled();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(Array.from(w().dataLayer as ArrayLike<unknown>[], (a) => Array.from(a)).some((c) => c[0] === 'consent')).toBe(true); // ours
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(logged.filter((m) => m.includes('has not loaded'))).toEqual([
+      "measureplan: google has not loaded after 10 s; the plan's default consent stays in force",
+    ]);
+    await tracker.shutdown();
+    vi.restoreAllMocks();
+    document.head.innerHTML = '';
+  });
+
+  it('a banner’s update that happens to equal measureplan’s own is the visitor’s answer', () => {
+    const g = fakeGoogle(w());
+    g.snippet();
+    const own = { ...ALL_GRANTED };
+    w().__measureplanGtag = { p: Promise.resolve(), o: new WeakSet([own]) };
+    g.gtag('consent', 'update', own);
+    const { decisions } = follow('google');
+    expect(decisions).toEqual([]);
+    g.gtag('consent', 'update', { ...ALL_GRANTED });
+    expect(decisions).toEqual([GRANTED]);
   });
 });

@@ -118,3 +118,15 @@ describe('TCF: loading', () => {
     expect(cmp.calls.filter((c) => c[0] === 'addEventListener')).toHaveLength(1);
   });
 });
+
+describe('TCF: following stops before the CMP has loaded', () => {
+  it('the listener the stub held is removed as soon as the CMP registers it', async () => {
+    const tcf = fakeTcf(w());
+    tcf.stub();
+    const f = follow('tcf');
+    await vi.advanceTimersByTimeAsync(300);
+    f.stop(); // the id is not known yet: only the stub has our call
+    tcf.load();
+    expect(tcf.listeners()).toBe(0);
+  });
+});
