@@ -15,11 +15,14 @@ interface GtagState {
   /** The last Consent Mode signals pushed, to skip repeating the same update. */
   c?: string;
   /** The consent objects measureplan pushed: never the visitor's answer (src/cmp/google.ts reads the rest). */
-  o: WeakSet<object>;
+  o?: WeakSet<object>;
 }
 
-/** Pushes a Consent Mode command of measureplan's own, marked as such. */
-const consent = (ctx: AdapterContext, s: GtagState, kind: string, signals: object) => { s.o.add(signals); gtag(ctx, 'consent', kind, signals); };
+/**
+ * Pushes a Consent Mode command of measureplan's own, marked as such. The set is made on first
+ * use: a state an older measureplan build on the page made has none.
+ */
+const consent = (ctx: AdapterContext, s: GtagState, kind: string, signals: object) => { (s.o = s.o || new WeakSet()).add(signals); gtag(ctx, 'consent', kind, signals); };
 
 /** Calls the page's `gtag()`; does nothing before the tag is installed. */
 export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.window.gtag?.(...args);
@@ -82,7 +85,7 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
     w.dataLayer = w.dataLayer || [];
     // Google's snippet: gtag.js tells commands from plain dataLayer objects by the `arguments` object.
     w.gtag = w.gtag || function gtag() { w.dataLayer.push(arguments); };
-    s = w.__measureplanGtag = { p: Promise.resolve(), o: new WeakSet() };
+    s = w.__measureplanGtag = { p: Promise.resolve() };
     consent(ctx, s, 'default', signals(ctx.plan.consent.default));
     consentUpdate(ctx.consent(), ctx);
     gtag(ctx, 'js', new Date());

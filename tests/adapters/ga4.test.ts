@@ -308,4 +308,17 @@ describe('shared Google tag', () => {
     ads.consent!(status, b.ctx);
     expect(dataLayer()).toEqual([['consent', 'update', analyticsOnly]]);
   });
+  it('brings the consent up to date, marked as its own, over a tag an older build installed (its state has no set of own commands)', async () => {
+    const w = window as any;
+    w.dataLayer = [];
+    w.gtag = function gtag() { w.dataLayer.push(arguments); };
+    w.__measureplanGtag = { p: Promise.resolve(), c: 'an older build’s last update' };
+    const b = bench({ status: { analytics: 'granted', ads: 'denied' } });
+    const a = ga4();
+    await a.load(b.ctx);
+    a.consent!({ analytics: 'denied', ads: 'denied' }, b.ctx); // a withdrawal reaches Google
+    expect(dataLayer().filter((c) => c[0] == 'consent')).toEqual([['consent', 'update', analyticsOnly], ['consent', 'update', denied]]);
+    // and the consent reader (src/cmp/google.ts) can tell both from a banner's
+    expect(w.dataLayer.every((c: ArrayLike<unknown>) => c[0] != 'consent' || w.__measureplanGtag.o.has(c[2]))).toBe(true);
+  });
 });
