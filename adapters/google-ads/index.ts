@@ -40,13 +40,15 @@ export function googleAds(): Adapter {
 
   const identify = ({ traits }: Identity, ctx: AdapterContext) => {
     // A later identify() (another visitor signing in) must not leave the previous one's hashes behind.
-    if (!ctx.plan.destinations.googleAds?.enhancedConversions || ctx.consent().ads != 'granted') { userData = undefined; return; }
+    if (!ctx.plan.destinations.googleAds?.enhancedConversions || ctx.consent().ads != 'granted') { userData = hashing = undefined; return; }
     const done = (hashing = hashedIdentity(traits || {})
       .catch(() => ({}) as { email?: string; phone?: string })
       .then((h) => {
+        // A later identify() (a sign-out) or a withdrawal came while this hash ran: it is stale.
+        if (hashing != done) return;
         userData = h.email || h.phone ? defined({ sha256_email_address: h.email, sha256_phone_number: h.phone }) : undefined;
         if (!userData && (traits?.email || traits?.phone)) ctx.warn('googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)');
-        if (hashing == done) hashing = undefined;
+        hashing = undefined;
       }));
     return done;
   };
@@ -66,6 +68,6 @@ export function googleAds(): Adapter {
     consent: consentUpdate,
     identify,
     /** Ads consent withdrawn: the hashes of the visitor are dropped with it. */
-    forget() { userData = undefined; },
+    forget() { userData = hashing = undefined; },
   };
 }

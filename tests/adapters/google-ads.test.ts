@@ -206,4 +206,30 @@ describe('googleAds enhanced conversions', () => {
     expect(dataLayer().map((c) => c[1])).toEqual(['conversion', 'conversion']);
     expect(userData()).toEqual([{ sha256_email_address: SHA['test@example.com'] }, { sha256_email_address: SHA['test@example.com'] }]);
   });
+
+  // Found by a second read: a hash still running when the visitor signs out or withdraws consent
+  // must not put that visitor's hashes back when it finishes.
+  const settle = async () => { for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5)); };
+
+  it('a sign-out right after identify() leaves no hashes of the previous visitor on later conversions', async () => {
+    const { b, a } = await loaded({ plan: 'leadgen' });
+    const first = a.identify!({ userId: 'u-1', traits: { email: 'test@example.com' } }, b.ctx); // still hashing
+    const out = a.identify!({ traits: {} }, b.ctx); // identify(null): signed out
+    await Promise.all([first, out]);
+    await settle();
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000201' }), b.ctx);
+    expect(userData()).toEqual([undefined]);
+  });
+
+  it('ads consent withdrawn while identify() hashes: the hashes are not kept for after a new grant', async () => {
+    const { b, a } = await loaded({ plan: 'leadgen' });
+    const first = a.identify!({ userId: 'u-1', traits: { email: 'test@example.com' } }, b.ctx);
+    b.status = { analytics: 'granted', ads: 'denied' };
+    a.forget!(b.ctx);
+    await first;
+    await settle();
+    b.status = { analytics: 'granted', ads: 'granted' };
+    await a.send(eventFor(b, 'demo_request', { company_size: '1-10', lead_id: 'LEAD-000202' }), b.ctx);
+    expect(userData()).toEqual([undefined]);
+  });
 });
