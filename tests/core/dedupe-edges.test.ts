@@ -12,6 +12,7 @@ import { example } from '../plan/fixtures';
 import { checkPlan } from '../../src/plan/check';
 import { fakeTcf } from '../cmp/fakes';
 import { useCleanPage, w } from '../cmp/helpers';
+import { fakeLocks, twoTabStores } from './two-tabs';
 
 useCleanPage();
 afterEach(() => { localStorage.clear(); vi.restoreAllMocks(); delete (navigator as any).locks; });
@@ -95,51 +96,10 @@ describe('consent.cmp: following stops with the tracker', () => {
 
 });
 
-/** As in tests/core/dedupe.test.ts: a fake Web Locks API, one holder at a time per name, in request order. */
-function fakeLocks() {
-  const tails = new Map<string, Promise<unknown>>();
-  return {
-    request(name: string, fn: () => Promise<unknown>) {
-      const run = (tails.get(name) ?? Promise.resolve()).then(async () => {
-        await new Promise((r) => setTimeout(r, 0));
-        return fn();
-      });
-      tails.set(name, run.catch(() => undefined));
-      return run;
-    },
-  };
-}
-
-/**
- * As in tests/core/dedupe.test.ts: two tabs' views of one localStorage (Chromium's per-renderer
- * cached storage areas): a write reaches the other tab `latency` ms later; a tab ignores other
- * writes of a key while its own write of it is unacknowledged.
- */
-function twoTabStores(latency: number) {
-  const views = [new Map<string, string | undefined>(), new Map<string, string | undefined>()];
-  const unacked = [new Map<string, number>(), new Map<string, number>()];
-  const write = (i: number, k: string, raw: string | undefined) => {
-    views[i]!.set(k, raw);
-    unacked[i]!.set(k, (unacked[i]!.get(k) ?? 0) + 1);
-    setTimeout(() => {
-      for (const j of [0, 1]) setTimeout(() => {
-        if (j === i) unacked[i]!.set(k, unacked[i]!.get(k)! - 1);
-        else if (!unacked[j]!.get(k)) views[j]!.set(k, raw);
-      }, latency / 2);
-    }, latency / 2);
-  };
-  const store = (i: number) => ({
-    get: <T>(k: string) => { const v = views[i]!.get(k); return v === undefined ? undefined : (JSON.parse(v) as T); },
-    set: (k: string, value: unknown) => write(i, k, JSON.stringify(value)),
-    del: (k: string) => write(i, k, undefined),
-  });
-  return [store(0), store(1)] as const;
-}
-
 describe('dedupe: two tabs on a loaded machine (a write reaches the other tab after 100 ms)', () => {
   const race = async (withLocks: boolean) => {
     const [sa, sb] = twoTabStores(100);
-    const locks = fakeLocks();
+    const { locks } = fakeLocks();
     const a = createDedupe(sa, withLocks ? locks : undefined);
     const b = createDedupe(sb, withLocks ? locks : undefined);
     a.allow(true);
