@@ -6,9 +6,18 @@
 import type { ConsentCategory, DestinationName } from '../plan/types';
 import type { Consent } from './consent';
 import type { Adapter, AdapterContext, ConversionEvent, TrackerEvents } from './types';
-import { nextTask } from './env';
+import { browser, nextTask } from './env';
 
 export const HANG_MS = 10_000;
+/**
+ * Conversions one run of the page's code hands to the vendors at once. More than that in one run
+ * (a page's loop, the script tag replaying queued calls) follow in tasks of their own, in order,
+ * at most SLICE_MS each: the page's task ends sooner and the browser can respond in between.
+ */
+export const AT_ONCE = 20;
+const SLICE_MS = 5;
+const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
+const microtask = (fn: () => void) => (typeof queueMicrotask === 'function' ? queueMicrotask(fn) : void Promise.resolve().then(fn));
 type Emit = <K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]) => void;
 type Held = () => void;
 
@@ -20,6 +29,8 @@ export interface Dispatcher {
   consentChanged(changed: ConsentCategory[]): void;
   /** shutdown(): no adapter is loaded from now on (a staggered load still waiting is cancelled). */
   stop(): void;
+  /** Hands every conversion still waiting for its task to the adapters now (before a consent change, on leaving). */
+  settle(): void;
   adapters: Map<DestinationName, Adapter>;
 }
 
@@ -27,7 +38,7 @@ export interface Dispatcher {
  * `stagger`: a grant loads each adapter in a task of its own (the script tag, while the page
  * loads), unless a conversion for it comes first, which loads it at once.
  */
-export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false): Dispatcher {
+export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false, signal?: AbortSignal): Dispatcher {
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
@@ -106,32 +117,72 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     return r;
   };
 
+  const deliverNow = (event: ConversionEvent, explain?: boolean): Record<string, string> | undefined => {
+    // The common path (no debug) allocates no explanation: track() runs on the host page's time.
+    const result: Record<string, string> | undefined = explain ? {} : undefined;
+    const r = route(event.send);
+    // An index loop: destructuring for-of allocated an iterator and entries on every conversion.
+    for (let k = 0; k < r.length; k++) {
+      const dest = r[k]![0];
+      const a = r[k]![1];
+      if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
+      const state = consent.status[a.category];
+      let what: string;
+      if (state === 'granted') { send(a, event); what = 'sent'; }
+      else if (state === 'denied') { what = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
+      else if (consent.hold(a.category, () => send(a, event))) what = `waiting for ${a.category} consent`;
+      else {
+        what = 'not sent: the consent buffer is full';
+        emit('error', { path: `conversions.${event.name}`, reason: `the buffer of events waiting for ${a.category} consent is full; ${dest} will not receive this conversion`, conversion: event.name, destination: a.name });
+      }
+      if (result) result[dest] = what;
+    }
+    return result;
+  };
+
+  // Conversions beyond AT_ONCE in one run of the page's code, oldest first from `head`.
+  let backlog: (ConversionEvent | undefined)[] = [];
+  let head = 0;
+  let run = 0;
+  let scheduled = false;
+  const take = () => { const e = backlog[head]!; backlog[head++] = undefined; return e; };
+  const fault = (e: unknown) => emit('error', { path: 'dispatch', reason: `unexpected failure: ${(e as Error)?.message ?? e}`, detail: e });
+  const drain = () => {
+    scheduled = false;
+    const until = clock() + SLICE_MS;
+    while (head < backlog.length) {
+      try { deliverNow(take()); } catch (e) { fault(e); }
+      if ((head & 7) === 0 && clock() > until) break;
+    }
+    if (head < backlog.length) { scheduled = true; nextTask(drain); } else { backlog = []; head = 0; }
+  };
+  const settle = () => {
+    while (head < backlog.length) { try { deliverNow(take()); } catch (e) { fault(e); } }
+    backlog = []; head = 0;
+  };
+  // Leaving: what is still waiting goes to the vendors before their tags and the collector send
+  // their last requests (their listeners are added when they load, after these).
+  const w = browser();
+  w?.addEventListener?.('pagehide', settle, { signal });
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') settle(); }, { signal });
+
   const d: Dispatcher = {
     adapters: byName,
     stop() { stopped = true; },
+    settle,
     deliver(event, explain) {
-      // The common path (no debug) allocates no explanation: track() runs on the host page's time.
-      const result: Record<string, string> | undefined = explain ? {} : undefined;
-      const r = route(event.send);
-      // An index loop: destructuring for-of allocated an iterator and entries on every conversion.
-      for (let k = 0; k < r.length; k++) {
-        const dest = r[k]![0];
-        const a = r[k]![1];
-        if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
-        const state = consent.status[a.category];
-        let what: string;
-        if (state === 'granted') { send(a, event); what = 'sent'; }
-        else if (state === 'denied') { what = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
-        else if (consent.hold(a.category, () => send(a, event))) what = `waiting for ${a.category} consent`;
-        else {
-          what = 'not sent: the consent buffer is full';
-          emit('error', { path: `conversions.${event.name}`, reason: `the buffer of events waiting for ${a.category} consent is full; ${dest} will not receive this conversion`, conversion: event.name, destination: a.name });
-        }
-        if (result) result[dest] = what;
+      if (explain) { settle(); return deliverNow(event, explain); } // debug output explains each conversion as it is tracked
+      if (head === backlog.length && ++run <= AT_ONCE) {
+        if (run === 1) microtask(() => { run = 0; }); // the end of this run of the page's code
+        deliverNow(event);
+        return undefined;
       }
-      return result;
+      backlog.push(event);
+      if (!scheduled) { scheduled = true; nextTask(drain); }
+      return undefined;
     },
     each(category, hook) {
+      settle(); // page(), identify(), flush() and shutdown() come after the conversions before them
       for (const a of byName.values()) {
         if (category !== 'all' && a.category !== category) continue;
         if (loaded.has(a)) guard(a, 'hook', () => hook(a, ctxOf(a)));

@@ -126,7 +126,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
-  }, (name) => events.has(name), !!options.staggerLoads);
+  }, (name) => events.has(name), !!options.staggerLoads, signal);
 
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
@@ -192,6 +192,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (down) return closed('consent');
       safely('consent', () => {
         if (!update || typeof update !== 'object') return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }' });
+        dispatcher.settle(); // conversions tracked before this decision go out under the consent they were tracked with
         applyConsent(consent.update(update));
       });
     },
