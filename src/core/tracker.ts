@@ -181,6 +181,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (down) return closed('identify');
       safely('identify', () => {
         if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
+        dispatcher.settle(); // conversions tracked before go out as the visitor they were tracked for (adapters read the user when they send)
         identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
         const who = ctx.identity();
         // Granted categories only: an adapter loaded before a withdrawal stays loaded, and must hear

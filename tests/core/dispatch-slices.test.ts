@@ -98,6 +98,15 @@ describe('every other call comes after the conversions before it', () => {
     expect(t.ga4.log.slice(-4)).toEqual([`send ${AT_ONCE}`, `send ${AT_ONCE + 1}`, 'page', 'identify u-1']);
   });
 
+  it('conversions tracked before identify() go out as the visitor they were tracked for', () => {
+    const users: (string | undefined)[] = [];
+    const t = setup({ send: (_e, ctx) => { users.push(ctx.identity().userId); } });
+    t.tracker.identify('u-1');
+    for (let i = 0; i < AT_ONCE + 5; i++) t.tracker.track('tick', { n: i });
+    t.tracker.identify('u-2');
+    expect(users).toEqual(Array.from({ length: AT_ONCE + 5 }, () => 'u-1'));
+  });
+
   it('conversions tracked before a withdrawal go out under the consent they were tracked with, none after', async () => {
     const t = setup();
     for (let i = 0; i < AT_ONCE + 10; i++) t.tracker.track('tick', { n: i });
