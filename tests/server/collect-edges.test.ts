@@ -14,29 +14,19 @@ import { readFileSync } from 'node:fs';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
 import { startWebhook } from '../../src/server/webhook';
-import { PLAN, post, readStore, startCollect, tempStore, viewItem, type Collect } from './helpers';
+import { PLAN, post, readStore, tempStore, useCollect, viewItem } from './helpers';
 
 const SHOP = 'http://shop.test:4173';
-let server: Collect;
-let store: ReturnType<typeof tempStore>;
-const count = (sql: string, ...args: unknown[]) => readStore(store.db, (d) => d.prepare(sql).pluck().get(...args) as number);
-
-beforeAll(async () => {
-  store = tempStore();
-  server = await startCollect(['--db', store.db, '--plan', PLAN, '--allow-origin', SHOP, '--quiet']);
-}, 30_000);
-afterAll(async () => {
-  expect(await server.stop()).toBe(0);
-  store.remove();
-});
+const live = useCollect(['--allow-origin', SHOP, '--quiet']);
+const count = live.count;
 
 describe('collect: timestamps', () => {
   // V8's Date.parse reads '12' as 2001-12-01 and rolls 30 February over to 2 March.
   it.each(['12', 'Tuesday 5', 'March 7', '2026-02-30T00:00:00.000Z', '2026-01-01T24:00:00Z', 1790856000000])('a timestamp that is not an ISO-8601 date that exists (%j) is quarantined, not stored', async (bad) => {
     const m = viewItem({ timestamp: bad });
-    const r = await post(`${server.url}/v1/batch`, { batch: [m] });
+    const r = await post(`${live.server.url}/v1/batch`, { batch: [m] });
     expect(r.status).toBe(200);
-    const row = readStore(store.db, (d) => d.prepare('SELECT timestamp FROM events WHERE id = ?').get(m.messageId)) as { timestamp: string } | undefined;
+    const row = readStore(live.store.db, (d) => d.prepare('SELECT timestamp FROM events WHERE id = ?').get(m.messageId)) as { timestamp: string } | undefined;
     expect(row?.timestamp).toBeUndefined();
     expect(r.body).toMatchObject({ stored: 0, quarantined: 1 });
     expect(count('SELECT count(*) FROM quarantine WHERE message_id = ? AND path = ?', m.messageId, 'timestamp')).toBe(1);
@@ -44,15 +34,15 @@ describe('collect: timestamps', () => {
 
   it('a date-time with an offset and more digits of a second is stored as the same instant, in UTC', async () => {
     const m = viewItem({ timestamp: '2026-10-01T14:00:00.123456+02:00' });
-    expect((await post(`${server.url}/v1/batch`, { batch: [m] })).body).toMatchObject({ stored: 1 });
-    expect(readStore(store.db, (d) => d.prepare('SELECT original_timestamp FROM events WHERE id = ?').pluck().get(m.messageId))).toBe('2026-10-01T12:00:00.123Z');
+    expect((await post(`${live.server.url}/v1/batch`, { batch: [m] })).body).toMatchObject({ stored: 1 });
+    expect(readStore(live.store.db, (d) => d.prepare('SELECT original_timestamp FROM events WHERE id = ?').pluck().get(m.messageId))).toBe('2026-10-01T12:00:00.123Z');
   });
 
   it('a sentAt that is not a date does not push the event decades into the future', async () => {
     const m = viewItem({ timestamp: new Date().toISOString() });
-    const r = await post(`${server.url}/v1/batch`, { batch: [m], sentAt: '1' });
+    const r = await post(`${live.server.url}/v1/batch`, { batch: [m], sentAt: '1' });
     expect(r.status).toBe(200);
-    const row = readStore(store.db, (d) => d.prepare('SELECT timestamp, received_at FROM events WHERE id = ?').get(m.messageId)) as { timestamp: string; received_at: string };
+    const row = readStore(live.store.db, (d) => d.prepare('SELECT timestamp, received_at FROM events WHERE id = ?').get(m.messageId)) as { timestamp: string; received_at: string };
     // A sentAt that cannot be read is ignored (no skew correction): the event happened about now.
     expect(Math.abs(Date.parse(row.timestamp) - Date.parse(row.received_at))).toBeLessThan(60_000);
   });
@@ -61,7 +51,7 @@ describe('collect: timestamps', () => {
 describe('collect: exactly once', () => {
   it('the same batch arriving twice at the same moment is stored once, and both get a 2xx', async () => {
     const batch = [viewItem(), viewItem(), viewItem()];
-    const [a, b] = await Promise.all([post(`${server.url}/v1/batch`, { batch }), post(`${server.url}/v1/batch`, { batch })]);
+    const [a, b] = await Promise.all([post(`${live.server.url}/v1/batch`, { batch }), post(`${live.server.url}/v1/batch`, { batch })]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect((a.body.stored as number) + (b.body.stored as number)).toBe(3);
     expect((a.body.duplicates as number) + (b.body.duplicates as number)).toBe(3);
@@ -77,8 +67,8 @@ describe('collect: quarantine does not pile up on retries', () => {
     const bad = make();
     const batch = [bad];
     const before = count('SELECT count(*) FROM quarantine');
-    expect((await post(`${server.url}/v1/batch`, { batch })).body).toMatchObject({ quarantined: 1 });
-    expect((await post(`${server.url}/v1/batch`, { batch })).status).toBe(200); // the client's retry
+    expect((await post(`${live.server.url}/v1/batch`, { batch })).body).toMatchObject({ quarantined: 1 });
+    expect((await post(`${live.server.url}/v1/batch`, { batch })).status).toBe(200); // the client's retry
     expect(count('SELECT count(*) FROM quarantine') - before).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { bin, ensureBuilt, root } from '../cli/helpers';
 
 export const PLAN = join(root, 'examples/plans/webshop.json');
@@ -89,4 +90,26 @@ export function viewItem(over: Record<string, unknown> = {}): Record<string, unk
     },
     ...over,
   };
+}
+
+/**
+ * One collect server with a temporary store for a whole test file, started before its tests (with
+ * the webshop plan and `args`) and stopped after them, where it must exit 0. `count` runs a
+ * single-value query on the store.
+ */
+export function useCollect(args: string[]): { server: Collect; store: ReturnType<typeof tempStore>; count(sql: string, ...params: unknown[]): number } {
+  const c = {
+    server: undefined as unknown as Collect,
+    store: undefined as unknown as ReturnType<typeof tempStore>,
+    count: (sql: string, ...params: unknown[]) => readStore(c.store.db, (d) => d.prepare(sql).pluck().get(...params) as number),
+  };
+  beforeAll(async () => {
+    c.store = tempStore();
+    c.server = await startCollect(['--db', c.store.db, '--plan', PLAN, ...args]);
+  }, 30_000);
+  afterAll(async () => {
+    expect(await c.server.stop()).toBe(0);
+    c.store.remove();
+  });
+  return c;
 }
