@@ -12,7 +12,7 @@ import { example } from '../plan/fixtures';
 import { checkPlan } from '../../src/plan/check';
 import { fakeTcf } from '../cmp/fakes';
 import { useCleanPage, w } from '../cmp/helpers';
-import { fakeLocks, twoTabStores } from './two-tabs';
+import { orderRace } from './two-tabs';
 
 useCleanPage();
 afterEach(() => { localStorage.clear(); vi.restoreAllMocks(); delete (navigator as any).locks; });
@@ -98,20 +98,12 @@ describe('consent.cmp: following stops with the tracker', () => {
 
 describe('dedupe: two tabs on a loaded machine (a write reaches the other tab after 100 ms)', () => {
   const race = async (withLocks: boolean) => {
-    const [sa, sb] = twoTabStores(100);
-    const { locks } = fakeLocks();
-    const a = createDedupe(sa, withLocks ? locks : undefined);
-    const b = createDedupe(sb, withLocks ? locks : undefined);
-    a.allow(true);
-    b.allow(true);
+    const r = orderRace(100, withLocks);
     const now = Date.now();
-    const wins: boolean[] = [];
-    a.claim('purchase', 'FS-9001', undefined, now, (first) => wins.push(first));
-    b.claim('purchase', 'FS-9001', undefined, now, (first) => wins.push(first));
+    r.claim(0, 'FS-9001', now);
+    r.claim(1, 'FS-9001', now);
     await vi.advanceTimersByTimeAsync(2_000);
-    await Promise.all([a.settled(), b.settled()]);
-    expect(wins).toHaveLength(2);
-    return wins.filter(Boolean).length;
+    return r.count();
   };
   it('write-then-verify (no Web Locks): exactly one tab forwards the order', async () => {
     expect(await race(false)).toBe(1); // holds today

@@ -5,7 +5,7 @@ import { createDedupe, DEDUPE_MAX, hash64 } from '../../src/core/dedupe';
 import { localStore } from '../../src/core/storage';
 import type { Adapter, ConversionEvent, TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
-import { fakeLocks, twoTabStores } from './two-tabs';
+import { fakeLocks, orderRace, twoTabStores } from './two-tabs';
 
 const DAY = 86_400_000;
 const items = [{ item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 }];
@@ -133,20 +133,12 @@ describe('dedupe: the cross-tab lock', () => {
 
 describe('dedupe: tabs whose storage sees the other tab late (5 ms)', () => {
   const race = async (withLocks: boolean, offset: number) => {
-    const [sa, sb] = twoTabStores(5);
-    const { locks } = fakeLocks();
-    const a = createDedupe(sa, withLocks ? locks : undefined);
-    const b = createDedupe(sb, withLocks ? locks : undefined);
-    a.allow(true);
-    b.allow(true);
+    const r = orderRace(5, withLocks);
     const now = Date.now();
-    const wins: boolean[] = [];
-    a.claim('purchase', 'FS-1', undefined, now, (first) => wins.push(first));
+    r.claim(0, 'FS-1', now);
     await later(offset);
-    b.claim('purchase', 'FS-1', undefined, now, (first) => wins.push(first));
-    await Promise.all([a.settled(), b.settled()]);
-    expect(wins).toHaveLength(2);
-    return wins.filter(Boolean).length;
+    r.claim(1, 'FS-1', now);
+    return r.count();
   };
   for (const withLocks of [true, false]) {
     it(`${withLocks ? 'Web Locks (held after the write)' : 'write-then-verify'}: exactly one of two tabs wins, whenever the second starts`, async () => {

@@ -2,6 +2,8 @@
  * Fakes for exactly-once tests across tabs: a Web Locks API and two tabs' views of one
  * localStorage. Shared by dedupe.test.ts and dedupe-edges.test.ts.
  */
+import { createDedupe } from '../../src/core/dedupe';
+
 /** A fake Web Locks API: one lock at a time per name, in request order (what navigator.locks guarantees across tabs). */
 export function fakeLocks() {
   const requests: string[] = [];
@@ -47,4 +49,25 @@ export function twoTabStores(latency: number) {
     del: (k: string) => write(i, k, undefined),
   });
   return [store(0), store(1)] as const;
+}
+
+/**
+ * Two tabs racing to claim one order: their dedupe records over `twoTabStores(latency)`, with or
+ * without the fake Web Locks. `claim` starts a tab's claim of `key`; `count` waits for both and
+ * says how many tabs won.
+ */
+export function orderRace(latency: number, withLocks: boolean) {
+  const [sa, sb] = twoTabStores(latency);
+  const { locks } = fakeLocks();
+  const tabs = [createDedupe(sa, withLocks ? locks : undefined), createDedupe(sb, withLocks ? locks : undefined)] as const;
+  for (const t of tabs) t.allow(true);
+  const wins: boolean[] = [];
+  return {
+    claim: (tab: 0 | 1, key: string, now: number) => tabs[tab].claim('purchase', key, undefined, now, (first) => wins.push(first)),
+    async count(): Promise<number> {
+      await Promise.all(tabs.map((t) => t.settled()));
+      if (wins.length !== 2) throw new Error(`expected both tabs to decide, got ${wins.length}`);
+      return wins.filter(Boolean).length;
+    },
+  };
 }
