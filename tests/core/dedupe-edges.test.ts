@@ -7,7 +7,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTracker } from '../../src/core/create';
 import type { Adapter, ConversionEvent } from '../../src/core/types';
-import { createDedupe } from '../../src/core/dedupe';
 import { example } from '../plan/fixtures';
 import { checkPlan } from '../../src/plan/check';
 import { fakeTcf } from '../cmp/fakes';
