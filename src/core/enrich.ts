@@ -11,12 +11,17 @@ import type { ConsentStatus, ConversionEvent, PageContext } from './types';
  */
 let second = NaN;
 let secondText = '';
+let last = NaN;
+let lastText = '';
 export function isoTime(ms: number): string {
-  // Conversions of the same second share everything up to the milliseconds.
+  // A burst's conversions of one millisecond share its text (no new string each); those of the
+  // same second share everything up to the milliseconds.
+  if (ms === last) return lastText;
   const s = Math.floor(ms / 1000);
   if (s !== second) { secondText = isoSecond(s * 1000); second = s; }
   const r = ms - s * 1000;
-  return secondText + (r < 10 ? '00' : r < 100 ? '0' : '') + r + 'Z';
+  last = ms;
+  return (lastText = secondText + (r < 10 ? '00' : r < 100 ? '0' : '') + r + 'Z');
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.` for a whole second. */

@@ -13,19 +13,27 @@ const pattern = (p: string) => { let re = patterns.get(p); if (!re) patterns.set
 const ITEM_FIELDS: Record<string, string> = { item_id: 'string', item_name: 'string', price: 'number', quantity: 'number', item_category: 'string' };
 const NONE: readonly PropertyProblem[] = Object.freeze([]);
 
-function itemProblems(v: unknown, path: string, out: PropertyProblem[]): void {
-  if (!Array.isArray(v)) { out.push({ path, reason: 'must be a list of items' }); return; }
-  v.forEach((item, i) => {
-    if (typeof item !== 'object' || item === null) { out.push({ path: `${path}[${i}]`, reason: 'must be an item object' }); return; }
+/** Adds the problems of an `items` list to `out` (created on the first one); returns it. */
+function itemProblems(v: unknown, path: string, out: PropertyProblem[] | undefined): PropertyProblem[] | undefined {
+  if (!Array.isArray(v)) return push(out, path, 'must be a list of items');
+  for (let i = 0; i < v.length; i++) {
+    const item: unknown = v[i];
+    if (typeof item !== 'object' || item === null) { out = push(out, `${path}[${i}]`, 'must be an item object'); continue; }
     const it = item as Record<string, unknown>;
-    if (typeof it.item_id !== 'string') out.push({ path: `${path}[${i}].item_id`, reason: 'is required (a text)' });
+    if (typeof it.item_id !== 'string') out = push(out, `${path}[${i}].item_id`, 'is required (a text)');
     for (const k in ITEM_FIELDS) {
       const want = ITEM_FIELDS[k]!;
       if (!has(ITEM_FIELDS, k)) continue; // a key a page library put on Object.prototype is no item field
-      if (it[k] !== undefined && (typeof it[k] !== want || (want === 'number' && !Number.isFinite(it[k])))) out.push({ path: `${path}[${i}].${k}`, reason: `must be a ${want === 'string' ? 'text' : 'number'}` });
+      if (it[k] !== undefined && (typeof it[k] !== want || (want === 'number' && !Number.isFinite(it[k])))) out = push(out, `${path}[${i}].${k}`, `must be a ${want === 'string' ? 'text' : 'number'}`);
     }
-  });
+  }
+  return out;
 }
+
+const push = (out: PropertyProblem[] | undefined, path: string, reason: string): PropertyProblem[] => {
+  (out ??= []).push({ path, reason });
+  return out;
+};
 
 /** Why a scalar value breaks its spec, or undefined when it fits. */
 function scalarProblem(spec: PropertySpec, v: unknown): string | undefined {
@@ -48,25 +56,23 @@ function scalarProblem(spec: PropertySpec, v: unknown): string | undefined {
 export function validateProperties(specs: Record<string, PropertySpec>, props: unknown): readonly PropertyProblem[] {
   if (props === undefined || props === null) props = {};
   if (typeof props !== 'object' || Array.isArray(props)) return [{ path: 'properties', reason: 'must be an object' }];
+  // No helper closure over `out`: one per call was garbage on every valid call.
   let out: PropertyProblem[] | undefined;
-  const add = (path: string, reason: string) => { (out ??= []).push({ path, reason }); };
   const given = props as Record<string, unknown>;
   // Own keys only, here and below: an enumerable key a page library put on Object.prototype is
   // neither a property the caller gave nor one the plan declares.
-  for (const key in given) if (has(given, key) && !has(specs, key) && given[key] !== undefined) add(`properties.${key}`, 'is not a property of this conversion in the plan');
+  for (const key in given) if (has(given, key) && !has(specs, key) && given[key] !== undefined) out = push(out, `properties.${key}`, 'is not a property of this conversion in the plan');
   for (const key in specs) {
     if (!has(specs, key)) continue;
     const spec = specs[key]!;
     const v = given[key];
-    if (v === undefined) { if (!spec.optional) add(`properties.${key}`, 'is required by the plan'); continue; }
+    if (v === undefined) { if (!spec.optional) out = push(out, `properties.${key}`, 'is required by the plan'); continue; }
     if (spec.type === 'items') {
-      const found: PropertyProblem[] = [];
-      itemProblems(v, `properties.${key}`, found);
-      for (const p of found) add(p.path, p.reason);
+      out = itemProblems(v, `properties.${key}`, out);
       continue;
     }
     const reason = scalarProblem(spec, v);
-    if (reason) add(`properties.${key}`, reason);
+    if (reason) out = push(out, `properties.${key}`, reason);
   }
   return out ?? NONE;
 }
