@@ -53,6 +53,10 @@ writeFileSync(join(out, 'load-src.html'), `<!doctype html><html><head><title>loa
 <script src="/measureplan.iife.js" data-plan="/plan.json"></script>
 <script>measureplan.ready.then(() => setTimeout(() => console.log('measureplan-bench ready'), 300));</script>
 </head><body><p>load</p></body></html>`);
+// The same page without the tag: the long tasks the browser's own navigation takes here.
+writeFileSync(join(out, 'empty.html'), `<!doctype html><html><head><title>load</title>
+<script>addEventListener('load', () => setTimeout(() => console.log('measureplan-bench ready'), 400));</script>
+</head><body><p>load</p></body></html>`);
 writeFileSync(join(out, 'other.html'), '<!doctype html><title>other</title><p>next page</p>');
 
 const server = await startServer({ root: out });
@@ -74,6 +78,16 @@ const mainTasks = (events) => {
   const busiest = Object.entries(cpu).sort((a, b) => b[1] - a[1])[0]?.[0];
   return tasks.filter((t) => `${t.pid}:${t.tid}` === busiest).sort((a, b) => b.dur - a.dur);
 };
+/**
+ * The main thread's tasks over 50 ms, each with the time measureplan's own code ran in it: the
+ * tag's evaluation and every call into its functions (`EvaluateScript` / `FunctionCall` events
+ * whose script is the tag), outermost only.
+ */
+const longTasksWith = (events, isTag) => mainTasks(events).filter((t) => t.dur > 50_000).map((t) => {
+  const inside = events.filter((e) => e.tid === t.tid && e.pid === t.pid && (e.name === 'EvaluateScript' || e.name === 'FunctionCall') && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && isTag(e.args?.data?.url ?? ''));
+  const outer = inside.filter((e) => !inside.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur));
+  return { wallMs: t.dur / 1000, cpuMs: t.tdur / 1000, measureplanMs: outer.reduce((a, e) => a + e.dur, 0) / 1000 };
+});
 /** Garbage collection inside an event (same thread, within its time): count and wall ms. */
 const gcWithin = (events, outer) => {
   const gcs = events.filter((e) => (e.name === 'MinorGC' || e.name === 'MajorGC') && e.tid === outer.tid && e.ts >= outer.ts && e.ts + e.dur <= outer.ts + outer.dur);
@@ -119,10 +133,25 @@ async function freshPage() {
     });
     const run = events.find((e) => e.name === 'EvaluateScript' && e.args?.data?.url?.endsWith('/measureplan.iife.js'));
     const parse = events.filter((e) => e.name === 'v8.parseOnBackground' && JSON.stringify(e.args ?? {}).includes('measureplan.iife.js'));
-    if (run) src.push({ wallMs: run.dur / 1000, cpuMs: (run.tdur ?? NaN) / 1000, backgroundParseMs: parse.reduce((a, e) => a + e.dur, 0) / 1000 });
+    if (run) src.push({ wallMs: run.dur / 1000, cpuMs: (run.tdur ?? NaN) / 1000, backgroundParseMs: parse.reduce((a, e) => a + e.dur, 0) / 1000, longTasks: longTasksWith(events, (url) => url.endsWith('/measureplan.iife.js')) });
     await context.close();
   }
-  results.load.fromUrl = { runs: src.length, wallMsMedian: med(src.map((r) => r.wallMs)), cpuMsMedian: med(src.map((r) => r.cpuMs)), backgroundParseMsMedian: med(src.map((r) => r.backgroundParseMs)) };
+  // The same loads without the tag: long tasks that are the browser's own.
+  const bare = [];
+  for (let i = 0; i < 7; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { events } = await traced(page, async () => {
+      const ready = page.waitForEvent('console', { predicate: (m) => m.text() === 'measureplan-bench ready', timeout: 30_000 });
+      await page.goto(server.url + '/empty.html');
+      await ready;
+    });
+    bare.push(...longTasksWith(events, () => false));
+    await context.close();
+  }
+  const long = src.flatMap((r) => r.longTasks);
+  results.load.fromUrl = { runs: src.length, wallMsMedian: med(src.map((r) => r.wallMs)), cpuMsMedian: med(src.map((r) => r.cpuMs)), backgroundParseMsMedian: med(src.map((r) => r.backgroundParseMs)),
+    longTasks: long, longTasksWithMeasureplan: long.filter((t) => t.measureplanMs > 0), longTasksWithoutTag: bare };
 }
 
 // 1. track() cost, with the journey at work: add_to_cart is step 2 of the plan's checkout funnel
@@ -250,6 +279,8 @@ console.log(`\nmeasureplan track() benchmark — Chromium ${results.chromium}, a
 console.table({
   'script tag load, inline (median of 7)': { evaluation_ms: f(results.load.evalMsMedian), ready_ms: f(results.load.readyMsMedian), long_tasks: results.load.longTasksMs.map((d) => Math.round(d)).join(' ') || 'none' },
   'script tag load, from its URL (median of 7)': { evaluation_ms: `${f(results.load.fromUrl.wallMsMedian)} (CPU ${f(results.load.fromUrl.cpuMsMedian)})`, ready_ms: '', long_tasks: `parsed off the main thread in ${f(results.load.fromUrl.backgroundParseMsMedian)} ms` },
+  'long tasks in those 7 loads (traced)': { evaluation_ms: '', ready_ms: '', long_tasks: `${results.load.fromUrl.longTasks.map((t) => Math.round(t.wallMs)).join(' ') || 'none'}; with measureplan's code in them: ${results.load.fromUrl.longTasksWithMeasureplan.map((t) => `${Math.round(t.wallMs)} (its code ${f(t.measureplanMs)} ms)`).join(' ') || 'none'}` },
+  'the same page without the tag (7 loads)': { evaluation_ms: '', ready_ms: '', long_tasks: results.load.fromUrl.longTasksWithoutTag.map((t) => Math.round(t.wallMs)).join(' ') || 'none' },
 });
 console.log(`journey at work during track(): funnel ${results.journey.funnel}, experiment ${JSON.stringify(results.journey.experiments)}, cart of ${results.journey.cartItems}`);
 console.table({
