@@ -27,6 +27,11 @@ export function ga4(): Adapter {
     send(event, ctx) {
       const params = ga4Params(event, ctx.warn, ctx.plan.currency);
       params.send_to = id(ctx);
+      // The Google tag reads the page's URL and title when it processes the event. A conversion
+      // handed over after the page moved on (a burst's later slices, a route change in the same
+      // run) names the page it was tracked on.
+      const { url, title } = event.page;
+      if (url !== ctx.window.location?.href) { params.page_location = url; params.page_title = title; }
       gtag(ctx, 'event', event.send.ga4?.event, params);
     },
     consent: consentUpdate,

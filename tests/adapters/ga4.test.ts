@@ -110,6 +110,18 @@ describe('ga4 conversions of the webshop plan', () => {
     });
   }
 
+  it('names the page a conversion was tracked on when the page moved on before it was handed over', async () => {
+    const { b, a } = await loaded();
+    const event = eventFor(b, 'add_to_cart', { item_id: 'SKU-TENT-2', value: 1299 });
+    history.pushState({}, '', '/checkout'); // an SPA route change after the conversion, before its hand-over
+    try {
+      a.send(event, b.ctx);
+      expect(dataLayer()).toEqual([['event', 'add_to_cart', { currency: 'NOK', value: 1299, item_id: 'SKU-TENT-2', page_location: event.page.url, page_title: 'Thank you', send_to: G }]]);
+    } finally {
+      history.replaceState({}, '', event.page.path);
+    }
+  });
+
   it('maps items to GA4 item fields only', async () => {
     const { b, a } = await loaded();
     const items = [{ ...tent, colour: 'green' }, { item_id: 'SKU-PEG', quantity: 8 }];

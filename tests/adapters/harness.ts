@@ -61,7 +61,8 @@ export function eventFor(b: Bench, name: string, properties: Record<string, unkn
     ...(Array.isArray(properties.items) ? { items: properties.items as ConversionEvent['items'] } : {}),
     ...(typeof properties.transaction_id === 'string' ? { transactionId: properties.transaction_id } : {}),
     timestamp: '2026-12-02T10:00:00.000Z',
-    page: { url: 'https://shop.example/checkout/done', path: '/checkout/done', title: 'Thank you', referrer: '' },
+    // The page the conversion was tracked on is the one the adapter sends from (unless a test moves it).
+    page: { url: location.href, path: location.pathname, title: 'Thank you', referrer: '' },
     anonymousId: 'anon-1',
     sessionId: 'sess-1',
     clickIds: {},

@@ -6,6 +6,8 @@ import { createTracker } from '../../src/core/create';
 import { AT_ONCE } from '../../src/core/dispatch';
 import type { Adapter, ConversionEvent, TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
+import { ga4 } from '../../adapters/ga4/index';
+import { commands } from '../adapters/harness';
 
 function recorder(name: Adapter['name'], category: Adapter['category'], extra: Partial<Adapter> = {}) {
   const log: string[] = [];
@@ -154,5 +156,28 @@ describe('every other call comes after the conversions before it', () => {
     await nextTask();
     expect(numbers(t.meta.sent)).toEqual(range(AT_ONCE + 5));
     expect(t.errors).toEqual([expect.objectContaining({ destination: 'ga4', reason: 'ga4 send failed: vendor bug' })]);
+  });
+});
+
+describe('the Google tag and a route change while conversions wait', () => {
+  it('the conversions handed over after the page moved on name the page they were tracked on', async () => {
+    const plan = example('webshop');
+    plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+    (plan.conversions as Record<string, unknown>).tick = { kind: 'micro', properties: { n: { type: 'integer' } }, send: { ga4: { event: 'tick' } } };
+    const tracker = createTracker({ plan, adapters: [ga4()] }) as unknown as { track(n: string, p?: object): void; shutdown(): Promise<void> };
+    const from = location.href;
+    try {
+      for (let i = 0; i < AT_ONCE + 5; i++) tracker.track('tick', { n: i });
+      history.pushState({}, '', '/next'); // the page's router, in the same run
+      for (let i = 0; i < 5; i++) await nextTask();
+      // The real gtag.js reads location when it processes each command: the waiting ones must carry theirs.
+      const ticks = commands((window as any).dataLayer).filter((c) => c[0] === 'event' && c[1] === 'tick').map((c) => c[2] as Record<string, unknown>);
+      expect(ticks.map((p) => p.n)).toEqual(range(AT_ONCE + 5));
+      expect(ticks.slice(0, AT_ONCE).every((p) => p.page_location === undefined)).toBe(true);
+      expect(ticks.slice(AT_ONCE).map((p) => p.page_location)).toEqual(Array(5).fill(from));
+    } finally {
+      history.replaceState({}, '', from);
+      await tracker.shutdown();
+    }
   });
 });
