@@ -45,8 +45,10 @@ import { describe, expect, it } from 'vitest';
 // skips them — +0.05 KB; the dispatcher handing a burst to the vendors in slices of 5 ms, after
 // the first 20 conversions of a run, with every other call and leaving the page handing over what
 // waits first, and event ids made by one String.fromCharCode each — +0.25 KB, for track() at 4.6 µs of main-thread CPU instead of 9–10;
-// GA4 told the page a waiting conversion was tracked on when the page moved on — +0.05 KB).
-const RATCHET = 24.8 * 1024;
+// GA4 told the page a waiting conversion was tracked on when the page moved on — +0.05 KB; the
+// second read of the slices: page() and shutdown() hand over what waits first, strict mode in a
+// slice, conversions tracked while the page is left go at once — +0.05 KB).
+const RATCHET = 24.85 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -89,8 +91,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // then by the journey review's fixes (+0.12 KB), then by the abandonment checks before consent and
 // the review of exactly once and consent (+0.17 KB), then by marking measureplan's own Consent
 // Mode commands (+0.05 KB), then by the dispatcher handing a burst over in slices and the new event ids (+0.25 KB), then by
-// GA4 told the page a waiting conversion was tracked on when the page moved on (+0.05 KB).
-const NPM_RATCHET = 17.05 * 1024;
+// GA4 told the page a waiting conversion was tracked on when the page moved on (+0.05 KB), then by
+// the second read of the slices (page() and shutdown() settle, strict mode, leaving) (+0.07 KB).
+const NPM_RATCHET = 17.15 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -38,7 +38,17 @@ export interface Dispatcher {
  * `stagger`: a grant loads each adapter in a task of its own (the script tag, while the page
  * loads), unless a conversion for it comes first, which loads it at once.
  */
-export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, emit: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false, signal?: AbortSignal): Dispatcher {
+export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, consent: Consent<Held>, tell: Emit, listening: (name: keyof TrackerEvents) => boolean = () => true, stagger = false, signal?: AbortSignal): Dispatcher {
+  /**
+   * Handing over conversions of earlier track() calls (a slice, or a settle() before another
+   * call): no caller is there to throw to. A strict tracker's throw after its `error` event is
+   * dropped there, so that it costs neither the conversions after it nor the call that settled.
+   */
+  let handing = false;
+  const emit: Emit = (name, payload) => {
+    if (!handing) return tell(name, payload);
+    try { tell(name, payload); } catch { /* strict: the error event went out */ }
+  };
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
@@ -145,26 +155,36 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
   let head = 0;
   let run = 0;
   let scheduled = false;
-  const take = () => { const e = backlog[head]!; backlog[head++] = undefined; return e; };
-  const fault = (e: unknown) => emit('error', { path: 'dispatch', reason: `unexpected failure: ${(e as Error)?.message ?? e}`, detail: e });
+  /** Hands the oldest waiting conversion over. */
+  const next = () => {
+    const e = backlog[head]!;
+    backlog[head++] = undefined;
+    const was = handing;
+    handing = true;
+    try { deliverNow(e); } catch (x) { emit('error', { path: 'dispatch', reason: `unexpected failure: ${(x as Error)?.message ?? x}`, detail: x }); } finally { handing = was; }
+  };
   const drain = () => {
     scheduled = false;
     const until = clock() + SLICE_MS;
     while (head < backlog.length) {
-      try { deliverNow(take()); } catch (e) { fault(e); }
+      next();
       if ((head & 7) === 0 && clock() > until) break;
     }
     if (head < backlog.length) { scheduled = true; nextTask(drain); } else { backlog = []; head = 0; }
   };
   const settle = () => {
-    while (head < backlog.length) { try { deliverNow(take()); } catch (e) { fault(e); } }
+    while (head < backlog.length) next();
     backlog = []; head = 0;
   };
   // Leaving: what is still waiting goes to the vendors before their tags and the collector send
-  // their last requests (their listeners are added when they load, after these).
+  // their last requests (their listeners are added when they load, after these). Until the page
+  // is shown again every conversion goes at once: a task after pagehide may never run.
+  let leaving = false;
+  const leave = () => { leaving = true; settle(); };
   const w = browser();
-  w?.addEventListener?.('pagehide', settle, { signal });
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') settle(); }, { signal });
+  w?.addEventListener?.('pagehide', leave, { signal });
+  w?.addEventListener?.('pageshow', () => { leaving = false; }, { signal });
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') leave(); else leaving = false; }, { signal });
 
   const d: Dispatcher = {
     adapters: byName,
@@ -172,7 +192,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     settle,
     deliver(event, explain) {
       if (explain) { settle(); return deliverNow(event, explain); } // debug output explains each conversion as it is tracked
-      if (head === backlog.length && ++run <= AT_ONCE) {
+      if (head === backlog.length && (++run <= AT_ONCE || leaving)) {
         if (run === 1) microtask(() => { run = 0; }); // the end of this run of the page's code
         deliverNow(event);
         return undefined;

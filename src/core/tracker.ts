@@ -168,6 +168,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     page() {
       if (down) return closed('page');
       safely('page', () => {
+        dispatcher.settle(); // conversions tracked before go out first, held for consent too
         pageFired.clear(); // a new page view: once_per_page conversions may fire again
         checkSoon();
         const page = pageContext();
@@ -217,6 +218,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     async shutdown() {
       down = true;
       stopPlatform?.();
+      dispatcher.settle(); // conversions tracked before go out, loading their adapter if need be (the script tag loads them in steps)
       dispatcher.stop();
       const flushed = tracker.flush();
       await dedupe.settled(); // orders whose claim was in flight are forwarded: their funnel steps are asked for
