@@ -48,11 +48,17 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
 
   // The exposure is decided where the state is known: at once with consent, else when the grant
   // replays this onto what earlier pages stored (a visitor already exposed is not exposed again).
-  const record = (name: string, variant: string) => seen.update((v) => {
-    if (v[name] === variant) return v;
-    if (seen.allowed) expose(name, variant);
-    return { ...v, [name]: variant };
-  });
+  // Once per visitor also across tabs opened together (a restored session): what another tab
+  // stored a moment ago is read first, and this one is stored at once.
+  const record = (name: string, variant: string) => {
+    seen.fresh();
+    seen.update((v) => {
+      if (v[name] === variant) return v;
+      if (seen.allowed) expose(name, variant);
+      return { ...v, [name]: variant };
+    });
+    writer.flush();
+  };
 
   /** current()'s answer for the record it was computed from: asked on every conversion, the record rarely changes. */
   let of: Record<string, string> | undefined;

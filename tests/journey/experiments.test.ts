@@ -62,6 +62,18 @@ describe('tracker.variant() and exposures', () => {
     expect(p.sent.meta).toEqual([]); // not an ad conversion
   });
 
+  it('two tabs of the visitor opened at once (a restored session) record one exposure, not one per tab', async () => {
+    const first = page(journeyPlan());
+    first.tracker.track('phone_click'); // the visitor's id is stored
+    leave();
+    const a = page(journeyPlan()); // both tabs load from the same storage
+    const b = page(journeyPlan());
+    const v = a.tracker.variant('free_shipping_banner');
+    expect(b.tracker.variant('free_shipping_banner')).toBe(v);
+    expect([...(a.heard.exposure ?? []), ...(b.heard.exposure ?? [])]).toEqual([{ experiment: 'free_shipping_banner', variant: v }]);
+    expect([...a.sent.collector, ...b.sent.collector].filter((e) => e.name === 'experiment_viewed')).toHaveLength(1);
+  });
+
   it('from the exposure on, every conversion carries the visitor\'s experiments', async () => {
     const p = page(journeyPlan());
     p.tracker.track('view_item', { item_id: 'SKU-1' });
