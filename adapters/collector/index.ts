@@ -7,7 +7,7 @@
  * Delivery is at least once; every message carries its `messageId` so the server drops repeats.
  */
 import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
-import { uuid } from '../../src/core/env';
+import { stringify, uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
 import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
 import { clearOutbox, createQueue, utf8, type Entry, type Queue } from './queue';
@@ -92,7 +92,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       if (queue.has(id)) continue;
       let json: string | undefined;
       // A value JSON cannot hold (a BigInt, a loop in the page's item objects) costs that message only.
-      try { json = JSON.stringify(c ? trackMessage(x as ConversionEvent, c) : x); } catch (e) {
+      try { json = stringify(c ? trackMessage(x as ConversionEvent, c) : x); } catch (e) {
         ctx?.error(`a message could not be serialised for the collector (${(e as Error)?.message ?? e}); it is dropped`, x);
       }
       if (json !== undefined) queue.add(id, json);

@@ -38,6 +38,18 @@ export function uuid(): string {
   );
 }
 
+/**
+ * `JSON.stringify` that a page's `Array.prototype.toJSON` (Prototype.js 1.6, still on old
+ * Magento 1 shops) cannot turn into a JSON text of JSON texts: it is set aside for the call.
+ */
+export function stringify(value: unknown): string {
+  const a = Array.prototype as { toJSON?: unknown };
+  const own = a.toJSON;
+  if (own === undefined) return JSON.stringify(value);
+  delete a.toJSON;
+  try { return JSON.stringify(value); } finally { a.toJSON = own; }
+}
+
 /** Runs `fn` once the page has loaded and the browser is idle (capped at 5 s): work that must stay off the critical path. */
 export function afterLoadWhenIdle(fn: () => void, signal?: AbortSignal): void {
   const w = browser();

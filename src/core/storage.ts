@@ -3,7 +3,7 @@
  * stored under the visitor's consent; this module only makes storing safe: a blocked or full
  * storage degrades to memory for this page and is reported once.
  */
-import { browser } from './env';
+import { browser, stringify } from './env';
 
 export interface Store {
   get<T>(key: string): T | undefined;
@@ -38,7 +38,7 @@ export function localStore(report: (reason: string) => void): Store {
       try { return JSON.parse(raw); } catch { return undefined; }
     },
     set(key, value) {
-      const raw = JSON.stringify(value);
+      const raw = stringify(value);
       if (ls && writable) {
         try { ls.setItem('mp_' + key, raw); memory.delete(key); return; } catch (e) { fail(e); }
       }

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /**
- * "Never break the host page", with every real adapter: hostile arguments to every method, and a
- * page whose libraries put an enumerable key on Object.prototype.
+ * "Never break the host page", with every real adapter: hostile arguments to every method, a
+ * page whose libraries put an enumerable key on Object.prototype, and Prototype.js's Array#toJSON.
  */
 import 'fake-indexeddb/auto';
 import { http, HttpResponse } from 'msw';
@@ -112,5 +112,29 @@ describe('hostile arguments', () => {
       await settle();
       expect(bodies.flatMap((b) => JSON.parse(b).batch).map((m: { event: string }) => m.event)).toEqual(['phone_click']);
     } finally { process.off('unhandledRejection', onRejection); }
+  });
+});
+
+describe('a page with Prototype.js 1.6 (Array.prototype.toJSON, as on old Magento 1 shops)', () => {
+  // What Prototype 1.6 installs: an array serialises itself as a JSON text, so JSON.stringify
+  // nests a string where an array belongs.
+  const prototypeToJSON = function (this: unknown[]) { return '[' + this.map((x) => JSON.stringify(x)).join(', ') + ']'; };
+  beforeEach(() => { Object.defineProperty(Array.prototype, 'toJSON', { value: prototypeToJSON, writable: true, configurable: true, enumerable: true }); });
+  afterEach(() => { delete (Array.prototype as any).toJSON; });
+
+  it('the collector receives items as a list, the stored cart stays a list, and the page keeps its toJSON', async () => {
+    const { tracker, errors } = everything();
+    tracker.track('purchase', { transaction_id: 'T-9', value: 2499, items: [tent] });
+    tracker.track('add_to_cart', { item_id: 'SKU-2', item_name: 'Stove', value: 499, quantity: 1 });
+    await tracker.flush();
+    await settle();
+    expect(errors).toEqual([]);
+    const messages = bodies.flatMap((b) => JSON.parse(b).batch);
+    const purchase = messages.find((m: any) => m.event === 'purchase');
+    expect(purchase.properties.items).toEqual([tent]);
+    window.dispatchEvent(new Event('pagehide')); // the journey writes its cart
+    const stored = JSON.parse(localStorage.getItem('mp_cart') ?? 'null');
+    expect(Array.isArray(stored?.items)).toBe(true);
+    expect((Array.prototype as any).toJSON).toBe(prototypeToJSON);
   });
 });
