@@ -48,8 +48,9 @@ import { describe, expect, it } from 'vitest';
 // GA4 told the page a waiting conversion was tracked on when the page moved on — +0.05 KB; the
 // second read of the slices: page() and shutdown() hand over what waits first, strict mode in a
 // slice, conversions tracked while the page is left go at once — +0.05 KB; one exposure for tabs
-// opened together, and JSON that Prototype.js's Array#toJSON cannot nest — +0.1 KB).
-const RATCHET = 24.95 * 1024;
+// opened together, and JSON that Prototype.js's Array#toJSON cannot nest — +0.1 KB; then lowered:
+// a JSON syntax error's words moved into measureplan.explain.js — −0.14 KB).
+const RATCHET = 24.8 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -94,8 +95,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // Mode commands (+0.05 KB), then by the dispatcher handing a burst over in slices and the new event ids (+0.25 KB), then by
 // GA4 told the page a waiting conversion was tracked on when the page moved on (+0.05 KB), then by
 // the second read of the slices (page() and shutdown() settle, strict mode, leaving) (+0.07 KB), then
-// by one exposure for tabs opened together and JSON safe from Prototype.js's Array#toJSON (+0.05 KB).
-const NPM_RATCHET = 17.2 * 1024;
+// by one exposure for tabs opened together and JSON safe from Prototype.js's Array#toJSON (+0.05 KB);
+// then lowered: a JSON syntax error's words moved behind the broken-plan dynamic import (−0.14 KB).
+const NPM_RATCHET = 17.05 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -5,6 +5,8 @@
  * that remembers where every value and key starts, and nothing else.
  */
 
+import { scanJson, type JsonNode } from '../plan/json-text';
+
 export interface Position {
   line: number;
   column: number;
@@ -16,11 +18,6 @@ export interface Position {
  */
 export type Target = 'value' | 'key';
 
-interface Node {
-  offset: number;
-  entries?: Map<string, { key: number; value: Node }>;
-  items?: Node[];
-}
 
 /** `a.b`, `a[2]`, `a["odd key"]` → `['a', 'b']`, `['a', 2]`, `['a', 'odd key']`; undefined when it is not a path. */
 export function parsePath(path: string): (string | number)[] | undefined {
@@ -38,8 +35,8 @@ export function parsePath(path: string): (string | number)[] | undefined {
   return parts;
 }
 
-/** Scans once; answers any number of paths. Text that is not JSON locates everything at 1:1. */
-export function createLocator(text: string): (path: string, target?: Target) => Position {
+/** Scans once (or takes the scan's root); answers any number of paths. Text that is not JSON locates everything at 1:1. */
+export function createLocator(text: string, root: JsonNode | undefined = scanJson(text).root): (path: string, target?: Target) => Position {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   const position = (offset: number): Position => {
@@ -52,8 +49,6 @@ export function createLocator(text: string): (path: string, target?: Target) => 
     }
     return { line: lo + 1, column: offset - starts[lo]! + 1 };
   };
-  let root: Node | undefined;
-  try { root = scan(text); } catch { root = undefined; }
 
   return (path, target = 'value') => {
     const parts = parsePath(path);
@@ -75,65 +70,4 @@ export function createLocator(text: string): (path: string, target?: Target) => 
 /** One-off form of `createLocator`. */
 export function locate(text: string, path: string, target: Target = 'value'): Position {
   return createLocator(text)(path, target);
-}
-
-/** A recursive-descent JSON scanner that records offsets; it throws on text that is not JSON. */
-function scan(text: string): Node {
-  let i = 0;
-  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++; };
-  const fail = (): never => { throw new SyntaxError(`unexpected character at ${i}`); };
-  const string = (): string => {
-    const start = i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    if (i >= text.length) fail();
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const value = (): Node => {
-    ws();
-    const node: Node = { offset: i };
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      node.entries = new Map();
-      ws();
-      if (text[i] === '}') { i++; return node; }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        const key = i;
-        const name = string();
-        ws();
-        if (text[i++] !== ':') fail();
-        node.entries.delete(name); // JSON.parse keeps the last of duplicate keys, and so do we
-        node.entries.set(name, { key, value: value() });
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i++] !== '}') fail();
-        return node;
-      }
-    }
-    if (ch === '[') {
-      i++;
-      node.items = [];
-      ws();
-      if (text[i] === ']') { i++; return node; }
-      for (;;) {
-        node.items.push(value());
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i++] !== ']') fail();
-        return node;
-      }
-    }
-    if (ch === '"') { string(); return node; }
-    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
-    return node;
-  };
-  const root = value();
-  ws();
-  if (i < text.length) fail();
-  return root;
 }

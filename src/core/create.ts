@@ -18,8 +18,8 @@ import type { Tracker } from './types';
  */
 export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
   const { value, syntax } = readPlan(options?.plan);
-  const issues = syntax ? [] : safeCheck(value);
-  if (!syntax && !issues.length) {
+  const issues = syntax ? [syntax] : safeCheck(value);
+  if (!issues.length) {
     return startTracker<P>(normalise(value as PlanInput), {
       // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
       followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
@@ -28,14 +28,11 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
       ...options,
     });
   }
-  if (options?.strict) throw new Error(planProblems('the plan', syntax ? [syntax] : terse(issues)));
-  if (syntax) globalThis.console?.error(planProblems('the plan', [syntax]));
-  else {
-    import('../plan/explain').then(
-      ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
-      () => globalThis.console?.error(planProblems('the plan', terse(issues))),
-    );
-  }
+  if (options?.strict) throw new Error(planProblems('the plan', terse(issues)));
+  import('../plan/explain').then(
+    ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
+    () => globalThis.console?.error(planProblems('the plan', terse(issues))),
+  );
   return inert<P>();
 }
 

@@ -75,8 +75,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     if (typeof found === 'string') return fail(found);
     found.text.then((text) => step('checking the plan', () => {
       const { value, syntax } = readPlan(text);
-      if (syntax) return fail(planProblems(found.where, [syntax]));
-      const issues = checkPlan(value);
+      const issues = syntax ? [syntax] : checkPlan(value);
       if (issues.length) return explainAndFail(found.where, issues);
       step('starting', () => start(normalise(value as Plan)));
     }), (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));

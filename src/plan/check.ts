@@ -2,7 +2,7 @@
  * The plan check without words: what the script tag carries. It finds every problem and names
  * it by path and code; `explain.ts` (loaded only when a plan is broken) turns codes into words.
  */
-import type { Plan, PlanError, PlanInput, NormalisedConversion } from './types';
+import type { Plan, PlanInput, NormalisedConversion } from './types';
 import { walk, type Issue } from './shape';
 import { PLAN_SHAPE } from './shape.gen';
 import { checkRules } from './rules';
@@ -17,6 +17,10 @@ export type { Issue };
 export function checkPlan(value: unknown): Issue[] {
   const issues: Issue[] = [];
   const emit = (path: string, code: string, v?: unknown, expected?: unknown) => { issues.push({ path, code, value: v, expected }); };
+  // A plan pasted inside a wrapper ({ "plan": { … } }) is one mistake, not a dozen missing fields.
+  const keys = value && typeof value === 'object' ? Object.keys(value) : [];
+  const inner = keys.length === 1 ? (value as Record<string, unknown>)[keys[0]!] : undefined;
+  if (inner && typeof inner === 'object' && 'conversions' in inner) return [{ path: keys[0]!, code: 'nested', value: keys[0] }];
   walk(PLAN_SHAPE, value, '', emit);
   checkRules(value, emit);
   const seen = new Set<string>();
@@ -24,13 +28,17 @@ export function checkPlan(value: unknown): Issue[] {
   return issues.filter((i) => { const k = `${i.path}|${i.code}`; return !seen.has(k) && !!seen.add(k); });
 }
 
-/** JSON text (or an object) to a value, or the syntax error with its line and column. */
-export function readPlan(input: unknown): { value?: unknown; syntax?: PlanError } {
+/**
+ * JSON text (or an object) to a value, or the syntax error as a coded issue: the engine's words
+ * and the text, which `explain.ts` (loaded only for a broken plan) reads for line, column and cause.
+ */
+export function readPlan(input: unknown): { value?: unknown; syntax?: Issue } {
   if (typeof input !== 'string') return { value: input };
+  const text = input.replace(/^\uFEFF/, ''); // an editor's byte-order mark is not a JSON error
   try {
-    return { value: JSON.parse(input) };
+    return { value: JSON.parse(text) };
   } catch (e) {
-    return { syntax: syntaxError(input, (e as Error).message) };
+    return { syntax: { path: '', code: 'json', value: (e as Error).message, expected: text } };
   }
 }
 
@@ -72,25 +80,4 @@ export function normalise(input: PlanInput): Plan {
   if (input.currency) plan.currency = input.currency;
   if (input.vitals) plan.vitals = { send: { ...input.vitals.send }, attribution: !!input.vitals.attribution };
   return plan;
-}
-
-/** Turns the engine's JSON.parse message into a line and column in the plan text. */
-function syntaxError(text: string, message: string): PlanError {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  const pos = /position (\d+)/.exec(message);
-  let line: number;
-  let column: number;
-  if (lc) [line, column] = [Number(lc[1]), Number(lc[2])];
-  else {
-    const before = text.slice(0, pos ? Number(pos[1]) : text.length).split('\n');
-    [line, column] = [before.length, before[before.length - 1]!.length + 1];
-  }
-  const detail = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-  return {
-    path: '',
-    message: `The plan is not valid JSON (line ${line}, column ${column}): ${detail}.`,
-    hint: 'Look for a missing comma or quote, or a trailing comma, just before that position.',
-    line,
-    column,
-  };
 }

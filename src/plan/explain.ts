@@ -6,6 +6,8 @@ import type { PlanError } from './types';
 import type { Issue } from './shape';
 import { closest, describe, quoteList, suggest } from './hints';
 import { ID_FORMATS } from './id-formats';
+import { NAME } from './name';
+import { lineColumn, scanJson, type JsonFault } from './json-text';
 
 const TYPE_WORDS: Record<string, string> = {
   o: 'an object ({ … })', s: 'a text', n: 'a number', i: 'a whole number', b: 'true or false', a: 'a list ([ … ])',
@@ -44,12 +46,62 @@ function formatHint(field: string, v: unknown): string | undefined {
     const time = /^\s*([1-9]\d{0,4})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\s*$/i.exec(v);
     if ((field === 'within' || field === 'after') && time) return `Did you mean "${time[1]}${time[2]![0]!.toLowerCase()}"?`;
     const name = v.trim().toLowerCase().replace(/[\s-]+/g, '_');
-    if (FORMATS[field] === NAME_HINT && /^[a-z][a-z0-9_]{0,39}$/.test(name)) return `Did you mean "${name}"?`;
+    if (FORMATS[field] === NAME_HINT && NAME.test(name)) return `Did you mean "${name}"?`;
   }
   return FORMATS[field];
 }
 
+
+/**
+ * The hint for a name that is not a conversion (or property) of the plan. A candidate that is
+ * itself not a valid name (its own error says so) is never suggested as written: when it is the
+ * same name in other spelling, the hint says which to rename. No candidates: no list of nothing.
+ */
+function nameHint(word: unknown, candidates: string[], noun: string, none?: string): string | undefined {
+  const misspelt = candidates.find((c) => !NAME.test(c) && typeof word === 'string' && c.trim().toLowerCase().replace(/[\s-]+/g, '_') === word);
+  if (misspelt) return `The plan writes it "${misspelt}", which is not a valid name; rename that to "${word}".`;
+  const valid = candidates.filter((c) => NAME.test(c));
+  return valid.length ? suggest(word, valid, noun) : none;
+}
+
+/** What the text holds where JSON needed something else, and how to write it. */
+const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
+  empty: () => ['it is empty.', 'A plan starts with { "version": 1, … }; `npx measureplan init` writes a starter plan.'],
+  end: () => ['the text ends before the plan is closed.', 'Every { needs its } and every [ its ]; look for one missing at the end, or text cut off when it was copied.'],
+  single_quote: () => ['text is in single quotes here.', 'JSON writes text and keys in double quotes: "EUR", not \'EUR\'.'],
+  word: (f) => /^(true|false|null)$/i.test(f)
+    ? [`${f} is not how JSON writes ${f.toLowerCase()}.`, `Write ${f.toLowerCase()} in lower case, without quotes.`]
+    : /^(undefined|None|NaN|-?Infinity)$/.test(f)
+      ? [`${f} is not a JSON value.`, 'Leave the field out, or write null.']
+      : [`${f} is not in quotes.`, `Text is written in double quotes: "${f}".`],
+  number: (f) => [`${f} is not a number JSON can read.`, f[0] === '.' ? `Write a digit before the decimal point: 0${f}.`
+    : /^-?0\d/.test(f) ? 'A number does not start with 0; if it is an id or a code, write it as text in quotes.'
+      : 'Numbers are written like 42, 19.99 or -5: a point for decimals, no "+", spaces, units or thousands separators.'],
+  comment: () => ['JSON has no comments.', 'Remove the // or /* */ comment; a "description" field can hold a note.'],
+  trailing_comma: () => ['there is a comma after the last entry.', 'Remove the comma before the closing } or ].'],
+  comma: () => ['a comma is missing before this.', 'Entries of an object or a list are separated by commas.'],
+  colon: () => ['a colon is missing after the key.', 'Write "key": value.'],
+  key: (f) => [`the key ${f} is not in quotes.`, `Write "${f}": with double quotes.`],
+  string: () => ['this text has no closing double quote on its line.', 'Close the text with ", and write a quote inside text as \\".'],
+  escape: () => ['this text has a backslash JSON cannot read.', 'Write \\\\ for a backslash and \\" for a quote inside text; in a regex, double every backslash.'],
+  after: () => ['there is more text after the end of the plan.', 'The plan is one { … } object: remove what follows it, or a stray } before it.'],
+  html: () => ['this is a web page (HTML), not a plan.', 'The plan\'s address leads to a page instead of the JSON file: check data-plan\'s path, and that the server sends the file itself (not an error page or a login).'],
+  char: (f) => [`"${f}" cannot stand here.`, 'Look for a typo just before it: a missing quote, comma or bracket.'],
+};
+
+/** A JSON syntax error: where the text stops being JSON, and what to write there. */
+function jsonError(i: Issue): PlanError {
+  const text = i.expected as string;
+  const fault = scanJson(text).fault;
+  // JSON.parse failed but the scanner did not: its own words, without its quote of the text.
+  if (!fault) return { path: '', message: `The plan is not valid JSON: ${String(i.value).replace(/,? ".*" is not valid JSON$/s, '')}.` };
+  const { line, column } = lineColumn(text, fault.offset);
+  const [what, hint] = JSON_FAULTS[fault.kind](fault.found ?? '');
+  return { path: '', message: `The plan is not valid JSON (line ${line}, column ${column}): ${what}`, hint, line, column };
+}
+
 const templates: Record<string, (i: Issue, field: string) => [string, string?]> = {
+  nested: (i) => [`The plan is nested one level too deep, inside "${i.value}".`, `Its fields ("version", "conversions", …) belong at the top: remove the outer { "${i.value}": … }.`],
   type: (i, f) => {
     const numeric = typeof i.value === 'string' && i.value.trim() !== '' && !Number.isNaN(Number(i.value));
     const quoted = ['true', 'false'].includes(i.value as string) || (numeric && /[ni]/.test(i.expected as string));
@@ -70,7 +122,11 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   },
   few: (i, f) => [`This list needs at least ${i.expected === 1 ? '1 entry' : `${i.expected} entries`}.`, f === 'variants' ? 'An experiment compares the control (first) with at least one other variant, like ["control", "banner"].' : undefined],
   many: (i, f) => [`This list can have at most ${i.expected} entries.`, f === 'variants' ? 'Each variant needs its own share of the visitors; test fewer at a time.' : undefined],
-  name: (i) => [`"${i.value}" is not a valid name.`, NAME_HINT],
+  name: (i) => {
+    const near = String(i.value).trim().toLowerCase().replace(/[\s-]+/g, '_');
+    if (i.value === 'constructor') return ['"constructor" cannot be a name: every JavaScript object already has it.', 'Pick another name, like "builder" or "maker".'];
+    return [`"${i.value}" is not a valid name.`, NAME.test(near) ? `Did you mean "${near}"? ${NAME_HINT}` : NAME_HINT];
+  },
   no_conversions: () => ['The plan has no conversions.', 'Add at least one macro conversion: what the business earns money on, such as "purchase".'],
   ads_label_in_id: () => ['Only the "AW-…" part belongs here.', 'The label after the slash goes into the conversion\'s send.googleAds.label.'],
   currency_needed: (i) => [`Conversion "${i.value}" has a value, but the plan has no "currency".`, 'Add "currency": "EUR" (or your ISO 4217 code) at the top of the plan.'],
@@ -81,19 +137,19 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   enum_type: (i) => [`${describe(i.value)} does not match the property's type "${i.expected}".`],
   min_max: (i) => [`"min" (${i.value}) is larger than "max" (${i.expected}).`],
   regex: (i) => [`This is not a valid regular expression: ${i.expected}.`],
-  value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Declare it under "properties" with type "number", or give a fixed number.'],
+  value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, nameHint(i.value, i.expected as string[], 'Its properties', 'Declare it under "properties" with type "number", or give a fixed number.')],
   value_not_numeric: (i) => [`"value" names "${i.value}", a ${i.expected} property; it must name a number or integer property.`],
-  dedupe_unknown: (i) => [`"dedupe" names "${i.value}", which is not a property of this conversion.`, (i.expected as string[]).length ? suggest(i.value, i.expected as string[], 'Its properties') : 'Name the property that identifies the conversion, such as "transaction_id".'],
+  dedupe_unknown: (i) => [`"dedupe" names "${i.value}", which is not a property of this conversion.`, nameHint(i.value, i.expected as string[], 'Its properties', 'Name the property that identifies the conversion, such as "transaction_id".')],
   dedupe_type: (i) => [`"dedupe" names "${i.value}", a ${i.expected} property, which can never identify one conversion.`, 'Name a text or number property that is unique per conversion, such as "transaction_id".'],
   trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],
   path_query: (i) => [`"path" is matched against the page's path only, which never holds "?" or "#": ${describe(i.value)} can never match.`, 'Put query parameters under "query", like "query": { "plan": "pro" }; the part after "#" is not matched.'],
-  trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, suggest(i.value, i.expected as string[], 'Its properties')],
+  trigger_prop_unknown: (i) => [`The trigger fills "${i.value}", which is not a property of this conversion.`, nameHint(i.value, i.expected as string[], 'Its properties', `Declare "${i.value}" under the conversion's "properties" first.`)],
   field_not_submit: (i) => [`"${i.value}" reads a form field, which only a submit trigger has (this one is "${i.expected}").`],
   dest_unconfigured: (i) => [`${i.path.startsWith('vitals.') ? 'Page experience' : 'This conversion'} is sent to ${i.value}, but "destinations" does not configure ${i.value}.`, `Add destinations.${i.value} with its id, or remove this entry.`],
-  funnel_unknown: (i) => [`Funnel step "${i.value}" is not a conversion in this plan.`, suggest(i.value, i.expected as string[], 'Conversions')],
+  funnel_unknown: (i) => [`Funnel step "${i.value}" is not a conversion in this plan.`, nameHint(i.value, i.expected as string[], 'Conversions')],
   funnel_repeat: (i) => [`"${i.value}" appears more than once in this funnel; each step counts once, in order.`],
   abandonment_unknown: (i, f) => [`"${f}" names "${i.value}", which is not a conversion in this plan.`, closest(i.value as string, i.expected as string[]) || f !== 'conversion'
-    ? suggest(i.value, i.expected as string[], 'Conversions')
+    ? nameHint(i.value, i.expected as string[], 'Conversions')
     : `Add a conversion "${i.value}" to "conversions" (measureplan tracks it when it finds ${i.path.startsWith('abandonment.cart') ? 'a cart' : 'a browse'} abandoned), or leave "conversion" out.`],
   cart_add_complete: (i) => [`"complete" names "${i.value}", the same conversion as "add": the cart would be emptied by the conversion that fills it.`, '"add" names what puts products into the cart (like "add_to_cart"), "complete" the order (like "purchase").'],
   cart_complete_micro: (i) => [`"complete" names "${i.value}", a micro conversion; a cart is completed by a macro conversion: the order.`, macroHint(i)],
@@ -113,13 +169,15 @@ const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 /** Where a macro conversion is expected: the nearest one, or all of them. */
 function macroHint(i: Issue): string {
   const macros = i.expected as string[];
-  return macros.length ? suggest(i.value, macros, 'Macro conversions') : 'The plan has no macro conversion yet.';
+  return nameHint(i.value, macros, 'Macro conversions', 'The plan has no macro conversion yet.')!;
 }
 
 export function explain(issue: Issue): PlanError {
+  if (issue.code === 'json') return jsonError(issue);
   const field = issue.path.replace(/\[\d+\]$/, '').split('.').pop()!.replace(/\[.*$/, '');
   const t = templates[issue.code];
-  const [message, hint] = t ? t(issue, parentField(issue.path, field)) : [`Problem "${issue.code}".`];
+  let [message, hint] = t ? t(issue, parentField(issue.path, field)) : [`Problem "${issue.code}".`];
+  message = message.charAt(0).toUpperCase() + message.slice(1); // "the text …" starts a sentence too
   return hint ? { path: issue.path, message, hint } : { path: issue.path, message };
 }
 

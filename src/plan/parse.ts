@@ -16,7 +16,7 @@ export { checkPlan };
  */
 export function parsePlan(input: unknown): ParseResult {
   const { value, syntax } = readPlan(input);
-  if (syntax) return { ok: false, errors: [syntax] };
+  if (syntax) return { ok: false, errors: [explain(syntax)] };
   try {
     const issues = checkPlan(value);
     if (issues.length) return { ok: false, errors: issues.map(explain) };

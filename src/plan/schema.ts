@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
+  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
 } from './vocabulary';
 import { ID_FORMATS } from './id-formats';
 import { DURATION } from './duration';
@@ -48,7 +48,7 @@ export const sendSchema = z.strictObject({
 export const conversionSchema = z.strictObject({
   kind: z.enum(KINDS).describe('macro: what the business earns money on; micro: a step towards it.'),
   description: text.optional(),
-  properties: z.record(z.string().regex(NAME), propertySchema).optional(),
+  properties: z.record(z.string().regex(PROPERTY_NAME), propertySchema).optional(),
   value: z.union([z.number().min(0), z.string().regex(NAME)]).optional().describe('A fixed value, or the name of a numeric property.'),
   supports: z.array(z.string().regex(NAME)).optional().describe('Macro conversions this micro conversion leads to.'),
   trigger: triggerSchema.optional(),

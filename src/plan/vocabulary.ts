@@ -30,8 +30,7 @@ export const META_STANDARD_EVENTS = [
   'Schedule', 'Search', 'StartTrial', 'SubmitApplication', 'Subscribe', 'ViewContent',
 ];
 
-/** Conversion and property names: identifiers that every destination accepts. */
-export const NAME = /^[a-z][a-z0-9_]{0,39}$/;
+export { NAME, PROPERTY_NAME } from './name';
 /** Experiment variant names: letters, digits, "-" and "_" (they travel in GA4's exp_variant_string). */
 export const VARIANT = /^[A-Za-z0-9_-]{1,40}$/;
 export const CURRENCY = /^[A-Z]{3}$/;

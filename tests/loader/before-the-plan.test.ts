@@ -212,3 +212,19 @@ it('an invalid plan lists every problem with its JSON path', async () => {
   expect(msg).toMatch(/version/);
   expect(msg).toMatch(/currency/);
 });
+
+it('a plan with a JSON syntax error is explained with its line, column and cause (measureplan.explain.js words it)', async () => {
+  W.measureplanExplain = { explain: (await import('../../src/plan/explain')).explain };
+  try {
+    inline('{\n  "version": 1,\n  "currency": EUR\n}');
+    await boot();
+    expect(await W.measureplan.ready).toBe(false);
+    await settle();
+    expect(errors).toHaveLength(1);
+    const msg = String(errors[0]![0]);
+    expect(msg).toMatch(/^measureplan: the inline plan .* has 1 problem; nothing will be tracked\./);
+    expect(msg).toContain('(plan): The plan is not valid JSON (line 3, column 15): EUR is not in quotes. Text is written in double quotes: "EUR".');
+  } finally {
+    delete W.measureplanExplain;
+  }
+});
