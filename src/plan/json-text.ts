@@ -116,8 +116,8 @@ export function scanJson(text: string): JsonScan {
     if (i < text.length) fail(text[i] === '/' ? 'comment' : 'after');
     return { root, duplicates };
   } catch (e) {
-    if (!(e as { kind?: unknown }).kind) throw e;
-    return { fault: e as JsonScan['fault'], duplicates };
+    // Anything but a fault (a stack overflow on text nested thousands deep): no answer, never a throw.
+    return (e as { kind?: unknown })?.kind ? { fault: e as JsonScan['fault'], duplicates } : { duplicates };
   }
 }
 

@@ -57,6 +57,13 @@ describe('JSON syntax errors name the place and the cause', () => {
     expect(r.ok).toBe(true);
   });
 
+  it('text nested too deep for the scanner still gets an answer, never a throw', () => {
+    const deep = '['.repeat(200_000);
+    expect(() => scanJson(deep)).not.toThrow();
+    const e = only(deep);
+    expect(e.message).toMatch(/^The plan is not valid JSON/);
+  });
+
   it('the scanner agrees with JSON.parse on what is JSON', () => {
     const texts = ['{}', '[1, 2.5e3, -0, "a\\"b", true, null]', '{"a": {"b": [{}]}}', '{"a": 01}', '{"a": "x\ny"}', '{"a": "\\q"}', '{"a": 1} x', '"x"', '1.', '-', '{"a":+1}', '[1,,2]', '{"a" 1}'];
     for (const t of texts) {
