@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { checkPlan, parsePlan } from '../plan/parse';
 import type { Plan, PlanInput } from '../plan/types';
-import { UsageError } from './io';
+import { cannot } from './io';
 import { lintPlan, type PlanWarning } from './lint';
 import { createLocator } from './locate';
 import { lineColumn, scanJson } from '../plan/json-text';
@@ -39,9 +39,7 @@ export function readPlanFile(file: string): string {
   try {
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // an editor's byte-order mark is not a JSON error
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}.`);
+    throw cannot('read', file, e);
   }
 }
 

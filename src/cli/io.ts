@@ -46,3 +46,25 @@ export class UsageError extends Error {
     super(message);
   }
 }
+
+/**
+ * Why a file could not be read or written, in plain words: Node's error codes (EISDIR, ENOTDIR,
+ * EEXIST from making a folder where a file is) mean nothing to most people who run the CLI.
+ */
+export function fileTrouble(e: unknown, action: 'read' | 'write'): string {
+  switch ((e as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT': return action === 'read' ? 'no such file' : 'its folder does not exist';
+    case 'EISDIR': return 'it is a folder';
+    // A file where the path needs a folder: opening a/b when a is a file, or creating folder a.
+    case 'ENOTDIR': case 'EEXIST': return 'part of the path is a file, not a folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the disk is read-only';
+    case 'ENOSPC': return 'the disk is full';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
+/** The usage error (exit 2) for a file that cannot be read or written. */
+export function cannot(action: 'read' | 'write', file: string, e: unknown, hint?: string): UsageError {
+  return new UsageError(`cannot ${action} ${file}: ${fileTrouble(e, action)}.`, hint);
+}

@@ -55,7 +55,7 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
     }
     for (const [d, entry] of Object.entries(c.send)) {
       for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
-        if (PLACEHOLDER_IDS.includes(v as string)) warnings.push(placeholder(`${at}.send.${d}.${key}`, `The ${toolName(d)} ${key} of "${c.name}"`, v, key));
+        if (PLACEHOLDER_IDS.includes(v as string)) warnings.push(placeholder(`${at}.send.${d}.${key}`, `The ${toolName(d)} ${key} of "${c.name}"`, v, d, key));
       }
     }
     if (!sends.length) {
@@ -82,18 +82,31 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
       });
     }
     for (const [key, id] of Object.entries(config)) {
-      if (PLACEHOLDER_IDS.includes(id as string)) warnings.push(placeholder(`destinations.${d}.${key}`, `${toolName(d)}'s ${key}`, id, key));
+      if (PLACEHOLDER_IDS.includes(id as string)) warnings.push(placeholder(`destinations.${d}.${key}`, `${toolName(d)}'s ${key}`, id, d, key));
     }
   }
   return [...warnings, ...lintJourney(plan, input)];
 }
 
-function placeholder(path: string, what: string, value: unknown, key: string): PlanWarning {
+// Where each id is, in the tool's own interface: the npm package ships no docs/ folder, so the
+// hint cannot send people to docs/plan.md.
+const WHERE: Record<string, string> = {
+  'ga4.measurementId': 'GA4 Admin → Data streams → your web stream',
+  'googleAds.conversionId': 'Google Ads → Goals → Conversions → a conversion action → Tag setup: the AW-… in send_to',
+  'googleAds.label': 'Google Ads → Goals → Conversions → the conversion action → Tag setup: the part of send_to after the /',
+  'meta.pixelId': 'Meta Events Manager → Data sources: the pixel (dataset) id',
+  'linkedin.partnerId': 'LinkedIn Campaign Manager → Insight Tag: the partner id',
+  'linkedin.conversionId': "LinkedIn Campaign Manager → Conversion tracking → the conversion: the conversion_id in its lintrk('track', …) code",
+  'microsoftAds.tagId': 'Microsoft Advertising → Tools → UET tag: the tag id',
+};
+
+function placeholder(path: string, what: string, value: unknown, d: string, key: string): PlanWarning {
+  const where = WHERE[`${d}.${key}`];
   return {
     path,
     rule: 'placeholder-id',
     message: `${what} is still the placeholder ${JSON.stringify(value)} from measureplan init.`,
-    hint: `Replace it with your real ${key}: docs/plan.md ("Destinations and their ids") and docs/adapters/ say where to find it.`,
+    hint: `Replace it with your real ${key}${where ? `, found in ${where}` : ` from ${toolName(d)}`}.`,
   };
 }
 

@@ -43,7 +43,8 @@ Options:
   -h, --help      help (also: measureplan <command> --help)
   -v, --version   the installed version
 
-Exit codes: 0 success, 1 the plan has problems, 2 usage error.
+Exit codes: 0 success, 1 the plan has problems (report and offline: or the store cannot be
+read), 2 usage error; each command's --help has its own.
 
 Examples:
   npx measureplan init --template webshop

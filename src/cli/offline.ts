@@ -3,7 +3,8 @@
  * orders matched back to the ad clicks the store saw, written as the platform's offline
  * conversion upload. Every order ends up in a file or in the skipped list with its reason;
  * e-mail addresses and phone numbers leave only as SHA-256 hashes. Exit 0 when a file was
- * written, 1 when no order could be used or the store cannot be read, 2 for a usage mistake.
+ * written, 1 when no order could be used or the store cannot be read, 2 for a usage mistake
+ * (an orders file that cannot be read is one, as a plan file is for the other commands).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
@@ -17,7 +18,7 @@ import { parseZone, systemZone, type Zone } from '../offline/time';
 import { StoreError } from '../server/sqlite';
 import { openStore, type Store } from '../server/store';
 import { choice, parse } from './args';
-import { colours, UsageError, type Colours, type IO } from './io';
+import { cannot, colours, fileTrouble, UsageError, type Colours, type IO } from './io';
 import { closest, count, quote } from './words';
 
 export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft [options]
@@ -63,8 +64,8 @@ Options:
   --no-color                 plain text even in a terminal (so does NO_COLOR=1)
   -h, --help                 this help
 
-Exit codes: 0 a file was written (skipped orders are listed), 1 no order could be used,
-the orders file or the store cannot be read, 2 usage error.
+Exit codes: 0 a file was written (skipped orders are listed), 1 no order could be used
+or the store cannot be read, 2 usage error (an orders file that cannot be read is one).
 
 Examples:
   measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order" --timezone Europe/Oslo --currency NOK
@@ -105,9 +106,7 @@ function readOrdersFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}.`, 'Give the orders CSV exported from the phone-order system with --orders.');
+    throw cannot('read', file, e, 'Give the orders CSV exported from the phone-order system with --orders.');
   }
 }
 
@@ -226,15 +225,16 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
 
   const written: { file: string; f: OutputFile }[] = [];
   if (result.files.length) {
+    let file = out;
     try {
       mkdirSync(dirname(resolve(out)), { recursive: true });
       for (const f of result.files) {
-        const file = withSuffix(out, f.suffix);
+        file = withSuffix(out, f.suffix);
         writeFileSync(file, f.content);
         written.push({ file, f });
       }
     } catch (e) {
-      err(`cannot write ${out}: ${(e as Error).message}`);
+      err(`cannot write ${file}: ${fileTrouble(e, 'write')}.`);
       return 1;
     }
   }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileReport } from './check';
-import { colours, UsageError, type IO } from './io';
+import { cannot, colours, type IO } from './io';
 import { fileLine, formatFindings } from './report';
 
 export function write(file: string, content: string): void {
@@ -10,7 +10,7 @@ export function write(file: string, content: string): void {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, content);
   } catch (e) {
-    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    throw cannot('write', file, e, 'Give --out a file path in a folder you can write to.');
   }
 }
 

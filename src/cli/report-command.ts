@@ -10,7 +10,7 @@ import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { checkText, readPlanFile } from './check';
-import { colours, UsageError, type IO } from './io';
+import { cannot, colours, UsageError, type IO } from './io';
 import { fileLine, formatFindings } from './report';
 
 export const reportHelp = `Usage: measureplan report --plan <plan.json> [options]
@@ -32,6 +32,9 @@ Options:
   --out <file>           write to a file instead of standard output
   --mde <percent>        the smallest lift an experiment should detect (default 10)
   -h, --help             this help
+
+Exit codes: 0 the report was written, 1 the plan has problems or the store cannot be
+opened or read, 2 usage error (a plan or --out file that cannot be read or written, too).
 
 Examples:
   measureplan report --plan plan.json --db measureplan.db
@@ -90,7 +93,7 @@ export async function report(argv: string[], io: IO): Promise<number> {
   }
   const out = values.out as string | undefined;
   if (out) {
-    try { writeFileSync(out, text); } catch (e) { throw new UsageError(`cannot write ${out}: ${(e as Error).message}`); }
+    try { writeFileSync(out, text); } catch (e) { throw cannot('write', out, e, 'Give --out a file path in a folder you can write to.'); }
     io.err.write(`measureplan report: wrote ${out} (${format}).\n`);
   } else io.out.write(text);
   return 0;

@@ -55,7 +55,8 @@ export function renderText(r: Report, style: Style = 'text'): string {
       if (cart.abandoned > 20) out.push(`(the 20 newest of ${formatCount(cart.abandoned)}; --format json lists up to ${cart.listed})`);
     }
     if (browse) {
-      out.push(para(`**Browses** (${browse.min}+ products viewed, nothing added): ${formatCount(browse.browses)}, **${formatCount(browse.abandoned)} abandoned**, ${formatCount(browse.cancelled)} ended by an add to cart or an order, ${formatCount(browse.open)} still open.`));
+      // `browses` counts every browse (one product viewed is one); only the abandoned ones had `min` products and no add.
+      out.push(para(`**Browses**: ${formatCount(browse.browses)} started, **${formatCount(browse.abandoned)} abandoned** (${browse.min}+ products viewed, nothing added, left for ${duration(browse.after_ms)}), ${formatCount(browse.cancelled)} ended by an add to cart or an order, ${formatCount(browse.open)} still open.`));
       const known = browse.list.filter((b) => b.email || b.user_id);
       if (known.length) out.push(table(style, ['left at', 'who', 'products viewed'], known.slice(0, 10).map((b) => [day(b.last_activity), b.email ?? b.user_id ?? '', b.items.map((i) => i.item_name ?? i.item_id).join(', ')])));
     }

@@ -53,10 +53,17 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
     }
   } catch (e) {
     db.close();
-    throw new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
+    throw unusable(file, e);
   }
   if (readonly) {
-    const version = db.pragma('user_version', { simple: true }) as number;
+    // The first read of the file: SQLite opens any file lazily, so a text file fails only here.
+    let version: number;
+    try {
+      version = db.pragma('user_version', { simple: true }) as number;
+    } catch (e) {
+      db.close();
+      throw unusable(file, e);
+    }
     if (version === 0) {
       db.close();
       throw new StoreError(`${file} is not a measureplan store (it has no schema version).`, 'Give the --db file that measureplan collect writes.');
@@ -109,8 +116,9 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
           const r = insertEvent.run(values(o.row));
           if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); w.stored++; } else w.duplicates++;
         } else {
-          insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) });
-          w.quarantined++;
+          // A retried body quarantines nothing new: its repeat is a duplicate, as a stored event's is.
+          if (insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) }).changes) w.quarantined++;
+          else w.duplicates++;
         }
       }
       return w;
@@ -126,6 +134,13 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
     counts: () => counts(db),
     close: () => { if (db.open) db.close(); },
   };
+}
+
+/** A store file that opened but cannot be read or migrated: a file that is not SQLite is said so. */
+function unusable(file: string, e: unknown): StoreError {
+  const hint = 'Give the --db file that measureplan collect writes.';
+  if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, hint);
+  return new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
 }
 
 function counts(db: Database) {

@@ -22,6 +22,16 @@ describe('storing', () => {
     for (const m of batch) expect(count('SELECT count(*) FROM events WHERE id = ?', m.messageId)).toBe(1);
   });
 
+  it('a retried batch with a quarantined event counts its repeat as a duplicate, not as quarantined again', async () => {
+    const bad = viewItem({ event: 'no_such_conversion' });
+    const batch = [viewItem(), bad];
+    const first = await post(`${live.server.url}/v1/batch`, { batch });
+    expect(first.body).toMatchObject({ stored: 1, duplicates: 0, quarantined: 1 });
+    const again = await post(`${live.server.url}/v1/batch`, { batch });
+    expect(again.body).toMatchObject({ stored: 0, duplicates: 2, quarantined: 0 });
+    expect(count('SELECT count(*) FROM quarantine WHERE message_id = ?', bad.messageId)).toBe(1);
+  });
+
   it('flattens the message into warehouse columns and keeps it whole in raw', async () => {
     const m = viewItem({ userId: 'u-42' });
     await post(`${live.server.url}/v1/batch`, { batch: [m] });
