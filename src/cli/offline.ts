@@ -25,21 +25,22 @@ export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to 
 
 Turns the shop's CSV of phone and offline orders into the ad platform's offline-conversion
 upload. Each order is matched to an ad click: the click id on the order (click_id, gclid,
-fbclid or msclkid column), else the click ids the store saw for the order's visitor_id,
-else for the visitors identified with the order's e-mail. The newest click before the
-order and within the lookback window is used. Google Ads orders without a click but with
-an e-mail or phone go to a second file, for enhanced conversions for leads; Meta events
-carry the hashed e-mail/phone next to the click. E-mail and phone leave only as SHA-256
-hashes. Orders that cannot be used are listed with the row and the reason.
+gbraid, wbraid, fbclid, fbc or msclkid column), else the click ids the store saw for the
+order's visitor_id, else for the visitors identified with the order's e-mail. The newest
+click before the order and within the lookback window is used. Google Ads orders without a
+click but with an e-mail or phone go to a second file, for enhanced conversions for leads;
+Meta events carry the hashed e-mail/phone next to the click. E-mail and phone leave only as
+SHA-256 hashes. Orders that cannot be used are listed with the row and the reason.
 
-The orders CSV (header row; comma or semicolon separated):
+The orders CSV (header row; comma, semicolon or tab separated):
   time          2026-03-01 14:05 (read in --timezone) or ISO-8601 with an offset
   value         1234.50 or 1 234,50
   currency      NOK (optional with --currency)
   email, phone  optional; a phone number needs its country code (or --phone-country)
   visitor_id    optional: the visitor id the site showed the caller (its first 8
                 characters are enough)
-  click_id      optional: the gclid/fbclid/msclkid the order form captured
+  click_id      optional: the gclid/fbclid/msclkid the order form captured (a value
+                with @, spaces, + or =, or only digits, is no click id and is not sent)
   order_id      optional: keeps an order from being counted twice
 
 Options:

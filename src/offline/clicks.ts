@@ -11,13 +11,15 @@
  * enough to read out on the phone): the scan also keeps the rows whose anonymous_id starts with
  * those 8 characters, and the rest of the comparison happens here.
  *
- * Click ids carried without `ads` consent are left out (see ADS_ALLOWED).
+ * Click ids carried without `ads` consent are left out (see ADS_ALLOWED), and so are values that
+ * cannot be click ids (clickIdProblem).
  *
  * When a click happened is not stored: an event carries the click ids of the visit, kept by the
  * tracker for 90 days. The first event that carried a click id is the best known time of the
  * click (the landing page view, when the collector receives page views).
  */
 import type { Database } from '../server/sqlite';
+import { clickIdProblem } from './match';
 import { emailKey } from './normalise';
 import { CLICK_KINDS, type ClickKind } from './orders';
 
@@ -145,7 +147,8 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     if (!Number.isFinite(firstSeen) || !Number.isFinite(lastSeen)) continue;
     for (const kind of CLICK_KINDS) {
       const id = r[column(kind)];
-      if (!id) continue;
+      // The store keeps landing-URL parameters as they came: a crafted one is no click id.
+      if (!id || clickIdProblem(id)) continue;
       if (!index.kindOf.has(id)) index.kindOf.set(id, kind);
       if (!kinds.includes(kind)) continue;
       const click: Click = { kind, id, firstSeen, lastSeen };

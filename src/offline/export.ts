@@ -8,9 +8,9 @@ import type { ClickIndex } from './clicks';
 import { clickFile, iosFile, leadsFile } from './google-ads';
 import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
-import { microsoftFile, type MicrosoftRow } from './microsoft';
+import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
 import type { ClickKind, Order, Skipped } from './orders';
-import type { Zone } from './time';
+import { wallTime, type Zone } from './time';
 
 export interface ExportOptions {
   platform: Platform;
@@ -72,6 +72,26 @@ function noMatch(order: Order, platform: Platform, store: boolean, contactCounts
 
 const skipOf = (order: Order, p: ClickProblem): Skipped => ({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: p.reason, message: p.message });
 
+/**
+ * Google Ads keeps one conversion per click id and conversion time (`CLICK_CONVERSION_ALREADY_EXISTS`)
+ * and Microsoft ignores a repeated (click id, conversion time): of two rows with the same click and
+ * the same time as written in the file (whole seconds), the platform drops one without a word.
+ * The later row is listed as skipped instead, so that no order is lost silently.
+ */
+function firstPerClickAndTime(platform: Platform, zone: Zone) {
+  const seen = new Map<string, number>();
+  return (order: Order, c: ClickChoice): Skipped | undefined => {
+    const at = wallTime(order.time, zone);
+    const key = `${c.kind}:${c.id}|${at}`;
+    const first = seen.get(key);
+    if (first === undefined) { seen.set(key, order.row); return undefined; }
+    return {
+      row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'duplicate-click',
+      message: `the ${c.kind} and conversion time ${at} are the same as on row ${first}: ${PLATFORM_NAMES[platform]} keeps one conversion per click and time (if this is another order, give it its own time)`,
+    };
+  };
+}
+
 export function exportOffline(orders: readonly Order[], index: ClickIndex, o: ExportOptions): ExportResult {
   const matched: Matched[] = [];
   const skipped: Skipped[] = [];
@@ -83,9 +103,12 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     const clicks: (Order & { gclid: string })[] = [];
     const ios: (Order & { kind: 'gbraid' | 'wbraid'; id: string })[] = [];
     const leads: Order[] = [];
+    const once = firstPerClickAndTime(o.platform, o.zone);
     for (const order of orders) {
       const r = chooseClick(order, index, match);
-      if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id }); clicked(order, r.click, 'clicks', ''); }
+      const twice = r.click && once(order, r.click);
+      if (twice) skipped.push(twice);
+      else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id }); clicked(order, r.click, 'clicks', ''); }
       else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
         leads.push(order);
@@ -113,6 +136,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
         time: order.time, value: order.value, currency: order.currency,
         ...(order.orderId && { orderId: order.orderId }), ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
         ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
+        ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
       }, o.conversionName, o.actionSource ?? 'phone_call');
       kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
     }
@@ -128,9 +152,12 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
   }
 
   const rows: MicrosoftRow[] = [];
+  const once = firstPerClickAndTime(o.platform, microsoftZone(o.zone));
   for (const order of orders) {
     const r = chooseClick(order, index, match);
     if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem) : noMatch(order, o.platform, o.store, false)); continue; }
+    const twice = once(order, r.click);
+    if (twice) { skipped.push(twice); continue; }
     rows.push({ msclkid: r.click.id, time: order.time, valueText: order.valueText, currency: order.currency });
     clicked(order, r.click, 'clicks', '');
   }

@@ -36,12 +36,26 @@ export interface ClickChoice {
   source: Source;
 }
 
-export interface ClickProblem { reason: Extract<Reason, 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-recent'>; message: string }
+export interface ClickProblem { reason: Extract<Reason, 'bad-click-id' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-recent'>; message: string }
 
 export interface MatchOptions {
   platform: Platform;
   lookbackDays: number;
   now: number;
+}
+
+/**
+ * Why a value cannot be a click id, or undefined when it can be one. gclid, gbraid, wbraid and
+ * fbclid arrive as URL parameters in URL-safe characters, a msclkid is hex, an `fbc` value adds
+ * dots. Anything else (an e-mail address in the click id column, a phone number, a spreadsheet
+ * formula from a form field or a crafted landing URL) would go into the upload file as it is:
+ * personal data where the platform forbids it, or a formula that runs when the file is opened.
+ * The message does not repeat the value (it may be an address).
+ */
+export function clickIdProblem(id: string): string | undefined {
+  if (!/^[A-Za-z0-9_\-.]+$/.test(id)) return 'has characters no click id has (an e-mail address, a phone number or a formula?)';
+  if (/^[\d\-.]+$/.test(id)) return 'is only digits (a phone number?)';
+  return undefined;
 }
 
 /** A msclkid is 32 hex digits (the UET parameter may add `-0`/`-1`). */
@@ -123,6 +137,12 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
   const keep = (p: ClickProblem | undefined) => { if (p && (!problem || (problem.reason === 'before-click' && p.reason !== 'before-click'))) problem = p; };
 
   for (const input of order.clickIds) {
+    const bad = clickIdProblem(input.id);
+    if (bad) {
+      // Only worth a word when it could have been this platform's click.
+      if (!input.kind || kinds.includes(input.kind)) keep({ reason: 'bad-click-id', message: `the ${input.kind ?? 'click id'} on the order ${bad}: it is not sent` });
+      continue;
+    }
     const kind = kindOf(input, o.platform, index);
     if (!kind || !kinds.includes(kind)) continue;
     // An `fbc` value written on the order is looked up by the fbclid inside it.

@@ -41,6 +41,9 @@ export interface MetaInput {
   fbclid?: string;
   /** When the click happened (ms); the order's time when it is not known. */
   clickTime?: number;
+  /** The visitor id and click ids written on the order row: part of the order, so part of its event id. */
+  visitorId?: string;
+  orderClickIds?: readonly string[];
 }
 
 /** `fb.1.<ms>.<fbclid>`: subdomain index 1, as a server-built value uses; an `fbc` value is kept as it is. */
@@ -50,11 +53,16 @@ export function fbc(fbclid: string, clickTime: number): string {
 
 /**
  * The event id: the order number, which is stable and what Meta suggests for purchases. Without
- * one, a hash of what identifies the order, so that running the export again gives the same id.
+ * one, a hash of what the order row says, so that running the export again gives the same id.
+ * Not the fbclid the store matched: a later run (with --db, or after the visitor was identified)
+ * may find one the first did not, and a new id would make Meta count the order twice.
  */
 export function eventId(input: MetaInput): string {
   if (input.orderId) return input.orderId;
-  const key = [input.time, input.value, input.currency, input.email ? metaEmailHash(input.email) : '', input.phone ? metaPhoneHash(input.phone) : '', input.fbclid ?? ''].join('|');
+  const key = [
+    input.time, input.value, input.currency, input.email ? metaEmailHash(input.email) : '', input.phone ? metaPhoneHash(input.phone) : '',
+    input.visitorId ?? '', ...(input.orderClickIds ?? []),
+  ].join('|');
   return `offline-${sha256(key).slice(0, 32)}`;
 }
 

@@ -37,7 +37,7 @@ export interface Order {
 
 export type Reason =
   | 'bad-row' | 'bad-time' | 'bad-value' | 'bad-currency' | 'duplicate-order'
-  | 'no-match' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-old' | 'too-recent';
+  | 'no-match' | 'bad-click-id' | 'duplicate-click' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-old' | 'too-recent';
 
 export interface Skipped {
   row: number;

@@ -10,7 +10,7 @@ import { funnelCounter, type FunnelResult } from './funnel';
 import {
   conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
 } from './read';
-import { twoProportions, verdict, wilson, type Verdict } from './stats';
+import { formatShare, twoProportions, verdict, wilson, type Verdict } from './stats';
 import { vitalsCounter, type VitalConversion } from './vitals';
 
 export const REPORT_VERSION = 1;
@@ -80,7 +80,7 @@ const rateOf = (count: number, of: number): Rate => {
   const w = wilson(count, of);
   return { count, of, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null };
 };
-const pct = (r: number | null) => (r === null ? '—' : `${(100 * r).toFixed(r < 0.1 ? 1 : 0)} %`);
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 
 /**
  * The parts of the report that need no per-visitor sequence: totals, counts per conversion,
@@ -139,7 +139,7 @@ export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Jour
   // Only the cart's adds and removes need their products in full (names, prices, quantities);
   // the completing order just closes the cart, so its rows are not opened.
   const withItems = new Set(cart ? [cart.add, ...(cart.remove ? [cart.remove] : [])] : []);
-  const seqs = sequences(db, wanted, range, { withItems });
+  const seqs = sequences(db, wanted, range, { withItems, wholeLine: new Set(cart?.remove ? [cart.remove] : []) });
 
   // Visitor sets, once per conversion that a claim needs: the sequences' conversions from the
   // sequences already read, the others from the report index.
@@ -193,7 +193,9 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     totals: { events: t.events, visitors: t.visitors, quarantined: a.quarantine.total },
     conversions,
     supports,
-    funnels: j.funnels,
+    // A funnel's `visitors` are the period's visitors, entered or not: the sequences hold only
+    // those with some funnel, cart or browse event, a number that moves with unrelated sections.
+    funnels: j.funnels.map((f) => ({ ...f, visitors: t.visitors })),
     abandonment: j.abandonment,
     experiments: a.experiments,
     vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals },
@@ -213,7 +215,10 @@ function claim(micro: string, macro: string, withMicro: Set<string>, withMacro: 
   let both = 0;
   for (const v of withMicro) if (withMacro.has(v)) both++;
   const w = rateOf(both, withMicro.size);
-  const wo = rateOf(withMacro.size - both, Math.max(0, visitors - withMicro.size));
+  // The sets and `visitors` can come from two reads of a store being written (reportInParallel):
+  // never fewer visitors without the micro conversion than those of them who reached the goal.
+  const without = withMacro.size - both;
+  const wo = rateOf(without, Math.max(without, visitors - withMicro.size));
   const cmp = twoProportions(wo.count, wo.of, w.count, w.of);
   const ratio = w.rate !== null && wo.rate ? w.rate / wo.rate : null;
   const p = cmp?.p ?? null;

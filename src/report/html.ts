@@ -4,10 +4,10 @@
  * so it can be mailed to a manager or opened from a disk.
  */
 import type { Report } from './build';
-import { formatCount } from './stats';
+import { formatCount, formatShare } from './stats';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(100 * r).toFixed(Math.abs(r) < 0.1 ? 1 : 0)} %`);
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
 const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -79,7 +79,7 @@ svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{f
 export function renderHtml(r: Report): string {
   const cur = r.plan.currency;
   const parts: string[] = [];
-  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
+  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in UTC). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
 
   parts.push('<h2>Conversions</h2>');
   for (const kind of ['macro', 'micro'] as const) {
@@ -105,7 +105,7 @@ export function renderHtml(r: Report): string {
   if (cart || browse) {
     parts.push(`<h2>Abandoned carts and browses</h2><p class="lead">As of ${esc(day(r.abandonment.now))}.</p>`);
     if (cart) {
-      parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(money(cart.abandoned_value, cur))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open.</p>`);
+      parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(money(cart.abandoned_value, cur))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.</p>`);
       if (cart.list.length) parts.push(tableHtml(['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, cur))]), false));
     }
     if (browse) parts.push(`<p><strong>${formatCount(browse.abandoned)} browses abandoned</strong> (${browse.min} or more products viewed, nothing added, left ${hours(browse.after_ms)}); ${formatCount(browse.cancelled)} ended in the cart or an order; ${formatCount(browse.open)} still open.</p>`);

@@ -57,6 +57,11 @@ export interface SequenceOptions {
   withItems?: ReadonlySet<string>;
   /** The page URL and the consent of each event (the webhook's product links and consent state). */
   extras?: boolean;
+  /**
+   * Events whose products without a quantity of their own take the whole line out of the cart
+   * (the cart's removes, as the tracker treats them): their quantity stays unset instead of 1.
+   */
+  wholeLine?: ReadonlySet<string>;
 }
 
 /**
@@ -69,24 +74,33 @@ export interface SequenceOptions {
 export function sequences(db: Database, events: readonly string[], range: Range, options: SequenceOptions = {}): Map<string, SeqEvent[]> {
   const out = new Map<string, SeqEvent[]>();
   if (!events.length) return out;
-  const { withItems = new Set<string>(), extras = false } = options;
+  const { withItems = new Set<string>(), extras = false, wholeLine = new Set<string>() } = options;
   const r = rangeSql(range);
-  const add = (v: string, e: SeqEvent) => { let seq = out.get(v); if (!seq) out.set(v, (seq = [])); seq.push(e); };
+  // Each event's store position beside it: events of the same ms keep the order they were
+  // stored in (an add to cart and the order of a "buy now" click), whichever query read them.
+  const order = new Map<string, number[]>();
+  const add = (v: string, e: SeqEvent, at: number) => {
+    let seq = out.get(v);
+    if (!seq) { out.set(v, (seq = [])); order.set(v, []); }
+    seq.push(e);
+    order.get(v)!.push(at);
+  };
 
   if (extras) {
-    const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price, items,
+    const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price, items,
       context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads
       FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}`;
-    type Row = [string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
-    for (const [v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
+    type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
+    for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
       if (v === null) continue;
       const e: SeqEvent = { event, t };
       if (value !== null) e.value = value;
-      const list = items ? itemsOf(items) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value)] : undefined;
+      const whole = wholeLine.has(event);
+      const list = items ? itemsOf(items, whole) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value, whole)] : undefined;
       if (list) e.items = list;
       if (url) e.url = url;
       if (analytics || ads) e.consent = { analytics: analytics ?? null, ads: ads ?? null };
-      add(v, e);
+      add(v, e, seq);
     }
   } else {
     // The product lists of the events that need them in full: few rows, each opened once.
@@ -102,9 +116,10 @@ export function sequences(db: Database, events: readonly string[], range: Range,
     const lean = events.filter((e) => !withItems.has(e));
     if (lean.length) {
       const shared = new Map<string, readonly ItemRecord[]>();
-      const sql = `SELECT anonymous_id, event, ${MS} AS t, value, item_id FROM events INDEXED BY events_report
+      // `seq` is the rowid, which every index entry holds: still read from the index alone.
+      const sql = `SELECT anonymous_id, seq, event, ${MS} AS t, value, item_id FROM events INDEXED BY events_report
         WHERE event IN (${lean.map(() => '?').join(', ')}) AND ${r.where}`;
-      for (const [v, event, t, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, string, number, number | null, string | null]>) {
+      for (const [v, seq, event, t, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, number, string, number, number | null, string | null]>) {
         if (v === null) continue;
         const e: SeqEvent = { event, t };
         if (value !== null) e.value = value;
@@ -113,11 +128,11 @@ export function sequences(db: Database, events: readonly string[], range: Range,
           if (!items) shared.set(itemId, (items = [{ item_id: itemId, quantity: 1 }]));
           e.items = items;
         }
-        add(v, e);
+        add(v, e, seq);
       }
     }
-    // The cart's adds and removes (after the views, as before: equal times keep that order): their
-    // products in full, from the index's product columns or their items list.
+    // The cart's adds and removes: their products in full, from the index's product columns or
+    // their items list.
     if (detailed.length) {
       const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price
         FROM events INDEXED BY events_report WHERE event IN (${detailed.map(() => '?').join(', ')}) AND ${r.where}`;
@@ -127,21 +142,32 @@ export function sequences(db: Database, events: readonly string[], range: Range,
         const e: SeqEvent = { event, t };
         if (value !== null) e.value = value;
         const json = lists.get(seq);
-        const items = json !== undefined ? itemsOf(json) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value)] : undefined;
+        const whole = wholeLine.has(event);
+        const items = json !== undefined ? itemsOf(json, whole) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value, whole)] : undefined;
         if (items) e.items = items;
-        add(v, e);
+        add(v, e, seq);
       }
     }
   }
-  // Each visitor's events in time order (stable: equal times keep the order read).
-  for (const list of out.values()) if (list.some((e, i) => i > 0 && e.t < list[i - 1]!.t)) list.sort((a, b) => a.t - b.t);
+  // Each visitor's events in time order, equal times in store order.
+  for (const [v, list] of out) {
+    const at = order.get(v)!;
+    const cmp = (i: number, j: number) => list[i]!.t - list[j]!.t || at[i]! - at[j]!;
+    if (!list.some((_, i) => i > 0 && cmp(i, i - 1) < 0)) continue;
+    const idx = list.map((_, i) => i).sort(cmp);
+    out.set(v, idx.map((i) => list[i]!));
+  }
   return out;
 }
 
-/** One product, described by the event's own columns (as the tracker derives it). */
-function columnsItem(itemId: string, itemName: string | null, itemCategory: string | null, qty: number | null, price: number | null, value: number | null): ItemRecord {
+/**
+ * One product, described by the event's own columns (as the tracker derives it). Without a
+ * quantity it is 1, or unset for a `whole` line (a remove without one takes the whole line).
+ */
+function columnsItem(itemId: string, itemName: string | null, itemCategory: string | null, qty: number | null, price: number | null, value: number | null, whole = false): ItemRecord {
   const q = Number(qty ?? 1) || 1;
-  const it: ItemRecord = { item_id: itemId, quantity: q };
+  const it: ItemRecord = { item_id: itemId };
+  if (!(whole && qty === null)) it.quantity = q;
   if (itemName !== null) it.item_name = itemName;
   if (itemCategory !== null) it.item_category = itemCategory;
   if (price !== null) it.price = price; else if (value !== null) it.price = value / q;
@@ -159,8 +185,8 @@ export function productNames(db: Database, event: string, ids: Iterable<string>)
   return out;
 }
 
-/** An `items` list as stored. */
-function itemsOf(json: string): ItemRecord[] | undefined {
+/** An `items` list as stored; with `whole`, an item without a quantity keeps it unset (see columnsItem). */
+function itemsOf(json: string, whole = false): ItemRecord[] | undefined {
   let parsed: unknown;
   try { parsed = JSON.parse(json); } catch { return undefined; }
   if (!Array.isArray(parsed)) return undefined;
@@ -174,7 +200,7 @@ function itemsOf(json: string): ItemRecord[] | undefined {
       ...(typeof it.item_name === 'string' ? { item_name: it.item_name } : {}),
       ...(typeof it.item_category === 'string' ? { item_category: it.item_category } : {}),
       ...(price !== undefined && Number.isFinite(price) ? { price } : {}),
-      quantity: Number(it.quantity ?? 1) || 1,
+      ...(whole && it.quantity == null ? {} : { quantity: Number(it.quantity ?? 1) || 1 }),
     });
   }
   return items;

@@ -435,6 +435,29 @@ export function formatLift(share: number): string {
   return `${sign}${s} %`;
 }
 
+/**
+ * A share for the report's tables: 0.571 → "57 %", 0.042 → "4.2 %", 0.915 → "91.5 %". One
+ * decimal below 10 % and above 90 %, and halves rounded to even, so that a share and its
+ * complement (went on / dropped off) add up to 100. More decimals where rounding would show
+ * "0 %" for a share above 0 or "100 %" for one below 1: 1 of 3,000 is "0.03 %", 199 of 200 "99.5 %".
+ */
+export function formatShare(share: number): string {
+  if (share === 0 || share === 1) return `${share * 100} %`;
+  const pct = share * 100;
+  const round = (digits: number) => {
+    const x = pct * 10 ** digits;
+    let r = Math.round(x);
+    if (Math.abs(x - Math.floor(x) - 0.5) < 1e-9 && r % 2) r -= 1; // a half: to even
+    return r / 10 ** digits;
+  };
+  let digits = pct < 10 || pct > 90 ? 1 : 0;
+  let v = round(digits);
+  while (digits < 3 && ((share > 0 && v === 0) || (share < 1 && v === 100))) v = round(++digits);
+  if (share > 0 && v === 0) return '< 0.001 %';
+  if (share < 1 && v === 100) return '> 99.999 %';
+  return `${v.toFixed(digits)} %`;
+}
+
 /** 0.0238 → "2.4 %", 0.0042 → "0.42 %" (a rate, no sign). */
 function formatRate(share: number): string {
   const pct = share * 100;

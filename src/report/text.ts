@@ -1,9 +1,9 @@
 /** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
 import type { Report } from './build';
-import { formatCount } from './stats';
+import { formatCount, formatShare } from './stats';
 
 type Style = 'text' | 'md';
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(100 * r).toFixed(Math.abs(r) < 0.1 ? 1 : 0)} %`);
+const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
 const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -26,7 +26,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
   const out: string[] = [];
   const cur = r.plan.currency;
   out.push(h1(`${r.plan.name}: what the measurement plan shows`));
-  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
+  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in UTC): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
 
   out.push(h2('Conversions'));
   const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), money(c.value, cur)];
@@ -42,7 +42,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
     out.push(h2(`Funnel ${f.name}${f.withinMs ? ` (within ${duration(f.withinMs)} of the first step)` : ''}`));
     if (f.description) out.push(f.description);
     out.push(table(style, ['step', 'visitors', 'from previous', 'dropped', 'from step 1', 'median time'], f.steps.map((s) => [`${s.step}. ${s.event}`, formatCount(s.visitors), pct(s.fromPrevious), s.step === 1 ? '—' : `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})`, pct(s.fromFirst), duration(s.medianMsFromPrevious)])));
-    const worst = f.steps.slice(1).reduce<(typeof f.steps)[number] | undefined>((w, s) => (s.dropOffRate !== null && (!w || s.dropOffRate > (w.dropOffRate ?? -1)) ? s : w), undefined);
+    const worst = f.steps.slice(1).reduce<(typeof f.steps)[number] | undefined>((w, s) => (s.dropOffRate !== null && s.dropOff > 0 && (!w || s.dropOffRate > (w.dropOffRate ?? -1)) ? s : w), undefined);
     out.push(para(f.entered ? `${formatCount(f.entered)} visitors entered, ${formatCount(f.completed)} completed (${pct(f.conversion)}).${worst ? ` The biggest drop is before **${worst.event}**: ${pct(worst.dropOffRate)} of those who got to step ${worst.step - 1} went no further.` : ''}` : 'Nobody entered this funnel in the period.'));
   }
 

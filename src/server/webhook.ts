@@ -87,6 +87,8 @@ export function startWebhook(options: WebhookOptions): Webhook {
     const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
     const seqs = sequences(db, [...new Set([...cartEvents, ...browseEvents])], { from: t - lookbackMs }, {
       withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), extras: true,
+      // A remove without a quantity takes the whole line out, as the tracker's cart does.
+      wholeLine: new Set(cart?.remove ? [cart.remove] : []),
     });
     const found: Candidate[] = [];
     const consentOf = (events: SeqEvent[]) => [...events].reverse().find((e) => e.consent)?.consent ?? { analytics: null, ads: null };

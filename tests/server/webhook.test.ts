@@ -146,6 +146,23 @@ describe('the webhook (in process)', () => {
 });
 
 describe('measureplan collect --webhook (a real process)', () => {
+  it('a remove without a quantity empties the line, as the tracker does: no reminder for a cart emptied that way', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    const three = msg('r', 'add_to_cart', T - 3 * H, { item_id: 'tind-shell-jacket', item_name: 'Tind', quantity: 3, value: 7497, currency: 'NOK' });
+    const remove = msg('r', 'remove_from_cart', T - 3 * H + 60_000, { item_id: 'tind-shell-jacket' });
+    fill(store, [identify('r', 'rune@example.no', T - 5 * H), three, remove, identify('s', 'sol@example.no', T - 5 * H), add('s', T - 3 * H)]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => h.posts.length >= 1);
+    await new Promise((ok) => setTimeout(ok, 150));
+    await w.stop();
+    store.close();
+    expect(h.posts.map((p) => p.body.visitor)).toEqual(['s']);
+  });
+
   it('hands over an abandoned cart once, also across a restart', async () => {
     const dir = tempStore();
     cleanups.push(() => dir.remove());
