@@ -33,6 +33,20 @@ describe('the published package (built by `npm test` before the tests run)', () 
     expect(JSON.parse(readFileSync('plan.schema.json', 'utf8')).$id).toBe('https://unpkg.com/measureplan/plan.schema.json');
   });
 
+  it('ships the guides that the CLI and its hints point to, and names them where they are', () => {
+    expect(pkg.files).toContain('docs');
+    const said = [
+      ...readdirSync('src/cli').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(`src/cli/${f}`, 'utf8')),
+      readFileSync('src/plan/explain.ts', 'utf8'), readFileSync('src/cli/lint.ts', 'utf8'),
+    ].join('\n');
+    const named = [...said.matchAll(/docPath\('([\w-]+\.md)'\)/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(0);
+    for (const doc of named) expect(existsSync(`docs/${doc}`), doc).toBe(true);
+    // A bare "docs/….md" in a message would mean nothing in a shop's project: docPath says where it is.
+    const bare = said.split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*\*)/.test(l) && /['"`][^'"`]*docs\/[\w-]+\.md/.test(l) && !l.includes('measureplan docs plan.json'));
+    expect(bare).toEqual([]);
+  });
+
   it('builds a script-tag file that defines window.measureplan at once and explains a missing plan', async () => {
     const code = readFileSync('dist/measureplan.iife.js', 'utf8');
     const errors: string[] = [];

@@ -18,6 +18,7 @@ import { parseZone, systemZone, type Zone } from '../offline/time';
 import { StoreError } from '../server/sqlite';
 import { openStore, type Store } from '../server/store';
 import { choice, parse } from './args';
+import { docPath } from './package';
 import { cannot, colours, fileTrouble, UsageError, type Colours, type IO } from './io';
 import { closest, count, quote } from './words';
 
@@ -93,7 +94,7 @@ function platformOf(value: unknown): Platform {
   if (value === undefined) throw new UsageError('offline needs --to: the platform to write the upload for.', 'Give --to google-ads, --to meta or --to microsoft.');
   const v = String(value).toLowerCase();
   if (v === 'linkedin') {
-    throw new UsageError('LinkedIn offline conversions are not written.', 'LinkedIn takes them only through its Conversions API (an API token and a conversion rule); its CSV upload format is not documented. See docs/offline.md.');
+    throw new UsageError('LinkedIn offline conversions are not written.', `LinkedIn takes them only through its Conversions API (an API token and a conversion rule); its CSV upload format is not documented. See ${docPath('offline.md')}.`);
   }
   const p = ALIASES[v];
   if (!p) {

@@ -4,6 +4,7 @@
  * that the CLI also runs unbuilt, under a test runner.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export function packageFile(name: string): string {
@@ -14,3 +15,14 @@ export function packageFile(name: string): string {
 }
 
 export const version = (): string => (JSON.parse(packageFile('package.json')) as { version: string }).version;
+
+/**
+ * A guide shipped in the package's docs/ folder, as a path to open from the current folder
+ * (`node_modules/measureplan/docs/offline.md` in a shop's project), for hints and --help texts.
+ */
+export function docPath(name: string): string {
+  for (const u of [new URL(`../docs/${name}`, import.meta.url), new URL(`../../docs/${name}`, import.meta.url)]) {
+    if (u.protocol === 'file:' && existsSync(fileURLToPath(u))) return relative(process.cwd(), fileURLToPath(u));
+  }
+  return `docs/${name}`;
+}

@@ -9,6 +9,7 @@ import { renderText } from '../report/text';
 import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
 import { choice, parse } from './args';
+import { docPath } from './package';
 import { checkText, readPlanFile } from './check';
 import { cannot, colours, UsageError, type IO } from './io';
 import { fileLine, formatFindings } from './report';
@@ -28,7 +29,7 @@ Options:
   --to <date>            events up to this day (the whole day) or time
   --format text|md|html|json
                          text for a terminal (default), Markdown, one self-contained HTML
-                         file with charts, or JSON (stable, docs/report-json.md)
+                         file with charts, or JSON (stable, ${docPath('report-json.md')})
   --out <file>           write to a file instead of standard output
   --mde <percent>        the smallest lift an experiment should detect (default 10)
   -h, --help             this help
