@@ -83,6 +83,7 @@ const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
   colon: () => ['a colon is missing after the key.', 'Write "key": value.'],
   key: (f) => [`the key ${f} is not in quotes.`, `Write "${f}": with double quotes.`],
   string: () => ['this text has no closing double quote on its line.', 'Close the text with ", and write a quote inside text as \\".'],
+  control: () => ['this text holds a tab or another invisible control character.', 'Delete it, or write a tab as \\t inside the quotes.'],
   escape: () => ['this text has a backslash JSON cannot read.', 'Write \\\\ for a backslash and \\" for a quote inside text; in a regex, double every backslash.'],
   after: () => ['there is more text after the end of the plan.', 'The plan is one { … } object: remove what follows it, or a stray } before it.'],
   html: () => ['this is a web page (HTML), not a plan.', 'The plan\'s address leads to a page instead of the JSON file: check data-plan\'s path, and that the server sends the file itself (not an error page or a login).'],

@@ -15,7 +15,7 @@ export interface JsonNode {
 /** Why the text is not JSON, by what was found where a value, key, comma or colon belonged. */
 export type JsonFault =
   | 'empty' | 'end' | 'single_quote' | 'word' | 'number' | 'comment' | 'trailing_comma'
-  | 'comma' | 'colon' | 'key' | 'string' | 'escape' | 'after' | 'html' | 'char';
+  | 'comma' | 'colon' | 'key' | 'string' | 'control' | 'escape' | 'after' | 'html' | 'char';
 
 export interface JsonScan {
   /** Absent when the text is not JSON. */
@@ -41,7 +41,8 @@ export function scanJson(text: string): JsonScan {
       i += text[i] === '\\' ? 2 : 1;
     }
     i++;
-    try { return JSON.parse(text.slice(start, i)) as string; } catch { return fail('escape', start); }
+    const raw = text.slice(start, i);
+    try { return JSON.parse(raw) as string; } catch { return fail(/[\u0000-\u001f]/.test(raw) ? 'control' : 'escape', start); }
   };
 
   // What stands where a value belongs but is none: read as the marketer's likely mistake.

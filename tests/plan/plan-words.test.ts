@@ -28,6 +28,7 @@ describe('JSON syntax errors name the place and the cause', () => {
     ['a trailing comma', '{ "version": 1, }', 1, 17, /comma after the last entry/, /Remove the comma/],
     ['a missing comma', '{\n  "version": 1\n  "name": "x"\n}', 3, 3, /comma is missing/, /separated by commas/],
     ['a cut-off file', '{ "version": 1, "conversions": {', 1, 33, /ends before the plan is closed/, /missing at the end/],
+    ['a tab inside a text', '{ "name": "Fjell\tsport" }', 1, 11, /tab or another invisible control character/, /\\t/],
     ['an error page instead of the plan', '<!doctype html><p>Not found', 1, 1, /web page \(HTML\)/, /data-plan/],
   ];
   for (const [what, text, line, column, message, hint] of cases) {
