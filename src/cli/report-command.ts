@@ -10,6 +10,7 @@ import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { docPath } from './package';
+import { fromWall, parseZone, UTC, type Zone } from '../offline/time';
 import { checkText, readPlanFile } from './check';
 import { cannot, colours, UsageError, type IO } from './io';
 import { fileLine, formatFindings } from './report';
@@ -27,6 +28,8 @@ Options:
   --db <file>            the store (default measureplan.db)
   --from <date>          events from this day or time on (2026-12-01, or ISO-8601)
   --to <date>            events up to this day (the whole day) or time
+  --timezone <zone>      the shop's time zone (Europe/Oslo, +01:00): the days of --from and
+                         --to are its days, and text and HTML show its times (default UTC)
   --format text|md|html|json
                          text for a terminal (default), Markdown, one self-contained HTML
                          file with charts, or JSON (stable, ${docPath('report-json.md')})
@@ -39,28 +42,33 @@ opened or read, 2 usage error (a plan or --out file that cannot be read or writt
 
 Examples:
   measureplan report --plan plan.json --db measureplan.db
-  measureplan report --plan plan.json --from 2026-11-01 --to 2026-11-30 --format html --out november.html`;
+  measureplan report --plan plan.json --from 2026-11-01 --to 2026-11-30 --timezone Europe/Oslo --format html --out november.html`;
 
-/** A day (the day's start, or its end for --to) or an ISO-8601 time, in ms. */
-function when(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
+/** A day in `zone` (the day's start, or its end for --to) or an ISO-8601 time, in ms. */
+function when(text: string | undefined, flag: string, endOfDay: boolean, zone: Zone): number | undefined {
   if (text === undefined) return undefined;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const t = Date.parse(day ? `${text}T00:00:00.000Z` : text);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  // A zone whose clocks skip midnight (a few do, on their change day) starts that day an hour later.
+  const midnight = (d: number) => fromWall(d, zone) ?? fromWall(d + 3_600_000, zone)!;
+  const t = day ? midnight(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + (endOfDay ? 1 : 0))) : Date.parse(text);
   if (!Number.isFinite(t)) throw new UsageError(`--${flag} "${text}" is not a date.`, 'Give a day (2026-12-01) or an ISO-8601 time (2026-12-01T12:00:00Z).');
-  return day && endOfDay ? t + 86_400_000 : t;
+  return t;
 }
 
 export async function report(argv: string[], io: IO): Promise<number> {
   const { values, positionals } = parse(argv, {
     plan: { type: 'string' }, db: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
-    format: { type: 'string' }, out: { type: 'string' }, mde: { type: 'string' },
+    format: { type: 'string' }, out: { type: 'string' }, mde: { type: 'string' }, timezone: { type: 'string' },
   }, 'report');
   if (positionals.length) throw new UsageError(`report takes no file names (got "${positionals[0]}").`, 'Give the plan with --plan and the store with --db.');
   const format = choice(values.format, ['text', 'md', 'html', 'json'] as const, 'format', 'text');
   const planFile = values.plan as string | undefined;
   if (!planFile) throw new UsageError('report needs the plan: --plan plan.json', 'The plan says which events are conversions, funnels, experiments and carts.');
-  const from = when(values.from as string | undefined, 'from', false);
-  const to = when(values.to as string | undefined, 'to', true);
+  const zoneText = values.timezone as string | undefined;
+  const zone = zoneText === undefined ? UTC : parseZone(zoneText);
+  if (!zone) throw new UsageError(`--timezone "${zoneText}" is not a time zone.`, 'Give an IANA zone such as Europe/Oslo, or an offset such as +01:00.');
+  const from = when(values.from as string | undefined, 'from', false, zone);
+  const to = when(values.to as string | undefined, 'to', true, zone);
   if (from !== undefined && to !== undefined && to <= from) throw new UsageError('--to must come after --from.');
   const mdeText = values.mde as string | undefined;
   const mde = mdeText === undefined ? 10 : Number(mdeText);
@@ -86,6 +94,7 @@ export async function report(argv: string[], io: IO): Promise<number> {
     const r = await reportInParallel(dbFile, store.db, checked.plan, {
       range: { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
       minDetectableEffect: mde / 100,
+      timezone: zone === UTC ? 'UTC' : zone.name,
       onFallback: (why) => io.err.write(`measureplan report: ${why}; reading it on one core instead.\n`),
     });
     text = format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : format === 'html' ? renderHtml(r) : renderText(r, format === 'md' ? 'md' : 'text');

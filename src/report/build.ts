@@ -23,7 +23,8 @@ export interface Report {
   version: number;
   generated_at: string;
   plan: { name: string; currency: string | null };
-  range: { from: string | null; to: string | null; first_event: string | null; last_event: string | null };
+  /** `timezone`: the zone the days of --from/--to were read in and the text and HTML show times in. */
+  range: { from: string | null; to: string | null; first_event: string | null; last_event: string | null; timezone: string };
   totals: { events: number; visitors: number; quarantined: number };
   conversions: { name: string; kind: 'macro' | 'micro'; description: string | null; events: number; visitors: number; value: number | null; rate: Rate }[];
   supports: SupportsClaim[];
@@ -73,6 +74,8 @@ export interface ReportOptions {
   now?: number;
   /** The smallest relative lift an experiment should detect (0.1 = +10 %). */
   minDetectableEffect?: number;
+  /** The time zone the text and HTML show times in (IANA id or offset; default UTC). */
+  timezone?: string;
 }
 
 const isoOrNull = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
@@ -96,10 +99,10 @@ export interface ReportAggregates {
 }
 
 /** The options with their defaults applied, once, so both threads judge the same range and time. */
-export interface ResolvedOptions { range: Range; now: number; mde: number }
+export interface ResolvedOptions { range: Range; now: number; mde: number; timezone: string }
 export function resolveOptions(options: ReportOptions = {}): ResolvedOptions {
   const range = options.range ?? {};
-  return { range, now: options.now ?? Math.min(Date.now(), range.to ?? Infinity), mde: options.minDetectableEffect ?? 0.1 };
+  return { range, now: options.now ?? Math.min(Date.now(), range.to ?? Infinity), mde: options.minDetectableEffect ?? 0.1, timezone: options.timezone ?? 'UTC' };
 }
 
 const macrosOf = (plan: Plan) => Object.values(plan.conversions).filter((c) => c.kind === 'macro').map((c) => c.name);
@@ -189,7 +192,7 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     version: REPORT_VERSION,
     generated_at: new Date().toISOString(),
     plan: { name: plan.name, currency: plan.currency ?? null },
-    range: { from: isoOrNull(o.range.from), to: isoOrNull(o.range.to), first_event: t.first, last_event: t.last },
+    range: { from: isoOrNull(o.range.from), to: isoOrNull(o.range.to), first_event: t.first, last_event: t.last, timezone: o.timezone },
     totals: { events: t.events, visitors: t.visitors, quarantined: a.quarantine.total },
     conversions,
     supports,

@@ -5,11 +5,11 @@
  */
 import type { Report } from './build';
 import { formatCount, formatShare } from './stats';
+import { localTime } from './time';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
-const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
 
 function tableHtml(head: string[], rows: string[][], numeric = true): string {
@@ -77,9 +77,10 @@ svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{f
 .legend{font-size:.85rem;color:#4a5560}.sw{display:inline-block;width:.8em;height:.8em;margin:0 .2em 0 .8em;vertical-align:-.05em}.muted{color:#8a99a8}footer{margin-top:3rem;font-size:.8rem;color:#8a99a8}`;
 
 export function renderHtml(r: Report): string {
+  const day = (iso: string | null) => localTime(iso, r.range.timezone);
   const cur = r.plan.currency;
   const parts: string[] = [];
-  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in UTC). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
+  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
 
   parts.push('<h2>Conversions</h2>');
   for (const kind of ['macro', 'micro'] as const) {
@@ -132,6 +133,6 @@ export function renderHtml(r: Report): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.plan.name)}: measurement plan report</title><style>${CSS}</style></head>
 <body>${parts.join('\n')}
-<footer>measureplan report, format ${r.version}, made ${esc(day(r.generated_at))} UTC.</footer></body></html>
+<footer>measureplan report, format ${r.version}, made ${esc(day(r.generated_at))} (${esc(r.range.timezone)}).</footer></body></html>
 `;
 }

@@ -1,11 +1,11 @@
 /** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
 import type { Report } from './build';
 import { formatCount, formatShare } from './stats';
+import { localTime } from './time';
 
 type Style = 'text' | 'md';
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
-const day = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
 
 /** A table: padded columns for text, pipes for Markdown. Columns after the first are right-aligned. */
@@ -20,13 +20,14 @@ function table(style: Style, head: string[], rows: string[][]): string {
 }
 
 export function renderText(r: Report, style: Style = 'text'): string {
+  const day = (iso: string | null) => localTime(iso, r.range.timezone);
   const h1 = (s: string) => (style === 'md' ? `# ${s}` : `${s}\n${'='.repeat(s.length)}`);
   const h2 = (s: string) => (style === 'md' ? `## ${s}` : `${s}\n${'-'.repeat(s.length)}`);
   const para = (s: string) => (style === 'md' ? s : s.replace(/\*\*|`/g, ''));
   const out: string[] = [];
   const cur = r.plan.currency;
   out.push(h1(`${r.plan.name}: what the measurement plan shows`));
-  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in UTC): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
+  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${r.range.timezone}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
 
   out.push(h2('Conversions'));
   const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), money(c.value, cur)];
