@@ -82,8 +82,10 @@ export function ga4Params(e: ConversionEvent, warn: (message: string) => void, p
   let value = e.value ?? p.value;
   // GA4 reads a value without its currency as no value at all: a `value` property the plan did not
   // name as the conversion's value gets the plan's currency, or is left out when there is none.
-  const currency = e.currency ?? p.currency ?? (value != null ? planCurrency : undefined);
-  if (value != null && currency == null) { say(e, warn, 'value', 'left out: GA4 needs a currency with it'); value = undefined; }
+  // A journey signal's value is no money (a Core Web Vital in ms): it goes as it is, without one.
+  const money = e.kind != 'signal';
+  const currency = e.currency ?? p.currency ?? (value != null && money ? planCurrency : undefined);
+  if (value != null && currency == null && money) { say(e, warn, 'value', 'left out: GA4 needs a currency with it'); value = undefined; }
   let n = param(out, 0, e, warn, 'currency', currency);
   n = param(out, n, e, warn, 'value', value);
   n = param(out, n, e, warn, 'transaction_id', e.transactionId ?? p.transaction_id);

@@ -43,7 +43,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   // Until the plan is in, calls wait in the stub's queue (in order); afterwards they go straight through.
   const api: Record<string, unknown> = {
     loaded: true,
-    ready: new Promise<boolean>((r) => { settle = r; }),
+    // The stub's own `ready` (a page may hold it from before the tag ran) settles with this one.
+    ready: new Promise<boolean>((r) => { settle = (ok) => { r(ok); stub?.r?.(ok); }; }),
   };
   for (const m of METHODS) {
     api[m] = (...args: unknown[]) => {
@@ -125,6 +126,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       while (queue.length) {
         const call = queue.shift()!;
         const [m, args] = call;
+        // A question the stub was asked had no answer then (undefined): asked now, variant() would record an exposure nobody saw.
+        if (QUERIES.includes(m)) continue;
+        if (m === 'shutdown') down = true; // as api.shutdown(): the triggers are not installed
         try {
           const r = (t as any)[m]?.(...args);
           if (m === 'on') call.off = r;

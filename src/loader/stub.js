@@ -1,10 +1,13 @@
 // The stub snippet, to paste before the measureplan script tag (minified copy: stub.min.js).
 // It defines window.measureplan as a queue, so calls made before the file has loaded are kept
-// and replayed in order once it has.
+// and replayed in order once it has. Every method of the tag is there, so none throws before
+// the file has loaded: the questions (clickIds, variant, funnel, cart) answer undefined until
+// then (the tag does not replay them), and `ready` settles with the tag's.
 !function (w, n) {
   if (w[n]) return;
   var q = [], m = w[n] = { q: q };
-  ['track', 'page', 'identify', 'consent', 'experiment', 'flush', 'on'].forEach(function (k) {
+  m.ready = new Promise(function (r) { m.r = r; });
+  ['track', 'page', 'identify', 'consent', 'experiment', 'flush', 'on', 'shutdown', 'clickIds', 'variant', 'funnel', 'cart'].forEach(function (k) {
     m[k] = function () { q.push([k, [].slice.call(arguments)]); };
   });
 }(window, 'measureplan');
