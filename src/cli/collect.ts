@@ -66,8 +66,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   const c = colours(io.out, values['no-color'] === true);
   const port = portOf(values.port as string | undefined);
   const sync = choice(values.sync, ['full', 'normal'] as const, 'sync', 'full');
-  const origins = ((values['allow-origin'] as unknown as string[] | undefined) ?? []).flatMap((o) => o.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
-  for (const o of origins) if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) throw new UsageError(`--allow-origin "${o}" is not an origin.`, 'An origin is a scheme and a host, with the port when it is not the default: https://shop.example or http://127.0.0.1:4173');
+  const origins = ((values['allow-origin'] as unknown as string[] | undefined) ?? []).flatMap((o) => o.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean).map(originOf);
   const forward = values.forward as string | undefined;
   const writeKey = (values['write-key'] as string | undefined) ?? process.env.MEASUREPLAN_WRITE_KEY;
   if (forward !== undefined) {
@@ -193,6 +192,18 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     signals.on('SIGTERM', onTerm);
     signals.on('SIGINT', onInt);
   });
+}
+
+/**
+ * An --allow-origin as a browser writes it in the `Origin` header (lower case, no default port,
+ * an IDN host in punycode), so that `https://Shop.example:443/` matches `https://shop.example`.
+ */
+function originOf(o: string): string {
+  if (o === '*') return o;
+  let u: URL | undefined;
+  try { if (/^https?:\/\/[^/\s?#]+$/i.test(o)) u = new URL(o); } catch { /* said below */ }
+  if (!u || u.username || u.password) throw new UsageError(`--allow-origin "${o}" is not an origin.`, 'An origin is a scheme and a host, with the port when it is not the default: https://shop.example or http://127.0.0.1:4173');
+  return u.origin;
 }
 
 function number(text: string | undefined, flag: string, fallback: number, min: number): number {

@@ -55,7 +55,14 @@ export async function startCollectServer(options: CollectServerOptions): Promise
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://collect.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://collect.invalid');
+    } catch {
+      // A request target that is no URL (`http://[::1`) is a path we do not serve, not a server error.
+      req.resume();
+      return reply(res, 404, { msg: `Not found: ${String(req.url).slice(0, 200)}` });
+    }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const origin = req.headers.origin;
     const cors = origin === undefined ? undefined : originAllowed(origin, req, allowOrigins);
@@ -124,7 +131,9 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     reply(res, 200, { ok: true, ...written });
   }
 
-  const server = createServer((req, res) => {
+  // Node checks requestTimeout only every connectionsCheckingInterval (30 s by default): checked
+  // every 5 s, a body that never ends (slowloris) is cut off near 30 s, not after up to a minute.
+  const server = createServer({ connectionsCheckingInterval: 5000 }, (req, res) => {
     inFlight++;
     res.on('close', () => {
       if (--inFlight === 0 && drained) drained();

@@ -46,6 +46,30 @@ function iso(v: unknown): string | undefined {
   return v.length === 24 && v[23] === 'Z' ? v : new Date(Date.parse(v)).toISOString();
 }
 
+// UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts need counting.
+const tooLarge = (json: string) => json.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(json) > MAX_EVENT_BYTES;
+
+/** The first 32 KB of a message, in bytes as the limit counts them, cut at a character's start. */
+function firstBytes(raw: string): string {
+  if (!tooLarge(raw)) return raw;
+  const bytes = Buffer.from(raw, 'utf8');
+  let end = MAX_EVENT_BYTES;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** JSON with everything nested deeper than `max` levels replaced by a marker. */
+function shallowJson(input: unknown, max = 64): string {
+  const depth = new WeakMap<object, number>();
+  return JSON.stringify(input, function (this: object, _key: string, value: unknown) {
+    if (typeof value !== 'object' || value === null) return value;
+    const d = (depth.get(this) ?? 0) + 1;
+    if (d > max) return '[nested too deeply]';
+    depth.set(value, d);
+    return value;
+  }) ?? 'null';
+}
+
 export interface Batch { sentAt?: unknown; context?: unknown }
 
 /** Where the plan check and the flattening need the plan; `undefined` stores every well-formed message. */
@@ -60,19 +84,22 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
   try {
     raw = JSON.stringify(input) ?? 'null';
   } catch {
-    return quarantine(null, null, 'the message cannot be read back as JSON', null, '');
+    // Nested deeper than JSON.stringify's stack (JSON.parse takes it): kept cut at a depth, under
+    // its messageId or an id of that cut, so that its retries are kept once too.
+    const cut = shallowJson(input);
+    const m = isObj(input) ? input : undefined;
+    return quarantine(m ? text(own(m, 'type'), 40) : null, m ? text(own(m, 'event'), 200) : null, 'the message is nested too deeply to be kept as JSON', null, firstBytes(cut), m ? messageIdOf(m, cut) : derivedId(cut), m ? text(own(m, 'anonymousId'), 200) : null);
   }
-  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, raw.slice(0, MAX_EVENT_BYTES), derivedId(raw));
+  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, firstBytes(raw), derivedId(raw));
   const m = input;
   const type = text(own(m, 'type'), 40);
   const event = text(own(m, 'event'), 200);
   const anonymousId = text(own(m, 'anonymousId'), 200);
   const userId = text(own(m, 'userId'), 200);
-  const q = (reason: string, path: string | null) => quarantine(type, event, reason, path, raw.length > MAX_EVENT_BYTES ? raw.slice(0, MAX_EVENT_BYTES) : raw, messageIdOf(m, raw), anonymousId);
+  const q = (reason: string, path: string | null) => quarantine(type, event, reason, path, firstBytes(raw), messageIdOf(m, raw), anonymousId);
 
   if (index >= MAX_BATCH_EVENTS) return q(`the batch has more than ${MAX_BATCH_EVENTS} events (Segment's limit); send smaller batches`, `batch[${index}]`);
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: only long texts need counting.
-  if (raw.length * 3 > MAX_EVENT_BYTES && Buffer.byteLength(raw) > MAX_EVENT_BYTES) return q(`the event is larger than 32 KB (${Buffer.byteLength(raw)} bytes)`, null);
+  if (tooLarge(raw)) return q(`the event is larger than 32 KB (${Buffer.byteLength(raw)} bytes)`, null);
   const idValue = own(m, 'messageId');
   if (idValue !== undefined && (typeof idValue !== 'string' || idValue === '' || idValue.length > MAX_ID)) return q(`messageId must be a text of 1 to ${MAX_ID} characters`, 'messageId');
   if (!type || !TYPES.has(type)) return q(type ? `type "${type}" is not collected here (track, page and identify are)` : 'type is missing (track, page or identify)', 'type');
@@ -89,6 +116,16 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
   if (context !== undefined && !isObj(context)) return q('context must be an object', 'context');
   // Batch-level context is merged into each message (Segment's rule); the message's own keys win.
   if (isObj(batch.context)) context = { ...batch.context, ...(context as Obj | undefined) };
+  // Kept as accepted: with the batch's context merged in (one more encoding, only for such batches).
+  let accepted = raw;
+  try {
+    if (context !== own(m, 'context')) accepted = JSON.stringify({ ...m, context });
+  } catch {
+    return q("the batch's context is nested too deeply to be kept as JSON", 'context');
+  }
+  // The 32 KB limit is the event's as stored and relayed: a large batch-level context, merged into
+  // each of 2,500 messages, would otherwise turn one 500 KB request into hundreds of MB of rows.
+  if (accepted !== raw && tooLarge(accepted)) return q(`the event with the batch's context is larger than 32 KB (${Buffer.byteLength(accepted)} bytes)`, 'context');
   const ctx = (context ?? {}) as Obj;
   const mp = isObj(own(ctx, 'measureplan')) ? (own(ctx, 'measureplan') as Obj) : {};
 
@@ -161,8 +198,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
     metric_name: text(own(p, 'metric_name'), 10),
     metric_value: num(own(p, 'metric_value')),
     metric_rating: text(own(p, 'metric_rating'), 20),
-    // Kept as accepted: with the batch's context merged in (one more encoding, only for such batches).
-    raw: context === own(m, 'context') ? raw : JSON.stringify({ ...m, context }),
+    raw: accepted,
   };
   for (const k of CLICK_IDS) row[`context_measureplan_click_ids_${k}`] = text(own(clicks, k), 512);
   return { row };
@@ -226,5 +262,7 @@ const derivedId = (raw: string) => `sha256-${createHash('sha256').update(raw).di
 /** The warehouse's event-table slug: `Order Completed` → `order_completed` (ours are slugs already). */
 export function slug(name: string): string {
   if (/^[a-z][a-z0-9_]*$/.test(name)) return name;
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'event';
+  // Letters and digits of every script are kept (`Bestilling fullført` → `bestilling_fullført`,
+  // `注文` stays `注文`): dropping them merged distinct events into one meaningless slug.
+  return name.normalize('NFC').replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '') || 'event';
 }

@@ -83,6 +83,7 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
   const insertEvent = db.prepare(`INSERT INTO events (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`);
   const insertQuarantine = db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
     VALUES (@message_id, @received_at, @type, @event, @anonymous_id, @reason, @path, @raw) ON CONFLICT(message_id) DO NOTHING`);
+  const isStored = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
   const values = (row: Row) => columns.map((c) => row[c] ?? null);
   // The per-visitor summary: one upsert per visitor and commit group (a browser's batch is one visitor).
   const keep = (c: string) => `${c} = nullif(max(coalesce(${c}, 0), coalesce(excluded.${c}, 0)), 0)`;
@@ -117,7 +118,11 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
           if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); w.stored++; } else w.duplicates++;
         } else {
           // A retried body quarantines nothing new: its repeat is a duplicate, as a stored event's is.
-          if (insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) }).changes) w.quarantined++;
+          // So is a message whose id is stored already (a retry re-batched past the 2,500th, or
+          // checked against a newer plan): the event is in the store once, and not also in quarantine.
+          const id = o.quarantined.message_id;
+          if (id !== null && isStored.get(id) !== undefined) w.duplicates++;
+          else if (insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) }).changes) w.quarantined++;
           else w.duplicates++;
         }
       }
