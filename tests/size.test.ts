@@ -49,8 +49,10 @@ import { describe, expect, it } from 'vitest';
 // second read of the slices: page() and shutdown() hand over what waits first, strict mode in a
 // slice, conversions tracked while the page is left go at once — +0.05 KB; one exposure for tabs
 // opened together, and JSON that Prototype.js's Array#toJSON cannot nest — +0.1 KB; then lowered:
-// a JSON syntax error's words moved into measureplan.explain.js — −0.14 KB).
-const RATCHET = 24.8 * 1024;
+// a JSON syntax error's words moved into measureplan.explain.js — −0.14 KB; then the stub's
+// questions and ready, vitals to GA4 without a currency, and a new user's traits starting empty
+// — +0.04 KB).
+const RATCHET = 24.85 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

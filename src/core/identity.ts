@@ -118,8 +118,10 @@ export function createIdentity(store: Store, search: string, now: number): Ident
     },
     setUser(userId, traits) {
       if (userId === null) { id.userId = undefined; id.traits = {}; if (analytics) store.del('uid'); return; }
+      // Traits add up for the same user only: the next person signing in on this device must not
+      // be matched by the previous one's e-mail or phone.
+      id.traits = userId === id.userId ? { ...id.traits, ...traits } : { ...traits };
       id.userId = userId;
-      id.traits = { ...id.traits, ...traits };
       if (analytics) store.set('uid', userId);
     },
   };

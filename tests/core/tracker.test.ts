@@ -122,6 +122,21 @@ describe('enrichment', () => {
     expect(t.meta.sent[0]!.id).toBe(e.id);
   });
 
+  it("a new user's traits start empty: the previous user's phone never goes out with the next user's e-mail", () => {
+    const seen: Record<string, unknown>[] = [];
+    const meta = recorder('meta', 'ads', { identify: (who) => { seen.push({ userId: who.userId, ...who.traits }); } });
+    const tracker = createTracker({ plan: example('webshop'), adapters: [meta.adapter] });
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.identify('U-1', { email: 'kari@example.no', phone: '+4741234567' });
+    tracker.identify('U-1', { first_name: 'Kari' }); // the same user: traits add up
+    tracker.identify('U-2', { email: 'ola@example.no' }); // someone else signs in on this device
+    expect(seen).toEqual([
+      { userId: 'U-1', email: 'kari@example.no', phone: '+4741234567' },
+      { userId: 'U-1', email: 'kari@example.no', phone: '+4741234567', first_name: 'Kari' },
+      { userId: 'U-2', email: 'ola@example.no' },
+    ]);
+  });
+
   it('gives conversions without a transaction id a fresh random id each time', () => {
     const t = setup({ consent: { analytics: 'granted', ads: 'granted' } });
     t.tracker.track('phone_click');
