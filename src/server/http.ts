@@ -101,7 +101,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     if (!body.trim()) return reply(res, 400, { msg: 'Request body is nil' });
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body); // a byte-order mark some HTTP clients write is no JSON error
     } catch {
       return reply(res, 400, { msg: 'Invalid JSON' });
     }

@@ -162,6 +162,14 @@ describe('status codes for bad requests (RudderStack codes, {"msg"} bodies)', ()
     expect(r.body).toEqual({ msg });
   });
 
+  it('a body that starts with a UTF-8 byte-order mark is read like any other', async () => {
+    const m = viewItem();
+    const r = await post(`${live.server.url}/v1/batch`, '\uFEFF' + JSON.stringify({ batch: [m] }), { raw: true });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ stored: 1 });
+    expect(count('SELECT count(*) FROM events WHERE id = ?', m.messageId)).toBe(1);
+  });
+
   it('a single call without anonymousId or userId → 400', async () => {
     const r = await post(`${live.server.url}/v1/track`, { event: 'view_item', messageId: 'no-ids' });
     expect(r).toMatchObject({ status: 400, body: { msg: 'Request neither has anonymousId nor userId' } });
