@@ -10,7 +10,8 @@ import { funnelCounter, type FunnelResult } from './funnel';
 import {
   conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
 } from './read';
-import { formatShare, twoProportions, verdict, wilson, type Verdict } from './stats';
+import { twoProportions, verdict, wilson, type Verdict } from './stats';
+import { pct } from './format';
 import { vitalsCounter, type VitalConversion } from './vitals';
 
 export const REPORT_VERSION = 1;
@@ -83,7 +84,6 @@ const rateOf = (count: number, of: number): Rate => {
   const w = wilson(count, of);
   return { count, of, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null };
 };
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
 
 /**
  * The parts of the report that need no per-visitor sequence: totals, counts per conversion,

@@ -4,12 +4,10 @@
  * so it can be mailed to a manager or opened from a disk.
  */
 import type { Report } from './build';
-import { formatCount, formatShare } from './stats';
-import { localTime } from './time';
+import { formatCount } from './stats';
+import { localTime, money, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
-const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
 
 function tableHtml(head: string[], rows: string[][], numeric = true): string {

@@ -1,11 +1,9 @@
 /** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
 import type { Report } from './build';
-import { formatCount, formatShare } from './stats';
-import { localTime } from './time';
+import { formatCount } from './stats';
+import { localTime, money, pct } from './format';
 
 type Style = 'text' | 'md';
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : formatShare(r));
-const money = (v: number | null, cur: string | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
 
 /** A table: padded columns for text, pipes for Markdown. Columns after the first are right-aligned. */
