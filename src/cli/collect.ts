@@ -97,7 +97,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   const dbFile = (values.db as string | undefined) ?? 'measureplan.db';
   let store;
   try {
-    store = openStore(dbFile, { sync });
+    store = openStore(dbFile, { sync, onMigrate: (from, to) => io.out.write(`measureplan collect: bringing ${dbFile} from schema version ${from} up to ${to} (a large store takes a while: about 10 s for 1,000,000 events here)…\n`) });
   } catch (e) {
     if (e instanceof StoreError) { io.err.write(`measureplan collect: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
     throw e;
@@ -141,7 +141,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   const counts = store.counts();
   io.out.write(`measureplan collect: listening on ${server.url}\n`);
   if (!quiet) {
-    io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync})\n`);
+    const migrated = store.migrated ? `; brought from schema ${store.migrated.from} to ${store.migrated.to} in ${(store.migrated.ms / 1000).toFixed(1)} s` : '';
+    io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync}${migrated})\n`);
     io.out.write(`  plan       ${plan ? `${planFile}: "${plan.name}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
     io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
     if (relay) io.out.write(`  relay      ${relay.stats().target} (${relay.stats().waiting} waiting)\n`);

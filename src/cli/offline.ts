@@ -19,7 +19,7 @@ import { StoreError } from '../server/sqlite';
 import { openStore, type Store } from '../server/store';
 import { choice, parse } from './args';
 import { docPath } from './package';
-import { cannot, colours, fileTrouble, UsageError, type Colours, type IO } from './io';
+import { cannot, colours, UsageError, type Colours, type IO } from './io';
 import { closest, count, quote } from './words';
 
 export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft [options]
@@ -67,7 +67,8 @@ Options:
   -h, --help                 this help
 
 Exit codes: 0 a file was written (skipped orders are listed), 1 no order could be used
-or the store cannot be read, 2 usage error (an orders file that cannot be read is one).
+or the store cannot be read, 2 usage error (an orders file that cannot be read, or an --out
+file that cannot be written, is one).
 
 Examples:
   measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order" --timezone Europe/Oslo --currency NOK
@@ -236,8 +237,8 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
         written.push({ file, f });
       }
     } catch (e) {
-      err(`cannot write ${file}: ${fileTrouble(e, 'write')}.`);
-      return 1;
+      // As for codegen, docs and report: an --out that cannot be written is a usage error (exit 2).
+      throw cannot('write', file, e, 'Give --out a file path in a folder you can write to.');
     }
   }
   const companions = ['', ...(platform === 'google-ads' ? ['-ios', '-leads'] : platform === 'meta' ? ['-2'] : [])];

@@ -8,11 +8,11 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, worstVitals, type Range, type SeqEvent,
+  conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
-import { vitalsCounter, type VitalConversion } from './vitals';
+import { vitalsCounter, type PageLoads, type VitalConversion } from './vitals';
 
 export const REPORT_VERSION = 1;
 /** Abandoned carts and browses listed by name (the newest); the counts cover all. */
@@ -32,7 +32,8 @@ export interface Report {
   funnels: (FunnelResult & { name: string; description: string | null })[];
   abandonment: { now: string; cart: CartSection | null; browse: BrowseSection | null };
   experiments: ExperimentSection[];
-  vitals: { unit: 'visitor'; converted: string; metrics: VitalConversion[] };
+  /** `metrics`: conversion by each visitor's worst rating; `page_loads`: each metric's 75th percentile over page loads. */
+  vitals: { unit: 'visitor'; converted: string; metrics: VitalConversion[]; page_loads: PageLoads[] };
   quarantine: { total: number; reasons: { reason: string; event: string | null; count: number; first: string; example: string | null }[] };
 }
 
@@ -96,6 +97,7 @@ export interface ReportAggregates {
   counts: ConversionCount[];
   experiments: ExperimentSection[];
   vitals: VitalConversion[];
+  pageLoads: PageLoads[];
 }
 
 /** The options with their defaults applied, once, so both threads judge the same range and time. */
@@ -113,13 +115,15 @@ export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): Re
   const converted = new Set<string>();
   for (const m of macros) for (const v of visitorsWith(db, m, o.range)) converted.add(v);
   const vc = vitalsCounter();
-  for (const [v, vitals] of worstVitals(db, o.range)) vc.add({ vitals, converted: converted.has(v) });
+  const vitals = readVitals(db, o.range);
+  for (const [v, worst] of vitals.worst) vc.add({ vitals: worst, converted: converted.has(v) });
   return {
     totals: totals(db, o.range),
     quarantine: quarantineReasons(db, o.range),
     counts: conversionCounts(db, Object.keys(plan.conversions), o.range),
     experiments: experimentSections(db, plan, o.range, macros, o.mde),
     vitals: vc.result(),
+    pageLoads: vitals.pages,
   };
 }
 
@@ -201,7 +205,7 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     funnels: j.funnels.map((f) => ({ ...f, visitors: t.visitors })),
     abandonment: j.abandonment,
     experiments: a.experiments,
-    vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals },
+    vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals, page_loads: a.pageLoads },
     quarantine: a.quarantine,
   };
 }

@@ -16,3 +16,18 @@ export function localTime(iso: string | null, timezone = 'UTC'): string {
   if (!zone) zones.set(timezone, (zone = parseZone(timezone) ?? UTC));
   return wallTime(Date.parse(iso), zone).slice(0, 16);
 }
+
+/** A web vital's value in its unit: `216 ms`, `2.86 s`, CLS `0.05`; '—' for none. */
+export function vitalValue(metric: string, v: number | null): string {
+  if (v === null) return '—';
+  if (metric === 'CLS') return v.toFixed(2);
+  return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`;
+}
+
+/** What the page-load table says above it, in every format. */
+export const PAGE_LOADS_LEAD = 'The value 75 % of page loads were at or under, with its rating. Google\'s Core Web Vitals assessment reads LCP, INP and CLS this way: a site passes when all three are good.';
+
+/** The page-load table's rows (metric, page loads, 75th percentile, rating), for metrics measured. */
+export function pageLoadRows(pages: readonly { metric: string; pages: number; p75: number | null; rating: string | null }[], count: (n: number) => string): string[][] {
+  return pages.filter((p) => p.pages).map((p) => [p.metric, count(p.pages), vitalValue(p.metric, p.p75), (p.rating ?? '—').replace('-', ' ')]);
+}

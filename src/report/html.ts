@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, pct } from './format';
+import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -117,8 +117,14 @@ export function renderHtml(r: Report): string {
     parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)}</p>`).join(''));
   }
 
+  const loads = pageLoadRows(r.vitals.page_loads, formatCount);
+  if (loads.length || r.vitals.metrics.some((m) => m.units)) parts.push('<h2>Page experience and conversion</h2>');
+  if (loads.length) {
+    parts.push(`<p class="lead">${esc(PAGE_LOADS_LEAD)}</p>`);
+    parts.push(tableHtml(['metric', 'page loads', '75th percentile', 'rating'], loads.map(([m, n, v, rating]) => [esc(m!), n!, esc(v!), `<span class="sw r-${rating!.replace(' ', '-')}"></span>${esc(rating!)}`])));
+  }
   if (r.vitals.metrics.some((m) => m.units)) {
-    parts.push(`<h2>Page experience and conversion</h2><p class="lead">Visitors by the worst Core Web Vitals rating they had on each metric, and the share who reached ${esc(r.vitals.converted || 'a goal')}.</p>`);
+    parts.push(`<p class="lead">Visitors by the worst Core Web Vitals rating they had on each metric, and the share who reached ${esc(r.vitals.converted || 'a goal')}.</p>`);
     parts.push(vitalsChart(r.vitals.metrics));
   }
 

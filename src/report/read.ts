@@ -8,6 +8,7 @@
 import { VITAL_COLUMNS } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
+import { pageLoadsCounter, VITAL_NAMES, vitalBucket, type PageLoads, type VitalName } from './vitals';
 
 export interface Range { from?: number; to?: number }
 
@@ -209,11 +210,15 @@ function itemsOf(json: string, whole = false): ItemRecord[] | undefined {
 type Rating = 'good' | 'needs-improvement' | 'poor';
 const SEVERITY: Record<string, number> = { good: 1, 'needs-improvement': 2, poor: 3 };
 
-/** Each visitor's worst rating per metric (web_vital signals), read from the report index alone. */
-export function worstVitals(db: Database, range: Range): Map<string, Record<string, Rating>> {
+/**
+ * Page experience from the web_vital signals: each visitor's worst rating per metric, and the
+ * page loads per metric and value bucket (their 75th percentile). All time, from the summaries
+ * the collect server keeps at ingest; a dated range, from one pass over the report index.
+ */
+export function readVitals(db: Database, range: Range): { worst: Map<string, Record<string, Rating>>; pages: PageLoads[] } {
   const out = new Map<string, Record<string, Rating>>();
+  const pages = pageLoadsCounter();
   if (range.from === undefined && range.to === undefined) {
-    // All time: each visitor's worst rating per metric, kept at ingest.
     const names = [undefined, 'good', 'needs-improvement', 'poor'] as const;
     const rows = db.prepare(`SELECT anonymous_id, ${VITAL_COLUMNS.join(', ')} FROM visitors WHERE ${VITAL_COLUMNS.map((c) => `${c} IS NOT NULL`).join(' OR ')}`).raw().iterate() as Iterable<[string, ...(number | null)[]]>;
     for (const [v, ...worst] of rows) {
@@ -221,19 +226,21 @@ export function worstVitals(db: Database, range: Range): Map<string, Record<stri
       worst.forEach((w, i) => { if (w) rec[VITAL_COLUMNS[i]!.toUpperCase()] = names[w]!; });
       out.set(v, rec);
     }
-    return out;
+    for (const [metric, bucket, n] of db.prepare('SELECT metric, bucket, pages FROM vital_pages').raw().iterate() as Iterable<[string, number, number]>) pages.add(metric, bucket, n);
+    return { worst: out, pages: pages.result() };
   }
   const r = rangeSql(range);
-  const rows = db.prepare(`SELECT anonymous_id, metric_name, metric_rating FROM events INDEXED BY events_report
-    WHERE event = 'web_vital' AND ${r.where}`).raw().iterate(...r.args) as Iterable<[string | null, string | null, string | null]>;
-  for (const [v, metric, rating] of rows) {
+  const rows = db.prepare(`SELECT anonymous_id, metric_name, metric_rating, metric_value FROM events INDEXED BY events_report
+    WHERE event = 'web_vital' AND ${r.where}`).raw().iterate(...r.args) as Iterable<[string | null, string | null, string | null, number | null]>;
+  for (const [v, metric, rating, value] of rows) {
+    if (metric !== null && typeof value === 'number' && value >= 0 && Number.isFinite(value) && VITAL_NAMES.includes(metric as VitalName)) pages.add(metric, vitalBucket(metric as VitalName, value));
     if (v === null || metric === null || rating === null || !SEVERITY[rating]) continue;
     let rec = out.get(v);
     if (!rec) out.set(v, (rec = {}));
     const had = rec[metric];
     if (!had || SEVERITY[rating]! > SEVERITY[had]!) rec[metric] = rating as Rating;
   }
-  return out;
+  return { worst: out, pages: pages.result() };
 }
 
 /** Each visitor's first exposure per experiment: variant and time. */

@@ -489,7 +489,8 @@ function effect(c: TwoProportions, confidence: number): string {
  *    `early-difference` when p < alpha already;
  * 4. reached: `variant-better` / `variant-worse` when p < alpha and the interval for the
  *    difference excludes 0 (both must agree; at the edge they can differ), else `no-difference`.
- * Every verdict before the planned sample ends with {@link EARLY_STOP_WARNING}.
+ * Every verdict before the planned sample ends with {@link EARLY_STOP_WARNING}, except a broken
+ * split, which asks for the test to be restarted.
  */
 export function verdict(control: Arm, variant: Arm, options: VerdictOptions = {}): Verdict {
   const mde = options.minDetectableEffect ?? 0.1;
@@ -498,8 +499,9 @@ export function verdict(control: Arm, variant: Arm, options: VerdictOptions = {}
   const confidence = 1 - alpha;
   const a = control.name;
   const b = variant.name;
+  // A broken split is told to restart the test: "do not stop early" would contradict that.
   const result = (v: Omit<Verdict, 'text'>, text: string): Verdict =>
-    ({ ...v, text: v.reached || text.endsWith(EARLY_STOP_WARNING) ? text : `${text} ${EARLY_STOP_WARNING}` });
+    ({ ...v, text: v.reached || v.kind === 'sample-ratio-mismatch' || text.endsWith(EARLY_STOP_WARNING) ? text : `${text} ${EARLY_STOP_WARNING}` });
 
   if (control.visitors === 0 || variant.visitors === 0) {
     const none = [control, variant].filter((x) => x.visitors === 0).map((x) => x.name).join(' and ');

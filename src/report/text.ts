@@ -1,7 +1,7 @@
 /** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, pct } from './format';
+import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -68,8 +68,13 @@ export function renderText(r: Report, style: Style = 'text'): string {
     for (const c of e.comparisons) out.push(para(`**${c.variant} vs ${c.control}**: ${c.text}`));
   }
 
+  const loads = pageLoadRows(r.vitals.page_loads, formatCount);
+  if (loads.length || r.vitals.metrics.some((m) => m.units)) out.push(h2('Page experience and conversion'));
+  if (loads.length) {
+    out.push(para(PAGE_LOADS_LEAD));
+    out.push(table(style, ['metric', 'page loads', '75th percentile', 'rating'], loads));
+  }
   if (r.vitals.metrics.some((m) => m.units)) {
-    out.push(h2('Page experience and conversion'));
     out.push(para(`Visitors by the worst rating each had on a metric, and the share who reached ${r.vitals.converted || 'a goal'}.`));
     out.push(table(style, ['metric', 'good', 'needs improvement', 'poor'], r.vitals.metrics.filter((m) => m.units).map((m) => [m.metric, ...(['good', 'needs-improvement', 'poor'] as const).map((k) => (m[k].units ? `${pct(m[k].rate)} of ${formatCount(m[k].units)}` : '—'))])));
   }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
+import { VITAL_NAMES, vitalBucket, type VitalName } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
 
 export interface StoreOptions {
@@ -16,6 +17,8 @@ export interface StoreOptions {
    */
   sync?: 'full' | 'normal';
   readonly?: boolean;
+  /** Told before an older store is brought up to date (a migration can rebuild an index: seconds on a large store). */
+  onMigrate?: (from: number, to: number) => void;
 }
 
 /** What one request's messages came to, once committed. */
@@ -24,16 +27,19 @@ export interface Written { stored: number; duplicates: number; quarantined: numb
 export interface Store {
   readonly db: Database;
   readonly file: string;
+  /** The schema versions this open brought an older store through, and how long it took. */
+  readonly migrated?: { from: number; to: number; ms: number };
   /** Commits every group's outcomes in one transaction; one result per group. */
   write(groups: readonly (readonly Outcome[])[]): Written[];
   counts(): { events: number; quarantined: number };
   close(): void;
 }
 
-export function openStore(file: string, { sync = 'full', readonly = false }: StoreOptions = {}): Store {
+export function openStore(file: string, { sync = 'full', readonly = false, onMigrate }: StoreOptions = {}): Store {
   const Driver = sqlite();
   const path = file === ':memory:' ? file : resolve(file);
   let db: Database;
+  let migrated: Store['migrated'];
   try {
     if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Driver(path, { readonly, fileMustExist: readonly });
@@ -49,7 +55,11 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
       // grouped in it: checkpointing every 40 MB of WAL instead of SQLite's 4 MB measured 15 %
       // more durable ingest here (docs/store.md).
       db.pragma('wal_autocheckpoint = 10000');
-      migrate(db);
+      const from = db.pragma('user_version', { simple: true }) as number;
+      // A new store (version 0) is created, not migrated: nothing to tell.
+      if (from > 0 && from < SCHEMA_VERSION) onMigrate?.(from, SCHEMA_VERSION);
+      const t0 = Date.now();
+      if (migrate(db).length && from > 0) migrated = { from, to: SCHEMA_VERSION, ms: Date.now() - t0 };
     }
   } catch (e) {
     db.close();
@@ -106,16 +116,26 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
       if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
     }
   };
+  // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
+  const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
+  const countPage = (pages: Map<string, number>, row: Row) => {
+    const metric = row.metric_name;
+    const value = row.metric_value;
+    if (row.event !== 'web_vital' || !VITAL_NAMES.includes(metric as VitalName) || typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) return;
+    const key = `${metric} ${vitalBucket(metric as VitalName, value)}`;
+    pages.set(key, (pages.get(key) ?? 0) + 1);
+  };
   const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
 
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
+    const pages = new Map<string, number>();
     const written = groups.map((outcomes) => {
       const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
       for (const o of outcomes) {
         if ('row' in o) {
           const r = insertEvent.run(values(o.row));
-          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); w.stored++; } else w.duplicates++;
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); w.stored++; } else w.duplicates++;
         } else {
           // A retried body quarantines nothing new: its repeat is a duplicate, as a stored event's is.
           // So is a message whose id is stored already (a retry re-batched past the 2,500th, or
@@ -129,12 +149,14 @@ export function openStore(file: string, { sync = 'full', readonly = false }: Sto
       return w;
     });
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
+    for (const [key, n] of pages) { const [metric, bucket] = key.split(' '); upsertVitalPages.run(metric, Number(bucket), n); }
     return written;
   });
 
   return {
     db,
     file: path,
+    ...(migrated && { migrated }),
     write: (groups) => writeAll(groups),
     counts: () => counts(db),
     close: () => { if (db.open) db.close(); },

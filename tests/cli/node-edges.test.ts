@@ -92,6 +92,21 @@ describe('offline: an orders file that cannot be read is a usage error, exit 2, 
   });
 });
 
+describe('offline: an --out that cannot be written is a usage error too (exit 2, in words)', () => {
+  it('offline --out <a folder>', () => {
+    const folder = join(tmp.dir, 'upload-folder');
+    mkdirSync(folder);
+    const orders = tmp.file('orders-gclid.csv', 'order_id,time,value,currency,click_id\nA-1,2026-03-01 13:00,10,NOK,Cj0KCQiA-gclid-abc\n');
+    const r = run(['offline', '--orders', orders, '--to', 'google-ads', '--conversion-name', 'Phone order', '--out', folder]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`cannot write ${folder}: it is a folder.`);
+    expect(r.stderr).not.toMatch(NODE_CODE);
+    const help = run(['offline', '--help']).stdout;
+    expect(/Exit codes:([\s\S]*?)\n\n/.exec(help)![1]!.replace(/\s+/g, ' ')).toMatch(/ 2 usage error[^.]*--out file that cannot be written/);
+    expect(/^- 2: ([\s\S]*?)\n\n/m.exec(doc('offline.md'))![1]).toMatch(/`--out` file that cannot be written/);
+  });
+});
+
 describe('report: the browse line labels each number with what it counts', () => {
   // The abandonment rules of the report tests: a browse is abandoned with 2+ products viewed,
   // nothing added, and 1 h without a new view.

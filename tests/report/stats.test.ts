@@ -243,6 +243,13 @@ describe('verdict', () => {
     expect(verdict(arm('a', 9000, 900), arm('b', 1000, 100), { weights: [9, 1], baseRate: 0.1, minDetectableEffect: 0.2 }).kind).toBe('not-enough-data');
   });
 
+  it('a broken split before the planned sample asks for a restart, not for patience', () => {
+    const v = verdict(arm('a', 3000, 300), arm('b', 2000, 200), { baseRate: 0.1, minDetectableEffect: 0.2 });
+    expect(v).toMatchObject({ kind: 'sample-ratio-mismatch', reached: false });
+    expect(v.text).toMatch(/restart the test\.$/);
+    expect(v.text).not.toContain(EARLY_STOP_WARNING);
+  });
+
   it('without a planned base rate it plans on the control\'s current rate, and says so', () => {
     const v = verdict(arm('a', 10_000, 200), arm('b', 10_000, 240));
     expect(v.plannedPerArm).toBe(sampleSizePerArm(0.02, 0.1));
@@ -263,7 +270,6 @@ describe('verdict', () => {
         grid.push([arm('a', n, Math.round(n * x1)), arm('b', n, Math.round(n * x2))]);
       }
     }
-    grid.push([arm('a', 3000, 300), arm('b', 2000, 200)]); // a broken split
     for (const [c, t] of grid) {
       const v = verdict(c, t, { baseRate: 0.1, minDetectableEffect: 0.2 });
       expect(v.reached).toBe(false);
