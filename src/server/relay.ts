@@ -68,6 +68,9 @@ export function startRelay(options: RelayOptions): Relay {
   let controller: AbortController | undefined;
   let idleWaiters: (() => void)[] = [];
   let limit = batchSize;
+  // The last seq of a refused batch being halved: until the event it refuses is found, a good
+  // half does not bring the full batch size back (that would re-split the same batch from the top).
+  let suspectEnd: number | undefined;
 
   const sleep = (ms: number) => new Promise<void>((ok) => {
     wakeUp = ok;
@@ -113,18 +116,23 @@ export function startRelay(options: RelayOptions): Relay {
         if (failures) log(`relay: ${target} answers again; delivering`);
         failures = 0;
         lastError = undefined;
-        limit = batchSize;
+        if (suspectEnd === undefined || rows[rows.length - 1]!.seq >= suspectEnd) { limit = batchSize; suspectEnd = undefined; }
         continue;
       }
       lastError = result.reason;
       const { status } = result;
       // Too large or malformed for the target: halve the batch to find the one it refuses.
-      if ((status === 400 || status === 413) && rows.length > 1) { limit = Math.max(1, Math.floor(rows.length / 2)); continue; }
+      if ((status === 400 || status === 413) && rows.length > 1) {
+        limit = Math.max(1, Math.floor(rows.length / 2));
+        suspectEnd = rows[rows.length - 1]!.seq;
+        continue;
+      }
       if ((status === 400 || status === 413) && rows.length === 1) {
         const r = rows[0]!;
         commit(r.seq, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
         log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
         limit = batchSize;
+        suspectEnd = undefined;
         continue;
       }
       // Network errors, 5xx, 408, 429, and 401/403/404 (a wrong key or URL that a person must fix): retry, never skip.

@@ -126,7 +126,27 @@ describe('the relay (in process)', () => {
     expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
   }, 30_000);
 
-  it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
+  it('finds a refused event in about log2(batch) requests: a good half does not re-split the same batch from the top', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    const ids = fill(store, 512);
+    const poison = ids[255]!; // the last of the first batch: every good half comes before it, more events after it
+    const sizes: number[] = [];
+    const segment = await fakeSegment((batch) => { sizes.push(batch.length); return batch.some((m) => m.messageId === poison) ? 400 : 200; });
+    cleanups.push(() => segment.close());
+    const relay = startRelay({ store, url: `${segment.url()}/v1/batch`, writeKey: 'k', batchSize: 256, minDelay: 10, maxDelay: 50 });
+    await relay.idle();
+    await relay.stop();
+    // 256 refused, then 128 good + 128 refused, 64 + 64, … 1 good + 1 refused, then the next 256:
+    // 18 requests. Before, each good half went back to 256 and split again from there.
+    expect(sizes).toEqual([256, 128, 128, 64, 64, 32, 32, 16, 16, 8, 8, 4, 4, 2, 2, 1, 1, 256]);
+    expect(new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId)))).toEqual(new Set(ids.filter((id) => id !== poison)));
+    expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
+  }, 30_000);
+
+    it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
     const dir = tempStore();
     cleanups.push(() => dir.remove());
     const store = openStore(dir.db);
