@@ -10,12 +10,12 @@ import { DESTINATIONS, isRecorder, type Recorder, type SentConversion } from './
 
 /** What `toHaveSentConversion` checks besides the name; every field is optional. */
 export interface ExpectedConversion {
-  /** Each of these destinations received it (others may have too). Without `to`: at least one did. */
+  /** Each of these destinations received it (others may have too); with `.not`, none of them did. Without `to`: at least one did. */
   to?: DestinationName[];
   /** The conversion's value (`event.value`, from the plan's `value`). */
   value?: unknown;
   currency?: unknown;
-  /** These properties, each equal (others may be present); asymmetric matchers such as `expect.any(String)` work. */
+  /** These properties, each equal (others may be present); asymmetric matchers such as `expect.any(String)` work. A name the plan does not declare throws. */
   properties?: Record<string, unknown>;
   /** The event id (`purchase:T-1001` for a conversion with a dedupe key). */
   id?: unknown;
@@ -121,6 +121,13 @@ function toHaveSentConversion(this: MatcherContext, received: unknown, name: unk
   const { times } = expected;
   if (times !== undefined && !(Number.isInteger(times) && times >= 0)) throw new TypeError(`${m}: "times" is a whole number (0 or more), got ${short(times)}`);
   if (expected.properties !== undefined && (typeof expected.properties !== 'object' || !expected.properties)) throw new TypeError(`${m}: "properties" is an object of property values`);
+  // A property the plan does not declare can never be on a sent conversion (the tracker rejects
+  // it), so a misspelt name would make every `.not` pass: it is a misuse, like a misspelt conversion.
+  // The tracker adds a funnel step's context to the properties (funnel, funnel_step, funnel_steps).
+  const declared = [...Object.keys(r.plan?.conversions[conversion]?.properties ?? {}), ...(isFunnelStep(r, conversion) ? FUNNEL_CONTEXT : [])];
+  for (const k of Object.keys(expected.properties ?? {})) {
+    if (!declared.includes(k)) throw new TypeError(`${m}: "${k}" is not a property of ${conversion} in the plan; its properties are ${declared.join(', ') || 'none'}`);
+  }
 
   const eq = (a: unknown, b: unknown) => (this?.equals ? this.equals(a, b) : same(a, b));
   const fits = (s: SentConversion) => s.conversion === conversion &&
@@ -133,11 +140,15 @@ function toHaveSentConversion(this: MatcherContext, received: unknown, name: unk
   const findings: string[] = [];
   let pass: boolean;
   if (to) {
-    pass = true;
+    // `.not` with several destinations means "none of them received it (as described)": so under
+    // `.not` the matcher passes as soon as one of them did, and `.not` then fails. Without this,
+    // `.not.toHaveSentConversion(x, { to: ['googleAds', 'meta'] })` passed while googleAds had it.
+    const negated = this?.isNot === true;
+    pass = !negated;
     for (const d of to) {
       const named = r.sent(d).filter((s) => s.conversion === conversion).length;
       const n = r.sent(d).filter(fits).length;
-      if (!ok(n)) pass = false;
+      if (negated ? ok(n) : !ok(n)) pass = negated;
       const notInPlan = !(d in (r.plan?.conversions[conversion]?.send ?? {})) ? ` (the plan's send for ${conversion} does not name ${d})` : '';
       findings.push(named > n ? `  ${d} received ${conversion} ${plural(named, 'time')}, ${n} of them as described` : `  ${d} received it ${plural(n, 'time')}${notInPlan}`);
     }
@@ -188,3 +199,6 @@ export const measureplanMatchers = { toHaveSentConversion, toHaveSentAnything, t
 export function installMatchers(expect: { extend(matchers: Record<string, unknown>): void }): void {
   expect.extend(measureplanMatchers);
 }
+
+const FUNNEL_CONTEXT = ['funnel', 'funnel_step', 'funnel_steps'];
+const isFunnelStep = (r: Recorder, conversion: string) => Object.values(r.plan?.funnels ?? {}).some((f) => (Array.isArray(f) ? f : (f as { steps?: readonly string[] }).steps ?? []).includes(conversion));

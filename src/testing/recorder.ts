@@ -91,23 +91,29 @@ function vendorWindow(record: (args: unknown[]) => void): AdapterContext['window
 
 /** The collector, as messages: what it would POST, without a network, a timer or IndexedDB. */
 function collectorRecorder(record: (args: unknown[]) => void): Adapter {
-  const identify = (who: Identity) => {
-    record(['identify', identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString())]);
+  // The ads decision is passed on as the real collector does: it decides whether the page's URL
+  // and referrer keep their click ids (without it, every message looked as if ads were denied).
+  const identify = (who: Identity, ctx: AdapterContext) => {
+    record(['identify', identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString(), ctx.consent().ads)]);
+  };
+  const page: NonNullable<Adapter['page']> = (current, ctx) => {
+    if (!ctx.plan.destinations.collector?.pages) return;
+    const who = ctx.identity();
+    record(['page', pageMessage(uuid(), current, who.anonymousId, who.userId, new Date().toISOString(), ctx.consent().ads)]);
   };
   return {
     name: 'collector',
     category: 'analytics',
     load(ctx) {
+      // As the real collector: with `pages: true` the page it loads on is its first page message
+      // (the tracker reports only later page views through page()).
+      page(pageContext(), ctx);
       // As the real collector: an identify() made before analytics consent is sent once it is granted.
       const who = ctx.identity();
-      if (who.userId !== undefined || Object.keys(who.traits).length) identify(who);
+      if (who.userId !== undefined || Object.keys(who.traits).length) identify(who, ctx);
     },
     send(event, ctx) { record(['track', trackMessage(event, { ...ctx.consent() })]); },
-    page(page, ctx) {
-      if (!ctx.plan.destinations.collector?.pages) return;
-      const who = ctx.identity();
-      record(['page', pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString())]);
-    },
+    page,
     identify,
   };
 }
