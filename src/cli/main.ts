@@ -5,6 +5,7 @@
  */
 import { codegen, codegenHelp } from './codegen';
 import { collect, collectHelp } from './collect';
+import { forgetCommand, forgetHelp } from './forget';
 import { offline, offlineHelp } from './offline';
 import { report, reportHelp } from './report-command';
 import { docs, docsHelp } from './docs';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   collect: { summary: 'run the first-party endpoint with its embedded store (SQLite)', help: collectHelp, run: collect },
   report: { summary: "answer the plan's questions from the store (text, md, html, json)", help: reportHelp, run: report },
   offline: { summary: "turn phone and offline orders into the ad platforms' upload files", help: offlineHelp, run: offline },
+  forget: { summary: 'erase one person from the store (an erasure request)', help: forgetHelp, run: forgetCommand },
 };
 
 const HELP = `measureplan: conversion tracking driven by a measurement plan
@@ -43,8 +45,8 @@ Options:
   -h, --help      help (also: measureplan <command> --help)
   -v, --version   the installed version
 
-Exit codes: 0 success, 1 the plan has problems (report and offline: or the store cannot be
-read), 2 usage error; each command's --help has its own.
+Exit codes: 0 success, 1 the plan has problems (report, offline and forget: or the store
+cannot be read), 2 usage error; each command's --help has its own.
 
 Examples:
   npx measureplan init --template webshop

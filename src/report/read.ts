@@ -8,7 +8,7 @@
 import { VITAL_COLUMNS } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
-import { pageLoadsCounter, VITAL_NAMES, vitalBucket, type PageLoads, type VitalName } from './vitals';
+import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
 
 export interface Range { from?: number; to?: number }
 
@@ -233,7 +233,8 @@ export function readVitals(db: Database, range: Range): { worst: Map<string, Rec
   const rows = db.prepare(`SELECT anonymous_id, metric_name, metric_rating, metric_value FROM events INDEXED BY events_report
     WHERE event = 'web_vital' AND ${r.where}`).raw().iterate(...r.args) as Iterable<[string | null, string | null, string | null, number | null]>;
   for (const [v, metric, rating, value] of rows) {
-    if (metric !== null && typeof value === 'number' && value >= 0 && Number.isFinite(value) && VITAL_NAMES.includes(metric as VitalName)) pages.add(metric, vitalBucket(metric as VitalName, value));
+    const page = pageLoadOf('web_vital', metric, value);
+    if (page) pages.add(...page);
     if (v === null || metric === null || rating === null || !SEVERITY[rating]) continue;
     let rec = out.get(v);
     if (!rec) out.set(v, (rec = {}));

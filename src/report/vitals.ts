@@ -192,3 +192,9 @@ export function pageLoadsCounter(): PageLoadsCounter {
     },
   };
 }
+
+/** The page-load bucket a stored row counts in, `[metric, bucket]`: a `web_vital` of a known metric with a value ≥ 0; otherwise undefined. */
+export function pageLoadOf(event: unknown, metric: unknown, value: unknown): [VitalName, number] | undefined {
+  if (event !== 'web_vital' || !VITAL_NAMES.includes(metric as VitalName) || typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) return undefined;
+  return [metric as VitalName, vitalBucket(metric as VitalName, value)];
+}

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
-import { VITAL_NAMES, vitalBucket, type VitalName } from '../report/vitals';
+import { pageLoadOf } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
 
 export interface StoreOptions {
@@ -119,11 +119,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
   // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
   const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
   const countPage = (pages: Map<string, number>, row: Row) => {
-    const metric = row.metric_name;
-    const value = row.metric_value;
-    if (row.event !== 'web_vital' || !VITAL_NAMES.includes(metric as VitalName) || typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) return;
-    const key = `${metric} ${vitalBucket(metric as VitalName, value)}`;
-    pages.set(key, (pages.get(key) ?? 0) + 1);
+    const page = pageLoadOf(row.event, row.metric_name, row.metric_value);
+    if (page) pages.set(page.join(' '), (pages.get(page.join(' ')) ?? 0) + 1);
   };
   const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
 

@@ -1,0 +1,93 @@
+/**
+ * `measureplan forget --email … | --user-id … | --anonymous-id …`: erases one person from the
+ * collect server's store, for a data-subject (erasure) request. See src/server/forget.ts.
+ */
+import { existsSync } from 'node:fs';
+import { forget } from '../server/forget';
+import { StoreError } from '../server/sqlite';
+import { openStore } from '../server/store';
+import { choice, parse } from './args';
+import { colours, UsageError, type IO } from './io';
+
+export const forgetHelp = `Usage: measureplan forget --db <file> (--email <address> | --user-id <id> | --anonymous-id <id>)... [options]
+
+Erases one person from the store that "measureplan collect" writes, for a request to delete
+their data: every event of theirs (and its message), their quarantined messages, abandoned-cart
+hand-offs and summaries. Besides the ids given, it covers every browser (anonymous id) that was
+seen with their user id or e-mail address. Deleted content is overwritten, so the store file no
+longer holds it. Events the relay (--forward) had already delivered must also be deleted where
+they went: the output says how many, per target. Safe while the server runs.
+
+Options:
+  --db <file>            the store (required, it must exist)
+  --email <address>      their e-mail address (any case); may be given more than once
+  --user-id <id>         their user id, as identify() sent it; may be given more than once
+  --anonymous-id <id>    a browser's anonymous id (mp_aid); may be given more than once
+  --dry-run              count what would be erased, erase nothing
+  --format text|json     json prints the result for scripts
+  -h, --help             this help
+
+Exit codes: 0 done (also when nothing matched: the output says so), 1 the store cannot be
+opened or written, 2 usage error.
+
+Examples:
+  measureplan forget --db measureplan.db --email kari.nordmann@example.com --dry-run
+  measureplan forget --db measureplan.db --email kari.nordmann@example.com --user-id 4711`;
+
+export function forgetCommand(argv: string[], io: IO): number {
+  const { values, positionals } = parse(argv, {
+    db: { type: 'string' }, email: { type: 'string', multiple: true }, 'user-id': { type: 'string', multiple: true },
+    'anonymous-id': { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, format: { type: 'string' },
+  }, 'forget');
+  if (positionals.length) throw new UsageError(`forget takes no file names (got "${positionals[0]}").`, 'Give the store with --db and the person with --email, --user-id or --anonymous-id.');
+  const format = choice(values.format, ['text', 'json'] as const, 'format', 'text');
+  const ids = (k: string) => ((values[k] as string[] | undefined) ?? []).map((v) => v.trim());
+  const person = { emails: ids('email'), userIds: ids('user-id'), anonymousIds: ids('anonymous-id') };
+  const all = [...person.emails, ...person.userIds, ...person.anonymousIds];
+  if (!all.length) throw new UsageError('forget needs the person: --email, --user-id or --anonymous-id.', 'Example: measureplan forget --db measureplan.db --email kari.nordmann@example.com');
+  if (all.some((v) => !v)) throw new UsageError('an empty --email, --user-id or --anonymous-id would match nothing.', 'Give each id its value.');
+  const bad = person.emails.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+  if (bad) throw new UsageError(`--email "${bad}" is not an e-mail address.`, 'Give the address as the person gave it, such as kari.nordmann@example.com.');
+  const dbFile = values.db as string | undefined;
+  if (!dbFile) throw new UsageError('forget needs the store: --db measureplan.db', 'The file measureplan collect writes.');
+  // openStore would create a missing store: an erasure on a mistyped path must not "succeed".
+  if (!existsSync(dbFile)) throw new UsageError(`there is no store at ${dbFile}.`, 'Give the --db file that measureplan collect writes.');
+
+  const dryRun = values['dry-run'] === true;
+  let store;
+  try {
+    store = openStore(dbFile);
+  } catch (e) {
+    if (e instanceof StoreError) { io.err.write(`measureplan forget: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
+    throw e;
+  }
+  let r;
+  try {
+    r = forget(store.db, person, { dryRun });
+  } catch (e) {
+    io.err.write(`measureplan forget: the store ${dbFile} could not be changed: ${(e as Error).message}\nNothing was erased (the change is one transaction). Try again; a running server waits up to 5 s for it.\n`);
+    return 1;
+  } finally {
+    store.close();
+  }
+  if (format === 'json') { io.out.write(`${JSON.stringify(r, null, 2)}\n`); return 0; }
+
+  const c = colours(io.out, values['no-color'] === true);
+  const n = (k: number, one: string, many = `${one}s`) => `${k.toLocaleString('en')} ${k === 1 ? one : many}`;
+  const out: string[] = [`measureplan forget: ${all.join(', ')}${dryRun ? c.yellow(' (dry run: nothing erased)') : ''}`];
+  if (!r.events && !r.quarantined && !r.handoffs && !r.visitors) {
+    out.push(`  nothing in ${dbFile} matches: no event, quarantined message or hand-off has these ids.`);
+    io.out.write(`${out.join('\n')}\n`);
+    return 0;
+  }
+  out.push(`  who      ${n(r.anonymousIds.length, 'browser')} (anonymous ids)${r.userIds.length ? `, user id ${r.userIds.join(', ')}` : ''}`);
+  out.push(`  ${dryRun ? 'would erase' : 'erased  '} ${n(r.events, 'event')}, ${n(r.quarantined, 'quarantined message')}, ${n(r.handoffs, 'abandonment hand-off')}, ${n(r.visitors, 'visitor summary', 'visitor summaries')}`);
+  for (const f of r.forwarded) out.push(c.yellow(`  relayed  ${n(f.events, 'event')} of these had already been delivered to ${f.target}: delete them there too (Segment and RudderStack take user-deletion requests).`));
+  if (!dryRun) {
+    out.push(r.checkpointed
+      ? '  the store file no longer holds them: deleted content is overwritten and the write-ahead log was emptied.'
+      : c.yellow('  deleted content is overwritten; a reader (a running report) held the write-ahead log, so old copies stay in it until the server\'s next checkpoint. Run forget again later to make sure.'));
+  }
+  io.out.write(`${out.join('\n')}\n`);
+  return 0;
+}
