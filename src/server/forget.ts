@@ -63,12 +63,12 @@ export function forget(db: Database, person: Person, { dryRun = false } = {}): F
     .raw().all(...anonIds, ...users, ...emails) as [number, string | null, string | null, number | null][];
   const seqs = rows.map((r) => r[0]);
 
-  // Quarantined messages: by the anonymous id kept beside them, or by what their raw JSON says.
-  const quarantineWhere = `anonymous_id IN (${list(anonIds)}) OR (json_valid(raw) AND (
-      raw ->> '$.userId' IN (${list(users)}) OR raw ->> '$.anonymousId' IN (${list(anonIds)})
-      OR lower(trim(raw ->> '$.traits.email')) IN (${list(emails)}) OR lower(trim(raw ->> '$.context.traits.email')) IN (${list(emails)})
-      OR lower(trim(raw ->> '$.properties.email')) IN (${list(emails)})))`;
-  const quarantineArgs = [...anonIds, ...users, ...anonIds, ...emails, ...emails, ...emails];
+  // Quarantined messages: by the anonymous id kept beside them, or by their ids or e-mail address
+  // anywhere in the message as received (a message cut at 32 KB is no JSON any more, and an
+  // address can sit in any field): a text search, on the safe side of an erasure.
+  const quoted = [...users, ...anonIds];
+  const quarantineWhere = [`anonymous_id IN (${list(anonIds)})`, ...quoted.map(() => 'instr(raw, json_quote(?)) > 0'), ...emails.map(() => 'instr(lower(raw), ?) > 0')].join(' OR ');
+  const quarantineArgs = [...anonIds, ...quoted, ...emails];
   const handoffWhere = `visitor IN (${list(anonIds)}) OR lower(trim(email)) IN (${list(emails)})`;
   const count = (sql: string, args: unknown[]) => db.prepare(sql).pluck().get(...args) as number;
 

@@ -47,6 +47,8 @@ function shop(): { d: ReturnType<typeof tempStore>; s: Store } {
     identify('a2', 10, USER_A), view('a2', 11, USER_A), vital('a2', 12, 1200),
     view('b1', 0), vital('b1', 1, 1900), identify('b1', 2, 'user-ola', 'ola@example.com'),
     { type: 'track', userId: USER_A, messageId: `q${++n}`, timestamp: at(20), properties: {} }, // no event name: quarantined
+    // Quarantined too: a message whose only trace of her is the address, deep in its properties.
+    { type: 'track', anonymousId: 'z9', messageId: `q${++n}`, timestamp: at(21), properties: { form: { fields: [{ value: KARI.toUpperCase() }] } } },
   ];
   s.write([messages.map((m) => toOutcome(m, {}, when, undefined))]);
   s.db.prepare(`INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, created_at) VALUES ('cart:a1:0', 'cart', 'a1', ?, '{}', 'pending', ?)`).run(KARI, when);
@@ -69,10 +71,10 @@ describe('forget', () => {
     const { s } = shop();
     expect(tables(s)).toEqual({
       events: ['a1', 'a1', 'a1', 'a1', 'a2', 'a2', 'a2', 'b1', 'b1', 'b1'], raw: 10, visitors: ['a1', 'a2', 'b1'],
-      vitals: [['LCP', 120, 1], ['LCP', 190, 1], ['LCP', 310, 1]], quarantine: 1, handoffs: 1,
+      vitals: [['LCP', 120, 1], ['LCP', 190, 1], ['LCP', 310, 1]], quarantine: 2, handoffs: 1,
     });
     const r = forget(s.db, { emails: ['  kari.nordmann@example.COM '] });
-    expect(r).toMatchObject({ anonymousIds: ['a1', 'a2'], userIds: [USER_A], events: 7, quarantined: 1, handoffs: 1, visitors: 2, dryRun: false, checkpointed: true });
+    expect(r).toMatchObject({ anonymousIds: ['a1', 'a2'], userIds: [USER_A], events: 7, quarantined: 2, handoffs: 1, visitors: 2, dryRun: false, checkpointed: true });
     // The relay had delivered seq 1-4 (a1's four events): Segment must be asked too.
     expect(r.forwarded).toEqual([{ target: 'https://api.segment.io/v1/batch', events: 4 }]);
     expect(tables(s)).toEqual({ events: ['b1', 'b1', 'b1'], raw: 3, visitors: ['b1'], vitals: [['LCP', 190, 1]], quarantine: 0, handoffs: 0 });
@@ -110,7 +112,7 @@ describe('forget', () => {
   it('a dry run counts and changes nothing; nothing matching is no error', () => {
     const { s } = shop();
     const before = tables(s);
-    expect(forget(s.db, { emails: [KARI] }, { dryRun: true })).toMatchObject({ events: 7, quarantined: 1, handoffs: 1, visitors: 2, dryRun: true, checkpointed: false });
+    expect(forget(s.db, { emails: [KARI] }, { dryRun: true })).toMatchObject({ events: 7, quarantined: 2, handoffs: 1, visitors: 2, dryRun: true, checkpointed: false });
     expect(tables(s)).toEqual(before);
     expect(forget(s.db, { emails: ['nobody@example.com'] })).toMatchObject({ anonymousIds: [], events: 0, quarantined: 0, handoffs: 0, visitors: 0, forwarded: [] });
     expect(tables(s)).toEqual(before);
@@ -125,7 +127,7 @@ describe('measureplan forget (the command)', () => {
     const dry = run(['forget', '--db', d.db, '--email', KARI, '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('(dry run: nothing erased)');
-    expect(dry.stdout).toContain('would erase 7 events, 1 quarantined message, 1 abandonment hand-off, 2 visitor summaries');
+    expect(dry.stdout).toContain('would erase 7 events, 2 quarantined messages, 1 abandonment hand-off, 2 visitor summaries');
     const r = run(['forget', '--db', d.db, '--email', KARI]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('who      2 browsers (anonymous ids), user id user-kari-7f3e9a');
