@@ -6,7 +6,8 @@
  * written, 1 when no order could be used or the store cannot be read, 2 for a usage mistake
  * (an orders file that cannot be read is one, as a plan file is for the other commands).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { makeFolders } from '../server/folders';
 import { dirname, extname, resolve } from 'node:path';
 import { emptyIndex, readClicks, type ClickIndex } from '../offline/clicks';
 import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
@@ -230,7 +231,7 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   if (result.files.length) {
     let file = out;
     try {
-      mkdirSync(dirname(resolve(out)), { recursive: true });
+      makeFolders(dirname(resolve(out)));
       for (const f of result.files) {
         file = withSuffix(out, f.suffix);
         writeFileSync(file, f.content);

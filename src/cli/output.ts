@@ -1,5 +1,6 @@
 /** Writing a command's result: to a file (folders created), or refusing an invalid plan. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolders } from '../server/folders';
 import { dirname } from 'node:path';
 import type { FileReport } from './check';
 import { cannot, colours, type IO } from './io';
@@ -7,7 +8,7 @@ import { fileLine, formatFindings } from './report';
 
 export function write(file: string, content: string): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeFolders(dirname(file));
     writeFileSync(file, content);
   } catch (e) {
     throw cannot('write', file, e, 'Give --out a file path in a folder you can write to.');

@@ -3,7 +3,7 @@
  * `measureplan report`, never block the writer). Every write is one transaction; the caller
  * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
  */
-import { mkdirSync } from 'node:fs';
+import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
@@ -41,7 +41,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
   let db: Database;
   let migrated: Store['migrated'];
   try {
-    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !readonly) makeFolders(dirname(path));
     db = new Driver(path, { readonly, fileMustExist: readonly });
   } catch (e) {
     throw new StoreError(`the store ${file} cannot be opened: ${(e as Error).message}`, readonly ? 'Check the --db path: the collect server creates the file when it first starts.' : 'Check that the folder exists and is writable.');

@@ -37,11 +37,12 @@ export interface Run {
 }
 
 /** `measureplan …args` in `cwd` (the repository by default), without colour variables unless given. */
-export function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Run {
+export function run(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Run {
   const env = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, env: { ...env, ...opts.env }, encoding: 'utf8' });
+  // A command that hangs fails its test (killed, code null) instead of blocking the whole run.
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

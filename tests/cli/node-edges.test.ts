@@ -3,7 +3,7 @@
  * file that is not SQLite, the exit code of an unreadable orders file, the report's browse line,
  * docs/cli.md's command list, and placeholder hints that named files the package does not ship.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
@@ -89,6 +89,24 @@ describe('offline: an orders file that cannot be read is a usage error, exit 2, 
     const md = doc('offline.md');
     expect(/^- 1: (.*)$/m.exec(md)![1]).not.toMatch(/orders file/);
     expect(/^- 2: (.*)$/m.exec(md)![1]).toMatch(/orders file that cannot be read/);
+  });
+});
+
+describe('making the folders of an --out or a store never hangs', () => {
+  it('makeFolders creates nested folders, accepts existing ones, and fails with Node\'s code where it cannot', async () => {
+    const { makeFolders } = await import('../../src/server/folders');
+    const deep = join(tmp.dir, 'm1', 'm2', 'm3');
+    makeFolders(deep);
+    makeFolders(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    const file = tmp.file('plain-file', 'x');
+    expect(() => makeFolders(join(file, 'sub'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+
+  it.runIf(existsSync('/proc/self'))('codegen --out under /proc exits 2 in words (Node\'s recursive mkdir spins there forever)', () => {
+    const r = run(['codegen', WEBSHOP, '--out', '/proc/measureplan-nowhere/plan.gen.ts'], { timeoutMs: 15_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('cannot write /proc/measureplan-nowhere/plan.gen.ts: its folder does not exist.');
   });
 });
 
