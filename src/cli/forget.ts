@@ -15,8 +15,10 @@ Erases one person from the store that "measureplan collect" writes, for a reques
 their data: every event of theirs (and its message), their quarantined messages, abandoned-cart
 hand-offs and summaries. Besides the ids given, it covers every browser (anonymous id) that was
 seen with their user id or e-mail address. Deleted content is overwritten, so the store file no
-longer holds it. Events the relay (--forward) had already delivered must also be deleted where
-they went: the output says how many, per target. Safe while the server runs.
+longer holds it: when older copies are found in the file's free space, the file is rewritten
+(VACUUM; the server's requests wait or are retried meanwhile). Events the relay (--forward) had
+already delivered must also be deleted where they went: the output says how many, per target.
+Safe while the server runs.
 
 Options:
   --db <file>            the store (required, it must exist)
@@ -84,9 +86,11 @@ export function forgetCommand(argv: string[], io: IO): number {
   out.push(`  ${dryRun ? 'would erase' : 'erased  '} ${n(r.events, 'event')}, ${n(r.quarantined, 'quarantined message')}, ${n(r.handoffs, 'abandonment hand-off')}, ${n(r.visitors, 'visitor summary', 'visitor summaries')}`);
   for (const f of r.forwarded) out.push(c.yellow(`  relayed  ${n(f.events, 'event')} of these had already been delivered to ${f.target}: delete them there too (Segment and RudderStack take user-deletion requests).`));
   if (!dryRun) {
-    out.push(r.checkpointed
-      ? '  the store file no longer holds them: deleted content is overwritten and the write-ahead log was emptied.'
-      : c.yellow('  deleted content is overwritten; a reader (a running report) held the write-ahead log, so old copies stay in it until the server\'s next checkpoint. Run forget again later to make sure.'));
+    out.push(!r.checkpointed
+      ? c.yellow('  deleted content is overwritten; a reader (a running report) held the write-ahead log, so old copies stay in it until the server\'s next checkpoint. Run forget again later to make sure.')
+      : r.copiesLeft
+        ? c.yellow(`  deleted content is overwritten, but older copies stay in the file's free space: rewriting the file failed (${r.copiesLeft}). Run forget again when the store is less busy.`)
+        : `  the store file no longer holds them: deleted content is overwritten${r.vacuumed ? ', the file was rewritten without the older copies SQLite had left in free space,' : ''} and the write-ahead log was emptied.`);
   }
   io.out.write(`${out.join('\n')}\n`);
   return 0;

@@ -17,10 +17,11 @@ export function localTime(iso: string | null, timezone = 'UTC'): string {
   return wallTime(Date.parse(iso), zone).slice(0, 16);
 }
 
-/** A web vital's value in its unit: `216 ms`, `2.86 s`, CLS `0.05`; '—' for none. */
+/** A web vital's value in its unit: `216 ms`, `2.86 s`, CLS `0.05` (`0.105`); '—' for none. */
 export function vitalValue(metric: string, v: number | null): string {
   if (v === null) return '—';
-  if (metric === 'CLS') return v.toFixed(2);
+  // CLS to its bucket (0.001): 0.105 rounded to `0.10` would read as good beside "needs improvement".
+  if (metric === 'CLS') return v.toFixed(3).replace(/(\.\d\d)0$/, '$1');
   return v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`;
 }
 
