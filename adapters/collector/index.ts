@@ -206,7 +206,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w.document?.addEventListener?.('visibilitychange', onHide);
       w.addEventListener?.('pagehide', beacon);
       w.addEventListener?.('online', onOnline);
-      if (c.plan.destinations.collector?.pages) adapter.page!(pageContext(), c);
+      // The tracker's first page view, though a grant (and so this load) may come pages later.
+      if (c.plan.destinations.collector?.pages) adapter.page!(c.landing ?? pageContext(), c);
       // identify() before analytics consent reached no adapter: the user is known now.
       const who = c.identity();
       if (who.userId !== undefined || Object.keys(who.traits).length) adapter.identify!(who, c);

@@ -24,8 +24,8 @@ type Held = () => void;
 export interface Dispatcher {
   /** Sends (or holds) a conversion for each destination in its `send`; with `explain`, returns what happened per destination (for debug output). */
   deliver(event: ConversionEvent, explain?: boolean): Record<string, string> | undefined;
-  /** Runs `fn` on every adapter of a category now, or when it is granted. */
-  each(category: ConsentCategory | 'all', hook: (a: Adapter, ctx: AdapterContext) => unknown): void;
+  /** Runs `hook` on every loaded adapter of a category; with `load` (a granted category only), its configured adapters not loaded yet load first. */
+  each(category: ConsentCategory | 'all', hook: (a: Adapter, ctx: AdapterContext) => unknown, load?: 1): void;
   consentChanged(changed: ConsentCategory[]): void;
   /** shutdown(): no adapter is loaded from now on (a staggered load still waiting is cancelled). */
   stop(): void;
@@ -201,10 +201,11 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
       if (!scheduled) { scheduled = true; nextTask(drain); }
       return undefined;
     },
-    each(category, hook) {
+    each(category, hook, load) {
       settle(); // page(), identify(), flush() and shutdown() come after the conversions before them
       for (const a of byName.values()) {
         if (category !== 'all' && a.category !== category) continue;
+        if (load && configured(a)) ensureLoaded(a);
         if (loaded.has(a)) guard(a, 'hook', () => hook(a, ctxOf(a)));
       }
     },

@@ -13,7 +13,7 @@ import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
 import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
-import { dedupeKey, enrich, pageContext } from './enrich';
+import { dedupeKey, enrich, pageChanged, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
@@ -122,7 +122,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,
     identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId() }),
+    landing: pageContext(),
   };
+  pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
@@ -171,10 +173,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         dispatcher.settle(); // conversions tracked before go out first, held for consent too
         pageFired.clear(); // a new page view: once_per_page conversions may fire again
         checkSoon();
+        pageChanged(); // the page is cached for the task: a track() before the route change read the old one
         const page = pageContext();
+        // `1`: an adapter whose load is still to come (the script tag loads them a task after a grant) loads first, so it counts this page view.
         for (const cat of CATEGORIES) {
-          if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c));
-          else if (consent.status[cat] === 'pending') consent.hold(cat, () => dispatcher.each(cat, (a, c) => a.page?.(page, c)));
+          if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c), 1);
+          else if (consent.status[cat] === 'pending') consent.hold(cat, () => dispatcher.each(cat, (a, c) => a.page?.(page, c), 1));
         }
       });
     },

@@ -68,6 +68,8 @@ export interface AdapterContext {
   error(reason: string, detail?: unknown): void;
   consent(): ConsentStatus;
   identity(): Identity;
+  /** The page the tracker started on: its first page view, whenever the adapter loads (a grant may come pages later in an SPA). */
+  landing?: PageContext;
 }
 
 /**

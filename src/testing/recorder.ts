@@ -105,9 +105,9 @@ function collectorRecorder(record: (args: unknown[]) => void): Adapter {
     name: 'collector',
     category: 'analytics',
     load(ctx) {
-      // As the real collector: with `pages: true` the page it loads on is its first page message
-      // (the tracker reports only later page views through page()).
-      page(pageContext(), ctx);
+      // As the real collector: with `pages: true` the page the tracker started on is its first page
+      // message, however much later the grant loads it (the tracker reports later page views through page()).
+      page(ctx.landing ?? pageContext(), ctx);
       // As the real collector: an identify() made before analytics consent is sent once it is granted.
       const who = ctx.identity();
       if (who.userId !== undefined || Object.keys(who.traits).length) identify(who, ctx);
