@@ -53,11 +53,19 @@ export function startRelay(options: RelayOptions): Relay {
   const next: Statement = db.prepare('SELECT e.seq, e.id, e.timestamp, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq > ? ORDER BY e.seq LIMIT ?');
   const waitingCount = db.prepare('SELECT count(*) FROM events WHERE seq > ?').pluck();
   const rejectedCount = db.prepare('SELECT count(*) FROM relay_rejected WHERE target = ?').pluck();
-  const advance = db.prepare('UPDATE relay_state SET position = ?, delivered = delivered + ?, updated_at = ? WHERE target = ?');
+  // Only from the position the batch was read at: `measureplan forget` may have moved it back meanwhile.
+  const advance = db.prepare('UPDATE relay_state SET position = ?, delivered = delivered + ?, updated_at = ? WHERE target = ? AND position = ?');
   const reject = db.prepare('INSERT INTO relay_rejected (target, event_seq, message_id, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)');
-  const commit = db.transaction((to: number, count: number, rejected?: { seq: number; id: string; status: number; reason: string }) => {
-    if (rejected) reject.run(target, rejected.seq, rejected.id, rejected.status, rejected.reason, new Date(now()).toISOString());
-    advance.run(to, count, new Date(now()).toISOString(), target);
+  const idAt = db.prepare('SELECT id FROM events WHERE seq = ?').pluck();
+  const commit = db.transaction((from: number, sent: Stored[], count: number, rejected?: { seq: number; id: string; status: number; reason: string }) => {
+    // The batch's events may have been erased while it was on its way (measureplan forget), and
+    // SQLite numbers new events again from the last seq kept: the position goes only as far as
+    // the last sent event still in the store, so that a number handed out again is not skipped.
+    let to = from;
+    for (const r of sent) if (idAt.get(r.seq) === r.id) to = r.seq;
+    if (advance.run(to, count, new Date(now()).toISOString(), target, from).changes && rejected) {
+      reject.run(target, rejected.seq, rejected.id, rejected.status, rejected.reason, new Date(now()).toISOString());
+    }
   });
 
   let stopped = false;
@@ -112,7 +120,7 @@ export function startRelay(options: RelayOptions): Relay {
       const result = await post(messages, sentAt);
       if (stopped && !result.ok) break;
       if (result.ok) {
-        commit(rows[rows.length - 1]!.seq, rows.length);
+        commit(from, rows, rows.length);
         if (failures) log(`relay: ${target} answers again; delivering`);
         failures = 0;
         lastError = undefined;
@@ -129,7 +137,7 @@ export function startRelay(options: RelayOptions): Relay {
       }
       if ((status === 400 || status === 413) && rows.length === 1) {
         const r = rows[0]!;
-        commit(r.seq, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
+        commit(from, rows, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
         log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
         limit = batchSize;
         suspectEnd = undefined;

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toOutcome } from '../../src/server/message';
+import { forget } from '../../src/server/forget';
 import { batchUrl, startRelay } from '../../src/server/relay';
 import { openStore, type Store } from '../../src/server/store';
 import { post, readStore, startCollect, tempStore, viewItem } from './helpers';
@@ -144,6 +145,43 @@ describe('the relay (in process)', () => {
     expect(sizes).toEqual([256, 128, 128, 64, 64, 32, 32, 16, 16, 8, 8, 4, 4, 2, 2, 1, 1, 256]);
     expect(new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId)))).toEqual(new Set(ids.filter((id) => id !== poison)));
     expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
+  }, 30_000);
+
+    it('an erasure while a batch is on its way (measureplan forget): the events stored next, numbered again from the last seq kept, are still delivered', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    const at = new Date().toISOString();
+    const write = (anonymousIds: string[]) => {
+      const ms = anonymousIds.map((anonymousId) => viewItem({ anonymousId }));
+      store.write([ms.map((m) => toOutcome(m, {}, at, undefined))]);
+      return ms.map((m) => m.messageId as string);
+    };
+    const first = write(['other', 'victim', 'victim']); // seq 1, 2, 3
+    // 1st batch (seq 1-3): the victim's events are erased while it is on its way.
+    let onPost: (() => void) | undefined = () => { forget(store.db, { anonymousIds: ['victim'] }); };
+    const segment = await fakeSegment(() => { onPost?.(); onPost = undefined; return 200; });
+    cleanups.push(() => segment.close());
+    const relay = startRelay({ store, url: `${segment.url()}/v1/batch`, writeKey: 'k', batchSize: 3, minDelay: 10, maxDelay: 50 });
+    await relay.idle();
+    const later = write(['next-1', 'next-2']); // SQLite numbers them 2 and 3 again
+    expect(store.db.prepare('SELECT seq FROM events ORDER BY seq').pluck().all()).toEqual([1, 2, 3]);
+    relay.wake();
+    await relay.idle();
+    // 2nd case: the relay is past the erased events (position 3) and a batch is on its way when
+    // forget erases everything after seq 1 and moves the position back to 1.
+    const more = write(['victim-2', 'victim-2']); // seq 4, 5
+    onPost = () => { forget(store.db, { anonymousIds: ['victim-2', 'next-1', 'next-2'] }); };
+    relay.wake();
+    await relay.idle();
+    const last = write(['after']); // seq 2 again
+    relay.wake();
+    await relay.idle();
+    await relay.stop();
+    const delivered = segment.received.flatMap((r) => r.batch.map((m) => m.messageId));
+    expect(delivered).toEqual([...first, ...later, ...more, ...last]);
+    expect(store.db.prepare('SELECT position FROM relay_state').pluck().get()).toBe(2);
   }, 30_000);
 
     it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
