@@ -8,7 +8,7 @@
  * those run on the index alone, never on the wide rows. Each migration runs once, in a transaction, recorded in
  * `schema_migrations` and in `PRAGMA user_version`; a store newer than this build is refused.
  */
-import type { Database } from './sqlite';
+import { StoreError, type Database } from './sqlite';
 import { VITAL_NAMES, vitalBucketSql } from '../report/vitals';
 
 /**
@@ -188,7 +188,7 @@ export function migrate(db: Database): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
-    throw new Error(`the store has schema version ${current}, newer than this measureplan (${SCHEMA_VERSION}): upgrade measureplan to read it.`);
+    throw new StoreError(`the store has schema version ${current}, newer than this measureplan (${SCHEMA_VERSION}).`, 'Upgrade measureplan to read it (npm install measureplan@latest).');
   }
   const applied: number[] = [];
   for (const m of MIGRATIONS) {

@@ -166,6 +166,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
 
 /** A store file that opened but cannot be read or migrated: a file that is not SQLite is said so. */
 function unusable(file: string, e: unknown): StoreError {
+  if (e instanceof StoreError) return e; // already in words, with its own hint (a newer store)
   const hint = 'Give the --db file that measureplan collect writes.';
   if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, hint);
   return new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');

@@ -49,6 +49,8 @@ describe('schema and migrations', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openStore(d.db)).toThrow(/schema version 99, newer than this measureplan/);
+    // Its hint says what to do about a newer store, not "is it a measureplan store?".
+    expect(() => openStore(d.db)).toThrow(expect.objectContaining({ hint: 'Upgrade measureplan to read it (npm install measureplan@latest).' }));
     const other = fresh();
     const junk = new Database(other.db);
     junk.exec('CREATE TABLE events (x)');
