@@ -20,8 +20,9 @@ export const reportHelp = `Usage: measureplan report --plan <plan.json> [options
 Answers the plan's questions from the store that "measureplan collect" writes: conversions
 (macro and micro), whether each micro conversion's "supports" claim holds, each funnel's
 visitors and drop-off per step, abandoned carts and browses, experiments per variant (with
-intervals, p-values, the visitors still needed and a plain verdict), conversion by Core Web
-Vitals rating, and what is in quarantine. Reads the store without blocking the server.
+intervals, p-values, the visitors still needed and a plain verdict), each Core Web Vital's
+75th percentile of page loads and the conversion rate by rating, and what is in quarantine.
+Reads the store without blocking the server.
 
 Options:
   --plan <plan.json>     the plan (required)
