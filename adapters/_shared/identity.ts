@@ -14,13 +14,12 @@ export function normaliseEmail(raw: string): string {
   return (domain === 'gmail.com' || domain === 'googlemail.com' ? local.replace(/\./g, '') : local) + '@' + domain;
 }
 
-/** E.164 (`+4791234567`): digits only, with the country code; `00` becomes `+`. */
+/**
+ * E.164 (`+4791234567`): digits only, with the country code; `00` becomes `+`. A bracketed `(0)`
+ * ("+46 (0)8 …") is the trunk prefix dialled only at home: E.164 never has it.
+ */
 export function normalisePhone(raw: string): string {
-  const trimmed = raw.trim();
-  const digits = trimmed.replace(/\D/g, '');
-  if (trimmed.startsWith('+')) return '+' + digits;
-  if (digits.startsWith('00')) return '+' + digits.slice(2);
-  return '+' + digits;
+  return '+' + raw.replace(/\(0\)/g, '').replace(/\D/g, '').replace(/^00/, '');
 }
 
 /** Lower-case hex SHA-256 through Web Crypto (undefined where Web Crypto is missing: nothing is sent then). */

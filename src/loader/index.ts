@@ -71,8 +71,10 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     try { fn(); } catch (e) { fail(`measureplan: the script tag failed (${what}: ${(e as Error)?.message ?? e}); nothing will be tracked.`); }
   });
 
-  step('finding the plan', () => {
+  const find = () => {
     const found = findPlan(tag, d);
+    // An async tag can run before the parser reaches an inline plan further down: look again once it has.
+    if (typeof found === 'string' && d.readyState === 'loading') return d.addEventListener('DOMContentLoaded', () => step('finding the plan', find), { once: true });
     if (typeof found === 'string') return fail(found);
     found.text.then((text) => step('checking the plan', () => {
       const { value, syntax } = readPlan(text);
@@ -80,7 +82,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       if (issues.length) return explainAndFail(found.where, issues);
       step('starting', () => start(normalise(value as Plan)));
     }), (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
-  });
+  };
+  step('finding the plan', find);
 
   /** The words for a broken plan live in measureplan.explain.js next to the tag: only broken pages load it. */
   function explainAndFail(where: string, issues: Issue[]): void {
