@@ -124,11 +124,23 @@ describe('submit triggers', () => {
     expect(t.calls).toEqual([['demo_request', { company_size: '251+', lead_id: 'LEAD-0001' }]]);
   });
 
-  it('listens once, on window, in the bubble phase', async () => {
+  it('listens once, on window, in the capture phase', async () => {
     const added: [string, unknown][] = [];
     const original = window.addEventListener;
     window.addEventListener = function (this: Window, type: string, fn: any, o?: any) { added.push([type, o]); return original.call(this, type, fn, o); } as any;
     try { install(plan('leadgen')); } finally { window.addEventListener = original; }
-    expect(added.filter(([type]) => type === 'submit')).toEqual([['submit', undefined]]);
+    expect(added.filter(([type]) => type === 'submit')).toEqual([['submit', true]]);
+  });
+
+  it('counts a form whose own handler stops the propagation (the form is still sent), and not one it prevents', async () => {
+    document.body.innerHTML = `<form class="newsletter"><input name="email" value="a@b.example"></form>`;
+    const form = document.querySelector('form')!;
+    form.addEventListener('submit', (e) => e.stopPropagation());
+    const t = install(plan('webshop'));
+    await submit(form);
+    expect(t.names()).toEqual(['newsletter_signup']);
+    form.addEventListener('submit', (e) => e.preventDefault());
+    await submit(form);
+    expect(t.names()).toEqual(['newsletter_signup']);
   });
 });
