@@ -40,7 +40,9 @@ export function convert(v: unknown, type?: PropertyType): unknown {
 /**
  * The properties a conversion's trigger fills from the page, converted to the plan's types.
  * A source that finds nothing leaves its property out (and warns when the plan requires it); so
- * does an empty form field for an optional property (no radio checked, a select left at "Choose…").
+ * does an empty value for an optional property (no radio checked, a select left at "Choose…", a
+ * `data-price=""` the shop's template left empty): an empty text is no number, and would reject
+ * the whole conversion.
  */
 export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -50,7 +52,7 @@ export function readProperties(c: NormalisedConversion, d: Document, warn: (m: s
     const spec = c.properties[k];
     const s = sources[k]!;
     const v = readSource(s, d, el);
-    if (v != null && !(v === '' && spec?.optional && s.startsWith('field:'))) out[k] = convert(v, spec?.type);
+    if (v != null && !(v === '' && spec?.optional)) out[k] = convert(v, spec?.type);
     else if (!spec?.optional) warn(`${c.name}: no ${s} for ${k}`);
   }
   return out;

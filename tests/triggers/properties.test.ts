@@ -74,7 +74,18 @@ describe('reading property sources', () => {
     expect(warnings).toEqual(['goal: no data-name for name']);
   });
 
-  it('gives {} for a trigger without properties', () => {
+  it('leaves out an optional property whose attribute or text is empty (a number from "" would reject the conversion); a required one keeps it for validation', () => {
+    document.body.innerHTML = `<div data-sku="SKU-1" data-price="" data-coupon="" data-name=""><button> </button></div>`;
+    const p = planWith(
+      { on: 'click', selector: 'button', properties: { item_id: 'data-sku', value: 'data-price', coupon: 'data-coupon', label: 'text', name: 'data-name' } },
+      { item_id: { type: 'string' }, value: { type: 'number', optional: true }, coupon: { type: 'string', optional: true }, label: { type: 'string', optional: true }, name: { type: 'string' } },
+    );
+    const warnings: string[] = [];
+    expect(readProperties(p.conversions.goal!, document, (m) => warnings.push(m), document.querySelector('button'))).toEqual({ item_id: 'SKU-1', name: '' });
+    expect(warnings).toEqual([]);
+  });
+
+    it('gives {} for a trigger without properties', () => {
     const p = planWith({ on: 'click', selector: 'button' });
     expect(readProperties(p.conversions.goal!, document, () => {}, document.body)).toEqual({});
   });
