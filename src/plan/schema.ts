@@ -66,7 +66,7 @@ export const destinationsSchema = z.strictObject({
   meta: z.strictObject({ pixelId: id(ID_FORMATS.meta, 'Meta pixel id'), advancedMatching: z.boolean().optional() }).optional(),
   linkedin: z.strictObject({ partnerId: id(ID_FORMATS.linkedin, 'LinkedIn partner id') }).optional(),
   microsoftAds: z.strictObject({ tagId: id(ID_FORMATS.microsoftAds, 'Microsoft Advertising UET tag id') }).optional(),
-  collector: z.strictObject({ url: z.string().regex(/^(\/(?!\/)|https?:\/\/)\S*$/), pages: z.boolean().optional() }).optional(),
+  collector: z.strictObject({ url: z.string().regex(/^(\/(?![/\\])|https?:\/\/)\S*$/), pages: z.boolean().optional() }).optional(),
 });
 
 const name = (what: string) => z.string().regex(NAME).describe(what);

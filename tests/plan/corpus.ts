@@ -50,6 +50,8 @@ export const corpus: BrokenPlan[] = [
   { name: 'unknown destination', plan: shop((p) => { p.destinations.tiktok = { pixelId: 'x' }; }), path: 'destinations.tiktok', message: /Unknown field "tiktok"/, hint: /Known fields: "ga4"/, schema: true },
   { name: 'destination typo', plan: shop((p) => { p.destinations.googleads = p.destinations.googleAds; delete p.destinations.googleAds; }), path: 'destinations.googleads', message: /Unknown field/, hint: /Did you mean "googleAds"/, schema: true },
   { name: 'collector url protocol-relative', plan: shop((p) => { p.destinations.collector.url = '//evil.example/collect'; }), path: 'destinations.collector.url', message: /expected format/, hint: /\/collect/, schema: true },
+  // Browsers read a backslash as a slash in http(s) URLs: "/\\evil.example" is another host too.
+  { name: 'collector url protocol-relative with a backslash', plan: shop((p) => { p.destinations.collector.url = '/\\evil.example/collect'; }), path: 'destinations.collector.url', message: /expected format/, hint: /\/collect/, schema: true },
   { name: 'collector url javascript:', plan: shop((p) => { p.destinations.collector.url = 'javascript:alert(1)'; }), path: 'destinations.collector.url', message: /expected format/, schema: true },
   { name: 'enhancedConversions as text', plan: lead((p) => { p.destinations.googleAds.enhancedConversions = 'true'; }), path: 'destinations.googleAds.enhancedConversions', message: /true or false/, hint: /without quotes/, schema: true },
   // consent
