@@ -20,8 +20,11 @@ export function installClick(entries: Entries<'click'>, { w, listen, fire }: Kit
     control = ctl !== el && ctl;
     fired = [];
     if (control) setTimeout(() => { control = 0; }); // a label click the page cancels clicks no control
+    // Inside a web component's open shadow root the event names only the host: the element
+    // clicked is the first of its path (a phone link in a design system's <x-contact> counts).
+    const inner = e.composedPath?.()[0] as Element | undefined;
     for (const [c, t] of entries) {
-      const m = el?.closest?.(t.selector);
+      const m = inner?.closest?.(t.selector) || el?.closest?.(t.selector);
       if (m && !skip.includes(c)) { fired.push(c); fire(c, m); }
     }
   }, true);

@@ -40,7 +40,18 @@ describe('click triggers', () => {
     expect(t.calls).toEqual([]);
   });
 
-  it("tracks phone_click on a tel: link, even when the page stops the click's propagation", () => {
+  it('tracks a tel: link inside a web component\'s open shadow root', () => {
+    document.body.innerHTML = `<x-contact></x-contact>`;
+    const contact = document.querySelector('x-contact')!.attachShadow({ mode: 'open' });
+    contact.innerHTML = `<p>Call us: <a href="tel:+4722334455"><b>22 33 44 55</b></a></p>`;
+    const t = install(plan('webshop'));
+    // A real click is composed: it leaves the shadow root, naming only the host outside it.
+    contact.querySelector('b')!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true }));
+    contact.querySelector('p')!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true }));
+    expect(t.calls).toEqual([['phone_click', {}]]);
+  });
+
+    it("tracks phone_click on a tel: link, even when the page stops the click's propagation", () => {
     document.body.innerHTML = `<footer><a href="tel:+4722334455"><b>22 33 44 55</b></a> <a href="/contact">Contact</a></footer>`;
     document.querySelector('footer')!.addEventListener('click', (e) => e.stopPropagation());
     const t = install(plan('webshop'));
