@@ -129,6 +129,11 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
       io.err.write(`measureplan collect: port ${port} is ${code === 'EADDRINUSE' ? 'taken' : 'not allowed'}.\nPick another with --port (0 picks a free one).\n`);
       return 1;
     }
+    // A --host that does not resolve, or an address that is not this machine's, is not a crash.
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NONAME') {
+      io.err.write(`measureplan collect: cannot listen on --host "${(values.host as string | undefined) ?? '127.0.0.1'}": ${code === 'EADDRNOTAVAIL' ? 'it is not an address of this machine' : 'no such host'}.\nUse 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).\n`);
+      return 1;
+    }
     throw e;
   }
 

@@ -10,7 +10,7 @@ import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { docPath } from './package';
-import { fromWall, parseZone, UTC, type Zone } from '../offline/time';
+import { fromWall, parseTime, parseZone, UTC, type Zone } from '../offline/time';
 import { checkText, readPlanFile } from './check';
 import { cannot, colours, UsageError, type IO } from './io';
 import { fileLine, formatFindings } from './report';
@@ -51,7 +51,17 @@ function when(text: string | undefined, flag: string, endOfDay: boolean, zone: Z
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   // A zone whose clocks skip midnight (a few do, on their change day) starts that day an hour later.
   const midnight = (d: number) => fromWall(d, zone) ?? fromWall(d + 3_600_000, zone)!;
-  const t = day ? midnight(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + (endOfDay ? 1 : 0))) : Date.parse(text);
+  let t = Number.NaN;
+  if (day) {
+    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    const check = new Date(Date.UTC(y, m - 1, d));
+    // Date.UTC rolls 2026-13-01 over into 2027 and 30 February into March: such a day does not exist.
+    if (check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d) t = midnight(Date.UTC(y, m - 1, d + (endOfDay ? 1 : 0)));
+  } else {
+    // ISO-8601 only (Date.parse would read "1" as 2001); a time without an offset is in --timezone.
+    const parsed = parseTime(text, zone);
+    if ('time' in parsed) t = parsed.time;
+  }
   if (!Number.isFinite(t)) throw new UsageError(`--${flag} "${text}" is not a date.`, 'Give a day (2026-12-01) or an ISO-8601 time (2026-12-01T12:00:00Z).');
   return t;
 }

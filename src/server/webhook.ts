@@ -127,10 +127,13 @@ export function startWebhook(options: WebhookOptions): Webhook {
       for (const id of pendingIds.all() as string[]) if (!live.has(id)) cancel.run('no longer abandoned when it was due: ordered or changed', id);
       for (const c of found) {
         const person = who.get(c.visitor);
-        if (!person?.email || exists.get(c.id) || handedOver(c, t - lookbackMs)) continue; // no one to write to (yet), or handled already
-        const payload = JSON.stringify({ type: c.kind, id: c.id, email: person.email, user_id: person.userId ?? null, visitor: c.visitor, plan: plan.name, currency: plan.currency ?? null, ...c.payload });
-        const quiet = recent.get(person.email, iso(t - quietMs));
-        insert.run(c.id, c.kind, c.visitor, person.email, payload, quiet ? 'suppressed' : 'pending', quiet ? `a reminder went to this person less than ${Math.round(quietMs / DAY)} days ago` : null, iso(t));
+        if (!person?.email?.trim() || exists.get(c.id) || handedOver(c, t - lookbackMs)) continue; // no one to write to (yet), or handled already
+        // One person, however the address was typed: the quiet period compares folded addresses.
+        const email = person.email.trim();
+        const key = email.normalize('NFC').toLowerCase();
+        const payload = JSON.stringify({ type: c.kind, id: c.id, email, user_id: person.userId ?? null, visitor: c.visitor, plan: plan.name, currency: plan.currency ?? null, ...c.payload });
+        const quiet = recent.get(key, iso(t - quietMs));
+        insert.run(c.id, c.kind, c.visitor, key, payload, quiet ? 'suppressed' : 'pending', quiet ? `a reminder went to this person less than ${Math.round(quietMs / DAY)} days ago` : null, iso(t));
         if (!quiet) queued++;
       }
     })();
