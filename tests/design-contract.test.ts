@@ -4,32 +4,14 @@
  * failed on the code before its fix). The statement is quoted above each test.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { createTracker } from '../src/core/create';
 import { collector } from '../adapters/collector/index';
 import type { PlanInput } from '../src/plan/types';
+import { freshTag } from './support/fresh-tag';
 
 const W = window as any;
-let errors: unknown[][];
-let fetchMock: ReturnType<typeof vi.fn>;
-
-beforeEach(() => {
-  vi.resetModules();
-  document.head.innerHTML = '';
-  document.body.innerHTML = '';
-  delete W.measureplan;
-  localStorage.clear();
-  history.replaceState(null, '', '/');
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { errors.push(a); });
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  fetchMock = vi.fn(async () => new Response('{}', { status: 200 }));
-  vi.stubGlobal('fetch', fetchMock);
-});
-afterEach(async () => {
-  try { await W.measureplan?.shutdown?.(); } catch { /* the tag may not have started */ }
-  vi.unstubAllGlobals();
-});
+const page = freshTag();
 
 const plan = (consent: 'granted' | 'denied'): PlanInput => ({
   version: 1,
@@ -40,10 +22,7 @@ const plan = (consent: 'granted' | 'denied'): PlanInput => ({
   conversions: { signup: { kind: 'macro', send: { collector: {} } } },
 });
 const settle = (ms = 50) => new Promise((r) => setTimeout(r, ms));
-/** Every message the collector posted, in order. */
-const posted = () => fetchMock.mock.calls
-  .filter(([u]: any) => String(u).endsWith('/collect'))
-  .flatMap(([, init]: any) => JSON.parse(init.body).batch as any[]);
+const posted = () => page.posted();
 const pagePaths = () => posted().filter((m) => m.type === 'page').map((m) => m.properties.path);
 
 // "the plan from `data-plan="/path/plan.json"` or an inline `<script type="application/json">`"
@@ -57,7 +36,7 @@ it('the script tag reads its plan from an inline <script type="application/json"
   W.measureplan.track('signup');
   await W.measureplan.flush();
   expect(posted().filter((m) => m.type === 'track').map((m) => m.event)).toEqual(['signup']);
-  expect(errors).toEqual([]);
+  expect(page.errors).toEqual([]);
 });
 
 // "with `destinations.collector.pages: true` it also receives a `type: 'page'` message per page view"

@@ -4,7 +4,8 @@
  * the code before its fix.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshTag } from './support/fresh-tag';
 
 const W = window as any;
 
@@ -14,22 +15,7 @@ describe('issue 5, item 1: the plan from an inline <script type="application/jso
     consent: { default: { analytics: 'granted', ads: 'granted' } },
     conversions: { signup: { kind: 'macro', send: { collector: {} } } },
   };
-  let errors: unknown[][];
-  beforeEach(() => {
-    vi.resetModules();
-    document.head.innerHTML = '';
-    document.body.innerHTML = '';
-    delete W.measureplan;
-    localStorage.clear();
-    errors = [];
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { errors.push(a); });
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
-  });
-  afterEach(async () => {
-    try { await W.measureplan?.shutdown?.(); } catch { /* the test's own tracker */ }
-    vi.unstubAllGlobals();
-    delete (document as any).readyState;
-  });
+  const page = freshTag();
 
   // docs/script-tag.md: the inline plan may stand "anywhere on the page", and the documented tag is
   // `async`: it may run while the parser has not yet reached a plan further down the body.
@@ -45,18 +31,18 @@ describe('issue 5, item 1: the plan from an inline <script type="application/jso
     delete (document as any).readyState; // back to jsdom's own ('complete')
     document.dispatchEvent(new Event('DOMContentLoaded'));
     expect(await W.measureplan.ready).toBe(true);
-    expect(errors).toEqual([]);
+    expect(page.errors).toEqual([]);
   });
 
   it('still reports a page without any plan once the document is parsed', async () => {
     Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
     await import('../src/loader/index');
     await new Promise((r) => setTimeout(r, 30));
-    expect(errors).toEqual([]); // not yet: the plan may still come
+    expect(page.errors).toEqual([]); // not yet: the plan may still come
     delete (document as any).readyState;
     document.dispatchEvent(new Event('DOMContentLoaded'));
     expect(await W.measureplan.ready).toBe(false);
-    expect(errors).toHaveLength(1);
-    expect(String(errors[0]![0])).toMatch(/^measureplan: no plan found/);
+    expect(page.errors).toHaveLength(1);
+    expect(String(page.errors[0]![0])).toMatch(/^measureplan: no plan found/);
   });
 });

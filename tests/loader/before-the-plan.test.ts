@@ -6,8 +6,9 @@
  * (vi.resetModules + dynamic import).
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { checkPlan } from '../../src/plan/check';
+import { freshTag } from '../support/fresh-tag';
 
 const PLAN = {
   version: 1,
@@ -22,26 +23,7 @@ const PLAN = {
 };
 
 const W = window as any;
-let errors: unknown[][];
-let fetchMock: ReturnType<typeof vi.fn>;
-
-beforeEach(() => {
-  vi.resetModules();
-  document.head.innerHTML = '';
-  document.body.innerHTML = '';
-  delete W.measureplan;
-  localStorage.clear();
-  errors = [];
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { errors.push(a); });
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  fetchMock = vi.fn(async () => new Response('{}', { status: 200 }));
-  vi.stubGlobal('fetch', fetchMock);
-});
-afterEach(async () => {
-  try { await W.measureplan?.shutdown?.(); } catch { /* ignore */ }
-  vi.unstubAllGlobals();
-  delete (document as any).currentScript;
-});
+const page = freshTag();
 
 function inline(text: string) {
   const s = document.createElement('script');
@@ -158,7 +140,7 @@ it('the tag included twice: the second copy keeps the first api and does not boo
   await boot();
   expect(W.measureplan).toBe(first);
   expect(await first.ready).toBe(true);
-  expect(errors).toEqual([]);
+  expect(page.errors).toEqual([]);
 });
 
 it('queries before the plan is in answer without throwing; flush/shutdown return promises', async () => {
@@ -174,10 +156,10 @@ it('queries before the plan is in answer without throwing; flush/shutdown return
 });
 
 const broken: [string, () => void][] = [
-  ['data-plan answering 404', () => { fetchMock.mockImplementation(async () => new Response('nope', { status: 404 })); tagWithDataPlan('/plan.json'); }],
-  ['data-plan answering HTML', () => { fetchMock.mockImplementation(async () => new Response('<!doctype html><p>hi', { status: 200 })); tagWithDataPlan('/plan.json'); }],
-  ['data-plan answering an empty body', () => { fetchMock.mockImplementation(async () => new Response('', { status: 200 })); tagWithDataPlan('/plan.json'); }],
-  ['data-plan unreachable (fetch rejects)', () => { fetchMock.mockImplementation(async () => { throw new TypeError('Failed to fetch'); }); tagWithDataPlan('/plan.json'); }],
+  ['data-plan answering 404', () => { page.fetch.mockImplementation(async () => new Response('nope', { status: 404 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan answering HTML', () => { page.fetch.mockImplementation(async () => new Response('<!doctype html><p>hi', { status: 200 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan answering an empty body', () => { page.fetch.mockImplementation(async () => new Response('', { status: 200 })); tagWithDataPlan('/plan.json'); }],
+  ['data-plan unreachable (fetch rejects)', () => { page.fetch.mockImplementation(async () => { throw new TypeError('Failed to fetch'); }); tagWithDataPlan('/plan.json'); }],
   ['an inline plan with a syntax error', () => inline('{ "version": 1, ')],
   ['an inline plan that is invalid', () => inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }))],
   ['no plan at all', () => undefined],
@@ -191,15 +173,15 @@ for (const [what, setUp] of broken) {
     const mp = W.measureplan;
     expect(await mp.ready).toBe(false);
     await settle();
-    expect(errors).toHaveLength(1);
-    expect(String(errors[0]![0])).toMatch(/^measureplan:/);
+    expect(page.errors).toHaveLength(1);
+    expect(String(page.errors[0]![0])).toMatch(/^measureplan:/);
     for (const m of ['track', 'page', 'identify', 'consent', 'on', 'clickIds', 'experiment', 'variant', 'funnel', 'cart']) {
       expect(() => mp[m]('x', {})).not.toThrow();
     }
     await expect(mp.flush()).resolves.toBeUndefined();
     await expect(mp.shutdown()).resolves.toBeUndefined();
     expect(mp.q ?? []).toEqual([]);
-    expect(fetchMock.mock.calls.filter(([u]: any) => String(u).includes('/collect'))).toEqual([]);
+    expect(page.fetch.mock.calls.filter(([u]: any) => String(u).includes('/collect'))).toEqual([]);
   });
 }
 
@@ -207,8 +189,8 @@ it('an invalid plan lists every problem with its JSON path', async () => {
   inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }));
   await boot();
   expect(await W.measureplan.ready).toBe(false);
-  expect(errors).toHaveLength(1);
-  const msg = String(errors[0]![0]);
+  expect(page.errors).toHaveLength(1);
+  const msg = String(page.errors[0]![0]);
   expect(msg).toMatch(/version/);
   expect(msg).toMatch(/currency/);
 });
@@ -220,8 +202,8 @@ it('a plan with a JSON syntax error is explained with its line, column and cause
     await boot();
     expect(await W.measureplan.ready).toBe(false);
     await settle();
-    expect(errors).toHaveLength(1);
-    const msg = String(errors[0]![0]);
+    expect(page.errors).toHaveLength(1);
+    const msg = String(page.errors[0]![0]);
     expect(msg).toMatch(/^measureplan: the inline plan .* has 1 problem; nothing will be tracked\./);
     expect(msg).toContain('(plan): The plan is not valid JSON (line 3, column 15): EUR is not in quotes. Text is written in double quotes: "EUR".');
   } finally {
