@@ -66,6 +66,14 @@ const until = async (what: () => boolean, ms = 20_000) => {
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+/** A new store on disk, closed and removed after the test. */
+function openedStore(): Store {
+  const dir = tempStore();
+  cleanups.push(() => dir.remove());
+  const store = openStore(dir.db);
+  cleanups.push(() => store.close());
+  return store;
+}
 
 describe('the relay (in process)', () => {
   it('delivers every stored event as stored through failures and restarts of both sides', async () => {
@@ -108,10 +116,7 @@ describe('the relay (in process)', () => {
   }, 60_000);
 
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
-    const dir = tempStore();
-    cleanups.push(() => dir.remove());
-    const store = openStore(dir.db);
-    cleanups.push(() => store.close());
+    const store = openedStore();
     const ids = fill(store, 40);
     const poison = ids[17]!;
     const segment = await fakeSegment((batch) => (batch.some((m) => m.messageId === poison) ? 400 : 200));
@@ -121,17 +126,14 @@ describe('the relay (in process)', () => {
     await relay.stop();
     const delivered = segment.received.flatMap((r) => r.batch.map((m) => m.messageId));
     expect(new Set(delivered)).toEqual(new Set(ids.filter((id) => id !== poison)));
-    expect(readStore(dir.db, (d) => d.prepare('SELECT message_id, status, reason FROM relay_rejected').all())).toEqual([
+    expect(readStore(store.file, (d) => d.prepare('SELECT message_id, status, reason FROM relay_rejected').all())).toEqual([
       { message_id: poison, status: 400, reason: '400 {"msg":"no"}' },
     ]);
     expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
   }, 30_000);
 
   it('finds a refused event in about log2(batch) requests: a good half does not re-split the same batch from the top', async () => {
-    const dir = tempStore();
-    cleanups.push(() => dir.remove());
-    const store = openStore(dir.db);
-    cleanups.push(() => store.close());
+    const store = openedStore();
     const ids = fill(store, 512);
     const poison = ids[255]!; // the last of the first batch: every good half comes before it, more events after it
     const sizes: number[] = [];
@@ -148,10 +150,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
     it('an erasure while a batch is on its way (measureplan forget): the events stored next, numbered again from the last seq kept, are still delivered', async () => {
-    const dir = tempStore();
-    cleanups.push(() => dir.remove());
-    const store = openStore(dir.db);
-    cleanups.push(() => store.close());
+    const store = openedStore();
     const at = new Date().toISOString();
     const write = (anonymousIds: string[]) => {
       const ms = anonymousIds.map((anonymousId) => viewItem({ anonymousId }));
@@ -185,10 +184,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
     it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
-    const dir = tempStore();
-    cleanups.push(() => dir.remove());
-    const store = openStore(dir.db);
-    cleanups.push(() => store.close());
+    const store = openedStore();
     fill(store, 5);
     const segment = await fakeSegment(() => 401);
     cleanups.push(() => segment.close());
