@@ -161,6 +161,8 @@ export interface PageLoads {
 export interface PageLoadsCounter {
   /** `count` page loads in `bucket` (see {@link vitalBucket}); unknown metrics and bad buckets are skipped. */
   add(metric: string, bucket: number, count?: number): void;
+  /** The counts as `vital_pages` rows: `[metric, bucket, pages]` (what ingest adds and an erasure takes away). */
+  rows(): [VitalName, number, number][];
   result(): PageLoads[];
 }
 
@@ -172,6 +174,7 @@ export function pageLoadsCounter(): PageLoadsCounter {
       if (!h || !Number.isInteger(bucket) || bucket < 0 || !(count > 0)) return;
       h.set(bucket, (h.get(bucket) ?? 0) + count);
     },
+    rows: () => [...hist].flatMap(([metric, h]) => [...h].map(([bucket, n]) => [metric, bucket, n] as [VitalName, number, number])),
     result() {
       return VITAL_NAMES.map((metric) => {
         const h = hist.get(metric)!;

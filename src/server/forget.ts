@@ -16,7 +16,8 @@
  * be recalled from here; the result says how much, per target.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { pageLoadOf } from '../report/vitals';
+import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
+import { foldEmail } from './message';
 import type { Database } from './sqlite';
 
 export interface Person {
@@ -44,11 +45,6 @@ export interface Forgotten {
   dryRun: boolean;
 }
 
-/**
- * An address as compared: JavaScript's case folding, not SQLite's `lower()`, which folds ASCII
- * only (`Øyvind@…` would never match `øyvind@…`); `trim()` drops tabs and no-break spaces too.
- */
-const fold = (email: string) => email.normalize('NFC').trim().toLowerCase();
 const list = (xs: readonly string[]) => xs.map(() => '?').join(', ') || 'NULL';
 
 // Characters that can continue an address on either side: `a@b.com` is not in `xa@b.com` or `a@b.com.au`.
@@ -92,10 +88,10 @@ function search(db: Database, emails: string[], users: Set<string>, anon: Set<st
 }
 
 export function forget(db: Database, person: Person, { dryRun = false } = {}): Forgotten {
-  const emails = [...new Set((person.emails ?? []).map(fold).filter(Boolean))];
+  const emails = [...new Set((person.emails ?? []).map(foldEmail).filter(Boolean))];
   const users = new Set([...new Set(person.userIds ?? [])].filter(Boolean));
   const anon = new Set((person.anonymousIds ?? []).filter(Boolean));
-  db.function('measureplan_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? fold(s) : null));
+  db.function('measureplan_fold', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? foldEmail(s) : null));
   db.function('measureplan_mentions', { deterministic: true }, mentions);
 
   // The long search runs before the write lock is taken, so the server's commits wait only for
@@ -162,14 +158,14 @@ export function forget(db: Database, person: Person, { dryRun = false } = {}): F
     if (users.size > u0 || anon.size > a0) for (const r of search(db, emails, users, anon, 0)) rows.set(r[0], r);
     const seqs = [...rows.keys()];
     result.forwarded = forwardedOf(seqs);
-    const pages = new Map<string, number>();
+    const pages = pageLoadsCounter();
     for (const [, event, metric, value, email] of rows.values()) {
       if (email) stored.add(email);
       const page = pageLoadOf(event, metric, value);
-      if (page) pages.set(page.join(' '), (pages.get(page.join(' ')) ?? 0) + 1);
+      if (page) pages.add(...page);
     }
     for (const s of seqs) { delEvent.run(s); delRaw.run(s); delRejected.run(s); }
-    for (const [key, n] of pages) { const [metric, bucket] = key.split(' '); lessPages.run(n, metric, Number(bucket)); }
+    for (const [metric, bucket, n] of pages.rows()) lessPages.run(n, metric, bucket);
     db.prepare('DELETE FROM vital_pages WHERE pages <= 0').run();
     const q = quarantine();
     const h = handoffs();

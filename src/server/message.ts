@@ -266,3 +266,9 @@ export function slug(name: string): string {
   // `注文` stays `注文`): dropping them merged distinct events into one meaningless slug.
   return name.normalize('NFC').replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1_$2').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '') || 'event';
 }
+
+/**
+ * An e-mail address as the store compares it (the webhook's quiet period, `forget`): JavaScript's
+ * case folding, not SQLite's `lower()`, which folds ASCII only; `trim()` drops tabs and no-break spaces.
+ */
+export const foldEmail = (email: string): string => email.normalize('NFC').trim().toLowerCase();

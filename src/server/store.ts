@@ -7,7 +7,7 @@ import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
-import { pageLoadOf } from '../report/vitals';
+import { pageLoadOf, pageLoadsCounter, type PageLoadsCounter } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
 
 export interface StoreOptions {
@@ -122,15 +122,15 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
   };
   // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
   const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
-  const countPage = (pages: Map<string, number>, row: Row) => {
+  const countPage = (pages: PageLoadsCounter, row: Row) => {
     const page = pageLoadOf(row.event, row.metric_name, row.metric_value);
-    if (page) pages.set(page.join(' '), (pages.get(page.join(' ')) ?? 0) + 1);
+    if (page) pages.add(...page);
   };
   const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
 
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
-    const pages = new Map<string, number>();
+    const pages = pageLoadsCounter();
     const written = groups.map((outcomes) => {
       const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
       for (const o of outcomes) {
@@ -150,7 +150,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
       return w;
     });
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
-    for (const [key, n] of pages) { const [metric, bucket] = key.split(' '); upsertVitalPages.run(metric, Number(bucket), n); }
+    for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;
   });
 

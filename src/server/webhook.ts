@@ -13,6 +13,7 @@ import type { Plan } from '../plan/types';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
 import { backoffMs, type DeliveryOptions } from './delivery';
+import { foldEmail } from './message';
 import type { Store } from './store';
 
 export interface WebhookOptions extends DeliveryOptions {
@@ -130,7 +131,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
         if (!person?.email?.trim() || exists.get(c.id) || handedOver(c, t - lookbackMs)) continue; // no one to write to (yet), or handled already
         // One person, however the address was typed: the quiet period compares folded addresses.
         const email = person.email.trim();
-        const key = email.normalize('NFC').toLowerCase();
+        const key = foldEmail(email);
         const payload = JSON.stringify({ type: c.kind, id: c.id, email, user_id: person.userId ?? null, visitor: c.visitor, plan: plan.name, currency: plan.currency ?? null, ...c.payload });
         const quiet = recent.get(key, iso(t - quietMs));
         insert.run(c.id, c.kind, c.visitor, key, payload, quiet ? 'suppressed' : 'pending', quiet ? `a reminder went to this person less than ${Math.round(quietMs / DAY)} days ago` : null, iso(t));
