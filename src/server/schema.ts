@@ -53,7 +53,7 @@ const REPORT_INDEX_5 = ['event', 'timestamp', 'anonymous_id', 'value', 'item_id'
 const REPORT_INDEX = [...REPORT_INDEX_5, 'metric_value'];
 
 /** The web_vital rows the page-load distribution counts: a known metric with a value ≥ 0. */
-const VITAL_PAGE_WHERE = `event = 'web_vital' AND metric_name IN (${VITAL_NAMES.map((m) => `'${m}'`).join(', ')}) AND metric_value >= 0`;
+export const VITAL_PAGE_WHERE = `event = 'web_vital' AND metric_name IN (${VITAL_NAMES.map((m) => `'${m}'`).join(', ')}) AND metric_value >= 0`;
 
 interface Migration { version: number; description: string; sql: string }
 
