@@ -27,8 +27,20 @@ const cleanNpmOutput = {
   name: 'clean-npm-output',
   buildStart() {
     rmSync('dist/lib', { recursive: true, force: true });
-    if (existsSync('dist/chunks')) for (const f of readdirSync('dist/chunks')) if (f.endsWith('.js') && !f.startsWith('node-')) rmSync(`dist/chunks/${f}`);
   },
+};
+
+/**
+ * dist/chunks holds the .d.ts chunks and the CLI's chunks, renamed by their hash on every change:
+ * once the last build has written its chunks, any other file there is an earlier build's and would
+ * ship in the package (the CLI's leftovers once weighed 1.2 MB). Pruned at the end, not at the
+ * start, so that dist/cli.js never points at a deleted chunk while the builds run.
+ */
+const chunksWritten = new Set();
+const recordChunks = { name: 'record-chunks', writeBundle(_, bundle) { for (const f of Object.keys(bundle)) if (f.startsWith('chunks/')) chunksWritten.add(f.slice('chunks/'.length)); } };
+const pruneChunks = {
+  name: 'prune-chunks',
+  writeBundle() { if (existsSync('dist/chunks')) for (const f of readdirSync('dist/chunks')) if (!chunksWritten.has(f)) rmSync(`dist/chunks/${f}`); },
 };
 
 /**
@@ -61,7 +73,7 @@ export default [
     input: browserInputs,
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
     external: ['vitest', 'playwright-core'],
-    plugins: [dts({ tsconfig: 'tsconfig.json' })],
+    plugins: [dts({ tsconfig: 'tsconfig.json' }), recordChunks],
   },
   {
     input: 'src/loader/index.ts',
@@ -116,7 +128,7 @@ export default [
     input: { cli: 'src/cli/index.ts', 'report-worker': 'src/report/worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js' },
     external: nodeExternal,
-    plugins: [resolve({ preferBuiltins: true }), ts('node20')],
+    plugins: [resolve({ preferBuiltins: true }), ts('node20'), recordChunks, pruneChunks],
     onwarn,
   },
 ];

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { posix } from 'node:path';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 
@@ -26,6 +28,30 @@ describe('the published package (built by `npm test` before the tests run)', () 
       expect(code).not.toMatch(/from ['"]zod['"]|ZodError|\$ZodType/);
       expect(code).not.toContain('toJSONSchema');
     }
+  });
+
+  it('ships no chunk of an earlier build: every file in dist/chunks is imported by the build', () => {
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(`${dir}/${d.name}`) : [`${dir}/${d.name}`]));
+    const text = Object.fromEntries(files('dist').filter((f) => /\.(js|d\.ts)$/.test(f)).map((f) => [f, readFileSync(f, 'utf8')]));
+    const chunks = readdirSync('dist/chunks');
+    expect(chunks.length).toBeGreaterThan(0);
+    // A chunk is used when another built file names it (chunk names carry their hash).
+    const unused = chunks.filter((c) => !Object.entries(text).some(([f, code]) => f !== `dist/chunks/${c}` && code.includes(c.replace(/\.(js|d\.ts)$/, ''))));
+    expect(unused).toEqual([]);
+  });
+
+  it('ships every file its README and guides link to (npm shows them without the repository)', () => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0].files.map((f: { path: string }) => f.path) as string[];
+    const has = (p: string) => packed.includes(p) || packed.some((f) => f.startsWith(`${p}/`));
+    const missing: string[] = [];
+    for (const doc of packed.filter((f) => f.endsWith('.md'))) {
+      for (const [, link] of readFileSync(doc, 'utf8').matchAll(/\]\(([^)#\s]+)[^)]*\)/g)) {
+        if (/^[a-z]+:/.test(link!)) continue;
+        const target = posix.normalize(posix.join(posix.dirname(doc), link!));
+        if (!has(target)) missing.push(`${doc} → ${link}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('ships the JSON Schema', () => {

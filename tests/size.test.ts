@@ -130,3 +130,14 @@ describe('size of createTracker with one adapter from the npm build', () => {
     for (const f of browser) expect(readFileSync(f, 'utf8'), f).not.toMatch(/from ['"]zod['"]|ZodError|\$ZodType|toJSONSchema/);
   });
 });
+
+describe("the README's size figures", () => {
+  // The README is the first page a shop owner reads: its sizes must be the build's, not last week's.
+  const readme = readFileSync('README.md', 'utf8');
+  it.each(['measureplan.iife.js', 'measureplan.debug.js', 'measureplan.explain.js', 'measureplan.cmp.js', 'measureplan.vitals.js'])('%s: within 0.1 KB of the build', (file) => {
+    const said = new RegExp('`' + file.replace(/\./g, '\\.') + '`,? ([\\d.]+) KB').exec(readme);
+    expect(said, `README names the size of ${file}`).not.toBeNull();
+    const built = gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length / 1024;
+    expect(Math.abs(Number(said![1]) - built)).toBeLessThanOrEqual(0.1);
+  });
+});

@@ -208,9 +208,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w.addEventListener?.('online', onOnline);
       // The tracker's first page view, though a grant (and so this load) may come pages later.
       if (c.plan.destinations.collector?.pages) adapter.page!(c.landing ?? pageContext(), c);
-      // identify() before analytics consent reached no adapter: the user is known now.
+      // identify() on this page before analytics consent reached no adapter: the user is known now
+      // (a user only remembered from an earlier page was sent then, and is on every message anyway).
       const who = c.identity();
-      if (who.userId !== undefined || Object.keys(who.traits).length) adapter.identify!(who, c);
+      if (who.told) adapter.identify!(who, c);
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
     forget() {

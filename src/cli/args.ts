@@ -15,10 +15,34 @@ export const COMMON: Options = {
   'no-color': { type: 'boolean' },
 };
 
+/**
+ * `--timezone -05:00`, `--mde -5`: parseArgs reads a value that starts with "-" as an option of its
+ * own and refuses it. A word that follows a flag taking a value, starts with a single "-" and is
+ * not one of the command's short flags (`-h`) is that flag's value: it is joined to it
+ * (`--timezone=-05:00`). A word starting with "--" stays an option, so a forgotten value
+ * (`--timezone --format json`) and an unknown option are still reported as such.
+ */
+function joinDashValues(argv: readonly string[], all: Options): string[] {
+  const shorts = new Map(Object.entries(all).flatMap(([k, o]) => (o.short ? [[o.short, k] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') { out.push(...argv.slice(i)); break; }
+    const name = word.startsWith('--') ? word.slice(2) : /^-[^-]$/.test(word) ? shorts.get(word.slice(1)) : undefined;
+    const next = argv[i + 1];
+    const takesValue = name !== undefined && Object.hasOwn(all, name) && all[name]!.type === 'string';
+    if (takesValue && next !== undefined && /^-[^-]/.test(next) && !(next.length === 2 && shorts.has(next[1]!))) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(word);
+  }
+  return out;
+}
+
 export function parse(argv: string[], options: Options, command: string): Args {
   const all = { ...COMMON, ...options };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: all, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinDashValues(argv, all), options: all, allowPositionals: true, strict: true });
     return { values: values as Args['values'], positionals };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

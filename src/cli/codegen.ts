@@ -5,7 +5,7 @@
  * The output depends only on the plan and the command line: regenerating an unchanged plan
  * gives the same bytes (keys in the plan's order, no timestamps).
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { PlanInput } from '../plan/types';
 import { parse } from './args';
@@ -50,18 +50,34 @@ export function codegen(argv: string[], io: IO): number {
 
   const code = generate(report.input!, file, out);
   if (!out) { io.out.write(code); return 0; }
-  let current: string | undefined;
-  try { current = readFileSync(out, 'utf8'); } catch { current = undefined; }
+  const current = existing(out, code);
   const n = count(Object.keys(report.input!.conversions).length, 'conversion');
   if (values.check) {
-    if (current !== undefined && sameCode(current, code)) { io.out.write(`${out} is up to date with ${file}.\n`); return 0; }
-    io.err.write(`${out} is ${current === undefined ? 'missing' : 'out of date'}: run measureplan codegen ${file} --out ${out}\n`);
+    if (typeof current === 'string' && sameCode(current, code)) { io.out.write(`${out} is up to date with ${file}.\n`); return 0; }
+    io.err.write(`${out} is ${current === undefined ? 'missing' : current === NOT_A_FILE ? 'not a file' : 'out of date'}: run measureplan codegen ${file} --out ${out}\n`);
     return 1;
   }
   if (current === code) { io.out.write(`${out} is up to date with ${file} (${n}).\n`); return 0; }
   write(out, code);
   io.out.write(`Wrote ${out} from ${file} (${n}).\n`);
   return 0;
+}
+
+const NOT_A_FILE = Symbol('not a regular file');
+const TOO_LARGE = Symbol('too large to be the module');
+
+/**
+ * What `out` holds now, to compare with `code`. Undefined: nothing there, or it cannot be read
+ * (writing it says why). NOT_A_FILE: a folder, a device or a pipe, which is never read (/dev/full
+ * never ends, /dev/stdout into a pipe waits for input). TOO_LARGE: a file over twice the size of
+ * `code` (line ends and the header's paths may differ, no more), different without being read.
+ */
+function existing(out: string, code: string): string | typeof NOT_A_FILE | typeof TOO_LARGE | undefined {
+  let stat;
+  try { stat = statSync(out); } catch { return undefined; }
+  if (!stat.isFile()) return NOT_A_FILE;
+  if (stat.size > 2 * Buffer.byteLength(code) + 64 * 1024) return TOO_LARGE;
+  try { return readFileSync(out, 'utf8'); } catch { return undefined; }
 }
 
 /** Whether two paths name the same file (through symbolic links too, when it exists). */

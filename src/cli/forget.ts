@@ -2,7 +2,6 @@
  * `measureplan forget --email … | --user-id … | --anonymous-id …`: erases one person from the
  * collect server's store, for a data-subject (erasure) request. See src/server/forget.ts.
  */
-import { existsSync } from 'node:fs';
 import { forget } from '../server/forget';
 import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
@@ -21,7 +20,8 @@ already delivered must also be deleted where they went: the output says how many
 Safe while the server runs.
 
 Options:
-  --db <file>            the store (required, it must exist)
+  --db <file>            the store (required; a file that does not exist is not created:
+                         exit 1)
   --email <address>      their e-mail address (any case); may be given more than once
   --user-id <id>         their user id, as identify() sent it; may be given more than once
   --anonymous-id <id>    a browser's anonymous id (mp_aid); may be given more than once
@@ -30,7 +30,8 @@ Options:
   -h, --help             this help
 
 Exit codes: 0 done (also when nothing matched: the output says so), 1 the store cannot be
-opened or written, 2 usage error.
+opened (it does not exist, is a folder or is not a measureplan store) or written, 2 usage
+error.
 
 Examples:
   measureplan forget --db measureplan.db --email kari.nordmann@example.com --dry-run
@@ -52,13 +53,12 @@ export function forgetCommand(argv: string[], io: IO): number {
   if (bad) throw new UsageError(`--email "${bad}" is not an e-mail address.`, 'Give the address as the person gave it, such as kari.nordmann@example.com.');
   const dbFile = values.db as string | undefined;
   if (!dbFile) throw new UsageError('forget needs the store: --db measureplan.db', 'The file measureplan collect writes.');
-  // openStore would create a missing store: an erasure on a mistyped path must not "succeed".
-  if (!existsSync(dbFile)) throw new UsageError(`there is no store at ${dbFile}.`, 'Give the --db file that measureplan collect writes.');
-
   const dryRun = values['dry-run'] === true;
   let store;
   try {
-    store = openStore(dbFile);
+    // A missing store is not created: an erasure on a mistyped path must not "succeed". It is
+    // exit 1, as for report and offline (a store that cannot be opened), not a usage error.
+    store = openStore(dbFile, { mustExist: true });
   } catch (e) {
     if (e instanceof StoreError) { io.err.write(`measureplan forget: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
     throw e;

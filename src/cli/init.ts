@@ -2,7 +2,7 @@
  * `measureplan init [--template webshop|leadgen] [--out plan.json] [--force]`: writes a starter
  * plan that validates, to edit from there. Never overwrites a file unless told to.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { choice, parse } from './args';
 import { write } from './output';
 import { colours, UsageError, type IO } from './io';
@@ -32,6 +32,8 @@ export function init(argv: string[], io: IO): number {
   const name: TemplateName = choice(values.template, Object.keys(TEMPLATES) as TemplateName[], 'template', 'webshop');
   const out = (values.out as string | undefined) ?? 'plan.json';
   const c = colours(io.out, values['no-color'] === true);
+  // A folder is no file to overwrite: --force would not help, so say what it is right away.
+  if (isFolder(out)) throw new UsageError(`cannot write ${out}: it is a folder.`, 'Give --out a file path, such as plan.json.');
   if (existsSync(out) && !values.force) {
     io.err.write(`measureplan init: ${out} already exists; nothing was written.\nUse --force to overwrite it, or --out <file> to write somewhere else.\n`);
     return 1;
@@ -49,4 +51,8 @@ export function init(argv: string[], io: IO): number {
     '',
   ].join('\n'));
   return 0;
+}
+
+function isFolder(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
 }

@@ -1,5 +1,5 @@
 import { checkPlan, normalise, readPlan } from '../plan/check';
-import type { PlanInput } from '../plan/types';
+import type { JsonPlan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
 import type { Tracker } from './types';
 
@@ -16,11 +16,11 @@ import type { Tracker } from './types';
  * tracker.consent({ analytics: 'granted', ads: 'granted' });
  * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
  */
-export function createTracker<const P extends PlanInput>(options: TrackerOptions<P>): Tracker<P> {
+export function createTracker<const P extends PlanInput | JsonPlan>(options: TrackerOptions<P> & { plan: PlanOption<P> }): Tracker<TypedPlan<P>> {
   const { value, syntax } = readPlan(options?.plan);
   const issues = syntax ? [syntax] : safeCheck(value);
   if (!issues.length) {
-    return startTracker<P>(normalise(value as PlanInput), {
+    return startTracker<TypedPlan<P>>(normalise(value as PlanInput), {
       // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
       followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
       // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
@@ -33,7 +33,7 @@ export function createTracker<const P extends PlanInput>(options: TrackerOptions
     ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
     () => globalThis.console?.error(planProblems('the plan', terse(issues))),
   );
-  return inert<P>();
+  return inert<TypedPlan<P>>();
 }
 
 function safeCheck(value: unknown) {

@@ -33,6 +33,8 @@ export interface Identity {
   markFired(scope: 'session' | 'user', name: string): void;
   /** Consent for a category changed: adopt or write stored state, or delete it on denial. */
   allow(category: 'analytics' | 'ads', granted: boolean): void;
+  /** identify() named a user on this page (not only remembered from an earlier page). */
+  told?: boolean;
   /** identify(): remembered across pages when analytics storage is allowed; `null` forgets the user. */
   setUser(userId: string | null, traits: Record<string, unknown>): void;
 }
@@ -122,6 +124,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
       // be matched by the previous one's e-mail or phone.
       id.traits = userId === id.userId ? { ...id.traits, ...traits } : { ...traits };
       id.userId = userId;
+      id.told = true;
       if (analytics) store.set('uid', userId);
     },
   };

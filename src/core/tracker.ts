@@ -4,7 +4,7 @@
  * the destinations its `send` names, under the visitor's consent. Nothing here throws into the
  * host page (unless `strict` is set, for tests).
  */
-import type { ConsentCategory, ConsentPlatform, ConsentSettings, NormalisedConversion, Plan, PlanError, PlanInput, SendSpec } from '../plan/types';
+import type { ConsentCategory, ConsentPlatform, ConsentSettings, JsonPlan, NormalisedConversion, Plan, PlanError, PlanInput, SendSpec } from '../plan/types';
 import type { PlatformOptions } from '../cmp/watch';
 import type { Issue } from '../plan/check';
 import { BUFFER_LIMIT, createConsent, CATEGORIES } from './consent';
@@ -22,8 +22,11 @@ import { validateProperties } from './validate';
 import { createJourney } from '../journey/journey';
 import type { VitalsModule } from '../journey/vitals-types';
 
-export interface TrackerOptions<P extends PlanInput> {
-  /** The measurement plan (a `definePlan` literal or parsed JSON); it is checked before anything runs. */
+export interface TrackerOptions<P extends PlanInput | JsonPlan> {
+  /**
+   * The measurement plan (a `definePlan` literal, a codegen module, parsed or imported JSON); it is
+   * checked before anything runs. Calls are checked at compile time for the first two.
+   */
   plan: P;
   /** The destinations to use, e.g. `[ga4(), meta(), collector()]`. */
   adapters?: Adapter[];
@@ -121,7 +124,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     warn: (message, detail) => { if (debug) warn(message, detail); },
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,
-    identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId() }),
+    identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId(), told: identity.told }),
     landing: pageContext(),
   };
   pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh

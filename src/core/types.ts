@@ -54,6 +54,8 @@ export interface Identity {
   traits: Record<string, unknown>;
   /** The tracker's anonymous visitor id (stored only with analytics consent). */
   anonymousId?: string;
+  /** identify() named the user on this page (the user is not only remembered from an earlier page). */
+  told?: boolean;
 }
 
 /** What the tracker gives each adapter: the plan, the page's window, and safe helpers. */
@@ -129,7 +131,7 @@ export type TrackerEventName = keyof TrackerEvents;
 /** The tracker's public surface; `P` is the plan's literal type, so `track` is checked at compile time. */
 export interface Tracker<P extends PlanInput = PlanInput> {
   /** Tracks one conversion of the plan. Unknown names and bad properties are reported, never thrown. */
-  track<N extends ConversionName<P>>(name: N, ...properties: TrackArgs<P, N>): void;
+  track<N extends keyof P['conversions'] & string>(name: N, ...properties: TrackArgs<P, N>): void;
   /** Records a page view (call on SPA route changes); the collector gets it when `pages: true`. */
   page(): void;
   identify(userId: string | null, traits?: Record<string, unknown>): void;

@@ -27,15 +27,38 @@ type PropsOf<Q> = Simplify<
 /** Names of the conversions a plan declares (any string for a plan known only at run time). */
 export type ConversionName<P extends PlanInput> = keyof P['conversions'] & string;
 
+/**
+ * What a conversion without `properties` takes: nothing. Named so that the compiler's message for
+ * `track('signup', { foo: 1 })` says so ("not assignable to type 'ThisConversionTakesNoProperties'").
+ */
+export interface ThisConversionTakesNoProperties { 'the plan declares no properties for this conversion': never }
+
 /** The properties `track(name, …)` takes for one conversion of a plan. */
 export type ConversionProps<P extends PlanInput, N extends string> =
   string extends ConversionName<P> ? Record<string, unknown>
   : P['conversions'][N] extends { properties: infer Q } ? PropsOf<Q>
-  : Record<string, never>;
+  : { readonly [property: string]: ThisConversionTakesNoProperties };
 
 /** `track`'s arguments after the name: optional when the conversion needs no property. */
 export type TrackArgs<P extends PlanInput, N extends string> =
   {} extends ConversionProps<P, N> ? [properties?: ConversionProps<P, N>] : [properties: ConversionProps<P, N>];
+
+/** The type a misspelled or unknown field of a `definePlan` literal gets, so the compiler's message names the mistake. */
+export interface UnknownPlanField { 'this field is not part of the plan: check its spelling': never }
+
+/** Keys of any member of a union (a trigger is one of several shapes). */
+type AnyKey<S> = S extends unknown ? keyof S : never;
+/** The type a key has in whichever union member declares it. */
+type FieldOf<S, K extends PropertyKey> = S extends unknown ? (K extends keyof S ? S[K] : never) : never;
+
+/**
+ * `T` with every field that `Shape` does not declare turned into `UnknownPlanField`, at any depth:
+ * TypeScript checks excess fields of an object literal, but not of one inferred as a type parameter.
+ */
+export type KnownFields<T, Shape> =
+  T extends readonly (infer E)[] ? { readonly [I in keyof T]: KnownFields<E, Shape extends readonly (infer S)[] ? S : never> }
+  : T extends object ? { [K in keyof T]: K extends AnyKey<Shape> ? KnownFields<T[K], NonNullable<FieldOf<Shape, K>>> : UnknownPlanField }
+  : T;
 
 /**
  * Declares a measurement plan in TypeScript. The plan is kept as a literal type, so a tracker
@@ -43,7 +66,7 @@ export type TrackArgs<P extends PlanInput, N extends string> =
  * missing required property, a wrong type or a value outside an `enum` is a compile error.
  * At run time it returns the plan unchanged; `createTracker` still validates it.
  */
-export function definePlan<const P extends PlanInput>(plan: P): P {
+export function definePlan<const P extends PlanInput>(plan: P & KnownFields<P, PlanInput>): P {
   return plan;
 }
 

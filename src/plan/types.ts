@@ -160,6 +160,26 @@ export interface PlanInput {
   vitals?: VitalsSpec;
 }
 
+/**
+ * A plan as TypeScript types a JSON file imported with `resolveJsonModule`: its texts widened to
+ * `string`, its version to `number`. createTracker and createTestTracker take it and check it at
+ * run time only; `measureplan codegen plan.json` gives a JSON plan its compile-time checks.
+ */
+export interface JsonPlan {
+  version: number;
+  name: string;
+  conversions: { readonly [name: string]: object };
+}
+
+/**
+ * What the `plan` option accepts for the inferred `P`: a plan literal must be a whole `PlanInput`
+ * (a typo in it stays a compile error); a widened JSON import (its `version` a `number`) is let through.
+ */
+export type PlanOption<P> = P extends PlanInput ? P : P extends JsonPlan ? (number extends P['version'] ? P : PlanInput) : PlanInput;
+
+/** The plan type a tracker is typed by: a literal plan as it is, a JSON import as any plan (names and properties unchecked). */
+export type TypedPlan<P> = P extends PlanInput ? P : PlanInput;
+
 /** A validated plan with defaults filled in: what the tracker runs on. */
 export interface Plan {
   version: 1;

@@ -36,10 +36,21 @@ export function conversionCounts(db: Database, events: readonly string[], range:
 
 /** Events, visitors (distinct anonymous ids), first and last event: one pass over the report index. */
 export function totals(db: Database, range: Range): { events: number; visitors: number; first: string | null; last: string | null } {
-  // All time: the visitors table the collect server keeps answers without a pass over the events.
+  // All time: the visitors table the collect server keeps counts the visitors without a pass over
+  // the events. The first and last event come from the events themselves (the visitors table
+  // leaves out events without an anonymous id, such as a server's userId-only purchase): per
+  // event name, the first and last entry of the report index, which is ordered by event and time.
+  // The recursive query walks from one event name to the next (one index seek each, a few dozen
+  // names, the last one NULL: pages and identify calls), so no entry in between is read.
   if (range.from === undefined && range.to === undefined) {
-    const v = db.prepare('SELECT count(*) AS visitors, min(first_seen) AS first, max(last_seen) AS last FROM visitors').get() as { visitors: number; first: string | null; last: string | null };
-    return { events: db.prepare('SELECT count(*) FROM events').pluck().get() as number, ...v };
+    const visitors = db.prepare('SELECT count(*) FROM visitors').pluck().get() as number;
+    const span = db.prepare(`WITH RECURSIVE names(e) AS (
+        SELECT (SELECT min(event) FROM events INDEXED BY events_report)
+        UNION ALL SELECT (SELECT min(event) FROM events INDEXED BY events_report WHERE event > names.e) FROM names WHERE names.e IS NOT NULL)
+      SELECT min(first) AS first, max(last) AS last FROM (SELECT
+        (SELECT min(timestamp) FROM events INDEXED BY events_report WHERE event IS names.e) AS first,
+        (SELECT max(timestamp) FROM events INDEXED BY events_report WHERE event IS names.e) AS last FROM names)`).get() as { first: string | null; last: string | null };
+    return { events: db.prepare('SELECT count(*) FROM events').pluck().get() as number, visitors, ...span };
   }
   const r = rangeSql(range);
   return db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last
@@ -276,10 +287,16 @@ export function identities(db: Database, visitors: Iterable<string>): Map<string
 
 export interface QuarantineReason { reason: string; event: string | null; count: number; first: string; example: string | null }
 
+/**
+ * What is in quarantine, by reason. A message that was stored later (sent again without its
+ * problem) is counted above, not here: the collect server takes it out of quarantine when it
+ * stores it, and a store written before it did so still has its row, which is left out here.
+ */
 export function quarantineReasons(db: Database, range: Range): { total: number; reasons: QuarantineReason[] } {
   const args = [iso(range.from, '0000'), iso(range.to, '9999')];
+  const where = 'received_at >= ? AND received_at < ? AND NOT EXISTS (SELECT 1 FROM events WHERE events.id = quarantine.message_id)';
   const reasons = db.prepare(`SELECT reason, event, count(*) AS count, min(received_at) AS first, min(message_id) AS example
-    FROM quarantine WHERE received_at >= ? AND received_at < ? GROUP BY reason, event ORDER BY count DESC LIMIT 50`).all(...args) as QuarantineReason[];
-  const total = db.prepare('SELECT count(*) FROM quarantine WHERE received_at >= ? AND received_at < ?').pluck().get(...args) as number;
+    FROM quarantine WHERE ${where} GROUP BY reason, event ORDER BY count DESC LIMIT 50`).all(...args) as QuarantineReason[];
+  const total = db.prepare(`SELECT count(*) FROM quarantine WHERE ${where}`).pluck().get(...args) as number;
   return { total, reasons };
 }

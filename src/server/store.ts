@@ -3,6 +3,7 @@
  * `measureplan report`, never block the writer). Every write is one transaction; the caller
  * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
  */
+import { statSync } from 'node:fs';
 import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
@@ -17,6 +18,8 @@ export interface StoreOptions {
    */
   sync?: 'full' | 'normal';
   readonly?: boolean;
+  /** Refuse a file that does not exist instead of creating it (`forget`; a read-only open always does). */
+  mustExist?: boolean;
   /** Told before an older store is brought up to date (a migration can rebuild an index: seconds on a large store). */
   onMigrate?: (from: number, to: number) => void;
 }
@@ -35,14 +38,23 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(file: string, { sync = 'full', readonly = false, onMigrate }: StoreOptions = {}): Store {
+export function openStore(file: string, { sync = 'full', readonly = false, mustExist = false, onMigrate }: StoreOptions = {}): Store {
   const Driver = sqlite();
   const path = file === ':memory:' ? file : resolve(file);
   let db: Database;
   let migrated: Store['migrated'];
+  if (path !== ':memory:') {
+    // SQLite's own words for these ("disk I/O error", "unable to open database file") send people
+    // looking for a disk fault.
+    let isFolder = false;
+    let exists = true;
+    try { isFolder = statSync(path).isDirectory(); } catch (e) { exists = !['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? ''); }
+    if (isFolder) throw new StoreError(`${file} is a folder, not a store.`, 'Give --db the store file in it, such as measureplan.db.');
+    if (!exists && (readonly || mustExist)) throw new StoreError(`the store ${file} cannot be opened: there is no such file.`, 'Check the --db path: the collect server creates the file when it first starts.');
+  }
   try {
     if (path !== ':memory:' && !readonly) makeFolders(dirname(path));
-    db = new Driver(path, { readonly, fileMustExist: readonly });
+    db = new Driver(path, { readonly, fileMustExist: readonly || mustExist });
   } catch (e) {
     throw new StoreError(`the store ${file} cannot be opened: ${(e as Error).message}`, readonly ? 'Check the --db path: the collect server creates the file when it first starts.' : 'Check that the folder exists and is writable.');
   }
@@ -98,6 +110,10 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
   const insertQuarantine = db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
     VALUES (@message_id, @received_at, @type, @event, @anonymous_id, @reason, @path, @raw) ON CONFLICT(message_id) DO NOTHING`);
   const isStored = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
+  // A message quarantined before and stored now (sent again without its problem) leaves quarantine:
+  // the report would otherwise count it twice, once as stored and once as "not counted". One
+  // statement per commit, each id looked up through the quarantine's unique message_id index.
+  const release = db.prepare('DELETE FROM quarantine WHERE message_id IN (SELECT value FROM json_each(?))');
   const values = (row: Row) => columns.map((c) => row[c] ?? null);
   // The per-visitor summary: one upsert per visitor and commit group (a browser's batch is one visitor).
   const keep = (c: string) => `${c} = nullif(max(coalesce(${c}, 0), coalesce(excluded.${c}, 0)), 0)`;
@@ -131,12 +147,13 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
     const pages = pageLoadsCounter();
+    const stored: string[] = [];
     const written = groups.map((outcomes) => {
       const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
       for (const o of outcomes) {
         if ('row' in o) {
           const r = insertEvent.run(values(o.row));
-          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); w.stored++; } else w.duplicates++;
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; } else w.duplicates++;
         } else {
           // A retried body quarantines nothing new: its repeat is a duplicate, as a stored event's is.
           // So is a message whose id is stored already (a retry re-batched past the 2,500th, or
@@ -149,6 +166,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, onMig
       }
       return w;
     });
+    if (stored.length) release.run(JSON.stringify(stored));
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
     for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;

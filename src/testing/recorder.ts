@@ -17,7 +17,7 @@ import { pageContext } from '../core/enrich';
 import { planProblems } from '../core/tracker';
 import type { Adapter, AdapterContext, ConversionEvent, Identity, Tracker, TrackerEvents } from '../core/types';
 import { parsePlan } from '../plan/parse';
-import type { ConsentCategory, ConsentSettings, DestinationName, Plan, PlanInput } from '../plan/types';
+import type { ConsentCategory, ConsentSettings, DestinationName, JsonPlan, Plan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 
 /** Every destination a plan can name, in the plan's order. */
 export const DESTINATIONS: readonly DestinationName[] = ['ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector'];
@@ -198,8 +198,8 @@ export interface AttachTarget {
 }
 
 /** How a test tracker starts. */
-export interface TestTrackerOptions<P extends PlanInput> {
-  /** The measurement plan under test (a `definePlan` literal or parsed JSON). A plan with problems throws, listing them. */
+export interface TestTrackerOptions<P extends PlanInput | JsonPlan> {
+  /** The measurement plan under test (a `definePlan` literal, a codegen module, parsed or imported JSON). A plan with problems throws, listing them. */
   plan: P;
   /**
    * The visitor's decision the test starts with: both categories granted by default; given
@@ -228,7 +228,7 @@ export interface TestTrackerOptions<P extends PlanInput> {
  * await tracker.flush();
  * expect(recorder).toHaveSentConversion('purchase', { to: ['ga4', 'meta'], value: 99 });
  */
-export function createTestTracker<const P extends PlanInput>(options: TestTrackerOptions<P>): { tracker: Tracker<P>; recorder: Recorder } {
+export function createTestTracker<const P extends PlanInput | JsonPlan>(options: TestTrackerOptions<P> & { plan: PlanOption<P> }): { tracker: Tracker<TypedPlan<P>>; recorder: Recorder } {
   const parsed = parsePlan(options?.plan);
   if (!parsed.ok) throw new Error(planProblems('the plan given to createTestTracker', parsed.errors));
   if (!options.keepStorage) forgetVisitor();

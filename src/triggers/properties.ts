@@ -23,14 +23,16 @@ export function readSource(source: string, d: Document, el?: Element | null): un
  * Converts text read from the page to the property's declared type. `number` and `integer`:
  * spaces go, a comma followed by exactly three digits is a thousands separator ("2 499",
  * "2,499.50"), another comma is the decimal separator ("2499,50"), then parseFloat (so "2499 kr"
- * is 2499; a fraction for an integer is left for validation to report). `boolean`: true/1/yes/on
+ * is 2499; "2.499" is not converted: a dot may be a thousands separator too; a fraction for an integer is left for validation to report). `boolean`: true/1/yes/on
  * and false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
  * tracker's validation names the problem: no value is ever made up.
  */
 export function convert(v: unknown, type?: PropertyType): unknown {
   if (typeof v === 'string') {
     const s = v.replace(/\s/g, '').replace(/,(?=\d{3}\b)/g, '').replace(',', '.');
-    const n = /\..*\./.test(s) ? NaN : parseFloat(s);
+    // Two dots, or one dot before exactly three digits ("2.499 kr", "1.000"): a dot used as the
+    // thousands separator, which cannot be told from a decimal point, so left for validation.
+    const n = /\..*\.|^[1-9]\d{0,2}\.\d{3}(?!\d)/.test(s) ? NaN : parseFloat(s);
     if (type === 'number' || type === 'integer') return isNaN(n) ? v : n;
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);
   }

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
-import { sequences } from '../../src/report/read';
+import { quarantineReasons, sequences, totals } from '../../src/report/read';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
 
@@ -72,4 +72,76 @@ it('gives the webhook the same events from the whole rows, with the page and the
 it('a range keeps the events inside it (from included, to excluded)', () => {
   const seq = sequences(store.db, NAMES, { from: Date.parse(at('01.250')), to: Date.parse(at('03.000')) }, { withItems: CART }).get('x')!;
   expect(seq.map((e) => e.t)).toEqual([Date.parse(at('01.250')), Date.parse(at('02.999'))]);
+});
+
+describe('totals over all time (QA finding 2)', () => {
+  let d: string;
+  let s: Store;
+  beforeAll(() => {
+    d = mkdtempSync(join(tmpdir(), 'mp-totals-'));
+    s = openStore(join(d, 'store.db'));
+    const track = (id: string, event: string, timestamp: string, who: Record<string, string>, properties: Record<string, unknown> = { item_id: 'a' }) =>
+      toOutcome({ type: 'track', event, messageId: id, timestamp, properties, ...who, context: { measureplan: { kind: 'micro' } } }, {}, at('10.000'), plan);
+    s.write([[
+      track('t1', 'view_item', '2026-11-10T10:00:00.000Z', { anonymousId: 'v1' }),
+      // A shop's server sends events with the customer's user id alone: no visitor row for them.
+      track('t2', 'add_to_cart', '2026-11-10T14:00:00.000Z', { userId: 'u-7' }, {}),
+      track('t3', 'view_item', '2026-11-09T08:00:00.000Z', { userId: 'u-8' }),
+      // An identify call has no event name (NULL in the index): it counts too.
+      toOutcome({ type: 'identify', messageId: 't4', userId: 'u-7', timestamp: '2026-11-10T14:01:00.000Z', traits: { email: 'k@example.com' } }, {}, at('10.000'), plan),
+    ]]);
+  });
+  afterAll(() => { s.close(); rmSync(d, { recursive: true, force: true }); });
+
+  it('first and last are the first and last stored event, as a dated report finds them; visitors are browsers', () => {
+    const all = totals(s.db, {});
+    expect(all).toEqual({ events: 4, visitors: 1, first: '2026-11-09T08:00:00.000Z', last: '2026-11-10T14:01:00.000Z' });
+    const dated = totals(s.db, { from: Date.parse('2026-11-01T00:00:00Z') });
+    expect({ first: dated.first, last: dated.last, events: dated.events }).toEqual({ first: all.first, last: all.last, events: all.events });
+  });
+
+  it('finds them on the report index without a pass over it: index seeks only, one per event name', () => {
+    const sql: string[] = [];
+    const spy = new Proxy(s.db, {
+      get(target, key) {
+        if (key === 'prepare') return (text: string) => { sql.push(text); return target.prepare(text); };
+        const v = Reflect.get(target, key);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    totals(spy, {});
+    const spans = sql.filter((q) => q.includes('timestamp'));
+    expect(spans.length).toBeGreaterThan(0);
+    for (const q of spans) {
+      const steps = (s.db.prepare(`EXPLAIN QUERY PLAN ${q}`).all() as { detail: string }[]).map((r) => r.detail);
+      expect(steps.filter((d) => /\bevents\b/.test(d)).every((d) => d.startsWith('SEARCH events USING COVERING INDEX events_report')), steps.join('\n')).toBe(true);
+    }
+  });
+
+  it('an empty store has no first or last event', () => {
+    const e = mkdtempSync(join(tmpdir(), 'mp-totals-empty-'));
+    const empty = openStore(join(e, 'store.db'));
+    expect(totals(empty.db, {})).toEqual({ events: 0, visitors: 0, first: null, last: null });
+    empty.close();
+    rmSync(e, { recursive: true, force: true });
+  });
+});
+
+describe('quarantine in the report (QA finding 3)', () => {
+  it('leaves out a message stored after it was quarantined, in a store written before the server released such messages', () => {
+    const d = mkdtempSync(join(tmpdir(), 'mp-quarantine-'));
+    const s = openStore(join(d, 'store.db'));
+    const view = (id: string, properties: Record<string, unknown>) =>
+      toOutcome({ type: 'track', event: 'view_item', messageId: id, anonymousId: 'v', timestamp: at('01.000'), properties, context: { measureplan: { kind: 'micro' } } }, {}, at('10.000'), plan);
+    s.write([[view('q1', { item_id: 'a', x: 1 }), view('q2', { item_id: 'a', x: 1 })]]);
+    s.write([[view('q1', { item_id: 'a' })]]);
+    // What an older collect server left: q1 stored and still in quarantine.
+    s.db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
+      SELECT 'q1', received_at, type, event, anonymous_id, reason, path, raw FROM quarantine WHERE message_id = 'q2'`).run();
+    const q = quarantineReasons(s.db, {});
+    expect(q.total).toBe(1);
+    expect(q.reasons).toEqual([expect.objectContaining({ event: 'view_item', count: 1, example: 'q2' })]);
+    s.close();
+    rmSync(d, { recursive: true, force: true });
+  });
 });

@@ -139,11 +139,11 @@ describe('measureplan forget (the command)', () => {
     expect(run(['forget', '--db', d.db, '--email', KARI]).stdout).toContain('nothing in');
   });
 
-  it('usage mistakes exit 2 and erase nothing; a missing store is never created', () => {
+  it('usage mistakes exit 2 and erase nothing; a missing store is never created (exit 1, as report and offline)', () => {
     const d = tempStore();
     dirs.push(d);
     const missing = run(['forget', '--db', d.db, '--email', KARI]);
-    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining(`there is no store at ${d.db}.`)]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining(`the store ${d.db} cannot be opened: there is no such file.`)]);
     expect(existsSync(d.db)).toBe(false);
     expect(run(['forget', '--db', d.db]).stderr).toContain('forget needs the person');
     expect(run(['forget', '--db', d.db, '--email', 'kari']).stderr).toContain('--email "kari" is not an e-mail address.');

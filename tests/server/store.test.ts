@@ -1,6 +1,8 @@
 /** The store's schema: versioned migrations, warehouse column names and views, refusals. */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/parse';
+import type { Plan } from '../../src/plan/types';
 import { slug, toOutcome } from '../../src/server/message';
 import { EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION } from '../../src/server/schema';
 import { openStore } from '../../src/server/store';
@@ -109,6 +111,45 @@ describe('the visitors summary kept at ingest', () => {
     s.db.exec('DELETE FROM visitors');
     s.db.exec(MIGRATIONS.find((m) => m.version === 4)!.sql.replace(/CREATE TABLE visitors \([^;]+;/, ''));
     expect(s.db.prepare('SELECT * FROM visitors ORDER BY anonymous_id').all()).toEqual(kept);
+    s.close();
+  });
+});
+
+describe('a quarantined message sent again without its problem (QA finding 3)', () => {
+  const plan = (parsePlan({
+    version: 1, name: 'Q', destinations: { collector: { url: '/collect' } },
+    conversions: { phone_click: { kind: 'micro', send: { collector: {} } } },
+  }) as { plan: Plan }).plan;
+  const click = (id: string, properties: Record<string, unknown>) => toOutcome(
+    { type: 'track', event: 'phone_click', messageId: id, anonymousId: 'v1', timestamp: '2026-11-10T10:01:00.000Z', properties, context: { measureplan: { kind: 'micro' } } },
+    {}, '2026-11-10T10:01:00.000Z', plan,
+  );
+  const ids = (s: ReturnType<typeof openStore>) => ({
+    events: s.db.prepare('SELECT id FROM events ORDER BY id').pluck().all(),
+    quarantine: s.db.prepare('SELECT message_id FROM quarantine ORDER BY message_id').pluck().all(),
+  });
+
+  it('leaves quarantine when it is stored: the store holds it once, as an event', () => {
+    const d = fresh();
+    const s = openStore(d.db);
+    expect('quarantined' in click('q1', { x: 1 })).toBe(true);
+    expect(s.write([[click('q1', { x: 1 }), click('q2', { x: 1 })]])).toEqual([{ stored: 0, duplicates: 0, quarantined: 2 }]);
+    expect(ids(s)).toEqual({ events: [], quarantine: ['q1', 'q2'] });
+    expect(s.write([[click('q1', {})]])).toEqual([{ stored: 1, duplicates: 0, quarantined: 0 }]);
+    // q2 was never fixed: it stays.
+    expect(ids(s)).toEqual({ events: ['q1'], quarantine: ['q2'] });
+    expect(s.counts()).toEqual({ events: 1, quarantined: 1 });
+    // Sent once more still broken, it is a repeat of the stored event, not quarantined again.
+    expect(s.write([[click('q1', { x: 1 })]])).toEqual([{ stored: 0, duplicates: 1, quarantined: 0 }]);
+    expect(ids(s)).toEqual({ events: ['q1'], quarantine: ['q2'] });
+    s.close();
+  });
+
+  it('also when both arrive in one commit, in either order', () => {
+    const d = fresh();
+    const s = openStore(d.db);
+    s.write([[click('a', { x: 1 })], [click('a', {}), click('b', {})], [click('b', { x: 1 })]]);
+    expect(ids(s)).toEqual({ events: ['a', 'b'], quarantine: [] });
     s.close();
   });
 });

@@ -1,0 +1,62 @@
+// What the compiler says about mistakes in a typed plan and its calls (QA of the npm path, 2026-12-05).
+import { describe, expectTypeOf, it } from 'vitest';
+import { createTracker, definePlan } from '../../src/index';
+import type { ConversionProps, ThisConversionTakesNoProperties } from '../../src/index';
+
+describe('definePlan', () => {
+  it('refuses a misspelled field at any depth, at the typo', () => {
+    // @ts-expect-error "linit" is not a field (limit)
+    definePlan({ version: 1, name: 'x', conversions: { a: { kind: 'macro', linit: 'once_per_page' } } });
+    // @ts-expect-error "optinal" is not a field (optional)
+    definePlan({ version: 1, name: 'x', conversions: { b: { kind: 'micro', properties: { v: { type: 'number', optinal: true } } } } });
+    // @ts-expect-error "selecter" is not a field of a click trigger
+    definePlan({ version: 1, name: 'x', conversions: { c: { kind: 'micro', trigger: { on: 'click', selecter: 'a' } } } });
+    // @ts-expect-error "destination" is not a field (destinations)
+    definePlan({ version: 1, name: 'x', conversions: {}, destination: { ga4: { measurementId: 'G-ABCDEFGH' } } });
+  });
+
+  it('accepts every field of the plan, union shapes included (triggers, funnels, dedupe, value)', () => {
+    const plan = definePlan({
+      version: 1,
+      name: 'x',
+      currency: 'EUR',
+      destinations: { ga4: { measurementId: 'G-ABCDEFGH' }, collector: { url: '/collect', pages: true } },
+      consent: { default: { analytics: 'denied', ads: 'denied' }, cmp: 'tcf' },
+      conversions: {
+        purchase: {
+          kind: 'macro',
+          properties: { transaction_id: { type: 'string' }, v: { type: 'number', min: 0 }, e: { type: 'string', enum: ['a', 'b'], optional: true }, items: { type: 'items' } },
+          value: 'v',
+          dedupe: { key: 'transaction_id', days: 30 },
+          trigger: { on: 'click', selector: 'a', properties: { v: 'data-v' } },
+          send: { ga4: { event: 'purchase' }, collector: {} },
+        },
+        view: { kind: 'micro', supports: ['purchase'], value: 1, trigger: { on: 'page_view', path: '/p*', query: { a: 'b' } }, limit: 'once_per_session' },
+        scroll: { kind: 'micro', trigger: { on: 'scroll', percent: 50 }, dedupe: 'x' },
+      },
+      funnels: { f: { steps: ['view', 'purchase'], within: '1h' }, g: ['view', 'purchase'] },
+      abandonment: { cart: { add: 'view', complete: 'purchase', after: '1h' }, browse: { view: 'view', min: 2, cancel: ['purchase'] } },
+      experiments: { banner: { variants: ['control', 'b'], weights: [50, 50], goal: 'purchase' } },
+      vitals: { send: { ga4: {} }, attribution: true },
+    });
+    createTracker({ plan }).track('purchase', { transaction_id: 'T', v: 1, items: [] });
+  });
+});
+
+describe('messages for a wrong call', () => {
+  const plan = definePlan({ version: 1, name: 'x', conversions: { purchase: { kind: 'macro' }, signup: { kind: 'micro' } } });
+  const tracker = createTracker({ plan });
+
+  it('names the conversions a wrong name could have been', () => {
+    // The parameter is the plain union of names (not an alias that prints the whole plan).
+    expectTypeOf(tracker.track).parameter(0).toEqualTypeOf<'purchase' | 'signup'>();
+  });
+
+  it('says a conversion without properties takes none', () => {
+    expectTypeOf<ConversionProps<typeof plan, 'signup'>>().toEqualTypeOf<{ readonly [property: string]: ThisConversionTakesNoProperties }>();
+    // @ts-expect-error signup declares no properties
+    tracker.track('signup', { foo: 1 });
+    tracker.track('signup');
+    tracker.track('signup', {});
+  });
+});
