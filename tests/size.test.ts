@@ -53,8 +53,12 @@ import { describe, expect, it } from 'vitest';
 // questions and ready, vitals to GA4 without a currency, and a new user's traits starting empty
 // — +0.04 KB; then DESIGN.md's contract from an audit: an unmarked inline JSON plan, the landing
 // page as the collector's first page message whenever the grant comes, page() loading a granted
-// adapter first, a page view in the same task as an earlier track() read afresh — +0.05 KB).
-const RATCHET = 24.9 * 1024;
+// adapter first, a page view in the same task as an earlier track() read afresh — +0.05 KB; then
+// a privacy review: GA4's page_location and page_title kept free of e-mail addresses, phone
+// numbers and click ids without an ads grant, phone numbers in any notation in a parameter named
+// for one — +0.1 KB; the QA fixes before it, prices like "2.499 kr" and one identify message per
+// call, had paid for themselves).
+const RATCHET = 25.0 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -102,8 +106,10 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // by one exposure for tabs opened together and JSON safe from Prototype.js's Array#toJSON (+0.05 KB);
 // then lowered: a JSON syntax error's words moved behind the broken-plan dynamic import (−0.14 KB);
 // then DESIGN.md's page messages from an audit (landing page, page() loading a granted adapter,
-// the page read afresh by page()) (+0.05 KB).
-const NPM_RATCHET = 17.1 * 1024;
+// the page read afresh by page()) (+0.05 KB); then the privacy review's GA4 page_location and
+// page_title without personal data or click ids, the URL helper the collector now shares, and
+// one identify per call (+0.15 KB).
+const NPM_RATCHET = 17.25 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -4,6 +4,7 @@
  */
 import { CLICK_ID_PARAMS } from '../../src/core/identity';
 import { has } from '../../src/plan/shape';
+import { withoutParams } from '../_shared/url';
 import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
 
 export interface Message {
@@ -31,15 +32,7 @@ const constant = () => {
   return device;
 };
 
-const strip = (url: string) => {
-  try {
-    const u = new URL(url);
-    const q = u.searchParams;
-    // delete() writes the query anew (its encoding too), so only a URL with a click id is touched.
-    if (CLICK_ID_PARAMS.some((k) => q.has(k))) { for (const k of CLICK_ID_PARAMS) q.delete(k); return u.href; }
-  } catch { /* not a URL: the referrer of a direct visit is '' */ }
-  return url;
-};
+const strip = (url: string) => withoutParams(url, (k) => CLICK_ID_PARAMS.includes(k as never));
 /** The last page context given and its copy without click ids (a page's messages share one context). */
 let seen: PageContext | undefined;
 let safe: PageContext | undefined;

@@ -11,7 +11,9 @@
  */
 import type { Adapter, AdapterContext, Identity } from '../../src/core/types';
 import { consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
-import { ga4Params, personal, WITHHELD } from './params';
+import { ga4Params, personal, say, WITHHELD } from './params';
+import { withoutParams } from '../_shared/url';
+import { CLICK_ID_PARAMS } from '../../src/core/identity';
 
 export function ga4(): Adapter {
   const id = (ctx: AdapterContext) => ctx.plan.destinations.ga4?.measurementId;
@@ -30,9 +32,14 @@ export function ga4(): Adapter {
       // The Google tag reads the page's URL and title when it processes the event. A conversion
       // handed over after the page moved on (a burst's later slices, a route change in the same
       // run) names the page it was tracked on.
+      // Kept to the rules the event's own parameters follow: no query value that looks like an
+      // e-mail or phone number, no click id without an ads grant (ads data), no personal title.
       const { url, title } = event.page;
       const here = ctx.window.location?.href; // none in the test kit's recording window
-      if (here !== undefined && url !== here) { params.page_location = url; params.page_title = title; }
+      if (here !== undefined && url !== here) {
+        params.page_location = withoutParams(url, (k, v) => personal(v, k) || (event.consent.ads != 'granted' && CLICK_ID_PARAMS.includes(k as never)));
+        if (personal(title)) say(event, ctx.warn, 'page_title', WITHHELD); else params.page_title = title;
+      }
       gtag(ctx, 'event', event.send.ga4?.event, params);
     },
     consent: consentUpdate,

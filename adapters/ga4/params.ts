@@ -8,9 +8,15 @@ import { has } from '../../src/plan/shape';
  * (7 to 15 digits in phone characters only, starting with `+`, a bracket, or digits and a space;
  * a bare run of digits such as an order number is not taken for one), or a `tel:`/`sms:` link.
  */
-const PERSONAL = /[^\s@]+@[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+const PERSONAL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
 /** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
-const MAYBE = /@|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
+const MAYBE = /@|%40|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
+/**
+ * A parameter named for a phone number (`phone`, `mobile_phone`, `tel`, `fax`): any value with
+ * seven digits is one, in whatever notation (`650-555-1212`, `912.34.567`), which the value alone
+ * cannot tell from an order number.
+ */
+const PHONE_NAME = /phone|mobile|^(tel|fax)/i;
 /**
  * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
  * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,
@@ -41,9 +47,9 @@ const ITEM_FIELDS = ['item_id', 'item_name', 'price', 'quantity', 'item_category
 /** The event's own fields, which come first; a property of the same name fills one only where it is empty. */
 const OWN: Record<string, 1> = { currency: 1, value: 1, transaction_id: 1, items: 1 };
 
-const say = (e: ConversionEvent, warn: (message: string) => void, k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
+export const say = (e: ConversionEvent, warn: (message: string) => void, k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
 /** An e-mail address or phone number. Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern. */
-export const personal = (v: unknown) => typeof v == 'string' && MAYBE.test(v) && PERSONAL.test(v);
+export const personal = (v: unknown, name = '') => typeof v == 'string' && MAYBE.test(v) && (PERSONAL.test(v) || PHONE_NAME.test(name));
 export const WITHHELD = 'withheld: looks like an e-mail or phone number';
 
 /** The items as GA4 wants them: its five fields, without what is undefined or personal. */
@@ -63,7 +69,7 @@ function items(e: ConversionEvent, list: readonly Item[], warn: (message: string
 /** Adds parameter `k` to `out` if GA4 takes it; `n` counts the parameters so far (returned, updated). */
 function param(out: Record<string, unknown>, n: number, e: ConversionEvent, warn: (message: string) => void, k: string, v: unknown): number {
   if (v == null || v === '') return n;
-  if (personal(v)) { say(e, warn, k, WITHHELD); return n; }
+  if (personal(v, k)) { say(e, warn, k, WITHHELD); return n; }
   const bad = verdict(k);
   if (bad) { say(e, warn, k, bad); return n; }
   if (n > 24) { say(e, warn, k, 'dropped: over the GA4 limit of 25 parameters'); return n + 1; }

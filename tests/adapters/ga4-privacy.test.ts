@@ -1,0 +1,82 @@
+// @vitest-environment jsdom
+/**
+ * GA4 gets no personal data (Google's terms; docs/adapters/ga4.md), also where the value alone
+ * does not tell (security QA, 2026-12-05): a phone number in a parameter named for one, in any
+ * notation; a percent-encoded e-mail address; the URL and title the adapter sets itself when the
+ * page moved on before a conversion was handed over, which carried `?email=…` and click ids.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ga4 } from '../../adapters/ga4/index';
+import { bench, commands, eventFor, resetWindow } from './harness';
+
+const G = 'G-F1X2Y3Z4W5';
+const dataLayer = () => commands((window as any).dataLayer);
+
+async function loaded() {
+  const b = bench({ status: { ads: 'pending' } });
+  const a = ga4();
+  await a.load(b.ctx);
+  (window as any).dataLayer.length = 0;
+  return { b, a };
+}
+beforeEach(() => resetWindow());
+
+describe('GA4 parameters that are personal data', () => {
+  it.each([
+    ['phone', '650-555-1212'],
+    ['phone', '650.555.1212'],
+    ['mobile_phone', '912-34-567'],
+    ['tel', '0047-912-34-567'],
+    ['contact', 'kari%40example.no'],
+  ])('withholds %s = %j, with a warning', async (k, v) => {
+    const { b, a } = await loaded();
+    a.send(eventFor(b, 'phone_click', { [k]: v, plan: 'pro' }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'phone_click', { plan: 'pro', send_to: G }]]);
+    expect(b.warnings.map((w) => w.message).join('\n')).toContain(`parameter ${k} withheld`);
+  });
+
+  it('keeps a number with dashes in a parameter not named for a phone (an order or part number)', async () => {
+    const { b, a } = await loaded();
+    a.send(eventFor(b, 'phone_click', { order_ref: '650-555-1212' }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'phone_click', { order_ref: '650-555-1212', send_to: G }]]);
+  });
+});
+
+describe('the page a conversion names when the page moved on', () => {
+  async function movedOn(from: string, title: string, ads: 'granted' | 'denied') {
+    const { b, a } = await loaded();
+    history.replaceState({}, '', from);
+    const event = eventFor(b, 'phone_click', {}, { consent: { analytics: 'granted', ads } });
+    event.page.title = title;
+    history.pushState({}, '', '/next'); // an SPA route change before the hand-over
+    try {
+      a.send(event, b.ctx);
+    } finally {
+      history.replaceState({}, '', '/');
+    }
+    return { params: dataLayer()[0]![2] as Record<string, unknown>, warnings: b.warnings, origin: location.origin };
+  }
+
+  it('leaves out query values that are an e-mail address or a phone number, and keeps the rest', async () => {
+    const { params, origin } = await movedOn('/confirm?order=1001&email=kari.nordmann%40example.no&phone=650-555-1212&utm_source=news', 'Order confirmed', 'granted');
+    expect(params.page_location).toBe(`${origin}/confirm?order=1001&utm_source=news`);
+    expect(params.page_title).toBe('Order confirmed');
+  });
+
+  it('leaves out click ids without an ads grant, keeps them with one', async () => {
+    expect((await movedOn('/p?gclid=G1&fbclid=F1&q=tents', 'Tents', 'denied')).params.page_location).toMatch(/\/p\?q=tents$/);
+    expect((await movedOn('/p?gclid=G1&q=tents', 'Tents', 'granted')).params.page_location).toMatch(/\/p\?gclid=G1&q=tents$/);
+  });
+
+  it('leaves out a title with an e-mail address in it, with a warning', async () => {
+    const { params, warnings } = await movedOn('/confirm', 'Order for kari.nordmann@example.no', 'granted');
+    expect(params).not.toHaveProperty('page_title');
+    expect(params.page_location).toMatch(/\/confirm$/);
+    expect(warnings.map((w) => w.message).join('\n')).toContain('page_title withheld');
+  });
+
+  it('a URL with nothing to leave out is passed as it was (its encoding untouched)', async () => {
+    const { params, origin } = await movedOn('/s?q=sovepose%20-5', 'Search', 'granted');
+    expect(params.page_location).toBe(`${origin}/s?q=sovepose%20-5`);
+  });
+});
