@@ -196,7 +196,10 @@ function summarizeVendor(vendor, list) {
       if (c[0] === 'event') names.push(c[1] === 'conversion' ? `conversion ${String(c[2]?.send_to ?? '').split('/')[1] ?? ''}`.trim() : c[1]);
     }
   } else if (vendor === 'fbq') {
-    for (const c of list) if (c[0] === 'track' || c[0] === 'trackCustom') names.push(c[1]);
+    for (const c of list) {
+      if (c[0] === 'track' || c[0] === 'trackCustom') names.push(c[1]);
+      if (c[0] === 'trackSingle' || c[0] === 'trackSingleCustom') names.push(c[2]); // measureplan names its pixel
+    }
   } else if (vendor === 'lintrk') {
     for (const c of list) if (c[0] === 'track') names.push(`conversion ${c[1]?.conversion_id}`);
   } else if (vendor === 'uetq') {

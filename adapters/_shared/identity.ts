@@ -30,10 +30,17 @@ export async function sha256(text: string): Promise<string | undefined> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * A phone number that names its country (`+47 912 34 567`, `0047 …`) and has at least seven
+ * digits. Without a country code (`07911 123456`, `(650) 555-1212`) the number is not used: E.164
+ * needs the country, and a guess (`+65…` for a US number) would match someone else.
+ */
+export const fullPhone = (p: unknown): p is string => typeof p == 'string' && /^\s*(\+|00)/.test(p) && /(\d\D*){7}/.test(p);
+
 /** The e-mail and phone `identify()` supplied, normalised and hashed. */
 export async function hashedIdentity(traits: Record<string, unknown>): Promise<{ email?: string; phone?: string }> {
   const out: { email?: string; phone?: string } = {};
   if (typeof traits.email === 'string' && traits.email.includes('@')) out.email = await sha256(normaliseEmail(traits.email));
-  if (typeof traits.phone === 'string' && /\d{6,}/.test(traits.phone.replace(/\D/g, ''))) out.phone = await sha256(normalisePhone(traits.phone));
+  if (fullPhone(traits.phone)) out.phone = await sha256(normalisePhone(traits.phone));
   return out;
 }

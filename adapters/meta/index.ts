@@ -32,15 +32,24 @@ function parameters({ value, currency, items, properties }: ConversionEvent): Re
   return p;
 }
 
+/**
+ * An event to `fbq`: `track`/`trackCustom` (DESIGN.md's calls), or, when the site had its own
+ * pixel on the page before ours (`single`, our pixel id), `trackSingle`/`trackSingleCustom` for our
+ * pixel only: an untargeted call fires for every pixel initialised (Meta's guide to several pixels),
+ * and the site's pixel would count our page views and conversions a second time.
+ */
+const to = (fbq: Fbq, single: string | false, method: string, ...args: unknown[]) =>
+  (single ? fbq(method.replace('track', 'trackSingle'), single, ...args) : fbq(method, ...args));
+
 /** One conversion to `fbq`: a standard event with `track`, any other name with `trackCustom`. */
-function track(fbq: Fbq, event: ConversionEvent, ctx: AdapterContext): void {
+function track(fbq: Fbq, single: string | false, event: ConversionEvent, ctx: AdapterContext): void {
   const name = event.send.meta?.event;
   if (!name) return;
   const params = parameters(event);
   if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
     ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
   }
-  fbq(STANDARD.has(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
+  to(fbq, single, STANDARD.has(name) ? 'track' : 'trackCustom', name, params, { eventID: event.id });
 }
 
 /**
@@ -60,6 +69,8 @@ export function meta(): Adapter {
   const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
   /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
   let readyId: string | undefined;
+  /** Our pixel id when the page had its own `fbq` (and so, most likely, its own pixel) before ours. */
+  let single: string | false = false;
   let loading: Promise<unknown> | undefined;
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
@@ -70,6 +81,7 @@ export function meta(): Adapter {
   async function init(ctx: AdapterContext): Promise<string | undefined> {
     const id = ctx.plan.destinations.meta?.pixelId;
     if (!id) return;
+    single = !!ctx.window.fbq && id;
     const fbq = installFbq(ctx.window);
     const m = am(ctx) && (await matching(ctx.identity()));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
@@ -77,7 +89,7 @@ export function meta(): Adapter {
     granted = ctx.consent().ads === 'granted';
     fbq('consent', granted ? 'grant' : 'revoke');
     fbq('init', id, ...(m ? [m] : []));
-    fbq('track', 'PageView');
+    to(fbq, single, 'track', 'PageView');
     return (readyId = id);
   }
 
@@ -89,7 +101,7 @@ export function meta(): Adapter {
       if ((await (ready = init(ctx))) && granted) await script(ctx);
     },
     // Once init is queued (the common case) without a closure per conversion.
-    send: (event, ctx) => (readyId ? track(ctx.window.fbq, event, ctx) : whenReady(ctx, (fbq) => track(fbq, event, ctx))),
+    send: (event, ctx) => (readyId ? track(ctx.window.fbq, single, event, ctx) : whenReady(ctx, (fbq) => track(fbq, single, event, ctx))),
     consent: (status, ctx) => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
       if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
@@ -98,6 +110,6 @@ export function meta(): Adapter {
       const m = am(ctx) && (await matching(identity));
       if (m) fbq('init', id, m);
     }),
-    page: (_page, ctx) => whenReady(ctx, (fbq) => fbq('track', 'PageView')),
+    page: (_page, ctx) => whenReady(ctx, (fbq) => to(fbq, single, 'track', 'PageView')),
   };
 }

@@ -1,5 +1,5 @@
 import type { Identity } from '../../src/core/types';
-import { normalisePhone, sha256 } from '../_shared/identity';
+import { fullPhone, normalisePhone, sha256 } from '../_shared/identity';
 
 /** Meta's advanced-matching keys, each a lower-case hex SHA-256. */
 export type Matching = { em?: string; ph?: string; external_id?: string };
@@ -18,7 +18,7 @@ export async function matching({ userId, traits }: Identity): Promise<Matching |
   const { email, phone } = traits;
   const m: Matching = {};
   if (typeof email === 'string' && email.includes('@')) m.em = await sha256(lower(email));
-  if (typeof phone === 'string' && /\d{6,}/.test(phone.replace(/\D/g, ''))) m.ph = await sha256(normalisePhone(phone).slice(1));
+  if (fullPhone(phone)) m.ph = await sha256(normalisePhone(phone).slice(1));
   if (!m.em && !m.ph) return undefined;
   if (userId) m.external_id = await sha256(lower(userId));
   return m;

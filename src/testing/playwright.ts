@@ -207,8 +207,12 @@ export interface VendorConversions {
   ga4: { event: string; params: Record<string, unknown> }[];
   /** `gtag('event', 'conversion', { send_to: 'AW-…/label', … })`. */
   googleAds: { label: string; params: Record<string, unknown> }[];
-  /** `fbq('track' | 'trackCustom', event, params, { eventID })`, other than the base code's `PageView`. */
-  meta: { event: string; params: Record<string, unknown>; eventID?: string; method: 'track' | 'trackCustom' }[];
+  /**
+   * `fbq('trackSingle' | 'trackSingleCustom', pixelId, event, params, { eventID })` (how measureplan
+   * sends, to its pixel only) or a site's own `fbq('track' | 'trackCustom', event, params, …)`,
+   * other than `PageView`s; `pixelId` for the targeted calls.
+   */
+  meta: { event: string; params: Record<string, unknown>; eventID?: string; method: 'track' | 'trackCustom' | 'trackSingle' | 'trackSingleCustom'; pixelId?: string }[];
   /** `lintrk('track', { conversion_id, event_id })`. */
   linkedin: { conversion_id: number; event_id?: string }[];
   /** `uetq.push('event', action, params)`. */
@@ -248,9 +252,13 @@ export function conversions(commands: VendorCommands): VendorConversions {
     else out.ga4.push({ event: c[1], params });
   }
   for (const c of commands.fbq ?? []) {
-    if ((c[0] !== 'track' && c[0] !== 'trackCustom') || typeof c[1] !== 'string' || c[1] === 'PageView') continue;
-    const eventID = obj(c[3]).eventID;
-    out.meta.push({ event: c[1], params: obj(c[2]), ...(typeof eventID === 'string' ? { eventID } : {}), method: c[0] });
+    const method = c[0];
+    if (method !== 'track' && method !== 'trackCustom' && method !== 'trackSingle' && method !== 'trackSingleCustom') continue;
+    const single = method.startsWith('trackSingle');
+    const [event, params, options] = single ? c.slice(2) : c.slice(1);
+    if (typeof event !== 'string' || event === 'PageView') continue;
+    const eventID = obj(options).eventID;
+    out.meta.push({ event, params: obj(params), ...(typeof eventID === 'string' ? { eventID } : {}), method, ...(single ? { pixelId: String(c[1]) } : {}) });
   }
   for (const c of commands.lintrk ?? []) {
     if (c[0] !== 'track') continue;
@@ -267,7 +275,7 @@ export function conversions(commands: VendorCommands): VendorConversions {
 export function pageViews(commands: VendorCommands): VendorPageViews {
   return {
     ga4: (commands.gtag ?? []).filter((c) => c[0] === 'config' && String(c[1]).startsWith('G-') && obj(c[2]).send_page_view !== false).length,
-    meta: (commands.fbq ?? []).filter((c) => c[0] === 'track' && c[1] === 'PageView').length,
+    meta: (commands.fbq ?? []).filter((c) => (c[0] === 'track' && c[1] === 'PageView') || (c[0] === 'trackSingle' && c[2] === 'PageView')).length,
     microsoftAds: uetCalls(commands.uetq ?? []).filter((c) => c[0] === 'pageLoad').length,
   };
 }

@@ -62,13 +62,33 @@ describe('meta adapter: loading', () => {
     expect(queue()).toEqual([['consent', 'grant'], ['init', PIXEL], ['track', 'PageView']]);
   });
 
-  it('leaves an fbq the page already has in place and calls it', async () => {
+  it('leaves an fbq the page already has in place and calls it, naming its pixel in every event', async () => {
     const calls: unknown[][] = [];
     const own = (...args: unknown[]) => { calls.push(args); };
     (window as any).fbq = own;
     await meta().load(bench().ctx);
     expect((window as any).fbq).toBe(own);
-    expect(calls).toEqual([['consent', 'grant'], ['init', PIXEL], ['track', 'PageView']]);
+    expect(calls).toEqual([['consent', 'grant'], ['init', PIXEL], ['trackSingle', PIXEL, 'PageView']]);
+  });
+
+  it("with the site's own pixel on the page, every event goes to the plan's pixel only (trackSingle), so the site's pixel counts none twice", async () => {
+    // fbevents.js sends an untargeted track()/trackCustom() to every pixel initialised (Meta's
+    // guide to several pixels on a page); trackSingle/trackSingleCustom only to the one named.
+    const calls: unknown[][] = [];
+    (window as any).fbq = (...args: unknown[]) => { calls.push(args); };
+    (window as any).fbq('init', '999999999999999');
+    (window as any).fbq('track', 'PageView');
+    const b = bench();
+    const a = meta();
+    await a.load(b.ctx);
+    await a.send(eventFor(b, 'purchase', { transaction_id: 'T-9', value: 100, items: [{ item_id: 'SKU-1' }] }), b.ctx);
+    await a.send(eventFor(b, 'phone_click', {}, { send: { meta: { event: 'PhoneCall' } } }), b.ctx);
+    await a.page!(b.ctx.landing!, b.ctx);
+    const ours = calls.slice(2).filter((c) => String(c[0]).startsWith('track'));
+    expect(ours.map((c) => c.slice(0, 3))).toEqual([
+      ['trackSingle', PIXEL, 'PageView'], ['trackSingle', PIXEL, 'Purchase'], ['trackSingleCustom', PIXEL, 'PhoneCall'], ['trackSingle', PIXEL, 'PageView'],
+    ]);
+    expect(ours[1]![4]).toEqual({ eventID: 'purchase:T-9' });
   });
 
   it('warns and does not throw when fbevents.js is blocked', async () => {

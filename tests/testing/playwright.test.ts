@@ -162,6 +162,16 @@ describe('conversions() and pageViews()', () => {
     expect(conversions({ gtag: [], fbq: [], lintrk: [], uetq: [] })).toEqual({ ga4: [], googleAds: [], meta: [], linkedin: [], microsoftAds: [] });
   });
 
+  it('reads the one-pixel calls measureplan makes on a page with its own pixel (trackSingle), with the pixel named', () => {
+    const fbq = [['init', '9'], ['track', 'PageView'], ['init', '1'], ['trackSingle', '1', 'PageView'], ['trackSingle', '1', 'Purchase', { value: 2499 }, { eventID: 'purchase:T-1' }], ['trackSingleCustom', '1', 'Quiz', {}, { eventID: 'q1' }], ['track', 'Lead', {}]];
+    expect(conversions({ gtag: [], fbq, lintrk: [], uetq: [] }).meta).toEqual([
+      { event: 'Purchase', params: { value: 2499 }, eventID: 'purchase:T-1', method: 'trackSingle', pixelId: '1' },
+      { event: 'Quiz', params: {}, eventID: 'q1', method: 'trackSingleCustom', pixelId: '1' },
+      { event: 'Lead', params: {}, method: 'track' },
+    ]);
+    expect(pageViews({ gtag: [], fbq, lintrk: [], uetq: [] }).meta).toBe(2);
+  });
+
   it('puts UET\'s queued calls back together', () => {
     expect(uetCalls(commands.uetq)).toEqual([['consent', 'default', { ad_storage: 'denied' }], ['event', 'add_to_cart', { revenue_value: 5, event_id: 'a1' }], ['pageLoad'], ['event', 'purchase', { event_id: 'purchase:T-1' }]]);
   });
