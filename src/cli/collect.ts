@@ -13,6 +13,7 @@ import { choice, parse } from './args';
 import { checkText, readPlanFile } from './check';
 import { colours, UsageError, type IO } from './io';
 import { fileLine, formatFindings } from './report';
+import { printable } from './safe-text';
 import { count } from './words';
 
 export const collectHelp = `Usage: measureplan collect [options]
@@ -119,7 +120,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
         if (written.some((w) => w.stored)) relay?.wake();
       },
       onReject(status, reason) {
-        if (rejectedLines++ < 20) say(c.yellow(`refused a request: ${status} ${reason}`));
+        // The reason can quote the request (its path, Origin, Content-Encoding): printed, never obeyed.
+        if (rejectedLines++ < 20) say(c.yellow(`refused a request: ${status} ${printable(reason)}`));
       },
     });
   } catch (e) {
@@ -165,9 +167,11 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     const d = { stored: totals.stored - shown.stored, duplicates: totals.duplicates - shown.duplicates, quarantined: totals.quarantined - shown.quarantined };
     shown = { ...totals };
     const r = relay?.stats();
-    say(`+${d.stored} stored, ${d.duplicates} repeats ignored, ${d.quarantined} quarantined · ${store.counts().events} in the store${r ? ` · relay ${r.delivered} delivered, ${r.waiting} waiting${r.failing ? c.yellow(` (failing: ${r.lastError})`) : ''}` : ''}`);
+    say(`+${d.stored} stored, ${d.duplicates} repeats ignored, ${d.quarantined} quarantined · ${store.counts().events} in the store${r ? ` · relay ${r.delivered} delivered, ${r.waiting} waiting${r.failing ? c.yellow(` (failing: ${printable(r.lastError ?? '')})`) : ''}` : ''}`);
     if (d.quarantined) {
-      for (const q of lastQuarantine.all(quarantineSeq) as { event: string | null; reason: string }[]) say(c.yellow(`quarantined ${q.event ?? 'a message'}: ${q.reason}`));
+      // A browser names the event, and the reason quotes it: control characters are written out, so a
+      // name cannot clear the terminal, retitle it or forge a progress line.
+      for (const q of lastQuarantine.all(quarantineSeq) as { event: string | null; reason: string }[]) say(c.yellow(`quarantined ${q.event === null ? 'a message' : printable(q.event)}: ${printable(q.reason)}`));
       quarantineSeq = maxQuarantine.get() as number;
     }
   }, 10_000);

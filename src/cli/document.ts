@@ -2,6 +2,7 @@
  * A tiny document model for the plan document, rendered as Markdown or as one self-contained
  * HTML file. The words are built once (plan-document.ts); each renderer only escapes and lays out.
  */
+import { markdownText } from './safe-text'; // shared with the report's Markdown, which escapes a browser's words
 
 /** Inline text: plain words, `code` (selectors, paths, names), or **strong**. */
 export type Inline = string | { code: string } | { strong: string };
@@ -30,13 +31,6 @@ export function join(parts: Rich[], sep: string): Rich {
 
 // Markdown ------------------------------------------------------------------------------------
 
-function mdText(s: string, table: boolean): string {
-  let out = s.replace(/[\\`*[\]<>]/g, '\\$&').replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'));
-  out = out.replace(/^(#|\d+\.\s|[-+]\s)/, '\\$1');
-  if (table) out = out.replace(/\|/g, '\\|');
-  return out.replace(/\s*\n\s*/g, ' ');
-}
-
 function mdCode(s: string, table: boolean): string {
   const flat = s.replace(/\s*\n\s*/g, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((t) => t.length));
@@ -47,7 +41,7 @@ function mdCode(s: string, table: boolean): string {
 }
 
 function mdRich(r: Rich, table = false): string {
-  return r.map((x) => (typeof x === 'string' ? mdText(x, table) : 'code' in x ? mdCode(x.code, table) : `**${mdText(x.strong, table)}**`)).join('');
+  return r.map((x) => (typeof x === 'string' ? markdownText(x, table) : 'code' in x ? mdCode(x.code, table) : `**${markdownText(x.strong, table)}**`)).join('');
 }
 
 export function renderMarkdown(doc: Doc): string {
@@ -59,7 +53,7 @@ export function renderMarkdown(doc: Doc): string {
     if ('note' in b) return `---\n\n${mdRich(b.note)}`;
     const { head, rows } = b.table;
     return [
-      `| ${head.map((h) => mdText(h, true)).join(' | ')} |`,
+      `| ${head.map((h) => markdownText(h, true)).join(' | ')} |`,
       `|${head.map(() => '---').join('|')}|`,
       ...rows.map((row) => `| ${row.map((cell) => mdRich(cell, true) || ' ').join(' | ')} |`),
     ].join('\n');

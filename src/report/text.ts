@@ -1,4 +1,10 @@
-/** The report for a terminal (`--format text`) and as Markdown (`--format md`). */
+/**
+ * The report for a terminal (`--format text`) and as Markdown (`--format md`). Names in it come
+ * from browsers (event, experiment and variant names, quarantine reasons, item names): each is
+ * escaped where it is put in, for Markdown (no HTML, no Markdown syntax, one line) or for a
+ * terminal (control characters written out), never the template's own markup around it.
+ */
+import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
 import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
@@ -6,12 +12,17 @@ import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
 
-/** A table: padded columns for text, pipes for Markdown. Columns after the first are right-aligned. */
-function table(style: Style, head: string[], rows: string[][]): string {
+/** A name or other text from the store, as the style writes it. */
+const escaper = (style: Style) => (s: string | null | undefined): string => (style === 'md' ? markdownText(s ?? '') : printable(s ?? ''));
+
+/** A table of plain texts (escaped here): padded columns for text, pipes for Markdown. Columns after the first are right-aligned. */
+function table(style: Style, head: string[], cells: string[][]): string {
   if (style === 'md') {
-    const esc = (s: string) => s.replace(/\|/g, '\\|');
-    return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+    const esc = (s: string) => markdownText(s, true);
+    return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...cells.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
   }
+  const rows = cells.map((r) => r.map(printable));
+  head = head.map(printable);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
@@ -22,10 +33,11 @@ export function renderText(r: Report, style: Style = 'text'): string {
   const h1 = (s: string) => (style === 'md' ? `# ${s}` : `${s}\n${'='.repeat(s.length)}`);
   const h2 = (s: string) => (style === 'md' ? `## ${s}` : `${s}\n${'-'.repeat(s.length)}`);
   const para = (s: string) => (style === 'md' ? s : s.replace(/\*\*|`/g, ''));
+  const x = escaper(style);
   const out: string[] = [];
   const cur = r.plan.currency;
-  out.push(h1(`${r.plan.name}: what the measurement plan shows`));
-  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${r.range.timezone}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
+  out.push(h1(`${x(r.plan.name)}: what the measurement plan shows`));
+  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${x(r.range.timezone)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
 
   out.push(h2('Conversions'));
   const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), money(c.value, cur)];
@@ -34,15 +46,15 @@ export function renderText(r: Report, style: Style = 'text'): string {
   if (r.supports.length) {
     out.push(h2('Do the micro conversions lead to the goals?'));
     out.push(table(style, ['claim', 'with', 'without', 'ratio', 'verdict'], r.supports.map((s) => [`${s.micro} → ${s.macro}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`, s.verdict])));
-    out.push(r.supports.map((s) => para(`- **${s.micro} → ${s.macro}**: ${s.text}`)).join('\n'));
+    out.push(r.supports.map((s) => para(`- **${x(s.micro)} → ${x(s.macro)}**: ${x(s.text)}`)).join('\n'));
   }
 
   for (const f of r.funnels) {
-    out.push(h2(`Funnel ${f.name}${f.withinMs ? ` (within ${duration(f.withinMs)} of the first step)` : ''}`));
-    if (f.description) out.push(f.description);
+    out.push(h2(`Funnel ${x(f.name)}${f.withinMs ? ` (within ${duration(f.withinMs)} of the first step)` : ''}`));
+    if (f.description) out.push(x(f.description));
     out.push(table(style, ['step', 'visitors', 'from previous', 'dropped', 'from step 1', 'median time'], f.steps.map((s) => [`${s.step}. ${s.event}`, formatCount(s.visitors), pct(s.fromPrevious), s.step === 1 ? '—' : `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})`, pct(s.fromFirst), duration(s.medianMsFromPrevious)])));
     const worst = f.steps.slice(1).reduce<(typeof f.steps)[number] | undefined>((w, s) => (s.dropOffRate !== null && s.dropOff > 0 && (!w || s.dropOffRate > (w.dropOffRate ?? -1)) ? s : w), undefined);
-    out.push(para(f.entered ? `${formatCount(f.entered)} visitors entered, ${formatCount(f.completed)} completed (${pct(f.conversion)}).${worst ? ` The biggest drop is before **${worst.event}**: ${pct(worst.dropOffRate)} of those who got to step ${worst.step - 1} went no further.` : ''}` : 'Nobody entered this funnel in the period.'));
+    out.push(para(f.entered ? `${formatCount(f.entered)} visitors entered, ${formatCount(f.completed)} completed (${pct(f.conversion)}).${worst ? ` The biggest drop is before **${x(worst.event)}**: ${pct(worst.dropOffRate)} of those who got to step ${worst.step - 1} went no further.` : ''}` : 'Nobody entered this funnel in the period.'));
   }
 
   const { cart, browse } = r.abandonment;
@@ -62,10 +74,10 @@ export function renderText(r: Report, style: Style = 'text'): string {
   }
 
   for (const e of r.experiments) {
-    out.push(h2(`Experiment ${e.name}${e.in_plan ? '' : ' (not in the plan)'}`));
-    if (e.description) out.push(e.description);
+    out.push(h2(`Experiment ${x(e.name)}${e.in_plan ? '' : ' (not in the plan)'}`));
+    if (e.description) out.push(x(e.description));
     out.push(table(style, ['variant', 'visitors', `reached ${e.goal ?? 'a goal'}`, 'rate', '95 % interval'], e.variants.map((v) => [v.name, formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
-    for (const c of e.comparisons) out.push(para(`**${c.variant} vs ${c.control}**: ${c.text}`));
+    for (const c of e.comparisons) out.push(para(`**${x(c.variant)} vs ${x(c.control)}**: ${x(c.text)}`));
   }
 
   const loads = pageLoadRows(r.vitals.page_loads, formatCount);
@@ -75,7 +87,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
     out.push(table(style, ['metric', 'page loads', '75th percentile', 'rating'], loads));
   }
   if (r.vitals.metrics.some((m) => m.units)) {
-    out.push(para(`Visitors by the worst rating each had on a metric, and the share who reached ${r.vitals.converted || 'a goal'}.`));
+    out.push(para(`Visitors by the worst rating each had on a metric, and the share who reached ${x(r.vitals.converted || 'a goal')}.`));
     out.push(table(style, ['metric', 'good', 'needs improvement', 'poor'], r.vitals.metrics.filter((m) => m.units).map((m) => [m.metric, ...(['good', 'needs-improvement', 'poor'] as const).map((k) => (m[k].units ? `${pct(m[k].rate)} of ${formatCount(m[k].units)}` : '—'))])));
   }
 

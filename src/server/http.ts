@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Plan } from '../plan/types';
 import { BodyError, readBody } from './body';
 import { groupCommitter } from './commit';
-import { MAX_EVENT_BYTES, toOutcome, type Outcome } from './message';
+import { batchOutcomes, MAX_EVENT_BYTES, toOutcome, type Outcome } from './message';
 import type { Store, Written } from './store';
 
 export const MAX_BATCH_BYTES = 500 * 1024;
@@ -114,7 +114,8 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       const list = Object.prototype.hasOwnProperty.call(p, 'batch') ? p.batch : undefined;
       if (!Array.isArray(list)) return reply(res, 400, { msg: 'Invalid JSON: expected { "batch": [ … ] }' });
       const batch = { sentAt: p.sentAt, context: p.context };
-      outcomes = list.map((m, i) => toOutcome(m, batch, receivedAt, plan, i));
+      // Bounded work and rows per request, however many items the list holds (docs/collect.md).
+      outcomes = batchOutcomes(list, batch, receivedAt, plan);
     } else {
       if (!SINGLE.has(route)) return reply(res, 404, { msg: 'Not found' });
       // A single call names its type by its path (Segment's rule); the body's own `type` is ignored.

@@ -15,7 +15,7 @@ export type Outcome = { row: Row } | { quarantined: Quarantined };
 
 /** Segment's limit per event (bytes of JSON); RudderStack documents the same. */
 export const MAX_EVENT_BYTES = 32 * 1024;
-/** Segment accepts at most this many events per batch; the rest are quarantined, not lost. */
+/** Segment accepts at most this many events per batch; the rest are quarantined, as one record. */
 export const MAX_BATCH_EVENTS = 2500;
 const MAX_ID = 100;
 const TYPES = new Set(['track', 'page', 'identify']);
@@ -72,6 +72,52 @@ function shallowJson(input: unknown, max = 64): string {
 
 export interface Batch { sentAt?: unknown; context?: unknown }
 
+/**
+ * A batch's messages → outcomes, with the work and the rows of one request bounded whatever it
+ * holds: at most MAX_BATCH_EVENTS messages are read, and at most two quarantine rows stand for
+ * the rest. Items that are not objects (no message: nothing to store, no messageId to keep apart)
+ * are kept as one record with their count, and so are the items after the 2,500th. One row per
+ * such item let one 500 KB request of 85,000 numbers add 85,000 rows (16 MB) and hold the server
+ * for a second or two. Each record's id is made from its content, so a retried body adds nothing.
+ */
+export function batchOutcomes(list: readonly unknown[], batch: Batch, receivedAt: string, plan: Plan | undefined): Outcome[] {
+  const read = Math.min(list.length, MAX_BATCH_EVENTS);
+  const outcomes: Outcome[] = [];
+  const loose: number[] = [];
+  for (let i = 0; i < read; i++) {
+    if (isObj(list[i])) outcomes.push(toOutcome(list[i], batch, receivedAt, plan, i));
+    else loose.push(i);
+  }
+  // A lone such item keeps a row of its own, under the id of its content, saying what it is.
+  if (loose.length === 1) outcomes.push(toOutcome(list[loose[0]!], batch, receivedAt, plan, loose[0]));
+  else if (loose.length > 1) {
+    const items = loose.map((i) => list[i]);
+    const kinds = [...new Set(items.map(kindOf))].join(', ');
+    outcomes.push(kept(items, `${count(loose.length)} items of the batch are not messages (a message must be an object, not ${kinds}); they are kept as one record`, `batch[${loose[0]}]`, receivedAt));
+  }
+  if (list.length > MAX_BATCH_EVENTS) {
+    const rest = list.length - MAX_BATCH_EVENTS;
+    outcomes.push(kept(list.slice(MAX_BATCH_EVENTS), `the batch has ${count(list.length)} items, more than ${count(MAX_BATCH_EVENTS)} (Segment's limit): the ${count(rest)} after the ${count(MAX_BATCH_EVENTS)}th are kept as one record, not stored; send smaller batches`, `batch[${MAX_BATCH_EVENTS}]`, receivedAt));
+  }
+  return outcomes;
+}
+
+const count = (n: number) => n.toLocaleString('en');
+const kindOf = (v: unknown) => (Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`);
+
+/** Items kept as one quarantine record: the first 32 KB of them as a JSON list, under an id of all of them. */
+function kept(items: unknown[], reason: string, path: string, receivedAt: string): Outcome {
+  let raw: string;
+  try {
+    raw = JSON.stringify(items);
+  } catch {
+    raw = shallowJson(items); // an item nested deeper than JSON.stringify goes
+  }
+  const o = quarantine(null, null, reason, path, firstBytes(raw), derivedId(raw));
+  if ('quarantined' in o) o.quarantined.received_at = receivedAt;
+  return o;
+}
+
 /** Where the plan check and the flattening need the plan; `undefined` stores every well-formed message. */
 export function toOutcome(input: unknown, batch: Batch, receivedAt: string, plan: Plan | undefined, index = 0): Outcome {
   const o = read(input, batch, receivedAt, plan, index);
@@ -90,7 +136,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
     const m = isObj(input) ? input : undefined;
     return quarantine(m ? text(own(m, 'type'), 40) : null, m ? text(own(m, 'event'), 200) : null, 'the message is nested too deeply to be kept as JSON', null, firstBytes(cut), m ? messageIdOf(m, cut) : derivedId(cut), m ? text(own(m, 'anonymousId'), 200) : null);
   }
-  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}`, null, firstBytes(raw), derivedId(raw));
+  if (!isObj(input)) return quarantine(null, null, `a message must be an object, not ${kindOf(input)}`, null, firstBytes(raw), derivedId(raw));
   const m = input;
   const type = text(own(m, 'type'), 40);
   const event = text(own(m, 'event'), 200);

@@ -8,6 +8,7 @@
  * single event it still refuses is recorded in `relay_rejected` with the reason, never dropped
  * silently.
  */
+import { printable } from '../cli/safe-text';
 import { backoffMs, type DeliveryOptions } from './delivery';
 import type { Statement } from './sqlite';
 import type { Store } from './store';
@@ -42,7 +43,9 @@ export function batchUrl(url: string): string {
 const MAX_BODY = 450 * 1024; // under Segment's 500 KB per batch, with room for the envelope
 
 export function startRelay(options: RelayOptions): Relay {
-  const { store, writeKey, batchSize = 200, minDelay = 1000, maxDelay = 60_000, timeoutMs = 30_000, log = () => {}, now = Date.now } = options;
+  const { store, writeKey, batchSize = 200, minDelay = 1000, maxDelay = 60_000, timeoutMs = 30_000, log: logLine = () => {}, now = Date.now } = options;
+  // Lines quote a browser's messageId and the target's answer: control characters are written out.
+  const log = (line: string) => logLine(printable(line));
   const doFetch = options.fetch ?? globalThis.fetch;
   const target = batchUrl(options.url);
   const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;

@@ -9,6 +9,7 @@
  * post is kept with the reason. The receiver also gets the id as `Idempotency-Key`, so a post
  * repeated after a crash between its answer and our commit can be recognised.
  */
+import { printable } from '../cli/safe-text';
 import type { Plan } from '../plan/types';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
@@ -46,7 +47,9 @@ interface Candidate {
 const DAY = 86_400_000;
 
 export function startWebhook(options: WebhookOptions): Webhook {
-  const { store, plan, url, everyMs = 60_000, quietMs = 7 * DAY, lookbackMs = 30 * DAY, minDelay = 1000, maxDelay = 300_000, timeoutMs = 15_000, log = () => {}, now = Date.now } = options;
+  const { store, plan, url, everyMs = 60_000, quietMs = 7 * DAY, lookbackMs = 30 * DAY, minDelay = 1000, maxDelay = 300_000, timeoutMs = 15_000, log: logLine = () => {}, now = Date.now } = options;
+  // Lines quote a hand-off's id (a browser's anonymous id) and the receiver's answer: control characters are written out.
+  const log = (line: string) => logLine(printable(line));
   const doFetch = options.fetch ?? globalThis.fetch;
   const db = store.db;
   const cart = plan.abandonment.cart;
