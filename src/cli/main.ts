@@ -46,7 +46,7 @@ Options:
   -v, --version   the installed version
 
 Exit codes: 0 success, 1 the plan has problems (report, offline and forget: or the store
-cannot be read), 2 usage error; each command's --help has its own.
+cannot be read; forget: or the erasure is incomplete), 2 usage error; each command's --help has its own.
 
 Examples:
   npx measureplan init --template webshop
