@@ -30,6 +30,10 @@ describe('the published package (built by `npm test` before the tests run)', () 
     }
   });
 
+  it('builds itself before it is packed or published (the CLI tests rebuild dist/cli.js alone, without pruning)', () => {
+    expect(pkg.scripts.prepack).toBe('npm run build');
+  });
+
   it('ships no chunk of an earlier build: every file in dist/chunks is imported by the build', () => {
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(`${dir}/${d.name}`) : [`${dir}/${d.name}`]));
     const text = Object.fromEntries(files('dist').filter((f) => /\.(js|d\.ts)$/.test(f)).map((f) => [f, readFileSync(f, 'utf8')]));

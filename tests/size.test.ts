@@ -58,8 +58,10 @@ import { describe, expect, it } from 'vitest';
 // numbers and click ids without an ads grant, phone numbers in any notation in a parameter named
 // for one — +0.1 KB; the QA fixes before it, prices like "2.499 kr" and one identify message per
 // call, had paid for themselves; then a vendor review: on a page with its own Meta pixel, every
-// event names the plan's pixel (trackSingle), so the site's pixel does not count it twice — +0.07 KB).
-const RATCHET = 25.1 * 1024;
+// event names the plan's pixel (trackSingle), so the site's pixel does not count it twice — +0.07 KB;
+// then its second read: phone-named GA4 parameters by whole name parts (`telemetry_id` is not one),
+// phone numbers for hashing with a real country code and 7–15 digits — +0.05 KB).
+const RATCHET = 25.15 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

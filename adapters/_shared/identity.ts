@@ -31,11 +31,12 @@ export async function sha256(text: string): Promise<string | undefined> {
 }
 
 /**
- * A phone number that names its country (`+47 912 34 567`, `0047 …`) and has at least seven
- * digits. Without a country code (`07911 123456`, `(650) 555-1212`) the number is not used: E.164
- * needs the country, and a guess (`+65…` for a US number) would match someone else.
+ * A phone number that names its country (`+47 912 34 567`, `0047 …`, `(+44) …`; a country code
+ * never starts with 0) and is 7 to 15 digits in E.164. Without a country code (`07911 123456`,
+ * `(650) 555-1212`) the number is not used: E.164 needs the country, and a guess (`+65…` for a
+ * US number) would match someone else.
  */
-export const fullPhone = (p: unknown): p is string => typeof p == 'string' && /^\s*(\+|00)/.test(p) && /(\d\D*){7}/.test(p);
+export const fullPhone = (p: unknown): p is string => typeof p == 'string' && /^\s*\(?\s*(\+|00)\s*[1-9]/.test(p) && /^\+\d{7,15}$/.test(normalisePhone(p));
 
 /** The e-mail and phone `identify()` supplied, normalised and hashed. */
 export async function hashedIdentity(traits: Record<string, unknown>): Promise<{ email?: string; phone?: string }> {

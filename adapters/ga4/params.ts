@@ -12,11 +12,12 @@ const PERSONAL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d)
 /** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
 const MAYBE = /@|%40|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
 /**
- * A parameter named for a phone number (`phone`, `mobile_phone`, `tel`, `fax`): any value with
- * seven digits is one, in whatever notation (`650-555-1212`, `912.34.567`), which the value alone
- * cannot tell from an order number.
+ * A parameter named for a phone number (`phone`, `mobile_phone`, `tel`, `fax`, `phone_number`):
+ * any value with seven digits is one, in whatever notation (`650-555-1212`, `912.34.567`), which
+ * the value alone cannot tell from an order number. Whole name parts only: `telemetry_id`,
+ * `smartphone_sku` and `mobile_app_version` are not.
  */
-const PHONE_NAME = /phone|mobile|^(tel|fax)/i;
+const PHONE_NAME = /(^|_)((tele)?phone|tel|fax|mobile(?=_phone|_number|$))(_|$)/i;
 /**
  * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
  * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,

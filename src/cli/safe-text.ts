@@ -29,7 +29,8 @@ const alnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test
  * `|` too in a table cell. Intraword underscores (`view_item`) stay as they are.
  */
 export function markdownText(s: string, table = false): string {
-  let out = printable(s.replace(/\s*[\r\n\u2028\u2029]\s*/g, ' '));
+  // Line breaks and tabs are layout, not content: one space (a tab written out as `\x09` read badly).
+  let out = printable(s.replace(/\s*[\r\n\u2028\u2029]\s*/g, ' ').replace(/\t/g, ' '));
   out = out.replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   out = out.replace(/[\\`*[\]]/g, '\\$&').replace(/_/g, (u, i: number, all: string) => (alnum(all[i - 1]) && alnum(all[i + 1]) ? u : '\\_'));
   out = out.replace(/^#|^[-+](?=\s|$)/, '\\$&').replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2');

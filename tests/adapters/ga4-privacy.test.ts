@@ -27,6 +27,9 @@ describe('GA4 parameters that are personal data', () => {
     ['phone', '650.555.1212'],
     ['mobile_phone', '912-34-567'],
     ['tel', '0047-912-34-567'],
+    ['phone_number', '650 555 1212'],
+    ['customer_telephone', '912.34.567'],
+    ['mobile', '91234567'],
     ['contact', 'kari%40example.no'],
   ])('withholds %s = %j, with a warning', async (k, v) => {
     const { b, a } = await loaded();
@@ -35,10 +38,12 @@ describe('GA4 parameters that are personal data', () => {
     expect(b.warnings.map((w) => w.message).join('\n')).toContain(`parameter ${k} withheld`);
   });
 
-  it('keeps a number with dashes in a parameter not named for a phone (an order or part number)', async () => {
+  it.each([
+    ['order_ref', '650-555-1212'], ['telemetry_id', '1234567'], ['smartphone_sku', 'AB 1234 5678'], ['mobile_app_version', '2024.12.05'], ['television_sku', '55-123-4567'],
+  ])('keeps %s = %j: not named for a phone (a whole name part decides)', async (k, v) => {
     const { b, a } = await loaded();
-    a.send(eventFor(b, 'phone_click', { order_ref: '650-555-1212' }), b.ctx);
-    expect(dataLayer()).toEqual([['event', 'phone_click', { order_ref: '650-555-1212', send_to: G }]]);
+    a.send(eventFor(b, 'phone_click', { [k]: v }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'phone_click', { [k]: v, send_to: G }]]);
   });
 });
 

@@ -9,7 +9,7 @@ import { hashedIdentity, sha256 } from '../../adapters/_shared/identity';
 import { matching } from '../../adapters/meta/matching';
 
 describe('phone numbers without a country code', () => {
-  it.each(['07911 123456', '(650) 555-1212', '912 34 567', '650-555-1212'])('%j: no phone hash for Google Ads or Meta; the e-mail still goes', async (phone) => {
+  it.each(['07911 123456', '(650) 555-1212', '912 34 567', '650-555-1212', '+07911 123456', '+47 123', '+1 650 555 1212 1234 5678'])('%j: no phone hash for Google Ads or Meta; the e-mail still goes', async (phone) => {
     const google = await hashedIdentity({ email: 'kari@example.com', phone });
     expect(google).toEqual({ email: await sha256('kari@example.com') });
     const meta = await matching({ traits: { email: 'kari@example.com', phone } });
@@ -21,7 +21,7 @@ describe('phone numbers without a country code', () => {
     expect(await hashedIdentity({ phone: '07911 123456' })).toEqual({});
   });
 
-  it.each([['+44 7911 123456', '+447911123456'], ['0044 7911 123456', '+447911123456'], [' +47 (0)912 34 567', '+4791234567']])('%j names its country: hashed as %s (Google), without the + (Meta)', async (phone, e164) => {
+  it.each([['+44 7911 123456', '+447911123456'], ['0044 7911 123456', '+447911123456'], [' +47 (0)912 34 567', '+4791234567'], ['(+44) 7911 123456', '+447911123456']])('%j names its country: hashed as %s (Google), without the + (Meta)', async (phone, e164) => {
     expect((await hashedIdentity({ phone })).phone).toBe(await sha256(e164));
     expect((await matching({ traits: { phone } }))?.ph).toBe(await sha256(e164.slice(1)));
   });

@@ -150,3 +150,10 @@ describe('the shared helpers (src/cli/safe-text.ts)', () => {
     expect(markdownText('a | b', true)).toBe('a \\| b');
   });
 });
+
+describe('markdownText: tabs', () => {
+  it('a tab in a plan description or a name is a space, not the text \\x09 (second read)', () => {
+    expect(markdownText('Order\tcompleted')).toBe('Order completed');
+    expect(markdownText('a\t|\tb', true)).toBe('a \\| b');
+  });
+});
