@@ -19,7 +19,8 @@ holds it: in the e-mail field, as a user id, and anywhere in a message (a page U
 ?email=kari%40example.com): such a message is erased, and its browser too unless that browser
 signed in as someone else. That search reads every stored message (progress on stderr).
 Deleted content is overwritten; then the file is searched for their ids and address, and
-rewritten (VACUUM) when one is found (the server's requests wait or are retried meanwhile).
+rewritten (VACUUM) when one is found other than inside someone else's longer value (the
+server's requests wait or are retried meanwhile).
 What is still found after that is reported with where it is. Events the relay (--forward) had
 already delivered must also be deleted where they went: the output says how many, per target.
 Safe while the server runs.
@@ -100,7 +101,7 @@ export function forgetCommand(argv: string[], io: IO): number {
 
   const c = colours(io.out, values['no-color'] === true);
   const n = (k: number, one: string, many = `${one}s`) => `${k.toLocaleString('en')} ${k === 1 ? one : many}`;
-  const out: string[] = [`measureplan forget: ${all.join(', ')}${dryRun ? c.yellow(' (dry run: nothing erased)') : ''}`];
+  const out: string[] = [`measureplan forget: ${all.map(printable).join(', ')}${dryRun ? c.yellow(' (dry run: nothing erased)') : ''}`];
   const nothing = !r.events && !r.quarantined && !r.handoffs && !r.visitors;
   if (nothing) {
     out.push(`  nothing in ${dbFile} matches: no event, quarantined message or hand-off has these ids.`);
@@ -124,7 +125,8 @@ export function forgetCommand(argv: string[], io: IO): number {
       const rows = ls.filter((l) => l.table !== 'file');
       return [rows.length ? `in rows that are theirs: ${where(rows)}` : '', ls.some((l) => l.table === 'file') ? 'outside the rows forget reads' : ''].filter(Boolean).join(', and ');
     };
-    const texts = (ls: Leftover[]) => [...new Set(ls.map((l) => l.text))];
+    // The browser ids linked to them came from browsers: control characters are shown escaped.
+    const texts = (ls: Leftover[]) => [...new Set(ls.map((l) => l.text))].map(printable);
     const theirs = r.left.filter((l) => l.theirs);
     const others = r.left.filter((l) => !l.theirs);
     if (!nothing && !r.checkpointed) {
@@ -132,7 +134,7 @@ export function forgetCommand(argv: string[], io: IO): number {
     } else if (r.copiesLeft) {
       out.push(c.yellow(`  ${nothing ? '' : 'deleted content is overwritten, but '}older copies stay in the file's free space: rewriting the file failed (${r.copiesLeft}). Run forget again when the store is less busy.`));
     } else if (theirs.length) {
-      for (const t of texts(theirs)) out.push(c.red(`  NOT ERASED: the store file still holds ${t}, ${held(theirs.filter((l) => l.text === t))}.`));
+      for (const t of new Set(theirs.map((l) => l.text))) out.push(c.red(`  NOT ERASED: the store file still holds ${printable(t)}, ${held(theirs.filter((l) => l.text === t))}.`));
       out.push(c.red('  Run forget again: the server may have stored them since. What stays then is where forget does not erase by (such as another person\'s event naming their id): delete it yourself.'));
     } else if (others.length) {
       out.push(`  ${nothing ? 'no row has these ids' : 'their rows are erased and overwritten'}${r.vacuumed ? ' (the file was rewritten)' : ''}; the file still holds ${texts(others).join(', ')}, but only inside other, longer values that are not theirs (someone else's address or id that contains it): ${where(others)}.`);

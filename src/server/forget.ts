@@ -12,12 +12,15 @@
  * address in a message is theirs when it never signed in as anyone (they followed a link from
  * their mailbox); when it signed in as someone else (a colleague, a support agent, a friend who
  * typed their address in a form), only the messages that name the address are erased, and the
- * rest of that other person's data stays.
+ * rest of that other person's data stays. The `email` column of an event other than an identify
+ * (`properties.email`: a form field) counts as such a mention, not as their e-mail: only the
+ * `traits.email` of an identify, and a user id that is the address, tie a user id to them.
  *
  * The deleted content is overwritten (SQLite's `secure_delete`), and the write-ahead log is
  * checkpointed. SQLite may still hold older copies of their rows in free space inside pages (left
  * when the server moved rows between pages as the store grew): the file is searched for their
- * ids and addresses, and rewritten (VACUUM) when one is found. Then it is searched again: what is
+ * ids and addresses, and rewritten (VACUUM) when one is found in a row of theirs or in no row
+ * (not when it only sits inside other people's longer values). Then it is searched again: what is
  * still found is located in the tables (`left`), and the erasure is `complete` only when none of
  * it is theirs. Summaries kept at ingest follow: the visitors' rows go, and their page loads leave
  * `vital_pages`. What the relay had already forwarded cannot be recalled from here; the result
@@ -76,7 +79,7 @@ export interface Forgotten {
   forwarded: { target: string; events: number }[];
   /** The write-ahead log was checkpointed into the store and emptied: no old copy of a page is left. */
   checkpointed: boolean;
-  /** The store file was rewritten (VACUUM): their ids were still found in it. */
+  /** The store file was rewritten (VACUUM): their ids were still found in it, other than inside other people's longer values. */
   vacuumed: boolean;
   /** Their ids are still in the file's free space: the rewrite could not run (the reason). */
   copiesLeft?: string;
@@ -97,6 +100,8 @@ const list = (xs: readonly string[]) => xs.map(() => '?').join(', ') || 'NULL';
 
 // Characters that can continue an address on either side: `a@b.com` is not in `xa@b.com` or `a@b.com.au`.
 const LOCAL = /[\p{L}\p{N}._%+-]/u;
+// An apostrophe inside a local part (`o'brien@…`) continues it too; after a space or `=` it quotes the address (`'kari@…'`).
+const APOSTROPHE = /[\p{L}\p{N}._%+-]'$/u;
 const DOMAIN = /[\p{L}\p{N}_-]/u;
 // A JSON escape right before the address (`"Hi\nkari@…"`) ends the previous word.
 const ESCAPED = /\\(?:[nrtbf"\\/]|u[0-9a-f]{4})$/;
@@ -105,7 +110,7 @@ const ESCAPED = /\\(?:[nrtbf"\\/]|u[0-9a-f]{4})$/;
 function whole(t: string, address: string): boolean {
   for (let i = t.indexOf(address); i >= 0; i = t.indexOf(address, i + 1)) {
     const end = i + address.length;
-    const before = i === 0 || !LOCAL.test(t[i - 1]!) || ESCAPED.test(t.slice(Math.max(0, i - 6), i));
+    const before = i === 0 || (!LOCAL.test(t[i - 1]!) && !APOSTROPHE.test(t.slice(Math.max(0, i - 2), i))) || ESCAPED.test(t.slice(Math.max(0, i - 6), i));
     const after = end === t.length || !(DOMAIN.test(t[end]!) || (t[end] === '.' && end + 1 < t.length && DOMAIN.test(t[end + 1]!)));
     if (before && after) return true;
   }
@@ -135,13 +140,14 @@ function mentions(text: unknown, address: unknown): number {
 
 /**
  * LIKE patterns that every text naming the address matches, in whatever case and however a URL
- * encoded it: its longest stretches of ASCII letters, digits, `.`, `-` and `_` (which URLs leave
- * as they are), without `i` and `k` (`İ` and the Kelvin sign fold to them). SQLite compares them
+ * encoded it: its longest stretches of ASCII letters and digits (which every encoder leaves as they
+ * are; `.`, `-` and `_` may come as `%2E`, `%2D`, `%5F`, which `mentions` decodes), without `i`
+ * and `k` (`İ` and the Kelvin sign fold to them). SQLite compares them
  * without calling into JavaScript, and without ASCII case; only the messages that match all of
  * them are read by `mentions`.
  */
 function patterns(address: string): string[] {
-  return (address.match(/[a-hjl-z0-9._-]{3,}/g) ?? []).sort((a, b) => b.length - a.length).slice(0, 3).map((s) => `%${s.replace(/_/g, '\\_')}%`);
+  return (address.match(/[a-hjl-z0-9]{3,}/g) ?? []).sort((a, b) => b.length - a.length).slice(0, 3).map((s) => `%${s}%`);
 }
 
 const CHUNK = 25_000;
@@ -151,7 +157,7 @@ const CHUNK = 25_000;
  * over `events_raw` (about 1 GB of messages for 1,000,000 events), in ranges of `seq`, so that
  * the caller can tell how far it got.
  */
-function naming(db: Database, emails: readonly string[], after: number, to: number, progress?: (p: Progress) => void): number[] {
+function naming(db: Database, emails: readonly string[], after: number, to: number, step = CHUNK, progress?: (p: Progress) => void): number[] {
   if (!emails.length || to <= after) return [];
   const args: string[] = [];
   const where = emails.map((e) => {
@@ -164,8 +170,8 @@ function naming(db: Database, emails: readonly string[], after: number, to: numb
   const of = progress ? (db.prepare('SELECT count(*) FROM events').pluck().get() as number) : 0;
   const found: number[] = [];
   let searched = 0;
-  for (let from = after; from < to; from += CHUNK) {
-    const [n, seqs] = chunk.get(...args, from, Math.min(from + CHUNK, to)) as [number, string];
+  for (let from = after; from < to; from += step) {
+    const [n, seqs] = chunk.get(...args, from, Math.min(from + step, to)) as [number, string];
     searched += n;
     found.push(...(JSON.parse(seqs) as number[]));
     progress?.({ searched, of: Math.max(of, searched) });
@@ -174,7 +180,7 @@ function naming(db: Database, emails: readonly string[], after: number, to: numb
   return found;
 }
 
-type EventRow = [seq: number, event: string | null, metric: string | null, value: number | null, email: string | null, anonymousId: string | null, theirs: number, direct: number];
+type EventRow = [seq: number, event: string | null, metric: string | null, value: number | null, email: string | null, anonymousId: string | null, theirs: number, direct: number, inField: number];
 
 /** What the search knows so far (it only grows). */
 interface Who {
@@ -191,7 +197,7 @@ interface Who {
 
 /**
  * Their ids and events among the events after `after` (0: all). Two rounds: the e-mail gives the
- * user ids it was seen with (in the `email` column, or as the user id itself), and those give
+ * user ids it was seen with (as the `traits.email` of an identify, or as the user id itself), and those give
  * every browser the person signed in on. No further: a browser's other user ids are other people.
  * A browser that sent a message naming the address is theirs when it never signed in as anyone
  * else. There is no index on these columns (each would cost every insert, and an erasure is
@@ -201,15 +207,25 @@ interface Who {
 function search(db: Database, w: Who, after: number): EventRow[] | undefined {
   const { emails, users, anon } = w;
   const named = JSON.stringify([...w.named]);
+  const folded = (col: string) => `measureplan_fold(${col}) IN (${list(emails)})`;
+  // What ties an event to them: their user id, a user id that is the address, or the address as
+  // the e-mail of an identify (`traits.email`).
   const direct = () => {
     const u = [...users];
-    const byAddress = emails.length ? ` OR (instr(user_id, '@') > 0 AND measureplan_fold(user_id) IN (${list(emails)})) OR (email IS NOT NULL AND measureplan_fold(email) IN (${list(emails)}))` : '';
+    const byAddress = emails.length ? ` OR (instr(user_id, '@') > 0 AND ${folded('user_id')}) OR (type = 'identify' AND email IS NOT NULL AND ${folded('email')})` : '';
     return { sql: `(user_id IN (${list(u)})${byAddress})`, args: emails.length ? [...u, ...emails, ...emails] : u };
   };
+  // The address in the e-mail field of another event (`properties.email`: a gift or referral form
+  // names someone) is a mention, as in the message: it ties the browser to them only when that
+  // browser never signed in as anyone else.
+  const field = emails.length ? { sql: `(type <> 'identify' AND email IS NOT NULL AND ${folded('email')})`, args: emails } : { sql: '0', args: [] };
+  const mention = { sql: `(seq IN (SELECT value FROM json_each(?)) OR ${field.sql})`, args: [named, ...field.args] };
+  // Signed in as someone: a user id (theirs are matched by `direct` first), or an e-mail that is not the address.
+  const someone = { sql: `(user_id IS NOT NULL OR (email IS NOT NULL AND ${emails.length ? `NOT ${folded('email')}` : '1'}))`, args: emails };
   let d = direct();
   const candidates = new Set<string>();
-  const first = db.prepare(`SELECT DISTINCT anonymous_id, user_id, ${d.sql}, user_id IS NOT NULL OR email IS NOT NULL FROM events
-    WHERE seq > ? AND (${d.sql} OR seq IN (SELECT value FROM json_each(?)))`).raw().all(...d.args, after, ...d.args, named) as [string | null, string | null, number, number][];
+  const first = db.prepare(`SELECT DISTINCT anonymous_id, user_id, ${d.sql}, ${someone.sql} FROM events
+    WHERE seq > ? AND (${d.sql} OR ${mention.sql})`).raw().all(...d.args, ...someone.args, after, ...d.args, ...mention.args) as [string | null, string | null, number, number][];
   for (const [a, id, theirs, signedIn] of first) {
     if (theirs) { if (a) anon.add(a); if (id) users.add(id); } else if (a) (signedIn ? w.others : candidates).add(a);
   }
@@ -217,17 +233,24 @@ function search(db: Database, w: Who, after: number): EventRow[] | undefined {
   if (after > 0 && fresh.length) return undefined;
   d = direct();
   const second = db.prepare(`SELECT DISTINCT anonymous_id, ${d.sql} FROM events
-    WHERE seq > ? AND (${d.sql} OR (anonymous_id IN (${list(fresh)}) AND (user_id IS NOT NULL OR email IS NOT NULL)))`).raw().all(...d.args, after, ...d.args, ...fresh) as [string | null, number][];
+    WHERE seq > ? AND (${d.sql} OR (anonymous_id IN (${list(fresh)}) AND ${someone.sql}))`).raw().all(...d.args, after, ...d.args, ...fresh, ...someone.args) as [string | null, number][];
   for (const [a, theirs] of second) if (a) (theirs ? anon : w.others).add(a);
   for (const a of fresh) if (!anon.has(a) && !w.others.has(a)) { anon.add(a); w.byMention.add(a); }
   const a = [...anon];
   d = direct();
   const theirs = `(anonymous_id IN (${list(a)}) OR ${d.sql})`;
-  return db.prepare(`SELECT seq, event, metric_name, metric_value, email, anonymous_id, ${theirs}, ${d.sql} FROM events
-    WHERE seq > ? AND (${theirs} OR seq IN (SELECT value FROM json_each(?)))`).raw().all(...a, ...d.args, ...d.args, after, ...a, ...d.args, named) as EventRow[];
+  return db.prepare(`SELECT seq, event, metric_name, metric_value, email, anonymous_id, ${theirs}, ${d.sql}, ${field.sql} FROM events
+    WHERE seq > ? AND (${theirs} OR ${mention.sql})`).raw().all(...a, ...d.args, ...d.args, ...field.args, after, ...a, ...d.args, ...mention.args) as EventRow[];
 }
 
-export function forget(db: Database, person: Person, { dryRun = false, progress }: { dryRun?: boolean; progress?: (p: Progress) => void } = {}): Forgotten {
+export interface ForgetOptions {
+  dryRun?: boolean;
+  progress?: (p: Progress) => void;
+  /** Events read per step of the pass over the messages, with a progress report after each (tests make it small). */
+  chunk?: number;
+}
+
+export function forget(db: Database, person: Person, { dryRun = false, progress, chunk = CHUNK }: ForgetOptions = {}): Forgotten {
   const emails = [...new Set((person.emails ?? []).map(foldEmail).filter(Boolean))];
   const users = new Set([...new Set(person.userIds ?? [])].filter(Boolean));
   // A user id that is an e-mail address is that address too: where it is the user id, and where a message names it.
@@ -240,7 +263,7 @@ export function forget(db: Database, person: Person, { dryRun = false, progress 
   // The long search runs before the write lock is taken, so the server's commits wait only for
   // the deletes; what it stores meanwhile (after `last`) is searched again under the lock.
   const last = (db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number);
-  for (const s of naming(db, emails, 0, last, progress)) who.named.add(s);
+  for (const s of naming(db, emails, 0, last, chunk, progress)) who.named.add(s);
   const rows = new Map<number, EventRow>();
   for (const r of search(db, who, 0)!) rows.set(r[0], r);
 
@@ -284,7 +307,7 @@ export function forget(db: Database, person: Person, { dryRun = false, progress 
     result.anonymousIds = [...anon];
     result.userIds = [...users];
     result.events = rows.size;
-    result.eventsFoundInMessages = [...rows.values()].filter((r) => !r[7] && who.named.has(r[0])).length;
+    result.eventsFoundInMessages = [...rows.values()].filter((r) => !r[7] && (who.named.has(r[0]) || r[8])).length;
     result.browsersFoundInMessages = [...who.byMention].filter((a) => anon.has(a));
     result.othersNamingAddress = { events: [...rows.values()].filter((r) => !r[6] && !(r[5] !== null && anon.has(r[5]))).length, browsers: othersTouched().size };
     return result;
@@ -306,14 +329,14 @@ export function forget(db: Database, person: Person, { dryRun = false, progress 
     // Under the write lock: what the server stored since the search, and (rarely) a new link.
     const [u0, a0] = [users.size, anon.size];
     const top = db.prepare('SELECT coalesce(max(seq), 0) FROM events_raw').pluck().get() as number;
-    for (const s of naming(db, emails, last, top)) who.named.add(s);
+    for (const s of naming(db, emails, last, top, chunk)) who.named.add(s);
     const recent = search(db, who, last);
     for (const r of (!recent || users.size > u0 || anon.size > a0 ? search(db, who, 0)! : recent)) rows.set(r[0], r);
     const seqs = [...rows.keys()];
     result.forwarded = forwardedOf(seqs);
     const pages = pageLoadsCounter();
-    for (const [, event, metric, value, email, , theirs] of rows.values()) {
-      if (email && theirs && emails.includes(foldEmail(email))) stored.add(email);
+    for (const [, event, metric, value, email] of rows.values()) {
+      if (email && emails.includes(foldEmail(email))) stored.add(email);
       const page = pageLoadOf(event, metric, value);
       if (page) pages.add(...page);
     }
@@ -348,8 +371,13 @@ export function forget(db: Database, person: Person, { dryRun = false, progress 
   const erased = rows.size + result.quarantined + result.handoffs + result.visitors > 0;
   if (result.checkpointed && db.name !== ':memory:') {
     const needles = needlesOf([...emails, ...stored], [...users, ...anon]);
-    let found = inFile(db.name, needles);
-    if (found.length) {
+    const found = inFile(db.name, needles);
+    // Where the file holds them: a text that only sits inside other people's longer values
+    // (`nicola@…` for `cola@…`) is explained by those live rows, and would be found again after
+    // every rewrite. Only a text that is theirs, or in no row forget reads (a copy in free space),
+    // makes the file worth rewriting.
+    let left = found.length ? locate(db, found, chunk, progress) : [];
+    if (left.some((l) => l.theirs)) {
       // Copies left in free space by page splits and moves before the server turned secure_delete
       // on (stores written by an older measureplan): only rewriting the file removes them.
       progress?.({ rewriting: true });
@@ -357,15 +385,16 @@ export function forget(db: Database, person: Person, { dryRun = false, progress 
         db.exec('VACUUM');
         result.vacuumed = true;
         result.checkpointed = checkpoint();
-        found = result.checkpointed ? inFile(db.name, needles) : [];
+        const again = result.checkpointed ? inFile(db.name, needles) : [];
+        // Still there after the rewrite: in live rows. Say where, and whether those rows are theirs.
+        left = again.length ? locate(db, again, chunk, progress) : [];
       } catch (e) {
         // The erasure itself is committed: only the rewrite failed (the store stayed locked).
         result.copiesLeft = (e as Error).message;
-        found = [];
+        left = [];
       }
-      // Still there after the rewrite: in live rows. Say where, and whether those rows are theirs.
-      if (found.length) result.left = locate(db, found, progress);
     }
+    result.left = left;
   }
   // Nothing erased and nothing rewritten: a blocked checkpoint leaves no old page of theirs behind.
   result.complete = (result.checkpointed || (!erased && !result.vacuumed)) && !result.copiesLeft && !result.left.some((l) => l.theirs);
@@ -447,7 +476,7 @@ function asciiLower(b: Buffer, from = 0): Buffer {
  * holds, the rows that hold it inside a longer value (`xkari@…`: someone else). A text in neither
  * is reported in the `file` itself (theirs, to be safe).
  */
-function locate(db: Database, found: Needle[], progress?: (p: Progress) => void): Leftover[] {
+function locate(db: Database, found: Needle[], step: number, progress?: (p: Progress) => void): Leftover[] {
   const subjects = new Map<string, { address?: string; id?: string; texts: string[] }>();
   for (const n of found) {
     for (const [key, kind] of [[n.address, { address: n.address }], [n.id, { id: n.id }]] as const) {
@@ -467,7 +496,7 @@ function locate(db: Database, found: Needle[], progress?: (p: Progress) => void)
     if (s.address) {
       const a = s.address;
       add('events', keys("SELECT seq FROM events WHERE (instr(user_id, '@') > 0 AND measureplan_fold(user_id) = ?) OR (email IS NOT NULL AND measureplan_fold(email) = ?)", a, a));
-      add('events_raw', naming(db, [a], 0, top, progress));
+      add('events_raw', naming(db, [a], 0, top, step, progress));
       add('quarantine', keys('SELECT seq FROM quarantine WHERE measureplan_mentions(raw, ?)', a));
       add('webhook_outbox', keys('SELECT id FROM webhook_outbox WHERE (email IS NOT NULL AND measureplan_fold(email) = ?) OR measureplan_mentions(payload, ?)', a, a));
       add('relay_rejected', keys('SELECT event_seq FROM relay_rejected WHERE measureplan_mentions(reason, ?)', a));
