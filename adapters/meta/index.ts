@@ -34,12 +34,19 @@ function parameters({ value, currency, items, properties }: ConversionEvent): Re
 
 /**
  * An event to `fbq`: `track`/`trackCustom` (DESIGN.md's calls), or, when the site had its own
- * pixel on the page before ours (`single`, our pixel id), `trackSingle`/`trackSingleCustom` for our
+ * pixel on the page before ours (`single`, our pixel id; see `ownPixel`), `trackSingle`/`trackSingleCustom` for our
  * pixel only: an untargeted call fires for every pixel initialised (Meta's guide to several pixels),
  * and the site's pixel would count our page views and conversions a second time.
  */
 const to = (fbq: Fbq, single: string | false, method: string, ...args: unknown[]) =>
   (single ? fbq(method.replace('track', 'trackSingle'), single, ...args) : fbq(method, ...args));
+
+/**
+ * The page ran Meta's base code for a pixel of its own before ours: its `init` waits in the queue,
+ * or fbevents.js has already taken the queue over (`callMethod`). A bare `fbq` function (a test's
+ * recorder, a wrapper) is no pixel.
+ */
+const ownPixel = (f?: Fbq): boolean => !!f && (!!f.callMethod || !!f.queue?.some((a) => a[0] === 'init'));
 
 /** One conversion to `fbq`: a standard event with `track`, any other name with `trackCustom`. */
 function track(fbq: Fbq, single: string | false, event: ConversionEvent, ctx: AdapterContext): void {
@@ -69,7 +76,7 @@ export function meta(): Adapter {
   const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
   /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
   let readyId: string | undefined;
-  /** Our pixel id when the page had its own `fbq` (and so, most likely, its own pixel) before ours. */
+  /** Our pixel id when the page had its own pixel before ours (`ownPixel`). */
   let single: string | false = false;
   let loading: Promise<unknown> | undefined;
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
@@ -81,7 +88,7 @@ export function meta(): Adapter {
   async function init(ctx: AdapterContext): Promise<string | undefined> {
     const id = ctx.plan.destinations.meta?.pixelId;
     if (!id) return;
-    single = !!ctx.window.fbq && id;
+    single = ownPixel(ctx.window.fbq) && id;
     const fbq = installFbq(ctx.window);
     const m = am(ctx) && (await matching(ctx.identity()));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
