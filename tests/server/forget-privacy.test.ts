@@ -5,43 +5,16 @@
  * left alone; and a closing line that says what the file still holds instead of claiming it holds
  * nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { forget, type Progress } from '../../src/server/forget';
+import { ensureBuilt, run } from '../cli/helpers';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
-import { ensureBuilt, run } from '../cli/helpers';
-import { tempStore } from './helpers';
+import { all, bogus, col, fileText, identify, KARI, page, store, track, vital } from './forget-kit';
 
-const dirs: ReturnType<typeof tempStore>[] = [];
 beforeAll(ensureBuilt);
-afterEach(() => { for (const d of dirs.splice(0)) d.remove(); });
-
-const T0 = Date.UTC(2026, 10, 2, 10);
-let n = 0;
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const page = (anonymousId: string | undefined, url = `https://shop.example/p/${n}`, userId?: string) => ({
-  type: 'page', ...(anonymousId ? { anonymousId } : {}), ...(userId ? { userId } : {}), messageId: `p${++n}`, timestamp: at(n), context: { page: { url } },
-});
-const identify = (anonymousId: string, userId: string, traits: Record<string, unknown> = {}) => ({ type: 'identify', anonymousId, userId, messageId: `i${++n}`, timestamp: at(n), traits });
-const vital = (anonymousId: string, value: number) => ({
-  type: 'track', event: 'web_vital', anonymousId, messageId: `v${++n}`, timestamp: at(n),
-  properties: { metric_name: 'LCP', metric_value: value, metric_rating: value <= 2500 ? 'good' : 'poor' }, context: { measureplan: { kind: 'signal' } },
-});
-
-const KARI = 'kari.nordmann@example.no';
-
-function store(): { d: ReturnType<typeof tempStore>; s: Store; write(ms: unknown[]): void } {
-  const d = tempStore();
-  dirs.push(d);
-  const s = openStore(d.db);
-  return { d, s, write: (ms) => { s.write([ms.map((m) => toOutcome(m, {}, at(n), undefined))]); } };
-}
-const all = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).raw().all(...args);
-const col = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).pluck().all(...args);
 const browsers = (s: Store) => col(s, 'SELECT DISTINCT anonymous_id FROM events ORDER BY 1');
 const visitors = (s: Store) => all(s, 'SELECT anonymous_id, events FROM visitors ORDER BY 1');
-const fileText = (db: string) => ['', '-wal'].map((x) => (existsSync(db + x) ? readFileSync(db + x).toString('latin1') : '')).join('');
 
 describe('forget --email: the address wherever the store holds it', () => {
   it('a user id that is the address is their user id: its events and every browser it signed in on go, as with --user-id', () => {
@@ -74,9 +47,9 @@ describe('forget --email: the address wherever the store holds it', () => {
       page('anon-kari-2', `https://shop.example/confirm?email=${KARI}`), page('anon-kari-2'), vital('anon-kari-2', 3100),
       // Ola, signed in, typed her address into a gift form: that message names her; the rest is his.
       identify('o1', 'user-ola', { email: 'ola@example.no' }), page('o1'), page('o1', 'https://shop.example/gift', 'user-ola'),
-      { type: 'track', event: 'gift_sent', anonymousId: 'o1', userId: 'user-ola', messageId: `t${++n}`, timestamp: at(n), properties: { recipient: KARI } },
+      track('gift_sent', 'o1', 'user-ola', { recipient: KARI }),
       // A server-side message of another user, with no browser.
-      { type: 'track', event: 'support_note', userId: 'agent-9', messageId: `t${++n}`, timestamp: at(n), properties: { note: `called ${KARI}` } },
+      track('support_note', undefined, 'agent-9', { note: `called ${KARI}` }),
       page('b1'),
     ]);
     const dry = forget(s.db, { emails: [KARI] }, { dryRun: true });
@@ -104,7 +77,7 @@ describe('forget --email: the address wherever the store holds it', () => {
       page('e1', `https://shop.example/confirm?email=kari.nordmann%40example.no&step=2`),
       page('e2', 'https://shop.example/unsubscribe?e=KARI.NORDMANN%40EXAMPLE.NO'),
       page('e3', 'https://shop.example/?to=%C3%98yvind.%C3%85s%40example.no'),
-      { type: 'bogus', anonymousId: 'q1', messageId: `q${++n}`, url: '/x?email=Kari.Nordmann%40example.no' },
+      bogus('q1', '/x?email=Kari.Nordmann%40example.no', 'url'),
       page('b1'),
     ]);
     expect(forget(s.db, { emails: [KARI] })).toMatchObject({ events: 2, eventsFoundInMessages: 2, browsersFoundInMessages: ['e1', 'e2'], quarantined: 1, visitors: 2 });
@@ -125,7 +98,7 @@ describe('forget --email: the address wherever the store holds it', () => {
       page('x5', 'https://shop.example/confirm?email=kari.nordmann%40example.no%2Eevil'),
       page('x6', 'https://shop.example/confirm?email=jo%2Bkari.nordmann%40example.no'),
       identify('x7', 'xkari.nordmann@example.no', { email: 'kari.nordmann@example.no.evil' }),
-      { type: 'bogus', anonymousId: 'q1', messageId: `q${++n}`, url: '/x?email=xkari.nordmann%40example.no' },
+      bogus('q1', '/x?email=xkari.nordmann%40example.no', 'url'),
     ]);
     expect(forget(s.db, { emails: [KARI] })).toMatchObject({ anonymousIds: ['k1'], userIds: [], events: 1, quarantined: 0, visitors: 1 });
     expect(browsers(s)).toEqual(['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7']);
@@ -157,7 +130,7 @@ describe('measureplan forget --email (the command)', () => {
       { type: 'identify', userId: 'u-77', anonymousId: 'anon-kari-3', messageId: 'f-4', traits: { email: 'Kari.Nordmann@Example.no' } },
     ];
     const w = openStore(d.db);
-    w.write([batch.map((m) => toOutcome(m, {}, at(0), undefined))]);
+    w.write([batch.map((m) => toOutcome(m, {}, '2026-11-02T10:00:00.000Z', undefined))]);
     w.db.pragma('wal_checkpoint(TRUNCATE)');
     w.close();
     expect(fileText(d.db)).toContain(KARI);
@@ -186,7 +159,7 @@ describe('measureplan forget --email (the command)', () => {
     write([
       identify('anon-kari-9', 'user-kari-7f3e9a', { email: KARI }), page('anon-kari-9'),
       // Ola's event names her user id in a field forget does not erase by.
-      { type: 'track', event: 'referral', anonymousId: 'o1', userId: 'user-ola', messageId: `t${++n}`, timestamp: at(n), properties: { referred_by: 'user-kari-7f3e9a' } },
+      track('referral', 'o1', 'user-ola', { referred_by: 'user-kari-7f3e9a' }),
     ]);
     s.close();
     const r = run(['forget', '--db', d.db, '--email', KARI]);

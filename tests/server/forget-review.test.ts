@@ -5,35 +5,16 @@
  * command beside a running collect server.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { forget } from '../../src/server/forget';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
 import { bin, ensureBuilt, root, run } from '../cli/helpers';
-import { post, startCollect, tempStore } from './helpers';
+import { bogus, fileText, identify, now, page, scratch, store, vital } from './forget-kit';
+import { post, startCollect } from './helpers';
 
-const dirs: ReturnType<typeof tempStore>[] = [];
 beforeAll(ensureBuilt);
-afterEach(() => { for (const d of dirs.splice(0)) d.remove(); });
 
-const T0 = Date.UTC(2026, 10, 2, 10);
-let n = 0;
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const page = (anonymousId: string) => ({ type: 'page', anonymousId, messageId: `p${++n}`, timestamp: at(n), context: { page: { url: `https://shop.example/p/${n}` } } });
-const identify = (anonymousId: string, userId: string, email: string) => ({ type: 'identify', anonymousId, userId, messageId: `i${++n}`, timestamp: at(n), traits: { email } });
-const vital = (anonymousId: string, value: number) => ({
-  type: 'track', event: 'web_vital', anonymousId, messageId: `v${++n}`, timestamp: at(n),
-  properties: { metric_name: 'LCP', metric_value: value, metric_rating: value <= 2500 ? 'good' : 'poor' },
-});
-const bogus = (anonymousId: string, note: string) => ({ type: 'bogus', anonymousId, messageId: `q${++n}`, note });
-
-function store(): { d: ReturnType<typeof tempStore>; s: Store; write(ms: unknown[]): void } {
-  const d = tempStore();
-  dirs.push(d);
-  const s = openStore(d.db);
-  return { d, s, write: (ms) => { s.write([ms.map((m) => toOutcome(m, {}, at(n), undefined))]); } };
-}
 /** The command as a child process that leaves this one free to post meanwhile. */
 function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
@@ -48,7 +29,7 @@ const count = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).p
 describe('forget, second reading', () => {
   it('after the newest events are erased, the relay still delivers the events stored next', () => {
     const { s, write } = store();
-    write([page('b1'), page('b1'), identify('k1', 'user-kari-1', 'kari@example.com'), page('k1')]);
+    write([page('b1'), page('b1'), identify('k1', 'user-kari-1', { email: 'kari@example.com' }), page('k1')]);
     // The relay had delivered everything: seq 1 to 4.
     s.db.prepare(`INSERT INTO relay_state (target, position, delivered) VALUES ('https://api.segment.io/v1/batch', 4, 4)`).run();
     expect(forget(s.db, { emails: ['kari@example.com'] })).toMatchObject({ events: 2, forwarded: [{ target: 'https://api.segment.io/v1/batch', events: 2 }] });
@@ -61,7 +42,7 @@ describe('forget, second reading', () => {
 
   it('finds an address with capitals outside ASCII, or stored with a tab or a no-break space', () => {
     const { s, write } = store();
-    write([identify('k1', 'user-oy', 'Øyvind.Ås@Example.no'), page('k1'), identify('t1', 'user-t', 'tore@example.no\t'), identify('u1', 'user-u', '\u00a0una@example.no')]);
+    write([identify('k1', 'user-oy', { email: 'Øyvind.Ås@Example.no' }), page('k1'), identify('t1', 'user-t', { email: 'tore@example.no\t' }), identify('u1', 'user-u', { email: '\u00a0una@example.no' })]);
     expect(forget(s.db, { emails: ['øyvind.ås@example.no'] }, { dryRun: true })).toMatchObject({ anonymousIds: ['k1'], events: 2 });
     expect(forget(s.db, { emails: ['Øyvind.Ås@Example.no'] }, { dryRun: true })).toMatchObject({ anonymousIds: ['k1'], events: 2 });
     expect(forget(s.db, { emails: ['tore@example.no'] }, { dryRun: true })).toMatchObject({ anonymousIds: ['t1'], events: 1 });
@@ -72,7 +53,7 @@ describe('forget, second reading', () => {
   it('erases the quarantined messages with their address, not those of an address that contains it', () => {
     const { s, write } = store();
     write([
-      identify('k1', 'user-a', 'a@b.com'),
+      identify('k1', 'user-a', { email: 'a@b.com' }),
       bogus('q1', 'xa@b.com'), bogus('q2', 'a@b.com.au'), bogus('q3', 'a@b.company'), bogus('q4', 'x.a@b.com'), // other people
       bogus('q5', 'contact: A@B.COM.'), bogus('q6', 'Hi\na@b.com'), bogus('q7', 'mailto:a@b.com?subject=x'), bogus('q8', '<a@b.com>'), // hers
     ]);
@@ -84,21 +65,21 @@ describe('forget, second reading', () => {
 
   it('does not count the events a relay target refused as delivered to it', () => {
     const { s, write } = store();
-    write([identify('k1', 'user-kari-1', 'kari@example.com'), page('k1'), page('k1')]);
+    write([identify('k1', 'user-kari-1', { email: 'kari@example.com' }), page('k1'), page('k1')]);
     s.db.prepare(`INSERT INTO relay_state (target, position, delivered) VALUES ('https://hosted.rudderlabs.com/v1/batch', 3, 2)`).run();
-    s.db.prepare(`INSERT INTO relay_rejected (target, event_seq, message_id, status, reason, at) VALUES ('https://hosted.rudderlabs.com/v1/batch', 2, 'x', 400, '400 bad', ?)`).run(at(0));
+    s.db.prepare(`INSERT INTO relay_rejected (target, event_seq, message_id, status, reason, at) VALUES ('https://hosted.rudderlabs.com/v1/batch', 2, 'x', 400, '400 bad', ?)`).run('2026-11-02T10:00:00.000Z');
     expect(forget(s.db, { emails: ['kari@example.com'] }).forwarded).toEqual([{ target: 'https://hosted.rudderlabs.com/v1/batch', events: 2 }]);
     s.close();
   });
 
   it('erases the events the server stores while the search runs, and keeps the visitors summary true to the events', () => {
     const { d, s, write } = store();
-    write([identify('k1', 'user-kari-1', 'kari@example.com'), page('k1'), page('b1')]);
+    write([identify('k1', 'user-kari-1', { email: 'kari@example.com' }), page('k1'), page('b1')]);
     const server = openStore(d.db);
     // The server commits one more of her events between the search and the deletes.
     const db = new Proxy(s.db, {
       get(target, key) {
-        if (key === 'transaction') return (fn: () => void) => { server.write([[toOutcome(page('k1'), {}, at(n), undefined)]]); return target.transaction(fn); };
+        if (key === 'transaction') return (fn: () => void) => { server.write([[toOutcome(page('k1'), {}, now(), undefined)]]); return target.transaction(fn); };
         const v = Reflect.get(target, key) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
@@ -119,15 +100,15 @@ describe('forget, second reading', () => {
       const EMAIL = 'kari.marker@example.com';
       const USER = 'user-kari-marker';
       // Her rows come first; as the store grows, the first pages split and keep old copies in free space.
-      write([identify('anon-kari-marker-1', USER, EMAIL), vital('anon-kari-marker-1', 3100)]);
-      for (let g = 0; g < 40; g++) write(Array.from({ length: 10 }, (_, i) => [page(`anon-${g}-${i}`), identify(`anon-${g}-${i}`, `user-${g}-${i}`, `p${g}.${i}@example.com`)]).flat());
+      write([identify('anon-kari-marker-1', USER, { email: EMAIL }), vital('anon-kari-marker-1', 3100)]);
+      for (let g = 0; g < 40; g++) write(Array.from({ length: 10 }, (_, i) => [page(`anon-${g}-${i}`), identify(`anon-${g}-${i}`, `user-${g}-${i}`, { email: `p${g}.${i}@example.com` })]).flat());
       s.db.pragma('wal_checkpoint(TRUNCATE)');
       const before = count(s, 'SELECT count(*) FROM events');
       s.close();
       const r = run(['forget', '--db', d.db, '--email', EMAIL, '--format', 'json']);
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ events: 2, checkpointed: true, vacuumed: older });
-      const bytes = ['', '-wal'].map((x) => (existsSync(d.db + x) ? readFileSync(d.db + x).toString('latin1') : '')).join('');
+      const bytes = fileText(d.db);
       expect(bytes).toContain('p20.5@example.com');
       expect(bytes).not.toContain(EMAIL);
       expect(bytes).not.toContain(USER);
@@ -140,13 +121,12 @@ describe('forget, second reading', () => {
   }
 
   it('runs beside a collect server that keeps storing events: nothing of theirs left, every other event stored once', async () => {
-    const d = tempStore();
-    dirs.push(d);
+    const d = scratch();
     const collect = await startCollect(['--db', d.db, '--quiet']);
     try {
       const url = `${collect.url}/v1/batch`;
       const EMAIL = 'kari.busy@example.com';
-      expect((await post(url, { batch: [identify('anon-kari-busy', 'user-kari-busy', EMAIL), page('anon-kari-busy')] })).status).toBe(200);
+      expect((await post(url, { batch: [identify('anon-kari-busy', 'user-kari-busy', { email: EMAIL }), page('anon-kari-busy')] })).status).toBe(200);
       let sent = 0;
       let stop = false;
       const others = (async () => {

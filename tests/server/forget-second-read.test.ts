@@ -5,41 +5,12 @@
  * pre-filter and the whole-address check agree (`%2E`, `o'brien@…`); leftover texts printed
  * escaped.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { forget, type Progress } from '../../src/server/forget';
-import { toOutcome } from '../../src/server/message';
-import { openStore, type Store } from '../../src/server/store';
 import { ensureBuilt, run } from '../cli/helpers';
-import { tempStore } from './helpers';
+import { all, bogus, col, fileText, identify, KARI, page, store, track } from './forget-kit';
 
-const dirs: ReturnType<typeof tempStore>[] = [];
 beforeAll(ensureBuilt);
-afterEach(() => { for (const d of dirs.splice(0)) d.remove(); });
-
-const T0 = Date.UTC(2026, 10, 2, 10);
-let n = 0;
-const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const page = (anonymousId: string | undefined, url = `https://shop.example/p/${n}`, userId?: string) => ({
-  type: 'page', ...(anonymousId ? { anonymousId } : {}), ...(userId ? { userId } : {}), messageId: `p${++n}`, timestamp: at(n), context: { page: { url } },
-});
-const identify = (anonymousId: string, userId: string, traits: Record<string, unknown> = {}) => ({ type: 'identify', anonymousId, userId, messageId: `i${++n}`, timestamp: at(n), traits });
-const track = (event: string, anonymousId: string | undefined, userId: string | undefined, properties: Record<string, unknown>) => ({
-  type: 'track', event, ...(anonymousId ? { anonymousId } : {}), ...(userId ? { userId } : {}), messageId: `t${++n}`, timestamp: at(n), properties,
-});
-const bogus = (anonymousId: string, note: string) => ({ type: 'bogus', anonymousId, messageId: `q${++n}`, note });
-
-const KARI = 'kari.nordmann@example.no';
-
-function store(): { d: ReturnType<typeof tempStore>; s: Store; write(ms: unknown[]): void } {
-  const d = tempStore();
-  dirs.push(d);
-  const s = openStore(d.db);
-  return { d, s, write: (ms) => { s.write([ms.map((m) => toOutcome(m, {}, at(n), undefined))]); } };
-}
-const all = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).raw().all(...args);
-const fileText = (db: string) => ['', '-wal'].map((x) => (existsSync(db + x) ? readFileSync(db + x).toString('latin1') : '')).join('');
-const col = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).pluck().all(...args);
 
 describe('forget --email: the address in the e-mail field of another person\'s event', () => {
   it('a signed-in friend whose gift form has a field named email loses only that event, on that browser; his user id and other browsers stay', () => {
