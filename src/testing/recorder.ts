@@ -73,23 +73,21 @@ interface Log {
 /**
  * A window of its own for one destination: the vendor's global function already there, so the
  * real adapter uses it instead of installing the vendor's queue, and every call is recorded.
- * Meta's `fbq` is the exception: a page with an `fbq` of its own has its own pixel, for which the
- * adapter sends differently (`trackSingle`), so the adapter installs its stub as on a page without
- * one, and the recorder takes it over as fbevents.js does (`callMethod`).
+ * (Meta's stand-in holds no pixel of its own, so the adapter sends `track` as on a shop's page.)
  */
 function vendorWindow(record: (args: unknown[]) => void): AdapterContext['window'] {
   const rec = () => (...args: unknown[]) => { record(args); };
+  const fbq = Object.assign(rec(), { queue: [], loaded: true, version: '2.0' });
   const uetq = Object.assign([], { push: rec() });
-  let fbq: { callMethod?: unknown } | undefined;
-  const w = {
+  return {
     gtag: rec(),
+    fbq,
+    _fbq: fbq,
     lintrk: rec(),
     uetq,
     // What bat.js provides: the queue becomes the tag (the adapter then pushes UET's pageLoad).
     UET: function UET() { return uetq; },
-  };
-  Object.defineProperty(w, 'fbq', { enumerable: true, get: () => fbq, set: (f) => { fbq = f; if (f) f.callMethod = rec(); } });
-  return w as unknown as AdapterContext['window'];
+  } as unknown as AdapterContext['window'];
 }
 
 /** The collector, as messages: what it would POST, without a network, a timer or IndexedDB. */
