@@ -68,6 +68,13 @@ describe('the page a conversion names when the page moved on', () => {
     expect(params.page_title).toBe('Order confirmed');
   });
 
+  it("looks into a hash router's query too", async () => {
+    const { params, origin } = await movedOn('/shop?a=1#/confirm?order=1001&email=kari%40example.no', 'Order confirmed', 'granted');
+    expect(params.page_location).toBe(`${origin}/shop?a=1#/confirm?order=1001`);
+    expect((await movedOn('/#/confirm?email=kari%40example.no', 'Order', 'granted')).params.page_location).toBe(`${origin}/#/confirm`);
+    expect((await movedOn('/#/p?gclid=G1&q=x', 'P', 'denied')).params.page_location).toBe(`${origin}/#/p?q=x`);
+  });
+
   it('leaves out click ids without an ads grant, keeps them with one', async () => {
     expect((await movedOn('/p?gclid=G1&fbclid=F1&q=tents', 'Tents', 'denied')).params.page_location).toMatch(/\/p\?q=tents$/);
     expect((await movedOn('/p?gclid=G1&q=tents', 'Tents', 'granted')).params.page_location).toMatch(/\/p\?gclid=G1&q=tents$/);
