@@ -89,17 +89,26 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 nav { margin: 1rem 0 0; font-size: .95rem; color: var(--muted); }
 nav a { color: var(--accent); text-decoration: none; margin-right: 1rem; }
 nav a:hover { text-decoration: underline; }
+a:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; border-radius: 2px; }
+.sr { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 main > p:first-of-type { color: var(--muted); font-size: 1.05rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print { main { padding: 0; } nav { display: none; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 `.trim();
 
-/** One HTML file: inline CSS, no scripts, no external requests. */
+const plainText = (r: Rich): string => r.map((x) => (typeof x === 'string' ? x : 'code' in x ? x.code : x.strong)).join('');
+
+/**
+ * One HTML file: inline CSS, no scripts, no external requests. Each table is captioned, for
+ * screen readers, with the heading it stands under (on screen the heading is right above it).
+ */
 export function renderHtml(doc: Doc): string {
   const nav = doc.blocks.filter((b): b is Extract<Block, { h: number }> => 'h' in b && b.h === 2 && !!b.id)
     .map((b) => `<a href="#${escapeHtml(b.id!)}">${htmlRich(b.text)}</a>`).join('');
   const body: string[] = [];
+  let heading = doc.title;
   for (const b of doc.blocks) {
+    if ('h' in b) heading = plainText(b.text);
     if ('h' in b) body.push(`<h${b.h}${b.id ? ` id="${escapeHtml(b.id)}"` : ''}>${htmlRich(b.text)}</h${b.h}>`);
     else if ('p' in b) body.push(`<p>${htmlRich(b.p)}</p>`);
     else if ('note' in b) body.push(`<footer>${htmlRich(b.note)}</footer>`);
@@ -109,14 +118,15 @@ export function renderHtml(doc: Doc): string {
       const { head, rows } = b.table;
       body.push([
         '<table>',
-        `<thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+        `<caption class="sr">${escapeHtml(heading)}</caption>`,
+        `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
         '<tbody>',
         ...rows.map((row) => `<tr>${row.map((cell) => `<td>${htmlRich(cell)}</td>`).join('')}</tr>`),
         '</tbody>',
         '</table>',
       ].join('\n'));
     }
-    if ('h' in b && b.h === 1 && nav) body.push(`<nav>${nav}</nav>`);
+    if ('h' in b && b.h === 1 && nav) body.push(`<nav aria-label="Contents">${nav}</nav>`);
   }
   return [
     '<!doctype html>',

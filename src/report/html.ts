@@ -10,8 +10,14 @@ import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
 
-function tableHtml(head: string[], rows: string[][], numeric = true): string {
-  return `<table><thead><tr>${head.map((h, i) => `<th${i && numeric ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${i && numeric ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+/**
+ * A table with its caption (for screen readers: the heading above already says it on screen).
+ * The header row is in `<thead>`, which makes its cells the columns' headers; with `rowHeader`
+ * the first cell of each row is the row's header (`<th scope="row">`).
+ */
+function tableHtml(caption: string, head: string[], rows: string[][], { numeric = true, rowHeader = true } = {}): string {
+  const cell = (c: string, i: number) => (i === 0 && rowHeader ? `<th scope="row">${c}</th>` : `<td${i && numeric ? ' class="n"' : ''}>${c}</td>`);
+  return `<table><caption class="sr">${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th${i && numeric ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 /** Horizontal bars, one per step, widths relative to the first step; drop-off labelled between. */
@@ -25,7 +31,9 @@ function funnelChart(f: Report['funnels'][number]): string {
     const drop = i ? `<text x="${label}" y="${y - 6}" class="drop">▼ ${formatCount(s.dropOff)} left (${pct(s.dropOffRate)})</text>` : '';
     return `${drop}<text x="0" y="${y + bar / 2 + 5}" class="lbl">${esc(`${s.step}. ${s.event}`)}</text><rect x="${label}" y="${y}" width="${bw.toFixed(1)}" height="${bar}" rx="3" class="bar"/><text x="${(label + bw + 8).toFixed(1)}" y="${y + bar / 2 + 5}" class="val">${formatCount(s.visitors)} · ${pct(s.fromFirst)}</text>`;
   }).join('');
-  return `<svg viewBox="0 -14 ${w} ${h + 14}" width="100%" role="img" aria-label="${esc(`Funnel ${f.name}: visitors per step`)}">${bars}</svg>`;
+  const numbers = tableHtml(`Funnel ${f.name}, step by step`, ['step', 'visitors', 'of the first step', 'left before this step'],
+    f.steps.map((s, i) => [esc(`${s.step}. ${s.event}`), formatCount(s.visitors), pct(s.fromFirst), i ? `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})` : '—']));
+  return `<figure><svg viewBox="0 -14 ${w} ${h + 14}" width="100%" role="img" aria-label="${esc(`Funnel ${f.name}: visitors per step`)}">${bars}</svg><div class="sr">${numbers}</div></figure>`;
 }
 
 /** Each variant's rate with its 95 % interval on one shared axis. */
@@ -41,7 +49,7 @@ function intervalChart(e: Report['experiments'][number]): string {
   }).join('');
   const h = vs.length * row + 22;
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(max * f).toFixed(1)}" y="${h - 2}" class="tick">${pct(max * f)}</text>`).join('');
-  return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${esc(`Experiment ${e.name}: conversion rate per variant with 95 % intervals`)}">${rows}${ticks}</svg>`;
+  return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${esc(`Experiment ${e.name}: conversion rate per variant with 95 % intervals, as in the table below`)}">${rows}${ticks}</svg>`;
 }
 
 /** Per metric, three bars: the conversion rate of visitors rated good, needs improvement, poor. */
@@ -49,30 +57,37 @@ function vitalsChart(metrics: Report['vitals']['metrics']): string {
   const ms = metrics.filter((m) => m.units);
   if (!ms.length) return '';
   const ratings = ['good', 'needs-improvement', 'poor'] as const;
-  const group = 150; const bw = 38; const h = 160;
+  const words = { good: ['good'], 'needs-improvement': ['needs ', 'improvement'], poor: ['poor'] }; // on one or two lines
+  const group = 150; const bw = 38; const base = 140; const h = 186;
   const max = Math.max(0.01, ...ms.flatMap((m) => ratings.map((k) => m[k].rate ?? 0)));
   const cols = ms.map((m, i) => {
     const x0 = i * group + 10;
     const bars = ratings.map((k, j) => {
       const r = m[k].rate;
       if (r === null) return '';
-      const bh = Math.max(1, ((h - 40) * r) / max);
-      return `<rect x="${x0 + j * (bw + 6)}" y="${(h - 20 - bh).toFixed(1)}" width="${bw}" height="${bh.toFixed(1)}" class="r-${k}"><title>${esc(`${m.metric} ${k}: ${pct(r)} of ${m[k].units} visitors`)}</title></rect><text x="${x0 + j * (bw + 6) + bw / 2}" y="${(h - 24 - bh).toFixed(1)}" class="val c small">${pct(r)}</text>`;
+      const bh = Math.max(1, ((base - 20) * r) / max);
+      const cx = x0 + j * (bw + 6) + bw / 2;
+      // The rating in words under its bar: the colour is not the only thing that tells them apart.
+      const rating = `<text x="${cx}" y="${base + 12}" class="val c small rating">${words[k].map((w, l) => `<tspan x="${cx}" dy="${l ? 11 : 0}">${w}</tspan>`).join('')}</text>`;
+      return `<rect x="${x0 + j * (bw + 6)}" y="${(base - bh).toFixed(1)}" width="${bw}" height="${bh.toFixed(1)}" class="r-${k}"><title>${esc(`${m.metric} ${k}: ${pct(r)} of ${m[k].units} visitors`)}</title></rect><text x="${cx}" y="${(base - 4 - bh).toFixed(1)}" class="val c small">${pct(r)}</text>${rating}`;
     }).join('');
     return `${bars}<text x="${x0 + (3 * bw + 12) / 2}" y="${h - 4}" class="lbl c">${m.metric}</text>`;
   }).join('');
-  return `<svg viewBox="0 0 ${ms.length * group + 20} ${h}" width="100%" role="img" aria-label="Conversion rate by Core Web Vitals rating">${cols}</svg>
-<p class="legend"><span class="sw r-good"></span> good <span class="sw r-needs-improvement"></span> needs improvement <span class="sw r-poor"></span> poor</p>`;
+  const share = (m: (typeof ms)[number], k: (typeof ratings)[number]) => (m[k].rate === null ? '—' : `${pct(m[k].rate)} of ${formatCount(m[k].units)}`);
+  const numbers = tableHtml('Share of visitors who converted, by the worst rating they had on each metric', ['metric', 'good', 'needs improvement', 'poor'], ms.map((m) => [esc(m.metric), ...ratings.map((k) => share(m, k))]));
+  return `<figure><svg viewBox="0 0 ${ms.length * group + 20} ${h}" width="100%" role="img" aria-label="Conversion rate by Core Web Vitals rating">${cols}</svg>
+<p class="legend"><span class="sw r-good" aria-hidden="true"></span> good <span class="sw r-needs-improvement" aria-hidden="true"></span> needs improvement <span class="sw r-poor" aria-hidden="true"></span> poor</p><div class="sr">${numbers}</div></figure>`;
 }
 
 const CSS = `body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2329;max-width:880px;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #dde3e8;padding-bottom:.2rem}
 .lead{color:#4a5560}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}th,td{padding:.3rem .5rem;border-bottom:1px solid #eef1f4;text-align:left;vertical-align:top}
-th{color:#4a5560;font-weight:600}.n{text-align:right;font-variant-numeric:tabular-nums}.verdict{padding:.6rem .8rem;border-left:4px solid #8a99a8;background:#f5f7f9;margin:.6rem 0}
+th{color:#4a5560;font-weight:600}tbody th{color:inherit;font-weight:normal}figure{margin:0}.n{text-align:right;font-variant-numeric:tabular-nums}.verdict{padding:.6rem .8rem;border-left:4px solid #8a99a8;background:#f5f7f9;margin:.6rem 0}
 .holds,.variant-better{border-color:#1f8a4c}.contradicted,.variant-worse{border-color:#c0392b}.early-difference,.not-enough-data,.sample-ratio-mismatch{border-color:#d4a017}
-svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{fill:#4a5560}.drop{fill:#c0392b;font-size:11px}.tick{fill:#8a99a8;text-anchor:middle}.small{font-size:10px}.c{text-anchor:middle}
+svg text{font:12px system-ui,sans-serif;fill:#1d2329}.lbl{font-weight:600}.val{fill:#4a5560}.drop{fill:#c0392b;font-size:11px}.tick{fill:#5f6b77;text-anchor:middle}.small{font-size:10px}.c{text-anchor:middle}
 .bar{fill:#2e6da4}.ci{stroke:#2e6da4;stroke-width:3}.dot{fill:#1d2329}.r-good{fill:#1f8a4c;background:#1f8a4c}.r-needs-improvement{fill:#d4a017;background:#d4a017}.r-poor{fill:#c0392b;background:#c0392b}
-.legend{font-size:.85rem;color:#4a5560}.sw{display:inline-block;width:.8em;height:.8em;margin:0 .2em 0 .8em;vertical-align:-.05em}.muted{color:#8a99a8}footer{margin-top:3rem;font-size:.8rem;color:#8a99a8}`;
+.legend{font-size:.85rem;color:#4a5560}.sw{display:inline-block;width:.8em;height:.8em;margin:0 .2em 0 .8em;vertical-align:-.05em}.muted{color:#5f6b77}footer{margin-top:3rem;font-size:.8rem;color:#5f6b77}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
 
 export function renderHtml(r: Report): string {
   const day = (iso: string | null) => localTime(iso, r.range.timezone);
@@ -85,12 +100,12 @@ export function renderHtml(r: Report): string {
     const list = r.conversions.filter((c) => c.kind === kind);
     if (!list.length) continue;
     parts.push(`<h3>${kind === 'macro' ? 'Goals (macro conversions)' : 'Steps on the way (micro conversions)'}</h3>`);
-    parts.push(tableHtml(['conversion', 'events', 'visitors', 'of visitors', 'value'], list.map((c) => [`<strong>${esc(c.name)}</strong>${c.description ? `<br><span class="muted">${esc(c.description)}</span>` : ''}`, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), esc(money(c.value, cur))])));
+    parts.push(tableHtml(kind === 'macro' ? 'Goals' : 'Micro conversions', ['conversion', 'events', 'visitors', 'of visitors', 'value'], list.map((c) => [`<strong>${esc(c.name)}</strong>${c.description ? `<br><span class="muted">${esc(c.description)}</span>` : ''}`, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), esc(money(c.value, cur))]), { rowHeader: false }));
   }
 
   if (r.supports.length) {
     parts.push('<h2>Do the micro conversions lead to the goals?</h2>');
-    parts.push(tableHtml(['claim', 'with', 'without', 'ratio'], r.supports.map((s) => [`${esc(s.micro)} → ${esc(s.macro)}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`])));
+    parts.push(tableHtml('Goal rate of visitors with and without each micro conversion', ['claim', 'with', 'without', 'ratio'], r.supports.map((s) => [`${esc(s.micro)} → ${esc(s.macro)}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`])));
     parts.push(r.supports.map((s) => `<p class="verdict ${s.verdict}"><strong>${esc(s.micro)} → ${esc(s.macro)}</strong>: ${esc(s.text)}</p>`).join(''));
   }
 
@@ -105,15 +120,15 @@ export function renderHtml(r: Report): string {
     parts.push(`<h2>Abandoned carts and browses</h2><p class="lead">As of ${esc(day(r.abandonment.now))}.</p>`);
     if (cart) {
       parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(money(cart.abandoned_value, cur))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.</p>`);
-      if (cart.list.length) parts.push(tableHtml(['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, cur))]), false));
+      if (cart.list.length) parts.push(tableHtml('Abandoned carts', ['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, cur))]), { numeric: false, rowHeader: false }));
     }
     if (browse) parts.push(`<p><strong>${formatCount(browse.abandoned)} browses abandoned</strong> (${browse.min} or more products viewed, nothing added, left ${hours(browse.after_ms)}); ${formatCount(browse.cancelled)} ended in the cart or an order; ${formatCount(browse.open)} still open.</p>`);
   }
 
   for (const e of r.experiments) {
     parts.push(`<h2>Experiment ${esc(e.name)}</h2><p class="lead">${e.description ? `${esc(e.description)}. ` : ''}Goal: ${esc(e.goal ?? '—')}.</p>`);
-    parts.push(intervalChart(e));
-    parts.push(tableHtml(['variant', 'visitors', 'reached the goal', 'rate', '95 % interval'], e.variants.map((v) => [esc(v.name), formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
+    // The chart and the table with its numbers, as one figure.
+    parts.push(`<figure>${intervalChart(e)}${tableHtml(`Experiment ${e.name}: variants`, ['variant', 'visitors', 'reached the goal', 'rate', '95 % interval'], e.variants.map((v) => [esc(v.name), formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`]))}</figure>`);
     parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)}</p>`).join(''));
   }
 
@@ -121,7 +136,7 @@ export function renderHtml(r: Report): string {
   if (loads.length || r.vitals.metrics.some((m) => m.units)) parts.push('<h2>Page experience and conversion</h2>');
   if (loads.length) {
     parts.push(`<p class="lead">${esc(PAGE_LOADS_LEAD)}</p>`);
-    parts.push(tableHtml(['metric', 'page loads', '75th percentile', 'rating'], loads.map(([m, n, v, rating]) => [esc(m!), n!, esc(v!), `<span class="sw r-${rating!.replace(' ', '-')}"></span>${esc(rating!)}`])));
+    parts.push(tableHtml('Page loads: 75th percentile and rating per metric', ['metric', 'page loads', '75th percentile', 'rating'], loads.map(([m, n, v, rating]) => [esc(m!), n!, esc(v!), `<span class="sw r-${rating!.replace(' ', '-')}" aria-hidden="true"></span>${esc(rating!)}`])));
   }
   if (r.vitals.metrics.some((m) => m.units)) {
     parts.push(`<p class="lead">Visitors by the worst Core Web Vitals rating they had on each metric, and the share who reached ${esc(r.vitals.converted || 'a goal')}.</p>`);
@@ -130,13 +145,13 @@ export function renderHtml(r: Report): string {
 
   parts.push('<h2>Quarantine</h2>');
   parts.push(r.quarantine.total
-    ? `<p>${formatCount(r.quarantine.total)} events broke the plan: kept aside, not counted above.</p>${tableHtml(['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [esc(q.reason), esc(q.event ?? '—'), formatCount(q.count)]), false)}`
+    ? `<p>${formatCount(r.quarantine.total)} events broke the plan: kept aside, not counted above.</p>${tableHtml('Events in quarantine by reason', ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [esc(q.reason), esc(q.event ?? '—'), formatCount(q.count)]), { numeric: false, rowHeader: false })}`
     : '<p>Nothing in quarantine: every event matched the plan.</p>');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.plan.name)}: measurement plan report</title><style>${CSS}</style></head>
-<body>${parts.join('\n')}
+<body><main>${parts.join('\n')}</main>
 <footer>measureplan report, format ${r.version}, made ${esc(day(r.generated_at))} (${esc(r.range.timezone)}).</footer></body></html>
 `;
 }
