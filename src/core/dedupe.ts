@@ -46,6 +46,12 @@ export interface Dedupe {
   allow(granted: boolean): void;
   /** Resolves when every claim in flight has been decided. */
   settled(): Promise<unknown>;
+  /**
+   * The page is being left: every claim still in flight is decided now against the stored record
+   * (a form that leaves for its thank-you page within VERIFY_MS must not lose its conversion; a
+   * rare duplicate from a racing tab is the lesser harm).
+   */
+  leave(): void;
 }
 
 /**
@@ -70,6 +76,12 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
   const mine: Entry[] = [];
   let pending: Promise<unknown> = Promise.resolve();
   let stored = false;
+  /** Claims in flight and whom to tell; decided once, by the claim or by `leave`. */
+  const flying = new Map<Entry, (first: boolean) => void>();
+  const decide = (e: Entry, first: boolean) => {
+    const then = flying.get(e);
+    if (then) { flying.delete(e); then(first); }
+  };
 
   const read = (now: number): Entry[] => {
     const list = store.get<Entry[]>(KEY);
@@ -119,7 +131,8 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
       mine.push(e);
       if (!stored) return then(true);
       if (has(read(now), h)) return then(false); // forwarded by an earlier page: no lock needed
-      pending = Promise.all([pending, (locks ? locked(locks, e) : verified(e)).catch(() => true).then(then)]).catch(() => undefined);
+      flying.set(e, then);
+      pending = Promise.all([pending, (locks ? locked(locks, e) : verified(e)).catch(() => true).then((first) => decide(e, first))]).catch(() => undefined);
     },
     allow(granted) {
       if (!granted) { stored = false; store.del(KEY); store.del(CLAIM); return; }
@@ -131,5 +144,12 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
       if (add.length) store.set(KEY, [...list, ...add].slice(-DEDUPE_MAX));
     },
     settled: () => pending,
+    leave() {
+      for (const e of [...flying.keys()]) {
+        let first = true;
+        try { first = commit(e); } catch { /* storage gone: forward rather than lose it */ }
+        decide(e, first);
+      }
+    },
   };
 }

@@ -128,6 +128,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     landing: pageContext(),
   };
   pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh
+  // Leaving: exactly-once claims still in flight are decided now, so that their conversions are
+  // handed over by the dispatcher's own leave listeners, added after these. Back: a left cart?
+  const w = browser();
+  w?.addEventListener?.('pagehide', () => dedupe.leave(), { signal });
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') dedupe.leave(); else checkSoon(); }, { signal });
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);
@@ -308,8 +313,6 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // pending ones wait for the visitor.
   const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
   if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
-  const w = browser();
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'visible') checkSoon(); }, { signal });
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
   if (plan.vitals && options.loadVitals) {
     const load = options.loadVitals;

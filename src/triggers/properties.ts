@@ -20,20 +20,33 @@ export function readSource(source: string, d: Document, el?: Element | null): un
 }
 
 /**
- * Converts text read from the page to the property's declared type. `number` and `integer`:
- * spaces go, a comma followed by exactly three digits is a thousands separator ("2 499",
- * "2,499.50"), another comma is the decimal separator ("2499,50"), then parseFloat (so "2499 kr"
- * is 2499; "2.499" is not converted: a dot may be a thousands separator too; a fraction for an integer is left for validation to report). `boolean`: true/1/yes/on
- * and false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
+ * Converts text read from the page to the property's declared type. `number` and `integer`: the
+ * number at the start of the text, without spaces (so "2 499 kr" is 2499, "2499,-" 2499), read
+ * by its separators:
+ * - the last `.` or `,` followed by other separators before it is the decimal mark; the others
+ *   are thousands separators (`,` `'` `’`), each followed by three digits, after a first group of
+ *   1 to 3 digits that does not start with 0 ("2,499.50", "1'299.50");
+ * - a lone `,` before three digits after such a first group is a thousands separator ("1,299"),
+ *   any other lone `,` the decimal comma ("2499,50", "0,125");
+ * - dots as thousands separators ("1.234,50", "1.234.567") and a lone dot before three digits
+ *   after such a first group ("2.499", "1.000": a thousands separator or a decimal point?) are
+ *   not converted, nor are groups of another length ("12,34,567").
+ * A fraction for an integer is left for validation to report. `boolean`: true/1/yes/on and
+ * false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
  * tracker's validation names the problem: no value is ever made up.
  */
 export function convert(v: unknown, type?: PropertyType): unknown {
   if (typeof v === 'string') {
-    const s = v.replace(/\s/g, '').replace(/,(?=\d{3}\b)/g, '').replace(',', '.');
-    // Two dots, or one dot before exactly three digits ("2.499 kr", "1.000"): a dot used as the
-    // thousands separator, which cannot be told from a decimal point, so left for validation.
-    const n = /\..*\.|^[1-9]\d{0,2}\.\d{3}(?!\d)/.test(s) ? NaN : parseFloat(s);
-    if (type === 'number' || type === 'integer') return isNaN(n) ? v : n;
+    const s = v.replace(/\s/g, '');
+    if (type === 'number' || type === 'integer') {
+      // The number at the start (not part of one like "1e3"), then: 1-3 digits and thousands
+      // groups with one separator throughout, or plain digits; and a decimal part.
+      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(s)?.[0];
+      const g = t && /^[-+]?([1-9]\d{0,2}([,'’])\d{3}(\2\d{3})*|\d+)(([.,])(\d+))?$/.exec(t);
+      // Refused: the same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?).
+      return !g || (g[5] && g[5] === g[2]) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
+        : parseFloat((g[2] ? t.split(g[2]).join('') : t).replace(',', '.'));
+    }
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);
   }
   return v;
