@@ -2,8 +2,8 @@ import type { Adapter, AdapterContext } from '../../src/core/types';
 import { loadVendorScript } from '../_shared/vendor-script';
 
 const BAT = 'https://bat.bing.com/bat.js';
-/** The numbers bat.js accepts: at most 12 integer digits and 3 decimals, not negative. */
-const REVENUE = /^\d{1,12}(\.\d{1,3})?$/;
+/** bat.js takes revenue from 0 to 999999999999 with at most 3 decimals. */
+const MAX_REVENUE = 999999999999;
 
 const push = (ctx: AdapterContext, ...args: unknown[]) => {
   const w = ctx.window;
@@ -55,7 +55,9 @@ export function microsoftAds(): Adapter {
       const goal = event.send.microsoftAds;
       if (!goal || !adStorage) return;
       let { value } = event;
-      if (value !== undefined && !REVENUE.test(String(value))) {
+      // Rounded to 3 decimals: 5 × 22.99 is 114.94999999999999 in floating point, 114.95 in money.
+      if (value !== undefined) value = Math.round(value * 1000) / 1000;
+      if (value !== undefined && !(value >= 0 && value <= MAX_REVENUE)) {
         ctx.warn(`Microsoft Ads: value ${value} of ${event.name} left out (UET takes 0 to 999999999999, 3 decimals at most)`);
         value = undefined;
       }

@@ -1,4 +1,5 @@
 /** Turns an accepted `track()` call into the canonical conversion event every destination maps. */
+import { hash64 } from './dedupe';
 import type { Item } from '../plan/define';
 import type { NormalisedConversion, Plan } from '../plan/types';
 import { browser, uuid } from './env';
@@ -70,7 +71,8 @@ export const dedupeKey = (c: NormalisedConversion): string => (typeof c.dedupe =
 
 export function eventId(c: NormalisedConversion, props: Record<string, unknown>): string {
   const v = props[dedupeKey(c)];
-  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${v}` : uuid();
+  // An e-mail address as the key (a lead form without a lead id) is never an id in clear text.
+  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${/@/.test(v as string) ? hash64((v as string).toLowerCase()) : v}` : uuid();
 }
 
 /** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
@@ -91,7 +93,9 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
     send: c.send,
     consent,
   };
-  if (value !== undefined) { event.value = value; if (plan.currency) event.currency = plan.currency; }
+  // The order's own currency, when the conversion declares a `currency` property and the site gave an ISO code.
+  const cur = /^[A-Z]{3}$/.test(props.currency as string) ? props.currency as string : plan.currency;
+  if (value !== undefined) { event.value = value; if (cur) event.currency = cur; }
   if (Array.isArray(props.items)) event.items = props.items as Item[];
   else if (typeof props.item_id === 'string') event.items = [singleItem(props, value)];
   const t = props.transaction_id;

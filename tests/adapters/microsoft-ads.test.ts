@@ -155,15 +155,17 @@ describe('microsoftAds adapter: bat.js rules', () => {
     }
   });
 
-  it('leaves out revenue_value and event_value with more than 3 decimals, with one warning', async () => {
-    expect(await one({ value: 12.3456 })).toEqual({
-      params: { currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
-      warnings: ['Microsoft Ads: value 12.3456 of add_to_cart left out (UET takes 0 to 999999999999, 3 decimals at most)'],
-    });
+  it('rounds a value with more decimals to 3 (5 × 22.99 is 114.94999999999999 in floating point), without a warning', async () => {
+    for (const [value, sent] of [[5 * 22.99, 114.95], [0.1 + 0.2, 0.3], [12.3456, 12.346]]) {
+      expect(await one({ value })).toEqual({
+        params: { revenue_value: sent, event_value: sent, currency: 'NOK', event_id: 'evt-add_to_cart-0001' },
+        warnings: [],
+      });
+    }
   });
 
   it('leaves out revenue_value and event_value above 999999999999 or below 0, with a warning', async () => {
-    for (const value of [1_000_000_000_000, -5]) {
+    for (const value of [1_000_000_000_000, 999999999999.5, -5]) {
       const r = await one({ value });
       expect(r.params).toEqual({ currency: 'NOK', event_id: 'evt-add_to_cart-0001' });
       expect(r.warnings).toEqual([`Microsoft Ads: value ${value} of add_to_cart left out (UET takes 0 to 999999999999, 3 decimals at most)`]);

@@ -1,0 +1,39 @@
+// @vitest-environment jsdom
+/**
+ * A conversion that declares a `currency` property carries the order's own currency to every
+ * destination (money QA 2026-12-06: a 2499 EUR order in a NOK plan went out as 2499 NOK).
+ */
+import { beforeEach, expect, it } from 'vitest';
+import { createTestTracker } from '../../src/testing/index';
+import { example } from '../plan/fixtures';
+
+beforeEach(() => { localStorage.clear(); });
+
+function shop() {
+  const plan: any = example('webshop');
+  plan.conversions.purchase.properties.currency = { type: 'string', optional: true };
+  delete plan.conversions.purchase.limit; // two orders on one page in the second test
+  return createTestTracker({ plan });
+}
+const items = [{ item_id: 'SKU-1', price: 2499, quantity: 1 }];
+
+it("sends the order's ISO currency instead of the plan's", async () => {
+  const { tracker, recorder } = shop();
+  tracker.track('purchase', { transaction_id: 'C-1', value: 2499, items, currency: 'EUR' });
+  await tracker.flush();
+  expect(recorder.errors()).toEqual([]);
+  expect(recorder.conversions('purchase')[0]).toMatchObject({ value: 2499, currency: 'EUR' });
+  expect(recorder.calls('ga4').find((c) => c[1] === 'purchase')![2]).toMatchObject({ value: 2499, currency: 'EUR' });
+  expect(recorder.calls('googleAds').find((c) => c[1] === 'conversion')![2]).toMatchObject({ value: 2499, currency: 'EUR' });
+  expect(recorder.calls('meta').find((c) => c[1] === 'Purchase')![2]).toMatchObject({ value: 2499, currency: 'EUR' });
+  const msg = recorder.calls('collector').find((c) => c[0] === 'track')![1] as any;
+  expect(msg.properties).toMatchObject({ value: 2499, currency: 'EUR' });
+});
+
+it("keeps the plan's currency when the property is absent or not an ISO code", async () => {
+  const { tracker, recorder } = shop();
+  tracker.track('purchase', { transaction_id: 'C-2', value: 10, items });
+  tracker.track('purchase', { transaction_id: 'C-3', value: 10, items, currency: 'kr' });
+  await tracker.flush();
+  expect({ currencies: recorder.conversions('purchase').map((e) => e.currency), errors: recorder.errors(), skipped: recorder.skipped() }).toEqual({ currencies: ['NOK', 'NOK'], errors: [], skipped: [] });
+});

@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+/**
+ * A lead form without a lead id deduplicates on the e-mail address: the event id that Meta,
+ * LinkedIn, Microsoft and the collector receive must not carry it in clear (lead-gen QA,
+ * 2026-12-06: `eventID: 'demo_request:kari@fjord.example'`).
+ */
+import { beforeEach, expect, it } from 'vitest';
+import { createTestTracker } from '../../src/testing/index';
+import { hash64 } from '../../src/core/dedupe';
+import { example } from '../plan/fixtures';
+
+beforeEach(() => { localStorage.clear(); });
+
+function leads() {
+  const plan: any = example('leadgen');
+  const c = plan.conversions.demo_request;
+  c.properties = { email: { type: 'string' } };
+  delete c.trigger;
+  delete c.limit;
+  c.dedupe = 'email';
+  c.send.meta = { event: 'Lead' };
+  plan.destinations.meta = { pixelId: '123456789012345' };
+  return createTestTracker({ plan });
+}
+
+it('uses a digest of the lower-case address in the event id, a duplicate for the same address', async () => {
+  const { tracker, recorder } = leads();
+  tracker.track('demo_request', { email: 'Kari@Fjord.example' });
+  tracker.track('demo_request', { email: 'Kari@Fjord.example' }); // the same lead again: a duplicate
+  await tracker.flush();
+  const [event, ...more] = recorder.conversions('demo_request');
+  expect(more).toEqual([]);
+  expect(event!.id).toBe(`demo_request:${hash64('kari@fjord.example')}`);
+  const everything = JSON.stringify([recorder.calls('meta'), recorder.calls('linkedin'), recorder.calls('collector').filter((c) => c[0] === 'track').map((c) => (c[1] as any).messageId)]);
+  expect(everything).toContain(event!.id);
+  expect(everything.toLowerCase()).not.toContain('fjord');
+});
+
+it('keeps an order number in the id as it is (the shop\'s server sends the same id)', async () => {
+  const { tracker, recorder } = createTestTracker({ plan: example('webshop') });
+  tracker.track('purchase', { transaction_id: 'T-1001', value: 1, items: [{ item_id: 'A', price: 1, quantity: 1 }] });
+  await tracker.flush();
+  expect(recorder.conversions('purchase')[0]!.id).toBe('purchase:T-1001');
+});
