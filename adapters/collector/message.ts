@@ -64,19 +64,19 @@ export function trackMessage(e: ConversionEvent, consent: ConversionEvent['conse
       ...(e.experiments && { experiments: e.experiments }), ...(e.vitals && { vitals: e.vitals }),
     }, e.utm),
   };
-  if (e.userId !== undefined) m.userId = e.userId;
+  if (e.userId) m.userId = e.userId; // identify('', traits): traits without a user id
   return m;
 }
 
 export function pageMessage(id: string, current: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, ads?: string): Message {
   const page = pageForConsent(current, ads);
   const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, {}) };
-  if (userId !== undefined) m.userId = userId;
+  if (userId) m.userId = userId;
   return m;
 }
 
 export function identifyMessage(id: string, who: Identity, page: PageContext, anonymousId: string | undefined, timestamp: string, ads?: string): Message {
   const m: Message = { type: 'identify', messageId: id, anonymousId, timestamp, traits: who.traits, context: context(pageForConsent(page, ads), {}) };
-  if (who.userId !== undefined) m.userId = who.userId;
+  if (who.userId) m.userId = who.userId;
   return m;
 }

@@ -1,6 +1,10 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanUp, install, nextTask, plan, planWith } from './helpers';
+import type { PlanInput } from '../../src/plan/types';
+
+/** A case study read to the end: 75 % scrolled, once per page. */
+const caseStudy = () => plan({ version: 1, name: 'Test', conversions: { case_study_read: { kind: 'micro', trigger: { on: 'scroll', percent: 75 }, limit: 'once_per_page' } } } as PlanInput);
 
 /** A page of `height` px in a window of 800 px, scrolled to `y`; requestAnimationFrame queued by hand. */
 let frames: FrameRequestCallback[] = [];
@@ -22,7 +26,7 @@ afterEach(() => { cleanUp(); window.requestAnimationFrame = originalRaf; page(0)
 describe('scroll triggers', () => {
   it('tracks case_study_read once the visitor has scrolled to 75% of the page, once per page', () => {
     page(4000);
-    const t = install(plan('leadgen'));
+    const t = install(caseStudy());
     runFrames();
     scrollTo(2000); runFrames(); // (2000 + 800) / 4000 = 70%
     expect(t.calls).toEqual([]);
@@ -45,7 +49,7 @@ describe('scroll triggers', () => {
 
   it('does its work once per animation frame however many scroll events arrive', () => {
     page(4000);
-    install(plan('leadgen'));
+    install(caseStudy());
     runFrames();
     for (let y = 0; y < 500; y += 10) scrollTo(y);
     expect(frames).toHaveLength(1);
@@ -53,7 +57,7 @@ describe('scroll triggers', () => {
 
   it('checks once at install: a short page that is already fully visible counts', () => {
     page(600);
-    const t = install(plan('leadgen'));
+    const t = install(caseStudy());
     expect(t.calls).toEqual([]);
     runFrames();
     expect(t.calls).toEqual([['case_study_read', {}]]);
@@ -61,7 +65,7 @@ describe('scroll triggers', () => {
 
   it('fires again on the next page after an SPA route change', async () => {
     page(4000, 3200);
-    const t = install(plan('leadgen'));
+    const t = install(caseStudy());
     runFrames();
     expect(t.names()).toEqual(['case_study_read']);
     history.pushState(null, '', '/customers/nordvik');
@@ -75,7 +79,7 @@ describe('scroll triggers', () => {
 
   it('does not count a page that has no height (not laid out, or a test DOM)', () => {
     page(0);
-    const t = install(plan('leadgen'));
+    const t = install(caseStudy());
     runFrames();
     scrollTo(100); runFrames();
     expect(t.calls).toEqual([]);
@@ -92,7 +96,7 @@ describe('scroll triggers', () => {
   it('falls back to setTimeout where requestAnimationFrame is missing', async () => {
     (window as any).requestAnimationFrame = undefined;
     page(1000);
-    const t = install(plan('leadgen'));
+    const t = install(caseStudy());
     await new Promise((r) => setTimeout(r, 30));
     expect(t.names()).toEqual(['case_study_read']);
   });
@@ -101,7 +105,7 @@ describe('scroll triggers', () => {
     const added: [string, unknown][] = [];
     const original = window.addEventListener;
     window.addEventListener = function (this: Window, type: string, fn: any, o?: any) { added.push([type, o]); return original.call(this, type, fn, o); } as any;
-    try { install(plan('leadgen')); } finally { window.addEventListener = original; }
+    try { install(caseStudy()); } finally { window.addEventListener = original; }
     expect(added.filter(([type]) => type === 'scroll')).toEqual([['scroll', { passive: true }]]);
   });
 });
