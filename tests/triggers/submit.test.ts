@@ -28,6 +28,20 @@ describe('submit triggers', () => {
     expect(t.calls).toEqual([['demo_request', { company_size: '11-50', lead_id: 'LEAD-2024-0042' }]]);
   });
 
+  it('counts a form whose submit button the selector names (the element a marketer right-clicks), reading the form', async () => {
+    document.body.innerHTML = `<form action="/thanks"><input name="plan" value="pro"><button id="go">Send</button><button id="other">Other</button></form>`;
+    const t = install(planWith({ on: 'submit', selector: '#go', properties: { plan: 'field:plan' } }, { plan: { type: 'string' } }));
+    const form = document.querySelector('form')!;
+    const send = async (button: string) => {
+      form.dispatchEvent(new SubmitEvent('submit', { bubbles: true, cancelable: true, submitter: document.querySelector<HTMLElement>(button) }));
+      await submit(document.createElement('form')); // lets the trigger's task run
+    };
+    await send('#other');
+    expect(t.calls).toEqual([]);
+    await send('#go');
+    expect(t.calls).toEqual([['goal', { plan: 'pro' }]]);
+  });
+
   it('tracks in the task right after the submit event, once every handler has run', async () => {
     document.body.innerHTML = demoForm;
     const t = install(plan('leadgen'));
