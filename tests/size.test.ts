@@ -65,8 +65,9 @@ import { describe, expect, it } from 'vitest';
 // thank-you page within 200 ms no longer loses its conversion — +0.09 KB; then a money QA: prices
 // read from the page by their separators ("0,125", "1'299.50", "1.234,500" refused) instead of a
 // comma rule and parseFloat that sent some of them 1,000 times off — +0.1 KB; an e-mail address
-// as a dedupe key no longer in clear in the event id — +0.03 KB).
-const RATCHET = 25.4 * 1024;
+// as a dedupe key no longer in clear in the event id — +0.03 KB; a submit selector naming the
+// button, and a checkbox with a hidden "false" twin read as the checkbox — +0.05 KB).
+const RATCHET = 25.45 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -12,7 +12,10 @@ import { has } from '../plan/shape';
  */
 export function readSource(source: string, d: Document, el?: Element | null): unknown {
   if (source.startsWith('field:')) {
-    const f = (el as HTMLFormElement | null | undefined)?.elements?.namedItem(source.slice(6)) as HTMLInputElement | null | undefined;
+    let f = (el as HTMLFormElement | null | undefined)?.elements?.namedItem(source.slice(6)) as HTMLInputElement | null | undefined;
+    // Several fields of that name (a RadioNodeList): a checkbox with the usual hidden "false"
+    // twin is the checkbox; radios give the checked one's value.
+    if (f && !f.type) f = ([...(f as unknown as Iterable<HTMLInputElement>)].find((x) => x.type === 'checkbox') ?? f);
     return f && (f.type === 'checkbox' ? f.checked : f.value);
   }
   if (source === 'text') return (el ? el.textContent! : d.title).replace(/\s+/g, ' ').trim();

@@ -103,6 +103,17 @@ describe('submit triggers', () => {
     expect(t.calls).toEqual([['goal', { budget: 12500.75, seats: 25, consent_marketing: true, newsletter: false, plan: 'pro', trial: true, notes: '  call after 3  ' }]]);
   });
 
+  it('reads a checkbox that has the usual hidden "false" twin of the same name as the checkbox', async () => {
+    document.body.innerHTML = `
+      <form class="order">
+        <input type="hidden" name="terms" value="false"><input type="checkbox" name="terms" value="true" checked>
+        <input type="hidden" name="news" value="0"><input type="checkbox" name="news" value="1">
+      </form>`;
+    const t = install(planWith({ on: 'submit', selector: 'form.order', properties: { terms: 'field:terms', news: 'field:news' } }, { terms: { type: 'boolean' }, news: { type: 'boolean' } }));
+    await submit(document.querySelector('form')!);
+    expect(t.calls).toEqual([['goal', { terms: true, news: false }]]);
+  });
+
   it('leaves out a field the form does not have and warns, so validation reports it', async () => {
     document.body.innerHTML = `<form id="demo-request" data-lead-id="LEAD-0001"></form>`;
     const t = install(plan('leadgen'));
