@@ -2,6 +2,7 @@
  * Warnings for plans that are legal but probably not what the team meant. They never make a
  * plan invalid (the tracker runs it as written); `measureplan validate` shows them in yellow.
  */
+import { isCurrency } from '../offline/orders';
 import type { DestinationName, Plan, PlanInput } from '../plan/types';
 import { DESTINATIONS } from '../plan/vocabulary';
 import { lintJourney, type JourneyRule } from './lint-journey';
@@ -12,7 +13,7 @@ export interface PlanWarning {
   /** JSON path the warning is about (a missing field names the field that would fix it). */
   path: string;
   /** A stable name for the kind of warning, for scripts reading `--format json`. */
-  rule: 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule;
+  rule: 'currency-unknown' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule;
   message: string;
   hint: string;
 }
@@ -30,6 +31,16 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
   const macros = conversions.filter((c) => c.kind === 'macro').map((c) => c.name);
   // Page experience goes where `vitals.send` says; experiment exposures go to GA4 and the collector.
   const used = new Set<string>([...Object.keys(plan.vitals?.send ?? {}), ...(Object.keys(plan.experiments).length ? ['ga4', 'collector'] : [])]);
+
+  // The plan check holds the currency to three capitals (the browser carries no list of codes).
+  if (plan.currency && !isCurrency(plan.currency)) {
+    warnings.push({
+      path: 'currency',
+      rule: 'currency-unknown',
+      message: `"${plan.currency}" is not an ISO 4217 currency code.`,
+      hint: 'Use the code of the currency your prices are in, like "NOK", "EUR" or "USD": GA4 and Meta need one, and Google Ads reads a value with an unknown code in the conversion action\'s default currency.',
+    });
+  }
 
   for (const c of conversions) {
     const at = `conversions.${c.name}`;
