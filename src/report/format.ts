@@ -4,8 +4,20 @@ import { formatShare } from './stats';
 
 /** A share as text (one rounding rule everywhere), '—' when there is none. */
 export const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatShare(r));
-/** Whole units of money with the plan's currency, '—' for none. */
-export const money = (v: number | null, cur: string | null): string => (v === null ? '—' : `${Math.round(v).toLocaleString('en')}${cur ? ` ${cur}` : ''}`);
+/** The currency's minor digits (2 for NOK, 0 for JPY, 3 for KWD); 2 for an unknown code or none. */
+function minorDigits(cur: string | null): number {
+  try { return new Intl.NumberFormat('en', { style: 'currency', currency: cur ?? 'EUR' }).resolvedOptions().maximumFractionDigits ?? 2; } catch { return 2; }
+}
+/**
+ * Money with the plan's currency, '—' for none: whole units from 1,000 on (a manager reads
+ * "29,084 NOK"), below that to the currency's minor digits as needed ("0.375 KWD", "12.5 NOK"),
+ * so a real amount never reads "0"; never "-0".
+ */
+export const money = (v: number | null, cur: string | null): string => {
+  if (v === null) return '—';
+  const text = v.toLocaleString('en', { maximumFractionDigits: Math.abs(v) >= 1000 ? 0 : minorDigits(cur) });
+  return `${/^-0(\.0*)?$/.test(text) ? '0' : text}${cur ? ` ${cur}` : ''}`;
+};
 
 const zones = new Map<string, Zone>();
 
