@@ -46,7 +46,7 @@ const isBasket = (v: unknown): v is Basket => {
 export function valueOf(items: Item[]): number {
   let v = 0;
   for (const i of items) v += (Number(i.price) || 0) * (i.quantity ?? 1);
-  return Math.round(v * 100) / 100;
+  return Math.round(v * 1000) / 1000; // three decimals: KWD and BHD have them; float noise goes
 }
 
 /**

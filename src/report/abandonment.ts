@@ -122,11 +122,11 @@ function upTo(events: readonly ConversionRecord[], now: number): ConversionRecor
   return list;
 }
 
-/** Σ price × quantity of the lines, rounded to 2 decimals. */
+/** Σ price × quantity of the lines, rounded to 3 decimals. */
 export function cartValue(items: readonly ItemRecord[]): number {
   let v = 0;
   for (const i of items) v += (Number(i.price) || 0) * (i.quantity ?? 1);
-  return Math.round(v * 100) / 100;
+  return Math.round(v * 1000) / 1000; // three decimals, as the browser's cart (KWD, BHD)
 }
 
 const checkAfter = (afterMs: number) => {

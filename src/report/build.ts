@@ -257,7 +257,7 @@ function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['aban
       s.list.push({ visitor, user_id: null, email: null, since: new Date(c.since).toISOString(), last_activity: new Date(c.lastActivity).toISOString(), abandoned_at: new Date(c.abandonedAt!).toISOString(), items: c.items, value: c.value });
     }
   }
-  s.abandoned_value = Math.round(s.abandoned_value * 100) / 100;
+  s.abandoned_value = Math.round(s.abandoned_value * 1000) / 1000;
   s.list.sort((a, b) => b.abandoned_at.localeCompare(a.abandoned_at));
   s.listed = Math.min(s.list.length, LIST_LIMIT);
   s.list = s.list.slice(0, LIST_LIMIT);
