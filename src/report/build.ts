@@ -186,7 +186,8 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
   const conversions = names.map((name) => {
     const c = plan.conversions[name]!;
     const n = counts.get(name);
-    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
+    // Only a conversion the plan gives a value has one: a `value` property of another (view_item's price) is no conversion value.
+    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: c.value === undefined ? null : n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
   });
   const supports: SupportsClaim[] = [];
   for (const name of names) {

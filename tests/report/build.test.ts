@@ -85,6 +85,18 @@ describe('the report, against hand-computed figures', () => {
     expect(report.quarantine.reasons).toEqual([expect.objectContaining({ event: 'checkout_done', count: 1, reason: expect.stringMatching(/"checkout_done" is not a conversion/) })]);
   });
 
+  it("gives no value to a conversion the plan gives none, though its events carry a value property (view_item's price)", () => {
+    const d = mkdtempSync(join(tmpdir(), 'mp-report-value-'));
+    try {
+      const store = openStore(join(d, 'store.db'));
+      const at = new Date(T0 + 200 * min).toISOString();
+      store.write([[track('v', 'view_item', 0, { item_id: 'tent', value: 2499 }), track('v', 'add_to_cart', 1, { item_id: 'tent', value: 2499 })].map((m) => toOutcome(m, {}, at, plan))]);
+      const r = buildReport(store.db, plan, { now: NOW });
+      store.close();
+      expect(r.conversions.filter((c) => c.events).map((c) => [c.name, c.value])).toEqual([['view_item', null], ['add_to_cart', 2499]]);
+    } finally { rmSync(d, { recursive: true, force: true }); }
+  });
+
   it('conversions: macro first, events, visitors, value', () => {
     expect(report.conversions.map((c) => [c.name, c.kind, c.events, c.visitors, c.value])).toEqual([
       ['purchase', 'macro', 4, 4, 530],
