@@ -49,7 +49,7 @@ describe('measureplan docs (Markdown)', () => {
     const scrolled = example('leadgen') as any;
     scrolled.conversions.case_study_read.trigger = { on: 'scroll', percent: 75 };
     expect(run(['docs', tmp.file('scrolled.json', JSON.stringify(scrolled))]).stdout).toContain('when a visitor scrolls 75% of the way down a page');
-    expect(lead).toContain('| `demo_request` | `company_size` | text, one of "1-10", "11-50", "51-250", "251+" | the form field `company_size` |');
+    expect(lead).toContain('| `demo_request` | `company_size` | text, one of "1-10", "11-50", "51-250", "251+" (optional) | the form field `company_size` |');
     expect(lead).toContain('Endpoint `/collect` (also every page view)');
   });
 

@@ -116,10 +116,10 @@ describe('submit triggers', () => {
 
   it('leaves out a field the form does not have and warns, so validation reports it', async () => {
     document.body.innerHTML = `<form id="demo-request" data-lead-id="LEAD-0001"></form>`;
-    const t = install(plan('leadgen'));
+    const t = install(planWith({ on: 'submit', selector: 'form#demo-request', properties: { company_size: 'field:company_size', lead_id: 'data-lead-id' } }, { company_size: { type: 'string' }, lead_id: { type: 'string' } }));
     await submit(document.querySelector('form')!);
-    expect(t.calls).toEqual([['demo_request', { lead_id: 'LEAD-0001' }]]);
-    expect(t.warnings.filter((w) => !/IntersectionObserver/.test(w))).toEqual([expect.stringMatching(/demo_request.*field:company_size.*company_size/)]);
+    expect(t.calls).toEqual([['goal', { lead_id: 'LEAD-0001' }]]);
+    expect(t.warnings).toEqual([expect.stringMatching(/goal.*field:company_size.*company_size/)]);
   });
 
   it('leaves out an optional property whose field is empty (a select at "Choose…", no radio checked), so the conversion is valid', async () => {
