@@ -4,9 +4,15 @@ import { formatShare } from './stats';
 
 /** A share as text (one rounding rule everywhere), '—' when there is none. */
 export const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatShare(r));
-/** The currency's minor digits (2 for NOK, 0 for JPY, 3 for KWD); 2 for an unknown code or none. */
+const digits = new Map<string | null, number>();
+/** The currency's minor digits (2 for NOK, 0 for JPY, 3 for KWD); 2 for an unknown code or none. Looked up once per code: a report writes thousands of amounts. */
 function minorDigits(cur: string | null): number {
-  try { return new Intl.NumberFormat('en', { style: 'currency', currency: cur ?? 'EUR' }).resolvedOptions().maximumFractionDigits ?? 2; } catch { return 2; }
+  let d = digits.get(cur);
+  if (d === undefined) {
+    try { d = new Intl.NumberFormat('en', { style: 'currency', currency: cur ?? 'EUR' }).resolvedOptions().maximumFractionDigits ?? 2; } catch { d = 2; }
+    digits.set(cur, d);
+  }
+  return d;
 }
 /**
  * Money with the plan's currency, '—' for none: whole units from 1,000 on (a manager reads
