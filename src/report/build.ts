@@ -8,7 +8,7 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
+  conversionCounts, foreignValues, type ForeignValue, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
@@ -27,7 +27,11 @@ export interface Report {
   /** `timezone`: the zone the days of --from/--to were read in and the text and HTML show times in. */
   range: { from: string | null; to: string | null; first_event: string | null; last_event: string | null; timezone: string };
   totals: { events: number; visitors: number; quarantined: number };
-  conversions: { name: string; kind: 'macro' | 'micro'; description: string | null; events: number; visitors: number; value: number | null; rate: Rate }[];
+  /**
+   * `value`: the sum in the plan's currency; `other_currencies`: the sums of values sent in another
+   * currency (a conversion's own `currency` property), by code, which are not in `value`.
+   */
+  conversions: { name: string; kind: 'macro' | 'micro'; description: string | null; events: number; visitors: number; value: number | null; other_currencies: Record<string, number>; rate: Rate }[];
   supports: SupportsClaim[];
   funnels: (FunnelResult & { name: string; description: string | null })[];
   abandonment: { now: string; cart: CartSection | null; browse: BrowseSection | null };
@@ -95,6 +99,7 @@ export interface ReportAggregates {
   totals: { events: number; visitors: number; first: string | null; last: string | null };
   quarantine: Report['quarantine'];
   counts: ConversionCount[];
+  foreign: ForeignValue[];
   experiments: ExperimentSection[];
   vitals: VitalConversion[];
   pageLoads: PageLoads[];
@@ -107,6 +112,8 @@ export function resolveOptions(options: ReportOptions = {}): ResolvedOptions {
   return { range, now: options.now ?? Math.min(Date.now(), range.to ?? Infinity), mde: options.minDetectableEffect ?? 0.1, timezone: options.timezone ?? 'UTC' };
 }
 
+/** Sums of floats to the thousandth (the smallest unit of any currency, KWD's fils): 2499.1 - 0.1 is no 2498.9999999999995. */
+const roundMoney = (v: number) => Math.round(v * 1000) / 1000;
 const macrosOf = (plan: Plan) => Object.values(plan.conversions).filter((c) => c.kind === 'macro').map((c) => c.name);
 
 export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): ReportAggregates {
@@ -121,6 +128,7 @@ export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): Re
     totals: totals(db, o.range),
     quarantine: quarantineReasons(db, o.range),
     counts: conversionCounts(db, Object.keys(plan.conversions), o.range),
+    foreign: foreignValues(db, Object.values(plan.conversions).filter((c) => c.value !== undefined).map((c) => c.name), plan.currency, o.range),
     experiments: experimentSections(db, plan, o.range, macros, o.mde),
     vitals: vc.result(),
     pageLoads: vitals.pages,
@@ -187,7 +195,15 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     const c = plan.conversions[name]!;
     const n = counts.get(name);
     // Only a conversion the plan gives a value has one: a `value` property of another (view_item's price) is no conversion value.
-    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value: c.value === undefined ? null : n?.value ?? null, rate: rateOf(n?.visitors ?? 0, t.visitors) };
+    let value = c.value === undefined ? null : n?.value ?? null;
+    const other: Record<string, number> = {};
+    for (const f of a.foreign) {
+      if (f.event !== name || value === null) continue;
+      other[f.currency] = roundMoney(f.value);
+      value -= f.value;
+    }
+    if (value !== null) value = roundMoney(value);
+    return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value, other_currencies: other, rate: rateOf(n?.visitors ?? 0, t.visitors) };
   });
   const supports: SupportsClaim[] = [];
   for (const name of names) {

@@ -25,6 +25,10 @@ export const money = (v: number | null, cur: string | null): string => {
   return `${/^-0(\.0*)?$/.test(text) ? '0' : text}${cur ? ` ${cur}` : ''}`;
 };
 
+/** A conversion's value with the sums in other currencies beside it: `29,084 NOK + 2,499 EUR` (never added up). */
+export const moneyIn = (v: number | null, cur: string | null, other: Record<string, number> = {}): string =>
+  [money(v, cur), ...Object.entries(other).map(([c, x]) => money(x, c))].join(' + ');
+
 const zones = new Map<string, Zone>();
 
 /** `2026-12-01 00:30`: an ISO time in `timezone` (an IANA id or an offset; UTC by default); '—' for none. */

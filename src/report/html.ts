@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { localTime, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -100,7 +100,7 @@ export function renderHtml(r: Report): string {
     const list = r.conversions.filter((c) => c.kind === kind);
     if (!list.length) continue;
     parts.push(`<h3>${kind === 'macro' ? 'Goals (macro conversions)' : 'Steps on the way (micro conversions)'}</h3>`);
-    parts.push(tableHtml(kind === 'macro' ? 'Goals' : 'Micro conversions', ['conversion', 'events', 'visitors', 'of visitors', 'value'], list.map((c) => [`<strong>${esc(c.name)}</strong>${c.description ? `<br><span class="muted">${esc(c.description)}</span>` : ''}`, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), esc(money(c.value, cur))]), { rowHeader: false }));
+    parts.push(tableHtml(kind === 'macro' ? 'Goals' : 'Micro conversions', ['conversion', 'events', 'visitors', 'of visitors', 'value'], list.map((c) => [`<strong>${esc(c.name)}</strong>${c.description ? `<br><span class="muted">${esc(c.description)}</span>` : ''}`, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), esc(moneyIn(c.value, cur, c.other_currencies))]), { rowHeader: false }));
   }
 
   if (r.supports.length) {

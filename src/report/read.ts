@@ -34,6 +34,22 @@ export function conversionCounts(db: Database, events: readonly string[], range:
     FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY event`).all(...events, ...r.args) as ConversionCount[];
 }
 
+/** Value sums in a currency other than the plan's, per conversion: money in two currencies is not one sum. */
+export interface ForeignValue { event: string; currency: string; events: number; value: number }
+
+/**
+ * The values of `events` sent in another currency than `currency` (the conversion's own
+ * `currency` property, such as an order in EUR on a NOK shop). Reads the table row of each valued
+ * event, which the report index does not cover: the valued conversions only, a small share of a store.
+ */
+export function foreignValues(db: Database, events: readonly string[], currency: string | undefined, range: Range): ForeignValue[] {
+  if (!events.length || !currency) return [];
+  const r = rangeSql(range);
+  return db.prepare(`SELECT event, currency, count(*) AS events, sum(value) AS value
+    FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}
+      AND value IS NOT NULL AND currency IS NOT NULL AND currency <> ? GROUP BY event, currency ORDER BY event, currency`).all(...events, ...r.args, currency) as ForeignValue[];
+}
+
 /** Events, visitors (distinct anonymous ids), first and last event: one pass over the report index. */
 export function totals(db: Database, range: Range): { events: number; visitors: number; first: string | null; last: string | null } {
   // All time: the visitors table the collect server keeps counts the visitors without a pass over

@@ -7,7 +7,7 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { localTime, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -40,7 +40,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
   out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${x(r.range.timezone)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
 
   out.push(h2('Conversions'));
-  const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), money(c.value, cur)];
+  const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), moneyIn(c.value, cur, c.other_currencies)];
   out.push(table(style, ['conversion', 'kind', 'events', 'visitors', 'of visitors', 'value'], r.conversions.map(row)));
 
   if (r.supports.length) {
