@@ -28,6 +28,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const own = (o: Obj | undefined, k: string): unknown => (o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
 const text = (v: unknown, max = 2048): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, max) : null);
+/** An ISO 4217-shaped code (`usd` read as `USD`), or null: `"euro"` cut to `"eur"` would be a wrong code, not a shorter one. */
+const code = (v: unknown): string | null => (typeof v === 'string' && /^\s*[a-z]{3}\s*$/i.test(v) ? v.trim().toUpperCase() : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) : null);
 
@@ -228,7 +230,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
     context_measureplan_consent_ads: text(own(consent, 'ads'), 20),
     context_measureplan_experiments: isObj(experiments) && Object.keys(experiments).length ? JSON.stringify(experiments) : null,
     value: num(own(p, 'value')),
-    currency: text(own(p, 'currency'), 3),
+    currency: code(own(p, 'currency')),
     transaction_id: text(own(p, 'transaction_id'), 200),
     item_id: text(own(p, 'item_id'), 200) ?? text(own(first, 'item_id'), 200),
     item_name: text(own(p, 'item_name'), 512) ?? text(own(first, 'item_name'), 512),
