@@ -66,8 +66,11 @@ import { describe, expect, it } from 'vitest';
 // read from the page by their separators ("0,125", "1'299.50", "1.234,500" refused) instead of a
 // comma rule and parseFloat that sent some of them 1,000 times off — +0.1 KB; an e-mail address
 // as a dedupe key no longer in clear in the event id — +0.03 KB; a submit selector naming the
-// button, and a checkbox with a hidden "false" twin read as the checkbox — +0.05 KB).
-const RATCHET = 25.45 * 1024;
+// button, and a checkbox with a hidden "false" twin read as the checkbox — +0.05 KB; then an SPA
+// QA: scroll and visible triggers no longer judge a new route by the previous route's page (a
+// scroll waits for the visitor to scroll down, an element already there needs a second), and an
+// anchor link after a page tidied its query string is no route change — +0.09 KB).
+const RATCHET = 25.55 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -76,13 +76,13 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     installSubmit(groups.submit, kit);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
-    const page = () => {
+    const page = (route?: boolean) => {
       groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && fire(c));
-      for (const s of starts) s?.();
+      for (const s of starts) s?.(route);
     };
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
-    onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(); });
-    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', page, { once: true });
+    onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); });
+    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', () => page(), { once: true });
     else page();
   })();
   return { stop: () => { for (const s of stops.splice(0)) guard(s)(); on = false; } };

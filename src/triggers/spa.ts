@@ -21,7 +21,7 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const check = () => {
     clearTimeout(timer);
-    timer = setTimeout(guard(() => { if (where() !== last) { last = where(); onChange(); } }));
+    timer = setTimeout(guard(() => { timer = undefined; if (where() !== last) { last = where(); onChange(); } }));
   };
   if (!h.measureplan) {
     h.measureplan = 1;
@@ -32,14 +32,15 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
         const old = new URLSearchParams(w.location.search);
         const result = original.apply(this, args);
         // A replaceState that only removes query parameters (the others left as they were) stays on the page.
-        if (m < 'r' || path !== w.location.pathname || [...new URLSearchParams(w.location.search)].some(([k, v]) => !old.getAll(k).includes(v))) {
-          w.dispatchEvent(new w.Event(ROUTE));
-        }
+        const tidy = !(m < 'r' || path !== w.location.pathname || [...new URLSearchParams(w.location.search)].some(([k, v]) => !old.getAll(k).includes(v)));
+        w.dispatchEvent(Object.assign(new w.Event(ROUTE), { tidy }));
         return result;
       };
     }
   }
-  listen(w, ROUTE, check);
+  // A tidied address is this page's address now: a later popstate (an anchor link) compares with
+  // it. Unless a route change is still being checked, which will take it anyway.
+  listen(w, ROUTE, (e: Event & { tidy?: boolean }) => (e.tidy ? timer || (last = where()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));
 }

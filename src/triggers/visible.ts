@@ -3,14 +3,18 @@ import type { Entries, Kit } from './install';
 /**
  * visible triggers: fire when an element matching the selector has been at least half on screen
  * for `seconds` (default 0) without a break; once per element per page view. Elements added
- * later count too (a MutationObserver looks at what is added). Needs IntersectionObserver:
+ * later count too (a MutationObserver looks at what is added; an element a framework draws again
+ * is a new element). Needs IntersectionObserver:
  * where the browser lacks it, nothing is tracked and a warning says so. Returns the start for
  * each page (the first one and every SPA route).
  */
-export function installVisible(entries: Entries<'visible'>, { w, fire, guard, warn, stops }: Kit): (() => void) | void {
+export function installVisible(entries: Entries<'visible'>, { w, fire, guard, warn, stops }: Kit): ((route?: boolean) => void) | void {
   if (!entries) return;
   if (!w.IntersectionObserver) return warn('no IntersectionObserver: visible triggers are off');
   const d = w.document;
+  // Elements already on the page when an SPA route changes may be the previous route's, about to
+  // be replaced by the router: they count on the new page after a second on screen (or `seconds`).
+  let before = new WeakSet<Element>();
   const watchers = entries.map(([c, t]) => {
     // this page's elements: element → its pending timer, or true once it fired
     let seen = new Map<Element, unknown>();
@@ -18,12 +22,12 @@ export function installVisible(entries: Entries<'visible'>, { w, fire, guard, wa
       for (const { target, intersectionRatio } of changes) {
         const s = seen.get(target);
         if (intersectionRatio >= 0.5) {
-          if (!s) seen.set(target, setTimeout(guard(() => { seen.set(target, true); fire(c, target); }), (t.seconds || 0) * 1000));
+          if (!s) seen.set(target, setTimeout(guard(() => { seen.set(target, true); fire(c, target); }), Math.max(t.seconds || 0, before.has(target) ? 1 : 0) * 1000));
         } else if (s !== true) { clearTimeout(s as number); seen.delete(target); }
       }
     }), { threshold: 0.5 });
-    const scan = (root: ParentNode) => {
-      for (const el of [root, ...root.querySelectorAll(t.selector)]) if ((el as Element).matches?.(t.selector)) io.observe(el as Element);
+    const scan = (root: ParentNode, old?: boolean) => {
+      for (const el of [root, ...root.querySelectorAll(t.selector)] as Element[]) if (el.matches?.(t.selector)) { if (old) before.add(el); io.observe(el); }
     };
     const start = () => { io.disconnect(); seen.forEach((s) => clearTimeout(s as number)); seen = new Map(); };
     stops.push(start);
@@ -33,8 +37,9 @@ export function installVisible(entries: Entries<'visible'>, { w, fire, guard, wa
     for (const r of records) r.addedNodes.forEach((n) => { if (n.nodeType === 1) for (const [scan] of watchers) scan(n as Element); });
   }));
   stops.push(() => mo.disconnect());
-  return () => {
-    for (const [scan, start] of watchers) { start(); scan(d); }
+  return (route) => {
+    before = new WeakSet();
+    for (const [scan, start] of watchers) { start(); scan(d, route); }
     mo.observe(d.body, { childList: true, subtree: true });
   };
 }

@@ -77,6 +77,35 @@ describe('scroll triggers', () => {
     expect(t.names()).toEqual(['case_study_read', 'case_study_read']);
   });
 
+  it("judges an SPA route's page only once the visitor scrolls down on it (SPA QA 2026-12-06)", async () => {
+    page(6000, 5200); // read to the bottom
+    const t = install(caseStudy());
+    runFrames();
+    expect(t.names()).toEqual(['case_study_read']);
+    history.pushState(null, '', '/customers/nordvik');
+    await nextTask();
+    runFrames(); // the window still shows the old article at the bottom: no judgement yet
+    page(6000, 0); runFrames(); // the router draws the next article and scrolls to the top
+    expect(t.names()).toEqual(['case_study_read']);
+    scrollTo(1000); runFrames(); // (1000 + 800) / 6000: 30 %
+    expect(t.names()).toEqual(['case_study_read']);
+    scrollTo(4000); runFrames();
+    expect(t.names()).toEqual(['case_study_read', 'case_study_read']);
+  });
+
+  it('on an SPA route, a short page counts at the first scroll down, not before', async () => {
+    page(600, 0);
+    const t = install(caseStudy());
+    runFrames();
+    expect(t.names()).toEqual(['case_study_read']); // the first page: seen whole without scrolling
+    history.pushState(null, '', '/customers/nordvik');
+    await nextTask();
+    runFrames();
+    expect(t.names()).toEqual(['case_study_read']);
+    scrollTo(1); runFrames();
+    expect(t.names()).toEqual(['case_study_read', 'case_study_read']);
+  });
+
   it('does not count a page that has no height (not laid out, or a test DOM)', () => {
     page(0);
     const t = install(caseStudy());

@@ -66,6 +66,23 @@ describe('SPA route changes', () => {
     expect(t.names()).toEqual(['view_item', 'view_item', 'view_item', 'view_item', 'view_item']);
   });
 
+  it('after a tidy replaceState, an anchor link on the same page is no route change (SPA QA 2026-12-06)', async () => {
+    history.replaceState(null, '', '/pricing?utm_source=newsletter&gclid=abc123');
+    const t = install(plan('webshop'));
+    history.replaceState(history.state, '', '/pricing');
+    await nextTask();
+    // An in-page link: the browser pushes the hash and fires popstate.
+    history.pushState(null, '', '/pricing#faq');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await nextTask();
+    expect(t.events).toEqual(['track visited_pricing']);
+    // A tidy while a route change is being checked leaves that change to the check.
+    history.pushState(null, '', '/product/tent?gclid=x');
+    history.replaceState(null, '', '/product/tent');
+    await nextTask();
+    expect(t.events.filter((e) => e === 'route')).toHaveLength(1);
+  });
+
   it('counts a push followed at once by a redirect as one route change, on the final page', async () => {
     const t = install(plan('webshop'));
     history.pushState(null, '', '/product');

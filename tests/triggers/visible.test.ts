@@ -86,7 +86,7 @@ describe('visible triggers', () => {
     expect(t.calls).toEqual([['goal', { campaign: 'late' }], ['goal', { campaign: 'single' }]]);
   });
 
-  it('counts the same element again on the next page of an SPA', async () => {
+  it('counts the same element again on the next page of an SPA, once it has been a second on the new page', async () => {
     const t = install(banner());
     vi.useFakeTimers();
     show($('a'), 1); vi.advanceTimersByTime(0);
@@ -94,8 +94,25 @@ describe('visible triggers', () => {
     history.pushState(null, '', '/next');
     await new Promise((r) => setTimeout(r, 0));
     vi.useFakeTimers();
-    show($('a'), 1); vi.advanceTimersByTime(0);
+    show($('a'), 1); vi.advanceTimersByTime(999);
+    expect(t.calls).toHaveLength(1);
+    vi.advanceTimersByTime(1);
     expect(t.calls).toHaveLength(2);
+  });
+
+  it("does not count the previous route's element that the router replaces, and counts the new route's own at once (SPA QA 2026-12-06)", async () => {
+    const t = install(banner());
+    history.pushState(null, '', '/product/tent');
+    await new Promise((r) => setTimeout(r, 0));
+    vi.useFakeTimers();
+    show($('a'), 1); vi.advanceTimersByTime(200);
+    show($('a'), 0); // the router draws the product page 200 ms later: the old promo leaves
+    document.body.innerHTML = '<div class="promo" id="c" data-campaign="tent-offer"></div>';
+    await vi.advanceTimersByTimeAsync(0); // the MutationObserver sees the new promo
+    show($('c'), 1); vi.advanceTimersByTime(0);
+    expect(t.calls).toEqual([['goal', { campaign: 'tent-offer' }]]);
+    vi.advanceTimersByTime(2000);
+    expect(t.calls).toHaveLength(1);
   });
 
   it('does nothing and warns where IntersectionObserver is missing', () => {
