@@ -8,13 +8,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { makeFolders } from '../server/folders';
-import { dirname, extname, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { emptyIndex, readClicks, type ClickIndex } from '../offline/clicks';
+import { decodeOrders } from '../offline/encoding';
 import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
 import { FBC, PLATFORM_KINDS, PLATFORM_NAMES, PLATFORMS, type Platform } from '../offline/match';
 import { ACTION_SOURCES, type ActionSource } from '../offline/meta';
 import { microsoftZone } from '../offline/microsoft';
-import { isCurrency, OrdersError, readOrders, type Orders } from '../offline/orders';
+import { isCurrency, OrdersError, readOrders, type Orders, type Skipped } from '../offline/orders';
+import { companionsOnDisk, overwritesOrders, withSuffix } from '../offline/out-files';
+import { grouped, progressLines } from '../offline/progress';
 import { parseZone, systemZone, type Zone } from '../offline/time';
 import { StoreError } from '../server/sqlite';
 import { openStore, type Store } from '../server/store';
@@ -35,12 +38,14 @@ Meta events carry the hashed e-mail/phone next to the click. E-mail and phone le
 SHA-256 hashes. Orders that cannot be used are listed with the row and the reason.
 
 The orders CSV (header row; comma, semicolon or tab separated):
-  time          2026-03-01 14:05 (read in --timezone) or ISO-8601 with an offset
-  value         1234.50 or 1 234,50
+  time          2026-03-01 14:05 (read in --timezone) or ISO-8601 with an offset;
+                or the date in a date column and the time of day in a time column
+  value         1234.50, 1 234,50 or 1.234,50 (1.234 only where the file or the
+                currency shows whether . groups thousands)
   currency      NOK (optional with --currency)
   email, phone  optional; a phone number needs its country code (or --phone-country)
   visitor_id    optional: the visitor id the site showed the caller (its first 8
-                characters are enough)
+                characters are enough; spaces and dashes do not count)
   click_id      optional: the gclid/fbclid/msclkid the order form captured (a value
                 with @, spaces, + or =, or only digits, is no click id and is not sent)
   order_id      optional: keeps an order from being counted twice
@@ -50,7 +55,8 @@ Options:
   --to <platform>            google-ads, meta or microsoft
   --db <file>                the store written by measureplan collect (default measureplan.db)
   --out <file>               the upload file (default offline-<platform>.csv, .json for Meta);
-                             Google Ads adds <name>-leads.csv and <name>-ios.csv next to it
+                             Google Ads adds <name>-leads.csv and <name>-ios.csv next to it,
+                             Meta <name>-2.json … per 1,000 events; never the orders file
   --conversion-name <name>   the conversion action (Google Ads) or goal (Microsoft) exactly
                              as named there, required for those two; Meta's event name
                              (default Purchase)
@@ -60,7 +66,9 @@ Options:
                              (default: this computer's zone)
   --lookback-days <n>        how old a click may be at the time of the order, 1 to 90
                              (default 90)
-  --phone-country <code>     the calling code for phone numbers written without one (47)
+  --phone-country <code>     the calling code for phone numbers written without one (47);
+                             a number that already starts with it and is too long to be
+                             national (4741234567: Excel dropped the +) is not given it twice
   --action-source <source>   Meta's action_source: phone_call (default), physical_store,
                              other, email, chat or system_generated
   --format text|json         text for people (default), json for scripts
@@ -69,7 +77,7 @@ Options:
 
 Exit codes: 0 a file was written (skipped orders are listed), 1 no order could be used
 or the store cannot be read, 2 usage error (an orders file that cannot be read, or an --out
-file that cannot be written, is one).
+file that cannot be written or is the orders file, is one).
 
 Examples:
   measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order" --timezone Europe/Oslo --currency NOK
@@ -106,22 +114,46 @@ function platformOf(value: unknown): Platform {
   return p;
 }
 
-function readOrdersFile(file: string): string {
+function readOrdersFile(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     throw cannot('read', file, e, 'Give the orders CSV exported from the phone-order system with --orders.');
   }
 }
 
-/** `offline-google-ads.csv` + `-leads` → `offline-google-ads-leads.csv`. */
-export function withSuffix(file: string, suffix: string): string {
-  if (!suffix) return file;
-  const ext = extname(file);
-  return ext ? `${file.slice(0, -ext.length)}${suffix}${ext}` : `${file}${suffix}`;
+export { withSuffix };
+
+/** `4 skipped: 2 no-match, 1 bad-time, 1 before-click` (most first): a systematic problem shows in one line. */
+function byReason(skipped: readonly Skipped[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }
 
-export async function offline(argv: string[], io: IO, now: () => number = Date.now): Promise<number> {
+interface Summary { orders: number; byClickId: number; byEmailOrPhone: number; skipped: number; byReason: Record<string, number> }
+
+/** The --format json object: the same keys on every run, a failed one included (with `error`). */
+interface JsonReport {
+  platform: Platform;
+  orders: string;
+  store: string | null;
+  conversionName: string;
+  timeZone: string;
+  fileTimeZone: string;
+  lookbackDays: number;
+  files: { file: string; part: Part; rows: number }[];
+  matched: Record<string, unknown>[];
+  skipped: { row: number; orderId: string | null; reason: string; message: string }[];
+  summary: Summary;
+  columns: Orders['columns'];
+  ignoredColumns: string[];
+  staleFiles: string[];
+  warnings: string[];
+  error: { message: string; hint: string | null } | null;
+}
+
+export async function offline(argv: string[], io: IO, now: () => number = Date.now, clock: () => number = () => performance.now()): Promise<number> {
   const { values, positionals } = parse(argv, {
     orders: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' }, out: { type: 'string' },
     'conversion-name': { type: 'string' }, currency: { type: 'string' }, timezone: { type: 'string' },
@@ -176,18 +208,48 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   }
 
   const out = (values.out as string | undefined) ?? `offline-${platform}.${platform === 'meta' ? 'json' : 'csv'}`;
-  const text = readOrdersFile(ordersFile);
+  // Writing the upload over the export it is made from would lose the customers' orders for good.
+  const clash = overwritesOrders(out, ordersFile, platform);
+  if (clash) {
+    throw new UsageError(
+      clash === out ? `--out ${out} is the orders file: writing the upload there would overwrite the orders.` : `--out ${out} would also write ${clash}, which is the orders file: it would be overwritten.`,
+      `Give --out another name, such as offline-${platform}.${platform === 'meta' ? 'json' : 'csv'}; the upload files are written next to it.`,
+    );
+  }
+  const bytes = readOrdersFile(ordersFile);
   const at = now();
   const err = (line: string) => io.err.write(`measureplan offline: ${line}\n`);
+  const progress = progressLines(err, clock);
+  const fileZone = platform === 'microsoft' ? microsoftZone(zone) : zone;
+  const warnings: string[] = [];
+
+  const json = (r: Partial<JsonReport>): string => `${JSON.stringify({
+    platform, orders: ordersFile, store: null, conversionName, timeZone: zone.name, fileTimeZone: fileZone.param, lookbackDays,
+    files: [], matched: [], skipped: [], summary: { orders: 0, byClickId: 0, byEmailOrPhone: 0, skipped: 0, byReason: {} },
+    columns: {}, ignoredColumns: [], staleFiles: [], warnings, error: null, ...r,
+  } satisfies JsonReport, null, 2)}\n`;
+  /** A run that cannot go on (exit 1): the reason on stderr, and for scripts the JSON object with `error`. */
+  const fail = (message: string, hint: string | undefined, r: Partial<JsonReport> = {}): number => {
+    err(message);
+    if (hint) io.err.write(`${hint}\n`);
+    if (format === 'json') io.out.write(json({ ...r, error: { message, hint: hint ?? null } }));
+    return 1;
+  };
 
   let orders: Orders;
   try {
-    orders = readOrders(text, { zone, ...(currency && { currency }), ...(phoneCountry && { phoneCountry }), now: at });
+    const { text } = decodeOrders(bytes);
+    orders = readOrders(text, {
+      zone, ...(currency && { currency }), ...(phoneCountry && { phoneCountry }), now: at,
+      progress: (done, of) => progress(`read ${grouped(done)} of ${grouped(of)} rows of ${ordersFile}`),
+    });
   } catch (e) {
-    if (e instanceof OrdersError) { err(`${ordersFile}: ${e.message}`); if (e.hint) io.err.write(`${e.hint}\n`); return 1; }
+    if (e instanceof OrdersError) return fail(`${ordersFile}: ${e.message}`, e.hint);
     throw e;
   }
-  if (!orders.rows) { err(`${ordersFile} has a header but no orders.`); return 1; }
+  warnings.push(...orders.warnings);
+  const fromFile = { columns: orders.columns, ignoredColumns: orders.ignored };
+  if (!orders.rows) return fail(`${ordersFile} has a header but no orders.`, undefined, fromFile);
 
   // The store: only read when an order has something to look up in it.
   const wanted = {
@@ -205,26 +267,32 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     try {
       store = openStore(dbFile, { readonly: true });
     } catch (e) {
-      if (e instanceof StoreError) { err(e.message); if (e.hint) io.err.write(`${e.hint}\n`); return 1; }
+      if (e instanceof StoreError) return fail(e.message, e.hint, fromFile);
       throw e;
     }
     try {
+      progress(`looking up the orders' visitors, e-mails and click ids in ${dbFile}`, true);
       index = readClicks(store.db, wanted, PLATFORM_KINDS[platform]);
       storePath = store.file;
     } catch (e) {
-      err(`the store ${dbFile} cannot be read: ${(e as Error).message}`);
-      io.err.write('Is it a measureplan store (made by measureplan collect)?\n');
-      return 1;
+      return fail(`the store ${dbFile} cannot be read: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?', fromFile);
     } finally {
       store.close();
     }
   } else if (wanted.visitors.size + wanted.emails.size) {
-    err(`no store (${dbFile} is not here): only click ids written on the orders are matched. Give --db to match visitors and e-mails.`);
+    const line = `no store (${dbFile} is not here): only click ids written on the orders are matched. Give --db to match visitors and e-mails.`;
+    err(line);
+    warnings.push(line);
   } else if (needsStore) {
-    err(`no store (${dbFile} is not here): the click ids on the orders are used without checking when the click happened. Give --db to check.`);
+    const line = `no store (${dbFile} is not here): the click ids on the orders are used without checking when the click happened. Give --db to check.`;
+    err(line);
+    warnings.push(line);
   }
 
-  const result = exportOffline(orders.orders, index, { platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null });
+  const result = exportOffline(orders.orders, index, {
+    platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null,
+    progress: (done, of) => progress(`matched ${grouped(done)} of ${grouped(of)} orders`),
+  });
   const skipped = [...orders.skipped, ...result.skipped].sort((a, b) => a.row - b.row);
 
   const written: { file: string; f: OutputFile }[] = [];
@@ -242,38 +310,30 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
       throw cannot('write', file, e, 'Give --out a file path in a folder you can write to.');
     }
   }
-  const companions = ['', ...(platform === 'google-ads' ? ['-ios', '-leads'] : platform === 'meta' ? ['-2'] : [])];
-  const stale = companions.map((s) => withSuffix(out, s)).filter((f) => !written.some((w) => w.file === f) && existsSync(f));
+  const stale = companionsOnDisk(out, platform).filter((f) => !written.some((w) => w.file === f));
 
-  const summary = {
+  const summary: Summary = {
     orders: orders.rows,
     byClickId: result.matched.filter((m) => m.by === 'click').length,
     byEmailOrPhone: result.matched.filter((m) => m.by === 'contact').length,
     skipped: skipped.length,
+    byReason: byReason(skipped),
   };
   const fileOf = (suffix: string) => written.find((w) => w.f.suffix === suffix)?.file ?? null;
-  const fileZone = platform === 'microsoft' ? microsoftZone(zone) : zone;
 
   if (format === 'json') {
-    io.out.write(`${JSON.stringify({
-      platform,
-      orders: ordersFile,
+    io.out.write(json({
       store: storePath,
-      conversionName,
-      timeZone: zone.name,
-      fileTimeZone: fileZone.param,
-      lookbackDays,
       files: written.map((w) => ({ file: w.file, part: w.f.part, rows: w.f.rows })),
       matched: result.matched.map((m) => ({
         row: m.row, orderId: m.orderId ?? null, by: m.by, clickKind: m.clickKind ?? null, source: m.source ?? null,
-        hashed: m.hashed, file: fileOf(m.suffix), note: m.note ?? null,
+        hashed: m.hashed, file: fileOf(m.suffix), note: m.note ?? null, contactNote: m.contactNote ?? null,
       })),
       skipped: skipped.map((s) => ({ row: s.row, orderId: s.orderId ?? null, reason: s.reason, message: s.message })),
       summary,
-      columns: orders.columns,
-      ignoredColumns: orders.ignored,
+      ...fromFile,
       staleFiles: stale,
-    }, null, 2)}\n`);
+    }));
   } else {
     const c = colours(io.out, values['no-color'] === true);
     report(io, c, { platform, ordersFile, conversionName, zone, fileZone, orders, result, written, skipped, summary, stale });
@@ -291,8 +351,8 @@ interface Report {
   orders: Orders;
   result: ExportResult;
   written: { file: string; f: OutputFile }[];
-  skipped: Orders['skipped'];
-  summary: { orders: number; byClickId: number; byEmailOrPhone: number; skipped: number };
+  skipped: Skipped[];
+  summary: Summary;
   stale: string[];
 }
 
@@ -302,6 +362,7 @@ function report(io: IO, c: Colours, r: Report): void {
   const zone = r.zone === r.fileZone ? r.zone.name : `${r.fileZone.name} (UTC: Microsoft's file takes an offset, and ${r.zone.name} has two)`;
   w(`measureplan offline: ${count(r.summary.orders, 'order')} in ${r.ordersFile} → ${PLATFORM_NAMES[r.platform]}, ${name}, times in ${zone}`);
   if (r.orders.ignored.length) w(c.dim(`  columns not read: ${r.orders.ignored.join(', ')}`));
+  for (const warning of r.orders.warnings) w(c.yellow(`  note: ${warning}`));
   const width = Math.max(0, ...r.written.map((x) => x.file.length));
   for (const { file, f } of r.written) w(`  ${c.green('wrote')} ${file.padEnd(width)}  ${what(r.platform, f.part, f.rows)}`);
   if (!r.written.length) w(c.red('  nothing to upload: no file written.'));
@@ -312,6 +373,12 @@ function report(io: IO, c: Colours, r: Report): void {
     w();
     w(`${count(notes.length, 'order')} went by hashed e-mail/phone because the click could not be used:`);
     for (const m of notes) w(`  row ${m.row}${m.orderId ? ` (${m.orderId})` : ''}: ${m.note}`);
+  }
+  const contact = r.result.matched.filter((m) => m.contactNote);
+  if (contact.length) {
+    w();
+    w(`${count(contact.length, 'order')} matched, but an e-mail or phone on ${contact.length === 1 ? 'it' : 'them'} could not be used:`);
+    for (const m of contact) w(`  row ${m.row}${m.orderId ? ` (${m.orderId})` : ''}: ${m.contactNote}`);
   }
 
   if (r.skipped.length) {
@@ -326,6 +393,7 @@ function report(io: IO, c: Colours, r: Report): void {
   }
   w();
   const s = r.summary;
-  const text = `${s.byClickId} matched by click id, ${s.byEmailOrPhone} by e-mail/phone, ${s.skipped} skipped.`;
+  const reasons = Object.entries(s.byReason).map(([reason, n]) => `${grouped(n)} ${reason}`).join(', ');
+  const text = `${grouped(s.byClickId)} matched by click id, ${grouped(s.byEmailOrPhone)} by e-mail/phone, ${grouped(s.skipped)} skipped${reasons ? `: ${reasons}` : ''}.`;
   w(!r.written.length ? c.red(text) : s.skipped ? c.yellow(text) : c.green(text));
 }

@@ -9,7 +9,8 @@
  *
  * A visitor id may be given in full or as its first 8 or more characters (a reference short
  * enough to read out on the phone): the scan also keeps the rows whose anonymous_id starts with
- * those 8 characters, and the rest of the comparison happens here.
+ * those 8 characters, and the rest of the comparison happens here. Dashes in a reference do not
+ * count (`3f2a-9c1e` is read out in groups; a tracker id has its first dash after 8 characters).
  *
  * Click ids carried without `ads` consent are left out (see ADS_ALLOWED), and so are values that
  * cannot be click ids (clickIdProblem).
@@ -57,6 +58,12 @@ export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds:
 /** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
 export const VISITOR_PREFIX = 8;
 
+/** A visitor reference compared without case, spaces or dashes: `3F2A-9C1E` is `3f2a9c1e`. */
+export const compactRef = (v: string): string => v.toLowerCase().replace(/[\s-]+/g, '');
+
+/** The 8-character starts under which a given reference is looked up: as written, and without its dashes. */
+const startsOf = (v: string): string[] => [...new Set([v.toLowerCase(), compactRef(v)].filter((x) => x.length >= VISITOR_PREFIX).map((x) => x.slice(0, VISITOR_PREFIX)))];
+
 /**
  * Click ids are ads data: one that an event carried while the visitor had not granted `ads`
  * (denied, or not decided yet) is never used. Events without a consent record (sent by another
@@ -72,7 +79,7 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
   const index = emptyIndex();
   const given = new Set(wanted.visitors);
   const visitors = new Set(given);
-  const prefixes = new Set([...given].filter((v) => v.length >= VISITOR_PREFIX).map((v) => v.slice(0, VISITOR_PREFIX).toLowerCase()));
+  const prefixes = new Set([...given].flatMap(startsOf));
   const users = new Set<string>();
   const clickIds = new Set(wanted.clickIds);
 
@@ -120,14 +127,14 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
 
   // A given visitor id names the visitor with exactly that id, else those whose id starts with it.
   const byPrefix = new Map<string, string[]>();
-  for (const v of given) if (v.length >= VISITOR_PREFIX) {
-    const p = v.slice(0, VISITOR_PREFIX).toLowerCase();
-    byPrefix.set(p, [...(byPrefix.get(p) ?? []), v]);
-  }
+  for (const v of given) for (const p of startsOf(v)) byPrefix.set(p, [...(byPrefix.get(p) ?? []), v]);
   const named = (anonymousId: string) => {
     const ids = given.has(anonymousId) ? [anonymousId] : [];
     const lower = anonymousId.toLowerCase();
-    for (const v of byPrefix.get(lower.slice(0, VISITOR_PREFIX)) ?? []) if (v !== anonymousId && lower.startsWith(v.toLowerCase())) ids.push(v);
+    const compact = compactRef(anonymousId);
+    for (const v of new Set(byPrefix.get(lower.slice(0, VISITOR_PREFIX)) ?? [])) {
+      if (v !== anonymousId && (lower.startsWith(v.toLowerCase()) || compact.startsWith(compactRef(v)))) ids.push(v);
+    }
     return ids;
   };
 

@@ -3,6 +3,8 @@
  * row uses most), fields in double quotes with `""` for a quote, line breaks inside quotes,
  * CRLF or LF, and an optional byte-order mark (Excel writes one). Rows are numbered the way a
  * spreadsheet numbers them: the header is row 1, and blank lines count but are not returned.
+ * An Excel `sep=;` first line names the separator; Excel hides that line when it opens the
+ * file, so it is not counted either (the header stays row 1, as the user sees it).
  */
 
 export type Delimiter = ',' | ';' | '\t';
@@ -17,11 +19,13 @@ export interface CsvTable {
   header: string[];
   records: CsvRecord[];
   delimiter: Delimiter;
+  /** Whether the file began with Excel's `sep=` line (skipped). */
+  sepLine?: boolean;
 }
 
 /** The file cannot be read as CSV (a quote that is never closed). */
 export class CsvError extends Error {
-  constructor(message: string, readonly row: number) {
+  constructor(message: string, readonly row: number, readonly hint?: string) {
     super(message);
   }
 }
@@ -41,9 +45,21 @@ export function detectDelimiter(text: string): Delimiter {
   return best;
 }
 
+/** Excel's `sep=;` / `sep=,` / `sep=<tab>` first line. */
+const SEP_LINE = /^sep=(.?)[ ]*(?:\r\n|\r|\n|$)/i;
+
 export function parseCsv(input: string): CsvTable {
-  const text = input.replace(/^\uFEFF/, '');
-  const delimiter = detectDelimiter(text);
+  let text = input.replace(/^\uFEFF/, '');
+  let delimiter: Delimiter;
+  const sep = SEP_LINE.exec(text);
+  if (sep) {
+    const d = sep[1]!;
+    if (d !== ',' && d !== ';' && d !== '\t') {
+      throw new CsvError(`the first line, "sep=${d}", names ${d ? `"${d}"` : 'no character'} as the separator; this reads a comma, a semicolon or a tab.`, 1, 'Export the file with commas, semicolons or tabs between the fields, or remove the sep= line.');
+    }
+    delimiter = d;
+    text = text.slice(sep[0].length);
+  } else delimiter = detectDelimiter(text);
   const rows: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
@@ -93,8 +109,9 @@ export function parseCsv(input: string): CsvTable {
   if (field !== '' || fields.length || touched) endRow();
 
   const [first, ...records] = rows;
-  if (!first) return { header: [], records: [], delimiter };
-  return { header: first.fields.map((h) => h.trim()), records, delimiter };
+  const extra = sep ? { sepLine: true } : {};
+  if (!first) return { header: [], records: [], delimiter, ...extra };
+  return { header: first.fields.map((h) => h.trim()), records, delimiter, ...extra };
 }
 
 /** One field for a CSV file we write: quoted when it holds a comma, a quote, a line break or edge spaces. */

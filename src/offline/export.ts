@@ -4,7 +4,7 @@
  * click id but with an e-mail or phone go to the enhanced-conversions-for-leads file (a separate
  * upload), and for Meta the hashed e-mail/phone go into the same event as the `fbc`.
  */
-import type { ClickIndex } from './clicks';
+import { compactRef, VISITOR_PREFIX, type ClickIndex } from './clicks';
 import { clickFile, iosFile, leadsFile } from './google-ads';
 import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
@@ -23,6 +23,8 @@ export interface ExportOptions {
   actionSource?: ActionSource;
   /** Whether a store was read: without one, only click ids written on the orders match. */
   store: boolean;
+  /** Called every PROGRESS_STEP orders: orders matched, of how many (for a progress line on long runs). */
+  progress?: (done: number, of: number) => void;
 }
 
 export type Part = 'clicks' | 'ios' | 'leads' | 'events';
@@ -49,6 +51,8 @@ export interface Matched {
   suffix: string;
   /** A click id that was found but not used, and why (the order went by e-mail/phone instead). */
   note?: string;
+  /** An e-mail or phone on the row that could not be used (the order matched another way), with its column. */
+  contactNote?: string;
 }
 
 export interface ExportResult {
@@ -58,19 +62,36 @@ export interface ExportResult {
 }
 
 const hashedOf = (o: Order): ('email' | 'phone')[] => [...(o.email ? ['email' as const] : []), ...(o.phone ? ['phone' as const] : [])];
+/** The row's unusable e-mail/phone, for a row that matched anyway: a whole column Excel mangled is otherwise never seen. */
+const contactNoteOf = (o: Order) => (o.contactProblems.length ? { contactNote: o.contactProblems.join('; ') } : {});
+const PROGRESS_STEP = 1000;
+
+/**
+ * Why a short visitor reference found nothing: fewer than 8 hex digits are only compared with
+ * whole ids, never looked up as the start of a tracker id (a UUID). A short id that is not hex
+ * (another client's own ids) says nothing of the kind.
+ */
+function shortRef(order: Order): string {
+  const ref = order.visitorId ? compactRef(order.visitorId) : '';
+  return ref && ref.length < VISITOR_PREFIX && /^[0-9a-f]+$/.test(ref) ? ` (a visitor reference needs at least ${VISITOR_PREFIX} characters of the id; this one has ${ref.length})` : '';
+}
 
 /** Why an order has nothing to match on, in words. */
 function noMatch(order: Order, platform: Platform, store: boolean, contactCounts: boolean): Skipped {
   const kinds = PLATFORM_KINDS[platform].join('/');
   const looked = [order.visitorId && 'its visitor_id', order.email && 'its e-mail'].filter(Boolean).join(' or ');
   let where = order.clickIds.length ? `on the order (its click id is not a ${PLATFORM_KINDS[platform].join(' or ')})` : 'on the order';
-  if (looked) where = store ? `${where} or for ${looked} in the store` : `${where} (no store was read to look up ${looked}: give --db)`;
-  const contact = order.contactProblems.length ? `, and ${order.contactProblems.join('; ')}` : contactCounts ? ', and no e-mail or phone to match on' : '';
+  if (looked) where = store ? `${where} or for ${looked} in the store${shortRef(order)}` : `${where} (no store was read to look up ${looked}: give --db)`;
+  const contact = order.contactProblems.length ? `, and no usable e-mail or phone (${order.contactProblems.join('; ')})` : contactCounts ? ', and no e-mail or phone to match on' : '';
   const needs = contactCounts ? '' : `: ${PLATFORM_NAMES[platform]}'s upload needs one`;
   return { row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'no-match', message: `no ${PLATFORM_NAMES[platform]} click id (${kinds}) ${where}${contact}${needs}` };
 }
 
-const skipOf = (order: Order, p: ClickProblem): Skipped => ({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: p.reason, message: p.message });
+/** A click problem as the skip reason; on platforms that take an e-mail or phone, the unusable ones are said too (they could have carried the order). */
+const skipOf = (order: Order, p: ClickProblem, platform: Platform): Skipped => {
+  const also = platform !== 'microsoft' && order.contactProblems.length ? `; the e-mail or phone could not carry it instead (${order.contactProblems.join('; ')})` : '';
+  return { row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: p.reason, message: `${p.message}${also}` };
+};
 
 /**
  * Google Ads keeps one conversion per click id and conversion time (`CLICK_CONVERSION_ALREADY_EXISTS`)
@@ -97,7 +118,9 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
   const skipped: Skipped[] = [];
   const match = { platform: o.platform, lookbackDays: o.lookbackDays, now: o.now };
   const clicked = (order: Order, c: ClickChoice, part: Part, suffix: string, hashed: ('email' | 'phone')[] = []) =>
-    matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'click', clickKind: c.kind, source: c.source, hashed, part, suffix });
+    matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'click', clickKind: c.kind, source: c.source, hashed, part, suffix, ...contactNoteOf(order) });
+  let done = 0;
+  const tick = () => { if (o.progress && ++done % PROGRESS_STEP === 0) o.progress(done, orders.length); };
 
   if (o.platform === 'google-ads') {
     const clicks: (Order & { gclid: string })[] = [];
@@ -105,6 +128,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     const leads: Order[] = [];
     const once = firstPerClickAndTime(o.platform, o.zone);
     for (const order of orders) {
+      tick();
       const r = chooseClick(order, index, match);
       const twice = r.click && once(order, r.click);
       if (twice) skipped.push(twice);
@@ -112,8 +136,8 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
         leads.push(order);
-        matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }) });
-      } else skipped.push(r.problem ? skipOf(order, r.problem) : noMatch(order, o.platform, o.store, true));
+        matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }), ...contactNoteOf(order) });
+      } else skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, true));
     }
     const f = { conversionName: o.conversionName, zone: o.zone };
     const files: OutputFile[] = [];
@@ -125,19 +149,33 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
 
   if (o.platform === 'meta') {
     const kept: { order: Order; click?: ClickChoice; note?: string; event: MetaEvent }[] = [];
+    // Meta keeps the first of two events with the same event_id: a second order with the same id would vanish.
+    const ids = new Map<string, number>();
     for (const order of orders) {
+      tick();
       if (o.now - order.time > META_MAX_AGE_MS) {
         skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: `the order is more than 7 days old: Meta's Conversions API refuses it (and the whole request with it)` });
         continue;
       }
       const { click, problem } = chooseClick(order, index, match);
-      if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem) : noMatch(order, o.platform, o.store, true)); continue; }
+      if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
       const event = metaEvent({
         time: order.time, value: order.value, currency: order.currency,
         ...(order.orderId && { orderId: order.orderId }), ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
         ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
         ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
       }, o.conversionName, o.actionSource ?? 'phone_call');
+      const first = ids.get(event.event_id);
+      if (first !== undefined) {
+        skipped.push({
+          row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'duplicate-order',
+          message: order.orderId
+            ? `order ${order.orderId} is also on row ${first}: Meta keeps one event per event_id`
+            : `the same time, value, currency and customer as row ${first}, and no order id: Meta keeps one event per event_id, so one of the two would be lost (if this is another order, give both their order ids)`,
+        });
+        continue;
+      }
+      ids.set(event.event_id, order.row);
       kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
     }
     const files = metaFiles(kept.map((k) => k.event)).map((content, i): OutputFile => ({
@@ -146,7 +184,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     kept.forEach(({ order, click, note }, i) => {
       const suffix = files[Math.floor(i / META_BATCH)]!.suffix;
       if (click) clicked(order, click, 'events', suffix, hashedOf(order));
-      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'events', suffix, ...(note && { note }) });
+      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
     });
     return { files, matched, skipped: sortRows(skipped) };
   }
@@ -154,8 +192,9 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
   const rows: MicrosoftRow[] = [];
   const once = firstPerClickAndTime(o.platform, microsoftZone(o.zone));
   for (const order of orders) {
+    tick();
     const r = chooseClick(order, index, match);
-    if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem) : noMatch(order, o.platform, o.store, false)); continue; }
+    if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, false)); continue; }
     const twice = once(order, r.click);
     if (twice) { skipped.push(twice); continue; }
     rows.push({ msclkid: r.click.id, time: order.time, valueText: order.valueText, currency: order.currency });

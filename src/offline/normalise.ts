@@ -37,20 +37,70 @@ export const emailKey = (raw: string): string | undefined => {
 export type Phone = { digits: string } | { problem: string };
 
 /**
+ * Countries whose E.164 numbers keep the leading 0 of the national number: Italy, San Marino,
+ * Vatican City (+39 06 6982 1234 is +390669821234). Elsewhere the 0 is a trunk prefix, dialled
+ * only inside the country, and is dropped.
+ */
+const KEEPS_ZERO = new Set(['39', '378', '379']);
+
+/**
+ * How many digits a national number has after the country code (without a trunk 0), for
+ * countries with a closed numbering plan (ITU-T E.164 national plans). It tells a national
+ * number that begins with the country code (Norway's 47 12 34 56) from an international one
+ * whose `+` Excel dropped (47 41 23 45 67). A country not listed (Germany, Austria, Finland,
+ * Italy: numbers of many lengths) cannot be told apart, and such a number is refused.
+ */
+const NATIONAL_LENGTHS: Record<string, readonly number[]> = {
+  1: [10], 7: [10], 27: [9], 30: [10], 31: [9], 32: [8, 9], 33: [9], 34: [9], 36: [8, 9], 40: [9], 41: [9],
+  44: [9, 10], 45: [8], 46: [7, 8, 9], 47: [8], 48: [9], 52: [10], 61: [9], 64: [8, 9, 10], 65: [8], 91: [10],
+  351: [9], 353: [7, 8, 9], 354: [7], 370: [8], 371: [8], 372: [7, 8], 420: [9], 421: [9], 852: [8],
+};
+
+/**
+ * A number written without `+`/`00` that begins with `countryCode`: `international` when only
+ * the length of a full international number fits, `national` when only a national length fits,
+ * else `unsure`.
+ */
+function startsWithCode(digits: string, countryCode: string): 'international' | 'national' | 'unsure' {
+  const lengths = NATIONAL_LENGTHS[countryCode];
+  if (!lengths) return 'unsure';
+  const asNational = lengths.includes(digits.length);
+  const asInternational = lengths.includes(digits.length - countryCode.length);
+  if (asInternational && !asNational) return 'international';
+  if (asNational && !asInternational) return 'national';
+  return 'unsure';
+}
+
+/** `4.74123E+09`, `4,74123E+9`: a number Excel turned into scientific notation, its last digits gone. */
+const SCIENTIFIC = /^\+?\d(?:[.,]\d+)?e\+?\d+$/i;
+
+/**
  * A phone number as its digits with the country code (E.164 without the `+`). A number written
- * without `+` or `00` gets `countryCode` (its trunk `0` dropped), or is refused without one.
+ * without `+` or `00` gets `countryCode` (its trunk `0` dropped, except where E.164 keeps it),
+ * or is refused without one. A number that already begins with `countryCode` and has the length
+ * of a full international number (Excel drops the `+` of a cell it takes for a number) is taken
+ * as international; when its length cannot tell, it is refused rather than given the code twice.
  */
 export function normalisePhone(raw: string, countryCode?: string): Phone {
   let s = raw.trim();
   if (s === '') return { problem: 'the phone number is empty' };
+  if (SCIENTIFIC.test(s)) {
+    return { problem: "the phone number is in Excel's scientific notation (…E+09), so its last digits are lost: format the column as text in Excel and export again" };
+  }
   if (!/^\+?[\d\s().\-/]+$/.test(s)) return { problem: 'the phone number has characters other than digits, spaces, + - . ( ) /' };
   s = s.replace(/^[^\d+]*0[^\d+]*0/, '+'); // 0044 … is +44 …
   const international = s.startsWith('+');
-  if (international) s = s.replace(/\(0\)/g, ''); // +44 (0)20 …: the (0) is only dialled inside the country
+  // +44 (0)20 …: the (0) is only dialled inside the country; in Italy it is part of the number.
+  if (international) s = s.replace(/\(0\)/g, [...KEEPS_ZERO].some((c) => s.replace(/\D/g, '').startsWith(c)) ? '0' : '');
   let digits = s.replace(/\D/g, '');
   if (!international) {
     if (!countryCode) return { problem: 'the phone number has no country code (write it as +47 …, or give --phone-country 47)' };
-    digits = countryCode + digits.replace(/^0/, '');
+    const code = countryCode;
+    const reading = !digits.startsWith('0') && digits.startsWith(code) ? startsWithCode(digits, code) : 'national';
+    if (reading === 'unsure') {
+      return { problem: `the phone number begins with ${code}, the country code of --phone-country, so it may have it already (Excel drops the +): write it as +${code} … or 00${code} …` };
+    }
+    if (reading === 'national') digits = code + (KEEPS_ZERO.has(code) ? digits : digits.replace(/^0/, ''));
   }
   if (digits.startsWith('0')) return { problem: 'the phone number\'s country code cannot start with 0' };
   if (digits.length < 7 || digits.length > 15) return { problem: `the phone number has ${digits.length} digits with its country code; a phone number has 7 to 15` };

@@ -100,6 +100,7 @@ export function parseTime(text: string, zone: Zone): { time: number } | { proble
   const m = TIME.exec(t);
   if (!m) {
     if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return { problem: `"${t}" has no time of day (write ${TIME_FORMATS})` };
+    if (/^\d{1,2}:\d{2}(:\d{2})?$/.test(t)) return { problem: `"${t}" has no date (write ${TIME_FORMATS}, or add a date column next to the time column)` };
     return { problem: `"${t}" is not a time this reads (write ${TIME_FORMATS})` };
   }
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];

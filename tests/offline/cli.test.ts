@@ -130,7 +130,7 @@ describe('measureplan offline --to google-ads', () => {
     expect(r.stdout).toMatch(/^\s+5\s+A-4\s+before-click\s+the order is 60 minutes before the visitor's gclid was first seen: an order cannot be credited to a later click$/m);
     expect(r.stdout).toMatch(/^\s+9\s+A-8\s+bad-time\s+"1\. mars" is not a time this reads/m);
     expect(r.stdout).toMatch(/^\s+10\s+A-9\s+no-match\s+no Google Ads click id/m);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('4 matched by click id, 1 by e-mail/phone, 4 skipped.');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('4 matched by click id, 1 by e-mail/phone, 4 skipped: 1 outside-lookback, 1 before-click, 1 bad-time, 1 no-match.');
   });
 
   it('--format json: files, every matched and skipped row, the summary', async () => {
@@ -141,7 +141,9 @@ describe('measureplan offline --to google-ads', () => {
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ platform: 'google-ads', conversionName: 'Phone order', timeZone: '+01:00', fileTimeZone: '+0100', lookbackDays: 90 });
     expect(j.files).toEqual([{ file: out, part: 'clicks', rows: 4 }, { file: join(dir, 'json', 'google-leads.csv'), part: 'leads', rows: 1 }]);
-    expect(j.summary).toEqual({ orders: 9, byClickId: 4, byEmailOrPhone: 1, skipped: 4 });
+    expect(j.summary).toEqual({ orders: 9, byClickId: 4, byEmailOrPhone: 1, skipped: 4, byReason: { 'outside-lookback': 1, 'before-click': 1, 'bad-time': 1, 'no-match': 1 } });
+    expect(Object.keys(j)).toEqual(['platform', 'orders', 'store', 'conversionName', 'timeZone', 'fileTimeZone', 'lookbackDays', 'files', 'matched', 'skipped', 'summary', 'columns', 'ignoredColumns', 'staleFiles', 'warnings', 'error']);
+    expect(j.error).toBeNull();
     expect(j.matched.map((m: { row: number; source: string | null; by: string }) => [m.row, m.by, m.source])).toEqual([
       [2, 'click', 'visitor_id'], [3, 'click', 'email'], [6, 'contact', null], [7, 'click', 'click_id'], [8, 'click', 'email'],
     ]);
@@ -180,12 +182,12 @@ describe('measureplan offline --to meta and --to microsoft', () => {
     expect(r.stdout).toMatch(/^\s+3\s+A-1\s+no-match\s+no Meta click id \(fbclid\) on the order or for its visitor_id in the store, and no e-mail or phone to match on$/m);
     // The store knows G-A as a gclid: not sent to Meta as an fbclid.
     expect(r.stdout).toMatch(/^\s+4\s+A-6\s+no-match\s+no Meta click id \(fbclid\) on the order \(its click id is not a fbclid\), and no e-mail or phone to match on$/m);
-    expect(r.stdout).toContain('1 matched by click id, 0 by e-mail/phone, 2 skipped.');
+    expect(r.stdout).toContain('1 matched by click id, 0 by e-mail/phone, 2 skipped: 2 no-match.');
   });
 
   it('Microsoft: the msclkid of the visitor found by e-mail, times in UTC for an IANA zone', async () => {
     const orders = file('ms.csv', 'time,value,currency,email,click_id\n2026-03-01 13:00,1249.50,NOK,kari.nordmann@gmail.com,\n2026-03-01 13:00,5,NOK,,Cj0KCQiA-a-gclid\n');
-    const out = join(dir, 'ms.csv');
+    const out = join(dir, 'ms-upload.csv');
     const r = await run(['--orders', orders, '--to', 'microsoft', '--db', db, '--out', out, '--conversion-name', 'Phone order', '--timezone', 'Europe/Oslo']);
     expect(r.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`Parameters:TimeZone=+0000\nMicrosoft Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency\n${MSCLKID},Phone order,2026-03-01 12:00:00,1249.50,NOK\n`);
@@ -237,7 +239,7 @@ describe('stores, nothing usable, and usage errors', () => {
     expect(r.code).toBe(1);
     expect(existsSync(out)).toBe(false);
     expect(r.stdout).toContain('nothing to upload: no file written.');
-    expect(r.stdout).toContain('0 matched by click id, 0 by e-mail/phone, 2 skipped.');
+    expect(r.stdout).toContain('0 matched by click id, 0 by e-mail/phone, 2 skipped: 1 no-match, 1 bad-time.');
   });
 
   it('warns about a companion file left by an earlier run that this run did not write', async () => {

@@ -91,7 +91,7 @@ describe('rows that cannot be used are listed with the reason', () => {
     const o = readOrders(csv, opts).orders.find((x) => x.row === 11)!;
     expect(o.email).toBeUndefined();
     expect(o.phone).toBeUndefined();
-    expect(o.contactProblems).toEqual(['the e-mail is not an address', expect.stringMatching(/no country code/)]);
+    expect(o.contactProblems).toEqual(['column "email": the e-mail is not an address', expect.stringMatching(/^column "phone": .*no country code/)]);
     expect(JSON.stringify(o.contactProblems)).not.toContain('not-an-email');
     const withCountry = readOrders(csv, { ...opts, phoneCountry: '47' }).orders.find((x) => x.row === 11)!;
     expect(withCountry.phone).toBe('4741234567');
