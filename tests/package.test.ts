@@ -18,6 +18,8 @@ describe('the published package (built by `npm test` before the tests run)', () 
       const name = key.replace(/^\.\/?/, '');
       if (name.startsWith('adapters/') && !folders.includes(name.slice('adapters/'.length))) continue; // adapter folder not written yet
       for (const file of typeof target === 'string' ? [target] : [target.import, target.types]) expect(existsSync(file), file).toBe(true);
+      // Jest's CommonJS resolver (and require() of ESM) asks for `default`, never `import` (developer QA 2026-12-06).
+      if (typeof target !== 'string' && target.import) expect(target.default, key).toBe(target.import);
     }
   });
 

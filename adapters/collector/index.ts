@@ -195,6 +195,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const adapter: CollectorAdapter = {
     name: 'collector',
     category: 'analytics',
+    browserOnly: true,
     dropped: () => { intake(Infinity); return queue?.dropped ?? 0; },
     pending: () => { intake(Infinity); return queue?.size() ?? 0; },
     load(c) {

@@ -20,6 +20,7 @@ export function ga4(): Adapter {
   return {
     name: 'ga4',
     category: 'analytics',
+    browserOnly: true,
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
       const userId = userIdFor(ctx.identity().userId, ctx);

@@ -56,6 +56,7 @@ export function googleAds(): Adapter {
   return {
     name: 'googleAds',
     category: 'ads',
+    browserOnly: true,
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
       gtag(ctx, 'config', id(ctx));

@@ -18,6 +18,7 @@ export function linkedin(): Adapter {
   return {
     name: 'linkedin',
     category: 'ads',
+    browserOnly: true,
     async load(ctx) {
       if (loaded) return;
       loaded = true;

@@ -103,6 +103,7 @@ export function meta(): Adapter {
   return {
     name: 'meta',
     category: 'ads',
+    browserOnly: true,
     async load(ctx) {
       if (ready) return;
       if ((await (ready = init(ctx))) && granted) await script(ctx);

@@ -36,6 +36,7 @@ export function microsoftAds(): Adapter {
   return {
     name: 'microsoftAds',
     category: 'ads',
+    browserOnly: true,
     async load(ctx) {
       if (loaded) return;
       loaded = true;

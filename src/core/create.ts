@@ -1,7 +1,8 @@
 import { checkPlan, normalise, readPlan } from '../plan/check';
 import type { JsonPlan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
-import type { Tracker } from './types';
+import type { Adapter, Tracker } from './types';
+
 
 /**
  * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
@@ -20,20 +21,43 @@ export function createTracker<const P extends PlanInput | JsonPlan>(options: Tra
   const { value, syntax } = readPlan(options?.plan);
   const issues = syntax ? [syntax] : safeCheck(value);
   if (!issues.length) {
-    return startTracker<TypedPlan<P>>(normalise(value as PlanInput), {
-      // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
-      followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
-      // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
-      loadVitals: (attribution) => (attribution ? import('../journey/vitals-attribution') : import('../journey/vitals-standard')),
-      ...options,
-    });
+    try {
+      return startTracker<TypedPlan<P>>(normalise(value as PlanInput), {
+        // The consent-platform readers are a separate chunk: only plans with `consent.cmp` load them.
+        followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
+        // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
+        loadVitals: (attribution) => (attribution ? import('../journey/vitals-attribution') : import('../journey/vitals-standard')),
+        ...options,
+        adapters: usable(options.adapters, options.strict),
+      });
+    } catch (e) {
+      if (options.strict) throw e;
+      globalThis.console?.error(`measureplan: could not start, tracks nothing: ${(e as Error)?.message ?? e}`);
+    }
   }
-  if (options?.strict) throw new Error(planProblems('the plan', terse(issues)));
-  import('../plan/explain').then(
-    ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
-    () => globalThis.console?.error(planProblems('the plan', terse(issues))),
-  );
+  else {
+    if (options?.strict) throw new Error(planProblems('the plan', terse(issues)));
+    import('../plan/explain').then(
+      ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
+      () => globalThis.console?.error(planProblems('the plan', terse(issues))),
+    );
+  }
   return inert<TypedPlan<P>>();
+}
+
+/**
+ * The adapters as given, without what cannot be one (a factory not called: `[ga4]`, an object of
+ * adapters), each said in the console. On a server (no `window`) the browser-only ones, every built-in among them, are
+ * left out: server-side rendering runs this module there too, and a server must not send one
+ * visitor's conversions, let alone under the user another request identified.
+ */
+function usable(adapters: unknown, strict?: boolean): Adapter[] {
+  return ([] as Adapter[]).concat((adapters ?? []) as Adapter[]).filter((a, i) => {
+    if (typeof a?.send == 'function') return typeof window != 'undefined' || !a.browserOnly;
+    const m = `measureplan: adapters[${i}] is not an adapter${typeof a == 'function' ? `: call it, ${(a as () => void).name}()` : ' (a list: [ga4(), collector()])'}`;
+    if (strict) throw new Error(m);
+    globalThis.console?.error(m);
+  });
 }
 
 function safeCheck(value: unknown) {

@@ -104,17 +104,20 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     guard(a, 'load', () => a.load(ctxOf(a)));
   };
 
-  const send = (a: Adapter, event: ConversionEvent) => {
+  /** Hands one conversion to one adapter; false when its send threw (an `error` event, no `sent`). */
+  const send = (a: Adapter, event: ConversionEvent): boolean => {
     ensureLoaded(a);
-    if (!loaded.has(a)) return; // after shutdown()
+    if (!loaded.has(a)) return false; // after shutdown()
     // guard() inlined: this runs once per destination of every conversion.
     try {
       const r = a.send(event, ctxOf(a));
       if (r && typeof r.then === 'function') guard(a, 'send', () => r, event);
     } catch (e) {
       fail(a, 'send', e, event);
+      return false;
     }
     if (listening('sent')) emit('sent', { event, destination: a.name });
+    return true;
   };
 
   const configured = (a: Adapter) => a.name in ctx.plan.destinations;
@@ -138,7 +141,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
       if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
       const state = consent.status[a.category];
       let what: string;
-      if (state === 'granted') { send(a, event); what = 'sent'; }
+      if (state === 'granted') what = send(a, event) ? 'sent' : 'failed (see the error)';
       else if (state === 'denied') { what = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
       else if (consent.hold(a.category, () => send(a, event))) what = `waiting for ${a.category} consent`;
       else {

@@ -91,7 +91,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (options.strict) throw new Error(`measureplan: ${e.path}: ${e.reason}`);
   };
   // Aborted by shutdown(): removes every listener the tracker added to the page.
-  const life = typeof AbortController === 'function' ? new AbortController() : undefined;
+  // The page's own AbortController: a test's jsdom window refuses a signal from Node's.
+  const AC = browser()?.AbortController ?? globalThis.AbortController;
+  const life = typeof AC === 'function' ? new AC() : undefined;
   const signal = life?.signal;
   const store = localStore((reason) => { if (debug) warn(reason); });
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
@@ -205,7 +207,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     consent(update: ConsentSettings) {
       if (down) return closed('consent');
       safely('consent', () => {
-        if (!update || typeof update !== 'object') return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }' });
+        // A banner's `true` or "accepted" is no decision: said, not guessed (consent is the law here).
+        const v = update && typeof update === 'object' ? [update.analytics, update.ads] : [1, 1];
+        if (v.every((x) => x === undefined) || v.some((x) => x !== undefined && x !== 'granted' && x !== 'denied')) return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }; nothing was changed' });
         dispatcher.settle(); // conversions tracked before this decision go out under the consent they were tracked with
         applyConsent(consent.update(update));
       });

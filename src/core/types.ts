@@ -81,6 +81,11 @@ export interface AdapterContext {
 export interface Adapter {
   name: DestinationName;
   category: ConsentCategory;
+  /**
+   * Needs a browser: `createTracker` leaves it out where there is no `window` (server-side
+   * rendering), so that a server never sends a visitor's conversions. Every built-in adapter is one.
+   */
+  browserOnly?: boolean;
   /** Installs the vendor's queue and tag. Called once, only after the category is granted. */
   load(ctx: AdapterContext): void | Promise<void>;
   /** Maps one conversion to the vendor's call. Called only after `load`, with consent granted. */

@@ -20,7 +20,7 @@ function itemProblems(v: unknown, path: string, out: PropertyProblem[] | undefin
     const item: unknown = v[i];
     if (typeof item !== 'object' || item === null) { out = push(out, `${path}[${i}]`, 'must be an item object'); continue; }
     const it = item as Record<string, unknown>;
-    if (typeof it.item_id !== 'string') out = push(out, `${path}[${i}].item_id`, 'is required (a text)');
+    if (it.item_id === undefined) out = push(out, `${path}[${i}].item_id`, 'is required (a text)');
     for (const k in ITEM_FIELDS) {
       const want = ITEM_FIELDS[k]!;
       if (!has(ITEM_FIELDS, k)) continue; // a key a page library put on Object.prototype is no item field
@@ -39,7 +39,7 @@ const push = (out: PropertyProblem[] | undefined, path: string, reason: string):
 function scalarProblem(spec: PropertySpec, v: unknown): string | undefined {
   const t = spec.type;
   const type = t === 'integer' ? 'number' : t;
-  if (typeof v !== type || (type === 'number' && !Number.isFinite(v as number))) return `must be ${t === 'string' ? 'a text' : t === 'boolean' ? 'true or false' : `a ${t}`}, not ${v === null ? 'null' : typeof v}`;
+  if (typeof v !== type || (type === 'number' && !Number.isFinite(v as number))) return `must be ${t === 'string' ? 'a text' : t === 'boolean' ? 'true or false' : `a ${t}`}, not ${v === null ? 'null' : typeof v == 'number' ? v : typeof v}`;
   if (t === 'integer' && !Number.isInteger(v)) return 'must be a whole number';
   if (spec.enum && !spec.enum.includes(v as string | number)) return `must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`;
   if (typeof v === 'number') {

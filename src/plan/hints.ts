@@ -39,5 +39,5 @@ export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `the text "${v.length > 40 ? v.slice(0, 40) + '…' : v}"`;
-  return `the ${typeof v} ${String(v)}`;
+  return v === undefined ? 'nothing (undefined)' : `the ${typeof v} ${String(v)}`;
 }
