@@ -162,6 +162,9 @@ export interface Tracker<P extends PlanInput = PlanInput> {
   shutdown(): Promise<void>;
 }
 
-/** Names of the plan's funnels and experiments (any string for a plan known only at run time). */
-export type FunnelName<P extends PlanInput> = P['funnels'] extends Readonly<Record<infer K, unknown>> ? K & string : string;
-export type ExperimentName<P extends PlanInput> = P['experiments'] extends Readonly<Record<infer K, unknown>> ? K & string : string;
+/**
+ * Names of the plan's funnels and experiments: any string for a plan known only at run time, none
+ * for a literal plan that declares none (a name there could only be a typo).
+ */
+export type FunnelName<P extends PlanInput> = 'funnels' extends keyof P ? P['funnels'] extends Readonly<Record<infer K, unknown>> ? K & string : string : never;
+export type ExperimentName<P extends PlanInput> = 'experiments' extends keyof P ? P['experiments'] extends Readonly<Record<infer K, unknown>> ? K & string : string : never;
