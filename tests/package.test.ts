@@ -20,6 +20,8 @@ describe('the published package (built by `npm test` before the tests run)', () 
       for (const file of typeof target === 'string' ? [target] : [target.import, target.types]) expect(existsSync(file), file).toBe(true);
       // Jest's CommonJS resolver (and require() of ESM) asks for `default`, never `import` (developer QA 2026-12-06).
       if (typeof target !== 'string' && target.import) expect(target.default, key).toBe(target.import);
+      // TypeScript's older `moduleResolution: "node"` reads no exports map: typesVersions points it at the same types.
+      if (key !== '.' && typeof target !== 'string' && target.types) expect(pkg.typesVersions?.['*']?.[key.slice(2)], key).toEqual([target.types]);
     }
   });
 
