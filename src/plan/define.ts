@@ -60,13 +60,48 @@ export type KnownFields<T, Shape> =
   : T extends object ? { [K in keyof T]: K extends AnyKey<Shape> ? KnownFields<T[K], NonNullable<FieldOf<Shape, K>>> : UnknownPlanField }
   : T;
 
+type Names<P extends PlanInput> = keyof P['conversions'] & string;
+
+/** What a reference to something the plan does not have gets, so the compiler's message names the mistake. */
+export interface NotAConversionOfThePlan { 'this is not a conversion of the plan': never }
+export interface NotAPropertyOfTheConversion { 'this is not a property of the conversion': never }
+export interface NotAConfiguredDestination { "this destination is not in the plan's destinations": never }
+
+/** `unknown` when V is allowed, else the error type (intersected with V, it fails only there). */
+type Ok<V, Allowed, Err> = [V] extends [Allowed] ? unknown : Err;
+type Each<T, Allowed, Err> = T extends readonly unknown[] ? { readonly [I in keyof T]: Ok<T[I], Allowed, Err> } : unknown;
+/** `{ [key]: check }` when the object has the key, else nothing to check. */
+type If<T, K extends PropertyKey, Check> = T extends { readonly [k in K]: unknown } ? { [k in K]: Check } : unknown;
+
+type ConversionRefs<P extends PlanInput, C> =
+  If<C, 'supports', Each<FieldOf<C, 'supports'>, Names<P>, NotAConversionOfThePlan>>
+  & If<C, 'value', Ok<FieldOf<C, 'value'>, number | (C extends { properties: infer Q } ? keyof Q : never), NotAPropertyOfTheConversion>>
+  & If<C, 'send', { [D in keyof FieldOf<C, 'send'>]: Ok<D, keyof P['destinations'], NotAConfiguredDestination> }>;
+
+type FunnelRefs<P extends PlanInput, F> = F extends readonly unknown[] ? Each<F, Names<P>, NotAConversionOfThePlan> : If<F, 'steps', Each<FieldOf<F, 'steps'>, Names<P>, NotAConversionOfThePlan>>;
+type NameRefs<P extends PlanInput, T, K extends PropertyKey> = { [k in K & keyof T]: Ok<T[k], Names<P>, NotAConversionOfThePlan> };
+
+/**
+ * The references inside a plan, as the run-time check holds them: `supports`, funnel steps,
+ * experiment goals and abandonment name conversions of the plan; `value` names one of the
+ * conversion's properties; `send` names a destination the plan configures. A typo there is a
+ * compile error at the typo, not a plan that tracks nothing at run time.
+ */
+export type KnownRefs<P extends PlanInput> =
+  { conversions: { [K in keyof P['conversions']]: ConversionRefs<P, P['conversions'][K]> } }
+  & If<P, 'funnels', { [F in keyof P['funnels']]: FunnelRefs<P, P['funnels'][F]> }>
+  & If<P, 'experiments', { [E in keyof P['experiments']]: NameRefs<P, P['experiments'][E], 'goal'> }>
+  & If<P, 'abandonment', If<P['abandonment'], 'cart', NameRefs<P, FieldOf<P['abandonment'], 'cart'>, 'add' | 'remove' | 'complete' | 'conversion'>>
+    & If<P['abandonment'], 'browse', NameRefs<P, FieldOf<P['abandonment'], 'browse'>, 'view' | 'conversion'> & If<FieldOf<P['abandonment'], 'browse'>, 'cancel', Each<FieldOf<FieldOf<P['abandonment'], 'browse'>, 'cancel'>, Names<P>, NotAConversionOfThePlan>>>>;
+
 /**
  * Declares a measurement plan in TypeScript. The plan is kept as a literal type, so a tracker
  * built from it checks every `track()` call at compile time: an unknown conversion name, a
- * missing required property, a wrong type or a value outside an `enum` is a compile error.
+ * missing required property, a wrong type or a value outside an `enum` is a compile error, and so
+ * is a reference to a conversion, property or destination the plan does not have.
  * At run time it returns the plan unchanged; `createTracker` still validates it.
  */
-export function definePlan<const P extends PlanInput>(plan: P & KnownFields<P, PlanInput>): P {
+export function definePlan<const P extends PlanInput>(plan: P & KnownFields<P, PlanInput> & KnownRefs<P>): P {
   return plan;
 }
 
