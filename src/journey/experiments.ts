@@ -76,7 +76,10 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
       const x = plan.experiments[name]!;
       if (page[name]) return page[name];
       if (visitorId === undefined) return (page[name] = x.variants[0]!);
-      const v = (page[name] = assign(visitorId, name, x.variants, x.weights));
+      // Sticky: a visitor already exposed keeps that variant when the plan's weights or variants
+      // change during the test (a ramp from 90/10 to 50/50 would move 40 % of them otherwise).
+      const had = seen.value[name];
+      const v = (page[name] = had && x.variants.includes(had) ? had : assign(visitorId, name, x.variants, x.weights));
       record(name, v);
       return v;
     },

@@ -8,7 +8,7 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, foreignValues, type ForeignValue, exposures, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
+  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
@@ -70,6 +70,8 @@ export interface BrowseSection { after_ms: number; min: number; browses: number;
 
 export interface ExperimentSection {
   name: string; description: string | null; goal: string | null; in_plan: boolean;
+  /** Visitors who saw more than one variant (an assignment changed during the test): in no arm. */
+  mixed_visitors: number;
   variants: { name: string; visitors: number; conversions: number; rate: number | null; low: number | null; high: number | null }[];
   comparisons: { control: string; variant: string; diff: number | null; diff_low: number | null; diff_high: number | null; relative_lift: number | null; p: number | null; planned_per_arm: number | null; verdict: Verdict['kind']; text: string }[];
 }
@@ -305,13 +307,19 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
   const names = [...new Set([...Object.keys(plan.experiments), ...seen.keys()])];
   return names.map((name) => {
     const spec = plan.experiments[name];
-    const exposed = seen.get(name) ?? new Map<string, { variant: string; t: number }>();
+    const exposed = seen.get(name) ?? new Map<string, Exposure>();
     const goal = spec?.goal ?? null;
     // A conversion counts for the variant when the goal came at or after the visitor's exposure.
     const goalTimes = lastTimes(db, goal ? [goal] : macros, range);
-    const variantNames = [...new Set([...(spec?.variants ?? []), ...[...exposed.values()].map((e) => e.variant)])];
+    // Not in the plan: no known control. One named "control" is it, else the first name in order,
+    // so that the comparison does not depend on which visitor id sorts first.
+    const seenNames = [...new Set([...exposed.values()].map((e) => e.variant))].sort((x, y) => +/^control$/i.test(y) - +/^control$/i.test(x) || (x < y ? -1 : x > y ? 1 : 0));
+    const variantNames = [...new Set([...(spec?.variants ?? []), ...seenNames])];
     const arms = new Map(variantNames.map((v) => [v, { visitors: 0, conversions: 0 }]));
+    // A visitor who saw two variants belongs to neither: crediting the first would mix the arms.
+    let mixed = 0;
     for (const [visitor, e] of exposed) {
+      if (e.mixed) { mixed++; continue; }
       const arm = arms.get(e.variant)!;
       arm.visitors++;
       const g = goalTimes.get(visitor);
@@ -325,13 +333,13 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
       const w0 = weights?.[0];
       const wi = weights?.[i + 1];
       const v = verdict({ name: control.name, visitors: control.visitors, conversions: control.conversions }, { name: o.name, visitors: o.visitors, conversions: o.conversions },
-        { minDetectableEffect: mde, ...(w0 !== undefined && wi !== undefined ? { weights: [w0, wi] as const } : {}) });
+        { minDetectableEffect: mde, comparisons: others.length, ...(w0 !== undefined && wi !== undefined ? { weights: [w0, wi] as const } : {}) });
       return {
         control: control.name, variant: o.name, diff: cmp?.diff ?? null, diff_low: cmp?.diffLow ?? null, diff_high: cmp?.diffHigh ?? null,
         relative_lift: cmp?.relativeLift ?? null, p: cmp?.p ?? null, planned_per_arm: v.plannedPerArm ?? null, verdict: v.kind, text: v.text,
       };
     }) : [];
-    return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, variants, comparisons };
+    return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, mixed_visitors: mixed, variants, comparisons };
   });
 }
 

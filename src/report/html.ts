@@ -129,6 +129,7 @@ export function renderHtml(r: Report): string {
     parts.push(`<h2>Experiment ${esc(e.name)}</h2><p class="lead">${e.description ? `${esc(e.description)}. ` : ''}Goal: ${esc(e.goal ?? '—')}.</p>`);
     // The chart and the table with its numbers, as one figure.
     parts.push(`<figure>${intervalChart(e)}${tableHtml(`Experiment ${e.name}: variants`, ['variant', 'visitors', 'reached the goal', 'rate', '95 % interval'], e.variants.map((v) => [esc(v.name), formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`]))}</figure>`);
+    if (e.mixed_visitors) parts.push(`<p>${formatCount(e.mixed_visitors)} visitor${e.mixed_visitors === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${e.mixed_visitors === 1 ? 'is' : 'are'} in no arm.</p>`);
     parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)}</p>`).join(''));
   }
 

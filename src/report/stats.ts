@@ -389,6 +389,12 @@ export interface VerdictOptions {
   plannedPerArm?: number;
   /** The planned split between control and variant, for the sample-ratio check (default equal). */
   weights?: readonly [number, number];
+  /**
+   * How many variants are compared with the same control (default 1). With more, each comparison
+   * is judged at `alpha` divided by their number (Bonferroni), so that three variants against one
+   * control do not find a winner in one A/A test of seven.
+   */
+  comparisons?: number;
 }
 
 export type VerdictKind =
@@ -482,7 +488,7 @@ function effect(c: TwoProportions, confidence: number): string {
 
 /**
  * A plain-words verdict on a control/variant comparison, fixed horizon:
- * 1. an arm without visitors → `no-data`;
+ * 1. an arm without visitors → `no-data`, unless the other arm's count already shows a broken split;
  * 2. the split is off (sample-ratio p < 0.001) → `sample-ratio-mismatch`, whatever the rates say;
  * 3. the planned sample per arm (from `plannedPerArm`, or {@link sampleSizePerArm} on `baseRate`
  *    or the control's current rate) not reached in both arms → `not-enough-data`, or
@@ -494,7 +500,10 @@ function effect(c: TwoProportions, confidence: number): string {
  */
 export function verdict(control: Arm, variant: Arm, options: VerdictOptions = {}): Verdict {
   const mde = options.minDetectableEffect ?? 0.1;
-  const alpha = options.alpha ?? 0.05;
+  const k = Math.max(1, options.comparisons ?? 1);
+  const alpha = (options.alpha ?? 0.05) / k;
+  // Said wherever a verdict rests on significance with several variants against one control.
+  const corrected = k > 1 ? ` With ${k} variants against one control, each needs ${formatP(alpha).replace('=', '<')} (Bonferroni).` : '';
   const power = options.power ?? 0.8;
   const confidence = 1 - alpha;
   const a = control.name;
@@ -503,54 +512,63 @@ export function verdict(control: Arm, variant: Arm, options: VerdictOptions = {}
   const result = (v: Omit<Verdict, 'text'>, text: string): Verdict =>
     ({ ...v, text: v.reached || v.kind === 'sample-ratio-mismatch' || text.endsWith(EARLY_STOP_WARNING) ? text : `${text} ${EARLY_STOP_WARNING}` });
 
+  const sampleRatio = sampleRatioMismatch([control.visitors, variant.visitors], options.weights);
+  const srm = (facts: Omit<Verdict, 'kind' | 'text'>) => {
+    const share = (x: number) => `${Math.round((100 * x) / (control.visitors + variant.visitors))} %`;
+    const planned = sampleRatio!.expected.map((e) => share(e)).join('/');
+    return result({ kind: 'sample-ratio-mismatch', ...facts },
+      `The split is off: ${a} has ${formatCount(control.visitors)} visitors and ${b} ${formatCount(variant.visitors)} (${share(control.visitors)}/${share(variant.visitors)}, planned ${planned}; ${formatP(sampleRatio!.p)}). ` +
+      'Visitors are not being assigned as planned, so the rates cannot be compared: fix the assignment and restart the test.');
+  };
   if (control.visitors === 0 || variant.visitors === 0) {
+    // An arm that nobody reaches while the other fills up is the plainest broken split of all.
+    if (sampleRatio && sampleRatio.p < SRM_THRESHOLD) return srm({ reached: false, sampleRatio });
     const none = [control, variant].filter((x) => x.visitors === 0).map((x) => x.name).join(' and ');
     return result({ kind: 'no-data', reached: false }, `No visitors in ${none} yet.`);
   }
   const comparison = twoProportions(control.conversions, control.visitors, variant.conversions, variant.visitors, confidence)!;
-  const sampleRatio = sampleRatioMismatch([control.visitors, variant.visitors], options.weights);
   const seen = Math.min(control.visitors, variant.visitors);
-  const base = options.baseRate ?? comparison.rate1;
+  // Planned on the control's rate; while it is 0 or 100 % (nothing to plan a lift on), on both arms' rate.
+  const pooled = (control.conversions + variant.conversions) / (control.visitors + variant.visitors);
+  const own = comparison.rate1 > 0 && comparison.rate1 < 1;
+  const base = options.baseRate ?? (own ? comparison.rate1 : pooled);
   const plannedPerArm = options.plannedPerArm ?? (base > 0 && base < 1 && base * (1 + mde) < 1 ? sampleSizePerArm(base, mde, alpha, power) : undefined);
   const reached = plannedPerArm !== undefined && seen >= plannedPerArm;
   const facts = { plannedPerArm, reached, comparison, sampleRatio };
 
-  if (sampleRatio && sampleRatio.p < SRM_THRESHOLD) {
-    const share = (x: number) => `${Math.round((100 * x) / (control.visitors + variant.visitors))} %`;
-    const planned = sampleRatio.expected.map((e) => share(e)).join('/');
-    return result({ kind: 'sample-ratio-mismatch', ...facts },
-      `The split is off: ${a} has ${formatCount(control.visitors)} visitors and ${b} ${formatCount(variant.visitors)} (${share(control.visitors)}/${share(variant.visitors)}, planned ${planned}; ${formatP(sampleRatio.p)}). ` +
-      'Visitors are not being assigned as planned, so the rates cannot be compared: fix the assignment and restart the test.');
-  }
+  if (sampleRatio && sampleRatio.p < SRM_THRESHOLD) return srm(facts);
   const significant = comparison.p < alpha && (comparison.diffLow > 0 || comparison.diffHigh < 0);
   const better = comparison.diff > 0;
   const change = `${formatLift(Math.abs(mde)).slice(1)} ${mde < 0 ? 'drop' : 'lift'}`;
   if (!reached) {
     let need: string;
     if (plannedPerArm !== undefined) {
-      const on = options.baseRate === undefined && options.plannedPerArm === undefined ? ` (planned on ${a}'s current rate of ${formatRate(base)})` : '';
+      const on = options.baseRate === undefined && options.plannedPerArm === undefined ? ` (planned on ${own ? `${a}'s` : 'both arms\''} current rate of ${formatRate(base)})` : '';
       need = `Not enough visitors yet: ${formatCount(seen)} of the ${formatCount(plannedPerArm)} per variant needed to see a ${change}${on}.`;
     } else if (base === 0) {
       need = `Not enough data yet: no conversions in ${a} so far, so the visitors needed to see a ${change} cannot be worked out.`;
+    } else if (base < 1) {
+      // The largest lift the rate leaves room for, as a --mde that would work.
+      need = `The visitors needed cannot be worked out: a ${change} on ${own ? `${a}'s` : 'both arms\''} rate of ${formatRate(base)} would be no rate between 0 and 100 %; plan the test with a minimum effect below ${formatLift(1 / base - 1).slice(1)} (--mde ${Math.floor((1 / base - 1) * 1000) / 10}).`;
     } else {
-      need = `The visitors needed cannot be worked out: a ${change} on ${a}'s rate of ${formatRate(base)} would be no rate between 0 and 100 %; plan the test with a smaller minimum effect.`;
+      need = 'Every visitor in both arms converts, so no variant can do better: there is nothing to test on this goal.';
     }
     if (comparison.p < alpha) {
       return result({ kind: 'early-difference', ...facts },
-        `Variant ${b} looks ${better ? 'better' : 'worse'} than ${a} so far: ${effect(comparison, confidence)}, ${formatP(comparison.p)}. This is not a result yet. ${need}`);
+        `Variant ${b} looks ${better ? 'better' : 'worse'} than ${a} so far: ${effect(comparison, confidence)}, ${formatP(comparison.p)}.${corrected} This is not a result yet. ${need}`);
     }
     return result({ kind: 'not-enough-data', ...facts }, need);
   }
   if (significant) {
     return result({ kind: better ? 'variant-better' : 'variant-worse', ...facts },
-      `Variant ${b} converts ${better ? 'better' : 'worse'} than ${a}: ${effect(comparison, confidence)}, ${formatP(comparison.p)}, and the planned sample is reached.`);
+      `Variant ${b} converts ${better ? 'better' : 'worse'} than ${a}: ${effect(comparison, confidence)}, ${formatP(comparison.p)}, and the planned sample is reached.${corrected}`);
   }
   const rates = `${a} ${formatRate(comparison.rate1)}, ${b} ${formatRate(comparison.rate2)}`;
   if (comparison.p < alpha) {
     return result({ kind: 'no-difference', ...facts },
-      `Too close to call at the planned sample size: ${rates} (${formatP(comparison.p)}, but the interval for the difference still includes no change). Treat it as no proven difference.`);
+      `Too close to call at the planned sample size: ${rates} (${formatP(comparison.p)}, but the interval for the difference still includes no change). Treat it as no proven difference.${corrected}`);
   }
   return result({ kind: 'no-difference', ...facts },
-    `No difference found at the planned sample size: ${rates} (${formatP(comparison.p)}). ` +
+    `No difference found at the planned sample size: ${rates} (${formatP(comparison.p)}).${corrected} ` +
     `A real ${change} would have shown with ${Math.round(power * 100)} % probability; a smaller one may still exist.`);
 }

@@ -77,6 +77,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
     out.push(h2(`Experiment ${x(e.name)}${e.in_plan ? '' : ' (not in the plan)'}`));
     if (e.description) out.push(x(e.description));
     out.push(table(style, ['variant', 'visitors', `reached ${e.goal ?? 'a goal'}`, 'rate', '95 % interval'], e.variants.map((v) => [v.name, formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
+    if (e.mixed_visitors) out.push(para(`${formatCount(e.mixed_visitors)} visitor${e.mixed_visitors === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${e.mixed_visitors === 1 ? 'is' : 'are'} in no arm.`));
     for (const c of e.comparisons) out.push(para(`**${x(c.variant)} vs ${x(c.control)}**: ${x(c.text)}`));
   }
 

@@ -62,6 +62,17 @@ describe('tracker.variant() and exposures', () => {
     expect(p.sent.meta).toEqual([]); // not an ad conversion
   });
 
+  it('keeps an exposed visitor in their variant when the plan changes the weights during the test (statistics QA 2026-12-06)', async () => {
+    const plan = journeyPlan();
+    const p = page(plan);
+    const v = p.tracker.variant('free_shipping_banner');
+    // Nearly all new visitors go to the other variant from now on: this visitor stays where they were.
+    const other = v === 'control' ? [1, 10_000] : [10_000, 1];
+    const next = await nextPage({ ...plan, experiments: { free_shipping_banner: { variants: ['control', 'banner'], weights: other, goal: 'purchase' } } });
+    expect(next.tracker.variant('free_shipping_banner')).toBe(v);
+    expect(next.heard.exposure ?? []).toEqual([]);
+  });
+
   it('two tabs of the visitor opened at once (a restored session) record one exposure, not one per tab', async () => {
     const first = page(journeyPlan());
     first.tracker.track('phone_click'); // the visitor's id is stored

@@ -258,7 +258,7 @@ describe('verdict', () => {
 
   it('no visitors, or no conversions to plan on: still warns', () => {
     expect(verdict(arm('a', 0, 0), arm('b', 10, 1)).text).toBe(`No visitors in a yet. ${EARLY_STOP_WARNING}`);
-    const v = verdict(arm('a', 100, 0), arm('b', 100, 1));
+    const v = verdict(arm('a', 100, 0), arm('b', 100, 0));
     expect(v).toMatchObject({ kind: 'not-enough-data', reached: false, plannedPerArm: undefined });
     expect(v.text).toBe(`Not enough data yet: no conversions in a so far, so the visitors needed to see a 10 % lift cannot be worked out. ${EARLY_STOP_WARNING}`);
   });

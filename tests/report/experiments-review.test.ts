@@ -1,0 +1,85 @@
+/**
+ * Experiments as a CRO specialist reads them (statistics QA 2026-12-06): an arm nobody reaches is
+ * a broken split, several variants against one control are judged with Bonferroni, a control at
+ * 0 % or 100 % still leads somewhere, a visitor who saw two variants is in no arm, and an
+ * experiment outside the plan has a control that does not depend on visitor ids.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/parse';
+import type { Plan } from '../../src/plan/types';
+import { buildReport } from '../../src/report/build';
+import { renderText } from '../../src/report/text';
+import { verdict, type Arm } from '../../src/report/stats';
+import { toOutcome } from '../../src/server/message';
+import { openStore } from '../../src/server/store';
+
+const arm = (name: string, visitors: number, conversions: number): Arm => ({ name, visitors, conversions });
+
+describe('verdicts', () => {
+  it('calls an arm that nobody reaches, beside a full one, a broken split', () => {
+    expect(verdict(arm('control', 10_000, 300), arm('b', 0, 0)).kind).toBe('sample-ratio-mismatch');
+    expect(verdict(arm('control', 5, 1), arm('b', 0, 0)).kind).toBe('no-data'); // too few to tell yet
+  });
+
+  it('judges each of several variants at alpha divided by their number, and says so', () => {
+    const control = arm('control', 20_000, 2_000);
+    const d = arm('d', 20_000, 2_130); // p = 0.033: a winner alone, not one of three
+    expect(verdict(control, d).kind).toBe('variant-better');
+    const v = verdict(control, d, { comparisons: 3 });
+    expect(v.kind).not.toBe('variant-better');
+    expect(v.text).toContain('With 3 variants against one control, each needs p < 0.017 (Bonferroni).');
+  });
+
+  it('plans on both arms when the control has no conversions, so that a verdict can come', () => {
+    const v = verdict(arm('control', 20_000, 0), arm('b', 20_000, 30));
+    expect(v.plannedPerArm).toBeGreaterThan(0);
+    expect(v.text).toContain("planned on both arms' current rate of 0.07 %");
+  });
+
+  it('names the minimum effect that would work for a high control rate, and gives up on 100 % in both', () => {
+    expect(verdict(arm('control', 2_000, 1_950), arm('b', 2_000, 1_990)).text).toContain('plan the test with a minimum effect below 2.6 % (--mde 2.5)');
+    expect(verdict(arm('control', 50, 50), arm('b', 50, 50)).text).toContain('Every visitor in both arms converts');
+  });
+});
+
+describe('the report', () => {
+  const plan = (parsePlan({
+    version: 1, name: 'Shop', currency: 'NOK', destinations: { collector: { url: '/collect' } },
+    conversions: { purchase: { kind: 'macro', send: { collector: {} } } },
+    experiments: { banner: { variants: ['control', 'b'], goal: 'purchase' } },
+  }) as { plan: Plan }).plan;
+  const T0 = Date.UTC(2026, 11, 1, 10);
+  let n = 0;
+  const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
+  const expose = (v: string, min: number, experiment: string, variant: string) => ({ type: 'track', event: 'experiment_viewed', anonymousId: v, messageId: `m${++n}`, timestamp: at(min), properties: { experiment_id: experiment, variant_id: variant }, context: { measureplan: { kind: 'signal' } } });
+  const buy = (v: string, min: number) => ({ type: 'track', event: 'purchase', anonymousId: v, messageId: `m${++n}`, timestamp: at(min), properties: {}, context: { measureplan: { kind: 'macro' } } });
+
+  const report = (events: object[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-exp-'));
+    try {
+      const store = openStore(join(dir, 'store.db'));
+      store.write([events.map((m) => toOutcome(m, {}, at(100), plan))]);
+      const r = buildReport(store.db, plan, { now: T0 + 200 * 60_000 });
+      store.close();
+      return r;
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  };
+
+  it('leaves a visitor who saw two variants out of both arms and counts them', () => {
+    const r = report([expose('x', 0, 'banner', 'control'), expose('x', 5, 'banner', 'b'), buy('x', 10), expose('y', 0, 'banner', 'b'), expose('z', 0, 'banner', 'control')]);
+    const e = r.experiments.find((s) => s.name === 'banner')!;
+    expect(e.mixed_visitors).toBe(1);
+    expect(e.variants.map((v) => [v.name, v.visitors, v.conversions])).toEqual([['control', 1, 0], ['b', 1, 0]]);
+    expect(renderText(r)).toContain('1 visitor saw more than one variant (the assignment changed during the test) and is in no arm.');
+  });
+
+  it('takes the variant named "control" as the control of an experiment outside the plan, whatever the visitor ids', () => {
+    for (const [c, s] of [['a', 'z'], ['z', 'a']]) {
+      const r = report([expose(`${c}1`, 0, 'hero', 'original'), expose(`${s}1`, 0, 'hero', 'control')]);
+      expect(r.experiments.find((e) => e.name === 'hero')!.comparisons.map((x) => x.control)).toEqual(['control']);
+    }
+  });
+});
