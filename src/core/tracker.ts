@@ -207,9 +207,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     consent(update: ConsentSettings) {
       if (down) return closed('consent');
       safely('consent', () => {
-        // A banner's `true` or "accepted" is no decision: said, not guessed (consent is the law here).
-        const v = update && typeof update === 'object' ? [update.analytics, update.ads] : [1, 1];
-        if (v.every((x) => x === undefined) || v.some((x) => x !== undefined && x !== 'granted' && x !== 'denied')) return report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }; nothing was changed' });
+        // A banner's `true` or "accepted" is no decision: said, not guessed (consent is the law here);
+        // the categories given as "granted" or "denied" still count, "pending" leaves one undecided.
+        const o = update && typeof update === 'object';
+        const v: unknown[] = o ? [update.analytics, update.ads] : [1];
+        if (v.every((x) => x === undefined) || v.some((x) => x != null && x !== 'granted' && x !== 'denied' && x !== 'pending')) report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }; anything else decides nothing' });
+        if (!o) return;
         dispatcher.settle(); // conversions tracked before this decision go out under the consent they were tracked with
         applyConsent(consent.update(update));
       });

@@ -64,11 +64,14 @@ it('reports a consent call that decides nothing (true, "yes", {}) and changes no
   const t = createTracker({ plan: { ...plan, consent: { default: { analytics: 'denied', ads: 'denied' } } }, adapters: [recording(sent)] });
   const reasons: string[] = [];
   t.on('error', (e) => reasons.push(`${e.path}: ${e.reason}`));
-  for (const bad of [{ analytics: true }, { analytics: 'yes' }, {}, { analytics: 'granted', ads: 'accepted' }, 'granted']) t.consent(bad as never);
+  for (const bad of [{ analytics: true }, { analytics: 'yes' }, {}, 'granted', null]) t.consent(bad as never);
+  t.consent({ ads: 'pending' } as never); // undecided, in the tracker's own word: nothing to report
   t.track('signup');
   expect(reasons.filter((r) => r.startsWith('consent:'))).toHaveLength(5);
   expect(sent).toEqual([]);
-  t.consent({ analytics: 'granted' }); // the held one goes now
+  // A valid category counts beside a wrong one, which is reported.
+  t.consent({ analytics: 'granted', ads: 'accepted' } as never); // the held one goes now
+  expect(reasons.filter((r) => r.startsWith('consent:'))).toHaveLength(6);
   expect(sent).toEqual(['signup']);
 });
 
