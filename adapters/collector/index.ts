@@ -9,7 +9,7 @@
 import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
 import { stringify, uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
-import { identifyMessage, pageMessage, trackMessage, type Message } from './message';
+import { identifyMessage, pageMessage, trackMessage, withoutClickIds, type Message } from './message';
 import { clearOutbox, createQueue, utf8, type Entry, type Queue } from './queue';
 import { backoff, post } from './transport';
 
@@ -216,12 +216,21 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       return queue.restore().then((earlier) => { if (earlier) schedule(0); });
     },
     forget() {
+      // A withdrawal stops sending at once: what waits, here and in memory, is dropped unsent (a
+      // request already on its way is not called back, and is not retried if it fails).
+      inbox = []; under = [];
+      queue?.drop();
       queue?.storeNew(false); // before the clear: nothing of this page is written after it
       (queue ? queue.clear() : clearOutbox()).catch(() => undefined); // no IndexedDB: nothing was stored
     },
     consent(status) {
-      // Nothing new is written to IndexedDB after a denial (what was tracked before is still delivered).
+      // Nothing new is written to IndexedDB after a denial.
       queue?.storeNew(status.analytics !== 'denied');
+      // Ads withdrawn (analytics still on): what waits keeps no ad click id, in memory or stored.
+      if (status.ads == 'denied') {
+        under = under.map((u) => u && u.ads == 'granted' ? Object.freeze({ ...u, ads: 'denied' }) : u);
+        queue?.rewrite(withoutClickIds);
+      }
     },
     send(event, c) {
       const now = c.consent();

@@ -4,6 +4,7 @@
  */
 import { CLICK_ID_PARAMS } from '../../src/core/identity';
 import { has } from '../../src/plan/shape';
+import { stringify } from '../../src/core/env';
 import { withoutParams } from '../_shared/url';
 import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
 
@@ -79,4 +80,22 @@ export function identifyMessage(id: string, who: Identity, page: PageContext, an
   const m: Message = { type: 'identify', messageId: id, anonymousId, timestamp, traits: who.traits, context: context(pageForConsent(page, ads), {}) };
   if (who.userId) m.userId = who.userId;
   return m;
+}
+
+/**
+ * A queued message as it may still go after an ads withdrawal: without `click_ids`, with the
+ * click-id parameters taken out of its page's URL and referrer, and its consent saying so. The
+ * same text when it holds none (most do).
+ */
+export function withoutClickIds(json: string): string {
+  if (!/click_ids|cl(i|ki)d=|braid=|fat_id=/.test(json)) return json; // CLICK_ID_PARAMS, briefly
+  const m = JSON.parse(json) as Message;
+  const mp = m.context.measureplan as Record<string, any> | undefined;
+  if (mp) { delete mp.click_ids; if (mp.consent) mp.consent = { ...mp.consent, ads: 'denied' }; }
+  for (const p of [m.context.page, m.type == 'page' && m.properties] as Record<string, any>[]) {
+    if (!p) continue;
+    if (typeof p.url == 'string') p.url = strip(p.url);
+    if (typeof p.referrer == 'string') p.referrer = strip(p.referrer);
+  }
+  return stringify(m);
 }

@@ -59,13 +59,15 @@ export interface Queue {
   /** Writes pending additions and deletions now (page hidden). */
   persist(): Promise<void>;
   /**
-   * Whether messages added from now on are written to IndexedDB. After an analytics denial they
-   * are not: what was tracked before it is still delivered, from memory, and stored records are
-   * still rewritten or deleted as they are delivered.
+   * Whether messages added from now on are written to IndexedDB (not after an analytics denial).
    */
   storeNew(yes: boolean): void;
   /** Deletes every record of the outbox through this page's own connection (a consent denial). */
   clear(): Promise<void>;
+  /** Forgets every message, in flight too (a failed request then retries nothing): a consent denial. */
+  drop(): void;
+  /** Replaces each waiting message (not those in flight) by `fn` of it, in memory and in IndexedDB. */
+  rewrite(fn: (json: string) => string): void;
 }
 
 /** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
@@ -242,6 +244,16 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     persist: () => flushWrites(),
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     clear: () => (store ? clear(store) : Promise.resolve()),
+    drop() { items.forEach(forget); items = []; unwritten = []; },
+    rewrite(fn) {
+      // The old entry leaves its stored record (rewritten without it) and the new one is stored
+      // afresh, later in the order: messages carry their own times.
+      for (const x of items.slice()) {
+        const json = sending.has(x.id) ? x.json : fn(x.json);
+        if (json !== x.json) { forget(x); q.add(x.id, json); }
+      }
+      items = items.filter((x) => !x.done);
+    },
   };
   return q;
 }

@@ -39,5 +39,8 @@ export function linkedin(): Adapter {
       const conversion = event.send.linkedin?.conversionId;
       if (conversion !== undefined) ctx.window.lintrk?.('track', { conversion_id: conversion, event_id: event.id });
     },
+    // An ads denial. The Insight Tag has no consent switch: calls still queued for it (its script
+    // downloading while ads is withdrawn) are taken back, so that it finds none when it runs.
+    forget(ctx) { const q = ctx.window.lintrk?.q; if (q) q.length = 0; },
   };
 }

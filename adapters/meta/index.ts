@@ -73,6 +73,8 @@ export function meta(): Adapter {
   /** Resolves with the pixel id once `init` is queued (advanced matching may need a hash first). */
   let ready: Promise<string | undefined> | undefined;
   let granted = true;
+  /** The last init carried user data (advanced matching). */
+  let matched = false;
   const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
   /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
   let readyId: string | undefined;
@@ -96,6 +98,7 @@ export function meta(): Adapter {
     granted = ctx.consent().ads === 'granted';
     fbq('consent', granted ? 'grant' : 'revoke');
     fbq('init', id, ...(m ? [m] : []));
+    matched = !!m;
     to(fbq, single, 'track', 'PageView');
     return (readyId = id);
   }
@@ -115,8 +118,12 @@ export function meta(): Adapter {
       if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
     }),
     identify: (identity, ctx) => whenReady(ctx, async (fbq, id) => {
-      const m = am(ctx) && (await matching(identity));
-      if (m) fbq('init', id, m);
+      if (!am(ctx)) return;
+      const m = await matching(identity);
+      // A user without e-mail or phone (signed out, or the next person on a shared device): an
+      // init without data, so that the previous user's keys are not the ones in force.
+      if (m || matched) fbq('init', id, m || {});
+      matched = !!m;
     }),
     page: (_page, ctx) => whenReady(ctx, (fbq) => to(fbq, single, 'track', 'PageView')),
   };

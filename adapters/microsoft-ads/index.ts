@@ -49,7 +49,8 @@ export function microsoftAds(): Adapter {
       const w = ctx.window;
       if (typeof w.UET === 'function' && Array.isArray(w.uetq)) {
         w.uetq = new w.UET({ ti, enableAutoSpaTracking: true, q: w.uetq });
-        w.uetq.push('pageLoad');
+        // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
+        if (adStorage == 'granted') w.uetq.push('pageLoad');
       }
     },
     send(event, ctx) {

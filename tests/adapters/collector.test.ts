@@ -598,7 +598,7 @@ describe('click ids are ads data: the collector gets them only with an ads grant
 describe('collector: what the page cannot break, and what a denial stops', () => {
   const outbox = async () => { const { createStore, entries } = await import('idb-keyval'); return entries(createStore('measureplan', 'outbox')); };
 
-  it('a denial between track() and the collector\'s own task: nothing new is written to IndexedDB; what was tracked before is still delivered, once', async () => {
+  it('a denial between track() and the collector\'s own task: nothing is written to IndexedDB, and nothing is sent after it (consent QA 2026-12-06)', async () => {
     let ok = false;
     const delivered: string[] = [];
     respond = (body) => { if (!ok) return new HttpResponse(null, { status: 503 }); delivered.push(...body.batch.map((m) => m.event!)); return new HttpResponse(null, { status: 200 }); };
@@ -610,8 +610,9 @@ describe('collector: what the page cannot break, and what a denial stops', () =>
     await settle(1500);
     expect(await outbox()).toHaveLength(0);
     ok = true;
+    window.dispatchEvent(new Event('online'));
     await settle(10_000);
-    expect(delivered).toEqual(['phone_click']);
+    expect(delivered).toEqual([]);
     expect(await outbox()).toHaveLength(0);
   });
 

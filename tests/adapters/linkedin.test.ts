@@ -51,6 +51,16 @@ describe('linkedin adapter: loading', () => {
     expect(w()._linkedin_data_partner_ids).toEqual(['1234567']);
   });
 
+  it('an ads denial takes back the calls still queued for a tag that has not run yet (consent QA 2026-12-06)', async () => {
+    const b = bench();
+    const a = linkedin();
+    await a.load(b.ctx);
+    a.send(eventFor(b, 'visited_pricing'), b.ctx);
+    expect(w().lintrk.q).toHaveLength(1);
+    a.forget!(b.ctx);
+    expect(w().lintrk.q).toEqual([]);
+  });
+
   it('warns and does not throw when the Insight Tag is blocked', async () => {
     const b = bench({ blockScripts: true });
     const a = linkedin();

@@ -237,14 +237,15 @@ describe('meta adapter: advanced matching', () => {
     expect(queue().map((c) => c[0] === 'init' ? 'init' : c[1])).toEqual(['grant', 'init', 'PageView', 'InitiateCheckout']);
   });
 
-  it('inits the pixel again with the hashes when identify comes after load', async () => {
+  it('inits the pixel again with the hashes when identify comes after load, and without data for a user who has none (consent QA 2026-12-06: a shared device)', async () => {
     const b = bench({ plan: am() });
     const a = meta();
     await a.load(b.ctx);
     await a.identify!({ traits: { email: 'kari.nordmann@gmail.com' } }, b.ctx);
     await a.identify!({ traits: { phone: '0047 91 23 45 67' } }, b.ctx);
-    await a.identify!({ userId: 'U-1001', traits: {} }, b.ctx);
-    expect(queue().slice(3)).toEqual([['init', PIXEL, { em: HASH.email }], ['init', PIXEL, { ph: HASH.phone }]]);
+    await a.identify!({ userId: 'U-1001', traits: {} }, b.ctx); // another person, no e-mail or phone: the earlier keys are replaced by none
+    await a.identify!({ userId: null as never, traits: {} }, b.ctx); // signed out: nothing was in force, nothing to replace
+    expect(queue().slice(3)).toEqual([['init', PIXEL, { em: HASH.email }], ['init', PIXEL, { ph: HASH.phone }], ['init', PIXEL, {}]]);
     const text = JSON.stringify(queue());
     for (const raw of RAW) expect(text).not.toContain(raw);
   });

@@ -65,6 +65,18 @@ describe('microsoftAds adapter: loading', () => {
     ]);
   });
 
+  it('pushes no pageLoad when ads was withdrawn while bat.js was downloading (consent QA 2026-12-06)', async () => {
+    w().UET = FakeUET;
+    const b = bench();
+    const a = microsoftAds();
+    const loading = a.load(b.ctx);
+    a.consent!({ analytics: 'granted', ads: 'denied' }, b.ctx); // before bat.js has run
+    await loading;
+    const uet = FakeUET.made[0]!;
+    expect(uet.options.q).toEqual([...BEFORE_TAG, 'consent', 'update', { ad_storage: 'denied' }]);
+    expect(uet.pushed).toEqual([]);
+  });
+
   it('requests bat.js once and queues consent once when load is called twice', async () => {
     w().UET = FakeUET;
     const b = bench();

@@ -125,7 +125,7 @@ describe('the collector outbox (IndexedDB) is analytics storage', () => {
 });
 
 describe('the collector outbox on a denial: this page', () => {
-  it('a denial on the page that stored events deletes their records; they are still delivered from memory', async () => {
+  it('a denial on the page that stored events deletes their records and drops them from memory: nothing is sent after it (consent QA 2026-12-06)', async () => {
     status = 503;
     const tracker = start({ analytics: 'granted', ads: 'denied' });
     tracker.track('add_to_cart', { item_id: 'SKU-1', value: 2499 });
@@ -134,11 +134,34 @@ describe('the collector outbox on a denial: this page', () => {
     tracker.consent({ analytics: 'denied' });
     await sleep(50);
     expect(await outbox()).toHaveLength(0);
-    status = 200; // docs/collector.md: conversions tracked before the denial are still delivered, from memory
+    status = 200; // docs/consent.md: a withdrawal stops sending to the category at once
+    window.dispatchEvent(new Event('online'));
+    window.dispatchEvent(new Event('pagehide')); // no beacon either
+    await tracker.flush();
+    expect(received).toEqual([]);
+    expect(await outbox()).toHaveLength(0);
+  });
+
+  it('an ads withdrawal takes the click ids out of what waits, stored and in memory; the conversions still go (consent QA 2026-12-06)', async () => {
+    history.replaceState(null, '', '/product/tent?gclid=GCLID-SECRET&fbclid=FBCLID-SECRET&utm_source=mail');
+    status = 503; // an offline visitor: the messages wait in the outbox
+    const tracker = start({ analytics: 'granted', ads: 'granted' });
+    tracker.track('add_to_cart', { item_id: 'SKU-1', value: 2499 });
+    await sleep(100);
+    expect(JSON.stringify(await outbox())).toContain('GCLID-SECRET');
+    tracker.track('view_item', { item_id: 'SKU-2' }); // still in memory when ads is withdrawn
+    tracker.consent({ ads: 'denied' });
+    await sleep(100);
+    const stored = JSON.stringify(await outbox());
+    expect(stored).not.toMatch(/GCLID-SECRET|FBCLID-SECRET|click_ids/);
+    expect(stored).toContain('utm_source=mail');
+    status = 200;
     window.dispatchEvent(new Event('online'));
     await tracker.flush();
-    expect(received.map((m) => m.event)).toEqual(['add_to_cart']);
-    expect(await outbox()).toHaveLength(0);
+    expect(received.map((m) => m.event).sort()).toEqual(['add_to_cart', 'view_item']);
+    const sent = JSON.stringify(received);
+    expect(sent).not.toMatch(/GCLID-SECRET|FBCLID-SECRET|click_ids/);
+    expect(received.every((m) => m.context.measureplan.consent.ads === 'denied')).toBe(true);
   });
 
   it('a denial in a browser profile with no outbox creates none', async () => {
