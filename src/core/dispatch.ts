@@ -56,7 +56,14 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
   const contexts = new Map<Adapter, AdapterContext>();
   const ctxOf = (a: Adapter): AdapterContext => {
     let c = contexts.get(a);
-    if (!c) contexts.set(a, (c = { ...ctx, error: (reason, detail) => emit('error', { path: `destinations.${a.name}`, reason, destination: a.name, detail }) }));
+    if (!c) {
+      contexts.set(a, (c = {
+        ...ctx,
+        error: (reason, detail) => emit('error', { path: `destinations.${a.name}`, reason, destination: a.name, detail }),
+        // Its tag is added a task later: not when the category was withdrawn meanwhile.
+        loadScript: (src) => ctx.loadScript(src, () => consent.status[a.category] === 'granted'),
+      }));
+    }
     return c;
   };
 

@@ -4,14 +4,17 @@ import { nextTask } from './env';
  * Adds a vendor script (async, once per URL, with the page's CSP nonce); resolves when it loaded.
  * The element is added in a task of its own: inserting a script starts its request, which costs
  * milliseconds, and the adapters that ask for one do so while the tracker starts. A `signal`
- * aborted before then (the tracker's shutdown()) cancels the insert.
+ * aborted before then (the tracker's shutdown()), or consent withdrawn since (`wanted`), cancels
+ * the insert: a tag without a consent switch (LinkedIn's) would count a page view as it runs.
  */
-const loading = new Map<string, { p: Promise<void>; callers: (AbortSignal | undefined)[] }>();
+type Caller = [signal?: AbortSignal, wanted?: () => boolean];
+const loading = new Map<string, { p: Promise<void>; callers: Caller[] }>();
 
-export function loadScript(src: string, nonce?: string, signal?: AbortSignal): Promise<void> {
+/** `wanted`: asked when the element would be added (false: the consent for it was withdrawn since). */
+export function loadScript(src: string, nonce?: string, signal?: AbortSignal, wanted?: () => boolean): Promise<void> {
   const l = loading.get(src);
-  if (l) { l.callers.push(signal); return l.p; }
-  const callers = [signal];
+  if (l) { l.callers.push([signal, wanted]); return l.p; }
+  const callers: Caller[] = [[signal, wanted]];
   const p = new Promise<void>((resolve, reject) => {
     const d = typeof document === 'undefined' ? undefined : document;
     if (!d) return reject(new Error('no document'));
@@ -22,7 +25,7 @@ export function loadScript(src: string, nonce?: string, signal?: AbortSignal): P
     s.onload = () => resolve();
     s.onerror = () => reject(new Error(`could not load ${src} (blocked by the browser, an extension or the network)`));
     nextTask(() => {
-      if (callers.every((c) => c?.aborted)) return reject(Object.assign(new Error(`${src} was not loaded: the tracker was shut down`), { name: 'AbortError' }));
+      if (callers.every(([c, w]) => c?.aborted || (w && !w()))) return reject(Object.assign(new Error(`${src} was not loaded: the tracker was shut down, or consent withdrawn`), { name: 'AbortError' }));
       (d.head ?? d.documentElement).appendChild(s);
     });
   });

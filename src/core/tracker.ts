@@ -122,7 +122,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const ctx: AdapterContext = {
     plan,
     window: (browser() ?? {}) as AdapterContext['window'],
-    loadScript: (src) => loadScript(src, options.nonce, signal),
+    loadScript: (src, wanted) => loadScript(src, options.nonce, signal, wanted),
     warn: (message, detail) => { if (debug) warn(message, detail); },
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,

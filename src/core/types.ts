@@ -63,7 +63,7 @@ export interface AdapterContext {
   plan: Plan;
   window: Window & Record<string, any>;
   /** Adds a vendor script once per URL (with the page's CSP nonce, if any); resolves on load. */
-  loadScript(src: string): Promise<void>;
+  loadScript(src: string, wanted?: () => boolean): Promise<void>;
   /** A debug-mode warning: a vendor rule the event broke, a value withheld. Never throws. */
   warn(message: string, detail?: unknown): void;
   /** Reports a failure of this destination as an `error` event (and in debug output). */

@@ -11,6 +11,7 @@ const fresh = async () => ({
   ga4: (await import('../../adapters/ga4/index')).ga4,
   meta: (await import('../../adapters/meta/index')).meta,
   loadScript: (await import('../../src/core/load-script')).loadScript,
+  linkedin: (await import('../../adapters/linkedin/index')).linkedin,
 });
 
 beforeEach(() => {
@@ -54,5 +55,23 @@ describe('vendor scripts after a shutdown() that cancelled a queued insert', () 
     await tick();
     expect(rejected).toBeUndefined(); // HEAD: "was not loaded: the tracker was shut down"
     expect(scripts('vendor.test')).toBe(1);
+  });
+});
+
+describe('vendor scripts after a withdrawal that came before their insert (consent QA 2026-12-06)', () => {
+  it('a grant taken back in the same task requests no tag: LinkedIn\'s would count a page view as it runs', async () => {
+    const { createTracker, ga4, linkedin } = await fresh();
+    const plan: any = journeyPlan();
+    plan.destinations.linkedin = { partnerId: '1234567' };
+    plan.consent = { default: { analytics: 'denied', ads: 'denied' } };
+    const t = createTracker({ plan, adapters: [ga4(), linkedin()] });
+    const errors: TrackerEvents['error'][] = [];
+    t.on('error', (e) => errors.push(e));
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    t.consent({ analytics: 'denied', ads: 'denied' });
+    await tick();
+    expect(scripts('licdn.com')).toBe(0);
+    expect(scripts('googletagmanager.com')).toBe(0);
+    expect(errors).toEqual([]);
   });
 });
