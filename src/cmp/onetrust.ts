@@ -7,6 +7,8 @@
  */
 import { evented, hasCookie } from './watch';
 
+// Only a text: an element with that id (`<a id="OnetrustActiveGroups" href="…,C0002,C0004,">` in a
+// review) is a window property too, and its href would read as a grant (security review 2026-12-06).
 export const onetrust = evented('OnetrustActiveGroups', ['OneTrustGroupsUpdated'], (g, w) =>
-  hasCookie(w, 'OptanonAlertBoxClosed') &&
+  typeof g == 'string' && hasCookie(w, 'OptanonAlertBoxClosed') &&
   ['C0002', 'C0004'].map((id) => (',' + g + ',').includes(',' + id + ',')));

@@ -17,6 +17,8 @@ export type Outcome = { row: Row } | { quarantined: Quarantined };
 export const MAX_EVENT_BYTES = 32 * 1024;
 /** Segment accepts at most this many events per batch; the rest are quarantined, as one record. */
 export const MAX_BATCH_EVENTS = 2500;
+/** Bytes a batch-level context may add to the store, over all the messages it is copied into. */
+export const MAX_CONTEXT_COPIES = 1024 * 1024;
 const MAX_ID = 100;
 const TYPES = new Set(['track', 'page', 'identify']);
 /** What the tracker adds to every conversion's properties besides the plan's own. */
@@ -84,6 +86,16 @@ export interface Batch { sentAt?: unknown; context?: unknown }
  */
 export function batchOutcomes(list: readonly unknown[], batch: Batch, receivedAt: string, plan: Plan | undefined): Outcome[] {
   const read = Math.min(list.length, MAX_BATCH_EVENTS);
+  // A batch-level context is copied into every message it stores: 31 KB into 2,500 messages made
+  // one 6.5 KB gzip request write 80 MB (security review 2026-12-06). Past MAX_CONTEXT_COPIES the
+  // batch is kept as one record instead.
+  if (isObj(batch.context)) {
+    let copies = Infinity;
+    try { copies = Buffer.byteLength(JSON.stringify(batch.context)) * read; } catch { /* nested too deeply: refused below */ }
+    if (copies > MAX_CONTEXT_COPIES) {
+      return [kept(list as unknown[], `the batch's context, copied into each of its ${count(read)} messages, would store ${(copies / 1048576).toFixed(1)} MB (at most ${MAX_CONTEXT_COPIES / 1048576} MB): send a smaller context or fewer messages per batch`, 'context', receivedAt)];
+    }
+  }
   const outcomes: Outcome[] = [];
   const loose: number[] = [];
   for (let i = 0; i < read; i++) {

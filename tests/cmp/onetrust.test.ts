@@ -56,6 +56,23 @@ describe.each(ORDERS)('OneTrust: otSDKStub %s', (_, first) => {
   });
 });
 
+describe('OneTrust: a page element is not the platform (security review 2026-12-06)', () => {
+  it('an <a id="OnetrustActiveGroups"> whose href lists every group decides nothing, though the banner cookie is set', () => {
+    document.cookie = 'OptanonAlertBoxClosed=2026-12-01T10:00:00.000Z';
+    const a = document.createElement('a');
+    a.id = 'OnetrustActiveGroups';
+    a.href = 'https://shop.example/,C0001,C0002,C0004,';
+    document.body.appendChild(a);
+    w().OnetrustActiveGroups = a; // what a browser's named access to ids gives (jsdom has none)
+    expect(String(w().OnetrustActiveGroups)).toContain('C0004');
+    const { decisions } = follow('onetrust');
+    vi.advanceTimersByTime(5_000);
+    expect(decisions).toEqual([]);
+    a.remove();
+    document.cookie = 'OptanonAlertBoxClosed=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  });
+});
+
 describe('OneTrust: loading', () => {
   it('never loads: one warning after the timeout, no decision', () => {
     const { decisions, warnings } = follow('onetrust');

@@ -54,6 +54,22 @@ describe('F3: one request adds a bounded number of rows, whatever its batch hold
     expect(rows() - before).toBe(2);
   });
 
+  it("a batch-level context copied into 2,500 messages stores one bounded record, not 80 MB (security review 2026-12-06)", async () => {
+    const page = (i: number) => ({ type: 'page', messageId: `amp-${i}`, anonymousId: 'v-amp', timestamp: '2026-12-06T10:00:00.000Z' });
+    const body = JSON.stringify({ context: { pad: 'x'.repeat(31_000) }, batch: Array.from({ length: 2_500 }, (_, i) => page(i)) });
+    const bytes = () => live.count("SELECT coalesce(sum(length(CAST(raw AS BLOB))), 0) FROM events_raw") + live.count('SELECT coalesce(sum(length(CAST(raw AS BLOB))), 0) FROM quarantine');
+    const before = bytes();
+    const r = await post(`${live.server.url}/v1/batch`, body, { raw: true, gzip: true });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ stored: 0, quarantined: 1 });
+    expect(bytes() - before).toBeLessThanOrEqual(32 * 1024);
+    const [reason] = readStore(live.store.db, (d) => d.prepare('SELECT reason FROM quarantine ORDER BY seq DESC LIMIT 1').pluck().all()) as string[];
+    expect(reason).toMatch(/^the batch's context, copied into each of its 2,500 messages, would store 7\d\.\d MB \(at most 1 MB\)/);
+    // An ordinary shared context (a library and a locale) still goes into each message.
+    const small = JSON.stringify({ context: { library: { name: 'x', version: '1' }, locale: 'nb-NO' }, batch: Array.from({ length: 100 }, (_, i) => ({ ...page(i), messageId: `ok-${i}` })) });
+    expect((await post(`${live.server.url}/v1/batch`, small, { raw: true })).body).toMatchObject({ stored: 100, quarantined: 0 });
+  });
+
   it('the same body gzipped (about 200 KB on the wire) is bounded the same way', async () => {
     const body = JSON.stringify({ batch: Array.from({ length: 84_000 }, (_, i) => i + 2) });
     const before = rows();
