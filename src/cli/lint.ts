@@ -7,6 +7,7 @@ import type { DestinationName, Plan, PlanInput } from '../plan/types';
 import { DESTINATIONS } from '../plan/vocabulary';
 import { lintJourney, type JourneyRule } from './lint-journey';
 import { lintPersonal, type PersonalWarning } from './lint-personal';
+import { slowPattern } from './lint-pattern';
 import { PLACEHOLDER_IDS } from './templates';
 import { quote, toolName } from './words';
 
@@ -14,7 +15,7 @@ export interface PlanWarning {
   /** JSON path the warning is about (a missing field names the field that would fix it). */
   path: string;
   /** A stable name for the kind of warning, for scripts reading `--format json`. */
-  rule: 'currency-unknown' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'];
+  rule: 'currency-unknown' | 'pattern-slow' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'];
   message: string;
   hint: string;
 }
@@ -45,6 +46,16 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
 
   for (const c of conversions) {
     const at = `conversions.${c.name}`;
+    for (const [name, spec] of Object.entries(c.properties)) {
+      if (spec.pattern && slowPattern(spec.pattern)) {
+        warnings.push({
+          path: `${at}.properties.${name}.pattern`,
+          rule: 'pattern-slow',
+          message: `The pattern of "${name}" repeats a group that itself repeats (${JSON.stringify(spec.pattern)}): on a text that almost matches, checking it takes time that doubles with every character.`,
+          hint: 'Anyone can send your collector such a text, and 30 characters hold it for seconds. Write it without a repeated group around a repeat, e.g. "^[A-Z0-9]+(-[A-Z0-9]+)*$" for "^([A-Z0-9]+-?)+$", and give the property a "maxLength".',
+        });
+      }
+    }
     const sends = Object.keys(c.send);
     sends.forEach((d) => used.add(d));
     if (c.kind === 'micro' && !c.supports.length) {

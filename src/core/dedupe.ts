@@ -88,13 +88,14 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
     return Array.isArray(list) ? list.filter((e) => e?.[1] > now) : [];
   };
   const has = (list: Entry[], h: string) => list.some((e) => e[0] === h);
-  /** The decision itself, made under the lock (or after a verified claim): read again, check, write. */
-  const commit = (e: Entry): boolean => {
+  /** The decision itself, made under the lock (or after a verified claim): read again, check, write; each key of `batch` first or not. */
+  const commitAll = (batch: Entry[]): boolean[] => {
     const list = read(Date.now());
-    if (has(list, e[0])) return false;
-    if (stored) store.set(KEY, [...list, e].slice(-DEDUPE_MAX));
-    return true;
+    const firsts = batch.map((e) => !has(list, e[0]) && !!list.push(e));
+    if (stored && firsts.includes(true)) store.set(KEY, list.slice(-DEDUPE_MAX));
+    return firsts;
   };
+  const commit = (e: Entry): boolean => commitAll([e])[0]!;
 
   /**
    * Without Web Locks: write a claim with a random token, wait, read it back. Of tabs claiming at
@@ -115,12 +116,21 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
     });
   };
 
-  /** Under the lock (a live tab holds it for HOLD_MS); a refused lock (an opaque origin) falls back to write-then-verify. */
+  /**
+   * Under the lock (a live tab holds it for HOLD_MS), every claim waiting for it at once: one lock
+   * per claim let a page forward at most five a second, a backlog without end for a shop that
+   * tracks more (performance review 2026-12-06). A refused lock (an opaque origin) falls back to
+   * write-then-verify.
+   */
+  let waiting: [Entry, (first: boolean) => void][] = [];
   const locked = (l: Locks, e: Entry) => new Promise<boolean>((done) => {
+    if (waiting.push([e, done]) > 1) return; // a lock is asked for already: this claim joins it
     l.request(LOCK, () => {
-      done(commit(e));
+      const batch = waiting;
+      waiting = [];
+      commitAll(batch.map(([x]) => x)).forEach((first, i) => batch[i]![1](first));
       return sleep(HOLD_MS);
-    }).catch(() => verified(e).then(done));
+    }).catch(() => { const batch = waiting; waiting = []; for (const [x, d] of batch) verified(x).then(d); });
   });
 
   return {

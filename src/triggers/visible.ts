@@ -16,20 +16,22 @@ export function installVisible(entries: Entries<'visible'>, { w, fire, guard, wa
   // be replaced by the router: they count on the new page after a second on screen (or `seconds`).
   let before = new WeakSet<Element>();
   const watchers = entries.map(([c, t]) => {
-    // this page's elements: element → its pending timer, or true once it fired
+    // this page's elements on screen: element → its pending timer; and, weakly, those that fired
+    // (a grid a framework redraws 500 times must not keep 100,000 detached tiles alive)
     let seen = new Map<Element, unknown>();
+    let fired = new WeakSet<Element>();
     const io = new w.IntersectionObserver(guard((changes: IntersectionObserverEntry[]) => {
       for (const { target, intersectionRatio } of changes) {
-        const s = seen.get(target);
+        if (fired.has(target)) continue;
         if (intersectionRatio >= 0.5) {
-          if (!s) seen.set(target, setTimeout(guard(() => { seen.set(target, true); fire(c, target); }), Math.max(t.seconds || 0, before.has(target) ? 1 : 0) * 1000));
-        } else if (s !== true) { clearTimeout(s as number); seen.delete(target); }
+          if (!seen.has(target)) seen.set(target, setTimeout(guard(() => { seen.delete(target); fired.add(target); io.unobserve(target); fire(c, target); }), Math.max(t.seconds || 0, before.has(target) ? 1 : 0) * 1000));
+        } else { clearTimeout(seen.get(target) as number); seen.delete(target); }
       }
     }), { threshold: 0.5 });
     const scan = (root: ParentNode, old?: boolean) => {
       for (const el of [root, ...root.querySelectorAll(t.selector)] as Element[]) if (el.matches?.(t.selector)) { if (old) before.add(el); io.observe(el); }
     };
-    const start = () => { io.disconnect(); seen.forEach((s) => clearTimeout(s as number)); seen = new Map(); };
+    const start = () => { io.disconnect(); seen.forEach((s) => clearTimeout(s as number)); seen = new Map(); fired = new WeakSet(); };
     stops.push(start);
     return [scan, start] as const;
   });

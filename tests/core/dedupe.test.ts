@@ -120,6 +120,18 @@ describe('dedupe: the cross-tab lock', () => {
     expect(locks.requests).toHaveLength(3);
   });
 
+  it('claims made together share one lock: 30 orders at once are decided in one hold, not one after another (performance review 2026-12-06)', async () => {
+    const locks = installLocks();
+    const plan: any = example('webshop');
+    delete plan.conversions.purchase.limit; // a page that records many orders (a back office, a kiosk)
+    const t = page({ consent: granted, plan });
+    for (let i = 0; i < 30; i++) t.tracker.track('purchase', order(`FS-42${String(i).padStart(2, '0')}`));
+    await t.tracker.flush();
+    expect(locks.requests).toEqual(['measureplan-dedupe']);
+    expect(t.ga4.sent).toHaveLength(30);
+    // One after another, 30 holds of 200 ms would have taken six seconds before flush() resolved.
+  });
+
   it('a lock that fails falls back to write-then-verify, and never throws', async () => {
     Object.defineProperty(navigator, 'locks', { value: { request: () => Promise.reject(new Error('SecurityError')) }, configurable: true });
     const a = page({ consent: granted });

@@ -115,6 +115,17 @@ describe('visible triggers', () => {
     expect(t.calls).toHaveLength(1);
   });
 
+  it('lets go of an element once it has counted: not watched, not kept, so a redrawn grid is not held in memory (performance review 2026-12-06)', () => {
+    const t = install(banner());
+    vi.useFakeTimers();
+    expect(watched()).toBe(2);
+    show($('a'), 1); vi.advanceTimersByTime(0);
+    expect(t.calls).toHaveLength(1);
+    expect(watched()).toBe(1); // only #b, still waiting to be seen
+    show($('a'), 0); show($('a'), 1); vi.advanceTimersByTime(0);
+    expect(t.calls).toHaveLength(1);
+  });
+
   it('does nothing and warns where IntersectionObserver is missing', () => {
     delete (window as any).IntersectionObserver;
     const t = install(banner());
