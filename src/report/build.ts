@@ -15,6 +15,8 @@ import { pct } from './format';
 import { vitalsCounter, type PageLoads, type VitalConversion } from './vitals';
 
 export const REPORT_VERSION = 1;
+/** Experiments outside the plan shown in a report, the most exposed first. */
+const UNPLANNED_LIMIT = 20;
 /** Abandoned carts and browses listed by name (the newest); the counts cover all. */
 const LIST_LIMIT = 500;
 
@@ -36,6 +38,8 @@ export interface Report {
   funnels: (FunnelResult & { name: string; description: string | null })[];
   abandonment: { now: string; cart: CartSection | null; browse: BrowseSection | null };
   experiments: ExperimentSection[];
+  /** Experiments not in the plan beyond the 20 with the most visitors: counted, not shown. */
+  experiments_left_out: number;
   /** `metrics`: conversion by each visitor's worst rating; `page_loads`: each metric's 75th percentile over page loads. */
   vitals: { unit: 'visitor'; converted: string; metrics: VitalConversion[]; page_loads: PageLoads[] };
   quarantine: { total: number; reasons: { reason: string; event: string | null; count: number; first: string; example: string | null }[] };
@@ -102,7 +106,7 @@ export interface ReportAggregates {
   quarantine: Report['quarantine'];
   counts: ConversionCount[];
   foreign: ForeignValue[];
-  experiments: ExperimentSection[];
+  experiments: { sections: ExperimentSection[]; left: number };
   vitals: VitalConversion[];
   pageLoads: PageLoads[];
 }
@@ -223,7 +227,8 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     // those with some funnel, cart or browse event, a number that moves with unrelated sections.
     funnels: j.funnels.map((f) => ({ ...f, visitors: t.visitors })),
     abandonment: j.abandonment,
-    experiments: a.experiments,
+    experiments: a.experiments.sections,
+    experiments_left_out: a.experiments.left,
     vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals, page_loads: a.pageLoads },
     quarantine: a.quarantine,
   };
@@ -302,10 +307,14 @@ function browseSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['ab
   return s;
 }
 
-function experimentSections(db: Database, plan: Plan, range: Range, macros: string[], mde: number): ExperimentSection[] {
+function experimentSections(db: Database, plan: Plan, range: Range, macros: string[], mde: number): { sections: ExperimentSection[]; left: number } {
   const seen = exposures(db, range);
-  const names = [...new Set([...Object.keys(plan.experiments), ...seen.keys()])];
-  return names.map((name) => {
+  // Experiments outside the plan come from what anyone posted: the most exposed UNPLANNED_LIMIT
+  // (one request of 2,500 made-up names made a 2.6 MB report; security review 2026-12-06).
+  const unplanned = [...seen.keys()].filter((n) => !plan.experiments[n]).sort((x, y) => seen.get(y)!.size - seen.get(x)!.size);
+  const names = [...Object.keys(plan.experiments), ...unplanned.slice(0, UNPLANNED_LIMIT)];
+  const left = Math.max(0, unplanned.length - UNPLANNED_LIMIT);
+  const sections = names.map((name) => {
     const spec = plan.experiments[name];
     const exposed = seen.get(name) ?? new Map<string, Exposure>();
     const goal = spec?.goal ?? null;
@@ -341,6 +350,7 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
     }) : [];
     return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, mixed_visitors: mixed, variants, comparisons };
   });
+  return { sections, left };
 }
 
 /** Each visitor's last time (ms) for any of `events` in the range. */

@@ -1,6 +1,6 @@
 /** How the report's text, Markdown and HTML write shares, money and times. */
 import { parseZone, UTC, wallTime, type Zone } from '../offline/time';
-import { formatShare } from './stats';
+import { formatCount, formatShare } from './stats';
 
 /** A share as text (one rounding rule everywhere), '—' when there is none. */
 export const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatShare(r));
@@ -54,3 +54,8 @@ export const PAGE_LOADS_LEAD = 'The value 75 % of page loads were at or under, w
 export function pageLoadRows(pages: readonly { metric: string; pages: number; p75: number | null; rating: string | null }[], count: (n: number) => string): string[][] {
   return pages.filter((p) => p.pages).map((p) => [p.metric, count(p.pages), vitalValue(p.metric, p.p75), (p.rating ?? '—').replace('-', ' ')]);
 }
+
+/** An experiment's visitors who saw more than one variant, in words (text and HTML say the same). */
+export const mixedWords = (n: number) => `${formatCount(n)} visitor${n === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${n === 1 ? 'is' : 'are'} in no arm.`;
+/** Experiments outside the plan that the report leaves out, in words. */
+export const leftOutWords = (n: number) => `${formatCount(n)} more experiment${n === 1 ? '' : 's'} not in the plan left out (the 20 with the most visitors are shown).`;

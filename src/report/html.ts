@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -129,9 +129,10 @@ export function renderHtml(r: Report): string {
     parts.push(`<h2>Experiment ${esc(e.name)}</h2><p class="lead">${e.description ? `${esc(e.description)}. ` : ''}Goal: ${esc(e.goal ?? '—')}.</p>`);
     // The chart and the table with its numbers, as one figure.
     parts.push(`<figure>${intervalChart(e)}${tableHtml(`Experiment ${e.name}: variants`, ['variant', 'visitors', 'reached the goal', 'rate', '95 % interval'], e.variants.map((v) => [esc(v.name), formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`]))}</figure>`);
-    if (e.mixed_visitors) parts.push(`<p>${formatCount(e.mixed_visitors)} visitor${e.mixed_visitors === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${e.mixed_visitors === 1 ? 'is' : 'are'} in no arm.</p>`);
+    if (e.mixed_visitors) parts.push(`<p>${mixedWords(e.mixed_visitors)}</p>`);
     parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)}</p>`).join(''));
   }
+  if (r.experiments_left_out) parts.push(`<p>${leftOutWords(r.experiments_left_out)}</p>`);
 
   const loads = pageLoadRows(r.vitals.page_loads, formatCount);
   if (loads.length || r.vitals.metrics.some((m) => m.units)) parts.push('<h2>Page experience and conversion</h2>');

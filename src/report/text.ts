@@ -7,7 +7,7 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { localTime, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -77,9 +77,10 @@ export function renderText(r: Report, style: Style = 'text'): string {
     out.push(h2(`Experiment ${x(e.name)}${e.in_plan ? '' : ' (not in the plan)'}`));
     if (e.description) out.push(x(e.description));
     out.push(table(style, ['variant', 'visitors', `reached ${e.goal ?? 'a goal'}`, 'rate', '95 % interval'], e.variants.map((v) => [v.name, formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
-    if (e.mixed_visitors) out.push(para(`${formatCount(e.mixed_visitors)} visitor${e.mixed_visitors === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${e.mixed_visitors === 1 ? 'is' : 'are'} in no arm.`));
+    if (e.mixed_visitors) out.push(para(mixedWords(e.mixed_visitors)));
     for (const c of e.comparisons) out.push(para(`**${x(c.variant)} vs ${x(c.control)}**: ${x(c.text)}`));
   }
+  if (r.experiments_left_out) out.push(para(leftOutWords(r.experiments_left_out)));
 
   const loads = pageLoadRows(r.vitals.page_loads, formatCount);
   if (loads.length || r.vitals.metrics.some((m) => m.units)) out.push(h2('Page experience and conversion'));

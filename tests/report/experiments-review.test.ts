@@ -76,6 +76,18 @@ describe('the report', () => {
     expect(renderText(r)).toContain('1 visitor saw more than one variant (the assignment changed during the test) and is in no arm.');
   });
 
+  it('shows the 20 most exposed experiments outside the plan and counts the rest (security review 2026-12-06)', () => {
+    const events = Array.from({ length: 25 }, (_, i) => Array.from({ length: i + 1 }, (_, k) => expose(`v${i}-${k}`, 0, `made_up_${i}`, 'a'))).flat();
+    const r = report(events);
+    const unplanned = r.experiments.filter((e) => !e.in_plan).map((e) => e.name);
+    expect(unplanned).toHaveLength(20);
+    expect(unplanned[0]).toBe('made_up_24'); // the most visitors first
+    expect(unplanned).not.toContain('made_up_0');
+    expect(r.experiments_left_out).toBe(5);
+    expect(r.experiments.some((e) => e.name === 'banner')).toBe(true); // the plan's own always
+    expect(renderText(r)).toContain('5 more experiments not in the plan left out (the 20 with the most visitors are shown).');
+  });
+
   it('takes the variant named "control" as the control of an experiment outside the plan, whatever the visitor ids', () => {
     for (const [c, s] of [['a', 'z'], ['z', 'a']]) {
       const r = report([expose(`${c}1`, 0, 'hero', 'original'), expose(`${s}1`, 0, 'hero', 'control')]);
