@@ -90,8 +90,8 @@ export function batchOutcomes(list: readonly unknown[], batch: Batch, receivedAt
   // one 6.5 KB gzip request write 80 MB (security review 2026-12-06). Past MAX_CONTEXT_COPIES the
   // batch is kept as one record instead.
   if (isObj(batch.context)) {
-    let copies = Infinity;
-    try { copies = Buffer.byteLength(JSON.stringify(batch.context)) * read; } catch { /* nested too deeply: refused below */ }
+    let copies = 0;
+    try { copies = Buffer.byteLength(JSON.stringify(batch.context)) * read; } catch { /* nested too deeply: each message says so below, without the context */ }
     if (copies > MAX_CONTEXT_COPIES) {
       return [kept(list as unknown[], `the batch's context, copied into each of its ${count(read)} messages, would store ${(copies / 1048576).toFixed(1)} MB (at most ${MAX_CONTEXT_COPIES / 1048576} MB): send a smaller context or fewer messages per batch`, 'context', receivedAt)];
     }

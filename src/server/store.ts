@@ -110,6 +110,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   const insertQuarantine = db.prepare(`INSERT INTO quarantine (message_id, received_at, type, event, anonymous_id, reason, path, raw)
     VALUES (@message_id, @received_at, @type, @event, @anonymous_id, @reason, @path, @raw) ON CONFLICT(message_id) DO NOTHING`);
   const isStored = db.prepare('SELECT 1 FROM events WHERE id = ?').pluck();
+  const ownerOf = db.prepare('SELECT anonymous_id FROM events WHERE id = ?').pluck();
   // A message quarantined before and stored now (sent again without its problem) leaves quarantine:
   // the report would otherwise count it twice, once as stored and once as "not counted". One
   // statement per commit, each id looked up through the quarantine's unique message_id index.
@@ -143,6 +144,19 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     if (page) pages.add(...page);
   };
   const receivedAt = (r: Quarantined) => r.received_at ?? new Date().toISOString();
+  /**
+   * A repeat of a stored id from another visitor: a conversion's event id can be guessed
+   * (`purchase:<order number>`), and anyone may post first. Kept in quarantine, where the report
+   * shows it, rather than dropped as a retry (security review 2026-12-06); true when it is new there.
+   */
+  const claimedByAnother = (row: Row): boolean => {
+    const owner = ownerOf.get(row.id) as string | null | undefined;
+    if (owner == null || row.anonymous_id == null || owner === row.anonymous_id) return false;
+    return insertQuarantine.run({
+      message_id: `${row.id} from ${row.anonymous_id}`, received_at: row.received_at ?? new Date().toISOString(), type: row.type, event: row.event ?? null,
+      anonymous_id: row.anonymous_id, reason: 'an event with this messageId is stored already, from another visitor (an event id can be guessed: one of the two may be forged)', path: 'messageId', raw: row.raw,
+    }).changes > 0;
+  };
 
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
@@ -153,7 +167,9 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       for (const o of outcomes) {
         if ('row' in o) {
           const r = insertEvent.run(values(o.row));
-          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; } else w.duplicates++;
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; }
+          else if (claimedByAnother(o.row)) w.quarantined++;
+          else w.duplicates++;
         } else {
           // A retried body quarantines nothing new: its repeat is a duplicate, as a stored event's is.
           // So is a message whose id is stored already (a retry re-batched past the 2,500th, or

@@ -70,6 +70,19 @@ describe('F3: one request adds a bounded number of rows, whatever its batch hold
     expect((await post(`${live.server.url}/v1/batch`, small, { raw: true })).body).toMatchObject({ stored: 100, quarantined: 0 });
   });
 
+  it('an event id taken first by another visitor: the real event is kept in quarantine with the reason, not dropped as a retry (security review 2026-12-06)', async () => {
+    // A page message stands in for the order: no plan check, the same id rule.
+    const purchase = (visitor: string, value: number) => JSON.stringify({ batch: [{ type: 'page', messageId: 'purchase:A-1002', anonymousId: visitor, timestamp: '2026-12-06T10:00:00.000Z', properties: { value } }] });
+    expect((await post(`${live.server.url}/v1/batch`, purchase('attacker', 0), { raw: true })).body).toMatchObject({ stored: 1 });
+    expect((await post(`${live.server.url}/v1/batch`, purchase('customer', 4999), { raw: true })).body).toMatchObject({ stored: 0, duplicates: 0, quarantined: 1 });
+    const [kept] = readStore(live.store.db, (d) => d.prepare("SELECT anonymous_id, reason, raw FROM quarantine WHERE path = 'messageId'").all()) as { anonymous_id: string; reason: string; raw: string }[];
+    expect(kept).toMatchObject({ anonymous_id: 'customer', reason: expect.stringMatching(/^an event with this messageId is stored already, from another visitor/) });
+    expect(JSON.parse(kept!.raw).properties.value).toBe(4999);
+    // The customer's own retry is a duplicate, as is the first visitor's.
+    expect((await post(`${live.server.url}/v1/batch`, purchase('customer', 4999), { raw: true })).body).toMatchObject({ stored: 0, duplicates: 1, quarantined: 0 });
+    expect((await post(`${live.server.url}/v1/batch`, purchase('attacker', 0), { raw: true })).body).toMatchObject({ stored: 0, duplicates: 1, quarantined: 0 });
+  });
+
   it('the same body gzipped (about 200 KB on the wire) is bounded the same way', async () => {
     const body = JSON.stringify({ batch: Array.from({ length: 84_000 }, (_, i) => i + 2) });
     const before = rows();
