@@ -44,6 +44,9 @@ function isoSecond(ms: number): string {
 }
 
 let cachedPage: PageContext | undefined;
+/** A page the script tag replays (a route the visitor left before the plan was in): it stands for the page until unpinned. */
+let pinned: PageContext | undefined;
+export const pinPage = (p?: PageContext): void => { pinned = p; };
 
 /** Forget the cached page (a route change within the current task). */
 export const pageChanged = (): void => { cachedPage = undefined; };
@@ -54,6 +57,7 @@ export const pageChanged = (): void => { cachedPage = undefined; };
  * conversions reads the page once.
  */
 export function pageContext(): PageContext {
+  if (pinned) return pinned;
   if (!cachedPage) {
     const w = browser();
     cachedPage = { url: w?.location?.href ?? '', path: w?.location?.pathname ?? '', title: w?.document?.title ?? '', referrer: w?.document?.referrer ?? '' };

@@ -17,7 +17,7 @@ import { dedupeKey, enrich, pageChanged, pageContext } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
-import type { Adapter, AdapterContext, ConversionEvent, Tracker, TrackerEvents } from './types';
+import type { Adapter, AdapterContext, ConversionEvent, PageContext, Tracker, TrackerEvents } from './types';
 import { validateProperties } from './validate';
 import { createJourney } from '../journey/journey';
 import type { VitalsModule } from '../journey/vitals-types';
@@ -80,6 +80,8 @@ export interface StartOptions {
    * task of its own.
    */
   staggerLoads?: boolean;
+  /** The page the visitor landed on, when they have moved on since (routes taken while the script tag read its plan). */
+  landing?: PageContext;
 }
 
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
@@ -127,7 +129,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,
     identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId(), told: identity.told }),
-    landing: pageContext(),
+    landing: options.landing ?? pageContext(),
   };
   pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh
   // Leaving: exactly-once claims still in flight are decided now, so that their conversions are

@@ -7,13 +7,16 @@
  * A missing, unreachable or broken plan logs one `console.error` and leaves the page alone.
  */
 import { startTracker, planProblems, terse } from '../core/tracker';
-import { pageChanged } from '../core/enrich';
+import { pageChanged, pageContext, pinPage } from '../core/enrich';
 import { debugRequested, nextTask } from '../core/env';
 import { loadScript } from '../core/load-script';
 import { checkPlan, normalise, readPlan, type Issue } from '../plan/check';
 import { installTriggers } from '../triggers/index';
+import { onRouteChange } from '../triggers/spa';
+import { pageViewsAt } from '../triggers/page-view';
+import type { Kit } from '../triggers/install';
 import type { Plan } from '../plan/types';
-import type { Tracker } from '../core/types';
+import type { PageContext, Tracker } from '../core/types';
 import { ga4 } from '../../adapters/ga4/index';
 import { googleAds } from '../../adapters/google-ads/index';
 import { meta } from '../../adapters/meta/index';
@@ -62,6 +65,18 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     };
   }
   w.measureplan = api;
+
+  // The pages of a single-page app the visitor goes through while the plan loads (seconds on a slow
+  // connection): the landing page first. Replayed once the plan is in, so none is lost (SPA QA 2026-12-06).
+  const seen: PageContext[] = [pageContext()];
+  const unwatch: (() => void)[] = [];
+  const early = {
+    w,
+    listen: (t: EventTarget, type: string, fn: EventListener) => { t.addEventListener(type, fn); unwatch.push(() => t.removeEventListener(type, fn)); },
+    guard: (fn: (...a: unknown[]) => void) => (...a: unknown[]) => { try { fn(...a); } catch { /* never into the page */ } },
+    stops: unwatch,
+  } as unknown as Kit;
+  try { onRouteChange(early, () => { pageChanged(); seen.push(pageContext()); }); } catch { /* no history: no routes */ }
 
   // What only the running tag can tell (document.currentScript is null once it has run).
   const src = tag?.src || undefined;
@@ -116,6 +131,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     const t = startTracker(plan, {
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
       staggerLoads: true,
+      landing: seen[0],
       debug,
       nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
@@ -141,6 +157,23 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       tracker = t; // from now on calls go straight through
       replayed();
       step('installing the triggers', () => {
+        for (const stop of unwatch.splice(0)) stop();
+        // A route change still being checked when the plan came in counts too.
+        pageChanged();
+        const route = (p: PageContext) => p.url.replace(/#.*/, '');
+        if (route(pageContext()) !== route(seen[seen.length - 1]!)) seen.push(pageContext());
+        if (!down && seen.length > 1) {
+          // Each page left before the plan was in: its page view (the landing page's is the
+          // tracker's first) and the page_view conversions that need nothing from its content.
+          // The page now is read as it is, and its triggers are installed next.
+          seen.forEach((page, i) => {
+            const left = i < seen.length - 1;
+            pinPage(left ? page : undefined);
+            if (i) t.page();
+            if (left) for (const name of pageViewsAt(plan, page.url)) t.track(name as never);
+          });
+          pinPage();
+        }
         if (!down) triggers = installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },
           // A plan mistake (a selector the browser rejects) on every page, the rest in debug mode.

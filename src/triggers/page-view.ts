@@ -1,4 +1,4 @@
-import type { PageViewTrigger } from '../plan/types';
+import type { PageViewTrigger, Plan } from '../plan/types';
 import { globToRegExp } from './glob';
 
 /**
@@ -15,4 +15,16 @@ export function pageMatches(t: PageViewTrigger, location: Location): boolean {
   const q = new URLSearchParams(location.search);
   return (!t.path || test(globToRegExp(t.path))) && (!t.regex || test(new RegExp(t.regex))) &&
     Object.entries(t.query ?? {}).every(([k, v]) => q.get(k) === v);
+}
+
+/**
+ * The page_view conversions of a page the visitor has already left (`url`): those whose trigger
+ * reads nothing from the page, whose content is gone. Each name in the plan's order.
+ */
+export function pageViewsAt(plan: Plan, url: string): string[] {
+  const at = new URL(url) as unknown as Location;
+  return Object.values(plan.conversions).filter((c) => {
+    const t = c.trigger;
+    return t?.on === 'page_view' && !Object.keys(t.properties ?? {}).length && pageMatches(t, at);
+  }).map((c) => c.name);
 }

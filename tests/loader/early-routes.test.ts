@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+/**
+ * A single-page app the visitor moves through while the script tag loads its plan (seconds on a
+ * slow connection): those pages are not lost (SPA QA 2026-12-06, real Chromium: with the plan
+ * 1.5 s late, a visit to /pricing, /product/tent and /product/boots kept only the last).
+ */
+import 'fake-indexeddb/auto';
+import { expect, it } from 'vitest';
+import { freshTag } from '../support/fresh-tag';
+
+const PLAN = {
+  version: 1, name: 'spa', currency: 'NOK',
+  destinations: { collector: { url: '/collect', pages: true } },
+  consent: { default: { analytics: 'granted', ads: 'granted' } },
+  conversions: {
+    visited_pricing: { kind: 'micro', trigger: { on: 'page_view', path: '/pricing*' }, send: { collector: {} } },
+    view_item: { kind: 'micro', properties: { item_id: { type: 'string' } }, trigger: { on: 'page_view', path: '/product/*', properties: { item_id: 'data-sku' } }, send: { collector: {} } },
+  },
+};
+const W = window as any;
+const page = freshTag();
+const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+it('replays the page views and content-free page_view conversions of the routes taken before the plan was in', async () => {
+  history.replaceState(null, '', '/');
+  let answer!: (r: Response) => void;
+  page.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
+  const tag = document.createElement('script');
+  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
+  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+  await import('../../src/loader/index');
+  await settle();
+  // The visitor goes on while the plan is on its way.
+  history.pushState(null, '', '/pricing'); await settle();
+  history.pushState(null, '', '/product/tent'); await settle();
+  history.pushState(null, '', '/product/boots');
+  document.body.innerHTML = '<main data-sku="BOOTS-1"></main>';
+  await settle();
+  answer(new Response(JSON.stringify(PLAN)));
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  const sent = page.posted().map((m) => (m.type === 'page' ? `page ${m.properties.path}` : `${m.event} ${m.context.page.path}`));
+  expect(sent).toEqual([
+    'page /', 'page /pricing', 'visited_pricing /pricing', 'page /product/tent', 'page /product/boots', 'view_item /product/boots',
+  ]);
+  // The tent's view_item reads its product from the page, which is gone: not made up from the boots.
+  expect(page.posted().filter((m) => m.event === 'view_item').map((m) => m.properties.item_id)).toEqual(['BOOTS-1']);
+});
