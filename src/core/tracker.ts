@@ -82,6 +82,8 @@ export interface StartOptions {
   staggerLoads?: boolean;
   /** The page the visitor landed on, when they have moved on since (routes taken while the script tag read its plan). */
   landing?: PageContext;
+  /** Abandonment is checked once this has settled (the script tag: its triggers' first pass over the page). */
+  journeyAfter?: Promise<unknown>;
 }
 
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
@@ -120,7 +122,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     visitorId: () => (consent.status.analytics === 'granted' ? identity.anonymousId() : undefined),
   }, signal);
   /** Looks for a left cart or browse: after the current task, so that listeners added right after createTracker hear it. */
-  const checkSoon = () => setTimeout(() => { if (!signal?.aborted) safely('abandonment', () => journey.check(Date.now())); }, 0);
+  // The script tag holds the check until its triggers have seen the page: a thank-you page whose
+  // page_view trigger tracks the order must not find the cart abandoned first.
+  const check = () => setTimeout(() => { if (!signal?.aborted) safely('abandonment', () => journey.check(Date.now())); }, 0);
+  const checkSoon = () => void (options.journeyAfter ? options.journeyAfter.then(check) : check());
   const ctx: AdapterContext = {
     plan,
     window: (browser() ?? {}) as AdapterContext['window'],

@@ -42,6 +42,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   // shutdown() stops the triggers too; one called (or queued) before they are installed prevents them.
   let down = false;
   let triggers: { stop(): void } | undefined;
+  let triggersSeen: () => void = () => undefined;
 
   // Until the plan is in, calls wait in the stub's queue (in order); afterwards they go straight through.
   const api: Record<string, unknown> = {
@@ -132,6 +133,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
       staggerLoads: true,
       landing: seen[0],
+      journeyAfter: new Promise<void>((r) => { triggersSeen = r; }),
       debug,
       nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
@@ -176,6 +178,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
         }
         if (!down) triggers = installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },
+          onFirstPage: () => triggersSeen(),
           // A plan mistake (a selector the browser rejects) on every page, the rest in debug mode.
           warn: (message, mistake) => { if (debug || mistake) console.warn(`measureplan: ${message}`); },
         });

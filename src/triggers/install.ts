@@ -21,6 +21,8 @@ export interface TriggerOptions {
    * plan mistake (a selector the browser rejects), which is worth a message on every page.
    */
   warn?: (message: string, mistake?: true) => void;
+  /** Called once the page_view triggers of the first page have run (at once, or when the document is parsed). */
+  onFirstPage?: () => void;
 }
 export interface InstalledTriggers { stop(): void }
 
@@ -82,8 +84,9 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     };
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
     onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); });
-    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', () => page(), { once: true });
-    else page();
+    const first = () => { page(); options.onFirstPage?.(); };
+    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', first, { once: true });
+    else first();
   })();
   return { stop: () => { for (const s of stops.splice(0)) guard(s)(); on = false; } };
 }
