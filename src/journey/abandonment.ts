@@ -67,6 +67,8 @@ function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
   return b;
 }
 
+/** A sign of life in checkout: the cart's clock starts again, and a cart reported left may be reported again later. */
+const busy = (b: Basket, t: number) => { b.updated = t; delete b.told; return b; };
 /** Adds to the cart (quantities summed) / to the viewed products (each once). */
 const add = (b: Basket, items: Item[], t: number) => put(b, items, t, true);
 const view = (b: Basket, items: Item[], t: number) => put(b, items, t, false);
@@ -95,8 +97,19 @@ function take(b: Basket, items: Item[], t: number): Basket {
   return b;
 }
 
+/**
+ * The conversions that are checkout steps, which keep a cart alive (a visitor paying is not leaving
+ * it): GA4's recommended checkout events, by the conversion's name or its GA4 event; never the
+ * cart's own add, remove or complete. The report reads carts by the same list.
+ */
+export function checkoutSteps(plan: Plan): string[] {
+  const c = plan.abandonment.cart;
+  return Object.values(plan.conversions).filter((x) => [x.name, x.send.ga4?.event].some((n) => /^(begin_checkout|add_(shipping|payment)_info)$/.test(n!)) && ![c?.add, c?.remove, c?.complete].includes(x.name)).map((x) => x.name);
+}
+
 export function createAbandonment(plan: Plan, store: Store, writer: Writer, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
   const spec = plan.abandonment;
+  const checkout = checkoutSteps(plan);
   const cart = kept<Basket>(store, 'cart', empty, isBasket, writer);
   const viewed = kept<Basket>(store, 'seen', empty, isBasket, writer);
   const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
@@ -158,6 +171,8 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
         else if (e.name === c.add && items.length) { last.cart = undefined; cart.update(add, items, t); }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
         else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }
+        // A checkout step: the visitor is paying, the cart is not left (its clock starts again).
+        else if (checkout.includes(e.name) && cart.value.items.length) { last.cart = undefined; cart.update(busy, t); }
       }
       const b = spec.browse;
       if (b) {

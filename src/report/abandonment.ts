@@ -60,7 +60,7 @@ export interface ConversionRecord {
 }
 
 /** What the cart replay needs from the plan's normalised `abandonment.cart`. */
-export type CartRule = Pick<NonNullable<Plan['abandonment']['cart']>, 'add' | 'remove' | 'complete' | 'afterMs'>;
+export type CartRule = Pick<NonNullable<Plan['abandonment']['cart']>, 'add' | 'remove' | 'complete' | 'afterMs'> & { checkout?: readonly string[] };
 /** What the browse replay needs from the plan's normalised `abandonment.browse`. */
 export type BrowseRule = Pick<NonNullable<Plan['abandonment']['browse']>, 'view' | 'min' | 'cancel' | 'afterMs'>;
 
@@ -169,6 +169,8 @@ export function cartHistory(events: readonly ConversionRecord[], rule: CartRule,
         if (line) Object.assign(line, it, { quantity: line.quantity + (it.quantity ?? 1) });
         else open.items.push({ ...it, quantity: it.quantity ?? 1 });
       }
+    } else if (open && rule.checkout?.includes(e.event)) {
+      touch(open, e.t); // a checkout step: the visitor is paying, not leaving
     } else if (rule.remove !== undefined && e.event === rule.remove) {
       if (!open || !items.length) continue;
       touch(open, e.t);

@@ -6,6 +6,7 @@
 import type { Plan } from '../plan/types';
 import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
+import { checkoutSteps } from '../journey/abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
   conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
@@ -153,7 +154,8 @@ export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Jour
   const { range, now } = o;
   const cart = plan.abandonment.cart;
   const browse = plan.abandonment.browse;
-  const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
+  const checkout = checkoutSteps(plan);
+  const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : []), ...checkout] : [];
   const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
   const funnelEvents = Object.values(plan.funnels).flatMap((f) => f.steps);
   const wanted = [...new Set([...funnelEvents, ...cartEvents, ...browseEvents])];
@@ -174,7 +176,7 @@ export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Jour
 
   const abandonment = {
     now: new Date(now).toISOString(),
-    cart: cart ? cartSection(seqs, cart, now) : null,
+    cart: cart ? cartSection(seqs, { ...cart, checkout }, now) : null,
     browse: browse ? browseSection(seqs, browse, now) : null,
   };
   // The listed browses' products get their names (the index holds only their ids).
@@ -266,8 +268,8 @@ function claim(micro: string, macro: string, withMicro: Set<string>, withMacro: 
   return { micro, macro, with: w, without: wo, ratio, p, verdict: kind, text };
 }
 
-function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['cart']>, now: number): CartSection {
-  const names = new Set([rule.add, rule.complete, ...(rule.remove ? [rule.remove] : [])]);
+function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['cart']> & { checkout: string[] }, now: number): CartSection {
+  const names = new Set([rule.add, rule.complete, ...(rule.remove ? [rule.remove] : []), ...rule.checkout]);
   const s: CartSection = { after_ms: rule.afterMs, carts: 0, completed: 0, abandoned: 0, open: 0, emptied: 0, recovered: 0, abandoned_value: 0, list: [], listed: 0 };
   for (const [visitor, all] of seqs) {
     const events = all.filter((e) => names.has(e.event));

@@ -12,6 +12,7 @@
 import { printable } from '../cli/safe-text';
 import type { Plan } from '../plan/types';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
+import { checkoutSteps } from '../journey/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
 import { backoffMs, type DeliveryOptions } from './delivery';
 import { foldEmail } from './message';
@@ -83,14 +84,15 @@ export function startWebhook(options: WebhookOptions): Webhook {
     const q = db.prepare(`SELECT 1 FROM events WHERE event IN (${names.map(() => '?').join(', ')}) AND timestamp >= ? AND anonymous_id = ? LIMIT 1`).pluck();
     return (since: string, visitor: string) => q.get(...names, since, visitor) !== undefined;
   };
+  const checkout = checkoutSteps(plan);
   const ends = { cart_abandoned: endQuery(cart ? [cart.complete] : []), browse_abandoned: endQuery(browse?.cancel ?? []) };
   const endedSince = (kind: string, visitor: string, since: string) => ends[kind as keyof typeof ends]?.(since, visitor) ?? false;
 
   function candidates(t: number): Candidate[] {
-    const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : [];
+    const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : []), ...checkout] : [];
     const browseEvents = browse ? [browse.view, ...browse.cancel] : [];
     const seqs = sequences(db, [...new Set([...cartEvents, ...browseEvents])], { from: t - lookbackMs }, {
-      withItems: new Set([...cartEvents, ...(browse ? [browse.view] : [])]), extras: true,
+      withItems: new Set([...(cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : [])] : []), ...(browse ? [browse.view] : [])]), extras: true,
       // A remove without a quantity takes the whole line out, as the tracker's cart does.
       wholeLine: new Set(cart?.remove ? [cart.remove] : []),
     });
@@ -102,7 +104,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
       const withLinks = <T extends ItemRecord>(items: T[]) => items.map((i) => ({ ...i, ...(links.has(i.item_id) ? { url: links.get(i.item_id) } : {}) }));
       if (cart) {
         const events = all.filter((e) => cartEvents.includes(e.event));
-        const carts = events.length ? cartHistory(events, cart, t) : [];
+        const carts = events.length ? cartHistory(events, { ...cart, checkout }, t) : [];
         for (const c of carts) {
           if (c.outcome !== 'abandoned') continue;
           found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, consent: consentOf(all) } });

@@ -58,6 +58,24 @@ describe('the cart, across pages and sessions', () => {
 });
 
 describe('cart abandonment', () => {
+  it('a visitor in a long checkout is not leaving the cart: each checkout step starts its clock again (journey QA 2026-12-06)', async () => {
+    let p = page(journeyPlan());
+    p.tracker.track('add_to_cart', tent); // 09:00
+    vi.advanceTimersByTime(50 * 60_000);
+    p = await nextPage(journeyPlan());
+    p.tracker.track('begin_checkout'); // 09:50
+    vi.advanceTimersByTime(15 * 60_000);
+    p = await nextPage(journeyPlan()); // 10:05, the payment step
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.names('meta')).toEqual([]);
+    // Left at the payment step for `after`: then it is abandoned.
+    vi.advanceTimersByTime(HOUR);
+    p = await nextPage(journeyPlan());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toHaveLength(1);
+  });
+
   it('a cart left for `after`: the return visit hears cart_abandoned once, and the plan\'s conversion is forwarded once', async () => {
     let p = page(journeyPlan());
     p.tracker.track('add_to_cart', tent);
