@@ -82,8 +82,9 @@ import { describe, expect, it } from 'vitest';
 // the journey QA: abandonment checked only after the triggers' first pass over the page, so a
 // thank-you page's page_view order is not preceded by a cart_abandoned — +0.04 KB; and checkout
 // steps (begin_checkout, add_shipping_info, add_payment_info) as cart activity, so a visitor paying
-// is not sent to Meta as an abandoned cart — +0.12 KB).
-const RATCHET = 26.5 * 1024;
+// is not sent to Meta as an abandoned cart — +0.12 KB; the files beside the tag asked for with its
+// query, and one that is not measureplan's said so — +0.05 KB).
+const RATCHET = 26.55 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -120,7 +120,13 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   /** A file that sits next to the tag and defines `window[global]`, loaded once with the tag's nonce. */
   function beside(file: string, global: string): Promise<any> {
     const ww = w as unknown as Record<string, unknown>;
-    return (ww[global] ? Promise.resolve() : loadScript(new URL(file, src || d.baseURI).href, nonce)).then(() => ww[global]);
+    // With the tag's own query (`?v=3`): a cache-busted tag never pairs with an old file beside it.
+    const url = new URL(file, src || d.baseURI);
+    if (src) url.search = new URL(src).search;
+    return (ww[global] ? Promise.resolve() : loadScript(url.href, nonce)).then(() => {
+      if (!ww[global]) throw new Error(`${file} is not measureplan's`); // an HTML error page served with 200
+      return ww[global];
+    });
   }
 
   /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */
