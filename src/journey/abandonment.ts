@@ -13,7 +13,7 @@ import type { ConversionEvent } from '../core/types';
 import { kept, type Kept, type Writer } from './kept';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
-interface Basket { items: Item[]; since: number; updated: number; told?: number }
+interface Basket { items: Item[]; since: number; updated: number; told?: number; cur?: string }
 /** One check for a left basket: its time, and whether it found one (on this page's copy or at the replay). */
 interface Look { t: number; told?: 1 }
 
@@ -107,7 +107,7 @@ export function checkoutSteps(plan: Plan): string[] {
   return Object.values(plan.conversions).filter((x) => [x.name, x.send.ga4?.event].some((n) => /^(begin_checkout|add_(shipping|payment)_info)$/.test(n!)) && ![c?.add, c?.remove, c?.complete].includes(x.name)).map((x) => x.name);
 }
 
-export function createAbandonment(plan: Plan, store: Store, writer: Writer, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number) => void) {
+export function createAbandonment(plan: Plan, store: Store, writer: Writer, report: (kind: AbandonmentKind, basket: Item[], since: number, updated: number, currency?: string) => void) {
   const spec = plan.abandonment;
   const checkout = checkoutSteps(plan);
   const cart = kept<Basket>(store, 'cart', empty, isBasket, writer);
@@ -126,7 +126,7 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
    */
   const checkOf = (kind: AbandonmentKind, after: number, min: number) => (b: Basket, l: Look): Basket => {
     if (!due(b, after, min, l.t)) return b;
-    if (!l.told) { l.told = 1; found.push([kind, b.items.map((i) => ({ ...i })), b.since, b.updated]); }
+    if (!l.told) { l.told = 1; found.push([kind, b.items.map((i) => ({ ...i })), b.since, b.updated, b.cur]); }
     return kind === 'cart' ? { ...b, told: l.t } : empty();
   };
   /**
@@ -168,7 +168,8 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
       // Each change ends the run of checks before it (see `last`).
       if (c) {
         if (e.name === c.complete) { last.cart = undefined; cart.update(empty); }
-        else if (e.name === c.add && items.length) { last.cart = undefined; cart.update(add, items, t); }
+        // The add's own currency (an order in EUR on a NOK shop) is the cart's (journey QA 2026-12-06: reported as NOK).
+        else if (e.name === c.add && items.length) { last.cart = undefined; cart.update((b: Basket) => { add(b, items, t); if (e.currency) b.cur = e.currency; return b; }); }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
         else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }
         // A checkout step: the visitor is paying, the cart is not left (its clock starts again).

@@ -27,15 +27,15 @@ export interface JourneyDeps {
 export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signal?: AbortSignal) {
   const writer = createWriter(signal);
   const funnels = createFunnels(plan, store, writer);
-  const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated) => {
+  const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated, cur = plan.currency) => {
     const value = valueOf(items);
-    const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(plan.currency && { currency: plan.currency }) }) };
+    const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(cur && { currency: cur }) }) };
     deps.emit(`${kind}_abandoned`, payload as TrackerEvents['cart_abandoned']);
     const named = plan.abandonment[kind]?.conversion ?? `${kind}_abandoned`;
     const c = has(plan.conversions, named) ? plan.conversions[named] : undefined;
     if (!c) return;
     // The conversion gets whichever of these it declares.
-    const known: Record<string, unknown> = { value, items, item_count: items.length };
+    const known: Record<string, unknown> = { value, items, item_count: items.length, currency: cur };
     const props: Record<string, unknown> = {};
     for (const k in c.properties) if (has(known, k) && has(c.properties, k)) props[k] = known[k];
     deps.track(named, props);
@@ -54,7 +54,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     cart() {
       const b = abandonment.cart();
       return {
-        items: b.items.map((i) => ({ ...i })), value: valueOf(b.items), ...(plan.currency && { currency: plan.currency }),
+        items: b.items.map((i) => ({ ...i })), value: valueOf(b.items), ...((b.cur ?? plan.currency) && { currency: b.cur ?? plan.currency }),
         ...(b.items.length && { since: isoTime(b.since), updated: isoTime(b.updated) }),
       };
     },

@@ -58,6 +58,23 @@ describe('the cart, across pages and sessions', () => {
 });
 
 describe('cart abandonment', () => {
+  it('a cart filled in another currency than the plan\'s is reported and forwarded in it (journey QA 2026-12-06)', async () => {
+    const euro = () => {
+      const p = journeyPlan();
+      p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
+      p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
+      return p;
+    };
+    let p = page(euro());
+    p.tracker.track('add_to_cart', { ...tent, value: 220, currency: 'EUR' });
+    expect(p.tracker.cart()).toMatchObject({ value: 220, currency: 'EUR' });
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(euro());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toEqual([expect.objectContaining({ value: 220, currency: 'EUR' })]);
+    expect(p.sent.meta[0]).toMatchObject({ name: 'cart_abandoned', value: 220, currency: 'EUR' });
+  });
+
   it('a visitor in a long checkout is not leaving the cart: each checkout step starts its clock again (journey QA 2026-12-06)', async () => {
     let p = page(journeyPlan());
     p.tracker.track('add_to_cart', tent); // 09:00
