@@ -13,7 +13,7 @@ import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
 import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
-import { dedupeKey, enrich, pageChanged, pageContext } from './enrich';
+import { dedupeKey, enrich, pageChanged, pageContext, pinPage } from './enrich';
 import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
@@ -114,7 +114,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
       if (toCollector && plan.destinations.collector) send.collector = {};
       if (!send.ga4 && !send.collector) return;
-      const e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot());
+      // A page view's vitals belong to the page it began on, not to a single-page app's later route.
+      if (name === 'web_vital') pinPage(ctx.landing);
+      let e: ConversionEvent;
+      try { e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot()); } finally { pinPage(); }
       if (value !== undefined) e.value = value;
       dispatcher.deliver(e);
     },

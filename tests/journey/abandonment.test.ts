@@ -60,7 +60,7 @@ describe('the cart, across pages and sessions', () => {
 describe('cart abandonment', () => {
   it('a cart filled in another currency than the plan\'s is reported and forwarded in it (journey QA 2026-12-06)', async () => {
     const euro = () => {
-      const p = journeyPlan();
+      const p: any = journeyPlan();
       p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
       p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
       return p;

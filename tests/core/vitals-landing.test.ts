@@ -1,0 +1,25 @@
+// @vitest-environment jsdom
+/**
+ * A page view's Core Web Vitals belong to the page it began on: in a single-page app, the metrics
+ * sent when the page is hidden named the route current then (page-experience QA 2026-12-06).
+ */
+import { expect, it } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import type { Adapter, ConversionEvent } from '../../src/core/types';
+import type { VitalsHooks } from '../../src/journey/vitals-types';
+import { journeyPlan } from '../journey/journey-plan';
+
+it('sends the landing page with the vitals, and the current route with a conversion', async () => {
+  history.replaceState(null, '', '/shop');
+  const sent: ConversionEvent[] = [];
+  const collector: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
+  let hooks!: VitalsHooks;
+  const t = createTracker({ plan: { ...journeyPlan(), vitals: { send: { collector: {} } } } as any, adapters: [collector], loadVitals: async () => ({ startVitals: (h: VitalsHooks) => { hooks = h; } }) } as any);
+  window.dispatchEvent(new Event('load'));
+  await new Promise((r) => setTimeout(r, 5_100)); // loaded once the browser is idle (at most 5 s)
+  expect(hooks).toBeDefined();
+  history.pushState(null, '', '/checkout?step=2');
+  t.track('begin_checkout');
+  hooks.final({ name: 'LCP', value: 2100, rating: 'good', id: 'v6-1', navigationType: 'navigate' });
+  expect(sent.map((e) => [e.name, e.page.path])).toEqual([['begin_checkout', '/checkout'], ['web_vital', '/shop']]);
+}, 10_000);
