@@ -11,7 +11,7 @@ import { DESTINATIONS, isRecorder, type Recorder, type SentConversion } from './
 /** What `toHaveSentConversion` checks besides the name; every field is optional. */
 export interface ExpectedConversion {
   /** Each of these destinations received it (others may have too); with `.not`, none of them did. Without `to`: at least one did. */
-  to?: DestinationName[];
+  to?: readonly DestinationName[];
   /** The conversion's value (`event.value`, from the plan's `value`). */
   value?: unknown;
   currency?: unknown;

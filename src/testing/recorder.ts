@@ -37,7 +37,7 @@ export interface SentConversion {
 
 /** What the destinations of a test tracker received. */
 export interface Recorder {
-  /** Every conversion sent, in order; with a destination, only what that destination received. */
+  /** Every conversion of the plan sent, in order; with a destination, only what that destination received. Journey signals (experiment exposures, web vitals) are not conversions: their vendor calls are in `calls()`. */
   sent(destination?: DestinationName): SentConversion[];
   /** The distinct conversions that reached at least one destination, in order; with a name, only those. */
   conversions(name?: string): ConversionEvent[];
@@ -148,7 +148,9 @@ function recordingAdapter(name: DestinationName, log: Log): Adapter {
     send(event, ctx) {
       const as = event.send[name] as Record<string, string | number> | undefined;
       const there = as?.event ?? as?.label ?? as?.conversionId;
-      log.sent.push({ destination: name, conversion: event.name, ...(there !== undefined ? { as: there } : {}), event });
+      // A journey signal (an experiment exposure, a web vital) is no conversion of the plan: its
+      // vendor calls are in calls(), and toHaveSentAnything() does not count it (kit QA 2026-12-06).
+      if (event.kind !== 'signal') log.sent.push({ destination: name, conversion: event.name, ...(there !== undefined ? { as: there } : {}), event });
       return real.send(event, own(ctx));
     },
     consent: (status, ctx) => real.consent?.(status, own(ctx)),

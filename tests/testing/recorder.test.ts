@@ -25,6 +25,15 @@ describe('createTestTracker: what each destination would have received', () => {
     expect(recorder.errors()).toEqual([]);
   });
 
+  it('does not count a journey signal (an experiment exposure) as a conversion, and keeps its vendor calls (kit QA 2026-12-06)', async () => {
+    const { tracker, recorder } = createTestTracker({ plan: example('webshop') });
+    expect(tracker.variant('free_shipping_banner')).toBeTruthy();
+    await tracker.flush();
+    expect(recorder.sent()).toEqual([]);
+    expect(recorder.conversions()).toEqual([]);
+    expect(recorder.calls('ga4').some((c) => c[0] === 'event' && c[1] === 'experience_impression')).toBe(true);
+  });
+
   it('also records the vendor calls the real adapters make, each destination on its own', async () => {
     const { tracker, recorder } = createTestTracker({ plan: example('webshop') });
     tracker.track('purchase', order());
