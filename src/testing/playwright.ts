@@ -19,17 +19,41 @@ const VENDORS: Vendor[] = ['gtag', 'fbq', 'lintrk', 'uetq'];
 const BINDING = '__measureplanVendorCommand';
 const empty = (): VendorCommands => ({ gtag: [], fbq: [], lintrk: [], uetq: [] });
 
+/**
+ * Commands sent to Node but not yet confirmed, kept in the tab's sessionStorage: a call made while
+ * the page is being left (a conversion, then the link) would otherwise die with the document
+ * (kit QA 2026-12-06: lost in 10 of 10 runs). The next document of the tab sends them again.
+ */
+const UNSENT = '__measureplanVendorUnsent';
+const KEEP = `var keep = function (f) { try { var l = JSON.parse(sessionStorage.getItem('${UNSENT}') || '[]'); f(l); sessionStorage.setItem('${UNSENT}', JSON.stringify(l)); } catch (e) { /* no storage: best effort */ } };`;
+
 // Each fake's `rec(vendor, args)`: kept in the page and, when the context's binding is there, sent to Node with its document and number.
 const RECORD = `window.__vendorCommands = window.__vendorCommands || { gtag: [], fbq: [], lintrk: [], uetq: [] };
+  ${KEEP}
   var rec = function (vendor, args) {
     var command = JSON.parse(JSON.stringify(Array.prototype.slice.call(args)));
     window.__vendorCommands[vendor].push(command);
     var send = window.${BINDING};
     if (typeof send !== 'function') return;
     var s = window.__measureplanVendorSent = window.__measureplanVendorSent || { doc: Math.random().toString(36).slice(2) + Date.now().toString(36), n: 0 };
-    s.n++;
-    try { send(vendor, command, s.doc, s.n); } catch (e) { /* the page is going away */ }
+    var n = ++s.n;
+    keep(function (l) { l.push([vendor, command, s.doc, n]); });
+    try {
+      Promise.resolve(send(vendor, command, s.doc, n)).then(function () {
+        keep(function (l) { for (var i = 0; i < l.length; i++) if (l[i][2] === s.doc && l[i][3] === n) { l.splice(i, 1); break; } });
+      }, function () {});
+    } catch (e) { /* the page is going away: the next document sends it */ }
   };`;
+
+/** Run at the start of every document of the context: what an earlier document could not confirm goes again. */
+const RESEND = `(function () {
+  ${KEEP}
+  var send = window.${BINDING};
+  if (typeof send !== 'function') return;
+  var left = [];
+  keep(function (l) { left = l.splice(0); });
+  for (var i = 0; i < left.length; i++) { var it = left[i]; try { send(it[0], it[1], it[2], it[3]); } catch (e) {} }
+})();`;
 // Benchmarks only count, so that the fakes' own work does not show up as the SDK's cost.
 const COUNT = `window.__vendorCounts = window.__vendorCounts || { gtag: 0, fbq: 0, lintrk: 0, uetq: 0 };
   var rec = function (vendor) { window.__vendorCounts[vendor]++; };`;
@@ -80,6 +104,8 @@ export interface PageLike {
 export interface BrowserContextLike {
   route(url: (url: URL) => boolean, handler: (route: RouteLike) => unknown): Promise<unknown>;
   exposeBinding(name: string, callback: (source: { page: PageLike | null }, ...args: any[]) => unknown): Promise<unknown>;
+  /** Playwright's; when present, commands an unloading page could not confirm are sent again by the next one. */
+  addInitScript?(script: string): Promise<unknown>;
 }
 
 export interface VendorFakesOptions {
@@ -146,11 +172,13 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
       if (!docs) pages.set(source.page, (docs = new Map()));
       let list = docs.get(doc);
       if (!list) docs.set(doc, (list = []));
+      if (list.some((r) => r.n === n)) return; // sent again by the next document, after all it arrived
       list.push({ vendor, command, n });
       const w = waiters;
       waiters = [];
       for (const wake of w) wake();
     });
+    await context.addInitScript?.(RESEND);
   }
 
   const collect = (docs: Map<string, Received[]> | undefined, into: VendorCommands) => {
