@@ -111,6 +111,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
 
   function fail(message: string): void {
     failed = true;
+    for (const stop of unwatch.splice(0)) stop(); // no plan, no routes to replay: stop watching them
     for (const call of queue) call.done?.();
     queue.length = 0;
     console.error(message);

@@ -47,3 +47,25 @@ it('replays the page views and content-free page_view conversions of the routes 
   // The tent's view_item reads its product from the page, which is gone: not made up from the boots.
   expect(page.posted().filter((m) => m.event === 'view_item').map((m) => m.properties.item_id)).toEqual(['BOOTS-1']);
 });
+
+it('stops watching routes when the plan cannot be used', async () => {
+  page.fetch.mockImplementation(async () => new Response('nope', { status: 404 }));
+  const tag = document.createElement('script');
+  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
+  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+  const added: string[] = [];
+  const removed: string[] = [];
+  const add = window.addEventListener.bind(window);
+  const remove = window.removeEventListener.bind(window);
+  window.addEventListener = ((type: string, ...rest: any[]) => { added.push(type); return (add as any)(type, ...rest); }) as any;
+  window.removeEventListener = ((type: string, ...rest: any[]) => { removed.push(type); return (remove as any)(type, ...rest); }) as any;
+  try {
+    await import('../../src/loader/index');
+    expect(await W.measureplan.ready).toBe(false);
+  } finally {
+    window.addEventListener = add;
+    window.removeEventListener = remove;
+  }
+  expect(added).toEqual(expect.arrayContaining(['popstate']));
+  expect(removed).toEqual(expect.arrayContaining(['popstate']));
+});
