@@ -27,7 +27,7 @@ const THREE_MINOR_DIGITS = new Set(['KWD', 'BHD', 'JOD', 'OMR', 'TND', 'LYD']);
 
 const digits = new Map<string, number | undefined>();
 /** The currency's minor digits as Intl knows them (0 for JPY, 2 for EUR); undefined for an unknown code. */
-function minorDigits(currency: string): number | undefined {
+export function minorDigits(currency: string): number | undefined {
   if (!digits.has(currency)) {
     let d: number | undefined;
     try { d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits; } catch { d = undefined; }

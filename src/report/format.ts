@@ -1,19 +1,12 @@
 /** How the report's text, Markdown and HTML write shares, money and times. */
 import { parseZone, UTC, wallTime, type Zone } from '../offline/time';
+import { minorDigits } from '../offline/value';
 import { formatCount, formatShare } from './stats';
 
 /** A share as text (one rounding rule everywhere), '—' when there is none. */
 export const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatShare(r));
-const digits = new Map<string | null, number>();
-/** The currency's minor digits (2 for NOK, 0 for JPY, 3 for KWD); 2 for an unknown code or none. Looked up once per code: a report writes thousands of amounts. */
-function minorDigits(cur: string | null): number {
-  let d = digits.get(cur);
-  if (d === undefined) {
-    try { d = new Intl.NumberFormat('en', { style: 'currency', currency: cur ?? 'EUR' }).resolvedOptions().maximumFractionDigits ?? 2; } catch { d = 2; }
-    digits.set(cur, d);
-  }
-  return d;
-}
+/** The currency's minor digits (2 for NOK, 0 for JPY, 3 for KWD); 2 for an unknown code or none (looked up once per code). */
+const digitsOf = (cur: string | null): number => (cur ? minorDigits(cur) : undefined) ?? 2;
 /**
  * Money with the plan's currency, '—' for none: whole units from 1,000 on (a manager reads
  * "29,084 NOK"), below that to the currency's minor digits as needed ("0.375 KWD", "12.5 NOK"),
@@ -21,7 +14,7 @@ function minorDigits(cur: string | null): number {
  */
 export const money = (v: number | null, cur: string | null): string => {
   if (v === null) return '—';
-  const text = v.toLocaleString('en', { maximumFractionDigits: Math.abs(v) >= 1000 ? 0 : minorDigits(cur) });
+  const text = v.toLocaleString('en', { maximumFractionDigits: Math.abs(v) >= 1000 ? 0 : digitsOf(cur) });
   return `${/^-0(\.0*)?$/.test(text) ? '0' : text}${cur ? ` ${cur}` : ''}`;
 };
 
