@@ -3,7 +3,6 @@ import type { JsonPlan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
 import type { Adapter, Tracker } from './types';
 
-
 /**
  * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
  * is checked at compile time; at run time the plan and every call are checked again.
@@ -34,8 +33,7 @@ export function createTracker<const P extends PlanInput | JsonPlan>(options: Tra
       if (options.strict) throw e;
       globalThis.console?.error(`measureplan: could not start, tracks nothing: ${(e as Error)?.message ?? e}`);
     }
-  }
-  else {
+  } else {
     if (options?.strict) throw new Error(planProblems('the plan', terse(issues)));
     import('../plan/explain').then(
       ({ explain }) => globalThis.console?.error(planProblems('the plan', issues.map(explain))),
@@ -47,9 +45,9 @@ export function createTracker<const P extends PlanInput | JsonPlan>(options: Tra
 
 /**
  * The adapters as given, without what cannot be one (a factory not called: `[ga4]`, an object of
- * adapters), each said in the console. On a server (no `window`) the browser-only ones, every built-in among them, are
- * left out: server-side rendering runs this module there too, and a server must not send one
- * visitor's conversions, let alone under the user another request identified.
+ * adapters), each said in the console. On a server (no `window`) the browser-only ones, every
+ * built-in among them, are left out: server-side rendering runs this module there too, and a
+ * server must not send one visitor's conversions, let alone under another request's user.
  */
 function usable(adapters: unknown, strict?: boolean): Adapter[] {
   return ([] as Adapter[]).concat((adapters ?? []) as Adapter[]).filter((a, i) => {
