@@ -9,6 +9,7 @@ import { has } from '../../src/plan/shape';
  * a bare run of digits such as an order number is not taken for one), or a `tel:`/`sms:` link.
  */
 const PERSONAL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+const EMAIL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}/i;
 /** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
 const MAYBE = /@|%40|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
 /**
@@ -61,7 +62,9 @@ function items(e: ConversionEvent, list: readonly Item[], warn: (message: string
     for (const f of ITEM_FIELDS) {
       const v = i[f];
       if (v === undefined) continue;
-      if (personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
+      // A product id that starts with a digit is taken for a product number, not a phone number:
+      // an EAN printed with spaces (`4 006381 333931`) has the shape of one.
+      if (f === 'item_id' && typeof v == 'string' && /^\d/.test(v) ? EMAIL.test(v) : personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
     }
     return o;
   });

@@ -81,6 +81,8 @@ export function meta(): Adapter {
   /** Our pixel id when the page had its own pixel before ours (`ownPixel`). */
   let single: string | false = false;
   let loading: Promise<unknown> | undefined;
+  /** The URL of the page the last PageView counted (the base code's: the page the pixel started on). */
+  let counted: string | undefined;
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
     if (readyId) { const r = fn(ctx.window.fbq, readyId) as Promise<void> | undefined; return r; } // the common case: no promise per conversion
@@ -100,6 +102,7 @@ export function meta(): Adapter {
     fbq('init', id, ...(m ? [m] : []));
     matched = !!m;
     to(fbq, single, 'track', 'PageView');
+    counted = ctx.window.location?.href;
     return (readyId = id);
   }
 
@@ -125,6 +128,12 @@ export function meta(): Adapter {
       if (m || matched) fbq('init', id, m || {});
       matched = !!m;
     }),
-    page: (_page, ctx) => whenReady(ctx, (fbq) => to(fbq, single, 'track', 'PageView')),
+    // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
+    // route) already counted, would be one more PageView of the page the visitor is on now.
+    page: (page, ctx, past) => whenReady(ctx, (fbq) => {
+      if (past || page?.url === counted) return;
+      counted = page?.url;
+      to(fbq, single, 'track', 'PageView');
+    }),
   };
 }

@@ -5,10 +5,16 @@ const BAT = 'https://bat.bing.com/bat.js';
 /** bat.js takes revenue from 0 to 999999999999 with at most 3 decimals. */
 const MAX_REVENUE = 999999999999;
 
-const push = (ctx: AdapterContext, ...args: unknown[]) => {
-  const w = ctx.window;
-  (w.uetq = w.uetq || []).push(...args);
-};
+/** Our queue when the page runs a UET tag of its own (see `theirs`): UET's snippet takes the queue's name for this. */
+const OWN_QUEUE = 'measureplanUetq';
+
+/**
+ * The page runs Microsoft's UET snippet for a tag of its own: `uetq` is already a running tag (no
+ * longer the array), or the snippet's bat.js element is in the page, still loading. Pushed into
+ * `uetq`, our calls would reach the site's tag only (and its ti would count our conversions).
+ */
+const theirs = (w: AdapterContext['window']): boolean =>
+  (w.uetq != null && !Array.isArray(w.uetq)) || !!w.document?.querySelector?.('script[src*="bat.bing.com/bat.js"]');
 const storage = (state: string) => ({ ad_storage: state === 'granted' ? 'granted' : 'denied' });
 
 /**
@@ -33,6 +39,11 @@ const storage = (state: string) => ({ ad_storage: state === 'granted' ? 'granted
 export function microsoftAds(): Adapter {
   let loaded = false;
   let adStorage: string | undefined;
+  let queue = 'uetq';
+  const push = (ctx: AdapterContext, ...args: unknown[]) => {
+    const w = ctx.window;
+    (w[queue] = w[queue] || []).push(...args);
+  };
   return {
     name: 'microsoftAds',
     category: 'ads',
@@ -42,15 +53,19 @@ export function microsoftAds(): Adapter {
       loaded = true;
       const ti = ctx.plan.destinations.microsoftAds?.tagId;
       if (!ti) return;
+      const w = ctx.window;
+      // A UET tag of the site's own: ours gets a queue of its own, as a second snippet would, and
+      // bat.js is not requested again once it has run.
+      const site = theirs(w);
+      if (site) queue = OWN_QUEUE;
       push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
       push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
-      if (!(await loadVendorScript(ctx, BAT, 'Microsoft Ads'))) return;
+      if (!(site && typeof w.UET === 'function') && !(await loadVendorScript(ctx, BAT, 'Microsoft Ads'))) return;
       // What UET's own loader does once bat.js has run: the queue becomes the tag, fed the calls so far.
-      const w = ctx.window;
-      if (typeof w.UET === 'function' && Array.isArray(w.uetq)) {
-        w.uetq = new w.UET({ ti, enableAutoSpaTracking: true, q: w.uetq });
+      if (typeof w.UET === 'function' && Array.isArray(w[queue])) {
+        const tag = (w[queue] = new w.UET({ ti, enableAutoSpaTracking: true, q: w[queue] }));
         // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
-        if (adStorage == 'granted') w.uetq.push('pageLoad');
+        if (adStorage == 'granted') tag.push('pageLoad');
       }
     },
     send(event, ctx) {

@@ -196,9 +196,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         pageChanged(); // the page is cached for the task: a track() before the route change read the old one
         const page = pageContext();
         // `1`: an adapter whose load is still to come (the script tag loads them a task after a grant) loads first, so it counts this page view.
+        // `past`: the visitor is no longer on that page (held for consent, or a route the script tag replays).
+        const view = (cat: ConsentCategory) => dispatcher.each(cat, (a, c) => a.page?.(page, c, page.url !== (browser()?.location?.href ?? page.url)), 1);
         for (const cat of CATEGORIES) {
-          if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.page?.(page, c), 1);
-          else if (consent.status[cat] === 'pending') consent.hold(cat, () => dispatcher.each(cat, (a, c) => a.page?.(page, c), 1));
+          if (consent.status[cat] === 'granted') view(cat);
+          else if (consent.status[cat] === 'pending') consent.hold(cat, () => view(cat));
         }
       });
     },
@@ -276,6 +278,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // (the collector builds its message in a task of its own) get them as they were now.
     if (Array.isArray(own.items)) own.items = own.items.map((i) => (i && typeof i === 'object' ? { ...i } : i));
     const event = enrich(plan, c, own, identity, now, consent.snapshot());
+    if (debug && own.currency != null && event.value !== undefined && event.currency !== String(own.currency).toUpperCase()) {
+      warn(`${name}: currency ${JSON.stringify(own.currency)} is not a three-letter ISO 4217 code; its value goes in the plan's currency (${plan.currency ?? 'none'})`);
+    }
     // The journey never costs a conversion: its failures are reported apart. A visitor back
     // after leaving their cart hears of it before this conversion changes the cart.
     try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }

@@ -94,8 +94,12 @@ export interface Adapter {
   consent?(status: ConsentStatus, ctx: AdapterContext): void;
   /** `identify()` was called (after `load`). */
   identify?(identity: Identity, ctx: AdapterContext): void | Promise<void>;
-  /** A page view (SPA route change); vendor tags that count page views send theirs. */
-  page?(page: PageContext, ctx: AdapterContext): void;
+  /**
+   * A page view (SPA route change); vendor tags that count page views send theirs. `past`: the
+   * visitor has left that page since (the view waited for consent, or the script tag replays a
+   * route taken before its plan arrived): a tag that reads the page's URL itself cannot count it.
+   */
+  page?(page: PageContext, ctx: AdapterContext, past?: boolean): void;
   /**
    * An explicit denial of its category, whether it was loaded on this page or not: delete what it
    * stored on earlier pages (the collector's outbox), creating no storage to do so.

@@ -214,14 +214,17 @@ describe('ga4 vendor rules', () => {
       { item_id: '+47 912 34 567', item_name: 'Peg', item_category: '(415) 555-0123' },
       { item_id: '4006381333931', item_name: 'Lavvo 2 (2024)', item_category: 'Tents 2-person' },
       tent,
+      // An EAN as printed (vendors QA 2026-12-06: it was withheld as a phone number, GA4 lost the product key).
+      { item_id: '4 006381 333931', quantity: 1 },
+      { item_id: '7jane@example.com', quantity: 1 },
     ];
     a.send(eventFor(b, 'purchase', { transaction_id: 'T-3', value: 10, items }), b.ctx);
     expect(dataLayer()).toEqual([['event', 'purchase', {
       currency: 'NOK', value: 10, transaction_id: 'T-3',
-      items: [{ item_id: 'SKU-1', price: 10, quantity: 1, item_category: 'Tents' }, { item_name: 'Peg' }, items[2], tent],
+      items: [{ item_id: 'SKU-1', price: 10, quantity: 1, item_category: 'Tents' }, { item_name: 'Peg' }, items[2], tent, items[4], { quantity: 1 }],
       send_to: G,
     }]]);
-    expect(b.warnings.map((w) => w.message)).toEqual(['items[0].item_name', 'items[1].item_id', 'items[1].item_category']
+    expect(b.warnings.map((w) => w.message)).toEqual(['items[0].item_name', 'items[1].item_id', 'items[1].item_category', 'items[5].item_id']
       .map((k) => `ga4 purchase: parameter ${k} withheld: looks like an e-mail or phone number`));
     expect(JSON.stringify(dataLayer())).not.toMatch(/example\.com|912|555/);
   });

@@ -95,7 +95,7 @@ describe('meta adapter: loading', () => {
     await a.load(b.ctx);
     await a.send(eventFor(b, 'purchase', { transaction_id: 'T-9', value: 100, items: [{ item_id: 'SKU-1' }] }), b.ctx);
     await a.send(eventFor(b, 'phone_click', {}, { send: { meta: { event: 'PhoneCall' } } }), b.ctx);
-    await a.page!(b.ctx.landing!, b.ctx);
+    await a.page!({ url: 'https://shop.example/cart', path: '/cart', title: 'Cart', referrer: '' }, b.ctx);
     const ours = (loaded ? calls : f.queue.slice(2)).filter((c: unknown[]) => String(c[0]).startsWith('track'));
     expect(ours.map((c: unknown[]) => c.slice(0, 3))).toEqual([
       ['trackSingle', PIXEL, 'PageView'], ['trackSingle', PIXEL, 'Purchase'], ['trackSingleCustom', PIXEL, 'PhoneCall'], ['trackSingle', PIXEL, 'PageView'],
@@ -210,6 +210,21 @@ describe('meta adapter: consent and page views', () => {
     await a.load(b.ctx);
     await a.page!({ url: 'https://shop.example/cart', path: '/cart', title: 'Cart', referrer: '' }, b.ctx);
     expect(queue().slice(3)).toEqual([['track', 'PageView']]);
+  });
+
+  it('counts no PageView for the page its base code counted, nor for a page the visitor has left (vendors QA 2026-12-06)', async () => {
+    // fbevents.js reads the URL itself: each of these would be one more PageView of the page the visitor is on.
+    const b = bench();
+    const a = meta();
+    await a.load(b.ctx);
+    const here = { url: window.location.href, path: window.location.pathname, title: '', referrer: '' };
+    await a.page!(here, b.ctx); // the script tag's replay of the route the plan arrived on
+    await a.page!({ url: 'https://shop.example/a', path: '/a', title: 'A', referrer: '' }, b.ctx, true); // held for consent, left since
+    expect(queue().slice(3)).toEqual([]);
+    await a.page!({ url: 'https://shop.example/b', path: '/b', title: 'B', referrer: '' }, b.ctx);
+    await a.page!({ url: 'https://shop.example/b', path: '/b', title: 'B', referrer: '' }, b.ctx);
+    await a.page!(here, b.ctx);
+    expect(queue().slice(3)).toEqual([['track', 'PageView'], ['track', 'PageView']]);
   });
 });
 

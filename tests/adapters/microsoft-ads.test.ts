@@ -77,6 +77,40 @@ describe('microsoftAds adapter: loading', () => {
     expect(uet.pushed).toEqual([]);
   });
 
+  it('a page with a UET tag of its own, already running: ours gets its own queue and tag, bat.js is not requested again (vendors QA 2026-12-06)', async () => {
+    w().UET = FakeUET;
+    const site = new FakeUET({ ti: '99999999' });
+    w().uetq = site;
+    const b = bench();
+    const a = microsoftAds();
+    await a.load(b.ctx);
+    expect(b.scripts).toEqual([]);
+    expect(w().uetq).toBe(site);
+    const ours = FakeUET.made[1]!;
+    expect(w().measureplanUetq).toBe(ours);
+    expect(ours.options).toEqual({ ti: '12345678', enableAutoSpaTracking: true, q: BEFORE_TAG });
+    expect(ours.pushed).toEqual([['pageLoad']]);
+    a.send(eventFor(b, 'phone_click'), b.ctx);
+    expect(ours.pushed[1]).toEqual(['event', 'phone_call', { event_id: 'evt-phone_click-0001' }]);
+    expect(site.pushed).toEqual([]);
+  });
+
+  it("a page whose own UET snippet is still loading bat.js: ours queues apart and never into the site's array", async () => {
+    const el = document.createElement('script');
+    el.src = BAT;
+    document.head.appendChild(el);
+    delete w().UET; // bat.js has not run yet
+    const siteQueue: unknown[] = [];
+    w().uetq = siteQueue;
+    try {
+      const b = bench();
+      await microsoftAds().load(b.ctx);
+      expect(siteQueue).toEqual([]);
+      expect(w().measureplanUetq).toEqual(BEFORE_TAG);
+      expect(b.scripts).toEqual([BAT]);
+    } finally { el.remove(); }
+  });
+
   it('requests bat.js once and queues consent once when load is called twice', async () => {
     w().UET = FakeUET;
     const b = bench();

@@ -3,17 +3,17 @@
  * A conversion that declares a `currency` property carries the order's own currency to every
  * destination (money QA 2026-12-06: a 2499 EUR order in a NOK plan went out as 2499 NOK).
  */
-import { beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { createTestTracker } from '../../src/testing/index';
 import { example } from '../plan/fixtures';
 
 beforeEach(() => { localStorage.clear(); });
 
-function shop() {
+function shop(debug = false) {
   const plan: any = example('webshop');
   plan.conversions.purchase.properties.currency = { type: 'string', optional: true };
   delete plan.conversions.purchase.limit; // two orders on one page in the second test
-  return createTestTracker({ plan });
+  return createTestTracker({ plan, debug });
 }
 const items = [{ item_id: 'SKU-1', price: 2499, quantity: 1 }];
 
@@ -36,4 +36,19 @@ it("keeps the plan's currency when the property is absent or not an ISO code", a
   tracker.track('purchase', { transaction_id: 'C-3', value: 10, items, currency: 'kr' });
   await tracker.flush();
   expect({ currencies: recorder.conversions('purchase').map((e) => e.currency), errors: recorder.errors(), skipped: recorder.skipped() }).toEqual({ currencies: ['NOK', 'NOK'], errors: [], skipped: [] });
+});
+
+it('takes a lower-case ISO code as the code (eur is EUR), and says in debug mode when it falls back (vendors QA 2026-12-06)', async () => {
+  // 100 EUR sent as 100 NOK is a tenth of the revenue in every ad platform, without a word.
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    const { tracker, recorder } = shop(true);
+    tracker.track('purchase', { transaction_id: 'C-4', value: 100, items, currency: 'eur' });
+    tracker.track('purchase', { transaction_id: 'C-5', value: 100, items, currency: 'euro' });
+    await tracker.flush();
+    expect(recorder.conversions('purchase').map((e) => e.currency)).toEqual(['EUR', 'NOK']);
+    expect(recorder.calls('meta').find((c) => c[1] === 'Purchase')![2]).toMatchObject({ value: 100, currency: 'EUR' });
+    const said = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('ISO 4217'));
+    expect(said).toEqual(['measureplan: purchase: currency "euro" is not a three-letter ISO 4217 code; its value goes in the plan\'s currency (NOK)']);
+  } finally { warn.mockRestore(); }
 });
