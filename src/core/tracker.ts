@@ -354,7 +354,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         warn: (message) => { if (debug) warn(message); },
       }))
       // A shutdown() while the reader was loading stops it as soon as it is in.
-      .then((stop) => { if (down) stop?.(); else stopPlatform = stop; }, () => { if (debug) warn(`the ${name} consent reader could not be loaded; the plan's default consent stays in force`); });
+      // Said on every page, debug or not: without the reader no decision comes, and the plan's
+      // undecided categories send nothing at all (a setup mistake: the file not uploaded beside the tag).
+      .then((stop) => { if (down) stop?.(); else stopPlatform = stop; }, () => warn(`the ${name} consent reader could not be loaded (measureplan.cmp.js beside the tag); the plan's default consent stays in force until the site calls consent()`));
   }
   // The live consent state, for the script tag's debug panel (not part of the public API).
   Object.defineProperty(tracker, '__consent', { value: consent.status });

@@ -25,8 +25,10 @@ export const h = (parent: Node, tag: string, text = '', cls = ''): HTMLElement =
 };
 
 /** Builds the panel's frame in `root`, open: the header, the consent line, the table. */
-export function createView(root: ShadowRoot, title: string) {
-  h(root, 'style', CSS);
+export function createView(root: ShadowRoot, title: string, nonce?: string) {
+  // With the page's nonce: under a strict `style-src` the panel's own style is otherwise refused.
+  const style = h(root, 'style', CSS) as HTMLStyleElement;
+  if (nonce) style.nonce = nonce;
   const region = h(root, 'section');
   region.setAttribute('aria-label', 'measureplan debug'); // named, the section is a region landmark
   const panel = h(region, 'details') as HTMLDetailsElement;

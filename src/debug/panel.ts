@@ -44,7 +44,9 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
   try {
     const d = doc ?? document;
     const host = d.createElement('measureplan-debug');
-    const view = createView(host.attachShadow({ mode: 'open' }), plan.name);
+    // The nonce the page gave its scripts (the tag's): sites with a nonce policy use it for styles too.
+    const nonce = d.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+    const view = createView(host.attachShadow({ mode: 'open' }), plan.name, nonce);
     const rows: Row[] = [];
     let seen: ConsentStatus | undefined;
     let open: Row | undefined; // collects the problems of the track() call being made

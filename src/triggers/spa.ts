@@ -5,8 +5,9 @@ const ROUTE = 'measureplan:route';
 /**
  * Calls `onChange` after an SPA route change: `history.pushState` / `replaceState` or a
  * popstate (back/forward) that changed the pathname or the query string (a hash or state-only
- * change does not count, nor a `replaceState` that only removes query parameters from the page's
- * address: a page tidying away utm_* or gclid stays the same page). It runs in the next task, once
+ * change does not count, nor a `replaceState` that keeps the path: it rewrites the address of the
+ * page the visitor is on, as a page tidying away utm_* or gclid does, or a shop's variant picker
+ * writing `?variant=…` on every choice of size or colour). It runs in the next task, once
  * the router has had a chance to render the new page, and a burst (a push and a redirect) counts once.
  *
  * The history methods are wrapped once per page, even with two copies of measureplan, and keep
@@ -29,17 +30,16 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
       const original = h[m];
       h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
         const path = w.location.pathname;
-        const old = new URLSearchParams(w.location.search);
         const result = original.apply(this, args);
-        // A replaceState that only removes query parameters (the others left as they were) stays on the page.
-        const tidy = !(m < 'r' || path !== w.location.pathname || [...new URLSearchParams(w.location.search)].some(([k, v]) => !old.getAll(k).includes(v)));
+        // A replaceState that keeps the path stays on the page (only its address changed).
+        const tidy = m > 'q' && path === w.location.pathname;
         w.dispatchEvent(Object.assign(new w.Event(ROUTE), { tidy }));
         return result;
       };
     }
   }
-  // A tidied address is this page's address now: a later popstate (an anchor link) compares with
-  // it. Unless a route change is still being checked, which will take it anyway.
+  // A rewritten address is this page's address now: a later popstate (an anchor link) or push
+  // compares with it. Unless a route change is still being checked, which will take it anyway.
   listen(w, ROUTE, (e: Event & { tidy?: boolean }) => (e.tidy ? timer || (last = where()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));

@@ -68,6 +68,15 @@ describe('mounting', () => {
     expect(root().textContent).toContain('No conversions on this page yet.');
   });
 
+  it("gives its style the page's script nonce, so a strict style-src policy lets it through (storeowner QA 2026-12-06)", () => {
+    const tag = document.head.appendChild(document.createElement('script'));
+    tag.nonce = 'r4nd0m';
+    try {
+      mount(fakeTracker().tracker, plan);
+      expect((root().querySelector('style') as HTMLStyleElement).nonce).toBe('r4nd0m');
+    } finally { tag.remove(); }
+  });
+
   it('shows the consent per category from the start when the tracker can tell it', () => {
     mount(fakeTracker({ analytics: 'granted', ads: 'pending' }).tracker, plan);
     expect(root().textContent).toContain('consent: analytics granted · ads pending');
