@@ -8,7 +8,7 @@ import { closest, quote } from './words';
 
 export type JourneyRule =
   | 'funnel-macro-not-last' | 'funnel-step-unsupported' | 'funnel-order' | 'funnel-ga4-event'
-  | 'experiment-without-goal' | 'abandonment-sent-nowhere' | 'browse-never-cancelled';
+  | 'experiment-without-goal' | 'abandonment-sent-nowhere' | 'browse-never-cancelled' | 'abandonment-no-products';
 
 export interface JourneyWarning {
   path: string;
@@ -119,6 +119,18 @@ export function lintJourney(plan: Plan, input?: PlanInput): JourneyWarning[] {
         `Abandoned ${kind === 'cart' ? 'carts' : 'browses'} are tracked as "${c.name}", which is sent nowhere: its "send" names no tool.`,
         `Name the tools that should hear of them in the "send" of "${c.name}", e.g. "collector": {} for your own reports or a Meta custom event for a retargeting audience.`);
     }
+  }
+  // The cart and the browse are made of the products these conversions carry (`items`, or one
+  // product's `item_id`): one without either leaves them empty, so nothing is ever abandoned.
+  const parts = [['cart', 'add'], ['cart', 'remove'], ['browse', 'view']] as const;
+  for (const [kind, key] of parts) {
+    const name = (plan.abandonment[kind] as Record<string, unknown> | undefined)?.[key];
+    const c = typeof name === 'string' ? plan.conversions[name] : undefined;
+    if (!c || Object.entries(c.properties).some(([k, p]) => p.type === 'items' || k === 'item_id')) continue;
+    const carrying = Object.values(plan.conversions).filter((x) => x.name !== c.name && Object.entries(x.properties).some(([k, p]) => p.type === 'items' || k === 'item_id')).map((x) => x.name);
+    warn(`abandonment.${kind}.${key}`, 'abandonment-no-products',
+      `"${c.name}" carries no products (no "items" or "item_id" property), so the ${kind === 'cart' ? 'cart' : 'browse'} it ${key === 'view' ? 'records' : key === 'add' ? 'fills' : 'empties'} stays empty and is never reported as abandoned.`,
+      carrying.length ? `Name a conversion that carries them, like ${quote(carrying[0]!)}, or give "${c.name}" an "items" property ({ "type": "items" }) or an "item_id".` : `Give "${c.name}" an "items" property ({ "type": "items" }) or an "item_id" property.`);
   }
   const browse = plan.abandonment.browse;
   if (browse && !browse.cancel.length) {

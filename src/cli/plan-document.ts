@@ -8,7 +8,7 @@ import type { DestinationName, NormalisedConversion, Plan, PropertySpec, SendSpe
 import { DESTINATIONS, META_STANDARD_EVENTS } from '../plan/vocabulary';
 import { code, join, strong, type Block, type Doc, type Rich } from './document';
 import { abandonmentBlocks, experimentBlocks, funnelBlocks, vitalsBlocks } from './journey-document';
-import { count, toolName } from './words';
+import { count, durationWords, toolName } from './words';
 
 const LIMIT_WORDS = { once_per_page: 'once per page', once_per_session: 'once per visit (session)', once_per_user: 'once per visitor' } as const;
 const ID_WORDS: Record<DestinationName, [key: string, words: string]> = {
@@ -42,7 +42,19 @@ export function triggerWords(t: Trigger | undefined): Rich {
   }
 }
 
-function recognised(c: NormalisedConversion): Rich {
+/** The journey part that tracks the conversion itself (`abandonment.cart.conversion`, or one named `cart_abandoned`), if any. */
+function abandonedBy(c: NormalisedConversion, plan: Plan): 'cart' | 'browse' | undefined {
+  return (['cart', 'browse'] as const).find((k) => plan.abandonment[k] && (plan.abandonment[k]!.conversion ?? `${k}_abandoned`) === c.name);
+}
+/** What measureplan fills in for an abandonment conversion, from the cart or the products viewed. */
+const FILLED: Record<string, string> = { value: 'value', items: 'products', item_count: 'number of products', currency: 'currency' };
+
+function recognised(c: NormalisedConversion, plan: Plan): Rich {
+  const kind = abandonedBy(c, plan);
+  if (kind) {
+    const after = plan.abandonment[kind]!.after;
+    return [`tracked by measureplan when a visitor comes back to a ${kind === 'cart' ? 'cart' : 'browse'} left for ${durationWords(after)} (see `, code(`abandonment.${kind}`), ')'];
+  }
   const words = triggerWords(c.trigger);
   return c.limit ? [...words, `; counted ${LIMIT_WORDS[c.limit]}`] : words;
 }
@@ -128,7 +140,7 @@ export function planDocument(plan: Plan, source: string): Doc {
     if (m.description) add({ p: [m.description] });
     add({ ul: [
       [strong('Worth:'), ' ', ...(m.value === undefined ? ['no value set'] : valueWords(m, plan))],
-      [strong('Recognised:'), ' ', ...recognised(m)],
+      [strong('Recognised:'), ' ', ...recognised(m, plan)],
       [strong('Steps that lead to it:'), ' ', ...(steps.length ? names(steps) : ['no micro conversion names it yet'])],
       [strong('Sent to:'), ' ', ...sendWords(m.send)],
     ] });
@@ -142,7 +154,7 @@ export function planDocument(plan: Plan, source: string): Doc {
       [code(c.name)],
       [c.kind === 'macro' ? 'macro (goal)' : 'micro'],
       [c.description ?? '—'],
-      recognised(c),
+      recognised(c, plan),
       valueWords(c, plan),
       c.kind === 'macro' ? ['—'] : c.supports.length ? names(c.supports) : ['no goal'],
       sendWords(c.send),
@@ -156,7 +168,8 @@ export function planDocument(plan: Plan, source: string): Doc {
     add({ table: {
       head: ['Conversion', 'Property', 'What it holds', 'Comes from'],
       rows: withProps.flatMap((c) => Object.entries(c.properties).map(([name, spec]) => [
-        [code(c.name)], [code(name)], propertyWords(spec), sourceWords(c.trigger?.properties?.[name], !!c.trigger),
+        [code(c.name)], [code(name)], propertyWords(spec),
+        abandonedBy(c, plan) && FILLED[name] ? [`filled by measureplan: the abandoned ${abandonedBy(c, plan) === 'cart' ? 'cart' : 'browse'}'s ${FILLED[name]}`] : sourceWords(c.trigger?.properties?.[name], !!c.trigger),
       ])),
     } });
   }

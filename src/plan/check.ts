@@ -20,7 +20,7 @@ export function checkPlan(value: unknown): Issue[] {
   // A plan pasted inside a wrapper ({ "plan": { … } }) is one mistake, not a dozen missing fields.
   const keys = value && typeof value === 'object' ? Object.keys(value) : [];
   const inner = keys.length === 1 ? (value as Record<string, unknown>)[keys[0]!] : undefined;
-  if (inner && typeof inner === 'object' && 'conversions' in inner) return [{ path: keys[0]!, code: 'nested', value: keys[0] }];
+  if (inner && typeof inner === 'object' && 'conversions' in inner) return [Array.isArray(value) ? { path: '', code: 'in_list' } : { path: keys[0]!, code: 'nested', value: keys[0] }];
   walk(PLAN_SHAPE, value, '', emit);
   checkRules(value, emit);
   const seen = new Set<string>();

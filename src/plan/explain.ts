@@ -87,7 +87,13 @@ const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
   escape: () => ['this text has a backslash JSON cannot read.', 'Write \\\\ for a backslash and \\" for a quote inside text; in a regex, double every backslash.'],
   after: () => ['there is more text after the end of the plan.', 'The plan is one { … } object: remove what follows it, or a stray } before it.'],
   html: () => ['this is a web page (HTML), not a plan.', 'The plan\'s address leads to a page instead of the JSON file: check data-plan\'s path, and that the server sends the file itself (not an error page or a login).'],
-  char: (f) => [`"${f}" cannot stand here.`, 'Look for a typo just before it: a missing quote, comma or bracket.'],
+  char: (f) => /[\u201c\u201d\u201e\u2018\u2019\u00ab\u00bb]/.test(f)
+    ? [`"${f}" is a curly quote (from a word processor), not a JSON quote.`, 'Write straight double quotes: "NOK", not “NOK”; edit plans in a code editor rather than Word or Google Docs.']
+    : /[\u00a0\u2000-\u200b\u202f\u3000\ufeff]/.test(f)
+      ? [`an invisible special space (U+${f.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) cannot stand here.`, 'Delete it and type a normal space; it often comes with text pasted from a web page or a document.']
+      : f === '\ufffd' || f === '\u0000'
+        ? ['the file is not saved as UTF-8 text.', 'Save the plan as UTF-8 (in Notepad: Save as → Encoding UTF-8), not as "Unicode" (UTF-16).']
+        : [`"${f}" cannot stand here.`, 'Look for a typo just before it: a missing quote, comma or bracket.'],
 };
 
 /** A JSON syntax error: where the text stops being JSON, and what to write there. */
@@ -102,6 +108,7 @@ function jsonError(i: Issue): PlanError {
 }
 
 const templates: Record<string, (i: Issue, field: string) => [string, string?]> = {
+  in_list: () => ['The plan is inside a list: [ { … } ].', 'A plan file holds one plan, an object { … }: remove the square brackets around it.'],
   nested: (i) => [`The plan is nested one level too deep, inside "${i.value}".`, `Its fields ("version", "conversions", …) belong at the top: remove the outer { "${i.value}": … }.`],
   type: (i, f) => {
     const numeric = typeof i.value === 'string' && i.value.trim() !== '' && !Number.isNaN(Number(i.value));

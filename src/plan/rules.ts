@@ -8,6 +8,8 @@ import { DESTINATIONS, GA4_RESERVED_EVENTS, GA4_RESERVED_PREFIXES, META_STANDARD
 
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 const NUMERIC = ['number', 'integer'];
+/** The property types: a misspelt one (`float`) is the shape check's to name; the rules that depend on the type skip it. */
+const TYPES = ['string', 'number', 'integer', 'boolean', 'items'];
 
 export function checkRules(plan: unknown, emit: Emit): void {
   const root = obj(plan);
@@ -16,11 +18,16 @@ export function checkRules(plan: unknown, emit: Emit): void {
   const names = Object.keys(conversions);
   const macros = names.filter((n) => obj(conversions[n]).kind === 'macro');
   if (isObj(root.conversions) && !names.length) emit('conversions', 'no_conversions');
-  /** A name that must be a macro conversion: `<what>_micro` when it is a micro one, and (with `unknown`) `<what>_unknown` when it is none. */
+  /**
+   * A name that must be a macro conversion: `<what>_micro` when it is a micro one, and (with
+   * `unknown`) `<what>_unknown` when it is none. A conversion whose own `kind` is missing or
+   * misspelt is neither: the shape check names that one mistake, and every place that names the
+   * conversion is left alone (no false "is a micro conversion" or "is not in this plan").
+   */
   const macro = (s: unknown, path: string, what: string, unknown?: 1) => {
     if (typeof s !== 'string') return;
-    const k = has(conversions, s) ? obj(conversions[s]).kind : undefined;
-    if (k !== 'macro' && (k || unknown)) emit(path, `${what}_${k ? 'micro' : 'unknown'}`, s, macros);
+    const exists = has(conversions, s);
+    if (exists ? obj(conversions[s]).kind === 'micro' : unknown) emit(path, `${what}_${exists ? 'micro' : 'unknown'}`, s, macros);
   };
   const gid = obj(destinations.googleAds).conversionId;
   if (typeof gid === 'string' && gid.includes('/')) emit('destinations.googleAds.conversionId', 'ads_label_in_id', gid);
@@ -84,7 +91,7 @@ function checkProperty(spec: Obj, path: string, emit: Emit): void {
     pattern: type === 'string',
     maxLength: type === 'string',
   };
-  for (const [field, ok] of Object.entries(applies)) if (spec[field] !== undefined && !ok && typeof type === 'string') emit(at(path, field), 'not_for_type', field, type);
+  for (const [field, ok] of Object.entries(applies)) if (spec[field] !== undefined && !ok && TYPES.includes(type as string)) emit(at(path, field), 'not_for_type', field, type);
   if (Array.isArray(spec.enum) && applies.enum) spec.enum.forEach((v, i) => {
     if ((type === 'string') !== (typeof v === 'string')) emit(at(path, 'enum', i), 'enum_type', v, type);
   });
@@ -100,7 +107,7 @@ function checkValue(c: Obj, props: Obj, path: string, emit: Emit): void {
   if (typeof c.value !== 'string' || !/^[a-z]/.test(c.value)) return; // other texts break the shape rule already
   const spec = props[c.value];
   if (!has(props, c.value) || !isObj(spec)) emit(at(path, 'value'), 'value_unknown', c.value, Object.keys(props));
-  else if (typeof spec.type === 'string' && !NUMERIC.includes(spec.type)) emit(at(path, 'value'), 'value_not_numeric', c.value, spec.type);
+  else if (TYPES.includes(spec.type as string) && !NUMERIC.includes(spec.type as string)) emit(at(path, 'value'), 'value_not_numeric', c.value, spec.type);
 }
 
 function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {

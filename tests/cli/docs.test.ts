@@ -38,6 +38,10 @@ describe('measureplan docs (Markdown)', () => {
     const shop = run(['docs', 'examples/plans/webshop.json']).stdout;
     expect(shop).toContain('| `newsletter_signup` | micro | Signed up to the newsletter | when a visitor submits the form `form.newsletter`; counted once per visitor | 15 NOK | `purchase` | GA4: sign_up · Meta: Subscribe · Collector |');
     expect(shop).toContain("| `purchase` | macro (goal) | Order completed in the webshop | tracked by the site's code; counted once per page | the amount in the `value` property (NOK) | — |");
+    // The abandoned-cart conversion is measureplan's own, not the site's code (marketer QA 2026-12-06).
+    expect(shop).toContain('| tracked by measureplan when a visitor comes back to a cart left for 1 hour (see `abandonment.cart`) |');
+    expect(shop).toContain("| `cart_abandoned` | `items` | list of products | filled by measureplan: the abandoned cart's products |");
+    expect(shop).not.toMatch(/cart_abandoned.*site's code/);
     expect(shop).toContain('when a visitor views a page matching `/pricing*`');
     expect(shop).toContain("when a visitor clicks `a[href^='tel:']`");
     expect(shop).toContain('Google Ads: label AbC-D_efG1');

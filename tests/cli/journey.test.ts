@@ -146,6 +146,15 @@ describe('validate warnings about experiments and abandonment', () => {
     expect(warnings(plan)).toEqual([['browse-never-cancelled', 'abandonment.browse.cancel']]);
   });
 
+  it('warns about a cart or browse conversion that carries no products (marketer QA 2026-12-06)', () => {
+    // begin_checkout as the cart's add: the cart stayed empty and no cart was ever abandoned, without a word.
+    const plan = edit((p) => { p.abandonment.cart.add = 'begin_checkout'; });
+    expect(warnings(plan)).toEqual([['abandonment-no-products', 'abandonment.cart.add']]);
+    const w = lint(plan)[0]!;
+    expect(w.message).toBe('"begin_checkout" carries no products (no "items" or "item_id" property), so the cart it fills stays empty and is never reported as abandoned.');
+    expect(w.hint).toMatch(/^Name a conversion that carries them, like "/);
+  });
+
   it('counts page experience and experiment exposures as use of GA4 and the collector', () => {
     const only = (send: P) => edit((p) => {
       for (const c of Object.values<any>(p.conversions)) delete c.send.collector;

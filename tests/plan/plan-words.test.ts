@@ -30,6 +30,10 @@ describe('JSON syntax errors name the place and the cause', () => {
     ['a cut-off file', '{ "version": 1, "conversions": {', 1, 33, /ends before the plan is closed/, /missing at the end/],
     ['a tab inside a text', '{ "name": "Fjell\tsport" }', 1, 11, /tab or another invisible control character/, /\\t/],
     ['an error page instead of the plan', '<!doctype html><p>Not found', 1, 1, /web page \(HTML\)/, /data-plan/],
+    // The character itself is the mistake, not a typo before it (marketer QA 2026-12-06).
+    ['curly quotes pasted from a word processor', '{ "currency": \u201cNOK\u201d }', 1, 15, /curly quote/, /straight double quotes/],
+    ['a non-breaking space', '{ "currency":\u00a0"NOK" }', 1, 14, /invisible special space \(U\+00A0\)/, /normal space/],
+    ['a file saved as UTF-16', '\ufffd\ufffd{\u0000 \u0000}', 1, 1, /not saved as UTF-8/, /UTF-8/],
   ];
   for (const [what, text, line, column, message, hint] of cases) {
     it(what, () => {
@@ -81,6 +85,28 @@ describe('plan structure mistakes', () => {
     expect(e.path).toBe('plan');
     expect(e.message).toMatch(/nested one level too deep, inside "plan"/);
     expect(e.hint).toMatch(/remove the outer/);
+  });
+
+  it('a plan inside a list is one problem that says to remove the brackets (marketer QA 2026-12-06)', () => {
+    // It read "nested inside \"0\"" with a hint to remove an outer { "0": … } the file does not have.
+    const e = only([example('webshop')]);
+    expect(e.path).toBe('');
+    expect(e.message).toBe('The plan is inside a list: [ { … } ].');
+    expect(e.hint).toMatch(/remove the square brackets/);
+  });
+
+  it('a misspelt kind or property type is one problem, not a train of false ones (marketer QA 2026-12-06)', () => {
+    // "Macro" on purchase made every supports, the cart's complete and the experiment goal say
+    // "purchase is a micro conversion"; a missing kind said "not a conversion in this plan" nine
+    // times; type "float" added "min does not apply to a float property".
+    for (const edit of [(p: any) => { p.conversions.purchase.kind = 'Macro'; }, (p: any) => { delete p.conversions.purchase.kind; }]) {
+      const plan = example('webshop') as any;
+      edit(plan);
+      expect(errorsOf(plan).map((x) => x.path)).toEqual(['conversions.purchase.kind']);
+    }
+    const plan = example('webshop') as any;
+    plan.conversions.purchase.properties.value = { type: 'float', min: 0 };
+    expect(errorsOf(plan).map((x) => x.path)).toEqual(['conversions.purchase.properties.value.type']);
   });
 
   it('"constructor" cannot name a property: it is a plan error with its reason', () => {
