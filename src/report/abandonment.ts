@@ -57,6 +57,8 @@ export interface ConversionRecord {
   t: number;
   items?: readonly ItemRecord[];
   value?: number;
+  /** The conversion's own currency, when it gave one. */
+  currency?: string;
 }
 
 /** What the cart replay needs from the plan's normalised `abandonment.cart`. */
@@ -93,6 +95,8 @@ export interface Cart {
   abandonedAt?: number;
   /** It was left untouched for `afterMs` at least once before its last activity or its completion. */
   wasLeft: boolean;
+  /** The currency of its adds (the last one that gave one), as the browser's cart keeps it; none: the plan's. */
+  currency?: string;
 }
 
 export type BrowseOutcome = 'open' | 'abandoned' | 'cancelled';
@@ -164,6 +168,7 @@ export function cartHistory(events: readonly ConversionRecord[], rule: CartRule,
       if (!items.length) continue;
       if (!open) open = { outcome: 'open', items: [], value: 0, since: e.t, lastActivity: e.t, wasLeft: false };
       else touch(open, e.t);
+      if (e.currency) open.currency = e.currency;
       for (const it of items) {
         const line = open.items.find((l) => l.item_id === it.item_id);
         if (line) Object.assign(line, it, { quantity: line.quantity + (it.quantity ?? 1) });

@@ -61,12 +61,16 @@ export interface SupportsClaim {
 export interface AbandonedCart {
   visitor: string; user_id: string | null; email: string | null;
   since: string; last_activity: string; abandoned_at: string; items: CartLine[]; value: number;
+  /** The cart's currency: its adds' own, else the plan's. */
+  currency: string | null;
 }
 export interface CartSection {
   after_ms: number; carts: number; completed: number; abandoned: number; open: number; emptied: number;
   /** Completed after having been left for the waiting time: won back. */
   recovered: number;
+  /** The abandoned carts' value in the plan's currency; carts filled in another currency are summed apart, never added. */
   abandoned_value: number;
+  abandoned_other_currencies: Record<string, number>;
   list: AbandonedCart[];
   listed: number;
 }
@@ -176,7 +180,7 @@ export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Jour
 
   const abandonment = {
     now: new Date(now).toISOString(),
-    cart: cart ? cartSection(seqs, { ...cart, checkout }, now) : null,
+    cart: cart ? cartSection(seqs, { ...cart, checkout }, now, plan.currency ?? null) : null,
     browse: browse ? browseSection(seqs, browse, now) : null,
   };
   // The listed browses' products get their names (the index holds only their ids).
@@ -268,9 +272,10 @@ function claim(micro: string, macro: string, withMicro: Set<string>, withMacro: 
   return { micro, macro, with: w, without: wo, ratio, p, verdict: kind, text };
 }
 
-function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['cart']> & { checkout: string[] }, now: number): CartSection {
+function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['cart']> & { checkout: string[] }, now: number, planCurrency: string | null): CartSection {
   const names = new Set([rule.add, rule.complete, ...(rule.remove ? [rule.remove] : []), ...rule.checkout]);
-  const s: CartSection = { after_ms: rule.afterMs, carts: 0, completed: 0, abandoned: 0, open: 0, emptied: 0, recovered: 0, abandoned_value: 0, list: [], listed: 0 };
+  const s: CartSection = { after_ms: rule.afterMs, carts: 0, completed: 0, abandoned: 0, open: 0, emptied: 0, recovered: 0, abandoned_value: 0, abandoned_other_currencies: {}, list: [], listed: 0 };
+  const other = s.abandoned_other_currencies;
   for (const [visitor, all] of seqs) {
     const events = all.filter((e) => names.has(e.event));
     if (!events.length) continue;
@@ -279,11 +284,13 @@ function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['aban
       s[c.outcome]++;
       if (c.outcome === 'completed' && c.wasLeft) s.recovered++;
       if (c.outcome !== 'abandoned') continue;
-      s.abandoned_value += c.value;
-      s.list.push({ visitor, user_id: null, email: null, since: new Date(c.since).toISOString(), last_activity: new Date(c.lastActivity).toISOString(), abandoned_at: new Date(c.abandonedAt!).toISOString(), items: c.items, value: c.value });
+      const currency = c.currency ?? planCurrency;
+      if (currency === planCurrency) s.abandoned_value += c.value; else other[currency!] = (other[currency!] ?? 0) + c.value;
+      s.list.push({ visitor, user_id: null, email: null, since: new Date(c.since).toISOString(), last_activity: new Date(c.lastActivity).toISOString(), abandoned_at: new Date(c.abandonedAt!).toISOString(), items: c.items, value: c.value, currency });
     }
   }
   s.abandoned_value = Math.round(s.abandoned_value * 1000) / 1000;
+  for (const k of Object.keys(other)) other[k] = Math.round(other[k]! * 1000) / 1000;
   s.list.sort((a, b) => b.abandoned_at.localeCompare(a.abandoned_at));
   s.listed = Math.min(s.list.length, LIST_LIMIT);
   s.list = s.list.slice(0, LIST_LIMIT);

@@ -119,8 +119,8 @@ export function renderHtml(r: Report): string {
   if (cart || browse) {
     parts.push(`<h2>Abandoned carts and browses</h2><p class="lead">As of ${esc(day(r.abandonment.now))}.</p>`);
     if (cart) {
-      parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(money(cart.abandoned_value, cur))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.</p>`);
-      if (cart.list.length) parts.push(tableHtml('Abandoned carts', ['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, cur))]), { numeric: false, rowHeader: false }));
+      parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(moneyIn(cart.abandoned_value, cur, cart.abandoned_other_currencies))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.</p>`);
+      if (cart.list.length) parts.push(tableHtml('Abandoned carts', ['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, c.currency ?? cur))]), { numeric: false, rowHeader: false }));
     }
     if (browse) parts.push(`<p><strong>${formatCount(browse.abandoned)} browses abandoned</strong> (${browse.min} or more products viewed, nothing added, left ${hours(browse.after_ms)}); ${formatCount(browse.cancelled)} ended in the cart or an order; ${formatCount(browse.open)} still open.</p>`);
   }

@@ -13,7 +13,7 @@ import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
 export interface Range { from?: number; to?: number }
 
 /** One event of a sequence: conversion name, time, and what carts need. */
-export interface SeqEvent { event: string; t: number; value?: number; items?: readonly ItemRecord[]; url?: string; consent?: { analytics: string | null; ads: string | null } }
+export interface SeqEvent { event: string; t: number; value?: number; items?: readonly ItemRecord[]; url?: string; consent?: { analytics: string | null; ads: string | null }; /** The event's own currency (the cart's adds: a cart filled in EUR on a NOK shop). */ currency?: string }
 
 /** A stored ISO time as ms since the epoch, computed by SQLite (cheaper than Date.parse per row). */
 const MS = "CAST(round(unixepoch(timestamp, 'subsec') * 1000) AS INTEGER)";
@@ -116,13 +116,14 @@ export function sequences(db: Database, events: readonly string[], range: Range,
 
   if (extras) {
     const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price, items,
-      context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads
+      context_page_url, context_measureplan_consent_analytics, context_measureplan_consent_ads, currency
       FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}`;
-    type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null];
-    for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
+    type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null, string | null];
+    for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads, currency] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
       if (v === null) continue;
       const e: SeqEvent = { event, t };
       if (value !== null) e.value = value;
+      if (currency) e.currency = currency;
       const whole = wholeLine.has(event);
       const list = items ? itemsOf(items, whole) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value, whole)] : undefined;
       if (list) e.items = list;
@@ -162,13 +163,14 @@ export function sequences(db: Database, events: readonly string[], range: Range,
     // The cart's adds and removes: their products in full, from the index's product columns or
     // their items list.
     if (detailed.length) {
-      const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price
+      const sql = `SELECT seq, anonymous_id, event, ${MS} AS t, value, item_id, item_name, item_category, quantity, price, currency
         FROM events INDEXED BY events_report WHERE event IN (${detailed.map(() => '?').join(', ')}) AND ${r.where}`;
-      type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null];
-      for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price] of db.prepare(sql).raw().iterate(...detailed, ...r.args) as Iterable<Row>) {
+      type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null];
+      for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, currency] of db.prepare(sql).raw().iterate(...detailed, ...r.args) as Iterable<Row>) {
         if (v === null) continue;
         const e: SeqEvent = { event, t };
         if (value !== null) e.value = value;
+        if (currency) e.currency = currency;
         const json = lists.get(seq);
         const whole = wholeLine.has(event);
         const items = json !== undefined ? itemsOf(json, whole) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value, whole)] : undefined;

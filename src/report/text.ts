@@ -61,8 +61,8 @@ export function renderText(r: Report, style: Style = 'text'): string {
   if (cart || browse) {
     out.push(h2(`Abandoned carts and browses (as of ${day(r.abandonment.now)})`));
     if (cart) {
-      out.push(para(`**Carts**: ${formatCount(cart.carts)} started, ${formatCount(cart.completed)} ordered (${formatCount(cart.recovered)} of them after being left for ${duration(cart.after_ms)}), **${formatCount(cart.abandoned)} abandoned** worth ${money(cart.abandoned_value, cur)}, ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.`));
-      if (cart.list.length) out.push(table(style, ['left at', 'who', 'items', 'value'], cart.list.slice(0, 20).map((c) => [day(c.last_activity), c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`, c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', '), money(c.value, cur)])));
+      out.push(para(`**Carts**: ${formatCount(cart.carts)} started, ${formatCount(cart.completed)} ordered (${formatCount(cart.recovered)} of them after being left for ${duration(cart.after_ms)}), **${formatCount(cart.abandoned)} abandoned** worth ${moneyIn(cart.abandoned_value, cur, cart.abandoned_other_currencies)}, ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.`));
+      if (cart.list.length) out.push(table(style, ['left at', 'who', 'items', 'value'], cart.list.slice(0, 20).map((c) => [day(c.last_activity), c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`, c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', '), money(c.value, c.currency ?? cur)])));
       if (cart.abandoned > 20) out.push(`(the 20 newest of ${formatCount(cart.abandoned)}; --format json lists up to ${cart.listed})`);
     }
     if (browse) {

@@ -50,7 +50,9 @@ const SEVERITY_SQL = "CASE metric_rating WHEN 'good' THEN 1 WHEN 'needs-improvem
  */
 const REPORT_INDEX_5 = ['event', 'timestamp', 'anonymous_id', 'value', 'item_id', 'item_name', 'item_category', 'price', 'quantity', 'metric_name', 'metric_rating'];
 /** Since version 6 it also covers `metric_value`: a dated report reads the 75th percentile of each web vital from it. */
-const REPORT_INDEX = [...REPORT_INDEX_5, 'metric_value'];
+const REPORT_INDEX_6 = [...REPORT_INDEX_5, 'metric_value'];
+/** Since version 7 it also covers `currency`: a cart filled in another currency than the plan's is reported in it. */
+const REPORT_INDEX = [...REPORT_INDEX_6, 'currency'];
 
 /** The web_vital rows the page-load distribution counts: a known metric with a value ≥ 0. */
 export const VITAL_PAGE_WHERE = `event = 'web_vital' AND metric_name IN (${VITAL_NAMES.map((m) => `'${m}'`).join(', ')}) AND metric_value >= 0`;
@@ -167,7 +169,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // 8.6 s for 1,000,000 events here (docs/performance.md).
     sql: `
       DROP INDEX events_report;
-      CREATE INDEX events_report ON events (${REPORT_INDEX.join(', ')});
+      CREATE INDEX events_report ON events (${REPORT_INDEX_6.join(', ')});
       CREATE TABLE vital_pages (
         metric TEXT NOT NULL,
         bucket INTEGER NOT NULL,
@@ -177,6 +179,14 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO vital_pages
       SELECT metric_name, ${vitalBucketSql()}, count(*) FROM events INDEXED BY events_report
       WHERE ${VITAL_PAGE_WHERE} GROUP BY 1, 2;
+    `,
+  },
+  {
+    version: 7,
+    description: 'the report index also covers currency (a cart filled in another currency is reported, and handed over, in it)',
+    sql: `
+      DROP INDEX events_report;
+      CREATE INDEX events_report ON events (${REPORT_INDEX.join(', ')});
     `,
   },
 ];

@@ -107,7 +107,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
         const carts = events.length ? cartHistory(events, { ...cart, checkout }, t) : [];
         for (const c of carts) {
           if (c.outcome !== 'abandoned') continue;
-          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, consent: consentOf(all) } });
+          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, ...(c.currency && { currency: c.currency }), consent: consentOf(all) } });
         }
       }
       if (browse) {

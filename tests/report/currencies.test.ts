@@ -59,3 +59,35 @@ it('shows the other currencies beside the value, never added to it', () => {
   expect(line).toContain('1,500 NOK + 2,500 EUR + 3.375 KWD');
   expect(renderHtml(report)).toContain('1,500 NOK + 2,500 EUR + 3.375 KWD');
 });
+
+it("reports an abandoned cart in its own currency, and sums carts per currency (server QA 2026-12-06)", () => {
+  // A cart filled in EUR on a NOK shop was listed as "249 NOK" and added into the NOK total.
+  const shop = (parsePlan({
+    version: 1, name: 'Nordic shop', currency: 'NOK',
+    destinations: { collector: { url: '/collect' } },
+    conversions: {
+      add_to_cart: { kind: 'micro', properties: { item_id: { type: 'string' }, item_name: { type: 'string' }, price: { type: 'number' }, value: { type: 'number' }, currency: { type: 'string', optional: true } }, value: 'value', send: { collector: {} } },
+      purchase: { kind: 'macro', value: 1, send: { collector: {} } },
+    },
+    abandonment: { cart: { add: 'add_to_cart', complete: 'purchase', after: '1h' } },
+  }) as { plan: Plan }).plan;
+  const d = mkdtempSync(join(tmpdir(), 'mp-cart-currency-'));
+  try {
+    const store = openStore(join(d, 'store.db'));
+    const add = (visitor: string, value: number, currency?: string) => ({
+      type: 'track', event: 'add_to_cart', anonymousId: visitor, messageId: `c${++n}`, timestamp: new Date(T0).toISOString(),
+      properties: { item_id: `sku-${visitor}`, item_name: 'Jakke', price: value, value, ...(currency ? { currency } : {}) },
+      context: { measureplan: { kind: 'micro' } },
+    });
+    store.write([[add('x', 249, 'EUR'), add('y', 1000), add('z', 500, 'NOK')].map((m) => toOutcome(m, {}, new Date(T0).toISOString(), shop))]);
+    const r = buildReport(store.db, shop, { now: T0 + 5 * 3_600_000 });
+    store.close();
+    const cart = r.abandonment.cart!;
+    expect({ value: cart.abandoned_value, other: cart.abandoned_other_currencies }).toEqual({ value: 1500, other: { EUR: 249 } });
+    expect(cart.list.map((c) => [c.visitor, c.value, c.currency]).sort()).toEqual([['x', 249, 'EUR'], ['y', 1000, 'NOK'], ['z', 500, 'NOK']]);
+    const text = renderText(r, 'text');
+    expect(text).toContain('worth 1,500 NOK + 249 EUR');
+    expect(text).toMatch(/1× Jakke\s+249 EUR/);
+    expect(renderHtml(r)).toContain('249 EUR');
+  } finally { rmSync(d, { recursive: true, force: true }); }
+});

@@ -143,21 +143,21 @@ describe('the distribution the store keeps, and the report', () => {
     const kept = s.db.prepare('SELECT * FROM vital_pages ORDER BY metric, bucket').all();
     expect(kept.length).toBeGreaterThan(10);
     // Back to version 5: no table, the older index.
-    s.db.exec(`DROP TABLE vital_pages; DROP INDEX events_report; DELETE FROM schema_migrations WHERE version = 6;
+    s.db.exec(`DROP TABLE vital_pages; DROP INDEX events_report; DELETE FROM schema_migrations WHERE version >= 6;
       CREATE INDEX events_report ON events (event, timestamp, anonymous_id, value, item_id, item_name, item_category, price, quantity, metric_name, metric_rating);
       PRAGMA user_version = 5;`);
     s.close();
     const collect = await startCollect(['--db', d.db]);
     await collect.stop();
     const said = collect.output();
-    expect(said).toMatch(new RegExp(`bringing ${d.db.replace(/[.\\/]/g, '\\$&')} from schema version 5 up to 6 .*…\\n[\\s\\S]*listening on`));
-    expect(said).toMatch(/ {2}store {6}\S+ \(600 events, 0 in quarantine; sync full; brought from schema 5 to 6 in \d+\.\d s\)/);
+    const latest = MIGRATIONS.at(-1)!.version;
+    expect(said).toMatch(new RegExp(`bringing ${d.db.replace(/[.\\/]/g, '\\$&')} from schema version 5 up to ${latest} .*…\\n[\\s\\S]*listening on`));
+    expect(said).toMatch(new RegExp(` {2}store {6}\\S+ \\(600 events, 0 in quarantine; sync full; brought from schema 5 to ${latest} in \\d+\\.\\d s\\)`));
     // Opened again: nothing left to bring up to date, nothing said.
     const again = openStore(d.db, { onMigrate: () => { throw new Error('no migration expected'); } });
     expect(again.migrated).toBeUndefined();
-    expect(again.db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(6);
+    expect(again.db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(latest);
     expect(again.db.prepare('SELECT * FROM vital_pages ORDER BY metric, bucket').all()).toEqual(kept);
-    expect(MIGRATIONS.at(-1)!.version).toBe(6);
     again.close();
   });
 

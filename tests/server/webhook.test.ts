@@ -143,6 +143,21 @@ describe('the webhook (in process)', () => {
     expect(readStore(dir.db, (d) => d.prepare('SELECT status, reason, attempts FROM webhook_outbox').get())).toEqual({ status: 'failed', reason: '422 no', attempts: 1 });
     expect(lines.some((l) => /refused cart:a:/.test(l))).toBe(true);
   });
+
+  it("posts a cart filled in another currency with that currency, not the plan's (server QA 2026-12-06)", async () => {
+    // A 249 EUR jacket on the NOK shop went to the e-mail tool as "currency": "NOK".
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'hans@example.de', T - 5 * H), msg('a', 'add_to_cart', T - 3 * H, { item_id: 'jakke', item_name: 'Jakke', value: 249, currency: 'EUR' })]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => h.posts.length === 1);
+    await w.stop();
+    expect(h.posts[0]!.body).toMatchObject({ type: 'cart_abandoned', value: 249, currency: 'EUR' });
+  });
 });
 
 describe('measureplan collect --webhook (a real process)', () => {
