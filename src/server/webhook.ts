@@ -74,6 +74,13 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const pendingIds = db.prepare("SELECT id FROM webhook_outbox WHERE status = 'pending'").pluck();
   const cancel = db.prepare("UPDATE webhook_outbox SET status = 'cancelled', reason = ? WHERE id = ? AND status = 'pending'");
   const due = db.prepare("SELECT id, payload, attempts FROM webhook_outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY created_at LIMIT 20");
+  /**
+   * A due row is claimed before its post: its next attempt moves past the post's time-out. A second
+   * `collect` on the same store (an overlapping restart or deploy) finds it claimed and leaves it;
+   * a process that dies mid-post leaves a claim that runs out, and the row is posted again (with
+   * the same Idempotency-Key).
+   */
+  const claim = db.prepare("UPDATE webhook_outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)");
   const delivered = db.prepare("UPDATE webhook_outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE id = ?");
   const retry = db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?, reason = ? WHERE id = ?');
   const failed = db.prepare("UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1, reason = ? WHERE id = ?");
@@ -157,6 +164,8 @@ export function startWebhook(options: WebhookOptions): Webhook {
       if (stopped) return;
       const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string };
       if (endedSince(p.type, p.visitor, p.last_activity)) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
+      const at = now();
+      if (!claim.run(iso(at + timeoutMs + 60_000), row.id, iso(at)).changes) continue; // another process took it
       let status = 0;
       let reason = '';
       try {

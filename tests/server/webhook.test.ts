@@ -144,6 +144,32 @@ describe('the webhook (in process)', () => {
     expect(lines.some((l) => /refused cart:a:/.test(l))).toBe(true);
   });
 
+  it('posts a cart once when two collect processes share the store (an overlapping restart) and the e-mail tool is slow (server QA 2026-12-06)', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const one = openStore(dir.db);
+    cleanups.push(() => one.close());
+    fill(one, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H)]);
+    const two = openStore(dir.db);
+    cleanups.push(() => two.close());
+    const ids: string[] = [];
+    const server: Server = createServer((req, res) => {
+      ids.push(req.headers['idempotency-key'] as string);
+      req.resume();
+      req.on('end', () => setTimeout(() => res.writeHead(200).end('ok'), 400)); // a slow e-mail tool
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    cleanups.push(() => { server.closeAllConnections(); return new Promise((ok) => server.close(ok)); });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const a = startWebhook({ store: one, plan, url, everyMs: 20, now: () => T });
+    const b = startWebhook({ store: two, plan, url, everyMs: 20, now: () => T });
+    await until(() => a.stats().delivered === 1);
+    await new Promise((ok) => setTimeout(ok, 300));
+    await a.stop();
+    await b.stop();
+    expect(ids).toHaveLength(1);
+  });
+
   it("posts a cart filled in another currency with that currency, not the plan's (server QA 2026-12-06)", async () => {
     // A 249 EUR jacket on the NOK shop went to the e-mail tool as "currency": "NOK".
     const dir = tempStore();
