@@ -44,6 +44,8 @@ export async function startCollectServer(options: CollectServerOptions): Promise
   const committer = groupCommitter(store, onCommit);
   let inFlight = 0;
   let draining = false;
+  /** The last commit failed with this (cleared by a commit or a write probe that succeeds): /health says so. */
+  let failing: string | undefined;
   let drained: (() => void) | undefined;
 
   const reply = (res: ServerResponse, status: number, body: Obj, headers: Record<string, string> = {}) => {
@@ -74,6 +76,9 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     res.setHeader('Vary', 'Origin');
 
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // After a failed commit, healthy only once the store takes a write again (space freed, a lock let go).
+      if (failing) { try { store.probe(); failing = undefined; } catch (e) { failing = (e as Error).message; } }
+      if (failing) return reply(res, 503, { ok: false, reason: `the store cannot be written: ${failing}`, ...store.counts() });
       return reply(res, draining ? 503 : 200, { ok: !draining, ...store.counts() });
     }
     const route = /^\/v1\/(batch|track|page|identify)$/.exec(path)?.[1];
@@ -126,7 +131,9 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     let written: Written;
     try {
       written = await committer.submit(outcomes);
+      failing = undefined;
     } catch (e) {
+      failing = (e as Error).message;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });
     }
     reply(res, 200, { ok: true, ...written });

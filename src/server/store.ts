@@ -35,8 +35,13 @@ export interface Store {
   /** Commits every group's outcomes in one transaction; one result per group. */
   write(groups: readonly (readonly Outcome[])[]): Written[];
   counts(): { events: number; quarantined: number };
+  /** Throws when the store cannot be written now (a read-only file, a full disk, a lock held elsewhere). */
+  probe(): void;
   close(): void;
 }
+
+/** A write that changes nothing: the header's schema version, rewritten as it is. */
+const rewriteVersion = (db: Database) => { db.pragma(`user_version = ${db.pragma('user_version', { simple: true }) as number}`); };
 
 export function openStore(file: string, { sync = 'full', readonly = false, mustExist = false, onMigrate }: StoreOptions = {}): Store {
   const Driver = sqlite();
@@ -76,6 +81,9 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       if (from > 0 && from < SCHEMA_VERSION) onMigrate?.(from, SCHEMA_VERSION);
       const t0 = Date.now();
       if (migrate(db).length && from > 0) migrated = { from, to: SCHEMA_VERSION, ms: Date.now() - t0 };
+      // SQLite opens a file it may not write read-only, without a word: the collect server would
+      // then say it is listening and answer every post 503 (a backup restored as another user).
+      rewriteVersion(db);
     }
   } catch (e) {
     db.close();
@@ -102,7 +110,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       );
     }
   }
-  if (readonly) return { db, file: path, write: () => { throw new Error('read-only store'); }, counts: () => counts(db), close: () => db.close() };
+  const refuse = () => { throw new Error('read-only store'); };
+  if (readonly) return { db, file: path, write: refuse, counts: () => counts(db), probe: refuse, close: () => db.close() };
 
   const columns = EVENT_COLUMNS;
   const insertRaw = db.prepare('INSERT INTO events_raw (seq, raw) VALUES (?, ?)');
@@ -194,6 +203,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     ...(migrated && { migrated }),
     write: (groups) => writeAll(groups),
     counts: () => counts(db),
+    probe: () => rewriteVersion(db),
     close: () => { if (db.open) db.close(); },
   };
 }
@@ -203,6 +213,10 @@ function unusable(file: string, e: unknown): StoreError {
   if (e instanceof StoreError) return e; // already in words, with its own hint (a newer store)
   const hint = 'Give the --db file that measureplan collect writes.';
   if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, hint);
+  // WAL writes -wal and -shm files beside the store: the folder must be writable too.
+  if (/^SQLITE_(READONLY|CANTOPEN)/.test((e as { code?: string }).code ?? '')) {
+    return new StoreError(`the store ${file} cannot be written by this user: ${(e as Error).message}`, 'Make the file, and its folder (SQLite writes the -wal and -shm files beside it), writable by the user that runs measureplan collect.');
+  }
   return new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
 }
 

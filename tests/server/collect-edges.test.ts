@@ -193,3 +193,43 @@ describe('collect: CORS lets the collector adapter on the shop read what it need
     }
   });
 });
+
+describe('collect: a store it cannot write is said, at start and on /health (server QA 2026-12-06)', () => {
+  it('/health answers 503 with the reason after a failed commit, and 200 again once the store takes a write', async () => {
+    // It said ok while every post got 503 (a full disk, a read-only file, a lock held elsewhere).
+    let broken = true;
+    const fault = () => { if (broken) throw new Error('database or disk is full'); };
+    const store = { db: undefined, file: ':flaky:', write: (g: unknown[]) => { fault(); return g.map(() => ({ stored: 1, duplicates: 0, quarantined: 0 })); }, counts: () => ({ events: 0, quarantined: 0 }), probe: fault, close: () => {} } as unknown as Store;
+    const srv = await startCollectServer({ store, port: 0 });
+    try {
+      expect((await fetch(`${srv.url}/health`)).status).toBe(200);
+      expect((await post(`${srv.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503);
+      const sick = await fetch(`${srv.url}/health`);
+      expect([sick.status, await sick.json()]).toEqual([503, { ok: false, reason: 'the store cannot be written: database or disk is full', events: 0, quarantined: 0 }]);
+      broken = false; // space freed
+      expect((await fetch(`${srv.url}/health`)).status).toBe(200);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)('refuses to start on a store file this user cannot write, with the way out', async () => {
+    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { chmodSync, chownSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync('/tmp/mp-readonly-');
+    try {
+      const db = join(dir, 'shop.db');
+      openStore(db).close();
+      const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString());
+      chownSync(dir, nobody, nobody);
+      chmodSync(db, 0o444); // a backup restored as another user
+      const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, 'bin/measureplan.js', 'collect', '--db', db, '--port', '0'], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/cannot be written by this user: attempt to write a readonly database/);
+      expect(r.stderr).toMatch(/writable by the user that runs measureplan collect/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
