@@ -75,14 +75,19 @@ export interface CartSection {
   listed: number;
 }
 export interface AbandonedBrowse { visitor: string; user_id: string | null; email: string | null; since: string; last_activity: string; abandoned_at: string; items: ItemRecord[] }
-export interface BrowseSection { after_ms: number; min: number; browses: number; abandoned: number; cancelled: number; open: number; list: AbandonedBrowse[]; listed: number }
+export interface BrowseSection {
+  after_ms: number; min: number; browses: number; abandoned: number; cancelled: number; open: number;
+  /** Of the open ones, those with fewer than `min` products viewed: they never count as abandoned, however old. */
+  open_too_few: number;
+  list: AbandonedBrowse[]; listed: number;
+}
 
 export interface ExperimentSection {
   name: string; description: string | null; goal: string | null; in_plan: boolean;
   /** Visitors who saw more than one variant (an assignment changed during the test): in no arm. */
   mixed_visitors: number;
   variants: { name: string; visitors: number; conversions: number; rate: number | null; low: number | null; high: number | null }[];
-  comparisons: { control: string; variant: string; diff: number | null; diff_low: number | null; diff_high: number | null; relative_lift: number | null; p: number | null; planned_per_arm: number | null; verdict: Verdict['kind']; text: string }[];
+  comparisons: { control: string; variant: string; diff: number | null; diff_low: number | null; diff_high: number | null; relative_lift: number | null; lift_low: number | null; lift_high: number | null; p: number | null; planned_per_arm: number | null; verdict: Verdict['kind']; text: string }[];
 }
 
 export interface ReportOptions {
@@ -208,13 +213,16 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     const n = counts.get(name);
     // Only a conversion the plan gives a value has one: a `value` property of another (view_item's price) is no conversion value.
     let value = c.value === undefined ? null : n?.value ?? null;
+    let valued = n?.valued ?? 0;
     const other: Record<string, number> = {};
     for (const f of a.foreign) {
       if (f.event !== name || value === null) continue;
       other[f.currency] = roundMoney(f.value);
       value -= f.value;
+      valued -= f.events;
     }
-    if (value !== null) value = roundMoney(value);
+    // None had a value in the plan's currency (all were in another): no value, not 0.
+    if (value !== null) value = valued > 0 ? roundMoney(value) : null;
     return { name, kind: c.kind, description: c.description ?? null, events: n?.events ?? 0, visitors: n?.visitors ?? 0, value, other_currencies: other, rate: rateOf(n?.visitors ?? 0, t.visitors) };
   });
   const supports: SupportsClaim[] = [];
@@ -299,13 +307,14 @@ function cartSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['aban
 
 function browseSection(seqs: Map<string, SeqEvent[]>, rule: NonNullable<Plan['abandonment']['browse']>, now: number): BrowseSection {
   const names = new Set([rule.view, ...rule.cancel]);
-  const s: BrowseSection = { after_ms: rule.afterMs, min: rule.min, browses: 0, abandoned: 0, cancelled: 0, open: 0, list: [], listed: 0 };
+  const s: BrowseSection = { after_ms: rule.afterMs, min: rule.min, browses: 0, abandoned: 0, cancelled: 0, open: 0, open_too_few: 0, list: [], listed: 0 };
   for (const [visitor, all] of seqs) {
     const events = all.filter((e) => names.has(e.event));
     if (!events.some((e) => e.event === rule.view)) continue;
     for (const b of browseHistory(events, rule, now)) {
       s.browses++;
       s[b.outcome]++;
+      if (b.outcome === 'open' && b.items.length < rule.min) s.open_too_few++;
       if (b.outcome !== 'abandoned') continue;
       s.list.push({ visitor, user_id: null, email: null, since: new Date(b.since).toISOString(), last_activity: new Date(b.lastActivity).toISOString(), abandoned_at: new Date(b.abandonedAt!).toISOString(), items: b.items });
     }
@@ -354,7 +363,7 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
         { minDetectableEffect: mde, comparisons: others.length, ...(w0 !== undefined && wi !== undefined ? { weights: [w0, wi] as const } : {}) });
       return {
         control: control.name, variant: o.name, diff: cmp?.diff ?? null, diff_low: cmp?.diffLow ?? null, diff_high: cmp?.diffHigh ?? null,
-        relative_lift: cmp?.relativeLift ?? null, p: cmp?.p ?? null, planned_per_arm: v.plannedPerArm ?? null, verdict: v.kind, text: v.text,
+        relative_lift: cmp?.relativeLift ?? null, lift_low: cmp?.liftLow ?? null, lift_high: cmp?.liftHigh ?? null, p: cmp?.p ?? null, planned_per_arm: v.plannedPerArm ?? null, verdict: v.kind, text: v.text,
       };
     }) : [];
     return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, mixed_visitors: mixed, variants, comparisons };

@@ -19,8 +19,11 @@ export const money = (v: number | null, cur: string | null): string => {
 };
 
 /** A conversion's value with the sums in other currencies beside it: `29,084 NOK + 2,499 EUR` (never added up). */
-export const moneyIn = (v: number | null, cur: string | null, other: Record<string, number> = {}): string =>
-  [money(v, cur), ...Object.entries(other).map(([c, x]) => money(x, c))].join(' + ');
+export const moneyIn = (v: number | null, cur: string | null, other: Record<string, number> = {}): string => {
+  const others = Object.entries(other).map(([c, x]) => money(x, c));
+  // Nothing in the plan's currency, all in others: `249 EUR`, not `— + 249 EUR`.
+  return (v === null && others.length ? others : [money(v, cur), ...others]).join(' + ');
+};
 
 const zones = new Map<string, Zone>();
 
@@ -52,3 +55,10 @@ export function pageLoadRows(pages: readonly { metric: string; pages: number; p7
 export const mixedWords = (n: number) => `${formatCount(n)} visitor${n === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${n === 1 ? 'is' : 'are'} in no arm.`;
 /** Experiments outside the plan that the report leaves out, in words. */
 export const leftOutWords = (n: number) => `${formatCount(n)} more experiment${n === 1 ? '' : 's'} not in the plan left out (the 20 with the most visitors are shown).`;
+
+/** The open browses in words: those still within the waiting time, apart from those with too few products to ever count. */
+export const browseOpenWords = (b: { open: number; open_too_few: number; min: number }): string => {
+  const waiting = b.open - b.open_too_few;
+  const few = b.open_too_few ? `, ${b.open_too_few.toLocaleString('en')} with fewer than ${b.min} products viewed (never counted as abandoned)` : '';
+  return `${waiting.toLocaleString('en')} still open${few}`;
+};

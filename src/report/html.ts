@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -40,15 +40,18 @@ function funnelChart(f: Report['funnels'][number]): string {
 function intervalChart(e: Report['experiments'][number]): string {
   const vs = e.variants.filter((v) => v.rate !== null);
   if (!vs.length) return '';
-  const w = 640; const row = 34; const label = 120; const axis = w - label - 20;
-  const max = Math.max(0.01, ...vs.map((v) => v.high ?? 0)) * 1.1;
+  const w = 640; const row = 34; const label = 120; const axis = w - label - 40;
+  // A round axis of four steps that holds every interval, never past 100 %.
+  const top = Math.max(0.01, ...vs.map((v) => v.high ?? 0));
+  const step = [0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25].find((st) => st * 4 >= top) ?? 0.25;
+  const max = step * 4;
   const x = (r: number) => label + (axis * r) / max;
   const rows = vs.map((v, i) => {
     const y = i * row + 18;
     return `<text x="0" y="${y + 5}" class="lbl">${esc(v.name)}</text><line x1="${x(v.low!).toFixed(1)}" x2="${x(v.high!).toFixed(1)}" y1="${y}" y2="${y}" class="ci"/><circle cx="${x(v.rate!).toFixed(1)}" cy="${y}" r="5" class="dot"/><text x="${(x(v.high!) + 6).toFixed(1)}" y="${y + 4}" class="val">${pct(v.rate)}</text>`;
   }).join('');
   const h = vs.length * row + 22;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(max * f).toFixed(1)}" y="${h - 2}" class="tick">${pct(max * f)}</text>`).join('');
+  const ticks = [0, 1, 2, 3, 4].map((k) => `<text x="${x(step * k).toFixed(1)}" y="${h - 2}" class="tick"${k ? ' text-anchor="middle"' : ''}>${pct(step * k)}</text>`).join('');
   return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${esc(`Experiment ${e.name}: conversion rate per variant with 95 % intervals, as in the table below`)}">${rows}${ticks}</svg>`;
 }
 
@@ -122,7 +125,7 @@ export function renderHtml(r: Report): string {
       parts.push(`<p><strong>${formatCount(cart.abandoned)} carts abandoned</strong>, worth ${esc(moneyIn(cart.abandoned_value, cur, cart.abandoned_other_currencies))} (left ${hours(cart.after_ms)} or more without an order); ${formatCount(cart.completed)} of ${formatCount(cart.carts)} carts were ordered, ${formatCount(cart.recovered)} of them after being left; ${formatCount(cart.open)} still open, ${formatCount(cart.emptied)} emptied.</p>`);
       if (cart.list.length) parts.push(tableHtml('Abandoned carts', ['left at', 'who', 'items', 'value'], cart.list.slice(0, 50).map((c) => [esc(day(c.last_activity)), esc(c.email ?? c.user_id ?? `visitor ${c.visitor.slice(0, 8)}`), esc(c.items.map((i) => `${i.quantity}× ${i.item_name ?? i.item_id}`).join(', ')), esc(money(c.value, c.currency ?? cur))]), { numeric: false, rowHeader: false }));
     }
-    if (browse) parts.push(`<p><strong>${formatCount(browse.abandoned)} browses abandoned</strong> (${browse.min} or more products viewed, nothing added, left ${hours(browse.after_ms)}); ${formatCount(browse.cancelled)} ended in the cart or an order; ${formatCount(browse.open)} still open.</p>`);
+    if (browse) parts.push(`<p><strong>${formatCount(browse.abandoned)} browses abandoned</strong> (${browse.min} or more products viewed, nothing added, left ${hours(browse.after_ms)}); ${formatCount(browse.cancelled)} ended in the cart or an order; ${esc(browseOpenWords(browse))}.</p>`);
   }
 
   for (const e of r.experiments) {

@@ -24,13 +24,13 @@ export function rangeSql(range: Range): { where: string; args: string[] } {
   return { where: 'timestamp >= ? AND timestamp < ?', args: [iso(range.from, '0000'), iso(range.to, '9999')] };
 }
 
-export interface ConversionCount { event: string; events: number; visitors: number; value: number | null }
+export interface ConversionCount { event: string; events: number; visitors: number; value: number | null; /** Events with a value. */ valued: number }
 
 /** Counts per conversion, on the report index alone (`events_report`). */
 export function conversionCounts(db: Database, events: readonly string[], range: Range): ConversionCount[] {
   if (!events.length) return [];
   const r = rangeSql(range);
-  return db.prepare(`SELECT event, count(*) AS events, count(DISTINCT anonymous_id) AS visitors, sum(value) AS value
+  return db.prepare(`SELECT event, count(*) AS events, count(DISTINCT anonymous_id) AS visitors, sum(value) AS value, count(value) AS valued
     FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY event`).all(...events, ...r.args) as ConversionCount[];
 }
 

@@ -7,7 +7,7 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -67,9 +67,12 @@ export function renderText(r: Report, style: Style = 'text'): string {
     }
     if (browse) {
       // `browses` counts every browse (one product viewed is one); only the abandoned ones had `min` products and no add.
-      out.push(para(`**Browses**: ${formatCount(browse.browses)} started, **${formatCount(browse.abandoned)} abandoned** (${browse.min}+ products viewed, nothing added, left for ${duration(browse.after_ms)}), ${formatCount(browse.cancelled)} ended by an add to cart or an order, ${formatCount(browse.open)} still open.`));
+      out.push(para(`**Browses**: ${formatCount(browse.browses)} started, **${formatCount(browse.abandoned)} abandoned** (${browse.min}+ products viewed, nothing added, left for ${duration(browse.after_ms)}), ${formatCount(browse.cancelled)} ended by an add to cart or an order, ${browseOpenWords(browse)}.`));
       const known = browse.list.filter((b) => b.email || b.user_id);
-      if (known.length) out.push(table(style, ['left at', 'who', 'products viewed'], known.slice(0, 10).map((b) => [day(b.last_activity), b.email ?? b.user_id ?? '', b.items.map((i) => i.item_name ?? i.item_id).join(', ')])));
+      if (known.length) {
+        out.push(table(style, ['left at', 'who', 'products viewed'], known.slice(0, 10).map((b) => [day(b.last_activity), b.email ?? b.user_id ?? '', b.items.map((i) => i.item_name ?? i.item_id).join(', ')])));
+        out.push(`(the ${formatCount(Math.min(known.length, 10))} newest of those by visitors who gave an e-mail or a user id: only they can be reminded; --format json lists up to ${browse.listed} abandoned browses)`);
+      }
     }
   }
 

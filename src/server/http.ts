@@ -183,9 +183,15 @@ export async function startCollectServer(options: CollectServerOptions): Promise
 
 const stringId = (v: unknown) => typeof v === 'string' && v !== '';
 
-/** An allowed browser origin: listed, `*`, or the server's own (a same-origin proxy). */
+/**
+ * An allowed browser origin: listed, `*`, or the server's own (a same-origin proxy). Behind a proxy
+ * that sets its upstream as `Host` (nginx's default), the shop's host arrives as
+ * `X-Forwarded-Host`. A page elsewhere cannot borrow that: a browser asks a preflight for the
+ * header first, and the preflight carries no such header.
+ */
 function originAllowed(origin: string, req: IncomingMessage, allowed: readonly string[]): boolean {
   if (allowed.includes('*') || allowed.includes(origin)) return true;
-  const host = req.headers.host;
-  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]!.trim()];
+  return hosts.some((host) => !!host && (origin === `http://${host}` || origin === `https://${host}`));
 }

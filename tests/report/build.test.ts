@@ -137,6 +137,10 @@ describe('the report, against hand-computed figures', () => {
     // c viewed 2 products and never added: abandoned. b's browse was ended by its add.
     expect(browse.list.map((b) => b.visitor)).toEqual(['c']);
     expect(browse.list[0]!.items.map((i) => i.item_id)).toEqual(['jacket', 'boots']);
+    // e viewed one product after its order: open, but with fewer than min (2) it never counts as
+    // abandoned, and is not said to be "still open" as if someone were browsing now (server QA 2026-12-06).
+    expect([browse.open, browse.open_too_few]).toEqual([1, 1]);
+    expect(renderText(report)).toContain('0 still open, 1 with fewer than 2 products viewed (never counted as abandoned).');
   });
 
   it('experiments: a goal counts after the exposure only', () => {
@@ -145,6 +149,13 @@ describe('the report, against hand-computed figures', () => {
     expect(e.variants.map((v) => [v.name, v.visitors, v.conversions])).toEqual([['control', 3, 0], ['b', 2, 2]]);
     expect(e.comparisons[0]).toMatchObject({ control: 'control', variant: 'b', verdict: expect.any(String) });
     expect(e.comparisons[0]!.text).toMatch(/Do not stop the test early/);
+    // The relative lift's interval, which the text shows, is in the JSON too (server QA 2026-12-06).
+    const c = e.comparisons[0]!;
+    if (c.relative_lift !== null) {
+      expect(c.lift_low).toBeLessThanOrEqual(c.relative_lift);
+      expect(c.lift_high).toBeGreaterThanOrEqual(c.relative_lift);
+    }
+    expect(Object.keys(c)).toEqual(expect.arrayContaining(['lift_low', 'lift_high']));
   });
 
   it('page experience: each visitor by their worst rating per metric', () => {
@@ -180,6 +191,14 @@ describe('the report, against hand-computed figures', () => {
     // Only the rows with an items list are opened for the cart, found through their own index.
     expect(howRead('INDEXED BY events_items')).toMatch(/USING INDEX events_items/);
     store.close();
+  });
+});
+
+describe('the experiment chart (server QA 2026-12-06)', () => {
+  it('has a round axis of four steps that never runs past 100 %', () => {
+    // It ran to "110.0 %" (the highest interval end × 1.1), its last label cut off at the edge.
+    const ticks = [...renderHtml(report).matchAll(/class="tick"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0 %', '25 %', '50 %', '75 %', '100 %']); // the best arm converts 2 of 2: its interval reaches 100 %
   });
 });
 

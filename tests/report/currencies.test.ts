@@ -60,6 +60,19 @@ it('shows the other currencies beside the value, never added to it', () => {
   expect(renderHtml(report)).toContain('1,500 NOK + 2,500 EUR + 3.375 KWD');
 });
 
+it('a conversion whose values were all in another currency has no plan-currency value: null, not 0 (server QA 2026-12-06)', () => {
+  const d = mkdtempSync(join(tmpdir(), 'mp-only-foreign-'));
+  try {
+    const store = openStore(join(d, 'store.db'));
+    store.write([[buy('q', 249, 'EUR')].map((m) => toOutcome(m, {}, new Date(T0).toISOString(), plan))]);
+    const r = buildReport(store.db, plan, { now: T0 + 7_200_000 });
+    store.close();
+    const p = r.conversions.find((c) => c.name === 'purchase')!;
+    expect([p.value, p.other_currencies]).toEqual([null, { EUR: 249 }]);
+    expect(renderText(r, 'text').split('\n').find((l) => l.includes('purchase'))).toMatch(/\s249 EUR$/);
+  } finally { rmSync(d, { recursive: true, force: true }); }
+});
+
 it("reports an abandoned cart in its own currency, and sums carts per currency (server QA 2026-12-06)", () => {
   // A cart filled in EUR on a NOK shop was listed as "249 NOK" and added into the NOK total.
   const shop = (parsePlan({

@@ -233,3 +233,18 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
     }
   });
 });
+
+describe('collect: a same-origin reverse proxy (server QA 2026-12-06)', () => {
+  it("takes the shop's own origin from X-Forwarded-Host when the proxy sets Host to its upstream (nginx's default)", async () => {
+    // Every post from the shop's pages got 403, and the collector drops a 403 as final.
+    const s = await startCollectServer({ store: openStore(':memory:'), port: 0 });
+    try {
+      const shop = 'https://shop.example';
+      expect((await post(`${s.url}/v1/batch`, { batch: [viewItem()] }, { headers: { Origin: shop } })).status).toBe(403);
+      expect((await post(`${s.url}/v1/batch`, { batch: [viewItem()] }, { headers: { Origin: shop, 'X-Forwarded-Host': 'shop.example' } })).status).toBe(200);
+      expect((await post(`${s.url}/v1/batch`, { batch: [viewItem()] }, { headers: { Origin: 'https://evil.example', 'X-Forwarded-Host': 'shop.example' } })).status).toBe(403);
+    } finally {
+      await s.close();
+    }
+  });
+});
