@@ -78,6 +78,14 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     stops: unwatch,
   } as unknown as Kit;
   try { onRouteChange(early, () => { pageChanged(); seen.push(pageContext()); }); } catch { /* no history: no routes */ }
+  // Clicks and form submits while the plan loads ("Buy", a phone link): the triggers judge them
+  // once installed, instead of losing them (storeowner QA 2026-12-06). Capture, as the triggers listen.
+  const acted: Event[] = [];
+  for (const [t, type] of [[d, 'click'], [w, 'submit']] as const) {
+    const keep = (e: Event) => { if (acted.length < 100) acted.push(e); };
+    t.addEventListener(type, keep, true);
+    unwatch.push(() => t.removeEventListener(type, keep, true));
+  }
 
   // What only the running tag can tell (document.currentScript is null once it has run).
   const src = tag?.src || undefined;
@@ -186,6 +194,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
         if (!down) triggers = installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },
           onFirstPage: () => triggersSeen(),
+          replay: acted.splice(0),
           // A plan mistake (a selector the browser rejects) on every page, the rest in debug mode.
           warn: (message, mistake) => { if (debug || mistake) console.warn(`measureplan: ${message}`); },
         });

@@ -23,6 +23,8 @@ export interface TriggerOptions {
   warn?: (message: string, mistake?: true) => void;
   /** Called once the page_view triggers of the first page have run (at once, or when the document is parsed). */
   onFirstPage?: () => void;
+  /** Clicks and submits that happened before the install (the script tag's plan was loading): judged by the triggers now. */
+  replay?: readonly Event[];
 }
 export interface InstalledTriggers { stop(): void }
 
@@ -56,8 +58,10 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
   const warn: Kit['warn'] = (m, x) => { try { options.warn?.(m, x); } catch { /* a logger must not break tracking */ } };
   // After stop() every guarded callback (listener, observer, timer) does nothing.
   const guard: Kit['guard'] = (fn) => (...a) => { try { if (on) fn(...a); } catch (e) { warn(`trigger: ${e}`); } };
+  const heard: Record<string, ((e: Event) => void)[]> = {};
   const listen: Kit['listen'] = (target, type, fn, o) => {
     const h = guard(fn);
+    (heard[type] ??= []).push(h);
     target.addEventListener(type, h, o);
     stops.push(() => target.removeEventListener(type, h, o));
   };
@@ -76,6 +80,7 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     const kit: Kit = { w, listen, fire, guard, warn, stops };
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
+    for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
     const page = (route?: boolean) => {

@@ -1,0 +1,52 @@
+// @vitest-environment jsdom
+/**
+ * Clicks and form submits made while the script tag loads its plan are judged by the plan's
+ * triggers once it is in (storeowner QA 2026-12-06, real Chromium: with the plan 1.5 s late, a
+ * "Buy" click, a newsletter submit and a tel: tap were lost without a word).
+ */
+import 'fake-indexeddb/auto';
+import { expect, it } from 'vitest';
+import { freshTag } from '../support/fresh-tag';
+
+const PLAN = {
+  version: 1, name: 'early', currency: 'NOK',
+  destinations: { collector: { url: '/collect' } },
+  consent: { default: { analytics: 'granted', ads: 'granted' } },
+  conversions: {
+    phone_click: { kind: 'micro', trigger: { on: 'click', selector: "a[href^='tel:']" }, send: { collector: {} } },
+    newsletter_signup: { kind: 'micro', trigger: { on: 'submit', selector: 'form.newsletter' }, send: { collector: {} } },
+    contact: { kind: 'micro', trigger: { on: 'submit', selector: 'form.contact' }, send: { collector: {} } },
+  },
+};
+const W = window as any;
+const page = freshTag();
+const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+it('tracks the clicks and submits made before the plan arrived, once, and not a submit the page prevented', async () => {
+  document.body.innerHTML = `<a href="tel:+4712345678">Call</a>
+    <form class="newsletter"><input name="email"><button>Sign up</button></form>
+    <form class="contact"><button>Send</button></form>`;
+  document.querySelector('form.contact')!.addEventListener('submit', (e) => e.preventDefault()); // the page's own validation refuses it
+  let answer!: (r: Response) => void;
+  page.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
+  const tag = document.createElement('script');
+  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
+  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+  await import('../../src/loader/index');
+  await settle();
+  (document.querySelector('a') as HTMLAnchorElement).addEventListener('click', (e) => e.preventDefault(), { once: true }); // jsdom: no navigation
+  document.querySelector('a')!.click();
+  for (const form of ['form.contact', 'form.newsletter']) document.querySelector(form)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  await settle();
+  answer(new Response(JSON.stringify(PLAN)));
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  expect(page.posted().map((m) => m.event).sort()).toEqual(['newsletter_signup', 'phone_click']);
+  // After the install, the triggers' own listeners count: nothing twice.
+  document.querySelector('a')!.addEventListener('click', (e) => e.preventDefault(), { once: true });
+  document.querySelector('a')!.click();
+  await settle(50);
+  await W.measureplan.flush();
+  expect(page.posted().map((m) => m.event).sort()).toEqual(['newsletter_signup', 'phone_click', 'phone_click']);
+});
