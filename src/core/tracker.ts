@@ -103,8 +103,21 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
   const consent = createConsent<() => void>(plan);
   const dedupe = createDedupe(store, (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks);
-  /** Conversions with a dedupe key, tracked before the visitor decided on analytics (which their record needs). */
+  /**
+   * Conversions with a dedupe key or a session/user limit, tracked before the visitor decided on
+   * analytics (their record is analytics storage): decided once the visitor has.
+   */
   const waiting: (() => void)[] = [];
+  /**
+   * Events made while analytics was undecided carry a visitor and session of this page only: a
+   * grant adopts the stored ones (a returning visitor's), and the events still waiting for it take
+   * them, so that one visitor stays one in the collector's store (once QA 2026-12-06).
+   */
+  const provisional: ConversionEvent[] = [];
+  const made = (e: ConversionEvent): ConversionEvent => {
+    if (consent.status.analytics === 'pending' && provisional.length < BUFFER_LIMIT) provisional.push(e);
+    return e;
+  };
   const pageFired = new Set<string>();
   const journey = createJourney(plan, store, {
     emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
@@ -117,7 +130,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       // A page view's vitals belong to the page it began on, not to a single-page app's later route.
       if (name === 'web_vital') pinPage(ctx.landing);
       let e: ConversionEvent;
-      try { e = enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot()); } finally { pinPage(); }
+      try { e = made(enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot())); } finally { pinPage(); }
       if (value !== undefined) e.value = value;
       dispatcher.deliver(e);
     },
@@ -153,6 +166,15 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
       identity.allow(c, consent.status[c] === 'granted');
+      if (c === 'analytics' && consent.status[c] === 'granted') {
+        const sid = identity.session(Date.now()).id;
+        for (const e of provisional) {
+          e.anonymousId = identity.anonymousId();
+          e.sessionId = sid;
+          if (e.userId === undefined && identity.userId !== undefined) e.userId = identity.userId;
+        }
+      }
+      if (c === 'analytics') provisional.length = 0;
       if (c === 'analytics') {
         dedupe.allow(consent.status[c] === 'granted');
         journey.allow(consent.status[c] === 'granted');
@@ -272,12 +294,16 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       return;
     }
     const now = Date.now();
-    const held = c.limit && limited(c.name, c.limit, now);
+    // A session or user limit is analytics storage too: undecided, it is judged once the visitor
+    // decides, against what earlier pages recorded (once QA 2026-12-06: a pricing page under a
+    // consent platform counted on every page of the visit).
+    const later = !!c.limit && c.limit !== 'once_per_page' && consent.status.analytics === 'pending';
+    const held = c.limit && !later && limited(c.name, c.limit, now);
     const own: Record<string, unknown> = { ...props };
     // The page may reuse its cart's array and item objects; destinations that read them later
     // (the collector builds its message in a task of its own) get them as they were now.
     if (Array.isArray(own.items)) own.items = own.items.map((i) => (i && typeof i === 'object' ? { ...i } : i));
-    const event = enrich(plan, c, own, identity, now, consent.snapshot());
+    const event = made(enrich(plan, c, own, identity, now, consent.snapshot()));
     if (debug && own.currency != null && event.value !== undefined && event.currency !== String(own.currency).toUpperCase()) {
       warn(`${name}: currency ${JSON.stringify(own.currency)} is not a three-letter ISO 4217 code; its value goes in the plan's currency (${plan.currency ?? 'none'})`);
     }
@@ -285,16 +311,22 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // after leaving their cart hears of it before this conversion changes the cart.
     try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }
     // Held back by its limit: the cart still follows it (an order empties it), as it follows a duplicate; nothing is sent.
-    if (held) {
+    const skip = () => {
       if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
       if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
-      return;
-    }
+    };
+    if (held) return skip();
     const prop = c.dedupe && dedupeKey(c);
     const key = prop && event.properties[prop];
-    if (!((typeof key === 'string' && key) || typeof key === 'number')) return forward(event, now);
-    // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this key.
-    const value = String(key);
+    if (!((typeof key === 'string' && key) || typeof key === 'number')) {
+      if (!later) return forward(event, now);
+      if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
+      waiting.push(() => (limited(c.name, c.limit!, Date.now()) ? skip() : forward(event, Date.now())));
+      return;
+    }
+    // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this
+    // key. An e-mail address is one key in any letter case, as its event id is (once QA 2026-12-06).
+    const value = typeof key === 'string' && key.includes('@') ? key.toLowerCase() : String(key);
     const claim = () => dedupe.claim(name, value, (c.dedupe as { days?: number }).days, now, (first) => safely('track', () => {
       if (first) return forward(event, Date.now());
       const reason = `duplicate ${prop} ${value}`;
@@ -305,7 +337,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (consent.status.analytics !== 'pending') return claim();
     // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
     if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
-    waiting.push(claim);
+    waiting.push(later ? () => (limited(c.name, c.limit!, Date.now()) ? skip() : claim()) : claim);
     if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
   }
 
