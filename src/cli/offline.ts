@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { makeFolders } from '../server/folders';
 import { dirname, resolve } from 'node:path';
-import { emptyIndex, readClicks, type ClickIndex } from '../offline/clicks';
+import { emptyIndex, onlineOrders, readClicks, type ClickIndex } from '../offline/clicks';
 import { decodeOrders } from '../offline/encoding';
 import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
 import { FBC, PLATFORM_KINDS, PLATFORM_NAMES, PLATFORMS, type Platform } from '../offline/match';
@@ -48,7 +48,8 @@ The orders CSV (header row; comma, semicolon or tab separated):
                 characters are enough; spaces and dashes do not count)
   click_id      optional: the gclid/fbclid/msclkid the order form captured (a value
                 with @, spaces, + or =, or only digits, is no click id and is not sent)
-  order_id      optional: keeps an order from being counted twice
+  order_id      optional: keeps an order from being counted twice (also one the site
+                tracked online: with the store, it is skipped as tracked-online)
 
 Options:
   --orders <file>            the orders CSV (or give it as the only argument)
@@ -257,7 +258,10 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     emails: new Set(orders.orders.flatMap((o) => (o.email ? [o.email] : []))),
     clickIds: new Set(orders.orders.flatMap((o) => o.clickIds.map((c) => FBC.exec(c.id)?.[1] ?? c.id))),
   };
-  const needsStore = wanted.visitors.size + wanted.emails.size + wanted.clickIds.size > 0;
+  const orderIds = new Set(orders.orders.flatMap((o) => (o.orderId ? [o.orderId] : [])));
+  const needsStore = wanted.visitors.size + wanted.emails.size + wanted.clickIds.size + orderIds.size > 0;
+  /** Orders the browser tracked already (found in the store by their order number). */
+  let online = new Map<string, { event: string; timestamp: string }>();
   const dbGiven = values.db as string | undefined;
   const dbFile = dbGiven ?? 'measureplan.db';
   let index: ClickIndex = emptyIndex();
@@ -273,6 +277,7 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     try {
       progress(`looking up the orders' visitors, e-mails and click ids in ${dbFile}`, true);
       index = readClicks(store.db, wanted, PLATFORM_KINDS[platform]);
+      online = onlineOrders(store.db, orderIds);
       storePath = store.file;
     } catch (e) {
       return fail(`the store ${dbFile} cannot be read: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?', fromFile);
@@ -289,11 +294,19 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     warnings.push(line);
   }
 
-  const result = exportOffline(orders.orders, index, {
+  // An order the site tracked online went to the ad platforms from the browser: uploaded too, it would count twice.
+  const trackedOnline: Skipped[] = [];
+  const offlineOrders = orders.orders.filter((o) => {
+    const seen = o.orderId ? online.get(o.orderId) : undefined;
+    if (!seen) return true;
+    trackedOnline.push({ row: o.row, orderId: o.orderId, reason: 'tracked-online', message: `order ${o.orderId} was tracked online (${seen.event}, ${seen.timestamp.slice(0, 16).replace('T', ' ')} UTC): the browser sent it to the ad platforms already, and an upload would count it twice` });
+    return false;
+  });
+  const result = exportOffline(offlineOrders, index, {
     platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null,
     progress: (done, of) => progress(`matched ${grouped(done)} of ${grouped(of)} orders`),
   });
-  const skipped = [...orders.skipped, ...result.skipped].sort((a, b) => a.row - b.row);
+  const skipped = [...orders.skipped, ...trackedOnline, ...result.skipped].sort((a, b) => a.row - b.row);
 
   const written: { file: string; f: OutputFile }[] = [];
   if (result.files.length) {

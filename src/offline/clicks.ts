@@ -175,3 +175,21 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
   }
   return index;
 }
+
+/**
+ * The orders of `ids` that the store holds as tracked online (a conversion whose `transaction_id`
+ * is the order number), with the first such conversion: the browser sent those to the ad
+ * platforms already, and an upload would count them a second time.
+ */
+export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string, { event: string; timestamp: string }> {
+  const found = new Map<string, { event: string; timestamp: string }>();
+  if (!ids.size) return found;
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS offline_orders (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.offline_orders;');
+  const insert = db.prepare('INSERT OR IGNORE INTO temp.offline_orders (id) VALUES (?)');
+  db.transaction(() => { for (const id of ids) insert.run(id); })();
+  const rows = db.prepare(`SELECT transaction_id AS id, event, min(timestamp) AS timestamp FROM events
+    WHERE type = 'track' AND transaction_id IN temp.offline_orders GROUP BY transaction_id`).all() as { id: string; event: string; timestamp: string }[];
+  db.exec('DROP TABLE IF EXISTS temp.offline_orders;');
+  for (const r of rows) found.set(r.id, { event: r.event, timestamp: r.timestamp });
+  return found;
+}
