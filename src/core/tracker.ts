@@ -165,13 +165,16 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   const applyConsent = (changed: ConsentCategory[]) => {
     for (const c of changed) {
+      const user = identity.userId;
       identity.allow(c, consent.status[c] === 'granted');
       if (c === 'analytics' && consent.status[c] === 'granted') {
         const sid = identity.session(Date.now()).id;
+        // The user too, when it is the one an earlier page stored (not one identify() named on this page after the event).
+        const stored = user === undefined ? identity.userId : undefined;
         for (const e of provisional) {
           e.anonymousId = identity.anonymousId();
           e.sessionId = sid;
-          if (e.userId === undefined && identity.userId !== undefined) e.userId = identity.userId;
+          if (e.userId === undefined && stored !== undefined) e.userId = stored;
         }
       }
       if (c === 'analytics') provisional.length = 0;
@@ -319,9 +322,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const prop = c.dedupe && dedupeKey(c);
     const key = prop && event.properties[prop];
     if (!((typeof key === 'string' && key) || typeof key === 'number')) {
-      if (!later) return forward(event, now);
+      // Behind a conversion that waits for the decision, this one waits too: they go out in the order tracked.
+      if (!later && !(waiting.length && consent.status.analytics === 'pending')) return forward(event, now);
       if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
-      waiting.push(() => (limited(c.name, c.limit!, Date.now()) ? skip() : forward(event, Date.now())));
+      waiting.push(() => (later && limited(c.name, c.limit!, Date.now()) ? skip() : forward(event, Date.now())));
       return;
     }
     // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this

@@ -105,3 +105,26 @@ it('an e-mail dedupe key in another letter case is the same lead: forwarded once
   expect(dups).toEqual(['kari@example.no']);
   await p.tracker.shutdown();
 });
+
+it('conversions tracked while undecided go out in the order tracked, the limited and deduplicated ones included', async () => {
+  const p = page(example('webshop'), '/shop');
+  p.tracker.track('newsletter_signup' as never); // once_per_user: waits for the decision
+  p.tracker.track('add_to_cart' as never, { item_id: 'A', value: 10 } as never);
+  p.tracker.track('purchase' as never, { transaction_id: 'FS-9', value: 10, items: [{ item_id: 'A' }] } as never); // dedupe: waits too
+  p.tracker.consent(granted);
+  await p.tracker.flush();
+  const ga4 = p.sent.filter((e) => e.send.ga4 && e.kind !== 'signal');
+  expect([...new Set(ga4.map((e) => e.name))]).toEqual(['newsletter_signup', 'add_to_cart', 'purchase']);
+  await p.tracker.shutdown();
+});
+
+it('a user named by identify() on this page after a conversion is not put on that conversion', async () => {
+  const p = page(example('webshop'), '/shop');
+  p.tracker.track('add_to_cart' as never, { item_id: 'A', value: 10 } as never);
+  p.tracker.identify('u-7');
+  p.tracker.track('add_to_cart' as never, { item_id: 'B', value: 10 } as never);
+  p.tracker.consent(granted);
+  await p.tracker.flush();
+  expect([...new Map(p.sent.filter((e) => e.name === 'add_to_cart').map((e) => [e.id, e.userId])).values()]).toEqual([undefined, 'u-7']);
+  await p.tracker.shutdown();
+});
