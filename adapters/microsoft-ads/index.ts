@@ -54,6 +54,14 @@ export function microsoftAds(): Adapter {
       const ti = ctx.plan.destinations.microsoftAds?.tagId;
       if (!ti) return;
       const w = ctx.window;
+      // Our own tag for this id, started by an earlier tracker on this page (re-created after
+      // shutdown(), React's StrictMode): it goes on counting; no second tag, no second pageLoad.
+      const started: Record<string, string> = (w.measureplanUetTags ??= {});
+      if (started[ti]) {
+        queue = started[ti]!;
+        push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
+        return;
+      }
       // A UET tag of the site's own: ours gets a queue of its own, as a second snippet would, and
       // bat.js is not requested again once it has run.
       const site = theirs(w);
@@ -64,6 +72,7 @@ export function microsoftAds(): Adapter {
       // What UET's own loader does once bat.js has run: the queue becomes the tag, fed the calls so far.
       if (typeof w.UET === 'function' && Array.isArray(w[queue])) {
         const tag = (w[queue] = new w.UET({ ti, enableAutoSpaTracking: true, q: w[queue] }));
+        started[ti] = queue;
         // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
         if (adStorage == 'granted') tag.push('pageLoad');
       }

@@ -48,8 +48,7 @@ The orders CSV (header row; comma, semicolon or tab separated):
                 characters are enough; spaces and dashes do not count)
   click_id      optional: the gclid/fbclid/msclkid the order form captured (a value
                 with @, spaces, + or =, or only digits, is no click id and is not sent)
-  order_id      optional: keeps an order from being counted twice (also one the site
-                tracked online: with the store, it is skipped as tracked-online)
+  order_id      optional: keeps an order from being counted twice
 
 Options:
   --orders <file>            the orders CSV (or give it as the only argument)
@@ -260,8 +259,8 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   };
   const orderIds = new Set(orders.orders.flatMap((o) => (o.orderId ? [o.orderId] : [])));
   const needsStore = wanted.visitors.size + wanted.emails.size + wanted.clickIds.size + orderIds.size > 0;
-  /** Orders the browser tracked already (found in the store by their order number). */
-  let online = new Map<string, { event: string; timestamp: string }>();
+  /** Orders the site tracked online too (found in the store by their order number): the browser's event id for each. */
+  let online = new Map<string, string>();
   const dbGiven = values.db as string | undefined;
   const dbFile = dbGiven ?? 'measureplan.db';
   let index: ClickIndex = emptyIndex();
@@ -294,19 +293,11 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     warnings.push(line);
   }
 
-  // An order the site tracked online went to the ad platforms from the browser: uploaded too, it would count twice.
-  const trackedOnline: Skipped[] = [];
-  const offlineOrders = orders.orders.filter((o) => {
-    const seen = o.orderId ? online.get(o.orderId) : undefined;
-    if (!seen) return true;
-    trackedOnline.push({ row: o.row, orderId: o.orderId, reason: 'tracked-online', message: `order ${o.orderId} was tracked online (${seen.event}, ${seen.timestamp.slice(0, 16).replace('T', ' ')} UTC): the browser sent it to the ad platforms already, and an upload would count it twice` });
-    return false;
-  });
-  const result = exportOffline(offlineOrders, index, {
-    platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null,
+  const result = exportOffline(orders.orders, index, {
+    platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null, online,
     progress: (done, of) => progress(`matched ${grouped(done)} of ${grouped(of)} orders`),
   });
-  const skipped = [...orders.skipped, ...trackedOnline, ...result.skipped].sort((a, b) => a.row - b.row);
+  const skipped = [...orders.skipped, ...result.skipped].sort((a, b) => a.row - b.row);
 
   const written: { file: string; f: OutputFile }[] = [];
   if (result.files.length) {

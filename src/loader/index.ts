@@ -82,7 +82,12 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   // once installed, instead of losing them (storeowner QA 2026-12-06). Capture, as the triggers listen.
   const acted: Event[] = [];
   for (const [t, type] of [[d, 'click'], [w, 'submit']] as const) {
-    const keep = (e: Event) => { if (acted.length < 100) acted.push(e); };
+    // Kept with the element acted on: once dispatched, an event inside a web component's shadow
+    // root names only its host (composedPath() is empty by then).
+    const keep = (e: Event) => {
+      const el = e.composedPath?.()[0] ?? e.target;
+      if (acted.length < 100) acted.push({ type, target: el, composedPath: () => [el], submitter: (e as SubmitEvent).submitter, get defaultPrevented() { return e.defaultPrevented; } } as unknown as Event);
+    };
     t.addEventListener(type, keep, true);
     unwatch.push(() => t.removeEventListener(type, keep, true));
   }

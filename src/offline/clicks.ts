@@ -178,18 +178,18 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
 
 /**
  * The orders of `ids` that the store holds as tracked online (a conversion whose `transaction_id`
- * is the order number), with the first such conversion: the browser sent those to the ad
- * platforms already, and an upload would count them a second time.
+ * is the order number), each with the first such conversion's id: the event id the browser gave
+ * it at every vendor (Meta's `eventID`), so that an upload of the same order merges with it.
  */
-export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string, { event: string; timestamp: string }> {
-  const found = new Map<string, { event: string; timestamp: string }>();
+export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
   if (!ids.size) return found;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS offline_orders (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.offline_orders;');
   const insert = db.prepare('INSERT OR IGNORE INTO temp.offline_orders (id) VALUES (?)');
   db.transaction(() => { for (const id of ids) insert.run(id); })();
-  const rows = db.prepare(`SELECT transaction_id AS id, event, min(timestamp) AS timestamp FROM events
-    WHERE type = 'track' AND transaction_id IN temp.offline_orders GROUP BY transaction_id`).all() as { id: string; event: string; timestamp: string }[];
+  const rows = db.prepare(`SELECT transaction_id, id FROM events
+    WHERE type = 'track' AND transaction_id IN temp.offline_orders ORDER BY timestamp DESC`).all() as { transaction_id: string; id: string }[];
   db.exec('DROP TABLE IF EXISTS temp.offline_orders;');
-  for (const r of rows) found.set(r.id, { event: r.event, timestamp: r.timestamp });
+  for (const r of rows) found.set(r.transaction_id, r.id); // the earliest last
   return found;
 }

@@ -23,6 +23,8 @@ export interface ExportOptions {
   actionSource?: ActionSource;
   /** Whether a store was read: without one, only click ids written on the orders match. */
   store: boolean;
+  /** Orders the site also tracked online, with the browser's event id (Meta: the upload takes it, and merges). */
+  online?: ReadonlyMap<string, string>;
   /** Called every PROGRESS_STEP orders: orders matched, of how many (for a progress line on long runs). */
   progress?: (done: number, of: number) => void;
 }
@@ -161,7 +163,8 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
       const event = metaEvent({
         time: order.time, value: order.value, currency: order.currency,
-        ...(order.orderId && { orderId: order.orderId }), ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
+        ...(order.orderId && { orderId: order.orderId }), ...(order.orderId && o.online?.has(order.orderId) && { onlineId: o.online.get(order.orderId) }),
+        ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
         ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
         ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
       }, o.conversionName, o.actionSource ?? 'phone_call');

@@ -41,6 +41,8 @@ export interface MetaInput {
   fbclid?: string;
   /** When the click happened (ms); the order's time when it is not known. */
   clickTime?: number;
+  /** The event id the browser gave this order when the site tracked it online (`purchase:FS-1001`). */
+  onlineId?: string;
   /** The visitor id and click ids written on the order row: part of the order, so part of its event id. */
   visitorId?: string;
   orderClickIds?: readonly string[];
@@ -52,12 +54,15 @@ export function fbc(fbclid: string, clickTime: number): string {
 }
 
 /**
- * The event id: the order number, which is stable and what Meta suggests for purchases. Without
+ * The event id: the browser's, when the site tracked the order online too; else the order number,
+ * which is stable and what Meta suggests for purchases. Without
  * one, a hash of what the order row says, so that running the export again gives the same id.
  * Not the fbclid the store matched: a later run (with --db, or after the visitor was identified)
  * may find one the first did not, and a new id would make Meta count the order twice.
  */
 export function eventId(input: MetaInput): string {
+  // Tracked online too: the browser's id, so that Meta merges the two (it keeps one event per name and id).
+  if (input.onlineId) return input.onlineId;
   if (input.orderId) return input.orderId;
   const key = [
     input.time, input.value, input.currency, input.email ? metaEmailHash(input.email) : '', input.phone ? metaPhoneHash(input.phone) : '',

@@ -5,9 +5,11 @@ const ROUTE = 'measureplan:route';
 /**
  * Calls `onChange` after an SPA route change: `history.pushState` / `replaceState` or a
  * popstate (back/forward) that changed the pathname or the query string (a hash or state-only
- * change does not count, nor a `replaceState` that keeps the path: it rewrites the address of the
- * page the visitor is on, as a page tidying away utm_* or gclid does, or a shop's variant picker
- * writing `?variant=…` on every choice of size or colour). It runs in the next task, once
+ * change does not count, nor a `replaceState` that keeps the path and changes no parameter the
+ * plan's page_view triggers match on (`keys`): it rewrites the address of the page the visitor is
+ * on, as a page tidying away utm_* or gclid does, or a shop's variant picker writing `?variant=…`
+ * on every choice of size or colour; a router's replace to `?step=done` that a trigger's `query`
+ * names is a new page). It runs in the next task, once
  * the router has had a chance to render the new page, and a burst (a push and a redirect) counts once.
  *
  * The history methods are wrapped once per page, even with two copies of measureplan, and keep
@@ -15,7 +17,7 @@ const ROUTE = 'measureplan:route';
  * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
  * listening.
  */
-export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => void): void {
+export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): void {
   const h = w.history as History & { measureplan?: 1 };
   const where = () => w.location.pathname + w.location.search;
   let last = where();
@@ -30,17 +32,24 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
       const original = h[m];
       h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
         const path = w.location.pathname;
+        const search = w.location.search;
         const result = original.apply(this, args);
-        // A replaceState that keeps the path stays on the page (only its address changed).
-        const tidy = m > 'q' && path === w.location.pathname;
-        w.dispatchEvent(Object.assign(new w.Event(ROUTE), { tidy }));
+        // A replaceState that keeps the path may stay on the page: each install judges by its plan's keys.
+        w.dispatchEvent(Object.assign(new w.Event(ROUTE), { same: m > 'q' && path === w.location.pathname, search }));
         return result;
       };
     }
   }
   // A rewritten address is this page's address now: a later popstate (an anchor link) or push
   // compares with it. Unless a route change is still being checked, which will take it anyway.
-  listen(w, ROUTE, (e: Event & { tidy?: boolean }) => (e.tidy ? timer || (last = where()) : check()));
+  /** A parameter the plan matches on changed between the two addresses. */
+  const named = (before: string) => {
+    const a = new URLSearchParams(before);
+    const b = new URLSearchParams(w.location.search);
+    for (const k of keys) if (a.getAll(k).join('&') !== b.getAll(k).join('&')) return true;
+    return false;
+  };
+  listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !named(e.search ?? '') ? timer || (last = where()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));
 }

@@ -111,6 +111,19 @@ describe('microsoftAds adapter: loading', () => {
     } finally { el.remove(); }
   });
 
+  it('a tracker re-created on the page (after shutdown(), React StrictMode) goes on with its own running tag: no second tag, no second pageLoad (diff review 2026-12-06)', async () => {
+    w().UET = FakeUET;
+    await microsoftAds().load(bench().ctx);
+    const a = microsoftAds();
+    const b = bench();
+    await a.load(b.ctx);
+    expect(FakeUET.made).toHaveLength(1);
+    expect(FakeUET.made[0]!.pushed.filter((p) => p[0] === 'pageLoad')).toHaveLength(1);
+    expect('measureplanUetq' in window).toBe(false);
+    a.send(eventFor(b, 'phone_click'), b.ctx);
+    expect(FakeUET.made[0]!.pushed.at(-1)).toEqual(['event', 'phone_call', { event_id: 'evt-phone_click-0001' }]);
+  });
+
   it('requests bat.js once and queues consent once when load is called twice', async () => {
     w().UET = FakeUET;
     const b = bench();

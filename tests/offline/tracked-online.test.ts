@@ -1,8 +1,9 @@
 /**
  * An order the shop's export lists that the site also tracked online (the browser sent it to Meta
- * as `purchase:FS-1001`): uploading it again would count it twice (once QA 2026-12-06: the
- * offline file had event_id "FS-1001", which Meta does not merge with the browser's). With the
- * store, such an order is skipped as `tracked-online` and said so.
+ * as `purchase:FS-1001`): the upload had event_id "FS-1001", which Meta does not merge with the
+ * browser's, so it counted the order twice (once QA 2026-12-06). With the store, the upload takes
+ * the browser's id: Meta merges the two if it got the browser's, and counts the upload once if it
+ * did not (ads denied, or the conversion not sent to Meta), so nothing is skipped.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('skips an order the browser tracked already, and uploads the phone order beside it', async () => {
+it("gives an order tracked online the browser's event id, and the phone order beside it its order number", async () => {
   const orders = join(dir, 'orders.csv');
   writeFileSync(orders, `order_id,time,value,currency,visitor_id\nFS-1001,2026-03-01T11:00:00Z,2499,NOK,anon-1\nTEL-7,2026-03-01T11:30:00Z,899,NOK,anon-2\n`);
   let out = '';
@@ -40,7 +41,7 @@ it('skips an order the browser tracked already, and uploads the phone order besi
   const code = await offline(['--orders', orders, '--to', 'meta', '--db', db, '--out', file, '--format', 'json'], io, () => T + 86_400_000);
   expect(code).toBe(0);
   const r = JSON.parse(out);
-  expect(r.skipped).toEqual([{ row: 2, orderId: 'FS-1001', reason: 'tracked-online', message: 'order FS-1001 was tracked online (purchase, 2026-03-01 11:00 UTC): the browser sent it to the ad platforms already, and an upload would count it twice' }]);
+  expect(r.skipped).toEqual([]);
   const events = JSON.parse(readFileSync(file, 'utf8')).data as { event_id: string }[];
-  expect(events.map((e) => e.event_id)).toEqual(['TEL-7']);
+  expect(events.map((e) => e.event_id)).toEqual(['purchase:FS-1001', 'TEL-7']);
 });

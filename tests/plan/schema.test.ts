@@ -34,6 +34,25 @@ describe('plan.schema.json', () => {
     });
   }
 
+  it('says every pattern in words for editors (patternErrorMessage), and refuses an empty conversions object (marketer QA 2026-12-06)', () => {
+    // The red squiggle quoted the regular expression: `String does not match the pattern of "^G-[A-Z0-9]{4,16}$"`.
+    const patterns: [string, string | undefined][] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      const o = n as Record<string, unknown>;
+      if (typeof o.pattern === 'string') patterns.push([o.pattern, o.patternErrorMessage as string | undefined]);
+      Object.values(o).forEach(walk);
+    };
+    walk(shipped);
+    expect(patterns.length).toBeGreaterThan(30);
+    expect(patterns.filter(([, words]) => !words)).toEqual([]);
+    expect(patterns.find(([p]) => p.startsWith('^G-'))![1]).toMatch(/GA4 measurement id starts with "G-"/);
+    const empty = { ...example('webshop'), conversions: {} };
+    expect(validate(empty)).toBe(false);
+    expect(parsePlan(empty).ok).toBe(false);
+  });
+
   const expressible = objects.filter((b) => b.schema);
   it('covers a good part of the corpus', () => expect(expressible.length).toBeGreaterThanOrEqual(30));
 
