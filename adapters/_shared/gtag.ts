@@ -12,6 +12,9 @@ interface GtagState {
   p: Promise<unknown>;
   /** The script insert was cancelled (its tracker shut down first): the next caller loads it. */
   r?: boolean;
+  /** A caller that came while the insert was pending (a tracker re-created in the same task): it loads the script if that insert is cancelled. */
+  n?: [AdapterContext, string | undefined];
+
   /** The last Consent Mode signals pushed, to skip repeating the same update. */
   c?: string;
   /** The consent objects measureplan pushed: never the visitor's answer (src/cmp/google.ts reads the rest). */
@@ -69,7 +72,14 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
 /** Starts loading gtag.js; a cancelled insert (its tracker shut down first) marks the state for the next caller. */
 const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
   s.r = false;
-  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => { s.r = true; });
+  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => {
+    s.r = true;
+    // A tracker re-created in the same task (React's StrictMode, a remount) asked while this insert
+    // was pending: it loads the script now (framework QA 2026-12-06: GA4 got nothing on that page).
+    const next = s.n;
+    s.n = undefined;
+    if (next && next[0] !== ctx) load(next[0], s, next[1]);
+  });
 };
 
 /**
@@ -91,8 +101,9 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
     gtag(ctx, 'js', new Date());
     load(ctx, s, id);
   } else {
-    if (s.r) load(ctx, s, id);
+    if (s.r) load(ctx, s, id); else s.n = [ctx, id];
     consentUpdate(ctx.consent(), ctx);
   }
   return s.p;
 }
+

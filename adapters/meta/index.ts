@@ -92,17 +92,25 @@ export function meta(): Adapter {
   async function init(ctx: AdapterContext): Promise<string | undefined> {
     const id = ctx.plan.destinations.meta?.pixelId;
     if (!id) return;
-    single = ownPixel(ctx.window.fbq) && id;
+    // This pixel, started on this page by an earlier tracker (re-created after its shutdown(),
+    // React's StrictMode): not the site's own pixel, not initialised again, and its page view not
+    // counted again for the same address (framework QA 2026-12-06).
+    // Kept on the fbq function itself: a page (or a test) that replaces fbq starts afresh.
+    const started: Record<string, [url?: string, single?: string | false]> = ctx.window.fbq?.__measureplan ?? {};
+    const before = started[id];
+    single = before ? before[1]! : ownPixel(ctx.window.fbq) && id;
     const fbq = installFbq(ctx.window);
+    (fbq as Fbq & { __measureplan?: typeof started }).__measureplan = started;
     const m = am(ctx) && (await matching(ctx.identity()));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
     // starts revoked (fbevents.js holds what follows until a grant).
     granted = ctx.consent().ads === 'granted';
     fbq('consent', granted ? 'grant' : 'revoke');
-    fbq('init', id, ...(m ? [m] : []));
+    if (!before || m) fbq('init', id, ...(m ? [m] : []));
     matched = !!m;
-    to(fbq, single, 'track', 'PageView');
     counted = ctx.window.location?.href;
+    if (!before || before[0] !== counted) to(fbq, single, 'track', 'PageView');
+    started[id] = [counted, single];
     return (readyId = id);
   }
 
@@ -130,9 +138,11 @@ export function meta(): Adapter {
     }),
     // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
     // route) already counted, would be one more PageView of the page the visitor is on now.
-    page: (page, ctx, past) => whenReady(ctx, (fbq) => {
+    page: (page, ctx, past) => whenReady(ctx, (fbq, id) => {
       if (past || page?.url === counted) return;
       counted = page?.url;
+      const mark = ctx.window.fbq?.__measureplan?.[id];
+      if (mark) mark[0] = counted;
       to(fbq, single, 'track', 'PageView');
     }),
   };

@@ -56,9 +56,10 @@ export function microsoftAds(): Adapter {
       const w = ctx.window;
       // Our own tag for this id, started by an earlier tracker on this page (re-created after
       // shutdown(), React's StrictMode): it goes on counting; no second tag, no second pageLoad.
-      const started: Record<string, string> = (w.measureplanUetTags ??= {});
-      if (started[ti]) {
-        queue = started[ti]!;
+      // Marked on the running tag itself: a page (or a test) that replaces uetq starts afresh.
+      const mine = [queue, OWN_QUEUE].find((q) => w[q]?.__measureplan === ti);
+      if (mine) {
+        queue = mine;
         push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
         return;
       }
@@ -72,7 +73,7 @@ export function microsoftAds(): Adapter {
       // What UET's own loader does once bat.js has run: the queue becomes the tag, fed the calls so far.
       if (typeof w.UET === 'function' && Array.isArray(w[queue])) {
         const tag = (w[queue] = new w.UET({ ti, enableAutoSpaTracking: true, q: w[queue] }));
-        started[ti] = queue;
+        tag.__measureplan = ti;
         // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
         if (adStorage == 'granted') tag.push('pageLoad');
       }

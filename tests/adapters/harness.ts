@@ -79,6 +79,6 @@ export const commands = (queue: ArrayLike<unknown>[] | undefined): unknown[][] =
 /** Removes every global a vendor tag installs, between tests. */
 export function resetWindow(): void {
   const w = window as any;
-  for (const k of ['dataLayer', 'gtag', 'fbq', '_fbq', 'lintrk', '_linkedin_partner_id', '_linkedin_data_partner_ids', 'uetq', 'measureplanUetq', 'measureplanUetTags', 'UET', '__measureplanGtag']) delete w[k];
+  for (const k of ['dataLayer', 'gtag', 'fbq', '_fbq', 'lintrk', '_linkedin_partner_id', '_linkedin_data_partner_ids', 'uetq', 'measureplanUetq', 'UET', '__measureplanGtag']) delete w[k];
   document.head.innerHTML = '';
 }

@@ -212,6 +212,19 @@ describe('meta adapter: consent and page views', () => {
     expect(queue().slice(3)).toEqual([['track', 'PageView']]);
   });
 
+  it('a tracker re-created on the page (after shutdown(), StrictMode) neither takes its own pixel for the site\'s nor counts the page again (framework QA 2026-12-06)', async () => {
+    await meta().load(bench().ctx);
+    const again = meta();
+    const b = bench();
+    await again.load(b.ctx);
+    await again.send(eventFor(b, 'purchase', { transaction_id: 'T-2', value: 10, items: [{ item_id: 'A' }] }), b.ctx);
+    const calls = queue().map((c) => c.slice(0, 2));
+    expect(calls.filter((c) => c[0] === 'init')).toHaveLength(1);
+    expect(calls.filter((c) => c[1] === 'PageView')).toHaveLength(1);
+    expect(calls.some((c) => String(c[0]).startsWith('trackSingle'))).toBe(false);
+    expect(calls.at(-1)).toEqual(['track', 'Purchase']);
+  });
+
   it('counts no PageView for the page its base code counted, nor for a page the visitor has left (vendors QA 2026-12-06)', async () => {
     // fbevents.js reads the URL itself: each of these would be one more PageView of the page the visitor is on.
     const b = bench();
