@@ -14,10 +14,14 @@ export function retryAfter(header: string | null, now = Date.now()): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** A request unanswered this long is given up and retried: two hung requests held every later one back for the page's life. */
+export const TIMEOUT_MS = 30_000;
+
 export async function post(url: string, body: string, headers: Record<string, string>, keepalive: boolean): Promise<Outcome> {
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers, body, keepalive });
+    const signal = typeof AbortSignal !== 'undefined' && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
+    res = await fetch(url, { method: 'POST', headers, body, keepalive, ...(signal && { signal }) });
   } catch {
     return { kind: 'retry' };
   }

@@ -1,0 +1,82 @@
+// @vitest-environment jsdom
+/**
+ * What a collector keeps when the page goes at a bad moment (reliability QA 2026-12-06, real
+ * Chromium): a tab hidden while offline (sendBeacon says yes and sends nothing), events tracked
+ * within the flush interval before leaving, an outbox that fills while the endpoint is down, a
+ * request the endpoint never answers.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { entries, createStore } from 'idb-keyval';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { collector } from '../../adapters/collector/index';
+import { post } from '../../adapters/collector/transport';
+import { createTracker } from '../../src/core/create';
+import type { TrackerEvents } from '../../src/core/types';
+import { example } from '../plan/fixtures';
+
+const URL_ = 'http://localhost:3000/collect';
+let up = true;
+const server = setupServer(http.post(URL_, () => new HttpResponse(null, { status: up ? 200 : 503 })));
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+const open: { shutdown(): Promise<void> }[] = [];
+beforeEach(() => { (globalThis as any).indexedDB = new IDBFactory(); localStorage.clear(); up = true; });
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.shutdown()));
+  delete (navigator as any).sendBeacon;
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+});
+
+const plan = () => ({ ...example('webshop'), consent: { default: { analytics: 'granted' as const, ads: 'denied' as const } } });
+function page(options: Parameters<typeof collector>[0] = {}) {
+  const tracker = createTracker({ plan: plan(), adapters: [collector({ flushInterval: 60_000, ...options })] });
+  const errors: TrackerEvents['error'][] = [];
+  tracker.on('error', (e) => errors.push(e));
+  open.push(tracker);
+  return { tracker, errors };
+}
+const stored = async () => (await entries(createStore('measureplan', 'outbox'))).length;
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+it('stores what was tracked in the next task, long before the flush interval sends it', async () => {
+  const { tracker } = page();
+  tracker.track('phone_click');
+  await tick();
+  expect(await stored()).toBe(1); // a page left now keeps it for the next page
+});
+
+it('a tab hidden while offline hands nothing to sendBeacon (it would say yes and send nothing): the events stay stored', async () => {
+  const beacons: string[] = [];
+  (navigator as any).sendBeacon = (_u: string, body: string) => { beacons.push(body); return true; };
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+  const { tracker } = page();
+  tracker.track('phone_click');
+  tracker.track('purchase', { transaction_id: 'T-off', value: 10, items: [{ item_id: 'A' }] } as never);
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange'));
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+  await tick();
+  expect(beacons).toEqual([]);
+  expect(await stored()).toBeGreaterThan(0);
+});
+
+it('says once, as an error event, that a full outbox let its oldest events go', async () => {
+  up = false;
+  const { tracker, errors } = page({ maxQueue: 5, flushInterval: 1 });
+  for (let i = 0; i < 12; i++) tracker.track('phone_click');
+  await tick(100);
+  const said = errors.filter((e) => /outbox is full/.test(e.reason));
+  expect(said).toHaveLength(1);
+  expect(said[0]!.reason).toMatch(/^the collector's outbox is full \(5 events waiting, the endpoint unreachable\): the oldest are dropped/);
+});
+
+it('gives every request a time-out, so an endpoint that never answers cannot hold later ones back', async () => {
+  const fetch = vi.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(null, { status: 200 }));
+  try {
+    await post(URL_, '{}', {}, true);
+    expect(fetch.mock.calls[0]![1]!.signal).toBeInstanceOf(AbortSignal);
+  } finally { fetch.mockRestore(); }
+});
