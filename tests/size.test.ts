@@ -84,8 +84,17 @@ import { describe, expect, it } from 'vitest';
 // steps (begin_checkout, add_shipping_info, add_payment_info) as cart activity, so a visitor paying
 // is not sent to Meta as an abandoned cart — +0.12 KB; the files beside the tag asked for with its
 // query, and one that is not measureplan's said so — +0.05 KB; and a page view's vitals sent with
-// the page it began on — +0.03 KB).
-const RATCHET = 26.6 * 1024;
+// the page it began on — +0.03 KB; then, on 2026-12-06's second day of reviews, real-Chromium
+// QA personas (vendors, store owner, exactly once, reliability, framework) and two reads of the
+// diff: UET beside a site's own tag and a re-created tracker's own, no extra Meta PageViews for
+// held or replayed routes, a lower-case order currency, clicks and submits before the plan
+// replayed (shadow roots too), a same-path replaceState judged by the plan's query keys, the
+// consent-platform reader's failure said on every page, session and user limits judged after the
+// consent decision with waiting conversions in order and given the stored visitor, e-mail dedupe
+// keys in any case, a re-created tracker loading gtag.js, a route pushed in the same handler,
+// the collector storing in the next task, sending no beacon offline, timing requests out and
+// saying a full outbox — +0.95 KB).
+const RATCHET = 27.55 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -143,8 +152,11 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // user switch, the collector's queue dropped or cleared of click ids on a withdrawal (+0.05 KB),
 // then by the performance review's shared dedupe lock and visible triggers letting go (+0.08 KB),
 // then by the journey review's checkout steps as cart activity (+0.12 KB) and a cart's own currency (+0.03 KB),
-// and by vitals sent with the page their page view began on (+0.01 KB).
-const NPM_RATCHET = 18.05 * 1024;
+// and by vitals sent with the page their page view began on (+0.01 KB), then by the second day
+// of reviews on 2026-12-06 (see the tag's ratchet: limits after the consent decision, waiting
+// conversions in order with the stored visitor, a lower-case currency, a route pushed in the same
+// handler, a re-created tracker loading gtag.js, the collector's reliability fixes) (+0.45 KB).
+const NPM_RATCHET = 18.5 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {
