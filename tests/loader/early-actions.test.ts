@@ -27,18 +27,13 @@ it('tracks the clicks and submits made before the plan arrived, once, and not a 
     <form class="newsletter"><input name="email"><button>Sign up</button></form>
     <form class="contact"><button>Send</button></form>`;
   document.querySelector('form.contact')!.addEventListener('submit', (e) => e.preventDefault()); // the page's own validation refuses it
-  let answer!: (r: Response) => void;
-  page.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
-  const tag = document.createElement('script');
-  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
-  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
-  await import('../../src/loader/index');
+  const answer = await page.latePlan();
   await settle();
   (document.querySelector('a') as HTMLAnchorElement).addEventListener('click', (e) => e.preventDefault(), { once: true }); // jsdom: no navigation
   document.querySelector('a')!.click();
   for (const form of ['form.contact', 'form.newsletter']) document.querySelector(form)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
   await settle();
-  answer(new Response(JSON.stringify(PLAN)));
+  answer(PLAN);
   expect(await W.measureplan.ready).toBe(true);
   await settle(50);
   await W.measureplan.flush();

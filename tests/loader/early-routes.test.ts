@@ -23,12 +23,7 @@ const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
 
 it('replays the page views and content-free page_view conversions of the routes taken before the plan was in', async () => {
   history.replaceState(null, '', '/');
-  let answer!: (r: Response) => void;
-  page.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
-  const tag = document.createElement('script');
-  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
-  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
-  await import('../../src/loader/index');
+  const answer = await page.latePlan();
   await settle();
   // The visitor goes on while the plan is on its way.
   history.pushState(null, '', '/pricing'); await settle();
@@ -36,7 +31,7 @@ it('replays the page views and content-free page_view conversions of the routes 
   history.pushState(null, '', '/product/boots');
   document.body.innerHTML = '<main data-sku="BOOTS-1"></main>';
   await settle();
-  answer(new Response(JSON.stringify(PLAN)));
+  answer(PLAN);
   expect(await W.measureplan.ready).toBe(true);
   await settle(50);
   await W.measureplan.flush();

@@ -22,17 +22,12 @@ it('a tel: link inside an open shadow root, clicked before the plan arrived, is 
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `<a href="tel:+4712345678">Call</a>`;
   const link = root.querySelector('a')!;
-  let answer!: (r: Response) => void;
-  page.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
-  const tag = document.createElement('script');
-  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
-  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
-  await import('../../src/loader/index');
+  const answer = await page.latePlan();
   await settle();
   link.addEventListener('click', (e) => e.preventDefault());
   link.click(); // before the plan
   await settle();
-  answer(new Response(JSON.stringify(PLAN)));
+  answer(PLAN);
   expect(await W.measureplan.ready).toBe(true);
   await settle(50);
   await W.measureplan.flush();

@@ -12,6 +12,11 @@ export interface FreshTag {
   readonly fetch: Mock;
   /** Every message the collector posted to a URL ending in `path` (default `/collect`), in order. */
   posted(path?: string): any[];
+  /**
+   * Runs the tag with `data-plan` whose plan is on its way until the returned `answer` is called
+   * with it (a slow connection): what the visitor does meanwhile is the test's.
+   */
+  latePlan(): Promise<(plan: unknown) => void>;
 }
 
 export function freshTag(): FreshTag {
@@ -43,5 +48,14 @@ export function freshTag(): FreshTag {
     posted: (path = '/collect') => state.fetch.mock.calls
       .filter(([u]: any) => String(u).endsWith(path))
       .flatMap(([, init]: any) => JSON.parse(init.body).batch as any[]),
+    async latePlan() {
+      let answer!: (r: Response) => void;
+      state.fetch.mockImplementation(async (url: string) => (String(url).endsWith('plan.json') ? new Promise<Response>((r) => { answer = r; }) : new Response('{}')));
+      const tag = document.createElement('script');
+      tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
+      Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+      await import('../../src/loader/index');
+      return (plan: unknown) => answer(new Response(JSON.stringify(plan)));
+    },
   };
 }
