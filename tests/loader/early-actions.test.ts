@@ -45,3 +45,26 @@ it('tracks the clicks and submits made before the plan arrived, once, and not a 
   await W.measureplan.flush();
   expect(page.posted().map((m) => m.event).sort()).toEqual(['newsletter_signup', 'phone_click', 'phone_click']);
 });
+
+it('a tel: link inside an open shadow root, clicked before the plan arrived, is tracked once the plan is in, as it is after (diff review 2026-12-06)', async () => {
+  document.body.innerHTML = `<x-contact></x-contact>`;
+  const host = document.querySelector('x-contact')!;
+  const root = host.attachShadow({ mode: 'open' });
+  root.innerHTML = `<a href="tel:+4712345678">Call</a>`;
+  const link = root.querySelector('a')!;
+  const answer = await page.latePlan();
+  await settle();
+  link.addEventListener('click', (e) => e.preventDefault());
+  link.click(); // before the plan
+  await settle();
+  answer(PLAN);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  const before = page.posted().map((m: any) => m.event);
+  link.click(); // after the plan: the installed trigger counts it (composedPath)
+  await settle(50);
+  await W.measureplan.flush();
+  const after = page.posted().map((m: any) => m.event);
+  expect({ before, after }).toEqual({ before: ['phone_click'], after: ['phone_click', 'phone_click'] });
+});
