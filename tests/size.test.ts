@@ -93,8 +93,10 @@ import { describe, expect, it } from 'vitest';
 // consent decision with waiting conversions in order and given the stored visitor, e-mail dedupe
 // keys in any case, a re-created tracker loading gtag.js, a route pushed in the same handler,
 // the collector storing in the next task, sending no beacon offline, timing requests out and
-// saying a full outbox — +0.95 KB).
-const RATCHET = 27.55 * 1024;
+// saying a full outbox — +0.95 KB; then the second read of those fixes: ads tools not held behind
+// a conversion waiting for the analytics decision, a sign-out before the answer kept, a
+// re-created tracker's Meta matching keys and its UET tag while bat.js downloads — +0.1 KB).
+const RATCHET = 27.65 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

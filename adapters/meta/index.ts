@@ -96,21 +96,23 @@ export function meta(): Adapter {
     // React's StrictMode): not the site's own pixel, not initialised again, and its page view not
     // counted again for the same address (framework QA 2026-12-06).
     // Kept on the fbq function itself: a page (or a test) that replaces fbq starts afresh.
-    const started: Record<string, [url?: string, single?: string | false]> = ctx.window.fbq?.__measureplan ?? {};
+    const started: Record<string, [url?: string, single?: string | false, matched?: boolean]> = ctx.window.fbq?.__measureplan ?? {};
     const before = started[id];
     single = before ? before[1]! : ownPixel(ctx.window.fbq) && id;
     const fbq = installFbq(ctx.window);
-    (fbq as Fbq & { __measureplan?: typeof started }).__measureplan = started;
+    try { Object.defineProperty(fbq, '__measureplan', { value: started, configurable: true }); } catch { /* a frozen fbq: unmarked */ }
     const m = am(ctx) && (await matching(ctx.identity()));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
     // starts revoked (fbevents.js holds what follows until a grant).
     granted = ctx.consent().ads === 'granted';
     fbq('consent', granted ? 'grant' : 'revoke');
-    if (!before || m) fbq('init', id, ...(m ? [m] : []));
+    // Again only to change the matching keys: the earlier tracker's user's, when there is no user now (signed out).
+    if (!before) fbq('init', id, ...(m ? [m] : []));
+    else if (m || before[2]) fbq('init', id, m || {});
     matched = !!m;
     counted = ctx.window.location?.href;
     if (!before || before[0] !== counted) to(fbq, single, 'track', 'PageView');
-    started[id] = [counted, single];
+    started[id] = [counted, single, matched];
     return (readyId = id);
   }
 
@@ -135,6 +137,8 @@ export function meta(): Adapter {
       // init without data, so that the previous user's keys are not the ones in force.
       if (m || matched) fbq('init', id, m || {});
       matched = !!m;
+      const mark = ctx.window.fbq?.__measureplan?.[id];
+      if (mark) mark[2] = matched;
     }),
     // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
     // route) already counted, would be one more PageView of the page the visitor is on now.

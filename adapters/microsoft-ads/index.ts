@@ -5,6 +5,8 @@ const BAT = 'https://bat.bing.com/bat.js';
 /** bat.js takes revenue from 0 to 999999999999 with at most 3 decimals. */
 const MAX_REVENUE = 999999999999;
 
+/** Marks a queue or tag as ours, for `ti` (not enumerable: it is no part of what the queue holds). */
+const mark = (o: object, ti: string) => { try { Object.defineProperty(o, '__measureplan', { value: ti, configurable: true }); } catch { /* a frozen object: unmarked */ } };
 /** Our queue when the page runs a UET tag of its own (see `theirs`): UET's snippet takes the queue's name for this. */
 const OWN_QUEUE = 'measureplanUetq';
 
@@ -57,23 +59,28 @@ export function microsoftAds(): Adapter {
       // Our own tag for this id, started by an earlier tracker on this page (re-created after
       // shutdown(), React's StrictMode): it goes on counting; no second tag, no second pageLoad.
       // Marked on the running tag itself: a page (or a test) that replaces uetq starts afresh.
+      // The queue is marked as ours too while bat.js downloads: the re-created tracker then loads
+      // it with the earlier one (whose insert a shutdown may cancel), and one of them builds the tag.
       const mine = [queue, OWN_QUEUE].find((q) => w[q]?.__measureplan === ti);
+      let site = false;
       if (mine) {
         queue = mine;
         push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
-        return;
+        if (!Array.isArray(w[queue])) return;
+      } else {
+        // A UET tag of the site's own: ours gets a queue of its own, as a second snippet would, and
+        // bat.js is not requested again once it has run.
+        site = theirs(w);
+        if (site) queue = OWN_QUEUE;
+        push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
+        push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
+        mark(w[queue], ti);
       }
-      // A UET tag of the site's own: ours gets a queue of its own, as a second snippet would, and
-      // bat.js is not requested again once it has run.
-      const site = theirs(w);
-      if (site) queue = OWN_QUEUE;
-      push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
-      push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
       if (!(site && typeof w.UET === 'function') && !(await loadVendorScript(ctx, BAT, 'Microsoft Ads'))) return;
       // What UET's own loader does once bat.js has run: the queue becomes the tag, fed the calls so far.
       if (typeof w.UET === 'function' && Array.isArray(w[queue])) {
         const tag = (w[queue] = new w.UET({ ti, enableAutoSpaTracking: true, q: w[queue] }));
-        tag.__measureplan = ti;
+        mark(tag, ti);
         // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
         if (adStorage == 'granted') tag.push('pageLoad');
       }

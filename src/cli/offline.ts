@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { makeFolders } from '../server/folders';
 import { dirname, resolve } from 'node:path';
-import { emptyIndex, onlineOrders, readClicks, type ClickIndex } from '../offline/clicks';
+import { emptyIndex, onlineOrders, readClicks, type ClickIndex, type OnlineOrder } from '../offline/clicks';
 import { decodeOrders } from '../offline/encoding';
 import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
 import { FBC, PLATFORM_KINDS, PLATFORM_NAMES, PLATFORMS, type Platform } from '../offline/match';
@@ -48,7 +48,8 @@ The orders CSV (header row; comma, semicolon or tab separated):
                 characters are enough; spaces and dashes do not count)
   click_id      optional: the gclid/fbclid/msclkid the order form captured (a value
                 with @, spaces, + or =, or only digits, is no click id and is not sent)
-  order_id      optional: keeps an order from being counted twice
+  order_id      optional: keeps an order from being counted twice (with the store, also
+                one the site tracked online with ads consent: skipped as tracked-online)
 
 Options:
   --orders <file>            the orders CSV (or give it as the only argument)
@@ -259,8 +260,8 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   };
   const orderIds = new Set(orders.orders.flatMap((o) => (o.orderId ? [o.orderId] : [])));
   const needsStore = wanted.visitors.size + wanted.emails.size + wanted.clickIds.size + orderIds.size > 0;
-  /** Orders the site tracked online too (found in the store by their order number): the browser's event id for each. */
-  let online = new Map<string, string>();
+  /** Orders the site tracked online too (found in the store by their order number). */
+  let online = new Map<string, OnlineOrder>();
   const dbGiven = values.db as string | undefined;
   const dbFile = dbGiven ?? 'measureplan.db';
   let index: ClickIndex = emptyIndex();
@@ -293,11 +294,22 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     warnings.push(line);
   }
 
-  const result = exportOffline(orders.orders, index, {
-    platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null, online,
+  // An order the browser sent to the ad platforms already (tracked online with ads consent) would
+  // count twice: skipped, and said. One tracked without ads consent goes in the upload (for Meta,
+  // under the browser's event id, so the two merge if the browser's reached it after all).
+  const trackedOnline: Skipped[] = [];
+  const toUpload = orders.orders.filter((o) => {
+    const seen = o.orderId ? online.get(o.orderId) : undefined;
+    if (!seen?.ads) return true;
+    trackedOnline.push({ row: o.row, orderId: o.orderId, reason: 'tracked-online', message: `order ${o.orderId} was tracked online with ads consent (${seen.event}, ${seen.timestamp.slice(0, 16).replace('T', ' ')} UTC): the browser sent it to the ad platforms the plan names, and an upload would count it twice` });
+    return false;
+  });
+  const result = exportOffline(toUpload, index, {
+    platform, conversionName, zone, lookbackDays, now: at, ...(actionSource && { actionSource }), store: storePath !== null,
+    online: new Map([...online].map(([order, o]) => [order, o.id])),
     progress: (done, of) => progress(`matched ${grouped(done)} of ${grouped(of)} orders`),
   });
-  const skipped = [...orders.skipped, ...result.skipped].sort((a, b) => a.row - b.row);
+  const skipped = [...orders.skipped, ...trackedOnline, ...result.skipped].sort((a, b) => a.row - b.row);
 
   const written: { file: string; f: OutputFile }[] = [];
   if (result.files.length) {

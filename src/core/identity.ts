@@ -48,6 +48,8 @@ export function createIdentity(store: Store, search: string, now: number): Ident
 
   let analytics = false;
   let ads = false;
+  /** identify(null) on this page: a later grant keeps the visitor signed out. */
+  let signedOut = false;
   let aid = uuid();
   let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
   let userOnce: string[] = [];
@@ -106,7 +108,8 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         userOnce = [...new Set([...(store.get<string[]>('once') ?? []), ...userOnce])];
         store.set('once', userOnce);
         const uid = store.get<string>('uid');
-        if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
+        if (signedOut) store.del('uid');
+        else if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
         else if (id.userId !== undefined) store.set('uid', id.userId);
       } else {
         if (!granted) { store.del('clk'); ads = false; return; }
@@ -119,7 +122,9 @@ export function createIdentity(store: Store, search: string, now: number): Ident
       }
     },
     setUser(userId, traits) {
-      if (userId === null) { id.userId = undefined; id.traits = {}; if (analytics) store.del('uid'); return; }
+      // Signed out before the consent answer: the grant must not bring the stored user back.
+      if (userId === null) { id.userId = undefined; id.traits = {}; signedOut = true; if (analytics) store.del('uid'); return; }
+      signedOut = false;
       // Traits add up for the same user only: the next person signing in on this device must not
       // be matched by the previous one's e-mail or phone.
       id.traits = userId === id.userId ? { ...id.traits, ...traits } : { ...traits };

@@ -304,7 +304,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // A session or user limit is analytics storage too: undecided, it is judged once the visitor
     // decides, against what earlier pages recorded (once QA 2026-12-06: a pricing page under a
     // consent platform counted on every page of the visit).
-    const later = !!c.limit && c.limit !== 'once_per_page' && consent.status.analytics === 'pending';
+    // With ads granted the conversion goes to the ad tools now, as before, limited by this page's memory.
+    const undecided = consent.status.analytics === 'pending' && consent.status.ads !== 'granted';
+    const later = !!c.limit && c.limit !== 'once_per_page' && undecided;
     const held = c.limit && !later && limited(c.name, c.limit, now);
     const own: Record<string, unknown> = { ...props };
     // The page may reuse its cart's array and item objects; destinations that read them later
@@ -327,7 +329,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const key = prop && event.properties[prop];
     if (!((typeof key === 'string' && key) || typeof key === 'number')) {
       // Behind a conversion that waits for the decision, this one waits too: they go out in the order tracked.
-      if (!later && !(waiting.length && consent.status.analytics === 'pending')) return forward(event, now);
+      if (!later && !(waiting.length && undecided)) return forward(event, now);
       if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
       waiting.push(() => (later && limited(c.name, c.limit!, Date.now()) ? skip() : forward(event, Date.now())));
       return;

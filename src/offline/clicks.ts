@@ -176,20 +176,27 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
   return index;
 }
 
+/** An order the site tracked online too: its first conversion, and whether the browser could send it to the ad platforms. */
+export interface OnlineOrder { id: string; event: string; timestamp: string; ads: boolean }
+
 /**
  * The orders of `ids` that the store holds as tracked online (a conversion whose `transaction_id`
- * is the order number), each with the first such conversion's id: the event id the browser gave
- * it at every vendor (Meta's `eventID`), so that an upload of the same order merges with it.
+ * is the order number), each with its first such conversion: its id (the event id the browser
+ * gave it at every vendor, Meta's `eventID`), and whether ads consent let the browser send it to
+ * the ad platforms (granted, or no consent record: another client than the tracker sent it).
  */
-export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string, string> {
-  const found = new Map<string, string>();
+export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string, OnlineOrder> {
+  const found = new Map<string, OnlineOrder>();
   if (!ids.size) return found;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS offline_orders (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.offline_orders;');
   const insert = db.prepare('INSERT OR IGNORE INTO temp.offline_orders (id) VALUES (?)');
   db.transaction(() => { for (const id of ids) insert.run(id); })();
-  const rows = db.prepare(`SELECT transaction_id, id FROM events
-    WHERE type = 'track' AND transaction_id IN temp.offline_orders ORDER BY timestamp DESC`).all() as { transaction_id: string; id: string }[];
+  const rows = db.prepare(`SELECT transaction_id, id, event, timestamp, ${ADS_ALLOWED} AS ads FROM events
+    WHERE type = 'track' AND transaction_id IN temp.offline_orders ORDER BY timestamp DESC`).all() as { transaction_id: string; id: string; event: string; timestamp: string; ads: number }[];
   db.exec('DROP TABLE IF EXISTS temp.offline_orders;');
-  for (const r of rows) found.set(r.transaction_id, r.id); // the earliest last
+  for (const r of rows) {
+    const ads = !!r.ads || !!found.get(r.transaction_id)?.ads; // any of its conversions sent with ads consent
+    found.set(r.transaction_id, { id: r.id, event: r.event, timestamp: r.timestamp, ads }); // the earliest last
+  }
   return found;
 }

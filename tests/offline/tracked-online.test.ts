@@ -1,9 +1,11 @@
 /**
- * An order the shop's export lists that the site also tracked online (the browser sent it to Meta
- * as `purchase:FS-1001`): the upload had event_id "FS-1001", which Meta does not merge with the
- * browser's, so it counted the order twice (once QA 2026-12-06). With the store, the upload takes
- * the browser's id: Meta merges the two if it got the browser's, and counts the upload once if it
- * did not (ads denied, or the conversion not sent to Meta), so nothing is skipped.
+ * Orders the shop's export lists that the site also tracked online (once QA 2026-12-06: Meta got
+ * one from the browser as `purchase:FS-1001` and from the upload as `FS-1001`, and counted it
+ * twice; diff reviews: an order tracked while ads were denied never reached an ad platform, and
+ * Google Ads and Microsoft count an upload of a tracked order again). With the store:
+ * - tracked with ads consent: skipped as `tracked-online`, said with the conversion and its time;
+ * - tracked without it: uploaded, for Meta under the browser's event id (the two merge if the
+ *   browser's reached Meta after all).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,25 +25,39 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'measureplan-online-'));
   db = join(dir, 'measureplan.db');
   const store = openStore(db);
-  const context = { measureplan: { kind: 'macro', session_id: 's-1', click_ids: { fbclid: 'IwAR-online' }, consent: { analytics: 'granted', ads: 'granted' } } };
-  store.write([[
-    { type: 'track', event: 'purchase', messageId: 'purchase:FS-1001', anonymousId: 'anon-1', timestamp: iso(T - 3_600_000), properties: { transaction_id: 'FS-1001', value: 2499, currency: 'NOK' }, context },
-    { type: 'track', event: 'view_item', messageId: 'v-1', anonymousId: 'anon-2', timestamp: iso(T - 7_200_000), properties: { item_id: 'x' }, context: { ...context, measureplan: { ...context.measureplan, kind: 'micro', click_ids: { fbclid: 'IwAR-phone' } } } },
-  ].map((m) => toOutcome(m, {}, iso(T), undefined))]);
+  const buy = (order: string, visitor: string, ads: string, fbclid: string) => ({
+    type: 'track', event: 'purchase', messageId: `purchase:${order}`, anonymousId: visitor, timestamp: iso(T - 3_600_000),
+    properties: { transaction_id: order, value: 2499, currency: 'NOK' },
+    context: { measureplan: { kind: 'macro', session_id: `s-${visitor}`, click_ids: { fbclid }, consent: { analytics: 'granted', ads } } },
+  });
+  const view = { type: 'track', event: 'view_item', messageId: 'v-1', anonymousId: 'anon-3', timestamp: iso(T - 7_200_000), properties: { item_id: 'x' },
+    context: { measureplan: { kind: 'micro', session_id: 's-3', click_ids: { fbclid: 'IwAR-phone' }, consent: { analytics: 'granted', ads: 'granted' } } } };
+  store.write([[buy('FS-1001', 'anon-1', 'granted', 'IwAR-online'), buy('FS-1002', 'anon-2', 'denied', 'IwAR-denied'), view].map((m) => toOutcome(m, {}, iso(T), undefined))]);
   store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it("gives an order tracked online the browser's event id, and the phone order beside it its order number", async () => {
+async function run(to: string, extra: string[] = []) {
   const orders = join(dir, 'orders.csv');
-  writeFileSync(orders, `order_id,time,value,currency,visitor_id\nFS-1001,2026-03-01T11:00:00Z,2499,NOK,anon-1\nTEL-7,2026-03-01T11:30:00Z,899,NOK,anon-2\n`);
+  writeFileSync(orders, `order_id,time,value,currency,visitor_id,email\nFS-1001,2026-03-01T11:00:00Z,2499,NOK,anon-1,\nFS-1002,2026-03-01T11:10:00Z,2499,NOK,anon-2,kari@example.no\nTEL-7,2026-03-01T11:30:00Z,899,NOK,anon-3,\n`);
   let out = '';
   const io: IO = { out: { write: (s: string) => { out += s; } }, err: { write: () => undefined } };
-  const file = join(dir, 'meta.json');
-  const code = await offline(['--orders', orders, '--to', 'meta', '--db', db, '--out', file, '--format', 'json'], io, () => T + 86_400_000);
-  expect(code).toBe(0);
-  const r = JSON.parse(out);
-  expect(r.skipped).toEqual([]);
+  const file = join(dir, `${to}.out`);
+  const code = await offline(['--orders', orders, '--to', to, '--db', db, '--out', file, '--format', 'json', ...extra], io, () => T + 86_400_000);
+  return { code, r: JSON.parse(out), file };
+}
+
+it('skips an order tracked online with ads consent, on every platform, and says why', async () => {
+  for (const [to, extra] of [['meta', []], ['google-ads', ['--conversion-name', 'Phone order']]] as const) {
+    const { code, r } = await run(to, [...extra]);
+    expect(code).toBe(0);
+    expect(r.skipped.filter((x: any) => x.reason === 'tracked-online')).toEqual([{ row: 2, orderId: 'FS-1001', reason: 'tracked-online', message: 'order FS-1001 was tracked online with ads consent (purchase, 2026-03-01 11:00 UTC): the browser sent it to the ad platforms the plan names, and an upload would count it twice' }]);
+  }
+});
+
+it("uploads an order tracked while ads were denied (it reached no ad platform), for Meta under the browser's event id", async () => {
+  const { r, file } = await run('meta');
+  expect(r.skipped.map((x: any) => x.orderId)).toEqual(['FS-1001']);
   const events = JSON.parse(readFileSync(file, 'utf8')).data as { event_id: string }[];
-  expect(events.map((e) => e.event_id)).toEqual(['purchase:FS-1001', 'TEL-7']);
+  expect(events.map((e) => e.event_id)).toEqual(['purchase:FS-1002', 'TEL-7']);
 });
