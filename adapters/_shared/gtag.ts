@@ -14,7 +14,6 @@ interface GtagState {
   r?: boolean;
   /** A caller that came while the insert was pending (a tracker re-created in the same task): it loads the script if that insert is cancelled. */
   n?: [AdapterContext, string | undefined];
-
   /** The last Consent Mode signals pushed, to skip repeating the same update. */
   c?: string;
   /** The consent objects measureplan pushed: never the visitor's answer (src/cmp/google.ts reads the rest). */
@@ -106,4 +105,3 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
   }
   return s.p;
 }
-

@@ -10,3 +10,12 @@ export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: strin
     () => true,
     (error) => (error?.name === 'AbortError' ? cancelled?.() : ctx.warn(`${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
   );
+
+/**
+ * Marks a vendor object (a queue, a tag, fbq) as measureplan's, with `value`: a tracker re-created
+ * on the page finds its own there, and a page (or a test) that replaces the object starts afresh.
+ * Not enumerable: it is no part of what the object holds.
+ */
+export const markOwn = (o: object, value: unknown): void => {
+  try { Object.defineProperty(o, '__measureplan', { value, configurable: true }); } catch { /* a frozen object: unmarked */ }
+};

@@ -9,6 +9,7 @@ import { has } from '../../src/plan/shape';
  * a bare run of digits such as an order number is not taken for one), or a `tel:`/`sms:` link.
  */
 const PERSONAL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
+/** The e-mail part of PERSONAL alone: a product id is checked for an address only (see `items`). */
 const EMAIL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}/i;
 /** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
 const MAYBE = /@|%40|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;

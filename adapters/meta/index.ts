@@ -1,6 +1,6 @@
 import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
 import { META_STANDARD_EVENTS } from '../../src/plan/vocabulary';
-import { loadVendorScript } from '../_shared/vendor-script';
+import { loadVendorScript, markOwn } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
 import { matching } from './matching';
 
@@ -69,20 +69,29 @@ function track(fbq: Fbq, single: string | false, event: ConversionEvent, ctx: Ad
  * `fbq('consent','revoke')`. With `destinations.meta.advancedMatching: true`, the e-mail and
  * phone given to `identify()` reach `fbq('init')` as SHA-256 hashes, never raw.
  */
+/**
+ * The pixel on this page, shared with a tracker re-created on it (after shutdown(), React's
+ * StrictMode), which must neither take it for the site's own pixel nor count the page again.
+ */
+interface PixelState {
+  /** The URL of the page the last PageView counted (the base code's: the page the pixel started on). */
+  url?: string;
+  single: string | false;
+  /** The last init carried user data (advanced matching). */
+  matched: boolean;
+}
+
 export function meta(): Adapter {
   /** Resolves with the pixel id once `init` is queued (advanced matching may need a hash first). */
   let ready: Promise<string | undefined> | undefined;
   let granted = true;
-  /** The last init carried user data (advanced matching). */
-  let matched = false;
+  let pixel: PixelState = { single: false, matched: false };
   const am = (ctx: AdapterContext) => ctx.plan.destinations.meta?.advancedMatching;
   /** Calls `fn` once `init` is queued: a conversion never reaches fbq before its pixel. */
   let readyId: string | undefined;
   /** Our pixel id when the page had its own pixel before ours (`ownPixel`). */
   let single: string | false = false;
   let loading: Promise<unknown> | undefined;
-  /** The URL of the page the last PageView counted (the base code's: the page the pixel started on). */
-  let counted: string | undefined;
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
     if (readyId) { const r = fn(ctx.window.fbq, readyId) as Promise<void> | undefined; return r; } // the common case: no promise per conversion
@@ -92,15 +101,14 @@ export function meta(): Adapter {
   async function init(ctx: AdapterContext): Promise<string | undefined> {
     const id = ctx.plan.destinations.meta?.pixelId;
     if (!id) return;
-    // This pixel, started on this page by an earlier tracker (re-created after its shutdown(),
-    // React's StrictMode): not the site's own pixel, not initialised again, and its page view not
-    // counted again for the same address (framework QA 2026-12-06).
-    // Kept on the fbq function itself: a page (or a test) that replaces fbq starts afresh.
-    const started: Record<string, [url?: string, single?: string | false, matched?: boolean]> = ctx.window.fbq?.__measureplan ?? {};
+    // This pixel, started on this page by an earlier tracker: not the site's own pixel, not
+    // initialised again, and its page view not counted again for the same address (framework QA
+    // 2026-12-06). Kept on the fbq function itself.
+    const started: Record<string, PixelState> = ctx.window.fbq?.__measureplan ?? {};
     const before = started[id];
-    single = before ? before[1]! : ownPixel(ctx.window.fbq) && id;
+    single = before ? before.single : ownPixel(ctx.window.fbq) && id;
     const fbq = installFbq(ctx.window);
-    try { Object.defineProperty(fbq, '__measureplan', { value: started, configurable: true }); } catch { /* a frozen fbq: unmarked */ }
+    markOwn(fbq, started);
     const m = am(ctx) && (await matching(ctx.identity()));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
     // starts revoked (fbevents.js holds what follows until a grant).
@@ -108,11 +116,10 @@ export function meta(): Adapter {
     fbq('consent', granted ? 'grant' : 'revoke');
     // Again only to change the matching keys: the earlier tracker's user's, when there is no user now (signed out).
     if (!before) fbq('init', id, ...(m ? [m] : []));
-    else if (m || before[2]) fbq('init', id, m || {});
-    matched = !!m;
-    counted = ctx.window.location?.href;
-    if (!before || before[0] !== counted) to(fbq, single, 'track', 'PageView');
-    started[id] = [counted, single, matched];
+    else if (m || before.matched) fbq('init', id, m || {});
+    const url = ctx.window.location?.href;
+    if (!before || before.url !== url) to(fbq, single, 'track', 'PageView');
+    pixel = started[id] = { url, single, matched: !!m };
     return (readyId = id);
   }
 
@@ -135,18 +142,14 @@ export function meta(): Adapter {
       const m = await matching(identity);
       // A user without e-mail or phone (signed out, or the next person on a shared device): an
       // init without data, so that the previous user's keys are not the ones in force.
-      if (m || matched) fbq('init', id, m || {});
-      matched = !!m;
-      const mark = ctx.window.fbq?.__measureplan?.[id];
-      if (mark) mark[2] = matched;
+      if (m || pixel.matched) fbq('init', id, m || {});
+      pixel.matched = !!m;
     }),
     // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
     // route) already counted, would be one more PageView of the page the visitor is on now.
-    page: (page, ctx, past) => whenReady(ctx, (fbq, id) => {
-      if (past || page?.url === counted) return;
-      counted = page?.url;
-      const mark = ctx.window.fbq?.__measureplan?.[id];
-      if (mark) mark[0] = counted;
+    page: (page, ctx, past) => whenReady(ctx, (fbq) => {
+      if (past || page?.url === pixel.url) return;
+      pixel.url = page?.url;
       to(fbq, single, 'track', 'PageView');
     }),
   };

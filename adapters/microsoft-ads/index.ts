@@ -1,12 +1,10 @@
 import type { Adapter, AdapterContext } from '../../src/core/types';
-import { loadVendorScript } from '../_shared/vendor-script';
+import { loadVendorScript, markOwn } from '../_shared/vendor-script';
 
 const BAT = 'https://bat.bing.com/bat.js';
 /** bat.js takes revenue from 0 to 999999999999 with at most 3 decimals. */
 const MAX_REVENUE = 999999999999;
 
-/** Marks a queue or tag as ours, for `ti` (not enumerable: it is no part of what the queue holds). */
-const mark = (o: object, ti: string) => { try { Object.defineProperty(o, '__measureplan', { value: ti, configurable: true }); } catch { /* a frozen object: unmarked */ } };
 /** Our queue when the page runs a UET tag of its own (see `theirs`): UET's snippet takes the queue's name for this. */
 const OWN_QUEUE = 'measureplanUetq';
 
@@ -74,13 +72,13 @@ export function microsoftAds(): Adapter {
         if (site) queue = OWN_QUEUE;
         push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
         push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
-        mark(w[queue], ti);
+        markOwn(w[queue], ti);
       }
       if (!(site && typeof w.UET === 'function') && !(await loadVendorScript(ctx, BAT, 'Microsoft Ads'))) return;
       // What UET's own loader does once bat.js has run: the queue becomes the tag, fed the calls so far.
       if (typeof w.UET === 'function' && Array.isArray(w[queue])) {
         const tag = (w[queue] = new w.UET({ ti, enableAutoSpaTracking: true, q: w[queue] }));
-        mark(tag, ti);
+        markOwn(tag, ti);
         // Ads withdrawn while bat.js was downloading: no page view for it (the denial is in the queue).
         if (adStorage == 'granted') tag.push('pageLoad');
       }

@@ -181,8 +181,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
           if (e.userId === undefined && stored !== undefined) e.userId = stored;
         }
       }
-      if (c === 'analytics') provisional.length = 0;
       if (c === 'analytics') {
+        provisional.length = 0;
         dedupe.allow(consent.status[c] === 'granted');
         journey.allow(consent.status[c] === 'granted');
         checkSoon();
@@ -314,24 +314,19 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (Array.isArray(own.items)) own.items = own.items.map((i) => (i && typeof i === 'object' ? { ...i } : i));
     const event = made(enrich(plan, c, own, identity, now, consent.snapshot()));
     if (debug && own.currency != null && event.value !== undefined && event.currency !== String(own.currency).toUpperCase()) {
-      warn(`${name}: currency ${JSON.stringify(own.currency)} is not a three-letter ISO 4217 code; its value goes in the plan's currency (${plan.currency ?? 'none'})`);
+      warn(`${name}: currency ${JSON.stringify(own.currency)} is not an ISO 4217 code; the value goes in the plan's currency (${plan.currency ?? 'none'})`);
     }
     // The journey never costs a conversion: its failures are reported apart. A visitor back
     // after leaving their cart hears of it before this conversion changes the cart.
     try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }
     // Held back by its limit: the cart still follows it (an order empties it), as it follows a duplicate; nothing is sent.
-    const skip = () => {
-      if (events.has('skipped')) events.emit('skipped', { conversion: name, reason: `limit ${c.limit}` });
-      if (debug) warn(`${name}: not sent again (limit ${c.limit})`);
-    };
-    if (held) return skip();
+    if (held) return skipped(c);
     const prop = c.dedupe && dedupeKey(c);
     const key = prop && event.properties[prop];
     if (!((typeof key === 'string' && key) || typeof key === 'number')) {
       // Behind a conversion that waits for the decision, this one waits too: they go out in the order tracked.
       if (!later && !(waiting.length && undecided)) return forward(event, now);
-      if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
-      waiting.push(() => (later && limited(c.name, c.limit!, Date.now()) ? skip() : forward(event, Date.now())));
+      wait(c, later, () => forward(event, Date.now()));
       return;
     }
     // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this
@@ -346,9 +341,23 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     }));
     if (consent.status.analytics !== 'pending') return claim();
     // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
-    if (waiting.length >= BUFFER_LIMIT) return report({ path: `conversions.${name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: name });
-    waiting.push(later ? () => (limited(c.name, c.limit!, Date.now()) ? skip() : claim()) : claim);
-    if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
+    if (wait(c, later, claim) && debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
+  }
+
+  /** A conversion held back by its limit: said, nothing sent. */
+  function skipped(c: NormalisedConversion): void {
+    if (events.has('skipped')) events.emit('skipped', { conversion: c.name, reason: `limit ${c.limit}` });
+    if (debug) warn(`${c.name}: not sent again (limit ${c.limit})`);
+  }
+
+  /** `go` once the visitor decided on analytics; first its limit, when that waited for the decision too (`later`). */
+  function wait(c: NormalisedConversion, later: boolean, go: () => void): boolean {
+    if (waiting.length >= BUFFER_LIMIT) {
+      report({ path: `conversions.${c.name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: c.name });
+      return false;
+    }
+    waiting.push(later ? () => (limited(c.name, c.limit!, Date.now()) ? skipped(c) : go()) : go);
+    return true;
   }
 
   function journeyFailed(e: unknown): void {

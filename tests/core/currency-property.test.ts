@@ -49,6 +49,6 @@ it('takes a lower-case ISO code as the code (eur is EUR), and says in debug mode
     expect(recorder.conversions('purchase').map((e) => e.currency)).toEqual(['EUR', 'NOK']);
     expect(recorder.calls('meta').find((c) => c[1] === 'Purchase')![2]).toMatchObject({ value: 100, currency: 'EUR' });
     const said = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('ISO 4217'));
-    expect(said).toEqual(['measureplan: purchase: currency "euro" is not a three-letter ISO 4217 code; its value goes in the plan\'s currency (NOK)']);
+    expect(said).toEqual(['measureplan: purchase: currency "euro" is not an ISO 4217 code; the value goes in the plan\'s currency (NOK)']);
   } finally { warn.mockRestore(); }
 });
