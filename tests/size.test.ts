@@ -95,8 +95,10 @@ import { describe, expect, it } from 'vitest';
 // the collector storing in the next task, sending no beacon offline, timing requests out and
 // saying a full outbox — +0.95 KB; then the second read of those fixes: ads tools not held behind
 // a conversion waiting for the analytics decision, a sign-out before the answer kept, a
-// re-created tracker's Meta matching keys and its UET tag while bat.js downloads — +0.1 KB).
-const RATCHET = 27.65 * 1024;
+// re-created tracker's Meta matching keys and its UET tag while bat.js downloads — +0.1 KB;
+// 2026-12-06, third session: a file beside the tag answered by the host's HTML page kept from the
+// page's onerror and error monitors, its failure said on every page — +0.05 KB).
+const RATCHET = 27.7 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

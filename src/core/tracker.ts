@@ -392,7 +392,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
       // A file that loaded but is something else (an HTML error page) has no startVitals: said as not loaded.
       (m) => safely('vitals', () => { if (!signal?.aborted) m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)), signal }); }),
-      () => { if (debug) warn(`measureplan.vitals${plan.vitals!.attribution ? '-attribution' : ''}.js could not be loaded: no Core Web Vitals are measured`); },
+      // Said always, like the consent reader: a file not deployed beside the tag is a setup mistake.
+      () => warn(`measureplan.vitals${plan.vitals!.attribution ? '-attribution' : ''}.js could not be loaded: no Core Web Vitals are measured`),
     ), signal);
   }
   // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.

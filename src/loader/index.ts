@@ -137,10 +137,23 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     // With the tag's own query (`?v=3`): a cache-busted tag never pairs with an old file beside it.
     const url = new URL(file, src || d.baseURI);
     if (src) url.search = new URL(src).search;
-    return (ww[global] ? Promise.resolve() : loadScript(url.href, nonce)).then(() => {
+    if (ww[global]) return Promise.resolve(ww[global]);
+    // A host that answers a missing file with its HTML page (200) makes the file a SyntaxError. Kept
+    // from the page's onerror (error monitors wrap it) and the listeners after it, and said instead
+    // (below): Chromium runs window.onerror in its place among the listeners, capture ones or not.
+    const prev = w.onerror;
+    const hush = function (this: Window, _m: unknown, f?: string) {
+      // eslint-disable-next-line prefer-rest-params
+      return f === url.href ? (w.event?.stopImmediatePropagation(), true) : prev?.apply(this, arguments as any);
+    } as OnErrorEventHandlerNonNull;
+    w.onerror = hush;
+    const p = loadScript(url.href, nonce).then(() => {
       if (!ww[global]) throw new Error(`${file} is not measureplan's`); // an HTML error page served with 200
       return ww[global];
     });
+    const off = () => { if (w.onerror === hush) w.onerror = prev; }; // unless the site set its own since
+    p.then(off, off);
+    return p;
   }
 
   /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */

@@ -82,10 +82,17 @@ beforeAll(async () => {
   writeFileSync(join(out, 'standard.html'), html(plan({ send: { collector: {} } }), false));
   writeFileSync(join(out, 'attribution.html'), html(plan({ send: { collector: {} }, attribution: true }), true));
   writeFileSync(join(out, 'none.html'), html(plan(), false));
+  // A host that answers every missing file with its own HTML page; the tag sits in /spa/, where no vitals file was deployed.
+  mkdirSync(join(out, 'spa'), { recursive: true });
+  cpSync(join(ROOT, 'dist', 'measureplan.iife.js'), join(out, 'spa', 'measureplan.iife.js'));
+  writeFileSync(join(out, 'spa.html'), html(plan({ send: { collector: {} } }), false)
+    .replace('/static/measureplan.iife.js', '/spa/measureplan.iife.js')
+    .replace('<head>', '<head><script>window.seen = []; window.onerror = (m) => { seen.push(String(m)); }; addEventListener("error", (e) => seen.push("listener: " + e.message));</script>'));
   const png = noisePng(480, 360);
   server = await startServer({
     root: out,
     routes: {
+      '/spa/measureplan.vitals.js': (_req: unknown, res: any) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Page not found</body></html>'),
       '/slow-hero.png': (_req: unknown, res: any) => setTimeout(() => res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(png), HERO_DELAY_MS),
     },
   });
@@ -151,6 +158,22 @@ describe('page experience (Core Web Vitals) through the script tag', () => {
     expect(signup?.body.context.measureplan.vitals.LCP).toMatchObject({ value: lcp[0].metric_value, rating: lcp[0].metric_rating });
 
     expect(errors.filter((e) => /measureplan|Content Security Policy|Refused/.test(e))).toEqual([]);
+    await close();
+  });
+
+  it('a vitals file answered by the host\'s HTML page: said in the console, never seen by the page\'s error handlers', async () => {
+    server.reset();
+    const warnings: string[] = [];
+    const { page, errors, requests, close } = await open('/spa.html');
+    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toContain('measureplan.vitals.js could not be loaded');
+    expect(requests).toContain(`${server.url}/spa/measureplan.vitals.js`);
+    expect(await page.evaluate(() => (window as any).seen)).toEqual([]);
+    expect(errors.filter((e) => /SyntaxError|Unexpected token|pageerror/.test(e))).toEqual([]);
+    // The rest of the plan goes on.
+    await page.evaluate(() => (window as any).measureplan.track('newsletter_signup'));
+    await page.goto('about:blank');
+    await expect.poll(() => server.received.filter((r: any) => r.body.event === 'newsletter_signup').length).toBe(1);
     await close();
   });
 
