@@ -8,6 +8,13 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import dts from 'rollup-plugin-dts';
 
+/**
+ * The browser files are plain ASCII (other characters as \u escapes): a page without a declared
+ * charset, or in windows-1252, decodes the file in its own encoding, and a raw `’` (the Swiss
+ * thousands mark the price reader knows) or `→` would become other characters (contract QA 2026-12-06).
+ */
+const FORMAT = { comments: false, ascii_only: true };
+
 const adapters = (existsSync('adapters') ? readdirSync('adapters', { withFileTypes: true }) : [])
   .filter((d) => d.isDirectory() && existsSync(`adapters/${d.name}/index.ts`))
   .map((d) => d.name);
@@ -78,14 +85,14 @@ export default [
   {
     input: 'src/loader/index.ts',
     output: { file: 'dist/measureplan.iife.js', format: 'iife', name: 'measureplanBundle' },
-    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: FORMAT })],
     onwarn,
   },
   {
     // The consent-platform readers: loaded by the script tag only for plans with consent.cmp.
     input: 'src/loader/cmp.ts',
     output: { file: 'dist/measureplan.cmp.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
     onwarn,
   },
   // Page experience (web-vitals): loaded by the script tag, from next to itself, only for plans with
@@ -93,21 +100,21 @@ export default [
   ...[['vitals', 'src/loader/vitals.ts'], ['vitals-attribution', 'src/loader/vitals-attribution.ts']].map(([name, input]) => ({
     input,
     output: { file: `dist/measureplan.${name}.js`, format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: { comments: false } })],
+    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: FORMAT })],
     onwarn,
   })),
   {
     // Words for a broken plan: loaded by the script tag only when its plan has problems.
     input: 'src/loader/explain.ts',
     output: { file: 'dist/measureplan.explain.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
     onwarn,
   },
   ...(existsSync('src/debug/panel.ts') ? [{
     // The debug panel: loaded by the script tag only with ?measureplan_debug=1, never part of the core.
     input: 'src/debug/panel.ts',
     output: { file: 'dist/measureplan.debug.js', format: 'iife', name: 'measureplanDebugPanel' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: { comments: false } })],
+    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
     onwarn,
   }] : []),
   ...(existsSync('src/testing/playwright.ts') ? [{

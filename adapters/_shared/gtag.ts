@@ -71,7 +71,7 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
 /** Starts loading gtag.js; a cancelled insert (its tracker shut down first) marks the state for the next caller. */
 const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
   s.r = false;
-  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google tag', () => {
+  s.p = loadVendorScript(ctx, 'https://www.googletagmanager.com/gtag/js?id=' + encodeURIComponent(id ?? ''), 'Google', () => {
     s.r = true;
     // A tracker re-created in the same task (React's StrictMode, a remount) asked while this insert
     // was pending: it loads the script now (framework QA 2026-12-06: GA4 got nothing on that page).
@@ -102,6 +102,8 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
   } else {
     if (s.r) load(ctx, s, id); else s.n = [ctx, id];
     consentUpdate(ctx.consent(), ctx);
+    // The other Google adapter on the tag: blocked with it (the warning was said once, by the first).
+    s.p.then((ok) => { if (ok === false) ctx.blocked?.('Google: gtag.js was blocked, nothing reaches Google on this page'); });
   }
   return s.p;
 }

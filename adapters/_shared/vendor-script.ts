@@ -8,8 +8,14 @@ import type { AdapterContext } from '../../src/core/types';
 export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: string, cancelled?: () => void): Promise<boolean> =>
   ctx.loadScript(src).then(
     () => true,
-    (error) => (error?.name === 'AbortError' ? cancelled?.() : ctx.warn(`${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
+    (error) => (error?.name === 'AbortError' ? cancelled?.() : blocked(ctx, `${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
   );
+
+/** Said in the console (debug) and to the tracker, which reports the destination's later conversions as failed. */
+export const blocked = (ctx: AdapterContext, message: string, error?: unknown): void => {
+  ctx.warn(message, error);
+  ctx.blocked?.(message);
+};
 
 /**
  * Marks a vendor object (a queue, a tag, fbq) as measureplan's, with `value`: a tracker re-created

@@ -2,24 +2,10 @@ import type { ConversionEvent } from '../../src/core/types';
 import type { Item } from '../../src/plan/define';
 import { GA4_NAME, GA4_RESERVED_PREFIXES } from '../../src/plan/vocabulary';
 import { has } from '../../src/plan/shape';
+import { personal, productPersonal, WITHHELD } from '../../src/core/personal';
 
-/**
- * Personal data GA4 must not receive: an e-mail address anywhere in the text, or a phone number
- * (7 to 15 digits in phone characters only, starting with `+`, a bracket, or digits and a space;
- * a bare run of digits such as an order number is not taken for one), or a `tel:`/`sms:` link.
- */
-const PERSONAL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}|^(tel|callto|sms):|^(?=(\D*\d){7,15}\D*$)(\+|\(|\d+ )[\d ().-]*$/i;
-/** The e-mail part of PERSONAL alone: a product id is checked for an address only (see `items`). */
-const EMAIL = /[^\s@]+(@|%40)[^\s@]+\.[a-z]{2}/i;
-/** A cheap first look: an @, or seven phone characters in a row that start and end with a digit. */
-const MAYBE = /@|%40|\d[\d ().-]{5,}\d|^(tel|callto|sms):/i;
-/**
- * A parameter named for a phone number (`phone`, `mobile_phone`, `tel`, `fax`, `phone_number`):
- * any value with seven digits is one, in whatever notation (`650-555-1212`, `912.34.567`), which
- * the value alone cannot tell from an order number. Whole name parts only: `telemetry_id`,
- * `smartphone_sku` and `mobile_app_version` are not.
- */
-const PHONE_NAME = /(^|_)((tele)?phone|tel|fax|mobile(?=_phone|_number|$))(_|$)/i;
+export { personal, WITHHELD };
+
 /**
  * GA4's reserved event parameter names (support.google.com/analytics/answer/13316687): `cid`,
  * `customer_id`, `customerid`, `dclid`, `gclid`, `session_id`, `sessionid`, `sfmc_id`, `sid`,
@@ -51,9 +37,6 @@ const ITEM_FIELDS = ['item_id', 'item_name', 'price', 'quantity', 'item_category
 const OWN: Record<string, 1> = { currency: 1, value: 1, transaction_id: 1, items: 1 };
 
 export const say = (e: ConversionEvent, warn: (message: string) => void, k: string, why: string) => warn(`ga4 ${e.name}: parameter ${k} ${why}`);
-/** An e-mail address or phone number. Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern. */
-export const personal = (v: unknown, name = '') => typeof v == 'string' && MAYBE.test(v) && (PERSONAL.test(v) || PHONE_NAME.test(name));
-export const WITHHELD = 'withheld: looks like an e-mail or phone number';
 
 /** The items as GA4 wants them: its five fields, without what is undefined or personal. */
 function items(e: ConversionEvent, list: readonly Item[], warn: (message: string) => void): Record<string, unknown>[] {
@@ -63,9 +46,7 @@ function items(e: ConversionEvent, list: readonly Item[], warn: (message: string
     for (const f of ITEM_FIELDS) {
       const v = i[f];
       if (v === undefined) continue;
-      // A product id that starts with a digit is taken for a product number, not a phone number:
-      // an EAN printed with spaces (`4 006381 333931`) has the shape of one.
-      if (f === 'item_id' && typeof v == 'string' && /^\d/.test(v) ? EMAIL.test(v) : personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
+      if (f === 'item_id' ? productPersonal(v) : personal(v)) say(e, warn, `items[${j}].${f}`, WITHHELD); else o[f] = v;
     }
     return o;
   });

@@ -3,16 +3,22 @@ import { META_STANDARD_EVENTS } from '../../src/plan/vocabulary';
 import { loadVendorScript, markOwn } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
 import { matching } from './matching';
+import { productPersonal, WITHHELD } from '../../src/core/personal';
 
 const STANDARD = /* @__PURE__ */ new Set<string>(META_STANDARD_EVENTS);
 
 /** Meta's object properties for one conversion: value, currency, the products of `items`, and its funnel step. */
-function parameters({ value, currency, items, properties }: ConversionEvent): Record<string, unknown> {
+function parameters({ name, value, currency, items, properties }: ConversionEvent, warn: (message: string) => void): Record<string, unknown> {
   const p: Record<string, unknown> = {};
   // A funnel step's place in its funnel (custom data: Meta keeps it for custom conversions and audiences).
   if (properties.funnel !== undefined) for (const k of ['funnel', 'funnel_step', 'funnel_steps']) p[k] = properties[k];
   if (value !== undefined) p.value = value;
   if (currency) p.currency = currency;
+  // A product id that is an e-mail address or phone number is no product: left out (security QA 2026-12-06).
+  if (items?.some((i) => productPersonal(i.item_id))) {
+    warn(`meta ${name}: a product's item_id ${WITHHELD}; that product is left out`);
+    items = items.filter((i) => !productPersonal(i.item_id));
+  }
   if (items?.length) {
     // Arrays of their exact length (map), not grown by push: fbq's queue keeps them, for every conversion with products.
     let n = 0;
@@ -52,7 +58,7 @@ const ownPixel = (f?: Fbq): boolean => !!f && (!!f.callMethod || !!f.queue?.some
 function track(fbq: Fbq, single: string | false, event: ConversionEvent, ctx: AdapterContext): void {
   const name = event.send.meta?.event;
   if (!name) return;
-  const params = parameters(event);
+  const params = parameters(event, ctx.warn);
   if (name === 'Purchase' && !(params.value !== undefined && params.currency)) {
     ctx.warn(`Meta: Purchase "${event.name}" needs a value and a currency`);
   }
@@ -92,6 +98,9 @@ export function meta(): Adapter {
   /** Our pixel id when the page had its own pixel before ours (`ownPixel`). */
   let single: string | false = false;
   let loading: Promise<unknown> | undefined;
+  /** The latest identify()'s init, until it is queued: what comes after it waits for it. */
+  let identifying: Promise<void> | undefined;
+  const after = (fn: () => void | Promise<void>): void | Promise<void> => (identifying ? identifying.then(fn, fn) : fn());
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
     if (readyId) { const r = fn(ctx.window.fbq, readyId) as Promise<void> | undefined; return r; } // the common case: no promise per conversion
@@ -131,26 +140,31 @@ export function meta(): Adapter {
       if (ready) return;
       if ((await (ready = init(ctx))) && granted) await script(ctx);
     },
-    // Once init is queued (the common case) without a closure per conversion.
-    send: (event, ctx) => (readyId ? track(ctx.window.fbq, single, event, ctx) : whenReady(ctx, (fbq) => track(fbq, single, event, ctx))),
+    // Once init is queued and no identify() is hashing (the common case) without a closure per
+    // conversion. A conversion after identify() waits for its init: fbevents.js sends in queue order,
+    // so one queued before would go with the previous user's keys (after a sign-out) or none (security QA 2026-12-06).
+    send: (event, ctx) => (readyId && !identifying ? track(ctx.window.fbq, single, event, ctx) : after(() => whenReady(ctx, (fbq) => track(fbq, single, event, ctx)))),
     consent: (status, ctx) => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
       if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
     }),
-    identify: (identity, ctx) => whenReady(ctx, async (fbq, id) => {
+    identify(identity, ctx) {
       if (!am(ctx)) return;
-      const m = await matching(identity);
-      // A user without e-mail or phone (signed out, or the next person on a shared device): an
-      // init without data, so that the previous user's keys are not the ones in force.
-      if (m || pixel.matched) fbq('init', id, m || {});
-      pixel.matched = !!m;
-    }),
+      const done: Promise<void> = (identifying = Promise.resolve(after(() => whenReady(ctx, async (fbq, id) => {
+        const m = await matching(identity);
+        // A user without e-mail or phone (signed out, or the next person on a shared device): an
+        // init without data, so that the previous user's keys are not the ones in force.
+        if (m || pixel.matched) fbq('init', id, m || {});
+        pixel.matched = !!m;
+      }))).finally(() => { if (identifying === done) identifying = undefined; }));
+      return done;
+    },
     // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
     // route) already counted, would be one more PageView of the page the visitor is on now.
-    page: (page, ctx, past) => whenReady(ctx, (fbq) => {
+    page: (page, ctx, past) => after(() => whenReady(ctx, (fbq) => {
       if (past || page?.url === pixel.url) return;
       pixel.url = page?.url;
       to(fbq, single, 'track', 'PageView');
-    }),
+    })),
   };
 }

@@ -52,6 +52,8 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
   const byName = new Map<DestinationName, Adapter>();
   for (const a of adapters) if (a && !byName.has(a.name)) byName.set(a.name, a);
   const loaded = new Set<Adapter>();
+  /** Adapters whose vendor script was blocked, with the reason: their conversions reach no vendor on this page. */
+  const blocked = new Map<Adapter, string>();
   // Each adapter gets its own context, so that its `error()` names it.
   const contexts = new Map<Adapter, AdapterContext>();
   const ctxOf = (a: Adapter): AdapterContext => {
@@ -60,6 +62,12 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
       contexts.set(a, (c = {
         ...ctx,
         error: (reason, detail) => emit('error', { path: `destinations.${a.name}`, reason, destination: a.name, detail }),
+        // Once, from the script's load (no caller to throw to): the conversions after it say so too.
+        blocked: (reason) => {
+          if (blocked.has(a)) return;
+          blocked.set(a, reason);
+          try { tell('error', { path: `destinations.${a.name}`, reason, destination: a.name }); } catch { /* strict: the error event went out */ }
+        },
         // Its tag is added a task later: not when the category was withdrawn meanwhile.
         loadScript: (src) => ctx.loadScript(src, () => consent.status[a.category] === 'granted'),
       }));
@@ -111,7 +119,11 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     guard(a, 'load', () => a.load(ctxOf(a)));
   };
 
-  /** Hands one conversion to one adapter; false when its send threw (an `error` event, no `sent`). */
+  /**
+   * Hands one conversion to one adapter; false when its send threw (an `error` event, no `sent`)
+   * or its script was blocked (handed to the vendor's queue all the same: the page's own tag
+   * manager may read it, but no `sent`: the vendor gets nothing; contract QA 2026-12-06).
+   */
   const send = (a: Adapter, event: ConversionEvent): boolean => {
     ensureLoaded(a);
     if (!loaded.has(a)) return false; // after shutdown()
@@ -123,6 +135,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
       fail(a, 'send', e, event);
       return false;
     }
+    if (blocked.has(a)) return false;
     if (listening('sent')) emit('sent', { event, destination: a.name });
     return true;
   };
@@ -148,7 +161,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
       if (!a) { if (result) result[dest] = 'not sent: no adapter for it was given to createTracker'; continue; }
       const state = consent.status[a.category];
       let what: string;
-      if (state === 'granted') what = send(a, event) ? 'sent' : 'failed (see the error)';
+      if (state === 'granted') what = send(a, event) ? 'sent' : blocked.has(a) ? `failed: ${blocked.get(a)}` : 'failed (see the error)';
       else if (state === 'denied') { what = `not sent: ${a.category} consent denied`; emit('skipped', { event, conversion: event.name, reason: `${dest}: ${a.category} consent denied` }); }
       else if (consent.hold(a.category, () => send(a, event))) what = `waiting for ${a.category} consent`;
       else {

@@ -68,6 +68,11 @@ export interface AdapterContext {
   warn(message: string, detail?: unknown): void;
   /** Reports a failure of this destination as an `error` event (and in debug output). */
   error(reason: string, detail?: unknown): void;
+  /**
+   * The vendor's script could not be loaded (an ad blocker, the network): reported once as an
+   * `error` event; the destination's later conversions are `failed`, not `sent`.
+   */
+  blocked?(reason: string): void;
   consent(): ConsentStatus;
   identity(): Identity;
   /** The page the tracker started on: its first page view, whenever the adapter loads (a grant may come pages later in an SPA). */

@@ -75,6 +75,17 @@ describe('the page a conversion names when the page moved on', () => {
     expect((await movedOn('/#/p?gclid=G1&q=x', 'P', 'denied')).params.page_location).toBe(`${origin}/#/p?q=x`);
   });
 
+  it('writes (redacted) for an e-mail address in the path or the fragment (security QA 2026-12-06)', async () => {
+    const at = async (path: string) => (await movedOn(path, 'Unsubscribe', 'granted')).params.page_location;
+    const origin = location.origin;
+    expect(await at('/unsubscribe/kari.nordmann@example.no')).toBe(`${origin}/unsubscribe/(redacted)`);
+    expect(await at('/unsubscribe/kari.nordmann%40example.no/done')).toBe(`${origin}/unsubscribe/(redacted)/done`);
+    expect(await at('/confirm#email=kari.nordmann@example.no')).toBe(`${origin}/confirm#email=(redacted)`);
+    expect(await at('/confirm?ref=x#kari.nordmann%40example.no')).toBe(`${origin}/confirm?ref=x#(redacted)`);
+    // A profile path with an @ and nothing before it is no address.
+    expect(await at('/@fjellsport/posts')).toBe(`${origin}/@fjellsport/posts`);
+  });
+
   it('leaves out click ids without an ads grant, keeps them with one', async () => {
     expect((await movedOn('/p?gclid=G1&fbclid=F1&q=tents', 'Tents', 'denied')).params.page_location).toMatch(/\/p\?q=tents$/);
     expect((await movedOn('/p?gclid=G1&q=tents', 'Tents', 'granted')).params.page_location).toMatch(/\/p\?gclid=G1&q=tents$/);

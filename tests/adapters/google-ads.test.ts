@@ -96,6 +96,14 @@ describe('googleAds conversions', () => {
     expect(b.warnings.map((w) => w.message)).toEqual(['googleAds purchase: transaction_id left out: Google Ads takes at most 64 characters, this one has 65']);
   });
 
+  it('leaves out a transaction_id that is an e-mail address or phone number, with a warning (security QA 2026-12-06)', async () => {
+    const { b, a } = await loaded();
+    await a.send(eventFor(b, 'purchase', { transaction_id: 'kari.nordmann@example.no', value: 10, items: [] }), b.ctx);
+    await a.send(eventFor(b, 'purchase', { transaction_id: '+47 912 34 567', value: 10, items: [] }), b.ctx);
+    expect(dataLayer()).toEqual([0, 1].map(() => ['event', 'conversion', { send_to: `${AW}/AbC-D_efG1`, value: 10, currency: 'NOK' }]));
+    expect(b.warnings.map((w) => w.message)).toEqual([0, 1].map(() => 'googleAds purchase: transaction_id withheld: looks like an e-mail or phone number'));
+  });
+
   it('keeps a transaction_id of exactly 64 characters', async () => {
     const { b, a } = await loaded();
     const id64 = 'T'.repeat(64);

@@ -146,6 +146,17 @@ describe('meta adapter: conversions of the webshop plan', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('leaves out a product whose item_id is an e-mail address or phone number, with a warning; an EAN stays (security QA 2026-12-06)', async () => {
+    const b = bench();
+    const a = meta();
+    await a.load(b.ctx);
+    await a.send(eventFor(b, 'purchase', { transaction_id: 'T-1', value: 30, items: [{ item_id: 'kari@example.no', price: 10 }, { item_id: '+47 912 34 567', price: 10 }, { item_id: '4 006381 333931', price: 10 }] }), b.ctx);
+    const [, , params] = queue().at(-1)!;
+    expect(params).toMatchObject({ content_ids: ['4 006381 333931'], contents: [{ id: '4 006381 333931', quantity: 1, item_price: 10 }], num_items: 1 });
+    expect(JSON.stringify(queue())).not.toMatch(/kari|912 34/);
+    expect(b.warnings.map((w) => w.message)).toEqual(["meta purchase: a product's item_id withheld: looks like an e-mail or phone number; that product is left out"]);
+  });
+
   it('view_item → track ViewContent', async () => {
     expect((await sent('view_item', { item_id: 'SKU-1' })).calls).toEqual([['track', 'ViewContent', {}, { eventID: 'evt-view_item-0001' }]]);
   });
@@ -276,6 +287,26 @@ describe('meta adapter: advanced matching', () => {
     expect(queue().slice(3)).toEqual([['init', PIXEL, { em: HASH.email }], ['init', PIXEL, { ph: HASH.phone }], ['init', PIXEL, {}]]);
     const text = JSON.stringify(queue());
     for (const raw of RAW) expect(text).not.toContain(raw);
+  });
+
+  it('a conversion right after identify() or a sign-out goes with the keys of that moment: after their init, not before (security QA 2026-12-06)', async () => {
+    const b = bench({ plan: am() });
+    const a = meta();
+    await a.load(b.ctx);
+    const sent = (steps: unknown[]) => Promise.all(steps).then(() => queue().splice(3).map((c) => (c[0] === 'init' ? ['init', c[2]] : [c[1]])));
+    // Signs in and converts in one task; the hash takes a moment.
+    expect(await sent([a.identify!(kari, b.ctx), a.send(eventFor(b, 'begin_checkout'), b.ctx)]))
+      .toEqual([['init', { em: HASH.email, ph: HASH.phone, external_id: HASH.userId }], ['InitiateCheckout']]);
+    (window as any).fbq.queue.length = 3;
+    // Signs out, and the next person on the device converts, a route is counted, then converts again.
+    expect(await sent([
+      a.identify!({ userId: null as never, traits: {} }, b.ctx),
+      a.send(eventFor(b, 'newsletter_signup'), b.ctx),
+      a.page!({ url: 'https://shop.example/next', path: '/next', title: 'Next' } as never, b.ctx),
+      a.send(eventFor(b, 'begin_checkout'), b.ctx),
+    ])).toEqual([['init', {}], ['Subscribe'], ['PageView'], ['InitiateCheckout']]);
+    // Once no identify() is pending, a conversion goes at once (no promise).
+    expect(a.send(eventFor(b, 'begin_checkout'), b.ctx)).toBeUndefined();
   });
 
   it('sends no user data when the plan does not ask for advanced matching', async () => {

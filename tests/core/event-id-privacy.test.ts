@@ -42,3 +42,22 @@ it('keeps an order number in the id as it is (the shop\'s server sends the same 
   await tracker.flush();
   expect(recorder.conversions('purchase')[0]!.id).toBe('purchase:T-1001');
 });
+
+it('uses a digest for a phone number as the key too (a callback form), never the number in clear (security QA 2026-12-06)', async () => {
+  const plan: any = example('leadgen');
+  const c = plan.conversions.demo_request;
+  c.properties = { phone: { type: 'string' } };
+  delete c.trigger;
+  delete c.limit;
+  c.dedupe = 'phone';
+  c.send.meta = { event: 'Lead' };
+  plan.destinations.meta = { pixelId: '123456789012345' };
+  const { tracker, recorder } = createTestTracker({ plan });
+  tracker.track('demo_request', { phone: '+47 912 34 567' });
+  await tracker.flush();
+  const [event] = recorder.conversions('demo_request');
+  expect(event!.id).toBe(`demo_request:${hash64('+47 912 34 567')}`);
+  const everything = JSON.stringify([recorder.calls('meta'), recorder.calls('linkedin'), recorder.calls('collector').filter((c) => c[0] === 'track').map((c) => (c[1] as any).messageId)]);
+  expect(everything).toContain(event!.id);
+  expect(everything).not.toMatch(/912 ?34 ?567/);
+});

@@ -155,4 +155,34 @@ describe('vendor adapters in Chromium', () => {
     expect(after).toEqual(before);
     await context.close();
   });
+
+  it('vendor scripts an ad blocker stops: one error event each, their conversions failed and never "sent"; the others unaffected (contract QA 2026-12-06)', async () => {
+    const context = await browser.newContext();
+    await installVendorFakes(context, { allow: (url) => url.hostname === '127.0.0.1' });
+    await context.route((url) => url.hostname === 'connect.facebook.net' || url.hostname === 'www.googletagmanager.com', (r) => r.abort('blockedbyclient'));
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await page.evaluate(() => (window as any).ready);
+    const seen = await page.evaluate(async () => {
+      const t = (window as any).tracker;
+      const log: string[] = [];
+      t.on('sent', (e: any) => log.push(`sent ${e.destination} ${e.event.name}`));
+      t.on('error', (e: any) => log.push(`error ${e.destination} ${e.reason}`));
+      t.consent({ analytics: 'granted', ads: 'granted' });
+      await new Promise((r) => setTimeout(r, 1500));
+      t.track('purchase', { transaction_id: 'T-2001', value: 10, items: [{ item_id: 'SKU-1', price: 10, quantity: 1 }] });
+      t.track('newsletter_signup');
+      await t.flush();
+      return log;
+    });
+    // gtag.js serves GA4 and Google Ads: both are blocked with it.
+    expect(seen.filter((l) => l.startsWith('error')).sort()).toEqual([
+      'error ga4 Google: https://www.googletagmanager.com/gtag/js?id=G-F1X2Y3Z4W5 was blocked, nothing reaches Google on this page',
+      'error googleAds Google: gtag.js was blocked, nothing reaches Google on this page',
+      'error meta Meta: https://connect.facebook.net/en_US/fbevents.js was blocked, nothing reaches Meta on this page',
+    ]);
+    expect(seen.filter((l) => /^sent (meta|ga4|googleAds)/.test(l))).toEqual([]);
+    expect(seen).toEqual(expect.arrayContaining(['sent collector purchase', 'sent microsoftAds purchase', 'sent collector newsletter_signup']));
+    await context.close();
+  });
 });
