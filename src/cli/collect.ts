@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types';
 import { startCollectServer } from '../server/http';
 import { startRelay, type Relay } from '../server/relay';
 import { startWebhook, type Webhook } from '../server/webhook';
+import { shownUrl } from '../server/delivery';
 import { StoreError } from '../server/sqlite';
 import { openStore, type Written } from '../server/store';
 import { choice, parse } from './args';
@@ -73,6 +74,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   if (forward !== undefined) {
     if (!/^https?:\/\/\S+$/.test(forward)) throw new UsageError(`--forward "${forward}" is not an http(s) URL.`, 'Example: --forward https://api.segment.io');
     if (!writeKey) throw new UsageError('--forward needs a write key.', 'Give --write-key <key> or set MEASUREPLAN_WRITE_KEY.');
+    if (/^https?:\/\/[^/?#]*@/.test(forward)) throw new UsageError('--forward has a user or password in it, which the relay cannot send (and the log would show).', 'Give the URL without them and the key as --write-key <key> or MEASUREPLAN_WRITE_KEY.');
   } else if (values['write-key'] !== undefined) throw new UsageError('--write-key is only used with --forward.');
 
   const webhookUrl = values.webhook as string | undefined;
@@ -143,7 +145,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   let webhook: Webhook | undefined;
   if (webhookUrl && plan) {
     if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(c.yellow(`measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.\n`));
-    webhook = startWebhook({ store, plan, url: webhookUrl, everyMs: webhookEvery * 1000, quietMs: quietDays * 86_400_000, log: (line) => say(line) });
+    webhook = startWebhook({ store, plan, url: webhookUrl, linkOrigins: origins, everyMs: webhookEvery * 1000, quietMs: quietDays * 86_400_000, log: (line) => say(line) });
   }
   const counts = store.counts();
   io.out.write(`measureplan collect: listening on ${server.url}\n`);
@@ -152,8 +154,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync}${migrated})\n`);
     io.out.write(`  plan       ${plan ? `${planFile}: "${plan.name}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
     io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
-    if (relay) io.out.write(`  relay      ${relay.stats().target} (${relay.stats().waiting} waiting)\n`);
-    if (webhook) io.out.write(`  webhook    ${webhookUrl}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);
+    if (relay) io.out.write(`  relay      ${shownUrl(relay.stats().target)} (${relay.stats().waiting} waiting)\n`);
+    if (webhook) io.out.write(`  webhook    ${shownUrl(webhookUrl!)}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);
     io.out.write(`  endpoints  POST ${server.url}/v1/batch (also /v1/track, /v1/page, /v1/identify) · GET ${server.url}/health\n`);
   }
 

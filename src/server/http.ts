@@ -46,6 +46,8 @@ export async function startCollectServer(options: CollectServerOptions): Promise
   let draining = false;
   /** The last commit failed with this (cleared by a commit or a write probe that succeeds): /health says so. */
   let failing: string | undefined;
+  /** The size of the request whose commit failed: the write /health's probe must be able to make. */
+  let failedBytes = 0;
   let drained: (() => void) | undefined;
 
   const reply = (res: ServerResponse, status: number, body: Obj, headers: Record<string, string> = {}) => {
@@ -77,7 +79,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
 
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       // After a failed commit, healthy only once the store takes a write again (space freed, a lock let go).
-      if (failing) { try { store.probe(); failing = undefined; } catch (e) { failing = (e as Error).message; } }
+      if (failing) { try { store.probe(failedBytes); failing = undefined; } catch (e) { failing = (e as Error).message; } }
       if (failing) return reply(res, 503, { ok: false, reason: `the store cannot be written: ${failing}`, ...store.counts() });
       return reply(res, draining ? 503 : 200, { ok: !draining, ...store.counts() });
     }
@@ -134,6 +136,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       failing = undefined;
     } catch (e) {
       failing = (e as Error).message;
+      failedBytes = body.length;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });
     }
     reply(res, 200, { ok: true, ...written });

@@ -9,7 +9,7 @@
  * silently.
  */
 import { printable } from '../cli/safe-text';
-import { backoffMs, type DeliveryOptions } from './delivery';
+import { backoffMs, shownUrl, type DeliveryOptions } from './delivery';
 import type { Statement } from './sqlite';
 import type { Store } from './store';
 
@@ -149,7 +149,7 @@ export function startRelay(options: RelayOptions): Relay {
       // Network errors, 5xx, 408, 429, and 401/403/404 (a wrong key or URL that a person must fix): retry, never skip.
       failures++;
       const wait = Math.max(result.retryAfter ?? 0, backoffMs(failures - 1, minDelay, maxDelay));
-      if (failures === 1 || failures % 10 === 0) log(`relay: ${target} failed (${result.reason}); retrying in ${Math.round(wait / 1000)} s${status === 401 || status === 403 ? ' — check --write-key' : status === 404 ? ' — check --forward' : ''}`);
+      if (failures === 1 || failures % 10 === 0) log(`relay: ${shownUrl(target)} failed (${result.reason}); retrying in ${Math.round(wait / 1000)} s${status === 401 || status === 403 ? ' — check --write-key' : status === 404 ? ' — check --forward' : ''}`);
       await sleep(wait);
     }
   }

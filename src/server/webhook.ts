@@ -14,7 +14,7 @@ import type { Plan } from '../plan/types';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../report/abandonment';
 import { checkoutSteps } from '../journey/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
-import { backoffMs, type DeliveryOptions } from './delivery';
+import { backoffMs, shownUrl, withCredentials, type DeliveryOptions } from './delivery';
 import { foldEmail } from './message';
 import type { Store } from './store';
 
@@ -28,6 +28,12 @@ export interface WebhookOptions extends DeliveryOptions {
   quietMs?: number;
   /** How far back carts are looked for (default 30 days). */
   lookbackMs?: number;
+  /**
+   * The shop's origins (`--allow-origin`): a product's `url` is handed over only on one of them.
+   * Without any, only http(s) pages. The page URL comes from the browser, and an e-mail sent in
+   * the shop's name must not link anywhere a visitor's request chose (security QA 2026-12-06).
+   */
+  linkOrigins?: readonly string[];
 }
 
 export interface WebhookStats { pending: number; delivered: number; suppressed: number; cancelled: number; failed: number }
@@ -52,6 +58,13 @@ export function startWebhook(options: WebhookOptions): Webhook {
   // Lines quote a hand-off's id (a browser's anonymous id) and the receiver's answer: control characters are written out.
   const log = (line: string) => logLine(printable(line));
   const doFetch = options.fetch ?? globalThis.fetch;
+  // `https://user:secret@…`: sent as Basic authentication (fetch takes no credentials in a URL), never logged.
+  const [target, auth] = withCredentials(url, { 'Content-Type': 'application/json' });
+  const shown = shownUrl(url);
+  const linkable = (url: string) => {
+    const o = /^https?:\/\//i.test(url) && URL.canParse(url) ? new URL(url).origin : undefined;
+    return o !== undefined && (!options.linkOrigins?.length || options.linkOrigins.includes(o));
+  };
   const db = store.db;
   const cart = plan.abandonment.cart;
   const browse = plan.abandonment.browse;
@@ -107,7 +120,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
     const consentOf = (events: SeqEvent[]) => [...events].reverse().find((e) => e.consent)?.consent ?? { analytics: null, ads: null };
     for (const [visitor, all] of seqs) {
       const links = new Map<string, string>();
-      for (const e of all) if (e.url) for (const i of e.items ?? []) links.set(i.item_id, e.url);
+      for (const e of all) if (e.url && linkable(e.url)) for (const i of e.items ?? []) links.set(i.item_id, e.url);
       const withLinks = <T extends ItemRecord>(items: T[]) => items.map((i) => ({ ...i, ...(links.has(i.item_id) ? { url: links.get(i.item_id) } : {}) }));
       if (cart) {
         const events = all.filter((e) => cartEvents.includes(e.event));
@@ -169,7 +182,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
       let status = 0;
       let reason = '';
       try {
-        const res = await doFetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': row.id }, body: row.payload, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await doFetch(target, { method: 'POST', headers: { ...auth, 'Idempotency-Key': row.id }, body: row.payload, signal: AbortSignal.timeout(timeoutMs) });
         status = res.status;
         reason = `${res.status} ${(await res.text().catch(() => '')).slice(0, 200)}`.trim();
       } catch (e) {
@@ -178,12 +191,12 @@ export function startWebhook(options: WebhookOptions): Webhook {
       if (status >= 200 && status < 300) { delivered.run(iso(now()), row.id); failures = 0; continue; }
       if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
         failed.run(reason, row.id);
-        log(`webhook: ${url} refused ${row.id} (${reason}); kept as failed`);
+        log(`webhook: ${shown} refused ${row.id} (${reason}); kept as failed`);
         continue;
       }
       failures++;
       retry.run(iso(now() + backoffMs(row.attempts, minDelay, maxDelay)), reason, row.id);
-      if (failures === 1) log(`webhook: ${url} failed (${reason}); retrying with backoff`);
+      if (failures === 1) log(`webhook: ${shown} failed (${reason}); retrying with backoff`);
     }
   }
 

@@ -10,6 +10,7 @@ describe('measureplan collect: usage', () => {
     [['--allow-origin', 'shop.example'], /--allow-origin "shop\.example" is not an origin[\s\S]*https:\/\/shop\.example/],
     [['--forward', 'https://api.segment.io'], /--forward needs a write key[\s\S]*MEASUREPLAN_WRITE_KEY/],
     [['--forward', 'segment'], /--forward "segment" is not an http\(s\) URL/],
+    [['--forward', 'https://key:x@api.segment.io', '--write-key', 'k'], /--forward has a user or password in it[\s\S]*--write-key/],
     [['--write-key', 'k'], /--write-key is only used with --forward/],
     [['--port', 'eighty'], /--port must be a number from 0 to 65535/],
     [['--sync', 'always'], /--sync must be full or normal/],

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
 import { startWebhook } from '../../src/server/webhook';
-import { PLAN, post, readStore, tempStore, useCollect, viewItem } from './helpers';
+import { PLAN, post, readStore, startCollect, tempStore, useCollect, viewItem } from './helpers';
 
 const SHOP = 'http://shop.test:4173';
 const live = useCollect(['--allow-origin', SHOP, '--quiet']);
@@ -210,6 +210,24 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
       expect((await fetch(`${srv.url}/health`)).status).toBe(200);
     } finally {
       await srv.close();
+    }
+  });
+
+  it('/health stays 503 on a full disk where a one-page write still fits but a batch does not (security QA 2026-12-06)', async () => {
+    const dir = tempStore();
+    const c = await startCollect(['--db', dir.db, '--quiet'], {}, 200);
+    try {
+      const batch = (r: number) => ({ batch: Array.from({ length: 500 }, (_, i) => viewItem({ messageId: `full-${r}-${i}`, context: { page: { url: 'https://shop.example/' + 'x'.repeat(300) } } })) });
+      let refused = 0;
+      for (let r = 0; r < 30 && refused < 3; r++) if ((await post(`${c.url}/v1/batch`, batch(r))).status === 503) refused++;
+      expect(refused).toBe(3);
+      const health = await fetch(`${c.url}/health`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { reason: string }).reason).toMatch(/^the store cannot be written: /);
+      expect((await fetch(`${c.url}/health`)).status).toBe(503); // asked again: still the truth
+    } finally {
+      await c.stop();
+      dir.remove();
     }
   });
 

@@ -30,9 +30,13 @@ export function tempStore(): { dir: string; db: string; remove(): void } {
   return { dir, db: join(dir, 'events.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startCollect(args: string[], env: Record<string, string> = {}): Promise<Collect> {
+/** `maxFileKB`: the process may write no file beyond this size (`ulimit -f`, SIGXFSZ ignored): a full disk. */
+export async function startCollect(args: string[], env: Record<string, string> = {}, maxFileKB?: number): Promise<Collect> {
   ensureBuilt();
-  const proc = spawn(process.execPath, [bin, 'collect', '--port', '0', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [bin, 'collect', '--port', '0', ...args];
+  const proc = maxFileKB === undefined
+    ? spawn(process.execPath, argv, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('bash', ['-c', `trap '' XFSZ; ulimit -f ${maxFileKB}; exec "$0" "$@"`, process.execPath, ...argv], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (c) => { out += c; });
   proc.stderr!.on('data', (c) => { out += c; });

@@ -33,14 +33,14 @@ function fill(store: Store, messages: Record<string, unknown>[]) {
 }
 
 async function hook(answer: (n: number) => number = () => 200) {
-  const posts: { body: Record<string, unknown>; key: string | undefined }[] = [];
+  const posts: { body: Record<string, unknown>; key: string | undefined; auth?: string; path?: string }[] = [];
   let count = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
       const status = answer(count++);
-      if (status === 200) posts.push({ body: JSON.parse(body) as Record<string, unknown>, key: req.headers['idempotency-key'] as string | undefined });
+      if (status === 200) posts.push({ body: JSON.parse(body) as Record<string, unknown>, key: req.headers['idempotency-key'] as string | undefined, auth: req.headers.authorization, path: req.url });
       res.writeHead(status).end(status === 200 ? 'ok' : 'no');
     });
   });
@@ -128,6 +128,26 @@ describe('the webhook (in process)', () => {
     expect(readStore(dir.db, (d) => d.prepare("SELECT status, reason FROM webhook_outbox WHERE visitor = 'b'").get())).toEqual({ status: 'cancelled', reason: 'no longer abandoned when it was due: ordered or changed' });
   });
 
+  it('sends user:password in the URL as Basic authentication and never logs a secret of the URL (security QA 2026-12-06)', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H), identify('b', 'ola@example.no', T - 5 * H), add('b', T - 3 * H)]);
+    const h = await hook((n) => (n === 0 ? 500 : n === 1 ? 422 : 200));
+    cleanups.push(() => h.close());
+    const lines: string[] = [];
+    const url = h.url.replace('http://', 'http://mail%40shop:s3cr%3At@') + '?api_key=HOOKSECRET';
+    const start = Date.now();
+    const w = startWebhook({ store, plan, url, everyMs: 30, minDelay: 10, maxDelay: 20, now: () => T + (Date.now() - start), log: (l) => lines.push(l) });
+    await until(() => h.posts.length === 1);
+    await w.stop();
+    expect(h.posts[0]).toMatchObject({ auth: `Basic ${Buffer.from('mail@shop:s3cr:t').toString('base64')}`, path: '/hook?api_key=HOOKSECRET' });
+    expect(lines.join('\n')).toMatch(/webhook: http:\/\/127\.0\.0\.1:\d+\/hook\?api_key=… failed/);
+    expect(lines.join('\n')).toMatch(/webhook: http:\/\/127\.0\.0\.1:\d+\/hook\?api_key=… refused/);
+    expect(lines.join('\n')).not.toMatch(/HOOKSECRET|s3cr|mail%40shop/);
+  });
+
   it('keeps a refused post (4xx) as failed, with the answer', async () => {
     const dir = tempStore();
     cleanups.push(() => dir.remove());
@@ -184,6 +204,45 @@ describe('the webhook (in process)', () => {
     await w.stop();
     expect(h.posts[0]!.body).toMatchObject({ type: 'cart_abandoned', value: 249, currency: 'EUR' });
   });
+
+  it("hands a product's link over only when it is an http(s) page on the shop's origins (security QA 2026-12-06)", async () => {
+    // Anyone can post to the collector: a cart whose page was "https://evil.example/login" or a
+    // javascript: URL became a link in an e-mail sent in the shop's name.
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    const at = (v: string, url: string, sku: string) => msg(v, 'add_to_cart', T - 3 * H, { item_id: sku, item_name: sku, value: 1, currency: 'NOK' }, { context: { page: { url, path: '/' }, measureplan: { kind: 'micro' } } });
+    fill(store, [
+      identify('a', 'a@example.no', T - 5 * H), at('a', 'https://shop.example/product/ok', 'ok'),
+      identify('b', 'b@example.no', T - 5 * H), at('b', 'https://evil.example/login', 'foreign'),
+      identify('c', 'c@example.no', T - 5 * H), at('c', 'javascript:alert(document.domain)', 'script'),
+    ]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T, linkOrigins: ['https://shop.example'] });
+    await until(() => h.posts.length === 3);
+    await w.stop();
+    const items = Object.fromEntries(h.posts.map((p) => [p.body.email, (p.body.items as unknown[])[0]]));
+    expect(items['a@example.no']).toMatchObject({ item_id: 'ok', url: 'https://shop.example/product/ok' });
+    expect(items['b@example.no']).not.toHaveProperty('url');
+    expect(items['c@example.no']).not.toHaveProperty('url');
+
+    // Without --allow-origin: any http(s) page, never a javascript: one.
+    const dir2 = tempStore();
+    cleanups.push(() => dir2.remove());
+    const store2 = openStore(dir2.db);
+    cleanups.push(() => store2.close());
+    fill(store2, [identify('b', 'b@example.no', T - 5 * H), at('b', 'https://evil.example/login', 'foreign'), identify('c', 'c@example.no', T - 5 * H), at('c', 'javascript:alert(1)', 'script')]);
+    const h2 = await hook();
+    cleanups.push(() => h2.close());
+    const w2 = startWebhook({ store: store2, plan, url: h2.url, everyMs: 30, now: () => T });
+    await until(() => h2.posts.length === 2);
+    await w2.stop();
+    const items2 = Object.fromEntries(h2.posts.map((p) => [p.body.email, (p.body.items as unknown[])[0]]));
+    expect(items2['b@example.no']).toMatchObject({ url: 'https://evil.example/login' });
+    expect(items2['c@example.no']).not.toHaveProperty('url');
+  });
 });
 
 describe('measureplan collect --webhook (a real process)', () => {
@@ -210,9 +269,11 @@ describe('measureplan collect --webhook (a real process)', () => {
     const h = await hook();
     cleanups.push(() => h.close());
     const now = Date.now();
-    const args = ['--db', dir.db, '--plan', PLAN, '--webhook', h.url, '--webhook-every', '0.1'];
+    const args = ['--db', dir.db, '--plan', PLAN, '--webhook', `${h.url}?token=HOOKSECRET`, '--webhook-every', '0.1'];
     let c = await startCollect(args);
-    expect(c.output()).toMatch(/webhook {4}http:\/\/127\.0\.0\.1:\d+\/hook: abandoned carts and browses, checked every 0\.1 s/);
+    // The URL's secret is not in the log (security QA 2026-12-06).
+    expect(c.output()).toMatch(/webhook {4}http:\/\/127\.0\.0\.1:\d+\/hook\?token=…: abandoned carts and browses, checked every 0\.1 s/);
+    expect(c.output()).not.toContain('HOOKSECRET');
     await post(`${c.url}/v1/batch`, { batch: [identify('z', 'siri@example.no', now - 3 * H), add('z', now - 2 * H)] });
     await until(() => h.posts.length >= 1);
     expect(await c.stop()).toBe(0);
