@@ -158,14 +158,15 @@ async function settle(shop, quiet = 1200) {
   }
 }
 
-function printSummary({ events, commands, plan, print, dataFile }) {
+export function printSummary({ events, commands, plan, print, dataFile }) {
   const tracks = events.filter((m) => m.type === 'track');
   const rows = new Map(Object.keys(plan.conversions).map((name) => [name, { kind: plan.conversions[name].kind, count: 0, value: 0, valued: false, dests: new Set() }]));
   for (const m of tracks) {
     if (!rows.has(m.event)) rows.set(m.event, { kind: m.context?.measureplan?.kind ?? '?', count: 0, value: 0, valued: false, dests: new Set() });
     const row = rows.get(m.event);
     row.count++;
-    if (typeof m.properties?.value === 'number') { row.value += m.properties.value; row.valued = true; row.currency = m.properties.currency ?? plan.currency; }
+    // A journey signal's value is no money (a web vital's is milliseconds or a layout-shift score).
+    if (typeof m.properties?.value === 'number' && row.kind !== 'signal') { row.value += m.properties.value; row.valued = true; row.currency = m.properties.currency ?? plan.currency; }
     for (const d of destinationsFor(plan, m.event, m.context?.measureplan?.consent)) row.dests.add(d);
   }
   const rel = dataFile ? relative(ROOT, dataFile) : '';

@@ -46,8 +46,19 @@ export const CATEGORY = { ga4: 'analytics', collector: 'analytics', googleAds: '
  * plan's `send` keys, each kept only when its category is `granted`.
  */
 export function destinationsFor(plan, event, consent = {}) {
-  const send = plan?.conversions?.[event]?.send ?? {};
-  return Object.keys(send).filter((d) => consent[CATEGORY[d]] === 'granted');
+  return Object.keys(sendOf(plan, event)).filter((d) => consent[CATEGORY[d]] === 'granted');
+}
+
+/**
+ * Where the plan sends an event: a conversion's `send`; the journey signals go to GA4 and the
+ * collector, when the plan has them (Core Web Vitals: where `vitals.send` says).
+ */
+function sendOf(plan, event) {
+  if (plan?.conversions?.[event]) return plan.conversions[event].send ?? {};
+  const has = (d) => Boolean(plan?.destinations?.[d]);
+  if (event === 'web_vital') return Object.fromEntries(Object.keys(plan?.vitals?.send ?? {}).filter(has).map((d) => [d, {}]));
+  if (event === 'experiment_viewed') return Object.fromEntries(['ga4', 'collector'].filter(has).map((d) => [d, {}]));
+  return {};
 }
 
 /** One readable line for a collected conversion: `purchase  macro  2499 NOK  → ga4, meta, collector`. */

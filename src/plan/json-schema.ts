@@ -32,7 +32,11 @@ const PATTERN_WORDS: Record<string, string> = {
   '^[A-Za-z0-9_-]{1,40}$': 'A variant name is letters, digits, "-" and "_", at most 40 characters: "control", "b".',
 };
 
-/** The schema with `patternErrorMessage` beside each pattern, and a conversion list that may not be empty. */
+/**
+ * The schema with `patternErrorMessage` beside each pattern, a conversion list that may not be
+ * empty, and a page_view trigger with a path or a regex: rules the browser's cross-field checks
+ * keep, which the editor should show too (compactSchema leaves them out).
+ */
 function words(node: unknown, key = ''): unknown {
   if (Array.isArray(node)) return node.map((n) => words(n));
   if (!node || typeof node !== 'object') return node;
@@ -41,6 +45,8 @@ function words(node: unknown, key = ''): unknown {
   if (typeof out.pattern === 'string' && PATTERN_WORDS[out.pattern]) out.patternErrorMessage = PATTERN_WORDS[out.pattern];
   // What the cross-field rules say in the browser, said by the editor too: a plan needs a conversion.
   if (key === 'conversions' && out.type === 'object') out.minProperties = 1;
+  // A page_view trigger names a path or a regex (contract QA 2026-12-06: the editor took one with neither).
+  if (out.properties?.on?.const === 'page_view') Object.assign(out, { if: { not: { required: ['path'] } }, then: { required: ['regex'] } });
   return out;
 }
 
@@ -58,7 +64,7 @@ export function compactSchema(s: Json): Shape {
   for (const [k, v] of Object.entries(s)) {
     switch (k) {
       // Editor-only: the words under a broken pattern, and an empty conversion list (the rules check that in the browser).
-      case '$schema': case '$id': case 'title': case 'description': case 'patternErrorMessage': case 'minProperties': break;
+      case '$schema': case '$id': case 'title': case 'description': case 'patternErrorMessage': case 'minProperties': case 'if': case 'then': break;
       case 'type': out.t = TYPES[v]!; break;
       case 'properties': out.p = Object.fromEntries(Object.entries(v as Json).map(([n, c]) => [n, compactSchema(c)])); break;
       case 'required': out.r = v; break;

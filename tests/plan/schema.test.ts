@@ -53,6 +53,21 @@ describe('plan.schema.json', () => {
     expect(parsePlan(empty).ok).toBe(false);
   });
 
+  it('refuses a page_view trigger with neither path nor regex, as parsePlan does (contract QA 2026-12-06)', () => {
+    const plan: any = example('webshop');
+    const trigger = plan.conversions.visited_pricing.trigger;
+    delete trigger.path;
+    expect(validate(plan)).toBe(false);
+    expect(validate.errors!.map((e) => `${e.instancePath} ${e.keyword} ${(e.params as any).missingProperty ?? ''}`)).toContain('/conversions/visited_pricing/trigger required regex');
+    expect(parsePlan(plan).ok).toBe(false);
+    for (const only of [{ regex: '^/pricing' }, { path: '/pricing*' }]) {
+      const ok: any = example('webshop');
+      ok.conversions.visited_pricing.trigger = { on: 'page_view', ...only };
+      expect(validate(ok), JSON.stringify(validate.errors)).toBe(true);
+      expect(parsePlan(ok).ok).toBe(true);
+    }
+  });
+
   const expressible = objects.filter((b) => b.schema);
   it('covers a good part of the corpus', () => expect(expressible.length).toBeGreaterThanOrEqual(30));
 
