@@ -176,7 +176,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     const nav = ctx?.window.navigator;
     // Offline, sendBeacon still says yes (it only queues the request): what waits stays stored for
     // the next page instead of being taken for delivered (reliability QA 2026-12-06: 11 of 11 lost).
-    if (nav?.onLine === false) { void queue.persist(); return; }
+    // Backing off after a failure (a 5xx, a 429 with its Retry-After): a beacon never reports back,
+    // and one sent to an endpoint known to be failing took its messages along (host-page QA
+    // 2026-12-06: 61 of 301 lost on a tab switch). They stay stored for the retry, or the next page.
+    if (nav?.onLine === false || paused) { void queue.persist(); return; }
     let used = 0; // beacons never report back: count them for this hide
     const envelope = utf8(body([])); // take() counts the messages; the body's wrapper counts too
     /** Messages too large for any beacon on their own: they wait for an ordinary request, the rest goes on. */
@@ -234,7 +237,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       // (a user only remembered from an earlier page was sent then, and is on every message anyway).
       const who = c.identity();
       if (who.told) adapter.identify!(who, c);
-      return queue.restore().then((earlier) => { if (earlier) schedule(0); });
+      return queue.restore(() => schedule(0)).then(() => undefined);
     },
     forget() {
       // A withdrawal stops sending at once: what waits, here and in memory, is dropped unsent (a
