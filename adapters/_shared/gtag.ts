@@ -102,7 +102,8 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
   } else {
     if (s.r) load(ctx, s, id); else s.n = [ctx, id];
     consentUpdate(ctx.consent(), ctx);
-    // The other Google adapter on the tag: blocked with it (the warning was said once, by the first).
+    // The other Google adapter on the tag: blocked with it (the warning was said once, by the
+    // first); an insert only cancelled (undefined) is no block (diff read 2026-12-06).
     s.p.then((ok) => { if (ok === false) ctx.blocked?.('Google: gtag.js was blocked, nothing reaches Google on this page'); });
   }
   return s.p;

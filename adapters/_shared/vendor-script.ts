@@ -4,11 +4,13 @@ import type { AdapterContext } from '../../src/core/types';
  * Loads a vendor's tag through the tracker (one script tag per URL, with the page's CSP nonce).
  * Resolves `false` instead of rejecting when the script is blocked (an ad blocker, the network):
  * the vendor's queue keeps its calls but nothing reaches the vendor, which the warning says.
+ * An insert cancelled before it was made (shutdown(), consent withdrawn since) is no block:
+ * `undefined`, and `cancelled` is called.
  */
-export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: string, cancelled?: () => void): Promise<boolean> =>
+export const loadVendorScript = (ctx: AdapterContext, src: string, vendor: string, cancelled?: () => void): Promise<boolean | undefined> =>
   ctx.loadScript(src).then(
     () => true,
-    (error) => (error?.name === 'AbortError' ? cancelled?.() : blocked(ctx, `${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false),
+    (error) => (error?.name === 'AbortError' ? void cancelled?.() : (blocked(ctx, `${vendor}: ${src} was blocked, nothing reaches ${vendor} on this page`, error), false)),
   );
 
 /** Said in the console (debug) and to the tracker, which reports the destination's later conversions as failed. */

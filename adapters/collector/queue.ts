@@ -109,6 +109,8 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   const changed = new Set<RecordKey>();
   let scheduled = false;
   let keep = true;
+  /** How many times drop() ran (a consent withdrawal): a restore read in flight across one is dropped. */
+  let drops = 0;
 
   /** The disk is full: new messages stay in memory, but deletes and rewrites (which free space) go on. */
   let full = false;
@@ -232,9 +234,12 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
       try {
         // RESTORE_RECORDS at a time, each read its own task: an outbox of 20,000 messages left by
         // an outage, read at once, was a 120-220 ms long task on every page (host-page QA 2026-12-06).
+        const was = drops;
         for (let after: IDBValidKey | undefined; store;) {
           const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
           const [keys, values] = await store('readonly', (s) => Promise.all([promisifyRequest(s.getAllKeys(range, RESTORE_RECORDS)), promisifyRequest(s.getAll(range, RESTORE_RECORDS))]));
+          // Analytics withdrawn while this read ran: what it read is no longer to be sent (diff read 2026-12-06).
+          if (drops !== was) break;
           const found: Entry[] = [];
           keys.forEach((key, i) => {
             const list = readRecord(key as RecordKey, values[i]);
@@ -259,7 +264,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     persist: () => flushWrites(),
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     clear: () => (store ? clear(store) : Promise.resolve()),
-    drop() { items.forEach(forget); items = []; unwritten = []; },
+    drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     rewrite(fn) {
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.

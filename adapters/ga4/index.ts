@@ -41,7 +41,7 @@ export function ga4(): Adapter {
         // An address left in the path or the fragment (`/unsubscribe/kari@…`, `#email=kari@…`)
         // becomes `(redacted)`, as GA4's own data redaction writes it (security QA 2026-12-06).
         params.page_location = withoutParams(url, (k, v) => personal(v, k) || (event.consent.ads != 'granted' && CLICK_ID_PARAMS.includes(k as never)))
-          .replace(/[^\s@/?#&=]+(@|%40)[^\s@/?#&=]+/gi, '(redacted)');
+          .replace(/[^\s@/?#&=]+(@|%40)[^\s@/?#&=]+\.[a-z]{2,}(?=[/?#&;]|$)/gi, '(redacted)');
         if (personal(title)) say(event, ctx.warn, 'page_title', WITHHELD); else params.page_title = title;
       }
       gtag(ctx, 'event', event.send.ga4?.event, params);

@@ -11,7 +11,7 @@
  */
 import type { Adapter, AdapterContext, ConversionEvent, Identity } from '../../src/core/types';
 import { hashedIdentity } from '../_shared/identity';
-import { personal, WITHHELD } from '../../src/core/personal';
+import { personalId, WITHHELD } from '../../src/core/personal';
 import { consentUpdate, defined, ensureGtag, gtag } from '../_shared/gtag';
 
 export function googleAds(): Adapter {
@@ -31,7 +31,7 @@ export function googleAds(): Adapter {
       t = undefined;
     }
     // Google's rule for the transaction ID: no personal data (security QA 2026-12-06).
-    if (personal(t)) { ctx.warn(`googleAds ${e.name}: transaction_id ${WITHHELD}`); t = undefined; }
+    if (personalId(t)) { ctx.warn(`googleAds ${e.name}: transaction_id ${WITHHELD}`); t = undefined; }
     // Built directly, without undefined fields (gtag would send them as empty parameters).
     const p: Record<string, unknown> = { send_to: `${id(ctx)}/${e.send.googleAds?.label}` };
     if (e.value !== undefined) p.value = e.value;

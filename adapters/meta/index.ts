@@ -3,7 +3,7 @@ import { META_STANDARD_EVENTS } from '../../src/plan/vocabulary';
 import { loadVendorScript, markOwn } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
 import { matching } from './matching';
-import { productPersonal, WITHHELD } from '../../src/core/personal';
+import { personalId, WITHHELD } from '../../src/core/personal';
 
 const STANDARD = /* @__PURE__ */ new Set<string>(META_STANDARD_EVENTS);
 
@@ -15,9 +15,9 @@ function parameters({ name, value, currency, items, properties }: ConversionEven
   if (value !== undefined) p.value = value;
   if (currency) p.currency = currency;
   // A product id that is an e-mail address or phone number is no product: left out (security QA 2026-12-06).
-  if (items?.some((i) => productPersonal(i.item_id))) {
+  if (items?.some((i) => personalId(i.item_id))) {
     warn(`meta ${name}: a product's item_id ${WITHHELD}; that product is left out`);
-    items = items.filter((i) => !productPersonal(i.item_id));
+    items = items.filter((i) => !personalId(i.item_id));
   }
   if (items?.length) {
     // Arrays of their exact length (map), not grown by push: fbq's queue keeps them, for every conversion with products.
@@ -144,10 +144,11 @@ export function meta(): Adapter {
     // conversion. A conversion after identify() waits for its init: fbevents.js sends in queue order,
     // so one queued before would go with the previous user's keys (after a sign-out) or none (security QA 2026-12-06).
     send: (event, ctx) => (readyId && !identifying ? track(ctx.window.fbq, single, event, ctx) : after(() => whenReady(ctx, (fbq) => track(fbq, single, event, ctx)))),
-    consent: (status, ctx) => whenReady(ctx, (fbq) => {
+    // After a pending identify()'s init too: a conversion made before a withdrawal stays before the revoke.
+    consent: (status, ctx) => after(() => whenReady(ctx, (fbq) => {
       if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
       if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
-    }),
+    })),
     identify(identity, ctx) {
       if (!am(ctx)) return;
       const done: Promise<void> = (identifying = Promise.resolve(after(() => whenReady(ctx, async (fbq, id) => {

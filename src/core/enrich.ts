@@ -1,6 +1,6 @@
 /** Turns an accepted `track()` call into the canonical conversion event every destination maps. */
 import { hash64 } from './dedupe';
-import { personal } from './personal';
+import { personalId } from './personal';
 import type { Item } from '../plan/define';
 import type { NormalisedConversion, Plan } from '../plan/types';
 import { browser, uuid } from './env';
@@ -79,7 +79,7 @@ export function eventId(c: NormalisedConversion, props: Record<string, unknown>)
   const v = props[k];
   // An e-mail address or phone number as the key (a lead or callback form without a lead id) is
   // never an id in clear text: the id goes to every ad vendor (security QA 2026-12-06).
-  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${/@/.test(v as string) || personal(v, k) ? hash64((v as string).toLowerCase()) : v}` : uuid();
+  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${/@/.test(v as string) || personalId(v, k) ? hash64((v as string).toLowerCase()) : v}` : uuid();
 }
 
 /** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */

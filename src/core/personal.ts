@@ -23,6 +23,16 @@ const PHONE_NAME = /(^|_)((tele)?phone|tel|fax|mobile(?=_phone|_number|$))(_|$)/
 /** An e-mail address or phone number. Only a text with an @ or a run of phone characters can be either: the rest (names, SKUs, ids) skips the pattern. */
 export const personal = (v: unknown, name = '') => typeof v == 'string' && MAYBE.test(v) && (PERSONAL.test(v) || PHONE_NAME.test(name));
 /**
+ * An id the shop made (an order number, a dedupe key, a product id) that is an e-mail address or
+ * a phone number: only an address, a `tel:` link, a number given with its country code (`+47 …`,
+ * `0047 …`), or any seven digits under a name for a phone. Order numbers have a phone's shape
+ * (`2026 000123`, `(2026) 1234`): taken for one, they would be withheld from Google Ads, and an
+ * event id made a digest the shop's server cannot rebuild (diff read 2026-12-06).
+ */
+export const personalId = (v: unknown, name = '') => typeof v == 'string' && MAYBE.test(v)
+  && (EMAIL.test(v) || /^(tel|callto|sms):/i.test(v) || (/^\s*(\+|00)\s*[1-9]/.test(v) && PERSONAL.test(v)) || PHONE_NAME.test(name));
+
+/**
  * A product id that starts with a digit is taken for a product number, not a phone number: an EAN
  * printed with spaces (`4 006381 333931`) has the shape of one. Any other is judged as `personal`.
  */

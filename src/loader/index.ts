@@ -141,20 +141,23 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     // A host that answers a missing file with its HTML page (200) makes the file a SyntaxError. Kept
     // from the page's onerror (error monitors wrap it) and the listeners after it, and said instead
     // (below): Chromium runs window.onerror in its place among the listeners, capture ones or not.
-    const prev = w.onerror;
-    const hush = function (this: Window, _m: unknown, f?: string) {
-      // eslint-disable-next-line prefer-rest-params
-      return f === url.href ? (w.event?.stopImmediatePropagation(), true) : prev?.apply(this, arguments as any);
-    } as OnErrorEventHandlerNonNull;
-    w.onerror = hush;
+    // One wrapper while any file loads, removed after the last (unless the site set its own since).
+    if (!hushing.size) { prev = w.onerror; w.onerror = hush; }
+    hushing.add(url.href);
     const p = loadScript(url.href, nonce).then(() => {
       if (!ww[global]) throw new Error(`${file} is not measureplan's`); // an HTML error page served with 200
       return ww[global];
     });
-    const off = () => { if (w.onerror === hush) w.onerror = prev; }; // unless the site set its own since
+    const off = () => { if (hushing.delete(url.href) && !hushing.size && w.onerror === hush) w.onerror = prev; };
     p.then(off, off);
     return p;
   }
+  const hushing = new Set<string>();
+  let prev: OnErrorEventHandler;
+  const hush = function (this: Window, _m: unknown, f?: string) {
+    // eslint-disable-next-line prefer-rest-params
+    return f && hushing.has(f) ? (w.event?.stopImmediatePropagation(), true) : prev?.apply(this, arguments as any);
+  } as OnErrorEventHandlerNonNull;
 
   /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */
   function start(plan: Plan): void {

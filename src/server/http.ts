@@ -46,8 +46,12 @@ export async function startCollectServer(options: CollectServerOptions): Promise
   let draining = false;
   /** The last commit failed with this (cleared by a commit or a write probe that succeeds): /health says so. */
   let failing: string | undefined;
-  /** The size of the request whose commit failed: the write /health's probe must be able to make. */
-  let failedBytes = 0;
+  /**
+   * The request whose commit failed: /health tries it again (a full disk may take a one-page probe
+   * and still refuse a batch: security QA and diff read 2026-12-06). Stored once by messageId, so
+   * the client's own retry of it is a duplicate then.
+   */
+  let failedWrite: Outcome[] | undefined;
   let drained: (() => void) | undefined;
 
   const reply = (res: ServerResponse, status: number, body: Obj, headers: Record<string, string> = {}) => {
@@ -79,7 +83,12 @@ export async function startCollectServer(options: CollectServerOptions): Promise
 
     if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       // After a failed commit, healthy only once the store takes a write again (space freed, a lock let go).
-      if (failing) { try { store.probe(failedBytes); failing = undefined; } catch (e) { failing = (e as Error).message; } }
+      if (failing) {
+        try {
+          if (failedWrite) await committer.submit(failedWrite); else store.probe();
+          failing = failedWrite = undefined;
+        } catch (e) { failing = (e as Error).message; }
+      }
       if (failing) return reply(res, 503, { ok: false, reason: `the store cannot be written: ${failing}`, ...store.counts() });
       return reply(res, draining ? 503 : 200, { ok: !draining, ...store.counts() });
     }
@@ -133,10 +142,10 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     let written: Written;
     try {
       written = await committer.submit(outcomes);
-      failing = undefined;
+      failing = failedWrite = undefined;
     } catch (e) {
       failing = (e as Error).message;
-      failedBytes = body.length;
+      failedWrite = outcomes;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });
     }
     reply(res, 200, { ok: true, ...written });

@@ -35,12 +35,8 @@ export interface Store {
   /** Commits every group's outcomes in one transaction; one result per group. */
   write(groups: readonly (readonly Outcome[])[]): Written[];
   counts(): { events: number; quarantined: number };
-  /**
-   * Throws when the store cannot be written now (a read-only file, a full disk, a lock held
-   * elsewhere). With `bytes`: when it cannot take a write of that size (one committed transaction
-   * that adds and removes a row of it), as a batch that failed needs.
-   */
-  probe(bytes?: number): void;
+  /** Throws when the store cannot be written now (a read-only file, a full disk, a lock held elsewhere). */
+  probe(): void;
   close(): void;
 }
 
@@ -207,16 +203,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     ...(migrated && { migrated }),
     write: (groups) => writeAll(groups),
     counts: () => counts(db),
-    probe: (bytes = 0) => {
-      if (!bytes) return rewriteVersion(db);
-      // A one-page write fits where a full disk has no room for a batch (security QA 2026-12-06:
-      // /health said ok while every batch was refused). Added and removed in one commit: no trace.
-      db.transaction(() => {
-        const seq = db.prepare('INSERT INTO events_raw (raw) VALUES (?)').run(' '.repeat(bytes)).lastInsertRowid;
-        db.prepare('DELETE FROM events_raw WHERE seq = ?').run(seq);
-        rewriteVersion(db);
-      })();
-    },
+    probe: () => rewriteVersion(db),
     close: () => { if (db.open) db.close(); },
   };
 }

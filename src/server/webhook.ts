@@ -30,7 +30,7 @@ export interface WebhookOptions extends DeliveryOptions {
   lookbackMs?: number;
   /**
    * The shop's origins (`--allow-origin`): a product's `url` is handed over only on one of them.
-   * Without any, only http(s) pages. The page URL comes from the browser, and an e-mail sent in
+   * Without any (or with `*`), any http(s) page. The page URL comes from the browser, and an e-mail sent in
    * the shop's name must not link anywhere a visitor's request chose (security QA 2026-12-06).
    */
   linkOrigins?: readonly string[];
@@ -63,7 +63,8 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const shown = shownUrl(url);
   const linkable = (url: string) => {
     const o = /^https?:\/\//i.test(url) && URL.canParse(url) ? new URL(url).origin : undefined;
-    return o !== undefined && (!options.linkOrigins?.length || options.linkOrigins.includes(o));
+    // `*` (--allow-origin '*', every site): any http(s) page, as with no origins given (diff read 2026-12-06).
+    return o !== undefined && (!options.linkOrigins?.length || options.linkOrigins.includes('*') || options.linkOrigins.includes(o));
   };
   const db = store.db;
   const cart = plan.abandonment.cart;

@@ -120,6 +120,38 @@ it('restores a large outbox left by an outage a few records per task, and sends 
   }
 }, 30_000);
 
+it('analytics denied while an earlier page\'s outbox is being restored: nothing restored is sent after the denial (diff read 2026-12-06)', async () => {
+  up = false;
+  const first = page({ flushInterval: 60_000, maxQueue: 50_000 });
+  for (let i = 0; i < 3000; i++) first.tracker.track('phone_click');
+  await first.tracker.shutdown();
+  up = true;
+  let denied = false;
+  const afterDenial: string[] = [];
+  server.use(http.post(URL_, async ({ request }) => {
+    const ids = (await request.json() as { batch: { messageId: string }[] }).batch.map((m) => m.messageId);
+    if (denied) afterDenial.push(...ids);
+    return new HttpResponse(null, { status: 200 });
+  }));
+  const getAll = IDBObjectStore.prototype.getAll;
+  let reads = 0;
+  let next: ReturnType<typeof page> | undefined;
+  try {
+    IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, ...a: any[]) {
+      const r = getAll.apply(this, a as never);
+      // The visitor withdraws analytics while the second read is in flight (the first one's messages are on their way).
+      if (++reads === 2) queueMicrotask(() => { denied = true; next!.tracker.consent({ analytics: 'denied' }); });
+      return r;
+    };
+    next = page({ flushInterval: 1, maxQueue: 50_000 });
+    await tick(1500);
+  } finally { IDBObjectStore.prototype.getAll = getAll; }
+  expect(denied).toBe(true);
+  expect(afterDenial).toEqual([]);
+  expect(reads).toBe(2); // no read after the denial
+  expect(await stored()).toBe(0);
+}, 20_000);
+
 it('says once, as an error event, that a full outbox let its oldest events go', async () => {
   up = false;
   const { tracker, errors } = page({ maxQueue: 5, flushInterval: 1 });

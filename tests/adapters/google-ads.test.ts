@@ -104,6 +104,13 @@ describe('googleAds conversions', () => {
     expect(b.warnings.map((w) => w.message)).toEqual([0, 1].map(() => 'googleAds purchase: transaction_id withheld: looks like an e-mail or phone number'));
   });
 
+  it('keeps an order number that has a phone number\'s shape (diff read 2026-12-06)', async () => {
+    const { b, a } = await loaded();
+    await a.send(eventFor(b, 'purchase', { transaction_id: '2026 000123', value: 10, items: [] }), b.ctx);
+    expect(dataLayer()).toEqual([['event', 'conversion', { send_to: `${AW}/AbC-D_efG1`, value: 10, currency: 'NOK', transaction_id: '2026 000123' }]]);
+    expect(b.warnings).toEqual([]);
+  });
+
   it('keeps a transaction_id of exactly 64 characters', async () => {
     const { b, a } = await loaded();
     const id64 = 'T'.repeat(64);

@@ -309,6 +309,17 @@ describe('meta adapter: advanced matching', () => {
     expect(a.send(eventFor(b, 'begin_checkout'), b.ctx)).toBeUndefined();
   });
 
+  it('a conversion waiting for identify()\'s init stays before a revoke made in the same click (diff read 2026-12-06)', async () => {
+    const b = bench({ plan: am() });
+    const a = meta();
+    await a.load(b.ctx);
+    const steps = [a.identify!(kari, b.ctx), a.send(eventFor(b, 'begin_checkout'), b.ctx)];
+    b.status = { ...b.status, ads: 'denied' } as never;
+    steps.push(a.consent!({ analytics: 'granted', ads: 'denied' } as never, b.ctx) as never);
+    await Promise.all(steps);
+    expect(queue().slice(3).map((c) => (c[0] === 'init' ? 'init' : c[0] === 'consent' ? `consent ${c[1]}` : c[1]))).toEqual(['init', 'InitiateCheckout', 'consent revoke']);
+  });
+
   it('sends no user data when the plan does not ask for advanced matching', async () => {
     const b = bench();
     b.identity = kari;

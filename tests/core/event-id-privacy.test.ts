@@ -61,3 +61,14 @@ it('uses a digest for a phone number as the key too (a callback form), never the
   expect(everything).toContain(event!.id);
   expect(everything).not.toMatch(/912 ?34 ?567/);
 });
+
+it('keeps an order number that has a phone number\'s shape in the id as it is: the shop\'s server rebuilds it (diff read 2026-12-06)', async () => {
+  const ids: string[] = [];
+  for (const t of ['2026 000123', '(2026) 1234', '100 234 567']) {
+    const { tracker, recorder } = createTestTracker({ plan: example('webshop') }); // the plan counts one order per page
+    tracker.track('purchase', { transaction_id: t, value: 1, items: [{ item_id: 'A', price: 1, quantity: 1 }] });
+    await tracker.flush();
+    ids.push(...recorder.conversions('purchase').map((e) => e.id));
+  }
+  expect(ids).toEqual(['purchase:2026 000123', 'purchase:(2026) 1234', 'purchase:100 234 567']);
+});

@@ -169,6 +169,8 @@ describe('page experience (Core Web Vitals) through the script tag', () => {
     await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toContain('measureplan.vitals.js could not be loaded');
     expect(requests).toContain(`${server.url}/spa/measureplan.vitals.js`);
     expect(await page.evaluate(() => (window as any).seen)).toEqual([]);
+    // The page's own handler is back in place once the file has settled.
+    expect(await page.evaluate(() => String(window.onerror))).toContain('seen.push');
     expect(errors.filter((e) => /SyntaxError|Unexpected token|pageerror/.test(e))).toEqual([]);
     // The rest of the plan goes on.
     await page.evaluate(() => (window as any).measureplan.track('newsletter_signup'));

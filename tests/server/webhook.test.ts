@@ -242,6 +242,21 @@ describe('the webhook (in process)', () => {
     const items2 = Object.fromEntries(h2.posts.map((p) => [p.body.email, (p.body.items as unknown[])[0]]));
     expect(items2['b@example.no']).toMatchObject({ url: 'https://evil.example/login' });
     expect(items2['c@example.no']).not.toHaveProperty('url');
+
+    // --allow-origin '*': every site, so any http(s) page (diff read 2026-12-06: no link at all).
+    const dir3 = tempStore();
+    cleanups.push(() => dir3.remove());
+    const store3 = openStore(dir3.db);
+    cleanups.push(() => store3.close());
+    fill(store3, [identify('a', 'a@example.no', T - 5 * H), at('a', 'https://shop.example/product/ok', 'ok'), identify('c', 'c@example.no', T - 5 * H), at('c', 'javascript:alert(1)', 'script')]);
+    const h3 = await hook();
+    cleanups.push(() => h3.close());
+    const w3 = startWebhook({ store: store3, plan, url: h3.url, everyMs: 30, now: () => T, linkOrigins: ['*'] });
+    await until(() => h3.posts.length === 2);
+    await w3.stop();
+    const items3 = Object.fromEntries(h3.posts.map((p) => [p.body.email, (p.body.items as unknown[])[0]]));
+    expect(items3['a@example.no']).toMatchObject({ url: 'https://shop.example/product/ok' });
+    expect(items3['c@example.no']).not.toHaveProperty('url');
   });
 });
 
