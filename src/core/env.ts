@@ -3,6 +3,13 @@
 export const browser = (): (Window & typeof globalThis) | undefined => (typeof window === 'undefined' ? undefined : window);
 
 /** Whether the URL asks for debug output (`?measureplan_debug=1`). */
+/**
+ * More than `ms` has passed since `since`. A `since` more than a minute ahead of now was stored
+ * under a clock that ran ahead and has been corrected: how long ago is unknown, and taken as long
+ * ago (time QA 2026-12-06: a visitor back 5 real hours later kept the old session, funnel and cart).
+ */
+export const passed = (t: number, since: number, ms: number): boolean => t - since > ms || since - t > 60_000;
+
 export const debugRequested = (): boolean => /[?&]measureplan_debug=(1|true)\b/.test(browser()?.location?.search ?? '');
 
 /**

@@ -6,7 +6,7 @@
  * session under `analytics`, the click ids (ad attribution, kept 90 days) under `ads`. An explicit
  * denial deletes what this category had stored.
  */
-import { uuid } from './env';
+import { passed, uuid } from './env';
 import { has } from '../plan/shape';
 import type { Store } from './storage';
 import type { ClickIds } from './types';
@@ -63,7 +63,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
     traits: {},
     anonymousId: () => aid,
     session(t) {
-      if (t - session.last > SESSION_MS) { session = fresh(t); saveSession(); }
+      if (passed(t, session.last, SESSION_MS)) { session = fresh(t); saveSession(); }
       session.last = t;
       if (t - written > TOUCH_WRITE_MS) saveSession();
       return session;
@@ -101,7 +101,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         const storedAid = store.get<string>('aid');
         if (typeof storedAid === 'string') aid = storedAid; else store.set('aid', aid);
         const stored = store.get<Session>('sess');
-        if (stored && typeof stored.id === 'string' && session.last - stored.last <= SESSION_MS) {
+        if (stored && typeof stored.id === 'string' && !passed(session.last, stored.last, SESSION_MS)) {
           session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();

@@ -11,6 +11,7 @@ import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import type { ConversionEvent } from '../core/types';
 import { kept, type Kept, type Writer } from './kept';
+import { passed } from '../core/env';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
 interface Basket { items: Item[]; since: number; updated: number; told?: number; cur?: string }
@@ -112,7 +113,7 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
   const checkout = checkoutSteps(plan);
   const cart = kept<Basket>(store, 'cart', empty, isBasket, writer);
   const viewed = kept<Basket>(store, 'seen', empty, isBasket, writer);
-  const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && t - b.updated >= after;
+  const due = (b: Basket, after: number, min: number, t: number) => b.items.length >= min && !b.told && passed(t, b.updated, after - 1);
   /**
    * What the checks found: reported once the basket is marked and written (a report tracks a
    * conversion, which checks again); what a grant's replay finds, at the check the grant asks for.

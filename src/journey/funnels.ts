@@ -10,6 +10,7 @@
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import { kept, type Writer } from './kept';
+import { passed } from '../core/env';
 import { has } from '../plan/shape';
 
 /** A visitor's progress in one funnel: the furthest step, when it was reached, when the attempt started (ms). */
@@ -42,7 +43,7 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'), writer);
   const expired = (name: string, p: Progress, t: number) => {
     const w = plan.funnels[name]?.withinMs;
-    return w !== undefined && t - p.start > w;
+    return w !== undefined && passed(t, p.start, w);
   };
 
   /** In place: the operation always gets the record it may change (this page's, or the stored one at the grant). */
