@@ -24,30 +24,35 @@ export function readSource(source: string, d: Document, el?: Element | null): un
 
 /**
  * Converts text read from the page to the property's declared type. `number` and `integer`: the
- * number at the start of the text, without spaces (so "2 499 kr" is 2499, "2499,-" 2499), read
- * by its separators:
+ * number at the start of the text, without spaces (so "2 499 kr" is 2499, "2499,-" 2499), after a
+ * currency sign or code in front of it ("$1,234.50", "€ 1.234,50", "CHF 1'234.50", "kr 2499"),
+ * read by its separators:
  * - the last `.` or `,` followed by other separators before it is the decimal mark; the others
- *   are thousands separators (`,` `'` `’`), each followed by three digits, after a first group of
- *   1 to 3 digits that does not start with 0 ("2,499.50", "1'299.50");
+ *   are thousands separators (`,` `.` `'` `’`, one kind), each followed by three digits, after a
+ *   first group of 1 to 3 digits that does not start with 0 ("2,499.50", "1.234,50", "1'299.50");
  * - a lone `,` before three digits after such a first group is a thousands separator ("1,299"),
- *   any other lone `,` the decimal comma ("2499,50", "0,125");
- * - dots as thousands separators ("1.234,50", "1.234.567") and a lone dot before three digits
- *   after such a first group ("2.499", "1.000": a thousands separator or a decimal point?) are
- *   not converted, nor are groups of another length ("12,34,567").
+ *   any other lone `,` the decimal comma ("2499,50", "0,125"); two or more dots before groups of
+ *   three are thousands separators ("1.234.567");
+ * - a lone dot before three digits after such a first group ("2.499", "1.000": a thousands
+ *   separator or a decimal point?) is not converted, nor are groups of another length ("12,34,567").
  * A fraction for an integer is left for validation to report. `boolean`: true/1/yes/on and
  * false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
  * tracker's validation names the problem: no value is ever made up.
  */
+/** A currency in front of a price: a sign (with a country's letters, "US$", "kr."), or a common code. */
+const CURRENCY = /^([A-Z]{0,2}[$€£¥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|(USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)\.?)(?=[-+]?\d)/;
+
 export function convert(v: unknown, type?: PropertyType): unknown {
   if (typeof v === 'string') {
     const s = v.replace(/\s/g, '');
     if (type === 'number' || type === 'integer') {
-      // The number at the start (not part of one like "1e3"), then: 1-3 digits and thousands
-      // groups with one separator throughout, or plain digits; and a decimal part.
-      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(s)?.[0];
-      const g = t && /^[-+]?([1-9]\d{0,2}([,'’])\d{3}(\2\d{3})*|\d+)(([.,])(\d+))?$/.exec(t);
+      // The number at the start (not part of one like "1e3"), after a currency in front of it
+      // (time QA 2026-12-06: "$499.00" and "1.234,50 €" lost the whole conversion); then: 1-3
+      // digits and thousands groups with one separator throughout, or plain digits; and a decimal part.
+      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(s.replace(CURRENCY, ''))?.[0];
+      const g = t && /^[-+]?([1-9]\d{0,2}([.,'’])\d{3}(\2\d{3})*|\d+)(([.,])(\d+))?$/.exec(t);
       // Refused: the same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?).
-      return !g || (g[5] && g[5] === g[2]) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
+      return !g || (g[5] && g[5] === g[2]) || (g[2] === '.' && !g[3] && !g[5]) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
         : parseFloat((g[2] ? t.split(g[2]).join('') : t).replace(',', '.'));
     }
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);
