@@ -10,7 +10,7 @@ import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type Cli
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
 import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
 import type { ClickKind, Order, Skipped } from './orders';
-import { wallTime, type Zone } from './time';
+import { repeated, UTC, wallTime, type Zone } from './time';
 
 export interface ExportOptions {
   platform: Platform;
@@ -128,7 +128,10 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     const clicks: (Order & { gclid: string })[] = [];
     const ios: (Order & { kind: 'gbraid' | 'wbraid'; id: string })[] = [];
     const leads: Order[] = [];
-    const once = firstPerClickAndTime(o.platform, o.zone);
+    // An order in the hour that repeats when the clocks go back: its wall clock time in the shop's
+    // zone names two instants, so the files are written in UTC (`Parameters:TimeZone=+0000`).
+    const zone = orders.some((order) => repeated(order.time, o.zone)) ? UTC : o.zone;
+    const once = firstPerClickAndTime(o.platform, zone);
     for (const order of orders) {
       tick();
       const r = chooseClick(order, index, match);
@@ -141,7 +144,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
         matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }), ...contactNoteOf(order) });
       } else skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, true));
     }
-    const f = { conversionName: o.conversionName, zone: o.zone };
+    const f = { conversionName: o.conversionName, zone };
     const files: OutputFile[] = [];
     if (clicks.length) files.push({ part: 'clicks', suffix: '', rows: clicks.length, content: clickFile(clicks, f) });
     if (ios.length) files.push({ part: 'ios', suffix: '-ios', rows: ios.length, content: iosFile(ios, f) });

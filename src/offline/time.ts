@@ -79,6 +79,15 @@ export function wallTime(t: number, zone: Zone): string {
 }
 
 /**
+ * Instant `t` falls in the hour that repeats when the clocks go back in `zone`: its wall clock
+ * time names two instants, and a file in that zone cannot say which (time QA 2026-12-06).
+ */
+export function repeated(t: number, zone: Zone): boolean {
+  const s = Math.floor(t / 1000) * 1000;
+  return fromWall(s + zone.offset(t) * MINUTE, zone) !== s;
+}
+
+/**
  * The instant of a wall clock time (given as if it were UTC) in `zone`. In the hour that repeats
  * when clocks go back the earlier one is taken; a time the clocks skip does not exist.
  */

@@ -54,6 +54,26 @@ describe('Google Ads click import (§7.1)', () => {
     expect(row!.split(',').slice(-3)[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
+  it('orders in the hour that repeats when the clocks go back: the files are in UTC, both orders uploaded (time QA 2026-12-06)', () => {
+    // 02:30 summer time and 02:30 winter time in Oslo, an hour apart, were written alike: one was skipped as a duplicate.
+    const first = Date.UTC(2026, 9, 25, 0, 30);
+    const second = Date.UTC(2026, 9, 25, 1, 30);
+    const ix = index([['v1', 'gclid', 'G1', first - DAY]]);
+    const at = (time: number) => ({ ...base, now: time + 2 * DAY });
+    const r = exportOffline([order(2, { visitorId: 'v1', time: first }), order(3, { visitorId: 'v1', time: second })], ix, at(second));
+    expect(r.skipped).toEqual([]);
+    expect(lines(r.files[0]!.content)).toEqual([
+      'Parameters:TimeZone=+0000',
+      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
+      'G1,Phone order,2026-10-25 00:30:00,2499.00,NOK',
+      'G1,Phone order,2026-10-25 01:30:00,2499.00,NOK',
+      '',
+    ]);
+    // Any other day stays in the shop's zone.
+    const usual = exportOffline([order(2, { visitorId: 'v1', time: first + 2 * 3_600_000 })], ix, at(second));
+    expect(lines(usual.files[0]!.content).slice(0, 1)).toEqual(['Parameters:TimeZone=Europe/Oslo']);
+  });
+
   it('iOS clicks: separate GBRAID and WBRAID columns, one identifier per row', () => {
     const f = iosFile([{ kind: 'gbraid', id: 'GB1', time: T, valueText: '1', currency: 'NOK' }, { kind: 'wbraid', id: 'WB1', time: T, valueText: '2', currency: 'NOK' }], { conversionName: 'Phone order', zone: oslo });
     expect(lines(f)).toEqual([
