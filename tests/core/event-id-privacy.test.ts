@@ -11,13 +11,14 @@ import { example } from '../plan/fixtures';
 
 beforeEach(() => { localStorage.clear(); });
 
-function leads() {
+/** The lead-gen plan's demo request, deduplicated on `key` (an e-mail or phone field of the form). */
+function leads(key: 'email' | 'phone' = 'email') {
   const plan: any = example('leadgen');
   const c = plan.conversions.demo_request;
-  c.properties = { email: { type: 'string' } };
+  c.properties = { [key]: { type: 'string' } };
   delete c.trigger;
   delete c.limit;
-  c.dedupe = 'email';
+  c.dedupe = key;
   c.send.meta = { event: 'Lead' };
   plan.destinations.meta = { pixelId: '123456789012345' };
   return createTestTracker({ plan });
@@ -44,15 +45,7 @@ it('keeps an order number in the id as it is (the shop\'s server sends the same 
 });
 
 it('uses a digest for a phone number as the key too (a callback form), never the number in clear (security QA 2026-12-06)', async () => {
-  const plan: any = example('leadgen');
-  const c = plan.conversions.demo_request;
-  c.properties = { phone: { type: 'string' } };
-  delete c.trigger;
-  delete c.limit;
-  c.dedupe = 'phone';
-  c.send.meta = { event: 'Lead' };
-  plan.destinations.meta = { pixelId: '123456789012345' };
-  const { tracker, recorder } = createTestTracker({ plan });
+  const { tracker, recorder } = leads('phone');
   tracker.track('demo_request', { phone: '+47 912 34 567' });
   await tracker.flush();
   const [event] = recorder.conversions('demo_request');
