@@ -105,8 +105,10 @@ import { describe, expect, it } from 'vitest';
 // with a phone's shape kept, a cancelled gtag.js insert no block, Meta's revoke after a waiting
 // conversion, a consent withdrawal during the outbox restore, one onerror wrapper for files loading together — +0.05 KB;
 // then the time and locale review: a time stored ahead of a corrected clock taken as long ago,
-// prices with the currency in front and dots as thousands separators read — +0.18 KB).
-const RATCHET = 28.2 * 1024;
+// prices with the currency in front and dots as thousands separators read — +0.18 KB; then the
+// read of those: a second price refused, whole kroner read, the onerror wrapper kept apart from an
+// error monitor that wrapped it — +0.06 KB).
+const RATCHET = 28.25 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -4,11 +4,13 @@ export const browser = (): (Window & typeof globalThis) | undefined => (typeof w
 
 /** Whether the URL asks for debug output (`?measureplan_debug=1`). */
 /**
- * More than `ms` has passed since `since`. A `since` more than a minute ahead of now was stored
- * under a clock that ran ahead and has been corrected: how long ago is unknown, and taken as long
- * ago (time QA 2026-12-06: a visitor back 5 real hours later kept the old session, funnel and cart).
+ * More than `ms` has passed since `since`. A `since` at least `ms` ahead of now was stored under a
+ * clock that ran ahead by more than the whole window and has been corrected since: how long ago is
+ * unknown, and taken as long ago (time QA 2026-12-06: a visitor back 5 real hours later kept the
+ * old session, funnel and cart). A clock set back by less than the window (minutes, for a
+ * 30-minute session) counts as no time passed, as before (diff read 2026-12-06).
  */
-export const passed = (t: number, since: number, ms: number): boolean => t - since > ms || since - t > 60_000;
+export const passed = (t: number, since: number, ms: number): boolean => t - since > ms || since - t >= ms;
 
 export const debugRequested = (): boolean => /[?&]measureplan_debug=(1|true)\b/.test(browser()?.location?.search ?? '');
 

@@ -141,18 +141,22 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     // A host that answers a missing file with its HTML page (200) makes the file a SyntaxError. Kept
     // from the page's onerror (error monitors wrap it) and the listeners after it, and said instead
     // (below): Chromium runs window.onerror in its place among the listeners, capture ones or not.
-    // One wrapper while any file loads, removed after the last (unless the site set its own since).
-    if (!hushing.size) { prev = w.onerror; w.onerror = hush; }
+    // One wrapper, put in place once and taken out after the last file, unless an error monitor has
+    // wrapped it since: it then stays in the monitor's chain, passing errors on, and is used again
+    // as it is (taking the monitor for the page's own handler would make the two call each other:
+    // diff read 2026-12-06).
+    if (!installed) { prev = w.onerror; w.onerror = hush; installed = true; }
     hushing.add(url.href);
     const p = loadScript(url.href, nonce).then(() => {
       if (!ww[global]) throw new Error(`${file} is not measureplan's`); // an HTML error page served with 200
       return ww[global];
     });
-    const off = () => { if (hushing.delete(url.href) && !hushing.size && w.onerror === hush) w.onerror = prev; };
+    const off = () => { if (hushing.delete(url.href) && !hushing.size && w.onerror === hush) { w.onerror = prev; installed = false; } };
     p.then(off, off);
     return p;
   }
   const hushing = new Set<string>();
+  let installed = false;
   let prev: OnErrorEventHandler;
   const hush = function (this: Window, _m: unknown, f?: string) {
     // eslint-disable-next-line prefer-rest-params

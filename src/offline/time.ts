@@ -83,8 +83,15 @@ export function wallTime(t: number, zone: Zone): string {
  * time names two instants, and a file in that zone cannot say which (time QA 2026-12-06).
  */
 export function repeated(t: number, zone: Zone): boolean {
-  const s = Math.floor(t / 1000) * 1000;
-  return fromWall(s + zone.offset(t) * MINUTE, zone) !== s;
+  // Both passes: the first (summer time) as well as the second (diff read 2026-12-06).
+  return instants(Math.floor(t / 1000) * 1000 + zone.offset(t) * MINUTE, zone).length > 1;
+}
+
+/** Every instant whose wall clock time in `zone` is `wall` (given as if it were UTC), earliest first. */
+function instants(wall: number, zone: Zone): number[] {
+  if (zone.fixed !== undefined) return [wall - zone.fixed * MINUTE];
+  const offsets = new Set([zone.offset(wall - 86_400_000), zone.offset(wall), zone.offset(wall + 86_400_000)]);
+  return [...offsets].map((o) => wall - o * MINUTE).filter((t) => zone.offset(t) * MINUTE === wall - t).sort((a, b) => a - b);
 }
 
 /**
@@ -92,10 +99,7 @@ export function repeated(t: number, zone: Zone): boolean {
  * when clocks go back the earlier one is taken; a time the clocks skip does not exist.
  */
 export function fromWall(wall: number, zone: Zone): number | undefined {
-  if (zone.fixed !== undefined) return wall - zone.fixed * MINUTE;
-  const offsets = new Set([zone.offset(wall - 86_400_000), zone.offset(wall), zone.offset(wall + 86_400_000)]);
-  const fits = [...offsets].map((o) => wall - o * MINUTE).filter((t) => zone.offset(t) * MINUTE === wall - t).sort((a, b) => a - b);
-  return fits[0];
+  return instants(wall, zone)[0];
 }
 
 const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

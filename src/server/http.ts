@@ -44,12 +44,13 @@ export async function startCollectServer(options: CollectServerOptions): Promise
   const committer = groupCommitter(store, onCommit);
   let inFlight = 0;
   let draining = false;
-  /** The last commit failed with this (cleared by a commit or a write probe that succeeds): /health says so. */
+  /** The last commit failed with this (cleared by a commit as large, or /health's retry, that succeeds): /health says so. */
   let failing: string | undefined;
   /**
-   * The request whose commit failed: /health tries it again (a full disk may take a one-page probe
-   * and still refuse a batch: security QA and diff read 2026-12-06). Stored once by messageId, so
-   * the client's own retry of it is a duplicate then.
+   * The largest request whose commit failed since the last one as large went through: /health
+   * tries it again, on its own (a full disk may take a one-page probe, or a small post, and still
+   * refuse a batch: security QA and diff read 2026-12-06). Stored once by messageId, so the
+   * client's own retry of it is a duplicate then.
    */
   let failedWrite: Outcome[] | undefined;
   let drained: (() => void) | undefined;
@@ -85,7 +86,8 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       // After a failed commit, healthy only once the store takes a write again (space freed, a lock let go).
       if (failing) {
         try {
-          if (failedWrite) await committer.submit(failedWrite); else store.probe();
+          // Not through the group committer: the posts committed with it would fail with it.
+          if (failedWrite) { const written = store.write([failedWrite]); try { onCommit?.(written); } catch { /* the listener's failure is not the store's */ } } else store.probe();
           failing = failedWrite = undefined;
         } catch (e) { failing = (e as Error).message; }
       }
@@ -142,10 +144,10 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     let written: Written;
     try {
       written = await committer.submit(outcomes);
-      failing = failedWrite = undefined;
+      if (!failedWrite || outcomes.length >= failedWrite.length) failing = failedWrite = undefined;
     } catch (e) {
       failing = (e as Error).message;
-      failedWrite = outcomes;
+      if (!failedWrite || outcomes.length >= failedWrite.length) failedWrite = outcomes;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });
     }
     reply(res, 200, { ok: true, ...written });

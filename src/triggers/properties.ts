@@ -40,7 +40,9 @@ export function readSource(source: string, d: Document, el?: Element | null): un
  * tracker's validation names the problem: no value is ever made up.
  */
 /** A currency in front of a price: a sign (with a country's letters, "US$", "kr."), or a common code. */
-const CURRENCY = /^([A-Z]{0,2}[$€£¥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|(USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)\.?)(?=[-+]?\d)/;
+const CURRENCY = /^([A-Z]{0,2}[$€£¥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)(?=[-+]?\d)/;
+/** Another price after the first one (a currency, then a number). */
+const SECOND = new RegExp(CURRENCY.source.slice(1));
 
 export function convert(v: unknown, type?: PropertyType): unknown {
   if (typeof v === 'string') {
@@ -49,10 +51,15 @@ export function convert(v: unknown, type?: PropertyType): unknown {
       // The number at the start (not part of one like "1e3"), after a currency in front of it
       // (time QA 2026-12-06: "$499.00" and "1.234,50 €" lost the whole conversion); then: 1-3
       // digits and thousands groups with one separator throughout, or plain digits; and a decimal part.
-      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(s.replace(CURRENCY, ''))?.[0];
+      const u = s.replace(CURRENCY, '');
+      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(u)?.[0];
       const g = t && /^[-+]?([1-9]\d{0,2}([.,'’])\d{3}(\2\d{3})*|\d+)(([.,])(\d+))?$/.exec(t);
-      // Refused: the same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?).
-      return !g || (g[5] && g[5] === g[2]) || (g[2] === '.' && !g[3] && !g[5]) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
+      const rest = t ? u.slice(t.length) : '';
+      // Whole kroner: "1.499,-" (the dot a thousands separator).
+      const whole = /^[.,][-–]/.test(rest);
+      // Refused: a second price after it (a sale's struck-out price first: "$59.99 $39.99"), the
+      // same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?).
+      return !g || SECOND.test(rest) || (g[5] && g[5] === g[2]) || (g[2] === '.' && !g[3] && !g[5] && !whole) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
         : parseFloat((g[2] ? t.split(g[2]).join('') : t).replace(',', '.'));
     }
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);

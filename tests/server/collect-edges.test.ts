@@ -231,6 +231,34 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
     }
   });
 
+  it("/health retries the failed batch on its own: small posts beside it are not refused with it, nor do they make /health say ok (diff read 2026-12-06)", async () => {
+    // A disk with room for up to 5 rows per commit: a batch of 20 never fits, single events do.
+    const groups: number[][] = [];
+    const write = (g: unknown[][]) => {
+      groups.push(g.map((x) => x.length));
+      if (g.reduce((n, x) => n + x.length, 0) > 5) throw new Error('database or disk is full');
+      return g.map((x) => ({ stored: x.length, duplicates: 0, quarantined: 0 }));
+    };
+    const store = { db: undefined, file: ':small-disk:', write, counts: () => ({ events: 0, quarantined: 0 }), probe: () => {}, close: () => {} } as unknown as Store;
+    const srv = await startCollectServer({ store, port: 0 });
+    try {
+      const big = () => post(`${srv.url}/v1/batch`, { batch: Array.from({ length: 20 }, () => viewItem()) });
+      expect((await big()).status).toBe(503);
+      const small: number[] = [];
+      const health: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const [h, s] = await Promise.all([fetch(`${srv.url}/health`), post(`${srv.url}/v1/batch`, { batch: [viewItem()] })]);
+        health.push(h.status);
+        small.push(s.status);
+      }
+      expect(small.every((s) => s === 200)).toBe(true);
+      expect(health.every((s) => s === 503)).toBe(true);
+      expect(groups.filter((g) => g.includes(20) && g.length > 1)).toEqual([]); // the retry never shared a commit
+    } finally {
+      await srv.close();
+    }
+  });
+
   it.runIf(process.getuid?.() === 0)('refuses to start on a store file this user cannot write, with the way out', async () => {
     const { execFileSync, spawnSync } = await import('node:child_process');
     const { chmodSync, chownSync, mkdtempSync, rmSync } = await import('node:fs');

@@ -36,6 +36,15 @@ describe('converting text from the page to the declared type', () => {
     ['number', 'US$ 12.99', 12.99],
     ['number', 'NOK 1 299,-', 1299],
     ['number', '1.234.50', '1.234.50'],
+    // Diff read 2026-12-06: a sale's struck-out price first, whole kroner, a code before a decimal point.
+    ['number', '$59.99 $39.99', '$59.99 $39.99'],
+    ['number', '59,99 € 39,99 €', '59,99 € 39,99 €'],
+    ['number', 'kr. 1.499,-', 1499],
+    ['number', '2.499,-', 2499],
+    ['number', 'NOK 1 299,- (før 1 599,-)', 1299],
+    ['number', '2 499 kr inkl. 25% mva', 2499],
+    ['number', 'USD.99', 'USD.99'],
+    ['number', '$.99', '$.99'],
     // A dot before exactly three digits may be a thousands separator (Danish, German prices): no guess.
     ['number', '2.499', '2.499'],
     ['number', '2.499 kr', '2.499 kr'],
