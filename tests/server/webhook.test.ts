@@ -27,9 +27,10 @@ const view = (v: string, at: number, sku: string) => msg(v, 'view_item', at, { i
 const buy = (v: string, at: number) => msg(v, 'purchase', at, { transaction_id: `T-${v}`, value: 2499, currency: 'NOK', items: [{ item_id: 'tind-shell-jacket', price: 2499 }] }, { context: { measureplan: { kind: 'macro' } } });
 const identify = (v: string, email: string, at: number) => ({ type: 'identify', anonymousId: v, userId: `u-${v}`, messageId: `i${++n}`, timestamp: new Date(at).toISOString(), traits: { email } });
 
-function fill(store: Store, messages: Record<string, unknown>[]) {
+/** `under`: the plan the collect server checked them with (null: a plan that had them all, since changed). */
+function fill(store: Store, messages: Record<string, unknown>[], under: Plan | null = plan) {
   const at = new Date(T).toISOString();
-  store.write([messages.map((m) => toOutcome(m, {}, at, plan))]);
+  store.write([messages.map((m) => toOutcome(m, {}, at, under ?? undefined))]);
 }
 
 async function hook(answer: (n: number) => number = () => 200) {
@@ -126,6 +127,29 @@ describe('the webhook (in process)', () => {
     await w.stop();
     expect(h.posts.map((p) => p.body.visitor)).toEqual(['a']);
     expect(readStore(dir.db, (d) => d.prepare("SELECT status, reason FROM webhook_outbox WHERE visitor = 'b'").get())).toEqual({ status: 'cancelled', reason: 'no longer abandoned when it was due: ordered or changed' });
+  });
+
+  it('posts nothing for a visitor who ordered, or added the product to the cart, under a name the plan has since changed (plan QA 2026-12-06)', async () => {
+    // The order conversion renamed (purchase → order_completed), the add too (add_to_cart → cart_add): the stored
+    // events under the old names still end the cart and the browse.
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    const old = (v: string, event: string, at: number, properties: Record<string, unknown>, kind: string) => msg(v, event, at, properties, { context: { page: { url: 'https://shop.example/', path: '/' }, measureplan: { kind } } });
+    // Stored by the collect server of the time, whose plan had those names.
+    fill(store, [
+      identify('k', 'kari@example.no', T - 5 * H), add('k', T - 3 * H), old('k', 'order_completed', T - 2.5 * H, { transaction_id: 'FS-1', value: 2499, currency: 'NOK' }, 'macro'),
+      identify('o', 'ola@example.no', T - 5 * H), add('o', T - 3 * H),
+      identify('p', 'per@example.no', T - 5 * H), view('p', T - 3 * H, 'ro-daypack'), view('p', T - 3 * H + 1000, 'ulv-base-layer'), old('p', 'cart_add', T - 3 * H + 2000, { item_id: 'ro-daypack', value: 499 }, 'micro'),
+    ], null);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => w.stats().pending === 0 && h.posts.length >= 1);
+    await new Promise((ok) => setTimeout(ok, 200));
+    await w.stop();
+    expect(h.posts.map((p) => `${p.body.type} ${p.body.email}`)).toEqual(['cart_abandoned ola@example.no']);
   });
 
   it('sends user:password in the URL as Basic authentication and never logs a secret of the URL (security QA 2026-12-06)', async () => {
