@@ -16,6 +16,14 @@ import type { Adapter, Tracker } from './types';
  * tracker.consent({ analytics: 'granted', ads: 'granted' });
  * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
  */
+/** Deletes the collector's IndexedDB outbox (database `measureplan`) where there is one; never creates it. */
+function dropOutbox(): void {
+  try {
+    const idb = globalThis.indexedDB;
+    idb?.databases?.().then((list) => { if (list.some((d) => d.name === 'measureplan')) idb.deleteDatabase('measureplan'); }, () => undefined);
+  } catch { /* no IndexedDB: nothing stored */ }
+}
+
 export function createTracker<const P extends PlanInput | JsonPlan>(options: TrackerOptions<P> & { plan: PlanOption<P> }): Tracker<TypedPlan<P>> {
   const { value, syntax } = readPlan(options?.plan);
   const issues = syntax ? [syntax] : safeCheck(value);
@@ -26,6 +34,7 @@ export function createTracker<const P extends PlanInput | JsonPlan>(options: Tra
         followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
         // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
         loadVitals: (attribution) => (attribution ? import('../journey/vitals-attribution') : import('../journey/vitals-standard')),
+        dropOutbox,
         ...options,
         adapters: usable(options.adapters, options.strict),
       });

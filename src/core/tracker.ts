@@ -84,6 +84,11 @@ export interface StartOptions {
   landing?: PageContext;
   /** Abandonment is checked once this has settled (the script tag: its triggers' first pass over the page). */
   journeyAfter?: Promise<unknown>;
+  /**
+   * createTracker's: on an analytics withdrawal with no collector among the adapters, deletes the
+   * outbox an earlier page's collector left (the script tag always has the collector).
+   */
+  dropOutbox?: () => void;
 }
 
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
@@ -182,6 +187,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         }
       }
       if (c === 'analytics') {
+        // A site that used the collector and no longer does: its old outbox goes too (plan QA 2026-12-06).
+        if (consent.status[c] === 'denied' && !options.adapters?.some((a) => a?.name === 'collector')) options.dropOutbox?.();
         provisional.length = 0;
         dedupe.allow(consent.status[c] === 'granted');
         journey.allow(consent.status[c] === 'granted');

@@ -9,7 +9,7 @@ import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './ab
 import { checkoutSteps } from '../journey/abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
+  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
@@ -44,6 +44,8 @@ export interface Report {
   /** `metrics`: conversion by each visitor's worst rating; `page_loads`: each metric's 75th percentile over page loads. */
   vitals: { unit: 'visitor'; converted: string; metrics: VitalConversion[]; page_loads: PageLoads[] };
   quarantine: { total: number; reasons: { reason: string; event: string | null; count: number; first: string; example: string | null }[] };
+  /** Stored conversions whose names this plan does not have (renamed or removed since): left out of every section. */
+  outside_plan: { total: number; events: { event: string; count: number }[] };
 }
 
 export interface SupportsClaim {
@@ -114,6 +116,7 @@ const rateOf = (count: number, of: number): Rate => {
 export interface ReportAggregates {
   totals: { events: number; visitors: number; first: string | null; last: string | null };
   quarantine: Report['quarantine'];
+  outside: Report['outside_plan'];
   counts: ConversionCount[];
   foreign: ForeignValue[];
   experiments: { sections: ExperimentSection[]; left: number };
@@ -143,6 +146,7 @@ export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): Re
   return {
     totals: totals(db, o.range),
     quarantine: quarantineReasons(db, o.range),
+    outside: outsidePlan(db, o.range, Object.keys(plan.conversions)),
     counts: conversionCounts(db, Object.keys(plan.conversions), o.range),
     foreign: foreignValues(db, Object.values(plan.conversions).filter((c) => c.value !== undefined).map((c) => c.name), plan.currency, o.range),
     experiments: experimentSections(db, plan, o.range, macros, o.mde),
@@ -245,6 +249,7 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     experiments_left_out: a.experiments.left,
     vitals: { unit: 'visitor', converted: macros.join(' or '), metrics: a.vitals, page_loads: a.pageLoads },
     quarantine: a.quarantine,
+    outside_plan: a.outside,
   };
 }
 

@@ -149,9 +149,10 @@ export function renderHtml(r: Report): string {
   }
 
   parts.push('<h2>Quarantine</h2>');
+  if (r.outside_plan.total) parts.push(`<p>${formatCount(r.outside_plan.total)} stored conversions have names this plan does not have (renamed or removed since they were stored?) and are left out above: ${r.outside_plan.events.map((e) => `${esc(e.event)} (${formatCount(e.count)})`).join(', ')}.</p>`);
   parts.push(r.quarantine.total
     ? `<p>${formatCount(r.quarantine.total)} events broke the plan: kept aside, not counted above.</p>${tableHtml('Events in quarantine by reason', ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [esc(q.reason), esc(q.event ?? '—'), formatCount(q.count)]), { numeric: false, rowHeader: false })}`
-    : '<p>Nothing in quarantine: every event matched the plan.</p>');
+    : r.outside_plan.total ? '<p>Nothing in quarantine.</p>' : '<p>Nothing in quarantine: every event matched the plan.</p>');
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

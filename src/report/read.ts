@@ -318,6 +318,18 @@ export interface QuarantineReason { reason: string; event: string | null; count:
  * problem) is counted above, not here: the collect server takes it out of quarantine when it
  * stores it, and a store written before it did so still has its row, which is left out here.
  */
+/**
+ * Stored conversions whose names the plan no longer has (renamed or removed since they were
+ * stored under an earlier plan): counted by name, as the report leaves them out (plan QA 2026-12-06).
+ */
+export function outsidePlan(db: Database, range: Range, known: readonly string[]): { total: number; events: { event: string; count: number }[] } {
+  const names = [...known, 'web_vital', 'experiment_viewed'];
+  const r = rangeSql(range);
+  const rows = db.prepare(`SELECT event, count(*) AS count FROM events WHERE type = 'track' AND ${r.where} AND event NOT IN (${names.map(() => '?').join(', ')})
+    GROUP BY event ORDER BY count DESC, event`).all(...r.args, ...names) as { event: string; count: number }[];
+  return { total: rows.reduce((n, r) => n + r.count, 0), events: rows.slice(0, 20) };
+}
+
 export function quarantineReasons(db: Database, range: Range): { total: number; reasons: QuarantineReason[] } {
   const args = [iso(range.from, '0000'), iso(range.to, '9999')];
   const where = 'received_at >= ? AND received_at < ? AND NOT EXISTS (SELECT 1 FROM events WHERE events.id = quarantine.message_id)';

@@ -97,7 +97,8 @@ export function renderText(r: Report, style: Style = 'text'): string {
   }
 
   out.push(h2('Quarantine'));
-  if (!r.quarantine.total) out.push('Nothing in quarantine: every event matched the plan.');
+  if (r.outside_plan.total) out.push(para(`${formatCount(r.outside_plan.total)} stored conversions have names this plan does not have (renamed or removed since they were stored?) and are left out above: ${r.outside_plan.events.map((e) => `${x(e.event)} (${formatCount(e.count)})`).join(', ')}.`));
+  if (!r.quarantine.total) out.push(r.outside_plan.total ? 'Nothing in quarantine.' : 'Nothing in quarantine: every event matched the plan.');
   else {
     out.push(para(`${formatCount(r.quarantine.total)} events broke the plan and were kept aside, not counted above. Fix the site or the plan, by reason:`));
     out.push(table(style, ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [q.reason, q.event ?? '—', formatCount(q.count)])));

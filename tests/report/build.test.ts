@@ -80,6 +80,28 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the report, against hand-computed figures', () => {
+  it('names stored conversions the plan no longer has, and says so where it would say the events all matched (plan QA 2026-12-06)', () => {
+    expect(report.outside_plan).toEqual({ total: 0, events: [] });
+    const d2 = mkdtempSync(join(tmpdir(), 'mp-report-renamed-'));
+    try {
+      const store = openStore(join(d2, 'store.db'));
+      const at = new Date(T0 + 200 * min).toISOString();
+      // Stored under an earlier plan, where the order was called order_completed (and the add cart_add).
+      const earlier = [buy('a', 20), { ...buy('b', 30), event: 'order_completed' }, { ...buy('c', 40), event: 'order_completed' }, { ...add('c', 10), event: 'cart_add' }];
+      store.write([earlier.map((m) => toOutcome(m, {}, at, undefined))]);
+      const r = buildReport(store.db, plan, { now: NOW });
+      store.close();
+      expect(r.outside_plan).toEqual({ total: 3, events: [{ event: 'order_completed', count: 2 }, { event: 'cart_add', count: 1 }] });
+      const text = renderText(r);
+      expect(text).toMatch(/3 stored conversions have names this plan does not have \(renamed or removed since they were stored\?\) and are left out above: .*order_completed.* \(2\), .*cart_add.* \(1\)\./);
+      expect(text).toContain('Nothing in quarantine.');
+      expect(text).not.toContain('every event matched the plan');
+      expect(renderHtml(r)).toMatch(/3 stored conversions have names this plan does not have/);
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+
   it('counts visitors, sessions and events, and the quarantine', () => {
     expect(report.totals).toEqual({ events: EVENTS.length, visitors: 7, quarantined: 1 });
     expect(report.quarantine.reasons).toEqual([expect.objectContaining({ event: 'checkout_done', count: 1, reason: expect.stringMatching(/"checkout_done" is not a conversion/) })]);
