@@ -16,6 +16,7 @@ import { checkoutSteps } from '../journey/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
 import { backoffMs, shownUrl, withCredentials, type DeliveryOptions } from './delivery';
 import { foldEmail } from './message';
+import { ORDER_WHERE } from './schema';
 import type { Store } from './store';
 
 export interface WebhookOptions extends DeliveryOptions {
@@ -100,17 +101,20 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const failed = db.prepare("UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1, reason = ? WHERE id = ?");
   const counts = db.prepare('SELECT status, count(*) AS n FROM webhook_outbox GROUP BY status');
   // Just before a post: did the visitor order (or, for a browse, add to the cart) since it was queued?
-  // Also under a name the plan no longer has (a conversion renamed since: plan QA 2026-12-06), an
-  // order is any macro conversion the tag tracked, or any event with an order number; a browse
-  // ended with any other event about one of its products.
-  const macro = "context_measureplan_kind = 'macro' OR transaction_id IS NOT NULL";
-  const named = (names: readonly string[]) => (names.length ? `event IN (${names.map(() => '?').join(', ')}) OR ` : '');
+  // Also an order under a name this plan does not have (the order conversion renamed since: plan QA
+  // 2026-12-06): a macro conversion, or an event with an order number, strictly after the last
+  // activity. Only unknown names: a macro sign-up, a refund or the cart's own events are no order
+  // (diff read 2026-12-06). The `events_orders` index keeps the look to the visitor's orders.
+  const known = [...Object.keys(plan.conversions), 'web_vital', 'experiment_viewed'];
+  const ended = (names: readonly string[]) => db.prepare(`SELECT 1 FROM events WHERE anonymous_id = ? AND ((timestamp >= ? AND event IN (${names.map(() => '?').join(', ') || "''"}))
+    OR (timestamp > ? AND ${ORDER_WHERE} AND event NOT IN (${known.map(() => '?').join(', ')}))) LIMIT 1`).pluck();
   const checkout = checkoutSteps(plan);
-  const cartEnd = cart && db.prepare(`SELECT 1 FROM events WHERE anonymous_id = ? AND timestamp >= ? AND (${named([cart.complete])}${macro}) LIMIT 1`).pluck();
-  const browseEnd = browse && db.prepare(`SELECT 1 FROM events WHERE anonymous_id = ? AND timestamp >= ? AND (${named(browse.cancel)}${macro} OR (event <> ? AND item_id IN (SELECT value FROM json_each(?)))) LIMIT 1`).pluck();
-  const endedSince = (kind: string, visitor: string, since: string, items: readonly string[] = []) => (kind === 'cart_abandoned'
-    ? !!cartEnd && cartEnd.get(visitor, since, cart!.complete) !== undefined
-    : !!browseEnd && browseEnd.get(visitor, since, ...browse!.cancel, browse!.view, JSON.stringify(items)) !== undefined);
+  const ends = { cart_abandoned: cart ? [cart.complete] : [], browse_abandoned: browse?.cancel ?? [] };
+  const queries = { cart_abandoned: ended(ends.cart_abandoned), browse_abandoned: ended(ends.browse_abandoned) };
+  const endedSince = (kind: string, visitor: string, since: string) => {
+    const k = kind as keyof typeof ends;
+    return !!queries[k] && queries[k].get(visitor, since, ...ends[k], since, ...known) !== undefined;
+  };
 
   function candidates(t: number): Candidate[] {
     const cartEvents = cart ? [cart.add, cart.complete, ...(cart.remove ? [cart.remove] : []), ...checkout] : [];
@@ -179,8 +183,8 @@ export function startWebhook(options: WebhookOptions): Webhook {
   async function send(): Promise<void> {
     for (const row of due.all(iso(now())) as { id: string; payload: string; attempts: number }[]) {
       if (stopped) return;
-      const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string; items?: { item_id: string }[] };
-      if (endedSince(p.type, p.visitor, p.last_activity, (p.items ?? []).map((i) => i.item_id))) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
+      const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string };
+      if (endedSince(p.type, p.visitor, p.last_activity)) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
       const at = now();
       if (!claim.run(iso(at + timeoutMs + 60_000), row.id, iso(at)).changes) continue; // another process took it
       let status = 0;

@@ -215,7 +215,7 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
 
   it('/health stays 503 on a full disk where a one-page write still fits but a batch does not (security QA 2026-12-06)', async () => {
     const dir = tempStore();
-    const c = await startCollect(['--db', dir.db, '--quiet'], {}, 200);
+    const c = await startCollect(['--db', dir.db, '--quiet'], {}, 300);
     try {
       const batch = (r: number) => ({ batch: Array.from({ length: 500 }, (_, i) => viewItem({ messageId: `full-${r}-${i}`, context: { page: { url: 'https://shop.example/' + 'x'.repeat(300) } } })) });
       let refused = 0;
