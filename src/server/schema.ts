@@ -195,7 +195,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     description: "each visitor's orders (macro conversions, events with an order number), for the hand-off's check of orders under names a plan has since changed",
-    sql: `CREATE INDEX events_orders ON events (anonymous_id, timestamp) WHERE ${ORDER_WHERE};`,
+    sql: `CREATE INDEX IF NOT EXISTS events_orders ON events (anonymous_id, timestamp) WHERE ${ORDER_WHERE};`,
   },
 ];
 
