@@ -52,6 +52,12 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let keepalive = 0; // bytes of this page's keepalive fetches in flight
   let stopped = false;
   let paused = false; // backing off after a failed request, until `retry`
+  /**
+   * The endpoint itself answered with a failure (5xx, 408, 429) and no request has got through
+   * since: no beacon to it. A network error is no answer: a navigation fails the page's requests
+   * in flight before pagehide, and the beacon then carries their events.
+   */
+  let refusing = false;
   const waiters: (() => void)[] = [];
   /**
    * Messages handed over but not yet built: `send` runs inside `track()`, on the host page's time,
@@ -146,12 +152,13 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     void post(url, payload, h, !!kept).then((r) => {
       keepalive -= kept;
       inFlight--;
-      if (r.kind === 'ok') { queue!.done(batch); attempt = 0; }
+      if (r.kind === 'ok') { queue!.done(batch); attempt = 0; refusing = false; }
       else if (r.kind === 'drop') {
         queue!.done(batch);
         ctx?.error(`the collector endpoint refused a batch of ${batch.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, batch.map((x) => JSON.parse(x.json) as Message));
       } else {
         queue!.release(batch);
+        if (r.status) refusing = true;
         if (!paused) {
           paused = true;
           const delay = Math.max(backoff(attempt++), r.after ?? 0);
@@ -176,10 +183,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     const nav = ctx?.window.navigator;
     // Offline, sendBeacon still says yes (it only queues the request): what waits stays stored for
     // the next page instead of being taken for delivered (reliability QA 2026-12-06: 11 of 11 lost).
-    // Backing off after a failure (a 5xx, a 429 with its Retry-After): a beacon never reports back,
-    // and one sent to an endpoint known to be failing took its messages along (host-page QA
-    // 2026-12-06: 61 of 301 lost on a tab switch). They stay stored for the retry, or the next page.
-    if (nav?.onLine === false || paused) { void queue.persist(); return; }
+    // The endpoint answering with failures (a 5xx, a 429 with its Retry-After): a beacon never
+    // reports back, and one sent to it took its messages along (host-page QA 2026-12-06: 61 of 301
+    // lost on a tab switch). They stay stored for the retry, or the next page.
+    if (nav?.onLine === false || refusing) { void queue.persist(); return; }
     let used = 0; // beacons never report back: count them for this hide
     const envelope = utf8(body([])); // take() counts the messages; the body's wrapper counts too
     /** Messages too large for any beacon on their own: they wait for an ordinary request, the rest goes on. */

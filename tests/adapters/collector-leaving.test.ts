@@ -91,6 +91,17 @@ it('a tab hidden while the endpoint is failing (backing off) hands nothing to se
   expect(received).toContain('purchase:T-hide');
 });
 
+it('a request failed without an answer (the browser failing requests in flight as it navigates) does not hold the beacon back', async () => {
+  const beacons: string[] = [];
+  (navigator as any).sendBeacon = (_u: string, body: string) => { beacons.push(body); return true; };
+  server.use(http.post(URL_, () => HttpResponse.error()));
+  const { tracker } = page({ flushInterval: 1 });
+  tracker.track('phone_click');
+  await tick(100); // its request failed with a network error: backing off
+  window.dispatchEvent(new Event('pagehide'));
+  expect(beacons.join('')).toContain('phone_click');
+});
+
 it('restores a large outbox left by an outage a few records per task, and sends all of it (host-page QA 2026-12-06)', async () => {
   // 20,000 waiting messages read at once were a 120-220 ms long task on every page view.
   up = false;

