@@ -54,6 +54,10 @@ export function pageLoadRows(pages: readonly { metric: string; pages: number; p7
 /** An experiment's visitors who saw more than one variant, in words (text and HTML say the same). */
 export const mixedWords = (n: number) => `${formatCount(n)} visitor${n === 1 ? '' : 's'} saw more than one variant (the assignment changed during the test) and ${n === 1 ? 'is' : 'are'} in no arm.`;
 /** Experiments outside the plan that the report leaves out, in words. */
+/** Stored conversions the plan no longer has, in a renderer's own way of writing a name. */
+export const outsidePlanWords = (o: { total: number; events: readonly { event: string; count: number }[] }, name: (s: string) => string) =>
+  `${formatCount(o.total)} stored conversions have names this plan does not have (renamed or removed since they were stored?) and are left out above: ${o.events.map((e) => `${name(e.event)} (${formatCount(e.count)})`).join(', ')}.`;
+export const nothingInQuarantine = (outside: number) => (outside ? 'Nothing in quarantine.' : 'Nothing in quarantine: every event matched the plan.');
 export const leftOutWords = (n: number) => `${formatCount(n)} more experiment${n === 1 ? '' : 's'} not in the plan left out (the 20 with the most visitors are shown).`;
 
 /** The open browses in words: those still within the waiting time, apart from those with too few products to ever count. */

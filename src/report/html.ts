@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const hours = (ms: number) => (ms >= 86_400_000 ? `${+(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${+(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
@@ -149,10 +149,10 @@ export function renderHtml(r: Report): string {
   }
 
   parts.push('<h2>Quarantine</h2>');
-  if (r.outside_plan.total) parts.push(`<p>${formatCount(r.outside_plan.total)} stored conversions have names this plan does not have (renamed or removed since they were stored?) and are left out above: ${r.outside_plan.events.map((e) => `${esc(e.event)} (${formatCount(e.count)})`).join(', ')}.</p>`);
+  if (r.outside_plan.total) parts.push(`<p>${outsidePlanWords(r.outside_plan, esc)}</p>`);
   parts.push(r.quarantine.total
     ? `<p>${formatCount(r.quarantine.total)} events broke the plan: kept aside, not counted above.</p>${tableHtml('Events in quarantine by reason', ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [esc(q.reason), esc(q.event ?? '—'), formatCount(q.count)]), { numeric: false, rowHeader: false })}`
-    : r.outside_plan.total ? '<p>Nothing in quarantine.</p>' : '<p>Nothing in quarantine: every event matched the plan.</p>');
+    : `<p>${nothingInQuarantine(r.outside_plan.total)}</p>`);
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -9,6 +9,7 @@ import { VITAL_COLUMNS } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
 import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
+import { SIGNAL_EVENTS } from '../server/message';
 
 export interface Range { from?: number; to?: number }
 
@@ -323,7 +324,7 @@ export interface QuarantineReason { reason: string; event: string | null; count:
  * stored under an earlier plan): counted by name, as the report leaves them out (plan QA 2026-12-06).
  */
 export function outsidePlan(db: Database, range: Range, known: readonly string[]): { total: number; events: { event: string; count: number }[] } {
-  const names = [...known, 'web_vital', 'experiment_viewed'];
+  const names = [...known, ...SIGNAL_EVENTS];
   const r = rangeSql(range);
   const rows = db.prepare(`SELECT event, count(*) AS count FROM events WHERE type = 'track' AND ${r.where} AND event NOT IN (${names.map(() => '?').join(', ')})
     GROUP BY event ORDER BY count DESC, event`).all(...r.args, ...names) as { event: string; count: number }[];

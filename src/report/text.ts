@@ -7,7 +7,7 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 type Style = 'text' | 'md';
 const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
@@ -97,8 +97,8 @@ export function renderText(r: Report, style: Style = 'text'): string {
   }
 
   out.push(h2('Quarantine'));
-  if (r.outside_plan.total) out.push(para(`${formatCount(r.outside_plan.total)} stored conversions have names this plan does not have (renamed or removed since they were stored?) and are left out above: ${r.outside_plan.events.map((e) => `${x(e.event)} (${formatCount(e.count)})`).join(', ')}.`));
-  if (!r.quarantine.total) out.push(r.outside_plan.total ? 'Nothing in quarantine.' : 'Nothing in quarantine: every event matched the plan.');
+  if (r.outside_plan.total) out.push(para(outsidePlanWords(r.outside_plan, x)));
+  if (!r.quarantine.total) out.push(nothingInQuarantine(r.outside_plan.total));
   else {
     out.push(para(`${formatCount(r.quarantine.total)} events broke the plan and were kept aside, not counted above. Fix the site or the plan, by reason:`));
     out.push(table(style, ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [q.reason, q.event ?? '—', formatCount(q.count)])));

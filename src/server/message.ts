@@ -22,6 +22,8 @@ export const MAX_CONTEXT_COPIES = 1024 * 1024;
 const MAX_ID = 100;
 const TYPES = new Set(['track', 'page', 'identify']);
 /** What the tracker adds to every conversion's properties besides the plan's own. */
+/** The journey signals the tracker sends besides the plan's conversions (stored, though no conversion of the plan). */
+export const SIGNAL_EVENTS = ['web_vital', 'experiment_viewed'] as const;
 const VITALS = new Set(['LCP', 'INP', 'CLS', 'FCP', 'TTFB']);
 const RATINGS = new Set(['good', 'needs-improvement', 'poor']);
 const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'] as const;

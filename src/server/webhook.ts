@@ -15,7 +15,7 @@ import { browseHistory, cartHistory, type CartLine, type ItemRecord } from '../r
 import { checkoutSteps } from '../journey/abandonment';
 import { identities, sequences, type SeqEvent } from '../report/read';
 import { backoffMs, shownUrl, withCredentials, type DeliveryOptions } from './delivery';
-import { foldEmail } from './message';
+import { foldEmail, SIGNAL_EVENTS } from './message';
 import { ORDER_WHERE } from './schema';
 import type { Store } from './store';
 
@@ -105,7 +105,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
   // 2026-12-06): a macro conversion, or an event with an order number, strictly after the last
   // activity. Only unknown names: a macro sign-up, a refund or the cart's own events are no order
   // (diff read 2026-12-06). The `events_orders` index keeps the look to the visitor's orders.
-  const known = [...Object.keys(plan.conversions), 'web_vital', 'experiment_viewed'];
+  const known = [...Object.keys(plan.conversions), ...SIGNAL_EVENTS];
   const ended = (names: readonly string[]) => db.prepare(`SELECT 1 FROM events WHERE anonymous_id = ? AND ((timestamp >= ? AND event IN (${names.map(() => '?').join(', ') || "''"}))
     OR (timestamp > ? AND ${ORDER_WHERE} AND event NOT IN (${known.map(() => '?').join(', ')}))) LIMIT 1`).pluck();
   const checkout = checkoutSteps(plan);
