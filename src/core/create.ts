@@ -3,6 +3,14 @@ import type { JsonPlan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
 import type { Adapter, Tracker } from './types';
 
+/** Deletes the collector's IndexedDB outbox (database `measureplan`) where there is one; never creates it. */
+function dropOutbox(): void {
+  try {
+    const idb = globalThis.indexedDB;
+    idb?.databases?.().then((list) => { if (list.some((d) => d.name === 'measureplan')) idb.deleteDatabase('measureplan'); }, () => undefined);
+  } catch { /* no IndexedDB: nothing stored */ }
+}
+
 /**
  * Creates a tracker for a measurement plan. With a plan from `definePlan`, every `track()` call
  * is checked at compile time; at run time the plan and every call are checked again.
@@ -16,14 +24,6 @@ import type { Adapter, Tracker } from './types';
  * tracker.consent({ analytics: 'granted', ads: 'granted' });
  * tracker.track('purchase', { transaction_id: 'T-1001', value: 499, items });
  */
-/** Deletes the collector's IndexedDB outbox (database `measureplan`) where there is one; never creates it. */
-function dropOutbox(): void {
-  try {
-    const idb = globalThis.indexedDB;
-    idb?.databases?.().then((list) => { if (list.some((d) => d.name === 'measureplan')) idb.deleteDatabase('measureplan'); }, () => undefined);
-  } catch { /* no IndexedDB: nothing stored */ }
-}
-
 export function createTracker<const P extends PlanInput | JsonPlan>(options: TrackerOptions<P> & { plan: PlanOption<P> }): Tracker<TypedPlan<P>> {
   const { value, syntax } = readPlan(options?.plan);
   const issues = syntax ? [syntax] : safeCheck(value);
