@@ -68,6 +68,19 @@ export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void 
   consent(ctx, s, 'update', update);
 }
 
+/**
+ * The `config` settings for `id`: `send_page_view: false` when the page's queue already holds a
+ * `config` for it that counted this page (the site's own Google tag snippet, or an earlier tracker
+ * on this page, re-created after shutdown() or by React's StrictMode); another would count the
+ * page view twice. Read once per load, never per conversion.
+ */
+export function configFor(ctx: AdapterContext, id: string | undefined, settings?: Record<string, unknown>): unknown[] {
+  const q: unknown = ctx.window.dataLayer;
+  // Google's snippet pushes `arguments` objects; a command's settings may be left out.
+  const s = Array.isArray(q) && q.some((c) => c?.[0] == 'config' && c[1] == id && c[2]?.send_page_view !== false) ? { ...settings, send_page_view: false } : settings;
+  return s ? [id, s] : [id];
+}
+
 /** Starts loading gtag.js; a cancelled insert (its tracker shut down first) marks the state for the next caller. */
 const load = (ctx: AdapterContext, s: GtagState, id: string | undefined) => {
   s.r = false;

@@ -10,7 +10,7 @@
  * extra: GA4's enhanced measurement counts history changes as page views.
  */
 import type { Adapter, AdapterContext, Identity } from '../../src/core/types';
-import { consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
+import { configFor, consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
 import { ga4Params, personal, say, WITHHELD } from './params';
 import { withoutParams } from '../_shared/url';
 import { CLICK_ID_PARAMS } from '../../src/core/identity';
@@ -24,7 +24,7 @@ export function ga4(): Adapter {
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
       const userId = userIdFor(ctx.identity().userId, ctx);
-      gtag(ctx, 'config', id(ctx), ...(userId ? [{ user_id: userId }] : []));
+      gtag(ctx, 'config', ...configFor(ctx, id(ctx), userId ? { user_id: userId } : undefined));
       return loaded as Promise<void>;
     },
     send(event, ctx) {

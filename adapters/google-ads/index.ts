@@ -12,7 +12,7 @@
 import type { Adapter, AdapterContext, ConversionEvent, Identity } from '../../src/core/types';
 import { hashedIdentity } from '../_shared/identity';
 import { personalId, WITHHELD } from '../../src/core/personal';
-import { consentUpdate, defined, ensureGtag, gtag } from '../_shared/gtag';
+import { configFor, consentUpdate, defined, ensureGtag, gtag } from '../_shared/gtag';
 
 export function googleAds(): Adapter {
   /** The hashing of the latest identify(); conversions wait for it so that they carry the user data. */
@@ -62,7 +62,7 @@ export function googleAds(): Adapter {
     browserOnly: true,
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
-      gtag(ctx, 'config', id(ctx));
+      gtag(ctx, 'config', ...configFor(ctx, id(ctx)));
       identify(ctx.identity(), ctx);
       return loaded as Promise<void>;
     },

@@ -323,6 +323,34 @@ describe('shared Google tag', () => {
     ads.consent!(status, b.ctx);
     expect(dataLayer()).toEqual([['consent', 'update', analyticsOnly]]);
   });
+  it('does not count the page again where the site\'s own snippet already configured the same ids', async () => {
+    const w = window as any;
+    w.dataLayer = [];
+    w.gtag = function gtag() { w.dataLayer.push(arguments); };
+    w.gtag('js', new Date());
+    w.gtag('config', G); // the site's hand-pasted GA4 snippet: its page_view is sent
+    w.gtag('config', 'AW-123456789');
+    const b = bench();
+    b.identity = { userId: 'C-1042', traits: {} };
+    await ga4().load(b.ctx);
+    await googleAds().load(b.ctx);
+    expect(dataLayer().slice(-2)).toEqual([
+      ['config', G, { user_id: 'C-1042', send_page_view: false }],
+      ['config', 'AW-123456789', { send_page_view: false }],
+    ]);
+  });
+
+  it('still counts the page where the queue only holds a config without page view, or for another id', async () => {
+    const w = window as any;
+    w.dataLayer = [];
+    w.gtag = function gtag() { w.dataLayer.push(arguments); };
+    w.gtag('config', G, { send_page_view: false });
+    w.gtag('config', 'G-OTHER12345');
+    const b = bench();
+    await ga4().load(b.ctx);
+    expect(dataLayer().at(-1)).toEqual(['config', G]);
+  });
+
   it('brings the consent up to date, marked as its own, over a tag an older build installed (its state has no set of own commands)', async () => {
     const w = window as any;
     w.dataLayer = [];

@@ -25,3 +25,23 @@ it('loads gtag.js for the second tracker when the first one\'s insert was cancel
   expect(gtagScripts()).toBe(1);
   await second.shutdown();
 });
+
+it('counts the page view once at GA4 when the tracker is re-created on the page (HMR, a remount after shutdown())', async () => {
+  const plan: any = example('webshop');
+  delete plan.vitals;
+  const w = window as any;
+  for (const k of ['dataLayer', 'gtag', '__measureplanGtag']) delete w[k]; // the test above's tag
+  document.head.innerHTML = '';
+  const first = createTracker({ plan, adapters: [ga4()] });
+  first.consent({ analytics: 'granted', ads: 'granted' });
+  await settle();
+  await first.shutdown();
+  const second = createTracker({ plan, adapters: [ga4()] });
+  second.consent({ analytics: 'granted', ads: 'granted' });
+  await settle();
+  const configs = [...w.dataLayer].filter((c) => c[0] == 'config' && c[1] == plan.destinations.ga4.measurementId);
+  // gtag's `config` sends GA4's page_view unless told `send_page_view: false`.
+  expect(configs.filter((c) => c[2]?.send_page_view !== false)).toHaveLength(1);
+  expect(configs).toHaveLength(2); // the second tracker's settings (user id, consent) still reach the tag
+  await second.shutdown();
+});
