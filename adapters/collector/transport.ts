@@ -18,16 +18,19 @@ export function retryAfter(header: string | null, now = Date.now()): number | un
 export const TIMEOUT_MS = 30_000;
 
 export async function post(url: string, body: string, headers: Record<string, string>, keepalive: boolean): Promise<Outcome> {
-  let res: Response;
   try {
     const signal = typeof AbortSignal !== 'undefined' && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
-    res = await fetch(url, { method: 'POST', headers, body, keepalive, ...(signal && { signal }) });
+    const res: Response = await fetch(url, { method: 'POST', headers, body, keepalive, ...(signal && { signal }) });
+    // Read inside the try, and a status that is no number taken for a network error: a page's
+    // fetch wrapper that returns nothing made this reject, and two such requests stopped delivery
+    // for the page's life (hostile QA 2026-12-06).
+    if (res.ok) return { kind: 'ok' };
+    const status = res.status;
+    if (!(status >= 400 && status < 500) || status === 408 || status === 429) return { kind: 'retry', after: retryAfter(res.headers?.get('retry-after')), status: status || undefined };
+    return { kind: 'drop', status };
   } catch {
     return { kind: 'retry' };
   }
-  if (res.ok) return { kind: 'ok' };
-  if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: 'retry', after: retryAfter(res.headers.get('retry-after')), status: res.status };
-  return { kind: 'drop', status: res.status };
 }
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at `cap`, each randomised in [50 %, 100 %]. */

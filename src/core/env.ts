@@ -52,11 +52,14 @@ export function uuid(): string {
  * Magento 1 shops) cannot turn into a JSON text of JSON texts: it is set aside for the call.
  */
 export function stringify(value: unknown): string {
-  const a = Array.prototype as { toJSON?: unknown };
-  const own = a.toJSON;
-  if (own === undefined) return JSON.stringify(value);
-  delete a.toJSON;
-  try { return JSON.stringify(value); } finally { a.toJSON = own; }
+  const a = Array.prototype;
+  const d = Object.getOwnPropertyDescriptor(a, 'toJSON');
+  // One the page cannot have removed (not configurable) stays: its arrays as JSON texts, rather than no tracking.
+  if (!d?.configurable) return JSON.stringify(value);
+  delete (a as { toJSON?: unknown }).toJSON;
+  // Put back as it was, not by assignment: a non-enumerable one became enumerable, and every
+  // `for…in` over an array on the page saw it (hostile QA 2026-12-06).
+  try { return JSON.stringify(value); } finally { Object.defineProperty(a, 'toJSON', d); }
 }
 
 /** Runs `fn` once the page has loaded and the browser is idle (capped at 5 s): work that must stay off the critical path. */

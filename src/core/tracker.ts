@@ -18,7 +18,7 @@ import { createIdentity } from './identity';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
 import type { Adapter, AdapterContext, ConversionEvent, PageContext, Tracker, TrackerEvents } from './types';
-import { validateProperties } from './validate';
+import { snapshot, validateProperties } from './validate';
 import { createJourney } from '../journey/journey';
 import type { VitalsModule } from '../journey/vitals-types';
 
@@ -302,6 +302,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   function accept(name: string, props: Record<string, unknown> | undefined): void {
     const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
     if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
+    props = snapshot(c.properties, props) as Record<string, unknown> | undefined;
     const problems = validateProperties(c.properties, props);
     if (problems.length) {
       for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
@@ -315,10 +316,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const undecided = consent.status.analytics === 'pending' && consent.status.ads !== 'granted';
     const later = !!c.limit && c.limit !== 'once_per_page' && undecided;
     const held = c.limit && !later && limited(c.name, c.limit, now);
-    const own: Record<string, unknown> = { ...props };
-    // The page may reuse its cart's array and item objects; destinations that read them later
-    // (the collector builds its message in a task of its own) get them as they were now.
-    if (Array.isArray(own.items)) own.items = own.items.map((i) => (i && typeof i === 'object' ? { ...i } : i));
+    // A copy (snapshot above): the page may reuse its cart's array and item objects, and destinations
+    // that read them later (the collector builds its message in a task of its own) get them as they were now.
+    const own: Record<string, unknown> = props ?? {};
     const event = made(enrich(plan, c, own, identity, now, consent.snapshot()));
     if (debug && own.currency != null && event.value !== undefined && event.currency !== String(own.currency).toUpperCase()) {
       warn(`${name}: currency ${JSON.stringify(own.currency)} is not an ISO 4217 code; the value goes in the plan's currency (${plan.currency ?? 'none'})`);

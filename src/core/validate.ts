@@ -53,6 +53,35 @@ function scalarProblem(spec: PropertySpec, v: unknown): string | undefined {
   return undefined;
 }
 
+/** A value the object holds through its prototype chain (a class's getter, `Object.create`), never Object.prototype's. */
+function inherited(o: object, k: string): unknown {
+  for (let p = Object.getPrototypeOf(o); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) if (has(p, k)) return (o as Record<string, unknown>)[k];
+}
+
+/** An own copy of an object: its own fields and the named ones it holds through its prototype chain. */
+function copy(o: object, names: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...o };
+  for (const k in names) if (has(names, k) && !has(out, k)) { const v = inherited(o, k); if (v !== undefined) out[k] = v; }
+  return out;
+}
+
+/**
+ * The `track()` call's properties read once, into a copy that is validated and sent alike: its own
+ * fields, and the plan's properties (and item fields) an instance holds through getters (hostile
+ * QA 2026-12-06: an order class with getters passed the check and went out without its values; a
+ * getter read twice could pass the check with one value and send another). The copies also keep
+ * what destinations read later from the page's cart objects changed since.
+ */
+export function snapshot(specs: Record<string, PropertySpec>, props: unknown): unknown {
+  if (!props || typeof props !== 'object' || Array.isArray(props)) return props;
+  const own = copy(props, specs);
+  for (const k in specs) {
+    const v = own[k];
+    if (has(specs, k) && specs[k]!.type === 'items' && Array.isArray(v)) own[k] = v.map((i) => (i && typeof i === 'object' ? copy(i, ITEM_FIELDS) : i));
+  }
+  return own;
+}
+
 export function validateProperties(specs: Record<string, PropertySpec>, props: unknown): readonly PropertyProblem[] {
   if (props === undefined || props === null) props = {};
   if (typeof props !== 'object' || Array.isArray(props)) return [{ path: 'properties', reason: 'must be an object' }];

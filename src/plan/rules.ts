@@ -118,7 +118,8 @@ function checkTrigger(t: Obj, props: Obj, path: string, emit: Emit): void {
   for (const [key, source] of Object.entries(obj(t.properties))) {
     const p = at(path, 'properties', key);
     if (!has(props, key)) emit(p, 'trigger_prop_unknown', key, Object.keys(props));
-    if (typeof source === 'string' && source.startsWith('field:') && t.on !== 'submit') emit(p, 'field_not_submit', source, t.on);
+    // A trigger whose `on` is no text has its own error already; this one would name "[object Object]" (hostile QA 2026-12-06).
+    if (typeof source === 'string' && source.startsWith('field:') && typeof t.on == 'string' && t.on !== 'submit') emit(p, 'field_not_submit', source, t.on);
   }
 }
 

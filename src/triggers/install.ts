@@ -90,7 +90,7 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
     // The query parameters the plan's page_view triggers match on: a replaceState that changes one is a new page.
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
-    onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys);
+    guard(() => onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
     const first = () => { page(); options.onFirstPage?.(); };
     if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', first, { once: true });
     else first();

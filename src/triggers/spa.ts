@@ -17,7 +17,7 @@ const ROUTE = 'measureplan:route';
  * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
  * listening.
  */
-export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): void {
+export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): void {
   const h = w.history as History & { measureplan?: 1 };
   const where = () => w.location.pathname + w.location.search;
   let last = where();
@@ -27,17 +27,29 @@ export function onRouteChange({ w, listen, guard, stops }: Kit, onChange: () => 
     timer = setTimeout(guard(() => { timer = undefined; if (where() !== last) { last = where(); onChange(); } }));
   };
   if (!h.measureplan) {
-    h.measureplan = 1;
+    let wrapped = 0;
     for (const m of ['pushState', 'replaceState'] as const) {
-      const original = h[m];
-      h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
-        const path = w.location.pathname;
-        const search = w.location.search;
-        const result = original.apply(this, args);
-        // A replaceState that keeps the path may stay on the page: each install judges by its plan's keys.
-        w.dispatchEvent(Object.assign(new w.Event(ROUTE), { same: m > 'q' && path === w.location.pathname, search }));
-        return result;
-      };
+      // Each on its own: a page that locked one (not writable) or froze history leaves the other
+      // wrapped, and the landing page's triggers untouched (hostile QA 2026-12-06).
+      try {
+        const original = h[m];
+        h[m] = function (this: History, ...args: Parameters<History['pushState']>) {
+          const path = w.location.pathname;
+          const search = w.location.search;
+          const result = original.apply(this, args);
+          // A replaceState that keeps the path may stay on the page: each install judges by its plan's keys.
+          w.dispatchEvent(Object.assign(new w.Event(ROUTE), { same: m > 'q' && path === w.location.pathname, search }));
+          return result;
+        };
+        if (h[m] !== original) wrapped++;
+      } catch { /* locked by the page */ }
+    }
+    if (wrapped > 1) h.measureplan = 1;
+    else {
+      // Routes are then noticed by their address, checked every second (a route left within it is missed).
+      const poll = setInterval(() => { if (where() !== last && !timer) check(); }, 1000);
+      stops.push(() => clearInterval(poll));
+      warn?.('the page locked history.pushState/replaceState: single-page-app routes are noticed within a second, by their address');
     }
   }
   // A rewritten address is this page's address now: a later popstate (an anchor link) or push

@@ -637,6 +637,34 @@ describe('collector: what the page cannot break, and what a denial stops', () =>
   });
 });
 
+describe('collector beside a page\'s fetch wrapper that returns nothing (hostile QA 2026-12-06)', () => {
+  it('takes it for a network error: nothing rejects into the page, flush() resolves, and delivery goes on once fetch answers', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown) => rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    const real = globalThis.fetch;
+    // A monitoring snippet that forgets to return the request's promise (the request still goes out).
+    globalThis.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) { void real.apply(this, args); } as typeof fetch;
+    try {
+      const { tracker } = page();
+      tracker.track('phone_click');
+      tracker.track('purchase', { transaction_id: 'T-w1', value: 1, items });
+      let flushed = false;
+      void tracker.flush().then(() => { flushed = true; });
+      await settle(500);
+      expect(flushed).toBe(true);
+      globalThis.fetch = real;
+      tracker.track('add_to_cart', { item_id: 'SKU-2', item_name: 'Stove', value: 499, quantity: 1 });
+      await settle(70_000); // past the backoff of the failed attempts
+      expect(events()).toContain('add_to_cart');
+      expect(rejections).toEqual([]);
+    } finally {
+      globalThis.fetch = real;
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});
+
 // Edge cases found by a review (each failed before its fix): a full disk, a corrected clock,
 // beacons at the keepalive limit, a denial without indexedDB.databases(), Retry-After as a date.
 const events = () => received.flatMap((b) => b.batch.map((m) => m.event));

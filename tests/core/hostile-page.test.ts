@@ -30,7 +30,7 @@ beforeEach(() => {
   bodies = [];
   localStorage.clear();
   history.replaceState(null, '', '/?utm_source=news&utm_medium=email');
-  for (const k of ['dataLayer', 'gtag', 'fbq', '_fbq', 'lintrk', '_linkedin_data_partner_ids', 'uetq']) delete (window as any)[k];
+  for (const k of ['dataLayer', 'gtag', '__measureplanGtag', 'fbq', '_fbq', 'lintrk', '_linkedin_data_partner_ids', 'uetq']) delete (window as any)[k];
 });
 afterEach(async () => { await Promise.all(open.splice(0).map((t) => t.shutdown())); });
 
@@ -136,5 +136,86 @@ describe('a page with Prototype.js 1.6 (Array.prototype.toJSON, as on old Magent
     const stored = JSON.parse(localStorage.getItem('mp_cart') ?? 'null');
     expect(Array.isArray(stored?.items)).toBe(true);
     expect((Array.prototype as any).toJSON).toBe(prototypeToJSON);
+  });
+});
+
+describe('a page whose library defines Array.prototype.toJSON with defineProperty (hostile QA 2026-12-06)', () => {
+  const toJSON = function (this: unknown[]) { return 'list of ' + this.length; };
+  afterEach(() => { try { delete (Array.prototype as any).toJSON; } catch { /* not configurable: left for the process */ } });
+
+  it('keeps it as the page defined it: not enumerable, so for…in over the page\'s arrays sees no extra key', async () => {
+    Object.defineProperty(Array.prototype, 'toJSON', { value: toJSON, writable: true, configurable: true, enumerable: false });
+    const { tracker, errors } = everything();
+    tracker.track('purchase', { transaction_id: 'T-d1', value: 2499, items: [tent] });
+    await tracker.flush();
+    await settle();
+    expect(errors).toEqual([]);
+    expect(Object.getOwnPropertyDescriptor(Array.prototype, 'toJSON')).toEqual({ value: toJSON, writable: true, configurable: true, enumerable: false });
+    const keys: string[] = [];
+    for (const k in [1]) keys.push(k);
+    expect(keys).toEqual(['0']);
+    const purchase = bodies.flatMap((b) => JSON.parse(b).batch).find((m: any) => m.event === 'purchase');
+    expect(purchase.properties.items).toEqual([tent]);
+  });
+});
+
+describe('an object whose values sit behind getters or on its prototype (hostile QA 2026-12-06)', () => {
+  const sentMessage = (name: string) => bodies.flatMap((b) => JSON.parse(b).batch).find((m: any) => m.event === name);
+  const ga4Params = (name: string) => (window as any).dataLayer.find((c: IArguments) => c[0] === 'event' && c[1] === name && c[2].send_to?.startsWith('G-'))?.[2];
+
+  it('an order class with #private fields and getters: its values are checked and sent, under its dedupe id', async () => {
+    class Order {
+      #id: string; #total: number;
+      constructor(id: string, total: number) { this.#id = id; this.#total = total; }
+      get transaction_id() { return this.#id; }
+      get value() { return this.#total; }
+      get items() { return [tent]; }
+    }
+    const { tracker, errors } = everything();
+    tracker.track('purchase', new Order('T-7', 2499) as never);
+    await tracker.flush();
+    await settle();
+    expect(errors).toEqual([]);
+    const m = sentMessage('purchase');
+    expect(m.properties).toMatchObject({ transaction_id: 'T-7', value: 2499, items: [tent] });
+    expect(m.messageId).not.toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/); // derived from the transaction id, not random
+    expect(ga4Params('purchase')).toMatchObject({ transaction_id: 'T-7', value: 2499, currency: 'NOK' });
+  });
+
+  it('inherited data (Object.create) and items that are class instances with getters', async () => {
+    class Line { constructor(private sku: string, private p: number) {} get item_id() { return this.sku; } get price() { return this.p; } get quantity() { return 1; } }
+    const { tracker, errors } = everything();
+    tracker.track('purchase', Object.create({ transaction_id: 'T-2', value: 10, items: [new Line('SKU-9', 10)] }));
+    await tracker.flush();
+    await settle();
+    expect(errors).toEqual([]);
+    const m = sentMessage('purchase');
+    expect(m.properties).toMatchObject({ transaction_id: 'T-2', value: 10 });
+    expect(m.properties.items).toEqual([expect.objectContaining({ item_id: 'SKU-9', price: 10, quantity: 1 })]);
+    expect(ga4Params('purchase').items).toEqual([expect.objectContaining({ item_id: 'SKU-9', price: 10, quantity: 1 })]);
+  });
+
+  it('reads each value once: a getter cannot pass the check with one value and send another', async () => {
+    let reads = 0;
+    const { tracker, errors } = everything();
+    tracker.track('purchase', { transaction_id: 'T-4', items: [tent], get value() { return ++reads === 1 ? 10 : 'ten'; } } as never);
+    await tracker.flush();
+    await settle();
+    expect(reads).toBe(1);
+    expect(errors).toEqual([]);
+    expect(sentMessage('purchase').properties.value).toBe(10);
+  });
+
+  it('never reads a value a page library put on Object.prototype for a class instance', async () => {
+    (Object.prototype as any).coupon = 'POLLUTED';
+    try {
+      class Order { get transaction_id() { return 'T-5'; } get value() { return 5; } get items() { return [tent]; } }
+      const { tracker, errors } = everything();
+      tracker.track('purchase', new Order() as never);
+      await tracker.flush();
+      await settle();
+      expect(errors).toEqual([]);
+      expect(bodies.join('')).not.toContain('POLLUTED');
+    } finally { delete (Object.prototype as any).coupon; }
   });
 });

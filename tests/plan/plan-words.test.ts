@@ -153,3 +153,13 @@ describe('hints never list nothing and never suggest an invalid name', () => {
     expect(name.hint).toMatch(/^Did you mean "newsletter_signup"\?/);
   });
 });
+
+describe('one mistake, one error (hostile QA 2026-12-06)', () => {
+  it('a trigger whose `on` is an object is named once, and no follow-on error shows "[object Object]"', () => {
+    const plan = example('leadgen') as any;
+    plan.conversions.demo_request.trigger.on = { submit: true };
+    const errors = errorsOf(plan);
+    expect(errors.map((e) => e.path)).toEqual(['conversions.demo_request.trigger.on']);
+    expect(errors.map((e) => e.message).join('\n')).not.toContain('[object Object]');
+  });
+});
