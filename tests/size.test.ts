@@ -113,8 +113,11 @@ import { describe, expect, it } from 'vitest';
 // snippet or an earlier tracker on the page already configured the id — +0.06 KB; then the
 // hostile-input review: values behind getters or on a prototype read once and sent as checked, a
 // fetch wrapper returning nothing taken for a network error, the page's Array#toJSON put back as it
-// was, a locked or frozen history (routes by address, the landing page kept) — +0.27 KB).
-const RATCHET = 28.65 * 1024;
+// was, a locked or frozen history (routes by address, the landing page kept) — +0.27 KB; then the
+// deployment and analyst reviews: a route's page_view trigger waiting for a page drawn late
+// (Turbolinks), clicks before the plan replayed after the landing page's conversions, nothing
+// replayed by a grant that happened under a denial — +0.2 KB).
+const RATCHET = 28.85 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

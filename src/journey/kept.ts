@@ -80,6 +80,8 @@ export function createWriter(signal?: AbortSignal): Writer {
  */
 export function kept<T extends object>(store: Store, key: string, initial: () => T, valid: (v: unknown) => v is T, writer: Writer): Kept<T> {
   let allowed = false;
+  /** Analytics explicitly denied on this page: changes since then are not kept for a later grant. */
+  let denied = false;
   let due = false; // a write is asked for: a burst asks the writer once
   let ops: [op: (v: T, a: any, b: any) => T, a: unknown, b: unknown][] = [];
   const write = () => {
@@ -93,11 +95,14 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
     get allowed() { return allowed; },
     update(op: (v: T, a?: unknown, b?: unknown) => T, a?: unknown, b?: unknown) {
       k.value = op(k.value, a, b);
-      if (!allowed) { if (ops.length < MAX_OPS) ops.push([op, a, b]); return; }
+      // Replayed on a grant only while undecided: what happened under a denial was dropped for
+      // the collector, and its effect on the cart must go with it (analyst QA 2026-12-06).
+      if (!allowed) { if (!denied && ops.length < MAX_OPS) ops.push([op, a, b]); return; }
       if (!due) { due = true; writer.later(write); }
     },
     fresh() { if (allowed && !due) k.value = read(); },
     allow(granted) {
+      denied = !granted;
       if (!granted) { allowed = false; ops = []; store.del(key); return; }
       if (allowed) return;
       allowed = true;

@@ -80,18 +80,47 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     const kit: Kit = { w, listen, fire, guard, warn, stops };
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
-    for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
+    /** What each page_view trigger read from its last page, with that page's path. */
+    const read = new Map<string, string>();
+    /**
+     * A page_view conversion that reads the page. A router that changes the address first and
+     * draws the page when it has fetched it (Turbolinks 5, Turbo before 7.2, pjax) still shows the
+     * page left: every product view carried the previous product (deploy QA 2026-12-06). On a route
+     * whose read finds a required value missing, or the same values as the last page on another
+     * path, it waits for the page to change (at most 3 s); a route left before that was never
+     * shown, and counts nothing.
+     */
+    const pageFire = (c: NormalisedConversion, route?: boolean) => {
+      let key = '';
+      const ready = () => {
+        let missing = false;
+        const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
+        const was = read.get(c.name);
+        key = w.location.pathname + ' ' + values;
+        return !missing && !(was && was !== key && was.endsWith(' ' + values));
+      };
+      const go = () => { read.set(c.name, key); fire(c); };
+      if (!c.trigger?.properties || ready() || !route || !w.MutationObserver) return go();
+      const at = w.location.href;
+      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); if (show) go(); };
+      const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (ready()) end(1); }));
+      const cap = setTimeout(guard(() => end(w.location.href === at)), 3000);
+      mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
+      stops.push(() => end());
+    };
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
     const page = (route?: boolean) => {
-      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && fire(c));
+      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && pageFire(c, route));
       for (const s of starts) s?.(route);
     };
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
     // The query parameters the plan's page_view triggers match on: a replaceState that changes one is a new page.
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
     guard(() => onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
-    const first = () => { page(); options.onFirstPage?.(); };
+    // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
+    // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
+    const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };
     if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', first, { once: true });
     else first();
   })();

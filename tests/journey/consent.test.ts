@@ -178,3 +178,29 @@ describe('a return visit whose first events come before the visitor\'s answer', 
     expect(p.heard.browse_abandoned?.map((b) => b.items.map((i) => i.item_id))).toEqual([['SKU-TENT', 'SKU-BOOT']]);
   });
 });
+
+describe('what happens under an explicit denial is not kept for a later grant (analyst QA 2026-12-06)', () => {
+  it('a product added after "analytics denied" is not in the cart after "Accept all" on the same page, and no cart_abandoned names it', async () => {
+    let p = page(undecided());
+    p.tracker.consent({ analytics: 'denied', ads: 'granted' }); // "marketing only"
+    p.tracker.track('add_to_cart', top); // to the ad tools; the collector never gets it
+    p.tracker.track('begin_checkout');
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' }); // then "Accept all"
+    expect(p.tracker.cart().items).toEqual([]);
+    expect(p.tracker.funnel('checkout')).toBeUndefined();
+    await settle(p);
+    expect(localStorage.getItem('mp_cart')).toBeNull();
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(granted());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+  });
+
+  it('what comes after the grant is kept as usual', async () => {
+    const p = page(undecided());
+    p.tracker.consent({ analytics: 'denied', ads: 'granted' });
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    p.tracker.track('add_to_cart', tent);
+    expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT']);
+  });
+});

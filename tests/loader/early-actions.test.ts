@@ -68,3 +68,27 @@ it('a tel: link inside an open shadow root, clicked before the plan arrived, is 
   const after = page.posted().map((m: any) => m.event);
   expect({ before, after }).toEqual({ before: ['phone_click'], after: ['phone_click', 'phone_click'] });
 });
+
+it('a click made before the plan arrived comes after the landing page\'s page_view conversion, so the funnel moves on (deploy QA 2026-12-06)', async () => {
+  history.replaceState(null, '', '/product/tent');
+  document.body.innerHTML = `<main data-sku="TENT-3"><button class="add">Add to cart</button></main>`;
+  const plan = {
+    ...PLAN,
+    conversions: {
+      view_item: { kind: 'micro', properties: { item_id: { type: 'string' } }, trigger: { on: 'page_view', path: '/product/*', properties: { item_id: 'data-sku' } }, send: { collector: {} } },
+      add_to_cart: { kind: 'micro', properties: { item_id: { type: 'string' } }, trigger: { on: 'click', selector: 'button.add', properties: { item_id: 'data-sku' } }, send: { collector: {} } },
+      purchase: { kind: 'macro', send: { collector: {} } },
+    },
+    funnels: { checkout: ['view_item', 'add_to_cart', 'purchase'] },
+  };
+  const answer = await page.latePlan();
+  await settle();
+  document.querySelector('button')!.click(); // before the plan
+  await settle();
+  answer(plan);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  expect(page.posted().map((m: any) => m.event)).toEqual(['view_item', 'add_to_cart']);
+  expect(W.measureplan.funnel('checkout')).toMatchObject({ step: 2, conversion: 'add_to_cart' });
+});

@@ -63,6 +63,7 @@ describe('SPA route changes', () => {
     // A parameter removed by pushState (compared with the rewritten address), a new path by replaceState.
     history.pushState(null, '', '/product/tent?variant=4211');
     await nextTask();
+    document.body.innerHTML = `<main data-sku="TARP-2"></main>`; // the router draws the next product
     history.replaceState(null, '', '/product/tarp');
     await nextTask();
     expect(t.events.filter((e) => e === 'route')).toHaveLength(2);
@@ -140,5 +141,62 @@ describe('SPA route changes', () => {
     t.stop();
     await nextTask();
     expect(t.events).toEqual([]);
+  });
+});
+
+describe('a router that changes the address before it draws the page (Turbolinks 5, Turbo before 7.2, pjax; deploy QA 2026-12-06)', () => {
+  const sku = (t: ReturnType<typeof install>) => t.calls.filter(([n]) => n === 'view_item').map(([, p]) => p.item_id);
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('a product page after a product page: the view carries the product drawn, not the one left', async () => {
+    history.replaceState(null, '', '/product/tent');
+    document.body.innerHTML = `<main data-sku="TENT-3P"></main>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tarp'); // the visit starts: the address first
+    await nextTask();
+    await wait(30); // the page is being fetched
+    expect(sku(t)).toEqual(['TENT-3P']);
+    document.body = Object.assign(document.createElement('body'), { innerHTML: `<main data-sku="TARP-2"></main>` }); // drawn: a new body, as Turbolinks does
+    await wait(10);
+    expect(sku(t)).toEqual(['TENT-3P', 'TARP-2']);
+    expect(t.warnings).toEqual([]);
+  });
+
+  it('a product page after a page without a product: waits for the product, with no warning in between', async () => {
+    history.replaceState(null, '', '/category/tents');
+    document.body.innerHTML = `<main class="list"></main>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tarp');
+    await nextTask();
+    await wait(30);
+    expect(sku(t)).toEqual([]);
+    document.querySelector('main')!.setAttribute('data-sku', 'TARP-2');
+    await wait(10);
+    expect(sku(t)).toEqual(['TARP-2']);
+    expect(t.warnings).toEqual([]);
+  });
+
+  it('a route left before its page was drawn counts nothing; the page drawn counts once', async () => {
+    history.replaceState(null, '', '/product/tent');
+    document.body.innerHTML = `<main data-sku="TENT-3P"></main>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tarp');
+    await nextTask();
+    history.pushState(null, '', '/product/stove'); // clicked on before tarp came
+    await nextTask();
+    document.body.innerHTML = `<main data-sku="STOVE-1"></main>`;
+    await wait(10);
+    expect(sku(t)).toEqual(['TENT-3P', 'STOVE-1']);
+  });
+
+  it('a page that never changes is counted after 3 s with what it shows (validation reports what is missing)', async () => {
+    history.replaceState(null, '', '/category/tents');
+    document.body.innerHTML = `<main class="list"></main>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tarp');
+    await nextTask();
+    expect(t.warnings).toEqual([]);
+    await wait(3100);
+    expect(t.warnings).toEqual([expect.stringMatching(/view_item: no data-sku for item_id/)]);
   });
 });
