@@ -32,7 +32,9 @@ const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickId
 const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
 
 function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
-  const tag = d.currentScript as HTMLScriptElement | null;
+  // `type="module"` (some performance plugins add it) leaves currentScript null: the tag is then
+  // the last script named after measureplan, so its data-plan, nonce and folder still count (deploy QA 2026-12-06).
+  const tag = (d.currentScript || [...d.querySelectorAll('script[src*=measureplan]')].pop()) as HTMLScriptElement | null;
   const stub = w.measureplan;
   if (stub && stub.loaded) return; // the tag is on the page twice
   const queue: Call[] = Array.isArray(stub?.q) ? stub.q : [];

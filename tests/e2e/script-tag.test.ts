@@ -57,6 +57,7 @@ beforeAll(async () => {
       setTimeout(() => { measureplan.consent({ analytics: 'granted', ads: 'granted' }); measureplan.track('phone_click'); }, 0);
       measureplan.ready.then((ok) => { window.readyOk = ok; });
     </script>`, `<script src="/measureplan.iife.js" data-plan="/plan.json"></script>`);
+  page('trusted-types.html', `<p>tt</p>`, `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-r4nd0m'; require-trusted-types-for 'script'"><script nonce="r4nd0m">${STUB}</script><script nonce="r4nd0m" async src="/measureplan.iife.js" data-plan="/plan.json"></script><script nonce="r4nd0m">measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`);
   page('csp.html', `<p>csp</p>`, `<meta http-equiv="Content-Security-Policy" content="script-src 'nonce-r4nd0m'"><script nonce="r4nd0m">${STUB}</script><script nonce="r4nd0m" async src="/measureplan.iife.js" data-plan="/plan.json"></script><script nonce="r4nd0m">measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`);
   // A click that tracks more conversions than the dispatcher hands over at once, then leaves.
   page('leave.html', `<button id="go">go</button><script>
@@ -211,6 +212,14 @@ describe('the script tag', () => {
       first.set(r.id, text);
     }
     expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('loads the vendor scripts on a page that requires Trusted Types, through its own policy (deploy QA 2026-12-06)', async () => {
+    const { page: p, errors, close } = await open('/trusted-types.html');
+    await p.waitForFunction(() => (window as any).__vendorCommands?.fbq?.length >= 3);
+    expect(await p.evaluate(() => [...document.scripts].filter((s) => /facebook|googletagmanager/.test(s.src)).length)).toBe(2);
+    expect(errors.filter((e) => /TrustedScriptURL|Trusted Type|Refused/.test(e))).toEqual([]);
     await close();
   });
 
