@@ -165,8 +165,10 @@ export function printSummary({ events, commands, plan, print, dataFile }) {
     if (!rows.has(m.event)) rows.set(m.event, { kind: m.context?.measureplan?.kind ?? '?', count: 0, value: 0, valued: false, dests: new Set() });
     const row = rows.get(m.event);
     row.count++;
-    // A journey signal's value is no money (a web vital's is milliseconds or a layout-shift score).
-    if (typeof m.properties?.value === 'number' && row.kind !== 'signal') { row.value += m.properties.value; row.valued = true; row.currency = m.properties.currency ?? plan.currency; }
+    // A journey signal's value is no money (a web vital's is milliseconds or a layout-shift score),
+    // nor is a `value` property of a conversion whose plan entry names no value (view_item's price:
+    // the report shows "—" for it too; analyst QA 2026-12-06).
+    if (typeof m.properties?.value === 'number' && row.kind !== 'signal' && plan.conversions[m.event]?.value !== undefined) { row.value += m.properties.value; row.valued = true; row.currency = m.properties.currency ?? plan.currency; }
     for (const d of destinationsFor(plan, m.event, m.context?.measureplan?.consent)) row.dests.add(d);
   }
   const rel = dataFile ? relative(ROOT, dataFile) : '';

@@ -116,14 +116,35 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       }),
     ];
     const timer = setInterval(render, 1000); // a consent change sends no event: read it again every second
-    const place = () => { if (d.body) d.body.appendChild(host); else d.addEventListener('DOMContentLoaded', place); };
+    // Put back when the page's body is swapped or emptied (Turbo, pjax, Swup): the panel was gone
+    // after the first navigation (deploy QA 2026-12-06).
+    const keep = new MutationObserver(() => { if (!host.isConnected) place(); });
+    const place = () => {
+      if (!d.body) return d.addEventListener('DOMContentLoaded', place);
+      d.body.appendChild(host);
+      keep.disconnect();
+      keep.observe(d.documentElement, { childList: true });
+      keep.observe(d.body, { childList: true });
+    };
+    // A page control that takes the focus behind the panel (the consent banner's buttons) is not
+    // hidden by it: the panel folds up (a11y QA 2026-12-06, WCAG 2.4.11).
+    const unhide = (e: FocusEvent) => {
+      const t = e.target as Element;
+      if (t === host || !view.panel.open || !t?.getBoundingClientRect) return;
+      const a = t.getBoundingClientRect();
+      const b = host.getBoundingClientRect();
+      if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top) view.panel.open = false;
+    };
+    d.addEventListener('focusin', unhide);
     render();
     place();
     return () => {
       try {
         for (const off of offs) off();
         clearInterval(timer);
+        keep.disconnect();
         d.removeEventListener('DOMContentLoaded', place);
+        d.removeEventListener('focusin', unhide);
         host.remove();
       } catch { /* never throws */ }
     };

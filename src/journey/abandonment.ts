@@ -170,7 +170,12 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
       if (c) {
         if (e.name === c.complete) { last.cart = undefined; cart.update(empty); }
         // The add's own currency (an order in EUR on a NOK shop) is the cart's (journey QA 2026-12-06: reported as NOK).
-        else if (e.name === c.add && items.length) { last.cart = undefined; cart.update((b: Basket) => { add(b, items, t); if (e.currency) b.cur = e.currency; return b; }); }
+        // One cart, one currency: an add in another (a currency switcher re-priced the shop's cart)
+        // starts it again, never a sum across currencies (analyst QA 2026-12-06: 2,499 NOK + 249 EUR sent as 2,748 EUR).
+        else if (e.name === c.add && items.length) {
+          last.cart = undefined;
+          cart.update((b: Basket) => { if (e.currency && b.cur && b.cur != e.currency) b.items = []; add(b, items, t); if (e.currency) b.cur = e.currency; return b; });
+        }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
         else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }
         // A checkout step: the visitor is paying, the cart is not left (its clock starts again).

@@ -168,6 +168,8 @@ export function cartHistory(events: readonly ConversionRecord[], rule: CartRule,
       if (!items.length) continue;
       if (!open) open = { outcome: 'open', items: [], value: 0, since: e.t, lastActivity: e.t, wasLeft: false };
       else touch(open, e.t);
+      // One cart, one currency, as the browser keeps it: an add in another starts the cart again.
+      if (e.currency && open.currency && open.currency != e.currency) { open.items = []; open.since = e.t; }
       if (e.currency) open.currency = e.currency;
       for (const it of items) {
         const line = open.items.find((l) => l.item_id === it.item_id);

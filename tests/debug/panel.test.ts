@@ -317,3 +317,48 @@ describe('with the real tracker', () => {
     expect(status('collector')).toBe('collector: not sent');
   });
 });
+
+describe('on pages that swap their body, and for keyboard and screen-reader users (deploy and a11y QA 2026-12-06)', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('comes back when a body-swapping theme (Turbo, pjax) replaces or empties <body>', async () => {
+    mount(fakeTracker().tracker, plan);
+    document.documentElement.replaceChild(document.createElement('body'), document.body); // Turbo's visit
+    await settle();
+    expect(document.body.contains(host())).toBe(true);
+    document.body.innerHTML = '<main>next page</main>'; // pjax
+    await settle();
+    expect(document.body.contains(host())).toBe(true);
+    expect(document.querySelectorAll('measureplan-debug')).toHaveLength(1);
+  });
+
+  it('folds up when a page control behind it takes the focus (the consent banner\'s buttons)', () => {
+    mount(fakeTracker().tracker, plan);
+    const details = root().querySelector('details')!;
+    const button = document.body.appendChild(document.createElement('button'));
+    const elsewhere = document.body.appendChild(document.createElement('a'));
+    vi.spyOn(host()!, 'getBoundingClientRect').mockReturnValue(DOMRect.fromRect({ x: 600, y: 400, width: 400, height: 300 }));
+    vi.spyOn(elsewhere, 'getBoundingClientRect').mockReturnValue(DOMRect.fromRect({ x: 10, y: 10, width: 80, height: 20 }));
+    vi.spyOn(button, 'getBoundingClientRect').mockReturnValue(DOMRect.fromRect({ x: 900, y: 650, width: 80, height: 30 }));
+    elsewhere.focus();
+    expect(details.open).toBe(true);
+    button.focus();
+    expect(details.open).toBe(false);
+  });
+
+  it('starts folded in a small window, where it would hide half the page', () => {
+    const [w, hgt] = [window.innerWidth, window.innerHeight];
+    Object.assign(window, { innerWidth: 375, innerHeight: 667 });
+    try {
+      mount(fakeTracker().tracker, plan);
+      expect(root().querySelector('details')!.open).toBe(false);
+    } finally { Object.assign(window, { innerWidth: w, innerHeight: hgt }); }
+  });
+
+  it('is a named log, so that what is added is announced, and its table says what its columns are', () => {
+    mount(fakeTracker().tracker, plan);
+    const log = root().querySelector('[role="log"]')!;
+    expect(log.getAttribute('aria-label')).toBe('Conversions on this page');
+    expect(log.querySelector('table caption')!.textContent).toMatch(/conversion.*value.*destination/);
+  });
+});

@@ -75,6 +75,24 @@ describe('cart abandonment', () => {
     expect(p.sent.meta[0]).toMatchObject({ name: 'cart_abandoned', value: 220, currency: 'EUR' });
   });
 
+  it('an add in another currency than the cart\'s starts the cart again: never one sum across currencies (analyst QA 2026-12-06)', async () => {
+    const euro = () => {
+      const p: any = journeyPlan();
+      p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
+      p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
+      return p;
+    };
+    let p = page(euro());
+    p.tracker.track('add_to_cart', { ...tent, value: 2499 }); // the plan's currency
+    p.tracker.track('add_to_cart', { item_id: 'EU-PACK', item_name: 'Pack', value: 249, currency: 'EUR' }); // after the visitor switched currency
+    expect(p.tracker.cart()).toMatchObject({ value: 249, currency: 'EUR', items: [expect.objectContaining({ item_id: 'EU-PACK' })] });
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(euro());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toEqual([expect.objectContaining({ value: 249, currency: 'EUR' })]);
+    expect(p.sent.meta[0]).toMatchObject({ name: 'cart_abandoned', value: 249, currency: 'EUR' });
+  });
+
   it('a visitor in a long checkout is not leaving the cart: each checkout step starts its clock again (journey QA 2026-12-06)', async () => {
     let p = page(journeyPlan());
     p.tracker.track('add_to_cart', tent); // 09:00

@@ -189,3 +189,16 @@ describe('cartValue', () => {
     expect(cartValue([{ item_id: 'a', price: 0.1, quantity: 3 }, { item_id: 'b', price: 0.2 }, { item_id: 'c' }])).toBe(0.5);
   });
 });
+
+describe('one cart, one currency, as the browser keeps it (analyst QA 2026-12-06)', () => {
+  it('an add in another currency starts the cart again: its value is never a sum across currencies', () => {
+    const pack: ItemRecord = { item_id: 'EU-PACK', item_name: 'Pack', price: 249 };
+    const events = [ev('add_to_cart', 0, [tent], { currency: 'NOK' }), ev('add_to_cart', 5, [pack], { currency: 'EUR' })];
+    expect(openCart(events, cartRule, T0 + 2 * HOUR)).toMatchObject({ items: [{ ...pack, quantity: 1 }], value: 249, currency: 'EUR', since: T0 + 5 * MIN });
+  });
+
+  it('adds in the same currency, or without one, add up as before', () => {
+    const events = [ev('add_to_cart', 0, [tent], { currency: 'EUR' }), ev('add_to_cart', 5, [boots]), ev('add_to_cart', 6, [socks], { currency: 'EUR' })];
+    expect(openCart(events, cartRule, T0 + 2 * HOUR)).toMatchObject({ value: 3490 + 1299 + 149.5, currency: 'EUR' });
+  });
+});

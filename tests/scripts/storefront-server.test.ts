@@ -31,12 +31,15 @@ describe('npm start -- --shopper: the summary table', () => {
       signal('web_vital', { metric_name: 'TTFB', metric_value: 1380.7, value: 1380.7 }),
       signal('experiment_viewed', { experiment_id: 'free_shipping_banner', variant_id: 'banner' }),
       { type: 'track', event: 'purchase', properties: { value: 2499, currency: 'NOK' }, context: { measureplan: { kind: 'macro', consent: granted } } },
+      // A price the plan does not take as the conversion's value (analyst QA 2026-12-06: "2499 NOK" for view_item).
+      { type: 'track', event: 'view_item', properties: { item_id: 'JKT', value: 2499 }, context: { measureplan: { kind: 'micro', consent: granted } } },
     ];
     const lines: string[] = [];
     printSummary({ events, commands: {}, plan, print: (l: string) => lines.push(l) });
     const row = (name: string) => lines.join('\n').split('\n').find((l) => l.trimStart().startsWith(name + ' '))!;
     expect(row('web_vital')).toMatch(/^\s*web_vital\s+signal\s+2\s+—\s+collector, ga4\s*$/);
     expect(row('experiment_viewed')).toMatch(/^\s*experiment_viewed\s+signal\s+1\s+—\s+ga4, collector\s*$/);
+    expect(row('view_item')).toMatch(/^\s*view_item\s+micro\s+1\s+—\s/);
     expect(row('purchase')).toMatch(/^\s*purchase\s+macro\s+1\s+2499 NOK\s+ga4, googleAds, meta, microsoftAds, collector\s*$/);
   });
 });
