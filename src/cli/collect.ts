@@ -66,6 +66,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   }, 'collect');
   if (positionals.length) throw new UsageError(`collect takes no file names (got "${positionals[0]}").`, 'Give the store with --db and the plan with --plan.');
   const c = colours(io.out, values['no-color'] === true);
+  // stderr's own colours: its warnings go to a terminal or a file whatever stdout is (2>log.txt).
+  const e = colours(io.err, values['no-color'] === true);
   const port = portOf(values.port as string | undefined);
   const sync = choice(values.sync, ['full', 'normal'] as const, 'sync', 'full');
   const origins = ((values['allow-origin'] as unknown as string[] | undefined) ?? []).flatMap((o) => o.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean).map(originOf);
@@ -90,7 +92,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   if (planFile !== undefined) {
     const report = checkText(planFile, readPlanFile(planFile));
     if (!report.valid) {
-      io.err.write(formatFindings(report, c) + fileLine(report, c));
+      io.err.write(formatFindings(report, e) + fileLine(report, e));
       io.err.write(`measureplan collect: the plan has problems; fix them first (measureplan validate ${planFile}).\n`);
       return 1;
     }
@@ -144,7 +146,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   if (forward && writeKey) relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line) });
   let webhook: Webhook | undefined;
   if (webhookUrl && plan) {
-    if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(c.yellow(`measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.\n`));
+    if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(`${e.yellow('measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.')}\n`);
     webhook = startWebhook({ store, plan, url: webhookUrl, linkOrigins: origins, everyMs: webhookEvery * 1000, quietMs: quietDays * 86_400_000, log: (line) => say(line) });
   }
   const counts = store.counts();
@@ -152,7 +154,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   if (!quiet) {
     const migrated = store.migrated ? `; brought from schema ${store.migrated.from} to ${store.migrated.to} in ${(store.migrated.ms / 1000).toFixed(1)} s` : '';
     io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync}${migrated})\n`);
-    io.out.write(`  plan       ${plan ? `${planFile}: "${plan.name}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
+    io.out.write(`  plan       ${plan ? `${planFile}: "${printable(plan.name)}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
     io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
     if (relay) io.out.write(`  relay      ${shownUrl(relay.stats().target)} (${relay.stats().waiting} waiting)\n`);
     if (webhook) io.out.write(`  webhook    ${shownUrl(webhookUrl!)}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);

@@ -3,7 +3,7 @@
  * in words, the experiments with their split and goal, and page experience.
  */
 import type { Plan } from '../plan/types';
-import { code, join, strong, type Block, type Rich } from './document';
+import { code, free, join, strong, type Block, type Rich } from './document';
 import { durationWords, toolName } from './words';
 
 type Send = (send: Plan['conversions'][string]['send']) => Rich;
@@ -20,10 +20,10 @@ export function funnelBlocks(plan: Plan): Block[] {
   blocks.push({ p: ['The steps people take towards a goal, in order. A visitor moves on when they take the next step (other things may happen in between); reports show how many reach each step and where they drop out.'] });
   for (const [name, f] of funnels) {
     blocks.push({ h: 3, text: [code(name)] });
-    if (f.description) blocks.push({ p: [f.description] });
+    if (f.description) blocks.push({ p: [free(f.description)] });
     blocks.push({ ol: f.steps.map((s) => {
       const d = plan.conversions[s]?.description;
-      return d ? [code(s), `: ${d}`] : [code(s)];
+      return d ? [code(s), ': ', free(d)] : [code(s)];
     }) });
     blocks.push({ p: [strong('Time allowed:'), ' ', f.within ? `${durationWords(f.within)} from the first step to the last; a later step does not count after that.` : 'no limit: a step counts however long after the first it comes.'] });
   }
@@ -88,7 +88,7 @@ export function experimentBlocks(plan: Plan): Block[] {
           [code(name)],
           join(x.variants.map((v, i): Rich => [code(v), ` ${share(x.weights[i]!, total)}${i === 0 ? ' (the control)' : ''}`]), ' · '),
           x.goal ? [code(x.goal)] : ['no goal set'],
-          [x.description ?? '—'],
+          x.description ? [free(x.description)] : ['—'],
         ];
       }),
     } },

@@ -5,6 +5,7 @@
  */
 import type { Colours } from './io';
 import type { FileReport, Finding } from './check';
+import { printable } from './safe-text';
 import { count } from './words';
 
 export interface Summary {
@@ -53,18 +54,25 @@ export function formatFindings(r: FileReport, c: Colours): string {
 }
 
 function formatFinding(file: string, text: string[], f: Finding, label: string, c: Colours): string {
-  const head = `${c.bold(`${file}:${f.line}:${f.column}`)}  ${label}  ${c.cyan(f.path || '(the whole plan)')}\n`;
-  const hint = f.hint ? `  ${c.dim('hint:')} ${f.hint}\n` : '';
-  const message = f.message.charAt(0).toUpperCase() + f.message.slice(1);
+  // The path can hold a plan's key and the message a plan's text: control characters written out.
+  const head = `${c.bold(`${file}:${f.line}:${f.column}`)}  ${label}  ${c.cyan(printable(f.path) || '(the whole plan)')}\n`;
+  const hint = f.hint ? `  ${c.dim('hint:')} ${printable(f.hint)}\n` : '';
+  const message = printable(f.message.charAt(0).toUpperCase() + f.message.slice(1));
   return `${head}${frame(text, f, c)}  ${message}\n${hint}\n`;
 }
 
-/** The line of the file the finding is on, with a caret under its column (long lines cut around it). */
+/**
+ * The line of the file the finding is on, with a caret under its column (long lines cut around
+ * it). Control characters are written out (`\x1b`), as the report does: a raw escape in the plan
+ * would otherwise clear the screen or retitle the window instead of showing what to delete.
+ */
 function frame(lines: string[], f: Finding, c: Colours): string {
   const source = lines[f.line - 1];
   if (source === undefined || !source.trim()) return '';
-  let line = source.replace(/\r$/, '').replace(/\t/g, ' ');
-  let col = f.column - 1;
+  const raw = source.replace(/\r$/, '').replace(/\t/g, ' ');
+  let line = printable(raw);
+  // The caret's column in the written-out line: each character before it may have become several.
+  let col = printable(raw.slice(0, Math.max(0, f.column - 1))).length;
   if (line.length > 100) {
     const start = Math.max(0, col - 40);
     const cut = line.slice(start, start + 80);

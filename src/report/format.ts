@@ -35,6 +35,25 @@ export function localTime(iso: string | null, timezone = 'UTC'): string {
   return wallTime(Date.parse(iso), zone).slice(0, 16);
 }
 
+/**
+ * A time span, the same in every format: `45 s`, `75 min`, `1.5 h`, `7 d`. A whole number of
+ * hours stays in hours (a plan's "1h" reads `1 h`, not `60 min`), and no `.0` is written.
+ */
+export function duration(ms: number | null): string {
+  if (ms === null) return '—';
+  const one = (n: number) => String(+n.toFixed(1));
+  if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 5_400_000 && ms % 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${one(ms / 3_600_000)} h`;
+  return `${one(ms / 86_400_000)} d`;
+}
+
+/** A claim's verdict in words (`not shown`, `no data`), as docs/report.md names them; JSON keeps the key. */
+export const verdictWords = (v: string): string => v.replace(/-/g, ' ');
+
+/** Whether free text already ends a sentence, so that a renderer adds no second full stop (`… (7 days)..`). */
+export const endsSentence = (s: string): boolean => /[.!?…。؟۔]["'”’)\]]*\s*$/u.test(s);
+
 /** A web vital's value in its unit: `216 ms`, `2.86 s`, CLS `0.05` (`0.105`); '—' for none. */
 export function vitalValue(metric: string, v: number | null): string {
   if (v === null) return '—';

@@ -7,10 +7,9 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { browseOpenWords, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, duration, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct, verdictWords } from './format';
 
 type Style = 'text' | 'md';
-const duration = (ms: number | null) => (ms === null ? '—' : ms < 90_000 ? `${Math.round(ms / 1000)} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : ms < 172_800_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 86_400_000).toFixed(1)} d`);
 
 /** A name or other text from the store, as the style writes it. */
 const escaper = (style: Style) => (s: string | null | undefined): string => (style === 'md' ? markdownText(s ?? '') : printable(s ?? ''));
@@ -45,7 +44,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
 
   if (r.supports.length) {
     out.push(h2('Do the micro conversions lead to the goals?'));
-    out.push(table(style, ['claim', 'with', 'without', 'ratio', 'verdict'], r.supports.map((s) => [`${s.micro} → ${s.macro}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`, s.verdict])));
+    out.push(table(style, ['claim', 'with', 'without', 'ratio', 'verdict'], r.supports.map((s) => [`${s.micro} → ${s.macro}`, `${pct(s.with.rate)} of ${formatCount(s.with.of)}`, `${pct(s.without.rate)} of ${formatCount(s.without.of)}`, s.ratio === null ? '—' : `${s.ratio.toFixed(1)}×`, verdictWords(s.verdict)])));
     out.push(r.supports.map((s) => para(`- **${x(s.micro)} → ${x(s.macro)}**: ${x(s.text)}`)).join('\n'));
   }
 
