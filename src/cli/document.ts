@@ -129,8 +129,6 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 `.trim();
 
 const plainText = (r: Rich): string => r.map((x) => (typeof x === 'string' ? x : 'code' in x ? x.code : 'free' in x ? x.free : x.strong)).join('');
-/** The title as text, with free text between U+2068 and U+2069 (first strong isolate, pop): a <title> holds no <bdi>. */
-const titleText = (r: Rich): string => r.map((x) => (typeof x === 'object' && 'free' in x ? `\u2068${x.free}\u2069` : plainText([x]))).join('');
 
 /**
  * One HTML file: inline CSS, no scripts, no external requests. Each table is captioned, for
@@ -143,7 +141,8 @@ export function renderHtml(doc: Doc): string {
   let heading = plainText(doc.title);
   for (const b of doc.blocks) {
     if ('h' in b) heading = plainText(b.text);
-    if ('h' in b) body.push(`${open(`h${b.h}`, b.text, b.id ? ` id="${escapeHtml(b.id)}"` : '')}${htmlRich(b.text)}</h${b.h}>`);
+    // The page's own heading stays a plain <h1> (a block of its own, its text is isolated already).
+    if ('h' in b) body.push(`${b.h === 1 ? `<h1${b.id ? ` id="${escapeHtml(b.id)}"` : ''}>` : open(`h${b.h}`, b.text, b.id ? ` id="${escapeHtml(b.id)}"` : '')}${htmlRich(b.text)}</h${b.h}>`);
     else if ('p' in b) body.push(`${open('p', b.p)}${htmlRich(b.p)}</p>`);
     else if ('note' in b) body.push(`<footer>${htmlRich(b.note)}</footer>`);
     else if ('ul' in b) body.push(`<ul>\n${b.ul.map((r) => `${open('li', r)}${htmlRich(r)}</li>`).join('\n')}\n</ul>`);
@@ -172,7 +171,7 @@ export function renderHtml(doc: Doc): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(titleText(doc.title))}</title>`,
+    `<title>${escapeHtml(plainText(doc.title))}</title>`,
     `<style>\n${CSS}\n</style>`,
     '</head>',
     '<body>',

@@ -118,7 +118,7 @@ export function renderHtml(r: Report): string {
   const day = (iso: string | null) => localTime(iso, r.range.timezone);
   const cur = r.plan.currency;
   const parts: string[] = [];
-  parts.push(`<h1 dir="auto">${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
+  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
 
   parts.push('<h2>Conversions</h2>');
   for (const kind of ['macro', 'micro'] as const) {
@@ -175,11 +175,9 @@ export function renderHtml(r: Report): string {
   parts.push(r.quarantine.total
     ? `<p>${formatCount(r.quarantine.total)} events broke the plan: kept aside, not counted above.</p>${tableHtml('Events in quarantine by reason', ['reason', 'event', 'count'], r.quarantine.reasons.map((q) => [esc(q.reason), esc(q.event ?? '—'), formatCount(q.count)]), { numeric: false, rowHeader: false })}`
     : `<p>${nothingInQuarantine(r.outside_plan.total)}</p>`);
-
-  // The plan's name in the title between U+2068 and U+2069 (first strong isolate, pop): a title holds no <bdi>.
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>\u2068${esc(r.plan.name)}\u2069: measurement plan report</title><style>${CSS}</style></head>
+<title>${esc(r.plan.name)}: measurement plan report</title><style>${CSS}</style></head>
 <body><main>${parts.join('\n')}</main>
 <footer>measureplan report, format ${r.version}, made ${esc(day(r.generated_at))} (${esc(r.range.timezone)}).</footer></body></html>
 `;

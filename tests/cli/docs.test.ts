@@ -85,7 +85,7 @@ describe('measureplan docs --format html', () => {
       const html = r.stdout;
       const plan = example(name);
       expect(html.startsWith('<!doctype html>')).toBe(true);
-      expect(html).toContain(`<h1 dir="auto">${plan.name}</h1>`); // the plan's own text: its own direction
+      expect(html).toContain(`<h1>${plan.name}</h1>`);
       for (const conversion of Object.keys(plan.conversions)) expect(html).toContain(`<td><code>${conversion}</code></td>`);
       for (const [d, config] of Object.entries<any>(plan.destinations!)) {
         expect(html).toContain(`<td>${TOOLS[d]}</td>`);
@@ -105,7 +105,7 @@ describe('measureplan docs --format html', () => {
     plan.name = 'Shop <img src=x onerror=alert(1)>';
     const html = run(['docs', tmp.file('xss.json', JSON.stringify(plan)), '--format', 'html']).stdout;
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;a href=&quot;https://evil.example&quot;&gt;');
-    expect(html).toContain('<title>\u2068Shop &lt;img src=x onerror=alert(1)&gt;\u2069: measurement plan</title>');
+    expect(html).toContain('<title>Shop &lt;img src=x onerror=alert(1)&gt;: measurement plan</title>');
     expect(html).not.toMatch(/<script|<img|<a href="http/);
     expect(html).toContain('<code>a[href^=&#39;tel:&#39;]</code>');
   });
