@@ -117,8 +117,10 @@ import { describe, expect, it } from 'vitest';
 // deployment and analyst reviews: a route's page_view trigger waiting for a page drawn late
 // (Turbolinks), clicks before the plan replayed after the landing page's conversions, nothing
 // replayed by a grant that happened under a denial — +0.2 KB; script URLs through a Trusted Types
-// policy of measureplan's own, and a `type="module"` tag finding itself by name — +0.16 KB).
-const RATCHET = 29.0 * 1024;
+// policy of measureplan's own, and a `type="module"` tag finding itself by name — +0.16 KB; then
+// the second read of those: a route's wait only where the body had not changed, a click sending a
+// waiting view first, the module tag preferring the one with data-plan — +0.18 KB).
+const RATCHET = 29.15 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -117,11 +117,13 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
     ];
     const timer = setInterval(render, 1000); // a consent change sends no event: read it again every second
     // Put back when the page's body is swapped or emptied (Turbo, pjax, Swup): the panel was gone
-    // after the first navigation (deploy QA 2026-12-06).
-    const keep = new MutationObserver(() => { if (!host.isConnected) place(); });
+    // after the first navigation (deploy QA 2026-12-06). Not when the page took the panel alone
+    // away: a script that removes what it does not know would take it again, forever (diff read).
+    let body: HTMLElement | null = null;
+    const keep = new MutationObserver((rs) => { if (!host.isConnected && (d.body !== body || rs.some((r) => r.removedNodes.length > 1))) place(); });
     const place = () => {
       if (!d.body) return d.addEventListener('DOMContentLoaded', place);
-      d.body.appendChild(host);
+      (body = d.body).appendChild(host);
       keep.disconnect();
       keep.observe(d.documentElement, { childList: true });
       keep.observe(d.body, { childList: true });

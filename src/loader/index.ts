@@ -34,7 +34,9 @@ const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
 function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
   // `type="module"` (some performance plugins add it) leaves currentScript null: the tag is then
   // the last script named after measureplan, so its data-plan, nonce and folder still count (deploy QA 2026-12-06).
-  const tag = (d.currentScript || [...d.querySelectorAll('script[src*=measureplan]')].pop()) as HTMLScriptElement | null;
+  // The one with data-plan, else the .iife file, else the last: another file in a `measureplan` folder is not the tag (diff read).
+  const named = [...d.querySelectorAll<HTMLScriptElement>('script[src*=measureplan]')];
+  const tag = (d.currentScript || named.find((s) => s.hasAttribute('data-plan')) || named.find((s) => /iife[^/]*$/.test(s.src)) || named.pop()) as HTMLScriptElement | null;
   const stub = w.measureplan;
   if (stub && stub.loaded) return; // the tag is on the page twice
   const queue: Call[] = Array.isArray(stub?.q) ? stub.q : [];

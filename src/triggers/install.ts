@@ -76,48 +76,56 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
         if (t) (groups[t.on] ??= []).push([c, t]);
       } catch { warn(`conversions.${c.name}.trigger.selector: "${t!.selector}" is not a valid CSS selector; this trigger is off (try it with document.querySelector)`, true); }
     }
-    const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el)));
+    const fire = guard((c: NormalisedConversion, el?: Element | null) => {
+      // A click on the page drawn comes after that page's view (see pageFire).
+      if (el) for (const f of waiting) f();
+      track(c.name, readProperties(c, d, warn, el));
+    });
     const kit: Kit = { w, listen, fire, guard, warn, stops };
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
     /** What each page_view trigger read from its last page, with that page's path. */
     const read = new Map<string, string>();
+    /** Route conversions waiting for their page to be drawn: a click or submit sends them first. */
+    const waiting = new Set<() => void>();
     /**
      * A page_view conversion that reads the page. A router that changes the address first and
      * draws the page when it has fetched it (Turbolinks 5, Turbo before 7.2, pjax) still shows the
-     * page left: every product view carried the previous product (deploy QA 2026-12-06). On a route
-     * whose read finds a required value missing, or the same values as the last page on another
-     * path, it waits for the page to change (at most 3 s); a route left before that was never
-     * shown, and counts nothing.
+     * page left: every product view carried the previous product (deploy QA 2026-12-06). When the
+     * body had not changed by the route's check (`drawn`) and the read finds a required value
+     * missing, or the same values as the last page at another path, it waits for the body to
+     * change (at most 3 s); a route left before that was never shown, and counts nothing.
      */
-    const pageFire = (c: NormalisedConversion, route?: boolean) => {
-      let key = '';
-      const ready = () => {
-        let missing = false;
-        const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
-        const was = read.get(c.name);
-        key = w.location.pathname + ' ' + values;
-        return !missing && !(was && was !== key && was.endsWith(' ' + values));
-      };
-      const go = () => { read.set(c.name, key); fire(c); };
-      if (!c.trigger?.properties || ready() || !route || !w.MutationObserver) return go();
+    const pageFire = (c: NormalisedConversion, route?: boolean, drawn?: boolean) => {
+      let missing = false;
+      const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
+      const was = read.get(c.name);
+      const key = w.location.pathname + ' ' + values;
+      read.set(c.name, key);
+      if (!c.trigger?.properties || !route || drawn || !w.MutationObserver || !(missing || (was && was !== key && was.endsWith(' ' + values)))) return fire(c);
       const at = w.location.href;
-      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); if (show) go(); };
-      const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (ready()) end(1); }));
-      const cap = setTimeout(guard(() => end(w.location.href === at)), 3000);
+      const body = d.body;
+      const end = (show?: unknown) => {
+        mo.disconnect(); clearTimeout(cap); waiting.delete(now);
+        if (show) { read.set(c.name, w.location.pathname + ' ' + JSON.stringify(readProperties(c, d, () => undefined))); fire(c); }
+      };
+      const now = () => end(w.location.href === at);
+      const mo = new w.MutationObserver(guard((rs: MutationRecord[]) => { if (d.body !== body || rs.some((r) => d.body?.contains(r.target))) now(); }));
+      const cap = setTimeout(guard(now), 3000);
       mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
+      waiting.add(now);
       stops.push(() => end());
     };
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
-    const page = (route?: boolean) => {
-      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && pageFire(c, route));
+    const page = (route?: boolean, drawn?: boolean) => {
+      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && pageFire(c, route, drawn));
       for (const s of starts) s?.(route);
     };
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
     // The query parameters the plan's page_view triggers match on: a replaceState that changes one is a new page.
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
-    guard(() => onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
+    guard(() => onRouteChange(kit, (drawn) => { options.onRoute?.(); if (d.readyState !== 'loading') page(true, drawn); }, keys))();
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };

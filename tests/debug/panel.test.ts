@@ -323,13 +323,28 @@ describe('on pages that swap their body, and for keyboard and screen-reader user
 
   it('comes back when a body-swapping theme (Turbo, pjax) replaces or empties <body>', async () => {
     mount(fakeTracker().tracker, plan);
-    document.documentElement.replaceChild(document.createElement('body'), document.body); // Turbo's visit
+    const next = document.createElement('body');
+    next.innerHTML = '<header>shop</header><main>a product</main>';
+    document.documentElement.replaceChild(next, document.body); // Turbo's visit
     await settle();
     expect(document.body.contains(host())).toBe(true);
     document.body.innerHTML = '<main>next page</main>'; // pjax
     await settle();
     expect(document.body.contains(host())).toBe(true);
     expect(document.querySelectorAll('measureplan-debug')).toHaveLength(1);
+  });
+
+  it('stays away when the page takes the panel alone away (a script that removes what it does not know): no endless loop (diff read 2026-12-06)', async () => {
+    mount(fakeTracker().tracker, plan);
+    let removals = 0;
+    const sweeper = new MutationObserver(() => { const x = document.querySelector('measureplan-debug'); if (x && removals < 50) { removals++; x.remove(); } });
+    sweeper.observe(document.body, { childList: true });
+    host()!.remove();
+    await settle();
+    await settle();
+    sweeper.disconnect();
+    expect(removals).toBe(0);
+    expect(host()).toBeNull();
   });
 
   it('folds up when a page control behind it takes the focus (the consent banner\'s buttons)', () => {

@@ -27,3 +27,19 @@ it('finds its data-plan and asks for the files beside it in its own folder, with
   await settle();
   expect(page.errors.flat().join('\n')).not.toContain('no plan found');
 });
+
+it('takes the tag with data-plan for itself, not another file of a measureplan folder after it (diff read 2026-12-06)', async () => {
+  const tag = document.createElement('script');
+  tag.type = 'module';
+  tag.src = 'https://shop.example/measureplan/measureplan.iife.js';
+  tag.setAttribute('data-plan', 'http://localhost:3000/plan.json');
+  document.head.appendChild(tag);
+  const other = document.createElement('script');
+  other.src = 'https://shop.example/measureplan/consent-banner.js';
+  document.head.appendChild(other);
+  page.fetch.mockImplementation(async () => new Response(JSON.stringify({ version: 1, name: 'shop', conversions: { signup: { kind: 'micro' } } })));
+  await import('../../src/loader/index');
+  await settle();
+  expect(page.fetch.mock.calls.map(([u]) => String(u))).toContain('http://localhost:3000/plan.json');
+  expect(page.errors.flat().join('\n')).not.toContain('no plan found');
+});

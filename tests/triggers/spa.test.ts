@@ -199,4 +199,26 @@ describe('a router that changes the address before it draws the page (Turbolinks
     await wait(3100);
     expect(t.warnings).toEqual([expect.stringMatching(/view_item: no data-sku for item_id/)]);
   });
+
+  it('a router that draws at once: a route showing the same values as the last page (a size in the path) counts at once (diff read 2026-12-06)', async () => {
+    history.replaceState(null, '', '/product/tent-2p');
+    document.body.innerHTML = `<main data-sku="TENT"><h1>Tent, 2 persons</h1></main>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tent-3p');
+    document.querySelector('h1')!.textContent = 'Tent, 3 persons'; // drawn in the same task
+    await nextTask();
+    expect(sku(t)).toEqual(['TENT', 'TENT']);
+  });
+
+  it('a click on the page while its view waits sends the view first', async () => {
+    history.replaceState(null, '', '/product/tent');
+    document.body.innerHTML = `<main data-sku="TENT-3P"><button class="add-to-cart">Add</button></main>`;
+    const p = plan('webshop');
+    p.conversions.add_to_cart!.trigger = { on: 'click', selector: '.add-to-cart', properties: { item_id: 'data-sku' } } as never;
+    const t = install(p);
+    history.pushState(null, '', '/product/tarp'); // nothing drawn yet
+    await nextTask();
+    document.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(t.names()).toEqual(['view_item', 'view_item', 'add_to_cart']);
+  });
 });
