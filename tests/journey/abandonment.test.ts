@@ -58,13 +58,15 @@ describe('the cart, across pages and sessions', () => {
 });
 
 describe('cart abandonment', () => {
+  /** The journey plan with adds (and the abandoned-cart conversion) that take a currency of their own. */
+  const euro = () => {
+    const p: any = journeyPlan();
+    p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
+    p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
+    return p;
+  };
+
   it('a cart filled in another currency than the plan\'s is reported and forwarded in it (journey QA 2026-12-06)', async () => {
-    const euro = () => {
-      const p: any = journeyPlan();
-      p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
-      p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
-      return p;
-    };
     let p = page(euro());
     p.tracker.track('add_to_cart', { ...tent, value: 220, currency: 'EUR' });
     expect(p.tracker.cart()).toMatchObject({ value: 220, currency: 'EUR' });
@@ -76,12 +78,6 @@ describe('cart abandonment', () => {
   });
 
   it('an add in another currency than the cart\'s starts the cart again: never one sum across currencies (analyst QA 2026-12-06)', async () => {
-    const euro = () => {
-      const p: any = journeyPlan();
-      p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } };
-      p.conversions.cart_abandoned.properties = { ...p.conversions.cart_abandoned.properties, currency: { type: 'string', optional: true } };
-      return p;
-    };
     let p = page(euro());
     p.tracker.track('add_to_cart', { ...tent, value: 2499 }); // the plan's currency
     p.tracker.track('add_to_cart', { item_id: 'EU-PACK', item_name: 'Pack', value: 249, currency: 'EUR' }); // after the visitor switched currency
