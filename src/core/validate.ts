@@ -65,19 +65,28 @@ function copy(o: object, names: Record<string, unknown>): Record<string, unknown
   return out;
 }
 
+/** The `items`-typed property names of each conversion's spec, found once. */
+const itemKeys = new WeakMap<object, string[]>();
+/** A plain object (a literal, JSON): its own fields are all there is, and a spread copies them. */
+const plain = (o: object) => { const p = Object.getPrototypeOf(o); return p === Object.prototype || p === null; };
+const copyItem = (i: unknown) => (i && typeof i === 'object' ? (plain(i) ? { ...i } : copy(i, ITEM_FIELDS)) : i);
+
 /**
  * The `track()` call's properties read once, into a copy that is validated and sent alike: its own
  * fields, and the plan's properties (and item fields) an instance holds through getters (hostile
  * QA 2026-12-06: an order class with getters passed the check and went out without its values; a
  * getter read twice could pass the check with one value and send another). The copies also keep
- * what destinations read later from the page's cart objects changed since.
+ * what destinations read later from the page's cart objects changed since. This runs on every
+ * track(): a plain object takes a spread, and nothing else is looked up.
  */
 export function snapshot(specs: Record<string, PropertySpec>, props: unknown): unknown {
   if (!props || typeof props !== 'object' || Array.isArray(props)) return props;
-  const own = copy(props, specs);
-  for (const k in specs) {
-    const v = own[k];
-    if (has(specs, k) && specs[k]!.type === 'items' && Array.isArray(v)) own[k] = v.map((i) => (i && typeof i === 'object' ? copy(i, ITEM_FIELDS) : i));
+  const own = plain(props) ? { ...props } as Record<string, unknown> : copy(props, specs);
+  let keys = itemKeys.get(specs);
+  if (!keys) itemKeys.set(specs, (keys = Object.keys(specs).filter((k) => specs[k]!.type === 'items')));
+  for (let n = 0; n < keys.length; n++) {
+    const v = own[keys[n]!];
+    if (Array.isArray(v)) own[keys[n]!] = v.map(copyItem);
   }
   return own;
 }
