@@ -8,6 +8,7 @@ import { DESTINATIONS } from '../plan/vocabulary';
 import { lintJourney, type JourneyRule } from './lint-journey';
 import { lintPersonal, type PersonalWarning } from './lint-personal';
 import { slowPattern } from './lint-pattern';
+import { selectorProblem } from './lint-selector';
 import { PLACEHOLDER_IDS } from './templates';
 import { quote, toolName } from './words';
 
@@ -15,7 +16,7 @@ export interface PlanWarning {
   /** JSON path the warning is about (a missing field names the field that would fix it). */
   path: string;
   /** A stable name for the kind of warning, for scripts reading `--format json`. */
-  rule: 'currency-unknown' | 'pattern-slow' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'];
+  rule: 'currency-unknown' | 'pattern-slow' | 'selector-invalid' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'];
   message: string;
   hint: string;
 }
@@ -55,6 +56,16 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
           hint: 'Anyone can send your collector such a text, and 30 characters hold it for seconds. Write it without a repeated group around a repeat, e.g. "^[A-Z0-9]+(-[A-Z0-9]+)*$" for "^([A-Z0-9]+-?)+$", and give the property a "maxLength".',
         });
       }
+    }
+    const selector = (c.trigger as { selector?: unknown } | undefined)?.selector;
+    const wrong = typeof selector === 'string' ? selectorProblem(selector) : undefined;
+    if (wrong) {
+      warnings.push({
+        path: `${at}.trigger.selector`,
+        rule: 'selector-invalid',
+        message: `The selector of "${c.name}" (${JSON.stringify(selector)}) is not valid CSS: ${wrong}.`,
+        hint: 'The browser refuses it, and the tracker then turns this trigger off (with a console message on every page). Try the selector in the browser console with document.querySelectorAll("…") on the page it is meant for.',
+      });
     }
     const sends = Object.keys(c.send);
     sends.forEach((d) => used.add(d));
