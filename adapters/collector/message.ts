@@ -2,7 +2,7 @@
  * Segment/RudderStack HTTP API messages, so the collector endpoint can also be an existing
  * RudderStack or Segment-compatible ingestion service.
  */
-import { CLICK_ID_PARAMS } from '../../src/core/identity';
+import { adParam } from '../../src/core/identity';
 import { has } from '../../src/plan/shape';
 import { stringify } from '../../src/core/env';
 import { withoutParams } from '../_shared/url';
@@ -33,7 +33,7 @@ const constant = () => {
   return device;
 };
 
-const strip = (url: string) => withoutParams(url, (k) => CLICK_ID_PARAMS.includes(k as never));
+const strip = (url: string) => withoutParams(url, adParam);
 /** The last page context given and its copy without click ids (a page's messages share one context). */
 let seen: PageContext | undefined;
 let safe: PageContext | undefined;
@@ -88,7 +88,7 @@ export function identifyMessage(id: string, who: Identity, page: PageContext, an
  * same text when it holds none (most do).
  */
 export function withoutClickIds(json: string): string {
-  if (!/click_ids|cl(i|ki)d=|braid=|fat_id=/.test(json)) return json; // CLICK_ID_PARAMS, briefly
+  if (!/click_ids|cl(i|ki)d=|braid=|fat_id=|srsltid=|_gl=|epik=|cid=/i.test(json)) return json; // AD_PARAMS, briefly
   const m = JSON.parse(json) as Message;
   const mp = m.context.measureplan as Record<string, any> | undefined;
   if (mp) { delete mp.click_ids; if (mp.consent) mp.consent = { ...mp.consent, ads: 'denied' }; }

@@ -13,7 +13,7 @@ import type { Adapter, AdapterContext, Identity } from '../../src/core/types';
 import { configFor, consentUpdate, ensureGtag, gtag } from '../_shared/gtag';
 import { ga4Params, personal, say, WITHHELD } from './params';
 import { withoutParams } from '../_shared/url';
-import { CLICK_ID_PARAMS } from '../../src/core/identity';
+import { adParam } from '../../src/core/identity';
 
 export function ga4(): Adapter {
   const id = (ctx: AdapterContext) => ctx.plan.destinations.ga4?.measurementId;
@@ -40,7 +40,7 @@ export function ga4(): Adapter {
       if (here !== undefined && url !== here) {
         // An address left in the path or the fragment (`/unsubscribe/kari@…`, `#email=kari@…`)
         // becomes `(redacted)`, as GA4's own data redaction writes it (security QA 2026-12-06).
-        params.page_location = withoutParams(url, (k, v) => personal(v, k) || (event.consent.ads != 'granted' && CLICK_ID_PARAMS.includes(k as never)))
+        params.page_location = withoutParams(url, (k, v) => personal(v, k) || (event.consent.ads != 'granted' && adParam(k)))
           .replace(/[^\s@/?#&=]+(@|%40)[^\s@/?#&=]+\.[a-z]{2,}(?=[/?#&;]|$)/gi, '(redacted)');
         if (personal(title)) say(event, ctx.warn, 'page_title', WITHHELD); else params.page_title = title;
       }

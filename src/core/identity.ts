@@ -14,6 +14,15 @@ import type { ClickIds } from './types';
 export const SESSION_MS = 30 * 60 * 1000;
 export const CLICK_ID_MS = 90 * 24 * 60 * 60 * 1000;
 export const CLICK_ID_PARAMS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'] as const;
+/**
+ * Every URL parameter that tells of an ad click, the click ids above and the ones measureplan does
+ * not keep (Campaign Manager's dclid, Merchant Center's srsltid, Google's cross-domain linker _gl,
+ * which carries the gclid, and other ad platforms' ids): taken out of the page URLs the collector
+ * and GA4 get without an ads grant (data-protection QA 2026-12-06: they reached the store).
+ */
+export const AD_PARAMS: readonly string[] = [...CLICK_ID_PARAMS, 'dclid', 'srsltid', '_gl', 'ttclid', 'twclid', 'epik', 'sccid', 'rdt_cid', 'yclid'];
+/** Whether a URL parameter is one of AD_PARAMS (names compared in lower case: Snap writes ScCid). */
+export const adParam = (k: string) => AD_PARAMS.includes(k.toLowerCase());
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
 /** Session writes are throttled: `last` only needs minute precision against a 30-minute timeout. */
 const TOUCH_WRITE_MS = 10_000;

@@ -572,6 +572,16 @@ describe('click ids are ads data: the collector gets them only with an ads grant
     expect(track.context.campaign).toEqual({ source: 'google' });
   });
 
+  it('ads denied: the ad parameters measureplan keeps no click id for are taken out too (dclid, srsltid, Google\'s linker _gl, ScCid; data-protection QA 2026-12-06)', async () => {
+    history.replaceState(null, '', '/kampanje?utm_source=google&dclid=DC-secret&srsltid=SR-secret&_gl=1*gl-secret*_gcl_aw*R0NMLjE&ScCid=snap-secret&x=1');
+    const tracker = open_('denied', true);
+    tracker.track('purchase', { transaction_id: 'T-10', value: 10, items });
+    await settle(2000);
+    expect(JSON.stringify(received)).not.toContain('secret');
+    const track = received.flatMap((b) => b.batch).find((m) => m.type === 'track')!;
+    expect(track.context.page.url).toBe(`${location.origin}/kampanje?utm_source=google&x=1`);
+  });
+
   it('ads granted: click_ids and the URL as it was', async () => {
     history.replaceState(null, '', landing);
     const tracker = open_('granted');
