@@ -76,45 +76,39 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
         if (t) (groups[t.on] ??= []).push([c, t]);
       } catch { warn(`conversions.${c.name}.trigger.selector: "${t!.selector}" is not a valid CSS selector; this trigger is off (try it with document.querySelector)`, true); }
     }
-    const fire = guard((c: NormalisedConversion, el?: Element | null) => {
-      // A click on the page drawn comes after that page's view (see pageFire).
-      if (el) for (const f of waiting) f();
-      track(c.name, readProperties(c, d, warn, el));
-    });
+    const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el)));
     const kit: Kit = { w, listen, fire, guard, warn, stops };
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
     /** What each page_view trigger read from its last page, with that page's path. */
     const read = new Map<string, string>();
-    /** Route conversions waiting for their page to be drawn: a click or submit sends them first. */
-    const waiting = new Set<() => void>();
     /**
      * A page_view conversion that reads the page. A router that changes the address first and
      * draws the page when it has fetched it (Turbolinks 5, Turbo before 7.2, pjax) still shows the
-     * page left: every product view carried the previous product (deploy QA 2026-12-06). When the
-     * body had not changed by the route's check (`drawn`) and the read finds a required value
-     * missing, or the same values as the last page at another path, it waits for the body to
-     * change (at most 3 s); a route left before that was never shown, and counts nothing.
+     * page left: every product view carried the previous product (deploy QA 2026-12-06). On a
+     * route whose read finds a required value missing, or the same values as the last page at
+     * another path while nothing in the body changed with the route (`drawn`: a router that draws
+     * at once may show the same product under another path), it waits until the read finds the
+     * values complete and new (a clock or a progress bar changing meanwhile does not end it), at
+     * most 3 s; a route left before that was never shown, and counts nothing.
      */
     const pageFire = (c: NormalisedConversion, route?: boolean, drawn?: boolean) => {
-      let missing = false;
-      const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
-      const was = read.get(c.name);
-      const key = w.location.pathname + ' ' + values;
-      read.set(c.name, key);
-      if (!c.trigger?.properties || !route || drawn || !w.MutationObserver || !(missing || (was && was !== key && was.endsWith(' ' + values)))) return fire(c);
-      const at = w.location.href;
-      const body = d.body;
-      const end = (show?: unknown) => {
-        mo.disconnect(); clearTimeout(cap); waiting.delete(now);
-        if (show) { read.set(c.name, w.location.pathname + ' ' + JSON.stringify(readProperties(c, d, () => undefined))); fire(c); }
+      let key = '';
+      const probe = (same: unknown) => {
+        let missing = false;
+        const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
+        const was = read.get(c.name);
+        key = w.location.pathname + ' ' + values;
+        return !missing && (same || !(was && was !== key && was.endsWith(' ' + values)));
       };
-      const now = () => end(w.location.href === at);
-      const mo = new w.MutationObserver(guard((rs: MutationRecord[]) => { if (d.body !== body || rs.some((r) => d.body?.contains(r.target))) now(); }));
-      const cap = setTimeout(guard(now), 3000);
+      const go = () => { read.set(c.name, key); fire(c); };
+      if (probe(drawn) || !c.trigger?.properties || !route || !w.MutationObserver) return go();
+      const at = w.location.href;
+      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); if (show) go(); };
+      const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (probe(0)) end(1); }));
+      const cap = setTimeout(guard(() => end(w.location.href === at)), 3000);
       mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
-      waiting.add(now);
       stops.push(() => end());
     };
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.

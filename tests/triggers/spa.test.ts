@@ -210,7 +210,7 @@ describe('a router that changes the address before it draws the page (Turbolinks
     expect(sku(t)).toEqual(['TENT', 'TENT']);
   });
 
-  it('a click on the page while its view waits sends the view first', async () => {
+  it('a click on the page left while the next one loads counts for that page; the next page\'s view comes with its product (diff read 2026-12-06)', async () => {
     history.replaceState(null, '', '/product/tent');
     document.body.innerHTML = `<main data-sku="TENT-3P"><button class="add-to-cart">Add</button></main>`;
     const p = plan('webshop');
@@ -218,7 +218,24 @@ describe('a router that changes the address before it draws the page (Turbolinks
     const t = install(p);
     history.pushState(null, '', '/product/tarp'); // nothing drawn yet
     await nextTask();
-    document.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect(t.names()).toEqual(['view_item', 'view_item', 'add_to_cart']);
+    document.querySelector('button')!.dispatchEvent(new MouseEvent('click', { bubbles: true })); // still the tent on screen
+    document.body.innerHTML = `<main data-sku="TARP-2"></main>`;
+    await wait(10);
+    expect(t.calls.map(([n, props]) => `${n} ${props.item_id}`)).toEqual(['view_item TENT-3P', 'add_to_cart TENT-3P', 'view_item TARP-2']);
+  });
+
+  it('a clock or a progress bar changing while the next page loads does not end the wait (diff read 2026-12-06)', async () => {
+    history.replaceState(null, '', '/product/tent');
+    document.body.innerHTML = `<main data-sku="TENT-3P"></main><time>10:00:00</time>`;
+    const t = install(plan('webshop'));
+    history.pushState(null, '', '/product/tarp');
+    await nextTask();
+    document.querySelector('time')!.textContent = '10:00:01'; // the clock ticks
+    document.body.appendChild(document.createElement('div')).id = 'nprogress'; // a progress bar starts
+    await wait(10);
+    expect(sku(t)).toEqual(['TENT-3P']);
+    document.querySelector('main')!.setAttribute('data-sku', 'TARP-2');
+    await wait(10);
+    expect(sku(t)).toEqual(['TENT-3P', 'TARP-2']);
   });
 });
