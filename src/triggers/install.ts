@@ -105,11 +105,13 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
       const go = () => { read.set(c.name, key); fire(c); };
       if (probe(drawn) || !c.trigger?.properties || !route || !w.MutationObserver) return go();
       const at = w.location.href;
-      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); if (show) go(); };
+      // Once ended, its stop is taken out again: a long single-page visit keeps no closure per route.
+      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); stops.splice(stops.indexOf(stop) >>> 0, 1); if (show) go(); };
+      const stop = () => end();
       const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (probe(0)) end(1); }));
       const cap = setTimeout(guard(() => end(w.location.href === at)), 3000);
       mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
-      stops.push(() => end());
+      stops.push(stop);
     };
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
     const page = (route?: boolean, drawn?: boolean) => {
