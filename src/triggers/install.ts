@@ -81,47 +81,36 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
     const starts = [installScroll(groups.scroll, kit), installVisible(groups.visible, kit)];
-    /** What each page_view trigger read from its last page, with that page's path. */
-    const read = new Map<string, string>();
     /**
      * A page_view conversion that reads the page. A router that changes the address first and
-     * draws the page when it has fetched it (Turbolinks 5, Turbo before 7.2, pjax) still shows the
-     * page left: every product view carried the previous product (deploy QA 2026-12-06). On a
-     * route whose read finds a required value missing, or the same values as the last page at
-     * another path while nothing in the body changed with the route (`drawn`: a router that draws
-     * at once may show the same product under another path), it waits until the read finds the
-     * values complete and new (a clock or a progress bar changing meanwhile does not end it), at
-     * most 3 s; a route left before that was never shown, and counts nothing.
+     * draws the page when it has fetched it (Turbolinks 5, Turbo before 7.2, pjax), or draws a
+     * spinner first, does not show the new page's values yet: the view of a product reached from
+     * a category page was rejected for its missing item id (deploy QA 2026-12-06). On a route whose
+     * read finds a required value missing, it reads again whenever the page changes and counts
+     * once the values are there, at most 3 s later; a route left before that was never shown, and
+     * counts nothing.
      */
-    const pageFire = (c: NormalisedConversion, route?: boolean, drawn?: boolean) => {
-      let key = '';
-      const probe = (same: unknown) => {
-        let missing = false;
-        const values = JSON.stringify(readProperties(c, d, () => { missing = true; }));
-        const was = read.get(c.name);
-        key = w.location.pathname + ' ' + values;
-        return !missing && (same || !(was && was !== key && was.endsWith(' ' + values)));
-      };
-      const go = () => { read.set(c.name, key); fire(c); };
-      if (probe(drawn) || !c.trigger?.properties || !route || !w.MutationObserver) return go();
+    const pageFire = (c: NormalisedConversion, route?: boolean) => {
+      const complete = () => { let missing = false; readProperties(c, d, () => { missing = true; }); return !missing; };
+      if (!route || !c.trigger?.properties || !w.MutationObserver || complete()) return fire(c);
       const at = w.location.href;
       // Once ended, its stop is taken out again: a long single-page visit keeps no closure per route.
-      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); stops.splice(stops.indexOf(stop) >>> 0, 1); if (show) go(); };
+      const end = (show?: unknown) => { mo.disconnect(); clearTimeout(cap); stops.splice(stops.indexOf(stop) >>> 0, 1); if (show) fire(c); };
       const stop = () => end();
-      const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (probe(0)) end(1); }));
+      const mo = new w.MutationObserver(guard(() => { if (w.location.href !== at) end(); else if (complete()) end(1); }));
       const cap = setTimeout(guard(() => end(w.location.href === at)), 3000);
       mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
       stops.push(stop);
     };
     // Each page, the first and every SPA route: page_view triggers, then scroll and visible afresh.
-    const page = (route?: boolean, drawn?: boolean) => {
-      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && pageFire(c, route, drawn));
+    const page = (route?: boolean) => {
+      groups.page_view?.forEach(([c, t]) => pageMatches(t, w.location) && pageFire(c, route));
       for (const s of starts) s?.(route);
     };
     // While the document loads, DOMContentLoaded checks the page the visitor ends up on, once.
     // The query parameters the plan's page_view triggers match on: a replaceState that changes one is a new page.
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
-    guard(() => onRouteChange(kit, (drawn) => { options.onRoute?.(); if (d.readyState !== 'loading') page(true, drawn); }, keys))();
+    guard(() => onRouteChange(kit, () => { options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };

@@ -17,21 +17,14 @@ const ROUTE = 'measureplan:route';
  * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
  * listening.
  */
-export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: (drawn: boolean) => void, keys: ReadonlySet<string> = new Set()): void {
+export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): void {
   const h = w.history as History & { measureplan?: 1 };
   const where = () => w.location.pathname + w.location.search;
   let last = where();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // Whether the page's body changed between the route change and its check (`drawn`): a router
-  // that draws at once has; one that changes the address first and draws later (Turbolinks) has not.
-  const d = w.document;
-  let drawn = false;
-  let body: HTMLElement | null = null;
-  const mo = w.MutationObserver && new w.MutationObserver((rs) => { if (rs.some((r) => d.body?.contains(r.target))) { drawn = true; mo!.disconnect(); } });
   const check = () => {
     clearTimeout(timer);
-    if (!timer && mo) { drawn = false; body = d.body; mo.observe(d.documentElement, { childList: true, subtree: true, attributes: true, characterData: true }); }
-    timer = setTimeout(guard(() => { timer = undefined; mo?.disconnect(); if (where() !== last) { last = where(); onChange(drawn || d.body !== body || !mo); } }));
+    timer = setTimeout(guard(() => { timer = undefined; if (where() !== last) { last = where(); onChange(); } }));
   };
   if (!h.measureplan) {
     let wrapped = 0;
