@@ -31,12 +31,19 @@ const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickId
 /** Questions, not commands: before the plan is in they have no answer and are not queued. */
 const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
 
-function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
-  // `type="module"` (some performance plugins add it) leaves currentScript null: the tag is then
-  // the last script named after measureplan, so its data-plan, nonce and folder still count (deploy QA 2026-12-06).
-  // The one with data-plan, else the .iife file, else the last: another file in a `measureplan` folder is not the tag (diff read).
+/**
+ * The tag when it runs with `type="module"` (some performance plugins add it), which leaves
+ * `document.currentScript` null: the script named after measureplan with data-plan, else its
+ * .iife file, else the last one, so that its data-plan, nonce and folder still count (deploy QA
+ * 2026-12-06; another file in a `measureplan` folder is not the tag). Looked for only then.
+ */
+function moduleTag(d: Document): HTMLScriptElement | undefined {
   const named = [...d.querySelectorAll<HTMLScriptElement>('script[src*=measureplan]')];
-  const tag = (d.currentScript || named.find((s) => s.hasAttribute('data-plan')) || named.find((s) => /iife[^/]*$/.test(s.src)) || named.pop()) as HTMLScriptElement | null;
+  return named.find((s) => s.hasAttribute('data-plan')) || named.find((s) => /iife[^/]*$/.test(s.src)) || named.pop();
+}
+
+function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measureplanExplain?: any; measureplanCmp?: any }, d: Document): void {
+  const tag = (d.currentScript || moduleTag(d)) as HTMLScriptElement | null;
   const stub = w.measureplan;
   if (stub && stub.loaded) return; // the tag is on the page twice
   const queue: Call[] = Array.isArray(stub?.q) ? stub.q : [];

@@ -147,11 +147,15 @@ describe('SPA route changes', () => {
 describe('a router that changes the address before it draws the page (Turbolinks 5, Turbo before 7.2, pjax; deploy QA 2026-12-06)', () => {
   const sku = (t: ReturnType<typeof install>) => t.calls.filter(([n]) => n === 'view_item').map(([, p]) => p.item_id);
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  it('a product page reached from a page without a product: waits for the product, with no warning in between', async () => {
+  /** The triggers installed on a category page: no product on it. */
+  const onCategory = () => {
     history.replaceState(null, '', '/category/tents');
     document.body.innerHTML = `<main class="list"></main>`;
-    const t = install(plan('webshop'));
+    return install(plan('webshop'));
+  };
+
+  it('a product page reached from a page without a product: waits for the product, with no warning in between', async () => {
+    const t = onCategory();
     history.pushState(null, '', '/product/tarp');
     await nextTask();
     await wait(30);
@@ -163,9 +167,7 @@ describe('a router that changes the address before it draws the page (Turbolinks
   });
 
   it('a spinner first, then the product (a router that awaits its data): the product is read', async () => {
-    history.replaceState(null, '', '/category/tents');
-    document.body.innerHTML = `<main class="list"></main>`;
-    const t = install(plan('webshop'));
+    const t = onCategory();
     history.pushState(null, '', '/product/tarp');
     document.body.innerHTML = `<div class="spinner"></div>`; // drawn at once, without the product
     await nextTask();
@@ -177,9 +179,8 @@ describe('a router that changes the address before it draws the page (Turbolinks
   });
 
   it('a clock or a progress bar changing while the product loads does not end the wait', async () => {
-    history.replaceState(null, '', '/category/tents');
-    document.body.innerHTML = `<main class="list"></main><time>10:00:00</time>`;
-    const t = install(plan('webshop'));
+    const t = onCategory();
+    document.body.appendChild(document.createElement('time')).textContent = '10:00:00';
     history.pushState(null, '', '/product/tarp');
     await nextTask();
     document.querySelector('time')!.textContent = '10:00:01';
@@ -192,9 +193,7 @@ describe('a router that changes the address before it draws the page (Turbolinks
   });
 
   it('a route left before its page was drawn counts nothing; the page drawn counts once', async () => {
-    history.replaceState(null, '', '/category/tents');
-    document.body.innerHTML = `<main class="list"></main>`;
-    const t = install(plan('webshop'));
+    const t = onCategory();
     history.pushState(null, '', '/product/tarp');
     await nextTask();
     history.pushState(null, '', '/product/stove'); // clicked on before tarp came
@@ -205,9 +204,7 @@ describe('a router that changes the address before it draws the page (Turbolinks
   });
 
   it('a page that never shows its values is counted after 3 s with what it shows (validation reports what is missing)', async () => {
-    history.replaceState(null, '', '/category/tents');
-    document.body.innerHTML = `<main class="list"></main>`;
-    const t = install(plan('webshop'));
+    const t = onCategory();
     history.pushState(null, '', '/product/tarp');
     await nextTask();
     expect(t.warnings).toEqual([]);
