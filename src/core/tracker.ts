@@ -205,10 +205,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     return r;
   };
   const safely = (what: string, fn: () => void) => {
-    try { fn(); } catch (e) {
-      if (options.strict) throw e;
-      report({ path: what, reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
-    }
+    try { fn(); } catch (e) { failed(what, e); }
+  };
+  /** A failure of our own code: reported (thrown in strict mode), never into the page. */
+  const failed = (what: string, e: unknown) => {
+    if (options.strict) throw e;
+    report({ path: what, reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
   };
 
   /** After shutdown() the tracker sends nothing more: a late call (an SPA's stale handler) is reported, not forwarded. */
@@ -218,10 +220,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     track(name: string, props?: Record<string, unknown>) {
       if (down) return closed('track');
       // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
-      try { accept(name, props); } catch (e) {
-        if (options.strict) throw e;
-        report({ path: 'track', reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
-      }
+      try { accept(name, props); } catch (e) { failed('track', e); }
     },
     page() {
       if (down) return closed('page');
@@ -325,7 +324,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     }
     // The journey never costs a conversion: its failures are reported apart. A visitor back
     // after leaving their cart hears of it before this conversion changes the cart.
-    try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { journeyFailed(e); }
+    try { journey.before(name, now); journey.annotate(event); journey.accepted(event, now); } catch (e) { failed('journey', e); }
     // Held back by its limit: the cart still follows it (an order empties it), as it follows a duplicate; nothing is sent.
     if (held) return skipped(c);
     const prop = c.dedupe && dedupeKey(c);
@@ -367,13 +366,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     return true;
   }
 
-  function journeyFailed(e: unknown): void {
-    if (options.strict) throw e;
-    report({ path: 'journey', reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
-  }
-
   function forward(event: ConversionEvent, now: number): void {
-    try { journey.forwarded(event, now); } catch (e) { journeyFailed(e); }
+    try { journey.forwarded(event, now); } catch (e) { failed('journey', e); }
     const destinations = dispatcher.deliver(event, debug);
     if (events.has('event')) events.emit('event', { event, destinations: Object.keys(event.send) as (keyof typeof event.send)[] });
     if (destinations) logConversion(event, destinations);
