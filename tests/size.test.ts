@@ -126,8 +126,9 @@ import { describe, expect, it } from 'vitest';
 // narrowed to missing values (the same-values rule and its body watch gone) — −0.15 KB);
 // 2026-12-06, fifth session: the soak review: a click that matches none of a big plan's click
 // triggers told so by one look with their selectors joined (1–2 ms a click with 600 triggers),
-// exactly once's own keys of the page in a Map (a claim scanned all of them) — +0.11 KB.
-const RATCHET = 29.2 * 1024;
+// exactly once's own keys of the page in a Map (a claim scanned all of them) — +0.17 KB (0.06 of it
+// telling apart a selector left open at its end, which must not join the list).
+const RATCHET = 29.3 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -17,13 +17,21 @@ export function installClick(entries: Entries<'click'>, { w, listen, fire }: Kit
   /**
    * Nearly every click matches no trigger. One closest() with the plan's selectors joined into one
    * list tells so at once, instead of one per trigger (soak review 2026-12-06: 1–2 ms a click with
-   * 600 click triggers). A selector the browser closes at its end (an open quote, bracket or
-   * comment) would swallow the next one in a list: such selectors are always checked alone.
+   * 600 click triggers). A selector the browser closes at its end (a quote, bracket or comment
+   * left open, a last backslash) would swallow the next one in a list: such a selector is checked alone.
    */
   let list = '';
   const alone = entries.filter(([, { selector: s }]) => {
-    const odd = (a: string, b: string) => s.split(a).length - s.split(b).length;
-    if (/["'\\/]/.test(s) || odd('(', ')') || odd('[', ']')) return true;
+    let q = '';
+    let depth = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i]!;
+      if (c == '\\') { if (++i == s.length) return true; } else if (q) { if (c == q) q = ''; } else if (c == '"' || c == "'") q = c;
+      else if (c == '(' || c == '[') depth++;
+      else if (c == ')' || c == ']') depth--;
+      else if (c == '/') return true;
+    }
+    if (q || depth) return true;
     list += (list && ',') + s; // joined: not alone
   });
   listen(w.document, 'click', (e: Event) => {

@@ -43,18 +43,26 @@ describe('click triggers on a plan with many of them', () => {
     expect(t.names()).toEqual(['c7', 'c150']);
   });
 
-  it('selectors with quotes, escapes or brackets are checked on their own, and still fire', () => {
+  it('selectors with quotes, escapes and brackets join the list and still fire', () => {
     document.body.innerHTML = `
       <a id="call" href="tel:+4722000000" title="Call us">Call</a>
       <button id="esc" class="a:b">Esc</button>
       <button id="none">None</button>`;
-    const t = install(manyClicks(20, { phone: 'a[href^="tel:"]', titled: "[title='Call us']", escaped: '.a\\:b' }));
+    const t = install(manyClicks(20, { phone: 'a[href^="tel:"]', titled: "[title='Call us'], .x", escaped: '.a\\:b:not([data-y="(["])' }));
     click(document.getElementById('call')!);
     click(document.getElementById('esc')!);
     expect(t.names()).toEqual(['phone', 'titled', 'escaped']);
-    // A click on nothing: one list for the 20 plain selectors, and the three on their own.
     const calls = closestCalls(() => click(document.getElementById('none')!));
     expect(t.names()).toHaveLength(3);
-    expect(calls).toBeLessThanOrEqual(2 + 3);
+    expect(calls).toBeLessThanOrEqual(3);
+  });
+
+  it('a selector the browser closes at its end (an open bracket, quote or comment) is checked alone: it swallows no other', () => {
+    document.body.innerHTML = `
+      <button id="one" class="cta-1">One</button><button id="two" class="cta-2">Two</button>
+      <a id="call" title="Call">Call</a><b id="b">B</b><i id="i" class="c">I</i>`;
+    const t = install(manyClicks(3, { open_paren: 'b:not(.x', open_quote: 'a[title="Call', open_comment: 'i.c /* the icon' }));
+    for (const id of ['one', 'b', 'two', 'call', 'i']) click(document.getElementById(id)!);
+    expect(t.names()).toEqual(['c1', 'open_paren', 'c2', 'open_quote', 'open_comment']);
   });
 });
