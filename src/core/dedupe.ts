@@ -142,6 +142,7 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
       const h = hash64(conversion + '\n' + value);
       if ((mine.get(h) ?? 0) > now) return then(false);
       const e: Entry = [h, now + (days ?? DEDUPE_DAYS) * 86_400_000];
+      mine.delete(h); // a key claimed again goes last, as the newest (the stored record drops the oldest)
       mine.set(h, e[1]);
       if (!stored) return then(true);
       // Forwarded by an earlier page: no lock needed. The record as stored, without read()'s copy.

@@ -17,10 +17,11 @@ export function installClick(entries: Entries<'click'>, { w, listen, fire }: Kit
   /**
    * Nearly every click matches no trigger. One closest() with the plan's selectors joined into one
    * list tells so at once, instead of one per trigger (soak review 2026-12-06: 1–2 ms a click with
-   * 600 click triggers). A selector the browser closes at its end (a quote, bracket or comment
-   * left open, a last backslash) would swallow the next one in a list: such a selector is checked alone.
+   * 600 click triggers). A selector the browser closes at its end (a quote, bracket, block or
+   * comment left open, a last backslash) would swallow the next one in a list: it is checked alone.
    */
   let list = '';
+  const probe = w.document.createElement('i');
   const alone = entries.filter(([, { selector: s }]) => {
     let q = '';
     let depth = 0;
@@ -31,7 +32,9 @@ export function installClick(entries: Entries<'click'>, { w, listen, fire }: Kit
       else if (c == ')' || c == ']') depth--;
       else if (c == '/') return true;
     }
-    if (q || depth) return true;
+    // And as the browser reads it: with `,*` after it, it must match any element; a selector that
+    // swallows what follows (a `{` or `url(` left open, a newline in a string) does not (diff read).
+    try { if (q || depth || !probe.matches(s + ',*')) return true; } catch { return true; }
     list += (list && ',') + s; // joined: not alone
   });
   listen(w.document, 'click', (e: Event) => {

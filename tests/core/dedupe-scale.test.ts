@@ -66,3 +66,19 @@ describe('exactly once: the cost of a claim on a long-lived page', () => {
     expect(rec[0]![1]).toBeGreaterThan(now);
   });
 });
+
+describe('exactly once: the page\'s keys in the order they were claimed', () => {
+  it('a key claimed again after it expired is the newest: a full record drops the oldest, not it (second read 2026-12-06)', () => {
+    const store = memoryStore();
+    const d = createDedupe(store);
+    const t0 = Date.now();
+    d.claim('lead', 'A', 1, t0, () => undefined);
+    const t1 = t0 + 86_400_000 + 10;
+    for (let i = 0; i < 500; i++) d.claim('lead', `B${i}`, undefined, t1, () => undefined);
+    d.claim('lead', 'A', 1, t1, () => undefined); // expired, so first again, and now the newest
+    d.allow(true);
+    const rec = store.get<[string, number][]>('dd')!;
+    expect(rec).toHaveLength(500);
+    expect(rec[rec.length - 1]![1]).toBe(t1 + 86_400_000); // A, last
+  });
+});
