@@ -1,7 +1,7 @@
 /**
  * First-party storage (localStorage, JSON values under `mp_` keys). Callers decide what may be
  * stored under the visitor's consent; this module only makes storing safe: a blocked or full
- * storage degrades to memory for this page and is reported once.
+ * storage degrades (to this tab's sessionStorage, else memory for this page) and is reported once.
  */
 import { browser, stringify } from './env';
 
@@ -11,42 +11,63 @@ export interface Store {
   del(key: string): void;
 }
 
+/** Set in sessionStorage once a write went there: this tab's later pages read it first. */
+const SPILLED = 'mp__spill';
+
 export function localStore(report: (reason: string) => void): Store {
   const memory = new Map<string, string>();
   let ls: Storage | undefined;
+  let ss: Storage | undefined;
+  let spilled = false;
   try {
     ls = browser()?.localStorage;
+    ss = browser()?.sessionStorage;
+    spilled = !!ss?.getItem(SPILLED);
   } catch {
-    ls = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
+    ls = ss = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
   }
   let reported = false;
   // A full quota fails writes only: what is stored can still be read (an order forwarded on an
   // earlier page is still known) and removed (a withdrawal still deletes it).
   let writable = true;
   const fail = (e: unknown, reading?: true) => {
-    if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data in memory for this page`);
+    if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data for this tab only`);
     reported = true;
     if (reading) ls = undefined; else writable = false;
   };
+  const read = (s: Storage | undefined, key: string) => {
+    try { return s?.getItem('mp_' + key) ?? undefined; } catch (e) { if (s === ls) fail(e, true); }
+  };
   return {
     get(key) {
-      let raw = memory.get(key);
-      if (raw === undefined && ls) {
-        try { raw = ls.getItem('mp_' + key) ?? undefined; } catch (e) { fail(e, true); }
-      }
+      // A value that spilled to this tab's sessionStorage is newer than the one localStorage kept.
+      const raw = memory.get(key) ?? (spilled ? read(ss, key) : undefined) ?? read(ls, key);
       if (raw === undefined) return undefined;
       try { return JSON.parse(raw); } catch { return undefined; }
     },
     set(key, value) {
       const raw = stringify(value);
+      memory.delete(key);
       if (ls && writable) {
-        try { ls.setItem('mp_' + key, raw); memory.delete(key); return; } catch (e) { fail(e); }
+        try {
+          ls.setItem('mp_' + key, raw);
+          if (spilled) ss?.removeItem('mp_' + key);
+          return;
+        } catch (e) { fail(e); }
       }
+      // localStorage full (filled by the site, most often): this tab keeps the value across reloads,
+      // so a reloaded confirmation page still finds its order and the visitor keeps their id.
+      try {
+        ss!.setItem(SPILLED, '1');
+        spilled = true;
+        ss!.setItem('mp_' + key, raw);
+        return;
+      } catch { /* no sessionStorage either */ }
       memory.set(key, raw);
     },
     del(key) {
       memory.delete(key);
-      try { ls?.removeItem('mp_' + key); } catch { /* nothing stored then */ }
+      for (const s of [ls, ss]) try { s?.removeItem('mp_' + key); } catch { /* nothing stored then */ }
     },
   };
 }

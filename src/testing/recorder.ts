@@ -245,10 +245,12 @@ export function createTestTracker<const P extends PlanInput | JsonPlan>(options:
 /** Removes what measureplan stored for the visitor in this environment (jsdom, happy-dom, a browser). */
 function forgetVisitor(): void {
   try {
-    const ls = browser()?.localStorage;
-    if (!ls) return;
-    const mine: string[] = [];
-    for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k?.startsWith('mp_')) mine.push(k); }
-    for (const k of mine) ls.removeItem(k);
+    // sessionStorage too: what a full localStorage spilled there (src/core/storage.ts).
+    for (const s of [browser()?.localStorage, browser()?.sessionStorage]) {
+      if (!s) continue;
+      const mine: string[] = [];
+      for (let i = 0; i < s.length; i++) { const k = s.key(i); if (k?.startsWith('mp_')) mine.push(k); }
+      for (const k of mine) s.removeItem(k);
+    }
   } catch { /* storage blocked: nothing of ours is in it */ }
 }

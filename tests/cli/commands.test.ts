@@ -101,6 +101,18 @@ describe('the installed binary', () => {
   });
 });
 
+describe('node dist/cli.js', () => {
+  it('runs a command like the binary does (a folder of scripts that calls the bundle directly), and exits with its code', () => {
+    const direct = (args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8' });
+    expect(direct(['--version'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
+    const broken = tmp.file('direct-broken.json', JSON.stringify({ version: 2, conversions: {} }));
+    const viaBin = run(['validate', broken]);
+    const viaBundle = direct(['validate', broken]);
+    expect(viaBin.code).toBe(1);
+    expect({ code: viaBundle.status, stdout: viaBundle.stdout, stderr: viaBundle.stderr }).toEqual(viaBin);
+  });
+});
+
 describe('measureplan schema', () => {
   it('prints plan.schema.json exactly', () => {
     const r = run(['schema']);

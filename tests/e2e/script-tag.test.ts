@@ -69,6 +69,20 @@ beforeAll(async () => {
     </script>`, tag());
   // The shop's next page: what did not fit the keepalive budget when leaving waits in IndexedDB and goes from here.
   page('after.html', `<p>the next page</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag());
+  // A site that filled localStorage itself (to its quota) before the tag runs: its confirmation
+  // page tracks the order on every load, and a phone click, so the visitor's id can be compared.
+  page('full.html', `<script>
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      measureplan.on('event', (e) => { (window.sent = window.sent || []).push(e.event.name); });
+      measureplan.on('duplicate', (d) => { (window.sent = window.sent || []).push('duplicate ' + d.key); });
+      measureplan.track('purchase', { transaction_id: 'FS-FULL-1', value: 1299, items: [{ item_id: 'tind', price: 1299, quantity: 1 }] });
+      measureplan.track('phone_click');
+    </script>`, `<script>
+      if (!localStorage.getItem('site_0')) {
+        let n = 0;
+        for (const size of [1 << 20, 1 << 14, 256, 8]) { const s = 'x'.repeat(size); try { for (;;) localStorage.setItem('site_' + n++, s); } catch {} }
+      }
+    </script>` + tag());
   server = await startServer({ root: out });
   browser = await launch();
 });
@@ -211,6 +225,28 @@ describe('the script tag', () => {
       expect(first.get(r.id) ?? text).toBe(text);
       first.set(r.id, text);
     }
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a site that filled localStorage: a reloaded confirmation page sends its order once, and the visitor keeps one id (the tab\'s sessionStorage holds it)', async () => {
+    server.reset();
+    const { page: p, errors, close } = await open('/full.html');
+    const decisions: unknown[] = [];
+    for (let load = 0; load < 3; load++) {
+      if (load) { await p.reload(); await p.evaluate(() => (window as any).measureplan.ready); }
+      await p.waitForFunction(() => (window as any).sent?.length >= 2);
+      decisions.push(await p.evaluate(() => (window as any).sent.sort()));
+      await p.evaluate(() => (window as any).measureplan.flush());
+    }
+    expect(decisions).toEqual([['phone_click', 'purchase'], ['duplicate FS-FULL-1', 'phone_click'], ['duplicate FS-FULL-1', 'phone_click']]);
+    expect(await p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mp_')))).toEqual([]);
+    const gtag = (await vendorCommands(p)).gtag.filter((c: any[]) => c[1] === 'purchase');
+    expect(gtag).toHaveLength(0); // this document is the third load: the order went on the first
+    await expect.poll(() => server.received.filter((r: any) => conversion(r) && r.body.event === 'phone_click').length).toBe(3);
+    const tracks = server.received.filter(conversion);
+    expect(tracks.filter((r: any) => r.body.event === 'purchase')).toHaveLength(1);
+    expect(new Set(tracks.map((r: any) => r.body.anonymousId)).size).toBe(1);
     expect(errors).toEqual([]);
     await close();
   });

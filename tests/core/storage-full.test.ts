@@ -1,0 +1,109 @@
+// @vitest-environment jsdom
+/**
+ * A site that filled localStorage itself (a quota error on every write): what measureplan must
+ * keep goes to this tab's sessionStorage, so that a reloaded confirmation page still finds its
+ * order and the visitor keeps one id across the tab's pages (src/core/storage.ts).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import { localStore } from '../../src/core/storage';
+import type { Adapter, ConversionEvent } from '../../src/core/types';
+import { example } from '../plan/fixtures';
+import { useCleanPage } from '../cmp/helpers';
+
+useCleanPage();
+afterEach(() => { localStorage.clear(); sessionStorage.clear(); vi.restoreAllMocks(); });
+
+const order = (id: string) => ({ transaction_id: id, value: 2499, items: [{ item_id: 'SKU-1', price: 2499, quantity: 1 }] });
+const flushed = async (t: { flush(): Promise<unknown> }) => { const f = t.flush(); await vi.advanceTimersByTimeAsync(1000); await f; };
+
+/** localStorage refuses every write, as a quota filled by the site does; sessionStorage has room. */
+function fillLocalStorage() {
+  const real = Storage.prototype.setItem;
+  vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, k: string, v: string) {
+    if (this === localStorage) throw new DOMException('full', 'QuotaExceededError');
+    real.call(this, k, v);
+  });
+}
+
+/** One page of the shop in this tab, consent granted. */
+function page() {
+  const plan: any = example('webshop');
+  plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+  const sent: ConversionEvent[] = [];
+  const ga4: Adapter = { name: 'ga4', category: 'analytics', load: () => undefined, send: (e) => { sent.push(e); } };
+  const tracker = createTracker({ plan, adapters: [ga4] });
+  const duplicates: unknown[] = [];
+  tracker.on('duplicate', (d) => duplicates.push(d));
+  return { tracker, sent, duplicates };
+}
+
+const ours = (s: Storage) => Object.keys(s).filter((k) => k.startsWith('mp_')).sort();
+
+describe('localStorage full: this tab keeps what measureplan stores', () => {
+  it('a confirmation page reloaded in the same tab does not send the order again; the visitor keeps their id', async () => {
+    fillLocalStorage();
+    const first = page();
+    first.tracker.track('purchase', order('FS-9001'));
+    await flushed(first.tracker);
+    expect(first.sent.map((e) => e.transactionId)).toEqual(['FS-9001']);
+    await first.tracker.shutdown();
+
+    const reload = page();
+    reload.tracker.track('purchase', order('FS-9001'));
+    await flushed(reload.tracker);
+    expect(reload.sent).toEqual([]);
+    expect(reload.duplicates).toHaveLength(1);
+    await reload.tracker.shutdown();
+
+    // The next order, on a later page of the tab: sent, by the same visitor.
+    const next = page();
+    next.tracker.track('purchase', order('FS-9002'));
+    await flushed(next.tracker);
+    expect(next.sent.map((e) => e.transactionId)).toEqual(['FS-9002']);
+    expect(next.sent[0]!.anonymousId).toBe(first.sent[0]!.anonymousId);
+    expect(ours(localStorage)).toEqual([]);
+    expect(ours(sessionStorage)).toContain('mp_aid');
+  });
+
+  it('a withdrawal deletes what spilled to sessionStorage too', async () => {
+    fillLocalStorage();
+    const t = page();
+    t.tracker.track('purchase', order('FS-9101'));
+    await flushed(t.tracker);
+    expect(ours(sessionStorage)).toEqual(expect.arrayContaining(['mp_aid', 'mp_dd']));
+    t.tracker.consent({ analytics: 'denied', ads: 'denied' });
+    expect(ours(sessionStorage).filter((k) => k !== 'mp__spill')).toEqual([]);
+  });
+});
+
+describe('localStore', () => {
+  it('reads the spilled value before the older one localStorage still holds, and drops the copy once localStorage takes writes again', () => {
+    localStorage.setItem('mp_k', '"old"');
+    fillLocalStorage();
+    const reports: string[] = [];
+    const a = localStore((r) => reports.push(r));
+    a.set('k', 'new');
+    expect(a.get('k')).toBe('new');
+    expect(localStorage.getItem('mp_k')).toBe('"old"'); // kept: it outlives the tab
+    expect(reports).toEqual([expect.stringContaining('QuotaExceededError')]);
+    // The tab's next page, the quota still full: the spilled value wins.
+    expect(localStore(() => undefined).get('k')).toBe('new');
+
+    // The site freed space: the next page writes to localStorage and forgets the tab's copy.
+    vi.restoreAllMocks();
+    const b = localStore(() => undefined);
+    b.set('k', 'newest');
+    expect(localStorage.getItem('mp_k')).toBe('"newest"');
+    expect(sessionStorage.getItem('mp_k')).toBeNull();
+    expect(localStore(() => undefined).get('k')).toBe('newest');
+  });
+
+  it('keeps the value in memory for the page when sessionStorage refuses too', () => { // holds today
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => { throw new DOMException('full', 'QuotaExceededError'); });
+    const s = localStore(() => undefined);
+    s.set('k', { a: 1 });
+    expect(s.get('k')).toEqual({ a: 1 });
+    expect(localStore(() => undefined).get('k')).toBeUndefined();
+  });
+});
