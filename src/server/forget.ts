@@ -29,7 +29,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { foldEmail } from './message';
-import { SEVERITY, VITAL_COLUMNS } from './schema';
+import { recountVisitorsSql } from './schema';
 import type { Database } from './sqlite';
 
 export interface Person {
@@ -354,10 +354,7 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
     const touched = [...othersTouched()];
     if (touched.length) {
       db.prepare(`DELETE FROM visitors WHERE anonymous_id IN (${list(touched)})`).run(...touched);
-      const severity = `CASE metric_rating ${Object.entries(SEVERITY).map(([k, n]) => `WHEN '${k}' THEN ${n}`).join(' ')} END`;
-      db.prepare(`INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')})
-        SELECT anonymous_id, min(timestamp), max(timestamp), count(*), ${VITAL_COLUMNS.map((m) => `max(CASE WHEN event = 'web_vital' AND metric_name = '${m.toUpperCase()}' THEN ${severity} END)`).join(', ')}
-        FROM events WHERE anonymous_id IN (${list(touched)}) GROUP BY anonymous_id`).run(...touched);
+      db.prepare(recountVisitorsSql(touched.length)).run(...touched);
     }
     // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
     // numbers out again, and a relay whose position is past them would skip those new events.

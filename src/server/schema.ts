@@ -54,6 +54,15 @@ const REPORT_INDEX_6 = [...REPORT_INDEX_5, 'metric_value'];
 /** Since version 7 it also covers `currency`: a cart filled in another currency than the plan's is reported in it. */
 const REPORT_INDEX = [...REPORT_INDEX_6, 'currency'];
 
+/**
+ * Rewrites the summaries of `n` visitors (the statement's parameters: their anonymous ids) from
+ * the events the store holds for them, as the migration that made the table does; a visitor
+ * with no event left has no row.
+ */
+export const recountVisitorsSql = (n: number) => `INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')})
+  SELECT anonymous_id, min(timestamp), max(timestamp), count(*), ${VITAL_COLUMNS.map((m) => `max(CASE WHEN event = 'web_vital' AND metric_name = '${m.toUpperCase()}' THEN ${SEVERITY_SQL} END)`).join(', ')}
+  FROM events WHERE anonymous_id IN (${Array.from({ length: n }, () => '?').join(', ')}) GROUP BY anonymous_id`;
+
 /** The web_vital rows the page-load distribution counts: a known metric with a value ≥ 0. */
 export const VITAL_PAGE_WHERE = `event = 'web_vital' AND metric_name IN (${VITAL_NAMES.map((m) => `'${m}'`).join(', ')}) AND metric_value >= 0`;
 

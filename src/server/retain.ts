@@ -1,0 +1,179 @@
+/**
+ * Retention (`measureplan retain --days N`): the store keeps what happened in the last N days and
+ * deletes everything older, as a data-protection policy asks (storage limitation) and as GA4's
+ * retention setting does for its own data.
+ *
+ * What goes: events whose time (the browser's, corrected for its clock's skew at ingest) is before
+ * the cutoff, with their messages as received; quarantined messages and abandonment hand-offs
+ * received or made before it; the relay's record of refusals for deleted events or older than it.
+ * Summaries kept at ingest follow, so that a report over the store afterwards equals one over a
+ * store that never held the deleted events: a visitor whose events all went loses their row, one
+ * with events on both sides of the cutoff is recounted from what stays, and the deleted page
+ * loads leave `vital_pages`.
+ *
+ * The events are gone through in slices of `chunk` rows by `seq`, one short write transaction
+ * each, so a running collect server's commits wait milliseconds, never the whole pass; what the
+ * server stores meanwhile is reached by the same walk (new rows have higher `seq`). Deleted
+ * content is overwritten (`secure_delete`) and the write-ahead log emptied at the end. The file is
+ * not rewritten: SQLite reuses the freed pages for new events.
+ */
+import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
+import { recountVisitorsSql, SEVERITY, VITAL_COLUMNS } from './schema';
+import type { Database } from './sqlite';
+
+const DAY = 86_400_000;
+const CHUNK = 2_000;
+
+export interface RetainOptions {
+  /** Keep the last `days` days (a whole number, 1 or more). */
+  days: number;
+  /** The time the days count back from (ms); default now. */
+  now?: number;
+  /** Count what would go, delete nothing. */
+  dryRun?: boolean;
+  /** Events read (and deleted) per transaction. */
+  chunk?: number;
+  /** Told after each slice: `done` of about `of` events gone through. */
+  progress?: (p: { done: number; of: number }) => void;
+}
+
+export interface Retained {
+  /** Events before this time (ISO 8601) are deleted. */
+  cutoff: string;
+  days: number;
+  events: number;
+  quarantined: number;
+  handoffs: number;
+  /** Visitor summaries: `removed` (every event of theirs deleted), `recounted` (events on both sides). */
+  visitors: { removed: number; recounted: number };
+  /** Events left, and the time of the oldest of them (null when none is left). */
+  kept: { events: number; oldest: string | null };
+  /** The write-ahead log was emptied (false: a reader, such as a running report, held it). */
+  checkpointed: boolean;
+  dryRun: boolean;
+}
+
+type Summary = [first: string, last: string, events: number, ...worst: (number | null)[]];
+type EventRow = [seq: number, timestamp: string, event: string | null, metric: string | null, value: number | null, rating: string | null, anonymousId: string | null];
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+export function retain(db: Database, { days, now = Date.now(), dryRun = false, chunk = CHUNK, progress }: RetainOptions): Retained {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a whole number of 1 or more, not ${days}`);
+  const cutoff = new Date(now - days * DAY).toISOString();
+  const result: Retained = {
+    cutoff, days, events: 0, quarantined: 0, handoffs: 0, visitors: { removed: 0, recounted: 0 },
+    kept: { events: 0, oldest: null }, checkpointed: false, dryRun,
+  };
+
+  // Visitors seen on both sides of the cutoff: their summary is recounted from the events that
+  // stay, gathered along the walk. (A visitor whose last event is before it loses the row.)
+  const straddling = new Set(db.prepare('SELECT anonymous_id FROM visitors WHERE first_seen < ? AND last_seen >= ?').pluck().all(cutoff, cutoff) as string[]);
+  const summaries = new Map<string, Summary>();
+  const add = (r: EventRow) => {
+    const [, t, event, metric, , rating, v] = r;
+    let s = summaries.get(v!);
+    if (!s) summaries.set(v!, (s = [t, t, 0, null, null, null, null, null]));
+    if (t < s[0]) s[0] = t;
+    if (t > s[1]) s[1] = t;
+    s[2]++;
+    if (event === 'web_vital' && metric && rating) {
+      const i = VITAL_COLUMNS.indexOf(metric.toLowerCase() as (typeof VITAL_COLUMNS)[number]);
+      const sev = SEVERITY[rating];
+      if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
+    }
+  };
+  if (!dryRun) db.pragma('secure_delete = ON');
+  const slice = db.prepare('SELECT seq, timestamp, event, metric_name, metric_value, metric_rating, anonymous_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const delEvent = db.prepare('DELETE FROM events WHERE seq = ?');
+  const delRaw = db.prepare('DELETE FROM events_raw WHERE seq = ?');
+  const delRejected = db.prepare('DELETE FROM relay_rejected WHERE event_seq = ?');
+  const lessPages = db.prepare('UPDATE vital_pages SET pages = pages - ? WHERE metric = ? AND bucket = ?');
+  const of = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  /** Visitors that lost an event. */
+  const gone = new Set<string>();
+
+  /** One slice after `after`: its old events deleted (or counted), its kept ones summed for the straddling visitors; the slice's last seq. */
+  const step = (after: number): number | undefined => {
+    const rows = slice.all(after, chunk) as EventRow[];
+    if (!rows.length) return undefined;
+    const pages = pageLoadsCounter();
+    for (const r of rows) {
+      const v = r[6];
+      if (r[1] >= cutoff) {
+        if (v !== null && straddling.has(v)) add(r);
+        continue;
+      }
+      result.events++;
+      if (v !== null) gone.add(v);
+      if (dryRun) continue;
+      const page = pageLoadOf(r[2], r[3], r[4]);
+      if (page) pages.add(...page);
+      delEvent.run(r[0]);
+      delRaw.run(r[0]);
+      delRejected.run(r[0]);
+    }
+    for (const [metric, bucket, n] of pages.rows()) lessPages.run(n, metric, bucket);
+    return rows[rows.length - 1]![0];
+  };
+
+  let at = 0;
+  let done = 0;
+  const inTransaction = db.transaction(step);
+  for (let next = dryRun ? step(at) : inTransaction.immediate(at); next !== undefined; next = dryRun ? step(at) : inTransaction.immediate(at)) {
+    at = next;
+    done = Math.min(done + chunk, of);
+    progress?.({ done, of });
+  }
+
+  const summary = db.prepare('SELECT last_seen FROM visitors WHERE anonymous_id = ?').pluck();
+  const finish = () => {
+    // What the server stored since the last slice, under the same lock as the summaries' rewrite.
+    for (let next = step(at); next !== undefined; next = step(at)) at = next;
+    const removed: string[] = [];
+    const late: string[] = [];
+    for (const v of gone) {
+      if (straddling.has(v)) continue;
+      const last = summary.get(v) as string | undefined;
+      // Every event of theirs was old: the row goes. Otherwise they were stored while the walk ran
+      // (a new event, or an old one delivered days late): counted again from the events themselves.
+      if (last === undefined || last < cutoff) removed.push(v); else late.push(v);
+    }
+    const recounted = [...straddling].filter((v) => gone.has(v));
+    result.visitors = { removed: removed.length, recounted: recounted.length + late.length };
+    if (dryRun) return;
+    const drop = db.prepare('DELETE FROM visitors WHERE anonymous_id = ?');
+    for (const v of removed) drop.run(v);
+    const put = db.prepare(`INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${list(VITAL_COLUMNS.length)})`);
+    for (const v of recounted) {
+      drop.run(v);
+      const s = summaries.get(v);
+      if (s) put.run(v, ...s);
+    }
+    for (let i = 0; i < late.length; i += 500) {
+      const ids = late.slice(i, i + 500);
+      db.prepare(`DELETE FROM visitors WHERE anonymous_id IN (${list(ids.length)})`).run(...ids);
+      db.prepare(recountVisitorsSql(ids.length)).run(...ids);
+    }
+    db.prepare('DELETE FROM vital_pages WHERE pages <= 0').run();
+    result.quarantined = db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(cutoff).changes;
+    result.handoffs = db.prepare('DELETE FROM webhook_outbox WHERE created_at < ?').run(cutoff).changes;
+    db.prepare('DELETE FROM relay_rejected WHERE at < ?').run(cutoff);
+    // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
+    // numbers out again, and a relay whose position is past them would skip those new events.
+    const top = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number;
+    db.prepare('UPDATE relay_state SET position = ? WHERE position > ?').run(top, top);
+  };
+  if (dryRun) {
+    finish();
+    result.quarantined = db.prepare('SELECT count(*) FROM quarantine WHERE received_at < ?').pluck().get(cutoff) as number;
+    result.handoffs = db.prepare('SELECT count(*) FROM webhook_outbox WHERE created_at < ?').pluck().get(cutoff) as number;
+  } else {
+    db.transaction(finish).immediate();
+  }
+
+  const left = db.prepare('SELECT count(*), min(timestamp) FROM events WHERE timestamp >= ?').raw().get(cutoff) as [number, string | null];
+  result.kept = { events: left[0], oldest: left[1] };
+  if (!dryRun) result.checkpointed = (db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').raw().get() as [number, number, number])[0] === 0;
+  return result;
+}
