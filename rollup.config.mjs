@@ -131,8 +131,9 @@ export default [
     plugins: [dts({ tsconfig: 'tsconfig.json' })],
   }] : []),
   {
-    // The report's worker thread is an entry of its own, next to cli.js (src/report/parallel.ts).
-    input: { cli: 'src/cli/index.ts', 'report-worker': 'src/report/worker.ts' },
+    // The report's and the retention's worker threads are entries of their own, next to cli.js
+    // (src/report/parallel.ts, src/server/retention.ts).
+    input: { cli: 'src/cli/index.ts', 'report-worker': 'src/report/worker.ts', 'retain-worker': 'src/server/retain-worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/node-[name]-[hash].js' },
     external: nodeExternal,
     plugins: [resolve({ preferBuiltins: true }), ts('node20'), recordChunks, pruneChunks],

@@ -6,6 +6,7 @@
 import type { Plan } from '../plan/types';
 import { startCollectServer } from '../server/http';
 import { startRelay, type Relay } from '../server/relay';
+import { startRetention, type Retention } from '../server/retention';
 import { startWebhook, type Webhook } from '../server/webhook';
 import { shownUrl } from '../server/delivery';
 import { StoreError } from '../server/sqlite';
@@ -42,6 +43,9 @@ Options:
   --webhook-every <s>   how often the store is checked for them (default 60 seconds)
   --webhook-quiet-days <n>
                         no second reminder to the same person within n days (default 7)
+  --retain-days <n>     keep the last n days in the store: older events (and their
+                        summaries) are deleted 5 s after start and then once a day, in a
+                        worker thread, as "measureplan retain" does
   --sync full|normal    full (default): each commit is fsynced, an acknowledged event
                         survives a power cut; normal: it survives the server being killed
   --quiet               no progress lines
@@ -63,6 +67,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     'allow-origin': { type: 'string', multiple: true }, forward: { type: 'string' }, 'write-key': { type: 'string' },
     sync: { type: 'string' }, quiet: { type: 'boolean' },
     webhook: { type: 'string' }, 'webhook-every': { type: 'string' }, 'webhook-quiet-days': { type: 'string' },
+    'retain-days': { type: 'string' },
   }, 'collect');
   if (positionals.length) throw new UsageError(`collect takes no file names (got "${positionals[0]}").`, 'Give the store with --db and the plan with --plan.');
   const c = colours(io.out, values['no-color'] === true);
@@ -86,6 +91,10 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     if (!/^https?:\/\/\S+$/.test(webhookUrl)) throw new UsageError(`--webhook "${webhookUrl}" is not an http(s) URL.`, 'Example: --webhook https://mail.example/hooks/abandoned-cart');
     if (values.plan === undefined) throw new UsageError('--webhook needs --plan: the plan says when a cart or browse counts as abandoned.');
   } else if (values['webhook-every'] !== undefined || values['webhook-quiet-days'] !== undefined) throw new UsageError('--webhook-every and --webhook-quiet-days are only used with --webhook.');
+
+  const retainText = values['retain-days'] as string | undefined;
+  const retainDays = retainText === undefined ? undefined : /^\s*\d+\s*$/.test(retainText) ? Number(retainText) : NaN;
+  if (retainDays !== undefined && !(Number.isSafeInteger(retainDays) && retainDays >= 1)) throw new UsageError(`--retain-days "${retainText}" is not a whole number of days, 1 or more.`, 'Such as --retain-days 425 (14 months).');
 
   let plan: Plan | undefined;
   const planFile = values.plan as string | undefined;
@@ -149,6 +158,19 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(`${e.yellow('measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.')}\n`);
     webhook = startWebhook({ store, plan, url: webhookUrl, linkOrigins: origins, everyMs: webhookEvery * 1000, quietMs: quietDays * 86_400_000, log: (line) => say(line) });
   }
+  let retention: Retention | undefined;
+  if (retainDays !== undefined && store.file !== ':memory:') {
+    retention = startRetention({
+      file: store.file, days: retainDays,
+      onResult(r) {
+        if (!r.ok) { io.err.write(`${e.yellow(`measureplan collect: the retention pass failed (${printable(r.message)}); the next one runs in a day, or run measureplan retain.`)}\n`); return; }
+        const x = r.result;
+        const day = x.cutoff.slice(0, 10);
+        if (!x.events && !x.quarantined && !x.handoffs) { say(`retention: nothing older than ${day} (keeping ${count(retainDays, 'day')})`); return; }
+        say(`retention: deleted ${count(x.events, 'event')} older than ${day}, ${x.quarantined} quarantined, ${count(x.handoffs, 'hand-off')}; ${count(x.visitors.removed, 'visitor summary', 'visitor summaries')} removed, ${x.visitors.recounted} recounted`);
+      },
+    });
+  }
   const counts = store.counts();
   io.out.write(`measureplan collect: listening on ${server.url}\n`);
   if (!quiet) {
@@ -157,6 +179,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
     io.out.write(`  plan       ${plan ? `${planFile}: "${printable(plan.name)}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
     io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
     if (relay) io.out.write(`  relay      ${shownUrl(relay.stats().target)} (${relay.stats().waiting} waiting)\n`);
+    if (retention) io.out.write(`  retention  ${count(retainDays!, 'day')}: older events are deleted 5 s after start, then daily\n`);
     if (webhook) io.out.write(`  webhook    ${shownUrl(webhookUrl!)}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);
     io.out.write(`  endpoints  POST ${server.url}/v1/batch (also /v1/track, /v1/page, /v1/identify) · GET ${server.url}/health\n`);
   }
@@ -192,6 +215,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
         await server.close();
         await relay?.stop();
         await webhook?.stop();
+        await retention?.stop();
         const n = store.counts();
         say(`stopped; the store holds ${count(n.events, 'event')} (${n.quarantined} in quarantine).`);
       } finally {

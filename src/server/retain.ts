@@ -67,7 +67,9 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   };
 
   // Visitors seen on both sides of the cutoff: their summary is recounted from the events that
-  // stay, gathered along the walk. (A visitor whose last event is before it loses the row.)
+  // stay, gathered along the walk. Each slice already takes its deleted events off the counts (a
+  // visitor whose count reaches 0 loses the row), so a pass stopped half-way leaves exact counts,
+  // and the next pass, which finds the same visitors on both sides, recounts the rest.
   const straddling = new Set(db.prepare('SELECT anonymous_id FROM visitors WHERE first_seen < ? AND last_seen >= ?').pluck().all(cutoff, cutoff) as string[]);
   const summaries = new Map<string, Summary>();
   const add = (r: EventRow) => {
@@ -90,6 +92,8 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   const delRejected = db.prepare('DELETE FROM relay_rejected WHERE event_seq = ?');
   const lessPages = db.prepare('UPDATE vital_pages SET pages = pages - ? WHERE metric = ? AND bucket = ?');
   const of = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  const fewer = db.prepare('UPDATE visitors SET events = events - ? WHERE anonymous_id = ?');
+  const dropEmpty = db.prepare('DELETE FROM visitors WHERE anonymous_id = ? AND events <= 0');
   /** Visitors that lost an event. */
   const gone = new Set<string>();
 
@@ -98,6 +102,7 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
     const rows = slice.all(after, chunk) as EventRow[];
     if (!rows.length) return undefined;
     const pages = pageLoadsCounter();
+    const lost = new Map<string, number>();
     for (const r of rows) {
       const v = r[6];
       if (r[1] >= cutoff) {
@@ -105,7 +110,7 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
         continue;
       }
       result.events++;
-      if (v !== null) gone.add(v);
+      if (v !== null) { gone.add(v); lost.set(v, (lost.get(v) ?? 0) + 1); }
       if (dryRun) continue;
       const page = pageLoadOf(r[2], r[3], r[4]);
       if (page) pages.add(...page);
@@ -114,6 +119,7 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
       delRejected.run(r[0]);
     }
     for (const [metric, bucket, n] of pages.rows()) lessPages.run(n, metric, bucket);
+    if (!dryRun) for (const [v, n] of lost) { fewer.run(n, v); result.visitors.removed += dropEmpty.run(v).changes; }
     return rows[rows.length - 1]![0];
   };
 
@@ -130,22 +136,21 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   const finish = () => {
     // What the server stored since the last slice, under the same lock as the summaries' rewrite.
     for (let next = step(at); next !== undefined; next = step(at)) at = next;
-    const removed: string[] = [];
+    const drop = db.prepare('DELETE FROM visitors WHERE anonymous_id = ?');
     const late: string[] = [];
     for (const v of gone) {
       if (straddling.has(v)) continue;
       const last = summary.get(v) as string | undefined;
-      // Every event of theirs was old: the row goes. Otherwise they were stored while the walk ran
-      // (a new event, or an old one delivered days late): counted again from the events themselves.
-      if (last === undefined || last < cutoff) removed.push(v); else late.push(v);
+      if (last === undefined) continue; // its count reached 0 in a slice: the row went there
+      // Every event of theirs was old: the row goes (in a dry run, the count would reach 0).
+      // Otherwise they were stored while the walk ran (a new event, or an old one delivered days
+      // late): counted again from the events themselves.
+      if (last < cutoff) { result.visitors.removed++; if (!dryRun) drop.run(v); } else late.push(v);
     }
-    const recounted = [...straddling].filter((v) => gone.has(v));
-    result.visitors = { removed: removed.length, recounted: recounted.length + late.length };
+    result.visitors.recounted = straddling.size + late.length;
     if (dryRun) return;
-    const drop = db.prepare('DELETE FROM visitors WHERE anonymous_id = ?');
-    for (const v of removed) drop.run(v);
     const put = db.prepare(`INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${list(VITAL_COLUMNS.length)})`);
-    for (const v of recounted) {
+    for (const v of straddling) {
       drop.run(v);
       const s = summaries.get(v);
       if (s) put.run(v, ...s);

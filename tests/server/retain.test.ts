@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
@@ -14,6 +15,7 @@ import { buildReport } from '../../src/report/build';
 import { vitalBucketSql } from '../../src/report/vitals';
 import { toOutcome } from '../../src/server/message';
 import { retain } from '../../src/server/retain';
+import { startRetention } from '../../src/server/retention';
 import { SEVERITY, VITAL_COLUMNS, VITAL_PAGE_WHERE } from '../../src/server/schema';
 import { openStore, type Store } from '../../src/server/store';
 import { bin, ensureBuilt, root, run } from '../cli/helpers';
@@ -158,6 +160,48 @@ describe('retain', () => {
     s.close();
   });
 
+  it('a pass stopped half-way leaves exact counts, and the next pass finishes the summaries', () => {
+    const { s } = storeWith(crowd);
+    const counts = () => s.db.prepare('SELECT v.anonymous_id, v.events, count(e.seq) FROM visitors v LEFT JOIN events e ON e.anonymous_id = v.anonymous_id GROUP BY 1 HAVING v.events != count(e.seq)').all();
+    let slices = 0;
+    expect(() => retain(s.db, { days: 25, now: NOW, chunk: 500, progress: () => { if (++slices === 3) throw new Error('stopped'); } })).toThrow('stopped');
+    expect(s.db.prepare('SELECT count(*) FROM events WHERE timestamp < ?').pluck().get(new Date(NOW - 25 * DAY).toISOString())).toBeGreaterThan(0);
+    expect(counts()).toEqual([]);
+    retain(s.db, { days: 25, now: NOW });
+    expect(kept(s)).toEqual(recounted(s));
+    s.close();
+  });
+
+  it('collect\'s daily pass runs in a worker thread and stops between two slices when the server stops', async () => {
+    const { s, file } = storeWith(crowd.map((m) => ({ ...m, timestamp: new Date(Date.parse(m.timestamp) - 90 * DAY).toISOString() })));
+    s.close();
+    const results: unknown[] = [];
+    const worker = pathToFileURL(join(root, 'dist/retain-worker.js'));
+    // Slices of 10 events: the pass takes seconds, and is stopped well inside it.
+    const retention = startRetention({ file, days: 30, firstMs: 0, chunk: 10, onResult: (r) => results.push(r), workerUrl: worker });
+    await new Promise((ok) => setTimeout(ok, 300));
+    const t0 = Date.now();
+    await retention.stop();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(results).toEqual([]); // stopped: no result, no error
+    const after = openStore(file, { mustExist: true });
+    const left = after.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(crowd.length);
+    expect(after.db.prepare('SELECT sum(events) FROM visitors').pluck().get()).toBe(after.db.prepare('SELECT count(*) FROM events WHERE anonymous_id IS NOT NULL').pluck().get());
+    retain(after.db, { days: 30 });
+    expect(kept(after)).toEqual(recounted(after));
+    expect(after.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0);
+
+    write(after, [{ type: 'track', event: 'view_item', anonymousId: 'x', messageId: 'x-old', timestamp: new Date(Date.now() - 40 * DAY).toISOString(), properties: { item_id: 'x' } }]);
+    after.close();
+    const again = startRetention({ file, days: 30, firstMs: 0, onResult: (r) => results.push(r), workerUrl: worker });
+    const end = Date.now() + 10_000;
+    while (results.length === 0 && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
+    await again.stop();
+    expect(results).toEqual([expect.objectContaining({ ok: true, result: expect.objectContaining({ events: 1, days: 30, visitors: { removed: 1, recounted: 0 } }) })]);
+  }, 30_000);
+
   it('refuses a number of days that is not a whole number of 1 or more', () => {
     const { s } = storeWith([]);
     for (const days of [0, -1, 1.5, NaN]) expect(() => retain(s.db, { days })).toThrow(RangeError);
@@ -241,6 +285,28 @@ describe('measureplan retain', () => {
     expect(readStore(d.db, (db) => db.prepare("SELECT count(*) FROM events WHERE anonymous_id LIKE 'new%'").pluck().get())).toBeGreaterThan(4);
     s.close();
   }, 60_000);
+
+  it('collect --retain-days runs the same pass in the server, soon after it starts, and says what it deleted', async () => {
+    const file = shopStore();
+    const server = await startCollect(['--db', file, '--plan', PLAN, '--retain-days', '425']);
+    expect(server.output()).toContain('  retention  425 days: older events are deleted 5 s after start, then daily');
+    const end = Date.now() + 20_000;
+    while (!server.output().includes('retention:') && Date.now() < end) await new Promise((ok) => setTimeout(ok, 100));
+    expect(server.output()).toMatch(/retention: deleted 2 events older than \d{4}-\d\d-\d\d, 0 quarantined, 0 hand-offs; 1 visitor summary removed, 1 recounted/);
+    // Requests are answered while it runs, and after.
+    expect((await post(`${server.url}/v1/batch`, { batch: [{ type: 'track', event: 'view_item', anonymousId: 'c', messageId: 'c-1', timestamp: recent(), properties: { item_id: 'x' } }] })).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    const s = openStore(file, { mustExist: true });
+    expect(s.db.prepare('SELECT id FROM events ORDER BY seq').pluck().all()).toEqual(['c-new', 'c-1']);
+    expect(kept(s)).toEqual(recounted(s));
+    s.close();
+  }, 40_000);
+
+  it('collect refuses a --retain-days that is not a whole number of 1 or more', () => {
+    const r = run(['collect', '--retain-days', '0', '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--retain-days "0" is not a whole number of days, 1 or more.');
+  });
 
   it('is listed in measureplan --help', () => {
     expect(run(['--help']).stdout).toMatch(/retain\s+keep the last N days in the store/);
