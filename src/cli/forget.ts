@@ -2,7 +2,7 @@
  * `measureplan forget --email … | --user-id … | --anonymous-id …`: erases one person from the
  * collect server's store, for a data-subject (erasure) request. See src/server/forget.ts.
  */
-import { forget, type Leftover, type Progress } from '../server/forget';
+import { forget, type Leftover, type Person, type Progress } from '../server/forget';
 import { StoreError } from '../server/sqlite';
 import { openStore } from '../server/store';
 import { choice, parse } from './args';
@@ -45,6 +45,36 @@ Examples:
   measureplan forget --db measureplan.db --email kari.nordmann@example.com --dry-run
   measureplan forget --db measureplan.db --email kari.nordmann@example.com --user-id 4711`;
 
+/** Long passes (the messages, the file's rewrite) say how far they are on stderr, every 2 s. */
+export function searchProgress(io: IO, command: string): (p: Progress) => void {
+  let shown = Date.now();
+  let said = false;
+  return (p) => {
+    const now = Date.now();
+    if ('rewriting' in p) {
+      io.err.write(`measureplan ${command}: the file check found their ids or address: rewriting the file (VACUUM; about 30 s for a 2 GB store)\n`);
+      return;
+    }
+    const end = p.searched >= p.of;
+    if (end ? !said : now - shown < 2000) return;
+    io.err.write(`measureplan ${command}: searched ${p.searched.toLocaleString('en')} of ${p.of.toLocaleString('en')} messages${end ? '' : ' …'}\n`);
+    shown = now;
+    said = !end;
+  };
+}
+
+/** The person a command is about, from --email, --user-id and --anonymous-id (each may repeat). */
+export function personOf(values: Record<string, unknown>, command: string): { person: Required<Person>; all: string[] } {
+  const ids = (k: string) => ((values[k] as string[] | undefined) ?? []).map((v) => v.trim());
+  const person = { emails: ids('email'), userIds: ids('user-id'), anonymousIds: ids('anonymous-id') };
+  const all = [...person.emails, ...person.userIds, ...person.anonymousIds];
+  if (!all.length) throw new UsageError(`${command} needs the person: --email, --user-id or --anonymous-id.`, `Example: measureplan ${command} --db measureplan.db --email kari.nordmann@example.com`);
+  if (all.some((v) => !v)) throw new UsageError('an empty --email, --user-id or --anonymous-id would match nothing.', 'Give each id its value.');
+  const bad = person.emails.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+  if (bad) throw new UsageError(`--email "${bad}" is not an e-mail address.`, 'Give the address as the person gave it, such as kari.nordmann@example.com.');
+  return { person, all };
+}
+
 export function forgetCommand(argv: string[], io: IO): number {
   const { values, positionals } = parse(argv, {
     db: { type: 'string' }, email: { type: 'string', multiple: true }, 'user-id': { type: 'string', multiple: true },
@@ -52,13 +82,7 @@ export function forgetCommand(argv: string[], io: IO): number {
   }, 'forget');
   if (positionals.length) throw new UsageError(`forget takes no file names (got "${positionals[0]}").`, 'Give the store with --db and the person with --email, --user-id or --anonymous-id.');
   const format = choice(values.format, ['text', 'json'] as const, 'format', 'text');
-  const ids = (k: string) => ((values[k] as string[] | undefined) ?? []).map((v) => v.trim());
-  const person = { emails: ids('email'), userIds: ids('user-id'), anonymousIds: ids('anonymous-id') };
-  const all = [...person.emails, ...person.userIds, ...person.anonymousIds];
-  if (!all.length) throw new UsageError('forget needs the person: --email, --user-id or --anonymous-id.', 'Example: measureplan forget --db measureplan.db --email kari.nordmann@example.com');
-  if (all.some((v) => !v)) throw new UsageError('an empty --email, --user-id or --anonymous-id would match nothing.', 'Give each id its value.');
-  const bad = person.emails.find((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
-  if (bad) throw new UsageError(`--email "${bad}" is not an e-mail address.`, 'Give the address as the person gave it, such as kari.nordmann@example.com.');
+  const { person, all } = personOf(values, 'forget');
   const dbFile = values.db as string | undefined;
   if (!dbFile) throw new UsageError('forget needs the store: --db measureplan.db', 'The file measureplan collect writes.');
   const dryRun = values['dry-run'] === true;
@@ -72,24 +96,8 @@ export function forgetCommand(argv: string[], io: IO): number {
     throw e;
   }
   let r;
-  // Long passes (the messages, the file's rewrite) say how far they are on stderr, every 2 s.
-  const started = Date.now();
-  let shown = started;
-  let said = false;
-  const progress = (p: Progress) => {
-    const now = Date.now();
-    if ('rewriting' in p) {
-      io.err.write(`measureplan forget: the file check found their ids or address: rewriting the file (VACUUM; about 30 s for a 2 GB store)\n`);
-      return;
-    }
-    const end = p.searched >= p.of;
-    if (end ? !said : now - shown < 2000) return;
-    io.err.write(`measureplan forget: searched ${p.searched.toLocaleString('en')} of ${p.of.toLocaleString('en')} messages${end ? '' : ' …'}\n`);
-    shown = now;
-    said = !end;
-  };
   try {
-    r = forget(store.db, person, { dryRun, progress });
+    r = forget(store.db, person, { dryRun, progress: searchProgress(io, 'forget') });
   } catch (e) {
     io.err.write(`measureplan forget: the store ${dbFile} could not be changed: ${(e as Error).message}\nNothing was erased (the change is one transaction). Try again; a running server waits up to 5 s for it.\n`);
     return 1;

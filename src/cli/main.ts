@@ -5,6 +5,7 @@
  */
 import { codegen, codegenHelp } from './codegen';
 import { collect, collectHelp } from './collect';
+import { exportCommand, exportHelp } from './export';
 import { forgetCommand, forgetHelp } from './forget';
 import { retainCommand, retainHelp } from './retain';
 import { offline, offlineHelp } from './offline';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   report: { summary: "answer the plan's questions from the store (text, md, html, json)", help: reportHelp, run: report },
   offline: { summary: "turn phone and offline orders into the ad platforms' upload files", help: offlineHelp, run: offline },
   forget: { summary: 'erase one person from the store (an erasure request)', help: forgetHelp, run: forgetCommand },
+  export: { summary: "write what the store holds about one person (an access request)", help: exportHelp, run: exportCommand },
   retain: { summary: 'keep the last N days in the store, delete everything older', help: retainHelp, run: retainCommand },
 };
 
@@ -47,8 +49,8 @@ Options:
   -h, --help      help (also: measureplan <command> --help)
   -v, --version   the installed version
 
-Exit codes: 0 success, 1 the plan has problems (report, offline, forget and retain: or the
-store cannot be read; forget: or the erasure is incomplete), 2 usage error; each command's --help has its own.
+Exit codes: 0 success, 1 the plan has problems (report, offline, forget, export and retain: or
+the store cannot be read; forget: or the erasure is incomplete), 2 usage error; each command's --help has its own.
 
 Examples:
   npx measureplan init --template webshop

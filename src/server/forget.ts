@@ -250,7 +250,27 @@ export interface ForgetOptions {
   chunk?: number;
 }
 
-export function forget(db: Database, person: Person, { dryRun = false, progress, chunk = CHUNK }: ForgetOptions = {}): Forgotten {
+/** Of the events `seqs`, how many each relay target had received (a refused event never was). */
+function forwarded(db: Database, seqs: number[]): Forgotten['forwarded'] {
+  const refused = new Map<string, Set<number>>();
+  for (const [target, seq] of db.prepare('SELECT target, event_seq FROM relay_rejected').raw().all() as [string, number][]) {
+    if (!refused.has(target)) refused.set(target, new Set());
+    refused.get(target)!.add(seq);
+  }
+  const out: Forgotten['forwarded'] = [];
+  for (const { target, position } of db.prepare('SELECT target, position FROM relay_state').all() as { target: string; position: number }[]) {
+    // An event the target refused (relay_rejected) is behind its position but was never delivered.
+    const n = seqs.filter((s) => s <= position && !refused.get(target)?.has(s)).length;
+    if (n) out.push({ target, events: n });
+  }
+  return out;
+}
+
+/**
+ * Who the person is in the store and what is theirs: the search both `forget` and `exportPerson`
+ * make. `rows`: their events and the events naming their address (`theirs` tells them apart).
+ */
+function find(db: Database, person: Person, chunk: number, progress?: (p: Progress) => void) {
   const emails = [...new Set((person.emails ?? []).map(foldEmail).filter(Boolean))];
   const users = new Set([...new Set(person.userIds ?? [])].filter(Boolean));
   // A user id that is an e-mail address is that address too: where it is the user id, and where a message names it.
@@ -280,22 +300,14 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
   };
   const handoffs = () => ({ where: `visitor IN (${list([...anon])}) OR (email IS NOT NULL AND measureplan_fold(email) IN (${list(emails)}))`, args: [...anon, ...emails] });
   const visitors = () => ({ where: `anonymous_id IN (${list([...anon])})`, args: [...anon] });
+  return { emails, users, anon, who, last, rows, quarantine, handoffs, visitors };
+}
+
+export function forget(db: Database, person: Person, { dryRun = false, progress, chunk = CHUNK }: ForgetOptions = {}): Forgotten {
+  const { emails, users, anon, who, last, rows, quarantine, handoffs, visitors } = find(db, person, chunk, progress);
   const count = (table: string, q: { where: string; args: unknown[] }) => db.prepare(`SELECT count(*) FROM ${table} WHERE ${q.where}`).pluck().get(...q.args) as number;
 
-  const forwardedOf = (seqs: number[]): Forgotten['forwarded'] => {
-    const refused = new Map<string, Set<number>>();
-    for (const [target, seq] of db.prepare('SELECT target, event_seq FROM relay_rejected').raw().all() as [string, number][]) {
-      if (!refused.has(target)) refused.set(target, new Set());
-      refused.get(target)!.add(seq);
-    }
-    const out: Forgotten['forwarded'] = [];
-    for (const { target, position } of db.prepare('SELECT target, position FROM relay_state').all() as { target: string; position: number }[]) {
-      // An event the target refused (relay_rejected) is behind its position but was never delivered.
-      const n = seqs.filter((s) => s <= position && !refused.get(target)?.has(s)).length;
-      if (n) out.push({ target, events: n });
-    }
-    return out;
-  };
+  const forwardedOf = (seqs: number[]) => forwarded(db, seqs);
   /** Browsers of other people that lose the events naming the address (their summary is recounted). */
   const othersTouched = () => new Set([...rows.values()].filter((r) => !r[6] && r[5] !== null && !anon.has(r[5])).map((r) => r[5]!));
 
@@ -523,4 +535,55 @@ function locate(db: Database, found: Needle[], step: number, progress?: (p: Prog
     out.push(...(entries.length ? entries : [{ text, table: 'file', rows: 0, theirs: true, keys: [] }]));
   }
   return out;
+}
+
+/** What the store holds about one person, for an access request (`measureplan export`). */
+export interface Exported {
+  /** The ids the search covered: the given ones and the browsers linked to them. */
+  anonymousIds: string[];
+  userIds: string[];
+  emails: string[];
+  /** Their events, oldest first, each with its message as the server received it. */
+  events: { seq: number; timestamp: string; received_at: string; message: unknown }[];
+  /** Their messages kept out of the report (refused by the plan), as received (cut at 32 KB). */
+  quarantined: { received_at: string; reason: string; message: unknown }[];
+  /** Abandoned carts and browses handed to the shop's e-mail tool about them. */
+  handoffs: { id: string; kind: string; email: string | null; status: string; created_at: string; delivered_at: string | null; payload: unknown }[];
+  /** The per-visitor summaries of their browsers. */
+  visitors: Record<string, unknown>[];
+  /** Where the relay had sent their events (the recipients, which an access request asks for). */
+  forwarded: { target: string; events: number }[];
+  /** Other people's events that name their address: not included (they are other people's data). */
+  othersNamingAddress: number;
+}
+
+const parsed = (raw: string | null): unknown => {
+  if (raw === null) return null;
+  try { return JSON.parse(raw); } catch { return raw; }
+};
+
+/** What the store holds about the person, found as `forget` finds it; nothing is changed. */
+export function exportPerson(db: Database, person: Person, { progress, chunk = CHUNK }: Omit<ForgetOptions, 'dryRun'> = {}): Exported {
+  const { emails, users, anon, rows, quarantine, handoffs, visitors } = find(db, person, chunk, progress);
+  const theirs = [...rows.values()].filter((r) => r[6]).map((r) => r[0]).sort((a, b) => a - b);
+  const event = db.prepare('SELECT e.seq, e.timestamp, e.received_at, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq = ?').raw();
+  const q = quarantine();
+  const h = handoffs();
+  const v = visitors();
+  return {
+    anonymousIds: [...anon].sort(),
+    userIds: [...users].sort(),
+    emails,
+    events: theirs.map((s) => {
+      const [seq, timestamp, received, raw] = event.get(s) as [number, string, string, string];
+      return { seq, timestamp, received_at: received, message: parsed(raw) };
+    }),
+    quarantined: (db.prepare(`SELECT received_at, reason, raw FROM quarantine WHERE ${q.where} ORDER BY seq`).raw().all(...q.args) as [string, string, string | null][])
+      .map(([received, reason, raw]) => ({ received_at: received, reason, message: parsed(raw) })),
+    handoffs: (db.prepare(`SELECT id, kind, email, status, created_at, delivered_at, payload FROM webhook_outbox WHERE ${h.where} ORDER BY created_at`).all(...h.args) as Exported['handoffs'])
+      .map((x) => ({ ...x, payload: parsed(x.payload as string) })),
+    visitors: db.prepare(`SELECT * FROM visitors WHERE ${v.where} ORDER BY first_seen`).all(...v.args) as Record<string, unknown>[],
+    forwarded: forwarded(db, theirs),
+    othersNamingAddress: rows.size - theirs.length,
+  };
 }

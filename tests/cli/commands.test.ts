@@ -52,7 +52,7 @@ describe('help and version', () => {
       const r = run([flag]);
       expect(r.code).toBe(0);
       for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
-      expect(r.stdout).toContain('Exit codes: 0 success, 1 the plan has problems (report, offline, forget and retain: or the\nstore cannot be read; forget: or the erasure is incomplete), 2 usage error; each command\'s --help has its own.');
+      expect(r.stdout).toContain('Exit codes: 0 success, 1 the plan has problems (report, offline, forget, export and retain: or\nthe store cannot be read; forget: or the erasure is incomplete), 2 usage error; each command\'s --help has its own.');
     }
   });
 
