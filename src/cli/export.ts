@@ -5,11 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { exportPerson } from '../server/forget';
-import { StoreError } from '../server/sqlite';
-import { openStore } from '../server/store';
 import { parse } from './args';
 import { personOf, searchProgress } from './forget';
 import { UsageError, type IO } from './io';
+import { openStoreFor } from './open-store';
 
 export const exportHelp = `Usage: measureplan export --db <file> (--email <address> | --user-id <id> | --anonymous-id <id>)... [options]
 
@@ -46,13 +45,8 @@ export function exportCommand(argv: string[], io: IO): number {
   const dbFile = values.db as string | undefined;
   if (!dbFile) throw new UsageError('export needs the store: --db measureplan.db', 'The file measureplan collect writes.');
   const out = values.out as string | undefined;
-  let store;
-  try {
-    store = openStore(dbFile, { readonly: true });
-  } catch (e) {
-    if (e instanceof StoreError) { io.err.write(`measureplan export: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
-    throw e;
-  }
+  const store = openStoreFor('export', dbFile, { readonly: true }, io);
+  if (!store) return 1;
   let r;
   try {
     r = exportPerson(store.db, person, { progress: searchProgress(io, 'export') });

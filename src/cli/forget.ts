@@ -3,10 +3,9 @@
  * collect server's store, for a data-subject (erasure) request. See src/server/forget.ts.
  */
 import { forget, type Leftover, type Person, type Progress } from '../server/forget';
-import { StoreError } from '../server/sqlite';
-import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
+import { openStoreFor } from './open-store';
 import { printable } from './safe-text';
 
 export const forgetHelp = `Usage: measureplan forget --db <file> (--email <address> | --user-id <id> | --anonymous-id <id>)... [options]
@@ -86,15 +85,10 @@ export function forgetCommand(argv: string[], io: IO): number {
   const dbFile = values.db as string | undefined;
   if (!dbFile) throw new UsageError('forget needs the store: --db measureplan.db', 'The file measureplan collect writes.');
   const dryRun = values['dry-run'] === true;
-  let store;
-  try {
-    // A missing store is not created: an erasure on a mistyped path must not "succeed". It is
-    // exit 1, as for report and offline (a store that cannot be opened), not a usage error.
-    store = openStore(dbFile, { mustExist: true });
-  } catch (e) {
-    if (e instanceof StoreError) { io.err.write(`measureplan forget: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
-    throw e;
-  }
+  // A missing store is not created: an erasure on a mistyped path must not "succeed". It is
+  // exit 1, as for report and offline (a store that cannot be opened), not a usage error.
+  const store = openStoreFor('forget', dbFile, { mustExist: true }, io);
+  if (!store) return 1;
   let r;
   try {
     r = forget(store.db, person, { dryRun, progress: searchProgress(io, 'forget') });

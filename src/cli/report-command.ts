@@ -6,13 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { reportInParallel } from '../report/parallel';
 import { renderHtml } from '../report/html';
 import { renderText } from '../report/text';
-import { StoreError } from '../server/sqlite';
-import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { docPath } from './package';
 import { fromWall, parseTime, parseZone, UTC, type Zone } from '../offline/time';
 import { checkText, readPlanFile } from './check';
 import { cannot, colours, UsageError, type IO } from './io';
+import { openStoreFor } from './open-store';
 import { fileLine, formatFindings } from './report';
 
 export const reportHelp = `Usage: measureplan report --plan <plan.json> [options]
@@ -93,13 +92,8 @@ export async function report(argv: string[], io: IO): Promise<number> {
     return 1;
   }
   const dbFile = (values.db as string | undefined) ?? 'measureplan.db';
-  let store;
-  try {
-    store = openStore(dbFile, { readonly: true });
-  } catch (e) {
-    if (e instanceof StoreError) { io.err.write(`measureplan report: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
-    throw e;
-  }
+  const store = openStoreFor('report', dbFile, { readonly: true }, io);
+  if (!store) return 1;
   let text: string;
   try {
     const r = await reportInParallel(dbFile, store.db, checked.plan, {

@@ -3,10 +3,9 @@
  * deletes everything older (a retention policy). See src/server/retain.ts.
  */
 import { retain } from '../server/retain';
-import { StoreError } from '../server/sqlite';
-import { openStore } from '../server/store';
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
+import { openStoreFor } from './open-store';
 
 export const retainHelp = `Usage: measureplan retain --db <file> --days <n> [options]
 
@@ -45,13 +44,8 @@ export function retainCommand(argv: string[], io: IO): number {
   const days = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(days) || days < 1) throw new UsageError(`--days "${raw}" is not a whole number of days, 1 or more.`, 'Such as --days 425 (14 months) or --days 60.');
   const dryRun = values['dry-run'] === true;
-  let store;
-  try {
-    store = openStore(dbFile, { mustExist: true });
-  } catch (e) {
-    if (e instanceof StoreError) { io.err.write(`measureplan retain: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
-    throw e;
-  }
+  const store = openStoreFor('retain', dbFile, { mustExist: true }, io);
+  if (!store) return 1;
   let r;
   const started = Date.now();
   let shown = started;
