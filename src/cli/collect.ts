@@ -6,6 +6,7 @@
 import type { Plan } from '../plan/types';
 import { startCollectServer } from '../server/http';
 import { startRelay, type Relay } from '../server/relay';
+import { shortRetention } from '../server/retain';
 import { startRetention, type Retention } from '../server/retention';
 import { startWebhook, type Webhook } from '../server/webhook';
 import { shownUrl } from '../server/delivery';
@@ -160,6 +161,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   }
   let retention: Retention | undefined;
   if (retainDays !== undefined && store.file !== ':memory:') {
+    const short = shortRetention(retainDays);
+    if (short) io.err.write(`${e.yellow(`measureplan collect: --retain-days: ${short}`)}\n`);
     retention = startRetention({
       file: store.file, days: retainDays,
       onResult(r) {

@@ -2,7 +2,7 @@
  * `measureplan retain --db … --days N`: keeps the last N days in the collect server's store and
  * deletes everything older (a retention policy). See src/server/retain.ts.
  */
-import { retain } from '../server/retain';
+import { retain, shortRetention } from '../server/retain';
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
@@ -44,6 +44,8 @@ export function retainCommand(argv: string[], io: IO): number {
   const days = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(days) || days < 1) throw new UsageError(`--days "${raw}" is not a whole number of days, 1 or more.`, 'Such as --days 425 (14 months) or --days 60.');
   const dryRun = values['dry-run'] === true;
+  const short = shortRetention(days);
+  if (short) io.err.write(`${colours(io.err, values['no-color'] === true).yellow(`measureplan retain: ${short}`)}\n`);
   const store = openStoreFor('retain', dbFile, { mustExist: true }, io);
   if (!store) return 1;
   let r;

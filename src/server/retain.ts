@@ -22,6 +22,13 @@ import { recountVisitorsSql, SEVERITY, VITAL_COLUMNS } from './schema';
 import type { Database } from './sqlite';
 
 const DAY = 86_400_000;
+
+/** Fewer days than this loses the ad clicks `measureplan offline` matches phone orders with (90 days at most before the order). */
+export const OFFLINE_LOOKBACK_DAYS = 90;
+/** The warning for a retention shorter than that. */
+export const shortRetention = (days: number) => (days < OFFLINE_LOOKBACK_DAYS
+  ? `keeping ${days} day${days === 1 ? '' : 's'}, fewer than ${OFFLINE_LOOKBACK_DAYS}: phone orders can no longer be matched to ad clicks older than that (measureplan offline looks back up to ${OFFLINE_LOOKBACK_DAYS} days), and reports cover at most ${days} day${days === 1 ? '' : 's'}.`
+  : undefined);
 const CHUNK = 2_000;
 
 export interface RetainOptions {

@@ -302,6 +302,14 @@ describe('measureplan retain', () => {
     s.close();
   }, 40_000);
 
+  it('warns when fewer than 90 days are kept: phone orders could no longer be matched to older ad clicks', () => {
+    const file = shopStore();
+    const r = run(['retain', '--db', file, '--days', '30', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('measureplan retain: keeping 30 days, fewer than 90: phone orders can no longer be matched to ad clicks older than that (measureplan offline looks back up to 90 days), and reports cover at most 30 days.');
+    expect(run(['retain', '--db', file, '--days', '90', '--dry-run']).stderr).toBe('');
+  });
+
   it('collect refuses a --retain-days that is not a whole number of 1 or more', () => {
     const r = run(['collect', '--retain-days', '0', '--port', '0']);
     expect(r.code).toBe(2);
