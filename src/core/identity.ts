@@ -59,6 +59,8 @@ export function createIdentity(store: Store, search: string, now: number): Ident
   let ads = false;
   /** identify(null) on this page: a later grant keeps the visitor signed out. */
   let signedOut = false;
+  /** A user known on this page signed out: this page's visitor is a new one already. */
+  let leftHere = false;
   let aid = uuid();
   let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
   let userOnce: string[] = [];
@@ -108,15 +110,18 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         if (analytics) return;
         analytics = true;
         const storedAid = store.get<string>('aid');
-        if (typeof storedAid === 'string') aid = storedAid; else store.set('aid', aid);
-        const stored = store.get<Session>('sess');
+        const uid = store.get<string>('uid');
+        // A signed-in user signed out (here, or of the user an earlier page stored): the next
+        // person on this device is a new visitor, not the continuation of theirs (Segment's reset()).
+        const left = leftHere || (signedOut && typeof uid === 'string');
+        if (typeof storedAid === 'string' && !left) aid = storedAid; else store.set('aid', aid);
+        const stored = left ? undefined : store.get<Session>('sess');
         if (stored && typeof stored.id === 'string' && !passed(session.last, stored.last, SESSION_MS)) {
           session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();
         userOnce = [...new Set([...(store.get<string[]>('once') ?? []), ...userOnce])];
         store.set('once', userOnce);
-        const uid = store.get<string>('uid');
         if (signedOut) store.del('uid');
         else if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
         else if (id.userId !== undefined) store.set('uid', id.userId);
@@ -132,7 +137,17 @@ export function createIdentity(store: Store, search: string, now: number): Ident
     },
     setUser(userId, traits) {
       // Signed out before the consent answer: the grant must not bring the stored user back.
-      if (userId === null) { id.userId = undefined; id.traits = {}; signedOut = true; if (analytics) store.del('uid'); return; }
+      if (userId === null) {
+        // Only the sign-out of a known user starts a new visitor: a site that calls identify(null)
+        // on every page for visitors who never signed in keeps them as one visitor.
+        if (id.userId !== undefined) {
+          aid = uuid();
+          session = fresh(session.last);
+          leftHere = true;
+          if (analytics) { store.set('aid', aid); saveSession(); }
+        }
+        id.userId = undefined; id.traits = {}; signedOut = true; if (analytics) store.del('uid'); return;
+      }
       signedOut = false;
       // Traits add up for the same user only: the next person signing in on this device must not
       // be matched by the previous one's e-mail or phone.
