@@ -99,6 +99,8 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   const delRejected = db.prepare('DELETE FROM relay_rejected WHERE event_seq = ?');
   const lessPages = db.prepare('UPDATE vital_pages SET pages = pages - ? WHERE metric = ? AND bucket = ?');
   const of = db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+  const maxSeq = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck();
+  const toTop = db.prepare('UPDATE relay_state SET position = ? WHERE position > ?');
   const fewer = db.prepare('UPDATE visitors SET events = events - ? WHERE anonymous_id = ?');
   const dropEmpty = db.prepare('DELETE FROM visitors WHERE anonymous_id = ? AND events <= 0');
   /** Visitors that lost an event. */
@@ -126,8 +128,17 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
       delRejected.run(r[0]);
     }
     for (const [metric, bucket, n] of pages.rows()) lessPages.run(n, metric, bucket);
-    if (!dryRun) for (const [v, n] of lost) { fewer.run(n, v); result.visitors.removed += dropEmpty.run(v).changes; }
-    return rows[rows.length - 1]![0];
+    const last = rows[rows.length - 1]![0];
+    if (dryRun) return last;
+    for (const [v, n] of lost) { fewer.run(n, v); result.visitors.removed += dropEmpty.run(v).changes; }
+    // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
+    // numbers out again as soon as this transaction ends. The walk goes on from the highest number
+    // left, so that it sees an event stored with such a number, and so does the relay, whose
+    // position past them would skip it.
+    const top = maxSeq.get() as number;
+    if (top >= last) return last;
+    toTop.run(top, top);
+    return top;
   };
 
   let at = 0;
@@ -171,10 +182,6 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
     result.quarantined = db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(cutoff).changes;
     result.handoffs = db.prepare('DELETE FROM webhook_outbox WHERE created_at < ?').run(cutoff).changes;
     db.prepare('DELETE FROM relay_rejected WHERE at < ?').run(cutoff);
-    // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
-    // numbers out again, and a relay whose position is past them would skip those new events.
-    const top = db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number;
-    db.prepare('UPDATE relay_state SET position = ? WHERE position > ?').run(top, top);
   };
   if (dryRun) {
     finish();

@@ -160,6 +160,26 @@ describe('retain', () => {
     s.close();
   });
 
+  it('the newest events are old: an event the server stores while the pass runs takes a freed number, and the walk, the summary and the relay still see it (QA diffread10)', async () => {
+    const at = (daysAgo: number) => new Date(NOW - daysAgo * DAY).toISOString();
+    const view = (v: string, id: string, daysAgo: number) => ({ type: 'track', event: 'view_item', anonymousId: v, messageId: id, timestamp: at(daysAgo), properties: { item_id: 'x' } });
+    const { s, file } = storeWith([view('s', 's-old', 40), view('s', 's-new', 2), view('b', 'b1', 1)]);
+    write(s, [view('o', 'o1', 50), view('o', 'o2', 50)]); // seq 4 and 5: the newest rows, delivered late and old
+    s.db.prepare(`INSERT INTO relay_state (target, position, delivered) VALUES ('https://api.segment.io/v1/batch', 5, 5)`).run();
+    const server = openStore(file); // the collect server's own connection
+    let stored = false;
+    // Once the walk has gone through everything, before the final transaction: the server stores s's next event.
+    retain(s.db, { days: 30, now: NOW, chunk: 2, progress: ({ done, of }) => { if (done >= of && !stored) { stored = true; write(server, [view('s', 's-next', 0)]); } } });
+    expect(stored).toBe(true);
+    const seq = server.db.prepare("SELECT seq FROM events WHERE id = 's-next'").pluck().get() as number;
+    expect(seq).toBeLessThanOrEqual(5); // a number the deleted rows had
+    expect(server.db.prepare('SELECT position FROM relay_state').pluck().get()).toBeLessThan(seq);
+    expect(kept(server)).toEqual(recounted(server));
+    expect(server.db.prepare("SELECT events FROM visitors WHERE anonymous_id = 's'").pluck().get()).toBe(2);
+    server.close();
+    s.close();
+  });
+
   it('a pass stopped half-way leaves exact counts, and the next pass finishes the summaries', () => {
     const { s } = storeWith(crowd);
     const counts = () => s.db.prepare('SELECT v.anonymous_id, v.events, count(e.seq) FROM visitors v LEFT JOIN events e ON e.anonymous_id = v.anonymous_id GROUP BY 1 HAVING v.events != count(e.seq)').all();
