@@ -6,7 +6,7 @@
 import type { Plan } from '../plan/types';
 import { startCollectServer } from '../server/http';
 import { startRelay, type Relay } from '../server/relay';
-import { shortRetention } from '../server/retain';
+import { daysOf, MAX_DAYS, shortRetention } from '../server/retain';
 import { startRetention, type Retention } from '../server/retention';
 import { startWebhook, type Webhook } from '../server/webhook';
 import { shownUrl } from '../server/delivery';
@@ -94,8 +94,8 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   } else if (values['webhook-every'] !== undefined || values['webhook-quiet-days'] !== undefined) throw new UsageError('--webhook-every and --webhook-quiet-days are only used with --webhook.');
 
   const retainText = values['retain-days'] as string | undefined;
-  const retainDays = retainText === undefined ? undefined : /^\s*\d+\s*$/.test(retainText) ? Number(retainText) : NaN;
-  if (retainDays !== undefined && !(Number.isSafeInteger(retainDays) && retainDays >= 1)) throw new UsageError(`--retain-days "${retainText}" is not a whole number of days, 1 or more.`, 'Such as --retain-days 425 (14 months).');
+  const retainDays = retainText === undefined ? undefined : daysOf(retainText);
+  if (retainText !== undefined && retainDays === undefined) throw new UsageError(`--retain-days "${retainText}" is not a whole number of days from 1 to ${MAX_DAYS}.`, 'Such as --retain-days 425 (14 months).');
 
   let plan: Plan | undefined;
   const planFile = values.plan as string | undefined;

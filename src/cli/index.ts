@@ -17,5 +17,8 @@ export async function run(argv: string[]): Promise<void> {
 
 // `node dist/cli.js validate plan.json` works too, as `measureplan validate plan.json` does
 // (imported by the binary or a script, this file only exports).
+// Node also runs `node dist/cli` (no extension) as this file; argv[1] then lacks the `.js`.
 const self = (path: string) => { try { return realpathSync(path); } catch { return path; } };
-if (process.argv[1] && self(process.argv[1]) === self(fileURLToPath(import.meta.url))) void run(process.argv.slice(2));
+const entry = process.argv[1];
+const me = self(fileURLToPath(import.meta.url));
+if (entry && (self(entry) === me || self(`${entry}.js`) === me)) void run(process.argv.slice(2));

@@ -2,7 +2,7 @@
  * `measureplan retain --db … --days N`: keeps the last N days in the collect server's store and
  * deletes everything older (a retention policy). See src/server/retain.ts.
  */
-import { retain, shortRetention } from '../server/retain';
+import { daysOf, MAX_DAYS, retain, shortRetention } from '../server/retain';
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
@@ -41,8 +41,8 @@ export function retainCommand(argv: string[], io: IO): number {
   if (!dbFile) throw new UsageError('retain needs the store: --db measureplan.db', 'The file measureplan collect writes.');
   const raw = values.days as string | undefined;
   if (raw === undefined) throw new UsageError('retain needs how many days to keep: --days 425', 'Everything that happened before those days is deleted; --dry-run counts it first.');
-  const days = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(days) || days < 1) throw new UsageError(`--days "${raw}" is not a whole number of days, 1 or more.`, 'Such as --days 425 (14 months) or --days 60.');
+  const days = daysOf(raw);
+  if (days === undefined) throw new UsageError(`--days "${raw}" is not a whole number of days from 1 to ${MAX_DAYS}.`, 'Such as --days 425 (14 months) or --days 60.');
   const dryRun = values['dry-run'] === true;
   const short = shortRetention(days);
   if (short) io.err.write(`${colours(io.err, values['no-color'] === true).yellow(`measureplan retain: ${short}`)}\n`);

@@ -23,6 +23,15 @@ import type { Database } from './sqlite';
 
 const DAY = 86_400_000;
 
+/** A hundred years: more is no date a store holds (and past year 275,760 no date at all). */
+export const MAX_DAYS = 36_500;
+
+/** `--days` / `--retain-days` as typed: a whole number from 1 to MAX_DAYS, else undefined. */
+export const daysOf = (text: string): number | undefined => {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 && n <= MAX_DAYS ? n : undefined;
+};
+
 /** Fewer days than this loses the ad clicks `measureplan offline` matches phone orders with (90 days at most before the order). */
 export const OFFLINE_LOOKBACK_DAYS = 90;
 /** The warning for a retention shorter than that. */
@@ -66,7 +75,7 @@ type EventRow = [seq: number, timestamp: string, event: string | null, metric: s
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export function retain(db: Database, { days, now = Date.now(), dryRun = false, chunk = CHUNK, progress }: RetainOptions): Retained {
-  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a whole number of 1 or more, not ${days}`);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new RangeError(`days must be a whole number from 1 to ${MAX_DAYS}, not ${days}`);
   const cutoff = new Date(now - days * DAY).toISOString();
   const result: Retained = {
     cutoff, days, events: 0, quarantined: 0, handoffs: 0, visitors: { removed: 0, recounted: 0 },

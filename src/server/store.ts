@@ -66,6 +66,10 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   try {
     db.pragma('busy_timeout = 5000');
     if (!readonly) {
+      const from = db.pragma('user_version', { simple: true }) as number;
+      // forget and retain open an existing store: another program's SQLite file must not become
+      // one (its journal switched to WAL, measureplan's tables added) and be reported a success.
+      if (mustExist && from === 0) throw new StoreError(`${file} is not a measureplan store (it has no schema version).`, 'Give the --db file that measureplan collect writes.');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
       // A checkpoint runs inside the commit that crosses the threshold and stalls the requests
@@ -76,7 +80,6 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       // free space, where an erasure (measureplan forget) cannot reach them. FAST zeroes them
       // in the pages being written anyway, at no extra I/O (docs/performance.md).
       db.pragma('secure_delete = FAST');
-      const from = db.pragma('user_version', { simple: true }) as number;
       // A new store (version 0) is created, not migrated: nothing to tell.
       if (from > 0 && from < SCHEMA_VERSION) onMigrate?.(from, SCHEMA_VERSION);
       const t0 = Date.now();

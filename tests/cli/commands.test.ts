@@ -105,6 +105,8 @@ describe('node dist/cli.js', () => {
   it('runs a command like the binary does (a folder of scripts that calls the bundle directly), and exits with its code', () => {
     const direct = (args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { cwd: root, encoding: 'utf8' });
     expect(direct(['--version'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
+    // Node runs `node dist/cli` as dist/cli.js too (QA diffread10).
+    expect(spawnSync(process.execPath, ['dist/cli', '--version'], { cwd: root, encoding: 'utf8' })).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
     const broken = tmp.file('direct-broken.json', JSON.stringify({ version: 2, conversions: {} }));
     const viaBin = run(['validate', broken]);
     const viaBundle = direct(['validate', broken]);

@@ -5,6 +5,7 @@
  * the relay keeps its place; a dry run changes nothing; the command's words and exit codes.
  */
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -222,9 +223,10 @@ describe('retain', () => {
     expect(results).toEqual([expect.objectContaining({ ok: true, result: expect.objectContaining({ events: 1, days: 30, visitors: { removed: 1, recounted: 0 } }) })]);
   }, 30_000);
 
-  it('refuses a number of days that is not a whole number of 1 or more', () => {
+  it('refuses a number of days that is not a whole number from 1 to 36500', () => {
     const { s } = storeWith([]);
-    for (const days of [0, -1, 1.5, NaN]) expect(() => retain(s.db, { days })).toThrow(RangeError);
+    for (const days of [0, -1, 1.5, NaN, 36_501]) expect(() => retain(s.db, { days })).toThrow(RangeError);
+    expect(retain(s.db, { days: 36_500 }).events).toBe(0);
     s.close();
   });
 });
@@ -261,7 +263,7 @@ describe('measureplan retain', () => {
 
   it('usage mistakes exit 2 and delete nothing; a missing store is never created (exit 1)', () => {
     const file = shopStore();
-    for (const args of [['--days', '30'], ['--db', file], ['--db', file, '--days', '0'], ['--db', file, '--days', '1.5'], ['--db', file, '--days', '30d'], ['--db', file, '--days', '30', 'extra']]) {
+    for (const args of [['--days', '30'], ['--db', file], ['--db', file, '--days', '0'], ['--db', file, '--days', '1.5'], ['--db', file, '--days', '30d'], ['--db', file, '--days', '36501'], ['--db', file, '--days', '100000000'], ['--db', file, '--days', '30', 'extra']]) {
       const r = run(['retain', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/--db|--days|file names/);
@@ -333,7 +335,24 @@ describe('measureplan retain', () => {
   it('collect refuses a --retain-days that is not a whole number of 1 or more', () => {
     const r = run(['collect', '--retain-days', '0', '--port', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--retain-days "0" is not a whole number of days, 1 or more.');
+    expect(r.stderr).toContain('--retain-days "0" is not a whole number of days from 1 to 36500.');
+    expect(run(['collect', '--retain-days', '99999999', '--port', '0']).code).toBe(2);
+  });
+
+  it('another program\'s SQLite file is refused by retain and forget (exit 1), and left as it was (QA diffread10)', () => {
+    const d = tempStore();
+    dirs.push(d);
+    const other = new Database(d.db);
+    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices (total) VALUES (1299)");
+    other.close();
+    const before = readFileSync(d.db);
+    for (const args of [['retain', '--db', d.db, '--days', '425'], ['forget', '--db', d.db, '--email', 'kari@example.com']]) {
+      const r = run(args);
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr).toContain('is not a measureplan store (it has no schema version).');
+    }
+    expect(readFileSync(d.db).equals(before)).toBe(true);
+    expect(existsSync(`${d.db}-wal`)).toBe(false);
   });
 
   it('is listed in measureplan --help', () => {
