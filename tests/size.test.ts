@@ -130,7 +130,8 @@ import { describe, expect, it } from 'vitest';
 // telling apart a selector left open at its end, which must not join the list).
 // Then by a full localStorage spilling to the tab's sessionStorage (a reloaded order was sent
 // again, and each page was a new visitor) — +0.08 KB; and by a signed-in user's sign-out
-// starting a new visitor (the next person on a shared device was joined to them) — +0.04 KB.
+// starting a new visitor (the next person on a shared device was joined to them) — +0.04 KB;
+// and by a spilled value yielding to a newer one another tab wrote — +0.03 KB.
 const RATCHET = 29.45 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
@@ -210,8 +211,10 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // then by vendor scripts loaded through a Trusted Types policy of measureplan's own (+0.17 KB),
 // and by track()'s fast path for plain objects beside the getter path (+0.08 KB),
 // then by the other ad click parameters taken out of GA4's page_location without an ads grant (+0.01 KB).
-// then by a full localStorage spilling to the tab's sessionStorage (+0.08 KB).
-const NPM_RATCHET = 19.45 * 1024;
+// then by a full localStorage spilling to the tab's sessionStorage (+0.08 KB), a signed-in
+// user's sign-out starting a new visitor, and a spilled value yielding to a newer one another
+// tab wrote (an order that tab forwarded was sent again here) (+0.08 KB).
+const NPM_RATCHET = 19.55 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

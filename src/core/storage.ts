@@ -38,10 +38,23 @@ export function localStore(report: (reason: string) => void): Store {
   const read = (s: Storage | undefined, key: string) => {
     try { return s?.getItem('mp_' + key) ?? undefined; } catch (e) { if (s === ls) fail(e, true); }
   };
+  /**
+   * The tab's spilled value: `[value, what localStorage held when it spilled]`. It is the newer one
+   * while localStorage still holds that; once another tab wrote there (the site freed space), the
+   * localStorage value is newer (an order that tab forwarded must not be forwarded again here).
+   */
+  const spill = (key: string) => {
+    const s = spilled ? read(ss, key) : undefined;
+    if (s === undefined) return undefined;
+    try {
+      const [value, over] = JSON.parse(s) as [string, string | null];
+      if ((read(ls, key) ?? null) === over) return value;
+    } catch { /* not ours: ignored */ }
+    return undefined;
+  };
   return {
     get(key) {
-      // A value that spilled to this tab's sessionStorage is newer than the one localStorage kept.
-      const raw = memory.get(key) ?? (spilled ? read(ss, key) : undefined) ?? read(ls, key);
+      const raw = memory.get(key) ?? spill(key) ?? read(ls, key);
       if (raw === undefined) return undefined;
       try { return JSON.parse(raw); } catch { return undefined; }
     },
@@ -60,7 +73,7 @@ export function localStore(report: (reason: string) => void): Store {
       try {
         ss!.setItem(SPILLED, '1');
         spilled = true;
-        ss!.setItem('mp_' + key, raw);
+        ss!.setItem('mp_' + key, stringify([raw, read(ls, key) ?? null]));
         return;
       } catch { /* no sessionStorage either */ }
       memory.set(key, raw);

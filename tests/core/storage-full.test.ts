@@ -66,6 +66,31 @@ describe('localStorage full: this tab keeps what measureplan stores', () => {
     expect(ours(sessionStorage)).toContain('mp_aid');
   });
 
+  it('an order forwarded by another tab after the site freed space is a duplicate in this tab, whose spill is older (QA diffread10)', async () => {
+    fillLocalStorage();
+    const a = page();
+    a.tracker.track('purchase', order('FS-9201'));
+    await flushed(a.tracker);
+    await a.tracker.shutdown();
+    // The site frees space; tab B (its own sessionStorage) forwards FS-9202.
+    vi.restoreAllMocks();
+    const tabA = { ...sessionStorage };
+    sessionStorage.clear();
+    const b = page();
+    b.tracker.track('purchase', order('FS-9202'));
+    await flushed(b.tracker);
+    expect(b.sent.map((e) => e.transactionId)).toEqual(['FS-9202']);
+    await b.tracker.shutdown();
+    // Back in tab A: FS-9202's confirmation opens there too.
+    sessionStorage.clear();
+    for (const [k, v] of Object.entries(tabA)) sessionStorage.setItem(k, v);
+    const again = page();
+    again.tracker.track('purchase', order('FS-9202'));
+    await flushed(again.tracker);
+    expect(again.sent).toEqual([]);
+    expect(again.duplicates).toHaveLength(1);
+  });
+
   it('a withdrawal deletes what spilled to sessionStorage too', async () => {
     fillLocalStorage();
     const t = page();
@@ -97,6 +122,22 @@ describe('localStore', () => {
     expect(localStorage.getItem('mp_k')).toBe('"newest"');
     expect(sessionStorage.getItem('mp_k')).toBeNull();
     expect(localStore(() => undefined).get('k')).toBe('newest');
+  });
+
+  it('once another tab wrote localStorage (the site freed space), its value is newer than this tab\'s spill (QA diffread10)', () => {
+    localStorage.setItem('mp_k', '"old"');
+    fillLocalStorage();
+    localStore(() => undefined).set('k', 'spilled here');
+    expect(localStore(() => undefined).get('k')).toBe('spilled here');
+    vi.restoreAllMocks();
+    localStorage.setItem('mp_k', '"from the other tab"'); // that tab has room again
+    expect(localStore(() => undefined).get('k')).toBe('from the other tab');
+    // Nothing stored before the spill, then the other tab writes: its value too.
+    fillLocalStorage();
+    localStore(() => undefined).set('j', 'spilled here');
+    vi.restoreAllMocks();
+    localStorage.setItem('mp_j', '"from the other tab"');
+    expect(localStore(() => undefined).get('j')).toBe('from the other tab');
   });
 
   it('keeps the value in memory for the page when sessionStorage refuses too', () => { // holds today
