@@ -74,15 +74,18 @@ export function startWebhook(options: WebhookOptions): Webhook {
 
   const exists = db.prepare('SELECT status FROM webhook_outbox WHERE id = ?').pluck();
   const lastCart = db.prepare("SELECT id FROM webhook_outbox WHERE kind = 'cart_abandoned' AND visitor = ? ORDER BY created_at DESC LIMIT 1").pluck();
+  const firstSeen = db.prepare('SELECT first_seen FROM visitors WHERE anonymous_id = ?').pluck();
   /**
-   * Once a cart's first add leaves the lookback window, the window shows the rest of it as a
-   * cart of its own, with a later start (a new id). It is the cart handed over already when the
-   * visitor's last handed-over cart began before the window and they have not ordered since.
+   * Once a cart's first add leaves the lookback window, or the store (`measureplan retain`
+   * deleted it), what is left shows as a cart of its own, with a later start (a new id). It is
+   * the cart handed over already when the visitor's last handed-over cart began before the
+   * window or before the visitor's oldest stored event, and they have not ordered since.
    */
   const handedOver = (c: Candidate, windowStart: number) => {
     const id = c.firstInWindow ? (lastCart.get(c.visitor) as string | undefined) : undefined;
     const since = id ? Number(id.slice(id.lastIndexOf(':') + 1)) : NaN;
-    return since < windowStart && !endedSince(c.kind, c.visitor, iso(since));
+    const held = Date.parse((firstSeen.get(c.visitor) as string | undefined) ?? '');
+    return (since < windowStart || since < held) && !endedSince(c.kind, c.visitor, iso(since));
   };
   const recent = db.prepare("SELECT 1 FROM webhook_outbox WHERE email = ? AND status IN ('pending', 'delivered') AND created_at > ? LIMIT 1").pluck();
   const insert = db.prepare('INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');

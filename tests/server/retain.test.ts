@@ -17,6 +17,7 @@ import { vitalBucketSql } from '../../src/report/vitals';
 import { toOutcome } from '../../src/server/message';
 import { retain } from '../../src/server/retain';
 import { startRetention } from '../../src/server/retention';
+import { startWebhook } from '../../src/server/webhook';
 import { SEVERITY, VITAL_COLUMNS, VITAL_PAGE_WHERE } from '../../src/server/schema';
 import { openStore, type Store } from '../../src/server/store';
 import { bin, ensureBuilt, root, run } from '../cli/helpers';
@@ -178,6 +179,25 @@ describe('retain', () => {
     expect(kept(server)).toEqual(recounted(server));
     expect(server.db.prepare("SELECT events FROM visitors WHERE anonymous_id = 's'").pluck().get()).toBe(2);
     server.close();
+    s.close();
+  });
+
+  it('an abandoned cart handed to the e-mail tool is not handed over again once retention deleted its first add (QA diffread10)', async () => {
+    const now = Date.now();
+    let k = 0;
+    const add = (t: number, sku: string) => ({ type: 'track', event: 'add_to_cart', anonymousId: 'v', messageId: `add${++k}`, timestamp: new Date(t).toISOString(), properties: { item_id: sku, item_name: sku, value: 100, currency: 'NOK' }, context: { page: { url: `https://shop.example/p/${sku}` }, measureplan: { kind: 'micro' } } });
+    const { s } = storeWith([add(now - 15 * DAY, 'jacket'), { type: 'identify', anonymousId: 'v', userId: 'u-v', messageId: 'idv', timestamp: new Date(now - 13.8 * DAY).toISOString(), traits: { email: 'kari@example.com' } }, add(now - 13.7 * DAY, 'boots')]);
+    /** One check of the store by `collect --webhook` at time `at`: what it posts. */
+    const check = async (at: number) => {
+      const posts: { id: string; items: { item_id: string }[] }[] = [];
+      const w = startWebhook({ store: s, plan, url: 'http://127.0.0.1:9/hook', everyMs: 1e9, now: () => at, fetch: (async (_u: unknown, init: { body: string }) => { posts.push(JSON.parse(init.body)); return new Response('ok'); }) as never });
+      await new Promise((ok) => setTimeout(ok, 300));
+      await w.stop();
+      return posts.map((p) => `${p.id.split(':')[0]} ${p.items.map((i) => i.item_id).join('+')}`);
+    };
+    expect(await check(now - 13 * DAY)).toEqual(['cart jacket+boots']);
+    expect(retain(s.db, { days: 14, now }).events).toBe(1); // the jacket's add
+    expect(await check(now)).toEqual([]);
     s.close();
   });
 
