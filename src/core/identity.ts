@@ -61,6 +61,8 @@ export function createIdentity(store: Store, search: string, now: number): Ident
   let signedOut = false;
   /** A user known on this page signed out: this page's visitor is a new one already. */
   let leftHere = false;
+  /** identify(null) was called on this page before the analytics grant (a later sign-in does not undo it). */
+  let signOutSeen = false;
   let aid = uuid();
   let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
   let userOnce: string[] = [];
@@ -113,7 +115,9 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         const uid = store.get<string>('uid');
         // A signed-in user signed out (here, or of the user an earlier page stored): the next
         // person on this device is a new visitor, not the continuation of theirs (Segment's reset()).
-        const left = leftHere || (signedOut && typeof uid === 'string');
+        // The stored user signed out when a sign-out came before the grant and the page's user is
+        // not that same user again (another person signing in after it is a new visitor too).
+        const left = leftHere || (signOutSeen && typeof uid === 'string' && id.userId !== uid);
         if (typeof storedAid === 'string' && !left) aid = storedAid; else store.set('aid', aid);
         const stored = left ? undefined : store.get<Session>('sess');
         if (stored && typeof stored.id === 'string' && !passed(session.last, stored.last, SESSION_MS)) {
@@ -146,6 +150,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
           leftHere = true;
           if (analytics) { store.set('aid', aid); saveSession(); }
         }
+        if (!analytics) signOutSeen = true;
         id.userId = undefined; id.traits = {}; signedOut = true; if (analytics) store.del('uid'); return;
       }
       signedOut = false;

@@ -59,6 +59,42 @@ it('the stored user signs out on a later page, before the consent answer: a new 
   await second.tracker.shutdown();
 });
 
+for (const pending of [false, true]) {
+  it(`the stored user signs out and another signs in on the same page, consent ${pending ? 'answered after both' : 'answered first'}: the new user is a new visitor (QA diffread11)`, async () => {
+    const first = page();
+    first.tracker.consent(GRANTED);
+    first.tracker.identify('u-kari');
+    first.add('A');
+    const [[aid1, sess1]] = await first.ids() as [string[]];
+    await first.tracker.shutdown();
+    const second = page('/account');
+    if (!pending) second.tracker.consent(GRANTED);
+    second.tracker.identify(null);
+    second.tracker.identify('u-ola');
+    if (pending) second.tracker.consent(GRANTED);
+    second.add('B');
+    const [[aid2, sess2, user2]] = await second.ids() as [string[]];
+    expect([aid2 === aid1, sess2 === sess1, user2]).toEqual([false, false, 'u-ola']);
+    await second.tracker.shutdown();
+  });
+}
+
+it('the signed-in user identified again after an identify(null) on the same page (a reset, then the same user) stays the same visitor', async () => {
+  const first = page();
+  first.tracker.consent(GRANTED);
+  first.tracker.identify('u-kari');
+  first.add('A');
+  const [[aid1, sess1]] = await first.ids() as [string[]];
+  await first.tracker.shutdown();
+  const second = page('/next');
+  second.tracker.identify(null);
+  second.tracker.identify('u-kari');
+  second.tracker.consent(GRANTED);
+  second.add('B');
+  expect(await second.ids()).toEqual([[aid1, sess1, 'u-kari']]);
+  await second.tracker.shutdown();
+});
+
 it('identify(null) on every page of a visitor who never signed in changes nothing: one visitor, one session', async () => {
   const seen: unknown[] = [];
   for (const path of ['/', '/shop', '/cart']) {
