@@ -73,19 +73,25 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const iso = (t: number) => new Date(t).toISOString();
 
   const exists = db.prepare('SELECT status FROM webhook_outbox WHERE id = ?').pluck();
-  const lastCart = db.prepare("SELECT id FROM webhook_outbox WHERE kind = 'cart_abandoned' AND visitor = ? ORDER BY created_at DESC LIMIT 1").pluck();
+  const lastCart = db.prepare("SELECT id, payload FROM webhook_outbox WHERE kind = 'cart_abandoned' AND visitor = ? ORDER BY created_at DESC LIMIT 1");
   const firstSeen = db.prepare('SELECT first_seen FROM visitors WHERE anonymous_id = ?').pluck();
   /**
    * Once a cart's first add leaves the lookback window, or the store (`measureplan retain`
    * deleted it), what is left shows as a cart of its own, with a later start (a new id). It is
    * the cart handed over already when the visitor's last handed-over cart began before the
-   * window or before the visitor's oldest stored event, and they have not ordered since.
+   * window, and they have not ordered since. Before the visitor's oldest stored event, the end of
+   * that cart may be gone too (the removals that emptied it): what is left is that cart only when
+   * it still holds one of its products.
    */
   const handedOver = (c: Candidate, windowStart: number) => {
-    const id = c.firstInWindow ? (lastCart.get(c.visitor) as string | undefined) : undefined;
-    const since = id ? Number(id.slice(id.lastIndexOf(':') + 1)) : NaN;
-    const held = Date.parse((firstSeen.get(c.visitor) as string | undefined) ?? '');
-    return (since < windowStart || since < held) && !endedSince(c.kind, c.visitor, iso(since));
+    const last = c.firstInWindow ? (lastCart.get(c.visitor) as { id: string; payload: string } | undefined) : undefined;
+    const since = last ? Number(last.id.slice(last.id.lastIndexOf(':') + 1)) : NaN;
+    if (!(since < windowStart) && !(since < Date.parse((firstSeen.get(c.visitor) as string | undefined) ?? ''))) return false;
+    if (endedSince(c.kind, c.visitor, iso(since))) return false;
+    if (since < windowStart) return true;
+    let before: Set<string>;
+    try { before = new Set((JSON.parse(last!.payload) as { items?: { item_id: string }[] }).items?.map((i) => i.item_id)); } catch { return false; }
+    return (c.payload.items as { item_id: string }[]).some((i) => before.has(i.item_id));
   };
   const recent = db.prepare("SELECT 1 FROM webhook_outbox WHERE email = ? AND status IN ('pending', 'delivered') AND created_at > ? LIMIT 1").pluck();
   const insert = db.prepare('INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');

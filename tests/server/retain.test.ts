@@ -182,23 +182,36 @@ describe('retain', () => {
     s.close();
   });
 
-  it('an abandoned cart handed to the e-mail tool is not handed over again once retention deleted its first add (QA diffread10)', async () => {
+  describe('the abandonment hand-off (collect --webhook) after retention', () => {
     const now = Date.now();
     let k = 0;
-    const add = (t: number, sku: string) => ({ type: 'track', event: 'add_to_cart', anonymousId: 'v', messageId: `add${++k}`, timestamp: new Date(t).toISOString(), properties: { item_id: sku, item_name: sku, value: 100, currency: 'NOK' }, context: { page: { url: `https://shop.example/p/${sku}` }, measureplan: { kind: 'micro' } } });
-    const { s } = storeWith([add(now - 15 * DAY, 'jacket'), { type: 'identify', anonymousId: 'v', userId: 'u-v', messageId: 'idv', timestamp: new Date(now - 13.8 * DAY).toISOString(), traits: { email: 'kari@example.com' } }, add(now - 13.7 * DAY, 'boots')]);
+    const ev = (event: string, t: number, sku: string) => ({ type: 'track', event, anonymousId: 'v', messageId: `c${++k}`, timestamp: new Date(t).toISOString(), properties: { item_id: sku, item_name: sku, value: 100, currency: 'NOK' }, context: { page: { url: `https://shop.example/p/${sku}` }, measureplan: { kind: 'micro' } } });
+    const signIn = (t: number) => ({ type: 'identify', anonymousId: 'v', userId: 'u-v', messageId: `id${++k}`, timestamp: new Date(t).toISOString(), traits: { email: 'kari@example.com' } });
     /** One check of the store by `collect --webhook` at time `at`: what it posts. */
-    const check = async (at: number) => {
+    const check = async (s: Store, at: number) => {
       const posts: { id: string; items: { item_id: string }[] }[] = [];
       const w = startWebhook({ store: s, plan, url: 'http://127.0.0.1:9/hook', everyMs: 1e9, now: () => at, fetch: (async (_u: unknown, init: { body: string }) => { posts.push(JSON.parse(init.body)); return new Response('ok'); }) as never });
       await new Promise((ok) => setTimeout(ok, 300));
       await w.stop();
       return posts.map((p) => `${p.id.split(':')[0]} ${p.items.map((i) => i.item_id).join('+')}`);
     };
-    expect(await check(now - 13 * DAY)).toEqual(['cart jacket+boots']);
-    expect(retain(s.db, { days: 14, now }).events).toBe(1); // the jacket's add
-    expect(await check(now)).toEqual([]);
-    s.close();
+
+    it('a cart handed over is not handed over again once retention deleted its first add (QA diffread10)', async () => {
+      const { s } = storeWith([ev('add_to_cart', now - 15 * DAY, 'jacket'), signIn(now - 13.8 * DAY), ev('add_to_cart', now - 13.7 * DAY, 'boots')]);
+      expect(await check(s, now - 13 * DAY)).toEqual(['cart jacket+boots']);
+      expect(retain(s.db, { days: 14, now }).events).toBe(1); // the jacket's add
+      expect(await check(s, now)).toEqual([]);
+      s.close();
+    });
+
+    it('a cart emptied after its hand-off, then a new cart: the new one is still handed over once retention deleted the old first add (QA diffread11)', async () => {
+      const { s } = storeWith([signIn(now - 14.5 * DAY), ev('add_to_cart', now - 14.5 * DAY + 60_000, 'jacket')]);
+      expect(await check(s, now - 13.9 * DAY)).toEqual(['cart jacket']);
+      write(s, [ev('remove_from_cart', now - 13.5 * DAY, 'jacket'), signIn(now - 3 * DAY), ev('add_to_cart', now - 3 * DAY + 60_000, 'boots')]);
+      expect(retain(s.db, { days: 14, now }).events).toBe(2);
+      expect(await check(s, now)).toEqual(['cart boots']);
+      s.close();
+    });
   });
 
   it('a pass stopped half-way leaves exact counts, and the next pass finishes the summaries', () => {
