@@ -26,7 +26,8 @@ Options:
   --email <address>      their e-mail address (any case); may be given more than once
   --user-id <id>         their user id, as identify() sent it; may be given more than once
   --anonymous-id <id>    a browser's anonymous id (mp_aid); may be given more than once
-  --out <file>           write the JSON there (default: standard output), and a summary on stderr
+  --out <file>           write the JSON to this new file (readable by you only; an existing
+                         file is refused) and a summary on stderr (default: standard output)
   -h, --help             this help
 
 Exit codes: 0 written (also when nothing matched: the lists are empty), 1 the store cannot be
@@ -59,11 +60,18 @@ export function exportCommand(argv: string[], io: IO): number {
   const json = `${JSON.stringify({ exported_at: new Date().toISOString(), ...r }, null, 2)}\n`;
   if (out === undefined) { io.out.write(json); return 0; }
   try {
-    writeFileSync(out, json, { mode: 0o600 });
+    // A new file only: never the store itself, nor an earlier export whose permissions it would keep.
+    writeFileSync(out, json, { mode: 0o600, flag: 'wx' });
   } catch (e) {
-    throw new UsageError(`--out ${out} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'Give a file in a folder you may write.');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`--out ${out} exists already: an export is only written to a new file.`, 'Give a new file name (the file holds personal data: it is made readable by you only).');
+    throw new UsageError(`--out ${out} cannot be written (${code ?? (e as Error).message}).`, 'Give a file in a folder you may write.');
   }
   const n = (k: number, one: string, many = `${one}s`) => `${k.toLocaleString('en')} ${k === 1 ? one : many}`;
-  io.err.write(`measureplan export: wrote ${out}: ${n(r.events.length, 'event')}, ${n(r.quarantined.length, 'quarantined message')}, ${n(r.handoffs.length, 'hand-off')}, ${n(r.visitors.length, 'visitor summary', 'visitor summaries')} (${n(r.anonymousIds.length, 'browser')})${r.othersNamingAddress ? `; ${n(r.othersNamingAddress, 'event')} of other people ${r.othersNamingAddress === 1 ? 'names' : 'name'} the address and ${r.othersNamingAddress === 1 ? 'is' : 'are'} left out` : ''}\n`);
+  const left = r.leftOutOnSharedBrowsers;
+  const shared = r.sharedBrowsers.length
+    ? `; ${n(r.sharedBrowsers.length, 'browser')} ${r.sharedBrowsers.length === 1 ? 'was' : 'were'} shared with someone who signed in too: ${n(left.otherPeople + left.unattributed, 'event')} there left out (${left.otherPeople} under another user id, ${left.unattributed} while nobody was signed in)`
+    : '';
+  io.err.write(`measureplan export: wrote ${out}: ${n(r.events.length, 'event')}, ${n(r.quarantined.length, 'quarantined message')}, ${n(r.handoffs.length, 'hand-off')}, ${n(r.visitors.length, 'visitor summary', 'visitor summaries')} (${n(r.anonymousIds.length, 'browser')})${r.othersNamingAddress ? `; ${n(r.othersNamingAddress, 'event')} of other people ${r.othersNamingAddress === 1 ? 'names' : 'name'} the address and ${r.othersNamingAddress === 1 ? 'is' : 'are'} left out` : ''}${shared}\n`);
   return 0;
 }

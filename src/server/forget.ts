@@ -549,12 +549,19 @@ export interface Exported {
   quarantined: { received_at: string; reason: string; message: unknown }[];
   /** Abandoned carts and browses handed to the shop's e-mail tool about them. */
   handoffs: { id: string; kind: string; email: string | null; status: string; created_at: string; delivered_at: string | null; payload: unknown }[];
-  /** The per-visitor summaries of their browsers. */
+  /** The per-visitor summaries of their browsers that nobody else signed in on. */
   visitors: Record<string, unknown>[];
   /** Where the relay had sent their events (the recipients, which an access request asks for). */
   forwarded: { target: string; events: number }[];
   /** Other people's events that name their address: not included (they are other people's data). */
   othersNamingAddress: number;
+  /**
+   * Their browsers on which someone else signed in too (a shared computer). Of those browsers'
+   * events only the ones under their own user id are included: `otherPeople` events under another
+   * user id, and `unattributed` events sent while nobody was signed in, are left out.
+   */
+  sharedBrowsers: string[];
+  leftOutOnSharedBrowsers: { otherPeople: number; unattributed: number };
 }
 
 const parsed = (raw: string | null): unknown => {
@@ -562,28 +569,55 @@ const parsed = (raw: string | null): unknown => {
   try { return JSON.parse(raw); } catch { return raw; }
 };
 
-/** What the store holds about the person, found as `forget` finds it; nothing is changed. */
+/**
+ * What the store holds about the person, found as `forget` finds it; nothing is changed. Where
+ * `forget` erases on the safe side (a shared browser whole), an access request must not hand
+ * over other people's data: only what is theirs by their ids, and a browser's anonymous events
+ * only when nobody else signed in on it.
+ */
 export function exportPerson(db: Database, person: Person, { progress, chunk = CHUNK }: Omit<ForgetOptions, 'dryRun'> = {}): Exported {
-  const { emails, users, anon, rows, quarantine, handoffs, visitors } = find(db, person, chunk, progress);
-  const theirs = [...rows.values()].filter((r) => r[6]).map((r) => r[0]).sort((a, b) => a - b);
-  const event = db.prepare('SELECT e.seq, e.timestamp, e.received_at, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq = ?').raw();
-  const q = quarantine();
+  const { emails, users, anon, rows, handoffs } = find(db, person, chunk, progress);
+  const ids = [...users];
+  const browsers = [...anon];
+  // `x NOT IN (NULL)` is never true: with no user id of theirs, every user id is someone else's.
+  const notTheirs = (x: string) => (ids.length ? `${x} NOT IN (${list(ids)})` : '1');
+  const shared = new Set(db.prepare(`SELECT DISTINCT anonymous_id FROM events WHERE anonymous_id IN (${list(browsers)}) AND user_id IS NOT NULL AND ${notTheirs('user_id')}`).pluck().all(...browsers, ...ids) as string[]);
+  const own = browsers.filter((a) => !shared.has(a));
+  const event = db.prepare('SELECT e.seq, e.timestamp, e.received_at, e.user_id, e.anonymous_id, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq = ?').raw();
+  const leftOut = { otherPeople: 0, unattributed: 0 };
+  const events: Exported['events'] = [];
+  for (const r of [...rows.values()].filter((x) => x[6]).sort((a, b) => a[0] - b[0])) {
+    const [seq, timestamp, received, userId, browser, raw] = event.get(r[0]) as [number, string, string, string | null, string | null, string];
+    // Theirs by their user id (or an address that is theirs); else a browser's anonymous event, on a browser only they used.
+    if (!(r[7] || (userId !== null && users.has(userId)) || (userId === null && (browser === null || !shared.has(browser))))) {
+      if (userId !== null) leftOut.otherPeople++; else leftOut.unattributed++;
+      continue;
+    }
+    events.push({ seq, timestamp, received_at: received, message: parsed(raw) });
+  }
+  // Quarantined messages: by a browser only they used, or by their user id or address in the
+  // message's own fields (a text search, as forget's, would also find other people's messages
+  // that merely contain the text).
+  const quarantined = (db.prepare(`SELECT received_at, reason, raw FROM quarantine WHERE (anonymous_id IN (${list(own)})
+      AND NOT (json_valid(raw) AND json_extract(raw, '$.userId') IS NOT NULL AND ${notTheirs("json_extract(raw, '$.userId')")}))
+    OR (json_valid(raw) AND (json_extract(raw, '$.userId') IN (${list(ids)}) OR measureplan_fold(json_extract(raw, '$.traits.email')) IN (${list(emails)})))
+    ORDER BY seq`).raw().all(...own, ...ids, ...ids, ...emails) as [string, string, string | null][])
+    .map(([received, reason, raw]) => ({ received_at: received, reason, message: parsed(raw) }));
   const h = handoffs();
-  const v = visitors();
+  const handed = (db.prepare(`SELECT id, kind, email, status, created_at, delivered_at, payload FROM webhook_outbox WHERE ${h.where} ORDER BY created_at`).all(...h.args) as Exported['handoffs'])
+    .filter((x) => x.email === null || emails.includes(foldEmail(x.email)))
+    .map((x) => ({ ...x, payload: parsed(x.payload as string) }));
   return {
-    anonymousIds: [...anon].sort(),
-    userIds: [...users].sort(),
+    anonymousIds: browsers.sort(),
+    userIds: ids.sort(),
     emails,
-    events: theirs.map((s) => {
-      const [seq, timestamp, received, raw] = event.get(s) as [number, string, string, string];
-      return { seq, timestamp, received_at: received, message: parsed(raw) };
-    }),
-    quarantined: (db.prepare(`SELECT received_at, reason, raw FROM quarantine WHERE ${q.where} ORDER BY seq`).raw().all(...q.args) as [string, string, string | null][])
-      .map(([received, reason, raw]) => ({ received_at: received, reason, message: parsed(raw) })),
-    handoffs: (db.prepare(`SELECT id, kind, email, status, created_at, delivered_at, payload FROM webhook_outbox WHERE ${h.where} ORDER BY created_at`).all(...h.args) as Exported['handoffs'])
-      .map((x) => ({ ...x, payload: parsed(x.payload as string) })),
-    visitors: db.prepare(`SELECT * FROM visitors WHERE ${v.where} ORDER BY first_seen`).all(...v.args) as Record<string, unknown>[],
-    forwarded: forwarded(db, theirs),
-    othersNamingAddress: rows.size - theirs.length,
+    events,
+    quarantined,
+    handoffs: handed,
+    visitors: db.prepare(`SELECT * FROM visitors WHERE anonymous_id IN (${list(own)}) ORDER BY first_seen`).all(...own) as Record<string, unknown>[],
+    forwarded: forwarded(db, events.map((e) => e.seq)),
+    othersNamingAddress: [...rows.values()].filter((x) => !x[6]).length,
+    sharedBrowsers: [...shared].sort(),
+    leftOutOnSharedBrowsers: leftOut,
   };
 }

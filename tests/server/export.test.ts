@@ -65,6 +65,40 @@ describe('exportPerson', () => {
   });
 });
 
+describe('exportPerson: other people on shared browsers and in the quarantine (QA diffread11)', () => {
+  it('Kari and then Ola sign in on one browser: Kari\'s export holds her events there, not his, and says what it left out', () => {
+    const { s, write } = store();
+    write([
+      view('shared'), identify('shared', 'kari-1', { email: KARI }), view('shared', 'kari-1'),
+      identify('shared', 'ola-2', { email: 'ola@example.com', phone: '+47 900 00 000' }), track('purchase', 'shared', 'ola-2', { transaction_id: 'T-OLA', value: 999 }),
+      view('own'), identify('own', 'kari-1'),
+    ]);
+    const r = exportPerson(s.db, { emails: [KARI] });
+    expect(JSON.stringify(r)).not.toMatch(/ola@example\.com|T-OLA|900 00 000/);
+    expect(r.events.map((e) => [(e.message as any).anonymousId, (e.message as any).type, (e.message as any).userId ?? null])).toEqual([
+      ['shared', 'identify', 'kari-1'], ['shared', 'track', 'kari-1'], ['own', 'track', null], ['own', 'identify', 'kari-1'],
+    ]);
+    expect(r.sharedBrowsers).toEqual(['shared']);
+    expect(r.leftOutOnSharedBrowsers).toEqual({ otherPeople: 2, unattributed: 1 });
+    expect(r.visitors.map((v) => v.anonymous_id)).toEqual(['own']);
+    s.close();
+  });
+
+  it('the quarantine: their own messages only, not another person\'s that names their address or merely holds their user id as a text', () => {
+    const { s, write } = store();
+    write([
+      identify('ka', '42', { email: KARI }), identify('ob', 'ola-2', { email: 'ola@example.com' }),
+      { type: 'bogus', anonymousId: 'ob', userId: 'ola-2', messageId: 'q-ola', note: `refer ${KARI}` },
+      { type: 'bogus', anonymousId: 'zz', userId: 'per-9', messageId: 'q-per', traits: { shoe_size: '42' } },
+      { type: 'bogus', anonymousId: 'ka', messageId: 'q-kari', note: 'hers' },
+    ]);
+    const r = exportPerson(s.db, { emails: [KARI] });
+    expect(r.quarantined.map((q) => (q.message as any).messageId)).toEqual(['q-kari']);
+    expect(exportPerson(s.db, { userIds: ['42'] }).quarantined.map((q) => (q.message as any).messageId)).toEqual(['q-kari']);
+    s.close();
+  });
+});
+
 describe('measureplan export', () => {
   it('writes the JSON to --out (readable by its owner only) and a summary on stderr; to stdout without --out', () => {
     const { s, file, dir } = shop();
@@ -80,9 +114,14 @@ describe('measureplan export', () => {
     expect(json.events).toHaveLength(5);
     const stdout = run(['export', '--db', file, '--anonymous-id', 'a2']);
     expect(stdout.code).toBe(0);
-    // A browser id alone is that browser: a user id it signed in with may be another person's (as forget).
-    expect(JSON.parse(stdout.stdout)).toMatchObject({ anonymousIds: ['a2'], userIds: [] });
-    expect(JSON.parse(stdout.stdout).events).toHaveLength(2);
+    // A browser id alone is that browser: a user id it signed in with may be another person's, so
+    // the events under it are left out (give the e-mail or user id to have them).
+    expect(JSON.parse(stdout.stdout)).toMatchObject({ anonymousIds: ['a2'], userIds: [], events: [], sharedBrowsers: ['a2'], leftOutOnSharedBrowsers: { otherPeople: 2, unattributed: 0 } });
+    // --out never overwrites a file: not the store, not an earlier export (whose mode it would keep).
+    const again = run(['export', '--db', file, '--email', KARI, '--out', file]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('exists already: an export is only written to a new file.');
+    expect(readFileSync(file).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 
   it('usage mistakes exit 2; a missing store exits 1 and is not created', () => {
