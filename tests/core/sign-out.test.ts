@@ -22,6 +22,17 @@ function page(path = '/shop') {
 const GRANTED = { analytics: 'granted', ads: 'granted' } as const;
 beforeEach(() => localStorage.clear());
 
+/** An earlier page where Kari signed in (stored `mp_uid`): her anonymous id and session. */
+async function signedInEarlier(): Promise<string[]> {
+  const first = page();
+  first.tracker.consent(GRANTED);
+  first.tracker.identify('u-kari');
+  first.add('A');
+  const [ids] = await first.ids() as [string[]];
+  await first.tracker.shutdown();
+  return ids;
+}
+
 it('a signed-in user signs out on the page: the events after it belong to a new visitor, kept on the next pages', async () => {
   const p = page();
   p.tracker.consent(GRANTED);
@@ -43,12 +54,7 @@ it('a signed-in user signs out on the page: the events after it belong to a new 
 });
 
 it('the stored user signs out on a later page, before the consent answer: a new visitor from the grant on', async () => {
-  const first = page();
-  first.tracker.consent(GRANTED);
-  first.tracker.identify('u-kari');
-  first.add('A');
-  const [[aid1, sess1]] = await first.ids() as [string[]];
-  await first.tracker.shutdown();
+  const [aid1, sess1] = await signedInEarlier();
   const second = page('/account');
   second.tracker.identify(null); // the banner is still open
   second.tracker.consent(GRANTED);
@@ -61,12 +67,7 @@ it('the stored user signs out on a later page, before the consent answer: a new 
 
 for (const pending of [false, true]) {
   it(`the stored user signs out and another signs in on the same page, consent ${pending ? 'answered after both' : 'answered first'}: the new user is a new visitor (QA diffread11)`, async () => {
-    const first = page();
-    first.tracker.consent(GRANTED);
-    first.tracker.identify('u-kari');
-    first.add('A');
-    const [[aid1, sess1]] = await first.ids() as [string[]];
-    await first.tracker.shutdown();
+    const [aid1, sess1] = await signedInEarlier();
     const second = page('/account');
     if (!pending) second.tracker.consent(GRANTED);
     second.tracker.identify(null);
@@ -80,12 +81,7 @@ for (const pending of [false, true]) {
 }
 
 it('the signed-in user identified again after an identify(null) on the same page (a reset, then the same user) stays the same visitor', async () => {
-  const first = page();
-  first.tracker.consent(GRANTED);
-  first.tracker.identify('u-kari');
-  first.add('A');
-  const [[aid1, sess1]] = await first.ids() as [string[]];
-  await first.tracker.shutdown();
+  const [aid1, sess1] = await signedInEarlier();
   const second = page('/next');
   second.tracker.identify(null);
   second.tracker.identify('u-kari');
