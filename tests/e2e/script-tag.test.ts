@@ -69,6 +69,12 @@ beforeAll(async () => {
     </script>`, tag());
   // The shop's next page: what did not fit the keepalive budget when leaving waits in IndexedDB and goes from here.
   page('after.html', `<p>the next page</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag());
+  // The next page after index.html (where user-1 signed in): user-1 signs out, before the consent call.
+  page('signout.html', `<script>
+      measureplan.identify(null);
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      measureplan.track('phone_click');
+    </script>`, tag());
   // A site that filled localStorage itself (to its quota) before the tag runs: its confirmation
   // page tracks the order on every load, and a phone click, so the visitor's id can be compared.
   page('full.html', `<script>
@@ -247,6 +253,29 @@ describe('the script tag', () => {
     const tracks = server.received.filter(conversion);
     expect(tracks.filter((r: any) => r.body.event === 'purchase')).toHaveLength(1);
     expect(new Set(tracks.map((r: any) => r.body.anonymousId)).size).toBe(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a signed-in user signs out on the next page: what follows comes from a new visitor; a page after that keeps it', async () => {
+    server.reset();
+    const { page: p, errors, close } = await open('/');
+    await p.evaluate(() => (window as any).measureplan.flush());
+    await expect.poll(() => server.received.filter((r: any) => r.body.type === 'identify').length).toBe(1);
+    const signedIn = server.received.find((r: any) => r.body.type === 'identify').body;
+    expect(signedIn.userId).toBe('user-1');
+    for (let load = 0; load < 2; load++) {
+      await p.goto(server.url + '/signout.html');
+      await p.evaluate(() => (window as any).measureplan.ready);
+      await p.evaluate(() => (window as any).measureplan.flush());
+    }
+    // One message per page (a request cut by the navigation may come again in its beacon: same messageId).
+    const tracks = () => [...new Map(server.received.filter((r: any) => conversion(r) && r.body.context?.page?.path === '/signout.html').map((r: any) => [r.body.messageId, r.body])).values()];
+    await expect.poll(() => tracks().length).toBe(2);
+    const [after, later] = tracks() as any[];
+    expect(after.userId).toBeUndefined();
+    expect(after.anonymousId).not.toBe(signedIn.anonymousId);
+    expect(later.anonymousId).toBe(after.anonymousId);
     expect(errors).toEqual([]);
     await close();
   });
