@@ -50,6 +50,8 @@ interface Candidate {
   id: string; kind: 'cart_abandoned' | 'browse_abandoned'; visitor: string; payload: Record<string, unknown>;
   /** The visitor's only cart in the lookback window: it may have begun before it. */
   firstInWindow?: boolean;
+  /** The visitor's cart events in the window (a cart's). */
+  events?: readonly SeqEvent[];
 }
 
 const DAY = 86_400_000;
@@ -79,19 +81,22 @@ export function startWebhook(options: WebhookOptions): Webhook {
    * Once a cart's first add leaves the lookback window, or the store (`measureplan retain`
    * deleted it), what is left shows as a cart of its own, with a later start (a new id). It is
    * the cart handed over already when the visitor's last handed-over cart began before the
-   * window, and they have not ordered since. Before the visitor's oldest stored event, the end of
-   * that cart may be gone too (the removals that emptied it): what is left is that cart only when
-   * it still holds one of its products.
+   * window, and they have not ordered since. Before the visitor's oldest stored event the cart's
+   * start is gone, but the hand-off kept what the cart held: replayed from that with the events
+   * after it, the cart is still the one handed over unless it was emptied (or ordered) meanwhile.
    */
-  const handedOver = (c: Candidate, windowStart: number) => {
+  const handedOver = (c: Candidate, windowStart: number, t: number) => {
     const last = c.firstInWindow ? (lastCart.get(c.visitor) as { id: string; payload: string } | undefined) : undefined;
     const since = last ? Number(last.id.slice(last.id.lastIndexOf(':') + 1)) : NaN;
     if (!(since < windowStart) && !(since < Date.parse((firstSeen.get(c.visitor) as string | undefined) ?? ''))) return false;
     if (endedSince(c.kind, c.visitor, iso(since))) return false;
     if (since < windowStart) return true;
-    let before: Set<string>;
-    try { before = new Set((JSON.parse(last!.payload) as { items?: { item_id: string }[] }).items?.map((i) => i.item_id)); } catch { return false; }
-    return (c.payload.items as { item_id: string }[]).some((i) => before.has(i.item_id));
+    let held: { items?: (CartLine & { url?: string })[]; last_activity?: string };
+    try { held = JSON.parse(last!.payload); } catch { return false; }
+    const from = Date.parse(held.last_activity ?? '');
+    if (!cart || !held.items?.length || !Number.isFinite(from) || !c.events) return false;
+    const state = { event: cart.add, t: from, items: held.items.map(({ url: _url, ...line }) => line) };
+    return cartHistory([state, ...c.events.filter((e) => e.t > from)], { ...cart, checkout }, t).some((x) => x.since === from && x.outcome === 'abandoned');
   };
   const recent = db.prepare("SELECT 1 FROM webhook_outbox WHERE email = ? AND status IN ('pending', 'delivered') AND created_at > ? LIMIT 1").pluck();
   const insert = db.prepare('INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING');
@@ -144,7 +149,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
         const carts = events.length ? cartHistory(events, { ...cart, checkout }, t) : [];
         for (const c of carts) {
           if (c.outcome !== 'abandoned') continue;
-          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, ...(c.currency && { currency: c.currency }), consent: consentOf(all) } });
+          found.push({ id: `cart:${visitor}:${c.since}`, kind: 'cart_abandoned', visitor, firstInWindow: carts.length === 1, events, payload: { since: iso(c.since), last_activity: iso(c.lastActivity), abandoned_at: iso(c.abandonedAt!), items: withLinks<CartLine>(c.items), value: c.value, ...(c.currency && { currency: c.currency }), consent: consentOf(all) } });
         }
       }
       if (browse) {
@@ -170,7 +175,7 @@ export function startWebhook(options: WebhookOptions): Webhook {
       for (const id of pendingIds.all() as string[]) if (!live.has(id)) cancel.run('no longer abandoned when it was due: ordered or changed', id);
       for (const c of found) {
         const person = who.get(c.visitor);
-        if (!person?.email?.trim() || exists.get(c.id) || handedOver(c, t - lookbackMs)) continue; // no one to write to (yet), or handled already
+        if (!person?.email?.trim() || exists.get(c.id) || handedOver(c, t - lookbackMs, t)) continue; // no one to write to (yet), or handled already
         // One person, however the address was typed: the quiet period compares folded addresses.
         const email = person.email.trim();
         const key = foldEmail(email);

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -185,7 +185,12 @@ describe('retain', () => {
   describe('the abandonment hand-off (collect --webhook) after retention', () => {
     const now = Date.now();
     let k = 0;
-    const ev = (event: string, t: number, sku: string) => ({ type: 'track', event, anonymousId: 'v', messageId: `c${++k}`, timestamp: new Date(t).toISOString(), properties: { item_id: sku, item_name: sku, value: 100, currency: 'NOK' }, context: { page: { url: `https://shop.example/p/${sku}` }, measureplan: { kind: 'micro' } } });
+    // (The webshop plan's remove_from_cart takes an item_id only: anything more is quarantined.)
+    const ev = (event: string, t: number, sku: string) => ({
+      type: 'track', event, anonymousId: 'v', messageId: `c${++k}`, timestamp: new Date(t).toISOString(),
+      properties: event === 'remove_from_cart' ? { item_id: sku } : { item_id: sku, item_name: sku, value: 100, currency: 'NOK' },
+      context: { page: { url: `https://shop.example/p/${sku}` }, measureplan: { kind: 'micro' } },
+    });
     const signIn = (t: number) => ({ type: 'identify', anonymousId: 'v', userId: 'u-v', messageId: `id${++k}`, timestamp: new Date(t).toISOString(), traits: { email: 'kari@example.com' } });
     /** One check of the store by `collect --webhook` at time `at`: what it posts. */
     const check = async (s: Store, at: number) => {
@@ -211,6 +216,34 @@ describe('retain', () => {
       expect(retain(s.db, { days: 14, now }).events).toBe(2);
       expect(await check(s, now)).toEqual(['cart boots']);
       s.close();
+    });
+
+    /** What the hand-off posts now, on the store as it is and on a copy after `retain --days 14`. */
+    const withAndWithout = async (messages: Record<string, any>[]) => {
+      const { s, file } = storeWith([signIn(now - 14.5 * DAY), ev('add_to_cart', now - 14.5 * DAY + 60_000, 'jacket')]);
+      expect(await check(s, now - 13.9 * DAY)).toEqual(['cart jacket']);
+      write(s, messages);
+      s.close();
+      const d = tempStore();
+      dirs.push(d);
+      copyFileSync(file, d.db);
+      const control = openStore(file);
+      const retained = openStore(d.db);
+      retain(retained.db, { days: 14, now });
+      const posted = { control: await check(control, now), retained: await check(retained, now) };
+      control.close();
+      retained.close();
+      return posted;
+    };
+
+    it('emptied, then a new cart holding one of the old products again: handed over, with or without retention (QA diffread12)', async () => {
+      const r = await withAndWithout([ev('remove_from_cart', now - 13.5 * DAY, 'jacket'), signIn(now - 3 * DAY), ev('add_to_cart', now - 3 * DAY + 60_000, 'jacket'), ev('add_to_cart', now - 3 * DAY + 120_000, 'boots')]);
+      expect(r).toEqual({ control: ['cart jacket+boots'], retained: ['cart jacket+boots'] });
+    });
+
+    it('continued (boots added), then its first product removed: the same cart, handed over already, with or without retention (QA diffread12)', async () => {
+      const r = await withAndWithout([ev('add_to_cart', now - 13 * DAY, 'boots'), ev('remove_from_cart', now - 12.9 * DAY, 'jacket')]);
+      expect(r).toEqual({ control: [], retained: [] });
     });
   });
 
