@@ -581,7 +581,13 @@ export function exportPerson(db: Database, person: Person, { progress, chunk = C
   const browsers = [...anon];
   // `x NOT IN (NULL)` is never true: with no user id of theirs, every user id is someone else's.
   const notTheirs = (x: string) => (ids.length ? `${x} NOT IN (${list(ids)})` : '1');
-  const shared = new Set(db.prepare(`SELECT DISTINCT anonymous_id FROM events WHERE anonymous_id IN (${list(browsers)}) AND user_id IS NOT NULL AND ${notTheirs('user_id')}`).pluck().all(...browsers, ...ids) as string[]);
+  // Their addresses: the ones given, and those their own sign-ins (under their user ids) gave.
+  const mine = [...new Set([...emails, ...(db.prepare(`SELECT DISTINCT measureplan_fold(email) FROM events WHERE type = 'identify' AND email IS NOT NULL AND user_id IN (${list(ids)})`).pluck().all(...ids) as string[])])];
+  const notMine = (x: string) => (mine.length ? `measureplan_fold(${x}) NOT IN (${list(mine)})` : '1');
+  // Shared: someone else signed in on it, under another user id, or with another address and no user id of theirs.
+  const shared = new Set(db.prepare(`SELECT DISTINCT anonymous_id FROM events WHERE anonymous_id IN (${list(browsers)})
+    AND ((user_id IS NOT NULL AND ${notTheirs('user_id')}) OR (type = 'identify' AND email IS NOT NULL AND ${notMine('email')} AND (user_id IS NULL OR ${notTheirs('user_id')})))`)
+    .pluck().all(...browsers, ...ids, ...mine, ...ids) as string[]);
   const own = browsers.filter((a) => !shared.has(a));
   const event = db.prepare('SELECT e.seq, e.timestamp, e.received_at, e.user_id, e.anonymous_id, r.raw FROM events e JOIN events_raw r ON r.seq = e.seq WHERE e.seq = ?').raw();
   const leftOut = { otherPeople: 0, unattributed: 0 };
@@ -599,13 +605,14 @@ export function exportPerson(db: Database, person: Person, { progress, chunk = C
   // message's own fields (a text search, as forget's, would also find other people's messages
   // that merely contain the text).
   const quarantined = (db.prepare(`SELECT received_at, reason, raw FROM quarantine WHERE (anonymous_id IN (${list(own)})
-      AND NOT (json_valid(raw) AND json_extract(raw, '$.userId') IS NOT NULL AND ${notTheirs("json_extract(raw, '$.userId')")}))
-    OR (json_valid(raw) AND (json_extract(raw, '$.userId') IN (${list(ids)}) OR measureplan_fold(json_extract(raw, '$.traits.email')) IN (${list(emails)})))
-    ORDER BY seq`).raw().all(...own, ...ids, ...ids, ...emails) as [string, string, string | null][])
+      AND NOT (json_valid(raw) AND ((json_extract(raw, '$.userId') IS NOT NULL AND ${notTheirs("json_extract(raw, '$.userId')")})
+        OR (json_extract(raw, '$.traits.email') IS NOT NULL AND ${notMine("json_extract(raw, '$.traits.email')")}))))
+    OR (json_valid(raw) AND (json_extract(raw, '$.userId') IN (${list(ids)}) OR measureplan_fold(json_extract(raw, '$.traits.email')) IN (${list(mine)})))
+    ORDER BY seq`).raw().all(...own, ...ids, ...mine, ...ids, ...mine) as [string, string, string | null][])
     .map(([received, reason, raw]) => ({ received_at: received, reason, message: parsed(raw) }));
   const h = handoffs();
   const handed = (db.prepare(`SELECT id, kind, email, status, created_at, delivered_at, payload FROM webhook_outbox WHERE ${h.where} ORDER BY created_at`).all(...h.args) as Exported['handoffs'])
-    .filter((x) => x.email === null || emails.includes(foldEmail(x.email)))
+    .filter((x) => x.email === null || mine.includes(foldEmail(x.email)))
     .map((x) => ({ ...x, payload: parsed(x.payload as string) }));
   return {
     anonymousIds: browsers.sort(),

@@ -99,6 +99,39 @@ describe('exportPerson: other people on shared browsers and in the quarantine (Q
   });
 });
 
+describe('exportPerson: someone else known only by an address (QA diffread12)', () => {
+  it('Ola identifies on her browser with an e-mail and no user id: the browser counts as shared, and nothing of his is exported', () => {
+    const { s, write } = store();
+    write([
+      view('fam'), identify('fam', 'kari-1', { email: KARI }), view('fam', 'kari-1'),
+      { type: 'identify', anonymousId: 'fam', messageId: 'i-ola', traits: { email: 'ola@example.com', phone: '+47 900 00 000' } },
+      track('purchase', 'fam', undefined, { transaction_id: 'T-OLA', value: 999 }),
+      { type: 'bogus', anonymousId: 'fam', messageId: 'q-ola', traits: { email: 'ola@example.com' } },
+    ]);
+    const r = exportPerson(s.db, { emails: [KARI] });
+    expect(JSON.stringify(r)).not.toMatch(/ola@example\.com|900 00 000|T-OLA/);
+    expect(r.sharedBrowsers).toEqual(['fam']);
+    expect(r.events.map((e) => (e.message as any).type)).toEqual(['identify', 'track']);
+    expect(r.quarantined).toEqual([]);
+    s.close();
+  });
+
+  it('a message on her own browser that names another address in its traits is not exported to her', () => {
+    const { s, write } = store();
+    write([identify('own', 'kari-1', { email: KARI }), { type: 'bogus', anonymousId: 'own', messageId: 'q-other', traits: { email: 'per@example.com' } }, { type: 'bogus', anonymousId: 'own', messageId: 'q-hers' }]);
+    expect(exportPerson(s.db, { emails: [KARI] }).quarantined.map((q) => (q.message as any).messageId)).toEqual(['q-hers']);
+    s.close();
+  });
+
+  it('by user id only: her hand-off, to the address her own sign-in gave, is hers', () => {
+    const { s, write } = store();
+    write([view('a1'), identify('a1', 'kari-1', { email: KARI }), view('a1', 'kari-1')]);
+    s.db.prepare(`INSERT INTO webhook_outbox (id, kind, visitor, email, payload, status, created_at) VALUES ('cart:a1:0', 'cart_abandoned', 'a1', ?, '{}', 'delivered', ?)`).run(KARI, now());
+    expect(exportPerson(s.db, { userIds: ['kari-1'] }).handoffs.map((h) => h.id)).toEqual(['cart:a1:0']);
+    s.close();
+  });
+});
+
 describe('measureplan export', () => {
   it('writes the JSON to --out (readable by its owner only) and a summary on stderr; to stdout without --out', () => {
     const { s, file, dir } = shop();
