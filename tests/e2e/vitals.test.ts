@@ -100,17 +100,20 @@ beforeAll(async () => {
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
 
-async function open(path: string): Promise<{ page: Page; errors: string[]; requests: string[]; close: () => Promise<void> }> {
+async function open(path: string): Promise<{ page: Page; errors: string[]; warnings: string[]; requests: string[]; close: () => Promise<void> }> {
   const context = await localContext(browser);
   const page: Page = await context.newPage();
   const errors: string[] = [];
+  // From the first moment: the vitals file is requested once the page is idle, which can come
+  // before the caller gets the page back.
+  const warnings: string[] = [];
   const requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); else if (m.type() === 'warning') warnings.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(server.url + path, { waitUntil: 'load' });
   expect(await page.evaluate(() => (window as any).measureplan.ready), `the plan was not accepted: ${errors.join('\n')}`).toBe(true);
-  return { page, errors, requests, close: () => context.close() };
+  return { page, errors, warnings, requests, close: () => context.close() };
 }
 
 const vitalsSent = () => server.received.filter((r: any) => r.body.type === 'track' && r.body.event === 'web_vital').map((r: any) => r.body.properties);
@@ -163,9 +166,7 @@ describe('page experience (Core Web Vitals) through the script tag', () => {
 
   it('a vitals file answered by the host\'s HTML page: said in the console, never seen by the page\'s error handlers', async () => {
     server.reset();
-    const warnings: string[] = [];
-    const { page, errors, requests, close } = await open('/spa.html');
-    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    const { page, errors, warnings, requests, close } = await open('/spa.html');
     await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toContain('measureplan.vitals.js could not be loaded');
     expect(requests).toContain(`${server.url}/spa/measureplan.vitals.js`);
     expect(await page.evaluate(() => (window as any).seen)).toEqual([]);
