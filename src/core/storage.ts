@@ -18,11 +18,11 @@ export function localStore(report: (reason: string) => void): Store {
   const memory = new Map<string, string>();
   let ls: Storage | undefined;
   let ss: Storage | undefined;
-  let spilled = false;
+  /** Read at the first get or set, which callers make only under consent: not at page load. */
+  let spilled: boolean | undefined;
   try {
     ls = browser()?.localStorage;
     ss = browser()?.sessionStorage;
-    spilled = !!ss?.getItem(SPILLED);
   } catch {
     ls = ss = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
   }
@@ -38,13 +38,16 @@ export function localStore(report: (reason: string) => void): Store {
   const read = (s: Storage | undefined, key: string) => {
     try { return s?.getItem('mp_' + key) ?? undefined; } catch (e) { if (s === ls) fail(e, true); }
   };
+  const isSpilled = () => {
+    try { return (spilled ??= !!ss?.getItem(SPILLED)); } catch { return (spilled = false); }
+  };
   /**
    * The tab's spilled value: `[value, what localStorage held when it spilled]`. It is the newer one
    * while localStorage still holds that; once another tab wrote there (the site freed space), the
    * localStorage value is newer (an order that tab forwarded must not be forwarded again here).
    */
   const spill = (key: string) => {
-    const s = spilled ? read(ss, key) : undefined;
+    const s = isSpilled() ? read(ss, key) : undefined;
     if (s === undefined) return undefined;
     try {
       const [value, over] = JSON.parse(s) as [string, string | null];
@@ -64,7 +67,7 @@ export function localStore(report: (reason: string) => void): Store {
       if (ls && writable) {
         try {
           ls.setItem('mp_' + key, raw);
-          if (spilled) ss?.removeItem('mp_' + key);
+          if (isSpilled()) ss!.removeItem('mp_' + key);
           return;
         } catch (e) { fail(e); }
       }

@@ -102,6 +102,23 @@ describe('localStorage full: this tab keeps what measureplan stores', () => {
   });
 });
 
+describe('nothing is read before consent', () => {
+  it('a page whose visitor has not decided reads neither localStorage nor sessionStorage, the spill marker included; the grant reads them (second read of this session)', async () => {
+    const reads: string[] = [];
+    const real = Storage.prototype.getItem;
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(function (this: Storage, k: string) { reads.push(k); return real.call(this, k); });
+    const plan: any = example('webshop');
+    plan.consent = { default: { analytics: 'denied', ads: 'denied' } };
+    const tracker = createTracker({ plan, adapters: [] });
+    tracker.track('add_to_cart', { item_id: 'SKU-1', value: 10 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(reads.filter((k) => k.startsWith('mp_'))).toEqual([]);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(reads.filter((k) => k.startsWith('mp_'))).toContain('mp_aid');
+    await tracker.shutdown();
+  });
+});
+
 describe('localStore', () => {
   it('reads the spilled value before the older one localStorage still holds, and drops the copy once localStorage takes writes again', () => {
     localStorage.setItem('mp_k', '"old"');
