@@ -18,7 +18,7 @@
  * not rewritten: SQLite reuses the freed pages for new events.
  */
 import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
-import { recountVisitorsSql, SEVERITY, VITAL_COLUMNS } from './schema';
+import { recountVisitorsSql, summarise, VITAL_COLUMNS, type Summary } from './schema';
 import type { Database } from './sqlite';
 
 const DAY = 86_400_000;
@@ -70,7 +70,6 @@ export interface Retained {
   dryRun: boolean;
 }
 
-type Summary = [first: string, last: string, events: number, ...worst: (number | null)[]];
 type EventRow = [seq: number, timestamp: string, event: string | null, metric: string | null, value: number | null, rating: string | null, anonymousId: string | null];
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -89,19 +88,7 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   // and the next pass, which finds the same visitors on both sides, recounts the rest.
   const straddling = new Set(db.prepare('SELECT anonymous_id FROM visitors WHERE first_seen < ? AND last_seen >= ?').pluck().all(cutoff, cutoff) as string[]);
   const summaries = new Map<string, Summary>();
-  const add = (r: EventRow) => {
-    const [, t, event, metric, , rating, v] = r;
-    let s = summaries.get(v!);
-    if (!s) summaries.set(v!, (s = [t, t, 0, null, null, null, null, null]));
-    if (t < s[0]) s[0] = t;
-    if (t > s[1]) s[1] = t;
-    s[2]++;
-    if (event === 'web_vital' && metric && rating) {
-      const i = VITAL_COLUMNS.indexOf(metric.toLowerCase() as (typeof VITAL_COLUMNS)[number]);
-      const sev = SEVERITY[rating];
-      if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
-    }
-  };
+  const add = ([, t, event, metric, , rating, v]: EventRow) => { summaries.set(v!, summarise(summaries.get(v!), t, event, metric, rating)); };
   if (!dryRun) db.pragma('secure_delete = ON');
   const slice = db.prepare('SELECT seq, timestamp, event, metric_name, metric_value, metric_rating, anonymous_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw();
   const delEvent = db.prepare('DELETE FROM events WHERE seq = ?');

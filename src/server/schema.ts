@@ -54,6 +54,23 @@ const REPORT_INDEX_6 = [...REPORT_INDEX_5, 'metric_value'];
 /** Since version 7 it also covers `currency`: a cart filled in another currency than the plan's is reported in it. */
 const REPORT_INDEX = [...REPORT_INDEX_6, 'currency'];
 
+/** A visitor's row in `visitors`, from `first_seen` on: first and last seen, events, worst rating per web vital. */
+export type Summary = [first: string, last: string, events: number, ...worst: (number | null)[]];
+
+/** `s` with one more event of its visitor (a new summary when undefined), as ingest counts it. */
+export function summarise(s: Summary | undefined, t: string, event: unknown, metric: unknown, rating: unknown): Summary {
+  if (!s) s = [t, t, 0, ...VITAL_COLUMNS.map(() => null)];
+  if (t < s[0]) s[0] = t;
+  if (t > s[1]) s[1] = t;
+  s[2]++;
+  if (event === 'web_vital' && typeof metric === 'string' && typeof rating === 'string') {
+    const i = VITAL_COLUMNS.indexOf(metric.toLowerCase() as (typeof VITAL_COLUMNS)[number]);
+    const sev = SEVERITY[rating];
+    if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
+  }
+  return s;
+}
+
 /**
  * Rewrites the summaries of `n` visitors (the statement's parameters: their anonymous ids) from
  * the events the store holds for them, as the migration that made the table does; a visitor

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
-import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, SEVERITY, VITAL_COLUMNS } from './schema';
+import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, summarise, VITAL_COLUMNS, type Summary } from './schema';
 import { pageLoadOf, pageLoadsCounter, type PageLoadsCounter } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
 
@@ -133,21 +133,9 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   const upsertVisitor = db.prepare(`INSERT INTO visitors (anonymous_id, first_seen, last_seen, events, ${VITAL_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ${VITAL_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT(anonymous_id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
     events = events + excluded.events, ${VITAL_COLUMNS.map(keep).join(', ')}`);
-  type Summary = [first: string, last: string, events: number, ...worst: (number | null)[]];
-  const summarise = (seen: Map<string, Summary>, row: Row) => {
+  const summariseRow = (seen: Map<string, Summary>, row: Row) => {
     const v = row.anonymous_id;
-    if (typeof v !== 'string') return;
-    const t = row.timestamp;
-    let s = seen.get(v);
-    if (!s) seen.set(v, (s = [t, t, 0, null, null, null, null, null]));
-    if (t < s[0]) s[0] = t;
-    if (t > s[1]) s[1] = t;
-    s[2]++;
-    if (row.event === 'web_vital' && typeof row.metric_name === 'string' && typeof row.metric_rating === 'string') {
-      const i = VITAL_COLUMNS.indexOf(row.metric_name.toLowerCase() as (typeof VITAL_COLUMNS)[number]);
-      const sev = SEVERITY[row.metric_rating];
-      if (i >= 0 && sev && sev > ((s[3 + i] as number | null) ?? 0)) s[3 + i] = sev;
-    }
+    if (typeof v === 'string') seen.set(v, summarise(seen.get(v), row.timestamp, row.event, row.metric_name, row.metric_rating));
   };
   // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
   const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
@@ -179,7 +167,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       for (const o of outcomes) {
         if ('row' in o) {
           const r = insertEvent.run(values(o.row));
-          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summarise(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; }
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summariseRow(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; }
           else if (claimedByAnother(o.row)) w.quarantined++;
           else w.duplicates++;
         } else {
