@@ -113,10 +113,9 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         analytics = true;
         const storedAid = store.get<string>('aid');
         const uid = store.get<string>('uid');
-        // A signed-in user signed out (here, or of the user an earlier page stored): the next
-        // person on this device is a new visitor, not the continuation of theirs (Segment's reset()).
-        // The stored user signed out when a sign-out came before the grant and the page's user is
-        // not that same user again (another person signing in after it is a new visitor too).
+        // A signed-in user signed out: the next person on this device is a new visitor, not the
+        // continuation of theirs (Segment's reset()). The user an earlier page stored signed out
+        // when a sign-out came before this grant and the page's user is not that same user again.
         const left = leftHere || (signOutSeen && typeof uid === 'string' && id.userId !== uid);
         if (typeof storedAid === 'string' && !left) aid = storedAid; else store.set('aid', aid);
         const stored = left ? undefined : store.get<Session>('sess');
