@@ -307,7 +307,6 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
   const { emails, users, anon, who, last, rows, quarantine, handoffs, visitors } = find(db, person, chunk, progress);
   const count = (table: string, q: { where: string; args: unknown[] }) => db.prepare(`SELECT count(*) FROM ${table} WHERE ${q.where}`).pluck().get(...q.args) as number;
 
-  const forwardedOf = (seqs: number[]) => forwarded(db, seqs);
   /** Browsers of other people that lose the events naming the address (their summary is recounted). */
   const othersTouched = () => new Set([...rows.values()].filter((r) => !r[6] && r[5] !== null && !anon.has(r[5])).map((r) => r[5]!));
 
@@ -325,7 +324,7 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
     return result;
   };
   if (dryRun) {
-    Object.assign(result, { quarantined: count('quarantine', quarantine()), handoffs: count('webhook_outbox', handoffs()), visitors: count('visitors', visitors()), forwarded: forwardedOf([...rows.keys()]) });
+    Object.assign(result, { quarantined: count('quarantine', quarantine()), handoffs: count('webhook_outbox', handoffs()), visitors: count('visitors', visitors()), forwarded: forwarded(db, [...rows.keys()]) });
     return done();
   }
 
@@ -345,7 +344,7 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
     const recent = search(db, who, last);
     for (const r of (!recent || users.size > u0 || anon.size > a0 ? search(db, who, 0)! : recent)) rows.set(r[0], r);
     const seqs = [...rows.keys()];
-    result.forwarded = forwardedOf(seqs);
+    result.forwarded = forwarded(db, seqs);
     const pages = pageLoadsCounter();
     for (const [, event, metric, value, email] of rows.values()) {
       if (email && emails.includes(foldEmail(email))) stored.add(email);
