@@ -133,7 +133,9 @@ import { describe, expect, it } from 'vitest';
 // starting a new visitor (the next person on a shared device was joined to them) — +0.04 KB;
 // and by a spilled value yielding to a newer one another tab wrote — +0.03 KB; and by the spill
 // marker read at the first storage access, under consent, not when the page loads — +0.02 KB.
-const RATCHET = 29.5 * 1024;
+// 2026-12-06, seventh session: the collector's page views carrying the visit's click ids and
+// their consent (the landing page view is when a click was first seen, for phone orders) — +0.04 KB.
+const RATCHET = 29.6 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

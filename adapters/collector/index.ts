@@ -271,7 +271,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     page(page, c) {
       if (!c.plan.destinations.collector?.pages) return;
       const who = c.identity();
-      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString(), c.consent().ads));
+      enqueue(pageMessage(uuid(), page, who.anonymousId, who.userId, new Date().toISOString(), { ...c.consent() }, c.clickIds?.()));
     },
     identify(who) {
       enqueue(identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString(), ctx?.consent().ads));

@@ -6,7 +6,7 @@ import { adParam } from '../../src/core/identity';
 import { has } from '../../src/plan/shape';
 import { stringify } from '../../src/core/env';
 import { withoutParams } from '../_shared/url';
-import type { ConversionEvent, Identity, PageContext } from '../../src/core/types';
+import type { ClickIds, ConsentStatus, ConversionEvent, Identity, PageContext } from '../../src/core/types';
 
 export interface Message {
   type: 'track' | 'page' | 'identify';
@@ -69,9 +69,14 @@ export function trackMessage(e: ConversionEvent, consent: ConversionEvent['conse
   return m;
 }
 
-export function pageMessage(id: string, current: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, ads?: string): Message {
-  const page = pageForConsent(current, ads);
-  const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, {}) };
+/**
+ * A page view. With the consent it was sent under, and its click ids under an ads grant as a
+ * conversion has them: the landing page view is when a click was first seen (`measureplan offline`).
+ */
+export function pageMessage(id: string, current: PageContext, anonymousId: string | undefined, userId: string | undefined, timestamp: string, consent?: ConsentStatus, clickIds?: ClickIds): Message {
+  const page = pageForConsent(current, consent?.ads);
+  const mp = consent ? { ...(consent.ads === 'granted' && clickIds && { click_ids: clickIds }), consent } : {};
+  const m: Message = { type: 'page', messageId: id, anonymousId, timestamp, name: page.title, properties: { ...page }, context: context(page, mp) };
   if (userId) m.userId = userId;
   return m;
 }

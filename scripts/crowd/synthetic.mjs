@@ -237,7 +237,7 @@ export function* syntheticMessages({ shoppers = 1000, seed = 1, start = Date.UTC
       t += Math.round(logNormal(r, 600, 0.4)); // the tag has loaded and read its plan
       if (pagesOn) {
         // The collector's page view (destinations.collector.pages), as pageMessage() builds it.
-        const pm = { type: 'page', messageId: id(), anonymousId, timestamp: new Date(t).toISOString(), name: title, properties: { ...view.sent }, context: context({}, false) };
+        const pm = { type: 'page', messageId: id(), anonymousId, timestamp: new Date(t).toISOString(), name: title, properties: { ...view.sent }, context: context(ads ? { click_ids: landingClicks, consent } : { consent }, false) };
         if (userId !== undefined) pm.userId = userId;
         out.push(pm);
       }

@@ -155,6 +155,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     error: (reason, detail) => report({ path: 'adapters', reason, detail }),
     consent: () => consent.status,
     identity: () => ({ ...(identity.userId !== undefined ? { userId: identity.userId } : {}), traits: identity.traits, anonymousId: identity.anonymousId(), told: identity.told }),
+    clickIds: () => identity.clickIds(Date.now()),
     landing: options.landing ?? pageContext(),
   };
   pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh

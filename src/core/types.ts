@@ -75,6 +75,8 @@ export interface AdapterContext {
   blocked?(reason: string): void;
   consent(): ConsentStatus;
   identity(): Identity;
+  /** The visit's ad click ids (kept only with ads consent): the collector's page views carry them as conversions do. */
+  clickIds?(): ClickIds;
   /** The page the tracker started on: its first page view, whenever the adapter loads (a grant may come pages later in an SPA). */
   landing?: PageContext;
 }

@@ -100,7 +100,7 @@ function collectorRecorder(record: (args: unknown[]) => void): Adapter {
   const page: NonNullable<Adapter['page']> = (current, ctx) => {
     if (!ctx.plan.destinations.collector?.pages) return;
     const who = ctx.identity();
-    record(['page', pageMessage(uuid(), current, who.anonymousId, who.userId, new Date().toISOString(), ctx.consent().ads)]);
+    record(['page', pageMessage(uuid(), current, who.anonymousId, who.userId, new Date().toISOString(), { ...ctx.consent() }, ctx.clickIds?.())]);
   };
   return {
     name: 'collector',

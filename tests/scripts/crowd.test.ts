@@ -291,7 +291,7 @@ describe('synthetic messages have the shape the collector adapter sends', () => 
     expect(pages.length).toBeGreaterThan(200);
     for (const p of pages.slice(0, 50)) {
       const ads = crowd[parseInt(p.anonymousId.slice(-8), 16)]!.consent === 'all' ? 'granted' : 'denied';
-      expect(JSON.stringify(local(p))).toBe(JSON.stringify(adapter.pageMessage(p.messageId, p.context.page, p.anonymousId, p.userId, p.timestamp, ads)));
+      expect(JSON.stringify(local(p))).toBe(JSON.stringify(adapter.pageMessage(p.messageId, p.context.page, p.anonymousId, p.userId, p.timestamp, { analytics: 'granted', ads }, p.context.measureplan.click_ids)));
     }
     // Identified from the checkout on: every later message of the visitor carries the user id.
     const after = messages.filter((m) => m.anonymousId === identify.anonymousId && m.timestamp > identify.timestamp);

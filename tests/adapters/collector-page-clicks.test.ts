@@ -1,0 +1,77 @@
+// @vitest-environment jsdom
+/**
+ * The collector's page views carry the visit's click ids (under an ads grant) and the consent they
+ * were sent under, as conversions do: with `pages: true` the landing page view is when a click was
+ * first seen, which `measureplan offline` needs to credit a phone order placed before the first
+ * conversion (offline QA 2026-12-06: an order 10 s after landing was skipped as `before-click`).
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import { collector } from '../../adapters/collector/index';
+import { readClicks } from '../../src/offline/clicks';
+import { toOutcome } from '../../src/server/message';
+import { openStore } from '../../src/server/store';
+import { example } from '../plan/fixtures';
+
+const URL_ = 'http://localhost:3000/collect';
+let received: any[] = [];
+const server = setupServer(http.post(URL_, async ({ request }) => {
+  received.push(...JSON.parse(await request.text()).batch);
+  return new HttpResponse(null, { status: 200 });
+}));
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+beforeEach(() => {
+  (globalThis as any).indexedDB = new IDBFactory();
+  localStorage.clear();
+  received = [];
+  history.replaceState(null, '', '/?gclid=Cj0LANDING&utm_source=google');
+});
+
+/** A landing from a Google ad, on a plan whose collector takes page views, with the visitor's answer. */
+async function land(ads: 'granted' | 'denied') {
+  const plan = example('webshop');
+  delete (plan as any).vitals;
+  plan.consent = { default: { analytics: 'denied', ads: 'denied' } };
+  plan.destinations!.collector = { ...plan.destinations!.collector!, pages: true };
+  const tracker = createTracker({ plan, adapters: [collector({ flushInterval: 10 })] });
+  tracker.consent({ analytics: 'granted', ads });
+  await tracker.shutdown();
+  return received.filter((m) => m.type === 'page');
+}
+
+it('a landing page view under an ads grant carries the gclid and its consent', async () => {
+  const [page, ...more] = await land('granted');
+  expect(more).toEqual([]);
+  expect(page.context.measureplan).toEqual({ click_ids: { gclid: 'Cj0LANDING' }, consent: { analytics: 'granted', ads: 'granted' } });
+  expect(page.properties.url).toContain('gclid=Cj0LANDING');
+});
+
+it('without an ads grant it carries neither the click id nor the click id in its URL, and says ads were denied', async () => {
+  const [page] = await land('denied');
+  expect(page.context.measureplan).toEqual({ consent: { analytics: 'granted', ads: 'denied' } });
+  expect(JSON.stringify(page)).not.toContain('Cj0LANDING');
+});
+
+it('in the store, the landing page view is the first time the visitor\'s gclid was seen', async () => {
+  const [page] = await land('granted');
+  const later = new Date(Date.parse(page.timestamp) + 20_000).toISOString();
+  const conversion = { type: 'track', event: 'visited_pricing', messageId: 'c-1', anonymousId: page.anonymousId, timestamp: later, context: { measureplan: { kind: 'micro', click_ids: { gclid: 'Cj0LANDING' }, consent: { analytics: 'granted', ads: 'granted' } } } };
+  const dir = mkdtempSync(join(tmpdir(), 'measureplan-page-clicks-'));
+  try {
+    const store = openStore(join(dir, 'events.db'));
+    store.write([[page, conversion].map((m) => toOutcome(m, {}, later, undefined))]);
+    const clicks = readClicks(store.db, { visitors: [page.anonymousId], emails: [], clickIds: [] }, ['gclid']).byVisitor.get(page.anonymousId);
+    store.close();
+    expect(clicks).toEqual([{ kind: 'gclid', id: 'Cj0LANDING', firstSeen: Date.parse(page.timestamp), lastSeen: Date.parse(later) }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
