@@ -134,8 +134,10 @@ import { describe, expect, it } from 'vitest';
 // and by a spilled value yielding to a newer one another tab wrote — +0.03 KB; and by the spill
 // marker read at the first storage access, under consent, not when the page loads — +0.02 KB.
 // 2026-12-06, seventh session: the collector's page views carrying the visit's click ids and
-// their consent (the landing page view is when a click was first seen, for phone orders) — +0.04 KB.
-const RATCHET = 29.6 * 1024;
+// their consent (the landing page view is when a click was first seen, for phone orders) — +0.04 KB;
+// the site's own Meta base code or UET snippet for the plan's own pixel or tag id recognised, so
+// that the page is counted once (a second init/PageView, a second UET tag/pageLoad) — +0.14 KB.
+const RATCHET = 29.7 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

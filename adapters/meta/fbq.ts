@@ -9,6 +9,8 @@ export interface Fbq {
   loaded: boolean;
   version: string;
   disablePushState?: boolean;
+  /** fbevents.js, once loaded: the pixels initialised on the page. */
+  getState?: () => { pixels?: { id?: unknown }[] } | undefined;
 }
 
 /**

@@ -54,6 +54,17 @@ const to = (fbq: Fbq, single: string | false, method: string, ...args: unknown[]
  */
 const ownPixel = (f?: Fbq): boolean => !!f && (!!f.callMethod || !!f.queue?.some((a) => a[0] === 'init'));
 
+/**
+ * The site's own base code started the plan's pixel itself (a snippet left in place when moving to
+ * measureplan): its `init` waits in the queue, or fbevents.js lists it (`getState().pixels`). Its
+ * init and PageView already counted the page; a second init is Meta's "duplicate pixel".
+ */
+const sitePixel = (f: Fbq | undefined, id: string): boolean => {
+  try {
+    return !!f && (!!f.queue?.some((a) => a[0] === 'init' && String(a[1]) === id) || !!f.getState?.()?.pixels?.some((p) => String(p?.id) === id));
+  } catch { return false; } // a wrapper's getState that throws: taken for none
+};
+
 /** One conversion to `fbq`: a standard event with `track`, any other name with `trackCustom`. */
 function track(fbq: Fbq, single: string | false, event: ConversionEvent, ctx: AdapterContext): void {
   const name = event.send.meta?.event;
@@ -116,6 +127,7 @@ export function meta(): Adapter {
     const started: Record<string, PixelState> = ctx.window.fbq?.__measureplan ?? {};
     const before = started[id];
     single = before ? before.single : ownPixel(ctx.window.fbq) && id;
+    const theirs = !before && sitePixel(ctx.window.fbq, id);
     const fbq = installFbq(ctx.window);
     markOwn(fbq, started);
     const m = am(ctx) && (await matching(ctx.identity()));
@@ -124,10 +136,10 @@ export function meta(): Adapter {
     granted = ctx.consent().ads === 'granted';
     fbq('consent', granted ? 'grant' : 'revoke');
     // Again only to change the matching keys: the earlier tracker's user's, when there is no user now (signed out).
-    if (!before) fbq('init', id, ...(m ? [m] : []));
+    if (!before) { if (!theirs || m) fbq('init', id, ...(m ? [m] : [])); } // on the site's pixel, only to add the matching keys
     else if (m || before.matched) fbq('init', id, m || {});
     const url = ctx.window.location?.href;
-    if (!before || before.url !== url) to(fbq, single, 'track', 'PageView');
+    if (!theirs && (!before || before.url !== url)) to(fbq, single, 'track', 'PageView');
     pixel = started[id] = { url, single, matched: !!m };
     return (readyId = id);
   }

@@ -15,6 +15,13 @@ const OWN_QUEUE = 'measureplanUetq';
  */
 const theirs = (w: AdapterContext['window']): boolean =>
   (w.uetq != null && !Array.isArray(w.uetq)) || !!w.document?.querySelector?.('script[src*="bat.bing.com/bat.js"]');
+/**
+ * The site's own UET snippet is for the plan's tag id (left in place when moving to measureplan):
+ * its inline code names the id (`ti:"…"`, as Microsoft's snippet writes it). Its tag counts the
+ * page; ours would be a second tag for the same id and a second pageLoad.
+ */
+const sameTag = (w: AdapterContext['window'], ti: string): boolean =>
+  [...(w.document?.scripts ?? [])].some((s) => new RegExp(`\\bti\\s*:\\s*["']?${ti}\\b`).test(s.text));
 const storage = (state: string) => ({ ad_storage: state === 'granted' ? 'granted' : 'denied' });
 
 /**
@@ -69,6 +76,8 @@ export function microsoftAds(): Adapter {
         // A UET tag of the site's own: ours gets a queue of its own, as a second snippet would, and
         // bat.js is not requested again once it has run.
         site = theirs(w);
+        // The site's tag is ours: our calls go into its queue, under its own consent default.
+        if (site && sameTag(w, ti)) { push(ctx, 'consent', 'update', storage((adStorage = 'granted'))); return; }
         if (site) queue = OWN_QUEUE;
         push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
         push(ctx, 'consent', 'update', storage((adStorage = 'granted')));
