@@ -22,6 +22,8 @@ export function googleAds(): Adapter {
    * not with gtag('set'), whose global scope GA4's hits on the same tag would carry too.
    */
   let userData: Record<string, unknown> | undefined;
+  /** A withdrawal dropped the hashes: a new grant on this page makes them again. */
+  let dropped = false;
   const id = (ctx: AdapterContext) => ctx.plan.destinations.googleAds?.conversionId;
 
   const conversion = (e: ConversionEvent, ctx: AdapterContext) => {
@@ -69,9 +71,13 @@ export function googleAds(): Adapter {
     send(event, ctx) {
       return hashing ? hashing.then(() => conversion(event, ctx)) : conversion(event, ctx);
     },
-    consent: consentUpdate,
+    consent(status, ctx) {
+      consentUpdate(status, ctx);
+      // Granted again after a withdrawal on this page: the visitor's hashes are made again.
+      if (dropped && status.ads == 'granted') { dropped = false; void identify(ctx.identity(), ctx); }
+    },
     identify,
     /** Ads consent withdrawn: the hashes of the visitor are dropped with it. */
-    forget() { userData = hashing = undefined; },
+    forget() { userData = hashing = undefined; dropped = true; },
   };
 }
