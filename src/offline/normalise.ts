@@ -93,7 +93,13 @@ export function normalisePhone(raw: string, countryCode?: string): Phone {
   // +44 (0)20 …: the (0) is only dialled inside the country; in Italy it is part of the number.
   if (international) s = s.replace(/\(0\)/g, [...KEEPS_ZERO].some((c) => s.replace(/\D/g, '').startsWith(c)) ? '0' : '');
   let digits = s.replace(/\D/g, '');
-  if (!international) {
+  if (international) {
+    // +44 07946 095800: the trunk 0 written after the country code, as people often do. None of
+    // the closed plans listed has a national number beginning with 0, so there it is dropped;
+    // elsewhere (Italy keeps its 0, and countries of many lengths are not known here) it stays.
+    const code = Object.keys(NATIONAL_LENGTHS).find((c) => digits.startsWith(`${c}0`));
+    if (code) digits = code + digits.slice(code.length + 1);
+  } else {
     if (!countryCode) return { problem: 'the phone number has no country code (write it as +47 …, or give --phone-country 47)' };
     const code = countryCode;
     const reading = !digits.startsWith('0') && digits.startsWith(code) ? startsWithCode(digits, code) : 'national';

@@ -39,6 +39,14 @@ export function minorDigits(currency: string): number | undefined {
 const body = (raw: string) => raw.trim().replace(GROUPING, '').replace(/^\+/, '');
 
 /**
+ * Whether a whole part written with a thousands mark groups its digits as such: every three
+ * digits (`2.500.000`), or the Indian way with a comma (`1,23,456`). `1.249.50` or `1.234.5` is a
+ * mistyped value, not 124950 or 12345.
+ */
+const grouped = (whole: string, mark: Mark): boolean =>
+  !whole.includes(mark) || (mark === '.' ? /^\d{1,3}(\.\d{3})+$/ : /^\d{1,3}(,\d{3})+$|^\d{1,2}(,\d{2})*,\d{3}$/).test(whole);
+
+/**
  * What one value says about the thousands separator: with both marks the last is the decimal one
  * and the other groups thousands (`1.234,50`); one mark used twice groups thousands (`2.500.000`).
  */
@@ -46,9 +54,9 @@ function thousandsShownBy(raw: string): Mark | undefined {
   const s = body(raw);
   const dot = s.lastIndexOf('.');
   const comma = s.lastIndexOf(',');
-  if (dot >= 0 && comma >= 0) return dot > comma ? ',' : '.';
-  if (dot >= 0 && s.indexOf('.') !== dot) return '.';
-  if (comma >= 0 && s.indexOf(',') !== comma) return ',';
+  if (dot >= 0 && comma >= 0) return dot > comma ? (grouped(s.slice(0, dot), ',') ? ',' : undefined) : grouped(s.slice(0, comma), '.') ? '.' : undefined;
+  if (dot >= 0 && s.indexOf('.') !== dot) return grouped(s, '.') ? '.' : undefined;
+  if (comma >= 0 && s.indexOf(',') !== comma) return grouped(s, ',') ? ',' : undefined;
   return undefined;
 }
 
@@ -105,6 +113,9 @@ export function parseValue(raw: string, ctx: ValueContext = {}): { value: number
   else if (comma >= 0) decimal = b.split(',').length === 2 ? ',' : undefined;
   const thousands = decimal === '.' ? ',' : decimal === ',' ? '.' : b.includes('.') ? '.' : ',';
   if (decimal && b.split(decimal).length > 2) return { problem: `the value "${shown}" is not a number` };
+  if (!grouped(decimal ? b.slice(0, b.lastIndexOf(decimal)) : b, thousands)) {
+    return { problem: `the value "${shown}" has a thousands separator that does not group three digits: write it without one (as 1249.50)` };
+  }
   const [int = '', frac = ''] = b.split(thousands).join('').split(decimal ?? '\u0000');
   if (!/^\d*$/.test(int) || !/^\d*$/.test(frac) || (int === '' && frac === '')) return { problem: `the value "${shown}" is not a number` };
   const text = `${int.replace(/^0+(?=\d)/, '') || '0'}${frac ? `.${frac}` : ''}`;

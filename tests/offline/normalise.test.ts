@@ -63,6 +63,16 @@ describe('phone', () => {
     expect(digits('00 47 (0)41234567')).toBe('4741234567');
   });
 
+  it('drops a trunk 0 written after the country code without brackets, in the closed plans listed (offline QA 2026-12-06)', () => {
+    expect(digits('+44 07946 095800')).toBe('447946095800');
+    expect(digits('+46 070 123 45 67')).toBe('46701234567');
+    expect(digits('0047 0412 34 567')).toBe('4741234567');
+    // Kept: a country that keeps its 0 (Italy), a country of many lengths (not known here).
+    expect(digits('+39 06 6982 1234')).toBe('390669821234');
+    expect(digits('+46 08 123 456')).toBe('468123456');
+    expect(digits('+49 030 1234567')).toBe('490301234567');
+  });
+
   it('adds --phone-country to national numbers, dropping the trunk 0', () => {
     expect(digits('412 34 567', '47')).toBe('4741234567');
     expect(digits('(650) 555-1212', '1')).toBe('16505551212');

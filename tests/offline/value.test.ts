@@ -51,6 +51,25 @@ describe('parseValue: one separator followed by exactly three digits', () => {
   });
 });
 
+describe('parseValue: a thousands separator that does not group three digits (offline QA 2026-12-06)', () => {
+  it('is refused, not read as thousands', () => {
+    for (const raw of ['1.249.50', '1,249,50', '1.234.5', '12.34.567', '1,5,0', '1.23,50', '12,34.50']) {
+      expect(parseValue(raw, { currency: 'NOK' }), raw).toEqual({ problem: expect.stringMatching(/does not group three digits/) });
+    }
+  });
+
+  it('keeps the Indian grouping with commas, and regular groups', () => {
+    expect(ok('1,23,456.50')).toBe('123456.50');
+    expect(ok('12,34,567')).toBe('1234567');
+    expect(ok('1.234.567,89')).toBe('1234567.89');
+  });
+
+  it('an irregular value names no thousands mark for the file', () => {
+    expect(thousandsMarkOf(['1.249.50', '1.234'])).toBeUndefined();
+    expect(thousandsMarkOf(['1,23,456.50'])).toBe(',');
+  });
+});
+
 describe('thousandsMarkOf: what the value column shows', () => {
   it('a row with both marks, or one mark used twice, names the thousands separator', () => {
     expect(thousandsMarkOf(['1.234', '1.234,50'])).toBe('.');
