@@ -136,7 +136,8 @@ import { describe, expect, it } from 'vitest';
 // 2026-12-06, seventh session: the collector's page views carrying the visit's click ids and
 // their consent (the landing page view is when a click was first seen, for phone orders) — +0.04 KB;
 // the site's own Meta base code or UET snippet for the plan's own pixel or tag id recognised, so
-// that the page is counted once (a second init/PageView, a second UET tag/pageLoad) — +0.14 KB.
+// that the page is counted once (a second init/PageView, a second UET tag/pageLoad) — +0.14 KB;
+// exactly once's page memory bounded to the newest 10,000 keys (a server-side tracker grew per order) — +0.03 KB.
 const RATCHET = 29.7 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {

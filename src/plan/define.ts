@@ -3,10 +3,12 @@ import type { PlanInput, PropertySpec } from './types';
 /** One product in an `items` property, in GA4's item vocabulary. */
 export interface Item {
   item_id: string;
-  item_name?: string;
-  price?: number;
-  quantity?: number;
-  item_category?: string;
+  // `| undefined`: given as undefined, a field counts as not given (a value read from the page
+  // may be missing), which `exactOptionalPropertyTypes` would otherwise refuse.
+  item_name?: string | undefined;
+  price?: number | undefined;
+  quantity?: number | undefined;
+  item_category?: string | undefined;
 }
 
 /** The TypeScript type of one property spec: its enum values, or the type it names. */
@@ -21,7 +23,7 @@ export type PropertyValue<S> =
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type PropsOf<Q> = Simplify<
   { -readonly [K in keyof Q as Q[K] extends { optional: true } ? never : K]: PropertyValue<Q[K]> } &
-  { -readonly [K in keyof Q as Q[K] extends { optional: true } ? K : never]?: PropertyValue<Q[K]> }
+  { -readonly [K in keyof Q as Q[K] extends { optional: true } ? K : never]?: PropertyValue<Q[K]> | undefined }
 >;
 
 /** Names of the conversions a plan declares (any string for a plan known only at run time). */

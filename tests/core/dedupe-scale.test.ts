@@ -43,6 +43,19 @@ describe('exactly once: the cost of a claim on a long-lived page', () => {
     expect(answers.slice(-2)).toEqual([true, false]);
   });
 
+  it('keeps at most 10,000 keys of its own, the newest: a tracker shared by a server\'s requests does not grow per order (devx QA 2026-12-06)', () => {
+    const d = createDedupe(memoryStore());
+    const now = Date.now();
+    const got: boolean[] = [];
+    for (let i = 0; i < 30_000; i++) d.claim('purchase', `T-${i}`, undefined, now, () => undefined);
+    for (let i = 30_000; i < 60_000; i++) d.claim('purchase', `T-${i}`, undefined, now, () => undefined);
+    // The newest 10,000 still answer as duplicates; the oldest were let go (no stored record here).
+    d.claim('purchase', 'T-59999', undefined, now, (f) => got.push(f));
+    d.claim('purchase', 'T-50000', undefined, now, (f) => got.push(f));
+    d.claim('purchase', 'T-0', undefined, now, (f) => got.push(f));
+    expect(got).toEqual([false, false, true]);
+  });
+
   it('a key expired in memory is first again, with its new expiry', () => {
     const d = createDedupe(memoryStore());
     const got: boolean[] = [];
