@@ -221,7 +221,7 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   const at = now();
   const err = (line: string) => io.err.write(`measureplan offline: ${line}\n`);
   const progress = progressLines(err, clock);
-  const fileZone = platform === 'microsoft' ? microsoftZone(zone) : zone;
+  let fileZone = platform === 'microsoft' ? microsoftZone(zone) : zone;
   const warnings: string[] = [];
 
   const json = (r: Partial<JsonReport>): string => `${JSON.stringify({
@@ -310,6 +310,8 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     progress: (done, of) => progress(`matched ${grouped(done)} of ${grouped(of)} orders`),
   });
   const skipped = [...orders.skipped, ...trackedOnline, ...result.skipped].sort((a, b) => a.row - b.row);
+  // Google Ads' files in UTC, for an order in the hour that repeats: the summary and JSON say so.
+  if (result.fileZone) fileZone = result.fileZone;
 
   const written: { file: string; f: OutputFile }[] = [];
   if (result.files.length) {
@@ -375,7 +377,9 @@ interface Report {
 function report(io: IO, c: Colours, r: Report): void {
   const w = (s = '') => io.out.write(`${s}\n`);
   const name = r.platform === 'meta' ? `event ${quote(r.conversionName)}` : `conversion ${quote(r.conversionName)}`;
-  const zone = r.zone === r.fileZone ? r.zone.name : `${r.fileZone.name} (UTC: Microsoft's file takes an offset, and ${r.zone.name} has two)`;
+  const zone = r.zone === r.fileZone ? r.zone.name
+    : r.platform === 'microsoft' ? `${r.fileZone.name} (UTC: Microsoft's file takes an offset, and ${r.zone.name} has two)`
+    : `UTC (an order is in the hour that repeats when ${r.zone.name} turns its clocks back, so its time there names two moments)`;
   w(`measureplan offline: ${count(r.summary.orders, 'order')} in ${r.ordersFile} → ${PLATFORM_NAMES[r.platform]}, ${name}, times in ${zone}`);
   if (r.orders.ignored.length) w(c.dim(`  columns not read: ${r.orders.ignored.join(', ')}`));
   for (const warning of r.orders.warnings) w(c.yellow(`  note: ${warning}`));

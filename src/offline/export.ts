@@ -61,6 +61,8 @@ export interface ExportResult {
   files: OutputFile[];
   matched: Matched[];
   skipped: Skipped[];
+  /** The zone the files' times are in, when not the one asked for (Google Ads: UTC for an order in a repeated hour). */
+  fileZone?: Zone;
 }
 
 const hashedOf = (o: Order): ('email' | 'phone')[] => [...(o.email ? ['email' as const] : []), ...(o.phone ? ['phone' as const] : [])];
@@ -132,6 +134,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     // zone names two instants, so the files are written in UTC (`Parameters:TimeZone=+0000`).
     const zone = orders.some((order) => repeated(order.time, o.zone)) ? UTC : o.zone;
     const once = firstPerClickAndTime(o.platform, zone);
+    const sameLead = new Map<string, number>();
     for (const order of orders) {
       tick();
       const r = chooseClick(order, index, match);
@@ -140,6 +143,14 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id }); clicked(order, r.click, 'clicks', ''); }
       else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
+        // Two rows alike without an order id: the leads file has no id Google could tell them apart by.
+        const key = order.orderId ? undefined : [order.time, order.valueText, order.currency, order.email, order.phone].join('\n');
+        const first = key === undefined ? undefined : sameLead.get(key);
+        if (first !== undefined) {
+          skipped.push({ row: order.row, reason: 'duplicate-order', message: `the same time, value, currency and customer as row ${first}, and no order id: Google would count the order twice (if this is another order, give both their order ids)` });
+          continue;
+        }
+        if (key !== undefined) sameLead.set(key, order.row);
         leads.push(order);
         matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }), ...contactNoteOf(order) });
       } else skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, true));
@@ -149,7 +160,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     if (clicks.length) files.push({ part: 'clicks', suffix: '', rows: clicks.length, content: clickFile(clicks, f) });
     if (ios.length) files.push({ part: 'ios', suffix: '-ios', rows: ios.length, content: iosFile(ios, f) });
     if (leads.length) files.push({ part: 'leads', suffix: '-leads', rows: leads.length, content: leadsFile(leads, f) });
-    return { files, matched, skipped: sortRows(skipped) };
+    return { files, matched, skipped: sortRows(skipped), ...(zone !== o.zone && { fileZone: zone }) };
   }
 
   if (o.platform === 'meta') {

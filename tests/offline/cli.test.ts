@@ -185,6 +185,20 @@ describe('measureplan offline --to meta and --to microsoft', () => {
     expect(r.stdout).toContain('1 matched by click id, 0 by e-mail/phone, 2 skipped: 2 no-match.');
   });
 
+  it('Google Ads with an order in the hour that repeats: the files are in UTC, and the summary and JSON say so (offline QA 2026-12-06)', async () => {
+    const orders = file('dst.csv', 'time,value,currency,click_id\n2025-10-26 02:30,100,NOK,Cj0DSTfallback\n2025-10-27 11:00,200,NOK,Cj0OTHERgclid\n');
+    const out = join(dir, 'dst-upload.csv');
+    const args = ['--orders', orders, '--to', 'google-ads', '--db', db, '--out', out, '--conversion-name', 'Phone order', '--timezone', 'Europe/Oslo'];
+    const io = capture();
+    const code = await offline(args, io, () => Date.UTC(2025, 10, 1));
+    expect(code, io.stderr()).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('Parameters:TimeZone=+0000');
+    expect(io.stdout()).toContain('times in UTC (an order is in the hour that repeats when Europe/Oslo turns its clocks back');
+    const json = capture();
+    expect(await offline([...args, '--format', 'json'], json, () => Date.UTC(2025, 10, 1))).toBe(0);
+    expect(JSON.parse(json.stdout())).toMatchObject({ timeZone: 'Europe/Oslo', fileTimeZone: '+0000' });
+  });
+
   it('Microsoft: the msclkid of the visitor found by e-mail, times in UTC for an IANA zone', async () => {
     const orders = file('ms.csv', 'time,value,currency,email,click_id\n2026-03-01 13:00,1249.50,NOK,kari.nordmann@gmail.com,\n2026-03-01 13:00,5,NOK,,Cj0KCQiA-a-gclid\n');
     const out = join(dir, 'ms-upload.csv');

@@ -34,6 +34,16 @@ function index(clicks: [string, ClickKind, string, number][]): ClickIndex {
 const base: ExportOptions = { platform: 'google-ads', conversionName: 'Phone order', zone: oslo, lookbackDays: 90, now: NOW, store: true };
 const lines = (s: string) => s.split('\n');
 
+describe('Google Ads leads file: rows alike without an order id (offline QA 2026-12-06)', () => {
+  it('keeps the first and skips the next as duplicate-order, as for Meta; rows with order ids or another customer stay', () => {
+    const same = { orderId: undefined, email: 'kari@example.no' };
+    const r = exportOffline([order(2, same), order(3, same), order(4, { ...same, email: 'ola@example.no' }), order(5, { email: 'kari@example.no' })], emptyIndex(), base);
+    const leads = r.files.find((f) => f.part === 'leads')!;
+    expect(leads.rows).toBe(3);
+    expect(r.skipped).toEqual([{ row: 3, reason: 'duplicate-order', message: expect.stringMatching(/^the same time, value, currency and customer as row 2, and no order id/) }]);
+  });
+});
+
 describe('Google Ads click import (§7.1)', () => {
   it('Parameters:TimeZone row, the exact header, yyyy-MM-dd HH:mm:ss times, value and currency', () => {
     const f = clickFile([{ gclid: 'Cj0KCQiA-abc_DEF', time: T, valueText: '2499.00', currency: 'NOK' }], { conversionName: 'Phone order', zone: oslo });
