@@ -1,7 +1,9 @@
 /**
  * Google Consent Mode, as a banner writes it into `window.dataLayer` with
  * `gtag('consent', 'default' | 'update', {…})`. Only an `update` is the visitor's decision (a
- * `default` is the site's); updates are folded key by key in push order:
+ * `default` is the site's); updates are folded key by key in push order, and a category is
+ * answered once an update has named one of its keys (a banner may send one update per category:
+ * the first is no denial of the other, CMP QA 2026-12-06):
  * - analytics: `analytics_storage`;
  * - ads: `ad_storage`, `ad_user_data` and `ad_personalization`, all granted (measureplan's Google
  *   tags send all three from `ads`, so granting `ads` on less would override the visitor's choice).
@@ -19,6 +21,8 @@ export const google: Reader = (w, decide, loaded, poll, guard) => {
   let answered: unknown;
   const s: Record<string, unknown> = {};
   const g = (k: string) => s[k] == 'granted';
+  /** `null` while no update has named any of the category's keys: not answered yet. */
+  const named = (...k: string[]) => (k.some((x) => x in s) ? k.every(g) : null);
   const scan = guard(() => {
     for (; n < dl.length; n++) {
       const e = dl[n];
@@ -29,7 +33,7 @@ export const google: Reader = (w, decide, loaded, poll, guard) => {
         if (e[1] == 'update' && e[2]) answered = Object.assign(s, e[2]);
       }
     }
-    if (answered) decide(g('analytics_storage'), g('ad_storage') && g('ad_user_data') && g('ad_personalization'));
+    if (answered) decide(named('analytics_storage'), named('ad_storage', 'ad_user_data', 'ad_personalization'));
   });
   poll(() => {
     const d = w.dataLayer;

@@ -9,7 +9,7 @@ import type { ConsentState } from '../plan/types';
 export interface PlatformOptions {
   window?: Window;
   /** The visitor's decision, as our categories; called on the first answer and on every later change. */
-  onDecision(update: { analytics: ConsentState; ads: ConsentState }): void;
+  onDecision(update: { analytics?: ConsentState | undefined; ads?: ConsentState | undefined }): void;
   /** Debug output: e.g. "cookiebot has not loaded after 10 s; the plan's default consent stays in force". */
   warn(message: string): void;
   /** How long to wait for the platform before saying so in debug output (default 10_000 ms). */
@@ -23,8 +23,8 @@ export type Guard = <A extends unknown[]>(fn: (...a: A) => unknown) => (...a: A)
  * One platform: starts reading with these helpers (positional, to keep the script tag small);
  * may return its own clean-up.
  * - `w`: the page's window, loosely typed (the platforms' globals are not in lib.dom);
- * - `decide(analytics, ads)`: the visitor's answer, `true` grants, anything else denies; only a
- *   change is passed on;
+ * - `decide(analytics, ads)`: the visitor's answer, `true` grants, `null` is no answer yet for
+ *   that category (it keeps its state), anything else denies; only a change is passed on;
  * - `loaded()`: the platform is on the page (no "has not loaded" warning);
  * - `poll(test)`: runs `test` now and every 250 ms until it returns something truthy (or the
  *   follower stops);
@@ -51,7 +51,7 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
   const guard: Guard = (fn) => (...a) => {
     if (live) try { fn(...a); } catch (e) { failed++ || say(name + ': ' + e); }
   };
-  const state = (x: unknown) => (x === true ? 'granted' : 'denied');
+  const state = (x: unknown) => (x === true ? 'granted' : x === null ? undefined : 'denied');
   const t = o.timeout ?? 1e4;
   guard(() => {
     const w: any = o.window || window;
@@ -59,7 +59,7 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
     undo.push(() => clearTimeout(timer), read!(
       w,
       (a, b) => {
-        if (state(a) + state(b) != last) { last = state(a) + state(b); o.onDecision({ analytics: state(a), ads: state(b) }); }
+        if (state(a) + ' ' + state(b) != last) { last = state(a) + ' ' + state(b); o.onDecision({ analytics: state(a), ads: state(b) }); }
       },
       () => { seen = 1; },
       (test) => {
@@ -83,7 +83,9 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
 export const evented = (global: string, events: string[], state: (g: any, w: any) => unknown): Reader => (w, decide, loaded, poll, guard) => {
   const read = () => {
     const g = w[global];
-    if (g == null) return;
+    // An element with that id is a window property too: Cookiebot's own embed code is
+    // `<script id="Cookiebot" src="…uc.js">`, there even when an ad blocker stopped uc.js.
+    if (g == null || g.nodeType) return;
     loaded();
     const s = state(g, w) as unknown[];
     if (s) decide(s[0], s[1]);

@@ -60,6 +60,23 @@ describe.each(ORDERS)('Cookiebot: uc.js %s', (_, first) => {
 });
 
 describe('Cookiebot: loading', () => {
+  it('its embed tag <script id="Cookiebot"> blocked by an ad blocker: the element is no Cookiebot, the warning still comes (CMP QA 2026-12-06)', () => {
+    const tag = document.createElement('script');
+    tag.id = 'Cookiebot';
+    tag.setAttribute('data-cbid', '00000000-0000-0000-0000-000000000000');
+    document.head.appendChild(tag);
+    (window as any).Cookiebot = tag; // as browsers' named access on window makes it (jsdom has none)
+    try {
+      const { decisions, warnings } = follow('cookiebot');
+      vi.advanceTimersByTime(10_000);
+      expect(warnings).toEqual(["cookiebot has not loaded after 10 s; the plan's default consent stays in force"]);
+      expect(decisions).toEqual([]);
+    } finally {
+      tag.remove();
+      delete (window as any).Cookiebot;
+    }
+  });
+
   it('never loads: one warning after the timeout, no decision', () => {
     const { decisions, warnings } = follow('cookiebot');
     vi.advanceTimersByTime(10_000);

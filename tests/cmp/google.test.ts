@@ -49,6 +49,24 @@ describe.each(ORDERS)('Google Consent Mode: the banner %s', (_, first) => {
     expect(decisions).toEqual([ANALYTICS_ONLY, GRANTED]);
   });
 
+  it('one update per category (CookieYes, Civic): the first answers its own category only (CMP QA 2026-12-06)', () => {
+    const { g, decisions } = page();
+    g.gtag('consent', 'update', { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' });
+    expect(decisions).toEqual([{ ads: 'granted' }]);
+    expect(decisions[0]).not.toHaveProperty('analytics', 'denied');
+    g.gtag('consent', 'update', { analytics_storage: 'granted' });
+    expect(decisions).toEqual([{ ads: 'granted' }, GRANTED]);
+  });
+
+  it('analytics first, then ads: the same', () => {
+    const { g, decisions } = page();
+    g.gtag('consent', 'update', { analytics_storage: 'granted' });
+    expect(decisions).toEqual([{ analytics: 'granted' }]);
+    expect(decisions[0]!.ads).toBeUndefined();
+    g.gtag('consent', 'update', { ad_storage: 'denied' });
+    expect(decisions).toEqual([{ analytics: 'granted' }, ANALYTICS_ONLY]);
+  });
+
   it('updates fold key by key: a later update of one key keeps the others', () => {
     const { g, decisions } = page();
     g.gtag('consent', 'update', ALL_GRANTED);

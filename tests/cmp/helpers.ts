@@ -21,7 +21,7 @@ export function useCleanPage(): void {
 
 /** Starts following `name`; records its decisions and debug output. */
 export function follow(name: ConsentPlatform, options: { timeout?: number } = {}) {
-  const decisions: { analytics: string; ads: string }[] = [];
+  const decisions: { analytics?: string | undefined; ads?: string | undefined }[] = [];
   const warnings: string[] = [];
   const stop = followConsentPlatform(name, { onDecision: (d) => decisions.push(d), warn: (m) => warnings.push(m), ...options });
   stops.push(stop);
