@@ -137,8 +137,11 @@ import { describe, expect, it } from 'vitest';
 // their consent (the landing page view is when a click was first seen, for phone orders) — +0.04 KB;
 // the site's own Meta base code or UET snippet for the plan's own pixel or tag id recognised, so
 // that the page is counted once (a second init/PageView, a second UET tag/pageLoad) — +0.14 KB;
-// exactly once's page memory bounded to the newest 10,000 keys (a server-side tracker grew per order) — +0.03 KB.
-const RATCHET = 29.7 * 1024;
+// exactly once's memory bounded to the newest 10,000 keys on a server (a server-side tracker grew per order) — +0.03 KB;
+// the second read of those: the UET snippet found outside comments and with its own queue name,
+// a page message waiting in the collector's inbox losing its click ids on an ads withdrawal in
+// the same task, an item field given as undefined not blanking the cart line — +0.13 KB.
+const RATCHET = 29.9 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -219,8 +222,11 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // then by the other ad click parameters taken out of GA4's page_location without an ads grant (+0.01 KB).
 // then by a full localStorage spilling to the tab's sessionStorage (+0.08 KB), a signed-in
 // user's sign-out starting a new visitor, and a spilled value yielding to a newer one another
-// tab wrote (an order that tab forwarded was sent again here) (+0.08 KB).
-const NPM_RATCHET = 19.55 * 1024;
+// tab wrote (an order that tab forwarded was sent again here) (+0.08 KB),
+// then by the seventh session's reviews (collector page views with click ids and consent, a
+// waiting page message losing them on a withdrawal, exactly once bounded on a server, an item
+// field given as undefined not blanking the cart line) (+0.06 KB).
+const NPM_RATCHET = 19.6 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -261,6 +261,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       if (status.ads == 'denied') {
         under = under.map((u) => u && u.ads == 'granted' ? Object.freeze({ ...u, ads: 'denied' }) : u);
         queue?.rewrite(withoutClickIds);
+        // Page and identify messages are built when handed over: those not yet queued go the same way.
+        inbox = inbox.map((x, i) => (under[i] ? x : JSON.parse(withoutClickIds(stringify(x)))));
       }
     },
     send(event, c) {

@@ -16,12 +16,18 @@ const OWN_QUEUE = 'measureplanUetq';
 const theirs = (w: AdapterContext['window']): boolean =>
   (w.uetq != null && !Array.isArray(w.uetq)) || !!w.document?.querySelector?.('script[src*="bat.bing.com/bat.js"]');
 /**
- * The site's own UET snippet is for the plan's tag id (left in place when moving to measureplan):
- * its inline code names the id (`ti:"…"`, as Microsoft's snippet writes it). Its tag counts the
+ * The queue of the site's own UET snippet for the plan's tag id, if the page has one (left in place
+ * when moving to measureplan): Microsoft's snippet names the id (`ti:"…"`) and, last, its queue
+ * (`…"//bat.bing.com/bat.js","uetq")`). Commented-out code does not count. That tag counts the
  * page; ours would be a second tag for the same id and a second pageLoad.
  */
-const sameTag = (w: AdapterContext['window'], ti: string): boolean =>
-  [...(w.document?.scripts ?? [])].some((s) => new RegExp(`\\bti\\s*:\\s*["']?${ti}\\b`).test(s.text));
+const siteQueue = (w: AdapterContext['window'], ti: string): string | undefined => {
+  const re = new RegExp(`\\bti\\s*:\\s*["']?${ti}\\b[\\s\\S]*?bat\\.bing\\.com/bat\\.js["']\\s*,\\s*["']([\\w$]+)["']`);
+  for (const s of w.document?.scripts ?? []) {
+    const m = re.exec(s.text.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, ''));
+    if (m) return m[1];
+  }
+};
 const storage = (state: string) => ({ ad_storage: state === 'granted' ? 'granted' : 'denied' });
 
 /**
@@ -77,7 +83,8 @@ export function microsoftAds(): Adapter {
         // bat.js is not requested again once it has run.
         site = theirs(w);
         // The site's tag is ours: our calls go into its queue, under its own consent default.
-        if (site && sameTag(w, ti)) { push(ctx, 'consent', 'update', storage((adStorage = 'granted'))); return; }
+        const q = site && siteQueue(w, ti);
+        if (q) { queue = q; push(ctx, 'consent', 'update', storage((adStorage = 'granted'))); return; }
         if (site) queue = OWN_QUEUE;
         push(ctx, 'consent', 'default', storage(ctx.plan.consent.default.ads));
         push(ctx, 'consent', 'update', storage((adStorage = 'granted')));

@@ -69,12 +69,13 @@ export function hash64(s: string): string {
   return (a >>> 0).toString(36) + '.' + (b >>> 0).toString(36);
 }
 
-/** The most keys a page remembers itself (about 1.5 MB), beyond the stored record's DEDUPE_MAX. */
-const PAGE_KEYS = 10_000;
+/** The most keys a tracker without a page (server-side rendering) remembers: about 1.5 MB. */
+export const SERVER_KEYS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createDedupe(store: Store, locks?: Locks): Dedupe {
+/** `keep`: the most keys kept in memory, the oldest let go (a page keeps all it claimed). */
+export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedupe {
   /**
    * Every key this page claimed (or found claimed), whatever the consent: hash → expiry. A Map, not
    * a list: a page open for hours that claims thousands of keys (lead ids) paid a scan of all of
@@ -147,8 +148,8 @@ export function createDedupe(store: Store, locks?: Locks): Dedupe {
       const e: Entry = [h, now + (days ?? DEDUPE_DAYS) * 86_400_000];
       mine.delete(h); // a key claimed again goes last, as the newest (the stored record drops the oldest)
       mine.set(h, e[1]);
-      // Bounded: a tracker shared by every request of a server process would keep each order's key (devx QA 2026-12-06).
-      if (mine.size > PAGE_KEYS) mine.delete(mine.keys().next().value!);
+      // Bounded on a server: a tracker shared by every request would keep each order's key (devx QA 2026-12-06).
+      if (mine.size > keep) mine.delete(mine.keys().next().value!);
       if (!stored) return then(true);
       // Forwarded by an earlier page: no lock needed. The record as stored, without read()'s copy.
       const list = store.get<Entry[]>(KEY);

@@ -8,7 +8,7 @@ import type { ConsentCategory, ConsentPlatform, ConsentSettings, JsonPlan, Norma
 import type { PlatformOptions } from '../cmp/watch';
 import type { Issue } from '../plan/check';
 import { BUFFER_LIMIT, createConsent, CATEGORIES } from './consent';
-import { createDedupe } from './dedupe';
+import { createDedupe, SERVER_KEYS } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
@@ -107,7 +107,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const store = localStore((reason) => { if (debug) warn(reason); });
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
   const consent = createConsent<() => void>(plan);
-  const dedupe = createDedupe(store, (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks);
+  const dedupe = createDedupe(store, (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks, browser() ? undefined : SERVER_KEYS);
   /**
    * Conversions with a dedupe key or a session/user limit, tracked before the visitor decided on
    * analytics (their record is analytics storage): decided once the visitor has.

@@ -59,8 +59,11 @@ function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
   if (!b.items.length) b.since = t;
   for (const it of items) {
     const line = lineOf(b, it.item_id);
-    if (!line) b.items.push({ ...it, quantity: it.quantity ?? 1 });
-    else if (sum) { const q = (line.quantity ?? 1) + (it.quantity ?? 1); Object.assign(line, it); line.quantity = q; }
+    // A field given as undefined is no field: it neither blanks the line's price or name nor is kept.
+    const known = {} as Item;
+    for (const k in it) if (it[k as keyof Item] !== undefined) (known as any)[k] = it[k as keyof Item];
+    if (!line) b.items.push({ ...known, quantity: it.quantity ?? 1 });
+    else if (sum) { const q = (line.quantity ?? 1) + (it.quantity ?? 1); Object.assign(line, known); line.quantity = q; }
   }
   if (b.items.length > MAX_ITEMS) b.items.splice(0, b.items.length - MAX_ITEMS);
   b.updated = t;

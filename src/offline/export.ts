@@ -9,6 +9,7 @@ import { clickFile, iosFile, leadsFile } from './google-ads';
 import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
 import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
+import { googleEmail } from './normalise';
 import type { ClickKind, Order, Skipped } from './orders';
 import { repeated, UTC, wallTime, type Zone } from './time';
 
@@ -144,7 +145,8 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
         // Two rows alike without an order id: the leads file has no id Google could tell them apart by.
-        const key = order.orderId ? undefined : [order.time, order.valueText, order.currency, order.email, order.phone].join('\n');
+        // Compared as the file writes them: a Gmail address with or without dots, 99.90 or 99.9.
+        const key = order.orderId ? undefined : [order.time, order.value, order.currency, order.email && googleEmail(order.email), order.phone].join('\n');
         const first = key === undefined ? undefined : sameLead.get(key);
         if (first !== undefined) {
           skipped.push({ row: order.row, reason: 'duplicate-order', message: `the same time, value, currency and customer as row ${first}, and no order id: Google would count the order twice (if this is another order, give both their order ids)` });

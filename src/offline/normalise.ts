@@ -34,6 +34,15 @@ export const emailKey = (raw: string): string | undefined => {
   return e && googleEmail(e);
 };
 
+/**
+ * Countries of numbers of many lengths (not in NATIONAL_LENGTHS) whose national numbers never
+ * begin with 0, the trunk prefix dialled only inside the country: Finland, Germany, Austria,
+ * Ukraine, Turkey, Brazil, China, Japan, South Korea, Indonesia, the Philippines, Thailand,
+ * Vietnam, Pakistan, Egypt, Nigeria, Kenya, Israel, the UAE, Saudi Arabia. (Country codes are
+ * prefix-free, so a number's code is the one it starts with.)
+ */
+const TRUNK_ZERO = ['358', '49', '43', '380', '90', '55', '86', '81', '82', '62', '63', '66', '84', '92', '20', '234', '254', '972', '971', '966'];
+
 export type Phone = { digits: string } | { problem: string };
 
 /**
@@ -95,9 +104,9 @@ export function normalisePhone(raw: string, countryCode?: string): Phone {
   let digits = s.replace(/\D/g, '');
   if (international) {
     // +44 07946 095800: the trunk 0 written after the country code, as people often do. None of
-    // the closed plans listed has a national number beginning with 0, so there it is dropped;
-    // elsewhere (Italy keeps its 0, and countries of many lengths are not known here) it stays.
-    const code = Object.keys(NATIONAL_LENGTHS).find((c) => digits.startsWith(`${c}0`));
+    // the closed plans listed, nor the countries of TRUNK_ZERO, has a national number beginning
+    // with 0, so there it is dropped; elsewhere (Italy keeps its 0) it stays.
+    const code = [...Object.keys(NATIONAL_LENGTHS), ...TRUNK_ZERO].find((c) => digits.startsWith(`${c}0`));
     if (code) digits = code + digits.slice(code.length + 1);
   } else {
     if (!countryCode) return { problem: 'the phone number has no country code (write it as +47 …, or give --phone-country 47)' };

@@ -3,12 +3,10 @@ import type { PlanInput, PropertySpec } from './types';
 /** One product in an `items` property, in GA4's item vocabulary. */
 export interface Item {
   item_id: string;
-  // `| undefined`: given as undefined, a field counts as not given (a value read from the page
-  // may be missing), which `exactOptionalPropertyTypes` would otherwise refuse.
-  item_name?: string | undefined;
-  price?: number | undefined;
-  quantity?: number | undefined;
-  item_category?: string | undefined;
+  item_name?: string;
+  price?: number;
+  quantity?: number;
+  item_category?: string;
 }
 
 /** The TypeScript type of one property spec: its enum values, or the type it names. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTracker } from '../../src/core/create';
 import { collector } from '../../adapters/collector/index';
 import { readClicks } from '../../src/offline/clicks';
@@ -74,4 +74,46 @@ it('in the store, the landing page view is the first time the visitor\'s gclid w
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('an ads withdrawal in the same task as the page view (second read 2026-12-06)', () => {
+  const plan = (def: 'granted' | 'denied') => {
+    const p = example('webshop');
+    delete (p as any).vitals;
+    p.consent = { default: { analytics: def, ads: def } };
+    p.destinations!.collector = { ...p.destinations!.collector!, pages: true };
+    return p;
+  };
+
+  it('a grant and a withdrawal of ads in one task (the site restoring its stored answer): no click id', async () => {
+    const tracker = createTracker({ plan: plan('denied'), adapters: [collector({ flushInterval: 10 })] });
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.consent({ ads: 'denied' });
+    await tracker.shutdown();
+    const pages = received.filter((m) => m.type === 'page');
+    expect(pages).toHaveLength(1);
+    expect(JSON.stringify(pages)).not.toContain('Cj0LANDING');
+    expect(pages[0].context.measureplan.consent.ads).toBe('denied');
+  });
+
+  it('a plan granting by default, the site applying a stored "ads denied" right after createTracker: no click id', async () => {
+    const tracker = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 10 })] });
+    tracker.consent({ ads: 'denied' });
+    await tracker.shutdown();
+    expect(JSON.stringify(received.filter((m) => m.type === 'page'))).not.toContain('Cj0LANDING');
+  });
+
+  it('an SPA page() and a withdrawal in the same handler: the page view goes as the conversion does, without it', async () => {
+    const tracker = createTracker({ plan: plan('denied'), adapters: [collector({ flushInterval: 10 })] });
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    await new Promise((r) => setTimeout(r, 50));
+    history.pushState(null, '', '/next?gclid=Cj0LANDING');
+    tracker.page();
+    tracker.track('phone_click' as never);
+    tracker.consent({ ads: 'denied' });
+    await tracker.shutdown();
+    const next = received.filter((m) => (m.type === 'page' && m.properties.path === '/next') || m.type === 'track');
+    expect(next).toHaveLength(2);
+    expect(JSON.stringify(next)).not.toContain('Cj0LANDING');
+  });
 });

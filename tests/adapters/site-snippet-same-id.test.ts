@@ -71,16 +71,19 @@ it('Meta: a site pixel with another id still gets ours initialised and counted, 
   expect(q.filter((c) => c[0] === 'trackSingle' && c[2] === 'PageView')).toEqual([['trackSingle', id, 'PageView']]);
 });
 
-/** Microsoft's UET snippet, as the site pastes it, for `ti` (bat.js itself is not run here). */
-function siteUetSnippet(ti: string) {
+/** Microsoft's UET snippet's code for `ti` on queue `q`. */
+const uetCode = (ti: string, q = 'uetq') => `(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:"${ti}", enableAutoSpaTracking: true};o.q=w[u],w[u]=new UET(o),w[u].push("pageLoad")},n=d.createElement(t),n.src=r,n.async=1,i=d.getElementsByTagName(t)[0]})(window,document,"script","//bat.bing.com/bat.js","${q}");`;
+
+/** Microsoft's UET snippet, as the site pastes it, for `ti`, its tag running (bat.js itself is not run here). */
+function siteUetSnippet(ti: string, code = uetCode(ti), q = 'uetq') {
   const s = document.createElement('script');
-  s.text = `(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:"${ti}", enableAutoSpaTracking: true};o.q=w[u],w[u]=new UET(o),w[u].push("pageLoad")},n=d.createElement(t),n.src=r,n.async=1,i=d.getElementsByTagName(t)[0]})(window,document,"script","//bat.bing.com/bat.js","uetq");`;
+  s.text = code;
   document.head.appendChild(s);
   const made: { ti: string; pushed: unknown[][] }[] = [];
   w.UET = function (this: any, o: any) { this.ti = o.ti; this.pushed = [...(o.q ?? [])]; made.push(this); };
   w.UET.prototype.push = function (...a: unknown[]) { this.pushed.push(a); };
-  w.uetq = new w.UET({ ti, q: [] });
-  w.uetq.push('pageLoad');
+  w[q] = new w.UET({ ti, q: [] });
+  w[q].push('pageLoad');
   const bat = document.createElement('script');
   bat.src = 'https://bat.bing.com/bat.js';
   document.head.appendChild(bat);
@@ -113,4 +116,22 @@ it('UET: a site snippet for another tag id: ours is a tag of its own with its ow
   const ti = await withUet();
   expect(made.map((m) => m.ti)).toEqual(['99999999', ti]);
   expect(made[1]!.pushed.filter((c) => c[0] === 'pageLoad')).toHaveLength(1);
+});
+
+it('UET: the snippet for the plan\'s tag id commented out, the site running another tag: ours is a tag of its own (second read 2026-12-06)', async () => {
+  const ours = plan().destinations.microsoftAds.tagId;
+  const made = siteUetSnippet('99999999', `/* the old tag, now measureplan's:\n${uetCode(ours)}\n*/\n// ${uetCode(ours)}\n${uetCode('99999999')}`);
+  await withUet();
+  expect(made.map((m) => m.ti)).toEqual(['99999999', ours]);
+  expect(made[0]!.pushed.some((c) => c[0] === 'event')).toBe(false);
+  expect(made[1]!.pushed.some((c) => c[0] === 'event' && c[1] === 'phone_call')).toBe(true);
+});
+
+it('UET: the site\'s snippet for the plan\'s tag id on a queue of another name: conversions go into that queue', async () => {
+  const ours = plan().destinations.microsoftAds.tagId;
+  const made = siteUetSnippet(ours, uetCode(ours, 'uetq2'), 'uetq2');
+  await withUet();
+  expect(made).toHaveLength(1);
+  expect(made[0]!.pushed.some((c) => c[0] === 'event' && c[1] === 'phone_call')).toBe(true);
+  for (const k of ['uetq2']) delete w[k];
 });

@@ -6,7 +6,7 @@
  * while the next claim runs (its own file, as it patches a prototype).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDedupe } from '../../src/core/dedupe';
+import { createDedupe, SERVER_KEYS } from '../../src/core/dedupe';
 import type { Store } from '../../src/core/storage';
 
 const some = Array.prototype.some;
@@ -43,8 +43,8 @@ describe('exactly once: the cost of a claim on a long-lived page', () => {
     expect(answers.slice(-2)).toEqual([true, false]);
   });
 
-  it('keeps at most 10,000 keys of its own, the newest: a tracker shared by a server\'s requests does not grow per order (devx QA 2026-12-06)', () => {
-    const d = createDedupe(memoryStore());
+  it('on a server keeps at most 10,000 keys of its own, the newest: a tracker shared by its requests does not grow per order (devx QA 2026-12-06)', () => {
+    const d = createDedupe(memoryStore(), undefined, SERVER_KEYS);
     const now = Date.now();
     const got: boolean[] = [];
     for (let i = 0; i < 30_000; i++) d.claim('purchase', `T-${i}`, undefined, now, () => undefined);
@@ -54,6 +54,16 @@ describe('exactly once: the cost of a claim on a long-lived page', () => {
     d.claim('purchase', 'T-50000', undefined, now, (f) => got.push(f));
     d.claim('purchase', 'T-0', undefined, now, (f) => got.push(f));
     expect(got).toEqual([false, false, true]);
+  });
+
+  it('a page keeps every key it claimed: a repeat after 20,000 others is still a duplicate (second read 2026-12-06)', () => {
+    const d = createDedupe(memoryStore());
+    const now = Date.now();
+    const got: boolean[] = [];
+    d.claim('lead', 'L-first', undefined, now, (f) => got.push(f));
+    for (let i = 0; i < 20_000; i++) d.claim('lead', `L-${i}`, undefined, now, () => undefined);
+    d.claim('lead', 'L-first', undefined, now, (f) => got.push(f));
+    expect(got).toEqual([true, false]);
   });
 
   it('a key expired in memory is first again, with its new expiry', () => {

@@ -63,14 +63,16 @@ describe('phone', () => {
     expect(digits('00 47 (0)41234567')).toBe('4741234567');
   });
 
-  it('drops a trunk 0 written after the country code without brackets, in the closed plans listed (offline QA 2026-12-06)', () => {
+  it('drops a trunk 0 written after the country code without brackets, in the countries known never to begin a number with 0 (offline QA 2026-12-06)', () => {
     expect(digits('+44 07946 095800')).toBe('447946095800');
     expect(digits('+46 070 123 45 67')).toBe('46701234567');
     expect(digits('0047 0412 34 567')).toBe('4741234567');
-    // Kept: a country that keeps its 0 (Italy), a country of many lengths (not known here).
+    // Kept: a country that keeps its 0 (Italy). Dropped too for countries of many lengths that never begin with 0.
     expect(digits('+39 06 6982 1234')).toBe('390669821234');
     expect(digits('+46 08 123 456')).toBe('468123456');
-    expect(digits('+49 030 1234567')).toBe('490301234567');
+    expect(digits('+358 040 123 4567')).toBe('358401234567');
+    expect(digits('+49 030 1234567')).toBe('49301234567');
+    expect(digits('+81 090 1234 5678')).toBe('819012345678');
   });
 
   it('adds --phone-country to national numbers, dropping the trunk 0', () => {

@@ -42,6 +42,15 @@ describe('Google Ads leads file: rows alike without an order id (offline QA 2026
     expect(leads.rows).toBe(3);
     expect(r.skipped).toEqual([{ row: 3, reason: 'duplicate-order', message: expect.stringMatching(/^the same time, value, currency and customer as row 2, and no order id/) }]);
   });
+
+  it('compares the rows as the file writes them: a Gmail address with and without dots, 99.90 and 99.9', () => {
+    const r = exportOffline([
+      order(2, { orderId: undefined, email: 'kari.nordmann@gmail.com', value: 99.9, valueText: '99.90' }),
+      order(3, { orderId: undefined, email: 'karinordmann@gmail.com', value: 99.9, valueText: '99.9' }),
+    ], emptyIndex(), base);
+    expect(r.files.find((f) => f.part === 'leads')!.rows).toBe(1);
+    expect(r.skipped.map((x) => [x.row, x.reason])).toEqual([[3, 'duplicate-order']]);
+  });
 });
 
 describe('Google Ads click import (§7.1)', () => {
