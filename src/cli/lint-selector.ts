@@ -4,7 +4,9 @@
  * rejects off (with a console message on every page). This catches what people write most often
  * by mistake: jQuery's own pseudo-classes (`:contains()`, `:eq()`, `:visible`, …), which no
  * browser's `querySelector` knows, a bracket or parenthesis closed that was never opened, and a
- * list or chain with a part missing. A heuristic, not a CSS parser: anything it does not
+ * list or chain with a part missing, JavaScript or XPath pasted where CSS belongs (`$('.btn')`),
+ * an attribute value with a colon and no quotes (`a[href^=tel:]`), a `.` or `#` without a name,
+ * a name that starts with a digit. A heuristic, not a CSS parser: anything it does not
  * recognise is left to the browser.
  */
 
@@ -40,6 +42,15 @@ const JQUERY: Record<string, string> = {
 export function selectorProblem(selector: string): string | undefined {
   const s = selector.trim();
   if (!s) return 'it is empty';
+  // Copied from the site's scripts or a tag manager: the selector is the text in the quotes.
+  const code = /^(\$|jQuery|document\.(?:querySelector(?:All)?|getElementById|getElementsByClassName))\s*\(\s*(["'])(.*)\2\s*\)\s*;?$/.exec(s);
+  if (code) {
+    const inner = code[1]!.endsWith('Id') ? `#${code[3]}` : code[1]!.endsWith('Name') ? `.${code[3]}` : code[3];
+    return `it is JavaScript code, not a selector: write only ${JSON.stringify(inner)}`;
+  }
+  if (/^(\/\/|\/html\b|\(\/\/)/.test(s)) return 'it is an XPath expression, not a CSS selector: write it in CSS, like button#buy or [data-action="buy"]';
+  const colon = /\[\s*([\w-]+)\s*([\^$*~|]?=)\s*([^\]"'\s]*:[^\]"'\s]*)\s*\]/.exec(s);
+  if (colon) return `the value ${colon[3]} needs quotes around it (it has a ":"): write ${s.replace(colon[0], `[${colon[1]}${colon[2]}"${colon[3]}"]`)}`;
   const open: string[] = [];
   let quote = '';
   for (let i = 0; i < s.length; i++) {
@@ -60,6 +71,9 @@ export function selectorProblem(selector: string): string | undefined {
   if (/(^|,)\s*(,|$)/.test(bare)) return 'a comma with nothing on one side';
   if (/[>+~]\s*(,|$)/.test(bare)) return 'it ends in ">", "+" or "~" with nothing after it';
   if (/(^|,)\s*[>+~]/.test(bare)) return 'it starts with ">", "+" or "~" (a trigger\'s selector is matched against the whole page)';
+  if (/[.#](?![\w\u00a0-\uffff-])/.test(bare)) return 'a "." or "#" has no class or id name after it';
+  const digit = /[.#]-?\d[\w-]*/.exec(bare);
+  if (digit) return `${digit[0]}: a class or id name cannot start with a digit in CSS: write [${digit[0][0] == '#' ? 'id' : 'class~'}="${digit[0].slice(1)}"] instead`;
   for (const [, name] of bare.matchAll(/(?<!:):([a-z-]+)(?![a-z-])/gi)) {
     const hint = JQUERY[name!.toLowerCase()];
     if (hint) return `":${name}" is jQuery's, not CSS: browsers reject it; ${hint}`;

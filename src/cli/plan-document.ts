@@ -46,6 +46,7 @@ export function triggerWords(t: Trigger | undefined): Rich {
 function abandonedBy(c: NormalisedConversion, plan: Plan): 'cart' | 'browse' | undefined {
   return (['cart', 'browse'] as const).find((k) => plan.abandonment[k] && (plan.abandonment[k]!.conversion ?? `${k}_abandoned`) === c.name);
 }
+const CMP_NAMES: Record<string, string> = { tcf: 'an IAB TCF v2.2 platform', google: 'Google Consent Mode', cookiebot: 'Cookiebot', cookieinformation: 'Cookie Information', onetrust: 'OneTrust' };
 /** What measureplan fills in for an abandonment conversion, from the cart or the products viewed. */
 const FILLED: Record<string, string> = { value: 'value', items: 'products', item_count: 'number of products', currency: 'currency' };
 
@@ -56,7 +57,9 @@ function recognised(c: NormalisedConversion, plan: Plan): Rich {
     return [`tracked by measureplan when a visitor comes back to a ${kind === 'cart' ? 'cart' : 'browse'} left for ${durationWords(after)} (see `, code(`abandonment.${kind}`), ')'];
   }
   const words = triggerWords(c.trigger);
-  return c.limit ? [...words, `; counted ${LIMIT_WORDS[c.limit]}`] : words;
+  const key = typeof c.dedupe == 'string' ? c.dedupe : c.dedupe?.key;
+  const once: Rich = key ? ['; each ', code(key), ' sent once, however often the page is loaded'] : [];
+  return c.limit ? [...words, `; counted ${LIMIT_WORDS[c.limit]}`, ...once] : [...words, ...once];
 }
 
 function valueWords(c: NormalisedConversion, plan: Plan): Rich {
@@ -206,7 +209,7 @@ export function planDocument(plan: Plan, source: string): Doc {
   const def = plan.consent.default;
   add({ p: [
     'Before a visitor has decided, ', strong('analytics'), ` is ${def.analytics} and `, strong('ads'), ` is ${def.ads}. `,
-    "The site's consent banner tells measureplan the visitor's choice on every page.",
+    plan.consent.cmp ? `measureplan reads the visitor's choice from the site's consent platform (${CMP_NAMES[plan.consent.cmp] ?? plan.consent.cmp}) on every page.` : "The site's consent banner tells measureplan the visitor's choice on every page.",
   ] });
   const inCategory = (cat: 'analytics' | 'ads') => tools.filter((d) => CATEGORY[d] === cat).map((d) => (d === 'collector' ? 'your own collector' : toolName(d)));
   add({ ul: [

@@ -36,6 +36,8 @@ export function readPlan(input: unknown): { value?: unknown; syntax?: Issue } {
   if (typeof input !== 'string') return { value: input };
   const text = input.replace(/^\uFEFF/, ''); // an editor's byte-order mark is not a JSON error
   try {
+    // A file saved as Latin-1 ("ANSI") reads as JSON, its æ, ø, å turned into U+FFFD: no name or path would match.
+    if (text.includes('\uFFFD')) throw new Error('not UTF-8');
     return { value: JSON.parse(text) };
   } catch (e) {
     return { syntax: { path: '', code: 'json', value: (e as Error).message, expected: text } };

@@ -13,7 +13,10 @@ const TYPE_WORDS: Record<string, string> = {
   o: 'an object ({ … })', s: 'a text', n: 'a number', i: 'a whole number', b: 'true or false', a: 'a list ([ … ])',
 };
 const typeWords = (t: string) => t.split('|').map((x) => TYPE_WORDS[x] ?? x).join(' or ');
-const NAME_HINT = 'Use lower-case letters, digits and underscores, starting with a letter, at most 40 characters (like "add_to_cart").';
+const NAME_HINT = 'Use lower-case letters a–z (no æ, ø, å, ä, ö, ü or ß), digits and underscores, starting with a letter, at most 40 characters (like "add_to_cart").';
+/** A name as a marketer writes it, made a valid one: `Kjøp nå` → `kjop_na`, `Straße` → `strasse`. */
+const nameLike = (v: unknown): string => String(v).trim().toLowerCase().replace(/[\s-]+/g, '_').replace(/ß/g, 'ss').replace(/æ/g, 'ae')
+  .normalize('NFD').replace(/ø/g, 'o').replace(/[\u0300-\u036f]/g, '');
 const DURATION_HINT = 'A whole number and a unit: "30m", "1h" or "14d" (minutes, hours, days).';
 
 /** Format hints by the field they apply to (the last part of the path). */
@@ -43,9 +46,15 @@ function formatHint(field: string, v: unknown): string | undefined {
     if (field === 'measurementId' && /^(UA|AW)-/.test(v)) return 'GA4 measurement ids start with "G-"; "UA-" is the old Universal Analytics and "AW-" is Google Ads.';
     if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
     if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
-    const time = /^\s*([1-9]\d{0,4})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)\s*$/i.exec(v);
-    if ((field === 'within' || field === 'after') && time) return `Did you mean "${time[1]}${time[2]![0]!.toLowerCase()}"?`;
-    const name = v.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    // `"15,50"`, `"15 kr"`: a price as people write it (marketer QA 2026-12-06).
+    const money = /^\D{0,4}?\s*(\d+)(?:[.,](\d{1,2}))?\s*[^\d\s]{0,4}$/.exec(v);
+    if (field === 'value' && money && /\d/.test(v)) return `Write the number without quotes or currency, with a decimal point: ${money[1]}${money[2] ? `.${money[2]}` : ''} (the currency is the plan's "currency").`;
+    const time = /^\s*([1-9]\d{0,4})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)\s*$/i.exec(v);
+    if ((field === 'within' || field === 'after') && time) {
+      const week = /^w/i.test(time[2]!);
+      return `Did you mean "${week ? +time[1]! * 7 : time[1]}${week ? 'd' : time[2]![0]!.toLowerCase()}"?`;
+    }
+    const name = nameLike(v);
     if (FORMATS[field] === NAME_HINT && NAME.test(name)) return `Did you mean "${name}"?`;
   }
   return FORMATS[field];
@@ -77,7 +86,9 @@ const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
   number: (f) => [`${f} is not a number JSON can read.`, f[0] === '.' ? `Write a digit before the decimal point: 0${f}.`
     : /^-?0\d/.test(f) ? 'A number does not start with 0; if it is an id or a code, write it as text in quotes.'
       : 'Numbers are written like 42, 19.99 or -5: a point for decimals, no "+", spaces, units or thousands separators.'],
-  comment: () => ['JSON has no comments.', 'Remove the // or /* */ comment; a "description" field can hold a note.'],
+  comment: () => ['JSON has no comments.', 'Remove the comment (//, /* */ or #); a "description" field can hold a note.'],
+  placeholder: () => ['"…" is a placeholder from an example, not part of a plan.', 'Write the real entries in its place, or remove it (and the comma before it).'],
+  snippet: () => ['this is one entry of a plan ("name": { … }), not a whole plan.', 'Put it inside the "conversions": { … } of a whole plan, such as the one `measureplan init --template webshop` writes.'],
   trailing_comma: () => ['there is a comma after the last entry.', 'Remove the comma before the closing } or ].'],
   comma: () => ['a comma is missing before this.', 'Entries of an object or a list are separated by commas.'],
   colon: () => ['a colon is missing after the key.', 'Write "key": value.'],
@@ -92,7 +103,7 @@ const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
     : /[\u00a0\u2000-\u200b\u202f\u3000\ufeff]/.test(f)
       ? [`an invisible special space (U+${f.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) cannot stand here.`, 'Delete it and type a normal space; it often comes with text pasted from a web page or a document.']
       : f === '\ufffd' || f === '\u0000'
-        ? ['the file is not saved as UTF-8 text.', 'Save the plan as UTF-8 (in Notepad: Save as → Encoding UTF-8), not as "Unicode" (UTF-16).']
+        ? ['the file is not saved as UTF-8 text (letters such as æ, ø and å show as \ufffd).', 'Save the plan as UTF-8 (in Notepad: Save as → Encoding UTF-8), not as "ANSI" or "Unicode" (UTF-16).']
         : [`"${f}" cannot stand here.`, 'Look for a typo just before it: a missing quote, comma or bracket.'],
 };
 
@@ -113,7 +124,10 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   type: (i, f) => {
     const numeric = typeof i.value === 'string' && i.value.trim() !== '' && !Number.isNaN(Number(i.value));
     const quoted = ['true', 'false'].includes(i.value as string) || (numeric && /[ni]/.test(i.expected as string));
-    const hint = quoted ? 'Write it without quotes.' : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.'
+    const pct = typeof i.value === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(i.value) && /[ni]/.test(i.expected as string);
+    const hint = quoted ? 'Write it without quotes.' : pct ? `Write the number alone, without quotes or %: ${parseFloat(i.value as string)}.`
+      : typeof i.value === 'number' && i.expected === 's' && (f === 'within' || f === 'after') ? `A duration is text with its unit: "${i.value}h" for ${i.value} hours, "${i.value}d" for days, "${i.value}m" for minutes.`
+      : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.'
       : i.expected === 'a|o' /* only a funnel is a list or an object */ ? 'A funnel is its steps in order, ["view_item", "purchase"], or { "steps": [ … ], "within": "24h" } to give it a time window.' : undefined;
     return [`This must be ${typeWords(i.expected as string)}, not ${describe(i.value)}.`, hint];
   },
@@ -131,7 +145,7 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   few: (i, f) => [`This list needs at least ${i.expected === 1 ? '1 entry' : `${i.expected} entries`}.`, f === 'variants' ? 'An experiment compares the control (first) with at least one other variant, like ["control", "banner"].' : undefined],
   many: (i, f) => [`This list can have at most ${i.expected} entries.`, f === 'variants' ? 'Each variant needs its own share of the visitors; test fewer at a time.' : undefined],
   name: (i) => {
-    const near = String(i.value).trim().toLowerCase().replace(/[\s-]+/g, '_');
+    const near = nameLike(i.value);
     if (i.value === 'constructor') return ['"constructor" cannot be a name: every JavaScript object already has it.', 'Pick another name, like "builder" or "maker".'];
     return [`"${i.value}" is not a valid name.`, NAME.test(near) ? `Did you mean "${near}"? ${NAME_HINT}` : NAME_HINT];
   },
@@ -146,7 +160,7 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
   min_max: (i) => [`"min" (${i.value}) is larger than "max" (${i.expected}).`],
   regex: (i) => [`This is not a valid regular expression: ${i.expected}.`],
   value_unknown: (i) => [`"value" names "${i.value}", which is not a property of this conversion.`, nameHint(i.value, i.expected as string[], 'Its properties', 'Declare it under "properties" with type "number", or give a fixed number.')],
-  value_not_numeric: (i) => [`"value" names "${i.value}", a ${i.expected} property; it must name a number or integer property.`],
+  value_not_numeric: (i) => [`"value" names "${i.value}", ${i.expected === 'items' ? 'a list of products (items)' : `a ${i.expected}`} property; it must name a number or integer property.`, i.expected === 'items' ? 'Name the property that holds the order\'s total, such as "value"; measureplan does not add up the products\' prices.' : undefined],
   dedupe_unknown: (i) => [`"dedupe" names "${i.value}", which is not a property of this conversion.`, nameHint(i.value, i.expected as string[], 'Its properties', 'Name the property that identifies the conversion, such as "transaction_id".')],
   dedupe_type: (i) => [`"dedupe" names "${i.value}", a ${i.expected} property, which can never identify one conversion.`, 'Name a text or number property that is unique per conversion, such as "transaction_id".'],
   trigger_path: () => ['A page_view trigger needs "path" (like "/pricing*") or "regex".'],

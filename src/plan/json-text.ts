@@ -15,7 +15,8 @@ export interface JsonNode {
 /** Why the text is not JSON, by what was found where a value, key, comma or colon belonged. */
 export type JsonFault =
   | 'empty' | 'end' | 'single_quote' | 'word' | 'number' | 'comment' | 'trailing_comma'
-  | 'comma' | 'colon' | 'key' | 'string' | 'control' | 'escape' | 'after' | 'html' | 'char';
+  | 'comma' | 'colon' | 'key' | 'string' | 'control' | 'escape' | 'after' | 'html' | 'char'
+  | 'placeholder' | 'snippet';
 
 export interface JsonScan {
   /** Absent when the text is not JSON. */
@@ -42,6 +43,7 @@ export function scanJson(text: string): JsonScan {
     }
     i++;
     const raw = text.slice(start, i);
+    if (raw.includes('\uFFFD')) fail('char', start + raw.indexOf('\uFFFD'), '\uFFFD'); // not UTF-8: see readPlan
     try { return JSON.parse(raw) as string; } catch { return fail(/[\u0000-\u001f]/.test(raw) ? 'control' : 'escape', start); }
   };
 
@@ -50,7 +52,8 @@ export function scanJson(text: string): JsonScan {
     const ch = text[i];
     if (ch === undefined) fail('end');
     if (ch === "'") fail('single_quote');
-    if (ch === '/') fail('comment');
+    if (ch === '/' || ch === '#') fail('comment');
+    if (ch === '\u2026' || text.startsWith('...', i)) fail('placeholder'); // `{ … }` copied from an example
     if ((ch === '}' || ch === ']') && afterComma) fail('trailing_comma');
     if (/[.+\d-]/.test(ch!)) fail('number', i, word());
     if (/[A-Za-z_$]/.test(ch!)) fail('word', i, word());
@@ -114,7 +117,8 @@ export function scanJson(text: string): JsonScan {
     if (text[i] === '<') fail('html'); // a web page (an error page, a login redirect) where the plan should be
     const root = value([]);
     ws();
-    if (i < text.length) fail(text[i] === '/' ? 'comment' : 'after');
+    // `"newsletter_signup": { … }` pasted alone: an entry of a plan, not a plan.
+    if (i < text.length) fail(text[i] === '/' || text[i] === '#' ? 'comment' : text[i] === ':' && root.entries === undefined ? 'snippet' : 'after');
     return { root, duplicates };
   } catch (e) {
     // Anything but a fault (a stack overflow on text nested thousands deep): no answer, never a throw.

@@ -37,7 +37,7 @@ describe('measureplan docs (Markdown)', () => {
   it('says how each conversion is recognised, its value, its goal and its name in each tool', () => {
     const shop = run(['docs', 'examples/plans/webshop.json']).stdout;
     expect(shop).toContain('| `newsletter_signup` | micro | Signed up to the newsletter | when a visitor submits the form `form.newsletter`; counted once per visitor | 15 NOK | `purchase` | GA4: sign_up · Meta: Subscribe · Collector |');
-    expect(shop).toContain("| `purchase` | macro (goal) | Order completed in the webshop | tracked by the site's code; counted once per page | the amount in the `value` property (NOK) | — |");
+    expect(shop).toContain("| `purchase` | macro (goal) | Order completed in the webshop | tracked by the site's code; counted once per page; each `transaction_id` sent once, however often the page is loaded | the amount in the `value` property (NOK) | — |");
     // The abandoned-cart conversion is measureplan's own, not the site's code (marketer QA 2026-12-06).
     expect(shop).toContain('| tracked by measureplan when a visitor comes back to a cart left for 1 hour (see `abandonment.cart`) |');
     expect(shop).toContain("| `cart_abandoned` | `items` | list of products | filled by measureplan: the abandoned cart's products |");
@@ -55,6 +55,15 @@ describe('measureplan docs (Markdown)', () => {
     expect(run(['docs', tmp.file('scrolled.json', JSON.stringify(scrolled))]).stdout).toContain('when a visitor scrolls 75% of the way down a page');
     expect(lead).toContain('| `demo_request` | `company_size` | text, one of "1-10", "11-50", "51-250", "251+" (optional) | the form field `company_size` |');
     expect(lead).toContain('Endpoint `/collect` (also every page view)');
+  });
+
+  it('names the order-number deduplication and the consent platform (marketer QA 2026-12-06)', () => {
+    const plan = example('webshop') as any;
+    expect(plan.conversions.purchase.dedupe).toBe('transaction_id');
+    plan.consent.cmp = 'cookiebot';
+    const doc = run(['docs', tmp.file('once.json', JSON.stringify(plan))]).stdout;
+    expect(doc).toContain("| `purchase` | macro (goal) | Order completed in the webshop | tracked by the site's code; counted once per page; each `transaction_id` sent once, however often the page is loaded |");
+    expect(doc).toContain("measureplan reads the visitor's choice from the site's consent platform (Cookiebot) on every page.");
   });
 
   it('writes to --out and refuses an invalid plan', () => {

@@ -34,6 +34,13 @@ describe('JSON syntax errors name the place and the cause', () => {
     ['curly quotes pasted from a word processor', '{ "currency": \u201cNOK\u201d }', 1, 15, /curly quote/, /straight double quotes/],
     ['a non-breaking space', '{ "currency":\u00a0"NOK" }', 1, 14, /invisible special space \(U\+00A0\)/, /normal space/],
     ['a file saved as UTF-16', '\ufffd\ufffd{\u0000 \u0000}', 1, 1, /not saved as UTF-8/, /UTF-8/],
+    // Copied from the docs or another format as it stands (marketer QA 2026-12-06).
+    ['a placeholder … from an example', '{\n  "destinations": { \u2026 }\n}', 2, 21, /placeholder from an example/, /real entries/],
+    ['a placeholder written as three dots', '{ "conversions": { ... } }', 1, 20, /placeholder/, /real entries/],
+    ['a # comment', '{\n  # the shop\n  "version": 1\n}', 2, 3, /no comments/, /#/],
+    ['one conversion pasted as the whole file', '"newsletter_signup": {\n  "kind": "micro"\n}', 1, 20, /one entry of a plan/, /inside the "conversions"/],
+    // Latin-1 ("ANSI") reads as JSON with its æ, ø, å turned into U+FFFD: no name or path would match (marketer QA 2026-12-06).
+    ['a file saved as Latin-1', '{\n  "version": 1,\n  "name": "Fjellsport Troms\ufffd"\n}', 3, 28, /not saved as UTF-8 text \(letters such as æ, ø and å/, /"ANSI"/],
   ];
   for (const [what, text, line, column, message, hint] of cases) {
     it(what, () => {
