@@ -262,7 +262,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
         under = under.map((u) => u && u.ads == 'granted' ? Object.freeze({ ...u, ads: 'denied' }) : u);
         queue?.rewrite(withoutClickIds);
         // Page and identify messages are built when handed over: those not yet queued go the same way.
-        inbox = inbox.map((x, i) => (under[i] ? x : JSON.parse(withoutClickIds(stringify(x)))));
+        inbox = inbox.map((x, i) => {
+          if (under[i]) return x;
+          try { return JSON.parse(withoutClickIds(stringify(x))); } catch { return x; } // unserialisable: intake drops it
+        });
       }
     },
     send(event, c) {

@@ -49,7 +49,7 @@ export function selectorProblem(selector: string): string | undefined {
     return `it is JavaScript code, not a selector: write only ${JSON.stringify(inner)}`;
   }
   if (/^(\/\/|\/html\b|\(\/\/)/.test(s)) return 'it is an XPath expression, not a CSS selector: write it in CSS, like button#buy or [data-action="buy"]';
-  const colon = /\[\s*([\w-]+)\s*([\^$*~|]?=)\s*([^\]"'\s]*:[^\]"'\s]*)\s*\]/.exec(s);
+  const colon = /\[\s*([\w-]+)\s*([\^$*~|]?=)\s*((?:[^\]"'\s\\:]|\\.)*:[^\]"'\s]*)\s*\]/.exec(s); // `tel\:` escaped is fine
   if (colon) return `the value ${colon[3]} needs quotes around it (it has a ":"): write ${s.replace(colon[0], `[${colon[1]}${colon[2]}"${colon[3]}"]`)}`;
   const open: string[] = [];
   let quote = '';
@@ -67,7 +67,9 @@ export function selectorProblem(selector: string): string | undefined {
   // A quote, bracket or parenthesis still open at the end is closed by the browser's CSS parser
   // (`a[href^="tel:"` works): not flagged.
   // Outside quotes and attribute brackets: a list item or a chain that ends in nothing.
-  const bare = s.replace(/\\./g, '_').replace(/"[^"]*"|'[^']*'/g, '""').replace(/\[[^\]]*\]/g, '[]');
+  let bare = s.replace(/\\./g, '_').replace(/"[^"]*"|'[^']*'/g, '""').replace(/\[[^\]]*\]/g, '[]');
+  // Inside :has(), :is(), :not() a list item may start with a combinator (`:has(> a, > b)`): left to the browser.
+  for (let was = ''; was !== bare;) { was = bare; bare = bare.replace(/\(([^()]*)\)/g, (_, inner: string) => `\u2039${inner.replace(/[,>+~]/g, '_')}\u203a`); }
   if (/(^|,)\s*(,|$)/.test(bare)) return 'a comma with nothing on one side';
   if (/[>+~]\s*(,|$)/.test(bare)) return 'it ends in ">", "+" or "~" with nothing after it';
   if (/(^|,)\s*[>+~]/.test(bare)) return 'it starts with ">", "+" or "~" (a trigger\'s selector is matched against the whole page)';

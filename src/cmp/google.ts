@@ -2,8 +2,8 @@
  * Google Consent Mode, as a banner writes it into `window.dataLayer` with
  * `gtag('consent', 'default' | 'update', {…})`. Only an `update` is the visitor's decision (a
  * `default` is the site's); updates are folded key by key in push order, and a category is
- * answered once an update has named one of its keys (a banner may send one update per category:
- * the first is no denial of the other, CMP QA 2026-12-06):
+ * answered once its keys say so (a banner may send one update per category, or split a
+ * category's keys over several: none is a denial of what it does not name, CMP QA 2026-12-06):
  * - analytics: `analytics_storage`;
  * - ads: `ad_storage`, `ad_user_data` and `ad_personalization`, all granted (measureplan's Google
  *   tags send all three from `ads`, so granting `ads` on less would override the visitor's choice).
@@ -21,8 +21,12 @@ export const google: Reader = (w, decide, loaded, poll, guard) => {
   let answered: unknown;
   const s: Record<string, unknown> = {};
   const g = (k: string) => s[k] == 'granted';
-  /** `null` while no update has named any of the category's keys: not answered yet. */
-  const named = (...k: string[]) => (k.some((x) => x in s) ? k.every(g) : null);
+  /**
+   * A category's answer: granted once every key of it is granted, denied once one is denied, and
+   * `null` (not answered yet) while some are still unnamed: a banner may send them in several
+   * updates (CMP QA 2026-12-06).
+   */
+  const named = (...k: string[]) => (k.every(g) ? true : k.some((x) => x in s && !g(x)) ? false : null);
   const scan = guard(() => {
     for (; n < dl.length; n++) {
       const e = dl[n];

@@ -59,7 +59,8 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
     undo.push(() => clearTimeout(timer), read!(
       w,
       (a, b) => {
-        if (state(a) + ' ' + state(b) != last) { last = state(a) + ' ' + state(b); o.onDecision({ analytics: state(a), ads: state(b) }); }
+        // An update naming neither category (functionality_storage alone) decides nothing.
+        if ((a !== null || b !== null) && state(a) + ' ' + state(b) != last) { last = state(a) + ' ' + state(b); o.onDecision({ analytics: state(a), ads: state(b) }); }
       },
       () => { seen = 1; },
       (test) => {

@@ -47,8 +47,8 @@ function formatHint(field: string, v: unknown): string | undefined {
     if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
     if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
     // `"15,50"`, `"15 kr"`: a price as people write it (marketer QA 2026-12-06).
-    const money = /^\D{0,4}?\s*(\d+)(?:[.,](\d{1,2}))?\s*[^\d\s]{0,4}$/.exec(v);
-    if (field === 'value' && money && /\d/.test(v)) return `Write the number without quotes or currency, with a decimal point: ${money[1]}${money[2] ? `.${money[2]}` : ''} (the currency is the plan's "currency").`;
+    const money = /^(?:[$€£¥]|kr\.?|[A-Z]{3})?\s*(\d+)(?:[.,](\d{1,2}))?\s*(?:[$€£¥]|kr\.?|,-|[A-Z]{3})?$/i.exec(v.trim());
+    if (field === 'value' && money && !/^[a-z]{3}\d/i.test(v.trim())) return `Write the number without quotes or currency, with a decimal point: ${money[1]}${money[2] ? `.${money[2]}` : ''} (the currency is the plan's "currency").`;
     const time = /^\s*([1-9]\d{0,4})\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)\s*$/i.exec(v);
     if ((field === 'within' || field === 'after') && time) {
       const week = /^w/i.test(time[2]!);
@@ -73,6 +73,8 @@ function nameHint(word: unknown, candidates: string[], noun: string, none?: stri
   return valid.length ? suggest(word, valid, noun) : none;
 }
 
+const PLAN_FIELDS = ['version', 'name', 'currency', 'destinations', 'consent', 'conversions', 'funnels', 'abandonment', 'experiments', 'vitals'];
+
 /** What the text holds where JSON needed something else, and how to write it. */
 const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
   empty: () => ['it is empty.', 'A plan starts with { "version": 1, … }; `npx measureplan init` writes a starter plan.'],
@@ -88,7 +90,9 @@ const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
       : 'Numbers are written like 42, 19.99 or -5: a point for decimals, no "+", spaces, units or thousands separators.'],
   comment: () => ['JSON has no comments.', 'Remove the comment (//, /* */ or #); a "description" field can hold a note.'],
   placeholder: () => ['"…" is a placeholder from an example, not part of a plan.', 'Write the real entries in its place, or remove it (and the comma before it).'],
-  snippet: () => ['this is one entry of a plan ("name": { … }), not a whole plan.', 'Put it inside the "conversions": { … } of a whole plan, such as the one `measureplan init --template webshop` writes.'],
+  snippet: (f) => PLAN_FIELDS.includes(f)
+    ? [`the plan's outer { … } is missing: it starts with "${f}": instead of {.`, 'Write { before the first line and } after the last: a plan is one object, { "version": 1, … }.']
+    : ['this is one entry of a plan ("name": { … }), not a whole plan.', 'Put it where it belongs inside a whole plan (a conversion inside its "conversions": { … }), such as the one `measureplan init --template webshop` writes.'],
   trailing_comma: () => ['there is a comma after the last entry.', 'Remove the comma before the closing } or ].'],
   comma: () => ['a comma is missing before this.', 'Entries of an object or a list are separated by commas.'],
   colon: () => ['a colon is missing after the key.', 'Write "key": value.'],

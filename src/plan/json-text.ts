@@ -33,6 +33,8 @@ export function scanJson(text: string): JsonScan {
   const duplicates: JsonScan['duplicates'] = [];
   const fail = (kind: JsonFault, offset = i, found?: string): never => { throw { kind, offset, found }; };
   const ws = () => { while (i < text.length && WS.includes(text[i]!)) i++; };
+  /** Only spaces before `i` on its line: a `#` there starts a comment (YAML, shell). */
+  const lineStart = () => /(^|\n)[ \t]*$/.test(text.slice(Math.max(0, i - 200), i));
   const word = () => /^[^\s,:{}[\]"']+/.exec(text.slice(i, i + 40))?.[0] ?? text[i];
 
   const string = (): string => {
@@ -52,7 +54,7 @@ export function scanJson(text: string): JsonScan {
     const ch = text[i];
     if (ch === undefined) fail('end');
     if (ch === "'") fail('single_quote');
-    if (ch === '/' || ch === '#') fail('comment');
+    if (ch === '/' || (ch === '#' && lineStart())) fail('comment'); // `#id` where a value belongs: a missing quote
     if (ch === '\u2026' || text.startsWith('...', i)) fail('placeholder'); // `{ … }` copied from an example
     if ((ch === '}' || ch === ']') && afterComma) fail('trailing_comma');
     if (/[.+\d-]/.test(ch!)) fail('number', i, word());
@@ -118,7 +120,8 @@ export function scanJson(text: string): JsonScan {
     const root = value([]);
     ws();
     // `"newsletter_signup": { … }` pasted alone: an entry of a plan, not a plan.
-    if (i < text.length) fail(text[i] === '/' || text[i] === '#' ? 'comment' : text[i] === ':' && root.entries === undefined ? 'snippet' : 'after');
+    if (i < text.length && text[i] === ':' && root.entries === undefined && root.items === undefined) fail('snippet', i, JSON.parse(text.slice(root.offset, i)));
+    if (i < text.length) fail(text[i] === '/' || (text[i] === '#' && lineStart()) ? 'comment' : 'after');
     return { root, duplicates };
   } catch (e) {
     // Anything but a fault (a stack overflow on text nested thousands deep): no answer, never a throw.

@@ -96,6 +96,17 @@ describe('an ads withdrawal in the same task as the page view (second read 2026-
     expect(pages[0].context.measureplan.consent.ads).toBe('denied');
   });
 
+  it('an identify message JSON cannot hold waiting beside it does not keep the click id in the page view (second read 2026-12-06)', async () => {
+    const tracker = createTracker({ plan: plan('denied'), adapters: [collector({ flushInterval: 10 })] });
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.identify('u-1', { lifetime: BigInt(5) } as never);
+    tracker.consent({ ads: 'denied' });
+    await tracker.shutdown();
+    const pages = received.filter((m) => m.type === 'page');
+    expect(pages).toHaveLength(1);
+    expect(JSON.stringify(pages)).not.toContain('Cj0LANDING');
+  });
+
   it('a plan granting by default, the site applying a stored "ads denied" right after createTracker: no click id', async () => {
     const tracker = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 10 })] });
     tracker.consent({ ads: 'denied' });

@@ -25,4 +25,6 @@ export const VALID = [
   "a[href^='tel:']", 'a[href^="mailto:"]', 'form.newsletter', 'button[data-action="add:cart"]', 'li:first-child', 'li:last-of-type',
   'input:checked', 'a:not(.disabled)', 'p::before', '.grid > .item:nth-child(2n+1)', 'button:has(> svg)', '[data-x="a,b"]', '#buy\\:now',
   'section:is(.a, .b) a', 'input[type="submit" i]', '.\\31 23', 'a[href^=http]', '#-x', '.kj\u00f8p-knapp', '[data-x="a.b"]',
+  // Relative selectors inside :has(), an escaped colon (second read 2026-12-06).
+  'a:has(> img, > svg)', 'li:has(+ li)', 'a[href^=tel\\:]',
 ];

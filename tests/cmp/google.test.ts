@@ -58,6 +58,27 @@ describe.each(ORDERS)('Google Consent Mode: the banner %s', (_, first) => {
     expect(decisions).toEqual([{ ads: 'granted' }, GRANTED]);
   });
 
+  it('a category\'s keys split over two updates: no denial in between (second read 2026-12-06)', () => {
+    const { g, decisions } = page();
+    g.gtag('consent', 'update', { ad_storage: 'granted', analytics_storage: 'granted' });
+    expect(decisions).toEqual([{ analytics: 'granted' }]);
+    g.gtag('consent', 'update', { ad_user_data: 'granted', ad_personalization: 'granted' });
+    expect(decisions).toEqual([{ analytics: 'granted' }, GRANTED]);
+  });
+
+  it('one ads key denied is a denial, whatever the others say', () => {
+    const { g, decisions } = page();
+    g.gtag('consent', 'update', { ad_storage: 'denied' });
+    expect(decisions).toEqual([{ ads: 'denied' }]);
+  });
+
+  it('an update that names neither category decides nothing', () => {
+    const { g, decisions } = page();
+    g.gtag('consent', 'update', { functionality_storage: 'granted', security_storage: 'granted' });
+    vi.advanceTimersByTime(1_000);
+    expect(decisions).toEqual([]);
+  });
+
   it('analytics first, then ads: the same', () => {
     const { g, decisions } = page();
     g.gtag('consent', 'update', { analytics_storage: 'granted' });

@@ -38,7 +38,9 @@ describe('JSON syntax errors name the place and the cause', () => {
     ['a placeholder … from an example', '{\n  "destinations": { \u2026 }\n}', 2, 21, /placeholder from an example/, /real entries/],
     ['a placeholder written as three dots', '{ "conversions": { ... } }', 1, 20, /placeholder/, /real entries/],
     ['a # comment', '{\n  # the shop\n  "version": 1\n}', 2, 3, /no comments/, /#/],
-    ['one conversion pasted as the whole file', '"newsletter_signup": {\n  "kind": "micro"\n}', 1, 20, /one entry of a plan/, /inside the "conversions"/],
+    ['one conversion pasted as the whole file', '"newsletter_signup": {\n  "kind": "micro"\n}', 1, 20, /one entry of a plan/, /inside its "conversions"/],
+    ['a plan without its outer braces', '"version": 1,\n"name": "Shop"', 1, 10, /outer \{ … \} is missing: it starts with "version":/, /Write \{ before the first line/],
+    ['a selector without quotes is no comment', '{ "selector": #buy }', 1, 15, /"#" cannot stand here/, /missing quote/],
     // Latin-1 ("ANSI") reads as JSON with its æ, ø, å turned into U+FFFD: no name or path would match (marketer QA 2026-12-06).
     ['a file saved as Latin-1', '{\n  "version": 1,\n  "name": "Fjellsport Troms\ufffd"\n}', 3, 28, /not saved as UTF-8 text \(letters such as æ, ø and å/, /"ANSI"/],
   ];
@@ -169,4 +171,12 @@ describe('one mistake, one error (hostile QA 2026-12-06)', () => {
     expect(errors.map((e) => e.path)).toEqual(['conversions.demo_request.trigger.on']);
     expect(errors.map((e) => e.message).join('\n')).not.toContain('[object Object]');
   });
+});
+
+it('a value written as a price gets the number to write; a percentage or a name with a digit does not (second read 2026-12-06)', () => {
+  const hintFor = (v: string) => { const p: any = example('webshop'); p.conversions.newsletter_signup.value = v; return parsePlan(p).errors.find((e) => e.path === 'conversions.newsletter_signup.value')?.hint; };
+  expect(hintFor('15,50')).toMatch(/decimal point: 15\.50 /);
+  expect(hintFor('NOK 15')).toMatch(/decimal point: 15 /);
+  expect(hintFor('10%')).toBeUndefined();
+  expect(hintFor('Sum2')).toBeUndefined();
 });
