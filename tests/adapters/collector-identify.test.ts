@@ -4,28 +4,13 @@
  * goes out when the grant loads the collector; a user remembered from an earlier page is not
  * announced again on every page view (QA, 2026-12-05: one identify() gave one message per page).
  */
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collectEndpoint } from './collector-endpoint';
 import { createTracker } from '../../src/core/create';
 import { collector } from '../../adapters/collector/index';
 import { example } from '../plan/fixtures';
 
-const URL_ = 'http://localhost:3000/collect';
-let received: any[] = [];
-const server = setupServer(http.post(URL_, async ({ request }) => {
-  received.push(...JSON.parse(await request.text()).batch);
-  return new HttpResponse(null, { status: 200 });
-}));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => server.close());
-beforeEach(() => {
-  (globalThis as any).indexedDB = new IDBFactory();
-  localStorage.clear();
-  received = [];
-});
+const endpoint = collectEndpoint();
 
 /** One page load: a tracker over the webshop plan (collector with page messages), consent undecided. */
 function page() {
@@ -34,7 +19,7 @@ function page() {
   plan.destinations!.collector = { ...plan.destinations!.collector!, pages: true };
   return createTracker({ plan, adapters: [collector({ flushInterval: 10 })] });
 }
-const identifies = () => received.filter((m) => m.type === 'identify').map((m) => [m.userId, m.traits]);
+const identifies = () => endpoint.messages().filter((m) => m.type === 'identify').map((m) => [m.userId, m.traits]);
 
 describe('identify messages to the collector', () => {
   it('identify() before the grant is sent once the grant loads the collector', async () => {
@@ -51,7 +36,7 @@ describe('identify messages to the collector', () => {
     login.identify('user-42', { plan: 'pro' });
     await login.shutdown();
     expect(identifies()).toEqual([['user-42', { plan: 'pro' }]]);
-    received = [];
+    endpoint.messages().length = 0;
     for (let i = 0; i < 3; i++) {
       const next = page();
       next.consent({ analytics: 'granted', ads: 'denied' });
@@ -60,6 +45,6 @@ describe('identify messages to the collector', () => {
     }
     expect(identifies()).toEqual([]);
     // Still known: every later message (a page and a phone_click per page) carries the user id.
-    expect(received.map((m) => [m.type, m.userId])).toEqual(Array(3).fill([['page', 'user-42'], ['track', 'user-42']]).flat());
+    expect(endpoint.messages().map((m) => [m.type, m.userId])).toEqual(Array(3).fill([['page', 'user-42'], ['track', 'user-42']]).flat());
   });
 });

@@ -5,14 +5,11 @@
  * first seen, which `measureplan offline` needs to credit a phone order placed before the first
  * conversion (offline QA 2026-12-06: an order 10 s after landing was skipped as `before-click`).
  */
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { collectEndpoint } from './collector-endpoint';
 import { createTracker } from '../../src/core/create';
 import { collector } from '../../adapters/collector/index';
 import { readClicks } from '../../src/offline/clicks';
@@ -20,20 +17,7 @@ import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
 import { example } from '../plan/fixtures';
 
-const URL_ = 'http://localhost:3000/collect';
-let received: any[] = [];
-const server = setupServer(http.post(URL_, async ({ request }) => {
-  received.push(...JSON.parse(await request.text()).batch);
-  return new HttpResponse(null, { status: 200 });
-}));
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => server.close());
-beforeEach(() => {
-  (globalThis as any).indexedDB = new IDBFactory();
-  localStorage.clear();
-  received = [];
-  history.replaceState(null, '', '/?gclid=Cj0LANDING&utm_source=google');
-});
+const endpoint = collectEndpoint(() => { history.replaceState(null, '', '/?gclid=Cj0LANDING&utm_source=google'); });
 
 /** A landing from a Google ad, on a plan whose collector takes page views, with the visitor's answer. */
 async function land(ads: 'granted' | 'denied') {
@@ -44,7 +28,7 @@ async function land(ads: 'granted' | 'denied') {
   const tracker = createTracker({ plan, adapters: [collector({ flushInterval: 10 })] });
   tracker.consent({ analytics: 'granted', ads });
   await tracker.shutdown();
-  return received.filter((m) => m.type === 'page');
+  return endpoint.messages().filter((m) => m.type === 'page');
 }
 
 it('a landing page view under an ads grant carries the gclid and its consent', async () => {
@@ -90,7 +74,7 @@ describe('an ads withdrawal in the same task as the page view (second read 2026-
     tracker.consent({ analytics: 'granted', ads: 'granted' });
     tracker.consent({ ads: 'denied' });
     await tracker.shutdown();
-    const pages = received.filter((m) => m.type === 'page');
+    const pages = endpoint.messages().filter((m) => m.type === 'page');
     expect(pages).toHaveLength(1);
     expect(JSON.stringify(pages)).not.toContain('Cj0LANDING');
     expect(pages[0].context.measureplan.consent.ads).toBe('denied');
@@ -102,7 +86,7 @@ describe('an ads withdrawal in the same task as the page view (second read 2026-
     tracker.identify('u-1', { lifetime: BigInt(5) } as never);
     tracker.consent({ ads: 'denied' });
     await tracker.shutdown();
-    const pages = received.filter((m) => m.type === 'page');
+    const pages = endpoint.messages().filter((m) => m.type === 'page');
     expect(pages).toHaveLength(1);
     expect(JSON.stringify(pages)).not.toContain('Cj0LANDING');
   });
@@ -111,7 +95,7 @@ describe('an ads withdrawal in the same task as the page view (second read 2026-
     const tracker = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 10 })] });
     tracker.consent({ ads: 'denied' });
     await tracker.shutdown();
-    expect(JSON.stringify(received.filter((m) => m.type === 'page'))).not.toContain('Cj0LANDING');
+    expect(JSON.stringify(endpoint.messages().filter((m) => m.type === 'page'))).not.toContain('Cj0LANDING');
   });
 
   it('an SPA page() and a withdrawal in the same handler: the page view goes as the conversion does, without it', async () => {
@@ -123,7 +107,7 @@ describe('an ads withdrawal in the same task as the page view (second read 2026-
     tracker.track('phone_click' as never);
     tracker.consent({ ads: 'denied' });
     await tracker.shutdown();
-    const next = received.filter((m) => (m.type === 'page' && m.properties.path === '/next') || m.type === 'track');
+    const next = endpoint.messages().filter((m) => (m.type === 'page' && m.properties.path === '/next') || m.type === 'track');
     expect(next).toHaveLength(2);
     expect(JSON.stringify(next)).not.toContain('Cj0LANDING');
   });
