@@ -11,7 +11,7 @@ import { funnelCounter, type FunnelResult } from './funnel';
 import {
   conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
-import { twoProportions, verdict, wilson, type Verdict } from './stats';
+import { fisherExact, smallCells, twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
 import { vitalsCounter, type PageLoads, type VitalConversion } from './vitals';
 
@@ -271,13 +271,15 @@ function claim(micro: string, macro: string, withMicro: Set<string>, withMacro: 
   const wo = rateOf(without, Math.max(without, visitors - withMicro.size));
   const cmp = twoProportions(wo.count, wo.of, w.count, w.of);
   const ratio = w.rate !== null && wo.rate ? w.rate / wo.rate : null;
-  const p = cmp?.p ?? null;
+  // Small groups (an expected count under 5): Fisher's exact test, not the z-test's approximation,
+  // which called a claim on one visitor "holds" (stats QA 2026-12-06).
+  const p = cmp ? (smallCells(wo.count, wo.of, w.count, w.of) ? fisherExact(wo.count, wo.of, w.count, w.of) : cmp.p) : null;
   let kind: SupportsClaim['verdict'] = 'no-data';
   let text: string;
   if (!w.of || !wo.of) {
     text = `Not enough data: ${w.of} visitors with ${micro}, ${wo.of} without.`;
   } else {
-    const head = `Of the ${w.of.toLocaleString('en')} visitors with ${micro}, ${pct(w.rate)} reached ${macro}; of the ${wo.of.toLocaleString('en')} without, ${pct(wo.rate)}`;
+    const head = `Of the ${w.of.toLocaleString('en')} visitor${w.of === 1 ? '' : 's'} with ${micro}, ${pct(w.rate)} reached ${macro}; of the ${wo.of.toLocaleString('en')} without, ${pct(wo.rate)}`;
     if (p !== null && p < 0.05 && cmp!.diff > 0) { kind = 'holds'; text = `${head}${ratio ? ` (${ratio.toFixed(1)}×)` : ''}. The claim holds in the data (p ${p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`}); it shows a link, not that one causes the other.`; }
     else if (p !== null && p < 0.05) { kind = 'contradicted'; text = `${head}. Visitors with ${micro} reach ${macro} less often: the claim does not hold.`; }
     else { kind = 'not-shown'; text = `${head}. No clear difference yet (p = ${p === null ? '—' : p.toFixed(2)}): the claim is not shown.`; }
@@ -358,10 +360,16 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
       if (g !== undefined && g >= e.t) arm.conversions++;
     }
     const variants = variantNames.map((v) => { const a = arms.get(v)!; const w = wilson(a.conversions, a.visitors); return { name: v, ...a, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null }; });
-    const [control, ...others] = variants;
+    const [control, ...rest] = variants;
+    // A planned test compares its own variants only: a name outside the plan (another tool's
+    // typo, a made-up post) is listed with its visitors but changes no verdict, correction or
+    // planned sample, and is no split to restart for (stats QA 2026-12-06).
+    const others = spec ? rest.slice(0, spec.variants.length - 1) : rest;
     const weights = spec?.weights;
+    // The intervals at the level the verdict uses: 95 %, or 1 − 0.05/k for k variants (Bonferroni).
+    const level = 1 - 0.05 / Math.max(1, others.length);
     const comparisons = control ? others.map((o, i) => {
-      const cmp = twoProportions(control.conversions, control.visitors, o.conversions, o.visitors);
+      const cmp = twoProportions(control.conversions, control.visitors, o.conversions, o.visitors, level);
       const w0 = weights?.[0];
       const wi = weights?.[i + 1];
       const v = verdict({ name: control.name, visitors: control.visitors, conversions: control.conversions }, { name: o.name, visitors: o.visitors, conversions: o.conversions },

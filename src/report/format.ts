@@ -1,7 +1,7 @@
 /** How the report's text, Markdown and HTML write shares, money and times. */
 import { parseZone, UTC, wallTime, type Zone } from '../offline/time';
 import { minorDigits } from '../offline/value';
-import { formatCount, formatShare } from './stats';
+import { formatCount, formatP, formatShare } from './stats';
 
 /** A share as text (one rounding rule everywhere), '—' when there is none. */
 export const pct = (r: number | null | undefined): string => (r === null || r === undefined ? '—' : formatShare(r));
@@ -63,6 +63,20 @@ export function vitalValue(metric: string, v: number | null): string {
 }
 
 /** What the page-load table says above it, in every format. */
+/**
+ * A comparison's own numbers, in words, for every verdict (issue 12: the difference with its
+ * interval and p-value): "Difference +2.0 points (95 % interval +0.1 to +3.9), p = 0.043."
+ * `k`: the comparisons in the experiment, whose Bonferroni level the interval has.
+ */
+export function comparisonNumbers(c: { diff: number | null; diff_low: number | null; diff_high: number | null; p: number | null }, k: number): string {
+  if (c.diff === null || c.diff_low === null || c.diff_high === null || c.p === null) return '';
+  const pts = (d: number) => `${d > 0 ? '+' : d < 0 ? '−' : ''}${Math.abs(d * 100).toFixed(1)}`;
+  const level = Number(((1 - 0.05 / Math.max(1, k)) * 100).toPrecision(3));
+  return `Difference ${pts(c.diff)} percentage points (${level} % interval ${pts(c.diff_low)} to ${pts(c.diff_high)}), ${formatP(c.p)}.`;
+}
+
+/** What a dated report says of its funnels, under its period (reference §3.5 item 6, stats QA 2026-12-06). */
+export const DATED = 'In this period, a funnel counts the visitors whose first step falls in it, and only the steps they took before its end: a visitor who finishes the day after shows as a drop-off.';
 export const PAGE_LOADS_LEAD = 'The value 75 % of page loads were at or under, with its rating. Google\'s Core Web Vitals assessment reads LCP, INP and CLS this way: a site passes when all three are good.';
 
 /** The page-load table's rows (metric, page loads, 75th percentile, rating), for metrics measured. */

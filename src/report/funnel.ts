@@ -34,7 +34,7 @@
  * - **No exclusion steps.** The plan has no way to exclude an event, so an event that another
  *   tool would treat as an exclusion is, here, just another event in between (§3.4's last row).
  * - **Date range (optional).** With `from`/`to`, an attempt must start (step 1) inside
- *   [from, to] and only steps up to `to` count (PostHog; the report says so in its footer).
+ *   [from, to] and only steps up to `to` count (PostHog; the report says so under its period: `DATED` in format.ts).
  *   Feeding only the events inside the range gives the same answer.
  *
  * Figures per step k (1-based, §3.5 item 4): `visitors` = N_k; `fromFirst` = N_k/N_1 (overall

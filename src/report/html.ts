@@ -5,7 +5,7 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { browseOpenWords, duration, endsSentence, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
+import { browseOpenWords, comparisonNumbers, DATED, duration, endsSentence, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /**
@@ -118,7 +118,7 @@ export function renderHtml(r: Report): string {
   const day = (iso: string | null) => localTime(iso, r.range.timezone);
   const cur = r.plan.currency;
   const parts: string[] = [];
-  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.</p>`);
+  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.${r.range.from || r.range.to ? ` ${esc(DATED)}` : ''}</p>`);
 
   parts.push('<h2>Conversions</h2>');
   for (const kind of ['macro', 'micro'] as const) {
@@ -155,7 +155,7 @@ export function renderHtml(r: Report): string {
     // The chart and the table with its numbers, as one figure.
     parts.push(`<figure>${intervalChart(e)}${tableHtml(`Experiment ${e.name}: variants`, ['variant', 'visitors', 'reached the goal', 'rate', '95 % interval'], e.variants.map((v) => [esc(v.name), formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`]))}</figure>`);
     if (e.mixed_visitors) parts.push(`<p>${mixedWords(e.mixed_visitors)}</p>`);
-    parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)}</p>`).join(''));
+    parts.push(e.comparisons.map((c) => `<p class="verdict ${c.verdict}"><strong>${esc(c.variant)} vs ${esc(c.control)}</strong>: ${esc(c.text)} ${esc(comparisonNumbers(c, e.comparisons.length))}</p>`).join(''));
   }
   if (r.experiments_left_out) parts.push(`<p>${leftOutWords(r.experiments_left_out)}</p>`);
 

@@ -217,6 +217,35 @@ export function twoProportions(x1: number, n1: number, x2: number, n2: number, c
   };
 }
 
+const logChoose = (n: number, k: number) => logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+
+/**
+ * Fisher's exact test, two-sided, for x1 of n1 against x2 of n2: the probability, with the
+ * margins fixed, of a table at most as likely as the one seen (the hypergeometric sum R's
+ * `fisher.test` computes, with its relative tolerance for ties). For groups too small for the
+ * z-test's normal approximation (an expected count under 5 in any cell).
+ */
+export function fisherExact(x1: number, n1: number, x2: number, n2: number): number {
+  checkCounts(x1, n1, 'fisherExact (first)');
+  checkCounts(x2, n2, 'fisherExact (second)');
+  const k = x1 + x2;
+  const n = n1 + n2;
+  const lo = Math.max(0, k - n2);
+  const hi = Math.min(k, n1);
+  const logP = (a: number) => logChoose(n1, a) + logChoose(n2, k - a) - logChoose(n, k);
+  const seen = logP(x1);
+  let p = 0;
+  for (let a = lo; a <= hi; a++) { const l = logP(a); if (l <= seen + 1e-7) p += Math.exp(l); }
+  return Math.min(1, p);
+}
+
+/** Whether a 2×2 table has a cell whose expected count is under 5: the z-test's approximation is then poor. */
+export const smallCells = (x1: number, n1: number, x2: number, n2: number): boolean => {
+  const k = x1 + x2;
+  const n = n1 + n2;
+  return n > 0 && Math.min(n1, n2) * Math.min(k, n - k) / n < 5;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Planning: the sample per arm
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
-import { browseOpenWords, duration, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct, verdictWords } from './format';
+import { browseOpenWords, comparisonNumbers, DATED, duration, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct, verdictWords } from './format';
 
 type Style = 'text' | 'md';
 
@@ -36,7 +36,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
   const out: string[] = [];
   const cur = r.plan.currency;
   out.push(h1(`${x(r.plan.name)}: what the measurement plan shows`));
-  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${x(r.range.timezone)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.`));
+  out.push(para(`${r.range.from || r.range.to ? `From ${day(r.range.from)} to ${day(r.range.to)}` : 'All stored events'} (first ${day(r.range.first_event)}, last ${day(r.range.last_event)}; times in ${x(r.range.timezone)}): **${formatCount(r.totals.visitors)} visitors**, ${formatCount(r.totals.events)} events${r.totals.quarantined ? `, ${formatCount(r.totals.quarantined)} in quarantine (see the end)` : ''}. Visitors who did not allow analytics are not counted: nothing of theirs is stored.${r.range.from || r.range.to ? ` ${DATED}` : ''}`));
 
   out.push(h2('Conversions'));
   const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), moneyIn(c.value, cur, c.other_currencies)];
@@ -80,7 +80,7 @@ export function renderText(r: Report, style: Style = 'text'): string {
     if (e.description) out.push(x(e.description));
     out.push(table(style, ['variant', 'visitors', `reached ${e.goal ?? 'a goal'}`, 'rate', '95 % interval'], e.variants.map((v) => [v.name, formatCount(v.visitors), formatCount(v.conversions), pct(v.rate), v.low === null ? '—' : `${pct(v.low)} – ${pct(v.high)}`])));
     if (e.mixed_visitors) out.push(para(mixedWords(e.mixed_visitors)));
-    for (const c of e.comparisons) out.push(para(`**${x(c.variant)} vs ${x(c.control)}**: ${x(c.text)}`));
+    for (const c of e.comparisons) out.push(para(`**${x(c.variant)} vs ${x(c.control)}**: ${x(c.text)} ${comparisonNumbers(c, e.comparisons.length)}`.trimEnd()));
   }
   if (r.experiments_left_out) out.push(para(leftOutWords(r.experiments_left_out)));
 

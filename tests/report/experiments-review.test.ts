@@ -12,6 +12,7 @@ import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
 import { buildReport } from '../../src/report/build';
 import { renderText } from '../../src/report/text';
+import { renderHtml } from '../../src/report/html';
 import { verdict, type Arm } from '../../src/report/stats';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
@@ -93,5 +94,53 @@ describe('the report', () => {
       const r = report([expose(`${c}1`, 0, 'hero', 'original'), expose(`${s}1`, 0, 'hero', 'control')]);
       expect(r.experiments.find((e) => e.name === 'hero')!.comparisons.map((x) => x.control)).toEqual(['control']);
     }
+  });
+
+  it('a variant name outside a planned test is listed but compared with nothing and changes no verdict (second statistics QA 2026-12-06)', () => {
+    const events = [expose('a', 0, 'banner', 'control'), expose('b', 0, 'banner', 'b'), buy('b', 5), expose('c', 0, 'banner', 'B')];
+    const r = report(events);
+    const e = r.experiments.find((s) => s.name === 'banner')!;
+    expect(e.variants.map((v) => [v.name, v.visitors])).toEqual([['control', 1], ['b', 1], ['B', 1]]);
+    expect(e.comparisons.map((c) => c.variant)).toEqual(['b']);
+    const alone = report(events.slice(0, 3)).experiments.find((s) => s.name === 'banner')!;
+    expect(e.comparisons[0]!.planned_per_arm).toBe(alone.comparisons[0]!.planned_per_arm);
+    expect(e.comparisons[0]!.text).toBe(alone.comparisons[0]!.text);
+  });
+});
+
+describe('the JSON intervals are those the text shows', () => {
+  it('with three variants against one control, the 97.5 % Bonferroni interval in both', () => {
+    const plan = (parsePlan({
+      version: 1, name: 'Shop', currency: 'NOK', destinations: { collector: { url: '/collect' } },
+      conversions: { purchase: { kind: 'macro', send: { collector: {} } } },
+      experiments: { three: { variants: ['control', 'b', 'c'], goal: 'purchase' } },
+    }) as { plan: Plan }).plan;
+    const T0 = Date.UTC(2026, 11, 1, 10);
+    const msgs: object[] = [];
+    let n = 0;
+    const arms: [string, number, number][] = [['control', 2000, 200], ['b', 2000, 300], ['c', 2000, 200]];
+    for (const [variant, visitors, buyers] of arms) for (let i = 0; i < visitors; i++) {
+      const v = `${variant}-${i}`;
+      msgs.push({ type: 'track', event: 'experiment_viewed', anonymousId: v, messageId: `m${++n}`, timestamp: new Date(T0).toISOString(), properties: { experiment_id: 'three', variant_id: variant }, context: { measureplan: { kind: 'signal' } } });
+      if (i < buyers) msgs.push({ type: 'track', event: 'purchase', anonymousId: v, messageId: `m${++n}`, timestamp: new Date(T0 + 60_000).toISOString(), properties: {}, context: { measureplan: { kind: 'macro' } } });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'mp-exp3-'));
+    try {
+      const store = openStore(join(dir, 'store.db'));
+      store.write([msgs.map((m) => toOutcome(m, {}, new Date(T0 + 3_600_000).toISOString(), plan))]);
+      const r = buildReport(store.db, plan, { now: T0 + 7_200_000 });
+      store.close();
+      const b = r.experiments[0]!.comparisons.find((c) => c.variant === 'b')!;
+      // 200/2000 against 300/2000: Katz log interval of the ratio at 97.5 % (z = 2.2414), minus 1.
+      const se = Math.sqrt(1 / 200 - 1 / 2000 + 1 / 300 - 1 / 2000);
+      expect(b.lift_low).toBeCloseTo(Math.exp(Math.log(1.5) - 2.241403 * se) - 1, 4);
+      expect(b.lift_high).toBeCloseTo(Math.exp(Math.log(1.5) + 2.241403 * se) - 1, 4);
+      // The text and HTML give every comparison its difference, interval and p, whatever the verdict.
+      const c = r.experiments[0]!.comparisons.find((x) => x.variant === 'c')!;
+      for (const [out, lt] of [[renderText(r), '<'], [renderHtml(r), '&lt;']] as const) {
+        expect(out).toContain(`Difference +5.0 percentage points (97.5 % interval +${(b.diff_low! * 100).toFixed(1)} to +${(b.diff_high! * 100).toFixed(1)}), p ${lt} 0.001.`);
+        expect(out).toContain(`Difference 0.0 percentage points (97.5 % interval −${Math.abs(c.diff_low! * 100).toFixed(1)} to +${(c.diff_high! * 100).toFixed(1)}), p = 1.`);
+      }
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  fisherExact, smallCells,
   EARLY_STOP_WARNING, erfc, formatCount, formatLift, formatP, gammaQ, logGamma, normalCdf, normalQuantile,
   PEEKING_FALSE_POSITIVES, probabilityToBeat, sampleRatioMismatch, sampleSizePerArm, twoProportions, verdict, wilson,
   type Arm,
@@ -135,6 +136,20 @@ describe('twoProportions', () => {
   it('an arm without visitors gives undefined', () => {
     expect(twoProportions(0, 0, 5, 100)).toBeUndefined();
     expect(twoProportions(5, 100, 0, 0)).toBeUndefined();
+  });
+});
+
+describe('fisherExact (two-sided, as R\'s fisher.test)', () => {
+  it('matches R on known tables', () => {
+    expect(fisherExact(3, 10, 7, 10)).toBeCloseTo(0.1789, 4); // fisher.test(matrix(c(3,7,7,3),2))
+    expect(fisherExact(0, 5, 5, 5)).toBeCloseTo(0.007937, 5);
+    expect(fisherExact(10, 100, 1, 1)).toBeCloseTo(0.1089, 4); // one visitor with the micro conversion (stats QA 2026-12-06)
+    expect(fisherExact(5, 10, 5, 10)).toBe(1);
+  });
+
+  it('small cells are told from large ones by the expected counts', () => {
+    expect(smallCells(10, 100, 1, 1)).toBe(true);
+    expect(smallCells(300, 2000, 330, 2000)).toBe(false);
   });
 });
 
