@@ -105,30 +105,48 @@ export function startRelay(options: RelayOptions): Relay {
     }
   }
 
+  /** The store is busy: another connection (retention, forget, a second process) holds its write lock longer than the wait. */
+  const busy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((e as { code?: string })?.code ?? '');
+
   async function loop() {
     while (!stopped) {
+      try { await turn(); } catch (e) {
+        // Retried like a failing target, never the end of the relay (ops QA 2026-12-06: stopped for good).
+        if (!busy(e)) throw e;
+        failures++;
+        lastError = `the store is busy (${(e as Error).message})`;
+        const wait = backoffMs(failures - 1, minDelay, maxDelay);
+        if (failures === 1 || failures % 10 === 0) log(`relay: ${lastError}; retrying in ${Math.round(wait / 1000)} s`);
+        await sleep(wait);
+      }
+    }
+  }
+
+  /** One batch: read, post, and record how far the target has it. */
+  async function turn(): Promise<void> {
+    {
       const from = position.get(target) as number;
       let rows = next.all(from, limit) as Stored[];
       if (!rows.length) {
         const list = idleWaiters; idleWaiters = [];
         for (const f of list) f();
         await sleep(5000);
-        continue;
+        return;
       }
       const sentAt = new Date(now()).toISOString();
       let messages = rows.map((r) => asStored(r, sentAt));
       let size = 0;
-      const cut = messages.findIndex((m) => (size += m.length + 1) > MAX_BODY);
+      const cut = messages.findIndex((m) => (size += Buffer.byteLength(m) + 1) > MAX_BODY); // bytes, as targets count them
       if (cut > 0) { rows = rows.slice(0, cut); messages = messages.slice(0, cut); }
       const result = await post(messages, sentAt);
-      if (stopped && !result.ok) break;
+      if (stopped && !result.ok) return;
       if (result.ok) {
-        commit(from, rows, rows.length);
+        commit.immediate(from, rows, rows.length);
         if (failures) log(`relay: ${target} answers again; delivering`);
         failures = 0;
         lastError = undefined;
         if (suspectEnd === undefined || rows[rows.length - 1]!.seq >= suspectEnd) { limit = batchSize; suspectEnd = undefined; }
-        continue;
+        return;
       }
       lastError = result.reason;
       const { status } = result;
@@ -136,15 +154,15 @@ export function startRelay(options: RelayOptions): Relay {
       if ((status === 400 || status === 413) && rows.length > 1) {
         limit = Math.max(1, Math.floor(rows.length / 2));
         suspectEnd = rows[rows.length - 1]!.seq;
-        continue;
+        return;
       }
       if ((status === 400 || status === 413) && rows.length === 1) {
         const r = rows[0]!;
-        commit(from, rows, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
+        commit.immediate(from, rows, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
         log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
         limit = batchSize;
         suspectEnd = undefined;
-        continue;
+        return;
       }
       // Network errors, 5xx, 408, 429, and 401/403/404 (a wrong key or URL that a person must fix): retry, never skip.
       failures++;

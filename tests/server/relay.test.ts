@@ -115,6 +115,33 @@ describe('the relay (in process)', () => {
     store.close();
   }, 60_000);
 
+  it('goes on when another connection holds the store\'s write lock past the wait (retention, forget, a second process) (ops QA 2026-12-06)', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    store.db.pragma('busy_timeout = 50'); // the 5 s wait, made short for the test
+    const ids = fill(store, 60);
+    const segment = await fakeSegment(() => 200);
+    cleanups.push(() => segment.close());
+    const other = openStore(dir.db);
+    cleanups.push(() => other.close());
+    const lines: string[] = [];
+    const relay = startRelay({ store, url: segment.url(), writeKey: 'wk', batchSize: 20, minDelay: 10, maxDelay: 50, log: (l) => lines.push(l) });
+    // The other connection writes, and holds its lock while the relay's first batch is posted.
+    other.db.exec('BEGIN IMMEDIATE');
+    await until(() => segment.received.length >= 1);
+    await until(() => relay.stats().failing);
+    other.db.exec('COMMIT');
+    const unique = () => new Set(segment.received.flatMap((r) => r.batch.map((m) => m.messageId))).size;
+    await until(() => unique() === ids.length);
+    await relay.idle();
+    expect(relay.stats()).toMatchObject({ waiting: 0, failing: false });
+    await relay.stop();
+    expect(lines.some((l) => /the store is busy/.test(l))).toBe(true);
+    expect(lines.some((l) => /stopped by an unexpected error/.test(l))).toBe(false);
+  });
+
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
     const store = openedStore();
     const ids = fill(store, 40);
