@@ -68,8 +68,9 @@ export function vitalValue(metric: string, v: number | null): string {
  * interval and p-value): "Difference +2.0 points (95 % interval +0.1 to +3.9), p = 0.043."
  * `k`: the comparisons in the experiment, whose Bonferroni level the interval has.
  */
-export function comparisonNumbers(c: { diff: number | null; diff_low: number | null; diff_high: number | null; p: number | null }, k: number): string {
-  if (c.diff === null || c.diff_low === null || c.diff_high === null || c.p === null) return '';
+export function comparisonNumbers(c: { diff: number | null; diff_low: number | null; diff_high: number | null; p: number | null; verdict: string }, k: number): string {
+  // A broken split: the rates cannot be compared, and numbers would read as a result (second read 2026-12-06).
+  if (c.verdict === 'sample-ratio-mismatch' || c.diff === null || c.diff_low === null || c.diff_high === null || c.p === null) return '';
   const pts = (d: number) => `${d > 0 ? '+' : d < 0 ? '−' : ''}${Math.abs(d * 100).toFixed(1)}`;
   const level = Number(((1 - 0.05 / Math.max(1, k)) * 100).toPrecision(3));
   return `Difference ${pts(c.diff)} percentage points (${level} % interval ${pts(c.diff_low)} to ${pts(c.diff_high)}), ${formatP(c.p)}.`;

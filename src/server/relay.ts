@@ -113,6 +113,7 @@ export function startRelay(options: RelayOptions): Relay {
       try { await turn(); } catch (e) {
         // Retried like a failing target, never the end of the relay (ops QA 2026-12-06: stopped for good).
         if (!busy(e)) throw e;
+        if (stopped) break; // stopping: the batch goes again at the next start
         failures++;
         lastError = `the store is busy (${(e as Error).message})`;
         const wait = backoffMs(failures - 1, minDelay, maxDelay);

@@ -96,6 +96,19 @@ describe('the report', () => {
     }
   });
 
+  it('a broken split gives no numbers that would read as a result (second read 2026-12-06)', () => {
+    const events: object[] = [];
+    for (let i = 0; i < 400; i++) events.push(expose(`c${i}`, 0, 'banner', 'control'));
+    for (let i = 0; i < 100; i++) { events.push(expose(`b${i}`, 0, 'banner', 'b')); if (i < 30) events.push(buy(`b${i}`, 5)); }
+    const r = report(events);
+    const c = r.experiments.find((e) => e.name === 'banner')!.comparisons[0]!;
+    expect(c.verdict).toBe('sample-ratio-mismatch');
+    for (const out of [renderText(r), renderHtml(r)]) {
+      expect(out).toContain('restart');
+      expect(out).not.toContain('Difference');
+    }
+  });
+
   it('a variant name outside a planned test is listed but compared with nothing and changes no verdict (second statistics QA 2026-12-06)', () => {
     const events = [expose('a', 0, 'banner', 'control'), expose('b', 0, 'banner', 'b'), buy('b', 5), expose('c', 0, 'banner', 'B')];
     const r = report(events);

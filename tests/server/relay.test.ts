@@ -142,6 +142,29 @@ describe('the relay (in process)', () => {
     expect(lines.some((l) => /stopped by an unexpected error/.test(l))).toBe(false);
   });
 
+  it('stops at once when stopped with a batch in flight whose record finds the store busy (second read 2026-12-06)', async () => {
+    const store = openedStore();
+    store.db.pragma('busy_timeout = 50');
+    const other = openStore(store.db.name);
+    cleanups.push(() => other.close());
+    fill(store, 3);
+    let calls = 0;
+    let stopping: Promise<void> | undefined;
+    let stopAt = 0;
+    const relay = startRelay({ store, url: 'http://127.0.0.1:9/', writeKey: 'wk', minDelay: 2000, maxDelay: 60_000,
+      fetch: (async () => {
+        if (++calls === 1) return new Response('{}', { status: 503 }); // a failure first: the next backoff is ~4 s
+        other.db.exec('BEGIN IMMEDIATE');
+        setTimeout(() => other.db.exec('COMMIT'), 300);
+        stopAt = Date.now();
+        stopping = relay.stop(500); // Ctrl-C while this request is in flight
+        return new Response('{"success":true}', { status: 200 });
+      }) as typeof fetch });
+    await until(() => stopping !== undefined, 30_000);
+    await stopping;
+    expect(Date.now() - stopAt).toBeLessThan(1500); // not a whole backoff: the batch goes again at the next start
+  }, 30_000);
+
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
     const store = openedStore();
     const ids = fill(store, 40);
