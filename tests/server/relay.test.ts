@@ -151,11 +151,12 @@ describe('the relay (in process)', () => {
     let calls = 0;
     let stopping: Promise<void> | undefined;
     let stopAt = 0;
+    let released: Promise<void> | undefined;
     const relay = startRelay({ store, url: 'http://127.0.0.1:9/', writeKey: 'wk', minDelay: 2000, maxDelay: 60_000,
       fetch: (async () => {
         if (++calls === 1) return new Response('{}', { status: 503 }); // a failure first: the next backoff is ~4 s
         other.db.exec('BEGIN IMMEDIATE');
-        setTimeout(() => other.db.exec('COMMIT'), 300);
+        released = new Promise<void>((ok) => setTimeout(() => { other.db.exec('COMMIT'); ok(); }, 300));
         stopAt = Date.now();
         stopping = relay.stop(500); // Ctrl-C while this request is in flight
         return new Response('{"success":true}', { status: 200 });
@@ -163,6 +164,7 @@ describe('the relay (in process)', () => {
     await until(() => stopping !== undefined, 30_000);
     await stopping;
     expect(Date.now() - stopAt).toBeLessThan(1500); // not a whole backoff: the batch goes again at the next start
+    await released; // the other connection lets go before the stores are closed
   }, 30_000);
 
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
