@@ -178,7 +178,10 @@ describe('a purchase reaches every destination once per order', () => {
   });
 
   for (const withoutWebLocks of [false, true]) {
-    it(`a new order whose confirmation opens in two tabs at the same moment is sent by one of them (${withoutWebLocks ? 'without Web Locks: write-then-verify' : 'Web Locks'})`, async () => {
+    // Without Web Locks the claim is write-then-verify, a best effort by design (docs/deduplication.md):
+    // it holds while a write reaches the other tab within 200 ms, which a loaded 2-core CI machine
+    // missed once in the seventh session's runs (both tabs sent). One retry; a broken path still fails.
+    it(`a new order whose confirmation opens in two tabs at the same moment is sent by one of them (${withoutWebLocks ? 'without Web Locks: write-then-verify' : 'Web Locks'})`, { retry: withoutWebLocks ? 1 : 0 }, async () => {
       const p = await profile({ withoutWebLocks });
       const page = await p.context.newPage();
       await p.placeOrder(page); // consent given, vendors known
