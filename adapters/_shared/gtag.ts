@@ -5,7 +5,8 @@
  */
 import type { AdapterContext, ConsentStatus } from '../../src/core/types';
 import { loadVendorScript } from './vendor-script';
-import { has } from '../../src/plan/shape';
+
+export { defined } from '../../src/plan/shape';
 
 interface GtagState {
   /** The script load (resolves `false` when it was blocked). */
@@ -29,20 +30,6 @@ const consent = (ctx: AdapterContext, s: GtagState, kind: string, signals: objec
 /** Calls the page's `gtag()`; does nothing before the tag is installed. */
 export const gtag = (ctx: AdapterContext, ...args: unknown[]): void => ctx.window.gtag?.(...args);
 
-/**
- * The object without its `undefined` fields (gtag would send them as empty parameters), and
- * without the fields `drop` (when given) returns true for.
- */
-export function defined(o: Record<string, unknown>, drop?: (k: string, v: unknown) => unknown): Record<string, unknown> {
-  // A loop, not entries/filter/fromEntries: this runs for every conversion (and every GA4 item).
-  const out: Record<string, unknown> = {};
-  for (const k in o) {
-    if (!has(o, k)) continue; // own fields only: never a key a page library put on Object.prototype
-    const v = o[k];
-    if (v !== undefined && !drop?.(k, v)) out[k] = v;
-  }
-  return out;
-}
 
 /**
  * Consent Mode v2 signals for the tracker's consent: `analytics` is `analytics_storage`, `ads` is

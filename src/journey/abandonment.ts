@@ -12,6 +12,7 @@ import type { Store } from '../core/storage';
 import type { ConversionEvent } from '../core/types';
 import { kept, type Kept, type Writer } from './kept';
 import { passed } from '../core/env';
+import { defined } from '../plan/shape';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
 interface Basket { items: Item[]; since: number; updated: number; told?: number; cur?: string }
@@ -60,8 +61,7 @@ function put(b: Basket, items: Item[], t: number, sum: boolean): Basket {
   for (const it of items) {
     const line = lineOf(b, it.item_id);
     // A field given as undefined is no field: it neither blanks the line's price or name nor is kept.
-    const known = {} as Item;
-    for (const k in it) if (it[k as keyof Item] !== undefined) (known as any)[k] = it[k as keyof Item];
+    const known = defined(it as unknown as Record<string, unknown>) as unknown as Item;
     if (!line) b.items.push({ ...known, quantity: it.quantity ?? 1 });
     else if (sum) { const q = (line.quantity ?? 1) + (it.quantity ?? 1); Object.assign(line, known); line.quantity = q; }
   }

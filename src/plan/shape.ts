@@ -39,6 +39,21 @@ export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/**
+ * The object's own fields without those that are `undefined` (gtag would send them as empty
+ * parameters; a cart line would lose its price), and without those `drop` (when given) returns true for.
+ */
+export function defined(o: Record<string, unknown>, drop?: (k: string, v: unknown) => unknown): Record<string, unknown> {
+  // A loop, not entries/filter/fromEntries: this runs for every conversion (and every GA4 item).
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    if (!has(o, k)) continue; // own fields only: never a key a page library put on Object.prototype
+    const v = o[k];
+    if (v !== undefined && !drop?.(k, v)) out[k] = v;
+  }
+  return out;
+}
+
 /** `a.b`, `a[2]`, `a["odd key"]`: the JSON path notation of every message (`at(p, 'x', 0)` is `p.x[0]`). */
 export const at = (path: string, ...keys: (string | number)[]): string => keys.reduce<string>((p, k) =>
   typeof k === 'number' ? `${p}[${k}]` : !/^[A-Za-z_$][\w$]*$/.test(k) ? `${p}[${JSON.stringify(k)}]` : p ? `${p}.${k}` : k, path);
