@@ -60,7 +60,7 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     const text = JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
     res.end(text);
-    if (status >= 400) { try { onReject?.(status, String(body.msg ?? '')); } catch { /* logging only */ } }
+    if (status >= 400) { try { onReject?.(status, String(body.msg ?? body.reason ?? (body.ok === false ? 'not healthy: the server is shutting down' : ''))); } catch { /* logging only */ } }
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

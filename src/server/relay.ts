@@ -161,6 +161,9 @@ export function startRelay(options: RelayOptions): Relay {
         const r = rows[0]!;
         commit.immediate(from, rows, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
         log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
+        // The target answered and the store took the record: not failing (a busy store before this
+        // left it "failing" while idle, deaf to wake() until the backoff ran out).
+        failures = 0;
         limit = batchSize;
         suspectEnd = undefined;
         return;

@@ -200,12 +200,15 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
     let broken = true;
     const fault = () => { if (broken) throw new Error('database or disk is full'); };
     const store = { db: undefined, file: ':flaky:', write: (g: unknown[]) => { fault(); return g.map(() => ({ stored: 1, duplicates: 0, quarantined: 0 })); }, counts: () => ({ events: 0, quarantined: 0 }), probe: fault, close: () => {} } as unknown as Store;
-    const srv = await startCollectServer({ store, port: 0 });
+    const refused: string[] = [];
+    const srv = await startCollectServer({ store, port: 0, onReject: (status, reason) => refused.push(`${status} ${reason}`) });
     try {
       expect((await fetch(`${srv.url}/health`)).status).toBe(200);
       expect((await post(`${srv.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503);
       const sick = await fetch(`${srv.url}/health`);
       expect([sick.status, await sick.json()]).toEqual([503, { ok: false, reason: 'the store cannot be written: database or disk is full', events: 0, quarantined: 0 }]);
+      // The server's log says why the load balancer was told no (it printed "503" and nothing else).
+      expect(refused.at(-1)).toBe('503 the store cannot be written: database or disk is full');
       broken = false; // space freed
       expect((await fetch(`${srv.url}/health`)).status).toBe(200);
     } finally {

@@ -167,6 +167,34 @@ describe('the relay (in process)', () => {
     await released; // the other connection lets go before the stores are closed
   }, 30_000);
 
+  it('is not left "failing" after recording a refused event once the store was busy (third read 2026-12-06)', async () => {
+    const store = openedStore();
+    store.db.pragma('busy_timeout = 50');
+    const other = openStore(store.db.name);
+    cleanups.push(() => other.close());
+    const [refused] = fill(store, 1);
+    const delivered: string[] = [];
+    let refusals = 0;
+    const relay = startRelay({ store, url: 'http://127.0.0.1:9/', writeKey: 'wk', minDelay: 100, maxDelay: 60_000,
+      fetch: (async (_url: string, init: RequestInit) => {
+        const ids = (JSON.parse(String(init.body)) as { batch: { messageId: string }[] }).batch.map((m) => m.messageId);
+        if (!ids.includes(refused!)) { delivered.push(...ids); return new Response('{"success":true}', { status: 200 }); }
+        // The first refusal's record finds another connection writing (retention, forget).
+        if (++refusals === 1) { other.db.exec('BEGIN IMMEDIATE'); setTimeout(() => other.db.exec('COMMIT'), 150); }
+        return new Response('{"msg":"bad"}', { status: 400 });
+      }) as typeof fetch });
+    await until(() => relay.stats().rejected === 1);
+    await new Promise((ok) => setTimeout(ok, 50)); // the relay finds nothing more and waits
+    expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1, failing: false });
+    // A new event is delivered when the server says so, not at the end of a backoff.
+    const [late] = fill(store, 1);
+    const woken = Date.now();
+    relay.wake();
+    await until(() => delivered.includes(late!), 4000);
+    expect(Date.now() - woken).toBeLessThan(2000);
+    await relay.stop();
+  });
+
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
     const store = openedStore();
     const ids = fill(store, 40);
