@@ -45,8 +45,9 @@ function funnelChart(f: Report['funnels'][number]): string {
     const drop = i ? `<text x="0" y="${y + 20}" class="drop">▼ ${formatCount(s.dropOff)} left (${pct(s.dropOffRate)})</text>` : '';
     return `${drop}<text x="0" y="${y + 44}" class="lbl">${esc(`${s.step}. ${s.event}`)}</text><rect x="0" y="${y + 52}" width="${bw.toFixed(1)}" height="${bar}" rx="3" class="bar"/><text x="${(bw + 8).toFixed(1)}" y="${y + 52 + bar / 2 + 5}" class="val">${formatCount(s.visitors)} · ${pct(s.fromFirst)}</text>`;
   }).join('');
-  const numbers = tableHtml(`Funnel ${f.name}, step by step`, ['step', 'visitors', 'of the first step', 'left before this step'],
-    f.steps.map((s, i) => [esc(`${s.step}. ${s.event}`), formatCount(s.visitors), pct(s.fromFirst), i ? `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})` : '—']));
+  // The median time from the previous step, as the text report gives it: a step that takes days is a finding too.
+  const numbers = tableHtml(`Funnel ${f.name}, step by step`, ['step', 'visitors', 'of the first step', 'left before this step', 'median time from the previous step'],
+    f.steps.map((s, i) => [esc(`${s.step}. ${s.event}`), formatCount(s.visitors), pct(s.fromFirst), i ? `${formatCount(s.dropOff)} (${pct(s.dropOffRate)})` : '—', duration(s.medianMsFromPrevious)]));
   return `<figure><svg class="fit" viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-label="${esc(`Funnel ${f.name}: visitors per step, as in the table below`)}">${bars}</svg>${numbers}</figure>`;
 }
 

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { buildReport, type Report } from '../../src/report/build';
 import { reportInParallel } from '../../src/report/parallel';
 import { renderText } from '../../src/report/text';
+import { duration } from '../../src/report/format';
 import { renderHtml } from '../../src/report/html';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
@@ -147,6 +148,15 @@ describe('the report, against hand-computed figures', () => {
     expect(f.steps.map((s) => s.dropOff)).toEqual([0, 2, 2]);
     expect(f.completed).toBe(1);
     expect(f.steps[2]!.medianMsFromPrevious).toBe(15 * min);
+  });
+
+  it('the HTML funnel table gives the median time from the previous step, as the text report does', () => {
+    // It had only counts and shares: a manager reading the HTML never saw that a step takes days.
+    const html = renderHtml(report);
+    const table = html.slice(html.indexOf('<caption class="sr">Funnel checkout, step by step'), html.indexOf('</table>', html.indexOf('Funnel checkout, step by step')));
+    expect(table).toContain('median time from the previous step');
+    const rows = [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<t[dh][^>]*>(.*?)<\/t[dh]>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, '')).at(-1));
+    expect(rows.slice(1)).toEqual(['—', duration(report.funnels[0]!.steps[1]!.medianMsFromPrevious), '15 min']);
   });
 
   it('cart and browse abandonment as of "now"', () => {
