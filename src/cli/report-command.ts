@@ -27,7 +27,7 @@ Options:
   --plan <plan.json>     the plan (required)
   --db <file>            the store (default measureplan.db)
   --from <date>          events from this day or time on (2026-12-01, or ISO-8601)
-  --to <date>            events up to this day (the whole day) or time
+  --to <date>            events up to this day (the whole day) or before this time
   --timezone <zone>      the shop's time zone (Europe/Oslo, +01:00): the days of --from and
                          --to are its days, and text and HTML show its times (default UTC)
   --format text|md|html|json

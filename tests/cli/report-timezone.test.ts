@@ -65,6 +65,16 @@ describe('measureplan report --timezone', () => {
     }
   });
 
+  it('a time given to --to ends the period: the event at that instant goes to the next one, never to both (docs/report.md)', () => {
+    const at = '2026-11-30T23:30:00.000Z';
+    const count = (...range: string[]) => {
+      const r = run(['report', '--plan', planFile, '--db', db, '--format', 'json', ...range]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout).totals.events as number;
+    };
+    expect([count('--from', '2026-11-30T00:00:00Z', '--to', at), count('--from', at, '--to', '2026-12-01T12:00:00Z')]).toEqual([0, 1]);
+  });
+
   it('an unknown zone is a usage error that says what to give', () => {
     const r = run(['report', '--plan', planFile, '--db', db, '--timezone', 'Europe/Olso']);
     expect(r.code).toBe(2);
