@@ -3,7 +3,7 @@
  * `measureplan report`, never block the writer). Every write is one transaction; the caller
  * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
@@ -206,9 +206,15 @@ function unusable(file: string, e: unknown): StoreError {
   if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, hint);
   // WAL writes -wal and -shm files beside the store: the folder must be writable too.
   if (/^SQLITE_(READONLY|CANTOPEN)/.test((e as { code?: string }).code ?? '')) {
+    // SQLite says "readonly database" for a volume mounted read-only too, where no chmod helps.
+    if (readOnlyVolume(file)) return new StoreError(`the store ${file} is on a read-only file system: ${(e as Error).message}`, 'Give --db a file on a writable volume (a container\'s read-only root, or a volume mounted read-only, cannot take writes).');
     return new StoreError(`the store ${file} cannot be written by this user: ${(e as Error).message}`, 'Make the file, and its folder (SQLite writes the -wal and -shm files beside it), writable by the user that runs measureplan collect.');
   }
   return new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
+}
+
+function readOnlyVolume(file: string): boolean {
+  try { accessSync(dirname(resolve(file)), constants.W_OK); return false; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EROFS'; }
 }
 
 function counts(db: Database) {

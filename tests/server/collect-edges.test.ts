@@ -283,6 +283,31 @@ describe('collect: a store it cannot write is said, at start and on /health (ser
   });
 });
 
+describe('collect: a store on a read-only volume (ops QA 2026-12-06)', () => {
+  // Root only: a tmpfs remounted read-only, as a container's read-only root or a ro volume is.
+  it.runIf(process.getuid?.() === 0)('says the file system is read-only, not that the user lacks a permission', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync('/tmp/mp-rofs-');
+    const mount = (...args: string[]) => spawnSync('mount', args, { encoding: 'utf8' }).status === 0;
+    if (!mount('-t', 'tmpfs', 'tmpfs', dir)) { rmSync(dir, { recursive: true }); return; } // no mounts in this sandbox
+    try {
+      const db = join(dir, 'shop.db');
+      openStore(db).close();
+      expect(mount('-o', 'remount,ro', dir)).toBe(true);
+      const r = spawnSync(process.execPath, ['bin/measureplan.js', 'collect', '--db', db, '--port', '0'], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/is on a read-only file system/);
+      expect(r.stderr).toMatch(/writable volume/);
+      expect(r.stderr).not.toMatch(/by this user/);
+    } finally {
+      spawnSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('collect: a same-origin reverse proxy (server QA 2026-12-06)', () => {
   it("takes the shop's own origin from X-Forwarded-Host when the proxy sets Host to its upstream (nginx's default)", async () => {
     // Every post from the shop's pages got 403, and the collector drops a 403 as final.
