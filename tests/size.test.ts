@@ -227,8 +227,10 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // then by the seventh session's reviews (collector page views with click ids and consent, a
 // waiting page message losing them on a withdrawal, exactly once bounded on a server, an item
 // field given as undefined not blanking the cart line) (+0.06 KB), and by a plan saved as
-// Latin-1 refused as not UTF-8 (its æ, ø, å damaged, no name or path would match) (+0.03 KB).
-const NPM_RATCHET = 19.65 * 1024;
+// Latin-1 refused as not UTF-8 (its æ, ø, å damaged, no name or path would match) (+0.03 KB),
+// and by the eighth session's money review (an abandoned cart's currency reaching the conversion
+// sent for it; "usd" upper-cased before the plan's pattern judges it) (+0.02 KB).
+const NPM_RATCHET = 19.67 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

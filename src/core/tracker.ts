@@ -126,7 +126,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const pageFired = new Set<string>();
   const journey = createJourney(plan, store, {
     emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
-    track: (name, props) => tracker.track(name as never, props as never),
+    track: (name, props, cur) => (tracker.track as (n: string, p: object, c?: string) => void)(name, props, cur),
     signal(name, props, ga4Event, toCollector, value) {
       const send: SendSpec = {};
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
@@ -218,10 +218,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   let down = false;
   const closed = (path: string) => report({ path, reason: 'the tracker was shut down; nothing was sent' });
   const tracker: Tracker<P> = {
-    track(name: string, props?: Record<string, unknown>) {
+    // `cur`: the journey's own conversions only (an abandoned cart's currency); not part of the public type.
+    track(name: string, props?: Record<string, unknown>, cur?: string) {
       if (down) return closed('track');
       // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
-      try { accept(name, props); } catch (e) { failed('track', e); }
+      try { accept(name, props, cur); } catch (e) { failed('track', e); }
     },
     page() {
       if (down) return closed('page');
@@ -299,10 +300,14 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   };
 
   /** One `track()` call: looked up, validated, limited, enriched, claimed once per dedupe key, forwarded. */
-  function accept(name: string, props: Record<string, unknown> | undefined): void {
+  function accept(name: string, props: Record<string, unknown> | undefined, cur?: string): void {
     const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
     if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
     props = snapshot(c.properties, props) as Record<string, unknown> | undefined;
+    // "usd" is USD (docs/api.md), before the plan's pattern (^[A-Z]{3}$, as docs/plan.md shows) judges it:
+    // it refused the whole order (money QA 2026-12-06). The snapshot is this call's own copy.
+    const given = props?.currency;
+    if (typeof given === 'string' && /^[a-z]{3}$/i.test(given)) props!.currency = given.toUpperCase();
     const problems = validateProperties(c.properties, props);
     if (problems.length) {
       for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
@@ -319,7 +324,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // A copy (snapshot above): the page may reuse its cart's array and item objects, and destinations
     // that read them later (the collector builds its message in a task of its own) get them as they were now.
     const own: Record<string, unknown> = props ?? {};
-    const event = made(enrich(plan, c, own, identity, now, consent.snapshot()));
+    const event = made(enrich(plan, c, own, identity, now, consent.snapshot(), cur));
     if (debug && own.currency != null && event.value !== undefined && event.currency !== String(own.currency).toUpperCase()) {
       warn(`${name}: currency ${JSON.stringify(own.currency)} is not an ISO 4217 code; the value goes in the plan's currency (${plan.currency ?? 'none'})`);
     }

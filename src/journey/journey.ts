@@ -16,7 +16,8 @@ import type { VitalSample } from './vitals-types';
 
 export interface JourneyDeps {
   emit<K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]): void;
-  track(name: string, props: Record<string, unknown>): void;
+  /** `currency`: the currency of the value when the conversion itself declares no `currency` property (a cart's own). */
+  track(name: string, props: Record<string, unknown>, currency?: string): void;
   /** Sends a journey signal (not a conversion of the plan) to GA4 as `ga4Event` and, when `collector`, to the collector. */
   signal(name: string, props: Record<string, unknown>, ga4Event: string | false, collector: boolean, value?: number): void;
   error(path: string, reason: string): void;
@@ -38,7 +39,9 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     const known: Record<string, unknown> = { value, items, item_count: items.length, currency: cur };
     const props: Record<string, unknown> = {};
     for (const k in c.properties) if (has(known, k) && has(c.properties, k)) props[k] = known[k];
-    deps.track(named, props);
+    // The cart's currency goes with its value even to a conversion without a `currency` property:
+    // a USD cart is not a NOK one (money QA 2026-12-06).
+    deps.track(named, props, cur);
   });
   const experiments = createExperiments(plan, store, writer, (experiment, variant) => {
     deps.emit('exposure', { experiment, variant });

@@ -52,3 +52,17 @@ it('takes a lower-case ISO code as the code (eur is EUR), and says in debug mode
     expect(said).toEqual(['measureplan: purchase: currency "euro" is not an ISO 4217 code; the value goes in the plan\'s currency (NOK)']);
   } finally { warn.mockRestore(); }
 });
+
+it('a lower-case code passes the pattern docs/plan.md shows, and a code that is no code is refused by it (money QA 2026-12-06)', async () => {
+  // With `"pattern": "^[A-Z]{3}$"`, "usd" lost the whole order at every destination.
+  const plan: any = example('webshop');
+  plan.conversions.purchase.properties.currency = { type: 'string', optional: true, pattern: '^[A-Z]{3}$' };
+  delete plan.conversions.purchase.limit;
+  const { tracker, recorder } = createTestTracker({ plan });
+  tracker.track('purchase', { transaction_id: 'C-6', value: 40.03, items, currency: 'usd' });
+  tracker.track('purchase', { transaction_id: 'C-7', value: 100, items, currency: 'US$' });
+  await tracker.flush();
+  expect(recorder.conversions('purchase').map((e) => [e.transactionId, e.value, e.currency, e.properties.currency])).toEqual([['C-6', 40.03, 'USD', 'USD']]);
+  expect(recorder.calls('ga4').find((c) => c[1] === 'purchase')![2]).toMatchObject({ value: 40.03, currency: 'USD' });
+  expect(recorder.errors().map((e) => e.reason)).toEqual([expect.stringMatching(/^currency must match \^\[A-Z\]\{3\}\$; the conversion was not sent/)]);
+});

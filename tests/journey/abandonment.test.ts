@@ -77,6 +77,20 @@ describe('cart abandonment', () => {
     expect(p.sent.meta[0]).toMatchObject({ name: 'cart_abandoned', value: 220, currency: 'EUR' });
   });
 
+  it('the cart\'s currency goes with its value to an abandoned-cart conversion that declares no currency property (money QA 2026-12-06)', async () => {
+    // Only the adds take a currency: a 220 USD cart reached Meta and the collector as 220 NOK.
+    const usd = () => { const p: any = journeyPlan(); p.conversions.add_to_cart.properties = { ...p.conversions.add_to_cart.properties, currency: { type: 'string', optional: true } }; return p; };
+    let p = page(usd());
+    p.tracker.track('add_to_cart', { ...tent, value: 220, currency: 'USD' });
+    vi.advanceTimersByTime(2 * HOUR);
+    p = await nextPage(usd());
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toEqual([expect.objectContaining({ value: 220, currency: 'USD' })]);
+    expect(p.sent.meta[0]).toMatchObject({ name: 'cart_abandoned', value: 220, currency: 'USD' });
+    expect(p.sent.collector[0]).toMatchObject({ name: 'cart_abandoned', value: 220, currency: 'USD' });
+    expect(p.sent.meta[0]!.properties).not.toHaveProperty('currency'); // not a property it declares
+  });
+
   it('an add in another currency than the cart\'s starts the cart again: never one sum across currencies (analyst QA 2026-12-06)', async () => {
     let p = page(euro());
     p.tracker.track('add_to_cart', { ...tent, value: 2499 }); // the plan's currency
