@@ -142,7 +142,11 @@ import { describe, expect, it } from 'vitest';
 // a page message waiting in the collector's inbox losing its click ids on an ads withdrawal in
 // the same task, an item field given as undefined not blanking the cart line — +0.13 KB;
 // a plan saved as Latin-1 refused as not UTF-8 — +0.03 KB.
-const RATCHET = 29.9 * 1024;
+// 2026-12-06, eighth session: the money review: a price read from the page in the currency the
+// trigger reads or the plan's ("12,345 KWD" is 12.345, "1.200 ¥" is 1200, "USD 99.00" in a NOK
+// plan reported, not sent as NOK) — +0.18 KB; an abandoned cart's currency reaching its
+// conversion and "usd" upper-cased before the pattern — +0.06 KB.
+const RATCHET = 30.1 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -76,7 +76,7 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
         if (t) (groups[t.on] ??= []).push([c, t]);
       } catch { warn(`conversions.${c.name}.trigger.selector: "${t!.selector}" is not a valid CSS selector; this trigger is off (try it with document.querySelector)`, true); }
     }
-    const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el)));
+    const fire = guard((c: NormalisedConversion, el?: Element | null) => track(c.name, readProperties(c, d, warn, el, plan.currency)));
     const kit: Kit = { w, listen, fire, guard, warn, stops };
     installClick(groups.click, kit);
     installSubmit(groups.submit, kit);
@@ -91,7 +91,7 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
      * counts nothing.
      */
     const pageFire = (c: NormalisedConversion, route?: boolean) => {
-      const complete = () => { let missing = false; readProperties(c, d, () => { missing = true; }); return !missing; };
+      const complete = () => { let missing = false; readProperties(c, d, () => { missing = true; }, undefined, plan.currency); return !missing; };
       if (!route || !c.trigger?.properties || !w.MutationObserver || complete()) return fire(c);
       const at = w.location.href;
       // Once ended, its stop is taken out again: a long single-page visit keeps no closure per route.

@@ -34,17 +34,24 @@ export function readSource(source: string, d: Document, el?: Element | null): un
  *   any other lone `,` the decimal comma ("2499,50", "0,125"); two or more dots before groups of
  *   three are thousands separators ("1.234.567");
  * - a lone dot before three digits after such a first group ("2.499", "1.000": a thousands
- *   separator or a decimal point?) is not converted, nor are groups of another length ("12,34,567").
+ *   separator or a decimal point?) is not converted, nor are groups of another length ("12,34,567");
+ * - the currency (`cur`: the one the trigger reads, else the plan's) settles a lone mark before
+ *   three digits: in a currency with three minor digits (KWD, BHD, JOD, OMR, TND, LYD, as Intl
+ *   says) it is the decimal mark ("12,345" is 12.345), in one without (JPY, KRW, ISK, …) a thousands
+ *   separator ("1.200" is 1200); a price that names another ISO code ("USD 99.00" in a NOK shop)
+ *   is not converted: it would go out in the wrong currency.
  * A fraction for an integer is left for validation to report. `boolean`: true/1/yes/on and
  * false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
  * tracker's validation names the problem: no value is ever made up.
  */
 /** A currency in front of a price: a sign (with a country's letters, "US$", "kr."), or a common code. */
-const CURRENCY = /^([A-Z]{0,2}[$€£¥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)(?=[-+]?\d)/;
+const CURRENCY = /^([A-Z]{0,2}[$€£¥￥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)(?=[-+]?\d)/;
+/** A currency's minor digits as the browser's Intl knows them (3 for KWD, 0 for JPY); 2 for none or an unknown code. */
+const minor = (cur: string): number => { try { return new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits!; } catch { return 2; } };
 /** Another price after the first one (a currency, then a number). */
 const SECOND = new RegExp(CURRENCY.source.slice(1));
 
-export function convert(v: unknown, type?: PropertyType): unknown {
+export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
   if (typeof v === 'string') {
     const s = v.replace(/\s/g, '');
     if (type === 'number' || type === 'integer') {
@@ -57,9 +64,15 @@ export function convert(v: unknown, type?: PropertyType): unknown {
       const rest = t ? u.slice(t.length) : '';
       // Whole kroner: "1.499,-" (the dot a thousands separator).
       const whole = /^[.,][-–]/.test(rest);
-      // Refused: a second price after it (a sale's struck-out price first: "$59.99 $39.99"), the
-      // same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?).
-      return !g || SECOND.test(rest) || (g[5] && g[5] === g[2]) || (g[2] === '.' && !g[3] && !g[5] && !whole) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
+      const code = /^[A-Z]{3}/.exec(s)?.[0] ?? /^[A-Z]{3}$/.exec(rest)?.[0];
+      // One mark before three digits: "12,345" KWD is 12.345 (money QA 2026-12-06: sent as 12345).
+      const lone = g && /^[.,]$/.test(g[2]!) && !g[3] && !g[5];
+      const digits = lone ? minor(cur) : 2;
+      if (digits === 3) return parseFloat(t!.replace(',', '.'));
+      // Refused: another currency's code, a second price after it (a sale's struck-out price
+      // first: "$59.99 $39.99"), the same mark for both, or a lone dot before three digits
+      // (2.499: 2499 or 2.499?) where the currency does not say.
+      return !g || (code && cur && code !== cur) || SECOND.test(rest) || (g[5] && g[5] === g[2]) || (lone && g[2] === '.' && !whole && digits) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
         : parseFloat((g[2] ? t.split(g[2]).join('') : t).replace(',', '.'));
     }
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);
@@ -74,15 +87,18 @@ export function convert(v: unknown, type?: PropertyType): unknown {
  * `data-price=""` the shop's template left empty): an empty text is no number, and would reject
  * the whole conversion.
  */
-export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null): Record<string, unknown> {
+export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null, planCurrency?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const sources = c.trigger?.properties ?? {};
+  // The currency a price is read in: the one the trigger reads beside it, else the plan's.
+  const read = has(sources, 'currency') && readSource(sources.currency!, d, el);
+  const cur = typeof read === 'string' && /^[a-z]{3}$/i.test(read.trim()) ? read.trim().toUpperCase() : planCurrency;
   for (const k in sources) {
     if (!has(sources, k)) continue;
     const spec = c.properties[k];
     const s = sources[k]!;
     const v = readSource(s, d, el);
-    if (v != null && !(v === '' && spec?.optional)) out[k] = convert(v, spec?.type);
+    if (v != null && !(v === '' && spec?.optional)) out[k] = convert(v, spec?.type, cur);
     else if (!spec?.optional) warn(`${c.name}: no ${s} for ${k}`);
   }
   return out;

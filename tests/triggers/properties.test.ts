@@ -99,6 +99,44 @@ describe('converting text from the page to the declared type', () => {
   });
 });
 
+describe('the currency settles what the text alone cannot (money QA 2026-12-06)', () => {
+  it.each<[string, string, unknown]>([
+    // Three minor digits: "12,345" is how fr-FR and de-DE write 12.345 dinars (it went out as 12345).
+    ['12,345 KWD', 'KWD', 12.345],
+    ['12,345', 'BHD', 12.345],
+    ['1.234', 'OMR', 1.234],
+    ['1,234,567', 'KWD', 1234567],
+    ['12,345.678', 'KWD', 12345.678],
+    ['12,345', 'NOK', 12345],
+    // No minor digits: a lone dot before three digits is a thousands separator.
+    ['1.200 ¥', 'JPY', 1200],
+    ['￥1,200', 'JPY', 1200],
+    ['₩1.200', 'KRW', 1200],
+    ['1.200 ¥', '', '1.200 ¥'],
+    ['2.499', 'NOK', '2.499'],
+    // Another currency's code named on the page: not a number in this currency.
+    ['USD 99.00', 'NOK', 'USD 99.00'],
+    ['1 234.50 CHF', 'EUR', '1 234.50 CHF'],
+    ['USD 99.00', 'USD', 99],
+    ['USD 99.00', '', 99],
+    ['NOK 2 499', 'NOK', 2499],
+  ])('%j in %s → %j', (raw, cur, expected) => {
+    expect(convert(raw, 'number', cur)).toEqual(expected);
+  });
+
+  it('reads a price in the currency the trigger reads beside it, else in the plan\'s', () => {
+    document.body.innerHTML = `<div data-price="12,345" data-cur="kwd"><button></button></div><p data-price="12,345"><i></i></p>`;
+    const p = planWith(
+      { on: 'click', selector: 'button', properties: { value: 'data-price', currency: 'data-cur' } },
+      { value: { type: 'number' }, currency: { type: 'string' } },
+    );
+    expect(readProperties(p.conversions.goal!, document, () => {}, document.querySelector('button'), 'NOK')).toEqual({ value: 12.345, currency: 'kwd' });
+    const q = planWith({ on: 'click', selector: 'i', properties: { value: 'data-price' } }, { value: { type: 'number' } });
+    expect(readProperties(q.conversions.goal!, document, () => {}, document.querySelector('i'), 'KWD')).toEqual({ value: 12.345 });
+    expect(readProperties(q.conversions.goal!, document, () => {}, document.querySelector('i'), 'NOK')).toEqual({ value: 12345 });
+  });
+});
+
 describe('reading property sources', () => {
   it('reads data-* from the element or its closest ancestor that has it, and leaves out a missing one', () => {
     document.body.innerHTML = `<ul data-list="summer"><li data-sku="A1"><button data-sku="B2">x</button><em>y</em></li></ul>`;
