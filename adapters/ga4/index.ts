@@ -17,13 +17,22 @@ import { adParam } from '../../src/core/identity';
 
 export function ga4(): Adapter {
   const id = (ctx: AdapterContext) => ctx.plan.destinations.ga4?.measurementId;
+  /** The user id GA4 was last given (null: none). */
+  let user: string | null = null;
+  /** Analytics consent not granted since the last grant: identify() calls meanwhile reached no hook. */
+  let gap = false;
+  /** `user_id` is a config setting, never an event parameter; `null` (signed out) clears it. */
+  const identify = ({ userId }: Identity, ctx: AdapterContext) => {
+    user = userId ?? null;
+    gtag(ctx, 'config', id(ctx), { user_id: userIdFor(userId, ctx) || null, send_page_view: false });
+  };
   return {
     name: 'ga4',
     category: 'analytics',
     browserOnly: true,
     load(ctx) {
       const loaded = ensureGtag(ctx, id(ctx));
-      const userId = userIdFor(ctx.identity().userId, ctx);
+      const userId = userIdFor((user = ctx.identity().userId ?? null), ctx);
       gtag(ctx, 'config', ...configFor(ctx, id(ctx), userId ? { user_id: userId } : undefined));
       return loaded as Promise<void>;
     },
@@ -46,11 +55,18 @@ export function ga4(): Adapter {
       }
       gtag(ctx, 'event', event.send.ga4?.event, params);
     },
-    consent: consentUpdate,
-    /** `user_id` is a config setting, never an event parameter; `null` (signed out) clears it. */
-    identify({ userId }: Identity, ctx) {
-      gtag(ctx, 'config', id(ctx), { user_id: userIdFor(userId, ctx) || null, send_page_view: false });
+    consent(status, ctx) {
+      consentUpdate(status, ctx);
+      // Granted again: a sign-out or sign-in made while analytics consent was withdrawn reached no
+      // identify(); GA4 is given the user now, after the update that grants it.
+      if (status.analytics != 'granted') gap = true;
+      else if (gap) {
+        gap = false;
+        const who = ctx.identity();
+        if ((who.userId ?? null) !== user) identify(who, ctx);
+      }
     },
+    identify,
   };
 }
 

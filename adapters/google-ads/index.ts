@@ -14,19 +14,26 @@ import { hashedIdentity } from '../_shared/identity';
 import { personalId, WITHHELD } from '../../src/core/personal';
 import { configFor, consentUpdate, defined, ensureGtag, gtag } from '../_shared/gtag';
 
+type UserData = Record<string, unknown> | undefined;
+
 export function googleAds(): Adapter {
-  /** The hashing of the latest identify(); conversions wait for it so that they carry the user data. */
-  let hashing: Promise<void> | undefined;
+  /**
+   * The hashing of the latest identify(), resolving with its user data: a conversion tracked
+   * meanwhile waits for it and carries that user's data, whatever identify() came after it.
+   */
+  let hashing: Promise<UserData> | undefined;
   /**
    * The hashed e-mail/phone of the latest identify(), sent with each conversion: at event scope,
    * not with gtag('set'), whose global scope GA4's hits on the same tag would carry too.
    */
-  let userData: Record<string, unknown> | undefined;
+  let userData: UserData;
   /** A withdrawal dropped the hashes: a new grant on this page makes them again. */
   let dropped = false;
+  /** Withdrawals on this page: a conversion still waiting for a hash when one came goes without it. */
+  let drops = 0;
   const id = (ctx: AdapterContext) => ctx.plan.destinations.googleAds?.conversionId;
 
-  const conversion = (e: ConversionEvent, ctx: AdapterContext) => {
+  const conversion = (e: ConversionEvent, ctx: AdapterContext, u: UserData) => {
     let t = e.transactionId;
     if (t && t.length > 64) {
       ctx.warn(`googleAds ${e.name}: transaction_id left out: Google Ads takes at most 64 characters, this one has ${t.length}`);
@@ -39,23 +46,23 @@ export function googleAds(): Adapter {
     if (e.value !== undefined) p.value = e.value;
     if (e.currency !== undefined) p.currency = e.currency;
     if (t) p.transaction_id = t;
-    if (userData) p.user_data = userData;
+    if (u) p.user_data = u;
     gtag(ctx, 'event', 'conversion', p);
   };
 
   const identify = ({ traits }: Identity, ctx: AdapterContext) => {
     // A later identify() (another visitor signing in) must not leave the previous one's hashes behind.
     if (!ctx.plan.destinations.googleAds?.enhancedConversions || ctx.consent().ads != 'granted') { userData = hashing = undefined; return; }
-    const done = (hashing = hashedIdentity(traits || {})
-      .catch(() => ({}) as { email?: string; phone?: string })
-      .then((h) => {
-        // A later identify() (a sign-out) or a withdrawal came while this hash ran: it is stale.
-        if (hashing != done) return;
-        userData = h.email || h.phone ? defined({ sha256_email_address: h.email, sha256_phone_number: h.phone }) : undefined;
-        if (!userData && (traits?.email || traits?.phone)) ctx.warn('googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)');
-        hashing = undefined;
+    // Done after the hash before it: the conversions waiting for them go out in the order they were tracked.
+    const done: Promise<UserData> = (hashing = Promise.all([hashedIdentity(traits || {}).catch(() => ({}) as { email?: string; phone?: string }), hashing])
+      .then(([h]) => {
+        const u = h.email || h.phone ? defined({ sha256_email_address: h.email, sha256_phone_number: h.phone }) : undefined;
+        if (!u && (traits?.email || traits?.phone)) ctx.warn('googleAds: enhanced conversions: no user data sent, the e-mail/phone is not usable or could not be hashed (Web Crypto needs https)');
+        // Still the latest identify() (no sign-out or withdrawal came while this hash ran): the later conversions' data.
+        if (hashing == done) { userData = u; hashing = undefined; }
+        return u;
       }));
-    return done;
+    return done as Promise<unknown> as Promise<void>;
   };
 
   return {
@@ -69,7 +76,8 @@ export function googleAds(): Adapter {
       return loaded as Promise<void>;
     },
     send(event, ctx) {
-      return hashing ? hashing.then(() => conversion(event, ctx)) : conversion(event, ctx);
+      const n = drops;
+      return hashing ? hashing.then((u) => conversion(event, ctx, n == drops ? u : undefined)) : conversion(event, ctx, userData);
     },
     consent(status, ctx) {
       consentUpdate(status, ctx);
@@ -78,6 +86,6 @@ export function googleAds(): Adapter {
     },
     identify,
     /** Ads consent withdrawn: the hashes of the visitor are dropped with it. */
-    forget() { userData = hashing = undefined; dropped = true; },
+    forget() { userData = hashing = undefined; dropped = true; drops++; },
   };
 }

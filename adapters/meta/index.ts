@@ -1,4 +1,4 @@
-import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
+import type { Adapter, AdapterContext, ConversionEvent, Identity } from '../../src/core/types';
 import { META_STANDARD_EVENTS } from '../../src/plan/vocabulary';
 import { loadVendorScript, markOwn } from '../_shared/vendor-script';
 import { type Fbq, installFbq } from './fbq';
@@ -111,6 +111,10 @@ export function meta(): Adapter {
   let loading: Promise<unknown> | undefined;
   /** The latest identify()'s init, until it is queued: what comes after it waits for it. */
   let identifying: Promise<void> | undefined;
+  /** The matching keys of the last init (JSON): a grant after a withdrawal compares the user now with them. */
+  let keys = '{}';
+  /** Ads consent not granted since the last grant: identify() calls meanwhile reached no hook. */
+  let gap = false;
   const after = (fn: () => void | Promise<void>): void | Promise<void> => (identifying ? identifying.then(fn, fn) : fn());
   const script = (ctx: AdapterContext) => (loading ??= loadVendorScript(ctx, 'https://connect.facebook.net/en_US/fbevents.js', 'Meta'));
   const whenReady = (ctx: AdapterContext, fn: (fbq: Fbq, id: string) => unknown): void | Promise<void> => {
@@ -141,8 +145,26 @@ export function meta(): Adapter {
     const url = ctx.window.location?.href;
     if (!theirs && (!before || before.url !== url)) to(fbq, single, 'track', 'PageView');
     pixel = started[id] = { url, single, matched: !!m };
+    keys = JSON.stringify(m || {});
     return (readyId = id);
   }
+
+  /**
+   * A new init for `identity` once the inits before it are queued; `changed`: only if its keys are
+   * not those of the last init (a grant after a withdrawal). Conversions after it wait for it.
+   */
+  const match = (identity: Identity, ctx: AdapterContext, changed?: 1): Promise<void> => {
+    const done: Promise<void> = (identifying = Promise.resolve(after(() => whenReady(ctx, async (fbq, id) => {
+      const m = await matching(identity);
+      const k = JSON.stringify(m || {});
+      // A user without e-mail or phone (signed out, or the next person on a shared device): an
+      // init without data, so that the previous user's keys are not the ones in force.
+      if ((m || pixel.matched) && !(changed && k == keys)) fbq('init', id, m || {});
+      pixel.matched = !!m;
+      keys = k;
+    }))).finally(() => { if (identifying === done) identifying = undefined; }));
+    return done;
+  };
 
   return {
     name: 'meta',
@@ -157,21 +179,21 @@ export function meta(): Adapter {
     // so one queued before would go with the previous user's keys (after a sign-out) or none (security QA 2026-12-06).
     send: (event, ctx) => (readyId && !identifying ? track(ctx.window.fbq, single, event, ctx) : after(() => whenReady(ctx, (fbq) => track(fbq, single, event, ctx)))),
     // After a pending identify()'s init too: a conversion made before a withdrawal stays before the revoke.
-    consent: (status, ctx) => after(() => whenReady(ctx, (fbq) => {
-      if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
-      if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
-    })),
-    identify(identity, ctx) {
-      if (!am(ctx)) return;
-      const done: Promise<void> = (identifying = Promise.resolve(after(() => whenReady(ctx, async (fbq, id) => {
-        const m = await matching(identity);
-        // A user without e-mail or phone (signed out, or the next person on a shared device): an
-        // init without data, so that the previous user's keys are not the ones in force.
-        if (m || pixel.matched) fbq('init', id, m || {});
-        pixel.matched = !!m;
-      }))).finally(() => { if (identifying === done) identifying = undefined; }));
-      return done;
+    consent(status, ctx) {
+      const r = after(() => whenReady(ctx, (fbq) => {
+        if ((status.ads === 'granted') !== granted) fbq('consent', (granted = !granted) ? 'grant' : 'revoke');
+        if (granted) return script(ctx); // not loaded yet when consent was withdrawn before init
+      }));
+      // Granted again: a sign-out or sign-in made while ads consent was withdrawn reached no
+      // identify(); the user now is matched before the conversions that follow.
+      if (status.ads != 'granted') gap = true;
+      else if (gap) {
+        gap = false;
+        if (am(ctx)) return Promise.all([r, match(ctx.identity(), ctx, 1)]);
+      }
+      return r;
     },
+    identify: (identity, ctx) => (am(ctx) ? match(identity, ctx) : undefined),
     // fbevents.js reads the URL itself: a page left since, or the page its base code (or the last
     // route) already counted, would be one more PageView of the page the visitor is on now.
     page: (page, ctx, past) => after(() => whenReady(ctx, (fbq) => {

@@ -35,8 +35,14 @@
   // "analytics:granted|ads:denied"; measureplan does not store the decision, so it is told on
   // every page load (and whenever the visitor changes their mind).
 
+  // document.cookie throws where the browser refuses cookies to this page (a sandboxed frame):
+  // the banner then asks on every page, and the shop still works.
+  function readCookie() {
+    try { return document.cookie; } catch (e) { return ''; }
+  }
+
   function readConsent() {
-    var match = document.cookie.match(new RegExp('(?:^|;\\s*)' + CONSENT_COOKIE + '=([^;]*)'));
+    var match = readCookie().match(new RegExp('(?:^|;\\s*)' + CONSENT_COOKIE + '=([^;]*)'));
     if (!match) return null;
     var value = decodeURIComponent(match[1]);
     var choice = {};
@@ -50,7 +56,9 @@
   function saveConsent(choice) {
     var value = 'analytics:' + choice.analytics + '|ads:' + choice.ads; // ':' and '|' are valid in a cookie value
     var secure = location.protocol === 'https:' ? '; Secure' : '';
-    document.cookie = CONSENT_COOKIE + '=' + value + '; Max-Age=' + 60 * 60 * 24 * 180 + '; Path=/; SameSite=Lax' + secure;
+    try {
+      document.cookie = CONSENT_COOKIE + '=' + value + '; Max-Age=' + 60 * 60 * 24 * 180 + '; Path=/; SameSite=Lax' + secure;
+    } catch (e) { /* cookies refused: the choice holds for this page */ }
   }
 
   function tellMeasureplan(choice) {

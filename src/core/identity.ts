@@ -69,14 +69,32 @@ export function createIdentity(store: Store, search: string, now: number): Ident
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
 
-  const saveSession = () => { if (analytics) { store.set('sess', session); written = session.last; } };
+  /** The session stored by this or another tab of the visit (under analytics consent only). */
+  const stored = (): Session | undefined => {
+    const s = analytics ? store.get<Session>('sess') : undefined;
+    return s && typeof s.id === 'string' && typeof s.last === 'number' ? { ...s, fired: Array.isArray(s.fired) ? s.fired : [], utm: s.utm ?? {} } : undefined;
+  };
+  const saveSession = () => {
+    if (!analytics) return;
+    // Another tab of the visit may have counted a once_per_session conversion since: kept, not overwritten.
+    const s = stored();
+    if (s?.id === session.id) session.fired = [...new Set([...s.fired, ...session.fired])];
+    store.set('sess', session);
+    written = session.last;
+  };
   const fresh = (t: number): Session => ({ id: uuid(), last: t, utm: {}, fired: [] });
 
   const id: Identity = {
     traits: {},
     anonymousId: () => aid,
     session(t) {
-      if (passed(t, session.last, SESSION_MS)) { session = fresh(t); saveSession(); }
+      if (passed(t, session.last, SESSION_MS)) {
+        // Quiet here, but the visitor may have gone on in another tab (tabs QA 2026-12-06: two
+        // tabs took turns and each started sessions of its own): its stored session goes on.
+        const s = stored();
+        if (s && !passed(t, s.last, SESSION_MS)) session = s;
+        else { session = fresh(t); saveSession(); }
+      }
       session.last = t;
       if (t - written > TOUCH_WRITE_MS) saveSession();
       return session;
@@ -96,7 +114,13 @@ export function createIdentity(store: Store, search: string, now: number): Ident
       return clickCache.ids;
     },
     utm: () => session.utm,
-    fired: (scope, name) => (scope === 'session' ? session.fired : userOnce).includes(name),
+    // What another tab of the visit (or of this browser) counted since this page read it counts too.
+    fired(scope, name) {
+      if ((scope === 'session' ? session.fired : userOnce).includes(name)) return true;
+      if (scope === 'user') { const o = analytics ? store.get<string[]>('once') : undefined; return Array.isArray(o) && o.includes(name); }
+      const s = stored();
+      return s?.id === session.id && s.fired.includes(name);
+    },
     markFired(scope, name) {
       if (scope === 'session') { session.fired.push(name); saveSession(); }
       else { userOnce.push(name); if (analytics) store.set('once', userOnce); }

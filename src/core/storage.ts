@@ -20,11 +20,14 @@ export function localStore(report: (reason: string) => void): Store {
   let ss: Storage | undefined;
   /** Read at the first get or set, which callers make only under consent: not at page load. */
   let spilled: boolean | undefined;
+  /** Why storage cannot even be reached: said at the first use, under consent (tabs QA 2026-12-06: never said). */
+  let blocked: unknown;
   try {
     ls = browser()?.localStorage;
     ss = browser()?.sessionStorage;
-  } catch {
-    ls = ss = undefined; // Storage access can throw (blocked cookies, sandboxed frames)
+  } catch (e) {
+    ls = ss = undefined; // Storage access can throw (site data blocked, cross-site and sandboxed frames)
+    blocked = e;
   }
   let reported = false;
   // A full quota fails writes only: what is stored can still be read (an order forwarded on an
@@ -55,13 +58,16 @@ export function localStore(report: (reason: string) => void): Store {
     } catch { /* not ours: ignored */ }
     return undefined;
   };
+  const said = () => { if (blocked) { fail(blocked, true); blocked = undefined; } };
   return {
     get(key) {
+      said();
       const raw = memory.get(key) ?? spill(key) ?? read(ls, key);
       if (raw === undefined) return undefined;
       try { return JSON.parse(raw); } catch { return undefined; }
     },
     set(key, value) {
+      said();
       const raw = stringify(value);
       memory.delete(key);
       if (ls && writable) {

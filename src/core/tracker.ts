@@ -229,6 +229,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       safely('page', () => {
         dispatcher.settle(); // conversions tracked before go out first, held for consent too
         pageFired.clear(); // a new page view: once_per_page conversions may fire again
+        identity.session(Date.now()); // a route is activity: the visit goes on (identity QA 2026-12-06: a new session 30 min after the last conversion)
         checkSoon();
         pageChanged(); // the page is cached for the task: a track() before the route change read the old one
         const page = pageContext();
@@ -246,7 +247,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       safely('identify', () => {
         if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
         dispatcher.settle(); // conversions tracked before go out as the visitor they were tracked for (adapters read the user when they send)
+        const before = identity.anonymousId();
         identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
+        if (identity.anonymousId() !== before) journey.reset(); // a sign-out made a new visitor
         const who = ctx.identity();
         // Granted categories only: an adapter loaded before a withdrawal stays loaded, and must hear
         // nothing more (undecided ones are not loaded yet and read the user when they load).

@@ -83,6 +83,8 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
       record(name, v);
       return v;
     },
+    /** A new visitor on this browser (a sign-out): this page's answers go with `seen`, assigned again from their own id. */
+    reset(): void { for (const k in page) delete page[k]; },
     /** An assignment made by another A/B tool. */
     external(name: string, variant: string): void {
       page[name] = variant;

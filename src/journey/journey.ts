@@ -76,6 +76,11 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
   return {
     api,
     allow(granted: boolean): void { for (const s of states) s.allow(granted); },
+    /**
+     * A signed-in user signed out and the browser became a new visitor: their cart, viewed
+     * products, funnel progress and variants are not the next person's (identity QA 2026-12-06).
+     */
+    reset(): void { for (const s of states) s.reset(); experiments.reset(); },
     /** Writes the journey's changed state now (it is otherwise written in a task of its own, or when the page is hidden). */
     save: (): void => writer.flush(),
     /** Reports a cart or a browse left for longer than the plan's `after` (once each). */

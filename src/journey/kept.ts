@@ -29,6 +29,8 @@ export interface Kept<T> {
   allow(granted: boolean): void;
   /** Adopts the stored value now (another tab may have changed it since), unless this page has a change still to write. */
   fresh(): void;
+  /** Starts again empty, stored copy included (a signed-in user signed out: the next person is a new visitor). */
+  reset(): void;
 }
 
 /** Nothing worth storing: an empty record or an empty basket (so a grant alone writes nothing). */
@@ -101,6 +103,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
       if (!due) { due = true; writer.later(write); }
     },
     fresh() { if (allowed && !due) k.value = read(); },
+    reset() { k.value = initial(); ops = []; if (allowed) store.del(key); },
     allow(granted) {
       denied = !granted;
       if (!granted) { allowed = false; ops = []; store.del(key); return; }

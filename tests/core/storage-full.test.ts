@@ -165,3 +165,19 @@ describe('localStore', () => {
     expect(localStore(() => undefined).get('k')).toBeUndefined();
   });
 });
+
+describe('site data blocked: the storage cannot even be reached (tabs QA 2026-12-06)', () => {
+  it('says so once, at the first use, and keeps the values for the page', () => {
+    // Chromium with site data blocked, and cross-site frames, throw on reading window.localStorage itself.
+    const ls = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => { throw new DOMException('denied', 'SecurityError'); });
+    const ss = vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => { throw new DOMException('denied', 'SecurityError'); });
+    const said: string[] = [];
+    const store = localStore((m) => said.push(m));
+    ls.mockRestore(); ss.mockRestore(); // read once, when the store is made
+    expect(said).toEqual([]); // nothing said before a use: uses come only under consent
+    store.set('aid', 'v-1');
+    expect(store.get('aid')).toBe('v-1');
+    store.get('aid');
+    expect(said).toEqual(['first-party storage is unavailable (SecurityError); keeping data for this tab only']);
+  });
+});

@@ -1,0 +1,63 @@
+// @vitest-environment jsdom
+/**
+ * A session is one visit, however the visitor moves between tabs and routes: new only after 30
+ * minutes without activity anywhere (docs/api.md). Before (tabs QA 2026-12-06), a tab quiet for
+ * 31 minutes started a session of its own while the visitor was active in another tab, and a
+ * once_per_session conversion was sent again in it; and (identity QA 2026-12-06) a single-page
+ * app's route changes were no activity: a new session 30 minutes after the last conversion.
+ */
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import type { Adapter, ConversionEvent } from '../../src/core/types';
+import { example } from '../plan/fixtures';
+
+const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
+const MIN = 60_000;
+beforeEach(() => { localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date'] }); });
+afterEach(() => { vi.useRealTimers(); });
+
+function tab() {
+  const sent: ConversionEvent[] = [];
+  const ga4: Adapter = { name: 'ga4', category: 'analytics', load: () => undefined, send: (e) => { sent.push(e); } };
+  const plan: any = example('webshop');
+  delete plan.vitals;
+  const tracker = createTracker({ plan, adapters: [ga4] });
+  tracker.consent({ analytics: 'granted', ads: 'granted' });
+  const at = (min: number, name: string, props: object = { item_id: 'A', value: 10 }) => { vi.setSystemTime(T0 + min * MIN); tracker.track(name as never, props as never); };
+  return { tracker, sent, at };
+}
+
+it('two tabs taking turns stay one session, and a once_per_session conversion is sent once in it', async () => {
+  const a = tab();
+  a.at(0, 'add_to_cart');
+  const b = tab();
+  b.at(20, 'add_to_cart');
+  b.at(20, 'begin_checkout', {});
+  a.at(31, 'add_to_cart'); // quiet in this tab for 31 minutes, active in the other 11 minutes ago
+  a.at(31, 'begin_checkout', {});
+  b.at(32, 'add_to_cart');
+  await a.tracker.flush(); await b.tracker.flush();
+  const all = [...a.sent, ...b.sent];
+  expect(new Set(all.map((e) => e.sessionId)).size).toBe(1);
+  expect(all.filter((e) => e.name === 'begin_checkout')).toHaveLength(1);
+});
+
+it('after 30 minutes without activity in any tab, the next event starts a new session', async () => {
+  const a = tab();
+  a.at(0, 'add_to_cart');
+  const b = tab();
+  b.at(5, 'add_to_cart');
+  a.at(36, 'add_to_cart');
+  await a.tracker.flush(); await b.tracker.flush();
+  expect(a.sent[0]!.sessionId).toBe(b.sent[0]!.sessionId);
+  expect(a.sent[1]!.sessionId).not.toBe(a.sent[0]!.sessionId);
+});
+
+it("a single-page app's route changes keep the visit going", async () => {
+  const a = tab();
+  a.at(0, 'add_to_cart');
+  for (const min of [15, 30, 45]) { vi.setSystemTime(T0 + min * MIN); history.pushState(null, '', `/route-${min}`); a.tracker.page(); }
+  a.at(60, 'add_to_cart');
+  await a.tracker.flush();
+  expect(a.sent.map((e) => e.sessionId)).toEqual([a.sent[0]!.sessionId, a.sent[0]!.sessionId]);
+});
