@@ -212,6 +212,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   }
 
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
+  /** The page is left: what it could not send, stored now, is the next page's (or another tab's) at once. */
+  const onLeave = () => { queue?.leave(); beacon(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
   /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
@@ -233,10 +235,11 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       ctx = c;
       // Relative to the page, so `/collect` works on every path (and in fetch outside a page).
       url = new URL(c.plan.destinations.collector?.url ?? '/', c.window.location?.href).href;
-      queue = createQueue(options.maxQueue ?? 20_000, (m) => c.warn(m));
       const w = c.window;
+      // Web Locks tell a live tab's stored messages from a closed one's (see queue.ts).
+      queue = createQueue(options.maxQueue ?? 20_000, (m) => c.warn(m), w.navigator?.locks);
       w.document?.addEventListener?.('visibilitychange', onHide);
-      w.addEventListener?.('pagehide', beacon);
+      w.addEventListener?.('pagehide', onLeave);
       w.addEventListener?.('online', onOnline);
       // The tracker's first page view, though a grant (and so this load) may come pages later.
       if (c.plan.destinations.collector?.pages) adapter.page!(c.landing ?? pageContext(), c);
@@ -294,10 +297,11 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       clearTimeout(retry);
       const w = ctx?.window;
       w?.document?.removeEventListener?.('visibilitychange', onHide);
-      w?.removeEventListener?.('pagehide', beacon);
+      w?.removeEventListener?.('pagehide', onLeave);
       w?.removeEventListener?.('online', onOnline);
       intake(Infinity);
       await queue?.persist();
+      queue?.leave(); // what is left stored is another page's to send
     },
   };
   return adapter;

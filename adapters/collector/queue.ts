@@ -8,6 +8,15 @@
  * records of up to RECORD messages (and RECORD_BYTES): structured-cloning a string is a copy, where
  * cloning a message object walks it, and one put per fifty or so messages keeps a burst's writes
  * to a few transactions.
+ *
+ * Tabs share the outbox. A page takes over the records of a page that has gone (closed, crashed,
+ * left with what it could not send), never those of a page still open, which sends them itself
+ * (QA in real Chromium: a second tab sent the first tab's confirmed add_to_cart again, 5 of 5
+ * rounds). With the Web Locks API each page holds a lock named for its page id until it leaves
+ * (pagehide, which also keeps the back/forward cache open to it); another page's records are
+ * taken over once that lock can be taken, and it is then held, so that a third page leaves them
+ * alone too; while it cannot, the lock is waited for. Without Web Locks every earlier page's
+ * records are taken over as they are read, as before.
  */
 import { clear, createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
@@ -69,6 +78,11 @@ export interface Queue {
   clear(): Promise<void>;
   /** Forgets every message, in flight too (a failed request then retries nothing): a consent denial. */
   drop(): void;
+  /**
+   * The page is going (pagehide, shutdown()): its locks are let go, so what it leaves stored is
+   * the next page's (or another tab's) to send at once, and it takes over nothing more.
+   */
+  leave(): void;
   /** Replaces each waiting message (not those in flight) by `fn` of it, in memory and in IndexedDB. */
   rewrite(fn: (json: string) => string): void;
 }
@@ -81,6 +95,13 @@ const RESTORE_RECORDS = 10;
 /** Records per IndexedDB transaction while the page runs (each transaction is a task of its own). */
 const RECORDS_PER_WRITE = 10;
 
+/** What the outbox uses of the Web Locks API (`navigator.locks`). */
+export type Locks = { request(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, fn: (lock: unknown) => unknown): Promise<unknown> };
+/** The lock a page holds while it is open, named for its page id (the second part of its records' keys). */
+const LOCK = 'measureplan-outbox ';
+/** A lock manager that has not answered by then is taken for none: a broken polyfill must not hold the outbox up, nor keep it unsent. */
+const LOCK_WAIT = 1000;
+
 /**
  * Deletes every record of the outbox (an analytics denial), for this page and earlier ones, without
  * creating the database in a browser profile that has none: where `indexedDB.databases()` is
@@ -92,7 +113,7 @@ export async function clearOutbox(): Promise<void> {
   await clear(createStore('measureplan', 'outbox'));
 }
 
-export function createQueue(max: number, warn: (m: string) => void): Queue {
+export function createQueue(max: number, warn: (m: string) => void, locks?: Locks): Queue {
   // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.
   let store: UseStore | undefined = createStore('measureplan', 'outbox');
   let items: Entry[] = [];
@@ -111,6 +132,39 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
   let keep = true;
   /** How many times drop() ran (a consent withdrawal): a restore read in flight across one is dropped. */
   let drops = 0;
+
+  /** Pages whose records this page sends, with the release of its lock on them (its own included). */
+  const owned = new Map<string, () => void>();
+  /** Pages whose lock was asked for. */
+  const asked = new Set<string>();
+  /** Keys (as text) of the records taken over: a later read never takes them again. */
+  const held = new Set<string>();
+  /** Ends the waits for live pages' locks when this page leaves. */
+  const stop = locks && new AbortController();
+  let gone = false;
+  /** restore()'s callback, for the read that a lock granted later starts. */
+  let again: (() => void) | undefined;
+  /** Holds page `o`'s lock until this page leaves; `later`: granted after a wait (that page has just gone), so its records are read now. */
+  const hold = (o: string, later?: boolean) => gone ? undefined : new Promise<void>((release) => { owned.set(o, release); if (later && keep) void q.restore(again); });
+  /**
+   * Asks for page `o`'s lock; resolves once answered, never rejects. `ifAvailable`: taken at once
+   * when that page has gone (its records are then this page's to send), else waited for. A lock
+   * refused (an opaque origin) or not answered within LOCK_WAIT: taken over as without Web Locks.
+   */
+  const ask = (o: string, ifAvailable: boolean) => new Promise<void>((done) => {
+    const refused = () => { if (!owned.has(o)) owned.set(o, () => undefined); done(); };
+    const t = setTimeout(refused, LOCK_WAIT);
+    asked.add(o);
+    Promise.resolve().then(() => locks!.request(LOCK + o, { ifAvailable }, (l) => {
+      clearTimeout(t);
+      if (!l && !gone) locks!.request(LOCK + o, { signal: stop!.signal }, () => hold(o, true)).catch(() => undefined);
+      const h = l && hold(o);
+      done();
+      return h;
+    })).catch(refused);
+  });
+  /** This page's own lock, asked for at once: it is in hand when the page first stores a record. */
+  const own = locks && ask(page, false);
 
   /** The disk is full: new messages stay in memory, but deletes and rewrites (which free space) go on. */
   let full = false;
@@ -134,6 +188,8 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
    */
   const flushWrites = async (n = Infinity, mine?: boolean) => {
     try {
+      // This page's lock is held before its first record is stored (not waited for when it leaves).
+      if (own && !gone && unwritten.length) await own;
       while (store && (unwritten.length || changed.size)) {
         const puts: [RecordKey, StoredRecord][] = [];
         /** Records that lost messages, with the ids they lost. */
@@ -230,6 +286,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     },
     release(sent) { for (const x of sent) sending.delete(x.id); },
     async restore(some) {
+      again = some;
       let total = 0;
       try {
         // RESTORE_RECORDS at a time, each read its own task: an outbox of 20,000 messages left by
@@ -240,14 +297,24 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
           const [keys, values] = await store('readonly', (s) => Promise.all([promisifyRequest(s.getAllKeys(range, RESTORE_RECORDS)), promisifyRequest(s.getAll(range, RESTORE_RECORDS))]));
           // Analytics withdrawn while this read ran: what it read is no longer to be sent (diff read 2026-12-06).
           if (drops !== was) break;
+          // The page id in a record's key (not in those of earlier versions' one-message records).
+          const owners = keys.map((key) => (Array.isArray(key) ? String(key[1]) : ''));
+          const fresh = locks ? [...new Set(owners)].filter((o) => o && o !== page && !asked.has(o)) : [];
+          // Their locks answered, the same records are read again: a page that delivered some of
+          // them and left meanwhile has deleted those.
+          if (fresh.length) { await Promise.all(fresh.map((o) => ask(o, true))); continue; }
           const found: Entry[] = [];
           keys.forEach((key, i) => {
-            const list = readRecord(key as RecordKey, values[i]);
-            if (!list || records.has(key as RecordKey)) return;
-            records.set(key as RecordKey, list);
+            const o = owners[i]!;
             // What this page wrote itself is never "restored": told by the page id in the record's
-            // key, not by the clock, which may have been set back since an earlier page wrote.
-            if (!(Array.isArray(key) && key[1] === page)) for (const x of list) if (!ids.has(x.id)) found.push(x);
+            // key, not by the clock, which may have been set back since an earlier page wrote. A
+            // live page's records are its own to send.
+            if (o === page || held.has(String(key)) || (locks && o && !owned.has(o))) return;
+            const list = readRecord(key as RecordKey, values[i]);
+            if (!list) return;
+            held.add(String(key));
+            records.set(key as RecordKey, list);
+            for (const x of list) if (!ids.has(x.id)) found.push(x);
           });
           found.sort((a, b) => a.seq - b.seq);
           const earlier = found.filter((x) => !ids.has(x.id) && ids.add(x.id));
@@ -265,6 +332,7 @@ export function createQueue(max: number, warn: (m: string) => void): Queue {
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     clear: () => (store ? clear(store) : Promise.resolve()),
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
+    leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
     rewrite(fn) {
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.

@@ -101,9 +101,9 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
     consent,
   };
   // The order's own currency, when the conversion declares a `currency` property and the site gave
-  // an ISO code (the tracker has upper-cased `eur`: the vendors take capitals only; anything else is its to warn of).
+  // an ISO code (`eur` is EUR: the vendors take capitals only; anything else is the tracker's to warn of).
   const given = props.currency;
-  const cur = typeof given === 'string' && /^[A-Z]{3}$/.test(given) ? given : currency;
+  const cur = typeof given === 'string' && /^[a-z]{3}$/i.test(given) ? given.toUpperCase() : currency;
   if (value !== undefined) { event.value = value; if (cur) event.currency = cur; }
   if (Array.isArray(props.items)) event.items = props.items as Item[];
   else if (typeof props.item_id === 'string') event.items = [singleItem(props, value)];

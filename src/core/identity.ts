@@ -27,7 +27,8 @@ const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_conten
 /** Session writes are throttled: `last` only needs minute precision against a 30-minute timeout. */
 const TOUCH_WRITE_MS = 10_000;
 
-interface Session { id: string; last: number; utm: Record<string, string>; fired: string[] }
+/** `a`: the visitor it is stored for (a tab of the next person after a sign-out must not take it up). */
+interface Session { id: string; last: number; utm: Record<string, string>; fired: string[]; a?: string }
 type Clicks = Record<string, { v: string; t: number }>;
 
 export interface Identity {
@@ -44,6 +45,8 @@ export interface Identity {
   allow(category: 'analytics' | 'ads', granted: boolean): void;
   /** identify() named a user on this page (not only remembered from an earlier page). */
   told?: boolean;
+  /** The analytics grant found that a signed-in user had signed out before it: a new visitor, whose journey starts empty. */
+  renewed?: boolean;
   /** identify(): remembered across pages when analytics storage is allowed; `null` forgets the user. */
   setUser(userId: string | null, traits: Record<string, unknown>): void;
 }
@@ -79,7 +82,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
     // Another tab of the visit may have counted a once_per_session conversion since: kept, not overwritten.
     const s = stored();
     if (s?.id === session.id) session.fired = [...new Set([...s.fired, ...session.fired])];
-    store.set('sess', session);
+    store.set('sess', { ...session, a: aid });
     written = session.last;
   };
   const fresh = (t: number): Session => ({ id: uuid(), last: t, utm: {}, fired: [] });
@@ -92,7 +95,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         // Quiet here, but the visitor may have gone on in another tab (tabs QA 2026-12-06: two
         // tabs took turns and each started sessions of its own): its stored session goes on.
         const s = stored();
-        if (s && !passed(t, s.last, SESSION_MS)) session = s;
+        if (s && s.a === aid && !passed(t, s.last, SESSION_MS)) session = s;
         else { session = fresh(t); saveSession(); }
       }
       session.last = t;
@@ -141,6 +144,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         // continuation of theirs (Segment's reset()). The user an earlier page stored signed out
         // when a sign-out came before this grant and the page's user is not that same user again.
         const left = leftHere || (signOutSeen && typeof uid === 'string' && id.userId !== uid);
+        id.renewed = left;
         if (typeof storedAid === 'string' && !left) aid = storedAid; else store.set('aid', aid);
         const stored = left ? undefined : store.get<Session>('sess');
         if (stored && typeof stored.id === 'string' && !passed(session.last, stored.last, SESSION_MS)) {

@@ -126,7 +126,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const pageFired = new Set<string>();
   const journey = createJourney(plan, store, {
     emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
-    track: (name, props, cur) => (tracker.track as (n: string, p: object, c?: string) => void)(name, props, cur),
+    // Not through tracker.track: its arguments are the page's, and a third one must not become a currency.
+    track: (name, props, cur) => { try { if (!down) accept(name, props, cur); } catch (e) { failed('track', e); } },
     signal(name, props, ga4Event, toCollector, value) {
       const send: SendSpec = {};
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
@@ -192,6 +193,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         if (consent.status[c] === 'denied' && !options.adapters?.some((a) => a?.name === 'collector')) options.dropOutbox?.();
         provisional.length = 0;
         dedupe.allow(consent.status[c] === 'granted');
+        // Signed out before this answer: what earlier pages stored of the journey was the previous user's.
+        if (identity.renewed) { identity.renewed = false; journey.drop(); }
         journey.allow(consent.status[c] === 'granted');
         checkSoon();
       }
@@ -218,11 +221,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   let down = false;
   const closed = (path: string) => report({ path, reason: 'the tracker was shut down; nothing was sent' });
   const tracker: Tracker<P> = {
-    // `cur`: the journey's own conversions only (an abandoned cart's currency); not part of the public type.
-    track(name: string, props?: Record<string, unknown>, cur?: string) {
+    track(name: string, props?: Record<string, unknown>) {
       if (down) return closed('track');
       // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
-      try { accept(name, props, cur); } catch (e) { failed('track', e); }
+      try { accept(name, props); } catch (e) { failed('track', e); }
     },
     page() {
       if (down) return closed('page');
@@ -307,11 +309,15 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
     if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
     props = snapshot(c.properties, props) as Record<string, unknown> | undefined;
-    // "usd" is USD (docs/api.md), before the plan's pattern (^[A-Z]{3}$, as docs/plan.md shows) judges it:
-    // it refused the whole order (money QA 2026-12-06). The snapshot is this call's own copy.
+    let problems = validateProperties(c.properties, props);
+    // "usd" is USD (docs/api.md), where the plan's rule takes capitals only (^[A-Z]{3}$, as docs/plan.md
+    // shows): it refused the whole order (money QA 2026-12-06). A plan that lists "usd" keeps it.
     const given = props?.currency;
-    if (typeof given === 'string' && /^[a-z]{3}$/i.test(given)) props!.currency = given.toUpperCase();
-    const problems = validateProperties(c.properties, props);
+    if (problems.length && typeof given === 'string' && /^[a-z]{3}$/i.test(given)) {
+      const upper = { ...props, currency: given.toUpperCase() };
+      const again = validateProperties(c.properties, upper);
+      if (again.length < problems.length) { props = upper; problems = again; }
+    }
     if (problems.length) {
       for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
       return;

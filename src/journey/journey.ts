@@ -81,6 +81,8 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
      * products, funnel progress and variants are not the next person's (identity QA 2026-12-06).
      */
     reset(): void { for (const s of states) s.reset(); experiments.reset(); },
+    /** Before the analytics grant: what earlier pages stored is not this visitor's (signed out before the answer). */
+    drop(): void { for (const s of states) s.drop(); },
     /** Writes the journey's changed state now (it is otherwise written in a task of its own, or when the page is hidden). */
     save: (): void => writer.flush(),
     /** Reports a cart or a browse left for longer than the plan's `after` (once each). */

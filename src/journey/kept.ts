@@ -31,6 +31,8 @@ export interface Kept<T> {
   fresh(): void;
   /** Starts again empty, stored copy included (a signed-in user signed out: the next person is a new visitor). */
   reset(): void;
+  /** Deletes the stored copy only; this page's changes stay, for the grant to replay. */
+  drop(): void;
 }
 
 /** Nothing worth storing: an empty record or an empty basket (so a grant alone writes nothing). */
@@ -104,6 +106,7 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
     },
     fresh() { if (allowed && !due) k.value = read(); },
     reset() { k.value = initial(); ops = []; if (allowed) store.del(key); },
+    drop() { store.del(key); },
     allow(granted) {
       denied = !granted;
       if (!granted) { allowed = false; ops = []; store.del(key); return; }

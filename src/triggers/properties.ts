@@ -65,14 +65,16 @@ export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
       // Whole kroner: "1.499,-" (the dot a thousands separator).
       const whole = /^[.,][-–]/.test(rest);
       const code = /^[A-Z]{3}/.exec(s)?.[0] ?? /^[A-Z]{3}$/.exec(rest)?.[0];
+      // Refused: another currency's code ("USD 99.00" in a NOK plan), a second price after it (a
+      // sale's struck-out price first: "$59.99 $39.99").
+      if (!g || (code && cur && code !== cur) || SECOND.test(rest)) return v;
       // One mark before three digits: "12,345" KWD is 12.345 (money QA 2026-12-06: sent as 12345).
-      const lone = g && /^[.,]$/.test(g[2]!) && !g[3] && !g[5];
+      const lone = /^[.,]$/.test(g[2]!) && !g[3] && !g[5];
       const digits = lone ? minor(cur) : 2;
       if (digits === 3) return parseFloat(t!.replace(',', '.'));
-      // Refused: another currency's code, a second price after it (a sale's struck-out price
-      // first: "$59.99 $39.99"), the same mark for both, or a lone dot before three digits
-      // (2.499: 2499 or 2.499?) where the currency does not say.
-      return !g || (code && cur && code !== cur) || SECOND.test(rest) || (g[5] && g[5] === g[2]) || (lone && g[2] === '.' && !whole && digits) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
+      // Refused: the same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?)
+      // where the currency does not say.
+      return (g[5] && g[5] === g[2]) || (lone && g[2] === '.' && !whole && digits) || (g[5] === '.' && !g[2] && g[6]!.length === 3 && /^[1-9]\d{0,2}$/.test(g[1]!)) ? v
         : parseFloat((g[2] ? t.split(g[2]).join('') : t).replace(',', '.'));
     }
     if (type === 'boolean') return /^(true|1|yes|on)$/i.test(s) || (/^(false|0|no|off|)$/i.test(s) ? false : v);

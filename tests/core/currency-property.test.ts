@@ -66,3 +66,21 @@ it('a lower-case code passes the pattern docs/plan.md shows, and a code that is 
   expect(recorder.calls('ga4').find((c) => c[1] === 'purchase')![2]).toMatchObject({ value: 40.03, currency: 'USD' });
   expect(recorder.errors().map((e) => e.reason)).toEqual([expect.stringMatching(/^currency must match \^\[A-Z\]\{3\}\$; the conversion was not sent/)]);
 });
+
+it('a plan whose own rule lists lower-case codes keeps them, and sends the capitals to the vendors (second read 2026-12-06)', async () => {
+  const plan: any = example('webshop');
+  plan.conversions.purchase.properties.currency = { type: 'string', optional: true, enum: ['nok', 'eur', 'usd'] };
+  delete plan.conversions.purchase.limit;
+  const { tracker, recorder } = createTestTracker({ plan });
+  tracker.track('purchase', { transaction_id: 'C-8', value: 40, items, currency: 'usd' });
+  await tracker.flush();
+  expect(recorder.errors()).toEqual([]);
+  expect(recorder.conversions('purchase').map((e) => [e.currency, e.properties.currency])).toEqual([['USD', 'usd']]);
+});
+
+it("a third argument to track() from the page is not the order's currency (second read 2026-12-06)", async () => {
+  const { tracker, recorder } = shop();
+  (tracker.track as (...a: unknown[]) => void)('purchase', { transaction_id: 'C-9', value: 10, items }, { context: { ip: '0.0.0.0' } });
+  await tracker.flush();
+  expect(recorder.conversions('purchase').map((e) => e.currency)).toEqual(['NOK']);
+});

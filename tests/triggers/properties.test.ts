@@ -116,6 +116,8 @@ describe('the currency settles what the text alone cannot (money QA 2026-12-06)'
     ['2.499', 'NOK', '2.499'],
     // Another currency's code named on the page: not a number in this currency.
     ['USD 99.00', 'NOK', 'USD 99.00'],
+    ['USD 1,299', 'KWD', 'USD 1,299'], // refused before the three decimals are read (second read 2026-12-06)
+    ['$12,345 $10,000', 'KWD', '$12,345 $10,000'],
     ['1 234.50 CHF', 'EUR', '1 234.50 CHF'],
     ['USD 99.00', 'USD', 99],
     ['USD 99.00', '', 99],
