@@ -61,3 +61,40 @@ it("a single-page app's route changes keep the visit going", async () => {
   await a.tracker.flush();
   expect(a.sent.map((e) => e.sessionId)).toEqual([a.sent[0]!.sessionId, a.sent[0]!.sessionId]);
 });
+
+// A sign-out in one tab while another tab keeps the signed-in user's page (second read 2026-12-06).
+
+it('the next person after a sign-out in tab A is not put into the signed-in user\'s session kept alive in tab B', async () => {
+  const a = tab();
+  vi.setSystemTime(T0); a.tracker.identify('u1', {});
+  a.at(0, 'begin_checkout', {});            // u1's session S1 counts begin_checkout (once_per_session)
+  const b = tab();                           // a second tab of u1 (reads aid, uid, S1)
+  b.at(2, 'add_to_cart');
+  vi.setSystemTime(T0 + 3 * MIN); a.tracker.identify(null);   // u1 signs out in tab A: a new visitor, a new session
+  b.at(10, 'add_to_cart');                   // tab B (still u1's page) is used: it writes S1 back
+  a.at(34, 'add_to_cart');                   // the next person in tab A, 31 min after A's last activity
+  a.at(34, 'begin_checkout', {});            // their own checkout
+  await a.tracker.flush(); await b.tracker.flush();
+  const s1 = a.sent[0]!.sessionId;
+  const after = a.sent.slice(1);
+  expect(after[0]!.anonymousId).not.toBe(a.sent[0]!.anonymousId); // a new visitor, as intended
+  expect(after[0]!.sessionId).not.toBe(s1);                     // ... in a session of their own
+  expect(after.filter((e) => e.name === 'begin_checkout')).toHaveLength(1); // their checkout is counted
+});
+
+it('tab B (still the signed-in user) does not take over the session of the next person in tab A', async () => {
+  const a = tab();
+  vi.setSystemTime(T0); a.tracker.identify('u1', {});
+  a.at(0, 'add_to_cart');
+  const b = tab();
+  b.at(1, 'add_to_cart');
+  vi.setSystemTime(T0 + 5 * MIN); a.tracker.identify(null);
+  a.at(20, 'begin_checkout', {});            // the next person checks out in tab A (their S2)
+  b.at(40, 'add_to_cart');                   // u1's old tab, quiet 39 min
+  b.at(40, 'begin_checkout', {});
+  await a.tracker.flush(); await b.tracker.flush();
+  const s2 = a.sent.find((e) => e.name === 'begin_checkout')!.sessionId;
+  expect(b.sent.at(-1)!.userId).toBe('u1');
+  expect(b.sent.filter((e) => e.sessionId === s2)).toHaveLength(0); // u1's events not in the next person's session
+  expect(b.sent.filter((e) => e.name === 'begin_checkout')).toHaveLength(1);
+});
