@@ -151,7 +151,7 @@ export function createIdentity(store: Store, search: string, now: number): Ident
           session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();
-        userOnce = [...new Set([...(store.get<string[]>('once') ?? []), ...userOnce])];
+        userOnce = [...new Set([...(left ? [] : store.get<string[]>('once') ?? []), ...userOnce])];
         store.set('once', userOnce);
         if (signedOut) store.del('uid');
         else if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
@@ -174,8 +174,9 @@ export function createIdentity(store: Store, search: string, now: number): Ident
         if (id.userId !== undefined) {
           aid = uuid();
           session = fresh(session.last);
+          userOnce = []; // once_per_user counted the previous user's conversions, not the next person's
           leftHere = true;
-          if (analytics) { store.set('aid', aid); saveSession(); }
+          if (analytics) { store.set('aid', aid); saveSession(); store.del('once'); }
         }
         if (!analytics) signOutSeen = true;
         id.userId = undefined; id.traits = {}; signedOut = true; if (analytics) store.del('uid'); return;

@@ -104,3 +104,19 @@ it('identify(null) on every page of a visitor who never signed in changes nothin
   }
   expect(new Set(seen).size).toBe(1);
 });
+
+it("once_per_user counted the signed-out user's conversions, not the next person's (identity QA 2026-12-06)", async () => {
+  const sent: ConversionEvent[] = [];
+  const ga4: Adapter = { name: 'ga4', category: 'analytics', load: () => undefined, send: (e) => { sent.push(e); } };
+  const tracker = createTracker({ plan: example('webshop'), adapters: [ga4] });
+  tracker.consent(GRANTED);
+  tracker.identify('u-anna');
+  tracker.track('newsletter_signup' as never, {} as never);
+  tracker.identify(null);
+  tracker.identify('u-bjorn');
+  tracker.track('newsletter_signup' as never, {} as never);
+  tracker.track('newsletter_signup' as never, {} as never); // his own second one: held
+  await tracker.flush();
+  expect(sent.filter((e) => e.name === 'newsletter_signup').map((e) => e.userId)).toEqual(['u-anna', 'u-bjorn']);
+  expect(localStorage.getItem('mp_once')).not.toBeNull();
+});
