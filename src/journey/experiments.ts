@@ -50,10 +50,16 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
   // replays this onto what earlier pages stored (a visitor already exposed is not exposed again).
   // Once per visitor also across tabs opened together (a restored session): what another tab
   // stored a moment ago is read first, and this one is stored at once.
+  /** Exposures counted on this page, and the count at each experiment's own (none: an earlier page's). */
+  let count = 0;
+  const at: Record<string, number> = Object.create(null);
   const record = (name: string, variant: string) => {
+    const n = ++count;
     seen.fresh();
+    // Replayed at the grant onto what earlier pages stored: an exposure found there is theirs.
     seen.update((v) => {
-      if (v[name] === variant) return v;
+      if (v[name] === variant) { delete at[name]; return v; }
+      at[name] = n;
       if (seen.allowed) expose(name, variant);
       return { ...v, [name]: variant };
     });
@@ -72,6 +78,15 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
       if (v !== of) { of = v; answer = undefined; for (const k in v) if (has(v, k)) { answer = v; break; } }
       return answer;
     },
+    /** How many exposures this page has counted: a conversion read later (held for consent) carries only those before it. */
+    mark: (): number => count,
+    /** current() as of `mark`: without the experiments this page exposed the visitor to after it. */
+    asOf(mark: number): Record<string, string> | undefined {
+      let r: Record<string, string> | undefined;
+      const v = seen.value;
+      for (const k in v) if (has(v, k) && !(at[k]! > mark)) (r ??= {})[k] = v[k]!;
+      return r;
+    },
     variant(name: string, visitorId: string | undefined): string | undefined {
       const x = plan.experiments[name]!;
       if (page[name]) return page[name];
@@ -83,8 +98,6 @@ export function createExperiments(plan: Plan, store: Store, writer: Writer, expo
       record(name, v);
       return v;
     },
-    /** A new visitor on this browser (a sign-out): this page's answers go with `seen`, assigned again from their own id. */
-    reset(): void { for (const k in page) delete page[k]; },
     /** An assignment made by another A/B tool. */
     external(name: string, variant: string): void {
       page[name] = variant;

@@ -80,7 +80,9 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
      * A signed-in user signed out and the browser became a new visitor: their cart, viewed
      * products, funnel progress and variants are not the next person's (identity QA 2026-12-06).
      */
-    reset(): void { for (const s of states) s.reset(); experiments.reset(); },
+    // This page's variant answers stay: the page does not change under the next person, whose own
+    // assignment (and exposure) comes on the next page.
+    reset(): void { for (const s of states) s.reset(); },
     /** Before the analytics grant: what earlier pages stored is not this visitor's (signed out before the answer). */
     drop(): void { for (const s of states) s.drop(); },
     /** Writes the journey's changed state now (it is otherwise written in a task of its own, or when the page is hidden). */
@@ -97,7 +99,9 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
       if (step) for (const k in step) if (has(step, k)) e.properties[k] ??= step[k as keyof typeof step];
       // Before the visitor's analytics answer only this page's experiments are known; the stored
       // ones join at the grant, before the held conversion leaves: so it reads them at delivery.
-      if (!experiments.seen.allowed) Object.defineProperty(e, 'experiments', { get: experiments.current, enumerable: true, configurable: true });
+      // Only the exposures before it (experiments QA 2026-12-06: a purchase carried an experiment the
+      // visitor was put in after it, on the same undecided page).
+      if (!experiments.seen.allowed) { const m = experiments.mark(); Object.defineProperty(e, 'experiments', { get: () => experiments.asOf(m), enumerable: true, configurable: true }); }
       else { const x = experiments.current(); if (x) e.experiments = x; }
       if (vitals) e.vitals = { ...vitals };
     },

@@ -119,4 +119,18 @@ describe('tracker.variant() and exposures', () => {
     expect(p.heard.error?.map((e) => e.path)).toEqual(['experiments.free_shipping_banner.variants']);
     expect(p.sent.collector.at(-1)).toMatchObject({ name: 'begin_checkout', experiments: { checkout_copy: 'short' } });
   });
+
+  it('a conversion held for the consent answer carries only the experiments the visitor was in when it was tracked (experiments QA 2026-12-06)', async () => {
+    localStorage.setItem('mp_exp', JSON.stringify({ free_shipping_banner: 'banner' })); // an earlier page's exposure
+    localStorage.setItem('mp_aid', JSON.stringify('v-returning'));
+    const p = page(journeyPlan({ consent: {} as any }));
+    p.tracker.track('purchase', { transaction_id: 'T-early', value: 10 });
+    p.tracker.experiment('checkout_copy', 'short'); // another tool puts the visitor in after the order
+    p.tracker.track('begin_checkout');
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    await p.tracker.flush();
+    const of = (name: string) => p.sent.collector.find((e) => e.name === name)?.experiments;
+    expect(of('purchase')).toEqual({ free_shipping_banner: 'banner' });
+    expect(of('begin_checkout')).toEqual({ free_shipping_banner: 'banner', checkout_copy: 'short' });
+  });
 });
