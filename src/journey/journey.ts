@@ -7,6 +7,7 @@ import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import type { ConversionEvent, Tracker, TrackerEvents } from '../core/types';
 import { isoTime } from '../core/enrich';
+import { browser } from '../core/env';
 import { has } from '../plan/shape';
 import { createAbandonment, valueOf } from './abandonment';
 import { createExperiments } from './experiments';
@@ -50,6 +51,9 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
   const states = [funnels.state, experiments.seen, ...abandonment.states];
   /** The metrics of this page view known so far, for the conversions tracked on it. */
   let vitals: Record<string, { value: number; rating: string }> | undefined;
+  // A page restored from the back/forward cache is a new page view: the last one's INP is not its own
+  // (page-experience QA 2026-12-06: an order after a restore carried the earlier view's 360 ms).
+  browser()?.addEventListener?.('pageshow', (e) => { if ((e as PageTransitionEvent).persisted) vitals = undefined; }, { signal });
 
   /** The journey's part of the tracker's public surface. */
   const api: Pick<Tracker, 'funnel' | 'cart' | 'variant' | 'experiment'> = {

@@ -78,20 +78,27 @@ export function createVitals(lib: WebVitalsFunctions): VitalsModule {
           try { on(report, { reportAllChanges: true }); } catch { /* an API this browser lacks: that metric is absent */ }
         }
       }
-      const hidden = () => {
+      /** `leaving`: pagehide on a page still visible (Chromium leaves so, its visibilitychange next). */
+      const hidden = (leaving?: unknown) => {
         if (hooks.signal?.aborted) return;
         for (const [id, s] of latest) {
-          if (sent.has(id)) continue;
+          // An interaction web-vitals still has to measure goes in with that visibilitychange (a
+          // slow click on a link that leaves: the earlier, faster one was sent instead).
+          if (sent.has(id) || (leaving && s.name === 'INP' && document.visibilityState === 'visible')) continue;
           sent.add(id);
           call(hooks, hooks.final, s);
         }
       };
-      // Window, capture phase, added after web-vitals' own: its listeners (which flush the last
-      // entries) run first, and ours still run before the tracker's page-hidden beacon (document /
-      // bubble listeners), so the final values leave with it.
+      // On the document in the capture phase, added while the event is on its way: after every
+      // window listener, web-vitals' included (an interaction still to be processed adds one there
+      // when it is measured, after ours: a slow click just before leaving was lost, page-experience
+      // QA 2026-12-06), and before the tracker's page-hidden beacon (document, bubble phase), so the
+      // final values leave with it.
       try {
         const on = { capture: true, signal: hooks.signal };
-        addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') hidden(); }, on);
+        addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'hidden') document.addEventListener('visibilitychange', () => hidden(), { ...on, once: true });
+        }, on);
         // Safari may leave without a visibilitychange; a hide already handled finds nothing pending.
         addEventListener('pagehide', hidden, on);
       } catch { /* no window (SSR): nothing to measure */ }

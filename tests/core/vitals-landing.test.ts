@@ -23,3 +23,28 @@ it('sends the landing page with the vitals, and the current route with a convers
   hooks.final({ name: 'LCP', value: 2100, rating: 'good', id: 'v6-1', navigationType: 'navigate' });
   expect(sent.map((e) => [e.name, e.page.path])).toEqual([['begin_checkout', '/checkout'], ['web_vital', '/shop']]);
 }, 10_000);
+
+it('a page restored from the back/forward cache is a new page view: its conversions do not carry the last view\'s metrics (page-experience QA 2026-12-06)', async () => {
+  history.replaceState(null, '', '/shop');
+  const sent: ConversionEvent[] = [];
+  const collector: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
+  let hooks!: VitalsHooks;
+  const t = createTracker({ plan: { ...journeyPlan(), vitals: { send: { collector: {} } } } as any, adapters: [collector], loadVitals: async () => ({ startVitals: (h: VitalsHooks) => { hooks = h; } }) } as any);
+  window.dispatchEvent(new Event('load'));
+  await new Promise((r) => setTimeout(r, 5_100));
+  hooks.update({ name: 'INP', value: 360, rating: 'needs-improvement', id: 'v6-INP-1', navigationType: 'navigate' });
+  t.track('begin_checkout');
+  const restored = new Event('pageshow') as PageTransitionEvent;
+  Object.defineProperty(restored, 'persisted', { value: true });
+  window.dispatchEvent(restored);
+  t.track('view_item', { item_id: 'SKU-1' });
+  hooks.update({ name: 'LCP', value: 120, rating: 'good', id: 'v6-LCP-2', navigationType: 'back-forward-cache' });
+  t.track('add_to_cart', { item_id: 'SKU-1', value: 10 });
+  await t.flush();
+  expect(sent.filter((e) => e.name !== 'web_vital').map((e) => [e.name, e.vitals])).toEqual([
+    ['begin_checkout', { INP: { value: 360, rating: 'needs-improvement' } }],
+    ['view_item', undefined],
+    ['add_to_cart', { LCP: { value: 120, rating: 'good' } }],
+  ]);
+  await t.shutdown();
+}, 10_000);

@@ -88,6 +88,37 @@ describe('page experience (web-vitals → tracker)', () => {
     window.removeEventListener('pagehide', onHide);
   });
 
+  it('takes the interaction web-vitals measures in the same hide, after its listener added late, before the beacon (page-experience QA 2026-12-06)', () => {
+    const { lib, report } = fakeWebVitals();
+    const seenByBeacon: VitalSample[][] = [];
+    let finals: VitalSample[] = [];
+    const onHide = () => seenByBeacon.push([...finals]);
+    document.addEventListener('visibilitychange', onHide); // the collector's, added first
+    finals = start(lib).finals;
+    report({ name: 'INP', value: 40, id: 'v6-INP-1' });
+    // A slow click is still to be processed: web-vitals waits for idle or the next hide, with a
+    // window capture listener added now, after the tracker's (whenIdleOrHidden).
+    const pending = () => report({ name: 'INP', value: 350, rating: 'poor', id: 'v6-INP-1' });
+    addEventListener('visibilitychange', pending, { capture: true, once: true });
+    hide();
+    expect(finals.map((s) => [s.name, s.value, s.rating])).toEqual([['INP', 350, 'poor']]);
+    expect(seenByBeacon).toEqual([[expect.objectContaining({ name: 'INP', value: 350 })]]);
+    document.removeEventListener('visibilitychange', onHide);
+  });
+
+  it('a link that leaves: pagehide comes first on a page still visible, and INP waits for the visibilitychange that follows', () => {
+    // Chromium fires pagehide, then visibilitychange; the slow click on the link is measured at the latter.
+    const { lib, report } = fakeWebVitals();
+    const { finals } = start(lib);
+    report({ name: 'LCP', value: 1800 });
+    report({ name: 'INP', value: 40, id: 'v6-INP-1' });
+    window.dispatchEvent(new Event('pagehide'));
+    expect(finals.map((s) => s.name)).toEqual(['LCP']);
+    addEventListener('visibilitychange', () => report({ name: 'INP', value: 456, rating: 'needs-improvement', id: 'v6-INP-1' }), { capture: true, once: true });
+    hide();
+    expect(finals.map((s) => [s.name, s.value])).toEqual([['LCP', 1800], ['INP', 456]]);
+  });
+
   it('after the tracker\'s shutdown (its signal aborted) nothing more is reported, on change or on hide', () => {
     const { lib, report } = fakeWebVitals();
     const life = new AbortController();
