@@ -214,6 +214,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
   /** The page is left: what it could not send, stored now, is the next page's (or another tab's) at once. */
   const onLeave = () => { queue?.leave(); beacon(); };
+  /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
+  const onShow = (e: Event) => { if ((e as PageTransitionEvent).persisted) queue?.back(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
   /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
@@ -240,6 +242,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       queue = createQueue(options.maxQueue ?? 20_000, (m) => c.warn(m), w.navigator?.locks);
       w.document?.addEventListener?.('visibilitychange', onHide);
       w.addEventListener?.('pagehide', onLeave);
+      w.addEventListener?.('pageshow', onShow);
       w.addEventListener?.('online', onOnline);
       // The tracker's first page view, though a grant (and so this load) may come pages later.
       if (c.plan.destinations.collector?.pages) adapter.page!(c.landing ?? pageContext(), c);
@@ -298,6 +301,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       const w = ctx?.window;
       w?.document?.removeEventListener?.('visibilitychange', onHide);
       w?.removeEventListener?.('pagehide', onLeave);
+      w?.removeEventListener?.('pageshow', onShow);
       w?.removeEventListener?.('online', onOnline);
       intake(Infinity);
       await queue?.persist();

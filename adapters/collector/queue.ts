@@ -83,6 +83,11 @@ export interface Queue {
    * the next page's (or another tab's) to send at once, and it takes over nothing more.
    */
   leave(): void;
+  /**
+   * Back from the back/forward cache: the page holds a lock again, under a new page id for what it
+   * stores from now on (its lock was let go on leaving, and another tab may hold it since).
+   */
+  back(): void;
   /** Replaces each waiting message (not those in flight) by `fn` of it, in memory and in IndexedDB. */
   rewrite(fn: (json: string) => string): void;
 }
@@ -120,7 +125,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
   const ids = new Set<string>();
   const sending = new Set<string>();
   let seq = 0;
-  const page = uuid();
+  let page = uuid();
 
   /** Added, not yet written. */
   let unwritten: Entry[] = [];
@@ -140,7 +145,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
   /** Keys (as text) of the records taken over: a later read never takes them again. */
   const held = new Set<string>();
   /** Ends the waits for live pages' locks when this page leaves. */
-  const stop = locks && new AbortController();
+  let stop = locks && new AbortController();
   let gone = false;
   /** restore()'s callback, for the read that a lock granted later starts. */
   let again: (() => void) | undefined;
@@ -164,7 +169,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     })).catch(refused);
   });
   /** This page's own lock, asked for at once: it is in hand when the page first stores a record. */
-  const own = locks && ask(page, false);
+  let own = locks && ask(page, false);
 
   /** The disk is full: new messages stay in memory, but deletes and rewrites (which free space) go on. */
   let full = false;
@@ -333,6 +338,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     clear: () => (store ? clear(store) : Promise.resolve()),
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
+    back() { if (!gone || !locks) return; gone = false; page = uuid(); stop = new AbortController(); own = ask(page, false); },
     rewrite(fn) {
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.

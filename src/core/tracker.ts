@@ -174,7 +174,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     else events.emit(name, payload);
   }, (name) => events.has(name), !!options.staggerLoads, signal);
 
+  /** The page-experience file, held while analytics is denied (its metrics go to analytics destinations only). */
+  let vitalsOnGrant: (() => void) | undefined;
   const applyConsent = (changed: ConsentCategory[]) => {
+    if (vitalsOnGrant && consent.status.analytics === 'granted') { const go = vitalsOnGrant; vitalsOnGrant = undefined; go(); }
     for (const c of changed) {
       const user = identity.userId;
       identity.allow(c, consent.status[c] === 'granted');
@@ -405,12 +408,14 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
   if (plan.vitals && options.loadVitals) {
     const load = options.loadVitals;
-    afterLoadWhenIdle(() => load(plan.vitals!.attribution).then(
+    const go = () => load(plan.vitals!.attribution).then(
       // A file that loaded but is something else (an HTML error page) has no startVitals: said as not loaded.
       (m) => safely('vitals', () => { if (!signal?.aborted) m.startVitals({ update: journey.vital, final: (s) => safely('vitals', () => journey.finalVital(s)), signal }); }),
       // Said always, like the consent reader: a file not deployed beside the tag is a setup mistake.
       () => warn(`measureplan.vitals${plan.vitals!.attribution ? '-attribution' : ''}.js could not be loaded: no Core Web Vitals are measured`),
-    ), signal);
+    );
+    // Not loaded for a visitor who said no to analytics (page-experience QA 2026-12-06); a grant later on the page loads it.
+    afterLoadWhenIdle(() => { if (consent.status.analytics === 'denied') vitalsOnGrant = go; else void go(); }, signal);
   }
   // The site's consent banner, when the plan names its platform: its answers are the visitor's decisions.
   let stopPlatform: (() => void) | undefined;

@@ -219,3 +219,18 @@ it.each([
   expect(received).toHaveLength(1);
   expect(b.adapter.pending()).toBe(0);
 });
+
+it('a page back from the back/forward cache holds a lock again: a tab opened next leaves what it stores from then on (diff read 2026-12-06)', async () => {
+  const msg = (id: string) => JSON.stringify({ type: 'track', event: 'phone_click', messageId: id, properties: {} });
+  const a = createQueue(20_000, () => {}, locks);
+  a.leave(); // pagehide: into the cache, its lock let go
+  a.back(); // pageshow, persisted
+  a.add('m3', msg('m3'));
+  await a.persist();
+  await settle(10);
+  const b = tab(); // opened after the restore: A lives, so m3 is A's to send
+  await settle(2000);
+  expect(b.adapter.pending()).toBe(0);
+  expect(received).toEqual([]);
+  a.leave();
+});

@@ -48,3 +48,18 @@ it('a page restored from the back/forward cache is a new page view: its conversi
   ]);
   await t.shutdown();
 }, 10_000);
+
+it('the page-experience file is not loaded for a visitor who denied analytics, and is at a grant later on the page (page-experience QA 2026-12-06)', async () => {
+  let loads = 0;
+  const plan = { ...journeyPlan(), vitals: { send: { collector: {} } } } as any;
+  const t = createTracker({ plan, adapters: [], loadVitals: async () => { loads++; return { startVitals: () => undefined }; } } as any);
+  t.consent({ analytics: 'denied', ads: 'denied' });
+  window.dispatchEvent(new Event('load'));
+  await new Promise((r) => setTimeout(r, 5_100));
+  expect(loads).toBe(0);
+  t.consent({ analytics: 'granted', ads: 'denied' });
+  t.consent({ analytics: 'granted', ads: 'granted' });
+  await Promise.resolve();
+  expect(loads).toBe(1);
+  await t.shutdown();
+}, 10_000);
