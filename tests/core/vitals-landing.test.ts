@@ -9,7 +9,8 @@ import type { Adapter, ConversionEvent } from '../../src/core/types';
 import type { VitalsHooks } from '../../src/journey/vitals-types';
 import { journeyPlan } from '../journey/journey-plan';
 
-it('sends the landing page with the vitals, and the current route with a conversion', async () => {
+/** A page on /shop with a recording collector, once the page-experience module has started (at most 5 s after load). */
+async function shop() {
   history.replaceState(null, '', '/shop');
   const sent: ConversionEvent[] = [];
   const collector: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
@@ -18,6 +19,11 @@ it('sends the landing page with the vitals, and the current route with a convers
   window.dispatchEvent(new Event('load'));
   await new Promise((r) => setTimeout(r, 5_100)); // loaded once the browser is idle (at most 5 s)
   expect(hooks).toBeDefined();
+  return { t, sent, hooks };
+}
+
+it('sends the landing page with the vitals, and the current route with a conversion', async () => {
+  const { t, sent, hooks } = await shop();
   history.pushState(null, '', '/checkout?step=2');
   t.track('begin_checkout');
   hooks.final({ name: 'LCP', value: 2100, rating: 'good', id: 'v6-1', navigationType: 'navigate' });
@@ -25,13 +31,7 @@ it('sends the landing page with the vitals, and the current route with a convers
 }, 10_000);
 
 it('a page restored from the back/forward cache is a new page view: its conversions do not carry the last view\'s metrics (page-experience QA 2026-12-06)', async () => {
-  history.replaceState(null, '', '/shop');
-  const sent: ConversionEvent[] = [];
-  const collector: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
-  let hooks!: VitalsHooks;
-  const t = createTracker({ plan: { ...journeyPlan(), vitals: { send: { collector: {} } } } as any, adapters: [collector], loadVitals: async () => ({ startVitals: (h: VitalsHooks) => { hooks = h; } }) } as any);
-  window.dispatchEvent(new Event('load'));
-  await new Promise((r) => setTimeout(r, 5_100));
+  const { t, sent, hooks } = await shop();
   hooks.update({ name: 'INP', value: 360, rating: 'needs-improvement', id: 'v6-INP-1', navigationType: 'navigate' });
   t.track('begin_checkout');
   const restored = new Event('pageshow') as PageTransitionEvent;
