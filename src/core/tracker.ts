@@ -134,7 +134,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (toCollector && plan.destinations.collector) send.collector = {};
       if (!send.ga4 && !send.collector) return;
       // A page view's vitals belong to the page it began on, not to a single-page app's later route.
-      if (name === 'web_vital') pinPage(ctx.landing);
+      if (name === 'web_vital') pinPage(loadedAs());
       let e: ConversionEvent;
       try { e = made(enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot())); } finally { pinPage(); }
       if (value !== undefined) e.value = value;
@@ -160,6 +160,20 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     landing: options.landing ?? pageContext(),
   };
   pageChanged(); // read for `landing` only: a title the page sets after createTracker is read afresh
+  /**
+   * The page the document was loaded as. An npm single-page app that creates its tracker again on
+   * a later route sent the first page's load metrics under that route (page-experience QA
+   * 2026-12-06); the browser's navigation entry still names the first page. The script tag gives
+   * its own `landing`.
+   */
+  const loadedAs = (): AdapterContext['landing'] => {
+    const l = ctx.landing!;
+    try {
+      const url = (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name;
+      if (url && !options.landing && url !== l.url) return { ...l, url, path: new URL(url).pathname };
+    } catch { /* no navigation timing: the landing it has */ }
+    return l;
+  };
   // Leaving: exactly-once claims still in flight are decided now, so that their conversions are
   // handed over by the dispatcher's own leave listeners, added after these. Back: a left cart?
   const w = browser();

@@ -3,15 +3,15 @@
  * A page view's Core Web Vitals belong to the page it began on: in a single-page app, the metrics
  * sent when the page is hidden named the route current then (page-experience QA 2026-12-06).
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createTracker } from '../../src/core/create';
 import type { Adapter, ConversionEvent } from '../../src/core/types';
 import type { VitalsHooks } from '../../src/journey/vitals-types';
 import { journeyPlan } from '../journey/journey-plan';
 
-/** A page on /shop with a recording collector, once the page-experience module has started (at most 5 s after load). */
-async function shop() {
-  history.replaceState(null, '', '/shop');
+/** A page (on /shop unless told) with a recording collector, once the page-experience module has started (at most 5 s after load). */
+async function shop(path = '/shop') {
+  history.replaceState(null, '', path);
   const sent: ConversionEvent[] = [];
   const collector: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
   let hooks!: VitalsHooks;
@@ -62,4 +62,17 @@ it('the page-experience file is not loaded for a visitor who denied analytics, a
   await Promise.resolve();
   expect(loads).toBe(1);
   await t.shutdown();
+}, 10_000);
+
+it('a tracker created again on a later route (an npm single-page app) sends the load metrics with the page the document was loaded as (page-experience QA 2026-12-06)', async () => {
+  // The browser's navigation entry names the page loaded; jsdom has none, so one stands in.
+  const entries = vi.spyOn(performance, 'getEntriesByType').mockImplementation(((type: string) => (type === 'navigation' ? [{ name: 'http://localhost:3000/app/a?utm_source=news' }] : [])) as typeof performance.getEntriesByType);
+  try {
+    const { t, sent, hooks } = await shop('/app/b'); // created again on the route /app/b
+    hooks.final({ name: 'LCP', value: 2100, rating: 'good', id: 'v6-1', navigationType: 'navigate' });
+    t.track('begin_checkout');
+    expect(sent.map((e) => [e.name, e.page.path])).toEqual([['web_vital', '/app/a'], ['begin_checkout', '/app/b']]);
+    expect(sent[0]!.page.url).toBe('http://localhost:3000/app/a?utm_source=news');
+    await t.shutdown();
+  } finally { entries.mockRestore(); }
 }, 10_000);
