@@ -82,10 +82,10 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     allow(granted: boolean): void { for (const s of states) s.allow(granted); },
     /**
      * A signed-in user signed out and the browser became a new visitor: their cart, viewed
-     * products, funnel progress and variants are not the next person's (identity QA 2026-12-06).
+     * products, funnel progress and stored variants are not the next person's (identity QA
+     * 2026-12-06). This page's variant answers stay: the page does not change under the next
+     * person, whose own assignment (and exposure) comes on the next page.
      */
-    // This page's variant answers stay: the page does not change under the next person, whose own
-    // assignment (and exposure) comes on the next page.
     reset(): void { for (const s of states) s.reset(); },
     /** Before the analytics grant: what earlier pages stored is not this visitor's (signed out before the answer). */
     drop(): void { for (const s of states) s.drop(); },

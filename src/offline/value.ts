@@ -6,6 +6,7 @@
  * only when something says which it is: the file's other values, or the currency's minor digits.
  * Otherwise it is refused with its row rather than guessed (a wrong guess is a 1000× error).
  */
+import { minorDigits as intlDigits } from '../core/currency';
 
 export type Mark = '.' | ',';
 
@@ -26,13 +27,9 @@ const GROUPING = /[\s\u00a0\u202f']/g;
 const THREE_MINOR_DIGITS = new Set(['KWD', 'BHD', 'JOD', 'OMR', 'TND', 'LYD']);
 
 const digits = new Map<string, number | undefined>();
-/** The currency's minor digits as Intl knows them (0 for JPY, 2 for EUR); undefined for an unknown code. */
+/** The currency's minor digits (see src/core/currency.ts), once per code: a file has thousands of rows. */
 export function minorDigits(currency: string): number | undefined {
-  if (!digits.has(currency)) {
-    let d: number | undefined;
-    try { d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits; } catch { d = undefined; }
-    digits.set(currency, d);
-  }
+  if (!digits.has(currency)) digits.set(currency, intlDigits(currency));
   return digits.get(currency);
 }
 

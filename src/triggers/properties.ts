@@ -1,5 +1,6 @@
 import type { NormalisedConversion, PropertyType } from '../plan/types';
 import { has } from '../plan/shape';
+import { minorDigits } from '../core/currency';
 
 /**
  * The raw value behind one property source, or null/undefined when the page has none.
@@ -46,8 +47,6 @@ export function readSource(source: string, d: Document, el?: Element | null): un
  */
 /** A currency in front of a price: a sign (with a country's letters, "US$", "kr."), or a common code. */
 const CURRENCY = /^([A-Z]{0,2}[$€£¥￥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)(?=[-+]?\d)/;
-/** A currency's minor digits as the browser's Intl knows them (3 for KWD, 0 for JPY); 2 for none or an unknown code. */
-const minor = (cur: string): number => { try { return new Intl.NumberFormat('en', { style: 'currency', currency: cur }).resolvedOptions().maximumFractionDigits!; } catch { return 2; } };
 /** Another price after the first one (a currency, then a number). */
 const SECOND = new RegExp(CURRENCY.source.slice(1));
 
@@ -70,7 +69,7 @@ export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
       if (!g || (code && cur && code !== cur) || SECOND.test(rest)) return v;
       // One mark before three digits: "12,345" KWD is 12.345 (money QA 2026-12-06: sent as 12345).
       const lone = /^[.,]$/.test(g[2]!) && !g[3] && !g[5];
-      const digits = lone ? minor(cur) : 2;
+      const digits = lone ? minorDigits(cur) ?? 2 : 2;
       if (digits === 3) return parseFloat(t!.replace(',', '.'));
       // Refused: the same mark for both, or a lone dot before three digits (2.499: 2499 or 2.499?)
       // where the currency does not say.
