@@ -364,7 +364,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (!((typeof key === 'string' && key) || typeof key === 'number')) {
       // Behind a conversion that waits for the decision, this one waits too: they go out in the order tracked.
       if (!later && !(waiting.length && undecided)) return forward(event, now);
-      wait(c, later, () => forward(event, Date.now()));
+      if (wait(c, later, () => forward(event, Date.now()))) waits(event);
       return;
     }
     // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this
@@ -379,7 +379,13 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     }));
     if (consent.status.analytics !== 'pending') return claim();
     // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
-    if (wait(c, later, claim) && debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
+    if (wait(c, later, claim)) waits(event);
+  }
+
+  /** A conversion waiting for the analytics decision (its limit or dedupe key needs storage) is said at once (docs QA 2026-12-06). */
+  function waits(event: ConversionEvent): void {
+    if (events.has('waiting')) events.emit('waiting', { event });
+    if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
   }
 
   /** A conversion held back by its limit: said, nothing sent. */

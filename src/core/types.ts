@@ -125,6 +125,12 @@ export interface TrackerEvents {
   error: { path: string; reason: string; conversion?: string; destination?: DestinationName; detail?: unknown };
   /** A destination received a conversion (after its consent and load). */
   sent: { event: ConversionEvent; destination: DestinationName };
+  /**
+   * A conversion waits for the visitor's analytics decision before it is judged: its `limit`
+   * (per session or user) or its `dedupe` key needs what earlier pages stored. Then an `event`
+   * (forwarded) or a `skipped`/`duplicate` follows for it.
+   */
+  waiting: { event: ConversionEvent };
   /** A conversion was not sent (limit, duplicate, consent denied). */
   skipped: { event?: ConversionEvent; conversion: string; reason: string };
   /**

@@ -5,7 +5,7 @@
  * event, Google Ads' conversion label, Meta's event with its event id, …) and whether it was
  * sent, is waiting for consent, was not sent (and why), or the reason a call was rejected. It only listens to the tracker; it never changes what is sent.
  */
-import type { ConsentStatus, ConversionEvent, Tracker } from '../core/types';
+import type { ConsentStatus, ConversionEvent, Tracker, TrackerEventName, TrackerEvents } from '../core/types';
 import type { Plan } from '../plan/types';
 import { createView, h } from './panel-view';
 
@@ -17,9 +17,12 @@ interface Row {
   to: Record<string, [cell: HTMLElement, text?: string, cls?: string]>;
   /** Per destination: what it receives, in its own words (the event name, the conversion label). */
   as: Record<string, string>;
+  /** Waiting for the analytics decision before its limit or dedupe key is judged. */
+  held?: boolean;
 }
 
 const DENIED = 'not sent: consent denied';
+const HELD = 'waiting for analytics consent';
 const category = (d: string) => (d === 'ga4' || d === 'collector' ? 'analytics' : 'ads');
 
 /** What a destination receives for a conversion, the way its own reports name it. */
@@ -38,9 +41,10 @@ function received(dest: string, spec: any, name: string, plan: Plan, id?: string
 /**
  * Shows the debug panel for a running tracker; returns a function that removes it. Never throws.
  * With `consentStatus`, the consent shown is the tracker's current one (read on every event and
- * every second); without it, the consent recorded with the latest conversion.
+ * every second); without it, the consent recorded with the latest conversion. `said`: what the
+ * tracker emitted before the panel was mounted (`[event name, payload]`, in order), shown first.
  */
-export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () => ConsentStatus }, plan: Plan, doc?: Document): () => void {
+export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () => ConsentStatus; said?: [string, unknown][] }, plan: Plan, doc?: Document): () => void {
   try {
     const d = doc ?? document;
     const host = d.createElement('measureplan-debug');
@@ -94,17 +98,34 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       } catch { /* a debug view must never break the page */ }
     };
 
-    const offs = [
+    const heard: { [E in TrackerEventName]?: (p: TrackerEvents[E]) => void } = {
       // Only a fresh conversion tells the consent now: a `sent` may be a held one, tracked earlier.
-      tracker.on('event', ({ event }) => { seen = event.consent; rowOf(event); render(); }),
-      tracker.on('sent', ({ event, destination }) => { mark(rowOf(event), destination, 'sent', 'ok'); render(); }),
-      tracker.on('skipped', ({ event, conversion, reason }) => {
+      event: ({ event }) => {
+        seen = event.consent;
+        const r = rowOf(event);
+        // Its wait is over: each destination's state is its consent's now, until sent (a `sent` may come first).
+        if (r.held) { r.held = false; for (const dest of Object.keys(r.to)) if (r.to[dest]![1] === HELD) r.to[dest]!.length = 1; }
+        render();
+      },
+      waiting: ({ event }) => {
+        const r = rowOf(event);
+        r.held = true;
+        for (const dest of Object.keys(r.to)) mark(r, dest, HELD, 'w');
+        render();
+      },
+      sent: ({ event, destination }) => { mark(rowOf(event), destination, 'sent', 'ok'); render(); },
+      skipped: ({ event, conversion, reason }) => {
         // With an event: one destination's consent was denied ("meta: ads consent denied"); without: a limit.
         if (event) mark(rowOf(event), reason.split(':')[0]!, DENIED);
-        else { const r = add(conversion); for (const dest of Object.keys(r.to)) mark(r, dest, reason); }
+        else {
+          // A waiting conversion judged at the decision: its own row says so.
+          const r = rows.filter((x) => x.held && x.name === conversion).shift() ?? add(conversion);
+          r.held = false;
+          for (const dest of Object.keys(r.to)) mark(r, dest, reason);
+        }
         render();
-      }),
-      tracker.on('error', ({ path, reason, conversion, destination }) => {
+      },
+      error: ({ path, reason, conversion, destination }) => {
         const text = `${path}: ${reason}`;
         if (!conversion || !destination) { problem(conversion ?? destination ?? 'measureplan', text); return; }
         // A destination's failure can arrive while the conversion is being delivered, before its
@@ -113,8 +134,11 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
           if (!mark(rows.filter((r) => r.id && r.name === conversion && r.to[destination]).pop(), destination, text, 'e')) problem(conversion, text);
           render();
         });
-      }),
-    ];
+      },
+    };
+    const offs = Object.keys(heard).map((k) => tracker.on(k as 'event', heard[k as 'event']!));
+    // What the tracker said before this file was in (the script tag keeps it): the page's first conversions.
+    for (const [k, p] of tracker.said ?? []) try { (heard[k as 'event'] as ((p: unknown) => void) | undefined)?.(p); } catch { /* the next one */ }
     const timer = setInterval(render, 1000); // a consent change sends no event: read it again every second
     // Put back when the page's body is swapped or emptied (Turbo, pjax, Swup): the panel was gone
     // after the first navigation (deploy QA 2026-12-06). Not when the page took the panel alone

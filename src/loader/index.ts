@@ -192,6 +192,10 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       // measureplan.vitals.js (or its attribution build), next to the tag: loaded only for plans with `vitals`, after load.
       loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
+    // Debug mode: what the tracker says before measureplan.debug.js is in (the queued calls, the
+    // page-view triggers) is kept for the panel, which shows every conversion of the page (docs QA 2026-12-06).
+    const said: [string, unknown][] = [];
+    const hear = debug && src ? (['event', 'waiting', 'sent', 'skipped', 'error'] as const).map((k) => t.on(k, (p) => { if (said.length < 500) said.push([k, p]); })) : [];
     step('replaying the calls made before', () => {
       // The page's calls so far, in its order (consent among them), before any trigger; a call one
       // of them makes (an on() handler tracking) joins the end of the queue and is replayed too.
@@ -237,8 +241,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
         if (debug && src) {
           const status = (t as unknown as { __consent: unknown }).__consent;
           beside('measureplan.debug.js', 'measureplanDebug')
-            .then((panel) => panel?.mount({ on: t.on, consentStatus: () => status }, plan))
-            .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'));
+            .then((panel) => panel?.mount({ on: t.on, consentStatus: () => status, said }, plan))
+            .catch(() => console.warn('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded'))
+            .finally(() => { for (const off of hear) off(); });
         }
         settle(true);
       });

@@ -304,6 +304,16 @@ describe('adapter isolation', () => {
     const lines = log.mock.calls.map((c) => String(c[0]));
     expect(lines).toEqual(expect.arrayContaining(['→ ga4: waiting for analytics consent', '→ meta: not sent: no adapter for it was given to createTracker']));
   });
+
+  it('debug mode says at once that a conversion with a session limit waits for the analytics decision (docs QA 2026-12-06)', () => {
+    const group = vi.spyOn(console, 'groupCollapsed').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'groupEnd').mockImplementation(() => undefined);
+    const tracker = createTracker({ plan: example('webshop'), adapters: [recorder('ga4', 'analytics').adapter], debug: true });
+    tracker.track('visited_pricing');
+    expect(group).toHaveBeenCalledWith(expect.stringMatching(/^measureplan: visited_pricing \(micro/));
+    expect(log.mock.calls.map((c) => String(c[0]))).toContain('→ ga4: waiting for analytics consent');
+  });
 });
 
 describe('the script tag starts the tracker in steps (staggerLoads)', () => {

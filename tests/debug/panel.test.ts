@@ -266,7 +266,7 @@ describe('the panel itself', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
     const off = mountPanel(t.tracker, plan);
-    expect(t.count()).toBe(4);
+    expect(t.count()).toBe(5);
     expect(vi.getTimerCount()).toBe(1);
     off();
     expect(host()).toBeNull();
