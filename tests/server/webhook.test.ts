@@ -296,3 +296,35 @@ describe('measureplan collect --webhook (a real process)', () => {
     expect(h.posts[0]!.body).toMatchObject({ type: 'cart_abandoned', email: 'siri@example.no' });
   }, 30_000);
 });
+
+describe('pinned by the mutation review of 2026-12-06', () => {
+  it('a rate-limited hand-off (429) is retried and delivered, not kept as failed', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H)]);
+    const h = await hook((i) => (i === 0 ? 429 : 200));
+    cleanups.push(() => h.close());
+    const start = Date.now();
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, minDelay: 20, maxDelay: 40, now: () => T + (Date.now() - start) });
+    await until(() => h.posts.length >= 1 || w.stats().failed > 0, 5000);
+    await w.stop();
+    expect(h.posts.map((p) => p.body.visitor)).toEqual(['a']);
+    expect(readStore(dir.db, (d) => d.prepare('SELECT status FROM webhook_outbox').pluck().get())).toBe('delivered');
+  });
+
+  it('carts are looked for in the last 30 days (docs/collect.md): one abandoned 10 days ago is handed over', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 241 * H), add('a', T - 240 * H)]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => h.posts.length >= 1, 3000).catch(() => {});
+    await w.stop();
+    expect(h.posts.map((p) => p.body.visitor)).toEqual(['a']);
+  });
+});
