@@ -5,6 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collector } from '../../adapters/collector/index';
+import { createQueue } from '../../adapters/collector/queue';
 import { createTracker } from '../../src/core/create';
 import type { TrackerEvents } from '../../src/core/types';
 import { example } from '../plan/fixtures';
@@ -817,5 +818,40 @@ describe('edge cases: consent', () => {
     tracker.consent({ analytics: 'denied', ads: 'denied' });
     await settle(10);
     expect(await outbox()).toEqual([]);
+  });
+});
+
+describe('pinned by the mutation review of 2026-12-06', () => {
+  // Pinned by the mutation review of 2026-12-06: adapters/collector/index.ts resets its backoff after a delivery (transport.ts: 'Exponential backoff ... 1 s, 2 s, 4 s'): a new outage after a success starts again at 0.5-1 s.
+  it('after a delivery, the next failure is retried after 0.5-1 s again, not after the earlier outage\'s backoff', async () => {
+    let fail = 4;
+    respond = () => (fail-- > 0 ? new HttpResponse(null, { status: 500 }) : new HttpResponse(null, { status: 200 }));
+    const { tracker } = page();
+    tracker.track('phone_click');
+    await settle(1000);
+    await settle(30_000); // four failures (backoff 1, 2, 4, 8 s at most), then delivered
+    expect(new Set(ids()).size).toBe(1);
+    const before = received.length;
+    fail = 1; // a new, short outage
+    tracker.track('phone_click');
+    await settle(1000); // the batch goes out and fails
+    expect(received.length).toBe(before + 1);
+    await settle(1100); // first retry of this outage: within 1 s
+    expect(received.length).toBe(before + 2);
+    expect(new Set(ids()).size).toBe(2);
+  });
+
+  // Pinned by the mutation review of 2026-12-06 (end to end through the tracker): an earlier page left 3 unsent messages; this
+  // page starts with analytics granted by the plan and the visitor withdraws at once, while the outbox
+  // is still being read. Nothing may be POSTed (DESIGN.md: nothing of a category is sent without it).
+  it('a withdrawal right after start: the earlier page\'s outbox is not sent', async () => {
+    const earlier = createQueue(20_000, () => {});
+    for (let i = 1; i <= 3; i++) earlier.add(`old-${i}`, JSON.stringify({ type: 'track', event: 'phone_click', messageId: `old-${i}`, properties: {} }));
+    await earlier.persist();
+    earlier.leave();
+    const { tracker } = page();
+    tracker.consent({ analytics: 'denied' });
+    await settle(70_000);
+    expect(ids()).toEqual([]);
   });
 });

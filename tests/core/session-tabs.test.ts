@@ -6,7 +6,7 @@
  * once_per_session conversion was sent again in it; and (identity QA 2026-12-06) a single-page
  * app's route changes were no activity: a new session 30 minutes after the last conversion.
  */
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTracker } from '../../src/core/create';
 import type { Adapter, ConversionEvent } from '../../src/core/types';
 import { example } from '../plan/fixtures';
@@ -97,4 +97,36 @@ it('tab B (still the signed-in user) does not take over the session of the next 
   expect(b.sent.at(-1)!.userId).toBe('u1');
   expect(b.sent.filter((e) => e.sessionId === s2)).toHaveLength(0); // u1's events not in the next person's session
   expect(b.sent.filter((e) => e.name === 'begin_checkout')).toHaveLength(1);
+});
+
+describe('pinned by the mutation review of 2026-12-06', () => {
+  // src/core/identity.ts saveSession's merge: what one tab counted stays counted when another writes the session.
+  it('a once_per_session conversion of tab B stays counted after tab A (same visit) writes the session', async () => {
+    const a = tab();
+    a.at(0, 'add_to_cart');
+    const b = tab();
+    b.at(1, 'begin_checkout', {}); // once_per_session in the example plan
+    a.at(2, 'add_to_cart'); // tab A touches the session (a write, > 10 s after its last)
+    const c = tab(); // the visitor opens another page of the same visit
+    c.at(3, 'begin_checkout', {});
+    await a.tracker.flush(); await b.tracker.flush(); await c.tracker.flush();
+    const all = [...a.sent, ...b.sent, ...c.sent];
+    expect(new Set(all.map((e) => e.sessionId)).size).toBe(1);
+    expect(all.filter((e) => e.name === 'begin_checkout')).toHaveLength(1);
+  });
+
+  // docs/api.md: "`utm` ... from the landing URL": a page landing with its own UTM parameters in a
+  // running session carries those, not the ones an earlier page of the session stored.
+  it('a second landing from another campaign in the same session carries its own utm', () => {
+    history.replaceState(null, '', '/landing?utm_source=newsletter&utm_campaign=spring');
+    const first = tab();
+    first.at(0, 'add_to_cart');
+    history.replaceState(null, '', '/landing?utm_source=facebook&utm_campaign=summer');
+    const second = tab();
+    second.at(1, 'add_to_cart');
+    history.replaceState(null, '', '/');
+    expect(first.sent[0]!.utm).toEqual({ utm_source: 'newsletter', utm_campaign: 'spring' });
+    expect(second.sent[0]!.sessionId).toBe(first.sent[0]!.sessionId);
+    expect(second.sent[0]!.utm).toEqual({ utm_source: 'facebook', utm_campaign: 'summer' });
+  });
 });

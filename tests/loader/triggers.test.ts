@@ -91,3 +91,16 @@ it('does not install the triggers after a shutdown() queued before the plan was 
   await nextTask();
   expect(seen).toEqual([]);
 });
+
+// Pinned by the mutation review of 2026-12-06: src/loader/index.ts:203: a shutdown() the page queued in the stub snippet
+// (before the tag loaded) must keep the triggers off, as one called on the tag's own api does.
+it('a shutdown() queued in the stub before the tag loaded: no trigger listens afterwards', async () => {
+  const add = vi.spyOn(document, 'addEventListener');
+  (function (w: any, n: string) { const q: unknown[] = [], m: any = (w[n] = { q }); ['track', 'page', 'identify', 'consent', 'experiment', 'flush', 'on', 'shutdown', 'clickIds', 'variant', 'funnel', 'cart'].forEach((k) => { m[k] = function () { q.push([k, [].slice.call(arguments)]); }; }); })(window, 'measureplan');
+  W.measureplan.shutdown();
+  await boot(PHONE);
+  await W.measureplan.ready;
+  await nextTask(); await nextTask(); await nextTask();
+  // 'keep' is the tag's own early-click keeper (src/loader/index.ts:98), there before the plan; a trigger's listener must not follow.
+  expect(add.mock.calls.filter(([type, fn]) => type === 'click' && (fn as { name?: string }).name !== 'keep')).toEqual([]);
+});
