@@ -9,7 +9,7 @@
 import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/types';
 import { stringify, uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
-import { identifyMessage, pageMessage, trackMessage, withoutClickIds, type Message } from './message';
+import { adsWithdrawn, builtWithoutClickIds, identifyMessage, pageMessage, trackMessage, withoutClickIds, type Message } from './message';
 import { clearOutbox, createQueue, utf8, type Entry, type Queue } from './queue';
 import { backoff, post } from './transport';
 
@@ -265,13 +265,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       queue?.storeNew(status.analytics !== 'denied');
       // Ads withdrawn (analytics still on): what waits keeps no ad click id, in memory or stored.
       if (status.ads == 'denied') {
-        under = under.map((u) => u && u.ads == 'granted' ? Object.freeze({ ...u, ads: 'denied' }) : u);
+        under = under.map(adsWithdrawn);
         queue?.rewrite(withoutClickIds);
         // Page and identify messages are built when handed over: those not yet queued go the same way.
-        inbox = inbox.map((x, i) => {
-          if (under[i]) return x;
-          try { return JSON.parse(withoutClickIds(stringify(x))); } catch { return x; } // unserialisable: intake drops it
-        });
+        inbox = inbox.map((x, i) => (under[i] ? x : builtWithoutClickIds(x as Message)));
       }
     },
     send(event, c) {

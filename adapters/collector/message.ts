@@ -104,3 +104,15 @@ export function withoutClickIds(json: string): string {
   }
   return stringify(m);
 }
+
+/**
+ * Ads withdrawn while a conversion waits in the collector, not yet built: the consent it is built
+ * under, so that its message keeps no click id (the test kit's collector stand-in uses it too).
+ */
+export const adsWithdrawn = (c: ConversionEvent['consent'] | undefined): ConversionEvent['consent'] | undefined =>
+  c && c.ads == 'granted' ? Object.freeze({ ...c, ads: 'denied' }) : c;
+
+/** Ads withdrawn while a built message (a page view, an identify) waits: `withoutClickIds`; an unserialisable one stays as it is (intake drops it). */
+export function builtWithoutClickIds(x: Message): Message {
+  try { return JSON.parse(withoutClickIds(stringify(x))) as Message; } catch { return x; }
+}

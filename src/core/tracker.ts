@@ -89,6 +89,8 @@ export interface StartOptions {
    * outbox an earlier page's collector left (the script tag always has the collector).
    */
   dropOutbox?: () => void;
+  /** The test kit's: the locks dedupe claims are made under, instead of `navigator.locks` (an in-process stand-in, so that no timer decides a claim). */
+  locks?: Parameters<typeof createDedupe>[1];
 }
 
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
@@ -107,7 +109,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const store = localStore((reason) => { if (debug) warn(reason); });
   const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
   const consent = createConsent<() => void>(plan);
-  const dedupe = createDedupe(store, (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks, browser() ? undefined : SERVER_KEYS);
+  const dedupe = createDedupe(store, options.locks ?? (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks, browser() ? undefined : SERVER_KEYS);
   /**
    * Conversions with a dedupe key or a session/user limit, tracked before the visitor decided on
    * analytics (their record is analytics storage): decided once the visitor has.

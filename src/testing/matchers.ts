@@ -67,9 +67,33 @@ function same(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/**
+ * An asymmetric matcher (`expect.any(Number)`, `expect.stringMatching(/^T-/)`, in vitest and jest)
+ * as it describes itself, the way the runners print it: `Any<Number>`, `StringMatching /^T-/`.
+ * JSON showed only its fields, `{"inverse":false}` (kit QA 2026-12-07). Undefined for anything else.
+ */
+function asymmetric(v: unknown): string | undefined {
+  const m = v as { asymmetricMatch?: unknown; toAsymmetricMatcher?: () => string; sample?: unknown } | null;
+  if (!m || typeof m !== 'object' || typeof m.asymmetricMatch !== 'function') return undefined;
+  try {
+    if (typeof m.toAsymmetricMatcher === 'function') return m.toAsymmetricMatcher();
+    const sample = m.sample instanceof RegExp ? String(m.sample) : m.sample === undefined ? '' : short(m.sample, 60);
+    return String(m) + (sample ? ' ' + sample : '');
+  } catch { return 'an asymmetric matcher'; }
+}
+
+/** Marks a matcher's place in the JSON text (a private-use character JSON leaves as it is). */
+const MARK = '\uE000';
+
 const short = (v: unknown, max = 100): string => {
   let s: string;
-  try { s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'function' ? 'a function' : JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+  const found: string[] = [];
+  // Each asymmetric matcher, at any depth, becomes a marked string, then its own description.
+  const json = (x: unknown) => JSON.stringify(x, (_k, y) => { const d = asymmetric(y); return d === undefined ? y : MARK + (found.push(d) - 1) + MARK; });
+  try {
+    s = typeof v === 'function' ? 'a function' : json(v) ?? String(v);
+    if (found.length) s = s.replace(new RegExp(`"${MARK}(\\d+)${MARK}"`, 'g'), (_, i: string) => found[Number(i)]!);
+  } catch { s = String(v); }
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 };
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -2,7 +2,8 @@
  * measureplan/testing/playwright: recording fakes of the vendors' tags for a Playwright test of
  * the shop's real pages. The vendors' script URLs (gtag.js, fbevents.js, insight.min.js, bat.js)
  * are answered by small local stand-ins; every other request to a vendor host is recorded and
- * refused, so no ad account is touched and the test runs offline. Each fake takes over its
+ * refused (unless `allow` lets a vendor's other service through: reCAPTCHA, Facebook Login), so
+ * no ad account is touched and the test runs offline. Each fake takes over its
  * vendor's queue the way the real library does (gtag.js takes over `dataLayer.push`,
  * fbevents.js sets `fbq.callMethod`, insight.min.js replaces `lintrk`, bat.js provides the UET
  * constructor) and records every command it receives, in the page (`window.__vendorCommands`,
@@ -22,37 +23,73 @@ const empty = (): VendorCommands => ({ gtag: [], fbq: [], lintrk: [], uetq: [] }
 /**
  * Commands sent to Node but not yet confirmed, kept in the tab's sessionStorage: a call made while
  * the page is being left (a conversion, then the link) would otherwise die with the document
- * (kit QA 2026-12-06: lost in 10 of 10 runs). The next document of the tab sends them again.
+ * (kit QA 2026-12-06: lost in 10 of 10 runs). The next document of the tab sends them again, and
+ * they stay kept until Node has confirmed them.
+ *
+ * sessionStorage is per origin, so a next page on another origin (checkout.shop.test, then
+ * www.shop.test) cannot read them (kit QA 2026-12-07: lost in 10 of 10 runs), and nothing a page
+ * sends once it is being left reaches Node: a binding call, a beacon or a keepalive request made
+ * in `pagehide` is neither routed nor reported (Chromium 156, checked). So a document being left
+ * also copies what is not confirmed to its origin's localStorage (key PARKED + run + ':' + doc),
+ * and Node reads those copies back with the context's `storageState()`, which reads every origin
+ * the context visited. Only while leaving: each localStorage write is a `storage` event in the
+ * site's other tabs. The next document of the same origin removes the copies it no longer needs.
  */
 const UNSENT = '__measureplanVendorUnsent';
-const KEEP = `var keep = function (f) { try { var l = JSON.parse(sessionStorage.getItem('${UNSENT}') || '[]'); f(l); sessionStorage.setItem('${UNSENT}', JSON.stringify(l)); } catch (e) { /* no storage: best effort */ } };`;
+const PARKED = '__measureplanVendorParked:';
+const KEEP = `var keep = function (f) { var l = []; try { l = JSON.parse(sessionStorage.getItem('${UNSENT}') || '[]'); if (f) { f(l); sessionStorage.setItem('${UNSENT}', JSON.stringify(l)); } } catch (e) { /* no storage: best effort */ } return l; };
+  var done = function (doc, n) { keep(function (l) { for (var i = 0; i < l.length; i++) if (l[i][2] === doc && l[i][3] === n) { l.splice(i, 1); break; } }); };
+  var parked = function (doc) { return '${PARKED}' + (window.__measureplanVendorRun || '') + ':' + doc; };
+  var origin = window.top === window && location.origin !== 'null' ? location.origin : '';
+  var state = function () { return window.__measureplanVendorSent = window.__measureplanVendorSent || { doc: Math.random().toString(36).slice(2) + Date.now().toString(36), n: 0 }; };`;
 
-// Each fake's `rec(vendor, args)`: kept in the page and, when the context's binding is there, sent to Node with its document and number.
+// Each fake's `rec(vendor, args)`: kept in the page and, when the context's binding is there, sent
+// to Node with its document, its number and (from a top-level document) the page's origin.
 const RECORD = `window.__vendorCommands = window.__vendorCommands || { gtag: [], fbq: [], lintrk: [], uetq: [] };
   ${KEEP}
+  var park = function () {
+    var s = window.__measureplanVendorSent;
+    if (!s || !window.__measureplanVendorLeaving) return;
+    try { var l = keep(); if (l.length) localStorage.setItem(parked(s.doc), JSON.stringify(l)); else localStorage.removeItem(parked(s.doc)); } catch (e) { /* no storage: best effort */ }
+  };
+  if (!window.__measureplanVendorLeave && window.addEventListener) {
+    window.__measureplanVendorLeave = true;
+    window.addEventListener('pagehide', function () { window.__measureplanVendorLeaving = true; park(); });
+    window.addEventListener('pageshow', function () { window.__measureplanVendorLeaving = false; }); // back from the back/forward cache
+  }
   var rec = function (vendor, args) {
     var command = JSON.parse(JSON.stringify(Array.prototype.slice.call(args)));
     window.__vendorCommands[vendor].push(command);
     var send = window.${BINDING};
     if (typeof send !== 'function') return;
-    var s = window.__measureplanVendorSent = window.__measureplanVendorSent || { doc: Math.random().toString(36).slice(2) + Date.now().toString(36), n: 0 };
+    var s = state();
     var n = ++s.n;
     keep(function (l) { l.push([vendor, command, s.doc, n]); });
+    park();
     try {
-      Promise.resolve(send(vendor, command, s.doc, n)).then(function () {
-        keep(function (l) { for (var i = 0; i < l.length; i++) if (l[i][2] === s.doc && l[i][3] === n) { l.splice(i, 1); break; } });
-      }, function () {});
+      Promise.resolve(send(vendor, command, s.doc, n, origin)).then(function () { done(s.doc, n); park(); }, function () {});
     } catch (e) { /* the page is going away: the next document sends it */ }
   };`;
 
-/** Run at the start of every document of the context: what an earlier document could not confirm goes again. */
-const RESEND = `(function () {
+/**
+ * Run at the start of every document of the context: a top-level document tells Node which page
+ * it is and on which origin (so that what it parks on leaving, maybe its only commands, is known
+ * to be this page's); what an earlier document of the tab could not confirm goes again (kept until
+ * confirmed), and the copies those documents parked for Node are no longer needed.
+ */
+const resend = (run: string) => `(function () {
+  window.__measureplanVendorRun = ${JSON.stringify(run)};
   ${KEEP}
   var send = window.${BINDING};
   if (typeof send !== 'function') return;
-  var left = [];
-  keep(function (l) { left = l.splice(0); });
-  for (var i = 0; i < left.length; i++) { var it = left[i]; try { send(it[0], it[1], it[2], it[3]); } catch (e) {} }
+  if (origin) try { send('', [], state().doc, 0, origin); } catch (e) {}
+  var left = keep();
+  var docs = {};
+  for (var i = 0; i < left.length; i++) (function (it) {
+    docs[it[2]] = true;
+    try { Promise.resolve(send(it[0], it[1], it[2], it[3], origin)).then(function () { done(it[2], it[3]); }, function () {}); } catch (e) {}
+  })(left[i]);
+  try { for (var d in docs) localStorage.removeItem(parked(d)); } catch (e) {}
 })();`;
 // Benchmarks only count, so that the fakes' own work does not show up as the SDK's cost.
 const COUNT = `window.__vendorCounts = window.__vendorCounts || { gtag: 0, fbq: 0, lintrk: 0, uetq: 0 };
@@ -86,9 +123,32 @@ export const FAKES: Readonly<Record<string, string>> = fakes(RECORD);
 /** Fakes that only count commands per vendor (`window.__vendorCounts`), for benchmarks. */
 export const COUNTING_FAKES: Readonly<Record<string, string>> = fakes(COUNT);
 
+const under = (host: string, domain: string) => host === domain || host.endsWith('.' + domain);
 /** The vendors' hosts (and their subdomains): scripts, pixels, collection endpoints. */
 export const VENDOR_HOSTS: readonly string[] = ['googletagmanager.com', 'google-analytics.com', 'analytics.google.com', 'doubleclick.net', 'google.com', 'facebook.net', 'facebook.com', 'licdn.com', 'linkedin.com', 'bing.com'];
-export const isVendorHost = (hostname: string): boolean => VENDOR_HOSTS.some((h) => hostname === h || hostname.endsWith('.' + h));
+export const isVendorHost = (hostname: string): boolean => VENDOR_HOSTS.some((h) => under(hostname, h));
+
+const segment = (path: string, p: string) => path === p || path.startsWith(p + '/');
+/** Hosts that serve nothing but the vendors' tags and the hits they send. */
+const TAG_HOSTS = ['googletagmanager.com', 'google-analytics.com', 'analytics.google.com', 'doubleclick.net', 'ads.linkedin.com', 'snap.licdn.com', 'bat.bing.com', 'c.bing.com'];
+
+/**
+ * A request for a vendor's tag or one of the addresses it reports to (GA4 and Google Ads hits,
+ * the Meta pixel, LinkedIn's and UET's endpoints): faked or refused whatever `allow` says. A
+ * vendor host's other services (reCAPTCHA and Maps on www.google.com, Facebook Login's sdk.js on
+ * connect.facebook.net, Bing Maps) are none of these, so `allow` may let them through (kit QA
+ * 2026-12-07: they were refused, and counted in `requests`).
+ */
+function isTracking(url: URL): boolean {
+  const host = url.hostname;
+  const path = url.pathname;
+  if (TAG_HOSTS.some((d) => under(host, d))) return true;
+  if (under(host, 'google.com')) return ['/pagead', '/ccm', '/g/collect', '/ads/ga-audiences', '/rmkt'].some((p) => segment(path, p));
+  if (under(host, 'facebook.com')) return segment(path, '/tr') || segment(path, '/privacy_sandbox/pixel');
+  if (under(host, 'facebook.net')) return path.endsWith('/fbevents.js') || segment(path, '/signals');
+  if (under(host, 'linkedin.com')) return segment(path, '/px') || segment(path, '/collect');
+  return false;
+}
 
 /** What the helper needs of a Playwright `Route`. */
 export interface RouteLike {
@@ -106,13 +166,17 @@ export interface BrowserContextLike {
   exposeBinding(name: string, callback: (source: { page: PageLike | null }, ...args: any[]) => unknown): Promise<unknown>;
   /** Playwright's; when present, commands an unloading page could not confirm are sent again by the next one. */
   addInitScript?(script: string): Promise<unknown>;
+  /** Playwright's; when present, commands a page left for another origin could not confirm are read back from that origin's localStorage. */
+  storageState?(): Promise<{ origins?: { origin: string; localStorage?: { name: string; value: string }[] }[] }>;
 }
 
 export interface VendorFakesOptions {
   /**
    * Requests that may leave the browser besides the faked vendor scripts; every other request is
    * refused. Default: everything that is not a vendor host passes. For an offline CI:
-   * `allow: (url) => url.hostname === 'localhost'`.
+   * `allow: (url) => url.hostname === 'localhost'`. A vendor host's other services may be allowed
+   * (reCAPTCHA on www.google.com, Facebook Login on connect.facebook.net); its tag and its tracking
+   * endpoints stay faked and refused whatever `allow` says.
    */
   allow?: (url: URL) => boolean;
   /** Fakes that only count (`window.__vendorCounts`), and no commands in Node: for benchmarks. */
@@ -120,12 +184,13 @@ export interface VendorFakesOptions {
 }
 
 export interface VendorFakes {
-  /** Every request to a vendor host, in order (full URLs), the faked scripts included. */
+  /** Every request to a vendor host that was faked or refused, in order (full URLs), the faked scripts included (not what `allow` let through). */
   requests: string[];
   /**
    * The commands each vendor's tag received on this page, across all its navigations, in order
    * (without a page: every page of the context, one after the other). Waits until what the
-   * current document recorded has reached Node.
+   * current document recorded has reached Node; once the page has been on another origin, also
+   * reads what its documents there parked as they were left (the context's `storageState()`).
    */
   commands(page?: PageLike): Promise<VendorCommands>;
   /** Forgets the requests and commands recorded so far. */
@@ -137,8 +202,8 @@ interface Received { command: unknown[]; vendor: Vendor; n: number }
 /**
  * Installs the recording fakes of the vendors' tags in a Playwright browser context: call it
  * before the context opens its pages. Returns the vendor requests seen and `commands(page)`.
- * Registers the binding `__measureplanVendorCommand` and one route on the context (once per
- * context).
+ * Registers the binding `__measureplanVendorCommand`, one route and one init script on the
+ * context (once per context).
  *
  * @example
  * const fakes = await installVendorFakes(context);
@@ -156,29 +221,70 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
   /** Per document, the last command number before `reset()`. */
   const since = new Map<string, number>();
   let waiters: (() => void)[] = [];
+  /** Each document's page (the one it first reported from: its start, or its first command), and the origins each page's top-level documents were on. */
+  const docPage = new Map<string, PageLike | null>();
+  const origins = new Map<PageLike | null, Set<string>>();
+  /** This install's name for the copies its pages park in localStorage: a persistent profile may hold an earlier run's. */
+  const run = context.addInitScript ? Math.random().toString(36).slice(2, 10) : '';
 
-  await context.route((url) => isVendorHost(url.hostname) || (!!allow && !allow(url)), (route) => {
+  /** One command of a document, once however often it is sent. */
+  const receive = (page: PageLike | null, vendor: Vendor, command: unknown[], doc: string, n: number) => {
+    if (!VENDORS.includes(vendor) || typeof doc !== 'string' || typeof n !== 'number') return;
+    let docs = pages.get(page);
+    if (!docs) pages.set(page, (docs = new Map()));
+    let list = docs.get(doc);
+    if (!list) docs.set(doc, (list = []));
+    if (list.some((r) => r.n === n)) return; // sent again by the next document, after all it arrived
+    list.push({ vendor, command, n });
+    const w = waiters;
+    waiters = [];
+    for (const wake of w) wake();
+  };
+  /** The commands pages left for another origin could not confirm, from the copies they parked in that origin's localStorage (see PARKED). */
+  const readParked = async () => {
+    let state: Awaited<ReturnType<NonNullable<BrowserContextLike['storageState']>>>;
+    try { state = await context.storageState!(); } catch { return; } // the context is closing
+    const mine = PARKED + run + ':';
+    for (const o of state.origins ?? []) {
+      for (const { name, value } of o.localStorage ?? []) {
+        if (!name.startsWith(mine)) continue;
+        let list: unknown;
+        try { list = JSON.parse(value); } catch { continue; }
+        if (!Array.isArray(list)) continue;
+        for (const [vendor, command, doc, n] of list as [Vendor, unknown[], string, number][]) receive(docPage.get(doc) ?? null, vendor, command, doc, n);
+      }
+    }
+  };
+  /**
+   * Whether commands may be parked where the page's current document cannot send them: its
+   * documents were on an origin other than `here`, its current one (without a page: a page's
+   * documents were on more than one origin).
+   */
+  const hopped = (page?: PageLike, here?: string) => !!context.storageState &&
+    (page ? [...origins.get(page) ?? []].some((o) => o !== here) : [...origins.values()].some((o) => o.size > 1));
+
+  /** Faked or refused, and recorded in `requests`: every vendor request, except what `allow` lets through that is no tag or tracking endpoint. */
+  const faked = (url: URL) => isVendorHost(url.hostname) && (!allow || !allow(url) || isTracking(url) || !!scripts[url.hostname + url.pathname]);
+  await context.route((url) => faked(url) || (!!allow && !allow(url)), (route) => {
     const url = new URL(route.request().url());
-    if (!isVendorHost(url.hostname)) return route.abort();
+    if (!faked(url)) return route.abort();
     requests.push(url.href);
     const fake = scripts[url.hostname + url.pathname];
     if (fake) return route.fulfill({ status: 200, contentType: 'text/javascript', body: fake, headers: { 'cross-origin-resource-policy': 'cross-origin' } });
     return route.abort();
   });
   if (!options.count) {
-    await context.exposeBinding(BINDING, (source, vendor: Vendor, command: unknown[], doc: string, n: number) => {
-      if (!VENDORS.includes(vendor)) return;
-      let docs = pages.get(source.page);
-      if (!docs) pages.set(source.page, (docs = new Map()));
-      let list = docs.get(doc);
-      if (!list) docs.set(doc, (list = []));
-      if (list.some((r) => r.n === n)) return; // sent again by the next document, after all it arrived
-      list.push({ vendor, command, n });
-      const w = waiters;
-      waiters = [];
-      for (const wake of w) wake();
+    await context.exposeBinding(BINDING, (source, vendor: Vendor, command: unknown[], doc: string, n: number, origin?: string) => {
+      if (!docPage.has(doc)) docPage.set(doc, source.page);
+      const page = docPage.get(doc)!;
+      if (origin) {
+        let seen = origins.get(page);
+        if (!seen) origins.set(page, (seen = new Set()));
+        seen.add(origin);
+      }
+      receive(page, vendor, command, doc, n);
     });
-    await context.addInitScript?.(RESEND);
+    await context.addInitScript?.(resend(run));
   }
 
   const collect = (docs: Map<string, Received[]> | undefined, into: VendorCommands) => {
@@ -187,22 +293,26 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
       for (const r of [...list].sort((a, b) => a.n - b.n)) if (r.n > after) into[r.vendor].push(r.command);
     }
   };
-  /** Waits (up to `ms`) until Node has every command the page's current document reported. */
-  const caughtUp = async (page: PageLike, ms = 2000) => {
-    let sent: { doc: string; n: number } | null = null;
+  /** Waits (up to `ms`) until Node has every command the page's current document reported; returns the document's origin. */
+  const caughtUp = async (page: PageLike, ms = 2000): Promise<string | undefined> => {
+    let sent: { doc: string; n: number; origin?: string } | null = null;
     for (let attempt = 0; attempt < 3 && !sent; attempt++) {
       try {
-        sent = await page.evaluate(() => (window as unknown as { __measureplanVendorSent?: { doc: string; n: number } }).__measureplanVendorSent ?? { doc: '', n: 0 });
+        sent = await page.evaluate(() => {
+          const s = (window as unknown as { __measureplanVendorSent?: { doc: string; n: number } }).__measureplanVendorSent;
+          return { doc: s?.doc ?? '', n: s?.n ?? 0, origin: location.origin };
+        });
       } catch {
         await new Promise((r) => setTimeout(r, 50)); // navigating: try the next document
       }
     }
-    if (!sent?.n) return;
+    if (!sent?.n) return sent?.origin;
     const until = Date.now() + ms;
     const have = () => pages.get(page)?.get(sent!.doc)?.length ?? 0;
     while (have() < sent.n && Date.now() < until) {
       await new Promise<void>((wake) => { waiters.push(wake); setTimeout(wake, 50); });
     }
+    return sent.origin;
   };
 
   return {
@@ -210,12 +320,10 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
     async commands(page) {
       const out = empty();
       if (options.count) return out;
-      if (page) {
-        await caughtUp(page);
-        collect(pages.get(page), out);
-      } else {
-        for (const docs of pages.values()) collect(docs, out);
-      }
+      const here = page && (await caughtUp(page));
+      if (hopped(page, here)) await readParked();
+      if (page) collect(pages.get(page), out);
+      else for (const docs of pages.values()) collect(docs, out);
       return out;
     },
     reset() {

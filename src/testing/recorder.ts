@@ -5,7 +5,7 @@
  * denial). Each keeps the canonical conversion it received and, by running the real adapter
  * against a window of its own whose vendor functions only record, the vendor calls it made.
  */
-import { identifyMessage, pageMessage, trackMessage } from '../../adapters/collector/message';
+import { adsWithdrawn, builtWithoutClickIds, identifyMessage, pageMessage, trackMessage, type Message } from '../../adapters/collector/message';
 import { ga4 } from '../../adapters/ga4/index';
 import { googleAds } from '../../adapters/google-ads/index';
 import { linkedin } from '../../adapters/linkedin/index';
@@ -14,7 +14,7 @@ import { microsoftAds } from '../../adapters/microsoft-ads/index';
 import { createTracker } from '../core/create';
 import { browser, uuid } from '../core/env';
 import { pageContext } from '../core/enrich';
-import { planProblems } from '../core/tracker';
+import { planProblems, type StartOptions, type TrackerOptions } from '../core/tracker';
 import type { Adapter, AdapterContext, ConversionEvent, Identity, Tracker, TrackerEvents } from '../core/types';
 import { parsePlan } from '../plan/parse';
 import type { ConsentCategory, ConsentSettings, DestinationName, JsonPlan, Plan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
@@ -80,6 +80,10 @@ function vendorWindow(record: (args: unknown[]) => void): AdapterContext['window
   const fbq = Object.assign(rec(), { queue: [], loaded: true, version: '2.0' });
   const uetq = Object.assign([], { push: rec() });
   return {
+    // The page's address, read when asked (jsdom's, after the test's route changes; none in plain
+    // Node): GA4's adapter names the page a conversion was tracked on when the page has moved on
+    // since, as on a real page (kit QA 2026-12-07: page_location missing from calls('ga4')).
+    get location() { return browser()?.location; },
     gtag: rec(),
     fbq,
     _fbq: fbq,
@@ -90,17 +94,27 @@ function vendorWindow(record: (args: unknown[]) => void): AdapterContext['window
   } as unknown as AdapterContext['window'];
 }
 
-/** The collector, as messages: what it would POST, without a network, a timer or IndexedDB. */
+/**
+ * The collector, as messages: what it would POST, without a network, a timer or IndexedDB. The
+ * kit's POST is `tracker.flush()`: until then a message waits, as in the real collector's outbox
+ * (which POSTs within its flushInterval), and an ads withdrawal takes the click ids out of it.
+ */
 function collectorRecorder(record: (args: unknown[]) => void): Adapter {
+  /** Recorded, not yet POSTed: each call as recorded (changed in place) and, for a conversion, what it is built from. */
+  let waiting: { call: unknown[]; event?: ConversionEvent; consent?: ConversionEvent['consent'] }[] = [];
+  const keep = (call: unknown[], event?: ConversionEvent, consent?: ConversionEvent['consent']) => {
+    record(call);
+    waiting.push({ call, event, consent });
+  };
   // The ads decision is passed on as the real collector does: it decides whether the page's URL
   // and referrer keep their click ids (without it, every message looked as if ads were denied).
   const identify = (who: Identity, ctx: AdapterContext) => {
-    record(['identify', identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString(), ctx.consent().ads)]);
+    keep(['identify', identifyMessage(uuid(), who, pageContext(), who.anonymousId, new Date().toISOString(), ctx.consent().ads)]);
   };
   const page: NonNullable<Adapter['page']> = (current, ctx) => {
     if (!ctx.plan.destinations.collector?.pages) return;
     const who = ctx.identity();
-    record(['page', pageMessage(uuid(), current, who.anonymousId, who.userId, new Date().toISOString(), { ...ctx.consent() }, ctx.clickIds?.())]);
+    keep(['page', pageMessage(uuid(), current, who.anonymousId, who.userId, new Date().toISOString(), { ...ctx.consent() }, ctx.clickIds?.())]);
   };
   return {
     name: 'collector',
@@ -109,11 +123,26 @@ function collectorRecorder(record: (args: unknown[]) => void): Adapter {
       // As the real collector: with `pages: true` the page the tracker started on is its first page
       // message, however much later the grant loads it (the tracker reports later page views through page()).
       page(ctx.landing ?? pageContext(), ctx);
-      // As the real collector: an identify() made before analytics consent is sent once it is granted.
+      // As the real collector: an identify() made on this page before analytics consent is sent
+      // once it is granted; a user only remembered from an earlier page was sent then (and is on
+      // every message), so no identify for them (kit QA 2026-12-07).
       const who = ctx.identity();
-      if (who.userId !== undefined || Object.keys(who.traits).length) identify(who, ctx);
+      if (who.told) identify(who, ctx);
     },
-    send(event, ctx) { record(['track', trackMessage(event, { ...ctx.consent() })]); },
+    send(event, ctx) {
+      const consent = { ...ctx.consent() };
+      keep(['track', trackMessage(event, consent)], event, consent);
+    },
+    // Ads withdrawn before the POST: the real collector's own rewrite, for what still waits (kit QA 2026-12-07).
+    consent(status) {
+      if (status.ads != 'denied') return;
+      for (const w of waiting) {
+        if (w.event) w.call[1] = trackMessage(w.event, (w.consent = adsWithdrawn(w.consent)));
+        else w.call[1] = builtWithoutClickIds(w.call[1] as Message);
+      }
+    },
+    // Sent: what a later withdrawal can no longer change.
+    flush() { waiting = []; return Promise.resolve(); },
     page,
     identify,
   };
@@ -154,6 +183,7 @@ function recordingAdapter(name: DestinationName, log: Log): Adapter {
       return real.send(event, own(ctx));
     },
     consent: (status, ctx) => real.consent?.(status, own(ctx)),
+    flush: (reason) => real.flush?.(reason) ?? Promise.resolve(),
     identify: (who, ctx) => real.identify?.(who, own(ctx)),
     page: (page, ctx) => real.page?.(page, own(ctx)),
   };
@@ -236,11 +266,26 @@ export function createTestTracker<const P extends PlanInput | JsonPlan>(options:
   if (!parsed.ok) throw new Error(planProblems('the plan given to createTestTracker', parsed.errors));
   if (!options.keepStorage) forgetVisitor();
   const { recorder, adapters, attach } = createRecorder();
-  const tracker = createTracker<P>({ plan: options.plan, adapters, ...(options.strict ? { strict: true } : {}), ...(options.debug ? { debug: true } : {}) });
+  // createTracker hands its options on to the tracker: `locks` is an internal start option.
+  const start: TrackerOptions<P> & StartOptions = { plan: options.plan, adapters, locks: TEST_LOCKS, ...(options.strict ? { strict: true } : {}), ...(options.debug ? { debug: true } : {}) };
+  const tracker = createTracker<P>(start as TrackerOptions<P> & { plan: PlanOption<P> });
   attach(tracker, parsed.plan);
   if (options.consent !== 'undecided') tracker.consent({ analytics: 'granted', ads: 'granted', ...options.consent });
   return { tracker, recorder };
 }
+
+/**
+ * The test tracker's dedupe lock, in place of `navigator.locks` (missing in jsdom and Node, where
+ * the tracker would otherwise claim a key by writing it and waiting 200 ms on a timer, which
+ * `vi.useFakeTimers()` never runs: `await tracker.flush()` hung, kit QA 2026-12-07). In one
+ * thread a claim's callback reads, checks and writes the record without anything coming between,
+ * and no other tab waits for it, so the lock is granted in the next microtask and not held for
+ * the wait the callback returns (that wait is for other tabs' storage). The browser's own lock and
+ * its cross-tab claim are unchanged.
+ */
+const TEST_LOCKS: StartOptions['locks'] = {
+  request: (_name, claim) => Promise.resolve().then(() => { void claim(); }),
+};
 
 /** Removes what measureplan stored for the visitor in this environment (jsdom, happy-dom, a browser). */
 function forgetVisitor(): void {
