@@ -161,8 +161,9 @@ import { describe, expect, it } from 'vitest';
 // restore (+0.1 KB); the load metrics of an npm tracker created again on a later route sent with
 // the page loaded (in the tag too, which gives its own landing) (+0.07 KB); the debug panel
 // showing the page's conversions from before its file was in, kept by the tag in debug mode, and
-// `waiting` said for a conversion held for the analytics decision (docs QA 2026-12-06) (+0.09 KB).
-const RATCHET = 31.2 * 1024;
+// `waiting` said for a conversion held for the analytics decision (docs QA 2026-12-06) (+0.09 KB);
+// a `skipped` after `waiting` naming its event (its second read) (+0.03 KB).
+const RATCHET = 31.3 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

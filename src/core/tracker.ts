@@ -364,24 +364,26 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     const prop = c.dedupe && dedupeKey(c);
     const key = prop && event.properties[prop];
     if (!((typeof key === 'string' && key) || typeof key === 'number')) {
-      // Behind a conversion that waits for the decision, this one waits too: they go out in the order tracked.
+      // Behind a conversion that waits for the decision, this one waits too: they go out in the order
+      // tracked (one with a dedupe key once its key is checked, after those behind it: docs/consent.md).
       if (!later && !(waiting.length && undecided)) return forward(event, now);
-      if (wait(c, later, () => forward(event, Date.now()))) waits(event);
+      if (wait(c, later, () => forward(event, Date.now()), event)) waits(event);
       return;
     }
     // Exactly once: forwarded only if no page (this one, an earlier one, another tab) forwarded this
     // key. An e-mail address is one key in any letter case, as its event id is (once QA 2026-12-06).
     const value = typeof key === 'string' && key.includes('@') ? key.toLowerCase() : String(key);
+    let waited = false;
     const claim = () => dedupe.claim(name, value, (c.dedupe as { days?: number }).days, now, (first) => safely('track', () => {
       if (first) return forward(event, Date.now());
       const reason = `duplicate ${prop} ${value}`;
       events.emit('duplicate', { conversion: name, key: value, event });
-      events.emit('skipped', { conversion: name, reason });
+      events.emit('skipped', waited ? { event, conversion: name, reason } : { conversion: name, reason });
       if (debug) warn(`${name}: not sent again (${reason})`);
     }));
     if (consent.status.analytics !== 'pending') return claim();
     // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
-    if (wait(c, later, claim)) waits(event);
+    if ((waited = wait(c, later, claim, event))) waits(event);
   }
 
   /** A conversion waiting for the analytics decision (its limit or dedupe key needs storage) is said at once (docs QA 2026-12-06). */
@@ -390,19 +392,23 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (debug) logConversion(event, Object.fromEntries(Object.keys(event.send).map((d) => [d, dispatcher.adapters.has(d as keyof typeof event.send) ? 'waiting for analytics consent' : 'not sent: no adapter for it was given to createTracker'])));
   }
 
-  /** A conversion held back by its limit: said, nothing sent. */
-  function skipped(c: NormalisedConversion): void {
-    if (events.has('skipped')) events.emit('skipped', { conversion: c.name, reason: `limit ${c.limit}` });
+  /**
+   * A conversion held back by its limit: said, nothing sent. With `event` when it had been
+   * `waiting`: the listener knows which of the waiting ones it was (diff read 2026-12-06).
+   */
+  function skipped(c: NormalisedConversion, event?: ConversionEvent): void {
+    const reason = `limit ${c.limit}`;
+    if (events.has('skipped')) events.emit('skipped', event ? { event, conversion: c.name, reason } : { conversion: c.name, reason });
     if (debug) warn(`${c.name}: not sent again (limit ${c.limit})`);
   }
 
   /** `go` once the visitor decided on analytics; first its limit, when that waited for the decision too (`later`). */
-  function wait(c: NormalisedConversion, later: boolean, go: () => void): boolean {
+  function wait(c: NormalisedConversion, later: boolean, go: () => void, event: ConversionEvent): boolean {
     if (waiting.length >= BUFFER_LIMIT) {
       report({ path: `conversions.${c.name}`, reason: 'the buffer of events waiting for analytics consent is full; this conversion will not be sent', conversion: c.name });
       return false;
     }
-    waiting.push(later ? () => (limited(c.name, c.limit!, Date.now()) ? skipped(c) : go()) : go);
+    waiting.push(later ? () => (limited(c.name, c.limit!, Date.now()) ? skipped(c, event) : go()) : go);
     return true;
   }
 

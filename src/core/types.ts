@@ -128,7 +128,7 @@ export interface TrackerEvents {
   /**
    * A conversion waits for the visitor's analytics decision before it is judged: its `limit`
    * (per session or user) or its `dedupe` key needs what earlier pages stored. Then an `event`
-   * (forwarded) or a `skipped`/`duplicate` follows for it.
+   * (forwarded), or a `skipped`/`duplicate` with this same `event`, follows for it.
    */
   waiting: { event: ConversionEvent };
   /** A conversion was not sent (limit, duplicate, consent denied). */

@@ -115,13 +115,14 @@ export function mountPanel(tracker: Pick<Tracker, 'on'> & { consentStatus?: () =
       },
       sent: ({ event, destination }) => { mark(rowOf(event), destination, 'sent', 'ok'); render(); },
       skipped: ({ event, conversion, reason }) => {
-        // With an event: one destination's consent was denied ("meta: ads consent denied"); without: a limit.
-        if (event) mark(rowOf(event), reason.split(':')[0]!, DENIED);
+        // One destination's consent was denied ("meta: ads consent denied"), with the event; else a
+        // limit or a duplicate: on the row of the waiting conversion it names, or a row of its own.
+        const r = event ? rowOf(event) : add(conversion);
+        const dest = reason.split(':')[0]!;
+        if (event && r.to[dest] && dest !== reason) mark(r, dest, DENIED);
         else {
-          // A waiting conversion judged at the decision: its own row says so.
-          const r = rows.filter((x) => x.held && x.name === conversion).shift() ?? add(conversion);
           r.held = false;
-          for (const dest of Object.keys(r.to)) mark(r, dest, reason);
+          for (const d of Object.keys(r.to)) mark(r, d, reason);
         }
         render();
       },

@@ -224,6 +224,9 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
   /** Each document's page (the one it first reported from: its start, or its first command), and the origins each page's top-level documents were on. */
   const docPage = new Map<string, PageLike | null>();
   const origins = new Map<PageLike | null, Set<string>>();
+  /** Per page, its top-level documents in the order they started; and those already left when `reset()` was called (all they sent was before it). */
+  const tops = new Map<PageLike | null, string[]>();
+  const leftBefore = new Set<string>();
   /** This install's name for the copies its pages park in localStorage: a persistent profile may hold an earlier run's. */
   const run = context.addInitScript ? Math.random().toString(36).slice(2, 10) : '';
 
@@ -281,6 +284,9 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
         let seen = origins.get(page);
         if (!seen) origins.set(page, (seen = new Set()));
         seen.add(origin);
+        let docs = tops.get(page);
+        if (!docs) tops.set(page, (docs = []));
+        if (!docs.includes(doc)) docs.push(doc);
       }
       receive(page, vendor, command, doc, n);
     });
@@ -289,7 +295,7 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
 
   const collect = (docs: Map<string, Received[]> | undefined, into: VendorCommands) => {
     for (const [doc, list] of docs ?? []) {
-      const after = since.get(doc) ?? 0;
+      const after = leftBefore.has(doc) ? Infinity : since.get(doc) ?? 0;
       for (const r of [...list].sort((a, b) => a.n - b.n)) if (r.n > after) into[r.vendor].push(r.command);
     }
   };
@@ -329,6 +335,8 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
     reset() {
       requests.length = 0;
       for (const docs of pages.values()) for (const [doc, list] of docs) since.set(doc, Math.max(0, ...list.map((r) => r.n)));
+      // What a document left for another origin parked is read later; it was all sent before this (diff read 2026-12-06).
+      for (const docs of tops.values()) for (const doc of docs.slice(0, -1)) leftBefore.add(doc);
     },
   };
 }

@@ -99,7 +99,7 @@ function vendorWindow(record: (args: unknown[]) => void): AdapterContext['window
  * kit's POST is `tracker.flush()`: until then a message waits, as in the real collector's outbox
  * (which POSTs within its flushInterval), and an ads withdrawal takes the click ids out of it.
  */
-function collectorRecorder(record: (args: unknown[]) => void): Adapter {
+function collectorRecorder(record: (args: unknown[]) => void, unrecord: (args: unknown[]) => void): Adapter {
   /** Recorded, not yet POSTed: each call as recorded (changed in place) and, for a conversion, what it is built from. */
   let waiting: { call: unknown[]; event?: ConversionEvent; consent?: ConversionEvent['consent'] }[] = [];
   const keep = (call: unknown[], event?: ConversionEvent, consent?: ConversionEvent['consent']) => {
@@ -135,6 +135,8 @@ function collectorRecorder(record: (args: unknown[]) => void): Adapter {
     },
     // Ads withdrawn before the POST: the real collector's own rewrite, for what still waits (kit QA 2026-12-07).
     consent(status) {
+      // Analytics withdrawn before the POST: the real collector empties its outbox (docs/collector.md) (diff read 2026-12-06).
+      if (status.analytics == 'denied') { for (const w of waiting) unrecord(w.call); waiting = []; return; }
       if (status.ads != 'denied') return;
       for (const w of waiting) {
         if (w.event) w.call[1] = trackMessage(w.event, (w.consent = adsWithdrawn(w.consent)));
@@ -155,7 +157,11 @@ function recordingAdapter(name: DestinationName, log: Log): Adapter {
     if (!list) log.calls.set(name, (list = []));
     list.push(args);
   };
-  const real = name === 'collector' ? collectorRecorder(record) : REAL[name]();
+  const real = name === 'collector' ? collectorRecorder(record, (args) => {
+    const list = log.calls.get(name)!;
+    const i = list.indexOf(args);
+    if (i >= 0) list.splice(i, 1);
+  }) : REAL[name]();
   const window = name === 'collector' ? undefined : vendorWindow(record);
   const contexts = new WeakMap<AdapterContext, AdapterContext>();
   const own = (ctx: AdapterContext): AdapterContext => {

@@ -282,6 +282,25 @@ describe('with the real tracker', () => {
     return { name, category, load: () => {}, send };
   }
 
+  it('a conversion with a limit and a dedupe key, tracked twice before the decision: one row sent, the other held by its limit (diff read 2026-12-06)', async () => {
+    const input = example('webshop') as any;
+    input.conversions.lead = { kind: 'macro', limit: 'once_per_session', dedupe: 'lead_id', properties: { lead_id: { type: 'string' } }, send: { ga4: { event: 'generate_lead' } } };
+    const p = parsePlan(input);
+    if (!p.ok) throw new Error('the plan should parse');
+    const tracker = createTracker({ plan: input, adapters: [recorder('ga4', 'analytics')] });
+    mount(tracker, p.plan);
+    tracker.track('lead' as never, { lead_id: 'L-1' } as never);
+    tracker.track('lead' as never, { lead_id: 'L-2' } as never);
+    expect(rows().filter((r) => r.textContent!.includes('waiting for analytics consent'))).toHaveLength(2);
+    tracker.consent({ analytics: 'granted' });
+    await new Promise((r) => setTimeout(r, 400)); // the key's claim
+    const leads = rows().map((r) => r.textContent!).filter((t) => t.includes('generate_lead'));
+    expect(leads).toHaveLength(2);
+    expect(leads[0]).toMatch(/lead_id: "L-1".*ga4: sent/);
+    expect(leads[1]).toMatch(/lead_id: "L-2".*ga4: limit once_per_session/);
+    await tracker.shutdown();
+  });
+
   it('follows consent from waiting to sent, and a later denial', () => {
     const ids: string[] = [];
     const tracker = createTracker({ plan: example('webshop'), adapters: [recorder('ga4', 'analytics'), recorder('meta', 'ads'), recorder('collector', 'analytics')] });

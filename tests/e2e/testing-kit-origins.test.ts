@@ -79,6 +79,23 @@ describe('installVendorFakes across origins', () => {
     await context.close();
   });
 
+  it('reset() right after the hop forgets what the page left parked, unread until then (diff read 2026-12-06)', async () => {
+    const context = await browser.newContext();
+    const fakes = await installVendorFakes(context, { allow: (u) => u.port === String(port) });
+    const page = await context.newPage();
+    await page.goto(checkout('/left.html'));
+    await page.waitForFunction(() => (window as any).dataLayer?.push !== Array.prototype.push);
+    await Promise.all([page.waitForURL(`http://www.shop.test:${port}/done.html`), page.click('#away')]);
+    await page.waitForTimeout(300);
+    fakes.reset(); // no commands() call before it: the parked command is still only in checkout.shop.test's storage
+    expect(await leftNow(fakes, page)).toBe(0);
+    await page.goto(checkout('/left.html')); // and a hop after the reset counts
+    await page.waitForFunction(() => (window as any).dataLayer?.push !== Array.prototype.push);
+    await Promise.all([page.waitForURL(`http://www.shop.test:${port}/done.html`), page.click('#away')]);
+    await expect.poll(() => leftNow(fakes, page), { timeout: 5000 }).toBe(1);
+    await context.close();
+  });
+
   it('the reviewer\'s checkout: a purchase, then the thank-you page on www., reaches every tag once', async () => {
     for (let run = 0; run < 3; run++) {
       const context = await browser.newContext();

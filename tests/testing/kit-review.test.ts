@@ -74,6 +74,16 @@ describe('calls(\'collector\') is what the real collector POSTs', () => {
     expect(kit).toEqual(real);
   });
 
+  it('analytics withdrawn before the POST: what waits is dropped, as the real collector drops it (diff read 2026-12-06)', async () => {
+    const plan = example('webshop');
+    const withdraw = (t: Tracker<any>) => { t.track('phone_click'); t.identify('u-1', { plan: 'pro' }); t.consent({ analytics: 'denied' }); };
+    const real = await realCollector(plan, withdraw);
+    localStorage.clear();
+    const kit = await kitCollector(plan, withdraw);
+    expect(real).toEqual([]);
+    expect(kit).toEqual(real);
+  });
+
   it('what was flushed (POSTed) before the withdrawal keeps its click id, as in the real collector', async () => {
     history.replaceState(null, '', '/checkout?gclid=TeSt-GCLID-123');
     const { tracker, recorder } = createTestTracker({ plan: example('webshop') });
