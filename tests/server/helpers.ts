@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { openStore, type Store } from '../../src/server/store';
 import { bin, ensureBuilt, root } from '../cli/helpers';
 
 export const PLAN = join(root, 'examples/plans/webshop.json');
@@ -28,6 +29,15 @@ export interface Collect {
 export function tempStore(): { dir: string; db: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'measureplan-collect-'));
   return { dir, db: join(dir, 'events.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A new store on disk; closing and removing it is put on `cleanups` (run after the test). */
+export function openedStore(cleanups: (() => unknown)[]): Store {
+  const dir = tempStore();
+  cleanups.push(() => dir.remove());
+  const store = openStore(dir.db);
+  cleanups.push(() => store.close());
+  return store;
 }
 
 /** `maxFileKB`: the process may write no file beyond this size (`ulimit -f`, SIGXFSZ ignored): a full disk. */

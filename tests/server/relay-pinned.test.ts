@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toOutcome } from '../../src/server/message';
 import { startRelay } from '../../src/server/relay';
-import { openStore, type Store } from '../../src/server/store';
-import { tempStore, viewItem } from './helpers';
+import { type Store } from '../../src/server/store';
+import { openedStore, viewItem } from './helpers';
 
 type Msg = Record<string, unknown>;
 const cleanups: (() => unknown)[] = [];
@@ -29,13 +29,6 @@ async function endpoint(answer: (batch: Msg[], n: number) => [number, Record<str
   return { calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/batch` };
 }
 
-function openedStore(): Store {
-  const dir = tempStore();
-  cleanups.push(() => dir.remove());
-  const store = openStore(dir.db);
-  cleanups.push(() => store.close());
-  return store;
-}
 function fill(store: Store, messages: Msg[]): string[] {
   const at = new Date().toISOString();
   store.write([messages.map((m, i) => toOutcome(m, {}, at, undefined, i))]);
@@ -44,7 +37,7 @@ function fill(store: Store, messages: Msg[]): string[] {
 
 describe('relay', () => {
   it('a batch the target refuses as too large (413) is halved until it goes through; every event is delivered', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     const ids = fill(store, Array.from({ length: 8 }, () => viewItem()));
     const seg = await endpoint((batch) => [batch.length > 2 ? 413 : 200]);
     const relay = startRelay({ store, url: seg.url, writeKey: 'k', batchSize: 8, minDelay: 10, maxDelay: 50 });
@@ -57,7 +50,7 @@ describe('relay', () => {
   }, 15_000);
 
   it('honours Retry-After on a 429 (waits the seconds the target asks for, not only its own short backoff)', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     fill(store, [viewItem()]);
     const seg = await endpoint((_b, n) => (n === 0 ? [429, { 'Retry-After': '1' }] : [200]));
     const relay = startRelay({ store, url: seg.url, writeKey: 'k', minDelay: 10, maxDelay: 50 });
@@ -69,7 +62,7 @@ describe('relay', () => {
   }, 15_000);
 
   it('a message that came with originalTimestamp (RudderStack SDKs) is relayed with the corrected time there too', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     // The browser clock is an hour ahead: sentAt and originalTimestamp both an hour in the future.
     const ahead = (ms: number) => new Date(Date.now() + 3_600_000 + ms).toISOString();
     const m = viewItem();
@@ -91,7 +84,7 @@ describe('relay', () => {
 });
 
 it('a batch is cut at 450 KB of UTF-8 bytes, not characters (docs/collect.md)', async () => {
-  const store = openedStore();
+  const store = openedStore(cleanups);
   // 30 events of 10,000 two-byte characters: 300,000 characters, about 600 KB.
   const ids = fill(store, Array.from({ length: 30 }, () => viewItem({ properties: { item_id: 'p', note: 'ø'.repeat(10_000) } })));
   const sizes: number[] = [];

@@ -10,7 +10,7 @@ import { toOutcome } from '../../src/server/message';
 import { forget } from '../../src/server/forget';
 import { batchUrl, startRelay } from '../../src/server/relay';
 import { openStore, type Store } from '../../src/server/store';
-import { post, readStore, startCollect, tempStore, viewItem } from './helpers';
+import { openedStore, post, readStore, startCollect, tempStore, viewItem } from './helpers';
 
 interface Received { auth: string | undefined; batch: Record<string, unknown>[] }
 
@@ -66,14 +66,6 @@ const until = async (what: () => boolean, ms = 20_000) => {
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
-/** A new store on disk, closed and removed after the test. */
-function openedStore(): Store {
-  const dir = tempStore();
-  cleanups.push(() => dir.remove());
-  const store = openStore(dir.db);
-  cleanups.push(() => store.close());
-  return store;
-}
 
 describe('the relay (in process)', () => {
   it('delivers every stored event as stored through failures and restarts of both sides', async () => {
@@ -143,7 +135,7 @@ describe('the relay (in process)', () => {
   });
 
   it('stops at once when stopped with a batch in flight whose record finds the store busy (second read 2026-12-06)', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     store.db.pragma('busy_timeout = 50');
     const other = openStore(store.db.name);
     cleanups.push(() => other.close());
@@ -168,7 +160,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
   it('is not left "failing" after recording a refused event once the store was busy (third read 2026-12-06)', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     store.db.pragma('busy_timeout = 50');
     const other = openStore(store.db.name);
     cleanups.push(() => other.close());
@@ -196,7 +188,7 @@ describe('the relay (in process)', () => {
   });
 
   it('isolates an event the endpoint refuses (400) by halving the batch, records it, delivers the rest', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     const ids = fill(store, 40);
     const poison = ids[17]!;
     const segment = await fakeSegment((batch) => (batch.some((m) => m.messageId === poison) ? 400 : 200));
@@ -213,7 +205,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
   it('finds a refused event in about log2(batch) requests: a good half does not re-split the same batch from the top', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     const ids = fill(store, 512);
     const poison = ids[255]!; // the last of the first batch: every good half comes before it, more events after it
     const sizes: number[] = [];
@@ -230,7 +222,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
     it('an erasure while a batch is on its way (measureplan forget): the events stored next, numbered again from the last seq kept, are still delivered', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     const at = new Date().toISOString();
     const write = (anonymousIds: string[]) => {
       const ms = anonymousIds.map((anonymousId) => viewItem({ anonymousId }));
@@ -264,7 +256,7 @@ describe('the relay (in process)', () => {
   }, 30_000);
 
     it('never skips events when the key is refused (401): it keeps retrying and says what to check', async () => {
-    const store = openedStore();
+    const store = openedStore(cleanups);
     fill(store, 5);
     const segment = await fakeSegment(() => 401);
     cleanups.push(() => segment.close());
