@@ -378,7 +378,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (first) return forward(event, Date.now());
       const reason = `duplicate ${prop} ${value}`;
       events.emit('duplicate', { conversion: name, key: value, event });
-      events.emit('skipped', waited ? { event, conversion: name, reason } : { conversion: name, reason });
+      skip(name, reason, waited ? event : undefined);
       if (debug) warn(`${name}: not sent again (${reason})`);
     }));
     if (consent.status.analytics !== 'pending') return claim();
@@ -393,12 +393,16 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   }
 
   /**
-   * A conversion held back by its limit: said, nothing sent. With `event` when it had been
-   * `waiting`: the listener knows which of the waiting ones it was (diff read 2026-12-06).
+   * `skipped` said; with `event` when the conversion had been `waiting`, so that the listener knows
+   * which of the waiting ones it was (diff read 2026-12-06).
    */
+  function skip(conversion: string, reason: string, event?: ConversionEvent): void {
+    events.emit('skipped', event ? { event, conversion, reason } : { conversion, reason });
+  }
+
+  /** A conversion held back by its limit: said, nothing sent. */
   function skipped(c: NormalisedConversion, event?: ConversionEvent): void {
-    const reason = `limit ${c.limit}`;
-    if (events.has('skipped')) events.emit('skipped', event ? { event, conversion: c.name, reason } : { conversion: c.name, reason });
+    if (events.has('skipped')) skip(c.name, `limit ${c.limit}`, event);
     if (debug) warn(`${c.name}: not sent again (limit ${c.limit})`);
   }
 

@@ -221,11 +221,10 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
   /** Per document, the last command number before `reset()`. */
   const since = new Map<string, number>();
   let waiters: (() => void)[] = [];
-  /** Each document's page (the one it first reported from: its start, or its first command), and the origins each page's top-level documents were on. */
+  /** Each document's page (the one it first reported from: its start, or its first command). */
   const docPage = new Map<string, PageLike | null>();
-  const origins = new Map<PageLike | null, Set<string>>();
-  /** Per page, its top-level documents in the order they started; and those already left when `reset()` was called (all they sent was before it). */
-  const tops = new Map<PageLike | null, string[]>();
+  /** Per page, its top-level documents in the order they started, with their origins; and those already left when `reset()` was called (all they sent was before it). */
+  const tops = new Map<PageLike | null, { doc: string; origin: string }[]>();
   const leftBefore = new Set<string>();
   /** This install's name for the copies its pages park in localStorage: a persistent profile may hold an earlier run's. */
   const run = context.addInitScript ? Math.random().toString(36).slice(2, 10) : '';
@@ -264,7 +263,7 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
    * documents were on more than one origin).
    */
   const hopped = (page?: PageLike, here?: string) => !!context.storageState &&
-    (page ? [...origins.get(page) ?? []].some((o) => o !== here) : [...origins.values()].some((o) => o.size > 1));
+    (page ? (tops.get(page) ?? []).some((t) => t.origin !== here) : [...tops.values()].some((l) => l.some((t) => t.origin !== l[0]!.origin)));
 
   /** Faked or refused, and recorded in `requests`: every vendor request, except what `allow` lets through that is no tag or tracking endpoint. */
   const faked = (url: URL) => isVendorHost(url.hostname) && (!allow || !allow(url) || isTracking(url) || !!scripts[url.hostname + url.pathname]);
@@ -281,12 +280,9 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
       if (!docPage.has(doc)) docPage.set(doc, source.page);
       const page = docPage.get(doc)!;
       if (origin) {
-        let seen = origins.get(page);
-        if (!seen) origins.set(page, (seen = new Set()));
-        seen.add(origin);
         let docs = tops.get(page);
         if (!docs) tops.set(page, (docs = []));
-        if (!docs.includes(doc)) docs.push(doc);
+        if (!docs.some((t) => t.doc === doc)) docs.push({ doc, origin });
       }
       receive(page, vendor, command, doc, n);
     });
@@ -336,7 +332,7 @@ export async function installVendorFakes(context: BrowserContextLike, options: V
       requests.length = 0;
       for (const docs of pages.values()) for (const [doc, list] of docs) since.set(doc, Math.max(0, ...list.map((r) => r.n)));
       // What a document left for another origin parked is read later; it was all sent before this (diff read 2026-12-06).
-      for (const docs of tops.values()) for (const doc of docs.slice(0, -1)) leftBefore.add(doc);
+      for (const docs of tops.values()) for (const t of docs.slice(0, -1)) leftBefore.add(t.doc);
     },
   };
 }
