@@ -162,8 +162,11 @@ import { describe, expect, it } from 'vitest';
 // the page loaded (in the tag too, which gives its own landing) (+0.07 KB); the debug panel
 // showing the page's conversions from before its file was in, kept by the tag in debug mode, and
 // `waiting` said for a conversion held for the analytics decision (docs QA 2026-12-06) (+0.09 KB);
-// a `skipped` after `waiting` naming its event (its second read) (+0.03 KB).
-const RATCHET = 31.3 * 1024;
+// a `skipped` after `waiting` naming its event (its second read) (+0.03 KB); prices as shops
+// outside the US print them (the shop's own code after or before the number, Arabic-Indic and
+// full-width digits, right-to-left marks) and a price that cannot be read said on every page
+// with the text read (intl QA 2026-12-07: those conversions were lost in silence) (+0.19 KB).
+const RATCHET = 31.5 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -141,8 +141,9 @@ export function renderHtml(doc: Doc): string {
   let heading = plainText(doc.title);
   for (const b of doc.blocks) {
     if ('h' in b) heading = plainText(b.text);
-    // The page's own heading stays a plain <h1> (a block of its own, its text is isolated already).
-    if ('h' in b) body.push(`${b.h === 1 ? `<h1${b.id ? ` id="${escapeHtml(b.id)}"` : ''}>` : open(`h${b.h}`, b.text, b.id ? ` id="${escapeHtml(b.id)}"` : '')}${htmlRich(b.text)}</h${b.h}>`);
+    // The page's own heading takes its direction from the plan's name: a block alone keeps the
+    // page's left-to-right base, and an Arabic name's "!" went to its start (intl QA 2026-12-07).
+    if ('h' in b) body.push(`${b.h === 1 ? `<h1${b.id ? ` id="${escapeHtml(b.id)}"` : ''} dir="auto">` : open(`h${b.h}`, b.text, b.id ? ` id="${escapeHtml(b.id)}"` : '')}${htmlRich(b.text)}</h${b.h}>`);
     else if ('p' in b) body.push(`${open('p', b.p)}${htmlRich(b.p)}</p>`);
     else if ('note' in b) body.push(`<footer>${htmlRich(b.note)}</footer>`);
     else if ('ul' in b) body.push(`<ul>\n${b.ul.map((r) => `${open('li', r)}${htmlRich(r)}</li>`).join('\n')}\n</ul>`);

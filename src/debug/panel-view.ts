@@ -9,7 +9,8 @@
  */
 
 // `!important` on :host wins over the page's rules for the host element, even `!important` ones.
-const CSS = ':host{all:initial!important;display:block!important;position:fixed!important;right:8px!important;bottom:8px!important;z-index:2147483647!important}' +
+// `all` leaves `direction` alone: on a right-to-left page the English panel read backwards (intl QA 2026-12-07).
+const CSS = ':host{all:initial!important;direction:ltr!important;unicode-bidi:isolate!important;display:block!important;position:fixed!important;right:8px!important;bottom:8px!important;z-index:2147483647!important}' +
   'details{font:12px/1.4 system-ui,sans-serif;color:#222;background:#fff;border:1px solid #888;max-width:min(640px,90vw)}' +
   'summary{cursor:pointer;padding:4px 8px;background:#234;color:#fff}.b{max-height:50vh;overflow:auto;padding:4px 8px}' +
   'td{padding:2px 4px;vertical-align:top;border-top:1px solid #eee;white-space:nowrap}td:nth-child(2),td:last-child{white-space:normal}caption{text-align:left;color:#666}i{font-size:10px;padding:0 3px;margin-left:4px;background:#ddd}' +

@@ -25,7 +25,8 @@ const FORMATS: Record<string, string> = {
   label: 'The label is the part after the slash in send_to "AW-123456789/AbC-D_efG1": letters, digits, "-" and "_".',
   url: 'A path on this site like "/collect", or a full https:// address.',
   path: 'A path starts with "/", like "/pricing*" ("*" matches any characters).',
-  event: 'Event names use letters, digits and underscores and start with a letter (GA4 allows at most 40 characters).',
+  // "Letters" alone let a German marketer try ö and ß (intl QA 2026-12-07).
+  event: 'Event names use the letters A–Z and a–z (no ä, ö, ü, ß or other accents), digits and underscores, and start with a letter (GA4 allows at most 40 characters).',
   conversionId: `A Google Ads conversion id looks like "${ID_FORMATS.googleAds.example}".`,
   measurementId: `A GA4 measurement id looks like "${ID_FORMATS.ga4.example}" (Admin → Data streams).`,
   pixelId: `A Meta pixel id is 10 to 20 digits, like "${ID_FORMATS.meta.example}".`,

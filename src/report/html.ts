@@ -119,7 +119,7 @@ export function renderHtml(r: Report): string {
   const day = (iso: string | null) => localTime(iso, r.range.timezone);
   const cur = r.plan.currency;
   const parts: string[] = [];
-  parts.push(`<h1>${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.${r.range.from || r.range.to ? ` ${esc(DATED)}` : ''}</p>`);
+  parts.push(`<h1 dir="auto">${esc(r.plan.name)}</h1><p class="lead">What the measurement plan shows: ${r.range.from || r.range.to ? `from ${esc(day(r.range.from))} to ${esc(day(r.range.to))}` : 'all stored events'} (first ${esc(day(r.range.first_event))}, last ${esc(day(r.range.last_event))}; times in ${esc(r.range.timezone)}). <strong>${formatCount(r.totals.visitors)} visitors</strong>, ${formatCount(r.totals.events)} events. Visitors who did not allow analytics are not counted.${r.range.from || r.range.to ? ` ${esc(DATED)}` : ''}</p>`);
 
   parts.push('<h2>Conversions</h2>');
   for (const kind of ['macro', 'micro'] as const) {

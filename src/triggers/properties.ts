@@ -52,13 +52,19 @@ const SECOND = new RegExp(CURRENCY.source.slice(1));
 
 export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
   if (typeof v === 'string') {
-    const s = v.replace(/\s/g, '');
+    let s = v.replace(/\s/g, '');
     if (type === 'number' || type === 'integer') {
+      // Prices as right-to-left and Japanese shops print them (intl QA 2026-12-07: lost): without
+      // the direction marks Intl puts in, Arabic-Indic and full-width digits and marks as ASCII.
+      s = s.replace(/[\u200e\u200f\u061c\u2066-\u2069]/g, '').replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (c) => '' + (c.charCodeAt(0) & 15))
+        .replace(/[\u066b\uff0e]/g, '.').replace(/[\u066c\uff0c]/g, ',');
       // The number at the start (not part of one like "1e3"), after a currency in front of it
-      // (time QA 2026-12-06: "$499.00" and "1.234,50 €" lost the whole conversion); then: 1-3
-      // digits and thousands groups with one separator throughout, or plain digits; and a decimal part.
-      const u = s.replace(CURRENCY, '');
-      const t = /^[-+]?\d+([.,'’]\d+)*(?![\deE]|[.,'’]\d)/.exec(u)?.[0];
+      // (time QA 2026-12-06: "$499.00" and "1.234,50 €" lost the whole conversion), the shop's
+      // own code included ("KWD 12.345"); then: 1-3 digits and thousands groups with one separator
+      // throughout, or plain digits; and a decimal part. Only an e with a digit after it is an
+      // exponent: "12,50 EUR" is a price (intl QA 2026-12-07).
+      const u = s.replace(CURRENCY, '').replace(cur && new RegExp(`^${cur}(?=[-+]?\\d)`), '');
+      const t = /^[-+]?\d+([.,'’]\d+)*(?!\d|[eE][-+]?\d|[.,'’]\d)/.exec(u)?.[0];
       const g = t && /^[-+]?([1-9]\d{0,2}([.,'’])\d{3}(\2\d{3})*|\d+)(([.,])(\d+))?$/.exec(t);
       const rest = t ? u.slice(t.length) : '';
       // Whole kroner: "1.499,-" (the dot a thousands separator).
@@ -88,7 +94,7 @@ export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
  * `data-price=""` the shop's template left empty): an empty text is no number, and would reject
  * the whole conversion.
  */
-export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string) => void, el?: Element | null, planCurrency?: string): Record<string, unknown> {
+export function readProperties(c: NormalisedConversion, d: Document, warn: (m: string, mistake?: true) => void, el?: Element | null, planCurrency?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const sources = c.trigger?.properties ?? {};
   // The currency a price is read in: the one the trigger reads beside it, else the plan's.
@@ -99,8 +105,12 @@ export function readProperties(c: NormalisedConversion, d: Document, warn: (m: s
     const spec = c.properties[k];
     const s = sources[k]!;
     const v = readSource(s, d, el);
-    if (v != null && !(v === '' && spec?.optional)) out[k] = convert(v, spec?.type, cur);
-    else if (!spec?.optional) warn(`${c.name}: no ${s} for ${k}`);
+    if (v != null && !(v === '' && spec?.optional)) {
+      const x = out[k] = convert(v, spec?.type, cur);
+      // The page's text, not a tracker call, is at fault: said on every page, not only in debug
+      // mode, or a shop never learns why its orders are missing (intl QA 2026-12-07).
+      if (typeof x === 'string' && /^(number|integer)$/.test(spec?.type!)) warn(`conversions.${c.name}: "${x.slice(0, 40)}" (${s}) is not a number measureplan can read for ${k}; the conversion is not sent (see docs/triggers.md)`, true);
+    } else if (!spec?.optional) warn(`${c.name}: no ${s} for ${k}`);
   }
   return out;
 }

@@ -94,7 +94,7 @@ describe('measureplan docs --format html', () => {
       const html = r.stdout;
       const plan = example(name);
       expect(html.startsWith('<!doctype html>')).toBe(true);
-      expect(html).toContain(`<h1>${plan.name}</h1>`);
+      expect(html).toContain(`<h1 dir="auto">${plan.name}</h1>`);
       for (const conversion of Object.keys(plan.conversions)) expect(html).toContain(`<td><code>${conversion}</code></td>`);
       for (const [d, config] of Object.entries<any>(plan.destinations!)) {
         expect(html).toContain(`<td>${TOOLS[d]}</td>`);

@@ -29,7 +29,7 @@ const print = /@media print \{([^]*)\n\}/.exec(css)?.[1] ?? '';
 
 describe('finding 4: the plan\'s own words are isolated from the document\'s', () => {
   it('an element that holds only the plan\'s text takes its direction from it', () => {
-    expect(html).toContain(`<h1>${NAME}</h1>`); // the page's heading: a block of its own, isolated already
+    expect(html).toContain(`<h1 dir="auto">${NAME}</h1>`); // a block alone keeps the page's base direction (intl QA 2026-12-07)
     expect(html).toContain(`<td dir="auto">${CHECKOUT}</td>`);
     expect(html).toContain(`<p dir="auto">${FUNNEL}</p>`);
     expect(html).toContain(`<td dir="auto">${BANNER}</td>`);

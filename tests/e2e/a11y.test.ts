@@ -254,6 +254,10 @@ describe('the debug panel', () => {
 <script>${STUB}</script><script async src="/measureplan.iife.js" data-plan="/plan.json"></script></head>
 <body><main><h1>A shop</h1><p><a href="tel:+4722334455" id="call">Call us</a></p><button id="search" type="button">Search</button></main>
 <script>document.getElementById('search').focus(); measureplan.consent({ analytics: 'granted', ads: 'pending' });</script></body></html>`);
+    // A right-to-left shop: the panel (English, left to right) must not take the page's direction.
+    writeFileSync(join(out, 'rtl.html'), `<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>متجر الكويت</title>
+<script>${STUB}</script><script async src="/measureplan.iife.js" data-plan="/plan.json"></script></head>
+<body><main><h1>متجر الكويت</h1></main><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script></body></html>`);
     server = await startServer({ root: out });
   });
   afterAll(async () => { await server?.close(); });
@@ -297,6 +301,24 @@ describe('the debug panel', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => (document.querySelector('measureplan-debug')!.shadowRoot!.querySelector('details') as HTMLDetailsElement).open)).toBe(true);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reads left to right on a right-to-left page, and leaves the page right to left (intl QA 2026-12-07)', async () => {
+    const context = await browser.newContext();
+    await installVendorFakes(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rtl.html?measureplan_debug=1`);
+    await page.evaluate(() => (window as any).measureplan.ready);
+    await page.waitForFunction(() => !!document.querySelector('measureplan-debug')?.shadowRoot?.querySelector('summary'));
+    await page.evaluate(() => (window as any).measureplan.track('phone_click'));
+    await expect.poll(() => page.evaluate(() => document.querySelector('measureplan-debug')!.shadowRoot!.querySelectorAll('td').length)).toBeGreaterThan(0);
+    const directions = await page.evaluate(() => {
+      const root = document.querySelector('measureplan-debug')!.shadowRoot!;
+      return { panel: [...root.querySelectorAll('summary, td, caption')].map((e) => getComputedStyle(e).direction), page: getComputedStyle(document.querySelector('main')!).direction };
+    });
+    expect(new Set(directions.panel)).toEqual(new Set(['ltr']));
+    expect(directions.page).toBe('rtl');
     await context.close();
   });
 });

@@ -126,6 +126,13 @@ describe('plan structure mistakes', () => {
     expect(e.hint).toMatch(/another name/);
   });
 
+  it('a GA4 event name with an umlaut gets a hint that says which letters (intl QA 2026-12-07)', () => {
+    const plan = example('webshop') as any;
+    plan.conversions.purchase.send.ga4.event = 'größe';
+    const e = errorsOf(plan).find((x) => x.path === 'conversions.purchase.send.ga4.event')!;
+    expect(e.hint).toMatch(/A–Z and a–z \(no ä, ö, ü, ß or other accents\)/);
+  });
+
   it('messages start with a capital letter, as a sentence does', () => {
     const plan = example('webshop') as any;
     plan.conversions.purchase.kind = 'mikro';

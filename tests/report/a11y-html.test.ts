@@ -75,8 +75,8 @@ describe('finding 4: the plan\'s free text is isolated from the words around it'
     expect(html).toContain(`<p class="lead"><bdi>${BANNER}</bdi> Goal: purchase.</p>`);
   });
 
-  it('the plan\'s name keeps the plain heading and title (a block of its own, isolated already)', () => {
-    expect(html).toContain(`<h1>${NAME}</h1>`);
+  it('the plan\'s name takes the heading\'s direction from its own text (a block alone keeps the page\'s; intl QA 2026-12-07)', () => {
+    expect(html).toContain(`<h1 dir="auto">${NAME}</h1>`);
     expect(html).toContain(`<title>${NAME}: measurement plan report</title>`);
   });
 

@@ -58,7 +58,7 @@ describe('the page-load table, second reading', () => {
     expect(renderText(r)).not.toMatch(/^ {2}INP/m);
     const html = renderHtml(r);
     expect(html).toContain('<td class="n">0.105</td>');
-    expect(html).toContain('<h1>Vitals &lt;shop&gt; &amp; co</h1>');
+    expect(html).toContain('<h1 dir="auto">Vitals &lt;shop&gt; &amp; co</h1>');
   });
 
   it('ingest and the migration\'s SQL count the same page loads, odd rows included', () => {

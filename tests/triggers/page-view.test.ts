@@ -45,6 +45,11 @@ describe('page_view matching', () => {
     [{ path: '/om oss' }, '/om-oss', false],
     [{ regex: '^/om oss$' }, '/om%20oss', true],
     [{ path: '/100%' }, '/100%', true], // a stray % that decodeURI rejects: the raw path still counts
+    // An accented letter as one character or as a letter and its accent (intl QA 2026-12-07).
+    [{ path: '/kasse/besta\u0308tigung' }, '/kasse/best%C3%A4tigung', true],
+    [{ path: '/kasse/bestätigung' }, '/kasse/besta%CC%88tigung', true],
+    [{ regex: '^/kasse/besta\u0308tigung$' }, '/kasse/best%C3%A4tigung', true],
+    [{ path: '/kasse/bestätigung' }, '/kasse/bestatigung', false],
   ])('%j on %s → %s', (t, url, expected) => {
     expect(pageMatches({ on: 'page_view', ...t }, at(url))).toBe(expected);
   });

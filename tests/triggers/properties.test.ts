@@ -139,6 +139,42 @@ describe('the currency settles what the text alone cannot (money QA 2026-12-06)'
   });
 });
 
+describe('prices as shops outside the US print them (intl QA 2026-12-07: each conversion was lost)', () => {
+  it.each<[string, string, unknown]>([
+    // The shop's own code after the number: its E was read as an exponent ("1e3").
+    ['1.234,56 EUR', 'EUR', 1234.56],
+    ['12,50 EUR', 'EUR', 12.5],
+    ['99 EUR', '', 99],
+    ['1 234,50 EGP', 'EGP', 1234.5],
+    ['1e3', 'EUR', '1e3'],
+    ['2E5 EUR', 'EUR', '2E5 EUR'],
+    ['12,50 EUR', 'NOK', '12,50 EUR'],
+    // The shop's own code in front, when it is not one of the common ones.
+    ['KWD 12.345', 'KWD', 12.345],
+    ['KWD 12.345', 'NOK', 'KWD 12.345'],
+    // What Intl.NumberFormat writes for he-IL and ar-AE: a right-to-left mark first.
+    ['\u200f1,234.50 \u200f₪', 'ILS', 1234.5],
+    ['\u200f1,234.50 د.إ.\u200f', 'AED', 1234.5],
+    // Arabic-Indic digits and marks (ar-KW, ar-SA, ar-EG), Persian digits, full-width digits.
+    ['١٢٫٣٤٥ د.ك.\u200f', 'KWD', 12.345],
+    ['\u200f١٬٢٣٤٫٥٠ ر.س.\u200f', 'SAR', 1234.5],
+    ['٣٤٥', 'EGP', 345],
+    ['۱۲۳', 'IRR', 123],
+    ['１２３', 'JPY', 123],
+    ['１，２３４円', 'JPY', 1234],
+  ])('%j in %s → %j', (raw, cur, expected) => {
+    expect(convert(raw, 'number', cur)).toEqual(expected);
+  });
+
+  it('says on every page, with the text read, when a price cannot be read (the conversion is then not sent)', () => {
+    document.body.innerHTML = `<div data-price="1.234 €" data-sku="A"><button></button></div>`;
+    const p = planWith({ on: 'click', selector: 'button', properties: { value: 'data-price', item_id: 'data-sku' } }, { value: { type: 'number' }, item_id: { type: 'string' } });
+    const said: [string, unknown][] = [];
+    expect(readProperties(p.conversions.goal!, document, (m, x) => said.push([m, x]), document.querySelector('button'), 'EUR')).toEqual({ value: '1.234 €', item_id: 'A' });
+    expect(said).toEqual([['conversions.goal: "1.234 €" (data-price) is not a number measureplan can read for value; the conversion is not sent (see docs/triggers.md)', true]]);
+  });
+});
+
 describe('reading property sources', () => {
   it('reads data-* from the element or its closest ancestor that has it, and leaves out a missing one', () => {
     document.body.innerHTML = `<ul data-list="summer"><li data-sku="A1"><button data-sku="B2">x</button><em>y</em></li></ul>`;
