@@ -240,10 +240,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   let down = false;
   const closed = (path: string) => report({ path, reason: 'the tracker was shut down; nothing was sent' });
   const tracker: Tracker<P> = {
-    track(name: string, props?: Record<string, unknown>) {
+    track(name: string, props?: unknown) {
       if (down) return closed('track');
       // try/catch inline rather than safely(): no closure per call, this runs on the host page's time.
-      try { accept(name, props); } catch (e) { failed('track', e); }
+      try { accept(name, props as Record<string, unknown> | undefined); } catch (e) { failed('track', e); }
     },
     page() {
       if (down) return closed('page');
@@ -305,7 +305,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     clickIds: () => identity.clickIds(Date.now()),
     funnel: (name) => ask('funnel', () => journey.api.funnel(name), undefined),
     cart: () => ask('cart', journey.api.cart, { items: [], value: 0 }),
-    variant: (name) => ask('variant', () => journey.api.variant(name), undefined),
+    variant: (name) => ask('variant', () => journey.api.variant(name), undefined) as never,
     experiment: (name, variant) => safely('experiment', () => journey.api.experiment(name, variant)),
     async shutdown() {
       down = true;

@@ -171,9 +171,10 @@ export interface Tracker<P extends PlanInput = PlanInput> {
   /**
    * The visitor's variant of one of the plan's experiments (the same on every page and in every
    * session), recording the exposure once. Without analytics consent: the first variant (control),
-   * nothing recorded.
+   * nothing recorded. With a typed plan, one of the variants the plan declares, so a comparison
+   * with a misspelt one (`=== 'contrl'`) is a compile error.
    */
-  variant(name: ExperimentName<P>): string | undefined;
+  variant<E extends ExperimentName<P>>(name: E): VariantOf<P, E> | undefined;
   /** Records an assignment made by another A/B tool, so conversions carry it and reports can judge it. */
   experiment(name: string, variant: string): void;
   shutdown(): Promise<void>;
@@ -184,4 +185,7 @@ export interface Tracker<P extends PlanInput = PlanInput> {
  * for a literal plan that declares none (a name there could only be a typo).
  */
 export type FunnelName<P extends PlanInput> = 'funnels' extends keyof P ? P['funnels'] extends Readonly<Record<infer K, unknown>> ? K & string : string : never;
+/** The variants one experiment of a literal plan declares (any string for a plan known only at run time). */
+export type VariantOf<P extends PlanInput, E extends string> =
+  NonNullable<P['experiments']>[E] extends { readonly variants: readonly (infer V)[] } ? V & string : string;
 export type ExperimentName<P extends PlanInput> = 'experiments' extends keyof P ? P['experiments'] extends Readonly<Record<infer K, unknown>> ? K & string : string : never;

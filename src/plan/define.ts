@@ -33,11 +33,22 @@ export type ConversionName<P extends PlanInput> = keyof P['conversions'] & strin
  */
 export interface ThisConversionTakesNoProperties { 'the plan declares no properties for this conversion': never }
 
-/** The properties `track(name, …)` takes for one conversion of a plan. */
+type PropsFor<P extends PlanInput, N extends string> =
+  P['conversions'][N] extends { properties: infer Q } ? PropsOf<Q> : { readonly [property: string]: ThisConversionTakesNoProperties };
+type Every<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/**
+ * The properties `track(name, …)` takes for one conversion of a plan. A name that may be one of
+ * several (`placed ? 'purchase' : 'view_item'`) takes what fits every one of them: the properties
+ * both have in common accepted one conversion's required ones missing (typescale QA 2026-12-07).
+ * Every name at once is also what the compiler tries after a name that is not in the plan: that
+ * keeps the looser type, so its message stays "'purchse' is not assignable to 'purchase' | …"
+ * rather than a count of arguments.
+ */
 export type ConversionProps<P extends PlanInput, N extends string> =
   string extends ConversionName<P> ? Record<string, unknown>
-  : P['conversions'][N] extends { properties: infer Q } ? PropsOf<Q>
-  : { readonly [property: string]: ThisConversionTakesNoProperties };
+  : [ConversionName<P>] extends [N] ? PropsFor<P, N>
+  : Every<N extends unknown ? PropsFor<P, N> : never>;
 
 /** `track`'s arguments after the name: optional when the conversion needs no property. */
 export type TrackArgs<P extends PlanInput, N extends string> =

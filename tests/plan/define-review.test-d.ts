@@ -60,3 +60,37 @@ describe('messages for a wrong call', () => {
     tracker.track('signup', {});
   });
 });
+
+// A name that may be one of several conversions (typescale QA 2026-12-07): the properties both had
+// in common passed, and the purchase was refused at run time for its missing transaction id.
+describe('a name that may be one of several conversions', () => {
+  const plan = definePlan({
+    version: 1, name: 'x', conversions: {
+      purchase: { kind: 'macro', properties: { transaction_id: { type: 'string' }, value: { type: 'number' }, item_id: { type: 'string', optional: true } } },
+      view_item: { kind: 'micro', properties: { item_id: { type: 'string' } } },
+      signup: { kind: 'micro' },
+      phone_click: { kind: 'micro' },
+    },
+  });
+  const tracker = createTracker({ plan });
+  const placed = Math.random() > 0.5;
+
+  it('takes only properties that fit every one of them', () => {
+    // @ts-expect-error purchase needs its transaction_id and value
+    tracker.track(placed ? 'purchase' : 'view_item', { item_id: 'SKU-1' });
+    tracker.track(placed ? 'purchase' : 'view_item', { item_id: 'SKU-1', transaction_id: 'T-1', value: 10 });
+  });
+
+  it('needs the properties when one of them needs any, and takes none when none does', () => {
+    // @ts-expect-error purchase needs properties
+    tracker.track(placed ? 'purchase' : 'signup');
+    tracker.track(placed ? 'signup' : 'phone_click');
+    // @ts-expect-error neither takes a property
+    tracker.track(placed ? 'signup' : 'phone_click', { foo: 1 });
+  });
+
+  it('a single name takes exactly what it did', () => {
+    expectTypeOf<ConversionProps<typeof plan, 'view_item'>>().toEqualTypeOf<{ item_id: string }>();
+    tracker.track('purchase', { transaction_id: 'T-1', value: 10 });
+  });
+});

@@ -1,5 +1,5 @@
 /** funnel() and variant() take only the plan's names; a literal plan without funnels or experiments takes none (developer QA 2026-12-06). */
-import { describe, it } from 'vitest';
+import { describe, expectTypeOf, it } from 'vitest';
 import { createTracker } from '../../src/core/create';
 import { definePlan } from '../../src/plan/define';
 import type { PlanInput } from '../../src/plan/types';
@@ -31,5 +31,12 @@ describe('journey names', () => {
     const t = createTracker({ plan: {} as PlanInput });
     t.funnel('anything');
     t.variant('anything');
+    expectTypeOf(t.variant('anything')).toEqualTypeOf<string | undefined>();
+  });
+  it("gives one of the experiment's own variants, so a misspelt one is a compile error (typescale QA 2026-12-07)", () => {
+    const t = createTracker({ plan: shop });
+    expectTypeOf(t.variant('banner')).toEqualTypeOf<'control' | 'b' | undefined>();
+    // @ts-expect-error "contrl" is not a variant of banner: the branch could never run
+    if (t.variant('banner') === 'contrl') t.track('signup');
   });
 });
