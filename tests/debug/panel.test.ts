@@ -396,3 +396,24 @@ describe('on pages that swap their body, and for keyboard and screen-reader user
     expect(log.querySelector('table caption')!.textContent).toMatch(/conversion.*value.*destination/);
   });
 });
+
+// Pinned by the mutation review of 2026-12-07: the collector's consent category taken for ads, Google
+// Ads shown without its conversion id, and long values no longer cut each went unnoticed.
+describe('what the panel says per destination', () => {
+  it('analytics granted, ads denied: the collector is not shown as denied; Google Ads is, under its conversion id/label', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'denied' });
+    mount(t.tracker, plan);
+    t.emit('event', { event: conversion({ id: 'purchase:FS-1001', send: { googleAds: { label: 'AbC-D_efG1' }, collector: {} } as any, consent: { analytics: 'granted', ads: 'denied' } }), destinations: ['collector'] } as any);
+    expect(cell('collector')?.textContent).not.toContain('consent denied');
+    expect(cell('googleAds')?.textContent).toBe('googleAds: not sent: consent denied — conversion AW-123456789/AbC-D_efG1');
+  });
+
+  it('cuts a long property value at 80 characters', () => {
+    const t = fakeTracker({ analytics: 'granted', ads: 'granted' });
+    mount(t.tracker, plan);
+    const long = 'x'.repeat(500);
+    t.emit('event', { event: conversion({ properties: { transaction_id: long } }), destinations: [] } as any);
+    const text = root().querySelector('tr td:nth-child(2) div')!.textContent!;
+    expect(text.length).toBeLessThanOrEqual('transaction_id: '.length + 80);
+  });
+});

@@ -6,6 +6,7 @@
  * (vi.resetModules + dynamic import).
  */
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
 import { expect, it, vi } from 'vitest';
 import { checkPlan } from '../../src/plan/check';
 import { freshTag } from '../support/fresh-tag';
@@ -45,6 +46,10 @@ function stub() {
 }
 const boot = () => import('../../src/loader/index');
 const settle = () => new Promise((r) => setTimeout(r, 50));
+/** The stub snippet as shipped (src/loader/stub.min.js), with its `ready`. */
+const realStub = () => new Function(readFileSync('src/loader/stub.min.js', 'utf8'))();
+/** 'resolved' if p settles within ms, else 'pending'. */
+const within = (p: Promise<unknown>, ms = 300) => Promise.race([p.then(() => 'resolved', () => 'resolved'), new Promise((r) => setTimeout(r, ms)).then(() => 'pending')]);
 
 it('(sanity) the review plan is valid', () => {
   expect(checkPlan(PLAN)).toEqual([]);
@@ -209,4 +214,73 @@ it('a plan with a JSON syntax error is explained with its line, column and cause
   } finally {
     delete W.measureplanExplain;
   }
+});
+
+// Pinned by the mutation review of 2026-12-07: each test below fails on the slip it names.
+// Kills L3 (index.ts:62 `stub?.r?.(ok)` removed): docs/script-tag.md "`measureplan.ready` is there
+// from the stub on"; stub.js: "`ready` settles with the tag's". A page that took `ready` from the
+// stub (an inline script before the tag) waited forever.
+it("the stub's ready, taken before the tag ran, settles with the tag's (true for a good plan)", async () => {
+  realStub();
+  const early = W.measureplan.ready;
+  inline(JSON.stringify(PLAN));
+  await boot();
+  expect(await within(early, 1000)).toBe('resolved');
+  expect(await early).toBe(true);
+});
+
+it("the stub's ready settles false for a broken plan", async () => {
+  realStub();
+  const early = W.measureplan.ready;
+  inline('{ "version": 1, ');
+  await boot();
+  expect(await within(early, 1000)).toBe('resolved');
+  expect(await early).toBe(false);
+});
+
+// Kills L5 (index.ts:75 `i >= 0` → `i > 0`): an on() made before the plan is in, then taken back
+// before the plan is in, never hears anything (it is the first queued call here).
+it('an on() unsubscribed before the plan is in is never called (first call in the queue)', async () => {
+  inline(JSON.stringify(PLAN));
+  await boot();
+  const seen: unknown[] = [];
+  const off = W.measureplan.on('event', (e: unknown) => seen.push(e));
+  off();
+  expect(await W.measureplan.ready).toBe(true);
+  W.measureplan.track('newsletter', {});
+  await settle();
+  expect(seen).toEqual([]);
+});
+
+// Kills L10 (index.ts:139 the queued calls' `done` not called on failure): flush() made while a
+// broken plan loads must resolve (docs/api.md flush "resolves when done"; the tag never leaves
+// `await measureplan.flush()` hanging: before-the-plan.test.ts only checks a flush made after).
+it('a flush() made before a broken plan is known resolves once the plan is refused', async () => {
+  inline('{ "version": 1, ');
+  await boot();
+  const p = W.measureplan.flush();
+  const q = W.measureplan.shutdown();
+  expect(await W.measureplan.ready).toBe(false);
+  expect(await within(p)).toBe('resolved');
+  expect(await within(q)).toBe('resolved');
+});
+
+// Kills L12 (index.ts:162 the check that a loaded file defined its global, removed): a host that
+// answers a missing measureplan.debug.js with its HTML page (200) must still get the warning that
+// the panel could not be loaded (index.ts:245), not silence.
+it('a measureplan.debug.js that loads but is not measureplan\'s is said as not loaded', async () => {
+  const warn = vi.mocked(console.warn);
+  const tag = document.createElement('script');
+  tag.src = 'https://shop.example/js/measureplan.iife.js';
+  tag.setAttribute('data-debug', 'true');
+  Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
+  inline(JSON.stringify(PLAN));
+  await boot();
+  expect(await W.measureplan.ready).toBe(true);
+  await settle();
+  const file = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].find((s) => s.src.endsWith('/measureplan.debug.js'));
+  expect(file).toBeTruthy();
+  file!.dispatchEvent(new Event('load')); // an HTML page served with 200: it "loads", and defines nothing
+  await settle();
+  expect(warn.mock.calls.map((c) => String(c[0]))).toContain('measureplan: the debug panel (measureplan.debug.js next to the tag) could not be loaded');
 });

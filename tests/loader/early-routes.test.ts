@@ -20,6 +20,14 @@ const PLAN = {
 const W = window as any;
 const page = freshTag();
 const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+/** Answers the late plan and gives what the collector got: page messages and conversions, with their paths. */
+async function sentOnceIn(answer: (plan: unknown) => void): Promise<string[]> {
+  answer(PLAN);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  return page.posted().map((m) => (m.type === 'page' ? `page ${m.properties.path}` : `${m.event} ${m.context.page.path}`));
+}
 
 it('replays the page views and content-free page_view conversions of the routes taken before the plan was in', async () => {
   history.replaceState(null, '', '/');
@@ -31,11 +39,7 @@ it('replays the page views and content-free page_view conversions of the routes 
   history.pushState(null, '', '/product/boots');
   document.body.innerHTML = '<main data-sku="BOOTS-1"></main>';
   await settle();
-  answer(PLAN);
-  expect(await W.measureplan.ready).toBe(true);
-  await settle(50);
-  await W.measureplan.flush();
-  const sent = page.posted().map((m) => (m.type === 'page' ? `page ${m.properties.path}` : `${m.event} ${m.context.page.path}`));
+  const sent = await sentOnceIn(answer);
   expect(sent).toEqual([
     'page /', 'page /pricing', 'visited_pricing /pricing', 'page /product/tent', 'page /product/boots', 'view_item /product/boots',
   ]);
@@ -63,4 +67,16 @@ it('stops watching routes when the plan cannot be used', async () => {
   }
   expect(added).toEqual(expect.arrayContaining(['popstate']));
   expect(removed).toEqual(expect.arrayContaining(['popstate']));
+});
+
+// The page the visitor is on gets its page_view conversion from its triggers; the replay of the
+// pages left before must not count it a second time (mutation review 2026-12-07: `if (left)` dropped).
+it('the page the visitor is on when a late plan arrives counts its page_view conversion once', async () => {
+  history.replaceState(null, '', '/');
+  const answer = await page.latePlan();
+  await settle();
+  history.pushState(null, '', '/pricing');
+  await settle();
+  const sent = await sentOnceIn(answer);
+  expect(sent).toEqual(['page /', 'page /pricing', 'visited_pricing /pricing']);
 });
