@@ -165,8 +165,10 @@ import { describe, expect, it } from 'vitest';
 // a `skipped` after `waiting` naming its event (its second read) (+0.03 KB); prices as shops
 // outside the US print them (the shop's own code after or before the number, Arabic-Indic and
 // full-width digits, right-to-left marks) and a price that cannot be read said on every page
-// with the text read (intl QA 2026-12-07: those conversions were lost in silence) (+0.19 KB).
-const RATCHET = 31.5 * 1024;
+// with the text read (intl QA 2026-12-07: those conversions were lost in silence) (+0.19 KB); the
+// Arabic marks read for what they are, another currency after the number in lower case refused,
+// page_view regexes as written (its second read) (+0.08 KB).
+const RATCHET = 31.6 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -91,7 +91,8 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
      * counts nothing.
      */
     const pageFire = (c: NormalisedConversion, route?: boolean) => {
-      const complete = () => { let missing = false; readProperties(c, d, () => { missing = true; }, undefined, plan.currency); return !missing; };
+      // Missing, not unreadable: a price the page has but cannot be read is reported at once.
+      const complete = () => { let missing = false; readProperties(c, d, (_, unreadable) => { missing ||= !unreadable; }, undefined, plan.currency); return !missing; };
       if (!route || !c.trigger?.properties || !w.MutationObserver || complete()) return fire(c);
       const at = w.location.href;
       // Once ended, its stop is taken out again: a long single-page visit keeps no closure per route.

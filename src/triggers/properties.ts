@@ -45,8 +45,11 @@ export function readSource(source: string, d: Document, el?: Element | null): un
  * false/0/no/off/empty, in any case. Anything that does not convert stays as it was, so the
  * tracker's validation names the problem: no value is ever made up.
  */
+const CODES = 'USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD';
 /** A currency in front of a price: a sign (with a country's letters, "US$", "kr."), or a common code. */
-const CURRENCY = /^([A-Z]{0,2}[$€£¥￥₹₩₺₪]|kr\.?|Kr\.?|Fr\.|USD|EUR|GBP|NOK|SEK|DKK|ISK|CHF|PLN|CZK|HUF|JPY|CAD|AUD|NZD)(?=[-+]?\d)/;
+const CURRENCY = new RegExp(`^([A-Z]{0,2}[$€£¥￥₹₩₺₪]|kr\\.?|Kr\\.?|Fr\\.|${CODES})(?=[-+]?\\d)`);
+/** A common code after the number in any case, a word of its own ("12 eur"), or the euro by name ("12,50 Euro"). */
+const AFTER = new RegExp(`^(?:(${CODES})(?![a-z])|euro)`, 'i');
 /** Another price after the first one (a currency, then a number). */
 const SECOND = new RegExp(CURRENCY.source.slice(1));
 
@@ -56,6 +59,9 @@ export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
     if (type === 'number' || type === 'integer') {
       // Prices as right-to-left and Japanese shops print them (intl QA 2026-12-07: lost): without
       // the direction marks Intl puts in, Arabic-Indic and full-width digits and marks as ASCII.
+      // The Arabic marks are not ambiguous as their ASCII twins are: ٬ groups thousands, ٫ is the
+      // decimal mark (diff read 2026-12-07: "١٬٢٣٤" KWD went out as 1.234).
+      const ar = /[\u066b\u066c]/.test(s);
       s = s.replace(/[\u200e\u200f\u061c\u2066-\u2069]/g, '').replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, (c) => '' + (c.charCodeAt(0) & 15))
         .replace(/[\u066b\uff0e]/g, '.').replace(/[\u066c\uff0c]/g, ',');
       // The number at the start (not part of one like "1e3"), after a currency in front of it
@@ -69,10 +75,12 @@ export function convert(v: unknown, type?: PropertyType, cur = ''): unknown {
       const rest = t ? u.slice(t.length) : '';
       // Whole kroner: "1.499,-" (the dot a thousands separator).
       const whole = /^[.,][-–]/.test(rest);
-      const code = /^[A-Z]{3}/.exec(s)?.[0] ?? /^[A-Z]{3}$/.exec(rest)?.[0];
-      // Refused: another currency's code ("USD 99.00" in a NOK plan), a second price after it (a
-      // sale's struck-out price first: "$59.99 $39.99").
+      const after = AFTER.exec(rest);
+      const code = /^[A-Z]{3}/.exec(s)?.[0] ?? /^[A-Z]{3}$/.exec(rest)?.[0] ?? (after && (after[1] ?? 'EUR').toUpperCase());
+      // Refused: another currency's code ("USD 99.00" or "12 eur" in a NOK plan), a second price
+      // after it (a sale's struck-out price first: "$59.99 $39.99").
       if (!g || (code && cur && code !== cur) || SECOND.test(rest)) return v;
+      if (ar) return /\..*[.,]/.test(t) ? v : parseFloat(t.replace(/,/g, ''));
       // One mark before three digits: "12,345" KWD is 12.345 (money QA 2026-12-06: sent as 12345).
       const lone = /^[.,]$/.test(g[2]!) && !g[3] && !g[5];
       const digits = lone ? minorDigits(cur) ?? 2 : 2;

@@ -162,6 +162,20 @@ describe('prices as shops outside the US print them (intl QA 2026-12-07: each co
     ['۱۲۳', 'IRR', 123],
     ['１２３', 'JPY', 123],
     ['１，２３４円', 'JPY', 1234],
+    // The Arabic marks say which is which (second read 2026-12-07: whole dinars went out 1,000 times too small).
+    ['\u200f١٬٢٣٤ د.ك.\u200f', 'KWD', 1234],
+    ['١٬٢٣٤ د.ب.', 'BHD', 1234],
+    ['١٢٫٣٤٥', 'SAR', 12.345],
+    ['١٢٫٣٤٥', 'JPY', 12.345],
+    ['١٬٢٣٤٬٥٦٧٫٥', 'EGP', 1234567.5],
+    ['١٢٫٣٤٫٥', 'EGP', '١٢٫٣٤٫٥'],
+    // Another currency after the number in lower case or by name is not this plan's.
+    ['12 eur', 'NOK', '12 eur'],
+    ['12,50 Euro', 'NOK', '12,50 Euro'],
+    ['12,50 Euro', 'EUR', 12.5],
+    ['12 usd', 'NOK', '12 usd'],
+    ['2 pcs', 'NOK', 2],
+    ['3 Stück', 'EUR', 3],
   ])('%j in %s → %j', (raw, cur, expected) => {
     expect(convert(raw, 'number', cur)).toEqual(expected);
   });

@@ -212,6 +212,15 @@ describe('a router that changes the address before it draws the page (Turbolinks
     expect(t.warnings).toEqual([expect.stringMatching(/view_item: no data-sku for item_id/)]);
   });
 
+  it('a price the page shows but that cannot be read is reported at once, not waited for (second read 2026-12-07)', async () => {
+    const t = onCategory();
+    history.pushState(null, '', '/product/tarp');
+    document.body.innerHTML = `<main data-sku="TARP-2" data-price="Price on request"></main>`;
+    await nextTask();
+    expect(t.calls.filter(([n]) => n === 'view_item').map(([, p]) => p.value)).toEqual(['Price on request']);
+    expect(t.warnings).toEqual([expect.stringMatching(/"Price on request" \(data-price\) is not a number measureplan can read for value/)]);
+  });
+
   it('a page that shows its values at once is read at once, also the same product under another path (diff reads 2026-12-06)', async () => {
     history.replaceState(null, '', '/product/tent-2p');
     document.body.innerHTML = `<main data-sku="TENT"><h1>Tent, 2 persons</h1></main>`;
