@@ -211,11 +211,13 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     void queue.persist();
   }
 
+  /** pagehide seen and no pageshow since: whatever comes in now leaves at once. */
+  let left = false;
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
   /** The page is left: what it could not send, stored now, is the next page's (or another tab's) at once. */
-  const onLeave = () => { queue?.leave(); beacon(); };
+  const onLeave = () => { left = true; queue?.leave(); beacon(); };
   /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
-  const onShow = (e: Event) => { if ((e as PageTransitionEvent).persisted) queue?.back(); };
+  const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
   /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
@@ -225,6 +227,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     // A full batch goes out on the next task; schedule() returns early when that is already due.
     schedule(inbox.length + queue!.size() >= batchSize ? 0 : interval);
     storeSoon();
+    // Handed over after the page's pagehide was handled (a page-experience value measured on the
+    // way out, where no visibilitychange follows, as in in-app browsers: compat QA 2026-12-07):
+    // no later task may run, so it goes now.
+    if (left) beacon();
   };
 
   const adapter: CollectorAdapter = {

@@ -118,9 +118,26 @@ export async function clearOutbox(): Promise<void> {
   await clear(createStore('measureplan', 'outbox'));
 }
 
+/** How long the outbox's database may take to open before this page keeps its messages in memory. */
+export const OPEN_MS = 5000;
+
+/**
+ * The outbox's store, whose first use fails after OPEN_MS when the database never opens: in some
+ * Safari 14 releases the first `indexedDB.open()` of a page hangs for good, and every write waited
+ * on it in silence (compat QA 2026-12-07).
+ */
+function outboxStore(): UseStore {
+  const s = createStore('measureplan', 'outbox');
+  let open = false;
+  return (mode, use) => open ? s(mode, use) : Promise.race([
+    s(mode, use).then((r) => { open = true; return r; }),
+    new Promise<never>((_, fail) => setTimeout(() => fail(Object.assign(new Error('IndexedDB did not open'), { name: 'TimeoutError' })), OPEN_MS)),
+  ]);
+}
+
 export function createQueue(max: number, warn: (m: string) => void, locks?: Locks): Queue {
   // Opened on first use: a missing or failing IndexedDB shows there, reported once by idbFailed.
-  let store: UseStore | undefined = createStore('measureplan', 'outbox');
+  let store: UseStore | undefined = outboxStore();
   let items: Entry[] = [];
   const ids = new Set<string>();
   const sending = new Set<string>();

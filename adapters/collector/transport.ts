@@ -17,7 +17,16 @@ export function retryAfter(header: string | null, now = Date.now()): number | un
 /** A request unanswered this long is given up and retried: two hung requests held every later one back for the page's life. */
 export const TIMEOUT_MS = 30_000;
 
+/**
+ * Endpoints this browser refused a keepalive request to while it took the same request without:
+ * Chrome before 81 refuses keepalive with a CORS preflight (a collector on another origin), and
+ * every retry was keepalive again, so nothing arrived while the page stayed open (compat QA
+ * 2026-12-07).
+ */
+const noKeepalive = new Set<string>();
+
 export async function post(url: string, body: string, headers: Record<string, string>, keepalive: boolean): Promise<Outcome> {
+  keepalive &&= !noKeepalive.has(url);
   try {
     const signal = typeof AbortSignal !== 'undefined' && AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT_MS) : undefined;
     const res: Response = await fetch(url, { method: 'POST', headers, body, keepalive, ...(signal && { signal }) });
@@ -28,7 +37,12 @@ export async function post(url: string, body: string, headers: Record<string, st
     const status = res.status;
     if (!(status >= 400 && status < 500) || status === 408 || status === 429) return { kind: 'retry', after: retryAfter(res.headers?.get('retry-after')), status: status || undefined };
     return { kind: 'drop', status };
-  } catch {
+  } catch (e) {
+    if (keepalive && (e as Error)?.name === 'TypeError') {
+      const r = await post(url, body, headers, false);
+      if (r.kind !== 'retry' || r.status) noKeepalive.add(url); // answered without keepalive
+      return r;
+    }
     return { kind: 'retry' };
   }
 }

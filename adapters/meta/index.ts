@@ -134,7 +134,7 @@ export function meta(): Adapter {
     const theirs = !before && sitePixel(ctx.window.fbq, id);
     const fbq = installFbq(ctx.window);
     markOwn(fbq, started);
-    const m = am(ctx) && (await matching(ctx.identity()));
+    const m = am(ctx) && (await matching(ctx.identity(), ctx.warn));
     // The hash takes a moment: ads consent may have been withdrawn meanwhile, and the queue then
     // starts revoked (fbevents.js holds what follows until a grant).
     granted = ctx.consent().ads === 'granted';
@@ -155,7 +155,7 @@ export function meta(): Adapter {
    */
   const match = (identity: Identity, ctx: AdapterContext, changed?: 1): Promise<void> => {
     const done: Promise<void> = (identifying = Promise.resolve(after(() => whenReady(ctx, async (fbq, id) => {
-      const m = await matching(identity);
+      const m = await matching(identity, ctx.warn);
       const k = JSON.stringify(m || {});
       // A user without e-mail or phone (signed out, or the next person on a shared device): an
       // init without data, so that the previous user's keys are not the ones in force.

@@ -12,14 +12,19 @@ const lower = (s: string) => s.trim().toLowerCase();
  * the e-mail is only trimmed and lower-cased (no Gmail dot rule), and the phone is digits with the
  * country code and no `+`. `external_id` (the user id) is hashed the way Meta's Business SDK
  * hashes it for the Conversions API: trimmed, lower-cased. Undefined when there is neither an
- * e-mail nor a phone number (or no Web Crypto).
+ * e-mail nor a phone number, or no Web Crypto (a plain http:// page): `warn` then says so, as
+ * Google Ads' enhanced conversions do (compat QA 2026-12-07: dropped without a word).
  */
-export async function matching({ userId, traits }: Identity): Promise<Matching | undefined> {
+export async function matching({ userId, traits }: Identity, warn?: (m: string) => void): Promise<Matching | undefined> {
   const { email, phone } = traits;
   const m: Matching = {};
-  if (typeof email === 'string' && email.includes('@')) m.em = await sha256(lower(email));
+  const mail = typeof email === 'string' && email.includes('@');
+  if (mail) m.em = await sha256(lower(email));
   if (fullPhone(phone)) m.ph = await sha256(normalisePhone(phone).slice(1));
-  if (!m.em && !m.ph) return undefined;
+  if (!m.em && !m.ph) {
+    if (mail || fullPhone(phone)) warn?.('meta: advanced matching: no user data sent, the e-mail/phone could not be hashed (Web Crypto needs https)');
+    return undefined;
+  }
   if (userId) m.external_id = await sha256(lower(userId));
   return m;
 }

@@ -49,9 +49,10 @@ export interface Dedupe {
   /**
    * The page is being left: every claim still in flight is decided now against the stored record
    * (a form that leaves for its thank-you page within VERIFY_MS must not lose its conversion; a
-   * rare duplicate from a racing tab is the lesser harm).
+   * rare duplicate from a racing tab is the lesser harm), and so is every claim until the page is
+   * shown again (`back`): a task after pagehide may never run.
    */
-  leave(): void;
+  leave(back?: boolean): void;
 }
 
 /**
@@ -130,6 +131,8 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
    * tracks more (performance review 2026-12-06). A refused lock (an opaque origin) falls back to
    * write-then-verify.
    */
+  /** pagehide seen, and no pageshow since. */
+  let gone = false;
   let waiting: [Entry, (first: boolean) => void][] = [];
   const locked = (l: Locks, e: Entry) => new Promise<boolean>((done) => {
     if (waiting.push([e, done]) > 1) return; // a lock is asked for already: this claim joins it
@@ -154,6 +157,8 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
       // Forwarded by an earlier page: no lock needed. The record as stored, without read()'s copy.
       const list = store.get<Entry[]>(KEY);
       if (Array.isArray(list) && has(list, h, now)) return then(false);
+      // Tracked while the page is being left (compat QA 2026-12-07: its claim never ended).
+      if (gone) { let first = true; try { first = commit(e); } catch { /* storage gone: forward it */ } return then(first); }
       flying.set(e, then);
       pending = Promise.all([pending, (locks ? locked(locks, e) : verified(e)).catch(() => true).then((first) => decide(e, first))]).catch(() => undefined);
     },
@@ -168,7 +173,9 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
       if (add.length) store.set(KEY, [...list, ...add].slice(-DEDUPE_MAX));
     },
     settled: () => pending,
-    leave() {
+    leave(back) {
+      gone = !back;
+      if (back) return;
       for (const e of [...flying.keys()]) {
         let first = true;
         try { first = commit(e); } catch { /* storage gone: forward rather than lose it */ }

@@ -22,19 +22,17 @@ export function localStore(report: (reason: string) => void): Store {
   let spilled: boolean | undefined;
   /** Why storage cannot even be reached: said at the first use, under consent (tabs QA 2026-12-06: never said). */
   let blocked: unknown;
-  try {
-    ls = browser()?.localStorage;
-    ss = browser()?.sessionStorage;
-  } catch (e) {
-    ls = ss = undefined; // Storage access can throw (site data blocked, cross-site and sandboxed frames)
-    blocked = e;
-  }
+  // Storage access can throw (site data blocked, cross-site and sandboxed frames); each on its own:
+  // a throwing sessionStorage took a working localStorage along, and with it the record of
+  // forwarded orders (compat QA 2026-12-07).
+  try { ls = browser()?.localStorage; } catch (e) { blocked = e; }
+  try { ss = browser()?.sessionStorage; } catch { /* nothing kept across this tab's reloads */ }
   let reported = false;
   // A full quota fails writes only: what is stored can still be read (an order forwarded on an
   // earlier page is still known) and removed (a withdrawal still deletes it).
   let writable = true;
   const fail = (e: unknown, reading?: true) => {
-    if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data for this tab only`);
+    if (!reported) report(`first-party storage is unavailable (${(e as Error)?.name ?? e}); keeping data for this ${tabKeeps() ? 'tab' : 'page'} only`);
     reported = true;
     if (reading) ls = undefined; else writable = false;
   };
@@ -58,6 +56,8 @@ export function localStore(report: (reason: string) => void): Store {
     } catch { /* not ours: ignored */ }
     return undefined;
   };
+  /** Whether the tab's sessionStorage takes writes, for the words above (compat QA 2026-12-07: "tab" where a reload kept nothing). */
+  const tabKeeps = () => { try { ss!.setItem(SPILLED + '?', ''); ss!.removeItem(SPILLED + '?'); return true; } catch { return false; } };
   const said = () => { if (blocked) { fail(blocked, true); blocked = undefined; } };
   return {
     get(key) {

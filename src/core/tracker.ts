@@ -180,6 +180,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // handed over by the dispatcher's own leave listeners, added after these. Back: a left cart?
   const w = browser();
   w?.addEventListener?.('pagehide', () => dedupe.leave(), { signal });
+  w?.addEventListener?.('pageshow', () => dedupe.leave(true), { signal });
   // The page is cached for the task: a route change the triggers' history wrapper announces (in the
   // same handler as the track() calls around it) is a new page at once (framework QA 2026-12-06).
   w?.addEventListener?.('measureplan:route', pageChanged, { signal });
@@ -438,7 +439,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
   if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
-  if (plan.vitals && options.loadVitals) {
+  // web-vitals 6 calls Array#at (and its attribution build Array#findLast) unguarded: where they
+  // are missing (Chrome before 92 and 97, Safari before 15.4) its observers threw into the page
+  // (compat QA 2026-12-07), so such a browser measures nothing rather than break the page.
+  const able = plan.vitals && 'at' in [] && (!plan.vitals.attribution || 'findLast' in []);
+  if (plan.vitals && !able && debug) warn('this browser lacks what web-vitals needs (Array.prototype.at, findLast): no Core Web Vitals are measured');
+  if (able && options.loadVitals) {
     const load = options.loadVitals;
     const go = () => load(plan.vitals!.attribution).then(
       // A file that loaded but is something else (an HTML error page) has no startVitals: said as not loaded.

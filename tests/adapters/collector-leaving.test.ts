@@ -180,3 +180,23 @@ it('gives every request a time-out, so an endpoint that never answers cannot hol
     expect(fetch.mock.calls[0]![1]!.signal).toBeInstanceOf(AbortSignal);
   } finally { fetch.mockRestore(); }
 });
+
+it('what is handed over after pagehide, with no visibilitychange to follow (in-app browsers), leaves at once in a beacon (compat QA 2026-12-07)', async () => {
+  // Page-experience values measured on the way out came after the leaving beacon and were lost.
+  const beacons: string[] = [];
+  (navigator as any).sendBeacon = (_u: string, body: string) => { beacons.push(body); return true; };
+  const { tracker } = page();
+  tracker.track('phone_click');
+  window.dispatchEvent(new Event('pagehide'));
+  expect(beacons.join()).toContain('phone_click');
+  tracker.track('purchase', { transaction_id: 'T-late', value: 10, items: [{ item_id: 'A' }] } as never);
+  await tick();
+  expect(beacons).toHaveLength(2);
+  expect(beacons[1]).toContain('purchase:T-late');
+  expect(beacons[1]).not.toContain('phone_click'); // each message once
+  // Shown again (back/forward cache): ordinary batching again, no beacon per message.
+  window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+  tracker.track('newsletter_signup', { placement: 'footer' } as never);
+  await tick();
+  expect(beacons).toHaveLength(2);
+});

@@ -71,3 +71,25 @@ it('two large batches in flight: only what fits the keepalive budget goes with k
   await done;
   await tracker.shutdown();
 });
+
+it('a browser that refuses keepalive to the endpoint gets the request without it, and from then on (compat QA 2026-12-07)', async () => {
+  const seen: boolean[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (_u: string, init: RequestInit) => {
+    seen.push(!!init.keepalive);
+    if (init.keepalive) throw new TypeError('Failed to fetch'); // Chrome before 81: keepalive with a preflight
+    return new Response(null, { status: 200 });
+  }));
+  const url = 'https://collector.example/refuses-keepalive';
+  expect(await post(url, '{}', {}, true)).toEqual({ kind: 'ok' });
+  expect(await post(url, '{}', {}, true)).toEqual({ kind: 'ok' });
+  expect(seen).toEqual([true, false, false]);
+});
+
+it('offline, a failed keepalive request is no reason to stop using keepalive', async () => {
+  const seen: boolean[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (_u: string, init: RequestInit) => { seen.push(!!init.keepalive); throw new TypeError('Failed to fetch'); }));
+  const url = 'https://collector.example/offline';
+  expect(await post(url, '{}', {}, true)).toEqual({ kind: 'retry' });
+  expect(await post(url, '{}', {}, true)).toEqual({ kind: 'retry' });
+  expect(seen).toEqual([true, false, true, false]);
+});

@@ -253,7 +253,7 @@ describe('collector delivery', () => {
     await settle(10);
     hide();
     await settle(10);
-    expect([beacons, attempts]).toEqual([1, 1]); // the beacon refused, then the keepalive fetch failed
+    expect([beacons, attempts]).toEqual([1, 2]); // the beacon refused, then the keepalive fetch failed, and the same without keepalive
     expect(first.adapter.pending()).toBe(1);
     await first.tracker.shutdown(); // the page is gone now (its retry was a second away)
     server.resetHandlers();
@@ -369,6 +369,8 @@ describe('collector without IndexedDB: the outbox lives in memory', () => {
         },
       };
     }],
+    // Some Safari 14 releases: the first open of a page never answers (compat QA 2026-12-07: every write waited on it, unreported).
+    ['indexedDB.open() never answers', () => { (globalThis as any).indexedDB = { open: () => ({}) }; }],
   ])('%s: events are still delivered (a 503 retried from memory), the failure is reported once in debug output, nothing thrown', async (_, breakIndexedDB) => {
     breakIndexedDB();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

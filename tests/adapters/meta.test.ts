@@ -268,6 +268,21 @@ describe('meta adapter: advanced matching', () => {
     for (const raw of RAW) expect(text).not.toContain(raw);
   });
 
+  it('without Web Crypto (a plain http:// page) sends no user data and says so in debug output (compat QA 2026-12-07)', async () => {
+    const b = bench({ plan: am() });
+    b.identity = kari;
+    const subtle = Object.getOwnPropertyDescriptor(globalThis.crypto, 'subtle');
+    Object.defineProperty(globalThis.crypto, 'subtle', { value: undefined, configurable: true });
+    try {
+      await meta().load(b.ctx);
+    } finally {
+      if (subtle) Object.defineProperty(globalThis.crypto, 'subtle', subtle);
+      else delete (globalThis.crypto as any).subtle;
+    }
+    expect(queue()).toEqual([['consent', 'grant'], ['init', PIXEL], ['track', 'PageView']]);
+    expect(b.warnings.map((w) => w.message)).toEqual(['meta: advanced matching: no user data sent, the e-mail/phone could not be hashed (Web Crypto needs https)']);
+  });
+
   it('queues a conversion sent while the hashes are computed after the init', async () => {
     const b = bench({ plan: am() });
     b.identity = kari;

@@ -13,11 +13,12 @@ import { example } from '../plan/fixtures';
 const items = [{ item_id: 'SKU-1', item_name: 'Tent', price: 2499, quantity: 1 }];
 const order = (id: string) => ({ transaction_id: id, value: 2499, items });
 
-function page() {
+function page(change?: (plan: any) => void) {
   const sent: ConversionEvent[] = [];
   const adapter: Adapter = { name: 'ga4', category: 'analytics', load: () => {}, send: (e) => { sent.push(e); } };
   const plan: any = example('webshop');
   plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
+  change?.(plan);
   const tracker = createTracker({ plan, adapters: [adapter] });
   const duplicates: unknown[] = [];
   tracker.on('duplicate', (d) => duplicates.push(d));
@@ -36,6 +37,22 @@ afterEach(() => {
 });
 
 describe('leaving the page while an exactly-once claim is in flight', () => {
+  it('an order tracked after pagehide is decided at once (a task after pagehide may never run); shown again, claims wait as before (compat QA 2026-12-07)', async () => {
+    const a = page((plan) => { delete plan.conversions.purchase.limit; }); // two orders on one page
+    window.dispatchEvent(new Event('pagehide'));
+    a.tracker.track('purchase', order('L-after'));
+    expect(a.sent.map((e) => e.id)).toEqual(['purchase:L-after']);
+    a.tracker.track('purchase', order('L-after'));
+    expect(a.sent).toHaveLength(1);
+    window.dispatchEvent(new Event('pageshow'));
+    a.tracker.track('purchase', order('L-back'));
+    expect(a.sent).toHaveLength(1); // the claim waits again
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.sent.map((e) => e.id)).toEqual(['purchase:L-after', 'purchase:L-back']);
+    expect(a.duplicates).toHaveLength(1);
+    await a.tracker.shutdown();
+  });
+
   it('without Web Locks: pagehide forwards the order at once, once, and records its key', async () => {
     const a = page();
     a.tracker.track('purchase', order('L-1'));

@@ -178,6 +178,26 @@ describe('site data blocked: the storage cannot even be reached (tabs QA 2026-12
     store.set('aid', 'v-1');
     expect(store.get('aid')).toBe('v-1');
     store.get('aid');
+    expect(said).toEqual(['first-party storage is unavailable (SecurityError); keeping data for this page only']); // a reload keeps nothing (compat QA 2026-12-07)
+  });
+
+  it('a sessionStorage that cannot be reached leaves a working localStorage in use (compat QA 2026-12-07)', () => {
+    const ss = vi.spyOn(window, 'sessionStorage', 'get').mockImplementation(() => { throw new DOMException('denied', 'SecurityError'); });
+    const said: string[] = [];
+    const store = localStore((m) => said.push(m));
+    ss.mockRestore();
+    store.set('aid', 'v-1');
+    expect(localStore(() => undefined).get('aid')).toBe('v-1'); // the next page (a reload) finds it
+    expect(said).toEqual([]);
+  });
+
+  it('says "this tab" when the tab\'s storage keeps what localStorage cannot', () => {
+    const ls = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => { throw new DOMException('denied', 'SecurityError'); });
+    const said: string[] = [];
+    const store = localStore((m) => said.push(m));
+    ls.mockRestore();
+    store.set('aid', 'v-2');
     expect(said).toEqual(['first-party storage is unavailable (SecurityError); keeping data for this tab only']);
+    expect(store.get('aid')).toBe('v-2');
   });
 });
