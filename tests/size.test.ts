@@ -172,8 +172,10 @@ import { describe, expect, it } from 'vitest';
 // errors reached the page), a value handed to the collector after pagehide sent at once, a
 // keepalive the browser refuses retried without it, an IndexedDB that never opens given up after
 // 5 s, an order tracked after pagehide decided at once, a throwing sessionStorage no longer taking
-// localStorage along, Meta's advanced matching without Web Crypto said in debug mode (+0.34 KB).
-const RATCHET = 31.9 * 1024;
+// localStorage along, Meta's advanced matching without Web Crypto said in debug mode (+0.34 KB),
+// and its second read (a burst after pagehide in one beacon within the budget, an IndexedDB given
+// up doing nothing when it opens after all) (+0.06 KB).
+const RATCHET = 32 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -187,7 +187,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     // reports back, and one sent to it took its messages along (host-page QA 2026-12-06: 61 of 301
     // lost on a tab switch). They stay stored for the retry, or the next page.
     if (nav?.onLine === false || refusing) { void queue.persist(); return; }
-    let used = 0; // beacons never report back: count them for this hide
+    let used = left ? leaving : 0; // beacons never report back: count them for this hide
     const envelope = utf8(body([])); // take() counts the messages; the body's wrapper counts too
     /** Messages too large for any beacon on their own: they wait for an ordinary request, the rest goes on. */
     const alone: Entry[] = [];
@@ -208,14 +208,19 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       else send(batch, payload, {});
     }
     queue.release(alone);
+    if (left) leaving = used;
     void queue.persist();
   }
 
   /** pagehide seen and no pageshow since: whatever comes in now leaves at once. */
   let left = false;
+  /** A beacon for what came in after pagehide is due at the end of this task. */
+  let late = false;
+  /** Keepalive bytes the beacons since pagehide took: the later ones share the budget with the first. */
+  let leaving = 0;
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
   /** The page is left: what it could not send, stored now, is the next page's (or another tab's) at once. */
-  const onLeave = () => { left = true; queue?.leave(); beacon(); };
+  const onLeave = () => { left = true; leaving = 0; queue?.leave(); beacon(); };
   /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
   const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
@@ -229,8 +234,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     storeSoon();
     // Handed over after the page's pagehide was handled (a page-experience value measured on the
     // way out, where no visibilitychange follows, as in in-app browsers: compat QA 2026-12-07):
-    // no later task may run, so it goes now.
-    if (left) beacon();
+    // no later task may run, so it goes before this one ends, all of a burst in one beacon.
+    if (left && !late) { late = true; queueMicrotask(() => { late = false; beacon(); }); }
   };
 
   const adapter: CollectorAdapter = {

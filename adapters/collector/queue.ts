@@ -124,14 +124,16 @@ export const OPEN_MS = 5000;
 /**
  * The outbox's store, whose first use fails after OPEN_MS when the database never opens: in some
  * Safari 14 releases the first `indexedDB.open()` of a page hangs for good, and every write waited
- * on it in silence (compat QA 2026-12-07).
+ * on it in silence (compat QA 2026-12-07). Given up, it does nothing when it opens after all: a
+ * late write stored messages already delivered, or withdrawn, for the next page (its second read).
  */
 function outboxStore(): UseStore {
   const s = createStore('measureplan', 'outbox');
   let open = false;
+  let dead = false;
   return (mode, use) => open ? s(mode, use) : Promise.race([
-    s(mode, use).then((r) => { open = true; return r; }),
-    new Promise<never>((_, fail) => setTimeout(() => fail(Object.assign(new Error('IndexedDB did not open'), { name: 'TimeoutError' })), OPEN_MS)),
+    s(mode, (o) => { if (dead) throw new Error('given up'); open = true; return use(o); }),
+    new Promise<never>((_, fail) => setTimeout(() => { if (open) return; dead = true; fail(Object.assign(new Error('IndexedDB did not open'), { name: 'TimeoutError' })); }, OPEN_MS)),
   ]);
 }
 
@@ -352,7 +354,8 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     },
     persist: () => flushWrites(),
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
-    clear: () => (store ? clear(store) : Promise.resolve()),
+    // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is deleted all the same.
+    clear: () => (store ? clear(store) : clearOutbox()),
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
     back() { if (!gone || !locks) return; gone = false; page = uuid(); stop = new AbortController(); own = ask(page, false); },

@@ -200,3 +200,21 @@ it('what is handed over after pagehide, with no visibilitychange to follow (in-a
   await tick();
   expect(beacons).toHaveLength(2);
 });
+
+it('bursts handed over after pagehide go in batches, all beacons since pagehide within one keepalive budget; the rest stays queued (second read 2026-12-07)', async () => {
+  // One beacon per message went past the 60,000-byte budget; Chromium refused the ones beyond it.
+  const beacons: string[] = [];
+  (navigator as any).sendBeacon = (_u: string, body: string) => { beacons.push(body); return true; };
+  const { tracker } = page();
+  window.dispatchEvent(new Event('pagehide'));
+  for (let burst = 0; burst < 2; burst++) {
+    for (let i = 0; i < 100; i++) tracker.track('add_to_cart', { item_id: `SKU-${burst}-${i}`, item_name: 'y'.repeat(500), value: 1 } as never);
+    await tick();
+  }
+  expect(beacons.length).toBeLessThanOrEqual(4); // batches, not one per message
+  const ids = beacons.flatMap((b) => JSON.parse(b).batch.map((m: { messageId: string }) => m.messageId));
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.length).toBeGreaterThanOrEqual(40);
+  expect(ids.length).toBeLessThan(200);
+  expect(beacons.reduce((n, b) => n + new TextEncoder().encode(b).length, 0)).toBeLessThanOrEqual(60_000);
+});
