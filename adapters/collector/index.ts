@@ -187,7 +187,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
     // reports back, and one sent to it took its messages along (host-page QA 2026-12-06: 61 of 301
     // lost on a tab switch). They stay stored for the retry, or the next page.
     if (nav?.onLine === false || refusing) { void queue.persist(); return; }
-    let used = left ? leaving : 0; // beacons never report back: count them for this hide
+    // Beacons never report back: those of the last seconds count as still in flight (a hidden page's,
+    // then its pagehide's, in Safari's order, handed 118 KB over at once: third read 2026-12-07).
+    const now = Date.now();
+    let used = now - spentAt < 10_000 ? spent : 0;
     const envelope = utf8(body([])); // take() counts the messages; the body's wrapper counts too
     /** Messages too large for any beacon on their own: they wait for an ordinary request, the rest goes on. */
     const alone: Entry[] = [];
@@ -208,7 +211,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       else send(batch, payload, {});
     }
     queue.release(alone);
-    if (left) leaving = used;
+    spent = used;
+    spentAt = now;
     void queue.persist();
   }
 
@@ -216,11 +220,12 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let left = false;
   /** A beacon for what came in after pagehide is due at the end of this task. */
   let late = false;
-  /** Keepalive bytes the beacons since pagehide took: the later ones share the budget with the first. */
-  let leaving = 0;
+  /** Keepalive bytes the last beacons took, and when: the next ones within seconds share the budget. */
+  let spent = 0;
+  let spentAt = 0;
   const onHide = () => { if (ctx?.window.document?.visibilityState === 'hidden') beacon(); };
   /** The page is left: what it could not send, stored now, is the next page's (or another tab's) at once. */
-  const onLeave = () => { left = true; leaving = 0; queue?.leave(); beacon(); };
+  const onLeave = () => { left = true; queue?.leave(); beacon(); };
   /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
   const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };

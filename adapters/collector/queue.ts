@@ -354,8 +354,10 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     },
     persist: () => flushWrites(),
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
-    // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is deleted all the same.
-    clear: () => (store ? clear(store) : clearOutbox()),
+    // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is
+    // deleted all the same; so it is by a clear the give-up overtook (a withdrawal in the first
+    // seconds: its third read, 2026-12-07).
+    clear: () => (store ? clear(store).catch(clearOutbox) : clearOutbox()),
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
     back() { if (!gone || !locks) return; gone = false; page = uuid(); stop = new AbortController(); own = ask(page, false); },

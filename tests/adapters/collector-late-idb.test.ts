@@ -21,10 +21,12 @@ const ids = () => received.flatMap((b) => b.batch.map((m: any) => m.event + ' ' 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 let real: IDBFactory;
-/** The same profile, whose open answers `delay` ms late (the upgrade itself runs at once). */
+/** The same profile, whose first open answers `delay` ms late (the upgrade itself runs at once), as in Safari 14's bug. */
 const slow = (delay: number) => ({
+  opened: 0,
   open(name: string, v?: number) {
     const r = real.open(name, v);
+    if (this.opened++) return r;
     const fake: any = { get result() { return r.result; }, get error() { return r.error; } };
     r.onupgradeneeded = (e: any) => fake.onupgradeneeded?.(e);
     r.onsuccess = (e: any) => setTimeout(() => fake.onsuccess?.(e), delay);
@@ -80,5 +82,32 @@ it('an analytics withdrawal after the give-up leaves nothing stored for a later 
   await wait(1500);
   await t2.shutdown();
   expect(left).toEqual([]);
+  expect(ids()).toEqual([]);
+}, 20_000);
+
+it('a withdrawal before the give-up still deletes what an earlier page stored, once the database opens', async () => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  (globalThis as any).indexedDB = real;
+  let down = true;
+  server.use(http.post(URL_, () => (down ? HttpResponse.error() : new HttpResponse(null, { status: 200 }))));
+  const t0 = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 100 })] });
+  t0.track('phone_click'); // an earlier page, its endpoint unreachable: stored for the next page
+  await wait(500);
+  await t0.shutdown();
+  expect((await stored()).length).toBe(1);
+  (globalThis as any).indexedDB = slow(6000);
+  const t1 = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 100 })], debug: true });
+  await wait(2000);
+  t1.consent({ analytics: 'denied' }); // withdrawn while the database is still opening
+  await wait(6000); // the outbox gave up at 5 s; the database opened at 6 s
+  expect(await stored()).toEqual([]);
+  await t1.shutdown();
+  server.resetHandlers();
+  down = false;
+  received = [];
+  (globalThis as any).indexedDB = real;
+  const t2 = createTracker({ plan: plan('granted'), adapters: [collector({ flushInterval: 100 })] }); // granted again later
+  await wait(1500);
+  await t2.shutdown();
   expect(ids()).toEqual([]);
 }, 20_000);

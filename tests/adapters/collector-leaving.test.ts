@@ -218,3 +218,19 @@ it('bursts handed over after pagehide go in batches, all beacons since pagehide 
   expect(ids.length).toBeLessThan(200);
   expect(beacons.reduce((n, b) => n + new TextEncoder().encode(b).length, 0)).toBeLessThanOrEqual(60_000);
 });
+
+it('a page hidden and then left within seconds (Safari\'s order) hands at most one keepalive budget to its beacons (third read 2026-12-07)', async () => {
+  const beacons: string[] = [];
+  (navigator as any).sendBeacon = (_u: string, body: string) => { beacons.push(body); return true; };
+  const { tracker } = page();
+  for (let i = 0; i < 200; i++) tracker.track('add_to_cart', { item_id: `SKU-${i}`, item_name: 'y'.repeat(500), value: 1 } as never);
+  // Hidden in the same task: nothing is in flight yet, everything waits for the beacons.
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange'));
+  window.dispatchEvent(new Event('pagehide'));
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+  const ids = beacons.flatMap((b) => JSON.parse(b).batch.map((m: { messageId: string }) => m.messageId));
+  expect(ids.length).toBeGreaterThan(0);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(beacons.reduce((n, b) => n + new TextEncoder().encode(b).length, 0)).toBeLessThanOrEqual(60_000);
+});
