@@ -52,7 +52,9 @@ export interface Dedupe {
    * rare duplicate from a racing tab is the lesser harm), and so is every claim until the page is
    * shown again (`back`): a task after pagehide may never run.
    */
-  leave(back?: boolean): void;
+  leave(): void;
+  /** The page is shown again (back/forward cache): claims wait for their cross-tab answer again. */
+  back(): void;
 }
 
 /**
@@ -105,6 +107,10 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
     return firsts;
   };
   const commit = (e: Entry): boolean => commitAll([e])[0]!;
+  /** Decided against the stored record alone, now; storage gone: forwarded rather than lost. */
+  const decidedNow = (e: Entry): boolean => { try { return commit(e); } catch { return true; } };
+  /** pagehide seen, and no pageshow since. */
+  let gone = false;
 
   /**
    * Without Web Locks: write a claim with a random token, wait, read it back. Of tabs claiming at
@@ -131,8 +137,6 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
    * tracks more (performance review 2026-12-06). A refused lock (an opaque origin) falls back to
    * write-then-verify.
    */
-  /** pagehide seen, and no pageshow since. */
-  let gone = false;
   let waiting: [Entry, (first: boolean) => void][] = [];
   const locked = (l: Locks, e: Entry) => new Promise<boolean>((done) => {
     if (waiting.push([e, done]) > 1) return; // a lock is asked for already: this claim joins it
@@ -158,7 +162,7 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
       const list = store.get<Entry[]>(KEY);
       if (Array.isArray(list) && has(list, h, now)) return then(false);
       // Tracked while the page is being left (compat QA 2026-12-07: its claim never ended).
-      if (gone) { let first = true; try { first = commit(e); } catch { /* storage gone: forward it */ } return then(first); }
+      if (gone) return then(decidedNow(e));
       flying.set(e, then);
       pending = Promise.all([pending, (locks ? locked(locks, e) : verified(e)).catch(() => true).then((first) => decide(e, first))]).catch(() => undefined);
     },
@@ -173,14 +177,10 @@ export function createDedupe(store: Store, locks?: Locks, keep = Infinity): Dedu
       if (add.length) store.set(KEY, [...list, ...add].slice(-DEDUPE_MAX));
     },
     settled: () => pending,
-    leave(back) {
-      gone = !back;
-      if (back) return;
-      for (const e of [...flying.keys()]) {
-        let first = true;
-        try { first = commit(e); } catch { /* storage gone: forward rather than lose it */ }
-        decide(e, first);
-      }
+    leave() {
+      gone = true;
+      for (const e of [...flying.keys()]) decide(e, decidedNow(e));
     },
+    back() { gone = false; },
   };
 }

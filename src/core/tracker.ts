@@ -180,12 +180,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // handed over by the dispatcher's own leave listeners, added after these. Back: a left cart?
   const w = browser();
   w?.addEventListener?.('pagehide', () => dedupe.leave(), { signal });
-  w?.addEventListener?.('pageshow', () => dedupe.leave(true), { signal });
+  w?.addEventListener?.('pageshow', () => dedupe.back(), { signal });
   // The page is cached for the task: a route change the triggers' history wrapper announces (in the
   // same handler as the track() calls around it) is a new page at once (framework QA 2026-12-06).
   w?.addEventListener?.('measureplan:route', pageChanged, { signal });
   w?.addEventListener?.('popstate', pageChanged, { signal });
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') dedupe.leave(); else checkSoon(); }, { signal });
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') dedupe.leave(); else { dedupe.back(); checkSoon(); } }, { signal });
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);

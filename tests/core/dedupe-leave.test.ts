@@ -37,6 +37,18 @@ afterEach(() => {
 });
 
 describe('leaving the page while an exactly-once claim is in flight', () => {
+  it('a tab hidden and shown again waits for the cross-tab answer again (its claims are not decided alone for the rest of the page)', async () => {
+    const a = page((plan) => { delete plan.conversions.purchase.limit; });
+    hide();
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    a.tracker.track('purchase', order('L-shown'));
+    expect(a.sent).toHaveLength(0); // the claim waits, as on any visible page
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.sent.map((e) => e.id)).toEqual(['purchase:L-shown']);
+    await a.tracker.shutdown();
+  });
+
   it('an order tracked after pagehide is decided at once (a task after pagehide may never run); shown again, claims wait as before (compat QA 2026-12-07)', async () => {
     const a = page((plan) => { delete plan.conversions.purchase.limit; }); // two orders on one page
     window.dispatchEvent(new Event('pagehide'));

@@ -9,7 +9,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { expect, it, vi } from 'vitest';
 import { checkPlan } from '../../src/plan/check';
-import { freshTag } from '../support/fresh-tag';
+import { freshTag, inlinePlan } from '../support/fresh-tag';
 
 const PLAN = {
   version: 1,
@@ -26,13 +26,6 @@ const PLAN = {
 const W = window as any;
 const page = freshTag();
 
-function inline(text: string) {
-  const s = document.createElement('script');
-  s.type = 'application/json';
-  s.setAttribute('data-measureplan-plan', '');
-  s.textContent = text;
-  document.head.appendChild(s);
-}
 /** The tag with data-plan (not appended: jsdom would not run it anyway; currentScript points at it). */
 function tagWithDataPlan(url: string) {
   const tag = document.createElement('script');
@@ -58,7 +51,7 @@ it('(sanity) the review plan is valid', () => {
 // ---------------------------------------------------------------- suspected defects
 
 it('on() called before the plan is in returns an unsubscribe function, as documented', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   const seen: string[] = [];
   const off = W.measureplan.on('event', (e: any) => seen.push(e.event.name ?? 'x'));
@@ -72,7 +65,7 @@ it('on() called before the plan is in returns an unsubscribe function, as docume
 });
 
 it('flush() called before the plan is in resolves only after the calls queued before it were applied', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   const events: unknown[] = [];
   W.measureplan.on('event', (e: unknown) => events.push(e));
@@ -83,7 +76,7 @@ it('flush() called before the plan is in resolves only after the calls queued be
 });
 
 it('a call made by a handler while the queue is being replayed is not lost', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   stub();
   const names: string[] = [];
   W.measureplan.on('event', (e: any) => {
@@ -102,7 +95,7 @@ it('a call made by a handler while the queue is being replayed is not lost', asy
 it('the stub queue is replayed in order: on() before, consent before track, identify before track', async () => {
   const plan = structuredClone(PLAN);
   plan.consent.default = { analytics: 'denied', ads: 'denied' };
-  inline(JSON.stringify(plan));
+  inlinePlan(JSON.stringify(plan));
   stub();
   const got: any[] = [];
   W.measureplan.on('event', (e: any) => got.push(e.event));
@@ -116,7 +109,7 @@ it('the stub queue is replayed in order: on() before, consent before track, iden
 });
 
 it('a queued call with a hostile argument (throwing getter) does not stop the later queued calls', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   stub();
   const errs: any[] = [];
   const names: string[] = [];
@@ -137,7 +130,7 @@ it('a queued call with a hostile argument (throwing getter) does not stop the la
 });
 
 it('the tag included twice: the second copy keeps the first api and does not boot again', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   const first = W.measureplan;
   W.measureplan.track('newsletter', {}); // queued in the first copy
@@ -149,7 +142,7 @@ it('the tag included twice: the second copy keeps the first api and does not boo
 });
 
 it('queries before the plan is in answer without throwing; flush/shutdown return promises', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   const mp = W.measureplan;
   expect(mp.clickIds()).toEqual({});
@@ -165,8 +158,8 @@ const broken: [string, () => void][] = [
   ['data-plan answering HTML', () => { page.fetch.mockImplementation(async () => new Response('<!doctype html><p>hi', { status: 200 })); tagWithDataPlan('/plan.json'); }],
   ['data-plan answering an empty body', () => { page.fetch.mockImplementation(async () => new Response('', { status: 200 })); tagWithDataPlan('/plan.json'); }],
   ['data-plan unreachable (fetch rejects)', () => { page.fetch.mockImplementation(async () => { throw new TypeError('Failed to fetch'); }); tagWithDataPlan('/plan.json'); }],
-  ['an inline plan with a syntax error', () => inline('{ "version": 1, ')],
-  ['an inline plan that is invalid', () => inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }))],
+  ['an inline plan with a syntax error', () => inlinePlan('{ "version": 1, ')],
+  ['an inline plan that is invalid', () => inlinePlan(JSON.stringify({ ...PLAN, version: 2, currency: 5 }))],
   ['no plan at all', () => undefined],
 ];
 for (const [what, setUp] of broken) {
@@ -191,7 +184,7 @@ for (const [what, setUp] of broken) {
 }
 
 it('an invalid plan lists every problem with its JSON path', async () => {
-  inline(JSON.stringify({ ...PLAN, version: 2, currency: 5 }));
+  inlinePlan(JSON.stringify({ ...PLAN, version: 2, currency: 5 }));
   await boot();
   expect(await W.measureplan.ready).toBe(false);
   expect(page.errors).toHaveLength(1);
@@ -203,7 +196,7 @@ it('an invalid plan lists every problem with its JSON path', async () => {
 it('a plan with a JSON syntax error is explained with its line, column and cause (measureplan.explain.js words it)', async () => {
   W.measureplanExplain = { explain: (await import('../../src/plan/explain')).explain };
   try {
-    inline('{\n  "version": 1,\n  "currency": EUR\n}');
+    inlinePlan('{\n  "version": 1,\n  "currency": EUR\n}');
     await boot();
     expect(await W.measureplan.ready).toBe(false);
     await settle();
@@ -223,7 +216,7 @@ it('a plan with a JSON syntax error is explained with its line, column and cause
 it("the stub's ready, taken before the tag ran, settles with the tag's (true for a good plan)", async () => {
   realStub();
   const early = W.measureplan.ready;
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   expect(await within(early, 1000)).toBe('resolved');
   expect(await early).toBe(true);
@@ -232,7 +225,7 @@ it("the stub's ready, taken before the tag ran, settles with the tag's (true for
 it("the stub's ready settles false for a broken plan", async () => {
   realStub();
   const early = W.measureplan.ready;
-  inline('{ "version": 1, ');
+  inlinePlan('{ "version": 1, ');
   await boot();
   expect(await within(early, 1000)).toBe('resolved');
   expect(await early).toBe(false);
@@ -241,7 +234,7 @@ it("the stub's ready settles false for a broken plan", async () => {
 // Kills L5 (index.ts:75 `i >= 0` → `i > 0`): an on() made before the plan is in, then taken back
 // before the plan is in, never hears anything (it is the first queued call here).
 it('an on() unsubscribed before the plan is in is never called (first call in the queue)', async () => {
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   const seen: unknown[] = [];
   const off = W.measureplan.on('event', (e: unknown) => seen.push(e));
@@ -256,7 +249,7 @@ it('an on() unsubscribed before the plan is in is never called (first call in th
 // broken plan loads must resolve (docs/api.md flush "resolves when done"; the tag never leaves
 // `await measureplan.flush()` hanging: before-the-plan.test.ts only checks a flush made after).
 it('a flush() made before a broken plan is known resolves once the plan is refused', async () => {
-  inline('{ "version": 1, ');
+  inlinePlan('{ "version": 1, ');
   await boot();
   const p = W.measureplan.flush();
   const q = W.measureplan.shutdown();
@@ -274,7 +267,7 @@ it('a measureplan.debug.js that loads but is not measureplan\'s is said as not l
   tag.src = 'https://shop.example/js/measureplan.iife.js';
   tag.setAttribute('data-debug', 'true');
   Object.defineProperty(document, 'currentScript', { value: tag, configurable: true });
-  inline(JSON.stringify(PLAN));
+  inlinePlan(JSON.stringify(PLAN));
   await boot();
   expect(await W.measureplan.ready).toBe(true);
   await settle();

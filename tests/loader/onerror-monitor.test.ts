@@ -6,7 +6,7 @@
  * other until the stack overflowed).
  */
 import { expect, it } from 'vitest';
-import { freshTag } from '../support/fresh-tag';
+import { freshTag, inlinePlan } from '../support/fresh-tag';
 import { example } from '../plan/fixtures';
 
 freshTag();
@@ -23,11 +23,7 @@ function placeTagWithTwoFiles() {
   const plan: any = example('webshop');
   plan.consent = { ...plan.consent, cmp: 'cookiebot' };
   plan.vitals = { send: { ga4: {} } };
-  const el = document.createElement('script');
-  el.type = 'application/json';
-  el.setAttribute('data-measureplan-plan', '');
-  el.textContent = JSON.stringify(plan);
-  document.head.appendChild(el);
+  inlinePlan(JSON.stringify(plan));
 }
 
 it('a page error after the second file started loading reaches the monitor once, without a loop', async () => {

@@ -5,7 +5,7 @@
  * attribution build, one with it got no `target`) and V13 (env.ts: loaded before the page's load event).
  */
 import { expect, it } from 'vitest';
-import { freshTag } from '../support/fresh-tag';
+import { freshTag, inlinePlan } from '../support/fresh-tag';
 import { example } from '../plan/fixtures';
 
 freshTag();
@@ -20,11 +20,7 @@ async function boot(vitals: object | undefined, readyState: string) {
   const plan: any = example('webshop');
   if (vitals) plan.vitals = vitals; else delete plan.vitals;
   plan.consent = { default: { analytics: 'granted', ads: 'granted' } };
-  const el = document.createElement('script');
-  el.type = 'application/json';
-  el.setAttribute('data-measureplan-plan', '');
-  el.textContent = JSON.stringify(plan);
-  document.head.appendChild(el);
+  inlinePlan(JSON.stringify(plan));
   await import('../../src/loader/index');
   expect(await (window as any).measureplan.ready).toBe(true);
 }

@@ -59,3 +59,12 @@ export function freshTag(): FreshTag {
     },
   };
 }
+
+/** The plan inline in the page, as `<script type="application/json" data-measureplan-plan>` holding `text`. */
+export function inlinePlan(text: string): void {
+  const s = document.createElement('script');
+  s.type = 'application/json';
+  s.setAttribute('data-measureplan-plan', '');
+  s.textContent = text;
+  document.head.appendChild(s);
+}
