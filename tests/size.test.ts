@@ -174,8 +174,11 @@ import { describe, expect, it } from 'vitest';
 // 5 s, an order tracked after pagehide decided at once, a throwing sessionStorage no longer taking
 // localStorage along, Meta's advanced matching without Web Crypto said in debug mode (+0.34 KB),
 // and its second read (a burst after pagehide in one beacon within the budget, an IndexedDB given
-// up doing nothing when it opens after all) (+0.06 KB).
-const RATCHET = 32 * 1024;
+// up doing nothing when it opens after all) (+0.06 KB). Eleventh session: what a page going away
+// cannot commit to IndexedDB kept in localStorage for the next page, taken back from the
+// back/forward cache, its copies read from IndexedDB dropped (diff read 2026-12-07: 21-24 of 100
+// events tracked in pagehide lost, all of them with the endpoint backing off) (+0.44 KB).
+const RATCHET = 32.5 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -21,8 +21,11 @@
 import { clear, createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
 
-/** One message in the outbox. `rec`: the IndexedDB record it is stored in, once written. */
-export interface Entry { id: string; seq: number; json: string; bytes: number; done?: boolean; rec?: RecordKey }
+/**
+ * One message in the outbox. `rec`: the IndexedDB record it is stored in, once written; `kept`:
+ * that write has committed (or it was read from there).
+ */
+export interface Entry { id: string; seq: number; json: string; bytes: number; done?: boolean; rec?: RecordKey; kept?: true }
 
 /** Records are keyed `[seq of the first message, page]`: string keys are the one-message records of earlier versions. */
 type RecordKey = [number, string] | string;
@@ -113,9 +116,32 @@ const LOCK_WAIT = 1000;
  * missing (Firefox before 126) nothing is done.
  */
 export async function clearOutbox(): Promise<void> {
+  clearStashes();
   const idb = globalThis.indexedDB;
   if (!idb?.databases || !(await idb.databases()).some((d) => d.name === 'measureplan')) return;
   await clear(createStore('measureplan', 'outbox'));
+}
+
+/**
+ * What a page going away could not have committed to IndexedDB (a transaction started in pagehide
+ * never commits before the document goes: diff read 2026-12-07 lost every event handed over after
+ * pagehide that no beacon carried) is written to localStorage, which is synchronous, under
+ * `mp_ob_` + its page id, in the stored record's shape. The next page moves it to its own outbox.
+ */
+const STASH = 'mp_ob_';
+/** The most UTF-16 units a page stashes as it goes: the site's own localStorage needs its room. */
+const STASH_MAX = 500_000;
+const local = (): Storage | undefined => { try { return globalThis.localStorage; } catch { return undefined; } };
+
+/** The stash keys in localStorage, this page's included. */
+function stashKeys(ls: Storage): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k?.startsWith(STASH)) keys.push(k); }
+  return keys;
+}
+function clearStashes(): void {
+  const ls = local();
+  try { if (ls) stashKeys(ls).forEach((k) => ls.removeItem(k)); } catch { /* nothing stashed then */ }
 }
 
 /** How long the outbox's database may take to open before this page keeps its messages in memory. */
@@ -252,7 +278,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
         }
         // After the edits: those records were written earlier, and a full disk failing these puts
         // must not keep delivered messages stored.
-        if (puts.length) await setMany(puts, store);
+        if (puts.length) { await setMany(puts, store); for (const [key] of puts) records.get(key)?.forEach((x) => (x.kept = true)); }
       }
     } catch (e) { idbFailed(e); }
     if (mine) scheduled = false;
@@ -267,6 +293,63 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     ids.delete(x.id);
     sending.delete(x.id);
     if (x.rec !== undefined) changed.add(x.rec);
+  };
+
+  /** Ids moved here from stashes: the same messages read later from IndexedDB (the write committed after all) are copies, delivered or not. */
+  const unstashed = new Set<string>();
+  /** What this page's stash (`STASH` + its page id) holds, once written. */
+  let stashed: Entry[] | undefined;
+  /**
+   * Whether this page's stash is still there. Taken by another page meanwhile (this one gone, then
+   * shown again or handed more): its messages are that page's to send now, not this one's.
+   */
+  const ours = (ls: Storage) => {
+    if (!stashed) return false;
+    try { if (ls.getItem(STASH + page) !== null) return true; } catch { /* unreadable: taken */ }
+    stashed.forEach(forget);
+    items = items.filter((x) => !x.done);
+    stashed = undefined;
+    return false;
+  };
+  /**
+   * The page is gone: what it holds and has not committed to IndexedDB, in flight too (a request
+   * the navigation fails), goes to its stash now, up to about STASH_MAX; written whole again at
+   * each later call (a burst handed over after pagehide). The rest still goes to IndexedDB.
+   */
+  const stash = () => {
+    const ls = local();
+    if (!ls || !keep) return;
+    ours(ls);
+    let size = 0;
+    const list = items.filter((x) => !x.kept && (size += x.json.length + 64) <= STASH_MAX);
+    try {
+      if (list.length) ls.setItem(STASH + page, JSON.stringify(record(list)));
+      else if (stashed) ls.removeItem(STASH + page);
+      stashed = list;
+      // Not written to IndexedDB as well: the next page would read both.
+      const these = new Set(list);
+      unwritten = unwritten.filter((x) => !these.has(x));
+    } catch (e) {
+      warn(`the collector could not keep its unsent events in localStorage as the page went (${(e as Error)?.name ?? e})`);
+    }
+  };
+  /** Moves what earlier pages stashed as they went into this page's outbox (and IndexedDB, as its own). */
+  const unstash = (): Entry[] => {
+    const ls = local();
+    const found: Entry[] = [];
+    try {
+      for (const k of ls ? stashKeys(ls) : []) {
+        if (k === STASH + page) continue;
+        const raw = ls!.getItem(k);
+        ls!.removeItem(k);
+        try {
+          for (const x of readRecord('', JSON.parse(raw!)) ?? []) if (!ids.has(x.id) && !unstashed.has(x.id)) { delete x.rec; ids.add(x.id); unstashed.add(x.id); found.push(x); }
+        } catch { /* not ours */ }
+      }
+    } catch { /* storage unreadable: nothing to take over */ }
+    found.sort((a, b) => a.seq - b.seq);
+    if (keep && !full) unwritten.push(...found);
+    return found;
   };
 
   const q: Queue = {
@@ -311,7 +394,10 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     release(sent) { for (const x of sent) sending.delete(x.id); },
     async restore(some) {
       again = some;
-      let total = 0;
+      const moved = unstash();
+      items.unshift(...moved);
+      let total = moved.length;
+      if (total) { schedule(); some?.(); }
       try {
         // RESTORE_RECORDS at a time, each read its own task: an outbox of 20,000 messages left by
         // an outage, read at once, was a 120-220 ms long task on every page (host-page QA 2026-12-06).
@@ -338,7 +424,13 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
             if (!list) return;
             held.add(String(key));
             records.set(key as RecordKey, list);
-            for (const x of list) if (!ids.has(x.id)) found.push(x);
+            // Already here (a stash read first, whose IndexedDB write committed after all): the
+            // record loses its copy, which would be sent again by every later page.
+            for (const x of list) {
+              x.kept = true;
+              if (!ids.has(x.id) && !unstashed.has(x.id)) found.push(x);
+              else { x.done = true; changed.add(key as RecordKey); }
+            }
           });
           found.sort((a, b) => a.seq - b.seq);
           const earlier = found.filter((x) => !ids.has(x.id) && ids.add(x.id));
@@ -346,21 +438,42 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
           items.splice(total, 0, ...earlier);
           total += earlier.length;
           if (earlier.length) some?.();
+          if (changed.size) schedule();
           if (keys.length < RESTORE_RECORDS) break;
           after = keys[keys.length - 1];
         }
       } catch (e) { idbFailed(e); }
       return total;
     },
-    persist: () => flushWrites(),
+    persist() { if (gone) stash(); return flushWrites(); },
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is
     // deleted all the same; so it is by a clear the give-up overtook (a withdrawal in the first
     // seconds: its third read, 2026-12-07).
-    clear: () => (store ? clear(store).catch(clearOutbox) : clearOutbox()),
+    clear() {
+      clearStashes();
+      stashed = undefined;
+      return store ? clear(store).catch(clearOutbox) : clearOutbox();
+    },
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
-    back() { if (!gone || !locks) return; gone = false; page = uuid(); stop = new AbortController(); own = ask(page, false); },
+    back() {
+      if (!gone) return;
+      gone = false;
+      // Its stash is this page's again, unless another page has taken it meanwhile.
+      const ls = local();
+      if (ls && ours(ls)) {
+        try { ls.removeItem(STASH + page); } catch { /* left: sent again by the next page, dropped by messageId */ }
+        // Those whose IndexedDB write was on its way have their record.
+        if (keep && !full) unwritten.push(...stashed!.filter((x) => !x.rec && !x.done));
+        stashed = undefined;
+        schedule();
+      }
+      if (!locks) return;
+      page = uuid();
+      stop = new AbortController();
+      own = ask(page, false);
+    },
     rewrite(fn) {
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.

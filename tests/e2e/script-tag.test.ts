@@ -22,6 +22,8 @@ let server: any;
 /** A conversion at the collector, not a journey signal (the plan measures page experience, sent when a page closes). */
 const conversion = (r: any) => r.body.type === 'track' && r.body.context?.measureplan?.kind !== 'signal';
 let browser: Browser;
+/** /collect-late answers 503. */
+let refusing = false;
 
 const page = (name: string, body: string, head = '') => writeFileSync(join(out, name), `<!doctype html><html><head><title>${name}</title>${head}</head><body>${body}</body></html>`);
 const tag = (attrs = 'data-plan="/plan.json"') => `<script>${STUB}</script><script async src="/measureplan.iife.js" ${attrs}></script>`;
@@ -69,6 +71,17 @@ beforeAll(async () => {
     </script>`, tag());
   // The shop's next page: what did not fit the keepalive budget when leaving waits in IndexedDB and goes from here.
   page('after.html', `<p>the next page</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag());
+  // A site whose own pagehide handler tracks a burst (added once the tag is ready, so it runs after
+  // the collector's): what the leaving beacon cannot carry must reach the next page. `late.json`
+  // sends to /collect-late, which answers 503 while `refusing` (the collector then sends no beacon).
+  writeFileSync(join(out, 'late.json'), JSON.stringify({ ...plan, destinations: { ...plan.destinations, collector: { ...plan.destinations.collector, url: '/collect-late' } } }));
+  page('late.html', `<a href="/late-next.html" id="next">next</a><script>
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      measureplan.ready.then(() => addEventListener('pagehide', () => {
+        for (let i = 0; i < 100; i++) measureplan.track('add_to_cart', { item_id: 'SKU-' + i, item_name: 'Tent ' + 'x'.repeat(600), value: 1 });
+      }));
+    </script>`, tag('data-plan="/late.json"'));
+  page('late-next.html', `<p>next</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag('data-plan="/late.json"'));
   // The next page after index.html (where user-1 signed in): user-1 signs out, before the consent call.
   page('signout.html', `<script>
       measureplan.identify(null);
@@ -89,7 +102,16 @@ beforeAll(async () => {
         for (const size of [1 << 20, 1 << 14, 256, 8]) { const s = 'x'.repeat(size); try { for (;;) localStorage.setItem('site_' + n++, s); } catch {} }
       }
     </script>` + tag());
-  server = await startServer({ root: out });
+  server = await startServer({
+    root: out,
+    routes: {
+      '/collect-late': (_req: unknown, res: any, body: string) => {
+        if (refusing) return res.writeHead(503).end();
+        for (const m of JSON.parse(body).batch) server.received.push({ id: m.messageId, at: Date.now(), body: m });
+        res.writeHead(200).end('{}');
+      },
+    },
+  });
   browser = await launch();
 });
 afterAll(async () => { await browser?.close(); await server?.close(); });
@@ -211,11 +233,10 @@ describe('the script tag', () => {
     await close();
   });
 
-  // Retried: the conversions beyond the beacons' 64 KiB are written to IndexedDB as the page goes,
-  // and Chromium sometimes ends the page before that write commits (docs/collector.md says so);
-  // then the next page has nothing to send. Seen in about one run in five on this shared machine,
-  // before this session's changes too; a retry still fails when the path is broken.
-  it('a click that tracks 100 conversions and leaves for the next page: every one reaches the collector', { retry: 2 }, async () => {
+  // What the beacons' 64 KiB cannot carry is written to IndexedDB as the page goes, and Chromium
+  // sometimes ended the page before that write committed (about one run in five here, so this test
+  // was retried); it is kept in localStorage as well now, which is written at once.
+  it('a click that tracks 100 conversions and leaves for the next page: every one reaches the collector', async () => {
     const { page: p, errors, close } = await open('/leave.html');
     await p.waitForFunction(() => (window as any).__vendorCommands?.gtag?.length > 0); // the tags are in
     server.reset();
@@ -233,6 +254,27 @@ describe('the script tag', () => {
     }
     expect(errors).toEqual([]);
     await close();
+  });
+
+  it('a burst tracked in the site\'s own pagehide handler: what the beacon cannot carry is sent by the next page, each once (diff read 2026-12-07: 21 of 100 lost)', async () => {
+    for (const down of [false, true]) {
+      const { page: p, errors, close } = await open('/late.html');
+      if (down) {
+        // The endpoint failed the page's last request: backing off, it sends no beacon, and every one of the 100 must wait.
+        refusing = true;
+        await p.evaluate(() => { (window as any).measureplan.track('phone_click'); return (window as any).measureplan.flush(); });
+      }
+      server.reset();
+      await Promise.all([p.waitForURL('**/late-next.html'), p.click('#next')]);
+      refusing = false;
+      const carts = () => server.received.filter((r: any) => r.body.event === 'add_to_cart');
+      await expect.poll(() => new Set(carts().map((r: any) => r.id)).size, { timeout: 10_000 }).toBe(100);
+      await p.waitForTimeout(500);
+      expect(carts()).toHaveLength(100); // and none twice
+      expect(await p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mp_ob_')))).toEqual([]);
+      expect(errors.filter((e) => !(down && /status of 503/.test(e)))).toEqual([]); // Chromium logs the refused request itself
+      await close();
+    }
   });
 
   it('a site that filled localStorage: a reloaded confirmation page sends its order once, and the visitor keeps one id (the tab\'s sessionStorage holds it)', async () => {
