@@ -10,7 +10,7 @@ import type { Adapter, AdapterContext, ConversionEvent } from '../../src/core/ty
 import { stringify, uuid } from '../../src/core/env';
 import { pageContext } from '../../src/core/enrich';
 import { adsWithdrawn, builtWithoutClickIds, identifyMessage, pageMessage, trackMessage, withoutClickIds, type Message } from './message';
-import { clearOutbox, createQueue, utf8, type Entry, type Queue } from './queue';
+import { clearOutbox, createQueue, STASH, utf8, type Entry, type Queue } from './queue';
 import { backoff, post } from './transport';
 
 export interface CollectorOptions {
@@ -228,6 +228,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onLeave = () => { left = true; queue?.leave(); beacon(); };
   /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
   const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
+  /** Another tab stashed events as it went: taken over now, not at this tab's next page load (a single-page app may have none for long). */
+  const onStorage = (e: StorageEvent) => { if (e.newValue && e.key?.startsWith(STASH) && !left && !stopped && ctx?.consent().analytics === 'granted') void queue?.restore(() => schedule(0)); };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
   /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
@@ -260,6 +262,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w.addEventListener?.('pagehide', onLeave);
       w.addEventListener?.('pageshow', onShow);
       w.addEventListener?.('online', onOnline);
+      w.addEventListener?.('storage', onStorage);
       // The tracker's first page view, though a grant (and so this load) may come pages later.
       if (c.plan.destinations.collector?.pages) adapter.page!(c.landing ?? pageContext(), c);
       // identify() on this page before analytics consent reached no adapter: the user is known now
@@ -316,6 +319,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w?.removeEventListener?.('pagehide', onLeave);
       w?.removeEventListener?.('pageshow', onShow);
       w?.removeEventListener?.('online', onOnline);
+      w?.removeEventListener?.('storage', onStorage);
       intake(Infinity);
       await queue?.persist();
       queue?.leave(); // what is left stored is another page's to send

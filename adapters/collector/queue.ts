@@ -128,7 +128,7 @@ export async function clearOutbox(): Promise<void> {
  * pagehide that no beacon carried) is written to localStorage, which is synchronous, under
  * `mp_ob_` + its page id, in the stored record's shape. The next page moves it to its own outbox.
  */
-const STASH = 'mp_ob_';
+export const STASH = 'mp_ob_';
 /** The most UTF-16 units a page stashes as it goes: the site's own localStorage needs its room. */
 const STASH_MAX = 500_000;
 const local = (): Storage | undefined => { try { return globalThis.localStorage; } catch { return undefined; } };

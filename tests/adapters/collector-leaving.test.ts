@@ -373,4 +373,20 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     first.tracker.consent({ analytics: 'denied' }); // a banner answered as the page goes
     expect(stash()).toEqual([]);
   });
+  it('a tab that stays open takes over what another tab stashed as it went, at once (a single-page app may load no page for long)', async () => {
+    const live = page({ flushInterval: 1 });
+    await tick();
+    const got = arrivals();
+    const other = JSON.stringify({ v: 2, e: [['m-1', 1, JSON.stringify({ type: 'track', event: 'add_to_cart', messageId: 'm-1' })]] });
+    localStorage.setItem('mp_ob_other', other);
+    window.dispatchEvent(new StorageEvent('storage', { key: 'mp_ob_other', newValue: other }));
+    await expect.poll(() => got).toEqual(['m-1']);
+    expect(stash()).toEqual([]);
+    // Analytics denied here: another tab's stash is no longer this tab's to send.
+    live.tracker.consent({ analytics: 'denied' });
+    localStorage.setItem('mp_ob_third', other.replaceAll('m-1', 'm-2'));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'mp_ob_third', newValue: other.replaceAll('m-1', 'm-2') }));
+    await tick(100);
+    expect(got).toEqual(['m-1']);
+  });
 });
