@@ -178,8 +178,10 @@ import { describe, expect, it } from 'vitest';
 // cannot commit to IndexedDB kept in localStorage for the next page, taken back from the
 // back/forward cache, its copies read from IndexedDB dropped (diff read 2026-12-07: 21-24 of 100
 // events tracked in pagehide lost, all of them with the endpoint backing off), and taken over at
-// once by a tab still open (a storage event) (+0.51 KB).
-const RATCHET = 32.5 * 1024;
+// once by a tab still open (a storage event); its second read: each event written once, the
+// site's own localStorage room kept, the stash left to the next page, rewritten on an ads
+// withdrawal (+0.68 KB in all).
+const RATCHET = 32.75 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

@@ -23,9 +23,9 @@ import { uuid } from '../../src/core/env';
 
 /**
  * One message in the outbox. `rec`: the IndexedDB record it is stored in, once written; `kept`:
- * that write has committed (or it was read from there).
+ * that write has committed (or it was read from there); `st`: in this page's stash.
  */
-export interface Entry { id: string; seq: number; json: string; bytes: number; done?: boolean; rec?: RecordKey; kept?: true }
+export interface Entry { id: string; seq: number; json: string; bytes: number; done?: boolean; rec?: RecordKey; kept?: true; st?: true }
 
 /** Records are keyed `[seq of the first message, page]`: string keys are the one-message records of earlier versions. */
 type RecordKey = [number, string] | string;
@@ -126,18 +126,27 @@ export async function clearOutbox(): Promise<void> {
  * What a page going away could not have committed to IndexedDB (a transaction started in pagehide
  * never commits before the document goes: diff read 2026-12-07 lost every event handed over after
  * pagehide that no beacon carried) is written to localStorage, which is synchronous, under
- * `mp_ob_` + its page id, in the stored record's shape. The next page moves it to its own outbox.
+ * `mp_ob_` + its page id + a number, in the stored record's shape. The next page moves it to its
+ * own outbox.
  */
 export const STASH = 'mp_ob_';
-/** The most UTF-16 units a page stashes as it goes: the site's own localStorage needs its room. */
+/** The most characters a page stashes as it goes. */
 const STASH_MAX = 500_000;
+/**
+ * ... and the most characters localStorage may hold with it: the site's own writes need their room
+ * (browsers allow 5 MB, some counting two bytes per character; a stash that took the rest failed
+ * the site's own writes in its pagehide handler and on the next page: its second read).
+ */
+const STORAGE_MAX = 2_000_000;
 const local = (): Storage | undefined => { try { return globalThis.localStorage; } catch { return undefined; } };
 
 /** The stash keys in localStorage, this page's included. */
 function stashKeys(ls: Storage): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k?.startsWith(STASH)) keys.push(k); }
-  return keys;
+  return Object.keys(ls).filter((k) => k.startsWith(STASH));
+}
+/** Characters of keys and values in localStorage. */
+function used(ls: Storage): number {
+  return Object.keys(ls).reduce((n, k) => n + k.length + (ls.getItem(k)?.length ?? 0), 0);
 }
 function clearStashes(): void {
   const ls = local();
@@ -297,40 +306,64 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
 
   /** Ids moved here from stashes: the same messages read later from IndexedDB (the write committed after all) are copies, delivered or not. */
   const unstashed = new Set<string>();
-  /** What this page's stash (`STASH` + its page id) holds, once written. */
-  let stashed: Entry[] | undefined;
+  /** This page's stash keys, with what each holds; `room`: characters it may still stash, once counted in this leave. */
+  const stashed = new Map<string, Entry[]>();
+  let room: number | undefined;
+  let roomTold = false;
+  let stashes = 0;
   /**
-   * Whether this page's stash is still there. Taken by another page meanwhile (this one gone, then
-   * shown again or handed more): its messages are that page's to send now, not this one's.
+   * Takes this page's stash back from localStorage into its outbox (shown again, or its events
+   * rewritten); returns what came back. A key another page took meanwhile is that page's to send
+   * now: its events are forgotten here.
    */
-  const ours = (ls: Storage) => {
-    if (!stashed) return false;
-    try { if (ls.getItem(STASH + page) !== null) return true; } catch { /* unreadable: taken */ }
-    stashed.forEach(forget);
-    items = items.filter((x) => !x.done);
-    stashed = undefined;
-    return false;
+  const reclaim = () => {
+    const ls = local();
+    const back: Entry[] = [];
+    for (const [key, list] of stashed) {
+      let there: string | null = null;
+      try { there = ls!.getItem(key); ls!.removeItem(key); } catch { /* unreadable: taken */ }
+      for (const x of list) if (there === null) forget(x); else { delete x.st; back.push(x); }
+    }
+    items = [...back, ...items].sort((a, b) => a.seq - b.seq);
+    stashed.clear();
+    room = undefined;
+    return back;
   };
   /**
-   * The page is gone: what it holds and has not committed to IndexedDB, in flight too (a request
-   * the navigation fails), goes to its stash now, up to about STASH_MAX; written whole again at
-   * each later call (a burst handed over after pagehide). The rest still goes to IndexedDB.
+   * The page is gone: what it holds and has not committed to IndexedDB (what a request in flight
+   * carries too: the navigation fails it) goes to a new stash key now, oldest first while it fits.
+   * Each later call (events handed over after pagehide, one microtask at a time) writes only what
+   * came since: a whole stash rewritten per event held pagehide for seconds (its second read).
+   * Stashed, they leave this page's outbox: the next page sends them (no beacon of this one).
    */
   const stash = () => {
     const ls = local();
     if (!ls || !keep) return;
-    ours(ls);
-    let size = 0;
-    const list = items.filter((x) => !x.kept && (size += x.json.length + 64) <= STASH_MAX);
     try {
-      if (list.length) ls.setItem(STASH + page, JSON.stringify(record(list)));
-      else if (stashed) ls.removeItem(STASH + page);
-      stashed = list;
+      room ??= Math.min(STASH_MAX, STORAGE_MAX - used(ls));
+      const parts: string[] = [];
+      const list: Entry[] = [];
+      for (const x of items) {
+        if (x.kept) continue;
+        const part = JSON.stringify([x.id, x.seq, x.json]);
+        if ((room -= part.length + 1) < 0) {
+          if (!roomTold) warn('no room in localStorage for the unsent events of a page going away');
+          roomTold = true;
+          break;
+        }
+        parts.push(part);
+        list.push(x);
+      }
+      if (!list.length) return;
+      const key = STASH + page + '.' + stashes++;
+      ls.setItem(key, '{"v":2,"e":[' + parts.join() + ']}');
+      stashed.set(key, list);
+      for (const x of list) x.st = true;
       // Not written to IndexedDB as well: the next page would read both.
-      const these = new Set(list);
-      unwritten = unwritten.filter((x) => !these.has(x));
+      unwritten = unwritten.filter((x) => !x.st);
+      items = items.filter((x) => !x.st);
     } catch (e) {
-      warn(`the collector could not keep its unsent events in localStorage as the page went (${(e as Error)?.name ?? e})`);
+      warn(`the unsent events of a page going away could not be kept in localStorage (${(e as Error)?.name ?? e})`);
     }
   };
   /** Moves what earlier pages stashed as they went into this page's outbox (and IndexedDB, as its own). */
@@ -339,7 +372,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     const found: Entry[] = [];
     try {
       for (const k of ls ? stashKeys(ls) : []) {
-        if (k === STASH + page) continue;
+        if (k.startsWith(STASH + page)) continue;
         const raw = ls!.getItem(k);
         ls!.removeItem(k);
         try {
@@ -452,7 +485,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     // seconds: its third read, 2026-12-07).
     clear() {
       clearStashes();
-      stashed = undefined;
+      stashed.clear();
       return store ? clear(store).catch(clearOutbox) : clearOutbox();
     },
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
@@ -460,21 +493,20 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     back() {
       if (!gone) return;
       gone = false;
-      // Its stash is this page's again, unless another page has taken it meanwhile.
-      const ls = local();
-      if (ls && ours(ls)) {
-        try { ls.removeItem(STASH + page); } catch { /* left: sent again by the next page, dropped by messageId */ }
-        // Those whose IndexedDB write was on its way have their record.
-        if (keep && !full) unwritten.push(...stashed!.filter((x) => !x.rec && !x.done));
-        stashed = undefined;
-        schedule();
-      }
+      // Its stash is this page's again, unless another page has taken it meanwhile; those whose
+      // IndexedDB write was on its way have their record.
+      const back = reclaim();
+      if (keep && !full) unwritten.push(...back.filter((x) => !x.rec));
+      schedule();
       if (!locks) return;
       page = uuid();
       stop = new AbortController();
       own = ask(page, false);
     },
     rewrite(fn) {
+      // Stashed already (ads withdrawn as the page goes): stashed again, rewritten.
+      const restash = gone && stashed.size > 0;
+      if (restash) reclaim();
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.
       for (const x of items.slice()) {
@@ -482,6 +514,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
         if (json !== x.json) { forget(x); q.add(x.id, json); }
       }
       items = items.filter((x) => !x.done);
+      if (restash) stash();
     },
   };
   return q;

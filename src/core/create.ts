@@ -3,8 +3,13 @@ import type { JsonPlan, PlanInput, PlanOption, TypedPlan } from '../plan/types';
 import { inert, planProblems, startTracker, terse, type TrackerOptions } from './tracker';
 import type { Adapter, Tracker } from './types';
 
-/** Deletes the collector's IndexedDB outbox (database `measureplan`) where there is one; never creates it. */
+/** Deletes the collector's IndexedDB outbox (database `measureplan`) where there is one, never creating it, and its localStorage stash. */
 function dropOutbox(): void {
+  // With what pages stashed in localStorage as they went (adapters/collector/queue.ts).
+  try {
+    const ls = globalThis.localStorage;
+    for (const k of Object.keys(ls)) if (k.startsWith('mp_ob_')) ls.removeItem(k);
+  } catch { /* storage blocked: nothing stashed */ }
   try {
     const idb = globalThis.indexedDB;
     idb?.databases?.().then((list) => { if (list.some((d) => d.name === 'measureplan')) idb.deleteDatabase('measureplan'); }, () => undefined);

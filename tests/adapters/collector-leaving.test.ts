@@ -80,8 +80,7 @@ it('a tab hidden while the endpoint is failing (backing off) hands nothing to se
   tracker.track('purchase', { transaction_id: 'T-hide', value: 10, items: [{ item_id: 'A' }] } as never);
   await tick();
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-  document.dispatchEvent(new Event('visibilitychange'));
-  window.dispatchEvent(new Event('pagehide'));
+  document.dispatchEvent(new Event('visibilitychange')); // a tab switch: no pagehide
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
   await tick();
   expect(beacons).toEqual([]);
@@ -388,5 +387,75 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     window.dispatchEvent(new StorageEvent('storage', { key: 'mp_ob_third', newValue: other.replaceAll('m-1', 'm-2') }));
     await tick(100);
     expect(got).toEqual(['m-1']);
+  });
+  it('events handed over one microtask at a time after pagehide are each written once, not the whole stash again each time (its second read: 27 million characters for 200)', async () => {
+    const first = page();
+    await tick();
+    const written: number[] = [];
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (this: Storage, k: string, v: string) { if (k.startsWith('mp_ob_')) written.push(v.length); return setItem.call(this, k, v); };
+    try {
+      // A site's async pagehide handler: one track() per microtask.
+      window.addEventListener('pagehide', async () => {
+        for (let i = 0; i < 200; i++) { first.tracker.track('add_to_cart', { item_id: `M-${i}`, value: 1 } as never); await Promise.resolve(); }
+      }, { once: true });
+      off();
+      let later = false;
+      setTimeout(() => (later = true));
+      window.dispatchEvent(new Event('pagehide'));
+      for (let i = 0; i < 2000 && stashed().length < 200; i++) await Promise.resolve();
+      expect(later).toBe(false);
+    } finally {
+      Storage.prototype.setItem = setItem;
+    }
+    expect(stashed().sort()).toEqual(Array.from({ length: 200 }, (_, i) => `M-${i}`).sort());
+    const total = stash().reduce((n, k) => n + localStorage.getItem(k)!.length, 0);
+    expect(written.reduce((a, b) => a + b, 0)).toBe(total); // each event written once
+  });
+
+  it('leaves the site its room in localStorage, and keeps to 500,000 characters counted as written', async () => {
+    // A site that holds 1,990,000 characters itself: the stash stops where the total reaches 2,000,000.
+    localStorage.setItem('site_cache', 'x'.repeat(1_990_000));
+    const first = page();
+    await tick();
+    cartsOnLeave(first.tracker, 100);
+    off();
+    await leave();
+    const all = Object.keys(localStorage).reduce((n, k) => n + k.length + localStorage.getItem(k)!.length, 0);
+    expect(stashed().length).toBeGreaterThan(0);
+    expect(stashed().length).toBeLessThan(100);
+    expect(all).toBeLessThanOrEqual(2_000_000);
+    expect(() => localStorage.setItem('site_later', 'y'.repeat(1_000_000))).not.toThrow(); // its own write still fits
+    localStorage.clear();
+
+    // Messages full of quotes: the cap counts the characters stored, escapes included.
+    const second = page({ maxQueue: 50_000 });
+    await tick();
+    window.addEventListener('pagehide', () => {
+      for (let i = 0; i < 1500; i++) second.tracker.track('add_to_cart', { item_id: `Q-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
+    }, { once: true });
+    await leave();
+    const size = stash().reduce((n, k) => n + localStorage.getItem(k)!.length, 0);
+    expect(size).toBeGreaterThan(400_000);
+    expect(size).toBeLessThanOrEqual(500_000 + 64);
+  });
+
+  it('ads withdrawn once the page has stashed: the stash keeps no click id', async () => {
+    history.replaceState(null, '', '/?gclid=GCLID-STASHED');
+    try {
+      const tracker = createTracker({ plan: { ...example('webshop'), consent: { default: { analytics: 'granted', ads: 'granted' } } }, adapters: [collector({ flushInterval: 60_000 })] });
+      open.push(tracker);
+      await tick();
+      window.addEventListener('pagehide', () => tracker.track('add_to_cart', { item_id: 'G-1', value: 1 } as never), { once: true });
+      off();
+      await leave();
+      const text = () => stash().map((k) => localStorage.getItem(k)).join();
+      expect(text()).toContain('GCLID-STASHED');
+      tracker.consent({ ads: 'denied' });
+      expect(stashed()).toEqual(['G-1']);
+      expect(text()).not.toContain('GCLID-STASHED');
+    } finally {
+      history.replaceState(null, '', '/');
+    }
   });
 });

@@ -34,9 +34,14 @@ it('an analytics withdrawal deletes an outbox left by an earlier page, with no c
     };
   });
   expect(await names()).toContain('measureplan');
+  // And what a page stashed in localStorage as it went (its second read, 2026-12-07: left behind).
+  localStorage.setItem('mp_ob_earlier-page.0', '{"v":2,"e":[["m2",2,"{\\"type\\":\\"track\\"}"]]}');
+  localStorage.setItem('site_own', 'kept');
   const tracker = createTracker({ plan: plan(), adapters: [ga4()] });
   tracker.consent({ analytics: 'denied', ads: 'denied' });
   await expect.poll(names).not.toContain('measureplan');
+  expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_ob_'))).toEqual([]);
+  expect(localStorage.getItem('site_own')).toBe('kept');
   await tracker.shutdown();
 });
 
