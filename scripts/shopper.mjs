@@ -73,7 +73,20 @@ export async function runShopper(shop, { print = console.log, plan = JSON.parse(
       const ok = await page.evaluate(() => Promise.resolve(window.measureplan.ready ?? true));
       if (ok === false) throw new Error(`measureplan could not use its plan on ${path} (see the page error above)`);
     };
-    const goto = async (path) => { await page.goto(shop.url + path); await tagReady(); };
+    /**
+     * Once the visitor has accepted: waits until every vendor tag the page asked for has run, so
+     * what it queued for them is not lost with the page when the shopper moves on (flaky-test
+     * review 2026-12-07: with gtag.js 150 ms late, view_pricing never reached GA4).
+     */
+    let accepted = false;
+    const tagsIn = async () => {
+      if (!accepted) return;
+      await page.waitForFunction(() => {
+        const w = window;
+        return (!w.dataLayer || w.dataLayer.__fake) && (!w.fbq || w.fbq.callMethod) && (!w.lintrk || !w.lintrk.q) && (!w.uetq || !Array.isArray(w.uetq));
+      }, null, { timeout: 10_000 }).catch(() => print(`        (a vendor tag did not run on ${new URL(page.url()).pathname} within 10 s)`));
+    };
+    const goto = async (path) => { await page.goto(shop.url + path); await tagReady(); await tagsIn(); };
     /** Clicks a link or button that leads to `path` (and `search`, when given), and waits for that page. */
     const clickAndWait = async (selector, path, search) => {
       const from = page.url();
@@ -82,11 +95,14 @@ export async function runShopper(shop, { print = console.log, plan = JSON.parse(
         page.click(selector),
       ]);
       await tagReady();
+      await tagsIn();
     };
 
     say('Opens the shop and answers the cookie banner with "Accept all"');
     await goto('/');
     await page.click('#consent-accept-all');
+    accepted = true;
+    await tagsIn();
 
     say('Reads "Shipping & prices"                       → expect visited_pricing');
     await clickAndWait('.site-nav a[href="/pricing"]', '/pricing');

@@ -26,6 +26,7 @@ const open: { shutdown(): Promise<void> }[] = [];
 beforeEach(() => { (globalThis as any).indexedDB = new IDBFactory(); localStorage.clear(); up = true; });
 afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.shutdown()));
+  server.resetHandlers(); // each test's endpoint is its own (flaky-test review: they piled up)
   delete (navigator as any).sendBeacon;
   Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
 });

@@ -16,6 +16,8 @@ import { launch } from '../support/browser.mjs';
 import { ROOT } from '../support/bundle.mjs';
 // @ts-expect-error plain ESM helpers without types
 import { startServer } from '../support/server.mjs';
+// @ts-expect-error plain ESM helpers without types
+import { tagsRan } from '../support/vendor-fakes.mjs';
 
 type Kit = typeof source;
 const out = join(ROOT, 'node_modules/.cache/measureplan-e2e-kit');
@@ -66,11 +68,16 @@ describe.each([['the source', () => source], ['the published build', () => built
     await page.evaluate(() => window.addEventListener('click', (e) => { if ((e.target as Element).closest?.('a[href^="tel:"]')) e.preventDefault(); }));
     await page.click('#call');
     await until(kit(), fakes, page, 'microsoftAds', 1);
+    // Each page is left only once every tag has run on it (flaky-test review: a late gtag.js lost view_pricing).
+    const allIn = (n: number) => tagsRan(page, { read: (p: Page) => fakes.commands(p), n });
+    await allIn(1);
     await Promise.all([page.waitForURL('**/pricing.html'), page.click('#pricing')]);
     await until(kit(), fakes, page, 'linkedin', 1);
+    await allIn(2);
     await Promise.all([page.waitForURL('**/done.html'), page.click('#buy')]);
     await until(kit(), fakes, page, 'meta', 1);
     await until(kit(), fakes, page, 'microsoftAds', 2);
+    await allIn(3);
 
     const commands = await fakes.commands(page);
     const sent = conversions(commands);
@@ -132,7 +139,7 @@ describe.each([['the source', () => source], ['the published build', () => built
     // Every tag of both pages has had its say before reset(): a late UET queue counted after it (CI 2026-12-07).
     for (const v of ['ga4', 'googleAds', 'meta', 'microsoftAds'] as const) await until(kit(), fakes, a, v, 1);
     for (const v of ['ga4', 'linkedin'] as const) await until(kit(), fakes, b, v, 1);
-    for (const p of [a, b]) await expect.poll(async () => kit().pageViews(await fakes.commands(p)), { timeout: 10_000 }).toEqual({ ga4: 1, meta: 1, microsoftAds: 1 });
+    for (const p of [a, b]) await tagsRan(p, { read: (q: Page) => fakes.commands(q) });
     expect(conversions(await fakes.commands(a)).ga4.map((c) => c.event)).toEqual(['purchase']);
     expect(conversions(await fakes.commands(b)).ga4.map((c) => c.event)).toEqual(['view_pricing']);
     expect(conversions(await fakes.commands()).ga4.map((c) => c.event).sort()).toEqual(['purchase', 'view_pricing']);

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // A beacon or a POST can take over a second on a loaded CI machine (flaky-test review 2026-12-07).
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -58,3 +58,20 @@ export async function countingFakesFor(context, page) {
 
 /** Chromium switch: every host but 127.0.0.1 fails to resolve (what `installVendorFakes` refuses by route). */
 export const OFFLINE = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1';
+
+/**
+ * Waits until the tags of GA4, Meta and Microsoft Ads have each sent `n` page views on the page.
+ * The tracker requests them one after another and `ready` waits for none: a test that reads one
+ * vendor's commands, or leaves the page, once another has reported can miss a tag that came late
+ * (flaky-test review 2026-12-07: a snapshot compared before bat.js had run failed CI). `read`: how
+ * to get the page's commands (by default, its current document's).
+ */
+export async function tagsRan(page, { read = vendorCommands, n = 1, timeout = 15_000 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const seen = pageViews(await read(page));
+    if (seen.ga4 >= n && seen.meta >= n && seen.microsoftAds >= n) return;
+    if (Date.now() > until) throw new Error(`the vendor tags did not all run: page views ${JSON.stringify(seen)}, ${n} each expected`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
