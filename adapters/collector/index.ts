@@ -228,8 +228,17 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onLeave = () => { left = true; queue?.leave(); beacon(); };
   /** Back from the back/forward cache (diff read 2026-12-06: a tab opened next sent its new events again). */
   const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
-  /** Another tab stashed events as it went: taken over now, not at this tab's next page load (a single-page app may have none for long). */
-  const onStorage = (e: StorageEvent) => { if (e.newValue && e.key?.startsWith(STASH) && !left && !stopped && ctx?.consent().analytics === 'granted') void queue?.restore(() => schedule(0)); };
+  /**
+   * Another tab stashed events as it went: taken over now, not at this tab's next page load (a
+   * single-page app may have none for long); once per burst of keys, and without reading the
+   * IndexedDB outbox again (each key re-read it all: its third read).
+   */
+  let adopting: ReturnType<typeof setTimeout> | undefined;
+  const onStorage = (e: StorageEvent) => {
+    if (!e.newValue || !e.key?.startsWith(STASH)) return;
+    clearTimeout(adopting);
+    adopting = setTimeout(() => { if (!left && !stopped && ctx?.consent().analytics === 'granted') void queue?.adopt(() => schedule(0)); }, 50);
+  };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
   /** A conversion (with the consent it was received under) or a ready message, for `intake`. */
@@ -320,6 +329,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       w?.removeEventListener?.('pageshow', onShow);
       w?.removeEventListener?.('online', onOnline);
       w?.removeEventListener?.('storage', onStorage);
+      clearTimeout(adopting);
       intake(Infinity);
       await queue?.persist();
       queue?.leave(); // what is left stored is another page's to send

@@ -71,6 +71,8 @@ export interface Queue {
    * read that found messages, which can be sent at once); resolves to how many it found.
    */
   restore(some?: () => void): Promise<number>;
+  /** Takes over what other pages stashed in localStorage as they went (another tab just did). */
+  adopt(some?: () => void): Promise<void>;
   /** Writes pending additions and deletions now (page hidden). */
   persist(): Promise<void>;
   /**
@@ -298,6 +300,8 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
   };
   /** Forgets a message: its record, if it has one, is rewritten without it (or deleted). */
   const forget = (x: Entry) => {
+    // Once: a request answered after its message was rewritten must not forget the new one.
+    if (x.done) return;
     x.done = true;
     ids.delete(x.id);
     sending.delete(x.id);
@@ -338,15 +342,18 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
    */
   const stash = () => {
     const ls = local();
-    if (!ls || !keep) return;
+    // Nothing to keep: localStorage is not even counted (a site's 20,000 keys take 20 ms: its third read).
+    if (!ls || !keep || items.every((x) => x.kept)) return;
     try {
       room ??= Math.min(STASH_MAX, STORAGE_MAX - used(ls));
+      const key = STASH + page + '.' + stashes;
+      let left = room - key.length - 14; // the key and the record's wrapper count too
       const parts: string[] = [];
       const list: Entry[] = [];
       for (const x of items) {
         if (x.kept) continue;
         const part = JSON.stringify([x.id, x.seq, x.json]);
-        if ((room -= part.length + 1) < 0) {
+        if ((left -= part.length + 1) < 0) {
           if (!roomTold) warn('no room in localStorage for the unsent events of a page going away');
           roomTold = true;
           break;
@@ -355,8 +362,9 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
         list.push(x);
       }
       if (!list.length) return;
-      const key = STASH + page + '.' + stashes++;
       ls.setItem(key, '{"v":2,"e":[' + parts.join() + ']}');
+      stashes++;
+      room = Math.max(0, left);
       stashed.set(key, list);
       for (const x of list) x.st = true;
       // Not written to IndexedDB as well: the next page would read both.
@@ -366,13 +374,24 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
       warn(`the unsent events of a page going away could not be kept in localStorage (${(e as Error)?.name ?? e})`);
     }
   };
-  /** Moves what earlier pages stashed as they went into this page's outbox (and IndexedDB, as its own). */
-  const unstash = (): Entry[] => {
+  /**
+   * Moves what other pages stashed as they went into this page's outbox (and IndexedDB, as its
+   * own). With Web Locks, only the keys of pages whose lock this page holds (see ask()): two tabs
+   * told of the same key at once each sent it all (its third read: 200 arrivals for 100 events).
+   */
+  const unstash = async (): Promise<Entry[]> => {
     const ls = local();
     const found: Entry[] = [];
+    const was = drops;
     try {
-      for (const k of ls ? stashKeys(ls) : []) {
-        if (k.startsWith(STASH + page)) continue;
+      const owner = (k: string) => k.slice(STASH.length, k.lastIndexOf('.'));
+      let keys = ls ? stashKeys(ls).filter((k) => owner(k) !== page) : [];
+      if (locks && keys.length) {
+        await Promise.all([...new Set(keys.map(owner))].filter((o) => !asked.has(o)).map((o) => ask(o, true)));
+        // Analytics withdrawn meanwhile: nothing is taken (the withdrawal deleted the keys).
+        keys = drops === was ? keys.filter((k) => owned.has(owner(k))) : [];
+      }
+      for (const k of keys) {
         const raw = ls!.getItem(k);
         ls!.removeItem(k);
         try {
@@ -427,14 +446,15 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     release(sent) { for (const x of sent) sending.delete(x.id); },
     async restore(some) {
       again = some;
-      const moved = unstash();
+      const was = drops;
+      const moved = await unstash();
+      if (drops !== was) return 0;
       items.unshift(...moved);
       let total = moved.length;
       if (total) { schedule(); some?.(); }
       try {
         // RESTORE_RECORDS at a time, each read its own task: an outbox of 20,000 messages left by
         // an outage, read at once, was a 120-220 ms long task on every page (host-page QA 2026-12-06).
-        const was = drops;
         for (let after: IDBValidKey | undefined; store;) {
           const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
           const [keys, values] = await store('readonly', (s) => Promise.all([promisifyRequest(s.getAllKeys(range, RESTORE_RECORDS)), promisifyRequest(s.getAll(range, RESTORE_RECORDS))]));
@@ -479,6 +499,14 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
       return total;
     },
     persist() { if (gone) stash(); return flushWrites(); },
+    async adopt(some) {
+      const was = drops;
+      const moved = await unstash();
+      if (!moved.length || drops !== was) return;
+      items = [...moved, ...items].sort((a, b) => a.seq - b.seq);
+      schedule();
+      some?.();
+    },
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is
     // deleted all the same; so it is by a clear the give-up overtook (a withdrawal in the first
@@ -510,7 +538,8 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.
       for (const x of items.slice()) {
-        const json = sending.has(x.id) ? x.json : fn(x.json);
+        // In flight, it went as it was; but a gone page's will be stashed again, so rewritten too.
+        const json = sending.has(x.id) && !restash ? x.json : fn(x.json);
         if (json !== x.json) { forget(x); q.add(x.id, json); }
       }
       items = items.filter((x) => !x.done);

@@ -429,16 +429,34 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     expect(() => localStorage.setItem('site_later', 'y'.repeat(1_000_000))).not.toThrow(); // its own write still fits
     localStorage.clear();
 
-    // Messages full of quotes: the cap counts the characters stored, escapes included.
+    // Messages full of quotes: the cap counts the characters stored, escapes included, over several
+    // keys (a burst a moment later) with their names (third read: 534,641 characters).
     const second = page({ maxQueue: 50_000 });
     await tick();
     window.addEventListener('pagehide', () => {
-      for (let i = 0; i < 1500; i++) second.tracker.track('add_to_cart', { item_id: `Q-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
+      for (let i = 0; i < 200; i++) second.tracker.track('add_to_cart', { item_id: `Q-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
+    }, { once: true });
+    window.addEventListener('pagehide', async () => {
+      for (let k = 0; k < 3; k++) { await Promise.resolve(); for (let i = 0; i < 20; i++) second.tracker.track('add_to_cart', { item_id: `R-${k}-${i}`, value: 1 } as never); }
     }, { once: true });
     await leave();
-    const size = stash().reduce((n, k) => n + localStorage.getItem(k)!.length, 0);
-    expect(size).toBeGreaterThan(400_000);
-    expect(size).toBeLessThanOrEqual(500_000 + 64);
+    expect(stash().length).toBeGreaterThan(1);
+    expect(stashed().length).toBe(260);
+    const size = () => stash().reduce((n, k) => n + k.length + localStorage.getItem(k)!.length, 0);
+    expect(size()).toBeGreaterThan(350_000);
+    expect(size()).toBeLessThanOrEqual(500_000);
+    localStorage.clear();
+
+    // More than fits: cut at 500,000.
+    const third = page({ maxQueue: 50_000 });
+    await tick();
+    window.addEventListener('pagehide', () => {
+      for (let i = 0; i < 1000; i++) third.tracker.track('add_to_cart', { item_id: `S-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
+    }, { once: true });
+    await leave();
+    expect(stashed().length).toBeLessThan(1000);
+    expect(size()).toBeGreaterThan(450_000);
+    expect(size()).toBeLessThanOrEqual(500_000);
   });
 
   it('ads withdrawn once the page has stashed: the stash keeps no click id', async () => {
@@ -458,5 +476,60 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     } finally {
       history.replaceState(null, '', '/');
     }
+  });
+  it('a page with nothing to keep as it goes does not read the site\'s localStorage (third read: 20-29 ms with 20,000 keys)', async () => {
+    for (let i = 0; i < 50; i++) localStorage.setItem(`site_${i}`, 'x');
+    const first = page();
+    await tick();
+    first.tracker.track('phone_click');
+    await tick(50); // written to IndexedDB
+    const read: string[] = [];
+    const getItem = Storage.prototype.getItem;
+    Storage.prototype.getItem = function (this: Storage, k: string) { read.push(k); return getItem.call(this, k); };
+    try { off(); await leave(); } finally { Storage.prototype.getItem = getItem; }
+    expect(read.filter((k) => k.startsWith('site_'))).toEqual([]);
+    expect(stash()).toEqual([]);
+  });
+
+  it('ads withdrawn as the page goes: a message whose request was in flight is stashed again without its click id', async () => {
+    history.replaceState(null, '', '/?gclid=GCLID-INFLIGHT');
+    server.use(http.post(URL_, async () => { await tick(400); return new HttpResponse(null, { status: 200 }); })); // answered after the page went
+    (globalThis as any).indexedDB = undefined; // memory only: nothing is ever written to IndexedDB (third read)
+    try {
+      const tracker = createTracker({ plan: { ...example('webshop'), consent: { default: { analytics: 'granted', ads: 'granted' } } }, adapters: [collector({ flushInterval: 1 })] });
+      open.push(tracker);
+      await tick();
+      tracker.track('add_to_cart', { item_id: 'F-1', value: 1 } as never);
+      await tick(50); // on its way, unanswered
+      off();
+      await leave();
+      const text = () => stash().map((k) => localStorage.getItem(k)).join();
+      expect(text()).toContain('GCLID-INFLIGHT');
+      tracker.consent({ ads: 'denied' });
+      expect(stashed()).toContain('F-1');
+      expect(text()).not.toContain('GCLID-INFLIGHT');
+    } finally {
+      history.replaceState(null, '', '/');
+    }
+  });
+
+  it('a burst of keys another tab stashed is taken over once, without reading the IndexedDB outbox again (third read: 4,601 reads, 1.35 s of long tasks)', async () => {
+    const live = page({ flushInterval: 1 });
+    await tick();
+    const got = arrivals();
+    const reads = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    try {
+      for (let n = 0; n < 20; n++) {
+        const value = JSON.stringify({ v: 2, e: [[`k-${n}`, n, JSON.stringify({ type: 'track', event: 'add_to_cart', messageId: `k-${n}` })]] });
+        localStorage.setItem(`mp_ob_gone.${n}`, value);
+        window.dispatchEvent(new StorageEvent('storage', { key: `mp_ob_gone.${n}`, newValue: value }));
+      }
+      await expect.poll(() => got.length).toBe(20);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
+    expect(stash()).toEqual([]);
+    expect(live.tracker).toBeDefined();
   });
 });

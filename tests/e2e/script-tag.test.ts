@@ -280,6 +280,29 @@ describe('the script tag', () => {
     }
   });
 
+  it('two other tabs of the shop open as a tab leaves its burst in localStorage: one tab takes it over, each event arrives once (third read 2026-12-07: 200 arrivals for 100)', async () => {
+    const context = await browser.newContext();
+    await installVendorFakes(context);
+    const b = await context.newPage();
+    await b.goto(server.url + '/late.html');
+    refusing = true;
+    // B's endpoint failed its last request: it backs off and sends no beacon; all 100 go to localStorage.
+    await b.evaluate(() => { (window as any).measureplan.track('phone_click'); return (window as any).measureplan.flush(); });
+    const [a, c] = [await context.newPage(), await context.newPage()];
+    for (const p of [a, c]) { await p.goto(server.url + '/late-next.html'); await p.evaluate(() => (window as any).measureplan.ready); }
+    server.reset();
+    refusing = false;
+    // A and C are told by the storage event, B's next page reads localStorage as it starts.
+    await Promise.all([b.waitForURL('**/late-next.html'), b.click('#next')]);
+    for (const p of [a, b, c]) await p.evaluate(() => dispatchEvent(new Event('online'))); // any backoff ends
+    const carts = () => server.received.filter((r: any) => r.body.event === 'add_to_cart');
+    await expect.poll(() => new Set(carts().map((r: any) => r.id)).size).toBe(100);
+    await b.waitForTimeout(1500);
+    expect(carts()).toHaveLength(100);
+    expect(await b.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mp_ob_')))).toEqual([]);
+    await context.close();
+  });
+
   it('a site that filled localStorage: a reloaded confirmation page sends its order once, and the visitor keeps one id (the tab\'s sessionStorage holds it)', async () => {
     server.reset();
     const { page: p, errors, close } = await open('/full.html');
