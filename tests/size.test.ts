@@ -181,8 +181,9 @@ import { describe, expect, it } from 'vitest';
 // once by a tab still open (a storage event); its second read: each event written once, the
 // site's own localStorage room kept, the stash left to the next page, rewritten on an ads
 // withdrawal; its third read: one tab takes a stash, under the gone page's Web Lock, once per
-// burst of storage events, without re-reading IndexedDB (+0.78 KB in all).
-const RATCHET = 32.75 * 1024;
+// burst of storage events, without re-reading IndexedDB; its fourth read: the gone page's
+// IndexedDB records read by the tab that took its stash (+0.80 KB in all).
+const RATCHET = 32.8 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

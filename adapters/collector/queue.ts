@@ -354,7 +354,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
         if (x.kept) continue;
         const part = JSON.stringify([x.id, x.seq, x.json]);
         if ((left -= part.length + 1) < 0) {
-          if (!roomTold) warn('no room in localStorage for the unsent events of a page going away');
+          if (!roomTold) warn('localStorage too full to keep unsent events');
           roomTold = true;
           break;
         }
@@ -371,7 +371,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
       unwritten = unwritten.filter((x) => !x.st);
       items = items.filter((x) => !x.st);
     } catch (e) {
-      warn(`the unsent events of a page going away could not be kept in localStorage (${(e as Error)?.name ?? e})`);
+      warn(`unsent events not kept in localStorage (${(e as Error)?.name ?? e})`);
     }
   };
   /**
@@ -385,11 +385,13 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     const was = drops;
     try {
       const owner = (k: string) => k.slice(STASH.length, k.lastIndexOf('.'));
-      let keys = ls ? stashKeys(ls).filter((k) => owner(k) !== page) : [];
+      const others = () => (ls ? stashKeys(ls).filter((k) => owner(k) !== page) : []);
+      let keys = others();
       if (locks && keys.length) {
         await Promise.all([...new Set(keys.map(owner))].filter((o) => !asked.has(o)).map((o) => ask(o, true)));
-        // Analytics withdrawn meanwhile: nothing is taken (the withdrawal deleted the keys).
-        keys = drops === was ? keys.filter((k) => owned.has(owner(k))) : [];
+        // Listed again: keys that came while the locks were asked for, by this call or another
+        // (its fourth read). Analytics withdrawn meanwhile: nothing is taken (the keys are deleted).
+        keys = drops === was ? others().filter((k) => owned.has(owner(k))) : [];
       }
       for (const k of keys) {
         const raw = ls!.getItem(k);
@@ -501,11 +503,17 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     persist() { if (gone) stash(); return flushWrites(); },
     async adopt(some) {
       const was = drops;
+      const had = owned.size;
       const moved = await unstash();
-      if (!moved.length || drops !== was) return;
-      items = [...moved, ...items].sort((a, b) => a.seq - b.seq);
-      schedule();
-      some?.();
+      if (drops !== was) return;
+      if (moved.length) {
+        items = [...moved, ...items].sort((a, b) => a.seq - b.seq);
+        schedule();
+        some?.();
+      }
+      // A gone page's lock newly held: its IndexedDB records are this page's to send too, and no
+      // other page may take them now (its fourth read: they waited until this tab closed).
+      if (owned.size > had) await q.restore(some);
     },
     storeNew(yes) { keep = yes; if (!yes) unwritten = []; },
     // Without a store of its own (IndexedDB failed or given up here), what earlier pages stored is

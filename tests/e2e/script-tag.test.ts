@@ -82,6 +82,7 @@ beforeAll(async () => {
       }));
     </script>`, tag('data-plan="/late.json"'));
   page('late-next.html', `<p>next</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag('data-plan="/late.json"'));
+  page('away.html', '<p>a page of the site without the tag</p>');
   // The next page after index.html (where user-1 signed in): user-1 signs out, before the consent call.
   page('signout.html', `<script>
       measureplan.identify(null);
@@ -280,25 +281,34 @@ describe('the script tag', () => {
     }
   });
 
-  it('two other tabs of the shop open as a tab leaves its burst in localStorage: one tab takes it over, each event arrives once (third read 2026-12-07: 200 arrivals for 100)', async () => {
+  it('two other tabs of the shop open as a tab leaves its burst in localStorage: one tab takes it over with what it had stored in IndexedDB, each event arrives once (third read 2026-12-07: 200 arrivals for 100)', async () => {
     const context = await browser.newContext();
     await installVendorFakes(context);
+    // A and C open first: they have seen nothing of B when B stores its phone click.
+    const [a, c] = [await context.newPage(), await context.newPage()];
+    for (const p of [a, c]) { await p.goto(server.url + '/late-next.html'); await p.evaluate(() => (window as any).measureplan.ready); }
     const b = await context.newPage();
     await b.goto(server.url + '/late.html');
     refusing = true;
     // B's endpoint failed its last request: it backs off and sends no beacon; all 100 go to localStorage.
     await b.evaluate(() => { (window as any).measureplan.track('phone_click'); return (window as any).measureplan.flush(); });
-    const [a, c] = [await context.newPage(), await context.newPage()];
-    for (const p of [a, c]) { await p.goto(server.url + '/late-next.html'); await p.evaluate(() => (window as any).measureplan.ready); }
+    await b.waitForTimeout(300); // the phone click is in IndexedDB
     server.reset();
     refusing = false;
-    // A and C are told by the storage event, B's next page reads localStorage as it starts.
-    await Promise.all([b.waitForURL('**/late-next.html'), b.click('#next')]);
-    for (const p of [a, b, c]) await p.evaluate(() => dispatchEvent(new Event('online'))); // any backoff ends
+    // A and C are told by the storage event; B goes on to a page without the tag, so one of them
+    // must also send what B had stored in IndexedDB.
+    await b.evaluate(() => { document.querySelector<HTMLAnchorElement>('#next')!.href = '/away.html'; });
+    await Promise.all([b.waitForURL('**/away.html'), b.click('#next')]);
+    for (const p of [a, c]) await p.evaluate(() => dispatchEvent(new Event('online'))); // any backoff ends
     const carts = () => server.received.filter((r: any) => r.body.event === 'add_to_cart');
     await expect.poll(() => new Set(carts().map((r: any) => r.id)).size).toBe(100);
+    // And the phone click B had stored in IndexedDB: sent by whichever page took B over, not left
+    // until that tab closes (fourth read 2026-12-07: the stash's taker held B's lock, not its records).
+    const calls = () => server.received.filter((r: any) => r.body.event === 'phone_click');
+    await expect.poll(() => calls().length).toBe(1);
     await b.waitForTimeout(1500);
     expect(carts()).toHaveLength(100);
+    expect(calls()).toHaveLength(1);
     expect(await b.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('mp_ob_')))).toEqual([]);
     await context.close();
   });
