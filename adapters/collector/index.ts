@@ -230,8 +230,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onShow = (e: Event) => { left = false; if ((e as PageTransitionEvent).persisted) queue?.back(); };
   /**
    * Another tab stashed events as it went: taken over now, not at this tab's next page load (a
-   * single-page app may have none for long); once per burst of keys, and without reading the
-   * IndexedDB outbox again (each key re-read it all: its third read).
+   * single-page app may have none for long); once per burst of keys, the IndexedDB outbox read
+   * again only for a gone page newly taken over (each key re-read it all: its third read).
    */
   let adopting: ReturnType<typeof setTimeout> | undefined;
   const onStorage = (e: StorageEvent) => {

@@ -263,8 +263,8 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     return got;
   };
   /** Tracks `n` add_to_cart in a pagehide listener that runs after the collector's, as a site's own would; their message ids. */
-  const cartsOnLeave = (tracker: ReturnType<typeof page>['tracker'], n: number, tag = 'L') => {
-    const f = () => { for (let i = 0; i < n; i++) tracker.track('add_to_cart', { item_id: `${tag}-${i}`, item_name: 'y'.repeat(500), value: 1 } as never); };
+  const cartsOnLeave = (tracker: ReturnType<typeof page>['tracker'], n: number, tag = 'L', name = 'y'.repeat(500)) => {
+    const f = () => { for (let i = 0; i < n; i++) tracker.track('add_to_cart', { item_id: `${tag}-${i}`, item_name: name, value: 1 } as never); };
     window.addEventListener('pagehide', f, { once: true });
   };
   /** The document is gone: its IndexedDB transactions never committed (the next page sees none of them). */
@@ -433,9 +433,7 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     // keys (a burst a moment later) with their names (third read: 534,641 characters).
     const second = page({ maxQueue: 50_000 });
     await tick();
-    window.addEventListener('pagehide', () => {
-      for (let i = 0; i < 200; i++) second.tracker.track('add_to_cart', { item_id: `Q-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
-    }, { once: true });
+    cartsOnLeave(second.tracker, 200, 'Q', '"'.repeat(300));
     window.addEventListener('pagehide', async () => {
       for (let k = 0; k < 3; k++) { await Promise.resolve(); for (let i = 0; i < 20; i++) second.tracker.track('add_to_cart', { item_id: `R-${k}-${i}`, value: 1 } as never); }
     }, { once: true });
@@ -450,9 +448,7 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     // More than fits: cut at 500,000.
     const third = page({ maxQueue: 50_000 });
     await tick();
-    window.addEventListener('pagehide', () => {
-      for (let i = 0; i < 1000; i++) third.tracker.track('add_to_cart', { item_id: `S-${i}`, item_name: '"'.repeat(300), value: 1 } as never);
-    }, { once: true });
+    cartsOnLeave(third.tracker, 1000, 'S', '"'.repeat(300));
     await leave();
     expect(stashed().length).toBeLessThan(1000);
     expect(size()).toBeGreaterThan(450_000);
