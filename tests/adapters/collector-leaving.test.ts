@@ -509,8 +509,8 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
     }
   });
 
-  it('a burst of keys another tab stashed is taken over once, without reading the IndexedDB outbox again (third read: 4,601 reads, 1.35 s of long tasks)', async () => {
-    const live = page({ flushInterval: 1 });
+  it('a burst of keys another tab stashed is taken over once, without reading the IndexedDB outbox again when no gone page is newly taken over (third read: 4,601 reads, 1.35 s of long tasks)', async () => {
+    page({ flushInterval: 1 });
     await tick();
     const got = arrivals();
     const reads = vi.spyOn(IDBObjectStore.prototype, 'getAll');
@@ -526,6 +526,5 @@ describe('what a page going away cannot commit to IndexedDB is kept in localStor
       reads.mockRestore();
     }
     expect(stash()).toEqual([]);
-    expect(live.tracker).toBeDefined();
   });
 });
