@@ -3,7 +3,7 @@
  * `pending` until the visitor decides on this page: its deliveries wait in a bounded buffer,
  * released on a grant and dropped on a denial (or with the page). Only a grant opens a category.
  */
-import type { ConsentCategory, ConsentSettings, Plan } from '../plan/types';
+import type { ConsentCategory, ConsentUpdate, Plan } from '../plan/types';
 import type { ConsentStatus } from './types';
 
 export const CATEGORIES: ConsentCategory[] = ['analytics', 'ads'];
@@ -17,7 +17,7 @@ export interface Consent<T> {
    */
   snapshot(): ConsentStatus;
   /** Applies the visitor's decision; returns the categories whose state changed. */
-  update(update: ConsentSettings): ConsentCategory[];
+  update(update: ConsentUpdate): ConsentCategory[];
   /** Holds a delivery until its category is decided; false when the buffer is full. */
   hold(category: ConsentCategory, item: T): boolean;
   /** Takes every held delivery of a category (to send on grant, or to drop on denial). */

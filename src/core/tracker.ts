@@ -4,7 +4,7 @@
  * the destinations its `send` names, under the visitor's consent. Nothing here throws into the
  * host page (unless `strict` is set, for tests).
  */
-import type { ConsentCategory, ConsentPlatform, ConsentSettings, JsonPlan, NormalisedConversion, Plan, PlanError, PlanInput, SendSpec } from '../plan/types';
+import type { ConsentCategory, ConsentPlatform, ConsentUpdate, JsonPlan, NormalisedConversion, Plan, PlanError, PlanInput, SendSpec } from '../plan/types';
 import type { PlatformOptions } from '../cmp/watch';
 import type { Issue } from '../plan/check';
 import { BUFFER_LIMIT, createConsent, CATEGORIES } from './consent';
@@ -278,7 +278,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         for (const cat of CATEGORIES) if (consent.status[cat] === 'granted') dispatcher.each(cat, (a, c) => a.identify?.(who, c));
       });
     },
-    consent(update: ConsentSettings) {
+    consent(update: ConsentUpdate) {
       if (down) return closed('consent');
       safely('consent', () => {
         // A banner's `true` or "accepted" is no decision: said, not guessed (consent is the law here);

@@ -1,7 +1,7 @@
 import type { ConversionName, Item, TrackArgs } from '../plan/define';
 import type { Browse, Cart } from '../journey/abandonment';
 import type { FunnelProgress } from '../journey/funnels';
-import type { ConsentCategory, ConsentSettings, ConsentState, DestinationName, Plan, PlanInput, SendSpec } from '../plan/types';
+import type { ConsentCategory, ConsentState, ConsentUpdate, DestinationName, Plan, PlanInput, SendSpec } from '../plan/types';
 
 /** Ad click ids captured from landing URLs, kept 90 days for later and offline attribution. */
 export type ClickIds = Partial<Record<'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'li_fat_id' | 'msclkid', string>>;
@@ -158,7 +158,7 @@ export interface Tracker<P extends PlanInput = PlanInput> {
   page(): void;
   identify(userId: string | null, traits?: Record<string, unknown>): void;
   /** The visitor's decision, e.g. `{ analytics: 'granted', ads: 'denied' }`. */
-  consent(update: ConsentSettings): void;
+  consent(update: ConsentUpdate): void;
   /** Delivers everything queued now. */
   flush(): Promise<void>;
   on<E extends TrackerEventName>(event: E, fn: (payload: TrackerEvents[E]) => void): () => void;

@@ -77,6 +77,15 @@ describe('typed track()', () => {
     loose.track('anything');
   });
 
+  it('consent() takes a decision per category, or "pending" to leave one undecided (as docs/api.md says)', () => {
+    tracker.consent({ analytics: 'granted', ads: 'denied' });
+    tracker.consent({ analytics: 'pending', ads: 'granted' });
+    // @ts-expect-error a banner's true is no decision
+    tracker.consent({ analytics: true });
+    // @ts-expect-error nor is any other word
+    tracker.consent({ ads: 'accepted' });
+  });
+
   it('definePlan rejects a plan that breaks the contract', () => {
     // @ts-expect-error kind must be macro or micro
     definePlan({ version: 1, name: 'x', conversions: { a: { kind: 'mikro' } } });
