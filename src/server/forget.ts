@@ -29,6 +29,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { foldEmail } from './message';
+import { shownUrl } from './delivery';
 import { recountVisitorsSql } from './schema';
 import type { Database } from './sqlite';
 
@@ -261,7 +262,8 @@ function forwarded(db: Database, seqs: number[]): Forgotten['forwarded'] {
   for (const { target, position } of db.prepare('SELECT target, position FROM relay_state').all() as { target: string; position: number }[]) {
     // An event the target refused (relay_rejected) is behind its position but was never delivered.
     const n = seqs.filter((s) => s <= position && !refused.get(target)?.has(s)).length;
-    if (n) out.push({ target, events: n });
+    // Shown without query values (a key in the URL is no business of the person or the log).
+    if (n) out.push({ target: shownUrl(target), events: n });
   }
   return out;
 }

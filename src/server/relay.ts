@@ -143,7 +143,7 @@ export function startRelay(options: RelayOptions): Relay {
       if (stopped && !result.ok) return;
       if (result.ok) {
         commit.immediate(from, rows, rows.length);
-        if (failures) log(`relay: ${target} answers again; delivering`);
+        if (failures) log(`relay: ${shownUrl(target)} answers again; delivering`);
         failures = 0;
         lastError = undefined;
         if (suspectEnd === undefined || rows[rows.length - 1]!.seq >= suspectEnd) { limit = batchSize; suspectEnd = undefined; }
@@ -160,7 +160,7 @@ export function startRelay(options: RelayOptions): Relay {
       if ((status === 400 || status === 413) && rows.length === 1) {
         const r = rows[0]!;
         commit.immediate(from, rows, 0, { seq: r.seq, id: r.id, status, reason: result.reason });
-        log(`relay: ${target} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
+        log(`relay: ${shownUrl(target)} refused event ${r.id} (${result.reason}); recorded in relay_rejected`);
         // The target answered and the store took the record: not failing (a busy store before this
         // left it "failing" while idle, deaf to wake() until the backoff ran out).
         failures = 0;

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toOutcome } from '../../src/server/message';
-import { forget } from '../../src/server/forget';
+import { exportPerson, forget } from '../../src/server/forget';
+import { identify, page, store as kitStore } from './forget-kit';
 import { batchUrl, startRelay } from '../../src/server/relay';
 import { openStore, type Store } from '../../src/server/store';
 import { openedStore, post, readStore, startCollect, tempStore, viewItem } from './helpers';
@@ -202,6 +203,27 @@ describe('the relay (in process)', () => {
       { message_id: poison, status: 400, reason: '400 {"msg":"no"}' },
     ]);
     expect(relay.stats()).toMatchObject({ waiting: 0, rejected: 1 });
+  }, 30_000);
+
+  it('never writes a key given in the --forward URL to the log, nor to what forget and export report (Node wing QA 2026-12-07)', async () => {
+    const { s: store, write } = kitStore();
+    write([identify('k1', 'user-kari-1', { email: 'kari@example.com' }), ...Array.from({ length: 9 }, () => page('k1'))]);
+    const poison = 'p4';
+    // Down once (a "failed" line), then up (an "answers again" line), refusing one event (a "refused" line).
+    const segment = await fakeSegment((batch, n) => (n === 0 ? 500 : batch.some((m) => m.messageId === poison) ? 400 : 200));
+    cleanups.push(() => segment.close());
+    const lines: string[] = [];
+    const relay = startRelay({ store, url: `${segment.url()}/v1/batch?api_key=RELAYSECRET`, writeKey: 'k', batchSize: 10, minDelay: 10, maxDelay: 50, log: (l) => lines.push(l) });
+    await relay.idle();
+    await relay.stop();
+    expect(segment.received.flatMap((r) => r.batch)).toHaveLength(9);
+    expect(lines.join('\n')).toMatch(/failed[\s\S]*answers again[\s\S]*refused event p4/);
+    expect(lines.join('\n')).not.toContain('RELAYSECRET');
+    expect(lines.join('\n')).toContain('/v1/batch?api_key=…');
+    // The person's events delivered there: the target named without the key, to the shop and to the person.
+    const exported = JSON.stringify(exportPerson(store.db, { emails: ['kari@example.com'] }).forwarded);
+    const erased = JSON.stringify(forget(store.db, { emails: ['kari@example.com'] }).forwarded);
+    for (const told of [exported, erased]) expect(told).toMatch(/^\[\{"target":"http:\/\/127\.0\.0\.1:\d+\/v1\/batch\?api_key=…","events":9\}\]$/);
   }, 30_000);
 
   it('finds a refused event in about log2(batch) requests: a good half does not re-split the same batch from the top', async () => {
