@@ -123,6 +123,11 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
        OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')})
     GROUP BY anonymous_id, user_id, ${cols.join(', ')}`;
   const rows = db.prepare(sql).all() as Record<string, string | null>[];
+  // Every visitor a short reference could name, with a click or without (none, or only under ads
+  // denied): one of them is not enough to credit the order to the other (Node wing QA 2026-12-07).
+  const sharing = prefixes.size
+    ? db.prepare(`SELECT DISTINCT anonymous_id FROM events WHERE lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes`).pluck().all() as string[]
+    : [];
   db.exec('DROP TABLE IF EXISTS temp.offline_visitors; DROP TABLE IF EXISTS temp.offline_users; DROP TABLE IF EXISTS temp.offline_clicks; DROP TABLE IF EXISTS temp.offline_prefixes;');
 
   // A given visitor id names the visitor with exactly that id, else those whose id starts with it.
@@ -171,6 +176,13 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
       const key = `${kind}:${id}`;
       const known = index.byId.get(key);
       if (known) { known.firstSeen = Math.min(known.firstSeen, firstSeen); known.lastSeen = Math.max(known.lastSeen, lastSeen); } else index.byId.set(key, { ...click });
+    }
+  }
+  for (const id of sharing) {
+    for (const v of named(id)) {
+      let set = index.visitorIds.get(v);
+      if (!set) index.visitorIds.set(v, (set = new Set()));
+      set.add(id);
     }
   }
   return index;

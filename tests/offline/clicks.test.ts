@@ -72,12 +72,12 @@ describe('readClicks', () => {
     expect(ix.byId.has('gclid:FORM')).toBe(false);
   });
 
-  it('reads the store in at most two queries however many orders there are (no lookup per visitor)', () => {
+  it('reads the store in at most three queries however many orders there are (no lookup per visitor)', () => {
     const prepare = vi.spyOn(store.db, 'prepare');
     const visitors = Array.from({ length: 1500 }, (_, i) => `other-${String(i).padStart(4, '0')}`);
     const ix = readClicks(store.db, { visitors, emails: ['perhansen@gmail.com'], clickIds: ['FORM'] }, ['gclid']);
     const selects = prepare.mock.calls.map(([sql]) => String(sql).trim()).filter((sql) => /^SELECT/i.test(sql));
-    expect(selects).toHaveLength(2);
+    expect(selects).toHaveLength(3); // e-mails, clicks, and the visitors a short reference could name
     expect(ix.byVisitor.size).toBe(1000 + 2); // other-i with i % 3 ≠ 0, plus v3 (by user) and v5 (by click id)
   });
 
@@ -93,5 +93,20 @@ describe('readClicks', () => {
     expect(ix.visitorIds.get('7c0ffee0')).toEqual(new Set(['7c0ffee0-0000-4000-8000-000000000000']));
     expect(ix.visitorIds.get(a)).toEqual(new Set([a]));
     expect(ix.visitorIds.has('7c0ff')).toBe(false); // shorter than 8: only the exact id counts
+  });
+
+  it('knows every visitor a short reference names, also those without a usable click: the reference is then ambiguous (Node wing QA 2026-12-07)', () => {
+    const w = openStore(join(dir, 'prefix-shared.db'));
+    const clicked = 'abcd1234-0000-4000-8000-000000000001';
+    const plain = 'abcd1234-1111-4000-8000-000000000002'; // no ad click at all
+    const refused = 'abcd1234-2222-4000-8000-000000000003'; // an ad click under ads denied
+    const denied = { context: { measureplan: { click_ids: { gclid: 'G-DENIED' }, consent: { analytics: 'granted', ads: 'denied' } } } };
+    w.write([[track(clicked, T - HOUR, { gclid: 'G-OK' }), track(plain, T - HOUR, {}), track(refused, T - HOUR, { gclid: 'G-DENIED' }, denied)].map((m) => toOutcome(m, {}, iso(T), undefined))]);
+    const ix = readClicks(w.db, { visitors: ['abcd1234', clicked.slice(0, 13)], emails: [], clickIds: [] }, ['gclid']);
+    w.close();
+    expect(ix.visitorIds.get('abcd1234')).toEqual(new Set([clicked, plain, refused]));
+    expect(ix.visitorIds.get(clicked.slice(0, 13))).toEqual(new Set([clicked]));
+    expect(ix.byVisitor.get(clicked)).toEqual([{ kind: 'gclid', id: 'G-OK', firstSeen: T - HOUR, lastSeen: T - HOUR }]);
+    expect(ix.byVisitor.has(refused)).toBe(false);
   });
 });
