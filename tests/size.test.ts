@@ -282,8 +282,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // its event (docs QA 2026-12-06 and its second read) (+0.1 KB), and the browser-compatibility
 // review's fixes in the core (web-vitals not loaded where Array#at or #findLast is missing, an order
 // tracked after pagehide decided at once, a throwing sessionStorage no longer taking localStorage
-// along) (+0.17 KB).
-const NPM_RATCHET = 20.5 * 1024;
+// along) (+0.17 KB), and an event id over 100 characters (Segment's and the collect server's
+// messageId limit) digested instead of quarantined by the server (+0.03 KB).
+const NPM_RATCHET = 20.55 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

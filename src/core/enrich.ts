@@ -77,10 +77,17 @@ export const dedupeKey = (c: NormalisedConversion): string => (typeof c.dedupe =
 export function eventId(c: NormalisedConversion, props: Record<string, unknown>): string {
   const k = dedupeKey(c);
   const v = props[k];
+  if (!((typeof v === 'string' && v) || typeof v === 'number')) return uuid();
   // An e-mail address or phone number as the key (a lead or callback form without a lead id) is
   // never an id in clear text: the id goes to every ad vendor (security QA 2026-12-06).
-  return (typeof v === 'string' && v) || typeof v === 'number' ? `${c.name}:${/@/.test(v as string) || personalId(v, k) ? hash64((v as string).toLowerCase()) : v}` : uuid();
+  const id = `${c.name}:${/@/.test(v as string) || personalId(v, k) ? hash64((v as string).toLowerCase()) : v}`;
+  // Segment's messageId, and so the collect server's, holds at most 100 characters: a longer id
+  // was quarantined there though every tool got it (Node wing QA 2026-12-07). Still one per key.
+  return id.length > MAX_ID ? `${c.name}:${hash64(String(v))}` : id;
 }
+
+/** The longest event id: Segment's (and `measureplan collect`'s) limit on a messageId. */
+const MAX_ID = 100;
 
 /** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
 export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus, currency = plan.currency): ConversionEvent {

@@ -162,6 +162,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     const seen = new Map<string, Summary>();
     const pages = pageLoadsCounter();
     const stored: string[] = [];
+    /** Quarantined by this commit, with the answer that counted it: a copy stored later in it releases them. */
+    const held = new Map<string, Written>();
     const written = groups.map((outcomes) => {
       const w: Written = { stored: 0, duplicates: 0, quarantined: 0 };
       for (const o of outcomes) {
@@ -176,13 +178,18 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
           // checked against a newer plan): the event is in the store once, and not also in quarantine.
           const id = o.quarantined.message_id;
           if (id !== null && isStored.get(id) !== undefined) w.duplicates++;
-          else if (insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) }).changes) w.quarantined++;
+          else if (insertQuarantine.run({ ...o.quarantined, received_at: receivedAt(o.quarantined) }).changes) { w.quarantined++; if (id !== null) held.set(id, w); }
           else w.duplicates++;
         }
       }
       return w;
     });
     if (stored.length) release.run(JSON.stringify(stored));
+    // Released in the same commit: no quarantine record is left, so the answer counts a repeat.
+    for (const id of stored) {
+      const w = held.get(id);
+      if (w) { w.quarantined--; w.duplicates++; }
+    }
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
     for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;
