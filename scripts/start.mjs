@@ -126,7 +126,12 @@ or tap the phone number; product pages run the experiment free_shipping_banner.`
   console.log(`The report (measureplan ${args.join(' ')}):\n`);
   await cli(args);
   await cli([...args, '--format', 'html', '--out', relative(process.cwd(), html) || html]);
-  console.log(`Open it in a browser: ${relative(process.cwd(), html) || html} (one file, no request to any host).\n`);
+  console.log(`Open it in a browser: ${relative(process.cwd(), html) || html} (one file, no request to any host).`);
+  // The crowd's returns to a left cart move the browser's clock on; the store corrects each event's
+  // time by the moment it arrived (clock skew), so by its own clock no cart has waited an hour yet.
+  console.log(`The shoppers who came back to a left cart moved their browser's clock on, so \`cart_abandoned\` counts
+them; the store judges "Abandoned carts" by its own clock, so the carts left now show there once an
+hour has really passed: run \`measureplan ${args.join(' ')}\` again then.\n`);
 }
 
 if (opts.exit) await stopAll(0);
