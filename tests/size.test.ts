@@ -182,8 +182,10 @@ import { describe, expect, it } from 'vitest';
 // site's own localStorage room kept, the stash left to the next page, rewritten on an ads
 // withdrawal; its third read: one tab takes a stash, under the gone page's Web Lock, once per
 // burst of storage events, without re-reading IndexedDB; its fourth read: the gone page's
-// IndexedDB records read by the tab that took its stash (+0.80 KB in all).
-const RATCHET = 32.8 * 1024;
+// IndexedDB records read by the tab that took its stash (+0.80 KB in all). Twelfth session: an
+// event id over 100 characters digested (the collect server quarantined it), a left cart or browse
+// reported by one of two tabs opened together, claimed under the Web Lock (+0.07 KB).
+const RATCHET = 32.85 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -283,8 +285,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // review's fixes in the core (web-vitals not loaded where Array#at or #findLast is missing, an order
 // tracked after pagehide decided at once, a throwing sessionStorage no longer taking localStorage
 // along) (+0.17 KB), and an event id over 100 characters (Segment's and the collect server's
-// messageId limit) digested instead of quarantined by the server (+0.03 KB).
-const NPM_RATCHET = 20.55 * 1024;
+// messageId limit) digested instead of quarantined by the server (+0.03 KB), and a left cart
+// reported by one of two tabs opened together, claimed under the Web Lock (+0.06 KB).
+const NPM_RATCHET = 20.6 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -24,12 +24,14 @@ export interface JourneyDeps {
   error(path: string, reason: string): void;
   /** The stored visitor id, or undefined without analytics consent. */
   visitorId(): string | undefined;
+  /** Runs `then` in one tab only of those reporting the same `key` at once (see tracker.ts). */
+  once(key: string, then: () => void): void;
 }
 
 export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signal?: AbortSignal) {
   const writer = createWriter(signal);
   const funnels = createFunnels(plan, store, writer);
-  const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated, cur = plan.currency) => {
+  const abandonment = createAbandonment(plan, store, writer, (kind, items, since, updated, cur = plan.currency) => deps.once(`${kind}:${since}:${updated}`, () => {
     const value = valueOf(items);
     const payload = { items, since: isoTime(since), updated: isoTime(updated), ...(kind === 'cart' && { value, ...(cur && { currency: cur }) }) };
     deps.emit(`${kind}_abandoned`, payload as TrackerEvents['cart_abandoned']);
@@ -43,7 +45,7 @@ export function createJourney(plan: Plan, store: Store, deps: JourneyDeps, signa
     // The cart's currency goes with its value even to a conversion without a `currency` property:
     // a USD cart is not a NOK one (money QA 2026-12-06).
     deps.track(named, props, cur);
-  });
+  }));
   const experiments = createExperiments(plan, store, writer, (experiment, variant) => {
     deps.emit('exposure', { experiment, variant });
     deps.signal('experiment_viewed', { experiment_id: experiment, variant_id: variant, exp_variant_string: `measureplan-${experiment}-${variant}` }, 'experience_impression', true);

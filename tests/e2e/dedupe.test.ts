@@ -209,3 +209,41 @@ describe('a purchase reaches every destination once per order', () => {
     });
   }
 });
+
+describe('a left cart is reported abandoned once', () => {
+  it('by one of two tabs opened at the same moment an hour later (Meta and the collector once each, not once per tab)', async () => {
+    const p = await profile();
+    const page = await p.context.newPage();
+    await page.goto(shop.url + '/product/tind-shell-jacket');
+    if (await page.locator('#consent-accept-all').count()) await page.click('#consent-accept-all');
+    await p.ready(page);
+    await page.click('main button.add-to-cart');
+    await page.waitForFunction(() => document.querySelector('.cart-count')?.textContent === '1');
+    await page.close(); // leaving writes the cart
+    // Two hours pass: the stored cart is moved back, from a page of the shop without the tag.
+    await p.context.route('**/__blank', (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }));
+    const blank = await p.context.newPage();
+    await blank.goto(shop.url + '/__blank');
+    expect(await blank.evaluate((h) => {
+      const cart = JSON.parse(localStorage.getItem('mp_cart')!);
+      cart.since -= h; cart.updated -= h;
+      localStorage.setItem('mp_cart', JSON.stringify(cart));
+      return cart.items.length;
+    }, 2 * 3_600_000)).toBe(1);
+    await blank.close();
+    const abandoned = () => ({
+      meta: p.commands.fbq.filter((c: any) => c[0] === 'trackCustom' && c[1] === 'AbandonedCart').length,
+      collector: shop.events().filter((m: any) => m.type === 'track' && m.event === 'cart_abandoned').length,
+    });
+    const [a, b] = await Promise.all([p.context.newPage(), p.context.newPage()]);
+    p.together(); // the plan answered to both at once: both trackers find the cart in the same moment
+    await Promise.all([a.goto(shop.url + '/'), b.goto(shop.url + '/')]);
+    await Promise.all([p.ready(a), p.ready(b)]);
+    await until('the abandoned cart at Meta and the collector', () => abandoned().meta >= 1 && abandoned().collector >= 1);
+    await Promise.all([a.evaluate(() => (window as any).measureplan.flush()), b.evaluate(() => (window as any).measureplan.flush())]);
+    await p.settle();
+    expect(abandoned()).toEqual({ meta: 1, collector: 1 });
+    expect(p.crashes).toEqual([]);
+    await p.context.close();
+  });
+});
