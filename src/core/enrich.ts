@@ -109,8 +109,7 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
   };
   // The order's own currency, when the conversion declares a `currency` property and the site gave
   // an ISO code (`eur` is EUR: the vendors take capitals only; anything else is the tracker's to warn of).
-  const given = props.currency;
-  const cur = typeof given === 'string' && /^[a-z]{3}$/i.test(given) ? given.toUpperCase() : currency;
+  const cur = ownCurrency(props) ?? currency;
   if (value !== undefined) { event.value = value; if (cur) event.currency = cur; }
   if (Array.isArray(props.items)) event.items = props.items as Item[];
   else if (typeof props.item_id === 'string') event.items = [singleItem(props, value)];
@@ -120,6 +119,12 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
   else if (typeof t === 'number' && Number.isFinite(t)) event.transactionId = String(t);
   if (identity.userId !== undefined) event.userId = identity.userId;
   return event;
+}
+
+/** The conversion's own `currency` property when it is an ISO code (`eur` is EUR), else undefined. */
+export function ownCurrency(props: Record<string, unknown>): string | undefined {
+  const given = props.currency;
+  return typeof given === 'string' && /^[a-z]{3}$/i.test(given) ? given.toUpperCase() : undefined;
 }
 
 /** A conversion about one product (view_item, add_to_cart with `item_id`) as a one-item list, so every vendor gets its product data. */

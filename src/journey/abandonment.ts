@@ -12,6 +12,7 @@ import type { Store } from '../core/storage';
 import type { ConversionEvent } from '../core/types';
 import { kept, type Kept, type Writer } from './kept';
 import { passed } from '../core/env';
+import { ownCurrency } from '../core/enrich';
 import { defined } from '../plan/shape';
 
 /** A list of products, when it was started and last changed (ms), and whether its abandonment was reported. */
@@ -76,6 +77,16 @@ const busy = (b: Basket, t: number) => { b.updated = t; delete b.told; return b;
 /** Adds to the cart (quantities summed) / to the viewed products (each once). */
 const add = (b: Basket, items: Item[], t: number) => put(b, items, t, true);
 const view = (b: Basket, items: Item[], t: number) => put(b, items, t, false);
+/**
+ * One basket, one currency: items in another than the basket's (a currency switcher re-priced the
+ * shop) start it again, so its value is never a sum across currencies.
+ */
+const inCurrency = (b: Basket, cur: string | undefined, op: typeof add, items: Item[], t: number): Basket => {
+  if (cur && b.cur && b.cur != cur) b.items = [];
+  op(b, items, t);
+  if (cur) b.cur = cur;
+  return b;
+};
 
 /** The basket's line for a product (the basket owns its lines: they are copies, changed in place). */
 function lineOf(b: Basket, id: string): Item | undefined {
@@ -168,6 +179,7 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
     /** An accepted conversion fills, empties or completes the cart, or records or ends a browse. */
     observe(e: ConversionEvent, t: number): void {
       const items = e.items ?? [];
+      const cur = e.currency ?? ownCurrency(e.properties);
       const c = spec.cart;
       // Each change ends the run of checks before it (see `last`).
       if (c) {
@@ -175,9 +187,10 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
         // The add's own currency (an order in EUR on a NOK shop) is the cart's (journey QA 2026-12-06: reported as NOK).
         // One cart, one currency: an add in another (a currency switcher re-priced the shop's cart)
         // starts it again, never a sum across currencies (analyst QA 2026-12-06: 2,499 NOK + 249 EUR sent as 2,748 EUR).
+        // Its currency also when its money is only in the items' prices (no value: journey QA 2026-12-07).
         else if (e.name === c.add && items.length) {
           last.cart = undefined;
-          cart.update((b: Basket) => { if (e.currency && b.cur && b.cur != e.currency) b.items = []; add(b, items, t); if (e.currency) b.cur = e.currency; return b; });
+          cart.update((b: Basket) => inCurrency(b, cur, add, items, t));
         }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
         else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }
@@ -188,7 +201,7 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
       if (b) {
         // A cancel (an add to cart) on an empty browse is a no-op, unless it must be replayed onto what is stored at a grant.
         if (b.cancel.includes(e.name)) { if (!viewed.allowed || viewed.value.items.length) { last.browse = undefined; viewed.update(empty); } }
-        else if (e.name === b.view && items.length) { last.browse = undefined; viewed.update(view, items, t); }
+        else if (e.name === b.view && items.length) { last.browse = undefined; viewed.update((x: Basket) => inCurrency(x, cur, view, items, t)); }
       }
     },
     cart: (): Basket => cart.value,
