@@ -72,7 +72,18 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.writeKey && { authorization: 'Basic ' + btoa(options.writeKey + ':') }) };
   const tail = options.writeKey ? ',"writeKey":' + JSON.stringify(options.writeKey) + '}' : '}';
   /** The batch body, `{ batch, sentAt, writeKey? }`, from the messages' JSON texts (each serialised once). */
-  const body = (batch: Entry[]) => '{"batch":[' + batch.map((x) => x.json).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
+  /**
+   * Ads denied on this page: what earlier pages stored or stashed under their grant is sent without
+   * click ids too (consent QA 2026-12-07: 32 messages went with theirs). Stripped as it leaves, so
+   * no path into the outbox (a restore, a tab's stash) can miss it.
+   */
+  const adsDenied = () => ctx?.consent().ads === 'denied';
+  const body = (batch: Entry[]) => {
+    const strip = adsDenied();
+    return '{"batch":[' + batch.map((x) => (strip ? withoutClickIds(x.json) : x.json)).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
+  };
+  /** And rewritten where they wait (IndexedDB, the stash) once moved here. */
+  const rewriteIfDenied = () => { if (adsDenied()) queue?.rewrite(withoutClickIds); };
 
   /** Runs `pump` after `delay` (0 or the flush interval), unless it is already due by then. */
   const schedule = (delay: number) => {
@@ -237,7 +248,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onStorage = (e: StorageEvent) => {
     if (!e.newValue || !e.key?.startsWith(STASH)) return;
     clearTimeout(adopting);
-    adopting = setTimeout(() => { if (!left && !stopped && ctx?.consent().analytics === 'granted') void queue?.adopt(() => schedule(0)); }, 50);
+    adopting = setTimeout(() => { if (!left && !stopped && ctx?.consent().analytics === 'granted') void queue?.adopt(() => schedule(0)).then(rewriteIfDenied); }, 50);
   };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
@@ -278,7 +289,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       // (a user only remembered from an earlier page was sent then, and is on every message anyway).
       const who = c.identity();
       if (who.told) adapter.identify!(who, c);
-      return queue.restore(() => schedule(0)).then(() => undefined);
+      return queue.restore(() => schedule(0)).then(rewriteIfDenied);
     },
     forget() {
       // A withdrawal stops sending at once: what waits, here and in memory, is dropped unsent (a

@@ -102,7 +102,23 @@ describe('docs/consent.md: the buffer of the undecided holds 200 deliveries per 
 });
 
 describe('docs/collector.md: click ids follow the ads consent the collector received the conversion under', () => {
-  it('keeps the click ids (and the consent it was received under) when ads is withdrawn before the batch is built', async () => {
+  it('builds the message under the consent it was received under: ads granted after that, before the batch is built, adds no click ids', async () => {
+    const bodies: any[] = [];
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => { bodies.push(JSON.parse(String(init.body))); return new Response(null, { status: 200 }); });
+    const b = bench();
+    b.status = { analytics: 'granted', ads: 'denied' };
+    const c = collector({ flushInterval: 60_000 });
+    await c.load(b.ctx);
+    c.send(eventFor(b, 'phone_click', {}, { clickIds: { gclid: 'G-CLICK-1' } }), b.ctx);
+    b.status = { analytics: 'granted', ads: 'granted' };
+    await c.flush!('manual');
+    const m = bodies[0].batch[0];
+    expect(m.context.measureplan.click_ids).toBeUndefined();
+    expect(m.context.measureplan.consent).toEqual({ analytics: 'granted', ads: 'denied' });
+    await c.shutdown!();
+  });
+
+  it('sends nothing with click ids while ads is denied, whatever it was received under (consent QA 2026-12-07)', async () => {
     const bodies: any[] = [];
     vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => { bodies.push(JSON.parse(String(init.body))); return new Response(null, { status: 200 }); });
     const b = bench();
@@ -111,9 +127,8 @@ describe('docs/collector.md: click ids follow the ads consent the collector rece
     c.send(eventFor(b, 'phone_click', {}, { clickIds: { gclid: 'G-CLICK-1' } }), b.ctx);
     b.status = { analytics: 'granted', ads: 'denied' };
     await c.flush!('manual');
-    const m = bodies[0].batch[0];
-    expect(m.context.measureplan.click_ids).toEqual({ gclid: 'G-CLICK-1' });
-    expect(m.context.measureplan.consent).toEqual({ analytics: 'granted', ads: 'granted' });
+    expect(bodies[0].batch[0].context.measureplan.click_ids).toBeUndefined();
+    expect(bodies[0].batch[0].context.measureplan.consent).toEqual({ analytics: 'granted', ads: 'denied' });
     await c.shutdown!();
   });
 });

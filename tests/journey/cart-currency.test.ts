@@ -14,7 +14,7 @@ afterEach(() => { vi.useRealTimers(); });
 
 /** A shop whose add_to_cart names its currency and has its money in the items only. */
 const itemsOnly = () => {
-  const p = journeyPlan();
+  const p: any = journeyPlan();
   delete p.conversions.add_to_cart.value;
   p.conversions.add_to_cart.properties = { items: { type: 'items' }, currency: { type: 'string', optional: true } };
   return p;
@@ -43,7 +43,7 @@ it('an add in another currency starts the cart again, never a sum of EUR and NOK
 
 it('a browse of products priced in EUR is sent in EUR', async () => {
   const plan = () => {
-    const p = journeyPlan();
+    const p: any = journeyPlan();
     p.conversions.view_item.properties = { ...p.conversions.view_item.properties, currency: { type: 'string', optional: true } };
     p.conversions.browse_abandoned = { kind: 'micro', value: 'value', properties: { value: { type: 'number' }, items: { type: 'items' } }, send: { meta: { event: 'BrowseAbandoned' } } };
     p.abandonment.browse.min = 1;

@@ -1,0 +1,79 @@
+// @vitest-environment jsdom
+/**
+ * Ads granted on one page, denied on the next (consent QA 2026-12-07, real Chromium): what the
+ * first page stored or stashed under its grant went to the collector with its click ids from the
+ * second page, which had started with ads denied. The collector now sends it without them, and
+ * rewrites it where it waits.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { entries, createStore } from 'idb-keyval';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { collector } from '../../adapters/collector/index';
+import { createTracker } from '../../src/core/create';
+import { example } from '../plan/fixtures';
+
+const URL_ = 'http://localhost:3000/collect';
+let up = false;
+const bodies: string[] = [];
+const server = setupServer(http.post(URL_, async ({ request }) => {
+  if (!up) return new HttpResponse(null, { status: 503 });
+  bodies.push(await request.text());
+  return new HttpResponse(null, { status: 200 });
+}));
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+beforeEach(() => { (globalThis as any).indexedDB = new IDBFactory(); localStorage.clear(); up = false; bodies.length = 0; });
+afterEach(() => history.replaceState(null, '', '/'));
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+// The plan's default is no grant: the visitor decides on each page (the banner's cookie).
+const undecided = () => ({ ...example('webshop'), consent: { default: { analytics: 'denied' as const, ads: 'denied' as const } } });
+const outbox = async () => JSON.stringify(await entries(createStore('measureplan', 'outbox')));
+
+it('a page that starts with ads denied sends an earlier page\'s stored events without their click ids, and keeps none stored', async () => {
+  history.replaceState(null, '', '/landing?gclid=GCLID-EARLIER&utm_source=google');
+  const first = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
+  first.consent({ analytics: 'granted', ads: 'granted' });
+  await tick();
+  first.track('phone_click');
+  first.track('add_to_cart', { item_id: 'SKU-1', value: 10 } as never);
+  await tick(100); // the endpoint is down: stored
+  expect(await outbox()).toContain('GCLID-EARLIER');
+  await first.shutdown();
+
+  history.replaceState(null, '', '/next');
+  up = true;
+  const next = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
+  next.consent({ analytics: 'granted', ads: 'denied' }); // the banner's cookie, read at the top of the page
+  await next.flush();
+  await tick(100);
+  await next.flush();
+  const sent = bodies.join('\n');
+  expect(sent).toContain('SKU-1'); // the earlier page's events arrive
+  expect(sent).toContain('utm_source=google'); // with the rest of their URL
+  expect(sent).not.toContain('GCLID-EARLIER');
+  expect(sent).not.toContain('click_ids');
+  expect(await outbox()).not.toContain('GCLID-EARLIER');
+  await next.shutdown();
+});
+
+it('with ads granted again on the next page, they keep the click ids they were tracked with', async () => {
+  history.replaceState(null, '', '/landing?gclid=GCLID-KEPT');
+  const first = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
+  first.consent({ analytics: 'granted', ads: 'granted' });
+  await tick();
+  first.track('phone_click');
+  await tick(100);
+  await first.shutdown();
+  history.replaceState(null, '', '/next');
+  up = true;
+  const next = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
+  next.consent({ analytics: 'granted', ads: 'granted' });
+  await next.flush();
+  await tick(100);
+  await next.flush();
+  expect(bodies.join('\n')).toContain('GCLID-KEPT');
+  await next.shutdown();
+});
