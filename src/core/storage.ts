@@ -90,6 +90,13 @@ export function localStore(report: (reason: string) => void): Store {
     del(key) {
       memory.delete(key);
       for (const s of [ls, ss]) try { s?.removeItem('mp_' + key); } catch { /* nothing stored then */ }
+      // The marker goes with the last key spilled: a denial leaves nothing of ours in the tab (consent QA 2026-12-07).
+      try {
+        if (!isSpilled()) return;
+        for (let i = 0; i < ss!.length; i++) { const k = ss!.key(i); if (k?.startsWith('mp_') && k != SPILLED) return; }
+        ss!.removeItem(SPILLED);
+        spilled = false;
+      } catch { /* no sessionStorage */ }
     },
   };
 }

@@ -180,6 +180,7 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
     observe(e: ConversionEvent, t: number): void {
       const items = e.items ?? [];
       const cur = e.currency ?? ownCurrency(e.properties);
+      let units: Item[];
       const c = spec.cart;
       // Each change ends the run of checks before it (see `last`).
       if (c) {
@@ -188,9 +189,10 @@ export function createAbandonment(plan: Plan, store: Store, writer: Writer, repo
         // One cart, one currency: an add in another (a currency switcher re-priced the shop's cart)
         // starts it again, never a sum across currencies (analyst QA 2026-12-06: 2,499 NOK + 249 EUR sent as 2,748 EUR).
         // Its currency also when its money is only in the items' prices (no value: journey QA 2026-12-07).
-        else if (e.name === c.add && items.length) {
+        // An add of 0 units (or fewer) puts nothing in: no empty cart to report as left (journey QA 2026-12-07).
+        else if (e.name === c.add && (units = items.filter((i) => (i.quantity ?? 1) > 0)).length) {
           last.cart = undefined;
-          cart.update((b: Basket) => inCurrency(b, cur, add, items, t));
+          cart.update((b: Basket) => inCurrency(b, cur, add, units, t));
         }
         // enrich fills in a single product's quantity (1): a remove without one of its own takes the whole line.
         else if (e.name === c.remove && items.length) { last.cart = undefined; cart.update(take, e.properties.items || e.properties.quantity != null ? items : [{ item_id: items[0]!.item_id }], t); }

@@ -2,7 +2,8 @@
 /**
  * A cart and a browse keep the currency their products were priced in, also when the conversion
  * carries its money only in the items' prices (no `value`): journey QA 2026-12-07 found such an
- * EUR cart reported (and sent to Meta) as NOK, and an EUR and a NOK add summed into one cart.
+ * EUR cart reported (and sent to Meta) as NOK, and an EUR and a NOK add summed into one cart;
+ * and an add of 0 units made an empty cart that was reported left.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { journeyPlan } from './journey-plan';
@@ -56,4 +57,20 @@ it('a browse of products priced in EUR is sent in EUR', async () => {
   vi.runOnlyPendingTimers();
   expect(p.heard.browse_abandoned).toHaveLength(1);
   expect(p.sent.meta.map((e) => [e.name, e.value, e.currency])).toEqual([['browse_abandoned', 220, 'EUR']]);
+});
+
+it('an add of 0 units (a quantity field left at 0) or fewer puts nothing in the cart, and no empty cart is reported left (journey QA 2026-12-07)', async () => {
+  let p = page(journeyPlan());
+  p.tracker.track('add_to_cart', { item_id: 'A', value: 0, quantity: 0 });
+  p.tracker.track('add_to_cart', { item_id: 'B', value: 10, quantity: -2 });
+  expect(p.tracker.cart()).toMatchObject({ items: [], value: 0 });
+  p.tracker.track('add_to_cart', { item_id: 'C', value: 20, quantity: 2 });
+  p.tracker.track('add_to_cart', { item_id: 'C', value: 0, quantity: 0 });
+  expect(p.tracker.cart()).toMatchObject({ items: [{ item_id: 'C', quantity: 2 }], value: 20 });
+  p.tracker.track('remove_from_cart', { item_id: 'C', quantity: 2 });
+  p.tracker.track('add_to_cart', { item_id: 'D', value: 0, quantity: 0 });
+  vi.advanceTimersByTime(2 * HOUR);
+  p = await nextPage(journeyPlan());
+  vi.runOnlyPendingTimers();
+  expect(p.heard.cart_abandoned).toBeUndefined();
 });
