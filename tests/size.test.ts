@@ -186,8 +186,11 @@ import { describe, expect, it } from 'vitest';
 // event id over 100 characters digested (the collect server quarantined it), a left cart or browse
 // reported by one of two tabs opened together, claimed under the Web Lock (+0.07 KB); a cart or
 // browse in the currency its add or view named, and the collector sending no click id while ads is
-// denied, also for what earlier pages stored under their grant (consent QA 2026-12-07) (+0.05 KB).
-const RATCHET = 32.9 * 1024;
+// denied, also for what earlier pages stored under their grant (consent QA 2026-12-07) (+0.05 KB);
+// adds and removes of 0 units ignored by the cart, the spill marker deleted with the last spilled
+// key, an ads rewrite that no longer lets the outbox's limit drop messages, and a left cart's
+// report that a shutdown() during its claim no longer drops (second read 2026-12-07) (+0.1 KB).
+const RATCHET = 33 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -289,8 +292,9 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // along) (+0.17 KB), and an event id over 100 characters (Segment's and the collect server's
 // messageId limit) digested instead of quarantined by the server (+0.03 KB), and a left cart
 // reported by one of two tabs opened together, claimed under the Web Lock (+0.06 KB), and a cart
-// or browse in the currency its add or view named when the money is only in the items (+0.02 KB).
-const NPM_RATCHET = 20.65 * 1024;
+// or browse in the currency its add or view named when the money is only in the items (+0.02 KB),
+// and the second read's fixes of those (0 units, the spill marker, a claim across shutdown) (+0.1 KB).
+const NPM_RATCHET = 20.75 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -75,15 +75,15 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   /**
    * Ads denied on this page: what earlier pages stored or stashed under their grant is sent without
    * click ids too (consent QA 2026-12-07: 32 messages went with theirs). Stripped as it leaves, so
-   * no path into the outbox (a restore, a tab's stash) can miss it.
+   * no path into the outbox (a restore, a tab's stash) can miss it; not rewritten where it waits,
+   * which for a big outbox was a long task of its own (its second read: 1.5 s at 12,000).
    */
   const adsDenied = () => ctx?.consent().ads === 'denied';
   const body = (batch: Entry[]) => {
     const strip = adsDenied();
     return '{"batch":[' + batch.map((x) => (strip ? withoutClickIds(x.json) : x.json)).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
   };
-  /** And rewritten where they wait (IndexedDB, the stash) once moved here. */
-  const rewriteIfDenied = () => { if (adsDenied()) queue?.rewrite(withoutClickIds); };
+
 
   /** Runs `pump` after `delay` (0 or the flush interval), unless it is already due by then. */
   const schedule = (delay: number) => {
@@ -248,7 +248,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const onStorage = (e: StorageEvent) => {
     if (!e.newValue || !e.key?.startsWith(STASH)) return;
     clearTimeout(adopting);
-    adopting = setTimeout(() => { if (!left && !stopped && ctx?.consent().analytics === 'granted') void queue?.adopt(() => schedule(0)).then(rewriteIfDenied); }, 50);
+    adopting = setTimeout(() => { if (!left && !stopped && ctx?.consent().analytics === 'granted') void queue?.adopt(() => schedule(0)); }, 50);
   };
   const onOnline = () => { attempt = 0; paused = false; clearTimeout(retry); retry = undefined; pump(); };
 
@@ -289,7 +289,7 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       // (a user only remembered from an earlier page was sent then, and is on every message anyway).
       const who = c.identity();
       if (who.told) adapter.identify!(who, c);
-      return queue.restore(() => schedule(0)).then(rewriteIfDenied);
+      return queue.restore(() => schedule(0)).then(() => undefined);
     },
     forget() {
       // A withdrawal stops sending at once: what waits, here and in memory, is dropped unsent (a

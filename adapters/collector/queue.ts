@@ -545,12 +545,16 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
       if (restash) reclaim();
       // The old entry leaves its stored record (rewritten without it) and the new one is stored
       // afresh, later in the order: messages carry their own times.
-      for (const x of items.slice()) {
+      const again: [string, string][] = [];
+      for (const x of items) {
         // In flight, it went as it was; but a gone page's will be stashed again, so rewritten too.
         const json = sending.has(x.id) && !restash ? x.json : fn(x.json);
-        if (json !== x.json) { forget(x); q.add(x.id, json); }
+        if (json !== x.json) { forget(x); again.push([x.id, json]); }
       }
+      // The old copies out before the new go in: counted together, they let the outbox's limit drop
+      // real messages (second read 2026-12-07: 20 of 80 lost with 100 the most).
       items = items.filter((x) => !x.done);
+      for (const [id, json] of again) q.add(id, json);
       if (restash) stash();
     },
   };

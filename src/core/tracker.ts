@@ -127,10 +127,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     return e;
   };
   const pageFired = new Set<string>();
+  /** In a left cart's report whose cross-tab claim began before shutdown(): its conversion is still tracked. */
+  let claimed = false;
   const journey = createJourney(plan, store, {
     emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
     // Not through tracker.track: its arguments are the page's, and a third one must not become a currency.
-    track: (name, props, cur) => { try { if (!down) accept(name, props, cur); } catch (e) { failed('track', e); } },
+    track: (name, props, cur) => { try { if (!down || claimed) accept(name, props, cur); } catch (e) { failed('track', e); } },
     signal(name, props, ga4Event, toCollector, value) {
       const send: SendSpec = {};
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
@@ -148,7 +150,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     // A left cart found by two tabs opened together: each marks it reported, but Chromium shows one
     // tab another's localStorage write only later, so both reported it (journey QA 2026-12-07: 3 of
     // 5 runs). Claimed as an order is, under the Web Lock; without one, the stored mark decides.
-    once: (key, then) => (locks ? dedupe.claim('\u0000abandoned', key, 1, Date.now(), (first) => { if (first) safely('abandonment', then); }) : then()),
+    // A claim answered once shutdown() began still reports (shutdown awaits it, as it does orders').
+    once: (key, then) => (locks ? dedupe.claim('\u0000abandoned', key, 1, Date.now(), (first) => {
+      if (!first) return;
+      claimed = true;
+      try { safely('abandonment', then); } finally { claimed = false; }
+    }) : then()),
   }, signal);
   /** Looks for a left cart or browse: after the current task, so that listeners added right after createTracker hear it. */
   // The script tag holds the check until its triggers have seen the page: a thank-you page whose

@@ -100,7 +100,8 @@ function take(b: Basket, items: Item[], t: number): Basket {
   let hit = false;
   for (const it of items) {
     const i = b.items.findIndex((x) => x.item_id === it.item_id);
-    if (i < 0) continue;
+    // A remove of 0 units or fewer takes nothing out (its second read: -2 put two more in).
+    if (i < 0 || !((it.quantity ?? 1) > 0)) continue;
     hit = true;
     const left = (b.items[i]!.quantity ?? 1) - (it.quantity ?? Infinity);
     if (left > 0) b.items[i] = { ...b.items[i]!, quantity: left }; else b.items.splice(i, 1);

@@ -74,3 +74,19 @@ it('an add of 0 units (a quantity field left at 0) or fewer puts nothing in the 
   vi.runOnlyPendingTimers();
   expect(p.heard.cart_abandoned).toBeUndefined();
 });
+
+it('a remove of 0 units or fewer takes nothing out and leaves a reported cart reported (second read 2026-12-07)', async () => {
+  let p = page(journeyPlan());
+  p.tracker.track('add_to_cart', { item_id: 'A', value: 2499, quantity: 1 });
+  p.tracker.track('remove_from_cart', { item_id: 'A', quantity: -2 });
+  expect(p.tracker.cart()).toMatchObject({ items: [{ item_id: 'A', quantity: 1 }], value: 2499 });
+  vi.advanceTimersByTime(2 * HOUR);
+  p = await nextPage(journeyPlan());
+  vi.runOnlyPendingTimers();
+  expect(p.heard.cart_abandoned).toHaveLength(1);
+  p.tracker.track('remove_from_cart', { item_id: 'A', quantity: 0 });
+  vi.advanceTimersByTime(2 * HOUR);
+  p = await nextPage(journeyPlan());
+  vi.runOnlyPendingTimers();
+  expect(p.heard.cart_abandoned).toBeUndefined(); // reported once, not again
+});
