@@ -109,7 +109,10 @@ export function kept<T extends object>(store: Store, key: string, initial: () =>
     drop() { store.del(key); },
     allow(granted) {
       denied = !granted;
-      if (!granted) { allowed = false; ops = []; store.del(key); return; }
+      // Denied: what analytics storage held is not used on this page either (a cart kept from
+      // earlier pages reported left after a withdrawal: journey QA 2026-12-07), as a grant after
+      // it would start from nothing stored.
+      if (!granted) { allowed = false; ops = []; store.del(key); k.value = initial(); return; }
       if (allowed) return;
       allowed = true;
       let v = read();

@@ -204,3 +204,21 @@ describe('what happens under an explicit denial is not kept for a later grant (a
     expect(p.tracker.cart().items.map((i: { item_id: string }) => i.item_id)).toEqual(['SKU-TENT']);
   });
 });
+
+describe('an analytics withdrawal empties what the page holds in memory too', () => {
+  it('a cart kept from earlier pages is not reported left after the withdrawal, nor returned by cart() (journey QA 2026-12-07)', async () => {
+    let p = page(granted());
+    p.tracker.track('add_to_cart', tent);
+    vi.advanceTimersByTime(30 * 60_000);
+    p = await nextPage(undecided());
+    p.tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(p.tracker.cart().items).toHaveLength(1);
+    p.tracker.consent({ analytics: 'denied', ads: 'granted' }); // withdrawn; Meta still allowed
+    expect(p.tracker.cart()).toMatchObject({ items: [], value: 0 });
+    vi.advanceTimersByTime(2 * HOUR); // the page stays open; the visitor comes back to it
+    p.tracker.track('view_item', boots);
+    vi.runOnlyPendingTimers();
+    expect(p.heard.cart_abandoned).toBeUndefined();
+    expect(p.names('meta')).not.toContain('cart_abandoned');
+  });
+});
