@@ -31,49 +31,44 @@ const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 // The plan's default is no grant: the visitor decides on each page (the banner's cookie).
 const undecided = () => ({ ...example('webshop'), consent: { default: { analytics: 'denied' as const, ads: 'denied' as const } } });
 const outbox = async () => JSON.stringify(await entries(createStore('measureplan', 'outbox')));
-
-it('a page that starts with ads denied sends an earlier page\'s stored events without their click ids, and keeps none stored', async () => {
-  history.replaceState(null, '', '/landing?gclid=GCLID-EARLIER&utm_source=google');
+/** A page landed on from an ad with `gclid`, both granted, the endpoint down: its events are stored. */
+async function earlierPage(gclid: string, track: (t: ReturnType<typeof createTracker>) => void) {
+  history.replaceState(null, '', `/landing?gclid=${gclid}&utm_source=google`);
   const first = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
   first.consent({ analytics: 'granted', ads: 'granted' });
   await tick();
-  first.track('phone_click');
-  first.track('add_to_cart', { item_id: 'SKU-1', value: 10 } as never);
-  await tick(100); // the endpoint is down: stored
-  expect(await outbox()).toContain('GCLID-EARLIER');
+  track(first);
+  await tick(100);
+  expect(await outbox()).toContain(gclid);
   await first.shutdown();
-
+}
+/** The next page, the endpoint up, with the visitor's answer read at its top; resolves once it has sent. */
+async function nextPage(answer: { analytics: 'granted'; ads: 'granted' | 'denied' }) {
   history.replaceState(null, '', '/next');
   up = true;
   const next = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
-  next.consent({ analytics: 'granted', ads: 'denied' }); // the banner's cookie, read at the top of the page
+  next.consent(answer);
   await next.flush();
   await tick(100);
   await next.flush();
+  return next;
+}
+
+it('a page that starts with ads denied sends an earlier page\'s stored events without their click ids, and keeps none stored', async () => {
+  await earlierPage('GCLID-EARLIER', (t) => { t.track('phone_click'); t.track('add_to_cart', { item_id: 'SKU-1', value: 10 } as never); });
+  const next = await nextPage({ analytics: 'granted', ads: 'denied' }); // the banner's cookie, read at the top of the page
   const sent = bodies.join('\n');
   expect(sent).toContain('SKU-1'); // the earlier page's events arrive
   expect(sent).toContain('utm_source=google'); // with the rest of their URL
   expect(sent).not.toContain('GCLID-EARLIER');
   expect(sent).not.toContain('click_ids');
-  expect(await outbox()).not.toContain('GCLID-EARLIER');
+  expect(await outbox()).not.toContain('GCLID-EARLIER'); // delivered, and so deleted
   await next.shutdown();
 });
 
 it('with ads granted again on the next page, they keep the click ids they were tracked with', async () => {
-  history.replaceState(null, '', '/landing?gclid=GCLID-KEPT');
-  const first = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
-  first.consent({ analytics: 'granted', ads: 'granted' });
-  await tick();
-  first.track('phone_click');
-  await tick(100);
-  await first.shutdown();
-  history.replaceState(null, '', '/next');
-  up = true;
-  const next = createTracker({ plan: undecided(), adapters: [collector({ flushInterval: 1 })] });
-  next.consent({ analytics: 'granted', ads: 'granted' });
-  await next.flush();
-  await tick(100);
-  await next.flush();
+  await earlierPage('GCLID-KEPT', (t) => t.track('phone_click'));
+  const next = await nextPage({ analytics: 'granted', ads: 'granted' });
   expect(bodies.join('\n')).toContain('GCLID-KEPT');
   await next.shutdown();
 });

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { journeyPlan } from './journey-plan';
-import { HOUR, leave, nextPage, page } from './harness';
+import { comeBack, leave, page } from './harness';
 
 const T0 = Date.UTC(2026, 11, 4, 9, 0, 0);
 beforeEach(() => { leave(); localStorage.clear(); vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] }); });
@@ -25,9 +25,7 @@ it('an add priced in EUR through its items makes an EUR cart, reported and sent 
   let p = page(itemsOnly());
   p.tracker.track('add_to_cart', { items: [{ item_id: 'A', price: 20, quantity: 2 }], currency: 'EUR' });
   expect(p.tracker.cart()).toMatchObject({ value: 40, currency: 'EUR' });
-  vi.advanceTimersByTime(2 * HOUR);
-  p = await nextPage(itemsOnly());
-  vi.runOnlyPendingTimers();
+  p = await comeBack(2, itemsOnly());
   expect(p.heard.cart_abandoned).toMatchObject([{ value: 40, currency: 'EUR' }]);
   expect(p.sent.meta.map((e) => [e.name, e.value, e.currency])).toEqual([['cart_abandoned', 40, 'EUR']]);
 });
@@ -52,9 +50,7 @@ it('a browse of products priced in EUR is sent in EUR', async () => {
   };
   let p = page(plan());
   p.tracker.track('view_item', { item_id: 'A', value: 220, currency: 'EUR' });
-  vi.advanceTimersByTime(3 * HOUR);
-  p = await nextPage(plan());
-  vi.runOnlyPendingTimers();
+  p = await comeBack(3, plan());
   expect(p.heard.browse_abandoned).toHaveLength(1);
   expect(p.sent.meta.map((e) => [e.name, e.value, e.currency])).toEqual([['browse_abandoned', 220, 'EUR']]);
 });
@@ -69,9 +65,7 @@ it('an add of 0 units (a quantity field left at 0) or fewer puts nothing in the 
   expect(p.tracker.cart()).toMatchObject({ items: [{ item_id: 'C', quantity: 2 }], value: 20 });
   p.tracker.track('remove_from_cart', { item_id: 'C', quantity: 2 });
   p.tracker.track('add_to_cart', { item_id: 'D', value: 0, quantity: 0 });
-  vi.advanceTimersByTime(2 * HOUR);
-  p = await nextPage(journeyPlan());
-  vi.runOnlyPendingTimers();
+  p = await comeBack(2, journeyPlan());
   expect(p.heard.cart_abandoned).toBeUndefined();
 });
 
@@ -80,13 +74,9 @@ it('a remove of 0 units or fewer takes nothing out and leaves a reported cart re
   p.tracker.track('add_to_cart', { item_id: 'A', value: 2499, quantity: 1 });
   p.tracker.track('remove_from_cart', { item_id: 'A', quantity: -2 });
   expect(p.tracker.cart()).toMatchObject({ items: [{ item_id: 'A', quantity: 1 }], value: 2499 });
-  vi.advanceTimersByTime(2 * HOUR);
-  p = await nextPage(journeyPlan());
-  vi.runOnlyPendingTimers();
+  p = await comeBack(2, journeyPlan());
   expect(p.heard.cart_abandoned).toHaveLength(1);
   p.tracker.track('remove_from_cart', { item_id: 'A', quantity: 0 });
-  vi.advanceTimersByTime(2 * HOUR);
-  p = await nextPage(journeyPlan());
-  vi.runOnlyPendingTimers();
+  p = await comeBack(2, journeyPlan());
   expect(p.heard.cart_abandoned).toBeUndefined(); // reported once, not again
 });

@@ -34,3 +34,11 @@ export async function nextPage(plan: PlanInput) {
   await new Promise<void>((r) => queueMicrotask(r));
   return page(plan);
 }
+
+/** The visitor comes back `hours` later to the next page, whose first checks (a left cart or browse) have run. */
+export async function comeBack(hours: number, plan: PlanInput) {
+  vi.advanceTimersByTime(hours * HOUR);
+  const p = await nextPage(plan);
+  vi.runOnlyPendingTimers();
+  return p;
+}
