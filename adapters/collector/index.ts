@@ -71,7 +71,6 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   let consent: ConversionEvent['consent'] | undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.writeKey && { authorization: 'Basic ' + btoa(options.writeKey + ':') }) };
   const tail = options.writeKey ? ',"writeKey":' + JSON.stringify(options.writeKey) + '}' : '}';
-  /** The batch body, `{ batch, sentAt, writeKey? }`, from the messages' JSON texts (each serialised once). */
   /**
    * Ads denied on this page: what earlier pages stored or stashed under their grant is sent without
    * click ids too (consent QA 2026-12-07: 32 messages went with theirs). Stripped as it leaves, so
@@ -81,11 +80,11 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const adsDenied = () => ctx?.consent().ads === 'denied';
   /** Ads consent as this collector last heard it: a rewrite is for a withdrawal only. */
   let adsWere: string | undefined;
+  /** The batch body, `{ batch, sentAt, writeKey? }`, from the messages' JSON texts (each serialised once). */
   const body = (batch: Entry[]) => {
     const strip = adsDenied();
     return '{"batch":[' + batch.map((x) => (strip ? withoutClickIds(x.json) : x.json)).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
   };
-
 
   /** Runs `pump` after `delay` (0 or the flush interval), unless it is already due by then. */
   const schedule = (delay: number) => {
