@@ -80,11 +80,10 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
   const adsDenied = () => ctx?.consent().ads === 'denied';
   /** Ads consent as this collector last heard it: a rewrite is for a withdrawal only. */
   let adsWere: string | undefined;
+  /** The messages' JSON texts as they go: without click ids while ads is denied. */
+  const asSent = (batch: Entry[]) => { const strip = adsDenied(); return batch.map((x) => (strip ? withoutClickIds(x.json) : x.json)); };
   /** The batch body, `{ batch, sentAt, writeKey? }`, from the messages' JSON texts (each serialised once). */
-  const body = (batch: Entry[]) => {
-    const strip = adsDenied();
-    return '{"batch":[' + batch.map((x) => (strip ? withoutClickIds(x.json) : x.json)).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
-  };
+  const body = (batch: Entry[]) => '{"batch":[' + asSent(batch).join(',') + '],"sentAt":"' + new Date().toISOString() + '"' + tail;
 
   /** Runs `pump` after `delay` (0 or the flush interval), unless it is already due by then. */
   const schedule = (delay: number) => {
@@ -167,9 +166,8 @@ export function collector(options: CollectorOptions = {}): CollectorAdapter {
       if (r.kind === 'ok') { queue!.done(batch); attempt = 0; refusing = false; }
       else if (r.kind === 'drop') {
         queue!.done(batch);
-        // The detail as it was sent: without click ids while ads is denied (its third read).
-        const strip = adsDenied();
-        ctx?.error(`the collector endpoint refused a batch of ${batch.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, batch.map((x) => JSON.parse(strip ? withoutClickIds(x.json) : x.json) as Message));
+        // The detail as it was sent (its third read: earlier pages' click ids under an ads denial).
+        ctx?.error(`the collector endpoint refused a batch of ${batch.length} event(s) with HTTP ${r.status}; they are dropped, not retried`, asSent(batch).map((j) => JSON.parse(j) as Message));
       } else {
         queue!.release(batch);
         if (r.status) refusing = true;
