@@ -190,7 +190,10 @@ import { describe, expect, it } from 'vitest';
 // adds and removes of 0 units ignored by the cart, the spill marker deleted with the last spilled
 // key, an ads rewrite that no longer lets the outbox's limit drop messages, and a left cart's
 // report that a shutdown() during its claim no longer drops (second read 2026-12-07) (+0.1 KB).
-const RATCHET = 33 * 1024;
+// Thirteenth session (stub QA 2026-12-07): the ad click and campaign read from the address the
+// document was loaded as (a page tidying them away before the plan was in lost them), a tidied
+// address no longer a second page, and each call made before the plan stamped with its page (+0.14 KB).
+const RATCHET = 33.15 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -293,8 +296,10 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // messageId limit) digested instead of quarantined by the server (+0.03 KB), and a left cart
 // reported by one of two tabs opened together, claimed under the Web Lock (+0.06 KB), and a cart
 // or browse in the currency its add or view named when the money is only in the items (+0.02 KB),
-// and the second read's fixes of those (0 units, the spill marker, a claim across shutdown) (+0.1 KB).
-const NPM_RATCHET = 20.75 * 1024;
+// and the second read's fixes of those (0 units, the spill marker, a claim across shutdown) (+0.1 KB),
+// and the ad click and campaign read from the address the document was loaded as, which a page may
+// tidy before the tracker starts (stub QA 2026-12-07) (+0.06 KB).
+const NPM_RATCHET = 20.8 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

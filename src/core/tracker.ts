@@ -93,6 +93,19 @@ export interface StartOptions {
   locks?: Parameters<typeof createDedupe>[1];
 }
 
+/**
+ * The query the visitor's ad click and campaign came with: the address now, the landing page the
+ * script tag saw, and the address the document was loaded as (a page may tidy `?gclid=…&utm_…`
+ * away, or a single-page app route on, before the plan is in: stub QA 2026-12-07). First wins.
+ */
+function landedWith(landing: PageContext | undefined): string {
+  let query = browser()?.location?.search ?? '';
+  try {
+    for (const url of [landing?.url, (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name]) if (url) query += '&' + new URL(url).search.slice(1);
+  } catch { /* no navigation timing: what it has */ }
+  return query;
+}
+
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
   const debug = !!options.debug || debugRequested();
   const events = createEmitter<TrackerEvents>();
@@ -107,7 +120,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const life = typeof AC === 'function' ? new AC() : undefined;
   const signal = life?.signal;
   const store = localStore((reason) => { if (debug) warn(reason); });
-  const identity = createIdentity(store, browser()?.location?.search ?? '', Date.now());
+  const identity = createIdentity(store, landedWith(options.landing), Date.now());
   const consent = createConsent<() => void>(plan);
   const locks = options.locks ?? (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks;
   const dedupe = createDedupe(store, locks, browser() ? undefined : SERVER_KEYS);

@@ -25,8 +25,12 @@ import { microsoftAds } from '../../adapters/microsoft-ads/index';
 import { collector } from '../../adapters/collector/index';
 import { findPlan } from './plan-source';
 
-/** A queued call; `flush`/`shutdown` resolve (`done`) and `on` is cancelled (`off`) once it is replayed. */
-type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown };
+/**
+ * A queued call; `flush`/`shutdown` resolve (`done`) and `on` is cancelled (`off`) once it is
+ * replayed. One made once the tag has run keeps the page it was made on (`page`) and how many
+ * pages the visitor had been through by then (`at`); the stub's own were made on the landing page.
+ */
+type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown; page?: PageContext; at?: number };
 const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart'] as const;
 /** Questions, not commands: before the plan is in they have no answer and are not queued. */
 const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
@@ -65,11 +69,10 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     api[m] = (...args: unknown[]) => {
       if (m === 'shutdown') { down = true; triggers?.stop(); }
       if (tracker) return (tracker as any)[m](...args);
-      if (m === 'clickIds') return {};
       if (QUERIES.includes(m)) return undefined;
       const waits = m === 'flush' || m === 'shutdown';
       if (failed) return waits ? Promise.resolve() : m === 'on' ? () => undefined : undefined;
-      const call = [m, args] as Call;
+      const call = Object.assign([m, args], { page: pageContext(), at: seen.length - 1 }) as Call;
       queue.push(call);
       // As the tracker answers: on() an unsubscribe function, flush() a promise of the replayed flush.
       if (m === 'on') return () => { const i = queue.indexOf(call); if (i >= 0) queue.splice(i, 1); else if (typeof call.off === 'function') call.off(); };
@@ -88,7 +91,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     guard: (fn: (...a: unknown[]) => void) => (...a: unknown[]) => { try { fn(...a); } catch { /* never into the page */ } },
     stops: unwatch,
   } as unknown as Kit;
-  try { onRouteChange(early, () => { pageChanged(); seen.push(pageContext()); }); } catch { /* no history: no routes */ }
+  let moving = () => false;
+  try { moving = onRouteChange(early, () => { pageChanged(); seen.push(pageContext()); }); } catch { /* no history: no routes */ }
   // Clicks and form submits while the plan loads ("Buy", a phone link): the triggers judge them
   // once installed, instead of losing them (storeowner QA 2026-12-06). Capture, as the triggers listen.
   const acted: Event[] = [];
@@ -196,6 +200,21 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     // page-view triggers) is kept for the panel, which shows every conversion of the page (docs QA 2026-12-06).
     const said: [string, unknown][] = [];
     const hear = debug && src ? (['event', 'waiting', 'sent', 'skipped', 'error'] as const).map((k) => t.on(k, (p) => { if (said.length < 500) said.push([k, p]); })) : [];
+    /** The last of `seen` whose page view is sent (the landing page's is the tracker's first). */
+    let shown = 0;
+    const route = (p: PageContext) => p.url.replace(/#.*/, '');
+    /**
+     * A call stands on the page it was made on (stub QA 2026-12-07: a single-page app's calls were
+     * all reported on the page the visitor was on when the plan came in), after the page views of
+     * the routes taken before it. The page now is read as it is.
+     */
+    const onItsPage = (call: Call) => {
+      const page = call.page ?? seen[0]!;
+      const i = seen.findIndex((p, k) => k >= (call.at ?? 0) && route(p) === route(page));
+      while (!down && i > shown) { pinPage(seen[++shown]); try { t.page(); } finally { pinPage(); } }
+      pageChanged();
+      pinPage(route(page) === route(pageContext()) ? undefined : page);
+    };
     step('replaying the calls made before', () => {
       // The page's calls so far, in its order (consent among them), before any trigger; a call one
       // of them makes (an on() handler tracking) joins the end of the queue and is replayed too.
@@ -206,30 +225,33 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
         if (QUERIES.includes(m)) continue;
         if (m === 'shutdown') down = true; // as api.shutdown(): the triggers are not installed
         try {
+          onItsPage(call);
           const r = (t as any)[m]?.(...args);
           if (m === 'on') call.off = r;
           if (call.done) Promise.resolve(r).then(call.done, call.done);
-        } catch { call.done?.(); /* the tracker reports its own errors */ }
+        } catch { call.done?.(); /* the tracker reports its own errors */ } finally { pinPage(); }
       }
       tracker = t; // from now on calls go straight through
       replayed();
       step('installing the triggers', () => {
+        // A route change still being checked when the plan came in counts too; a replaceState
+        // that kept the path (a page tidying `?gclid=…&utm_…` away) stayed on the page (stub QA 2026-12-07).
+        const moved = moving();
         for (const stop of unwatch.splice(0)) stop();
-        // A route change still being checked when the plan came in counts too.
         pageChanged();
-        const route = (p: PageContext) => p.url.replace(/#.*/, '');
-        if (route(pageContext()) !== route(seen[seen.length - 1]!)) seen.push(pageContext());
+        if (moved) seen.push(pageContext());
         if (!down && seen.length > 1) {
-          // Each page left before the plan was in: its page view (the landing page's is the
-          // tracker's first) and the page_view conversions that need nothing from its content.
+          // Each page left before the plan was in: its page view unless sent among the replayed
+          // calls, and the page_view conversions that need nothing from its content.
           // The page now is read as it is, and its triggers are installed next.
           seen.forEach((page, i) => {
             const left = i < seen.length - 1;
             pinPage(left ? page : undefined);
-            if (i) t.page();
-            if (left) for (const name of pageViewsAt(plan, page.url)) t.track(name as never);
+            try {
+              if (i > shown) t.page();
+              if (left) for (const name of pageViewsAt(plan, page.url)) t.track(name as never);
+            } finally { pinPage(); }
           });
-          pinPage();
         }
         if (!down) triggers = installTriggers(plan, (name, props) => t.track(name as never, props as never), {
           onRoute: () => { pageChanged(); t.page(); },

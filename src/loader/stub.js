@@ -4,7 +4,9 @@
 // the file has loaded: the questions (clickIds, variant, funnel, cart) answer undefined until
 // then (the tag does not replay them), and `ready` settles with the tag's.
 !function (w, n) {
-  if (w[n]) return;
+  // Already there (the snippet pasted twice, or the tag itself); a foreign `measureplan` (an
+  // element with that id, another script's object) is replaced, so that no call throws.
+  if (w[n] && (w[n].q || w[n].loaded)) return;
   var q = [], m = w[n] = { q: q };
   m.ready = new Promise(function (r) { m.r = r; });
   ['track', 'page', 'identify', 'consent', 'experiment', 'flush', 'on', 'shutdown', 'clickIds', 'variant', 'funnel', 'cart'].forEach(function (k) {

@@ -15,9 +15,9 @@ const ROUTE = 'measureplan:route';
  * The history methods are wrapped once per page, even with two copies of measureplan, and keep
  * their behaviour and return values; the wrapper tells every install through a window event.
  * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
- * listening.
+ * listening. Returns whether a change is still to be told (noticed but not yet checked).
  */
-export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): void {
+export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): () => boolean {
   const h = w.history as History & { measureplan?: 1 };
   const where = () => w.location.pathname + w.location.search;
   let last = where();
@@ -64,4 +64,6 @@ export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: 
   listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !named(e.search ?? '') ? timer || (last = where()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));
+  // Whether a route change is still to be told (the script tag asks as its plan comes in).
+  return () => timer !== undefined || where() !== last;
 }

@@ -83,6 +83,11 @@ beforeAll(async () => {
     </script>`, tag('data-plan="/late.json"'));
   page('late-next.html', `<p>next</p><script>measureplan.consent({ analytics: 'granted', ads: 'granted' });</script>`, tag('data-plan="/late.json"'));
   page('away.html', '<p>a page of the site without the tag</p>');
+  // A landing page that tidies its address of the ad click and campaign at once, before the async tag's file has run.
+  page('tidy.html', `<script>
+      measureplan.consent({ analytics: 'granted', ads: 'granted' });
+      history.replaceState(null, '', location.pathname);
+    </script>`, tag());
   // The next page after index.html (where user-1 signed in): user-1 signs out, before the consent call.
   page('signout.html', `<script>
       measureplan.identify(null);
@@ -161,6 +166,20 @@ describe('the script tag', () => {
     await tagsRan(p);
     const gtagEvents = (await vendorCommands(p)).gtag.filter((c: any[]) => c[0] === 'event').map((c: any[]) => c[1]);
     expect(gtagEvents).toEqual(['view_pricing']);
+    await close();
+  });
+
+  it('a landing page that tidies ?gclid=…&utm_… away before the tag runs keeps the ad click and the campaign (stub QA 2026-12-07)', async () => {
+    server.reset();
+    const { page: p, close } = await open('/tidy.html?gclid=GCLID-TIDY&utm_source=google&utm_medium=cpc');
+    expect(await p.evaluate(() => location.search)).toBe('');
+    expect(await p.evaluate(() => (window as any).measureplan.clickIds())).toEqual({ gclid: 'GCLID-TIDY' });
+    await p.evaluate(() => { (window as any).measureplan.track('phone_click'); return (window as any).measureplan.flush(); });
+    const mine = (r: any) => r.body.context?.page?.path === '/tidy.html';
+    await expect.poll(() => server.received.filter((r: any) => mine(r) && r.body.event === 'phone_click').length).toBe(1);
+    const click = server.received.find((r: any) => mine(r) && r.body.event === 'phone_click').body;
+    expect(click.context.campaign).toMatchObject({ source: 'google', medium: 'cpc' });
+    expect(click.context.measureplan.click_ids).toEqual({ gclid: 'GCLID-TIDY' });
     await close();
   });
 

@@ -1,0 +1,102 @@
+// @vitest-environment jsdom
+/**
+ * What the page does between the tag running and its plan arriving, as the stub review of
+ * 2026-12-07 reproduced it in real Chromium: an address tidied of `?gclid=…&utm_…` (the ad click
+ * was lost and the page counted twice), a single-page app's own calls (all reported on the page
+ * the visitor was on when the plan came in), and a foreign `window.measureplan` (the stub stood aside).
+ */
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { freshTag } from '../support/fresh-tag';
+
+const PLAN = {
+  version: 1, name: 'early', currency: 'NOK',
+  destinations: { collector: { url: '/collect', pages: true } },
+  consent: { default: { analytics: 'granted', ads: 'granted' } },
+  conversions: {
+    landed: { kind: 'micro', trigger: { on: 'page_view', path: '/*' }, send: { collector: {} } },
+    lead: { kind: 'macro', properties: { n: { type: 'number' } }, send: { collector: {} } },
+  },
+};
+const W = window as any;
+const page = freshTag();
+const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+const realStub = () => new Function(readFileSync('src/loader/stub.min.js', 'utf8'))();
+
+async function deliver(answer: (plan: unknown) => void) {
+  answer(PLAN);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  return page.posted();
+}
+const described = (sent: any[]) => sent.map((m) => (m.type === 'page' ? `page ${m.properties.path}` : `${m.event}${m.properties?.n ? ` ${m.properties.n}` : ''} ${m.context.page.path}`));
+
+it('keeps the ad click and campaign of the landing address a page tidies before its plan is in, and counts the page once', async () => {
+  history.replaceState(null, '', '/?gclid=GCLID123&utm_source=google&utm_medium=cpc');
+  const answer = await page.latePlan();
+  await settle();
+  history.replaceState(null, '', '/'); // the site tidies its address (docs/triggers.md: the same page)
+  await settle();
+  const sent = await deliver(answer);
+  expect(described(sent)).toEqual(['page /', 'landed /']);
+  expect(W.measureplan.clickIds()).toEqual({ gclid: 'GCLID123' });
+  W.measureplan.track('lead', { n: 1 });
+  await W.measureplan.flush();
+  const lead = page.posted().find((m) => m.event === 'lead');
+  expect(lead.context.campaign).toMatchObject({ source: 'google', medium: 'cpc' });
+  expect(lead.context.measureplan.click_ids).toEqual({ gclid: 'GCLID123' });
+});
+
+it("stamps each call made before the plan is in with the page it was made on, after that page's view", async () => {
+  history.replaceState(null, '', '/');
+  const answer = await page.latePlan();
+  W.measureplan.track('lead', { n: 1 });
+  await settle();
+  history.pushState(null, '', '/b');
+  W.measureplan.track('lead', { n: 2 }); // in the router's own task, before the route is checked
+  await settle();
+  history.pushState(null, '', '/c');
+  await settle();
+  W.measureplan.track('lead', { n: 3 });
+  const sent = await deliver(answer);
+  expect(described(sent)).toEqual([
+    'page /', 'lead 1 /', 'page /b', 'lead 2 /b', 'page /c', 'lead 3 /c', 'landed /', 'landed /b', 'landed /c',
+  ]);
+});
+
+it("answers undefined to clickIds() until the plan is in, as docs/script-tag.md says, not a misleading 'no click'", async () => {
+  history.replaceState(null, '', '/?gclid=G1');
+  const answer = await page.latePlan();
+  expect(W.measureplan.clickIds()).toBeUndefined();
+  await settle();
+  await deliver(answer);
+  expect(W.measureplan.clickIds()).toEqual({ gclid: 'G1' });
+});
+
+it('the stub takes the place of a foreign window.measureplan so that no call throws', async () => {
+  // In Chromium an element with id="measureplan" is one too (named access on window; jsdom has none).
+  W.measureplan = document.body.appendChild(Object.assign(document.createElement('div'), { id: 'measureplan' }));
+  realStub();
+  expect(() => W.measureplan.consent({ analytics: 'granted' })).not.toThrow();
+  W.measureplan.track('lead', { n: 5 });
+  const answer = await page.latePlan();
+  await settle();
+  const sent = await deliver(answer);
+  expect(described(sent)).toContain('lead 5 /');
+});
+
+it('the stub pasted twice, or after the tag, keeps the one queue or the running tag', async () => {
+  realStub();
+  const first = W.measureplan;
+  W.measureplan.track('lead', { n: 1 });
+  realStub();
+  expect(W.measureplan).toBe(first);
+  const answer = await page.latePlan();
+  const tag = W.measureplan;
+  realStub();
+  expect(W.measureplan).toBe(tag);
+  await settle();
+  expect(described(await deliver(answer))).toContain('lead 1 /');
+});
