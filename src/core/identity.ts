@@ -51,12 +51,18 @@ export interface Identity {
   setUser(userId: string | null, traits: Record<string, unknown>): void;
 }
 
-export function createIdentity(store: Store, search: string, now: number): Identity {
-  const params = new URLSearchParams(search);
+/**
+ * `search`: the query the visitor arrived with, or several, first preferred. The campaign and the
+ * ad click are each taken whole from the first that has any (a campaign mixed from two addresses
+ * is one nobody came from: second read 2026-12-07).
+ */
+export function createIdentity(store: Store, search: string | string[], now: number): Identity {
+  const all = [search].flat().map((q) => new URLSearchParams(q));
+  const from = (keys: readonly string[]) => all.find((p) => keys.some((k) => p.get(k))) ?? all[0]!;
   const landingUtm: Record<string, string> = {};
-  for (const k of UTM) { const v = params.get(k); if (v) landingUtm[k] = v; }
+  for (const k of UTM) { const v = from(UTM).get(k); if (v) landingUtm[k] = v; }
   let clicks: Clicks = {};
-  for (const k of CLICK_ID_PARAMS) { const v = params.get(k); if (v) clicks[k] = { v, t: now }; }
+  for (const k of CLICK_ID_PARAMS) { const v = from(CLICK_ID_PARAMS).get(k); if (v) clicks[k] = { v, t: now }; }
 
   let analytics = false;
   let ads = false;

@@ -94,16 +94,17 @@ export interface StartOptions {
 }
 
 /**
- * The query the visitor's ad click and campaign came with: the address now, the landing page the
- * script tag saw, and the address the document was loaded as (a page may tidy `?gclid=…&utm_…`
- * away, or a single-page app route on, before the plan is in: stub QA 2026-12-07). First wins.
+ * The queries the visitor's ad click and campaign came with, first preferred: the address now and,
+ * for the script tag, the landing page it saw and the address the document was loaded as (a page
+ * may tidy `?gclid=…&utm_…` away, or a single-page app route on, before the plan is in: stub QA
+ * 2026-12-07). Not for an npm tracker: one created again later in the document is no new landing.
  */
-function landedWith(landing: PageContext | undefined): string {
-  let query = browser()?.location?.search ?? '';
+function landedWith(landing: PageContext | undefined): string[] {
+  const all = [browser()?.location?.search ?? ''];
   try {
-    for (const url of [landing?.url, (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name]) if (url) query += '&' + new URL(url).search.slice(1);
+    if (landing) for (const url of [landing.url, (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name]) if (url) all.push(new URL(url).search);
   } catch { /* no navigation timing: what it has */ }
-  return query;
+  return all;
 }
 
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {

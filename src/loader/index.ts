@@ -12,7 +12,7 @@ import { debugRequested, nextTask } from '../core/env';
 import { loadScript } from '../core/load-script';
 import { checkPlan, normalise, readPlan, type Issue } from '../plan/check';
 import { installTriggers } from '../triggers/index';
-import { onRouteChange } from '../triggers/spa';
+import { onRouteChange, queryChanged } from '../triggers/spa';
 import { pageViewsAt } from '../triggers/page-view';
 import type { Kit } from '../triggers/install';
 import type { Plan } from '../plan/types';
@@ -84,6 +84,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   // The pages of a single-page app the visitor goes through while the plan loads (seconds on a slow
   // connection): the landing page first. Replayed once the plan is in, so none is lost (SPA QA 2026-12-06).
   const seen: PageContext[] = [pageContext()];
+  const route = (p: PageContext) => p.url.replace(/#.*/, '');
+  /** A route to the page now, unless it is the last one seen (a call's replay may have taken it already). */
+  const arrived = () => { pageChanged(); const p = pageContext(); if (route(p) !== route(seen[seen.length - 1]!)) seen.push(p); };
   const unwatch: (() => void)[] = [];
   const early = {
     w,
@@ -92,7 +95,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     stops: unwatch,
   } as unknown as Kit;
   let moving = () => false;
-  try { moving = onRouteChange(early, () => { pageChanged(); seen.push(pageContext()); }); } catch { /* no history: no routes */ }
+  try { moving = onRouteChange(early, arrived); } catch { /* no history: no routes */ }
   // Clicks and form submits while the plan loads ("Buy", a phone link): the triggers judge them
   // once installed, instead of losing them (storeowner QA 2026-12-06). Capture, as the triggers listen.
   const acted: Event[] = [];
@@ -202,7 +205,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     const hear = debug && src ? (['event', 'waiting', 'sent', 'skipped', 'error'] as const).map((k) => t.on(k, (p) => { if (said.length < 500) said.push([k, p]); })) : [];
     /** The last of `seen` whose page view is sent (the landing page's is the tracker's first). */
     let shown = 0;
-    const route = (p: PageContext) => p.url.replace(/#.*/, '');
+    /** A shutdown() replayed: the calls before it stood on their pages, with their page views. */
+    let stopped = false;
     /**
      * A call stands on the page it was made on (stub QA 2026-12-07: a single-page app's calls were
      * all reported on the page the visitor was on when the plan came in), after the page views of
@@ -210,8 +214,11 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
      */
     const onItsPage = (call: Call) => {
       const page = call.page ?? seen[0]!;
-      const i = seen.findIndex((p, k) => k >= (call.at ?? 0) && route(p) === route(page));
-      while (!down && i > shown) { pinPage(seen[++shown]); try { t.page(); } finally { pinPage(); } }
+      const at = (): number => seen.findIndex((p, k) => k >= (call.at ?? 0) && route(p) === route(page));
+      // Made in the task of a route change still to be checked: that route is taken now.
+      if (at() < 0 && moving()) { pageChanged(); if (route(page) === route(pageContext())) arrived(); }
+      const i = at();
+      while (!stopped && i > shown) { pinPage(seen[++shown]); try { t.page(); } finally { pinPage(); } }
       pageChanged();
       pinPage(route(page) === route(pageContext()) ? undefined : page);
     };
@@ -229,17 +236,20 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
           const r = (t as any)[m]?.(...args);
           if (m === 'on') call.off = r;
           if (call.done) Promise.resolve(r).then(call.done, call.done);
-        } catch { call.done?.(); /* the tracker reports its own errors */ } finally { pinPage(); }
+        } catch { call.done?.(); /* the tracker reports its own errors */ } finally { pinPage(); stopped ||= m === 'shutdown'; }
       }
       tracker = t; // from now on calls go straight through
       replayed();
       step('installing the triggers', () => {
-        // A route change still being checked when the plan came in counts too; a replaceState
-        // that kept the path (a page tidying `?gclid=…&utm_…` away) stayed on the page (stub QA 2026-12-07).
-        const moved = moving();
+        // A route change still being checked when the plan came in counts too. A replaceState that
+        // kept the path (a page tidying `?gclid=…&utm_…` away) stayed on the page (stub QA 2026-12-07),
+        // unless it changed a parameter the plan's page_view triggers match on (`?step=done`; its
+        // second read): the early watcher knew no plan.
+        const keys = Object.values(plan.conversions).flatMap((c) => (c.trigger?.on === 'page_view' ? Object.keys(c.trigger.query ?? {}) : []));
+        const moved = moving() || queryChanged(keys, /\?[^#]*/.exec(seen[seen.length - 1]!.url)?.[0] ?? '', w.location.search);
         for (const stop of unwatch.splice(0)) stop();
         pageChanged();
-        if (moved) seen.push(pageContext());
+        if (moved) arrived();
         if (!down && seen.length > 1) {
           // Each page left before the plan was in: its page view unless sent among the replayed
           // calls, and the page_view conversions that need nothing from its content.

@@ -54,16 +54,17 @@ export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: 
   }
   // A rewritten address is this page's address now: a later popstate (an anchor link) or push
   // compares with it. Unless a route change is still being checked, which will take it anyway.
-  /** A parameter the plan matches on changed between the two addresses. */
-  const named = (before: string) => {
-    const a = new URLSearchParams(before);
-    const b = new URLSearchParams(w.location.search);
-    for (const k of keys) if (a.getAll(k).join('&') !== b.getAll(k).join('&')) return true;
-    return false;
-  };
-  listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !named(e.search ?? '') ? timer || (last = where()) : check()));
+  listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !queryChanged(keys, e.search ?? '', w.location.search) ? timer || (last = where()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));
   // Whether a route change is still to be told (the script tag asks as its plan comes in).
   return () => timer !== undefined || where() !== last;
+}
+
+/** A parameter the plan's page_view triggers match on (`keys`) differs between two queries. */
+export function queryChanged(keys: Iterable<string>, before: string, after: string): boolean {
+  const a = new URLSearchParams(before);
+  const b = new URLSearchParams(after);
+  for (const k of keys) if (a.getAll(k).join('&') !== b.getAll(k).join('&')) return true;
+  return false;
 }

@@ -1,7 +1,8 @@
 // examples/typed-app: the npm + TypeScript example of DESIGN.md's layout. It imports measureplan
 // by its package name, which inside this repository resolves (package self-reference, through
 // package.json "exports") to the build in dist/: `npm test` builds before the tests run.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { IDBFactory } from 'fake-indexeddb';
@@ -107,6 +108,26 @@ describe('examples/typed-app type-checks against the published types', () => {
     expect(lines(file)).toEqual(marked);
     expect(diagnostics.filter((d) => !d.startsWith('src/mistakes.ts:'))).toEqual([]);
   });
+});
+
+// The oldest TypeScript the docs promise (docs/getting-started.md): `definePlan` keeps its literal
+// types only from 5.3 on (before it, a const type parameter inside an intersection is widened, and a
+// valid plan fails; types QA 2026-12-07). Checked with that compiler itself, the published
+// declarations included (skipLibCheck off). It is installed from the npm registry into
+// node_modules/.cache on first use, not as a devDependency: its `tsc` would take the project's.
+describe('the oldest TypeScript the docs name', () => {
+  it('compiles examples/typed-app with TypeScript 5.3, every @ts-expect-error in src/mistakes.ts used', () => {
+    const dir = join(root, 'node_modules/.cache/typescript-5.3');
+    const tsc = join(dir, 'node_modules/typescript/bin/tsc');
+    if (!existsSync(tsc)) {
+      const npm = spawnSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--no-package-lock', 'typescript@5.3.3'], { encoding: 'utf8', timeout: 240_000 });
+      expect(npm.status, `installing typescript@5.3.3 failed:\n${npm.stderr}`).toBe(0);
+    }
+    expect(spawnSync(process.execPath, [tsc, '--version'], { encoding: 'utf8' }).stdout.trim()).toBe('Version 5.3.3');
+    const r = spawnSync(process.execPath, [tsc, '-p', APP, '--skipLibCheck', 'false', '--pretty', 'false'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  }, 400_000);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -100,3 +100,56 @@ it('the stub pasted twice, or after the tag, keeps the one queue or the running 
   await settle();
   expect(described(await deliver(answer))).toContain('lead 1 /');
 });
+
+// The second read of those fixes (2026-12-07) reproduced what follows.
+
+it("a replaceState before the plan that changes a parameter a page_view trigger's query names is a new page, as after it", async () => {
+  const plan = structuredClone(PLAN) as any;
+  plan.conversions.nl = { kind: 'micro', trigger: { on: 'page_view', path: '/pricing', query: { utm_source: 'newsletter' } }, send: { collector: {} } };
+  history.replaceState(null, '', '/pricing?utm_source=newsletter');
+  const answer = await page.latePlan();
+  await settle();
+  history.replaceState(null, '', '/pricing'); // tidied
+  await settle();
+  answer(plan);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  expect(described(page.posted())).toEqual(['page /pricing', 'landed /pricing', 'nl /pricing', 'page /pricing', 'landed /pricing']);
+  expect(page.posted().filter((m) => m.event === 'nl')[0].context.page.url).toContain('utm_source=newsletter');
+});
+
+it('with a shutdown() queued among them, the calls before it still come after their pages\' views', async () => {
+  history.replaceState(null, '', '/');
+  const answer = await page.latePlan();
+  W.measureplan.track('lead', { n: 1 });
+  await settle();
+  history.pushState(null, '', '/b');
+  await settle();
+  W.measureplan.track('lead', { n: 2 });
+  history.pushState(null, '', '/c');
+  await settle();
+  const done = W.measureplan.shutdown();
+  W.measureplan.track('lead', { n: 3 });
+  answer(PLAN);
+  expect(await W.measureplan.ready).toBe(true);
+  await done;
+  // /c was reached before the shutdown() made on it: its view counts, the track after it does not.
+  expect(described(page.posted())).toEqual(['page /', 'lead 1 /', 'page /b', 'lead 2 /b', 'page /c']);
+});
+
+it('a call made in the task of a route change, as the plan comes in, follows that route\'s page view', async () => {
+  history.replaceState(null, '', '/');
+  const answer = await page.latePlan();
+  await settle();
+  answer(PLAN);
+  history.pushState(null, '', '/b');
+  W.measureplan.track('lead', { n: 1 });
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(80);
+  await W.measureplan.flush();
+  const sent = described(page.posted());
+  expect(sent.indexOf('page /b')).toBeGreaterThanOrEqual(0);
+  expect(sent.indexOf('page /b')).toBeLessThan(sent.indexOf('lead 1 /b'));
+  expect(sent.filter((s) => s === 'page /b')).toHaveLength(1);
+});
