@@ -11,7 +11,7 @@ import { startRetention, type Retention } from '../server/retention';
 import { startWebhook, type Webhook } from '../server/webhook';
 import { shownUrl } from '../server/delivery';
 import { StoreError } from '../server/sqlite';
-import { openStore, type Written } from '../server/store';
+import { openStore, storeTrouble, type Store, type Written } from '../server/store';
 import { choice, parse } from './args';
 import { checkText, readPlanFile } from './check';
 import { colours, UsageError, type IO } from './io';
@@ -49,7 +49,8 @@ Options:
                         worker thread, as "measureplan retain" does
   --sync full|normal    full (default): each commit is fsynced, an acknowledged event
                         survives a power cut; normal: it survives the server being killed
-  --quiet               no progress lines
+  --quiet               no progress lines (a store that stops taking commits is
+                        still said on stderr)
   -h, --help            this help
 
 Stop it with Ctrl+C or SIGTERM: it stops accepting, answers the requests in flight,
@@ -62,7 +63,34 @@ Examples:
 
 const time = () => new Date().toTimeString().slice(0, 8);
 
+/** How long collect waits at start for a write lock held by another process (a forget's VACUUM, a retain). */
+const BUSY_WAIT_MS = 10 * 60_000;
+
+/** The stop signal, caught from the first moment: `signalled()` says whether one came, `onStop` acts on it (at once if it came). */
+interface Stops { signalled(): string | undefined; onStop(stop: (signal: string) => void): void }
+
 export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitter = process): Promise<number> {
+  // Listening before anything else: until a listener exists, SIGTERM kills the process without a
+  // drain (Node's default), and opening and counting a large store takes a while. A signal that
+  // comes before the server is up is kept, and acted on once it is.
+  let signalled: string | undefined;
+  let act = (signal: string) => { signalled ??= signal; };
+  const onTerm = () => act('SIGTERM');
+  const onInt = () => act('SIGINT');
+  signals.on('SIGTERM', onTerm);
+  signals.on('SIGINT', onInt);
+  try {
+    return await serve(argv, io, {
+      signalled: () => signalled,
+      onStop(stop) { act = (signal) => { signalled ??= signal; stop(signal); }; if (signalled) stop(signalled); },
+    });
+  } finally {
+    signals.off('SIGTERM', onTerm);
+    signals.off('SIGINT', onInt);
+  }
+}
+
+async function serve(argv: string[], io: IO, stops: Stops): Promise<number> {
   const { values, positionals } = parse(argv, {
     port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, plan: { type: 'string' },
     'allow-origin': { type: 'string', multiple: true }, forward: { type: 'string' }, 'write-key': { type: 'string' },
@@ -110,16 +138,45 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
   }
 
   const dbFile = (values.db as string | undefined) ?? 'measureplan.db';
-  let store;
-  try {
-    store = openStore(dbFile, { sync, onMigrate: (from, to) => io.out.write(`measureplan collect: bringing ${dbFile} from schema version ${from} up to ${to} (a large store takes a while: about 10 s for 1,000,000 events here)…\n`) });
-  } catch (e) {
-    if (e instanceof StoreError) { io.err.write(`measureplan collect: ${e.message}\n${e.hint ?? ''}\n`); return 1; }
-    throw e;
-  }
-
   const quiet = values.quiet === true;
   const say = (line: string) => { if (!quiet) io.out.write(`${c.dim(time())}  ${line}\n`); };
+  const refuse = (x: StoreError) => { io.err.write(`measureplan collect: ${x.message}\n${x.hint ?? ''}\n`); return 1; };
+  let opening: Store | undefined;
+  // A write lock held by another process (a forget's VACUUM, a retain from cron, a second collect)
+  // is waited out, as the relay does: a restart that meets one must not leave the collector down.
+  const waitFrom = Date.now();
+  let told = -1;
+  while (!opening) {
+    try {
+      opening = openStore(dbFile, { sync, onMigrate: (from, to) => io.out.write(`measureplan collect: bringing ${dbFile} from schema version ${from} up to ${to} (a large store takes a while: about 10 s for 1,000,000 events here)…\n`) });
+    } catch (x) {
+      if (!(x instanceof StoreError)) throw x;
+      const waited = Date.now() - waitFrom;
+      if (x.kind !== 'busy' || waited >= BUSY_WAIT_MS) return refuse(x);
+      if (told < 0 || waited - told >= 30_000) {
+        io.err.write(`${e.yellow(`measureplan collect: ${x.message}`)}\n${told < 0 ? `Waiting for it (up to ${BUSY_WAIT_MS / 60_000} minutes)…` : `Still waiting (${Math.round(waited / 1000)} s)…`}\n`);
+        told = waited;
+      }
+      await new Promise((ok) => setTimeout(ok, 1000));
+    }
+    if (stops.signalled()) { opening?.close(); say(`${stops.signalled()}: stopped before the server started.`); return 0; }
+  }
+
+  const store: Store = opening;
+
+  // The first reads of the data: a damaged file shows here, before the port opens, not as a crash.
+  let counts: { events: number; quarantined: number };
+  let quarantineSeq: number;
+  const maxQuarantine = store.db.prepare('SELECT coalesce(max(seq), 0) FROM quarantine').pluck();
+  try {
+    counts = store.counts();
+    quarantineSeq = maxQuarantine.get() as number;
+  } catch (x) {
+    store.close();
+    const trouble = storeTrouble(dbFile, x);
+    if (trouble) return refuse(trouble);
+    throw x;
+  }
   const totals = { stored: 0, duplicates: 0, quarantined: 0 };
   let shown = { ...totals };
   let relay: Relay | undefined;
@@ -136,6 +193,14 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
       onReject(status, reason) {
         // The reason can quote the request (its path, Origin, Content-Encoding): printed, never obeyed.
         if (rejectedLines++ < 20) say(c.yellow(`refused a request: ${status} ${printable(reason)}`));
+      },
+      onStoreFailure(x) {
+        // On stderr even with --quiet (as a failed retention pass is): every post is refused meanwhile.
+        if (x === undefined) { io.err.write(`measureplan collect: the store ${dbFile} commits again.\n`); return; }
+        const trouble = storeTrouble(dbFile, x);
+        const what = trouble?.message ?? `the store ${dbFile} cannot commit: ${(x as Error)?.message ?? String(x)}`;
+        const hint = trouble?.kind === 'busy' ? 'The server goes on by itself once the lock is let go.' : trouble?.hint ?? '';
+        io.err.write(`${e.yellow(`measureplan collect: ${printable(what)}`)}\nPosts are answered 503 (browsers keep their events and retry) until it can commit. ${hint}\n`);
       },
     });
   } catch (e) {
@@ -174,7 +239,6 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
       },
     });
   }
-  const counts = store.counts();
   io.out.write(`measureplan collect: listening on ${server.url}\n`);
   if (!quiet) {
     const migrated = store.migrated ? `; brought from schema ${store.migrated.from} to ${store.migrated.to} in ${(store.migrated.ms / 1000).toFixed(1)} s` : '';
@@ -189,11 +253,14 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
 
   // A progress line every 10 s when something changed, and the quarantine's newest reasons.
   const lastQuarantine = store.db.prepare('SELECT event, reason FROM quarantine WHERE seq > ? ORDER BY seq LIMIT 5');
-  let quarantineSeq = (store.db.prepare('SELECT coalesce(max(seq), 0) FROM quarantine').pluck().get() as number);
-  const maxQuarantine = store.db.prepare('SELECT coalesce(max(seq), 0) FROM quarantine').pluck();
   const progress = setInterval(() => {
     rejectedLines = 0;
     if (totals.stored === shown.stored && totals.duplicates === shown.duplicates && totals.quarantined === shown.quarantined) return;
+    // A store that cannot be read now (damaged) is said by the commits that fail: no line, no crash.
+    try { line(); } catch { /* said on stderr by onStoreFailure */ }
+  }, 10_000);
+  progress.unref();
+  function line() {
     const d = { stored: totals.stored - shown.stored, duplicates: totals.duplicates - shown.duplicates, quarantined: totals.quarantined - shown.quarantined };
     shown = { ...totals };
     const r = relay?.stats();
@@ -204,8 +271,7 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
       for (const q of lastQuarantine.all(quarantineSeq) as { event: string | null; reason: string }[]) say(c.yellow(`quarantined ${q.event === null ? 'a message' : printable(q.event)}: ${printable(q.reason)}`));
       quarantineSeq = maxQuarantine.get() as number;
     }
-  }, 10_000);
-  progress.unref();
+  }
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -219,19 +285,15 @@ export async function collect(argv: string[], io: IO, signals: NodeJS.EventEmitt
         await relay?.stop();
         await webhook?.stop();
         await retention?.stop();
-        const n = store.counts();
-        say(`stopped; the store holds ${count(n.events, 'event')} (${n.quarantined} in quarantine).`);
+        let n;
+        try { store.check?.(); n = store.counts(); } catch (x) { io.err.write(`measureplan collect: ${printable(storeTrouble(dbFile, x)?.message ?? (x as Error).message)}\n`); }
+        say(n ? `stopped; the store holds ${count(n.events, 'event')} (${n.quarantined} in quarantine).` : 'stopped.');
       } finally {
-        store.close();
-        signals.off('SIGTERM', onTerm);
-        signals.off('SIGINT', onInt);
+        try { store.close(); } catch { /* a damaged store: said above */ }
         done(0);
       }
     };
-    const onTerm = () => { void stop('SIGTERM'); };
-    const onInt = () => { void stop('SIGINT'); };
-    signals.on('SIGTERM', onTerm);
-    signals.on('SIGINT', onInt);
+    stops.onStop((signal) => { void stop(signal); });
   });
 }
 

@@ -9,6 +9,7 @@ import { parse } from './args';
 import { personOf, searchProgress } from './forget';
 import { UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
+import { storeTrouble } from '../server/store';
 
 export const exportHelp = `Usage: measureplan export --db <file> (--email <address> | --user-id <id> | --anonymous-id <id>)... [options]
 
@@ -52,7 +53,8 @@ export function exportCommand(argv: string[], io: IO): number {
   try {
     r = exportPerson(store.db, person, { progress: searchProgress(io, 'export') });
   } catch (e) {
-    io.err.write(`measureplan export: the store ${dbFile} could not be read: ${(e as Error).message}\n`);
+    const trouble = storeTrouble(dbFile, e);
+    io.err.write(trouble ? `measureplan export: ${trouble.message}\n${trouble.hint}\n` : `measureplan export: the store ${dbFile} could not be read: ${(e as Error).message}\n`);
     return 1;
   } finally {
     store.close();

@@ -6,6 +6,7 @@ import { forget, type Leftover, type Person, type Progress } from '../server/for
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
+import { storeTrouble } from '../server/store';
 import { printable } from './safe-text';
 
 export const forgetHelp = `Usage: measureplan forget --db <file> (--email <address> | --user-id <id> | --anonymous-id <id>)... [options]
@@ -93,7 +94,8 @@ export function forgetCommand(argv: string[], io: IO): number {
   try {
     r = forget(store.db, person, { dryRun, progress: searchProgress(io, 'forget') });
   } catch (e) {
-    io.err.write(`measureplan forget: the store ${dbFile} could not be changed: ${(e as Error).message}\nNothing was erased (the change is one transaction). Try again; a running server waits up to 5 s for it.\n`);
+    const trouble = storeTrouble(dbFile, e);
+    io.err.write(`measureplan forget: the store ${dbFile} could not be changed: ${(e as Error).message}\nNothing was erased (the change is one transaction). ${trouble?.kind === 'damaged' ? trouble.hint : 'Try again; a running server waits up to 5 s for it.'}\n`);
     return 1;
   } finally {
     store.close();

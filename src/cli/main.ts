@@ -15,6 +15,7 @@ import { init, initHelp } from './init';
 import { UsageError, type IO, type Output } from './io';
 import { version } from './package';
 import { schema, schemaHelp } from './schema';
+import { StoreError } from '../server/sqlite';
 import { validate, validateHelp } from './validate';
 import { closest } from './words';
 
@@ -86,6 +87,11 @@ export async function main(argv: string[], out: Output = process.stdout, err: Ou
     if (e instanceof UsageError) {
       err.write(`measureplan: ${e.message}\n${e.hint ?? `Run "measureplan ${name && COMMANDS[name] ? `${name} ` : ''}--help" for the usage.`}\n`);
       return 2;
+    }
+    // A store that cannot be used (damaged, a full disk, busy), met after it opened: exit 1, in words.
+    if (e instanceof StoreError) {
+      err.write(`measureplan ${name}: ${e.message}\n${e.hint ? `${e.hint}\n` : ''}`);
+      return 1;
     }
     err.write(`measureplan: unexpected failure, please report it: ${(e as Error)?.stack ?? String(e)}\n`);
     return 3;

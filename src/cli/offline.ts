@@ -20,7 +20,7 @@ import { companionsOnDisk, overwritesOrders, withSuffix } from '../offline/out-f
 import { grouped, progressLines } from '../offline/progress';
 import { parseZone, systemZone, type Zone } from '../offline/time';
 import { StoreError } from '../server/sqlite';
-import { openStore, type Store } from '../server/store';
+import { openStore, storeTrouble, type Store } from '../server/store';
 import { choice, parse } from './args';
 import { docPath } from './package';
 import { cannot, colours, UsageError, type Colours, type IO } from './io';
@@ -280,6 +280,8 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
       online = onlineOrders(store.db, orderIds);
       storePath = store.file;
     } catch (e) {
+      const trouble = storeTrouble(dbFile, e);
+      if (trouble) return fail(trouble.message, trouble.hint, fromFile);
       return fail(`the store ${dbFile} cannot be read: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?', fromFile);
     } finally {
       store.close();

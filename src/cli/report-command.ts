@@ -12,6 +12,7 @@ import { fromWall, parseTime, parseZone, UTC, type Zone } from '../offline/time'
 import { checkText, readPlanFile } from './check';
 import { cannot, colours, UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
+import { storeTrouble } from '../server/store';
 import { fileLine, formatFindings } from './report';
 
 export const reportHelp = `Usage: measureplan report --plan <plan.json> [options]
@@ -103,6 +104,8 @@ export async function report(argv: string[], io: IO): Promise<number> {
       onFallback: (why) => io.err.write(`measureplan report: ${why}; reading it on one core instead.\n`),
     });
     text = format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : format === 'html' ? renderHtml(r) : renderText(r, format === 'md' ? 'md' : 'text');
+  } catch (e) {
+    throw storeTrouble(dbFile, e) ?? e; // a damaged page is met by a query, not at the open: exit 1
   } finally {
     store.close();
   }

@@ -6,6 +6,7 @@ import { daysOf, MAX_DAYS, retain, shortRetention } from '../server/retain';
 import { choice, parse } from './args';
 import { colours, UsageError, type IO } from './io';
 import { openStoreFor } from './open-store';
+import { storeTrouble } from '../server/store';
 
 export const retainHelp = `Usage: measureplan retain --db <file> --days <n> [options]
 
@@ -62,7 +63,8 @@ export function retainCommand(argv: string[], io: IO): number {
       },
     });
   } catch (e) {
-    io.err.write(`measureplan retain: the store ${dbFile} could not be changed: ${(e as Error).message}\nWhat was deleted before this stays deleted, and the summaries of what was not are unchanged. Run retain again.\n`);
+    const trouble = storeTrouble(dbFile, e);
+    io.err.write(`measureplan retain: the store ${dbFile} could not be changed: ${(e as Error).message}\nWhat was deleted before this stays deleted, and the summaries of what was not are unchanged. ${trouble?.kind === 'damaged' ? trouble.hint : 'Run retain again.'}\n`);
     return 1;
   } finally {
     store.close();

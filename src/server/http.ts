@@ -28,6 +28,11 @@ export interface CollectServerOptions {
   onCommit?(written: Written[]): void;
   /** Called for each request turned away (status, reason), for the server's log. */
   onReject?(status: number, reason: string): void;
+  /**
+   * Called when commits start failing (with the error), when the reason changes, and once they
+   * work again (undefined): the operator's log line, which --quiet does not silence.
+   */
+  onStoreFailure?(error: unknown): void;
 }
 
 export interface CollectServer {
@@ -40,7 +45,7 @@ export interface CollectServer {
 type Obj = Record<string, unknown>;
 
 export async function startCollectServer(options: CollectServerOptions): Promise<CollectServer> {
-  const { store, plan, allowOrigins = [], onCommit, onReject } = options;
+  const { store, plan, allowOrigins = [], onCommit, onReject, onStoreFailure } = options;
   const committer = groupCommitter(store, onCommit);
   let inFlight = 0;
   let draining = false;
@@ -54,6 +59,13 @@ export async function startCollectServer(options: CollectServerOptions): Promise
    */
   let failedWrite: Outcome[] | undefined;
   let drained: (() => void) | undefined;
+  const setFailing = (e: unknown) => {
+    const was = failing;
+    failing = e === undefined ? undefined : (e as Error)?.message ?? String(e);
+    if (failing !== was) { try { onStoreFailure?.(e); } catch { /* logging only */ } }
+  };
+  /** The counts for /health; a store that cannot even be read says so instead of failing the request. */
+  const countsOr = () => { try { return store.counts(); } catch { return {}; } };
 
   const reply = (res: ServerResponse, status: number, body: Obj, headers: Record<string, string> = {}) => {
     if (res.headersSent) return;
@@ -88,11 +100,15 @@ export async function startCollectServer(options: CollectServerOptions): Promise
         try {
           // Not through the group committer: the posts committed with it would fail with it.
           if (failedWrite) { const written = store.write([failedWrite]); try { onCommit?.(written); } catch { /* the listener's failure is not the store's */ } } else store.probe();
-          failing = failedWrite = undefined;
-        } catch (e) { failing = (e as Error).message; }
+          failedWrite = undefined;
+          setFailing(undefined);
+        } catch (e) { setFailing(e); }
+      } else {
+        // A store deleted or replaced since the last commit: not healthy, though nothing failed yet.
+        try { store.check?.(); } catch (e) { setFailing(e); }
       }
-      if (failing) return reply(res, 503, { ok: false, reason: `the store cannot be written: ${failing}`, ...store.counts() });
-      return reply(res, draining ? 503 : 200, { ok: !draining, ...store.counts() });
+      if (failing) return reply(res, 503, { ok: false, reason: `the store cannot be written: ${failing}`, ...countsOr() });
+      return reply(res, draining ? 503 : 200, { ok: !draining, ...countsOr() });
     }
     const route = /^\/v1\/(batch|track|page|identify)$/.exec(path)?.[1];
     if (!route) return reply(res, 404, { msg: `Not found: ${path} (POST /v1/batch, /v1/track, /v1/page or /v1/identify)` });
@@ -144,9 +160,9 @@ export async function startCollectServer(options: CollectServerOptions): Promise
     let written: Written;
     try {
       written = await committer.submit(outcomes);
-      if (!failedWrite || outcomes.length >= failedWrite.length) failing = failedWrite = undefined;
+      if (!failedWrite || outcomes.length >= failedWrite.length) { failedWrite = undefined; setFailing(undefined); }
     } catch (e) {
-      failing = (e as Error).message;
+      setFailing(e);
       if (!failedWrite || outcomes.length >= failedWrite.length) failedWrite = outcomes;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });
     }

@@ -9,9 +9,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 export type Database = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;
 
-/** The store cannot be opened: the message says why and what to do, for a person. */
+/**
+ * The store cannot be opened or used: the message says why and what to do, for a person. `kind`
+ * names the conditions a caller acts on (collect waits out a busy store at start).
+ */
 export class StoreError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(message: string, readonly hint?: string, readonly kind?: 'busy' | 'full' | 'io' | 'damaged' | 'gone') {
     super(message);
   }
 }

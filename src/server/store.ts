@@ -37,6 +37,12 @@ export interface Store {
   counts(): { events: number; quarantined: number };
   /** Throws when the store cannot be written now (a read-only file, a full disk, a lock held elsewhere). */
   probe(): void;
+  /**
+   * Throws a StoreError when the file at the store's path, or its -wal, is no longer the one opened
+   * (deleted or replaced while the server runs): SQLite would go on committing to the unlinked
+   * file, and every acknowledged event would be lost. Two stat calls; before every commit.
+   */
+  check?(): void;
   close(): void;
 }
 
@@ -90,7 +96,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     }
   } catch (e) {
     db.close();
-    throw unusable(file, e);
+    throw unusable(file, e, readonly);
   }
   if (readonly) {
     // The first read of the file: SQLite opens any file lazily, so a text file fails only here.
@@ -99,7 +105,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       version = db.pragma('user_version', { simple: true }) as number;
     } catch (e) {
       db.close();
-      throw unusable(file, e);
+      throw unusable(file, e, readonly);
     }
     if (version === 0) {
       db.close();
@@ -195,28 +201,79 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     return written;
   });
 
+  // The files as opened: WAL mode keeps the -wal (holding the newest commits) while a connection is open.
+  const opened = path === ':memory:' ? undefined : { main: identity(path), wal: identity(`${path}-wal`) };
+  const check = () => {
+    if (!opened) return;
+    const same = (now: Identity | undefined, then: Identity | undefined) => !then || (now?.dev === then.dev && now.ino === then.ino);
+    if (!same(identity(path), opened.main)) {
+      throw new StoreError(`the store ${file} was deleted or replaced while the server ran; restart it`, 'Nothing was acknowledged since (posts are answered 503). Events acknowledged before went to the file as it was opened: restore it from a backup if it was deleted by mistake (docs/collect.md#backups).', 'gone');
+    }
+    if (!same(identity(`${path}-wal`), opened.wal)) {
+      throw new StoreError(`the store's write-ahead log ${file}-wal was deleted or replaced while the server ran; restart it`, 'Stop it with SIGTERM (not kill -9): closing the store writes the newest events, which were in that file, back into the store. Nothing was acknowledged since (posts are answered 503).', 'gone');
+    }
+  };
+
   return {
     db,
     file: path,
     ...(migrated && { migrated }),
-    write: (groups) => writeAll(groups),
+    write: (groups) => { check(); return writeAll(groups); },
     counts: () => counts(db),
-    probe: () => rewriteVersion(db),
+    probe: () => { check(); rewriteVersion(db); },
+    check,
     close: () => { if (db.open) db.close(); },
   };
 }
 
+interface Identity { dev: number; ino: number }
+const identity = (p: string): Identity | undefined => statSync(p, { throwIfNoEntry: false });
+
+/**
+ * A SQLite failure in words, for the conditions an operator can act on (a damaged file, a full
+ * disk, a lock held elsewhere); undefined for anything else. Met at open, at a read, or at a commit.
+ */
+export function storeTrouble(file: string, e: unknown): StoreError | undefined {
+  if (e instanceof StoreError) return e;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string') return undefined;
+  const why = (e as Error).message;
+  if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+    return new StoreError(`the store ${file} is damaged (${why}).`, `Restore the last backup (docs/collect.md#backups), or save what can be read: sqlite3 ${file} ".recover" | sqlite3 recovered.db, then use recovered.db.`, 'damaged');
+  }
+  if (/^SQLITE_FULL/.test(code)) {
+    return new StoreError(`the store ${file} cannot be written: the disk is full (${why}).`, `Free space on the volume that holds ${file} (its -wal file beside it grows with the writes), then try again.`, 'full');
+  }
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) {
+    return new StoreError(`the store ${file} is busy: another process holds its write lock (${why}).`, 'A measureplan forget or retain, a second measureplan collect, or a sqlite3 shell is writing it: try again when it has finished.', 'busy');
+  }
+  // What the kernel refused is not passed on: a file size limit (ulimit -f) reads so, and so may a full disk or a failing one.
+  if (/^SQLITE_IOERR/.test(code)) {
+    return new StoreError(`the store ${file} could not be written or read (${why}).`, `Check the free space on the volume that holds ${file}, a file size limit (ulimit -f) on this process, and the system log (dmesg) for disk errors; then try again.`, 'io');
+  }
+  return undefined;
+}
+
 /** A store file that opened but cannot be read or migrated: a file that is not SQLite is said so. */
-function unusable(file: string, e: unknown): StoreError {
+function unusable(file: string, e: unknown, readonly: boolean): StoreError {
   if (e instanceof StoreError) return e; // already in words, with its own hint (a newer store)
   const hint = 'Give the --db file that measureplan collect writes.';
-  if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, hint);
+  // A damaged header reads the same as another kind of file.
+  if ((e as { code?: string }).code === 'SQLITE_NOTADB') return new StoreError(`${file} is not a measureplan store (not a SQLite database).`, `${hint} If it is one, it is damaged: restore the last backup (docs/collect.md#backups).`, 'damaged');
+  if (readonly && /^SQLITE_(READONLY|CANTOPEN)/.test((e as { code?: string }).code ?? '')) {
+    // SQLite reads a WAL-mode store only with its -shm file, which it creates beside the store on
+    // the first read after the server stopped: a reader that may not write the folder cannot.
+    const where = readOnlyVolume(file) ? 'it is on a read-only file system' : 'this user may not create files in its folder';
+    return new StoreError(`the store ${file} cannot be read here: SQLite needs to create ${file}-shm beside it to read it, and ${where} (${(e as Error).message}).`, `Run this as the user that runs measureplan collect (or while the server runs: the file exists then), or copy ${file} (with its -wal, if there is one) to a folder you may write and give --db the copy.`);
+  }
   // WAL writes -wal and -shm files beside the store: the folder must be writable too.
   if (/^SQLITE_(READONLY|CANTOPEN)/.test((e as { code?: string }).code ?? '')) {
     // SQLite says "readonly database" for a volume mounted read-only too, where no chmod helps.
     if (readOnlyVolume(file)) return new StoreError(`the store ${file} is on a read-only file system: ${(e as Error).message}`, 'Give --db a file on a writable volume (a container\'s read-only root, or a volume mounted read-only, cannot take writes).');
     return new StoreError(`the store ${file} cannot be written by this user: ${(e as Error).message}`, 'Make the file, and its folder (SQLite writes the -wal and -shm files beside it), writable by the user that runs measureplan collect.');
   }
+  const trouble = storeTrouble(file, e);
+  if (trouble) return trouble;
   return new StoreError(`the store ${file} cannot be used: ${(e as Error).message}`, 'Is it a measureplan store (made by measureplan collect)?');
 }
 
