@@ -203,6 +203,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
 
   // The files as opened: WAL mode keeps the -wal (holding the newest commits) while a connection is open.
   const opened = path === ':memory:' ? undefined : { main: identity(path), wal: identity(`${path}-wal`) };
+  let walSaved = false;
   const check = () => {
     if (!opened) return;
     const same = (now: Identity | undefined, then: Identity | undefined) => !then || (now?.dev === then.dev && now.ino === then.ino);
@@ -210,7 +211,10 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       throw new StoreError(`the store ${file} was deleted or replaced while the server ran; restart it`, 'Nothing was acknowledged since (posts are answered 503). Events acknowledged before went to the file as it was opened: restore it from a backup if it was deleted by mistake (docs/collect.md#backups).', 'gone');
     }
     if (!same(identity(`${path}-wal`), opened.wal)) {
-      throw new StoreError(`the store's write-ahead log ${file}-wal was deleted or replaced while the server ran; restart it`, 'Stop it with SIGTERM (not kill -9): closing the store writes the newest events, which were in that file, back into the store. Nothing was acknowledged since (posts are answered 503).', 'gone');
+      // The newest commits are only in that file, which this connection still has open: copied into
+      // the store file now, they survive a crash (kill -9) before the restart, and readers see them.
+      if (!walSaved) { try { db.pragma('wal_checkpoint(PASSIVE)'); walSaved = true; } catch { /* said below */ } }
+      throw new StoreError(`the store's write-ahead log ${file}-wal was deleted or replaced while the server ran; restart it`, `${walSaved ? 'The events acknowledged before were copied from it into the store file.' : 'Stop it with SIGTERM (not kill -9): closing the store copies the newest events, which were in that file, into the store.'} Nothing was acknowledged since (posts are answered 503).`, 'gone');
     }
   };
 

@@ -214,6 +214,22 @@ describe('a store deleted while collect runs (F3)', () => {
     }
   });
 
+  it('the events in a deleted -wal are copied into the store file at once: they survive kill -9', async () => {
+    const d = fresh();
+    const c = await startCollect(['--db', d.db, '--quiet']);
+    const acked = viewItem();
+    expect((await post(`${c.url}/v1/batch`, { batch: [acked] })).status).toBe(200);
+    for (const s of ['-wal', '-shm']) unlinkSync(d.db + s);
+    expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503);
+    await c.kill9();
+    const r = new Database(d.db, { readonly: true });
+    try {
+      expect(r.prepare('SELECT id FROM events').pluck().all()).toEqual([acked.messageId]);
+    } finally {
+      r.close();
+    }
+  });
+
   it('a server that commits as usual never takes its own files for replaced ones', async () => {
     const d = fresh();
     const c = await startCollect(['--db', d.db, '--quiet']);
