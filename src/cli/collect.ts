@@ -5,7 +5,7 @@
  */
 import type { Plan } from '../plan/types';
 import { startCollectServer } from '../server/http';
-import { startRelay, type Relay } from '../server/relay';
+import { batchUrl, startRelay, type Relay } from '../server/relay';
 import { daysOf, MAX_DAYS, shortRetention } from '../server/retain';
 import { startRetention, type Retention } from '../server/retention';
 import { startWebhook, type Webhook } from '../server/webhook';
@@ -218,7 +218,7 @@ async function serve(argv: string[], io: IO, stops: Stops): Promise<number> {
     throw e;
   }
 
-  if (forward && writeKey) relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line) });
+  if (forward && writeKey) relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line), fatal: (line) => io.err.write(`measureplan collect: ${line}\n`) });
   let webhook: Webhook | undefined;
   if (webhookUrl && plan) {
     if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(`${e.yellow('measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.')}\n`);
@@ -245,7 +245,12 @@ async function serve(argv: string[], io: IO, stops: Stops): Promise<number> {
     io.out.write(`  store      ${store.file} (${count(counts.events, 'event')}, ${counts.quarantined} in quarantine; sync ${sync}${migrated})\n`);
     io.out.write(`  plan       ${plan ? `${planFile}: "${printable(plan.name)}", ${count(Object.keys(plan.conversions).length, 'conversion')}` : c.yellow('none: every well-formed event is stored (give --plan to check events)')}\n`);
     io.out.write(`  browsers   ${origins.length ? origins.join(', ') : 'same origin only (add --allow-origin https://your.shop)'}\n`);
-    if (relay) io.out.write(`  relay      ${shownUrl(relay.stats().target)} (${relay.stats().waiting} waiting)\n`);
+    if (relay) {
+      // Its count reads pages the start's own check did not (a damaged store: second read 2026-12-07).
+      let waiting: string;
+      try { waiting = `${relay.stats().waiting} waiting`; } catch (x) { waiting = printable(storeTrouble(dbFile, x)?.message ?? (x as Error).message); }
+      io.out.write(`  relay      ${shownUrl(batchUrl(forward!))} (${waiting})\n`);
+    }
     if (retention) io.out.write(`  retention  ${count(retainDays!, 'day')}: older events are deleted 5 s after start, then daily\n`);
     if (webhook) io.out.write(`  webhook    ${shownUrl(webhookUrl!)}: abandoned carts and browses, checked every ${webhookEvery} s, at most one per person in ${quietDays} days\n`);
     io.out.write(`  endpoints  POST ${server.url}/v1/batch (also /v1/track, /v1/page, /v1/identify) · GET ${server.url}/health\n`);

@@ -20,6 +20,8 @@ export interface RelayOptions extends DeliveryOptions {
   /** Sent as HTTP Basic auth, the write key as user name and an empty password. */
   writeKey: string;
   batchSize?: number;
+  /** Where the relay says it stopped for good (a damaged store): an operator must hear it, `--quiet` or not. Default: `log`. */
+  fatal?: (line: string) => void;
 }
 
 export interface RelayStats { target: string; delivered: number; waiting: number; rejected: number; failing: boolean; lastError?: string }
@@ -176,7 +178,7 @@ export function startRelay(options: RelayOptions): Relay {
     }
   }
 
-  const running = loop().catch((e) => log(`relay: stopped by an unexpected error: ${(e as Error).message}`));
+  const running = loop().catch((e) => (options.fatal ?? logLine)(printable(`relay: stopped by an unexpected error: ${(e as Error).message}`)));
 
   return {
     wake() {

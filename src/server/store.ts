@@ -3,7 +3,7 @@
  * `measureplan report`, never block the writer). Every write is one transaction; the caller
  * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
@@ -202,7 +202,9 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   });
 
   // The files as opened: WAL mode keeps the -wal (holding the newest commits) while a connection is open.
-  const opened = path === ':memory:' ? undefined : { main: identity(path), wal: identity(`${path}-wal`) };
+  // SQLite keeps the -wal beside the file a symlinked --db names, not beside the link (second read 2026-12-07).
+  const walPath = path === ':memory:' ? '' : `${realOr(path)}-wal`;
+  const opened = path === ':memory:' ? undefined : { main: identity(path), wal: identity(walPath) };
   let walSaved = false;
   const check = () => {
     if (!opened) return;
@@ -210,10 +212,18 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     if (!same(identity(path), opened.main)) {
       throw new StoreError(`the store ${file} was deleted or replaced while the server ran; restart it`, 'Nothing was acknowledged since (posts are answered 503). Events acknowledged before went to the file as it was opened: restore it from a backup if it was deleted by mistake (docs/collect.md#backups).', 'gone');
     }
-    if (!same(identity(`${path}-wal`), opened.wal)) {
+    if (!same(identity(walPath), opened.wal)) {
       // The newest commits are only in that file, which this connection still has open: copied into
       // the store file now, they survive a crash (kill -9) before the restart, and readers see them.
-      if (!walSaved) { try { db.pragma('wal_checkpoint(PASSIVE)'); walSaved = true; } catch { /* said below */ } }
+      // Only a complete copy counts: a reader's open transaction (a report, a sqlite3 shell) holds
+      // part of it back, and the next check tries again (second read 2026-12-07). PASSIVE: a FULL
+      // checkpoint would block the server's only thread for the lock's 5 s on every request.
+      if (!walSaved) {
+        try {
+          const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+          walSaved = !!r && r.busy === 0 && r.checkpointed === r.log;
+        } catch { /* said below */ }
+      }
       throw new StoreError(`the store's write-ahead log ${file}-wal was deleted or replaced while the server ran; restart it`, `${walSaved ? 'The events acknowledged before were copied from it into the store file.' : 'Stop it with SIGTERM (not kill -9): closing the store copies the newest events, which were in that file, into the store.'} Nothing was acknowledged since (posts are answered 503).`, 'gone');
     }
   };
@@ -230,6 +240,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   };
 }
 
+const realOr = (p: string): string => { try { return realpathSync(p); } catch { return p; } };
 interface Identity { dev: number; ino: number }
 const identity = (p: string): Identity | undefined => statSync(p, { throwIfNoEntry: false });
 

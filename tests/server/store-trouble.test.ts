@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { chmodSync, closeSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/cli/collect';
@@ -107,6 +107,43 @@ describe('a damaged store (F1)', () => {
       expect(await c.stop()).toBe(0);
     }
   });
+});
+
+// Second read 2026-12-07: the relay's count reads pages the start's check does not.
+describe('a damaged store with --forward', () => {
+  const damaged = () => {
+    const d = fresh();
+    storeOf(d.db, 500);
+    damage(d.db, ['events'], { indexes: false }); // the start's count reads an index; the relay's reads the table
+    return d;
+  };
+
+  it('starts and says the relay cannot read it, instead of an unexpected failure (exit 3)', async () => {
+    const d = damaged();
+    const c = spawnCollect(['--db', d.db, '--forward', 'http://127.0.0.1:9/x', '--write-key', 'k']);
+    try {
+      await c.until(/relay {6}http:\/\/127\.0\.0\.1:9\/x/);
+      await c.until(/endpoints/);
+      expect(c.output()).toMatch(/relay {6}\S+ \(the store .* is damaged/);
+      c.proc.kill('SIGTERM');
+      expect(await c.exited).toBe(0);
+      expect(c.output()).not.toMatch(/unexpected failure|\n\s+at /);
+    } finally {
+      c.proc.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('with --quiet, a relay stopped by the damage is said on stderr', async () => {
+    const d = damaged();
+    const c = spawnCollect(['--db', d.db, '--forward', 'http://127.0.0.1:9/x', '--write-key', 'k', '--quiet']);
+    try {
+      await c.until(/measureplan collect: relay: stopped by an unexpected error: database disk image is malformed/);
+      c.proc.kill('SIGTERM');
+      expect(await c.exited).toBe(0);
+    } finally {
+      c.proc.kill('SIGKILL');
+    }
+  }, 30_000);
 });
 
 describe('a full disk or a busy store (F2)', () => {
@@ -227,6 +264,50 @@ describe('a store deleted while collect runs (F3)', () => {
       expect(r.prepare('SELECT id FROM events').pluck().all()).toEqual([acked.messageId]);
     } finally {
       r.close();
+    }
+  });
+
+  // Second read 2026-12-07: a reader's open transaction held part of the copy back, and the
+  // server still said the events were copied; kill -9 then lost all of them.
+  it('with a reader holding a transaction, the copy is not said done until it is; it completes once the reader lets go', async () => {
+    const d = fresh();
+    const c = await startCollect(['--db', d.db, '--quiet']);
+    const acked = [viewItem(), viewItem()];
+    expect((await post(`${c.url}/v1/batch`, { batch: [acked[0]] })).status).toBe(200);
+    const reader = new Database(d.db, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM events').get(); // its snapshot: the first event only
+    expect((await post(`${c.url}/v1/batch`, { batch: [acked[1]] })).status).toBe(200);
+    for (const x of ['-wal', '-shm']) unlinkSync(d.db + x);
+    expect((await fetch(`${c.url}/health`)).status).toBe(503);
+    expect(c.output()).toContain('write-ahead log');
+    expect(c.output()).not.toContain('were copied'); // the reader held part of it back
+    reader.exec('COMMIT');
+    reader.close();
+    expect((await fetch(`${c.url}/health`)).status).toBe(503); // checks again: the copy completes
+    await c.kill9();
+    const r = new Database(d.db, { readonly: true });
+    try {
+      expect(r.prepare('SELECT id FROM events ORDER BY id').pluck().all()).toEqual(acked.map((m) => m.messageId).sort());
+    } finally {
+      r.close();
+    }
+  });
+
+  it('a --db that is a symlink: the -wal beside the file it names is watched', async () => {
+    const d = fresh();
+    const link = `${d.db}.link`;
+    symlinkSync(d.db, link);
+    const c = await startCollect(['--db', link, '--quiet']);
+    try {
+      expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(200);
+      expect(existsSync(`${d.db}-wal`)).toBe(true);
+      for (const x of ['-wal', '-shm']) unlinkSync(d.db + x);
+      expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503);
+      expect((await fetch(`${c.url}/health`)).status).toBe(503);
+    } finally {
+      expect(await c.stop()).toBe(0);
+      rmSync(link, { force: true });
     }
   });
 
