@@ -195,8 +195,9 @@ import { describe, expect, it } from 'vitest';
 // address no longer a second page, and each call made before the plan stamped with its page (+0.14 KB);
 // their second read: a replace of a parameter the plan's page_view triggers name still a new page,
 // the campaign and the click each taken whole from one address, page views before a queued
-// shutdown(), a call in a route change's own task after that route's view (+0.15 KB).
-const RATCHET = 33.3 * 1024;
+// shutdown(), a call in a route change's own task after that route's view (+0.15 KB); a page the
+// browser prerenders started only once it is shown (prerender QA 2026-12-07) (+0.05 KB).
+const RATCHET = 33.4 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

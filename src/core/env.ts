@@ -72,6 +72,18 @@ export function afterLoadWhenIdle(fn: () => void, signal?: AbortSignal): void {
   else w.addEventListener('load', idle, { once: true, signal });
 }
 
+/**
+ * Runs `fn` once the visitor sees the page: at once, or, for a page the browser prerenders ahead
+ * of a click (speculation rules), when it is shown, and never if it is not. A page nobody opened
+ * is no page view (Google's tags hold their hits the same way; prerender QA 2026-12-07: a product
+ * page never shown counted its view_item and started the browse-abandonment list).
+ */
+export function whenShown(fn: () => void, signal?: AbortSignal): void {
+  const d = browser()?.document as (Document & { prerendering?: boolean }) | undefined;
+  if (d?.prerendering) d.addEventListener('prerenderingchange', fn, { once: true, signal });
+  else fn();
+}
+
 type PostTask = (fn: () => void) => Promise<unknown>;
 let channel: MessageChannel | undefined;
 const due: (() => void)[] = [];

@@ -8,7 +8,7 @@
  */
 import { startTracker, planProblems, terse } from '../core/tracker';
 import { pageChanged, pageContext, pinPage } from '../core/enrich';
-import { debugRequested, nextTask } from '../core/env';
+import { debugRequested, nextTask, whenShown } from '../core/env';
 import { loadScript } from '../core/load-script';
 import { checkPlan, normalise, readPlan, type Issue } from '../plan/check';
 import { installTriggers } from '../triggers/index';
@@ -127,7 +127,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       const { value, syntax } = readPlan(text);
       const issues = syntax ? [syntax] : checkPlan(value);
       if (issues.length) return explainAndFail(found.where, issues);
-      step('starting', () => start(normalise(value as Plan)));
+      // A prerendered page: checked now, started (loaded, stored, sent) only once it is shown.
+      whenShown(() => step('starting', () => start(normalise(value as Plan))));
     }), (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
   };
   step('finding the plan', find);

@@ -115,8 +115,11 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };
-    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', first, { once: true });
-    else first();
+    // A page the browser prerenders (speculation rules) is judged once the visitor sees it, never
+    // if not: a page nobody opened is no page view (prerender QA 2026-12-07).
+    const shown = () => ((d as { prerendering?: boolean }).prerendering ? listen(d, 'prerenderingchange', first, { once: true }) : first());
+    if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', shown, { once: true });
+    else shown();
   })();
   return { stop: () => { for (const s of stops.splice(0)) guard(s)(); on = false; } };
 }
