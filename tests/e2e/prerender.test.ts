@@ -78,13 +78,19 @@ async function openLanding(): Promise<void> {
   await new Promise((r) => ws.once('open', r));
   ws.send(JSON.stringify({ id: 1, method: 'Target.createTarget', params: { url: `${base}/` } }));
 }
-const until = async (what: () => boolean) => { while (!what()) await new Promise((r) => setTimeout(r, 50)); };
+/** Waits for `what`, failing with `why` after 20 s (Chromium declining to prerender shows here, by name). */
+const until = async (what: () => boolean, why: string) => {
+  for (const end = Date.now() + 20_000; !what();) {
+    if (Date.now() > end) throw new Error(`${why}; the pages said: ${log.join(', ') || 'nothing'}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
 const fromProduct = () => collected.filter((m) => m.path === '/product/tind.html');
 
 it('a product page prerendered and never shown sends nothing', async () => {
   log.length = 0; collected.length = 0; go = '';
   await openLanding();
-  await until(() => log.includes('prerendering=true')); // the prerender runs the page's scripts
+  await until(() => log.includes('prerendering=true'), 'Chromium did not prerender the product page'); // the prerender runs the page's scripts
   await new Promise((r) => setTimeout(r, 2500)); // time enough for the plan and a page view, were they sent
   go = '/away.html';
   await new Promise((r) => setTimeout(r, 1500));
@@ -95,13 +101,13 @@ it('a product page prerendered and never shown sends nothing', async () => {
 it('once shown, its page view and view_item are sent once, after the visitor came', async () => {
   log.length = 0; collected.length = 0; go = '';
   await openLanding();
-  await until(() => log.includes('prerendering=true'));
+  await until(() => log.includes('prerendering=true'), 'Chromium did not prerender the product page');
   await new Promise((r) => setTimeout(r, 2500));
   expect(fromProduct()).toEqual([]);
   const shownAt = Date.now();
   go = '/product/tind.html';
-  await until(() => log.includes('shown'));
-  await until(() => fromProduct().some((m) => m.event === 'view_item'));
+  await until(() => log.includes('shown'), 'the prerendered page was not shown');
+  await until(() => fromProduct().some((m) => m.event === 'view_item'), 'no view_item after the page was shown');
   await new Promise((r) => setTimeout(r, 1000));
   expect(fromProduct().map((m) => m.event ?? m.type)).toEqual(['page', 'view_item']);
   for (const m of fromProduct()) expect(m.at).toBeGreaterThan(shownAt);

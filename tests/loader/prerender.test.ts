@@ -69,3 +69,20 @@ it("installTriggers (npm) fires a prerendered page's page_view conversions once 
   expect(fired).toEqual(['landed']);
   t.stop();
 });
+
+it('installTriggers (npm): a route the prerendered app takes before it is shown counts once, at activation (second read 2026-12-07)', async () => {
+  prerendering(true);
+  const parsed = parsePlan(PLAN);
+  if (!parsed.ok) throw new Error('the test plan is invalid');
+  const fired: string[] = [];
+  const routes: string[] = [];
+  const t = installTriggers(parsed.plan, (name) => { fired.push(`${name}@${location.pathname}`); }, { onRoute: () => routes.push(location.pathname) });
+  history.pushState(null, '', '/en/'); // the router's redirect
+  await settle(50);
+  expect(fired).toEqual([]);
+  activate();
+  await settle(50);
+  expect(fired).toEqual(['landed@/en/']);
+  expect(routes).toEqual([]);
+  t.stop();
+});
