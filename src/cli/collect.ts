@@ -218,7 +218,16 @@ async function serve(argv: string[], io: IO, stops: Stops): Promise<number> {
     throw e;
   }
 
-  if (forward && writeKey) relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line), fatal: (line) => io.err.write(`measureplan collect: ${line}\n`) });
+  if (forward && writeKey) {
+    // Its own table may be what is damaged: the events are still taken and stored, only not relayed (final read 2026-12-07).
+    try {
+      relay = startRelay({ store, url: forward, writeKey, log: (line) => say(line), fatal: (line) => io.err.write(`measureplan collect: ${line}\n`) });
+    } catch (x) {
+      const trouble = storeTrouble(dbFile, x);
+      if (!trouble) throw x;
+      io.err.write(`measureplan collect: the relay to ${shownUrl(batchUrl(forward))} cannot start: ${printable(trouble.message)}\n${trouble.hint ?? ''}\nEvents are still stored; they are relayed once the store is restored.\n`);
+    }
+  }
   let webhook: Webhook | undefined;
   if (webhookUrl && plan) {
     if (!plan.abandonment.cart && !plan.abandonment.browse) io.err.write(`${e.yellow('measureplan collect: the plan has no "abandonment" section, so --webhook will never have anything to post.')}\n`);

@@ -72,6 +72,8 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       if (QUERIES.includes(m)) return undefined;
       const waits = m === 'flush' || m === 'shutdown';
       if (failed) return waits ? Promise.resolve() : m === 'on' ? () => undefined : undefined;
+      // The page as it is now: a pushState earlier in this task has changed it (no tracker yet to hear the route).
+      pageChanged();
       const call = Object.assign([m, args], { page: pageContext(), at: seen.length - 1 }) as Call;
       queue.push(call);
       // As the tracker answers: on() an unsubscribe function, flush() a promise of the replayed flush.

@@ -113,13 +113,15 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
     // A route a prerendered app takes before it is shown (a router's redirect) is the page read at activation (its second read).
     const unseen = () => !!(d as { prerendering?: boolean }).prerendering;
-    guard(() => onRouteChange(kit, () => { if (unseen()) return; options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
+    let movedUnseen = false;
+    guard(() => onRouteChange(kit, () => { if (unseen()) { movedUnseen = true; return; } options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };
     // A page the browser prerenders (speculation rules) is judged once the visitor sees it, never
     // if not: a page nobody opened is no page view (prerender QA 2026-12-07).
-    const shown = () => (unseen() ? listen(d, 'prerenderingchange', first, { once: true }) : first());
+    // The app's own page view for that route (onRoute) comes at activation too, before its triggers (final read).
+    const shown = () => (unseen() ? listen(d, 'prerenderingchange', () => { if (movedUnseen) options.onRoute?.(); first(); }, { once: true }) : first());
     if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', shown, { once: true });
     else shown();
   })();

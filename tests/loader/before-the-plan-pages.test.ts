@@ -103,6 +103,18 @@ it('the stub pasted twice, or after the tag, keeps the one queue or the running 
 
 // The second read of those fixes (2026-12-07) reproduced what follows.
 
+it('a call made right after a pushState in the same task is stamped with the new page (final read 2026-12-07)', async () => {
+  history.replaceState(null, '', '/');
+  const answer = await page.latePlan();
+  await settle();
+  W.measureplan.track('lead', { n: 1 });
+  history.pushState(null, '', '/b');
+  W.measureplan.track('lead', { n: 2 });
+  await settle();
+  const sent = await deliver(answer);
+  expect(sent.filter((m) => m.event === 'lead').map((m) => `${m.properties.n} ${m.context.page.path}`)).toEqual(['1 /', '2 /b']);
+});
+
 it("a replaceState before the plan that changes a parameter a page_view trigger's query names is a new page, as after it", async () => {
   const plan = structuredClone(PLAN) as any;
   plan.conversions.nl = { kind: 'micro', trigger: { on: 'page_view', path: '/pricing', query: { utm_source: 'newsletter' } }, send: { collector: {} } };

@@ -133,6 +133,28 @@ describe('a damaged store with --forward', () => {
     }
   }, 30_000);
 
+  it('a damaged relay table: the relay cannot start, said in words; the events are still stored (final read 2026-12-07)', async () => {
+    const d = fresh();
+    storeOf(d.db, 10);
+    const c0 = spawnCollect(['--db', d.db, '--forward', 'http://127.0.0.1:9/x', '--write-key', 'k', '--quiet']); // makes relay_state
+    await c0.until(/listening on (http:\S+)/);
+    c0.proc.kill('SIGTERM');
+    expect(await c0.exited).toBe(0);
+    damage(d.db, ['relay_state']);
+    const c = spawnCollect(['--db', d.db, '--forward', 'http://127.0.0.1:9/x', '--write-key', 'k', '--quiet']);
+    try {
+      await c.until(/listening on (http:\S+)/);
+      expect(c.output()).toMatch(/measureplan collect: the relay to http:\/\/127\.0\.0\.1:9\/x\/v1\/batch cannot start: the store .* is damaged/);
+      const url = /listening on (http:\S+)/.exec(c.output())![1]!;
+      expect((await post(`${url}/v1/batch`, { batch: [viewItem()] })).status).toBe(200);
+      c.proc.kill('SIGTERM');
+      expect(await c.exited).toBe(0);
+      expect(c.output()).not.toMatch(/unexpected failure/);
+    } finally {
+      c.proc.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('with --quiet, a relay stopped by the damage is said on stderr', async () => {
     const d = damaged();
     const c = spawnCollect(['--db', d.db, '--forward', 'http://127.0.0.1:9/x', '--write-key', 'k', '--quiet']);
