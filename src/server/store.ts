@@ -49,6 +49,16 @@ export interface Store {
 /** A write that changes nothing: the header's schema version, rewritten as it is. */
 const rewriteVersion = (db: Database) => { db.pragma(`user_version = ${db.pragma('user_version', { simple: true }) as number}`); };
 
+/**
+ * How long a statement waits for another connection's write lock before SQLite says it is busy:
+ * 5 s, or the whole milliseconds in MEASUREPLAN_BUSY_TIMEOUT_MS (docs/collect.md; the test suite
+ * sets it low rather than wait out real 5 s locks).
+ */
+export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.MEASUREPLAN_BUSY_TIMEOUT_MS;
+  return v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : 5000;
+}
+
 export function openStore(file: string, { sync = 'full', readonly = false, mustExist = false, onMigrate }: StoreOptions = {}): Store {
   const Driver = sqlite();
   const path = file === ':memory:' ? file : resolve(file);
@@ -70,7 +80,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     throw new StoreError(`the store ${file} cannot be opened: ${(e as Error).message}`, readonly ? 'Check the --db path: the collect server creates the file when it first starts.' : 'Check that the folder exists and is writable.');
   }
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeoutMs()}`);
     if (!readonly) {
       const from = db.pragma('user_version', { simple: true }) as number;
       // forget and retain open an existing store: another program's SQLite file must not become

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/cli/collect';
 import { toOutcome } from '../../src/server/message';
-import { openStore, storeTrouble } from '../../src/server/store';
+import { busyTimeoutMs, openStore, storeTrouble } from '../../src/server/store';
 import { bin, ensureBuilt, root } from '../cli/helpers';
 import { PLAN, post, startCollect, tempStore, viewItem } from './helpers';
 
@@ -40,18 +40,25 @@ function damage(file: string, tables: string[], { indexes = true } = {}): void {
   try { for (const r of roots) writeSync(fd, Buffer.alloc(size, 0xff), 0, size, (r - 1) * size); } finally { closeSync(fd); }
 }
 
+/**
+ * For the processes that meet a write lock held here: SQLite's busy timeout at 250 ms instead of
+ * 5 s (MEASUREPLAN_BUSY_TIMEOUT_MS, docs/collect.md). The lock is held for the whole wait either
+ * way: what they say and do once it runs out is the same, only sooner.
+ */
+const SHORT_BUSY = { MEASUREPLAN_BUSY_TIMEOUT_MS: '250' };
+
 interface Ran { code: number | null; stdout: string; stderr: string }
-const cli = (args: string[], prefix: string[] = []): Ran => {
+const cli = (args: string[], prefix: string[] = [], env: Record<string, string> = {}): Ran => {
   ensureBuilt();
   const [cmd, ...rest] = prefix.length ? prefix : [process.execPath];
-  const r = spawnSync(cmd!, [...rest, ...(prefix.length ? [process.execPath] : []), bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(cmd!, [...rest, ...(prefix.length ? [process.execPath] : []), bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 30_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
 /** `collect` as a process that may never print "listening": its output, and its exit code. */
-function spawnCollect(args: string[]) {
+function spawnCollect(args: string[], env: Record<string, string> = {}) {
   ensureBuilt();
-  const proc = spawn(process.execPath, [bin, 'collect', '--port', '0', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [bin, 'collect', '--port', '0', ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (c) => { out += c; });
   proc.stderr.on('data', (c) => { out += c; });
@@ -189,6 +196,14 @@ describe('a full disk or a busy store (F2)', () => {
     expect(r.code).toBe(1);
   });
 
+  it('the busy wait is 5 s unless MEASUREPLAN_BUSY_TIMEOUT_MS gives whole milliseconds (what the tests below use)', () => {
+    expect(busyTimeoutMs({})).toBe(5000);
+    expect(busyTimeoutMs({ MEASUREPLAN_BUSY_TIMEOUT_MS: '250' })).toBe(250);
+    for (const v of ['', '-1', '1.5', '5s', 'x']) expect(busyTimeoutMs({ MEASUREPLAN_BUSY_TIMEOUT_MS: v }), v).toBe(5000);
+    const s = openStore(fresh().db);
+    try { expect(s.db.pragma('busy_timeout', { simple: true })).toBe(busyTimeoutMs()); } finally { s.close(); }
+  });
+
   it('forget and retain say that another process holds the write lock, and to try again (exit 1)', () => {
     const d = fresh();
     storeOf(d.db, 10);
@@ -197,7 +212,7 @@ describe('a full disk or a busy store (F2)', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       for (const args of [['forget', '--db', d.db, '--anonymous-id', 'anon-1'], ['retain', '--db', d.db, '--days', '30']]) {
-        const r = cli(args);
+        const r = cli(args, [], SHORT_BUSY);
         expect(r.stderr).toContain(`measureplan ${args[0]}: the store ${d.db} is busy: another process holds its write lock (database is locked).`);
         expect(r.stderr).toMatch(/forget or retain, a second measureplan collect, or a sqlite3 shell is writing it: try again when it has finished/);
         expect(r.stderr).not.toMatch(/Is it a measureplan store/);
@@ -214,7 +229,7 @@ describe('a full disk or a busy store (F2)', () => {
     storeOf(d.db, 10);
     const other = new Database(d.db);
     other.exec('BEGIN IMMEDIATE');
-    const c = spawnCollect(['--db', d.db, '--quiet']);
+    const c = spawnCollect(['--db', d.db, '--quiet'], SHORT_BUSY);
     try {
       await c.until(/Waiting for it/);
       expect(c.output()).toContain(`measureplan collect: the store ${d.db} is busy: another process holds its write lock`);
@@ -233,11 +248,11 @@ describe('a full disk or a busy store (F2)', () => {
 
   it('a commit refused by a held lock is said on stderr with --quiet, and so is the recovery (F4)', async () => {
     const d = fresh();
-    const c = await startCollect(['--db', d.db, '--quiet']);
+    const c = await startCollect(['--db', d.db, '--quiet'], SHORT_BUSY);
     const other = new Database(d.db);
     try {
       other.exec('BEGIN IMMEDIATE');
-      expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503); // after the 5 s busy wait
+      expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(503); // after the busy wait (250 ms here)
       other.exec('COMMIT');
       expect(c.output()).toContain(`measureplan collect: the store ${d.db} is busy: another process holds its write lock (database is locked).`);
       expect((await post(`${c.url}/v1/batch`, { batch: [viewItem()] })).status).toBe(200);
@@ -375,7 +390,7 @@ describe('a signal while collect starts (F5)', () => {
     storeOf(d.db, 10);
     const other = new Database(d.db);
     other.exec('BEGIN IMMEDIATE');
-    const c = spawnCollect(['--db', d.db]);
+    const c = spawnCollect(['--db', d.db], SHORT_BUSY);
     try {
       await c.until(/Waiting for it/);
       c.proc.kill('SIGTERM');
