@@ -4,6 +4,11 @@
  * works from memory, and what it had started must not land when the database opens after all
  * (second read 2026-12-07: a delivered event was sent again by the next page, and a withdrawn one
  * stayed stored for a later grant).
+ *
+ * On fake timers (setTimeout, setInterval, Date): the outbox's 5 s give-up and the database's 6 s
+ * answer are the tracker's own timers, run in order without waiting them out. IndexedDB
+ * (fake-indexeddb, on setImmediate) and fetch (msw) stay real: wait() advances the clock in 5 ms
+ * steps and lets their real tasks run between two steps.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -35,10 +40,16 @@ const slow = (delay: number) => ({
   },
   databases: () => real.databases(),
 });
-beforeEach(() => { real = new IDBFactory(); received = []; localStorage.clear(); });
-afterEach(() => { vi.restoreAllMocks(); });
+beforeEach(() => { real = new IDBFactory(); received = []; localStorage.clear(); vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }); });
+afterEach(() => { vi.useRealTimers(); vi.restoreAllMocks(); });
 const plan = (analytics: 'granted' | 'denied') => ({ ...example('webshop'), consent: { default: { analytics, ads: 'denied' as const } } });
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `ms` of the page's time: the fake clock in 5 ms steps, each followed by a few real tasks (IndexedDB, fetch). */
+async function wait(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 5) {
+    await vi.advanceTimersByTimeAsync(5);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  }
+}
 async function stored(): Promise<string[]> {
   const { createStore, values } = await import('idb-keyval');
   (globalThis as any).indexedDB = real;
