@@ -8,7 +8,7 @@
  * SVG text has contrast, table headers have a scope, headings go in order, and the debug panel
  * is a labelled region that keyboard users reach and that never takes the page's focus.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,7 +139,7 @@ beforeAll(async () => {
   }
   browser = await launch();
 }, 120_000);
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => { await browser?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 async function openFile(name: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });

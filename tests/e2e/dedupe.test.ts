@@ -5,7 +5,7 @@
  * same moment. Vendor commands are counted across navigations and tabs (the fakes record per
  * page), the collector's messages on the wire as well as in its store.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -25,11 +25,12 @@ async function until(what: string, ok: () => boolean, timeout = 10_000) {
 
 let shop: any;
 let browser: Browser;
+const dir = mkdtempSync(join(tmpdir(), 'mp-dedupe-'));
 beforeAll(async () => {
-  shop = await startStorefront({ dataFile: join(mkdtempSync(join(tmpdir(), 'mp-dedupe-')), 'events.ndjson'), log: () => undefined });
+  shop = await startStorefront({ dataFile: join(dir, 'events.ndjson'), log: () => undefined });
   browser = await launch();
 });
-afterAll(async () => { await browser?.close(); await shop?.close(); });
+afterAll(async () => { await browser?.close(); await shop?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 /**
  * A shopper's browser profile: vendor fakes, every vendor command mirrored to Node, the

@@ -1,13 +1,14 @@
 /**
  * The HTML report in a real browser: a synthetic crowd of 3,000 shoppers stored, reported and
  * opened from disk. It must render its charts with no console error and make no request at all.
- * The screenshot is kept in the temporary folder (its path is printed) for a person to look at.
+ * The screenshot is taken in a temporary folder, removed after the test; with MP_KEEP_SCREENSHOT=1
+ * the folder is kept (its path is printed) for a person to look at.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { Browser, ConsoleMessage, Route } from 'playwright-core';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
@@ -20,8 +21,10 @@ import { syntheticMessages } from '../../scripts/crowd/synthetic.mjs';
 // @ts-expect-error plain ESM helpers without types
 import { launch } from '../support/browser.mjs';
 
+const dir = mkdtempSync(join(tmpdir(), 'mp-report-html-'));
+afterAll(() => { if (process.env.MP_KEEP_SCREENSHOT !== '1') rmSync(dir, { recursive: true, force: true }); });
+
 it('renders its charts with no console error and no request to any host', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mp-report-html-'));
   const planText = readFileSync('examples/plans/webshop.json', 'utf8');
   const plan = (parsePlan(planText) as { plan: Plan }).plan;
   const store = openStore(join(dir, 'store.db'), { sync: 'normal' });
@@ -60,7 +63,7 @@ it('renders its charts with no console error and no request to any host', async 
 
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
-    console.log(`report screenshot: ${shot}`);
+    if (process.env.MP_KEEP_SCREENSHOT === '1') console.log(`report screenshot: ${shot}`);
   } finally {
     await browser.close();
   }

@@ -3,7 +3,7 @@
  * in headless Chromium with the test kit's recording fakes of the vendors' tags
  * (measureplan/testing/playwright), which follow the shopper across the shop's pages.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +23,9 @@ const tagReady = async (page: Page) => {
   await page.evaluate(() => (window as any).measureplan.ready);
 };
 let shop: any;
-beforeAll(async () => { shop = await startStorefront({ dataFile: join(mkdtempSync(join(tmpdir(), 'mp-shop-')), 'events.ndjson'), log: () => undefined }); });
-afterAll(async () => { await shop?.close(); });
+const dir = mkdtempSync(join(tmpdir(), 'mp-shop-'));
+beforeAll(async () => { shop = await startStorefront({ dataFile: join(dir, 'events.ndjson'), log: () => undefined }); });
+afterAll(async () => { await shop?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 describe('the storefront', () => {
   it('with "Only necessary", no request reaches any vendor host and nothing reaches the collector', async () => {
