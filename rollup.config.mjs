@@ -89,6 +89,13 @@ export default [
     onwarn,
   },
   {
+    // The linker's link and form decoration: loaded by the script tag only for plans with linker.
+    input: 'src/loader/linker.ts',
+    output: { file: 'dist/measureplan.linker.js', format: 'iife' },
+    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
+    onwarn,
+  },
+  {
     // The consent-platform readers: loaded by the script tag only for plans with consent.cmp.
     input: 'src/loader/cmp.ts',
     output: { file: 'dist/measureplan.cmp.js', format: 'iife' },

@@ -97,6 +97,10 @@ export function ensureGtag(ctx: AdapterContext, id: string | undefined): Promise
     s = w.__measureplanGtag = { p: Promise.resolve() };
     consent(ctx, s, 'default', signals(ctx.plan.consent.default));
     consentUpdate(ctx.consent(), ctx);
+    // The plan's linked domains for Google's own linker (`_gl`), before `js` as Google documents:
+    // GA4's client id and the Google Ads click cross to them with the visitor.
+    const linker = ctx.plan.linker;
+    if (linker) gtag(ctx, 'set', 'linker', { domains: [...linker.domains], decorate_forms: true });
     gtag(ctx, 'js', new Date());
     load(ctx, s, id);
   } else {

@@ -109,3 +109,13 @@ export function vitalsBlocks(plan: Plan): Block[] {
     ] },
   ];
 }
+
+export function linkerBlocks(plan: Plan): Block[] {
+  if (!plan.linker) return [];
+  return [
+    { h: 2, text: ['Linked sites'], id: 'linked-sites' },
+    { p: ['A visitor who follows a link or sends a form to one of these sites (or their subdomains) stays the same visitor there, in the same session, with the campaign and the ad click they came with, under analytics consent (the ad click under ads consent too).'] },
+    { ul: plan.linker.domains.map((d): Rich => [code(d)]) },
+    { p: ['Each of these sites needs the same plan, with the same list, to take the visitor up. Carts, funnels and exactly-once keys stay per site.'] },
+  ];
+}

@@ -7,7 +7,7 @@
 import type { DestinationName, NormalisedConversion, Plan, PropertySpec, SendSpec, Trigger } from '../plan/types';
 import { DESTINATIONS, META_STANDARD_EVENTS } from '../plan/vocabulary';
 import { code, free, join, strong, type Block, type Doc, type Rich } from './document';
-import { abandonmentBlocks, experimentBlocks, funnelBlocks, vitalsBlocks } from './journey-document';
+import { abandonmentBlocks, experimentBlocks, funnelBlocks, linkerBlocks, vitalsBlocks } from './journey-document';
 import { count, durationWords, toolName } from './words';
 
 const LIMIT_WORDS = { once_per_page: 'once per page', once_per_session: 'once per visit (session)', once_per_user: 'once per visitor' } as const;
@@ -177,7 +177,7 @@ export function planDocument(plan: Plan, source: string): Doc {
     } });
   }
 
-  add(...funnelBlocks(plan), ...abandonmentBlocks(plan, sendWords), ...experimentBlocks(plan), ...vitalsBlocks(plan));
+  add(...funnelBlocks(plan), ...abandonmentBlocks(plan, sendWords), ...experimentBlocks(plan), ...vitalsBlocks(plan), ...linkerBlocks(plan));
 
   add({ h: 2, text: ['Tools and their ids'], id: 'tools' });
   if (!tools.length) add({ p: ['The plan configures no tool: conversions are checked but sent nowhere.'] });

@@ -39,6 +39,8 @@ export function createTracker<const P extends PlanInput | JsonPlan>(options: Tra
         followPlatform: (name, o) => import('../cmp/index').then((m) => m.followConsentPlatform(name, o)),
         // web-vitals is a separate chunk too: only plans with `vitals` load it, after the page has loaded.
         loadVitals: (attribution) => (attribution ? import('../journey/vitals-attribution') : import('../journey/vitals-standard')),
+        // The linker's link decoration too: only plans with `linker` load it.
+        linkOut: () => import('../linker/out'),
         dropOutbox,
         ...options,
         adapters: usable(options.adapters, options.strict),

@@ -10,6 +10,7 @@ import { passed, uuid } from './env';
 import { has } from '../plan/shape';
 import type { Store } from './storage';
 import type { ClickIds } from './types';
+import type { Linked } from './linker';
 
 export const SESSION_MS = 30 * 60 * 1000;
 export const CLICK_ID_MS = 90 * 24 * 60 * 60 * 1000;
@@ -23,7 +24,7 @@ export const CLICK_ID_PARAMS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_i
 export const AD_PARAMS: readonly string[] = [...CLICK_ID_PARAMS, 'dclid', 'srsltid', '_gl', 'ttclid', 'twclid', 'epik', 'sccid', 'rdt_cid', 'yclid'];
 /** Whether a URL parameter is one of AD_PARAMS (names compared in lower case: Snap writes ScCid). */
 export const adParam = (k: string) => AD_PARAMS.includes(k.toLowerCase());
-const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
+export const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'];
 /** Session writes are throttled: `last` only needs minute precision against a 30-minute timeout. */
 const TOUCH_WRITE_MS = 10_000;
 
@@ -56,13 +57,16 @@ export interface Identity {
  * ad click are each taken whole from the first that has any (a campaign mixed from two addresses
  * is one nobody came from: second read 2026-12-07).
  */
-export function createIdentity(store: Store, search: string | string[], now: number): Identity {
+export function createIdentity(store: Store, search: string | string[], now: number, linked?: Linked): Identity {
   const all = [search].flat().map((q) => new URLSearchParams(q));
   const from = (keys: readonly string[]) => all.find((p) => keys.some((k) => p.get(k))) ?? all[0]!;
-  const landingUtm: Record<string, string> = {};
+  let landingUtm: Record<string, string> = {};
   for (const k of UTM) { const v = from(UTM).get(k); if (v) landingUtm[k] = v; }
   let clicks: Clicks = {};
   for (const k of CLICK_ID_PARAMS) { const v = from(CLICK_ID_PARAMS).get(k); if (v) clicks[k] = { v, t: now }; }
+  // Carried from a linked origin (linker.ts): its campaign and ad click, unless this address has its own.
+  if (linked && !Object.keys(landingUtm).length) landingUtm = { ...linked.utm };
+  if (linked && !Object.keys(clicks).length) for (const k in linked.clicks) clicks[k] = { v: linked.clicks[k]!, t: now };
 
   let analytics = false;
   let ads = false;
@@ -72,8 +76,8 @@ export function createIdentity(store: Store, search: string | string[], now: num
   let leftHere = false;
   /** identify(null) was called on this page before the analytics grant (a later sign-in does not undo it). */
   let signOutSeen = false;
-  let aid = uuid();
-  let session: Session = { id: uuid(), last: now, utm: landingUtm, fired: [] };
+  let aid = linked?.aid ?? uuid();
+  let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [] };
   let userOnce: string[] = [];
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
@@ -149,17 +153,22 @@ export function createIdentity(store: Store, search: string | string[], now: num
         // A signed-in user signed out: the next person on this device is a new visitor, not the
         // continuation of theirs (Segment's reset()). The user an earlier page stored signed out
         // when a sign-out came before this grant and the page's user is not that same user again.
-        const left = leftHere || (signOutSeen && typeof uid === 'string' && id.userId !== uid);
+        // Linked from another origin as a visitor this origin stored under another id: what is
+        // stored here (user, once_per_user, journey) may be someone else's, and is not taken up.
+        const foreign = !!linked && typeof storedAid === 'string' && storedAid !== aid;
+        const left = leftHere || foreign || (signOutSeen && typeof uid === 'string' && id.userId !== uid);
         id.renewed = left;
-        if (typeof storedAid === 'string' && !left) aid = storedAid; else store.set('aid', aid);
+        // The linked visitor wins over the one stored here, as with Google's linker.
+        if (typeof storedAid === 'string' && !left && !linked) aid = storedAid; else store.set('aid', aid);
         const stored = left ? undefined : store.get<Session>('sess');
-        if (stored && typeof stored.id === 'string' && !passed(session.last, stored.last, SESSION_MS)) {
+        // A linked session goes on as itself: the stored one only adds what it counted, when it is the same.
+        if (stored && typeof stored.id === 'string' && (linked ? stored.id === session.id : !passed(session.last, stored.last, SESSION_MS))) {
           session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();
         userOnce = [...new Set([...(left ? [] : store.get<string[]>('once') ?? []), ...userOnce])];
         store.set('once', userOnce);
-        if (signedOut) store.del('uid');
+        if (signedOut || (foreign && id.userId === undefined)) store.del('uid');
         else if (id.userId === undefined && typeof uid === 'string') id.userId = uid;
         else if (id.userId !== undefined) store.set('uid', id.userId);
       } else {

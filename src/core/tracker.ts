@@ -15,6 +15,8 @@ import { createEmitter } from './emitter';
 import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
 import { dedupeKey, enrich, pageChanged, pageContext, pinPage } from './enrich';
 import { createIdentity } from './identity';
+import { LINK_PARAM, linkValue, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
+import type { watchLinks } from '../linker/out';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
 import type { Adapter, AdapterContext, ConversionEvent, PageContext, Tracker, TrackerEvents } from './types';
@@ -46,6 +48,8 @@ export interface TrackerOptions<P extends PlanInput | JsonPlan> {
    * attribution build): a chunk for npm users, `measureplan.vitals.js` next to the script tag.
    */
   loadVitals?: (attribution: boolean) => Promise<VitalsModule>;
+  /** How to load the linker's way out (decorating links and forms), for plans with `linker`. */
+  linkOut?: () => Promise<{ watchLinks: typeof watchLinks }>;
 }
 
 const noop = () => undefined;
@@ -89,6 +93,11 @@ export interface StartOptions {
    * outbox an earlier page's collector left (the script tag always has the collector).
    */
   dropOutbox?: () => void;
+  /**
+   * The script tag's: the visitor a linked origin handed over (`_mpl`, read and taken out of the
+   * address when the tag ran, before its plan was in), or null. createTracker reads it itself.
+   */
+  linked?: Linked | null;
   /** The test kit's: the locks dedupe claims are made under, instead of `navigator.locks` (an in-process stand-in, so that no timer decides a claim). */
   locks?: Parameters<typeof createDedupe>[1];
 }
@@ -107,6 +116,13 @@ function landedWith(landing: PageContext | undefined): string[] {
   return all;
 }
 
+/** The visitor the address carries from a linked origin, taken out of the address bar. */
+export function takeLink(): Linked | undefined {
+  const w = browser();
+  const value = w && takeLinkParam(w);
+  return value ? readLink(value, Date.now(), w.navigator?.userAgent ?? '') : undefined;
+}
+
 export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<TrackerOptions<P>, 'plan'> & StartOptions): Tracker<P> {
   const debug = !!options.debug || debugRequested();
   const events = createEmitter<TrackerEvents>();
@@ -121,7 +137,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const life = typeof AC === 'function' ? new AC() : undefined;
   const signal = life?.signal;
   const store = localStore((reason) => { if (debug) warn(reason); });
-  const identity = createIdentity(store, landedWith(options.landing), Date.now());
+  // Only a plan that links origins takes a visitor up from another (as Google's linker accepts
+  // incoming links only where it is set up).
+  const linked = plan.linker ? (options.linked !== undefined ? options.linked ?? undefined : takeLink()) : undefined;
+  const identity = createIdentity(store, landedWith(options.landing), Date.now(), linked);
   const consent = createConsent<() => void>(plan);
   const locks = options.locks ?? (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks;
   const dedupe = createDedupe(store, locks, browser() ? undefined : SERVER_KEYS);
@@ -197,7 +216,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const loadedAs = (): AdapterContext['landing'] => {
     const l = ctx.landing!;
     try {
-      const url = (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name;
+      let url = (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name;
+      // The linker's parameter, taken out of the address bar, is still in the entry: never sent on.
+      if (url?.includes(LINK_PARAM + '=')) url = withoutLink(url);
       if (url && !options.landing && url !== l.url) return { ...l, url, path: new URL(url).pathname };
     } catch { /* no navigation timing: the landing it has */ }
     return l;
@@ -212,6 +233,22 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   w?.addEventListener?.('measureplan:route', pageChanged, { signal });
   w?.addEventListener?.('popstate', pageChanged, { signal });
   w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') dedupe.leave(); else { dedupe.back(); checkSoon(); } }, { signal });
+  // Links and forms to the plan's other origins carry the visitor there, under analytics consent
+  // (the ids are analytics storage); the ad click only under an ads grant too.
+  const linker = plan.linker;
+  if (linker && w && options.linkOut) {
+    options.linkOut().then((m) => safely('linker', () => {
+      if (signal?.aborted) return;
+      m.watchLinks(w, linker.domains, () => {
+        if (consent.status.analytics !== 'granted' || down) return undefined;
+        const now = Date.now();
+        return linkValue({
+          aid: identity.anonymousId(), sid: identity.session(now).id, utm: identity.utm(),
+          clicks: consent.status.ads === 'granted' ? identity.clickIds(now) as Record<string, string> : {},
+        }, now, w.navigator?.userAgent ?? '');
+      }, signal);
+    }), () => warn('measureplan.linker.js could not be loaded: links to the plan\'s other sites do not carry the visitor'));
+  }
   const dispatcher = createDispatcher(options.adapters ?? [], ctx, consent, (name, payload) => {
     if (name === 'error') report(payload as TrackerEvents['error']);
     else events.emit(name, payload);

@@ -6,7 +6,7 @@
  * task), so the page renders and responds in between. Calls made meanwhile join the queue.
  * A missing, unreachable or broken plan logs one `console.error` and leaves the page alone.
  */
-import { startTracker, planProblems, terse } from '../core/tracker';
+import { startTracker, planProblems, takeLink, terse } from '../core/tracker';
 import { pageChanged, pageContext, pinPage } from '../core/enrich';
 import { debugRequested, nextTask, whenShown } from '../core/env';
 import { loadScript } from '../core/load-script';
@@ -85,6 +85,11 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
 
   // The pages of a single-page app the visitor goes through while the plan loads (seconds on a slow
   // connection): the landing page first. Replayed once the plan is in, so none is lost (SPA QA 2026-12-06).
+  // A visitor carried from a linked origin (`_mpl`): read now, while its time is fresh, and taken out
+  // of the address before the landing page is read and routes are watched (the plan decides later
+  // whether it is taken up).
+  const linked = takeLink() ?? null;
+  pageChanged();
   const seen: PageContext[] = [pageContext()];
   const route = (p: PageContext) => p.url.replace(/#.*/, '');
   /** A route to the page now, unless it is the last one seen (a call's replay may have taken it already). */
@@ -194,12 +199,14 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector()],
       staggerLoads: true,
       landing: seen[0],
+      linked,
       journeyAfter: new Promise<void>((r) => { triggersSeen = r; }),
       debug,
       nonce,
       // measureplan.cmp.js, next to the tag, holds the consent-platform readers: loaded only for plans with consent.cmp.
       followPlatform: (name, o) => afterReplay.then(() => beside('measureplan.cmp.js', 'measureplanCmp')).then((m) => m.follow(name, o)),
       // measureplan.vitals.js (or its attribution build), next to the tag: loaded only for plans with `vitals`, after load.
+      linkOut: () => beside('measureplan.linker.js', 'measureplanLinker'),
       loadVitals: (attribution) => beside(attribution ? 'measureplan.vitals-attribution.js' : 'measureplan.vitals.js', attribution ? 'measureplanVitalsAttribution' : 'measureplanVitals'),
     });
     // Debug mode: what the tracker says before measureplan.debug.js is in (the queued calls, the

@@ -35,6 +35,7 @@ const FORMATS: Record<string, string> = {
   properties: 'Use "data-<attribute>", "text", "href" or "field:<form field name>".',
   within: DURATION_HINT,
   after: DURATION_HINT,
+  domains: 'A host name in lower case, like "checkout.shop.no": no "https://", no port, no path (its subdomains count too).',
   variants: 'Variant names use letters, digits, "-" and "_", at most 40 characters, like "control" or "free-shipping".',
   // Fields that name a conversion.
   ...Object.fromEntries(['steps', 'add', 'remove', 'complete', 'view', 'cancel', 'conversion', 'goal', 'supports'].map((f) => [f, NAME_HINT])),
@@ -46,6 +47,9 @@ function formatHint(field: string, v: unknown): string | undefined {
     if ((field === 'currency' || field === 'measurementId') && up !== v && /^([A-Z]{3}|G-[A-Z0-9]{4,16})$/.test(up)) return `Did you mean "${up}"?`;
     if (field === 'measurementId' && /^(UA|AW)-/.test(v)) return 'GA4 measurement ids start with "G-"; "UA-" is the old Universal Analytics and "AW-" is Google Ads.';
     if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
+    // A whole address pasted for a domain: its host is what counts.
+    const host = /^\s*(?:[a-z]+:\/\/)?(?:[^@/?#]*@)?([^/:?#\s]+)/i.exec(v)?.[1]?.toLowerCase();
+    if (field === 'domains' && host && host !== v) return `Did you mean "${host}"? ${FORMATS.domains}`;
     if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
     // `"15,50"`, `"15 kr"`: a price as people write it (marketer QA 2026-12-06).
     const money = /^(?:[$€£¥]|kr\.?|[A-Z]{3})?\s*(\d+)(?:[.,](\d{1,2}))?\s*(?:[$€£¥]|kr\.?|,-|[A-Z]{3})?$/i.exec(v.trim());
@@ -74,7 +78,7 @@ function nameHint(word: unknown, candidates: string[], noun: string, none?: stri
   return valid.length ? suggest(word, valid, noun) : none;
 }
 
-const PLAN_FIELDS = ['version', 'name', 'currency', 'destinations', 'consent', 'conversions', 'funnels', 'abandonment', 'experiments', 'vitals'];
+const PLAN_FIELDS = ['version', 'name', 'currency', 'destinations', 'consent', 'conversions', 'funnels', 'abandonment', 'experiments', 'vitals', 'linker'];
 
 /** What the text holds where JSON needed something else, and how to write it. */
 const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {

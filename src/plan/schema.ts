@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_PLATFORMS, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
+  ADS_LABEL, CONSENT_PLATFORMS, HOST, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
 } from './vocabulary';
 import { ID_FORMATS } from './id-formats';
 import { DURATION } from './duration';
@@ -114,6 +114,11 @@ export const vitalsSchema = z.strictObject({
   attribution: z.boolean().optional().describe('true: a poor value also names the element or interaction that caused it (a larger file).'),
 }).describe('Page experience: Core Web Vitals (LCP, INP, CLS, FCP, TTFB) measured on every page.');
 
+export const linkerSchema = z.strictObject({
+  domains: z.array(z.string().regex(HOST).describe('A host name, like "checkout.shop.no" (its subdomains count too).')).min(1)
+    .describe('The other sites of the shop: a link or form to one of them carries the visitor, the session, the campaign and the ad click there.'),
+}).describe('Cross-domain measurement: one visitor across the shop\'s sites (list them all, on every site).');
+
 export const planSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -129,4 +134,5 @@ export const planSchema = z.strictObject({
   abandonment: abandonmentSchema.optional(),
   experiments: z.record(z.string().regex(NAME), experimentSchema).optional(),
   vitals: vitalsSchema.optional(),
+  linker: linkerSchema.optional(),
 }).describe('A measureplan measurement plan.');

@@ -147,6 +147,11 @@ export interface VitalsSpec {
   attribution?: boolean;
 }
 
+/** Cross-domain measurement: the shop's other sites, to which links and forms carry the visitor. */
+export interface LinkerSpec {
+  domains: readonly string[];
+}
+
 /** A plan as authored (JSON or `definePlan`). */
 export interface PlanInput {
   $schema?: string;
@@ -160,6 +165,7 @@ export interface PlanInput {
   abandonment?: AbandonmentSpec;
   experiments?: Readonly<Record<string, ExperimentSpec>>;
   vitals?: VitalsSpec;
+  linker?: LinkerSpec;
 }
 
 /**
@@ -197,6 +203,7 @@ export interface Plan {
   };
   experiments: Record<string, { variants: string[]; weights: number[]; goal?: string; description?: string }>;
   vitals?: { send: VitalsSpec['send']; attribution: boolean };
+  linker?: { domains: string[] };
 }
 
 /** A funnel with defaults filled in: `withinMs` is undefined when the plan sets no window. */

@@ -39,6 +39,17 @@ describe('ga4 load', () => {
     expect(typeof (window as any).gtag).toBe('function');
   });
 
+  it('a plan with linked domains sets Google\'s own linker before js, as Google documents for cross-domain measurement', async () => {
+    const { install } = await loaded({ plan: { ...example('webshop'), linker: { domains: ['checkout.fjellsport.no', 'fjellsport.se'] } } });
+    expect(install).toEqual([
+      ['consent', 'default', denied],
+      ['consent', 'update', analyticsOnly],
+      ['set', 'linker', { domains: ['checkout.fjellsport.no', 'fjellsport.se'], decorate_forms: true }],
+      ['js', expect.any(Date)],
+      ['config', G],
+    ]);
+  });
+
   it('pushes the arguments object, as Google’s snippet does', async () => {
     await loaded();
     (window as any).gtag('event', 'x');

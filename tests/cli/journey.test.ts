@@ -225,9 +225,16 @@ describe('the plan document on a journey plan', () => {
     expect(md).toMatch(/\| Collector \| .* \| analytics \| .*; also experiment exposures and Core Web Vitals \|/);
   });
 
+  it('names the linked sites and what crosses to them', () => {
+    const md = markdown(edit((p) => { p.linker = { domains: ['checkout.fjellsport.no', 'fjellsport.se'] }; }));
+    expect(md).toContain('## Linked sites');
+    expect(md).toContain('- `checkout.fjellsport.no`\n- `fjellsport.se`');
+    expect(md).toContain('stays the same visitor there, in the same session, with the campaign and the ad click they came with');
+  });
+
   it('leaves out the sections a plan does not use', () => {
     const md = markdown(edit((p) => { delete p.abandonment; delete p.experiments; delete p.vitals; }));
-    for (const h of ['## Abandonment', '## Experiments', '## Page experience']) expect(md).not.toContain(h);
+    for (const h of ['## Abandonment', '## Experiments', '## Page experience', '## Linked sites']) expect(md).not.toContain(h);
     expect(md).toContain('## Funnels');
   });
 

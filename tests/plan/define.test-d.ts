@@ -4,11 +4,11 @@ import { createTracker, definePlan } from '../../src/index';
 import type { ConversionProps, Item, PlanInput } from '../../src/index';
 import type {
   abandonmentSchema, browseSchema, cartSchema, conversionSchema, destinationsSchema, experimentSchema, funnelSchema, planSchema, propertySchema,
-  sendSchema, vitalsSchema,
+  sendSchema, vitalsSchema, linkerSchema,
 } from '../../src/plan/schema';
 import type {
   AbandonmentSpec, BrowseAbandonmentSpec, CartAbandonmentSpec, ConversionSpec, Destinations, ExperimentSpec, FunnelSpec, PropertySpec, SendSpec,
-  VitalsSpec,
+  VitalsSpec, LinkerSpec,
 } from '../../src/plan/types';
 
 const plan = definePlan({
@@ -110,6 +110,7 @@ describe('the hand-written plan types agree with the zod schema', () => {
     expectTypeOf<keyof z.input<typeof experimentSchema>>().toEqualTypeOf<keyof ExperimentSpec>();
     expectTypeOf<keyof z.input<typeof vitalsSchema>>().toEqualTypeOf<keyof VitalsSpec>();
     expectTypeOf<keyof z.input<typeof vitalsSchema>['send']>().toEqualTypeOf<keyof VitalsSpec['send']>();
+    expectTypeOf<keyof z.input<typeof linkerSchema>>().toEqualTypeOf<keyof LinkerSpec>();
   });
   it('has the same two forms of a funnel: a list of steps, or an object with steps', () => {
     expectTypeOf<z.output<typeof funnelSchema>>().toExtend<FunnelSpec>();
@@ -132,6 +133,7 @@ describe('definePlan with funnels, abandonment, experiments and page experience'
       abandonment: { cart: { add: 'add_to_cart', complete: 'purchase', after: '2h' }, browse: { view: 'view_item', min: 2, cancel: ['add_to_cart'] } },
       experiments: { banner: { variants: ['control', 'banner'], weights: [90, 10], goal: 'purchase' } },
       vitals: { send: { collector: {} }, attribution: true },
+      linker: { domains: ['checkout.shop.no'] },
     });
   });
 
@@ -140,6 +142,8 @@ describe('definePlan with funnels, abandonment, experiments and page experience'
     definePlan({ version: 1, name: 'x', conversions: {}, abandonment: { cart: { add: 'add_to_cart' } } });
     // @ts-expect-error an experiment needs its variants
     definePlan({ version: 1, name: 'x', conversions: {}, experiments: { banner: { goal: 'purchase' } } });
+    // @ts-expect-error the linked sites are a list of host names
+    definePlan({ version: 1, name: 'x', conversions: {}, linker: { domains: 'checkout.shop.no' } });
     // @ts-expect-error page experience goes only to GA4 or the collector
     definePlan({ version: 1, name: 'x', conversions: {}, vitals: { send: { meta: {} } } });
     // @ts-expect-error a funnel's object form needs its steps

@@ -1,0 +1,213 @@
+/**
+ * The cross-origin linker (src/core/linker.ts, src/linker/out.ts): a shop with its checkout on
+ * another origin lists it in `linker.domains`; links and forms there carry the visitor, session,
+ * campaign and ad click in `_mpl`, and the page there takes them up (docs/origins.md).
+ */
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LINK_FRESH_MS, LINK_PARAM, linkValue, readLink, withoutLink, type Linked } from '../../src/core/linker';
+import { PARAM, watchLinks as watch, withLink } from '../../src/linker/out';
+
+/** The way out as the tracker drives it: the value made from the visitor now. */
+const watchLinks = (w: Window, domains: string[], visitor: () => Linked | undefined, signal: AbortSignal) =>
+  watch(w, domains, () => { const l = visitor(); return l && linkValue(l, Date.now(), UA); }, signal);
+import { createTracker } from '../../src/index';
+import type { Adapter, ConversionEvent } from '../../src/core/types';
+
+const UA = navigator.userAgent;
+const visitor = { aid: 'aaaaaaaa-1111-4111-8111-111111111111', sid: 'ssssssss-2222-4222-8222-222222222222', utm: { utm_source: 'google', utm_medium: 'cpc' }, clicks: { gclid: 'Cj0-G1' } };
+
+afterEach(() => { localStorage.clear(); sessionStorage.clear(); history.replaceState(null, '', '/'); document.body.innerHTML = ''; });
+
+describe('the value', () => {
+  it('carries the visitor, session, campaign and click, and is read back within two minutes in the same browser', () => {
+    const now = Date.now();
+    expect(readLink(linkValue(visitor, now, UA), now + 30_000, UA)).toEqual(visitor);
+  });
+
+  it('is ignored when stale, from another browser, altered, or not one at all', () => {
+    const now = Date.now();
+    const v = linkValue(visitor, now, UA);
+    expect(readLink(v, now + LINK_FRESH_MS + 1, UA)).toBeUndefined();
+    expect(readLink(v, now, 'Mozilla/5.0 (iPhone; another browser)')).toBeUndefined();
+    expect(readLink(v.replace('a=aaaaaaaa', 'a=bbbbbbbb'), now, UA)).toBeUndefined();
+    expect(readLink('anything', now, UA)).toBeUndefined();
+    expect(readLink(null, now, UA)).toBeUndefined();
+  });
+
+  it('takes only the campaign and click parameters it knows, each bounded', () => {
+    const now = Date.now();
+    const v = linkValue({ ...visitor, utm: { utm_source: 'x'.repeat(2000), evil: 'y' } as never }, now, UA);
+    const l = readLink(v, now, UA)!;
+    expect(l.utm).toEqual({ utm_source: 'x'.repeat(500) });
+  });
+});
+
+it('the way out names the parameter as the way in does', () => expect(PARAM).toBe(LINK_PARAM));
+
+describe('addresses', () => {
+  it('adds the parameter without re-encoding the rest of a signed address, before its fragment, and replaces an older one', () => {
+    expect(withLink('https://pay.example/c?sig=a%2Bb&x=1+2&flag#top', 'v=1&h=z')).toBe('https://pay.example/c?sig=a%2Bb&x=1+2&flag&_mpl=v%3D1%26h%3Dz#top');
+    expect(withLink('https://pay.example/c?_mpl=old&a=1', 'new')).toBe('https://pay.example/c?a=1&_mpl=new');
+    expect(withLink('https://pay.example/', 'v')).toBe('https://pay.example/?_mpl=v');
+    expect(withoutLink('https://pay.example/c?a=1&_mpl=v%3D1#x')).toBe('https://pay.example/c?a=1#x');
+    expect(withoutLink('https://pay.example/c?_mpl=v')).toBe('https://pay.example/c');
+  });
+});
+
+describe('on the way out', () => {
+  const click = (a: Element, type = 'click') => a.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, button: type === 'auxclick' ? 1 : 0 }));
+
+  it('decorates links to the linked domains and their subdomains, on click, middle click and context menu, and no others', () => {
+    document.body.innerHTML = `
+      <a id="co" href="https://checkout.shop.no/pay?cart=7">pay</a>
+      <a id="sub" href="https://eu.checkout.shop.no/">eu</a>
+      <a id="other" href="https://elsewhere.no/">other</a>
+      <a id="look" href="https://notcheckout.shop.no.evil.com/">look-alike</a>
+      <a id="local" href="/cart">local</a>
+      <a id="mail" href="mailto:x@checkout.shop.no">mail</a>`;
+    const ctl = new AbortController();
+    watchLinks(window, ['checkout.shop.no'], () => visitor, ctl.signal);
+    for (const id of ['co', 'sub', 'other', 'look', 'local', 'mail']) click(document.getElementById(id)!);
+    const href = (id: string) => (document.getElementById(id) as HTMLAnchorElement).href;
+    expect(readLink(new URL(href('co')).searchParams.get('_mpl'), Date.now(), UA)).toEqual(visitor);
+    expect(new URL(href('co')).searchParams.get('cart')).toBe('7');
+    expect(href('sub')).toContain('_mpl=');
+    for (const id of ['other', 'look', 'local', 'mail']) expect(href(id)).not.toContain('_mpl');
+    const a = document.createElement('a');
+    a.href = 'https://checkout.shop.no/x';
+    a.innerHTML = '<span>inner</span>';
+    document.body.append(a);
+    click(a.firstElementChild!, 'auxclick');
+    expect(a.href).toContain('_mpl=');
+    const b = document.createElement('a');
+    b.href = 'https://checkout.shop.no/y';
+    document.body.append(b);
+    click(b, 'contextmenu');
+    expect(b.href).toContain('_mpl=');
+    ctl.abort();
+    const c = document.createElement('a');
+    c.href = 'https://checkout.shop.no/z';
+    document.body.append(c);
+    click(c);
+    expect(c.href).not.toContain('_mpl'); // shutdown() removes the listeners
+  });
+
+  it('decorates nothing while the visitor does not allow it', () => {
+    document.body.innerHTML = '<a id="co" href="https://checkout.shop.no/pay">pay</a>';
+    const ctl = new AbortController();
+    watchLinks(window, ['checkout.shop.no'], () => undefined, ctl.signal);
+    click(document.getElementById('co')!);
+    expect((document.getElementById('co') as HTMLAnchorElement).href).toBe('https://checkout.shop.no/pay');
+    ctl.abort();
+  });
+
+  it('adds a hidden field to a GET form and the parameter to a POST form\'s action (or its button\'s formaction)', () => {
+    document.body.innerHTML = `
+      <form id="get" action="https://checkout.shop.no/find"><input name="q" value="tent"></form>
+      <form id="post" method="post" action="https://checkout.shop.no/pay?cart=7"></form>
+      <form id="btn" method="post" action="/local"><button id="go" formaction="https://checkout.shop.no/pay2">go</button></form>
+      <form id="home" method="post" action="/local"></form>`;
+    const ctl = new AbortController();
+    watchLinks(window, ['shop.no'], () => visitor, ctl.signal);
+    const submit = (id: string, submitter?: HTMLElement) => {
+      const e = new Event('submit', { bubbles: true, cancelable: true });
+      Object.defineProperty(e, 'submitter', { value: submitter ?? null });
+      document.getElementById(id)!.dispatchEvent(e);
+    };
+    submit('get'); submit('get');
+    submit('post');
+    submit('btn', document.getElementById('go')!);
+    submit('home');
+    const hidden = document.querySelectorAll<HTMLInputElement>('#get input[name=_mpl]');
+    expect(hidden).toHaveLength(1); // a second submit updates its field, adds no second
+    expect(readLink(hidden[0]!.value, Date.now(), UA)).toEqual(visitor);
+    expect(document.getElementById('post')!.getAttribute('action')).toMatch(/^https:\/\/checkout\.shop\.no\/pay\?cart=7&_mpl=/);
+    expect(document.getElementById('go')!.getAttribute('formaction')).toMatch(/^https:\/\/checkout\.shop\.no\/pay2\?_mpl=/);
+    expect(document.getElementById('btn')!.getAttribute('action')).toBe('/local');
+    expect(document.getElementById('home')!.getAttribute('action')).toBe('/local');
+    ctl.abort();
+  });
+});
+
+describe('a tracker with a linker', () => {
+  const plan = {
+    version: 1, name: 'Linked shop', currency: 'NOK',
+    destinations: { collector: { url: '/collect' } },
+    consent: { default: { analytics: 'denied', ads: 'denied' } },
+    conversions: { purchase: { kind: 'macro', properties: { value: { type: 'number' } }, value: 'value', send: { collector: {} } } },
+    linker: { domains: ['checkout.shop.no', 'shop.no'] },
+  } as const;
+  const recorder = () => {
+    const sent: ConversionEvent[] = [];
+    const adapter: Adapter = { name: 'collector', category: 'analytics', load() {}, send(e) { sent.push(e); } };
+    return { sent, adapter };
+  };
+
+  it('takes the visitor, session, campaign and ad click up from the address, and takes the parameter out of it', async () => {
+    history.replaceState({ router: 1 }, '', `/thanks?order=9&_mpl=${encodeURIComponent(linkValue(visitor, Date.now(), UA))}#done`);
+    const { sent, adapter } = recorder();
+    const t = createTracker({ plan, adapters: [adapter] });
+    expect(location.href).toBe('http://localhost:3000/thanks?order=9#done');
+    expect(history.state).toEqual({ router: 1 }); // the router's state is kept
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    t.track('purchase', { value: 100 });
+    expect(sent[0]).toMatchObject({ anonymousId: visitor.aid, sessionId: visitor.sid, clickIds: { gclid: 'Cj0-G1' } });
+    expect(sent[0]!.utm).toEqual(visitor.utm);
+    expect(t.clickIds()).toEqual({ gclid: 'Cj0-G1' });
+    expect(JSON.parse(localStorage.getItem('mp_aid')!)).toBe(visitor.aid);
+    await t.shutdown();
+  });
+
+  it('the linked visitor wins over one stored on this origin, whose user is not taken up', async () => {
+    localStorage.setItem('mp_aid', JSON.stringify('old-visitor-0000'));
+    localStorage.setItem('mp_uid', JSON.stringify('someone-else'));
+    history.replaceState(null, '', `/?_mpl=${encodeURIComponent(linkValue(visitor, Date.now(), UA))}`);
+    const { sent, adapter } = recorder();
+    const t = createTracker({ plan, adapters: [adapter] });
+    t.consent({ analytics: 'granted', ads: 'denied' });
+    t.track('purchase', { value: 1 });
+    expect(sent[0]!.anonymousId).toBe(visitor.aid);
+    expect(sent[0]!.userId).toBeUndefined();
+    expect(localStorage.getItem('mp_uid')).toBeNull();
+    await t.shutdown();
+  });
+
+  it('stores nothing of the linked visitor when analytics is denied', async () => {
+    history.replaceState(null, '', `/?_mpl=${encodeURIComponent(linkValue(visitor, Date.now(), UA))}`);
+    const t = createTracker({ plan, adapters: [recorder().adapter] });
+    t.consent({ analytics: 'denied', ads: 'denied' });
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('mp_'))).toEqual([]);
+    expect(location.search).toBe('');
+    await t.shutdown();
+  });
+
+  it('a plan without a linker leaves the address and the visitor alone', async () => {
+    const value = linkValue(visitor, Date.now(), UA);
+    history.replaceState(null, '', `/?_mpl=${encodeURIComponent(value)}`);
+    const { sent, adapter } = recorder();
+    const { linker: _, ...unlinked } = plan;
+    const t = createTracker({ plan: unlinked, adapters: [adapter] });
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    t.track('purchase', { value: 1 });
+    expect(sent[0]!.anonymousId).not.toBe(visitor.aid);
+    expect(new URLSearchParams(location.search).get('_mpl')).toBe(value);
+    await t.shutdown();
+  });
+
+  it('decorates a link to the checkout with this visitor once analytics is granted, with the ad click only under an ads grant', async () => {
+    document.body.innerHTML = '<a id="co" href="https://checkout.shop.no/pay">pay</a>';
+    history.replaceState(null, '', '/?gclid=LANDING&utm_source=news');
+    const t = createTracker({ plan, adapters: [recorder().adapter] });
+    const a = document.getElementById('co') as HTMLAnchorElement;
+    const go = () => { a.href = 'https://checkout.shop.no/pay'; a.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true })); return readLink(new URL(a.href).searchParams.get('_mpl'), Date.now(), UA); };
+    await vi.waitFor(() => { t.consent({ analytics: 'granted', ads: 'denied' }); expect(go()).toBeDefined(); });
+    expect(go()).toMatchObject({ utm: { utm_source: 'news' }, clicks: {} });
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    expect(go()).toMatchObject({ clicks: { gclid: 'LANDING' } });
+    t.consent({ analytics: 'denied', ads: 'granted' });
+    expect(go()).toBeUndefined();
+    await t.shutdown();
+  });
+});
