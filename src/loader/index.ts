@@ -28,9 +28,11 @@ import { findPlan } from './plan-source';
 /**
  * A queued call; `flush`/`shutdown` resolve (`done`) and `on` is cancelled (`off`) once it is
  * replayed. One made once the tag has run keeps the page it was made on (`page`) and how many
- * pages the visitor had been through by then (`at`); the stub's own were made on the landing page.
+ * pages the visitor had been through by then (`n`; not `at`, which an array has), and whether a
+ * route change of its task was still to be checked (`far`: it stands on a route taken after `n`);
+ * the stub's own were made on the landing page.
  */
-type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown; page?: PageContext; at?: number };
+type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown; page?: PageContext; n?: number; far?: boolean };
 const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart'] as const;
 /** Questions, not commands: before the plan is in they have no answer and are not queued. */
 const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
@@ -74,7 +76,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       if (failed) return waits ? Promise.resolve() : m === 'on' ? () => undefined : undefined;
       // The page as it is now: a pushState earlier in this task has changed it (no tracker yet to hear the route).
       pageChanged();
-      const call = Object.assign([m, args], { page: pageContext(), at: seen.length - 1 }) as Call;
+      const call = Object.assign([m, args], { page: pageContext(), n: seen.length - 1, far: moving() }) as Call;
       queue.push(call);
       // As the tracker answers: on() an unsubscribe function, flush() a promise of the replayed flush.
       if (m === 'on') return () => { const i = queue.indexOf(call); if (i >= 0) queue.splice(i, 1); else if (typeof call.off === 'function') call.off(); };
@@ -220,11 +222,13 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     /**
      * A call stands on the page it was made on (stub QA 2026-12-07: a single-page app's calls were
      * all reported on the page the visitor was on when the plan came in), after the page views of
-     * the routes taken before it. The page now is read as it is.
+     * the routes taken before it. The page now is read as it is. One made with no route change
+     * pending stands on the last route seen then, whatever its address has become since (a tidied
+     * `?gclid=…`: a later visit to the same route is another page, fix-early 2026-12-07).
      */
     const onItsPage = (call: Call) => {
       const page = call.page ?? seen[0]!;
-      const at = (): number => seen.findIndex((p, k) => k >= (call.at ?? 0) && route(p) === route(page));
+      const at = (): number => (call.far ? seen.findIndex((p, k) => k >= call.n! && route(p) === route(page)) : call.n ?? 0);
       // Made in the task of a route change still to be checked: that route is taken now.
       if (at() < 0 && moving()) { pageChanged(); if (route(page) === route(pageContext())) arrived(); }
       const i = at();

@@ -165,3 +165,27 @@ it('a call made in the task of a route change, as the plan comes in, follows tha
   expect(sent.indexOf('page /b')).toBeLessThan(sent.indexOf('lead 1 /b'));
   expect(sent.filter((s) => s === 'page /b')).toHaveLength(1);
 });
+
+// The fix helper's read of 2026-12-07 (diffread31 D2, D3).
+
+it('a call made on a tidied landing address stays before the page views of routes taken later, back on that route too', async () => {
+  history.replaceState(null, '', '/?gclid=G1');
+  const answer = await page.latePlan();
+  await settle();
+  history.replaceState(null, '', '/'); // tidied: the same page
+  await settle();
+  W.measureplan.track('lead', { n: 1 });
+  await settle();
+  history.pushState(null, '', '/b');
+  await settle();
+  W.measureplan.track('lead', { n: 2 });
+  await settle();
+  history.pushState(null, '', '/'); // the home link: the landing route again, a page of its own
+  await settle();
+  W.measureplan.track('lead', { n: 3 });
+  const sent = await deliver(answer);
+  expect(described(sent)).toEqual([
+    'page /', 'lead 1 /', 'page /b', 'lead 2 /b', 'page /', 'lead 3 /', 'landed /', 'landed /b', 'landed /',
+  ]);
+  expect(sent.filter((m) => m.event === 'lead').map((m) => m.context.page.url.replace(/^https?:\/\/[^/]+/, ''))).toEqual(['/', '/b', '/']);
+});
