@@ -72,15 +72,22 @@ export function afterLoadWhenIdle(fn: () => void, signal?: AbortSignal): void {
   else w.addEventListener('load', idle, { once: true, signal });
 }
 
+/** Whether the browser is prerendering document `d` ahead of a click (speculation rules): nobody sees it yet. */
+export const unseen = (d: Document): boolean => !!(d as { prerendering?: boolean }).prerendering;
+
 /**
- * Runs `fn` once the visitor sees the page: at once, or, for a page the browser prerenders ahead
- * of a click (speculation rules), when it is shown, and never if it is not. A page nobody opened
- * is no page view (Google's tags hold their hits the same way; prerender QA 2026-12-07: a product
- * page never shown counted its view_item and started the browse-abandonment list).
+ * Runs `fn` once the visitor sees document `d`: at once, or, for a page the browser prerenders
+ * ahead of a click, when it is shown, and never if it is not. A page nobody opened is no page
+ * view (Google's tags hold their hits the same way; prerender QA 2026-12-07: a product page never
+ * shown counted its view_item and started the browse-abandonment list). `listen` adds the
+ * listener (installTriggers passes its own, so that its stop() removes it).
  */
-export function whenShown(fn: () => void, signal?: AbortSignal): void {
-  const d = browser()?.document as (Document & { prerendering?: boolean }) | undefined;
-  if (d?.prerendering) d.addEventListener('prerenderingchange', fn, { once: true, signal });
+export function whenShown(
+  d: Document,
+  fn: () => void,
+  listen: (t: EventTarget, type: string, fn: () => void, o: AddEventListenerOptions) => void = (t, type, f, o) => t.addEventListener(type, f, o),
+): void {
+  if (unseen(d)) listen(d, 'prerenderingchange', fn, { once: true });
   else fn();
 }
 

@@ -137,7 +137,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       const issues = syntax ? [syntax] : checkPlan(value);
       if (issues.length) return explainAndFail(found.where, issues);
       // A prerendered page: checked now, started (loaded, stored, sent) only once it is shown.
-      whenShown(() => step('starting', () => start(normalise(value as Plan))));
+      whenShown(d, () => step('starting', () => start(normalise(value as Plan))));
     }), (e) => fail(`measureplan: could not load ${found.where} (${(e as Error)?.message ?? e}); nothing will be tracked.`));
   };
   step('finding the plan', find);

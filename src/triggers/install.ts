@@ -3,7 +3,7 @@
  * tracks conversions without code. Every listener and observer callback is guarded: nothing here
  * throws into the page, problems go to `options.warn`.
  */
-import { browser } from '../core/env';
+import { browser, unseen, whenShown } from '../core/env';
 import type { NormalisedConversion, Plan, Trigger } from '../plan/types';
 import { installClick } from './click';
 import { pageMatches } from './page-view';
@@ -112,16 +112,15 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     // The query parameters the plan's page_view triggers match on: a replaceState that changes one is a new page.
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
     // A route a prerendered app takes before it is shown (a router's redirect) is the page read at activation (its second read).
-    const unseen = () => !!(d as { prerendering?: boolean }).prerendering;
     let movedUnseen = false;
-    guard(() => onRouteChange(kit, () => { if (unseen()) { movedUnseen = true; return; } options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
+    guard(() => onRouteChange(kit, () => { if (unseen(d)) { movedUnseen = true; return; } options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };
     // A page the browser prerenders (speculation rules) is judged once the visitor sees it, never
     // if not: a page nobody opened is no page view (prerender QA 2026-12-07).
     // The app's own page view for that route (onRoute) comes at activation too, before its triggers (final read).
-    const shown = () => (unseen() ? listen(d, 'prerenderingchange', () => { if (movedUnseen) options.onRoute?.(); first(); }, { once: true }) : first());
+    const shown = () => whenShown(d, () => { if (movedUnseen) options.onRoute?.(); first(); }, listen);
     if (d.readyState === 'loading') listen(d, 'DOMContentLoaded', shown, { once: true });
     else shown();
   })();

@@ -87,3 +87,26 @@ it('installTriggers (npm): a route the prerendered app takes before it is shown 
   expect(routes).toEqual(['/en/']);
   t.stop();
 });
+
+it('installTriggers (npm): a route taken in the prerender gets its onRoute when the page is shown before it is parsed too (fix-early 2026-12-07)', async () => {
+  prerendering(true);
+  Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+  const parsed = parsePlan(PLAN);
+  if (!parsed.ok) throw new Error('the test plan is invalid');
+  const fired: string[] = [];
+  const routes: string[] = [];
+  const t = installTriggers(parsed.plan, (name) => { fired.push(`${name}@${location.pathname}`); }, { onRoute: () => routes.push(location.pathname) });
+  try {
+    history.pushState(null, '', '/en/'); // the router's redirect, while the document loads
+    await settle(50);
+    activate(); // the visitor clicks before the prerendered document is parsed
+    delete (document as any).readyState;
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle(50);
+    expect(fired).toEqual(['landed@/en/']);
+    expect(routes).toEqual(['/en/']); // as when it is shown after it is parsed (the test above)
+  } finally {
+    delete (document as any).readyState;
+    t.stop();
+  }
+});
