@@ -196,11 +196,16 @@ import { describe, expect, it } from 'vitest';
 // their second read: a replace of a parameter the plan's page_view triggers name still a new page,
 // the campaign and the click each taken whole from one address, page views before a queued
 // shutdown(), a call in a route change's own task after that route's view (+0.15 KB); a page the
-// browser prerenders started only once it is shown (prerender QA 2026-12-07) (+0.05 KB).
+// browser prerenders started only once it is shown (prerender QA 2026-12-07) (+0.05 KB). The
+// fix helper's read of those (2026-12-07): the addresses a same-path replaceState gave the page
+// before the plan was in kept (at most 100) for the plan to judge by its page_view query keys, so
+// a replaced `?step=done` followed by a route away is still a page with its conversion, and a call
+// made with no route change pending standing on the route seen then (+0.09 KB); the script tag and
+// installTriggers sharing one whenShown (-0.03 KB).
 // Fourteenth session: the cross-origin linker's way in (a visitor carried in `_mpl` read, checked
 // and taken out of the address, the linked visitor winning over a stored one, Google's own linker
 // set, the plan's `linker` checked) (+0.82 KB); its link and form decoration is measureplan.linker.js.
-const RATCHET = 34.25 * 1024;
+const RATCHET = 34.35 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {

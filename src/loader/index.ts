@@ -92,10 +92,20 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   // whether it is taken up).
   const linked = takeLink() ?? null;
   pageChanged();
-  const seen: PageContext[] = [pageContext()];
+  let seen: PageContext[] = [pageContext()];
   const route = (p: PageContext) => p.url.replace(/#.*/, '');
+  const query = (p: PageContext) => /\?[^#]*/.exec(p.url)?.[0] ?? '';
+  /**
+   * The addresses a same-path replaceState gave the page before the plan was in (a tidied
+   * `?gclid=…`, a router's `?step=done`), among `seen` (at most 100 entries): the plan judges which
+   * were pages once it is in, by its page_view triggers' query keys (`keys`, which the early
+   * watcher then judges by too; fix-early 2026-12-07: a replaced `?step=done` followed by a push
+   * before the plan was lost).
+   */
+  let rewrites: Set<PageContext> | undefined = new Set();
+  const keys = new Set<string>();
   /** A route to the page now, unless it is the last one seen (a call's replay may have taken it already). */
-  const arrived = () => { pageChanged(); const p = pageContext(); if (route(p) !== route(seen[seen.length - 1]!)) seen.push(p); };
+  const arrived = (rewrite?: 1) => { pageChanged(); const p = pageContext(); if (route(p) !== route(seen[seen.length - 1]!) && (!rewrite || (rewrites && seen.length < 100 && rewrites.add(p)))) seen.push(p); };
   const unwatch: (() => void)[] = [];
   const early = {
     w,
@@ -104,7 +114,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     stops: unwatch,
   } as unknown as Kit;
   let moving = () => false;
-  try { moving = onRouteChange(early, arrived); } catch { /* no history: no routes */ }
+  try { moving = onRouteChange(early, arrived, keys, () => arrived(1)); } catch { /* no history: no routes */ }
   // Clicks and form submits while the plan loads ("Buy", a phone link): the triggers judge them
   // once installed, instead of losing them (storeowner QA 2026-12-06). Capture, as the triggers listen.
   const acted: Event[] = [];
@@ -194,6 +204,14 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
   /** Starts the tracker; then, each in a task of its own, replays the queue and installs the triggers. */
   function start(plan: Plan): void {
     const debug = debugAttribute || debugRequested();
+    // The plan's query keys: a replaceState that changes one is a new page, from now on as before it
+    // was in. Each earlier rewrite that changed none stands for the page before it, with its calls.
+    for (const c of Object.values(plan.conversions)) if (c.trigger?.on === 'page_view') for (const k of Object.keys(c.trigger.query ?? {})) keys.add(k);
+    const pages: PageContext[] = [];
+    const to = seen.map((p) => (rewrites!.has(p) && !queryChanged(keys, query(pages[pages.length - 1]!), query(p)) ? pages.length : pages.push(p)) - 1);
+    for (const call of queue) call.n &&= to[call.n];
+    seen = pages;
+    rewrites = undefined;
     // The platform's answers are the visitor's newest decisions: they come after the page's queued calls.
     let replayed!: () => void;
     const afterReplay = new Promise<void>((r) => { replayed = r; });
@@ -255,12 +273,9 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
       tracker = t; // from now on calls go straight through
       replayed();
       step('installing the triggers', () => {
-        // A route change still being checked when the plan came in counts too. A replaceState that
-        // kept the path (a page tidying `?gclid=…&utm_…` away) stayed on the page (stub QA 2026-12-07),
-        // unless it changed a parameter the plan's page_view triggers match on (`?step=done`; its
-        // second read): the early watcher knew no plan.
-        const keys = Object.values(plan.conversions).flatMap((c) => (c.trigger?.on === 'page_view' ? Object.keys(c.trigger.query ?? {}) : []));
-        const moved = moving() || queryChanged(keys, /\?[^#]*/.exec(seen[seen.length - 1]!.url)?.[0] ?? '', w.location.search);
+        // A route change still being checked when the plan came in counts too (a replaceState that
+        // kept the path is one only if it changed one of the plan's `keys`, as judged since start()).
+        const moved = moving();
         for (const stop of unwatch.splice(0)) stop();
         pageChanged();
         if (moved) arrived();

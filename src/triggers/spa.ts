@@ -16,8 +16,10 @@ const ROUTE = 'measureplan:route';
  * their behaviour and return values; the wrapper tells every install through a window event.
  * stop() leaves the wrapper in place (other scripts may have wrapped it since) and only stops
  * listening. Returns whether a change is still to be told (noticed but not yet checked).
+ * `stay` hears a replaceState judged to stay on the page (the script tag's, before its plan names
+ * any keys, keeps those addresses for the plan to judge).
  */
-export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set()): () => boolean {
+export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: () => void, keys: ReadonlySet<string> = new Set(), stay?: () => void): () => boolean {
   const h = w.history as History & { measureplan?: 1 };
   const where = () => w.location.pathname + w.location.search;
   let last = where();
@@ -54,7 +56,7 @@ export function onRouteChange({ w, listen, guard, warn, stops }: Kit, onChange: 
   }
   // A rewritten address is this page's address now: a later popstate (an anchor link) or push
   // compares with it. Unless a route change is still being checked, which will take it anyway.
-  listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !queryChanged(keys, e.search ?? '', w.location.search) ? timer || (last = where()) : check()));
+  listen(w, ROUTE, (e: Event & { same?: boolean; search?: string }) => (e.same && !queryChanged(keys, e.search ?? '', w.location.search) ? timer || (last = where(), stay?.()) : check()));
   listen(w, 'popstate', check);
   stops.push(() => clearTimeout(timer));
   // Whether a route change is still to be told (the script tag asks as its plan comes in).

@@ -189,3 +189,33 @@ it('a call made on a tidied landing address stays before the page views of route
   ]);
   expect(sent.filter((m) => m.event === 'lead').map((m) => m.context.page.url.replace(/^https?:\/\/[^/]+/, ''))).toEqual(['/', '/b', '/']);
 });
+
+it("a replaceState to another page_view query before the plan, then a route away, is still that page, as after the plan", async () => {
+  const plan = structuredClone(PLAN) as any;
+  plan.conversions.cart_step = { kind: 'micro', trigger: { on: 'page_view', path: '/checkout', query: { step: 'cart' } }, send: { collector: {} } };
+  plan.conversions.done_step = { kind: 'micro', trigger: { on: 'page_view', path: '/checkout', query: { step: 'done' } }, send: { collector: {} } };
+  history.replaceState(null, '', '/checkout?step=cart');
+  const answer = await page.latePlan();
+  await settle();
+  history.replaceState(null, '', '/checkout?step=done'); // the router's step: a page of its own for this plan
+  await settle();
+  history.replaceState(null, '', '/checkout?step=done&utm_source=x'); // a rewrite of that page, no page
+  await settle();
+  W.measureplan.track('lead', { n: 1 }); // on the ?step=done page
+  history.pushState(null, '', '/thanks');
+  await settle();
+  answer(plan);
+  expect(await W.measureplan.ready).toBe(true);
+  await settle(50);
+  await W.measureplan.flush();
+  const sent = page.posted();
+  // The pages and conversions of the same steps with the plan in (the page views up to the
+  // replayed call's page before it, the page_view conversions once the plan's triggers are in).
+  expect(described(sent)).toEqual([
+    'page /checkout', 'page /checkout', 'lead 1 /checkout',
+    'landed /checkout', 'cart_step /checkout', 'landed /checkout', 'done_step /checkout', 'page /thanks', 'landed /thanks',
+  ]);
+  expect(sent.filter((m) => m.type === 'page').map((m) => m.context.page.url.replace(/^https?:\/\/[^/]+/, ''))).toEqual(['/checkout?step=cart', '/checkout?step=done', '/thanks']);
+  expect(sent.find((m) => m.event === 'lead').context.page.url).toMatch(/\?step=done&utm_source=x$/);
+  expect(sent.find((m) => m.event === 'done_step').context.page.url).toMatch(/\/checkout\?step=done$/);
+});
