@@ -27,8 +27,20 @@ const tag = `<script>${STUB}</script><script async src="/measureplan.iife.js" da
 /** The landing page prerenders the product page and goes where the test says (`/go`), by itself: an activation. */
 const landing = html(`<script>setInterval(() => fetch('/go').then((r) => r.text()).then((u) => { if (u) location.href = u; }), 100);</script>`,
   '<script type="speculationrules">{"prerender":[{"source":"list","urls":["/product/tind.html"],"eagerness":"immediate"}]}</script>');
+/**
+ * The product page says when the tag has read its plan and then had its turn: `Response#text` is
+ * the tag's read of /plan.json, and a background-priority task runs after the tag's own tasks
+ * (scheduler.postTask, user-visible) that check the plan and, were the tag to start in the
+ * prerender, start it and settle `measureplan.ready`. So `checked&ready=pending` means: the plan
+ * was read and checked, and the tag waits for the page to be shown.
+ */
+const checked = `<script>const text = Response.prototype.text; Response.prototype.text = function () {
+  const read = text.call(this);
+  if (this.url.endsWith('/plan.json')) read.then(() => scheduler.postTask(() => Promise.race([measureplan.ready, 'pending']).then((r) => fetch('/log?checked&ready=' + r)), { priority: 'background' }));
+  return read;
+};</script>`;
 const product = html(`<main data-sku="TIND-1" data-name="Tind" data-category="Shells" data-price="2499"><h1>Tind</h1></main>
-  <script>fetch('/log?prerendering=' + document.prerendering); document.addEventListener('prerenderingchange', () => fetch('/log?shown'));</script>`, tag);
+  <script>fetch('/log?prerendering=' + document.prerendering); document.addEventListener('prerenderingchange', () => fetch('/log?shown'));</script>`, checked + tag);
 
 let server: Server;
 let base = '';
@@ -88,12 +100,17 @@ const until = async (what: () => boolean, why: string) => {
   }
 };
 const fromProduct = () => collected.filter((m) => m.path === '/product/tind.html');
+/** Waits until the prerendered page has read and checked its plan, and expects the tag not started. */
+const planChecked = async () => {
+  await until(() => log.some((l) => l.startsWith('checked')), 'the prerendered page did not read its plan');
+  expect(log.find((l) => l.startsWith('checked'))).toBe('checked&ready=pending');
+};
 
 it('a product page prerendered and never shown sends nothing', async () => {
   log.length = 0; collected.length = 0; go = '';
   await openLanding();
   await until(() => log.includes('prerendering=true'), 'Chromium did not prerender the product page'); // the prerender runs the page's scripts
-  await new Promise((r) => setTimeout(r, 2500)); // time enough for the plan and a page view, were they sent
+  await planChecked();
   go = '/away.html';
   await new Promise((r) => setTimeout(r, 1500));
   expect(log).not.toContain('shown');
@@ -104,7 +121,7 @@ it('once shown, its page view and view_item are sent once, after the visitor cam
   log.length = 0; collected.length = 0; go = '';
   await openLanding();
   await until(() => log.includes('prerendering=true'), 'Chromium did not prerender the product page');
-  await new Promise((r) => setTimeout(r, 2500));
+  await planChecked();
   expect(fromProduct()).toEqual([]);
   const shownAt = Date.now();
   go = '/product/tind.html';
