@@ -138,8 +138,10 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const signal = life?.signal;
   const store = localStore((reason) => { if (debug) warn(reason); });
   // Only a plan that links origins takes a visitor up from another (as Google's linker accepts
-  // incoming links only where it is set up).
-  const linked = plan.linker ? (options.linked !== undefined ? options.linked ?? undefined : takeLink()) : undefined;
+  // incoming links only where it is set up); every plan takes `_mpl` out of the address, so that
+  // the vendors' tags, which read the address themselves, never get the ids and click it carries.
+  const carried = options.linked !== undefined ? options.linked ?? undefined : takeLink();
+  const linked = plan.linker ? carried : undefined;
   const identity = createIdentity(store, landedWith(options.landing), Date.now(), linked);
   const consent = createConsent<() => void>(plan);
   const locks = options.locks ?? (browser()?.navigator as { locks?: Parameters<typeof createDedupe>[1] } | undefined)?.locks;
