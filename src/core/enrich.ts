@@ -4,6 +4,7 @@ import { personalId } from './personal';
 import type { Item } from '../plan/define';
 import type { NormalisedConversion, Plan } from '../plan/types';
 import { browser, uuid } from './env';
+import { mayLink, withoutLink } from './linker';
 import type { Identity } from './identity';
 import type { ConsentStatus, ConversionEvent, PageContext } from './types';
 
@@ -61,7 +62,13 @@ export function pageContext(): PageContext {
   if (pinned) return pinned;
   if (!cachedPage) {
     const w = browser();
-    cachedPage = { url: w?.location?.href ?? '', path: w?.location?.pathname ?? '', title: w?.document?.title ?? '', referrer: w?.document?.referrer ?? '' };
+    let url = w?.location?.href ?? '';
+    let referrer = w?.document?.referrer ?? '';
+    // Never the linker's parameter in a page URL sent: a router that read the address before the
+    // tracker took it out can put it back (second read 2026-12-07), with the ids and click it carries.
+    if (mayLink(url)) url = withoutLink(url);
+    if (mayLink(referrer)) referrer = withoutLink(referrer);
+    cachedPage = { url, path: w?.location?.pathname ?? '', title: w?.document?.title ?? '', referrer };
     queueMicrotask(pageChanged);
   }
   return cachedPage;

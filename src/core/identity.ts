@@ -38,6 +38,8 @@ export interface Identity {
   userId?: string;
   traits: Record<string, unknown>;
   clickIds(now: number): ClickIds;
+  /** When the oldest of the click ids `clickIds(now)` answers was clicked (the linker carries it). */
+  clickTime(now: number): number | undefined;
   utm(): Record<string, string>;
   /** `limit` bookkeeping: whether `name` already fired in this scope, and marking it. */
   fired(scope: 'session' | 'user', name: string): boolean;
@@ -66,7 +68,9 @@ export function createIdentity(store: Store, search: string | string[], now: num
   for (const k of CLICK_ID_PARAMS) { const v = from(CLICK_ID_PARAMS).get(k); if (v) clicks[k] = { v, t: now }; }
   // Carried from a linked origin (linker.ts): its campaign and ad click, unless this address has its own.
   if (linked && !Object.keys(landingUtm).length) landingUtm = { ...linked.utm };
-  if (linked && !Object.keys(clicks).length) for (const k in linked.clicks) clicks[k] = { v: linked.clicks[k]!, t: now };
+  // The click keeps its own time: 90 days from the ad click, not from each crossing (second read 2026-12-07).
+  const ct = linked?.ct ?? now;
+  if (linked && !Object.keys(clicks).length && now - ct <= CLICK_ID_MS) for (const k in linked.clicks) clicks[k] = { v: linked.clicks[k]!, t: ct };
 
   let analytics = false;
   let ads = false;
@@ -77,7 +81,8 @@ export function createIdentity(store: Store, search: string | string[], now: num
   /** identify(null) was called on this page before the analytics grant (a later sign-in does not undo it). */
   let signOutSeen = false;
   let aid = linked?.aid ?? uuid();
-  let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [] };
+  // A linked session goes on with what it counted: a once_per_session conversion counts once across the sites.
+  let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [...linked?.fired ?? []] };
   let userOnce: string[] = [];
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
@@ -126,6 +131,11 @@ export function createIdentity(store: Store, search: string | string[], now: num
       }
       return clickCache.ids;
     },
+    clickTime(t) {
+      let first: number | undefined;
+      for (const k in id.clickIds(t)) { const c = clicks[k]!.t; if (first === undefined || c < first) first = c; }
+      return first;
+    },
     utm: () => session.utm,
     // What another tab of the visit (or of this browser) counted since this page read it counts too.
     fired(scope, name) {
@@ -162,7 +172,9 @@ export function createIdentity(store: Store, search: string | string[], now: num
         if (typeof storedAid === 'string' && !left && !linked) aid = storedAid; else store.set('aid', aid);
         const stored = left ? undefined : store.get<Session>('sess');
         // A linked session goes on as itself: the stored one only adds what it counted, when it is the same.
-        if (stored && typeof stored.id === 'string' && (linked ? stored.id === session.id : !passed(session.last, stored.last, SESSION_MS))) {
+        // Only a session stored for this visitor: with a linker, another tab of this origin may hold
+        // another visitor (second read 2026-12-07: a linked visitor's next page took that one's session).
+        if (stored && typeof stored.id === 'string' && (stored.a === undefined || stored.a === aid) && (linked ? stored.id === session.id : !passed(session.last, stored.last, SESSION_MS))) {
           session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();

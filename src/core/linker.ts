@@ -17,12 +17,19 @@ export const LINK_PARAM = '_mpl';
 /** How long a decorated address is taken up after its click (Google's linker: 2 minutes). */
 export const LINK_FRESH_MS = 2 * 60 * 1000;
 
-/** What one origin hands the next. */
+/**
+ * What one origin hands the next: the visitor, the session with the `once_per_session` conversions
+ * it counted (`fired`), the campaign, and the ad click ids with the time of the oldest (`ct`: the
+ * origin reached keeps them for what is left of their 90 days, not 90 days more; second read
+ * 2026-12-07).
+ */
 export interface Linked {
   aid: string;
   sid: string;
+  fired: string[];
   utm: Record<string, string>;
   clicks: Record<string, string>;
+  ct?: number;
 }
 
 /** FNV-1a over the text, 32 bits, base 36. */
@@ -34,9 +41,10 @@ function linkCheck(text: string): string {
 
 /** The parameter's value for `l`, made at `now` in a browser whose user agent is `ua`. */
 export function linkValue(l: Linked, now: number, ua: string): string {
-  const p = new URLSearchParams({ v: '1', t: now.toString(36), a: l.aid, s: l.sid });
+  const p = new URLSearchParams({ v: '1', t: now.toString(36), a: l.aid, s: l.sid, f: l.fired.join(',') });
   for (const k in l.utm) p.append(k, l.utm[k]!);
   for (const k in l.clicks) p.append(k, l.clicks[k]!);
+  if (l.ct !== undefined) p.append('c', l.ct.toString(36));
   const body = p.toString();
   return `${body}&h=${linkCheck(body + ua)}`;
 }
@@ -59,28 +67,59 @@ export function readLink(value: string | null | undefined, now: number, ua: stri
     for (const k of keys) { const v = p.get(k); if (v) out[k] = v.slice(0, 500); }
     return out;
   };
-  return { aid, sid, utm: pick(UTM), clicks: pick(CLICK_ID_PARAMS) };
+  const ct = parseInt(p.get('c') ?? '', 36);
+  return {
+    aid, sid,
+    fired: (p.get('f') ?? '').split(',').filter((n) => /^[a-z][a-z0-9_]{0,39}$/.test(n)).slice(0, 100),
+    utm: pick(UTM), clicks: pick(CLICK_ID_PARAMS),
+    ...(ct <= now ? { ct } : {}),
+  };
 }
 
-/** `url` without the `_mpl` parameter, the rest as written. */
+/** Whether a query part (`name=value`) is the linker's, its name as written or percent-encoded (`%5Fmpl`). */
+const isLink = (part: string): boolean => {
+  try { return decodeURIComponent(part.split('=')[0]!) === LINK_PARAM; } catch { return false; }
+};
+
+/** `url` without the `_mpl` parameter, the rest as written (as it was when it has none). */
 export function withoutLink(url: string): string {
-  return url.replace(/\?([^#]*)/, (_, q: string) => {
-    const kept = q.split('&').filter((part) => part.split('=')[0] !== LINK_PARAM).join('&');
-    return kept ? '?' + kept : '';
+  return url.replace(/\?([^#]*)/, (all, q: string) => {
+    const parts = q.split('&');
+    const kept = parts.filter((part) => !isLink(part));
+    return kept.length === parts.length ? all : kept.length ? '?' + kept.join('&') : '';
   });
 }
+
+/** Whether an address may hold the linker's parameter: a cheap test before the work of taking it out. */
+export const mayLink = (url: string): boolean => /[?&](_|%5f)mpl=/i.test(url);
 
 /**
  * Takes the `_mpl` parameter out of the address bar (keeping the history entry's state, which a
  * single-page app's router keeps there), so that a reload, a bookmark or a shared address does not
- * carry it on, and no page URL sent to a destination holds it. Returns the value it held.
+ * carry it on, and no page URL sent to a destination holds it. Returns the value it held (or the
+ * one taken earlier in this document).
  */
+let taken: [href: string, value: string] | undefined;
 export function takeLinkParam(w: Window): string | undefined {
   try {
     const href = w.location.href;
     const value = new URLSearchParams(w.location.search).get(LINK_PARAM);
-    if (value === null) return undefined;
-    w.history.replaceState(w.history.state, '', withoutLink(href));
+    // A tracker created again on the same address (React's StrictMode, a remount) before the
+    // visitor was stored gets the value the first one took (second read 2026-12-07); a route on
+    // is no new landing.
+    if (value === null) return taken?.[0] === href ? taken[1] : undefined;
+    // A router that read the address first keeps it in the entry's state too (vue-router's
+    // `current`), and writes it back on its next navigation (second read 2026-12-07): its texts
+    // that hold the parameter are tidied as well; the rest of the state stays as it is.
+    let state: unknown = w.history.state;
+    if (state && typeof state === 'object' && !Array.isArray(state)) {
+      const own = state as Record<string, unknown>;
+      if (Object.keys(own).some((k) => typeof own[k] === 'string' && mayLink(own[k] as string))) {
+        state = Object.fromEntries(Object.entries(own).map(([k, v]) => [k, typeof v === 'string' ? withoutLink(v) : v]));
+      }
+    }
+    w.history.replaceState(state, '', withoutLink(href));
+    taken = [w.location.href, value];
     return value;
   } catch {
     return undefined; // an opaque or sandboxed document: nothing taken, nothing changed

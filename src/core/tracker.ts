@@ -15,7 +15,7 @@ import { createEmitter } from './emitter';
 import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
 import { dedupeKey, enrich, pageChanged, pageContext, pinPage } from './enrich';
 import { createIdentity } from './identity';
-import { LINK_PARAM, linkValue, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
+import { linkValue, mayLink, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
 import type { watchLinks } from '../linker/out';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
@@ -220,7 +220,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     try {
       let url = (performance.getEntriesByType('navigation')[0] as PerformanceEntry | undefined)?.name;
       // The linker's parameter, taken out of the address bar, is still in the entry: never sent on.
-      if (url?.includes(LINK_PARAM + '=')) url = withoutLink(url);
+      if (url && mayLink(url)) url = withoutLink(url);
       if (url && !options.landing && url !== l.url) return { ...l, url, path: new URL(url).pathname };
     } catch { /* no navigation timing: the landing it has */ }
     return l;
@@ -244,9 +244,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       m.watchLinks(w, linker.domains, () => {
         if (consent.status.analytics !== 'granted' || down) return undefined;
         const now = Date.now();
+        const ads = consent.status.ads === 'granted';
+        const session = identity.session(now);
         return linkValue({
-          aid: identity.anonymousId(), sid: identity.session(now).id, utm: identity.utm(),
-          clicks: consent.status.ads === 'granted' ? identity.clickIds(now) as Record<string, string> : {},
+          aid: identity.anonymousId(), sid: session.id, fired: session.fired, utm: identity.utm(),
+          clicks: ads ? identity.clickIds(now) as Record<string, string> : {}, ct: ads ? identity.clickTime(now) : undefined,
         }, now, w.navigator?.userAgent ?? '');
       }, signal);
     }), () => warn('measureplan.linker.js could not be loaded: links to the plan\'s other sites do not carry the visitor'));

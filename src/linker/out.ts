@@ -9,17 +9,25 @@
  */
 export const PARAM = '_mpl';
 
+/** Whether a query part is the linker's, its name as written or percent-encoded (`%5Fmpl`). */
+const isLink = (part: string): boolean => {
+  try { return decodeURIComponent(part.split('=')[0]!) === PARAM; } catch { return false; }
+};
+
 /**
- * `href` with `_mpl=value` added (an older one replaced). The rest of the address is kept as
- * written, byte for byte: re-encoding a query could break a signed checkout link.
+ * `href` with `_mpl=value` added (an older one replaced), or without any when `value` is undefined.
+ * The rest of the address is kept as written, byte for byte: re-encoding a query could break a
+ * signed checkout link.
  */
-export function withLink(href: string, value: string): string {
+export function withLink(href: string, value: string | undefined): string {
   const hashAt = href.indexOf('#');
   const main = hashAt < 0 ? href : href.slice(0, hashAt);
   const q = main.indexOf('?');
-  const parts = q < 0 ? [] : main.slice(q + 1).split('&').filter((part) => part && part.split('=')[0] !== PARAM);
-  parts.push(`${PARAM}=${encodeURIComponent(value)}`);
-  return `${q < 0 ? main : main.slice(0, q)}?${parts.join('&')}${hashAt < 0 ? '' : href.slice(hashAt)}`;
+  const all = q < 0 ? [] : main.slice(q + 1).split('&');
+  const parts = all.filter((part) => part && !isLink(part));
+  if (value === undefined && parts.length === all.filter(Boolean).length) return href;
+  if (value !== undefined) parts.push(`${PARAM}=${encodeURIComponent(value)}`);
+  return `${q < 0 ? main : main.slice(0, q)}${parts.length ? '?' + parts.join('&') : ''}${hashAt < 0 ? '' : href.slice(hashAt)}`;
 }
 
 /** Whether a host is one of `domains` or a subdomain of one. */
@@ -43,11 +51,15 @@ export function watchLinks(w: Window, domains: readonly string[], value: () => s
   };
   const onLink = (e: Event) => {
     try {
-      const el = (e.composedPath?.()[0] ?? e.target) as Element | null;
-      const a = el?.closest?.('a[href],area[href]') as HTMLAnchorElement | null;
-      if (!a || typeof a.href !== 'string' || !target(a.href)) return;
-      const v = value();
-      if (v) a.href = withLink(a.href, v);
+      // The link may be in a web component's shadow root around the element clicked (a slotted
+      // label), or an SVG <a>, whose href is no string: the event's whole path is searched.
+      const path = (e.composedPath?.() ?? [e.target]) as Element[];
+      const a = path.find((n) => /^(a|area)$/i.test(n?.localName ?? '') && n.hasAttribute?.('href'));
+      const href = a && new URL(a.getAttribute('href')!, a.baseURI).href;
+      if (!a || !target(href)) return;
+      // Without consent (withdrawn since an earlier click) an older value comes off, never goes on.
+      const next = withLink(href!, value());
+      if (next !== href) a.setAttribute('href', next);
     } catch { /* never into the page: the link goes as it was */ }
   };
   const onSubmit = (e: Event) => {
@@ -59,13 +71,14 @@ export function watchLinks(w: Window, domains: readonly string[], value: () => s
       const action = new URL(attr('action') || w.location.href, w.location.href).href;
       if (!target(action)) return;
       const v = value();
-      if (!v) return;
       if ((attr('method') ?? 'get').toLowerCase() === 'post') {
-        if (by?.hasAttribute('formaction')) by.setAttribute('formaction', withLink(action, v)); else form.setAttribute('action', withLink(action, v));
+        const next = withLink(action, v);
+        if (next !== action) (by?.hasAttribute('formaction') ? by : form).setAttribute(by?.hasAttribute('formaction') ? 'formaction' : 'action', next);
         return;
       }
       // A GET form's fields replace the action's query: the value goes in as a field of its own.
       let input = [...form.querySelectorAll('input')].find((i) => i.name === PARAM && i.type === 'hidden');
+      if (!v) { input?.remove(); return; }
       if (!input) {
         input = w.document.createElement('input');
         input.type = 'hidden';

@@ -47,9 +47,10 @@ function formatHint(field: string, v: unknown): string | undefined {
     if ((field === 'currency' || field === 'measurementId') && up !== v && /^([A-Z]{3}|G-[A-Z0-9]{4,16})$/.test(up)) return `Did you mean "${up}"?`;
     if (field === 'measurementId' && /^(UA|AW)-/.test(v)) return 'GA4 measurement ids start with "G-"; "UA-" is the old Universal Analytics and "AW-" is Google Ads.';
     if (field === 'conversionId' && /^\d+$/.test(v)) return `Did you mean "AW-${v}"?`;
-    // A whole address pasted for a domain: its host is what counts.
-    const host = /^\s*(?:[a-z]+:\/\/)?(?:[^@/?#]*@)?([^/:?#\s]+)/i.exec(v)?.[1]?.toLowerCase();
-    if (field === 'domains' && host && host !== v) return `Did you mean "${host}"? ${FORMATS.domains}`;
+    // A whole address pasted for a domain, or a cookie domain's habits (".shop.no", "*.shop.no"): its host is what counts.
+    const host = /^\s*(?:[a-z]+:\/\/)?(?:[^@/?#]*@)?([^/:?#\s]+)/i.exec(v)?.[1]?.toLowerCase().replace(/^\*?\./, '');
+    if (field === 'domains' && host && host !== v && host.includes('.')) return `Did you mean "${host}"? ${FORMATS.domains}`;
+    if (field === 'domains' && /^[a-z0-9-]+$/i.test(v)) return `"${v}" alone would carry the visitor to every site under it: write the shop's own host name, like "shop.${v.toLowerCase()}".`;
     if (field === 'value' && v.trim() !== '' && !Number.isNaN(Number(v))) return 'Write the number without quotes, or name a numeric property.';
     // `"15,50"`, `"15 kr"`: a price as people write it (marketer QA 2026-12-06).
     const money = /^(?:[$€£¥]|kr\.?|[A-Z]{3})?\s*(\d+)(?:[.,](\d{1,2}))?\s*(?:[$€£¥]|kr\.?|,-|[A-Z]{3})?$/i.exec(v.trim());

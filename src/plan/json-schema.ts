@@ -29,7 +29,7 @@ const PATTERN_WORDS: Record<string, string> = {
   '^[A-Za-z0-9_-]{1,64}$': 'A Google Ads conversion label is letters, digits, "-" and "_" (the part after the "/" in "AW-123456789/AbC-D_efG1").',
   '^[A-Za-z0-9_ -]{1,50}$': 'A Meta event name is letters, digits, spaces, "-" and "_", at most 50 characters: "Purchase" or "PhoneCall".',
   '^[1-9]\\d{0,4}(m|h|d)$': 'A duration is a whole number and m, h or d: "30m", "24h", "7d".',
-  '^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$': 'A linked domain is a host name in lower case, without "https://", port or path: "checkout.shop.no".',
+  '^(?=.{1,253}$)(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$': 'A linked domain is a site\'s host name in lower case, without "https://", port or path: "checkout.shop.no" (not a top-level domain alone).',
   '^[A-Za-z0-9_-]{1,40}$': 'A variant name is letters, digits, "-" and "_", at most 40 characters: "control", "b".',
 };
 

@@ -37,5 +37,8 @@ export const CURRENCY = /^[A-Z]{3}$/;
 export const ADS_LABEL = /^[A-Za-z0-9_-]{1,64}$/;
 /** A trigger's property source: an attribute, the element's text or href, or a form field. */
 export const PROPERTY_SOURCE = /^(data-[a-z0-9_-]+|text|href|field:[^\s]+)$/;
-/** A linked domain: a host name in lower case (or an IPv4 address), without scheme, port or path. */
-export const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/**
+ * A linked domain: a host name in lower case (or an IPv4 address), without scheme, port or path,
+ * of two labels at least (a top-level domain alone would link every site under it), or localhost.
+ */
+export const HOST = /^(?=.{1,253}$)(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/;

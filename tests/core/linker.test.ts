@@ -16,7 +16,7 @@ import { createTracker } from '../../src/index';
 import type { Adapter, ConversionEvent } from '../../src/core/types';
 
 const UA = navigator.userAgent;
-const visitor = { aid: 'aaaaaaaa-1111-4111-8111-111111111111', sid: 'ssssssss-2222-4222-8222-222222222222', utm: { utm_source: 'google', utm_medium: 'cpc' }, clicks: { gclid: 'Cj0-G1' } };
+const visitor: Linked = { aid: 'aaaaaaaa-1111-4111-8111-111111111111', sid: 'ssssssss-2222-4222-8222-222222222222', fired: [], utm: { utm_source: 'google', utm_medium: 'cpc' }, clicks: { gclid: 'Cj0-G1' } };
 
 afterEach(() => { localStorage.clear(); sessionStorage.clear(); history.replaceState(null, '', '/'); document.body.innerHTML = ''; });
 
@@ -47,6 +47,13 @@ describe('the value', () => {
 it('the way out names the parameter as the way in does', () => expect(PARAM).toBe(LINK_PARAM));
 
 describe('addresses', () => {
+  it('takes an encoded %5Fmpl out too, and leaves an address without one as written (second read 2026-12-07)', () => {
+    expect(withoutLink('https://pay.example/c?a=1&%5Fmpl=v&b=2')).toBe('https://pay.example/c?a=1&b=2');
+    expect(withoutLink('https://pay.example/c?a=%ZZ&b=+')).toBe('https://pay.example/c?a=%ZZ&b=+');
+    expect(withLink('https://pay.example/c?%5fmpl=old&a=1', undefined)).toBe('https://pay.example/c?a=1');
+    expect(withLink('https://pay.example/c?a=1', undefined)).toBe('https://pay.example/c?a=1');
+  });
+
   it('adds the parameter without re-encoding the rest of a signed address, before its fragment, and replaces an older one', () => {
     expect(withLink('https://pay.example/c?sig=a%2Bb&x=1+2&flag#top', 'v=1&h=z')).toBe('https://pay.example/c?sig=a%2Bb&x=1+2&flag&_mpl=v%3D1%26h%3Dz#top');
     expect(withLink('https://pay.example/c?_mpl=old&a=1', 'new')).toBe('https://pay.example/c?a=1&_mpl=new');
@@ -92,6 +99,42 @@ describe('on the way out', () => {
     document.body.append(c);
     click(c);
     expect(c.href).not.toContain('_mpl'); // shutdown() removes the listeners
+  });
+
+  it('a link inside a web component (around a slotted label) and an SVG link are decorated too (second read 2026-12-07)', () => {
+    customElements.define('x-pay', class extends HTMLElement {
+      connectedCallback() { this.attachShadow({ mode: 'open' }).innerHTML = '<a id="inner" href="https://checkout.shop.no/pay"><slot></slot></a>'; }
+    });
+    document.body.innerHTML = '<x-pay><span id="label">Pay</span></x-pay><svg><a id="svg" href="https://checkout.shop.no/svg"><text>go</text></a></svg>';
+    const ctl = new AbortController();
+    watchLinks(window, ['checkout.shop.no'], () => visitor, ctl.signal);
+    click(document.getElementById('label')!);
+    const inner = document.querySelector('x-pay')!.shadowRoot!.getElementById('inner')!;
+    expect(readLink(new URL(inner.getAttribute('href')!).searchParams.get('_mpl'), Date.now(), UA)).toEqual(visitor);
+    click(document.querySelector('#svg text')!);
+    expect(document.getElementById('svg')!.getAttribute('href')).toContain('_mpl=');
+    ctl.abort();
+  });
+
+  it('after a withdrawal, a link and forms decorated earlier lose the visitor at the next click or submit (second read 2026-12-07)', () => {
+    document.body.innerHTML = `<a id="co" href="https://checkout.shop.no/pay?cart=7">pay</a>
+      <form id="get" action="https://checkout.shop.no/find"></form>
+      <form id="post" method="post" action="https://checkout.shop.no/pay"></form>`;
+    let allowed = true;
+    const ctl = new AbortController();
+    watchLinks(window, ['checkout.shop.no'], () => (allowed ? visitor : undefined), ctl.signal);
+    const a = document.getElementById('co') as HTMLAnchorElement;
+    const submit = (id: string) => document.getElementById(id)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    click(a); submit('get'); submit('post');
+    expect(a.href).toContain('_mpl=');
+    expect(document.querySelector('#get input[name=_mpl]')).not.toBeNull();
+    expect(document.getElementById('post')!.getAttribute('action')).toContain('_mpl=');
+    allowed = false;
+    click(a); submit('get'); submit('post');
+    expect(a.href).toBe('https://checkout.shop.no/pay?cart=7');
+    expect(document.querySelector('#get input[name=_mpl]')).toBeNull();
+    expect(document.getElementById('post')!.getAttribute('action')).toBe('https://checkout.shop.no/pay');
+    ctl.abort();
   });
 
   it('decorates nothing while the visitor does not allow it', () => {
@@ -157,6 +200,72 @@ describe('a tracker with a linker', () => {
     expect(sent[0]!.utm).toEqual(visitor.utm);
     expect(t.clickIds()).toEqual({ gclid: 'Cj0-G1' });
     expect(JSON.parse(localStorage.getItem('mp_aid')!)).toBe(visitor.aid);
+    await t.shutdown();
+  });
+
+  it('a router that read the address first: its state is tidied, and a page URL sent never holds _mpl even when the router writes it back (second read 2026-12-07)', async () => {
+    const value = encodeURIComponent(linkValue(visitor, Date.now(), UA));
+    history.replaceState({ current: `/spa?cart=7&_mpl=${value}`, back: null, position: 3 }, '', `/spa?cart=7&_mpl=${value}`);
+    const { sent, adapter } = recorder();
+    const t = createTracker({ plan, adapters: [adapter] });
+    expect(history.state).toEqual({ current: '/spa?cart=7', back: null, position: 3 });
+    t.consent({ analytics: 'granted', ads: 'denied' });
+    // The router's next navigation, from its own copy of the landing route.
+    history.pushState({}, '', `/spa?cart=7&_mpl=${value}&sort=price`);
+    t.track('purchase', { value: 1 });
+    expect(sent[0]!.page.url).toBe('http://localhost:3000/spa?cart=7&sort=price');
+    await t.shutdown();
+  });
+
+  it('a once_per_session conversion counted on the other site is not counted again, and the ad click keeps its own 90 days (second read 2026-12-07)', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const once = { ...plan, conversions: { ...plan.conversions, begin_checkout: { kind: 'micro', limit: 'once_per_session', send: { collector: {} } } } } as const;
+    history.replaceState(null, '', `/?_mpl=${encodeURIComponent(linkValue({ ...visitor, fired: ['begin_checkout'], ct: Date.now() - 89 * day }, Date.now(), UA))}`);
+    const { sent, adapter } = recorder();
+    const t = createTracker({ plan: once, adapters: [adapter] });
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    t.track('begin_checkout');
+    expect(sent).toEqual([]);
+    expect(t.clickIds()).toEqual({ gclid: 'Cj0-G1' });
+    expect(JSON.parse(localStorage.getItem('mp_clk')!).gclid.t).toBeLessThan(Date.now() - 88 * day);
+    await t.shutdown();
+    history.replaceState(null, '', `/b?_mpl=${encodeURIComponent(linkValue({ ...visitor, ct: Date.now() - 91 * day }, Date.now(), UA))}`);
+    localStorage.clear();
+    const late = createTracker({ plan: once, adapters: [recorder().adapter] });
+    late.consent({ analytics: 'granted', ads: 'granted' });
+    expect(late.clickIds()).toEqual({}); // clicked 91 days ago: gone, as on the site it came from
+    await late.shutdown();
+  });
+
+  it('a tracker created again on the same address (React StrictMode) before consent still takes the linked visitor up (second read 2026-12-07)', async () => {
+    history.replaceState(null, '', `/again?_mpl=${encodeURIComponent(linkValue(visitor, Date.now(), UA))}`);
+    const first = createTracker({ plan, adapters: [recorder().adapter] });
+    await first.shutdown();
+    const { sent, adapter } = recorder();
+    const again = createTracker({ plan, adapters: [adapter] });
+    again.consent({ analytics: 'granted', ads: 'granted' });
+    again.track('purchase', { value: 1 });
+    expect(sent[0]!.anonymousId).toBe(visitor.aid);
+    await again.shutdown();
+    history.replaceState(null, '', '/elsewhere');
+    localStorage.clear();
+    const later = recorder();
+    const route = createTracker({ plan, adapters: [later.adapter] });
+    route.consent({ analytics: 'granted', ads: 'granted' });
+    route.track('purchase', { value: 1 });
+    await route.shutdown();
+    expect(later.sent[0]!.anonymousId).not.toBe(visitor.aid); // a route on is no new landing
+  });
+
+  it('a session another tab stored for another visitor is not taken up (second read 2026-12-07)', async () => {
+    localStorage.setItem('mp_aid', JSON.stringify(visitor.aid));
+    localStorage.setItem('mp_sess', JSON.stringify({ id: 'other-session-000', last: Date.now(), utm: {}, fired: ['purchase'], a: 'other-visitor-000' }));
+    const { sent, adapter } = recorder();
+    const t = createTracker({ plan, adapters: [adapter] });
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    t.track('purchase', { value: 1 });
+    expect(sent[0]!.anonymousId).toBe(visitor.aid);
+    expect(sent[0]!.sessionId).not.toBe('other-session-000');
     await t.shutdown();
   });
 

@@ -27,6 +27,12 @@ describe('linker', () => {
     }]);
   });
 
+  it('a top-level domain alone is refused, and a cookie domain\'s habits get the host to write (second read 2026-12-07)', () => {
+    expect(errors({ domains: ['no'] })).toEqual([expect.objectContaining({ path: 'linker.domains[0]', hint: '"no" alone would carry the visitor to every site under it: write the shop\'s own host name, like "shop.no".' })]);
+    for (const v of ['.shop.no', '*.shop.no']) expect(errors({ domains: [v] })[0]!.hint).toMatch(/^Did you mean "shop\.no"\?/);
+    expect(errors({ domains: ['localhost'] })).toEqual([]);
+  });
+
   it('an empty list, a missing list, a misspelt field: each said', () => {
     expect(errors({ domains: [] })).toEqual([expect.objectContaining({ path: 'linker.domains', message: 'This list needs at least 1 entry.' })]);
     expect(errors({})).toEqual([expect.objectContaining({ path: 'linker.domains', message: 'Required field "domains" is missing.' })]);
@@ -35,7 +41,7 @@ describe('linker', () => {
   });
 
   it('the zod schema (plan.schema.json, the CLI) gives the same verdicts', () => {
-    for (const linker of [{ domains: ['checkout.shop.no'] }, { domains: [] }, {}, { domains: ['https://shop.no'] }, { domains: ['Shop.no'] }, { domains: ['shop.no:8080'] }]) {
+    for (const linker of [{ domains: ['checkout.shop.no'] }, { domains: [] }, {}, { domains: ['https://shop.no'] }, { domains: ['Shop.no'] }, { domains: ['shop.no:8080'] }, { domains: ['no'] }, { domains: ['localhost'] }, { domains: ['*.shop.no'] }]) {
       expect(planSchema.safeParse({ ...base, linker }).success, JSON.stringify(linker)).toBe(errors(linker).length === 0);
     }
   });
