@@ -113,7 +113,9 @@ export function installTriggers(plan: Plan, track: (name: string, properties: Re
     const keys = new Set((groups.page_view ?? []).flatMap(([, t]) => Object.keys(t.query ?? {})));
     // A route a prerendered app takes before it is shown (a router's redirect) is the page read at activation (its second read).
     let movedUnseen = false;
-    guard(() => onRouteChange(kit, () => { if (unseen(d)) { movedUnseen = true; return; } options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
+    // A route told once the page is shown has had its onRoute: the one held from the prerender is
+    // not told again at DOMContentLoaded (final read 2026-12-07: two page views of one route).
+    guard(() => onRouteChange(kit, () => { if (unseen(d)) { movedUnseen = true; return; } movedUnseen = false; options.onRoute?.(); if (d.readyState !== 'loading') page(true); }, keys))();
     // Clicks made while the plan loaded come after the landing page's page_view conversions, as the
     // visitor saw the product before adding it (deploy QA 2026-12-06: the funnel stayed at step 1).
     const first = () => { page(); for (const e of options.replay ?? []) for (const h of heard[e.type] ?? []) h(e); options.onFirstPage?.(); };

@@ -110,3 +110,28 @@ it('installTriggers (npm): a route taken in the prerender gets its onRoute when 
     t.stop();
   }
 });
+
+it('installTriggers (npm): shown while loading, a route on before the document is parsed has its onRoute once (final read 2026-12-07)', async () => {
+  prerendering(true);
+  Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
+  const parsed = parsePlan(PLAN);
+  if (!parsed.ok) throw new Error('the test plan is invalid');
+  const fired: string[] = [];
+  const routes: string[] = [];
+  const t = installTriggers(parsed.plan, (name) => { fired.push(`${name}@${location.pathname}`); }, { onRoute: () => routes.push(location.pathname) });
+  try {
+    history.pushState(null, '', '/en/'); // the router's redirect in the prerender
+    await settle(50);
+    activate(); // shown while the document still loads
+    history.pushState(null, '', '/en/shop'); // the app routes on before the document is parsed
+    await settle(50);
+    delete (document as any).readyState;
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+    await settle(50);
+    expect(routes).toEqual(['/en/shop']); // one page view of the route, not two
+    expect(fired).toEqual(['landed@/en/shop']);
+  } finally {
+    delete (document as any).readyState;
+    t.stop();
+  }
+});
