@@ -88,7 +88,8 @@ it('installTriggers (npm): a route the prerendered app takes before it is shown 
   t.stop();
 });
 
-it('installTriggers (npm): a route taken in the prerender gets its onRoute when the page is shown before it is parsed too (fix-early 2026-12-07)', async () => {
+/** An npm app's triggers on a page prerendered while its document still loads: the conversions fired and the app's own page views (onRoute). */
+function loadingPrerender() {
   prerendering(true);
   Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
   const parsed = parsePlan(PLAN);
@@ -96,6 +97,11 @@ it('installTriggers (npm): a route taken in the prerender gets its onRoute when 
   const fired: string[] = [];
   const routes: string[] = [];
   const t = installTriggers(parsed.plan, (name) => { fired.push(`${name}@${location.pathname}`); }, { onRoute: () => routes.push(location.pathname) });
+  return { fired, routes, t };
+}
+
+it('installTriggers (npm): a route taken in the prerender gets its onRoute when the page is shown before it is parsed too (fix-early 2026-12-07)', async () => {
+  const { fired, routes, t } = loadingPrerender();
   try {
     history.pushState(null, '', '/en/'); // the router's redirect, while the document loads
     await settle(50);
@@ -112,13 +118,7 @@ it('installTriggers (npm): a route taken in the prerender gets its onRoute when 
 });
 
 it('installTriggers (npm): shown while loading, a route on before the document is parsed has its onRoute once (final read 2026-12-07)', async () => {
-  prerendering(true);
-  Object.defineProperty(document, 'readyState', { value: 'loading', configurable: true });
-  const parsed = parsePlan(PLAN);
-  if (!parsed.ok) throw new Error('the test plan is invalid');
-  const fired: string[] = [];
-  const routes: string[] = [];
-  const t = installTriggers(parsed.plan, (name) => { fired.push(`${name}@${location.pathname}`); }, { onRoute: () => routes.push(location.pathname) });
+  const { fired, routes, t } = loadingPrerender();
   try {
     history.pushState(null, '', '/en/'); // the router's redirect in the prerender
     await settle(50);
