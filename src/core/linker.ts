@@ -100,6 +100,12 @@ export const mayLink = (url: string): boolean => /[?&](_|%5f)mpl=/i.test(url);
  * one taken earlier in this document).
  */
 let taken: [href: string, value: string] | undefined;
+/**
+ * The value taken is done with: the visitor is stored (a tracker created again reads it from
+ * storage), or signed out on this page (a tracker created again must not bring them back: final
+ * read 2026-12-07).
+ */
+export const forgetLink = (): void => { taken = undefined; };
 export function takeLinkParam(w: Window): string | undefined {
   try {
     const href = w.location.href;

@@ -15,7 +15,7 @@ import { createEmitter } from './emitter';
 import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
 import { dedupeKey, enrich, pageChanged, pageContext, pinPage } from './enrich';
 import { createIdentity } from './identity';
-import { linkValue, mayLink, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
+import { forgetLink, linkValue, mayLink, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
 import type { watchLinks } from '../linker/out';
 import { loadScript } from './load-script';
 import { localStore } from './storage';
@@ -266,6 +266,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       const user = identity.userId;
       identity.allow(c, consent.status[c] === 'granted');
       if (c === 'analytics' && consent.status[c] === 'granted') {
+        forgetLink();
         const sid = identity.session(Date.now()).id;
         // The user too, when it is the one an earlier page stored (not one identify() named on this page after the event).
         const stored = user === undefined ? identity.userId : undefined;
@@ -337,6 +338,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         if (userId !== null && typeof userId !== 'string') return report({ path: 'identify', reason: 'the user id must be a text (or null to forget the user)' });
         dispatcher.settle(); // conversions tracked before go out as the visitor they were tracked for (adapters read the user when they send)
         const before = identity.anonymousId();
+        if (userId === null) forgetLink();
         identity.setUser(userId, traits && typeof traits === 'object' ? traits : {});
         if (identity.anonymousId() !== before) journey.reset(); // a sign-out made a new visitor
         const who = ctx.identity();

@@ -257,6 +257,20 @@ describe('a tracker with a linker', () => {
     expect(later.sent[0]!.anonymousId).not.toBe(visitor.aid); // a route on is no new landing
   });
 
+  it('a tracker created again after a sign-out on the landing address does not bring the signed-out visitor back (final read 2026-12-07)', async () => {
+    history.replaceState(null, '', `/account?_mpl=${encodeURIComponent(linkValue(visitor, Date.now(), UA))}`);
+    const first = createTracker({ plan, adapters: [recorder().adapter] });
+    first.identify('user-1', {});
+    first.identify(null); // signed out before the consent answer: the next person is a new visitor
+    await first.shutdown();
+    const { sent, adapter } = recorder();
+    const again = createTracker({ plan, adapters: [adapter] });
+    again.consent({ analytics: 'granted', ads: 'granted' });
+    again.track('purchase', { value: 1 });
+    expect(sent[0]!.anonymousId).not.toBe(visitor.aid);
+    await again.shutdown();
+  });
+
   it('a session another tab stored for another visitor is not taken up (second read 2026-12-07)', async () => {
     localStorage.setItem('mp_aid', JSON.stringify(visitor.aid));
     localStorage.setItem('mp_sess', JSON.stringify({ id: 'other-session-000', last: Date.now(), utm: {}, fired: ['purchase'], a: 'other-visitor-000' }));
