@@ -93,12 +93,7 @@ export function withoutLink(url: string): string {
 /** Whether an address may hold the linker's parameter: a cheap test before the work of taking it out. */
 export const mayLink = (url: string): boolean => /[?&](_|%5f)mpl=/i.test(url);
 
-/**
- * Takes the `_mpl` parameter out of the address bar (keeping the history entry's state, which a
- * single-page app's router keeps there), so that a reload, a bookmark or a shared address does not
- * carry it on, and no page URL sent to a destination holds it. Returns the value it held (or the
- * one taken earlier in this document).
- */
+/** The value taken from the address, and the address it left (for a tracker created again there). */
 let taken: [href: string, value: string] | undefined;
 /**
  * The value taken is done with: the visitor is stored (a tracker created again reads it from
@@ -106,6 +101,13 @@ let taken: [href: string, value: string] | undefined;
  * read 2026-12-07).
  */
 export const forgetLink = (): void => { taken = undefined; };
+
+/**
+ * Takes the `_mpl` parameter out of the address bar (keeping the history entry's state, which a
+ * single-page app's router keeps there), so that a reload, a bookmark or a shared address does not
+ * carry it on, and no page URL sent to a destination holds it. Returns the value it held (or the
+ * one taken earlier on the same address, see `taken`).
+ */
 export function takeLinkParam(w: Window): string | undefined {
   try {
     const href = w.location.href;
