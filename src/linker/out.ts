@@ -4,8 +4,9 @@
  * tag: measureplan.linker.js beside it; npm: a chunk of its own).
  */
 /**
- * The parameter, as src/core/linker.ts names it (LINK_PARAM). Not imported: for npm builds that
- * would put that core module into a chunk shared with this one, which costs every page 0.6 KB.
+ * The parameter, as src/core/linker.ts names it (LINK_PARAM), and `isLink` below, a copy of its
+ * own. Not imported: for npm builds that would put that core module into a chunk shared with
+ * this one, which costs every page 0.6 KB (tests/core/linker.test.ts holds the two names equal).
  */
 export const PARAM = '_mpl';
 
