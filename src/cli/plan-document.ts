@@ -210,6 +210,9 @@ export function planDocument(plan: Plan, source: string): Doc {
   add({ p: [
     'Before a visitor has decided, ', strong('analytics'), ` is ${def.analytics} and `, strong('ads'), ` is ${def.ads}. `,
     plan.consent.cmp ? `measureplan reads the visitor's choice from the site's consent platform (${CMP_NAMES[plan.consent.cmp] ?? plan.consent.cmp}) on every page.` : "The site's consent banner tells measureplan the visitor's choice on every page.",
+    plan.consent.gpc === 'banner'
+      ? ' A browser that sends Global Privacy Control ("do not sell or share") is left to that banner, which must read the signal itself.'
+      : ' A browser that sends Global Privacy Control ("do not sell or share") keeps ads denied, whatever is chosen in the banner.',
   ] });
   const inCategory = (cat: 'analytics' | 'ads') => tools.filter((d) => CATEGORY[d] === cat).map((d) => (d === 'collector' ? 'your own collector' : toolName(d)));
   add({ ul: [

@@ -357,6 +357,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         if (v.every((x) => x === undefined) || v.some((x) => x != null && x !== 'granted' && x !== 'denied' && x !== 'pending')) report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }; anything else decides nothing' });
         if (!o) return;
         dispatcher.settle(); // conversions tracked before this decision go out under the consent they were tracked with
+        if (debug && consent.gpc && update.ads === 'granted') warn('ads stays denied: the browser sends Global Privacy Control (plan consent.gpc)');
         applyConsent(consent.update(update));
       });
     },
@@ -504,8 +505,9 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   // Categories the plan grants by default open now (the script tag: in a task of its own, before
   // it replays the page's calls; reading first-party storage the first time costs milliseconds);
-  // pending ones wait for the visitor.
-  const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] === 'granted'));
+  // pending ones wait for the visitor. Ads denied by Global Privacy Control is a denial already:
+  // what an earlier page stored for ads (click ids, the vendors' cookies) goes now.
+  const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] !== 'pending'));
   if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.
   // web-vitals 6 calls Array#at (and its attribution build Array#findLast) unguarded: where they

@@ -73,7 +73,7 @@ export function normalise(input: PlanInput): Plan {
     version: 1,
     name: input.name,
     destinations: { ...input.destinations },
-    consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default }, ...(input.consent?.cmp ? { cmp: input.consent.cmp } : {}) },
+    consent: { default: { analytics: 'denied', ads: 'denied', ...input.consent?.default }, ...(input.consent?.cmp ? { cmp: input.consent.cmp } : {}), ...(input.consent?.gpc ? { gpc: input.consent.gpc } : {}) },
     conversions,
     funnels,
     abandonment,

@@ -138,6 +138,8 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
     const hint = quoted ? 'Write it without quotes.' : pct ? `Write the number alone, without quotes or %: ${parseFloat(i.value as string)}.`
       : typeof i.value === 'number' && i.expected === 's' && (f === 'within' || f === 'after') ? `A duration is text with its unit: "${i.value}h" for ${i.value} hours, "${i.value}d" for days, "${i.value}m" for minutes.`
       : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.'
+      // `"gpc": true` meant "respect the signal", `false` "our banner handles it".
+      : typeof i.value === 'boolean' && f === 'gpc' ? `Did you mean "${i.value ? 'deny-ads' : 'banner'}"? "deny-ads" keeps ads denied for a browser that sends Global Privacy Control; "banner" leaves it to your consent banner.`
       : i.expected === 'a|o' /* only a funnel is a list or an object */ ? 'A funnel is its steps in order, ["view_item", "purchase"], or { "steps": [ … ], "within": "24h" } to give it a time window.' : undefined;
     return [`This must be ${typeWords(i.expected as string)}, not ${describe(i.value)}.`, hint];
   },

@@ -13,6 +13,8 @@ export type ConsentSettings = { analytics?: ConsentState; ads?: ConsentState };
 export type ConsentUpdate = { analytics?: ConsentState | 'pending'; ads?: ConsentState | 'pending' };
 /** Consent platforms the tracker can read the visitor's choice from. */
 export type ConsentPlatform = 'tcf' | 'google' | 'cookiebot' | 'cookieinformation' | 'onetrust';
+/** What a browser's Global Privacy Control signal does (plan `consent.gpc`): see docs/consent.md. */
+export type GpcMode = 'deny-ads' | 'banner';
 
 export type PropertyType = 'string' | 'number' | 'integer' | 'boolean' | 'items';
 
@@ -159,7 +161,7 @@ export interface PlanInput {
   name: string;
   currency?: string;
   destinations?: Destinations;
-  consent?: { default?: ConsentSettings; cmp?: ConsentPlatform };
+  consent?: { default?: ConsentSettings; cmp?: ConsentPlatform; gpc?: GpcMode };
   conversions: Readonly<Record<string, ConversionSpec>>;
   funnels?: Readonly<Record<string, FunnelSpec>>;
   abandonment?: AbandonmentSpec;
@@ -194,7 +196,8 @@ export interface Plan {
   name: string;
   currency?: string;
   destinations: Destinations;
-  consent: { default: Required<ConsentSettings>; cmp?: ConsentPlatform };
+  /** `gpc` absent: "deny-ads". */
+  consent: { default: Required<ConsentSettings>; cmp?: ConsentPlatform; gpc?: GpcMode };
   conversions: Record<string, NormalisedConversion>;
   funnels: Record<string, NormalisedFunnel>;
   abandonment: {

@@ -9,6 +9,8 @@ export const PROPERTY_TYPES = ['string', 'number', 'integer', 'boolean', 'items'
 export const LIMITS = ['once_per_page', 'once_per_session', 'once_per_user'] as const;
 export const CONSENT_STATES = ['granted', 'denied'] as const;
 export const CONSENT_PLATFORMS = ['tcf', 'google', 'cookiebot', 'cookieinformation', 'onetrust'] as const;
+/** What a browser's Global Privacy Control signal does: keep ads denied, or leave it to the banner. */
+export const GPC_MODES = ['deny-ads', 'banner'] as const;
 export const DESTINATIONS: readonly DestinationName[] = [
   'ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector',
 ];

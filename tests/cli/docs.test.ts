@@ -64,6 +64,9 @@ describe('measureplan docs (Markdown)', () => {
     const doc = run(['docs', tmp.file('once.json', JSON.stringify(plan))]).stdout;
     expect(doc).toContain("| `purchase` | macro (goal) | Order completed in the webshop | tracked by the site's code; counted once per page; each `transaction_id` sent once, however often the page is loaded |");
     expect(doc).toContain("measureplan reads the visitor's choice from the site's consent platform (Cookiebot) on every page.");
+    expect(doc).toContain('A browser that sends Global Privacy Control ("do not sell or share") keeps ads denied, whatever is chosen in the banner.');
+    plan.consent.gpc = 'banner';
+    expect(run(['docs', tmp.file('gpc.json', JSON.stringify(plan))]).stdout).toContain('A browser that sends Global Privacy Control ("do not sell or share") is left to that banner, which must read the signal itself.');
   });
 
   it('writes to --out and refuses an invalid plan', () => {

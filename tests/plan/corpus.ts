@@ -117,6 +117,10 @@ export const corpus: BrokenPlan[] = [
   { name: 'dedupe with a typo field', plan: shop((p) => { c(p).purchase.dedupe = { property: 'transaction_id' }; }), path: 'conversions.purchase.dedupe.property', message: /Unknown field "property"/, schema: true },
   // consent platform
   { name: 'unknown consent platform', plan: shop((p) => { p.consent.cmp = 'cookiebott'; }), path: 'consent.cmp', message: /not allowed here/, hint: /Did you mean "cookiebot"/, schema: true },
+  // Global Privacy Control
+  { name: 'gpc as true', plan: shop((p) => { p.consent.gpc = true; }), path: 'consent.gpc', message: /must be a text, not the boolean true/, hint: /Did you mean "deny-ads"\? .*"banner" leaves it to your consent banner/, schema: true },
+  { name: 'gpc as false', plan: shop((p) => { p.consent.gpc = false; }), path: 'consent.gpc', message: /not the boolean false/, hint: /Did you mean "banner"\?/, schema: true },
+  { name: 'gpc misspelt', plan: shop((p) => { p.consent.gpc = 'deny_ads'; }), path: 'consent.gpc', message: /not allowed here; use one of "deny-ads", "banner"/, hint: /Did you mean "deny-ads"/, schema: true },
   // funnels
   { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout = ['view_item', 'add_to_basket', 'begin_checkout', 'purchase']; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
   { name: 'funnel with one step', plan: shop((p) => { p.funnels.checkout = ['purchase']; }), path: 'funnels.checkout', message: /at least 2 entries/, schema: true },

@@ -13,6 +13,8 @@ describe('definePlan', () => {
     definePlan({ version: 1, name: 'x', conversions: { c: { kind: 'micro', trigger: { on: 'click', selecter: 'a' } } } });
     // @ts-expect-error "destination" is not a field (destinations)
     definePlan({ version: 1, name: 'x', conversions: {}, destination: { ga4: { measurementId: 'G-ABCDEFGH' } } });
+    // @ts-expect-error consent.gpc is "deny-ads" or "banner", not a boolean
+    definePlan({ version: 1, name: 'x', consent: { gpc: true }, conversions: {} });
   });
 
   it('accepts every field of the plan, union shapes included (triggers, funnels, dedupe, value)', () => {
@@ -21,7 +23,7 @@ describe('definePlan', () => {
       name: 'x',
       currency: 'EUR',
       destinations: { ga4: { measurementId: 'G-ABCDEFGH' }, collector: { url: '/collect', pages: true } },
-      consent: { default: { analytics: 'denied', ads: 'denied' }, cmp: 'tcf' },
+      consent: { default: { analytics: 'denied', ads: 'denied' }, cmp: 'tcf', gpc: 'banner' },
       conversions: {
         purchase: {
           kind: 'macro',

@@ -27,6 +27,15 @@ describe('parsePlan on the example plans', () => {
     expect(result.ok && result.plan.consent.default).toEqual({ analytics: 'granted', ads: 'denied' });
   });
 
+  it('keeps consent.gpc, and leaves it out when the plan does (the tracker reads that as "deny-ads")', () => {
+    for (const gpc of ['deny-ads', 'banner'] as const) {
+      const result = parsePlan({ ...example('webshop'), consent: { gpc } });
+      expect(result.ok && result.plan.consent).toEqual({ default: { analytics: 'denied', ads: 'denied' }, gpc });
+    }
+    const plain = parsePlan({ ...example('webshop'), consent: {} });
+    expect(plain.ok && plain.plan.consent).toEqual({ default: { analytics: 'denied', ads: 'denied' } });
+  });
+
   it('does not change the input object', () => {
     const input = example('webshop');
     const copy = structuredClone(input);

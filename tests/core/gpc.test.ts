@@ -1,0 +1,154 @@
+// @vitest-environment jsdom
+/**
+ * Global Privacy Control (docs/consent.md "Global Privacy Control"): a browser that sends it has
+ * opted out of sale and sharing, which is what the `ads` category does. With the plan's default
+ * (`consent.gpc` absent or "deny-ads") ads stays denied whatever the banner grants; "banner"
+ * leaves the signal to the site's banner. Real tracker, real adapters, real collector (msw).
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTracker } from '../../src/core/create';
+import type { Tracker } from '../../src/core/types';
+import { collector } from '../../adapters/collector/index';
+import { ga4 } from '../../adapters/ga4/index';
+import { googleAds } from '../../adapters/google-ads/index';
+import { meta } from '../../adapters/meta/index';
+import { linkedin } from '../../adapters/linkedin/index';
+import { microsoftAds } from '../../adapters/microsoft-ads/index';
+import { commands, resetWindow } from '../adapters/harness';
+import { example } from '../plan/fixtures';
+
+const URL_ = 'http://localhost:3000/collect';
+let received: any[] = [];
+const server = setupServer(http.post(URL_, async ({ request }) => {
+  received.push(...JSON.parse(await request.text()).batch);
+  return new HttpResponse(null, { status: 200 });
+}));
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+const open: Tracker[] = [];
+const setGpc = (on: boolean | undefined) => {
+  if (on === undefined) delete (navigator as any).globalPrivacyControl;
+  else Object.defineProperty(navigator, 'globalPrivacyControl', { value: on, configurable: true });
+};
+beforeEach(() => {
+  (globalThis as any).indexedDB = new IDBFactory();
+  localStorage.clear();
+  history.replaceState(null, '', '/');
+  received = [];
+  resetWindow();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((t) => t.shutdown()));
+  setGpc(undefined);
+  resetWindow();
+  vi.restoreAllMocks();
+});
+
+const w = window as any;
+
+// The vendors' globals, not their <script> elements: a URL is inserted once per module (load-script.ts).
+const adsTags = () => ({ fbq: w.fbq, lintrk: w.lintrk, uetq: w.uetq, googleAds: commands(w.dataLayer).some((c) => c[0] === 'config' && String(c[1]).startsWith('AW-')) });
+const noAds = { fbq: undefined, lintrk: undefined, uetq: undefined, googleAds: false };
+const sent = (name: string) => received.find((m) => m.event === name);
+/** The consent each conversion was tracked under, as `on('event')` reports it. */
+const underConsent = (tracker: Tracker) => { const seen: unknown[] = []; tracker.on('event', (e) => seen.push(e.event.consent)); return seen; };
+
+function start(consent: Record<string, unknown>, debug = false) {
+  const plan = example('webshop');
+  plan.consent = consent as any;
+  const tracker = createTracker({ plan, adapters: [ga4(), googleAds(), meta(), linkedin(), microsoftAds(), collector({ flushInterval: 10 })], debug });
+  open.push(tracker);
+  return tracker;
+}
+
+describe('a browser that sends Global Privacy Control', () => {
+  it('keeps ads denied when the banner grants everything: no ad tag, no ad call, Google told ads are denied', async () => {
+    setGpc(true);
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+    const skipped: string[] = [];
+    tracker.on('skipped', (s) => skipped.push(s.reason));
+    const consents = underConsent(tracker);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.track('add_to_cart', { item_id: 'SKU-1', value: 2499 });
+    await tracker.flush();
+
+    // Analytics works as the banner said.
+    const gtag = commands(w.dataLayer);
+    expect(gtag.some((c) => c[0] === 'config' && String(c[1]).startsWith('G-'))).toBe(true);
+    expect(sent('add_to_cart')).toBeDefined();
+    expect(consents).toEqual([{ analytics: 'granted', ads: 'denied' }]);
+    // Ads: nothing loaded or queued, and Consent Mode says denied.
+    expect(adsTags()).toEqual(noAds);
+    const updates = gtag.filter((c) => c[0] === 'consent').map((c) => c[2] as Record<string, string>);
+    expect(updates.at(-1)).toMatchObject({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
+    expect(skipped).toContain('meta: ads consent denied'); // add_to_cart goes to Meta too
+  });
+
+  it('overrides a plan that grants ads by default', async () => {
+    setGpc(true);
+    const tracker = start({ default: { analytics: 'granted', ads: 'granted' } });
+    const consents = underConsent(tracker);
+    tracker.track('add_to_cart', { item_id: 'SKU-1', value: 2499 });
+    await tracker.flush();
+    expect(sent('add_to_cart')).toBeDefined();
+    expect(consents).toEqual([{ analytics: 'granted', ads: 'denied' }]);
+    expect(adsTags()).toEqual(noAds);
+  });
+
+  it('deletes the ad click ids an earlier page stored, before any banner answer', async () => {
+    // An earlier page, before the visitor switched the signal on: ads granted, a click id stored.
+    history.replaceState(null, '', '/?gclid=G-EARLIER&fbclid=F-EARLIER');
+    const before = start({ default: { analytics: 'granted', ads: 'granted' } });
+    before.track('phone_click');
+    await before.flush();
+    await before.shutdown();
+    expect(localStorage.getItem('mp_clk')).toContain('G-EARLIER');
+
+    history.replaceState(null, '', '/next');
+    setGpc(true);
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+    expect(localStorage.getItem('mp_clk')).toBeNull();
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(tracker.clickIds()).toEqual({});
+    expect(localStorage.getItem('mp_clk')).toBeNull();
+  });
+
+  it('says why in debug mode when the banner grants ads', () => {
+    setGpc(true);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'groupCollapsed').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } }, true);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(warn.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/ads stays denied: the browser sends Global Privacy Control \(plan consent.gpc\)/);
+  });
+
+  it('is left to the banner with "gpc": "banner"', async () => {
+    setGpc(true);
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' }, gpc: 'banner' });
+    const consents = underConsent(tracker);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.track('add_to_cart', { item_id: 'SKU-1', value: 2499 });
+    await tracker.flush();
+    expect(consents).toEqual([{ analytics: 'granted', ads: 'granted' }]);
+    expect(typeof w.fbq).toBe('function');
+  });
+
+  it('GPC false or absent changes nothing: the grant opens ads', async () => {
+    for (const signal of [false, undefined]) {
+      setGpc(signal);
+      const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+      tracker.consent({ analytics: 'granted', ads: 'granted' });
+      tracker.track('phone_click');
+      await tracker.flush();
+      expect(typeof w.fbq).toBe('function');
+      await tracker.shutdown();
+      resetWindow();
+    }
+  });
+});
