@@ -57,7 +57,7 @@ const noop = () => undefined;
 /** A tracker for a plan that could not be used: every method is a harmless no-op. */
 export function inert<P extends PlanInput>(): Tracker<P> {
   return {
-    track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}),
+    track: noop, page: noop, identify: noop, consent: noop, on: () => noop, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}), linkUrl: (url) => url,
     funnel: noop, cart: () => ({ items: [], value: 0 }), variant: noop, experiment: noop,
   };
 }
@@ -238,10 +238,12 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // Links and forms to the plan's other origins carry the visitor there, under analytics consent
   // (the ids are analytics storage); the ad click only under an ads grant too.
   const linker = plan.linker;
+  /** tracker.linkUrl's work, once the linker's file is in. */
+  let decorate: ((url: string) => string) | undefined;
   if (linker && w && options.linkOut) {
     options.linkOut().then((m) => safely('linker', () => {
       if (signal?.aborted) return;
-      m.watchLinks(w, linker.domains, () => {
+      decorate = m.watchLinks(w, linker.domains, () => {
         if (consent.status.analytics !== 'granted' || down) return undefined;
         const now = Date.now();
         const ads = consent.status.ads === 'granted';
@@ -374,6 +376,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       return () => undefined;
     },
     clickIds: () => identity.clickIds(Date.now()),
+    // Before the linker's file is in, after shutdown() or on failure: the address as given.
+    linkUrl: (url: string) => (decorate && typeof url === 'string' ? ask('linkUrl', () => decorate!(url), url) : url),
     funnel: (name) => ask('funnel', () => journey.api.funnel(name), undefined),
     cart: () => ask('cart', journey.api.cart, { items: [], value: 0 }),
     variant: (name) => ask('variant', () => journey.api.variant(name), undefined) as never,

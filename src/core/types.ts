@@ -164,6 +164,13 @@ export interface Tracker<P extends PlanInput = PlanInput> {
   on<E extends TrackerEventName>(event: E, fn: (payload: TrackerEvents[E]) => void): () => void;
   /** The ad click ids known for this visitor (from landing URLs, up to 90 days old). */
   clickIds(): ClickIds;
+  /**
+   * An address the site's own script goes to (`location.href = tracker.linkUrl(url)`), carrying the
+   * visitor when it is on one of the plan's `linker` domains and consent allows, as links and forms
+   * do by themselves. Any other address, and every address before the linker's file has loaded,
+   * comes back as given.
+   */
+  linkUrl(url: string): string;
   /** The visitor's furthest step in one of the plan's funnels, or undefined before its first step. */
   funnel(name: FunnelName<P>): FunnelProgress | undefined;
   /** The visitor's cart, kept from the plan's `abandonment.cart` conversions across pages and sessions. */

@@ -39,9 +39,10 @@ export const linkedHost = (host: string, domains: readonly string[]): boolean =>
  * Decorates links and forms to the linked domains as the visitor uses them (a click, a middle
  * click, the context menu's "open in new tab", a submit), never earlier: the value holds the
  * moment it was made (src/core/linker.ts's linkValue). `value` answers undefined while the visitor's
- * consent does not allow it.
+ * consent does not allow it. Returns `tracker.linkUrl`'s work: an address the site's own script
+ * goes to, decorated the same way.
  */
-export function watchLinks(w: Window, domains: readonly string[], value: () => string | undefined, signal?: AbortSignal): void {
+export function watchLinks(w: Window, domains: readonly string[], value: () => string | undefined, signal?: AbortSignal): (url: string) => string {
   /** The address `url` goes to, when it is one to carry the visitor to. */
   const target = (url: unknown): boolean => {
     if (typeof url !== 'string' || !url) return false;
@@ -91,4 +92,6 @@ export function watchLinks(w: Window, domains: readonly string[], value: () => s
   };
   for (const type of ['click', 'auxclick', 'contextmenu']) w.addEventListener(type, onLink, { capture: true, signal });
   w.addEventListener('submit', onSubmit, { capture: true, signal });
+  // The address as given (relative or absolute, byte for byte), with the value when it goes to a linked site.
+  return (url) => (target(url) ? withLink(url, value()) : url);
 }

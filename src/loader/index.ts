@@ -33,9 +33,12 @@ import { findPlan } from './plan-source';
  * the stub's own were made on the landing page.
  */
 type Call = [method: string, args: unknown[]] & { done?: () => void; off?: unknown; page?: PageContext; n?: number; far?: boolean };
-const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart'] as const;
-/** Questions, not commands: before the plan is in they have no answer and are not queued. */
-const QUERIES = ['clickIds', 'variant', 'funnel', 'cart'];
+const METHODS = ['track', 'page', 'identify', 'consent', 'flush', 'on', 'clickIds', 'shutdown', 'experiment', 'variant', 'funnel', 'cart', 'linkUrl'] as const;
+/**
+ * Questions, not commands: before the plan is in they have no answer and are not queued
+ * (linkUrl's is the address as given: a script navigating to it must not go to "undefined").
+ */
+const QUERIES = ['clickIds', 'variant', 'funnel', 'cart', 'linkUrl'];
 
 /**
  * The tag when it runs with `type="module"` (some performance plugins add it), which leaves
@@ -71,7 +74,7 @@ function boot(w: Window & { measureplan?: any; measureplanDebug?: any; measurepl
     api[m] = (...args: unknown[]) => {
       if (m === 'shutdown') { down = true; triggers?.stop(); }
       if (tracker) return (tracker as any)[m](...args);
-      if (QUERIES.includes(m)) return undefined;
+      if (QUERIES.includes(m)) return m === 'linkUrl' ? args[0] : undefined;
       const waits = m === 'flush' || m === 'shutdown';
       if (failed) return waits ? Promise.resolve() : m === 'on' ? () => undefined : undefined;
       // The page as it is now: a pushState earlier in this task has changed it (no tracker yet to hear the route).

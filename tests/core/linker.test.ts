@@ -334,4 +334,28 @@ describe('a tracker with a linker', () => {
     expect(go()).toBeUndefined();
     await t.shutdown();
   });
+
+  it('linkUrl: an address the site\'s script goes to carries the visitor as a link does; any other comes back as given', async () => {
+    history.replaceState(null, '', '/?gclid=LANDING');
+    const t = createTracker({ plan, adapters: [recorder().adapter] });
+    const signed = 'https://checkout.shop.no/pay?cart=a%2Fb&sig=Zz%3D%3D#step2';
+    // Before the linker's chunk is in, and without consent: as given.
+    expect(t.linkUrl(signed)).toBe(signed);
+    t.consent({ analytics: 'granted', ads: 'granted' });
+    await vi.waitFor(() => expect(t.linkUrl(signed)).not.toBe(signed));
+    const out = t.linkUrl(signed);
+    // The rest byte for byte, the value before the fragment, read back as this visitor with the click.
+    expect(out.startsWith('https://checkout.shop.no/pay?cart=a%2Fb&sig=Zz%3D%3D&_mpl=')).toBe(true);
+    expect(out.endsWith('#step2')).toBe(true);
+    expect(readLink(new URL(out).searchParams.get('_mpl'), Date.now(), UA)).toMatchObject({ clicks: { gclid: 'LANDING' } });
+    expect(t.linkUrl('https://sub.shop.no/x')).toContain('_mpl=');
+    for (const other of ['https://elsewhere.no/pay', '/checkout', 'mailto:kari@shop.no', 'not a url', '']) expect(t.linkUrl(other)).toBe(other);
+    expect(t.linkUrl(undefined as never)).toBeUndefined(); // a wrong call throws nothing into the page
+    // A withdrawal: nothing added, and an older value comes off.
+    t.consent({ analytics: 'denied' });
+    expect(t.linkUrl(signed)).toBe(signed);
+    expect(t.linkUrl(out)).toBe(signed);
+    await t.shutdown();
+    expect(t.linkUrl(signed)).toBe(signed);
+  });
 });

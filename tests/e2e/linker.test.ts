@@ -2,7 +2,7 @@
  * The cross-origin linker in real Chromium: a shop on one origin, its checkout on another (two
  * ports of 127.0.0.1, two origins with storage of their own), both with the script tag and a
  * plan whose `linker.domains` lists them. A visitor who lands with an ad click and goes to the
- * checkout by a link, or by a form, orders there as the same visitor, in the same session, with
+ * checkout by a link, by a form or by the site's own script (linkUrl), orders there as the same visitor, in the same session, with
  * the landing's campaign and ad click (docs/origins.md).
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,17 @@ describe('the linker', () => {
     expect(await p.evaluate(() => (window as any).linkedAddress)).toBe(`${checkout.url}/checkout.html?cart=7`);
     expect(JSON.stringify(checkout.received)).not.toContain('_mpl');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the site\'s own script going to the checkout with linkUrl() carries the visitor too', async () => {
+    const { context, p, visitor } = await land();
+    await Promise.all([p.waitForURL(/checkout\.html/), p.evaluate((to) => { location.href = (window as any).measureplan.linkUrl(to + '/checkout.html?via=script'); }, checkout.url)]);
+    await expect.poll(() => tracks(checkout, 'purchase').length, { timeout: 15_000 }).toBe(1);
+    const order = tracks(checkout, 'purchase')[0];
+    expect(order.anonymousId).toBe(visitor.anonymousId);
+    expect(order.context.measureplan.click_ids).toEqual({ gclid: 'GC-E2E' });
+    expect(await p.evaluate(() => (window as any).linkedAddress)).toBe(`${checkout.url}/checkout.html?via=script`);
     await context.close();
   });
 

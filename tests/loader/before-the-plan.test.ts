@@ -150,6 +150,8 @@ it('queries before the plan is in answer without throwing; flush/shutdown return
   expect(mp.variant('x')).toBeUndefined();
   expect(mp.funnel('x')).toBeUndefined();
   expect(() => mp.cart()).not.toThrow();
+  // linkUrl answers the address as given: a script going there must not go to "undefined".
+  expect(mp.linkUrl('https://checkout.example.no/pay?id=1')).toBe('https://checkout.example.no/pay?id=1');
   await expect(mp.flush()).resolves.toBeUndefined();
   expect(await mp.ready).toBe(true);
 });
@@ -174,9 +176,10 @@ for (const [what, setUp] of broken) {
     await settle();
     expect(page.errors).toHaveLength(1);
     expect(String(page.errors[0]![0])).toMatch(/^measureplan:/);
-    for (const m of ['track', 'page', 'identify', 'consent', 'on', 'clickIds', 'experiment', 'variant', 'funnel', 'cart']) {
+    for (const m of ['track', 'page', 'identify', 'consent', 'on', 'clickIds', 'experiment', 'variant', 'funnel', 'cart', 'linkUrl']) {
       expect(() => mp[m]('x', {})).not.toThrow();
     }
+    expect(mp.linkUrl('/checkout')).toBe('/checkout');
     await expect(mp.flush()).resolves.toBeUndefined();
     await expect(mp.shutdown()).resolves.toBeUndefined();
     expect(mp.q ?? []).toEqual([]);
@@ -221,6 +224,16 @@ it("the stub's ready, taken before the tag ran, settles with the tag's (true for
   await boot();
   expect(await within(early, 1000)).toBe('resolved');
   expect(await early).toBe(true);
+});
+
+it("the stub's linkUrl answers the address as given before the tag runs, queues nothing, and the tag's answers after", async () => {
+  realStub();
+  expect(W.measureplan.linkUrl('https://checkout.example.no/pay?id=1')).toBe('https://checkout.example.no/pay?id=1');
+  expect(W.measureplan.q).toEqual([]);
+  inlinePlan(JSON.stringify(PLAN));
+  await boot();
+  expect(await W.measureplan.ready).toBe(true);
+  expect(W.measureplan.linkUrl('/next')).toBe('/next'); // the tracker's own, for a plan without a linker
 });
 
 it("the stub's ready settles false for a broken plan", async () => {
