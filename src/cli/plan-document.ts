@@ -46,7 +46,7 @@ export function triggerWords(t: Trigger | undefined): Rich {
 function abandonedBy(c: NormalisedConversion, plan: Plan): 'cart' | 'browse' | undefined {
   return (['cart', 'browse'] as const).find((k) => plan.abandonment[k] && (plan.abandonment[k]!.conversion ?? `${k}_abandoned`) === c.name);
 }
-const CMP_NAMES: Record<string, string> = { tcf: 'an IAB TCF v2.2 platform', google: 'Google Consent Mode', cookiebot: 'Cookiebot', cookieinformation: 'Cookie Information', onetrust: 'OneTrust' };
+const CMP_NAMES: Record<string, string> = { tcf: 'an IAB TCF v2.2 platform', google: 'Google Consent Mode', cookiebot: 'Cookiebot', cookieinformation: 'Cookie Information', onetrust: 'OneTrust', shopify: "Shopify's Customer Privacy API" };
 /** What measureplan fills in for an abandonment conversion, from the cart or the products viewed. */
 const FILLED: Record<string, string> = { value: 'value', items: 'products', item_count: 'number of products', currency: 'currency' };
 

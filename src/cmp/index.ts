@@ -7,13 +7,14 @@ import { cookiebot } from './cookiebot';
 import { cookieinformation } from './cookieinformation';
 import { google } from './google';
 import { onetrust } from './onetrust';
+import { shopify } from './shopify';
 import { tcf } from './tcf';
 import { follow, type PlatformOptions, type Reader } from './watch';
 
 export type { PlatformOptions } from './watch';
 export type { ConsentPlatform } from '../plan/types';
 
-const READERS: Record<ConsentPlatform, Reader> = { tcf, google, cookiebot, cookieinformation, onetrust };
+const READERS: Record<ConsentPlatform, Reader> = { tcf, google, cookiebot, cookieinformation, onetrust, shopify };
 
 /**
  * Starts following a consent platform; returns a function that stops it. Never throws.

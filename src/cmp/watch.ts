@@ -1,5 +1,5 @@
 /**
- * What the five consent-platform readers share: one "follower" per `followConsentPlatform` call
+ * What the six consent-platform readers share: one "follower" per `followConsentPlatform` call
  * that polls for a platform's global, listens to its window events, passes each new decision on
  * once, says in debug output when the platform never showed up, and stops cleanly. Nothing in
  * here throws into the page or into the platform's own code.

@@ -12,7 +12,7 @@ export type ConsentSettings = { analytics?: ConsentState; ads?: ConsentState };
 /** What `tracker.consent()` takes: per category a decision, or `'pending'` to leave it undecided (a consent platform's state passed on as it is). */
 export type ConsentUpdate = { analytics?: ConsentState | 'pending'; ads?: ConsentState | 'pending' };
 /** Consent platforms the tracker can read the visitor's choice from. */
-export type ConsentPlatform = 'tcf' | 'google' | 'cookiebot' | 'cookieinformation' | 'onetrust';
+export type ConsentPlatform = 'tcf' | 'google' | 'cookiebot' | 'cookieinformation' | 'onetrust' | 'shopify';
 /** What a browser's Global Privacy Control signal does (plan `consent.gpc`): see docs/consent.md. */
 export type GpcMode = 'deny-ads' | 'banner';
 

@@ -8,7 +8,7 @@ export const KINDS = ['macro', 'micro'] as const;
 export const PROPERTY_TYPES = ['string', 'number', 'integer', 'boolean', 'items'] as const;
 export const LIMITS = ['once_per_page', 'once_per_session', 'once_per_user'] as const;
 export const CONSENT_STATES = ['granted', 'denied'] as const;
-export const CONSENT_PLATFORMS = ['tcf', 'google', 'cookiebot', 'cookieinformation', 'onetrust'] as const;
+export const CONSENT_PLATFORMS = ['tcf', 'google', 'cookiebot', 'cookieinformation', 'onetrust', 'shopify'] as const;
 /** What a browser's Global Privacy Control signal does: keep ads denied, or leave it to the banner. */
 export const GPC_MODES = ['deny-ads', 'banner'] as const;
 export const DESTINATIONS: readonly DestinationName[] = [

@@ -1,5 +1,5 @@
 /**
- * Fakes of the five consent platforms' documented JavaScript APIs, each installable before or
+ * Fakes of the six consent platforms' documented JavaScript APIs, each installable before or
  * after measureplan starts following it. They behave the way the platforms' own documentation
  * (and, where it is silent, their observed behaviour) describes, not the way our reader expects:
  * see /work/shared/reference/journey-and-reports.md §6 and vendor-protocols.md §2.
@@ -340,5 +340,58 @@ export function fakeOneTrust(w: Win, options: { stored?: string[]; defaults?: st
     choose,
     allowAll: () => choose(all),
     rejectAll: () => choose([]),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shopify's Customer Privacy API: `window.Shopify` is on every storefront page; its
+// `customerPrivacy` object appears once the theme (or Shopify's cookie banner) calls
+// `Shopify.loadFeatures([{ name: 'consent-tracking-api', version: '0.1' }], cb)`.
+// `currentVisitorConsent()` answers `{ analytics, marketing, preferences, sale_of_data }`, each
+// 'yes', 'no' or '' (no choice); the `…Allowed()` methods also allow where the shop's region
+// settings ask for no consent. `setTrackingConsent(consent, cb)` records a choice (its
+// `_tracking_consent` cookie) and dispatches `visitorConsentCollected` on the document.
+// ---------------------------------------------------------------------------------------------
+
+export interface ShopifyChoice { analytics?: boolean; marketing?: boolean; preferences?: boolean; sale_of_data?: boolean }
+
+export interface FakeShopify {
+  /** The storefront's `window.Shopify`, without the privacy API yet. */
+  storefront(): void;
+  /** The theme loads the Customer Privacy API. */
+  load(): void;
+  /** The visitor's choice in the banner (or the US "do not sell or share" link: `{ sale_of_data: false }`). */
+  choose(choice: ShopifyChoice): void;
+}
+
+export function fakeShopify(w: Win, options: { stored?: ShopifyChoice; consentRequired?: boolean } = {}): FakeShopify {
+  // A returning visitor: the choice from the `_tracking_consent` cookie of an earlier page.
+  const kept = /(?:^|; )_tracking_consent=([^;]*)/.exec(w.document.cookie)?.[1];
+  let given: ShopifyChoice = { ...(options.stored ?? (kept ? JSON.parse(decodeURIComponent(kept)) : {})) };
+  const word = (v: boolean | undefined) => (v === undefined ? '' : v ? 'yes' : 'no');
+  const required = options.consentRequired ?? true;
+  const allowed = (v: boolean | undefined) => (v === undefined ? !required : v);
+  return {
+    storefront() { w.Shopify = { shop: 'fake.myshopify.com', loadFeatures: (_f: unknown, cb: (e?: unknown) => void) => setTimeout(() => { this.load(); cb(); }, 10) }; },
+    load() {
+      w.Shopify ??= {};
+      w.Shopify.customerPrivacy = {
+        currentVisitorConsent: () => ({ analytics: word(given.analytics), marketing: word(given.marketing), preferences: word(given.preferences), sale_of_data: word(given.sale_of_data) }),
+        analyticsProcessingAllowed: () => allowed(given.analytics),
+        marketingAllowed: () => allowed(given.marketing),
+        preferencesProcessingAllowed: () => allowed(given.preferences),
+        saleOfDataAllowed: () => given.sale_of_data !== false,
+        shouldShowBanner: () => required && given.analytics === undefined,
+        setTrackingConsent: (consent: ShopifyChoice, cb?: () => void) => { this.choose(consent); cb?.(); },
+      };
+    },
+    choose(choice) {
+      given = { ...given, ...choice };
+      setCookie(w, '_tracking_consent', JSON.stringify(given));
+      // Not bubbling: only a listener on the document itself hears it.
+      w.document.dispatchEvent(new w.CustomEvent('visitorConsentCollected', { detail: {
+        analyticsAllowed: allowed(given.analytics), marketingAllowed: allowed(given.marketing), preferencesAllowed: allowed(given.preferences), saleOfDataAllowed: given.sale_of_data !== false,
+      } }));
+    },
   };
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { followConsentPlatform, type ConsentPlatform } from '../../src/cmp';
 import { clearCookies } from './fakes';
 
-export const GLOBALS = ['__tcfapi', 'dataLayer', 'gtag', '__measureplanGtag', 'Cookiebot', 'CookieInformation', 'OneTrust', 'OnetrustActiveGroups', 'OptanonActiveGroups', 'OptanonWrapper'];
+export const GLOBALS = ['__tcfapi', 'dataLayer', 'gtag', '__measureplanGtag', 'Cookiebot', 'CookieInformation', 'OneTrust', 'OnetrustActiveGroups', 'OptanonActiveGroups', 'OptanonWrapper', 'Shopify'];
 
 export const w = () => window as Window & Record<string, any>;
 

@@ -11,7 +11,7 @@ import { ga4 } from '../../adapters/ga4/index';
 import { meta } from '../../adapters/meta/index';
 import type { ConsentPlatform } from '../../src/plan/types';
 import { example } from '../plan/fixtures';
-import { fakeCookiebot, fakeCookieInformation, fakeGoogle, fakeOneTrust, fakeTcf } from './fakes';
+import { fakeCookiebot, fakeCookieInformation, fakeGoogle, fakeOneTrust, fakeShopify, fakeTcf } from './fakes';
 import { useCleanPage, w } from './helpers';
 
 useCleanPage();
@@ -31,6 +31,11 @@ const PLATFORMS: Record<ConsentPlatform, () => { accept(): void; withdraw(): voi
   cookiebot: () => { const f = fakeCookiebot(w()); f.load(); return { accept: () => f.submit({ preferences: true, statistics: true, marketing: true }), withdraw: () => f.renew({}), deny: () => f.submit({ preferences: false, statistics: false, marketing: false }) }; },
   cookieinformation: () => { const f = fakeCookieInformation(w()); f.load(); return { accept: () => f.submit(['cookie_cat_statistic', 'cookie_cat_marketing']), withdraw: () => f.submit([]), deny: () => f.submit([]) }; },
   onetrust: () => { const f = fakeOneTrust(w()); f.load(); return { accept: () => f.allowAll(), withdraw: () => f.rejectAll(), deny: () => f.rejectAll() }; },
+  shopify: () => {
+    const f = fakeShopify(w()); f.storefront(); f.load();
+    const all = (v: boolean) => ({ analytics: v, marketing: v, preferences: v, sale_of_data: v });
+    return { accept: () => f.choose(all(true)), withdraw: () => f.choose(all(false)), deny: () => f.choose(all(false)) };
+  },
 };
 
 const gtagCommands = () => Array.from((w().dataLayer ?? []) as ArrayLike<unknown>[], (a) => Array.from(a));

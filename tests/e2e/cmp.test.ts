@@ -1,8 +1,8 @@
 /**
  * The consent-platform readers in a real browser (Chromium): src/cmp bundled into a page next to
- * the jsdom suite's fakes of IAB TCF `__tcfapi` and Cookiebot, each loading the way sites load
- * them (the TCF stub in the head and the CMP later; Cookiebot's uc.js as an async script after
- * measureplan has started). The decisions are recorded on `window` and read back.
+ * the jsdom suite's fakes of IAB TCF `__tcfapi`, Cookiebot and Shopify's Customer Privacy API,
+ * each loading the way sites load them (the TCF stub in the head and the CMP later; Cookiebot's
+ * uc.js as an async script after measureplan has started; Shopify's API when the theme asks). The decisions are recorded on `window` and read back.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +49,13 @@ beforeAll(async () => {
 <script src="/cmp.js"></script>
 <script>${follow('cookiebot', 1500)}
   setTimeout(() => { const s = document.createElement('script'); s.async = true; s.src = '/uc.js'; document.head.append(s); }, 300);
+</script>`);
+  // A Shopify storefront whose theme loads the Customer Privacy API after measureplan started.
+  writeFileSync(join(out, 'shopify.html'), `<!doctype html><title>Shopify</title>
+<script src="/cmp.js"></script>
+<script>window.shop = CMP.fakeShopify(window); shop.storefront();</script>
+<script>${follow('shopify', 1500)}
+  setTimeout(() => Shopify.loadFeatures([{ name: 'consent-tracking-api', version: '0.1' }], () => {}), 300);
 </script>`);
   server = await startServer({ root: out });
   browser = await launch();
@@ -110,6 +117,22 @@ describe('consent platforms in Chromium', () => {
     await next.evaluate(() => (window as any).cookiebot.renew({}));
     expect(await decisions(next)).toEqual([ANALYTICS_ONLY, DENIED]);
     await next.waitForTimeout(1_700);
+    expect(await warnings(next)).toEqual([]);
+  });
+
+  it("Shopify: the API loads after measureplan; the banner's choice at once, the same on the next page, then \"do not sell or share\"", async () => {
+    const { page, context } = await open('/shopify.html');
+    await page.waitForFunction(() => (window as any).Shopify.customerPrivacy);
+    await page.waitForTimeout(300);
+    expect(await decisions(page)).toEqual([]);
+    await page.evaluate(() => (window as any).Shopify.customerPrivacy.setTrackingConsent({ analytics: true, marketing: true, preferences: true, sale_of_data: true }, () => {}));
+    expect(await decisions(page)).toEqual([GRANTED]); // heard from the document's event
+
+    const { page: next } = await open('/shopify.html', context);
+    await next.waitForFunction(() => (window as any).decisions.length > 0);
+    expect(await decisions(next)).toEqual([GRANTED]);
+    await next.evaluate(() => (window as any).shop.choose({ sale_of_data: false }));
+    expect(await decisions(next)).toEqual([GRANTED, ANALYTICS_ONLY]);
     expect(await warnings(next)).toEqual([]);
   });
 });
