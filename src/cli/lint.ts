@@ -6,6 +6,7 @@ import { isCurrency } from '../offline/orders';
 import type { DestinationName, Plan, PlanInput } from '../plan/types';
 import { DESTINATIONS } from '../plan/vocabulary';
 import { lintJourney, type JourneyRule } from './lint-journey';
+import { lintLinker, type LinkerWarning } from './lint-linker';
 import { lintPersonal, type PersonalWarning } from './lint-personal';
 import { slowPattern } from './lint-pattern';
 import { selectorProblem } from './lint-selector';
@@ -16,7 +17,7 @@ export interface PlanWarning {
   /** JSON path the warning is about (a missing field names the field that would fix it). */
   path: string;
   /** A stable name for the kind of warning, for scripts reading `--format json`. */
-  rule: 'currency-unknown' | 'pattern-slow' | 'selector-invalid' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'];
+  rule: 'currency-unknown' | 'pattern-slow' | 'selector-invalid' | 'micro-supports-nothing' | 'macro-without-value' | 'sent-nowhere' | 'destination-unused' | 'placeholder-id' | JourneyRule | PersonalWarning['rule'] | LinkerWarning['rule'];
   message: string;
   hint: string;
 }
@@ -25,7 +26,8 @@ export interface PlanWarning {
  * Looks for the doubtful parts of a valid plan: a micro conversion that supports no macro goal,
  * a macro conversion without a value, a conversion sent to no destination, a destination that
  * nothing is sent to, an id still holding the placeholder from `measureplan init`, personal data
- * sent to GA4 (`lintPersonal`), and the journey warnings of `lintJourney` (funnels, experiments, abandonment). `input`, the plan as
+ * sent to GA4 (`lintPersonal`), the journey warnings of `lintJourney` (funnels, experiments, abandonment), and a linker
+ * domain shared by other companies' sites (`lintLinker`). `input`, the plan as
  * written, lets a warning name a funnel step by the path it has in the file.
  */
 export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
@@ -119,7 +121,7 @@ export function lintPlan(plan: Plan, input?: PlanInput): PlanWarning[] {
       if (PLACEHOLDER_IDS.includes(id as string)) warnings.push(placeholder(`destinations.${d}.${key}`, `${toolName(d)}'s ${key}`, id, d, key));
     }
   }
-  return [...warnings, ...lintPersonal(plan), ...lintJourney(plan, input)];
+  return [...warnings, ...lintPersonal(plan), ...lintJourney(plan, input), ...lintLinker(plan)];
 }
 
 // Where each id is, in the tool's own interface: the npm package ships no docs/ folder, so the
