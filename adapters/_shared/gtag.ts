@@ -44,13 +44,13 @@ const signals = (s: Partial<Record<keyof ConsentStatus, string>>) => {
 /**
  * Tells Google the visitor's current consent (`gtag('consent', 'update', …)`), e.g. that ads
  * consent was withdrawn. Both Google adapters use it as their `consent` hook; an update equal to
- * the last one is not pushed again.
+ * the last one is not pushed again, unless `again` asks for it (another update may have come since).
  */
-export function consentUpdate(status: ConsentStatus, ctx: AdapterContext): void {
+export function consentUpdate(status: ConsentStatus, ctx: AdapterContext, again?: boolean): void {
   const s: GtagState | undefined = ctx.window.__measureplanGtag;
   const update = signals(status);
   const key = JSON.stringify(update);
-  if (!s || s.c == key) return;
+  if (!s || (s.c == key && !again)) return;
   s.c = key;
   consent(ctx, s, 'update', update);
 }

@@ -55,8 +55,8 @@ export function ga4(): Adapter {
       }
       gtag(ctx, 'event', event.send.ga4?.event, params);
     },
-    consent(status, ctx) {
-      consentUpdate(status, ctx);
+    consent(status, ctx, again) {
+      consentUpdate(status, ctx, again);
       // Granted again: a sign-out or sign-in made while analytics consent was withdrawn reached no
       // identify(); GA4 is given the user now, after the update that grants it.
       if (status.analytics != 'granted') gap = true;

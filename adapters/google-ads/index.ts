@@ -79,8 +79,8 @@ export function googleAds(): Adapter {
       const n = drops;
       return hashing ? hashing.then((u) => conversion(event, ctx, n == drops ? u : undefined)) : conversion(event, ctx, userData);
     },
-    consent(status, ctx) {
-      consentUpdate(status, ctx);
+    consent(status, ctx, again) {
+      consentUpdate(status, ctx, again);
       // Granted again after a withdrawal on this page: the visitor's hashes are made again.
       if (dropped && status.ads == 'granted') { dropped = false; void identify(ctx.identity(), ctx); }
     },

@@ -26,7 +26,8 @@ export interface Dispatcher {
   deliver(event: ConversionEvent, explain?: boolean): Record<string, string> | undefined;
   /** Runs `hook` on every loaded adapter of a category; with `load` (a granted category only), its configured adapters not loaded yet load first. */
   each(category: ConsentCategory | 'all', hook: (a: Adapter, ctx: AdapterContext) => unknown, load?: 1): void;
-  consentChanged(changed: ConsentCategory[]): void;
+  /** `again`: the loaded adapters say the unchanged state again (see Adapter.consent). */
+  consentChanged(changed: ConsentCategory[], again?: boolean): void;
   /** shutdown(): no adapter is loaded from now on (a staggered load still waiting is cancelled). */
   stop(): void;
   /** Hands every conversion still waiting for its task to the adapters now (before a consent change, on leaving). */
@@ -232,7 +233,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
         if (loaded.has(a)) guard(a, 'hook', () => hook(a, ctxOf(a)));
       }
     },
-    consentChanged(changed) {
+    consentChanged(changed, again) {
       const before = [...loaded]; // adapters loading now read the current consent themselves
       for (const cat of changed) {
         const granted = consent.status[cat] === 'granted';
@@ -249,7 +250,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
         const held = consent.take(cat);
         if (granted) for (const run of held) run();
       }
-      for (const a of before) if (a.consent) guard(a, 'consent', () => a.consent!(consent.status, ctxOf(a)));
+      for (const a of before) if (a.consent) guard(a, 'consent', () => a.consent!(consent.status, ctxOf(a), again));
     },
   };
   return d;

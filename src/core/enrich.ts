@@ -6,7 +6,7 @@ import type { NormalisedConversion, Plan } from '../plan/types';
 import { browser, uuid } from './env';
 import { mayLink, withoutLink } from './linker';
 import type { Identity } from './identity';
-import type { ConsentStatus, ConversionEvent, PageContext } from './types';
+import type { ClickIds, ConsentStatus, ConversionEvent, PageContext } from './types';
 
 /**
  * `new Date(ms).toISOString()` without the Date object: as the first call of a task, the
@@ -97,6 +97,8 @@ export function eventId(c: NormalisedConversion, props: Record<string, unknown>)
 const MAX_ID = 100;
 
 /** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
+const NO_CLICKS: ClickIds = Object.freeze({});
+
 export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus, currency = plan.currency): ConversionEvent {
   const value = typeof c.value === 'number' ? c.value : typeof c.value === 'string' ? (props[c.value] as number | undefined) : undefined;
   const session = identity.session(now);
@@ -109,7 +111,8 @@ export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string
     page: pageContext(),
     anonymousId: identity.anonymousId(),
     sessionId: session.id,
-    clickIds: identity.clickIds(now),
+    // Under an ads denial (Global Privacy Control's too) no conversion carries them, not even to on('event').
+    clickIds: consent.ads === 'denied' ? NO_CLICKS : identity.clickIds(now),
     utm: session.utm,
     send: c.send,
     consent,

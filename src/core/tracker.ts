@@ -262,7 +262,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   /** The page-experience file, held while analytics is denied (its metrics go to analytics destinations only). */
   let vitalsOnGrant: (() => void) | undefined;
-  const applyConsent = (changed: ConsentCategory[]) => {
+  const applyConsent = (changed: ConsentCategory[], again?: boolean) => {
     if (vitalsOnGrant && consent.status.analytics === 'granted') { const go = vitalsOnGrant; vitalsOnGrant = undefined; go(); }
     for (const c of changed) {
       const user = identity.userId;
@@ -289,7 +289,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         checkSoon();
       }
     }
-    dispatcher.consentChanged(changed);
+    dispatcher.consentChanged(changed, again);
     if (consent.status.analytics !== 'pending') for (const claim of waiting.splice(0)) claim();
   };
   /** A question to the tracker: its answer, or `fallback` when answering failed (reported, never thrown). */
@@ -359,8 +359,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         if (v.every((x) => x === undefined) || v.some((x) => x != null && x !== 'granted' && x !== 'denied' && x !== 'pending')) report({ path: 'consent', reason: 'expected { analytics: "granted" | "denied", ads: "granted" | "denied" }; anything else decides nothing' });
         if (!o) return;
         dispatcher.settle(); // conversions tracked before this decision go out under the consent they were tracked with
-        if (debug && consent.gpc && update.ads === 'granted') warn('ads stays denied: the browser sends Global Privacy Control (plan consent.gpc)');
-        applyConsent(consent.update(update));
+        // A grant Global Privacy Control overrides: Google's tag is told the denial again, after
+        // what a consent platform that writes Consent Mode itself may have just granted there.
+        const overridden = consent.gpc && update.ads === 'granted';
+        if (debug && overridden) warn('ads stays denied: the browser sends Global Privacy Control (plan consent.gpc)');
+        applyConsent(consent.update(update), overridden);
       });
     },
     async flush() {
@@ -375,7 +378,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       report({ path: 'on', reason: 'expected an event name and a function' });
       return () => undefined;
     },
-    clickIds: () => identity.clickIds(Date.now()),
+    // Only under an ads grant: a page hands them to its own server for offline uploads to the ad platforms.
+    clickIds: () => (consent.status.ads === 'granted' ? identity.clickIds(Date.now()) : {}),
     // Before the linker's file is in, after shutdown() or on failure: the address as given.
     linkUrl: (url: string) => (decorate && typeof url === 'string' ? ask('linkUrl', () => decorate!(url), url) : url),
     funnel: (name) => ask('funnel', () => journey.api.funnel(name), undefined),
@@ -510,7 +514,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // Categories the plan grants by default open now (the script tag: in a task of its own, before
   // it replays the page's calls; reading first-party storage the first time costs milliseconds);
   // pending ones wait for the visitor. Ads denied by Global Privacy Control is a denial already:
-  // what an earlier page stored for ads (click ids, the vendors' cookies) goes now.
+  // the ad click ids an earlier page stored (mp_clk) go now; the vendors' own cookies are theirs.
   const open = () => applyConsent(CATEGORIES.filter((c) => consent.status[c] !== 'pending'));
   if (options.staggerLoads) nextTask(() => safely('consent', open)); else open();
   // Page experience: web-vitals reads the buffered entries, so it can start after the page has loaded, when the browser is idle.

@@ -97,8 +97,13 @@ export interface Adapter {
   load(ctx: AdapterContext): void | Promise<void>;
   /** Maps one conversion to the vendor's call. Called only after `load`, with consent granted. */
   send(event: ConversionEvent, ctx: AdapterContext): void | Promise<void>;
-  /** Every consent change after `load` (the Google adapters send Consent Mode updates). */
-  consent?(status: ConsentStatus, ctx: AdapterContext): void;
+  /**
+   * Every consent change after `load` (the Google adapters send Consent Mode updates). `again`:
+   * no change, but say it again, since something else on the page may have written over it (a
+   * consent platform granting ads in Google's tag on a browser whose Global Privacy Control keeps
+   * ads denied).
+   */
+  consent?(status: ConsentStatus, ctx: AdapterContext, again?: boolean): void;
   /** `identify()` was called (after `load`). */
   identify?(identity: Identity, ctx: AdapterContext): void | Promise<void>;
   /**

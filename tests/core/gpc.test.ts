@@ -19,6 +19,7 @@ import { meta } from '../../adapters/meta/index';
 import { linkedin } from '../../adapters/linkedin/index';
 import { microsoftAds } from '../../adapters/microsoft-ads/index';
 import { commands, resetWindow } from '../adapters/harness';
+import { fakeGoogle } from '../cmp/fakes';
 import { example } from '../plan/fixtures';
 
 const URL_ = 'http://localhost:3000/collect';
@@ -128,6 +129,35 @@ describe('a browser that sends Global Privacy Control', () => {
     expect(warn.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/ads stays denied: the browser sends Global Privacy Control \(plan consent.gpc\)/);
   });
 
+  it('a consent platform that writes Consent Mode itself: Google\'s tag hears the denial after its grant (second read 2026-12-07)', async () => {
+    setGpc(true);
+    const google = fakeGoogle(w);
+    google.snippet();
+    google.gtag('consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied' });
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' }, cmp: 'google' });
+    await vi.dynamicImportSettled();
+    const lastSaid = () => commands(w.dataLayer).filter((c) => c[0] === 'consent').at(-1)?.[2];
+    const all = { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' };
+    google.gtag('consent', 'update', all); // the banner's "accept all"
+    await vi.waitFor(() => expect(lastSaid()).toMatchObject({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }));
+    // The site's own banner code writing Consent Mode, then telling measureplan: the same.
+    google.gtag('consent', 'update', all);
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    expect(lastSaid()).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
+  });
+
+  it('answers no click ids, and its conversions carry none, though the landing address had them (second read 2026-12-07)', async () => {
+    setGpc(true);
+    history.replaceState(null, '', '/?gclid=G-GPC&fbclid=F-GPC');
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+    const carried: unknown[] = [];
+    tracker.on('event', ({ event }) => carried.push(event.clickIds));
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.track('phone_click');
+    expect(tracker.clickIds()).toEqual({});
+    expect(carried).toEqual([{}]);
+  });
+
   it('is left to the banner with "gpc": "banner"', async () => {
     setGpc(true);
     const tracker = start({ default: { analytics: 'denied', ads: 'denied' }, gpc: 'banner' });
@@ -137,6 +167,16 @@ describe('a browser that sends Global Privacy Control', () => {
     await tracker.flush();
     expect(consents).toEqual([{ analytics: 'granted', ads: 'granted' }]);
     expect(typeof w.fbq).toBe('function');
+  });
+
+  it('clickIds() answers only under an ads grant, on any browser (second read 2026-12-07)', () => {
+    history.replaceState(null, '', '/?gclid=G-ANY');
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+    expect(tracker.clickIds()).toEqual({}); // not decided yet
+    tracker.consent({ ads: 'granted' });
+    expect(tracker.clickIds()).toEqual({ gclid: 'G-ANY' });
+    tracker.consent({ ads: 'denied' });
+    expect(tracker.clickIds()).toEqual({});
   });
 
   it('GPC false or absent changes nothing: the grant opens ads', async () => {
