@@ -13,6 +13,7 @@
  * origins), a write-then-verify claim stands in: see `verified`.
  */
 import { uuid } from './env';
+import { fnv } from './hash';
 import type { Store } from './storage';
 
 const KEY = 'dd';
@@ -61,16 +62,7 @@ export interface Dedupe {
  * Two 32-bit FNV-1a lanes with different bases and primes: a fast 64-bit hash, enough to tell
  * 500 keys apart (a collision among them has odds of about 1 in 10^13). Not a secret.
  */
-export function hash64(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x1b873593;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(36) + '.' + (b >>> 0).toString(36);
-}
+export const hash64 = (s: string): string => fnv(s).toString(36) + '.' + fnv(s, 0x1b873593, 0x5bd1e995).toString(36);
 
 /** The most keys a tracker without a page (server-side rendering) remembers: about 1.5 MB. */
 export const SERVER_KEYS = 10_000;

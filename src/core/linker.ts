@@ -12,6 +12,7 @@
  * out is src/linker/out.ts, loaded only for plans with `linker` (the script tag: measureplan.linker.js).
  */
 import { CLICK_ID_PARAMS, UTM } from './identity';
+import { fnv } from './hash';
 
 export const LINK_PARAM = '_mpl';
 /** How long a decorated address is taken up after its click (Google's linker: 2 minutes). */
@@ -33,11 +34,7 @@ export interface Linked {
 }
 
 /** FNV-1a over the text, 32 bits, base 36. */
-function linkCheck(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(36);
-}
+const linkCheck = (text: string): string => fnv(text).toString(36);
 
 /** The parameter's value for `l`, made at `now` in a browser whose user agent is `ua`. */
 export function linkValue(l: Linked, now: number, ua: string): string {

@@ -14,14 +14,14 @@ import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
 import { kept, type Writer } from './kept';
 import { has } from '../plan/shape';
+import { fnv } from '../core/hash';
 
 /**
  * A 32-bit hash spread evenly over its range: FNV-1a over the text, then MurmurHash3's final mix
  * (without it, ids that differ in one character land in neighbouring buckets).
  */
 export function bucketHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = fnv(s);
   h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
