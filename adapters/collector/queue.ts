@@ -18,7 +18,7 @@
  * alone too; while it cannot, the lock is waited for. Without Web Locks every earlier page's
  * records are taken over as they are read, as before.
  */
-import { clear, createStore, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { uuid } from '../../src/core/env';
 
 /**
@@ -97,6 +97,12 @@ export interface Queue {
   rewrite(fn: (json: string) => string): void;
 }
 
+/**
+ * One read-write transaction of `store`, done once it commits: idb-keyval's `setMany` and `clear`
+ * are this too, but their default store (idb-keyval's own database, never used here) came along.
+ */
+const write = (store: UseStore, fn: (os: IDBObjectStore) => void) => store('readwrite', (os) => { fn(os); return promisifyRequest(os.transaction); });
+
 /** Messages per stored record, and its most UTF-8 bytes: Chromium turns a value over 64 KiB into a blob, which costs far more to write. */
 export const RECORD = 100;
 const RECORD_BYTES = 48_000;
@@ -121,7 +127,7 @@ export async function clearOutbox(): Promise<void> {
   clearStashes();
   const idb = globalThis.indexedDB;
   if (!idb?.databases || !(await idb.databases()).some((d) => d.name === 'measureplan')) return;
-  await clear(createStore('measureplan', 'outbox'));
+  await write(createStore('measureplan', 'outbox'), (os) => os.clear());
 }
 
 /**
@@ -276,7 +282,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
         // Read and changed in one transaction, as stored now: another tab may have delivered some of
         // the record's messages (or all, and deleted it) since this page read it.
         if (edits.length) {
-          await store('readwrite', (os) => {
+          await write(store, (os) => {
             for (const [key, gone] of edits) {
               const r = os.get(key);
               r.onsuccess = () => {
@@ -284,12 +290,11 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
                 if (left?.length) os.put(record(left), key); else if (r.result !== undefined) os.delete(key);
               };
             }
-            return promisifyRequest(os.transaction);
           });
         }
         // After the edits: those records were written earlier, and a full disk failing these puts
         // must not keep delivered messages stored.
-        if (puts.length) { await setMany(puts, store); for (const [key] of puts) records.get(key)?.forEach((x) => (x.kept = true)); }
+        if (puts.length) { await write(store, (os) => { for (const [key, r] of puts) os.put(r, key); }); for (const [key] of puts) records.get(key)?.forEach((x) => (x.kept = true)); }
       }
     } catch (e) { idbFailed(e); }
     if (mine) scheduled = false;
@@ -522,7 +527,7 @@ export function createQueue(max: number, warn: (m: string) => void, locks?: Lock
     clear() {
       clearStashes();
       stashed.clear();
-      return store ? clear(store).catch(clearOutbox) : clearOutbox();
+      return store ? write(store, (os) => os.clear()).catch(clearOutbox) : clearOutbox();
     },
     drop() { items.forEach(forget); items = []; unwritten = []; drops++; },
     leave() { gone = true; stop?.abort(); owned.forEach((release) => release()); owned.clear(); },
