@@ -6,7 +6,7 @@
 import type { ConsentCategory, DestinationName } from '../plan/types';
 import type { Consent } from './consent';
 import type { Adapter, AdapterContext, ConversionEvent, TrackerEvents } from './types';
-import { browser, nextTask } from './env';
+import { browser, nextTask, onLeave } from './env';
 
 export const HANG_MS = 10_000;
 /**
@@ -204,11 +204,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
   // their last requests (their listeners are added when they load, after these). Until the page
   // is shown again every conversion goes at once: a task after pagehide may never run.
   let leaving = false;
-  const leave = () => { leaving = true; settle(); };
-  const w = browser();
-  w?.addEventListener?.('pagehide', leave, { signal });
-  w?.addEventListener?.('pageshow', () => { leaving = false; }, { signal });
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') leave(); else leaving = false; }, { signal });
+  onLeave(() => { leaving = true; settle(); }, () => { leaving = false; }, signal);
 
   const d: Dispatcher = {
     adapters: byName,

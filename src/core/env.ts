@@ -68,6 +68,20 @@ export function afterLoadWhenIdle(fn: () => void, signal?: AbortSignal): void {
   else w.addEventListener('load', idle, { once: true, signal });
 }
 
+/**
+ * Hears the page being left (`pagehide`, or hidden: the last moment a page reliably gets, as it
+ * may be discarded hidden without a pagehide) and, with `back`, shown again (`pageshow`, or
+ * visible: `back(true)`), until `signal` aborts. One helper for the tracker's, the dispatcher's and
+ * the journey's listeners, each added where they were, so that their order stays as it was.
+ */
+export function onLeave(leave: () => void, back?: (visible?: true) => void, signal?: AbortSignal): void {
+  const w = browser();
+  const on = { signal };
+  w?.addEventListener?.('pagehide', () => leave(), on);
+  if (back) w?.addEventListener?.('pageshow', () => back(), on);
+  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') leave(); else back?.(true); }, on);
+}
+
 /** Whether the browser is prerendering document `d` ahead of a click (speculation rules): nobody sees it yet. */
 export const unseen = (d: Document): boolean => !!(d as { prerendering?: boolean }).prerendering;
 

@@ -12,7 +12,7 @@ import { createDedupe, SERVER_KEYS } from './dedupe';
 import { createDispatcher } from './dispatch';
 import { logConversion, warn } from './debug';
 import { createEmitter } from './emitter';
-import { afterLoadWhenIdle, browser, debugRequested, nextTask } from './env';
+import { afterLoadWhenIdle, browser, debugRequested, nextTask, onLeave } from './env';
 import { dedupeKey, enrich, pageChanged, pageContext, pinPage } from './enrich';
 import { createIdentity } from './identity';
 import { forgetLink, linkValue, mayLink, readLink, takeLinkParam, withoutLink, type Linked } from './linker';
@@ -226,15 +226,13 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     return l;
   };
   // Leaving: exactly-once claims still in flight are decided now, so that their conversions are
-  // handed over by the dispatcher's own leave listeners, added after these. Back: a left cart?
+  // handed over by the dispatcher's own leave listeners, added after these. Visible again: a left cart?
+  onLeave(dedupe.leave, (visible) => { dedupe.back(); if (visible) checkSoon(); }, signal);
   const w = browser();
-  w?.addEventListener?.('pagehide', () => dedupe.leave(), { signal });
-  w?.addEventListener?.('pageshow', () => dedupe.back(), { signal });
   // The page is cached for the task: a route change the triggers' history wrapper announces (in the
   // same handler as the track() calls around it) is a new page at once (framework QA 2026-12-06).
   w?.addEventListener?.('measureplan:route', pageChanged, { signal });
   w?.addEventListener?.('popstate', pageChanged, { signal });
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') dedupe.leave(); else { dedupe.back(); checkSoon(); } }, { signal });
   // Links and forms to the plan's other origins carry the visitor there, under analytics consent
   // (the ids are analytics storage); the ad click only under an ads grant too.
   const linker = plan.linker;

@@ -11,7 +11,7 @@
  * storage is read again when a page comes back from the back/forward cache; two tabs writing in
  * the same instant still end with the last writer's copy.
  */
-import { browser } from '../core/env';
+import { browser, onLeave } from '../core/env';
 import type { Store } from '../core/storage';
 
 export interface Kept<T> {
@@ -59,14 +59,11 @@ export interface Writer {
 export function createWriter(signal?: AbortSignal): Writer {
   const due = new Set<() => void>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const w = browser();
   const flush = () => {
     if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
     for (const write of due) { due.delete(write); try { write(); } catch { /* storage.ts reports its own failures */ } }
   };
-  const on = { signal };
-  w?.addEventListener?.('pagehide', flush, on);
-  w?.document?.addEventListener?.('visibilitychange', () => { if (w.document.visibilityState === 'hidden') flush(); }, on);
+  onLeave(flush, undefined, signal);
   return {
     later(write) {
       if (signal?.aborted) return; // shut down: flush() wrote everything, nothing is stored after it
