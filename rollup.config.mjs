@@ -15,6 +15,36 @@ import dts from 'rollup-plugin-dts';
  */
 const FORMAT = { comments: false, ascii_only: true };
 
+/**
+ * `const` declarations as `let` in the minified browser files, as esbuild's minifier writes them
+ * (terser has no such option): the same program for code that never assigns a constant, which
+ * TypeScript sees to, and 0.15 KB less gzip in the script tag. Found in the parsed output, so
+ * that no text inside a string or a regular expression is touched.
+ */
+const letNotConst = {
+  name: 'let-not-const',
+  renderChunk(code) {
+    const at = [];
+    const visit = (n) => {
+      if (Array.isArray(n)) { n.forEach(visit); return; }
+      if (!n || typeof n.type !== 'string') return;
+      if (n.type === 'VariableDeclaration' && n.kind === 'const') at.push(n.start);
+      for (const k in n) if (n[k] && typeof n[k] === 'object') visit(n[k]);
+    };
+    visit(this.parse(code));
+    let out = '';
+    let from = 0;
+    for (const i of at.sort((x, y) => x - y)) {
+      if (code.slice(i, i + 5) !== 'const') this.error(`let-not-const: no const at ${i}`);
+      out += code.slice(from, i) + 'let';
+      from = i + 5;
+    }
+    return { code: out + code.slice(from), map: null };
+  },
+};
+/** Terser, then letNotConst: the minifier of every browser file. */
+const minify = (options = {}) => [terser({ ...options, format: FORMAT }), letNotConst];
+
 const adapters = (existsSync('adapters') ? readdirSync('adapters', { withFileTypes: true }) : [])
   .filter((d) => d.isDirectory() && existsSync(`adapters/${d.name}/index.ts`))
   .map((d) => d.name);
@@ -85,21 +115,21 @@ export default [
   {
     input: 'src/loader/index.ts',
     output: { file: 'dist/measureplan.iife.js', format: 'iife', name: 'measureplanBundle' },
-    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify({ compress: { passes: 2 } })],
     onwarn,
   },
   {
     // The linker's link and form decoration: loaded by the script tag only for plans with linker.
     input: 'src/loader/linker.ts',
     output: { file: 'dist/measureplan.linker.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify()],
     onwarn,
   },
   {
     // The consent-platform readers: loaded by the script tag only for plans with consent.cmp.
     input: 'src/loader/cmp.ts',
     output: { file: 'dist/measureplan.cmp.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify()],
     onwarn,
   },
   // Page experience (web-vitals): loaded by the script tag, from next to itself, only for plans with
@@ -107,21 +137,21 @@ export default [
   ...[['vitals', 'src/loader/vitals.ts'], ['vitals-attribution', 'src/loader/vitals-attribution.ts']].map(([name, input]) => ({
     input,
     output: { file: `dist/measureplan.${name}.js`, format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ compress: { passes: 2 }, format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify({ compress: { passes: 2 } })],
     onwarn,
   })),
   {
     // Words for a broken plan: loaded by the script tag only when its plan has problems.
     input: 'src/loader/explain.ts',
     output: { file: 'dist/measureplan.explain.js', format: 'iife' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify()],
     onwarn,
   },
   ...(existsSync('src/debug/panel.ts') ? [{
     // The debug panel: loaded by the script tag only with ?measureplan_debug=1, never part of the core.
     input: 'src/debug/panel.ts',
     output: { file: 'dist/measureplan.debug.js', format: 'iife', name: 'measureplanDebugPanel' },
-    plugins: [resolve({ browser: true }), ts(), terser({ format: FORMAT })],
+    plugins: [resolve({ browser: true }), ts(), ...minify()],
     onwarn,
   }] : []),
   ...(existsSync('src/testing/playwright.ts') ? [{
