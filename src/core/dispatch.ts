@@ -17,7 +17,6 @@ export const HANG_MS = 10_000;
 export const AT_ONCE = 20;
 const SLICE_MS = 5;
 const clock = () => (typeof performance === 'object' ? performance.now() : Date.now());
-const microtask = (fn: () => void) => (typeof queueMicrotask === 'function' ? queueMicrotask(fn) : void Promise.resolve().then(fn));
 type Emit = <K extends keyof TrackerEvents>(name: K, payload: TrackerEvents[K]) => void;
 type Held = () => void;
 
@@ -213,7 +212,7 @@ export function createDispatcher(adapters: Adapter[], ctx: AdapterContext, conse
     deliver(event, explain) {
       if (explain) { settle(); return deliverNow(event, explain); } // debug output explains each conversion as it is tracked
       if (head === backlog.length && (++run <= AT_ONCE || leaving)) {
-        if (run === 1) microtask(() => { run = 0; }); // the end of this run of the page's code
+        if (run === 1) queueMicrotask(() => { run = 0; }); // the end of this run of the page's code
         deliverNow(event);
         return undefined;
       }

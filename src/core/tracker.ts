@@ -21,6 +21,7 @@ import { loadScript } from './load-script';
 import { localStore } from './storage';
 import type { Adapter, AdapterContext, ConversionEvent, PageContext, Tracker, TrackerEvents } from './types';
 import { snapshot, validateProperties } from './validate';
+import { has } from '../plan/shape';
 import { createJourney } from '../journey/journey';
 import type { VitalsModule } from '../journey/vitals-types';
 
@@ -402,7 +403,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   /** One `track()` call: looked up, validated, limited, enriched, claimed once per dedupe key, forwarded. */
   function accept(name: string, props: Record<string, unknown> | undefined, cur?: string): void {
-    const c = typeof name === 'string' && Object.prototype.hasOwnProperty.call(plan.conversions, name) ? plan.conversions[name] : undefined;
+    const c = typeof name === 'string' && has(plan.conversions, name) ? plan.conversions[name] : undefined;
     if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
     props = snapshot(c.properties, props) as Record<string, unknown> | undefined;
     let problems = validateProperties(c.properties, props);

@@ -12,7 +12,7 @@
  */
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
-import { kept, type Writer } from './kept';
+import { entriesOk, kept, type Writer } from './kept';
 import { has } from '../plan/shape';
 import { fnv } from '../core/hash';
 
@@ -42,7 +42,7 @@ export function assign(visitorId: string, experiment: string, variants: readonly
 export function createExperiments(plan: Plan, store: Store, writer: Writer, expose: (experiment: string, variant: string) => void) {
   /** The variants this visitor was exposed to (stored under analytics consent). */
   const seen = kept<Record<string, string>>(store, 'exp', () => ({}), (v): v is Record<string, string> =>
-    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'), writer);
+    entriesOk(v, (x) => typeof x === 'string'), writer);
   /** Answers given on this page: a page never changes its mind, even if consent arrives. */
   const page: Record<string, string> = Object.create(null);
 

@@ -9,7 +9,7 @@
  */
 import type { Plan } from '../plan/types';
 import type { Store } from '../core/storage';
-import { kept, type Writer } from './kept';
+import { entriesOk, kept, type Writer } from './kept';
 import { passed } from '../core/env';
 import { has } from '../plan/shape';
 
@@ -40,7 +40,7 @@ export function createFunnels(plan: Plan, store: Store, writer: Writer) {
     f.steps.forEach((c, i) => (stepsOf[c] ??= []).push({ funnel, funnel_step: i + 1, funnel_steps: f.steps.length }));
   }
   const state = kept<Record<string, Progress>>(store, 'fun', () => ({}), (v): v is Record<string, Progress> =>
-    !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((p) => typeof p?.step === 'number' && typeof p.at === 'number' && typeof p.start === 'number'), writer);
+    entriesOk(v, (p) => typeof (p as Progress)?.step === 'number' && typeof (p as Progress).at === 'number' && typeof (p as Progress).start === 'number'), writer);
   const expired = (name: string, p: Progress, t: number) => {
     const w = plan.funnels[name]?.withinMs;
     return w !== undefined && passed(t, p.start, w);

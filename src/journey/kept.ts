@@ -13,6 +13,10 @@
  */
 import { browser, onLeave } from '../core/env';
 import type { Store } from '../core/storage';
+import { isObj } from '../plan/shape';
+
+/** A stored state that is an object of entries, each of which `ok` accepts (the funnels', the experiments'). */
+export const entriesOk = (v: unknown, ok: (x: unknown) => boolean): boolean => isObj(v) && Object.values(v).every(ok);
 
 export interface Kept<T> {
   value: T;
