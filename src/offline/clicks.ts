@@ -45,6 +45,11 @@ export interface ClickIndex {
   kindOf: Map<string, ClickKind>;
   /** Canonical e-mail (emailKey) → the visitors and users identified with it. */
   emails: Map<string, { visitors: Set<string>; users: Set<string> }>;
+  /**
+   * Visitors whose latest event says ads denied (withdrawn since, or Global Privacy Control), and
+   * their click ids (`${kind}:${id}`): none is used, not even one written on an order.
+   */
+  withdrawn: Set<string>;
 }
 
 export interface Wanted {
@@ -53,7 +58,7 @@ export interface Wanted {
   clickIds: Iterable<string>;
 }
 
-export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map() });
+export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map(), withdrawn: new Set() });
 
 /** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
 export const VISITOR_PREFIX = 8;
@@ -66,8 +71,9 @@ const startsOf = (v: string): string[] => [...new Set([v.toLowerCase(), compactR
 
 /**
  * Click ids are ads data: one that an event carried while the visitor had not granted `ads`
- * (denied, or not decided yet) is never used. Events without a consent record (sent by another
- * client than the tracker) are taken as they come.
+ * (denied, or not decided yet) is never used, nor any of a visitor whose latest event says ads
+ * denied. Events without a consent record (sent by another client than the tracker) are taken as
+ * they come.
  */
 const ADS_ALLOWED = "coalesce(context_measureplan_consent_ads, 'granted') = 'granted'";
 
@@ -116,12 +122,19 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
   });
   fill();
 
-  const sql = `SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
+  // A visitor whose latest consent record says ads denied has withdrawn it since (or sends Global
+  // Privacy Control): none of their clicks is used, an earlier one granted included (`withdrawn`).
+  // Their latest record is looked up for the visitors found only, in the same statement (SQLite
+  // takes the bare column from the row of max(timestamp)).
+  const sql = `WITH found AS (SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
     FROM events
     WHERE ${ADS_ALLOWED} AND (((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
             OR lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes))
        OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')})
-    GROUP BY anonymous_id, user_id, ${cols.join(', ')}`;
+    GROUP BY anonymous_id, user_id, ${cols.join(', ')}),
+    latest AS (SELECT anonymous_id, context_measureplan_consent_ads AS ads, max(timestamp) FROM events
+      WHERE anonymous_id IN (SELECT anonymous_id FROM found) AND context_measureplan_consent_ads IS NOT NULL GROUP BY anonymous_id)
+    SELECT found.*, latest.ads AS latest_ads FROM found LEFT JOIN latest ON latest.anonymous_id = found.anonymous_id`;
   const rows = db.prepare(sql).all() as Record<string, string | null>[];
   // Every visitor a short reference could name, with a click or without (none, or only under ads
   // denied): one of them is not enough to credit the order to the other (Node wing QA 2026-12-07).
@@ -157,6 +170,11 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     const firstSeen = time(r.first_seen!);
     const lastSeen = time(r.last_seen!);
     if (!Number.isFinite(firstSeen) || !Number.isFinite(lastSeen)) continue;
+    if (r.latest_ads === 'denied') {
+      index.withdrawn.add(r.anonymous_id!);
+      for (const kind of CLICK_KINDS) if (r[column(kind)]) index.withdrawn.add(`${kind}:${r[column(kind)]}`);
+      continue;
+    }
     for (const kind of CLICK_KINDS) {
       const id = r[column(kind)];
       // The store keeps landing-URL parameters as they came: a crafted one is no click id.

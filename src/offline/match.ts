@@ -36,7 +36,7 @@ export interface ClickChoice {
   source: Source;
 }
 
-export interface ClickProblem { reason: Extract<Reason, 'bad-click-id' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-recent'>; message: string }
+export interface ClickProblem { reason: Extract<Reason, 'bad-click-id' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-recent' | 'ads-withdrawn'>; message: string }
 
 export interface MatchOptions {
   platform: Platform;
@@ -126,6 +126,9 @@ function best(clicks: readonly Click[], order: Order, o: MatchOptions, index: Cl
   return problem;
 }
 
+/** A visitor who withdrew ads consent (or sends Global Privacy Control) after the click. */
+const WITHDRAWN: ClickProblem = { reason: 'ads-withdrawn', message: "the visitor's latest visit says ads denied (a withdrawal, or Global Privacy Control): their click is not shared" };
+
 /**
  * The click an order is credited to, or the problem with the clicks it has (none: no click of
  * the platform's kinds at all). A `too-recent` problem means: export the order again later (it
@@ -147,6 +150,7 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
     if (!kind || !kinds.includes(kind)) continue;
     // An `fbc` value written on the order is looked up by the fbclid inside it.
     const lookup = kind === 'fbclid' ? (FBC.exec(input.id)?.[1] ?? input.id) : input.id;
+    if (index.withdrawn.has(`${kind}:${lookup}`)) { keep(WITHDRAWN); continue; }
     const clickTime = index.byId.get(`${kind}:${lookup}`)?.firstSeen;
     const p = check(clickTime, kind, order, o, ON_ORDER);
     if (!p) return { click: { kind, id: input.id, ...(clickTime !== undefined && { clickTime }), source: 'click_id' } };
@@ -158,7 +162,8 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
     // The visitor with exactly this id; else the one visitor whose id starts with it (a short reference).
     const named = index.visitorIds.get(order.visitorId);
     const ids = !named || named.has(order.visitorId) ? [order.visitorId] : [...named];
-    if (ids.length > 1) {
+    if (ids.length === 1 && index.withdrawn.has(ids[0]!)) keep(WITHDRAWN);
+    else if (ids.length > 1) {
       keep({ reason: 'ambiguous-visitor', message: `the visitor id ${order.visitorId} is the start of ${ids.length} visitors' ids in the store: give more of it` });
     } else {
       const r = best(index.byVisitor.get(ids[0]!) ?? [], order, o, index, 'visitor_id', OF_VISITOR);

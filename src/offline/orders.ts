@@ -44,7 +44,7 @@ export interface Order {
 export type Reason =
   | 'bad-row' | 'not-utf8' | 'bad-time' | 'bad-value' | 'bad-currency' | 'duplicate-order'
   | 'no-match' | 'bad-click-id' | 'duplicate-click' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-old' | 'too-recent'
-  | 'tracked-online';
+  | 'tracked-online' | 'ads-withdrawn';
 
 export interface Skipped {
   row: number;

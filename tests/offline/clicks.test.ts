@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readClicks } from '../../src/offline/clicks';
+import { chooseClick } from '../../src/offline/match';
+import type { Order } from '../../src/offline/orders';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
 
@@ -31,6 +33,9 @@ beforeAll(() => {
     track('v6', T - 4 * HOUR, { gclid: 'G6-DENIED' }, { context: { measureplan: { click_ids: { gclid: 'G6-DENIED' }, consent: { analytics: 'granted', ads: 'denied' } } } }),
     track('v6', T - 3 * HOUR, { gclid: 'G6-PENDING' }, { context: { measureplan: { click_ids: { gclid: 'G6-PENDING' }, consent: { analytics: 'granted', ads: 'pending' } } } }),
     track('v6', T - 2 * HOUR, { gclid: 'G6' }, { context: { measureplan: { click_ids: { gclid: 'G6' }, consent: { analytics: 'granted', ads: 'granted' } } } }),
+    // v7 granted ads with a click, then withdrew (or switched Global Privacy Control on) on a later page.
+    track('v7', T - 4 * HOUR, { gclid: 'G7' }, { context: { measureplan: { click_ids: { gclid: 'G7' }, consent: { analytics: 'granted', ads: 'granted' } } } }),
+    track('v7', T - HOUR, {}, { context: { measureplan: { consent: { analytics: 'granted', ads: 'denied' } } } }),
   ];
   for (let i = 0; i < 2000; i++) messages.push(track(`other-${String(i).padStart(4, '0')}`, T - i * 1000, i % 3 ? { gclid: `X${i}` } : {}));
   w.write([messages.map((m) => toOutcome(m, {}, iso(T), undefined))]);
@@ -56,6 +61,20 @@ describe('readClicks', () => {
     expect(ix.kindOf.has('G6-DENIED')).toBe(false);
   });
 
+  it('uses no click of a visitor whose latest event says ads denied, one granted before included, by visitor or by the id on the order (GPC second read 2026-12-07)', () => {
+    const ix = readClicks(store.db, { visitors: ['v7', 'v6'], emails: [], clickIds: ['G7'] }, ['gclid']);
+    expect(ix.byVisitor.has('v7')).toBe(false);
+    expect(ix.byId.has('gclid:G7')).toBe(false);
+    expect(ix.withdrawn).toEqual(new Set(['v7', 'gclid:G7']));
+    expect(ix.byVisitor.get('v6')?.map((c) => c.id)).toEqual(['G6']); // granted last: its granted click counts
+    const order = (over: Partial<Order>): Order => ({ row: 2, time: T, value: 100, valueText: '100', currency: 'NOK', contactProblems: [], clickIds: [], ...over });
+    const google = { platform: 'google-ads' as const, lookbackDays: 90, now: T + 24 * HOUR };
+    const withdrawn = { reason: 'ads-withdrawn', message: "the visitor's latest visit says ads denied (a withdrawal, or Global Privacy Control): their click is not shared" };
+    expect(chooseClick(order({ visitorId: 'v7' }), ix, google)).toEqual({ problem: withdrawn });
+    expect(chooseClick(order({ clickIds: [{ id: 'G7', kind: 'gclid' }] }), ix, google)).toEqual({ problem: withdrawn });
+    expect(chooseClick(order({ visitorId: 'v6' }), ix, google).click).toMatchObject({ id: 'G6' });
+  });
+
   it('maps an e-mail to the visitors and users identified with it (traits.email, or the user id itself)', () => {
     const ix = readClicks(store.db, { visitors: [], emails: ['perhansen@gmail.com', 'LISE@example.no', 'nobody@example.no'], clickIds: [] }, ['gclid', 'msclkid']);
     expect(ix.emails.get('perhansen@gmail.com')).toEqual({ visitors: new Set(['v2']), users: new Set(['u2']) });
@@ -76,7 +95,7 @@ describe('readClicks', () => {
     const prepare = vi.spyOn(store.db, 'prepare');
     const visitors = Array.from({ length: 1500 }, (_, i) => `other-${String(i).padStart(4, '0')}`);
     const ix = readClicks(store.db, { visitors, emails: ['perhansen@gmail.com'], clickIds: ['FORM'] }, ['gclid']);
-    const selects = prepare.mock.calls.map(([sql]) => String(sql).trim()).filter((sql) => /^SELECT/i.test(sql));
+    const selects = prepare.mock.calls.map(([sql]) => String(sql).trim()).filter((sql) => /^(SELECT|WITH)/i.test(sql));
     expect(selects).toHaveLength(3); // e-mails, clicks, and the visitors a short reference could name
     expect(ix.byVisitor.size).toBe(1000 + 2); // other-i with i % 3 ≠ 0, plus v3 (by user) and v5 (by click id)
   });
