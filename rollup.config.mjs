@@ -19,7 +19,8 @@ const FORMAT = { comments: false, ascii_only: true };
  * Lexical declarations as esbuild's minifier writes them, which terser has no option for: `const`
  * as `let` (the same program for code that never assigns a constant, which TypeScript sees to),
  * and a run of declarations in one block as one (`let a=1;let b=2` as `let a=1,b=2`, evaluated in
- * the same order with the same scope). 0.35 KB less gzip in the script tag. Found in the parsed
+ * the same order with the same scope). 0.26 KB less gzip in the script tag, up to 0.06 KB in the
+ * files beside it. Found in the parsed
  * output, so that no text inside a string or a regular expression is touched.
  */
 const letNotConst = {

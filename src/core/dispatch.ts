@@ -6,7 +6,7 @@
 import type { ConsentCategory, DestinationName } from '../plan/types';
 import type { Consent } from './consent';
 import type { Adapter, AdapterContext, ConversionEvent, TrackerEvents } from './types';
-import { browser, nextTask, onLeave } from './env';
+import { nextTask, onLeave } from './env';
 
 export const HANG_MS = 10_000;
 /**

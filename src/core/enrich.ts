@@ -96,9 +96,9 @@ export function eventId(c: NormalisedConversion, props: Record<string, unknown>)
 /** The longest event id: Segment's (and `measureplan collect`'s) limit on a messageId. */
 const MAX_ID = 100;
 
-/** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
 const NO_CLICKS: ClickIds = Object.freeze({});
 
+/** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
 export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus, currency = plan.currency): ConversionEvent {
   const value = typeof c.value === 'number' ? c.value : typeof c.value === 'string' ? (props[c.value] as number | undefined) : undefined;
   const session = identity.session(now);
