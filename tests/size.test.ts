@@ -324,9 +324,10 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // and the cross-origin linker's way in (reading, checking and making the `_mpl` value, the linked
 // visitor taken up, Google's own linker set) (+0.89 KB); the decoration is a lazy chunk. Its
 // second read's fixes (the same as the script tag's above) (+0.34 KB).
-// Global Privacy Control, as in the script tag (+0.15 KB); `linkUrl()` (+0.05 KB); the second read's fixes (+0.04 KB).
+// Global Privacy Control, as in the script tag (+0.15 KB); `linkUrl()` (+0.05 KB); the second read's fixes (+0.04 KB),
+// and Google Consent Mode written again by a platform heard on a GPC browser (+0.02 KB).
 // Then lowered by the fifteenth session's size hunt (one hash loop, one leave-listener helper) (−0.09 KB).
-const NPM_RATCHET = 22.2 * 1024;
+const NPM_RATCHET = 22.25 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -14,7 +14,7 @@
  */
 import type { Reader } from './watch';
 
-export const google: Reader = (w, decide, loaded, poll, guard) => {
+export const google: Reader = (w, decide, loaded, poll, guard, again) => {
   let dl: any;
   let n = 0;
   let mine: unknown;
@@ -28,16 +28,18 @@ export const google: Reader = (w, decide, loaded, poll, guard) => {
    */
   const named = (...k: string[]) => (k.every(g) ? true : k.some((x) => x in s && !g(x)) ? false : null);
   const scan = guard(() => {
+    let fresh = false;
     for (; n < dl.length; n++) {
       const e = dl[n];
       // What measureplan's Google adapters pushed themselves (adapters/_shared/gtag.ts) is neither
       // the platform being there nor the visitor's answer.
       if (e && e[0] == 'consent' && !w.__measureplanGtag?.o?.has(e[2])) {
         loaded();
-        if (e[1] == 'update' && e[2]) answered = Object.assign(s, e[2]);
+        if (e[1] == 'update' && e[2]) { answered = Object.assign(s, e[2]); fresh = true; }
       }
     }
-    if (answered) decide(named('analytics_storage'), named('ad_storage', 'ad_user_data', 'ad_personalization'));
+    // The same answer written again lands after measureplan's own last word in Google's tag.
+    if (answered && !decide(named('analytics_storage'), named('ad_storage', 'ad_user_data', 'ad_personalization')) && fresh) again();
   });
   poll(() => {
     const d = w.dataLayer;

@@ -14,6 +14,11 @@ export interface PlatformOptions {
   warn(message: string): void;
   /** How long to wait for the platform before saying so in debug output (default 10_000 ms). */
   timeout?: number;
+  /**
+   * The platform wrote its answer again without changing it (Google Consent Mode: another update
+   * in the dataLayer): the tracker says its own state again where Global Privacy Control overrides it.
+   */
+  again?(): void;
 }
 
 /** `fn`, made harmless: a no-op once stopped, never throwing (errors go to debug output once). */
@@ -24,18 +29,21 @@ export type Guard = <A extends unknown[]>(fn: (...a: A) => unknown) => (...a: A)
  * may return its own clean-up.
  * - `w`: the page's window, loosely typed (the platforms' globals are not in lib.dom);
  * - `decide(analytics, ads)`: the visitor's answer, `true` grants, `null` is no answer yet for
- *   that category (it keeps its state), anything else denies; only a change is passed on;
+ *   that category (it keeps its state), anything else denies; only a change is passed on (then
+ *   it answers true);
  * - `loaded()`: the platform is on the page (no "has not loaded" warning);
  * - `poll(test)`: runs `test` now and every 250 ms until it returns something truthy (or the
  *   follower stops);
- * - `guard(fn)`: see `Guard`.
+ * - `guard(fn)`: see `Guard`;
+ * - `again()`: the platform wrote the same answer again (see PlatformOptions.again).
  */
 export type Reader = (
   w: any,
-  decide: (analytics: unknown, ads: unknown) => void,
+  decide: (analytics: unknown, ads: unknown) => boolean,
   loaded: () => void,
   poll: (test: () => unknown) => void,
   guard: Guard,
+  again: () => void,
 ) => void | (() => void);
 
 /** Whether the page has a first-party cookie of that name. */
@@ -60,7 +68,10 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
       w,
       (a, b) => {
         // An update naming neither category (functionality_storage alone) decides nothing.
-        if ((a !== null || b !== null) && state(a) + ' ' + state(b) != last) { last = state(a) + ' ' + state(b); o.onDecision({ analytics: state(a), ads: state(b) }); }
+        if ((a === null && b === null) || state(a) + ' ' + state(b) == last) return false;
+        last = state(a) + ' ' + state(b);
+        o.onDecision({ analytics: state(a), ads: state(b) });
+        return true;
       },
       () => { seen = 1; },
       (test) => {
@@ -70,6 +81,7 @@ export function follow(name: string, read: Reader | undefined, o: PlatformOption
         tick();
       },
       guard,
+      guard(() => o.again?.()),
     ) || (() => {}));
   })();
   return () => { if (live) try { live = 0; undo.map((f) => f()); } catch { /* stopped anyway */ } };

@@ -541,6 +541,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       .then(() => down ? undefined : options.followPlatform!(name, {
         onDecision: (update) => tracker.consent(update),
         warn: (message) => { if (debug) warn(message); },
+        // Google Consent Mode written again by the platform: Global Privacy Control's denial goes after it.
+        again: () => { if (consent.gpc && !down) dispatcher.consentChanged([], true); },
       }))
       // A shutdown() while the reader was loading stops it as soon as it is in.
       // Said on every page, debug or not: without the reader no decision comes, and the plan's

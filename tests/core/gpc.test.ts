@@ -140,6 +140,9 @@ describe('a browser that sends Global Privacy Control', () => {
     const all = { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' };
     google.gtag('consent', 'update', all); // the banner's "accept all"
     await vi.waitFor(() => expect(lastSaid()).toMatchObject({ analytics_storage: 'granted', ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }));
+    // The banner saved again with the same answer (no change for the reader to pass on): the same.
+    google.gtag('consent', 'update', all);
+    expect(lastSaid()).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
     // The site's own banner code writing Consent Mode, then telling measureplan: the same.
     google.gtag('consent', 'update', all);
     tracker.consent({ analytics: 'granted', ads: 'granted' });
