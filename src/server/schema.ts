@@ -223,6 +223,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "each visitor's orders (macro conversions, events with an order number), for the hand-off's check of orders under names a plan has since changed",
     sql: `CREATE INDEX IF NOT EXISTS events_orders ON events (anonymous_id, timestamp) WHERE ${ORDER_WHERE};`,
   },
+  {
+    version: 9,
+    description: "each user's orders, for the hand-off's check of an order the shop's server sent with the user id only, or made on another of the person's devices",
+    sql: `CREATE INDEX IF NOT EXISTS events_orders_user ON events (user_id, timestamp) WHERE ${ORDER_WHERE};`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

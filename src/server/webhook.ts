@@ -122,12 +122,20 @@ export function startWebhook(options: WebhookOptions): Webhook {
   const known = [...Object.keys(plan.conversions), ...SIGNAL_EVENTS];
   const ended = (names: readonly string[]) => db.prepare(`SELECT 1 FROM events WHERE anonymous_id = ? AND ((timestamp >= ? AND event IN (${names.map(() => '?').join(', ') || "''"}))
     OR (timestamp > ? AND ${ORDER_WHERE} AND event NOT IN (${known.map(() => '?').join(', ')}))) LIMIT 1`).pluck();
+  // The person's orders under their user id: one the shop's own server sent with the user id only
+  // (an order confirmed by the back office, a phone order), or one made on another of their
+  // devices. Orders only (with an order number, or a macro conversion), through events_orders_user.
+  const endedForUser = (names: readonly string[]) => db.prepare(`SELECT 1 FROM events WHERE user_id = ? AND ${ORDER_WHERE}
+    AND ((timestamp >= ? AND event IN (${names.map(() => '?').join(', ') || "''"})) OR (timestamp > ? AND event NOT IN (${known.map(() => '?').join(', ')}))) LIMIT 1`).pluck();
   const checkout = checkoutSteps(plan);
   const ends = { cart_abandoned: cart ? [cart.complete] : [], browse_abandoned: browse?.cancel ?? [] };
   const queries = { cart_abandoned: ended(ends.cart_abandoned), browse_abandoned: ended(ends.browse_abandoned) };
-  const endedSince = (kind: string, visitor: string, since: string) => {
+  const userQueries = { cart_abandoned: endedForUser(ends.cart_abandoned), browse_abandoned: endedForUser(ends.browse_abandoned) };
+  const endedSince = (kind: string, visitor: string, since: string, userId?: string | null) => {
     const k = kind as keyof typeof ends;
-    return !!queries[k] && queries[k].get(visitor, since, ...ends[k], since, ...known) !== undefined;
+    if (!queries[k]) return false;
+    if (queries[k].get(visitor, since, ...ends[k], since, ...known) !== undefined) return true;
+    return !!userId && userQueries[k].get(userId, since, ...ends[k], since, ...known) !== undefined;
   };
 
   function candidates(t: number): Candidate[] {
@@ -166,9 +174,11 @@ export function startWebhook(options: WebhookOptions): Webhook {
 
   function detect(): number {
     const t = now();
-    const found = candidates(t);
+    const all = candidates(t);
+    const who = identities(db, all.map((c) => c.visitor));
+    // Ordered as the user (the shop's server, another device): no longer abandoned.
+    const found = all.filter((c) => { const u = who.get(c.visitor)?.userId; return !u || !endedSince(c.kind, c.visitor, String(c.payload.last_activity), u); });
     const live = new Set(found.map((c) => c.id));
-    const who = identities(db, found.map((c) => c.visitor));
     let queued = 0;
     db.transaction(() => {
       // Queued but no longer abandoned (the visitor ordered, or came back to the cart): not sent.
@@ -197,8 +207,8 @@ export function startWebhook(options: WebhookOptions): Webhook {
   async function send(): Promise<void> {
     for (const row of due.all(iso(now())) as { id: string; payload: string; attempts: number }[]) {
       if (stopped) return;
-      const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string };
-      if (endedSince(p.type, p.visitor, p.last_activity)) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
+      const p = JSON.parse(row.payload) as { type: string; visitor: string; last_activity: string; user_id?: string | null };
+      if (endedSince(p.type, p.visitor, p.last_activity, p.user_id)) { cancel.run('no longer abandoned when it was due: ordered or changed', row.id); continue; }
       const at = now();
       if (!claim.run(iso(at + timeoutMs + 60_000), row.id, iso(at)).changes) continue; // another process took it
       let status = 0;

@@ -129,6 +129,51 @@ describe('the webhook (in process)', () => {
     expect(readStore(dir.db, (d) => d.prepare("SELECT status, reason FROM webhook_outbox WHERE visitor = 'b'").get())).toEqual({ status: 'cancelled', reason: 'no longer abandoned when it was due: ordered or changed' });
   });
 
+  it("posts no cart for a person who ordered as their user: an order the shop's server sent with the user id only, or one made on another device (phone orders, 2026-12-07)", async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    // The back office confirms a's phone order: a Segment message with the user id only.
+    const serverOrder = { type: 'track', event: 'purchase', userId: 'u-a', messageId: `s${++n}`, timestamp: new Date(T - 2 * H).toISOString(), properties: { transaction_id: 'PHONE-1', value: 2499, currency: 'NOK', items: [{ item_id: 'tind-shell-jacket', price: 2499 }] } };
+    // c orders on a second device (another visitor id, the same user).
+    const laptop = { ...identify('c2', 'carl@example.no', T - 4 * H), userId: 'u-c' };
+    fill(store, [
+      identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H), serverOrder,
+      identify('b', 'ola@example.no', T - 5 * H), add('b', T - 3 * H),
+      identify('c', 'carl@example.no', T - 5 * H), add('c', T - 3 * H), laptop, { ...buy('c2', T - 2 * H), userId: 'u-c' },
+      // An order of a's before the cart's last change does not end it.
+      identify('d', 'dina@example.no', T - 6 * H), { ...serverOrder, messageId: `s${++n}`, userId: 'u-d', timestamp: new Date(T - 5 * H).toISOString() }, add('d', T - 3 * H),
+    ]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => w.stats().pending === 0 && h.posts.length >= 2);
+    await new Promise((ok) => setTimeout(ok, 200));
+    await w.stop();
+    expect(h.posts.map((p) => `${p.body.type} ${p.body.email}`).sort()).toEqual(['cart_abandoned dina@example.no', 'cart_abandoned ola@example.no']);
+  });
+
+  it('cancels a queued reminder when the shop\'s server reports the order with the user id only before it goes out (phone orders, 2026-12-07)', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [identify('a', 'kari@example.no', T - 5 * H), add('a', T - 3 * H)]);
+    let up = false;
+    const h = await hook(() => (up ? 200 : 503));
+    cleanups.push(() => h.close());
+    const start = Date.now();
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, minDelay: 20, maxDelay: 40, now: () => T + (Date.now() - start) });
+    await until(() => (readStore(dir.db, (d) => d.prepare('SELECT max(attempts) FROM webhook_outbox').pluck().get()) as number) >= 1);
+    fill(store, [{ type: 'track', event: 'purchase', userId: 'u-a', messageId: `s${++n}`, timestamp: new Date(T - H).toISOString(), properties: { transaction_id: 'PHONE-2', value: 2499, currency: 'NOK', items: [{ item_id: 'tind-shell-jacket', price: 2499 }] } }]);
+    await until(() => readStore(dir.db, (d) => d.prepare("SELECT status FROM webhook_outbox WHERE visitor = 'a'").pluck().get()) === 'cancelled');
+    up = true;
+    await new Promise((ok) => setTimeout(ok, 200));
+    await w.stop();
+    expect(h.posts).toEqual([]);
+  });
+
   it('posts no cart for a visitor who ordered under a name the plan has since changed; a known conversion with an order number is no order (plan QA, diff read 2026-12-06)', async () => {
     // The order conversion renamed (purchase → order_completed): the stored order under the old name still ends the cart.
     // A renamed add (add_to_cart → cart_add) is no order: the browse is handed over (docs/plan-authoring.md says to keep the old name a while).
