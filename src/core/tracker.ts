@@ -165,7 +165,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   const pageFired = new Set<string>();
   /** In a left cart's report whose cross-tab claim began before shutdown(): its conversion is still tracked. */
   let claimed = false;
-  const journey = createJourney(plan, store, {
+  const hooks: Parameters<typeof createJourney>[2] = {
     emit(name, payload) { events.emit(name, payload); if (debug) warn(name.replace('_', ' '), payload); },
     // Not through tracker.track: its arguments are the page's, and a third one must not become a currency.
     track: (name, props, cur) => { try { if (!down || claimed) accept(name, props, cur); } catch (e) { failed('track', e); } },
@@ -192,7 +192,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       claimed = true;
       try { safely('abandonment', then); } finally { claimed = false; }
     }) : then()),
-  }, signal);
+  };
+  const journey = createJourney(plan, store, hooks, signal);
   /** Looks for a left cart or browse: after the current task, so that listeners added right after createTracker hear it. */
   // The script tag holds the check until its triggers have seen the page: a thank-you page whose
   // page_view trigger tracks the order must not find the cart abandoned first.
@@ -362,7 +363,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
         // what a consent platform that writes Consent Mode itself may have just granted there.
         const overridden = consent.gpc && update.ads === 'granted';
         if (debug && overridden) warn('ads stays denied: the browser sends Global Privacy Control (plan consent.gpc)');
+        const hadAds = consent.status.ads === 'granted';
         applyConsent(consent.update(update), overridden);
+        // An ads withdrawal reaches the collector's store as the visitor's latest word, even on
+        // their last page: the offline export must not share a click they took back.
+        if (hadAds && consent.status.ads === 'denied' && consent.status.analytics === 'granted') hooks.signal('consent_updated', {}, false, true);
       });
     },
     async flush() {

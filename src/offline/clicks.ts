@@ -124,8 +124,9 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
 
   // A visitor whose latest consent record says ads denied has withdrawn it since (or sends Global
   // Privacy Control): none of their clicks is used, an earlier one granted included (`withdrawn`).
-  // Their latest record is looked up for the visitors found only, in the same statement (SQLite
-  // takes the bare column from the row of max(timestamp)).
+  // Their latest record is looked up for the visitors found and those the orders name (also one
+  // who never granted ads, so has no click row), in the same statement (SQLite takes the bare
+  // column from the row of max(timestamp)).
   const sql = `WITH found AS (SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
     FROM events
     WHERE ${ADS_ALLOWED} AND (((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
@@ -133,8 +134,11 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
        OR ${cols.map((c) => `${c} IN temp.offline_clicks`).join(' OR ')})
     GROUP BY anonymous_id, user_id, ${cols.join(', ')}),
     latest AS (SELECT anonymous_id, context_measureplan_consent_ads AS ads, max(timestamp) FROM events
-      WHERE anonymous_id IN (SELECT anonymous_id FROM found) AND context_measureplan_consent_ads IS NOT NULL GROUP BY anonymous_id)
-    SELECT found.*, latest.ads AS latest_ads FROM found LEFT JOIN latest ON latest.anonymous_id = found.anonymous_id`;
+      WHERE context_measureplan_consent_ads IS NOT NULL AND (anonymous_id IN (SELECT anonymous_id FROM found) OR anonymous_id IN temp.offline_visitors
+        OR lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes) GROUP BY anonymous_id)
+    SELECT found.*, latest.ads AS latest_ads FROM found LEFT JOIN latest ON latest.anonymous_id = found.anonymous_id
+    UNION ALL SELECT anonymous_id, NULL, ${cols.map(() => 'NULL').join(', ')}, NULL, NULL, ads FROM latest
+      WHERE ads = 'denied' AND anonymous_id NOT IN (SELECT anonymous_id FROM found WHERE anonymous_id IS NOT NULL)`;
   const rows = db.prepare(sql).all() as Record<string, string | null>[];
   // Every visitor a short reference could name, with a click or without (none, or only under ads
   // denied): one of them is not enough to credit the order to the other (Node wing QA 2026-12-07).
@@ -163,6 +167,11 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     if (same) { same.firstSeen = Math.min(same.firstSeen, c.firstSeen); same.lastSeen = Math.max(same.lastSeen, c.lastSeen); } else list.push({ ...c });
   };
   for (const r of rows) {
+    if (r.latest_ads === 'denied') {
+      index.withdrawn.add(r.anonymous_id!);
+      for (const kind of CLICK_KINDS) if (r[column(kind)]) index.withdrawn.add(`${kind}:${r[column(kind)]}`);
+      continue;
+    }
     // Rows kept only because their id starts with the same 8 characters as a wanted one: not wanted.
     const names = r.anonymous_id ? named(r.anonymous_id) : [];
     const wantedRow = names.length || visitors.has(r.anonymous_id ?? '') || users.has(r.user_id ?? '') || cols.some((c) => clickIds.has(r[c] ?? ''));
@@ -170,11 +179,6 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     const firstSeen = time(r.first_seen!);
     const lastSeen = time(r.last_seen!);
     if (!Number.isFinite(firstSeen) || !Number.isFinite(lastSeen)) continue;
-    if (r.latest_ads === 'denied') {
-      index.withdrawn.add(r.anonymous_id!);
-      for (const kind of CLICK_KINDS) if (r[column(kind)]) index.withdrawn.add(`${kind}:${r[column(kind)]}`);
-      continue;
-    }
     for (const kind of CLICK_KINDS) {
       const id = r[column(kind)];
       // The store keeps landing-URL parameters as they came: a crafted one is no click id.

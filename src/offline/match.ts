@@ -138,6 +138,11 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
   const kinds = PLATFORM_KINDS[o.platform];
   let problem: ClickProblem | undefined;
   const keep = (p: ClickProblem | undefined) => { if (p && (!problem || (problem.reason === 'before-click' && p.reason !== 'before-click'))) problem = p; };
+  // The order's visitor withdrew ads (or sends Global Privacy Control): no click of theirs is
+  // shared, not even one written on the order.
+  const named = order.visitorId ? index.visitorIds.get(order.visitorId) : undefined;
+  const ids = order.visitorId ? (!named || named.has(order.visitorId) ? [order.visitorId] : [...named]) : [];
+  if (ids.length === 1 && index.withdrawn.has(ids[0]!)) return { problem: WITHDRAWN };
 
   for (const input of order.clickIds) {
     const bad = clickIdProblem(input.id);
@@ -160,10 +165,7 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
 
   if (order.visitorId) {
     // The visitor with exactly this id; else the one visitor whose id starts with it (a short reference).
-    const named = index.visitorIds.get(order.visitorId);
-    const ids = !named || named.has(order.visitorId) ? [order.visitorId] : [...named];
-    if (ids.length === 1 && index.withdrawn.has(ids[0]!)) keep(WITHDRAWN);
-    else if (ids.length > 1) {
+    if (ids.length > 1) {
       keep({ reason: 'ambiguous-visitor', message: `the visitor id ${order.visitorId} is the start of ${ids.length} visitors' ids in the store: give more of it` });
     } else {
       const r = best(index.byVisitor.get(ids[0]!) ?? [], order, o, index, 'visitor_id', OF_VISITOR);

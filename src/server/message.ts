@@ -22,8 +22,12 @@ export const MAX_CONTEXT_COPIES = 1024 * 1024;
 const MAX_ID = 100;
 const TYPES = new Set(['track', 'page', 'identify']);
 /** What the tracker adds to every conversion's properties besides the plan's own. */
-/** The journey signals the tracker sends besides the plan's conversions (stored, though no conversion of the plan). */
-export const SIGNAL_EVENTS = ['web_vital', 'experiment_viewed'] as const;
+/**
+ * The signals the tracker sends besides the plan's conversions (stored, though no conversion of
+ * the plan): the journey's, and `consent_updated`, an ads withdrawal, so that the store's latest
+ * word on the visitor is it (the offline export reads it).
+ */
+export const SIGNAL_EVENTS = ['web_vital', 'experiment_viewed', 'consent_updated'] as const;
 const VITALS = new Set(['LCP', 'INP', 'CLS', 'FCP', 'TTFB']);
 const RATINGS = new Set(['good', 'needs-improvement', 'poor']);
 const CLICK_IDS = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'li_fat_id', 'msclkid'] as const;
@@ -304,7 +308,8 @@ function signalProblem(event: string, p: Obj): { reason: string; path: string } 
     for (const k of ['experiment_id', 'variant_id']) if (!text(own(p, k))) return { reason: `properties.${k} must be a text`, path: `properties.${k}` };
     return undefined;
   }
-  return { reason: `"${event}" is not a journey signal (web_vital or experiment_viewed)`, path: 'event' };
+  if (event === 'consent_updated') return undefined;
+  return { reason: `"${event}" is not a signal (web_vital, experiment_viewed or consent_updated)`, path: 'event' };
 }
 
 function quarantine(type: string | null, event: string | null, reason: string, path: string | null, raw: string, messageId: string | null = null, anonymousId: string | null = null): Outcome {

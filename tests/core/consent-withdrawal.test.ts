@@ -158,7 +158,7 @@ describe('the collector outbox on a denial: this page', () => {
     status = 200;
     window.dispatchEvent(new Event('online'));
     await tracker.flush();
-    expect(received.map((m) => m.event).sort()).toEqual(['add_to_cart', 'view_item']);
+    expect(received.map((m) => m.event).sort()).toEqual(['add_to_cart', 'consent_updated', 'view_item']);
     const sent = JSON.stringify(received);
     expect(sent).not.toMatch(/GCLID-SECRET|FBCLID-SECRET|click_ids/);
     expect(received.every((m) => m.context.measureplan.consent.ads === 'denied')).toBe(true);

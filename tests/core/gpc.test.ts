@@ -195,3 +195,33 @@ describe('a browser that sends Global Privacy Control', () => {
     }
   });
 });
+
+describe('an ads withdrawal reaches the collector (US shop review 2026-12-07)', () => {
+  it("one consent_updated signal with the new consent, so that the store's latest word on the visitor is the withdrawal", async () => {
+    const tracker = start({ default: { analytics: 'denied', ads: 'denied' } });
+    tracker.consent({ analytics: 'granted', ads: 'granted' });
+    tracker.track('phone_click');
+    await tracker.flush();
+    tracker.consent({ ads: 'denied' }); // "Do not sell or share", on the visitor's last page
+    tracker.consent({ ads: 'denied' }); // said again: no second signal
+    await tracker.flush();
+    const signals = received.filter((m) => m.event === 'consent_updated');
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({ type: 'track', properties: {}, context: { measureplan: { kind: 'signal', consent: { analytics: 'granted', ads: 'denied' } } } });
+    expect(signals[0].anonymousId).toBe(received.find((m) => m.event === 'phone_click').anonymousId);
+  });
+
+  it('none for a denial that was never a grant (an undecided visitor, Global Privacy Control), nor without analytics', async () => {
+    setGpc(true);
+    const gpc = start({ default: { analytics: 'denied', ads: 'denied' } });
+    gpc.consent({ analytics: 'granted', ads: 'granted' });
+    gpc.consent({ ads: 'denied' });
+    await gpc.flush();
+    setGpc(undefined);
+    const both = start({ default: { analytics: 'denied', ads: 'denied' } });
+    both.consent({ analytics: 'granted', ads: 'granted' });
+    both.consent({ analytics: 'denied', ads: 'denied' });
+    await both.flush();
+    expect(received.filter((m) => m.event === 'consent_updated')).toEqual([]);
+  });
+});

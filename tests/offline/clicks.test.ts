@@ -36,6 +36,8 @@ beforeAll(() => {
     // v7 granted ads with a click, then withdrew (or switched Global Privacy Control on) on a later page.
     track('v7', T - 4 * HOUR, { gclid: 'G7' }, { context: { measureplan: { click_ids: { gclid: 'G7' }, consent: { analytics: 'granted', ads: 'granted' } } } }),
     track('v7', T - HOUR, {}, { context: { measureplan: { consent: { analytics: 'granted', ads: 'denied' } } } }),
+    // v8's browser sends Global Privacy Control: ads denied on every page, from the first.
+    track('v8', T - 3 * HOUR, { fbclid: 'F8' }, { context: { measureplan: { click_ids: { fbclid: 'F8' }, consent: { analytics: 'granted', ads: 'denied' } } } }),
   ];
   for (let i = 0; i < 2000; i++) messages.push(track(`other-${String(i).padStart(4, '0')}`, T - i * 1000, i % 3 ? { gclid: `X${i}` } : {}));
   w.write([messages.map((m) => toOutcome(m, {}, iso(T), undefined))]);
@@ -73,6 +75,15 @@ describe('readClicks', () => {
     expect(chooseClick(order({ visitorId: 'v7' }), ix, google)).toEqual({ problem: withdrawn });
     expect(chooseClick(order({ clickIds: [{ id: 'G7', kind: 'gclid' }] }), ix, google)).toEqual({ problem: withdrawn });
     expect(chooseClick(order({ visitorId: 'v6' }), ix, google).click).toMatchObject({ id: 'G6' });
+    // A click id written on the order of a withdrawn visitor, one the store never saw: not shared either (US shop review).
+    expect(chooseClick(order({ visitorId: 'v7', clickIds: [{ id: 'OTHER-CLICK', kind: 'gclid' }] }), ix, google)).toEqual({ problem: withdrawn });
+  });
+
+  it('a visitor who never granted ads (Global Privacy Control from the first page) is withdrawn too: the order\'s own click id is not shared (US shop review 2026-12-07)', () => {
+    const ix = readClicks(store.db, { visitors: ['v8'], emails: [], clickIds: [] }, ['fbclid']);
+    expect(ix.withdrawn.has('v8')).toBe(true);
+    const order: Order = { row: 2, time: T, value: 100, valueText: '100', currency: 'NOK', contactProblems: [], visitorId: 'v8', clickIds: [{ id: 'F8', kind: 'fbclid' }] };
+    expect(chooseClick(order, ix, { platform: 'meta', lookbackDays: 28, now: T + HOUR }).problem?.reason).toBe('ads-withdrawn');
   });
 
   it('maps an e-mail to the visitors and users identified with it (traits.email, or the user id itself)', () => {

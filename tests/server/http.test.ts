@@ -113,7 +113,7 @@ describe('quarantine: what breaks the plan is kept with its reason, the rest of 
     ['an unknown type', { type: 'alias' }, /type "alias" is not collected here/, 'type'],
     ['a bad timestamp', { timestamp: 'yesterday' }, /timestamp is not an ISO-8601 date/, 'timestamp'],
     ['properties that are not an object', { properties: [1, 2] }, /properties must be an object/, 'properties'],
-    ['an unknown journey signal', { event: 'scroll_depth', context: { measureplan: { kind: 'signal' } } }, /not a journey signal/, 'event'],
+    ['an unknown journey signal', { event: 'scroll_depth', context: { measureplan: { kind: 'signal' } } }, /not a signal \(web_vital, experiment_viewed or consent_updated\)/, 'event'],
     ['a web vital with a wrong rating', { event: 'web_vital', properties: { metric_name: 'LCP', metric_value: 1200, metric_rating: 'fine' }, context: { measureplan: { kind: 'signal' } } }, /metric_rating must be good/, 'properties.metric_rating'],
   ])('%s', async (_, over, reason, path) => {
     const bad = viewItem(over);
@@ -136,6 +136,12 @@ describe('quarantine: what breaks the plan is kept with its reason, the rest of 
       { metric_name: 'LCP', metric_value: 1830, metric_rating: 'good', experiment_id: null, variant_id: null },
       { metric_name: null, metric_value: null, metric_rating: null, experiment_id: 'free_shipping_banner', variant_id: 'banner' },
     ]);
+  });
+
+  it("accepts consent_updated, an ads withdrawal, as the visitor's latest consent (US shop review 2026-12-07)", async () => {
+    const withdrawal = viewItem({ event: 'consent_updated', properties: {}, context: { measureplan: { kind: 'signal', consent: { analytics: 'granted', ads: 'denied' } } } });
+    expect((await post(`${live.server.url}/v1/batch`, { batch: [withdrawal] })).body).toMatchObject({ stored: 1 });
+    expect(readStore(live.store.db, (d) => d.prepare('SELECT event, context_measureplan_consent_ads FROM events WHERE id = ?').get(withdrawal.messageId))).toEqual({ event: 'consent_updated', context_measureplan_consent_ads: 'denied' });
   });
 
   it('quarantines an event over 32 KB and the events past 2,500 in one batch (Segment limits)', async () => {

@@ -70,7 +70,11 @@ describe('calls(\'collector\') is what the real collector POSTs', () => {
     const real = (await realCollector(plan, withdraw)).map(brief);
     localStorage.clear();
     const kit = (await kitCollector(plan, withdraw)).map(brief);
-    expect(real).toEqual([{ type: 'track', event: 'newsletter_signup', userId: undefined, url: 'http://localhost:3000/checkout', click_ids: undefined, ads: 'denied' }]);
+    expect(real).toEqual([
+      { type: 'track', event: 'newsletter_signup', userId: undefined, url: 'http://localhost:3000/checkout', click_ids: undefined, ads: 'denied' },
+      // The withdrawal itself, told to the store (US shop review 2026-12-07).
+      { type: 'track', event: 'consent_updated', userId: undefined, url: 'http://localhost:3000/checkout', click_ids: undefined, ads: 'denied' },
+    ]);
     expect(kit).toEqual(real);
   });
 
@@ -94,6 +98,7 @@ describe('calls(\'collector\') is what the real collector POSTs', () => {
     await tracker.flush();
     expect(recorder.calls('collector').map((c) => brief(c[1] as Record<string, any>)).map((m) => [m.event, m.url, m.click_ids])).toEqual([
       ['newsletter_signup', 'http://localhost:3000/checkout?gclid=TeSt-GCLID-123', { gclid: 'TeSt-GCLID-123' }],
+      ['consent_updated', 'http://localhost:3000/checkout', undefined],
       ['phone_click', 'http://localhost:3000/checkout', undefined],
     ]);
   });
