@@ -19,6 +19,8 @@ export const google: Reader = (w, decide, loaded, poll, guard, again) => {
   let n = 0;
   let mine: unknown;
   let answered: unknown;
+  let busy = false;
+  let times = 0;
   const s: Record<string, unknown> = {};
   const g = (k: string) => s[k] == 'granted';
   /**
@@ -38,8 +40,14 @@ export const google: Reader = (w, decide, loaded, poll, guard, again) => {
         if (e[1] == 'update' && e[2]) { answered = Object.assign(s, e[2]); fresh = true; }
       }
     }
-    // The same answer written again lands after measureplan's own last word in Google's tag.
-    if (answered && !decide(named('analytics_storage'), named('ad_storage', 'ad_user_data', 'ad_personalization')) && fresh) again();
+    // The same answer written again lands after measureplan's own last word in Google's tag. Not
+    // from inside that word's own push, and 20 times a page at most: a platform that answers every
+    // other write with its own would otherwise fight it without end (late read 2026-12-07).
+    if (answered && !decide(named('analytics_storage'), named('ad_storage', 'ad_user_data', 'ad_personalization')) && fresh && !busy && times < 20) {
+      busy = true;
+      times++;
+      try { again(); } finally { busy = false; }
+    }
   });
   poll(() => {
     const d = w.dataLayer;

@@ -298,16 +298,25 @@ export function exposures(db: Database, range: Range): Map<string, Map<string, E
   return out;
 }
 
-/** Who each visitor is, where known: the user id and e-mail of their identify calls or events (one pass). */
+/**
+ * Who each visitor is, where known: the user of their latest identify call, with the latest
+ * e-mail that user was identified with (one pass). Not the greatest values: on a shared computer
+ * where Zoe signed in and then Anna, the visitor is Anna (late read 2026-12-07: Anna's cart went
+ * out with Zoe's e-mail).
+ */
 export function identities(db: Database, visitors: Iterable<string>): Map<string, { userId?: string; email?: string }> {
   const wanted = new Set(visitors);
   const out = new Map<string, { userId?: string; email?: string }>();
   if (!wanted.size) return out;
   // identify calls (no event name: found through the report index) carry who the visitor is.
-  const rows = db.prepare(`SELECT anonymous_id, max(user_id), max(email) FROM events
-    WHERE event IS NULL AND type = 'identify' AND anonymous_id IS NOT NULL GROUP BY anonymous_id`).raw().iterate() as Iterable<[string, string | null, string | null]>;
+  const rows = db.prepare(`SELECT anonymous_id, user_id, email FROM events
+    WHERE event IS NULL AND type = 'identify' AND anonymous_id IS NOT NULL ORDER BY anonymous_id, timestamp, seq`).raw().iterate() as Iterable<[string, string | null, string | null]>;
   for (const [v, userId, email] of rows) {
-    if (wanted.has(v)) out.set(v, { ...(userId ? { userId } : {}), ...(email ? { email } : {}) });
+    if (!wanted.has(v)) continue;
+    const was = out.get(v);
+    // Another user: what the last one was identified with is theirs, not this one's.
+    const same = !userId || was?.userId === undefined || was.userId === userId;
+    out.set(v, { ...(userId ? { userId } : was?.userId ? { userId: was.userId } : {}), ...(email ? { email } : same && was?.email ? { email: was.email } : {}) });
   }
   return out;
 }

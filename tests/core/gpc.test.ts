@@ -149,6 +149,26 @@ describe('a browser that sends Global Privacy Control', () => {
     expect(lastSaid()).toMatchObject({ ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' });
   });
 
+  it('a platform that answers every write with its own: no endless fight, and nothing thrown (late read 2026-12-07)', async () => {
+    setGpc(true);
+    const google = fakeGoogle(w);
+    google.snippet();
+    const all = { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' };
+    start({ default: { analytics: 'denied', ads: 'denied' }, cmp: 'google' });
+    await vi.dynamicImportSettled();
+    // The platform writes its grant again whenever another consent command lands.
+    const push = w.dataLayer.push;
+    w.dataLayer.push = function (this: unknown, ...a: any[]) {
+      const r = push.apply(this, a);
+      if (a[0]?.[0] === 'consent' && a[0][2]?.ad_storage === 'denied') google.gtag('consent', 'update', all);
+      return r;
+    };
+    expect(() => google.gtag('consent', 'update', all)).not.toThrow();
+    await vi.waitFor(() => expect(commands(w.dataLayer).filter((c) => c[0] === 'consent').length).toBeGreaterThan(2));
+    await new Promise((r) => setTimeout(r, 600)); // the reader's polls
+    expect(commands(w.dataLayer).filter((c) => c[0] === 'consent').length).toBeLessThan(100);
+  });
+
   it('answers no click ids, and its conversions carry none, though the landing address had them (second read 2026-12-07)', async () => {
     setGpc(true);
     history.replaceState(null, '', '/?gclid=G-GPC&fbclid=F-GPC');

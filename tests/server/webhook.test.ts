@@ -154,6 +154,27 @@ describe('the webhook (in process)', () => {
     expect(h.posts.map((p) => `${p.body.type} ${p.body.email}`).sort()).toEqual(['cart_abandoned dina@example.no', 'cart_abandoned ola@example.no']);
   });
 
+  it('a shared computer: the visitor is the user of the latest sign-in, with their e-mail; another user\'s order does not end the cart (late read 2026-12-07)', async () => {
+    const dir = tempStore();
+    cleanups.push(() => dir.remove());
+    const store = openStore(dir.db);
+    cleanups.push(() => store.close());
+    fill(store, [
+      { ...identify('lap', 'zoe@example.no', T - 6 * H), userId: 'u-zoe' },
+      { ...identify('lap', 'anna@example.no', T - 5 * H), userId: 'u-anna' },
+      add('lap', T - 3 * H),
+      // Zoe orders on her own phone: not Anna's order.
+      { ...identify('zphone', 'zoe@example.no', T - 4 * H), userId: 'u-zoe' }, { ...buy('zphone', T - 2 * H), userId: 'u-zoe' },
+    ]);
+    const h = await hook();
+    cleanups.push(() => h.close());
+    const w = startWebhook({ store, plan, url: h.url, everyMs: 30, now: () => T });
+    await until(() => w.stats().pending === 0 && h.posts.length >= 1);
+    await new Promise((ok) => setTimeout(ok, 200));
+    await w.stop();
+    expect(h.posts.map((p) => [p.body.type, p.body.email, p.body.user_id])).toEqual([['cart_abandoned', 'anna@example.no', 'u-anna']]);
+  });
+
   it('cancels a queued reminder when the shop\'s server reports the order with the user id only before it goes out (phone orders, 2026-12-07)', async () => {
     const dir = tempStore();
     cleanups.push(() => dir.remove());
