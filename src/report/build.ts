@@ -9,7 +9,7 @@ import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './ab
 import { checkoutSteps } from '../journey/abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
 import {
-  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
+  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, lastTimes, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { fisherExact, smallCells, twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
@@ -382,14 +382,4 @@ function experimentSections(db: Database, plan: Plan, range: Range, macros: stri
     return { name, description: spec?.description ?? null, goal: goal ?? (macros.length ? macros.join(' or ') : null), in_plan: !!spec, mixed_visitors: mixed, variants, comparisons };
   });
   return { sections, left };
-}
-
-/** Each visitor's last time (ms) for any of `events` in the range. */
-function lastTimes(db: Database, events: string[], range: Range): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!events.length) return out;
-  const r = rangeSql(range);
-  const rows = db.prepare(`SELECT anonymous_id, max(timestamp) FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY 1`).raw().all(...events, ...r.args) as [string | null, string][];
-  for (const [v, t] of rows) if (v !== null) out.set(v, Date.parse(t));
-  return out;
 }

@@ -5,7 +5,7 @@
  * visitor. Times are ms since the epoch; the store's ISO texts sort in time order, so the
  * range is applied on the text.
  */
-import { VITAL_COLUMNS } from '../server/schema';
+import { IDENTIFY_WHERE, VITAL_COLUMNS } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
 import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
@@ -25,14 +25,67 @@ export function rangeSql(range: Range): { where: string; args: string[] } {
   return { where: 'timestamp >= ? AND timestamp < ?', args: [iso(range.from, '0000'), iso(range.to, '9999')] };
 }
 
+/**
+ * The visitor behind an event stored with a user id and no visitor: an order the shop's server
+ * sent with the user id only (a phone order, one confirmed in the back office). It is the visitor
+ * who signed in as that user last at or before the event, or, when they signed in only after it,
+ * the first to do so (one seek in `events_identify_user` and one row each). Such events are few, so each is
+ * looked up by its row. A user who never signed in on the site has no visitor: the event stays in
+ * the conversion's count and in no visitor's journey.
+ */
+/** A user's last sign-in at or before a time, or the first after it: its visitor (parameters: user id, ISO time). */
+export const signInSql = (when: 'before' | 'after') => {
+  const order = when === 'before' ? 'DESC' : 'ASC';
+  return `SELECT anonymous_id FROM events INDEXED BY events_identify_user
+    WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp ${when === 'before' ? '<=' : '>'} ? ORDER BY timestamp ${order}, seq ${order} LIMIT 1`;
+};
+
+export function userVisitor(db: Database): (seq: number) => string | undefined {
+  const row = db.prepare('SELECT user_id, timestamp FROM events WHERE seq = ?').raw();
+  const before = db.prepare(signInSql('before')).pluck();
+  const after = db.prepare(signInSql('after')).pluck();
+  return (seq) => {
+    const [userId, t] = (row.get(seq) as [string | null, string] | undefined) ?? [];
+    if (!userId) return undefined;
+    return (before.get(userId, t) ?? after.get(userId, t)) as string | undefined;
+  };
+}
+
+/** The events of `events` in the range stored without a visitor: their rows and times (ms). */
+function strays(db: Database, events: readonly string[], range: Range): [number, number][] {
+  const r = rangeSql(range);
+  return db.prepare(`SELECT seq, ${MS} FROM events INDEXED BY events_report
+    WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} AND anonymous_id IS NULL`).raw().all(...events, ...r.args) as [number, number][];
+}
+
+/** Each visitor's last time (ms) for any of `events` in the range, the user-only events' visitors included. */
+export function lastTimes(db: Database, events: readonly string[], range: Range): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!events.length) return out;
+  const r = rangeSql(range);
+  const rows = db.prepare(`SELECT anonymous_id, max(timestamp) FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY 1`).raw().all(...events, ...r.args) as [string | null, string][];
+  let stray = false;
+  for (const [v, t] of rows) if (v !== null) out.set(v, Date.parse(t)); else stray = true;
+  if (stray) {
+    const of = userVisitor(db);
+    for (const [seq, t] of strays(db, events, range)) {
+      const v = of(seq);
+      if (v !== undefined && !(out.get(v)! >= t)) out.set(v, t);
+    }
+  }
+  return out;
+}
+
 export interface ConversionCount { event: string; events: number; visitors: number; value: number | null; /** Events with a value. */ valued: number }
 
 /** Counts per conversion, on the report index alone (`events_report`). */
 export function conversionCounts(db: Database, events: readonly string[], range: Range): ConversionCount[] {
   if (!events.length) return [];
   const r = rangeSql(range);
-  return db.prepare(`SELECT event, count(*) AS events, count(DISTINCT anonymous_id) AS visitors, sum(value) AS value, count(value) AS valued
-    FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY event`).all(...events, ...r.args) as ConversionCount[];
+  const rows = db.prepare(`SELECT event, count(*) AS events, count(DISTINCT anonymous_id) AS visitors, sum(value) AS value, count(value) AS valued, count(*) - count(anonymous_id) AS strays
+    FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} GROUP BY event`).all(...events, ...r.args) as (ConversionCount & { strays: number })[];
+  // A conversion with user-only events (a server's orders) counts their visitors too, once each.
+  return rows.map(({ strays: n, ...c }) => (n ? { ...c, visitors: visitorsWith(db, c.event, range).size } : c));
 }
 
 /** Value sums in a currency other than the plan's, per conversion: money in two currencies is not one sum. */
@@ -74,11 +127,20 @@ export function totals(db: Database, range: Range): { events: number; visitors: 
     FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null };
 }
 
-/** The visitors who had `event` in the range (on the report index alone). */
+/**
+ * The visitors who had `event` in the range (on the report index alone), and the visitors of its
+ * user-only events (see userVisitor).
+ */
 export function visitorsWith(db: Database, event: string, range: Range): Set<string> {
   const r = rangeSql(range);
-  const ids = db.prepare(`SELECT DISTINCT anonymous_id FROM events INDEXED BY events_report WHERE event = ? AND ${r.where} AND anonymous_id IS NOT NULL`).pluck().all(event, ...r.args) as string[];
-  return new Set(ids);
+  const ids = db.prepare(`SELECT DISTINCT anonymous_id FROM events INDEXED BY events_report WHERE event = ? AND ${r.where}`).pluck().all(event, ...r.args) as (string | null)[];
+  const out = new Set<string>();
+  for (const v of ids) if (v !== null) out.add(v);
+  if (out.size < ids.length) {
+    const of = userVisitor(db);
+    for (const [seq] of strays(db, [event], range)) { const v = of(seq); if (v !== undefined) out.add(v); }
+  }
+  return out;
 }
 
 export interface SequenceOptions {
@@ -108,6 +170,9 @@ export function sequences(db: Database, events: readonly string[], range: Range,
   // Each event's store position beside it: events of the same ms keep the order they were
   // stored in (an add to cart and the order of a "buy now" click), whichever query read them.
   const order = new Map<string, number[]>();
+  // An event stored with a user id only (a server's order) joins the journey of that user's visitor.
+  let of: ((seq: number) => string | undefined) | undefined;
+  const stray = (seq: number) => (of ??= userVisitor(db))(seq);
   const add = (v: string, e: SeqEvent, at: number) => {
     let seq = out.get(v);
     if (!seq) { out.set(v, (seq = [])); order.set(v, []); }
@@ -121,7 +186,8 @@ export function sequences(db: Database, events: readonly string[], range: Range,
       FROM events WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}`;
     type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null, string | null, string | null, string | null, string | null];
     for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, items, url, analytics, ads, currency] of db.prepare(sql).raw().iterate(...events, ...r.args) as Iterable<Row>) {
-      if (v === null) continue;
+      const who = v ?? stray(seq);
+      if (who === undefined) continue;
       const e: SeqEvent = { event, t };
       if (value !== null) e.value = value;
       if (currency) e.currency = currency;
@@ -130,7 +196,7 @@ export function sequences(db: Database, events: readonly string[], range: Range,
       if (list) e.items = list;
       if (url) e.url = url;
       if (analytics || ads) e.consent = { analytics: analytics ?? null, ads: ads ?? null };
-      add(v, e, seq);
+      add(who, e, seq);
     }
   } else {
     // The product lists of the events that need them in full: few rows, each opened once.
@@ -150,7 +216,8 @@ export function sequences(db: Database, events: readonly string[], range: Range,
       const sql = `SELECT anonymous_id, seq, event, ${MS} AS t, value, item_id FROM events INDEXED BY events_report
         WHERE event IN (${lean.map(() => '?').join(', ')}) AND ${r.where}`;
       for (const [v, seq, event, t, value, itemId] of db.prepare(sql).raw().iterate(...lean, ...r.args) as Iterable<[string | null, number, string, number, number | null, string | null]>) {
-        if (v === null) continue;
+        const who = v ?? stray(seq);
+        if (who === undefined) continue;
         const e: SeqEvent = { event, t };
         if (value !== null) e.value = value;
         if (itemId !== null) {
@@ -158,7 +225,7 @@ export function sequences(db: Database, events: readonly string[], range: Range,
           if (!items) shared.set(itemId, (items = [{ item_id: itemId, quantity: 1 }]));
           e.items = items;
         }
-        add(v, e, seq);
+        add(who, e, seq);
       }
     }
     // The cart's adds and removes: their products in full, from the index's product columns or
@@ -168,7 +235,8 @@ export function sequences(db: Database, events: readonly string[], range: Range,
         FROM events INDEXED BY events_report WHERE event IN (${detailed.map(() => '?').join(', ')}) AND ${r.where}`;
       type Row = [number, string | null, string, number, number | null, string | null, string | null, string | null, number | null, number | null, string | null];
       for (const [seq, v, event, t, value, itemId, itemName, itemCategory, qty, price, currency] of db.prepare(sql).raw().iterate(...detailed, ...r.args) as Iterable<Row>) {
-        if (v === null) continue;
+        const who = v ?? stray(seq);
+        if (who === undefined) continue;
         const e: SeqEvent = { event, t };
         if (value !== null) e.value = value;
         if (currency) e.currency = currency;
@@ -176,7 +244,7 @@ export function sequences(db: Database, events: readonly string[], range: Range,
         const whole = wholeLine.has(event);
         const items = json !== undefined ? itemsOf(json, whole) : itemId !== null ? [columnsItem(itemId, itemName, itemCategory, qty, price, value, whole)] : undefined;
         if (items) e.items = items;
-        add(v, e, seq);
+        add(who, e, seq);
       }
     }
   }

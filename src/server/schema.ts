@@ -87,6 +87,8 @@ interface Migration { version: number; description: string; sql: string }
 
 /** The rows of the `events_orders` partial index; a query must say it the same way to use the index. */
 export const ORDER_WHERE = "(context_measureplan_kind = 'macro' OR transaction_id IS NOT NULL)";
+/** A sign-in: an identify call that names both the user and the visitor (schema 10's `events_identify_user`). */
+export const IDENTIFY_WHERE = "type = 'identify' AND user_id IS NOT NULL AND anonymous_id IS NOT NULL";
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -227,6 +229,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     description: "each user's orders, for the hand-off's check of an order the shop's server sent with the user id only, or made on another of the person's devices",
     sql: `CREATE INDEX IF NOT EXISTS events_orders_user ON events (user_id, timestamp) WHERE ${ORDER_WHERE};`,
+  },
+  {
+    version: 10,
+    description: "each user's sign-ins (identify calls with a visitor), for the report's join of an event the shop's server sent with the user id only to the visitor who signed in as that user",
+    sql: `CREATE INDEX IF NOT EXISTS events_identify_user ON events (user_id, timestamp) WHERE ${IDENTIFY_WHERE};`,
   },
 ];
 
