@@ -123,8 +123,24 @@ export function totals(db: Database, range: Range): { events: number; visitors: 
     return { events: db.prepare('SELECT count(*) FROM events').pluck().get() as number, visitors, ...span };
   }
   const r = rangeSql(range);
-  return db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last
-    FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null };
+  const t = db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last,
+    count(event) - count(iif(event IS NOT NULL, anonymous_id, NULL)) AS strays
+    FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null; strays: number };
+  const { strays: n, ...out } = t;
+  if (n) {
+    // A conversion sent with the user id only counts for the visitor who signed in as that user
+    // (userVisitor), so that visitor is one of the range's too, though their own visit came before it.
+    const of = userVisitor(db);
+    const joined = new Set<string>();
+    const rows = db.prepare(`SELECT seq FROM events INDEXED BY events_report WHERE event IS NOT NULL AND ${r.where} AND anonymous_id IS NULL`).pluck().all(...r.args) as number[];
+    for (const seq of rows) { const v = of(seq); if (v !== undefined) joined.add(v); }
+    if (joined.size) {
+      const ids = [...joined];
+      const seen = db.prepare(`SELECT count(DISTINCT anonymous_id) FROM events INDEXED BY events_report WHERE ${r.where} AND anonymous_id IN (SELECT value FROM json_each(?))`).pluck().get(...r.args, JSON.stringify(ids)) as number;
+      out.visitors += ids.length - seen;
+    }
+  }
+  return out;
 }
 
 /**

@@ -114,6 +114,17 @@ describe('the report', () => {
     expect([p.events, p.visitors, p.value]).toEqual([4, 3, 2499 + 2499 + 100 + 50]);
   });
 
+  it('in a dated report, the visitor an order joins is one of the range\'s visitors, though their visit came before or after it', () => {
+    // [0, 30 min): anna, bo, lap and lap0 were on the site; dina's phone order (0) joins dsite,
+    // who signed in only at 61 min; carl's (20) joins lap.
+    const r = buildReport(store.db, plan, { now: NOW, range: { from: T0, to: T0 + 30 * min } });
+    expect(r.totals.visitors).toBe(5);
+    const p = r.conversions.find((c) => c.name === 'purchase')!;
+    expect([p.events, p.visitors, p.rate.count, p.rate.of]).toEqual([3, 2, 2, 5]);
+    // No order is user-only in [40 min, 6 h): the visitors are the ones seen there.
+    expect(buildReport(store.db, plan, { now: NOW, range: { from: T0 + 40 * min, to: NOW } }).totals.visitors).toBe(2);
+  });
+
   it("completes the signed-in visitor's funnel", () => {
     const f = report.funnels[0]!;
     // Step 3 (purchase) within 24 h of the view: anna and lap; dsite's order came before her view.
