@@ -50,6 +50,11 @@ The orders CSV (header row; comma, semicolon or tab separated):
                 with @, spaces, + or =, or only digits, is no click id and is not sent)
   order_id      optional: keeps an order from being counted twice (with the store, also
                 one the site tracked online with ads consent: skipped as tracked-online)
+  ad_user_data, ad_personalization
+                optional: the customer's consent as you recorded it (granted/denied,
+                yes/no); Google Ads gets it in its Ad User Data / Ad Personalization
+                columns (without it: the store's latest ads consent of the person, else
+                empty); a denied order is not sent to Meta or Microsoft
 
 Options:
   --orders <file>            the orders CSV (or give it as the only argument)

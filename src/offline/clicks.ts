@@ -50,6 +50,8 @@ export interface ClickIndex {
    * their click ids (`${kind}:${id}`): none is used, not even one written on an order.
    */
   withdrawn: Set<string>;
+  /** The latest ads consent the store has of the visitors found and named (Google's Ad User Data for their orders). */
+  consent: Map<string, 'granted' | 'denied'>;
 }
 
 export interface Wanted {
@@ -58,7 +60,7 @@ export interface Wanted {
   clickIds: Iterable<string>;
 }
 
-export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map(), withdrawn: new Set() });
+export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map(), withdrawn: new Set(), consent: new Map() });
 
 /** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
 export const VISITOR_PREFIX = 8;
@@ -126,7 +128,8 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
   // Privacy Control): none of their clicks is used, an earlier one granted included (`withdrawn`).
   // Their latest record is looked up for the visitors found and those the orders name (also one
   // who never granted ads, so has no click row), in the same statement (SQLite takes the bare
-  // column from the row of max(timestamp)).
+  // column from the row of max(timestamp)). A granted latest record of a visitor without a click
+  // row comes too: it is the consent their order carries to Google (Ad User Data).
   const sql = `WITH found AS (SELECT anonymous_id, user_id, ${cols.join(', ')}, min(timestamp) AS first_seen, max(timestamp) AS last_seen
     FROM events
     WHERE ${ADS_ALLOWED} AND (((${kinds.map((k) => `${column(k)} IS NOT NULL`).join(' OR ')}) AND (anonymous_id IN temp.offline_visitors OR user_id IN temp.offline_users
@@ -138,7 +141,7 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
         OR lower(substr(anonymous_id, 1, ${VISITOR_PREFIX})) IN temp.offline_prefixes) GROUP BY anonymous_id)
     SELECT found.*, latest.ads AS latest_ads FROM found LEFT JOIN latest ON latest.anonymous_id = found.anonymous_id
     UNION ALL SELECT anonymous_id, NULL, ${cols.map(() => 'NULL').join(', ')}, NULL, NULL, ads FROM latest
-      WHERE ads = 'denied' AND anonymous_id NOT IN (SELECT anonymous_id FROM found WHERE anonymous_id IS NOT NULL)`;
+      WHERE ads IN ('denied', 'granted') AND anonymous_id NOT IN (SELECT anonymous_id FROM found WHERE anonymous_id IS NOT NULL)`;
   const rows = db.prepare(sql).all() as Record<string, string | null>[];
   // Every visitor a short reference could name, with a click or without (none, or only under ads
   // denied): one of them is not enough to credit the order to the other (Node wing QA 2026-12-07).
@@ -167,6 +170,9 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     if (same) { same.firstSeen = Math.min(same.firstSeen, c.firstSeen); same.lastSeen = Math.max(same.lastSeen, c.lastSeen); } else list.push({ ...c });
   };
   for (const r of rows) {
+    if (r.anonymous_id && (r.latest_ads === 'denied' || r.latest_ads === 'granted')) index.consent.set(r.anonymous_id, r.latest_ads);
+    // A visitor found only for their consent (no click row): nothing more to read.
+    if (r.first_seen === null && r.latest_ads === 'granted') continue;
     if (r.latest_ads === 'denied') {
       index.withdrawn.add(r.anonymous_id!);
       for (const kind of CLICK_KINDS) if (r[column(kind)]) index.withdrawn.add(`${kind}:${r[column(kind)]}`);

@@ -5,8 +5,8 @@
  * upload), and for Meta the hashed e-mail/phone go into the same event as the `fbc`.
  */
 import { compactRef, VISITOR_PREFIX, type ClickIndex } from './clicks';
-import { clickFile, iosFile, leadsFile } from './google-ads';
-import { chooseClick, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
+import { clickFile, iosFile, leadsFile, type GoogleConsent } from './google-ads';
+import { chooseClick, googleConsent, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
 import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
 import { googleEmail } from './normalise';
@@ -98,6 +98,12 @@ const skipOf = (order: Order, p: ClickProblem, platform: Platform): Skipped => {
   return { row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: p.reason, message: `${p.message}${also}` };
 };
 
+/** An order the shop recorded the customer's refusal on, for a platform whose upload cannot carry it. */
+const deniedOn = (order: Order, platform: Platform): Skipped => ({
+  row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'consent-denied',
+  message: `the order's consent column says denied, and ${PLATFORM_NAMES[platform]}'s upload has no field for it: the order is not sent (Google Ads takes it marked Denied)`,
+});
+
 /**
  * Google Ads keeps one conversion per click id and conversion time (`CLICK_CONVERSION_ALREADY_EXISTS`)
  * and Microsoft ignores a repeated (click id, conversion time): of two rows with the same click and
@@ -128,9 +134,9 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
   const tick = () => { if (o.progress && ++done % PROGRESS_STEP === 0) o.progress(done, orders.length); };
 
   if (o.platform === 'google-ads') {
-    const clicks: (Order & { gclid: string })[] = [];
-    const ios: (Order & { kind: 'gbraid' | 'wbraid'; id: string })[] = [];
-    const leads: Order[] = [];
+    const clicks: (Order & { gclid: string; consent: GoogleConsent })[] = [];
+    const ios: (Order & { kind: 'gbraid' | 'wbraid'; id: string; consent: GoogleConsent })[] = [];
+    const leads: (Order & { consent: GoogleConsent })[] = [];
     // An order in the hour that repeats when the clocks go back: its wall clock time in the shop's
     // zone names two instants, so the files are written in UTC (`Parameters:TimeZone=+0000`).
     const zone = orders.some((order) => repeated(order.time, o.zone)) ? UTC : o.zone;
@@ -141,8 +147,8 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       const r = chooseClick(order, index, match);
       const twice = r.click && once(order, r.click);
       if (twice) skipped.push(twice);
-      else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id }); clicked(order, r.click, 'clicks', ''); }
-      else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id }); clicked(order, r.click, 'ios', '-ios'); }
+      else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id, consent: googleConsent(order, index, r.click) }); clicked(order, r.click, 'clicks', ''); }
+      else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id, consent: googleConsent(order, index, r.click) }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
         // Two rows alike without an order id: the leads file has no id Google could tell them apart by.
         // Compared as the file writes them: a Gmail address with or without dots, 99.90 or 99.9.
@@ -153,7 +159,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
           continue;
         }
         if (key !== undefined) sameLead.set(key, order.row);
-        leads.push(order);
+        leads.push({ ...order, consent: googleConsent(order, index) });
         matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }), ...contactNoteOf(order) });
       } else skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, true));
     }
@@ -175,6 +181,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
         skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: `the order is more than 7 days old: Meta's Conversions API refuses it (and the whole request with it)` });
         continue;
       }
+      if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
       const { click, problem } = chooseClick(order, index, match);
       if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
       const event = metaEvent({
@@ -212,6 +219,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
   const once = firstPerClickAndTime(o.platform, microsoftZone(o.zone));
   for (const order of orders) {
     tick();
+    if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
     const r = chooseClick(order, index, match);
     if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, false)); continue; }
     const twice = once(order, r.click);

@@ -7,7 +7,8 @@
  */
 import type { Click, ClickIndex } from './clicks';
 import { emailKey } from './normalise';
-import type { ClickIdInput, ClickKind, Order, Reason } from './orders';
+import type { GoogleConsent } from './google-ads';
+import type { ClickIdInput, ClickKind, Consent, Order, Reason } from './orders';
 
 export type Platform = 'google-ads' | 'meta' | 'microsoft';
 export const PLATFORMS: readonly Platform[] = ['google-ads', 'meta', 'microsoft'];
@@ -185,4 +186,36 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
     keep(r);
   }
   return problem ? { problem } : {};
+}
+
+/**
+ * What the store knows of the customer's ads consent: the latest record of the visitors the order
+ * names or was matched to by e-mail (a denial by any of them wins), else granted for a click the
+ * store saw (click ids are kept only under an ads grant not taken back since), else unknown.
+ */
+function storeConsent(order: Order, index: ClickIndex, click: ClickChoice | undefined): Consent | undefined {
+  const people = new Set<string>();
+  if (order.visitorId) for (const v of index.visitorIds.get(order.visitorId) ?? [order.visitorId]) people.add(v);
+  const key = order.email && emailKey(order.email);
+  for (const v of (key && index.emails.get(key)?.visitors) || []) people.add(v);
+  let granted = false;
+  for (const v of people) {
+    const c = index.consent.get(v);
+    if (c === 'denied') return 'denied';
+    if (c === 'granted') granted = true;
+  }
+  if (granted) return 'granted';
+  return click && index.byId.has(`${click.kind}:${click.id}`) ? 'granted' : undefined;
+}
+
+/**
+ * Google's Ad User Data and Ad Personalization for an order: what the shop recorded on the order
+ * (its `ad_user_data` / `ad_personalization` columns) first, else what the store knows. A customer
+ * who refused their data being shared refused personalisation with it.
+ */
+export function googleConsent(order: Order, index: ClickIndex, click?: ClickChoice): GoogleConsent {
+  const known = storeConsent(order, index, click);
+  const userData = order.adUserData ?? known;
+  const personalization = order.adPersonalization ?? (userData === 'denied' ? 'denied' : known);
+  return { ...(userData && { userData }), ...(personalization && { personalization }) };
 }

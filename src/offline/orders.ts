@@ -39,12 +39,21 @@ export interface Order {
   visitorId?: string;
   clickIds: ClickIdInput[];
   orderId?: string;
+  /**
+   * The customer's consent as the shop recorded it (the order's `ad_user_data` and
+   * `ad_personalization` columns): Google's Ad User Data / Ad Personalization for this order,
+   * over what the store knows of the visitor.
+   */
+  adUserData?: Consent;
+  adPersonalization?: Consent;
 }
+
+export type Consent = 'granted' | 'denied';
 
 export type Reason =
   | 'bad-row' | 'not-utf8' | 'bad-time' | 'bad-value' | 'bad-currency' | 'duplicate-order'
   | 'no-match' | 'bad-click-id' | 'duplicate-click' | 'ambiguous-visitor' | 'outside-lookback' | 'before-click' | 'too-old' | 'too-recent'
-  | 'tracked-online' | 'ads-withdrawn';
+  | 'tracked-online' | 'ads-withdrawn' | 'bad-consent' | 'consent-denied';
 
 export interface Skipped {
   row: number;
@@ -53,7 +62,7 @@ export interface Skipped {
   message: string;
 }
 
-export type Field = 'time' | 'value' | 'currency' | 'email' | 'phone' | 'visitor_id' | 'click_id' | 'order_id' | ClickKind;
+export type Field = 'time' | 'value' | 'currency' | 'email' | 'phone' | 'visitor_id' | 'click_id' | 'order_id' | 'ad_user_data' | 'ad_personalization' | ClickKind;
 
 /** Header name (lowercase, `_` for spaces, dashes and dots) → field. */
 export const ALIASES: Record<Field, readonly string[]> = {
@@ -70,6 +79,14 @@ export const ALIASES: Record<Field, readonly string[]> = {
   fbclid: ['fbclid', 'fbc'],
   msclkid: ['msclkid', 'microsoft_click_id'],
   order_id: ['order_id', 'orderid', 'order', 'order_number', 'order_no', 'transaction_id', 'id'],
+  ad_user_data: ['ad_user_data', 'consent_ad_user_data', 'ads_consent', 'marketing_consent'],
+  ad_personalization: ['ad_personalization', 'ad_personalisation', 'consent_ad_personalization'],
+};
+
+/** A consent cell as shops write it: granted/denied, yes/no, true/false, 1/0; empty is unknown. */
+const CONSENT_WORDS: Record<string, Consent> = {
+  granted: 'granted', grant: 'granted', yes: 'granted', y: 'granted', true: 'granted', '1': 'granted',
+  denied: 'denied', deny: 'denied', no: 'denied', n: 'denied', false: 'denied', '0': 'denied',
 };
 
 const headerKey = (h: string) => h.trim().toLowerCase().replace(/[\s\-.]+/g, '_');
@@ -236,11 +253,22 @@ export function readOrders(text: string, options: ReadOptions): Orders {
     for (const kind of CLICK_KINDS) { const id = get(kind); if (id) clickIds.push({ id, kind }); }
     // People read a reference out in groups (`3f2a 9c1e`): the spaces are not part of it.
     const visitorId = get('visitor_id').replace(/\s+/g, '') || undefined;
+    const consent: Partial<Record<'adUserData' | 'adPersonalization', Consent>> = {};
+    let badConsent: string | undefined;
+    for (const [f, key] of [['ad_user_data', 'adUserData'], ['ad_personalization', 'adPersonalization']] as const) {
+      const text = get(f);
+      if (!text) continue;
+      const word = CONSENT_WORDS[text.toLowerCase()];
+      if (word) consent[key] = word;
+      else badConsent ??= `column "${columns[f]}" says "${text.slice(0, 40)}": write granted or denied (or leave it empty when the customer was not asked)`;
+    }
+    // A consent the shop recorded but that cannot be read: the order is not sent rather than sent against it.
+    if (badConsent) { skip('bad-consent', badConsent); continue; }
 
     orders.push({
       row, time: when.time, value: value.value, valueText: value.text, currency,
       ...(email && { email }), ...(phone && { phone }), contactProblems,
-      ...(visitorId && { visitorId }), clickIds, ...(orderId && { orderId }),
+      ...(visitorId && { visitorId }), clickIds, ...(orderId && { orderId }), ...consent,
     });
   }
 

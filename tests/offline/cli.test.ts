@@ -107,17 +107,18 @@ describe('measureplan offline --to google-ads', () => {
 
     expect(readFileSync(out, 'utf8')).toBe([
       'Parameters:TimeZone=Europe/Oslo',
-      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      'G-A,Phone order,2026-03-01 13:00:00,2499.00,NOK',
-      'G-B-new,Phone order,2026-03-01 13:00:00,1249.50,NOK',
-      'Cj0KCQiA-from-form,Phone order,2026-03-01 13:00:00,199,NOK',
-      'G-E,Phone order,2026-03-01 13:00:00,99,NOK',
+      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      // Clicks the store saw were kept under an ads grant: Granted. One written on the order only: unknown.
+      'G-A,Phone order,2026-03-01 13:00:00,2499.00,NOK,Granted,Granted',
+      'G-B-new,Phone order,2026-03-01 13:00:00,1249.50,NOK,Granted,Granted',
+      'Cj0KCQiA-from-form,Phone order,2026-03-01 13:00:00,199,NOK,,',
+      'G-E,Phone order,2026-03-01 13:00:00,99,NOK,Granted,Granted',
       '',
     ].join('\n'));
     expect(readFileSync(join(dir, 'out', 'google-leads.csv'), 'utf8')).toBe([
       'Parameters:TimeZone=Europe/Oslo',
-      'Email,Phone Number,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      `,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,349,NOK`,
+      'Email,Phone Number,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      `,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,349,NOK,,`,
       '',
     ].join('\n'));
     expect(existsSync(join(dir, 'out', 'google-ios.csv'))).toBe(false);

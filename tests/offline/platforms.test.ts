@@ -58,19 +58,19 @@ describe('Google Ads click import (§7.1)', () => {
     const f = clickFile([{ gclid: 'Cj0KCQiA-abc_DEF', time: T, valueText: '2499.00', currency: 'NOK' }], { conversionName: 'Phone order', zone: oslo });
     expect(lines(f)).toEqual([
       'Parameters:TimeZone=Europe/Oslo',
-      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      'Cj0KCQiA-abc_DEF,Phone order,2026-03-01 13:00:00,2499.00,NOK',
+      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      'Cj0KCQiA-abc_DEF,Phone order,2026-03-01 13:00:00,2499.00,NOK,,',
       '',
     ]);
-    expect(CLICK_HEADER).toHaveLength(5);
+    expect(CLICK_HEADER).toHaveLength(7);
   });
 
   it('an offset zone is written as +HHMM, and times never carry T or an offset', () => {
     const f = clickFile([{ gclid: 'g', time: T + 59_999, valueText: '1', currency: 'EUR' }], { conversionName: 'Call, then order', zone: parseZone('+01:00')! });
     const [param, , row] = lines(f);
     expect(param).toBe('Parameters:TimeZone=+0100');
-    expect(row).toBe('g,"Call, then order",2026-03-01 13:00:59,1,EUR');
-    expect(row!.split(',').slice(-3)[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(row).toBe('g,"Call, then order",2026-03-01 13:00:59,1,EUR,,');
+    expect(row!.split(',').slice(-5)[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
   it('orders in the hour that repeats when the clocks go back: the files are in UTC, both orders uploaded (time QA 2026-12-06)', () => {
@@ -83,9 +83,9 @@ describe('Google Ads click import (§7.1)', () => {
     expect(r.skipped).toEqual([]);
     expect(lines(r.files[0]!.content)).toEqual([
       'Parameters:TimeZone=+0000',
-      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      'G1,Phone order,2026-10-25 00:30:00,2499.00,NOK',
-      'G1,Phone order,2026-10-25 01:30:00,2499.00,NOK',
+      'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      'G1,Phone order,2026-10-25 00:30:00,2499.00,NOK,Granted,Granted',
+      'G1,Phone order,2026-10-25 01:30:00,2499.00,NOK,Granted,Granted',
       '',
     ]);
     // One order in the first pass (summer time) alone is as ambiguous (diff read 2026-12-06).
@@ -99,9 +99,9 @@ describe('Google Ads click import (§7.1)', () => {
     const f = iosFile([{ kind: 'gbraid', id: 'GB1', time: T, valueText: '1', currency: 'NOK' }, { kind: 'wbraid', id: 'WB1', time: T, valueText: '2', currency: 'NOK' }], { conversionName: 'Phone order', zone: oslo });
     expect(lines(f)).toEqual([
       'Parameters:TimeZone=Europe/Oslo',
-      'GBRAID,WBRAID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      'GB1,,Phone order,2026-03-01 13:00:00,1,NOK',
-      ',WB1,Phone order,2026-03-01 13:00:00,2,NOK',
+      'GBRAID,WBRAID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      'GB1,,Phone order,2026-03-01 13:00:00,1,NOK,,',
+      ',WB1,Phone order,2026-03-01 13:00:00,2,NOK,,',
       '',
     ]);
   });
@@ -114,10 +114,10 @@ describe('Google Ads click import (§7.1)', () => {
     ], { conversionName: 'Phone order', zone: oslo });
     expect(lines(f)).toEqual([
       'Parameters:TimeZone=Europe/Oslo',
-      'Email,Phone Number,Conversion Name,Conversion Time,Conversion Value,Conversion Currency',
-      `${hex('karinordmann@gmail.com')},,Phone order,2026-03-01 13:00:00,10,NOK`,
-      `,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,20,NOK`,
-      `973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,30,NOK`,
+      'Email,Phone Number,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
+      `${hex('karinordmann@gmail.com')},,Phone order,2026-03-01 13:00:00,10,NOK,,`,
+      `,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,20,NOK,,`,
+      `973dfe463ec85785f5f95af5ba3906eedb2d931c24e69824a89ea65dba4e813b,${hex('+4741234567')},Phone order,2026-03-01 13:00:00,30,NOK,,`,
       '',
     ]);
   });

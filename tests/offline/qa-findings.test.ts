@@ -75,7 +75,7 @@ describe('finding 2: --out that is the orders file (or a companion of it) is ref
 
 describe('finding 3: the docs no longer call a day of overlap safe for orders sent by e-mail/phone', () => {
   it('the leads file has no invented Order ID column, and docs/offline.md says what that means for overlapping exports', () => {
-    expect([...LEADS_HEADER]).toEqual(['Email', 'Phone Number', 'Conversion Name', 'Conversion Time', 'Conversion Value', 'Conversion Currency']);
+    expect([...LEADS_HEADER]).toEqual(['Email', 'Phone Number', 'Conversion Name', 'Conversion Time', 'Conversion Value', 'Conversion Currency', 'Ad User Data', 'Ad Personalization']);
     const md = readFileSync(join(__dirname, '../../docs/offline.md'), 'utf8').replace(/\s+/g, ' ');
     expect(md).not.toContain('So let each export overlap the previous one by a day, as Google advises.');
     expect(md).toContain('An order that went to the leads file can reach Google twice');

@@ -129,7 +129,7 @@ describe('one click id on two orders at the same conversion time (§7.1 CLICK_CO
       order(6, { orderId: 'A-5', visitorId: 'v2', email: 'a@example.com' }),
     ], ix, base);
     expect(r.files.find((f) => f.part === 'clicks')!.content.split('\n').filter((l) => l.startsWith('G-1,'))).toEqual([
-      'G-1,Phone order,2026-03-01 13:00:00,100,NOK', 'G-1,Phone order,2026-03-01 13:01:00,100,NOK',
+      'G-1,Phone order,2026-03-01 13:00:00,100,NOK,Granted,Granted', 'G-1,Phone order,2026-03-01 13:01:00,100,NOK,Granted,Granted',
     ]);
     expect(r.files.find((f) => f.part === 'ios')!.rows).toBe(1);
     expect(r.skipped).toEqual([
@@ -173,6 +173,6 @@ describe('end to end through the CLI: nothing personal in any file', () => {
     expect(code).not.toBeInstanceOf(Error);
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain('kari');
-    expect(text).toBe('Parameters:TimeZone=Europe/Oslo\nGoogle Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency\nCj0KCQiA-ok,Phone order,2026-03-01 13:00:00,1234.50,NOK\n');
+    expect(text).toBe('Parameters:TimeZone=Europe/Oslo\nGoogle Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization\nCj0KCQiA-ok,Phone order,2026-03-01 13:00:00,1234.50,NOK,,\n');
   });
 });
