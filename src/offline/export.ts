@@ -6,7 +6,7 @@
  */
 import { compactRef, VISITOR_PREFIX, type ClickIndex } from './clicks';
 import { clickFile, iosFile, leadsFile, type GoogleConsent } from './google-ads';
-import { chooseClick, googleConsent, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
+import { chooseClick, adsConsentOf, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
 import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
 import { googleEmail } from './normalise';
@@ -147,8 +147,8 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       const r = chooseClick(order, index, match);
       const twice = r.click && once(order, r.click);
       if (twice) skipped.push(twice);
-      else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id, consent: googleConsent(order, index, r.click) }); clicked(order, r.click, 'clicks', ''); }
-      else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id, consent: googleConsent(order, index, r.click) }); clicked(order, r.click, 'ios', '-ios'); }
+      else if (r.click?.kind === 'gclid') { clicks.push({ ...order, gclid: r.click.id, consent: adsConsentOf(order, index, r.click) }); clicked(order, r.click, 'clicks', ''); }
+      else if (r.click) { ios.push({ ...order, kind: r.click.kind as 'gbraid' | 'wbraid', id: r.click.id, consent: adsConsentOf(order, index, r.click) }); clicked(order, r.click, 'ios', '-ios'); }
       else if ((order.email || order.phone) && r.problem?.reason !== 'too-recent') {
         // Two rows alike without an order id: the leads file has no id Google could tell them apart by.
         // Compared as the file writes them: a Gmail address with or without dots, 99.90 or 99.9.
@@ -159,7 +159,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
           continue;
         }
         if (key !== undefined) sameLead.set(key, order.row);
-        leads.push({ ...order, consent: googleConsent(order, index) });
+        leads.push({ ...order, consent: adsConsentOf(order, index) });
         matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'leads', suffix: '-leads', ...(r.problem && { note: r.problem.message }), ...contactNoteOf(order) });
       } else skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, true));
     }
@@ -190,6 +190,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
         ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
         ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
         ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
+        ...(adsConsentOf(order, index, click).userData === 'denied' && { limited: true }),
       }, o.conversionName, o.actionSource ?? 'phone_call');
       const first = ids.get(event.event_id);
       if (first !== undefined) {

@@ -213,7 +213,7 @@ function storeConsent(order: Order, index: ClickIndex, click: ClickChoice | unde
  * (its `ad_user_data` / `ad_personalization` columns) first, else what the store knows. A customer
  * who refused their data being shared refused personalisation with it.
  */
-export function googleConsent(order: Order, index: ClickIndex, click?: ClickChoice): GoogleConsent {
+export function adsConsentOf(order: Order, index: ClickIndex, click?: ClickChoice): GoogleConsent {
   const known = storeConsent(order, index, click);
   const userData = order.adUserData ?? known;
   const personalization = order.adPersonalization ?? (userData === 'denied' ? 'denied' : known);

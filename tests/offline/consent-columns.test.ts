@@ -121,3 +121,19 @@ describe('a refusal the shop recorded, on platforms whose upload has no consent 
     });
   }
 });
+
+describe('Meta: a person the store knows declined ads goes with Limited Data Use', () => {
+  it('sets data_processing_options LDU (Meta locates the person) for the decliner only', async () => {
+    const r = await run([
+      'order_id,time,value,email',
+      'C-1,2026-03-01 12:00,100,wanda@example.no', // withdrew on the site
+      'C-2,2026-03-01 12:00,200,olga@example.no', // granted
+      'C-3,2026-03-01 12:00,300,tor@example.no', // denied on one of two devices
+    ].join('\n'), 'meta');
+    expect(r.json.skipped).toEqual([]);
+    const events = (JSON.parse(readFileSync(r.out.replace(/\.csv$/, '.csv'), 'utf8')) as { data: Record<string, unknown>[] }).data;
+    const ldu = { data_processing_options: ['LDU'], data_processing_options_country: 0, data_processing_options_state: 0 };
+    expect(events.map((e) => [e.event_id, e.data_processing_options ? { data_processing_options: e.data_processing_options, data_processing_options_country: e.data_processing_options_country, data_processing_options_state: e.data_processing_options_state } : null]))
+      .toEqual([['C-1', ldu], ['C-2', null], ['C-3', ldu]]);
+  });
+});
