@@ -1,5 +1,5 @@
 /**
- * `measureplan offline --orders orders.csv --to google-ads|meta|microsoft`: phone and offline
+ * `measureplan offline --orders orders.csv --to google-ads|meta|microsoft|linkedin`: phone and offline
  * orders matched back to the ad clicks the store saw, written as the platform's offline
  * conversion upload. Every order ends up in a file or in the skipped list with its reason;
  * e-mail addresses and phone numbers leave only as SHA-256 hashes. Exit 0 when a file was
@@ -13,6 +13,7 @@ import { emptyIndex, onlineOrders, readClicks, type ClickIndex, type OnlineOrder
 import { decodeOrders } from '../offline/encoding';
 import { exportOffline, type ExportResult, type OutputFile, type Part } from '../offline/export';
 import { FBC, PLATFORM_KINDS, PLATFORM_NAMES, PLATFORMS, type Platform } from '../offline/match';
+import { conversionUrn } from '../offline/linkedin';
 import { ACTION_SOURCES, type ActionSource } from '../offline/meta';
 import { microsoftZone } from '../offline/microsoft';
 import { isCurrency, OrdersError, readOrders, type Orders, type Skipped } from '../offline/orders';
@@ -22,20 +23,20 @@ import { parseZone, systemZone, type Zone } from '../offline/time';
 import { StoreError } from '../server/sqlite';
 import { openStore, storeTrouble, type Store } from '../server/store';
 import { choice, parse } from './args';
-import { docPath } from './package';
 import { cannot, colours, UsageError, type Colours, type IO } from './io';
 import { closest, count, quote } from './words';
 
-export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft [options]
+export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft|linkedin [options]
 
 Turns the shop's CSV of phone and offline orders into the ad platform's offline-conversion
 upload. Each order is matched to an ad click: the click id on the order (click_id, gclid,
-gbraid, wbraid, fbclid, fbc or msclkid column), else the click ids the store saw for the
+gbraid, wbraid, fbclid, fbc, msclkid or li_fat_id column), else the click ids the store saw for the
 order's visitor_id, else for the visitors identified with the order's e-mail. The newest
 click before the order and within the lookback window is used. Google Ads orders without a
 click but with an e-mail or phone go to a second file, for enhanced conversions for leads;
-Meta events carry the hashed e-mail/phone next to the click. E-mail and phone leave only as
-SHA-256 hashes. Orders that cannot be used are listed with the row and the reason.
+Meta events carry the hashed e-mail/phone next to the click, LinkedIn events the hashed e-mail
+next to the li_fat_id. E-mail and phone leave only as SHA-256 hashes. Orders that cannot be
+used are listed with the row and the reason.
 
 The orders CSV (header row; comma, semicolon or tab separated):
   time          2026-03-01 14:05 (read in --timezone) or ISO-8601 with an offset;
@@ -58,14 +59,15 @@ The orders CSV (header row; comma, semicolon or tab separated):
 
 Options:
   --orders <file>            the orders CSV (or give it as the only argument)
-  --to <platform>            google-ads, meta or microsoft
+  --to <platform>            google-ads, meta, microsoft or linkedin
   --db <file>                the store written by measureplan collect (default measureplan.db)
-  --out <file>               the upload file (default offline-<platform>.csv, .json for Meta);
-                             Google Ads adds <name>-leads.csv and <name>-ios.csv next to it,
-                             Meta <name>-2.json … per 1,000 events; never the orders file
+  --out <file>               the upload file (default offline-<platform>.csv, .json for Meta
+                             and LinkedIn); Google Ads adds <name>-leads.csv and <name>-ios.csv
+                             next to it, Meta <name>-2.json … per 1,000 events, LinkedIn per
+                             5,000; never the orders file
   --conversion-name <name>   the conversion action (Google Ads) or goal (Microsoft) exactly
-                             as named there, required for those two; Meta's event name
-                             (default Purchase)
+                             as named there; LinkedIn's conversion rule id (104012) or URN;
+                             required for those three; Meta's event name (default Purchase)
   --currency <code>          for orders without a currency of their own (ISO 4217: NOK)
   --timezone <zone>          the zone of times without an offset, and of the file: an IANA
                              zone such as Europe/Oslo, or an offset such as +01:00
@@ -88,12 +90,16 @@ file that cannot be written or is the orders file, is one).
 Examples:
   measureplan offline --orders orders.csv --to google-ads --conversion-name "Phone order" --timezone Europe/Oslo --currency NOK
   measureplan offline --orders orders.csv --to meta --out meta-events.json
-  measureplan offline orders.csv --to microsoft --conversion-name "Phone order" --format json`;
+  measureplan offline orders.csv --to microsoft --conversion-name "Phone order" --format json
+  measureplan offline --orders orders.csv --to linkedin --conversion-name 104012`;
+
+const LINKEDIN_RULE_HINT = 'Give the id of the conversion rule set up for the Conversions API (Campaign Manager → Analyze → Conversion tracking), such as --conversion-name 104012, or its URN urn:lla:llaPartnerConversion:104012.';
 
 const ALIASES: Record<string, Platform> = {
   google: 'google-ads', googleads: 'google-ads', 'google-ads': 'google-ads', google_ads: 'google-ads',
   meta: 'meta', facebook: 'meta',
   microsoft: 'microsoft', 'microsoft-ads': 'microsoft', microsoftads: 'microsoft', 'microsoft-advertising': 'microsoft', bing: 'microsoft',
+  linkedin: 'linkedin', 'linkedin-ads': 'linkedin',
 };
 
 /** What a written file holds, in words: `2 click conversions (gclid)`. */
@@ -102,20 +108,17 @@ function what(platform: Platform, part: Part, rows: number): string {
     case 'clicks': return platform === 'microsoft' ? `${count(rows, 'offline conversion')} (msclkid)` : `${count(rows, 'click conversion')} (gclid)`;
     case 'ios': return `${count(rows, 'iOS click conversion')} (gbraid/wbraid): a separate upload`;
     case 'leads': return `${count(rows, 'conversion')} by hashed e-mail/phone (enhanced conversions for leads): a separate upload`;
-    case 'events': return `${count(rows, 'event')} for the Conversions API`;
+    case 'events': return `${count(rows, 'event')} for ${platform === 'linkedin' ? 'LinkedIn' : 'Meta'}'s Conversions API`;
   }
 }
 
 function platformOf(value: unknown): Platform {
-  if (value === undefined) throw new UsageError('offline needs --to: the platform to write the upload for.', 'Give --to google-ads, --to meta or --to microsoft.');
+  if (value === undefined) throw new UsageError('offline needs --to: the platform to write the upload for.', 'Give --to google-ads, --to meta, --to microsoft or --to linkedin.');
   const v = String(value).toLowerCase();
-  if (v === 'linkedin') {
-    throw new UsageError('LinkedIn offline conversions are not written.', `LinkedIn takes them only through its Conversions API (an API token and a conversion rule); its CSV upload format is not documented. See ${docPath('offline.md')}.`);
-  }
   const p = ALIASES[v];
   if (!p) {
-    const near = closest(v, [...PLATFORMS, 'linkedin']);
-    throw new UsageError(`--to must be google-ads, meta or microsoft, not "${value}".`, near ? `Did you mean --to ${near}?` : undefined);
+    const near = closest(v, [...PLATFORMS]);
+    throw new UsageError(`--to must be google-ads, meta, microsoft or linkedin, not "${value}".`, near ? `Did you mean --to ${near}?` : undefined);
   }
   return p;
 }
@@ -180,9 +183,15 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
   if (named === undefined && platform !== 'meta') {
     throw new UsageError(`--to ${platform} needs --conversion-name.`, platform === 'google-ads'
       ? 'Give the name of the conversion action that imports from clicks, exactly as Google Ads shows it: --conversion-name "Phone order".'
+      : platform === 'linkedin' ? LINKEDIN_RULE_HINT
       : 'Give the name of the offline conversion goal, exactly as Microsoft Advertising shows it: --conversion-name "Phone order".');
   }
-  const conversionName = named?.trim() ?? 'Purchase';
+  let conversionName = named?.trim() ?? 'Purchase';
+  if (platform === 'linkedin') {
+    const urn = conversionUrn(conversionName);
+    if (!urn) throw new UsageError(`--conversion-name "${conversionName}" is not a LinkedIn conversion rule.`, LINKEDIN_RULE_HINT);
+    conversionName = urn;
+  }
 
   const currency = (values.currency as string | undefined)?.trim().toUpperCase();
   if (currency !== undefined && !isCurrency(currency)) throw new UsageError(`--currency "${values.currency}" is not a currency code.`, 'Give the ISO 4217 code: --currency NOK, EUR, SEK, USD …');
@@ -213,13 +222,14 @@ export async function offline(argv: string[], io: IO, now: () => number = Date.n
     actionSource = choice(values['action-source'], ACTION_SOURCES, 'action-source', 'phone_call');
   }
 
-  const out = (values.out as string | undefined) ?? `offline-${platform}.${platform === 'meta' ? 'json' : 'csv'}`;
+  const jsonFile = platform === 'meta' || platform === 'linkedin';
+  const out = (values.out as string | undefined) ?? `offline-${platform}.${jsonFile ? 'json' : 'csv'}`;
   // Writing the upload over the export it is made from would lose the customers' orders for good.
   const clash = overwritesOrders(out, ordersFile, platform);
   if (clash) {
     throw new UsageError(
       clash === out ? `--out ${out} is the orders file: writing the upload there would overwrite the orders.` : `--out ${out} would also write ${clash}, which is the orders file: it would be overwritten.`,
-      `Give --out another name, such as offline-${platform}.${platform === 'meta' ? 'json' : 'csv'}; the upload files are written next to it.`,
+      `Give --out another name, such as offline-${platform}.${jsonFile ? 'json' : 'csv'}; the upload files are written next to it.`,
     );
   }
   const bytes = readOrdersFile(ordersFile);
@@ -383,7 +393,7 @@ interface Report {
 
 function report(io: IO, c: Colours, r: Report): void {
   const w = (s = '') => io.out.write(`${s}\n`);
-  const name = r.platform === 'meta' ? `event ${quote(r.conversionName)}` : `conversion ${quote(r.conversionName)}`;
+  const name = r.platform === 'meta' ? `event ${quote(r.conversionName)}` : r.platform === 'linkedin' ? `conversion rule ${quote(r.conversionName)}` : `conversion ${quote(r.conversionName)}`;
   const zone = r.zone === r.fileZone ? r.zone.name
     : r.platform === 'microsoft' ? `${r.fileZone.name} (UTC: Microsoft's file takes an offset, and ${r.zone.name} has two)`
     : `UTC (an order is in the hour that repeats when ${r.zone.name} turns its clocks back, so its time there names two moments)`;

@@ -8,6 +8,7 @@ import { compactRef, VISITOR_PREFIX, type ClickIndex } from './clicks';
 import { clickFile, iosFile, leadsFile, type GoogleConsent } from './google-ads';
 import { chooseClick, adsConsentOf, PLATFORM_KINDS, PLATFORM_NAMES, type ClickChoice, type ClickProblem, type Platform, type Source } from './match';
 import { META_BATCH, META_MAX_AGE_MS, metaEvent, metaFiles, type ActionSource, type MetaEvent } from './meta';
+import { LINKEDIN_BATCH, LINKEDIN_MAX_AGE_MS, linkedinEvent, linkedinFiles, type LinkedInEvent } from './linkedin';
 import { microsoftFile, microsoftZone, type MicrosoftRow } from './microsoft';
 import { googleEmail } from './normalise';
 import type { ClickKind, Order, Skipped } from './orders';
@@ -87,7 +88,8 @@ function noMatch(order: Order, platform: Platform, store: boolean, contactCounts
   const looked = [order.visitorId && 'its visitor_id', order.email && 'its e-mail'].filter(Boolean).join(' or ');
   let where = order.clickIds.length ? `on the order (its click id is not a ${PLATFORM_KINDS[platform].join(' or ')})` : 'on the order';
   if (looked) where = store ? `${where} or for ${looked} in the store${shortRef(order)}` : `${where} (no store was read to look up ${looked}: give --db)`;
-  const contact = order.contactProblems.length ? `, and no usable e-mail or phone (${order.contactProblems.join('; ')})` : contactCounts ? ', and no e-mail or phone to match on' : '';
+  const contact = order.contactProblems.length ? `, and no usable e-mail or phone (${order.contactProblems.join('; ')})`
+    : !contactCounts ? '' : platform === 'linkedin' ? `, and no e-mail to match on${order.phone ? ' (LinkedIn takes no phone number)' : ''}` : ', and no e-mail or phone to match on';
   const needs = contactCounts ? '' : `: ${PLATFORM_NAMES[platform]}'s upload needs one`;
   return { row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'no-match', message: `no ${PLATFORM_NAMES[platform]} click id (${kinds}) ${where}${contact}${needs}` };
 }
@@ -212,6 +214,50 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       const suffix = files[Math.floor(i / META_BATCH)]!.suffix;
       if (click) clicked(order, click, 'events', suffix, hashedOf(order));
       else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
+    });
+    return { files, matched, skipped: sortRows(skipped) };
+  }
+
+  if (o.platform === 'linkedin') {
+    const kept: { order: Order; click?: ClickChoice; note?: string; event: LinkedInEvent }[] = [];
+    const ids = new Map<string, number>();
+    for (const order of orders) {
+      tick();
+      if (o.now - order.time > LINKEDIN_MAX_AGE_MS) {
+        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: 'the order is more than 90 days old: LinkedIn\'s Conversions API refuses it' });
+        continue;
+      }
+      if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
+      const { click, problem } = chooseClick(order, index, match);
+      // LinkedIn's event has no consent field: nothing of a person the store knows declined ads
+      // (on any of their devices, unless the shop recorded a yes on the order) is sent.
+      if (adsConsentOf(order, index, click).userData === 'denied') {
+        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'ads-withdrawn', message: "the customer's latest visit says ads denied (a withdrawal, or Global Privacy Control), and LinkedIn's upload has no field to say so: the order is not sent" });
+        continue;
+      }
+      if (!click && !order.email) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
+      const event = linkedinEvent({
+        time: order.time, value: order.value, valueText: order.valueText, currency: order.currency,
+        ...(order.orderId && { orderId: order.orderId }), ...(order.orderId && o.online?.has(order.orderId) && { onlineId: o.online.get(order.orderId) }),
+        ...(order.email && { email: order.email }), ...(click && { liFatId: click.id }),
+        ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
+      }, o.conversionName);
+      const first = ids.get(event.eventId);
+      if (first !== undefined) {
+        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'duplicate-order', message: order.orderId ? `order ${order.orderId} is also on row ${first}: LinkedIn keeps one event per eventId` : `the same time, value, currency and customer as row ${first}, and no order id: both would get one eventId and LinkedIn would keep one (if this is another order, give both their order ids)` });
+        continue;
+      }
+      ids.set(event.eventId, order.row);
+      kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
+    }
+    const files = linkedinFiles(kept.map((k) => k.event)).map((content, i): OutputFile => ({
+      part: 'events', suffix: i ? `-${i + 1}` : '', rows: Math.min(LINKEDIN_BATCH, kept.length - i * LINKEDIN_BATCH), content,
+    }));
+    kept.forEach(({ order, click, note, event }, i) => {
+      const suffix = files[Math.floor(i / LINKEDIN_BATCH)]!.suffix;
+      const hashed: ('email' | 'phone')[] = event.user.userIds.some((u) => u.idType === 'SHA256_EMAIL') ? ['email'] : [];
+      if (click) clicked(order, click, 'events', suffix, hashed);
+      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed, part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
     });
     return { files, matched, skipped: sortRows(skipped) };
   }

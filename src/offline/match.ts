@@ -10,17 +10,18 @@ import { emailKey } from './normalise';
 import type { GoogleConsent } from './google-ads';
 import type { ClickIdInput, ClickKind, Consent, Order, Reason } from './orders';
 
-export type Platform = 'google-ads' | 'meta' | 'microsoft';
-export const PLATFORMS: readonly Platform[] = ['google-ads', 'meta', 'microsoft'];
+export type Platform = 'google-ads' | 'meta' | 'microsoft' | 'linkedin';
+export const PLATFORMS: readonly Platform[] = ['google-ads', 'meta', 'microsoft', 'linkedin'];
 
 /** The click ids each platform takes, preferred first when two clicks have the same time. */
 export const PLATFORM_KINDS: Record<Platform, readonly ClickKind[]> = {
   'google-ads': ['gclid', 'wbraid', 'gbraid'],
   meta: ['fbclid'],
   microsoft: ['msclkid'],
+  linkedin: ['li_fat_id'],
 };
 
-export const PLATFORM_NAMES: Record<Platform, string> = { 'google-ads': 'Google Ads', meta: 'Meta', microsoft: 'Microsoft Advertising' };
+export const PLATFORM_NAMES: Record<Platform, string> = { 'google-ads': 'Google Ads', meta: 'Meta', microsoft: 'Microsoft Advertising', linkedin: 'LinkedIn' };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -68,7 +69,7 @@ export const FBC = /^fb\.\d\.\d{10,16}\.(.+)$/;
  * The kind of a click id written on an order. A column named after the kind says it; otherwise
  * the store's record of the id, then its shape (a msclkid is 32 hex digits, an `fbc` value starts
  * `fb.1.`), and last the platform exported to: a Google export reads any other id as a gclid, a
- * Meta export as an fbclid (their shapes are not documented). Undefined: not a Microsoft click id.
+ * Meta export as an fbclid, a LinkedIn export as a li_fat_id (their shapes are not documented). Undefined: not a Microsoft click id.
  */
 export function kindOf(input: ClickIdInput, platform: Platform, index?: ClickIndex): ClickKind | undefined {
   if (input.kind) return input.kind;
@@ -76,7 +77,7 @@ export function kindOf(input: ClickIdInput, platform: Platform, index?: ClickInd
   if (known) return known;
   if (MSCLKID.test(input.id)) return 'msclkid';
   if (FBC.test(input.id)) return 'fbclid';
-  return platform === 'google-ads' ? 'gclid' : platform === 'meta' ? 'fbclid' : undefined;
+  return platform === 'google-ads' ? 'gclid' : platform === 'meta' ? 'fbclid' : platform === 'linkedin' ? 'li_fat_id' : undefined;
 }
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;

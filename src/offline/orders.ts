@@ -14,8 +14,8 @@ import { parseValue, thousandsMarkOf } from './value';
 export { OrdersError } from './errors';
 export { parseValue } from './value';
 
-export type ClickKind = 'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'msclkid';
-export const CLICK_KINDS: readonly ClickKind[] = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid'];
+export type ClickKind = 'gclid' | 'gbraid' | 'wbraid' | 'fbclid' | 'msclkid' | 'li_fat_id';
+export const CLICK_KINDS: readonly ClickKind[] = ['gclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'li_fat_id'];
 
 export interface ClickIdInput {
   id: string;
@@ -78,6 +78,7 @@ export const ALIASES: Record<Field, readonly string[]> = {
   wbraid: ['wbraid'],
   fbclid: ['fbclid', 'fbc'],
   msclkid: ['msclkid', 'microsoft_click_id'],
+  li_fat_id: ['li_fat_id', 'linkedin_click_id'],
   order_id: ['order_id', 'orderid', 'order', 'order_number', 'order_no', 'transaction_id', 'id'],
   ad_user_data: ['ad_user_data', 'consent_ad_user_data', 'ads_consent', 'marketing_consent'],
   ad_personalization: ['ad_personalization', 'ad_personalisation', 'consent_ad_personalization'],

@@ -278,8 +278,9 @@ describe('stores, nothing usable, and usage errors', () => {
 
   const usage: [string, string[], RegExp][] = [
     ['no --to', ['--orders', 'x.csv'], /needs --to/],
-    ['LinkedIn', ['--orders', 'x.csv', '--to', 'linkedin'], /LinkedIn offline conversions are not written/],
-    ['an unknown platform', ['--orders', 'x.csv', '--to', 'googel-ads'], /--to must be google-ads, meta or microsoft/],
+    ['LinkedIn without --conversion-name', ['--orders', 'x.csv', '--to', 'linkedin'], /--to linkedin needs --conversion-name/],
+    ['LinkedIn with a rule name, not its id', ['--orders', 'x.csv', '--to', 'linkedin', '--conversion-name', 'Phone order'], /"Phone order" is not a LinkedIn conversion rule/],
+    ['an unknown platform', ['--orders', 'x.csv', '--to', 'googel-ads'], /--to must be google-ads, meta, microsoft or linkedin/],
     ['no orders file', ['--to', 'meta'], /needs the orders CSV/],
     ['Google without --conversion-name', ['--orders', 'x.csv', '--to', 'google-ads'], /--to google-ads needs --conversion-name/],
     ['a bad --timezone', ['--orders', 'x.csv', '--to', 'meta', '--timezone', 'Oslo'], /--timezone "Oslo" is neither/],
