@@ -6,7 +6,7 @@
  * range is applied on the text.
  */
 import { IDENTIFY_WHERE, VITAL_COLUMNS } from '../server/schema';
-import type { Database } from '../server/sqlite';
+import type { Database, Statement } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
 import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
 import { SIGNAL_EVENTS } from '../server/message';
@@ -25,37 +25,58 @@ export function rangeSql(range: Range): { where: string; args: string[] } {
   return { where: 'timestamp >= ? AND timestamp < ?', args: [iso(range.from, '0000'), iso(range.to, '9999')] };
 }
 
+/** The sign-in lookups: a user's sign-ins before or after a time (their visitors, up to 20), and a visitor's sign-in just before or after it (its user). */
+export const SIGN_IN_SQL = {
+  userBefore: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 20`,
+  userAfter: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 20`,
+  visitorBefore: `SELECT user_id FROM events INDEXED BY events_identify_visitor WHERE ${IDENTIFY_WHERE} AND anonymous_id = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+  visitorAfter: `SELECT user_id FROM events INDEXED BY events_identify_visitor WHERE ${IDENTIFY_WHERE} AND anonymous_id = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 1`,
+} as const;
+
+type UserVisitor = (seq: number) => string | undefined;
+/** One resolver per connection while the store is unchanged: a report's passes resolve each event once. */
+const resolvers = new WeakMap<Database, { stamp: string; of: UserVisitor }>();
+
 /**
  * The visitor behind an event stored with a user id and no visitor: an order the shop's server
  * sent with the user id only (a phone order, one confirmed in the back office). It is the visitor
- * who signed in as that user last at or before the event, or, when they signed in only after it,
- * the first to do so (one seek in `events_identify_user` and one row each). Such events are few, so each is
- * looked up by its row. A user who never signed in on the site has no visitor: the event stays in
- * the conversion's count and in no visitor's journey.
+ * that user signed in on last at or before the event, as long as nobody else signed in there
+ * since (a shared computer: Zoe's phone order is not Anna's, who signed in on it after her); else
+ * the first visitor the user signed in on after the event, when nobody had signed in there before
+ * it (the person ordered by phone, then signed in on the site). Sign-ins are identify calls with
+ * both ids, found through their two partial indexes (schema 10). A user who never signed in on
+ * the site has no visitor: the event stays in the conversion's count and in no visitor's journey.
+ * User ids are compared exactly (an e-mail used as the user id too).
  */
-/** A user's last sign-in at or before a time, or the first after it: its visitor (parameters: user id, ISO time). */
-export const signInSql = (when: 'before' | 'after') => {
-  const order = when === 'before' ? 'DESC' : 'ASC';
-  return `SELECT anonymous_id FROM events INDEXED BY events_identify_user
-    WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp ${when === 'before' ? '<=' : '>'} ? ORDER BY timestamp ${order}, seq ${order} LIMIT 1`;
-};
-
-export function userVisitor(db: Database): (seq: number) => string | undefined {
+export function userVisitor(db: Database): UserVisitor {
+  // Another connection's commit changes data_version, this connection's own total_changes().
+  const stamp = `${db.pragma('data_version', { simple: true })}:${db.prepare('SELECT total_changes()').pluck().get()}`;
+  const had = resolvers.get(db);
+  if (had?.stamp === stamp) return had.of;
   const row = db.prepare('SELECT user_id, timestamp FROM events WHERE seq = ?').raw();
-  const before = db.prepare(signInSql('before')).pluck();
-  const after = db.prepare(signInSql('after')).pluck();
-  return (seq) => {
-    const [userId, t] = (row.get(seq) as [string | null, string] | undefined) ?? [];
-    if (!userId) return undefined;
-    return (before.get(userId, t) ?? after.get(userId, t)) as string | undefined;
+  const q = Object.fromEntries(Object.entries(SIGN_IN_SQL).map(([k, sql]) => [k, db.prepare(sql).pluck()])) as Record<keyof typeof SIGN_IN_SQL, Statement>;
+  const known = new Map<number, string | undefined>();
+  const resolve = (userId: string, t: string): string | undefined => {
+    for (const v of q.userBefore.all(userId, t) as string[]) if (q.visitorBefore.get(v, t) === userId) return v;
+    for (const v of q.userAfter.all(userId, t) as string[]) if (q.visitorBefore.get(v, t) === undefined && q.visitorAfter.get(v, t) === userId) return v;
+    return undefined;
   };
+  const of: UserVisitor = (seq) => {
+    if (known.has(seq)) return known.get(seq);
+    const [userId, t] = (row.get(seq) as [string | null, string] | undefined) ?? [];
+    const v = userId ? resolve(userId, t!) : undefined;
+    known.set(seq, v);
+    return v;
+  };
+  resolvers.set(db, { stamp, of });
+  return of;
 }
 
-/** The events of `events` in the range stored without a visitor: their rows and times (ms). */
+/** The events of `events` in the range stored without a visitor: their rows and times (ms), through their own small index. */
 function strays(db: Database, events: readonly string[], range: Range): [number, number][] {
   const r = rangeSql(range);
-  return db.prepare(`SELECT seq, ${MS} FROM events INDEXED BY events_report
-    WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where} AND anonymous_id IS NULL`).raw().all(...events, ...r.args) as [number, number][];
+  return db.prepare(`SELECT seq, ${MS} FROM events INDEXED BY events_strays
+    WHERE anonymous_id IS NULL AND event IN (${events.map(() => '?').join(', ')}) AND ${r.where}`).raw().all(...events, ...r.args) as [number, number][];
 }
 
 /** Each visitor's last time (ms) for any of `events` in the range, the user-only events' visitors included. */
@@ -124,20 +145,29 @@ export function totals(db: Database, range: Range): { events: number; visitors: 
   }
   const r = rangeSql(range);
   const t = db.prepare(`SELECT count(*) AS events, count(DISTINCT anonymous_id) AS visitors, min(timestamp) AS first, max(timestamp) AS last,
-    count(event) - count(iif(event IS NOT NULL, anonymous_id, NULL)) AS strays
+    count(*) - count(anonymous_id) AS strays
     FROM events INDEXED BY events_report WHERE ${r.where}`).get(...r.args) as { events: number; visitors: number; first: string | null; last: string | null; strays: number };
   const { strays: n, ...out } = t;
   if (n) {
     // A conversion sent with the user id only counts for the visitor who signed in as that user
-    // (userVisitor), so that visitor is one of the range's too, though their own visit came before it.
+    // (userVisitor), so that visitor is one of the range's too, though their own visit was not in it.
     const of = userVisitor(db);
     const joined = new Set<string>();
-    const rows = db.prepare(`SELECT seq FROM events INDEXED BY events_report WHERE event IS NOT NULL AND ${r.where} AND anonymous_id IS NULL`).pluck().all(...r.args) as number[];
+    const rows = db.prepare(`SELECT seq FROM events INDEXED BY events_strays WHERE anonymous_id IS NULL AND event IS NOT NULL AND ${r.where}`).pluck().all(...r.args) as number[];
     for (const seq of rows) { const v = of(seq); if (v !== undefined) joined.add(v); }
-    if (joined.size) {
-      const ids = [...joined];
-      const seen = db.prepare(`SELECT count(DISTINCT anonymous_id) FROM events INDEXED BY events_report WHERE ${r.where} AND anonymous_id IN (SELECT value FROM json_each(?))`).pluck().get(...r.args, JSON.stringify(ids)) as number;
-      out.visitors += ids.length - seen;
+    // Counted already when their first or last event is in the range; not when all of it lies
+    // outside; only a visitor whose events span the range is looked for in it.
+    const [from, to] = r.args;
+    const seenSpan = db.prepare('SELECT first_seen, last_seen FROM visitors WHERE anonymous_id = ?').raw();
+    const unsure: string[] = [];
+    for (const v of joined) {
+      const [first, last] = (seenSpan.get(v) as [string, string] | undefined) ?? ['', ''];
+      if ((first >= from! && first < to!) || (last >= from! && last < to!)) continue;
+      if (first && first < from! && last >= to!) unsure.push(v); else out.visitors++;
+    }
+    if (unsure.length) {
+      const seen = db.prepare(`SELECT count(DISTINCT anonymous_id) FROM events INDEXED BY events_report WHERE ${r.where} AND anonymous_id IN (SELECT value FROM json_each(?))`).pluck().get(...r.args, JSON.stringify(unsure)) as number;
+      out.visitors += unsure.length - seen;
     }
   }
   return out;
@@ -186,9 +216,9 @@ export function sequences(db: Database, events: readonly string[], range: Range,
   // Each event's store position beside it: events of the same ms keep the order they were
   // stored in (an add to cart and the order of a "buy now" click), whichever query read them.
   const order = new Map<string, number[]>();
-  // An event stored with a user id only (a server's order) joins the journey of that user's visitor.
-  let of: ((seq: number) => string | undefined) | undefined;
-  const stray = (seq: number) => (of ??= userVisitor(db))(seq);
+  // An event stored with a user id only (a server's order) joins the journey of that user's
+  // visitor. The resolver is made before the reads: the connection runs nothing else while it iterates.
+  const stray = userVisitor(db);
   const add = (v: string, e: SeqEvent, at: number) => {
     let seq = out.get(v);
     if (!seq) { out.set(v, (seq = [])); order.set(v, []); }

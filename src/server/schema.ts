@@ -232,8 +232,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    description: "each user's sign-ins (identify calls with a visitor), for the report's join of an event the shop's server sent with the user id only to the visitor who signed in as that user",
-    sql: `CREATE INDEX IF NOT EXISTS events_identify_user ON events (user_id, timestamp) WHERE ${IDENTIFY_WHERE};`,
+    description: "the sign-ins (identify calls with a visitor) by user and by visitor, and the events stored without a visitor, for the report's join of an event the shop's server sent with the user id only to the visitor who signed in as that user",
+    sql: `CREATE INDEX IF NOT EXISTS events_identify_user ON events (user_id, timestamp) WHERE ${IDENTIFY_WHERE};
+      CREATE INDEX IF NOT EXISTS events_identify_visitor ON events (anonymous_id, timestamp) WHERE ${IDENTIFY_WHERE};
+      CREATE INDEX IF NOT EXISTS events_strays ON events (event, timestamp) WHERE anonymous_id IS NULL;`,
   },
 ];
 

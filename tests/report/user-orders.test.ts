@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
 import { buildReport, type Report } from '../../src/report/build';
-import { lastTimes, sequences, signInSql, userVisitor, visitorsWith } from '../../src/report/read';
+import { lastTimes, sequences, SIGN_IN_SQL, userVisitor, visitorsWith } from '../../src/report/read';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
 
@@ -56,6 +56,8 @@ const EVENTS = [
   phoneOrder('u-dina', 0, 100), view('dsite', 60), signIn('dsite', 'u-dina', 61),
   // a phone order of a user the site never saw: counted, in no visitor's journey.
   phoneOrder('u-nobody', 10, 50),
+  // eva signed in before the first dated range below and comes back after it; her phone order is in it.
+  signIn('eva', 'u-eva', -10), phoneOrder('u-eva', 10, 10), view('eva', 50),
 ];
 const NOW = T0 + 6 * 60 * min;
 
@@ -77,16 +79,19 @@ describe('a user-only order joins the visitor who signed in as that user', () =>
     const seqs = store.db.prepare("SELECT seq, user_id FROM events WHERE anonymous_id IS NULL AND event = 'purchase' ORDER BY seq").raw().all() as [number, string][];
     const of = userVisitor(store.db);
     expect(seqs.map(([seq, user]) => [user, of(seq) ?? null])).toEqual([
-      ['u-anna', 'anna'], ['u-carl', 'lap'], ['u-dina', 'dsite'], ['u-nobody', null],
+      ['u-anna', 'anna'], ['u-carl', 'lap'], ['u-dina', 'dsite'], ['u-nobody', null], ['u-eva', 'eva'],
     ]);
   });
 
   it('uses the sign-ins index, not a scan of the events', () => {
-    for (const when of ['before', 'after'] as const) {
-      const steps = store.db.prepare(`EXPLAIN QUERY PLAN ${signInSql(when)}`).all('u', 't') as { detail: string }[];
-      // One seek, in the index's own order (no sort): the sign-in's row alone is opened.
-      expect(steps.map((p) => p.detail)).toEqual([`SEARCH events USING INDEX events_identify_user (user_id=? AND timestamp${when === 'before' ? '<' : '>'}?)`]);
+    for (const [name, sql] of Object.entries(SIGN_IN_SQL)) {
+      const steps = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('u', 't') as { detail: string }[]).map((p) => p.detail);
+      // One seek each, in the index's own order (no sort): only the sign-ins' rows are opened.
+      const [by, column] = name.startsWith('user') ? ['user', 'user_id'] : ['visitor', 'anonymous_id'];
+      expect(steps, name).toEqual([`SEARCH events USING INDEX events_identify_${by} (${column}=? AND timestamp${name.endsWith('Before') ? '<' : '>'}?)`]);
     }
+    const strays = (store.db.prepare("EXPLAIN QUERY PLAN SELECT seq FROM events INDEXED BY events_strays WHERE anonymous_id IS NULL AND event IN ('purchase') AND timestamp >= ? AND timestamp < ?").all('a', 'b') as { detail: string }[]).map((p) => p.detail);
+    expect(strays).toEqual(['SEARCH events USING INDEX events_strays (event=? AND timestamp>? AND timestamp<?)']);
   });
 
   it('the journeys: the order is in the signed-in visitor\'s sequence, after their own events', () => {
@@ -101,8 +106,8 @@ describe('a user-only order joins the visitor who signed in as that user', () =>
   });
 
   it('visitor sets and last times include them', () => {
-    expect([...visitorsWith(store.db, 'purchase', {})].sort()).toEqual(['anna', 'dsite', 'lap']);
-    expect(lastTimes(store.db, ['purchase'], {})).toEqual(new Map([['anna', T0 + 30 * min], ['lap', T0 + 20 * min], ['dsite', T0]]));
+    expect([...visitorsWith(store.db, 'purchase', {})].sort()).toEqual(['anna', 'dsite', 'eva', 'lap']);
+    expect(lastTimes(store.db, ['purchase'], {})).toEqual(new Map([['anna', T0 + 30 * min], ['lap', T0 + 20 * min], ['dsite', T0], ['eva', T0 + 10 * min]]));
     // A range leaves out the orders outside it, user-only or not.
     expect([...visitorsWith(store.db, 'purchase', { from: T0 + 15 * min })].sort()).toEqual(['anna', 'lap']);
   });
@@ -111,24 +116,25 @@ describe('a user-only order joins the visitor who signed in as that user', () =>
 describe('the report', () => {
   it('counts every order, and the visitors behind the joined ones', () => {
     const p = report.conversions.find((c) => c.name === 'purchase')!;
-    expect([p.events, p.visitors, p.value]).toEqual([4, 3, 2499 + 2499 + 100 + 50]);
+    expect([p.events, p.visitors, p.value]).toEqual([5, 4, 2499 + 2499 + 100 + 50 + 10]);
   });
 
   it('in a dated report, the visitor an order joins is one of the range\'s visitors, though their visit came before or after it', () => {
     // [0, 30 min): anna, bo, lap and lap0 were on the site; dina's phone order (0) joins dsite,
-    // who signed in only at 61 min; carl's (20) joins lap.
+    // who signed in only at 61 min; carl's (20) joins lap; eva's (10) joins eva, whose own events
+    // are before and after the range.
     const r = buildReport(store.db, plan, { now: NOW, range: { from: T0, to: T0 + 30 * min } });
-    expect(r.totals.visitors).toBe(5);
+    expect(r.totals.visitors).toBe(6);
     const p = r.conversions.find((c) => c.name === 'purchase')!;
-    expect([p.events, p.visitors, p.rate.count, p.rate.of]).toEqual([3, 2, 2, 5]);
+    expect([p.events, p.visitors, p.rate.count, p.rate.of]).toEqual([4, 3, 3, 6]);
     // No order is user-only in [40 min, 6 h): the visitors are the ones seen there.
-    expect(buildReport(store.db, plan, { now: NOW, range: { from: T0 + 40 * min, to: NOW } }).totals.visitors).toBe(2);
+    expect(buildReport(store.db, plan, { now: NOW, range: { from: T0 + 40 * min, to: NOW } }).totals.visitors).toBe(3);
   });
 
   it("completes the signed-in visitor's funnel", () => {
     const f = report.funnels[0]!;
-    // Step 3 (purchase) within 24 h of the view: anna and lap; dsite's order came before her view.
-    expect(f.steps.map((s) => s.visitors)).toEqual([5, 3, 2]);
+    // Step 3 (purchase) within 24 h of the view: anna and lap; dsite's and eva's orders came before their views.
+    expect(f.steps.map((s) => s.visitors)).toEqual([6, 3, 2]);
   });
 
   it('a cart ordered by phone is no abandoned cart', () => {
