@@ -24,6 +24,7 @@ import { StoreError } from '../server/sqlite';
 import { openStore, storeTrouble, type Store } from '../server/store';
 import { choice, parse } from './args';
 import { cannot, colours, UsageError, type Colours, type IO } from './io';
+import { printable } from './safe-text';
 import { closest, count, quote } from './words';
 
 export const offlineHelp = `Usage: measureplan offline --orders orders.csv --to google-ads|meta|microsoft|linkedin [options]
@@ -421,7 +422,9 @@ function report(io: IO, c: Colours, r: Report): void {
   if (r.skipped.length) {
     w();
     w(`${count(r.skipped.length, 'order')} skipped:`);
-    const rows = r.skipped.map((s) => [String(s.row), s.orderId ?? '', s.reason, s.message]);
+    // Cells of the orders file (an order id, a time or a consent word quoted in a message) are
+    // written out with their control characters made visible: a terminal must not act on them.
+    const rows = r.skipped.map((s) => [String(s.row), printable(s.orderId ?? ''), s.reason, printable(s.message)]);
     const head = ['row', 'order', 'reason', 'why'];
     const widths = head.slice(0, 3).map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
     const line = (x: string[], paint: (s: string) => string = (s) => s) => `  ${x[0]!.padStart(widths[0]!)}  ${x[1]!.padEnd(widths[1]!)}  ${paint(x[2]!.padEnd(widths[2]!))}  ${x[3]}`;

@@ -19,6 +19,7 @@
  * tracker for 90 days. The first event that carried a click id is the best known time of the
  * click (the landing page view, when the collector receives page views).
  */
+import { IDENTIFY_WHERE } from '../server/schema';
 import type { Database } from '../server/sqlite';
 import { clickIdProblem } from './match';
 import { emailKey } from './normalise';
@@ -104,6 +105,17 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
         if (r.anonymous_id) { who.visitors.add(r.anonymous_id); visitors.add(r.anonymous_id); }
         if (r.user_id) { who.users.add(r.user_id); users.add(r.user_id); }
       }
+    }
+    // The person's other devices: every visitor signed in as one of their users, with an e-mail
+    // trait or without (a "no" to ads there is theirs too). Seeks in the sign-ins' index (schema 10).
+    // One query for all of them: their sign-ins, by user.
+    const found = [...new Set([...index.emails.values()].flatMap((who) => [...who.users]))];
+    if (found.length) {
+      const rows = db.prepare(`SELECT DISTINCT user_id, anonymous_id FROM events INDEXED BY events_identify_user
+        WHERE ${IDENTIFY_WHERE} AND user_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(found)) as [string, string][];
+      const byUser = new Map<string, string[]>();
+      for (const [u, v] of rows) byUser.set(u, [...(byUser.get(u) ?? []), v]);
+      for (const who of index.emails.values()) for (const u of who.users) for (const v of byUser.get(u) ?? []) { who.visitors.add(v); visitors.add(v); }
     }
   }
   if (!kinds.length || (!visitors.size && !users.size && !clickIds.size)) return index;

@@ -107,6 +107,15 @@ const deniedOn = (order: Order, platform: Platform): Skipped => ({
 });
 
 /**
+ * A person the store knows declined ads (their latest visit on one of their devices, or the owner
+ * of the click on the order), for a platform whose upload cannot say so: nothing of theirs is sent.
+ */
+const declinedOn = (order: Order, platform: Platform): Skipped => ({
+  row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'ads-withdrawn',
+  message: `the customer's latest visit says ads denied (a withdrawal, Global Privacy Control, or a "no" on another of their devices), and ${PLATFORM_NAMES[platform]}'s upload has no field to say so: the order is not sent (Google Ads takes it marked Denied)`,
+});
+
+/**
  * Google Ads keeps one conversion per click id and conversion time (`CLICK_CONVERSION_ALREADY_EXISTS`)
  * and Microsoft ignores a repeated (click id, conversion time): of two rows with the same click and
  * the same time as written in the file (whole seconds), the platform drops one without a word.
@@ -185,6 +194,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       }
       if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
       const { click, problem } = chooseClick(order, index, match);
+      if (adsConsentOf(order, index, click).userData === 'denied') { skipped.push(declinedOn(order, o.platform)); continue; }
       if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
       const event = metaEvent({
         time: order.time, value: order.value, currency: order.currency,
@@ -192,7 +202,6 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
         ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
         ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
         ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
-        ...(adsConsentOf(order, index, click).userData === 'denied' && { limited: true }),
       }, o.conversionName, o.actionSource ?? 'phone_call');
       const first = ids.get(event.event_id);
       if (first !== undefined) {
@@ -231,10 +240,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
       const { click, problem } = chooseClick(order, index, match);
       // LinkedIn's event has no consent field: nothing of a person the store knows declined ads
       // (on any of their devices, unless the shop recorded a yes on the order) is sent.
-      if (adsConsentOf(order, index, click).userData === 'denied') {
-        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'ads-withdrawn', message: "the customer's latest visit says ads denied (a withdrawal, or Global Privacy Control), and LinkedIn's upload has no field to say so: the order is not sent" });
-        continue;
-      }
+      if (adsConsentOf(order, index, click).userData === 'denied') { skipped.push(declinedOn(order, o.platform)); continue; }
       if (!click && !order.email) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
       const event = linkedinEvent({
         time: order.time, value: order.value, valueText: order.valueText, currency: order.currency,
@@ -268,6 +274,7 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     tick();
     if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
     const r = chooseClick(order, index, match);
+    if (adsConsentOf(order, index, r.click).userData === 'denied') { skipped.push(declinedOn(order, o.platform)); continue; }
     if (!r.click) { skipped.push(r.problem ? skipOf(order, r.problem, o.platform) : noMatch(order, o.platform, o.store, false)); continue; }
     const twice = once(order, r.click);
     if (twice) { skipped.push(twice); continue; }

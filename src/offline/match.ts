@@ -8,7 +8,7 @@
 import type { Click, ClickIndex } from './clicks';
 import { emailKey } from './normalise';
 import type { GoogleConsent } from './google-ads';
-import type { ClickIdInput, ClickKind, Consent, Order, Reason } from './orders';
+import { CLICK_KINDS, type ClickIdInput, type ClickKind, type Consent, type Order, type Reason } from './orders';
 
 export type Platform = 'google-ads' | 'meta' | 'microsoft' | 'linkedin';
 export const PLATFORMS: readonly Platform[] = ['google-ads', 'meta', 'microsoft', 'linkedin'];
@@ -190,33 +190,42 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
 }
 
 /**
- * What the store knows of the customer's ads consent: the latest record of the visitors the order
- * names or was matched to by e-mail (a denial by any of them wins), else granted for a click the
- * store saw (click ids are kept only under an ads grant not taken back since), else unknown.
+ * What the store knows of the customer's ads consent: the latest record of each visitor the order
+ * names, was matched to by e-mail (and the visitors signed in as the same user), or whose click
+ * it carries. A denial by any of them wins (a withdrawal, Global Privacy Control, a "no" on
+ * another device), and so does a click written on the order whose owner withdrew; a grant
+ * counts only as a stored record: a click seen on events without one (another client) says
+ * nothing.
  */
 function storeConsent(order: Order, index: ClickIndex, click: ClickChoice | undefined): Consent | undefined {
   const people = new Set<string>();
   if (order.visitorId) for (const v of index.visitorIds.get(order.visitorId) ?? [order.visitorId]) people.add(v);
   const key = order.email && emailKey(order.email);
   for (const v of (key && index.emails.get(key)?.visitors) || []) people.add(v);
+  for (const input of order.clickIds) {
+    const id = FBC.exec(input.id)?.[1] ?? input.id;
+    if (CLICK_KINDS.some((k) => index.withdrawn.has(`${k}:${id}`))) return 'denied';
+  }
+  // The visitors who carried the click credited (one written on the order is looked up by its id).
+  if (click) for (const [v, clicks] of index.byVisitor) if (clicks.some((c) => c.kind === click.kind && c.id === click.id)) people.add(v);
   let granted = false;
   for (const v of people) {
     const c = index.consent.get(v);
     if (c === 'denied') return 'denied';
     if (c === 'granted') granted = true;
   }
-  if (granted) return 'granted';
-  return click && index.byId.has(`${click.kind}:${click.id}`) ? 'granted' : undefined;
+  return granted ? 'granted' : undefined;
 }
 
 /**
- * Google's Ad User Data and Ad Personalization for an order: what the shop recorded on the order
- * (its `ad_user_data` / `ad_personalization` columns) first, else what the store knows. A customer
- * who refused their data being shared refused personalisation with it.
+ * The customer's consent for an order (Google's Ad User Data and Ad Personalization): a denial the
+ * store knows of wins, as it may have come after the order was taken; then what the shop recorded
+ * on the order (its `ad_user_data` / `ad_personalization` columns); then a grant the store knows
+ * of. A customer who refused their data being shared refused personalisation with it.
  */
 export function adsConsentOf(order: Order, index: ClickIndex, click?: ClickChoice): GoogleConsent {
   const known = storeConsent(order, index, click);
-  const userData = order.adUserData ?? known;
-  const personalization = order.adPersonalization ?? (userData === 'denied' ? 'denied' : known);
+  const userData = known === 'denied' ? 'denied' : order.adUserData ?? known;
+  const personalization = userData === 'denied' ? (known === 'denied' ? 'denied' : order.adPersonalization ?? 'denied') : order.adPersonalization ?? known;
   return { ...(userData && { userData }), ...(personalization && { personalization }) };
 }

@@ -6,9 +6,7 @@
  * request with an event older than 7 days), `event_id` (the order number, so a repeated upload is
  * deduplicated), `action_source`, `user_data` with SHA-256 hashed `em`/`ph` and `fbc`
  * (`fb.1.<click time ms>.<fbclid>`, built from the fbclid when the cookie value is not known), and
- * `custom_data` with `value`, `currency` and `order_id`; for a person the store knows declined
- * ads, Limited Data Use (`data_processing_options: ["LDU"]`, country and state 0: Meta geolocates,
- * and applies it where a US state law does). Events Manager's CSV columns are
+ * `custom_data` with `value`, `currency` and `order_id`. Events Manager's CSV columns are
  * UNCONFIRMED, so the file is the request body the dataset's events endpoint takes: `{"data": […]}`.
  */
 import { metaEmailHash, metaPhoneHash, sha256 } from './normalise';
@@ -28,10 +26,6 @@ export interface MetaEvent {
   action_source: ActionSource;
   user_data: { em?: string[]; ph?: string[]; fbc?: string };
   custom_data: { value: number; currency: string; order_id?: string };
-  /** Limited Data Use, Meta's processing option for US state privacy laws; 0 and 0: Meta locates the person. */
-  data_processing_options?: ['LDU'];
-  data_processing_options_country?: 0;
-  data_processing_options_state?: 0;
 }
 
 export interface MetaInput {
@@ -52,8 +46,6 @@ export interface MetaInput {
   /** The visitor id and click ids written on the order row: part of the order, so part of its event id. */
   visitorId?: string;
   orderClickIds?: readonly string[];
-  /** The person declined ads (a withdrawal, Global Privacy Control): sent with Limited Data Use. */
-  limited?: boolean;
 }
 
 /** `fb.1.<ms>.<fbclid>`: subdomain index 1, as a server-built value uses; an `fbc` value is kept as it is. */
@@ -91,7 +83,6 @@ export function metaEvent(input: MetaInput, eventName: string, actionSource: Act
     action_source: actionSource,
     user_data: user,
     custom_data: { value: input.value, currency: input.currency, ...(input.orderId && { order_id: input.orderId }) },
-    ...(input.limited && { data_processing_options: ['LDU'] as ['LDU'], data_processing_options_country: 0 as const, data_processing_options_state: 0 as const }),
   };
 }
 

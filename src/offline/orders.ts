@@ -80,7 +80,8 @@ export const ALIASES: Record<Field, readonly string[]> = {
   msclkid: ['msclkid', 'microsoft_click_id'],
   li_fat_id: ['li_fat_id', 'linkedin_click_id'],
   order_id: ['order_id', 'orderid', 'order', 'order_number', 'order_no', 'transaction_id', 'id'],
-  ad_user_data: ['ad_user_data', 'consent_ad_user_data', 'ads_consent', 'marketing_consent'],
+  // Not `marketing_consent`: often the newsletter opt-in, no answer about the ad platforms.
+  ad_user_data: ['ad_user_data', 'consent_ad_user_data', 'ads_consent'],
   ad_personalization: ['ad_personalization', 'ad_personalisation', 'consent_ad_personalization'],
 };
 

@@ -108,7 +108,7 @@ describe('measureplan offline --to google-ads', () => {
     expect(readFileSync(out, 'utf8')).toBe([
       'Parameters:TimeZone=Europe/Oslo',
       'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
-      // Clicks the store saw were kept under an ads grant: Granted. One written on the order only: unknown.
+      // The visitors' latest consent record says ads granted: Granted. A click written on the order only: unknown.
       'G-A,Phone order,2026-03-01 13:00:00,2499.00,NOK,Granted,Granted',
       'G-B-new,Phone order,2026-03-01 13:00:00,1249.50,NOK,Granted,Granted',
       'Cj0KCQiA-from-form,Phone order,2026-03-01 13:00:00,199,NOK,,',

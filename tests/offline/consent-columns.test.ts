@@ -68,15 +68,17 @@ describe('the orders file: consent columns', () => {
   const zone = parseZone('UTC')!;
   it('reads granted/denied as shops write them, and refuses a word it cannot read, naming the column', () => {
     const r = readOrders([
-      'time,value,Marketing consent,Ad Personalisation',
-      '2026-03-01 10:00,1,yes,',
-      '2026-03-01 10:00,2,Denied,no',
-      '2026-03-01 10:00,3,,granted',
-      '2026-03-01 10:00,4,maybe,',
+      'time,value,Ads consent,Ad Personalisation,Marketing consent',
+      '2026-03-01 10:00,1,yes,,yes',
+      '2026-03-01 10:00,2,Denied,no,',
+      '2026-03-01 10:00,3,,granted,no',
+      '2026-03-01 10:00,4,maybe,,',
     ].join('\n'), { zone, currency: 'NOK', now: NOW });
-    expect(r.columns).toMatchObject({ ad_user_data: 'Marketing consent', ad_personalization: 'Ad Personalisation' });
+    expect(r.columns).toMatchObject({ ad_user_data: 'Ads consent', ad_personalization: 'Ad Personalisation' });
+    // A newsletter opt-in is no answer about the ad platforms: not read.
+    expect(r.ignored).toEqual(['Marketing consent']);
     expect(r.orders.map((o) => [o.value, o.adUserData ?? null, o.adPersonalization ?? null])).toEqual([[1, 'granted', null], [2, 'denied', 'denied'], [3, null, 'granted']]);
-    expect(r.skipped).toEqual([{ row: 5, reason: 'bad-consent', message: 'column "Marketing consent" says "maybe": write granted or denied (or leave it empty when the customer was not asked)' }]);
+    expect(r.skipped).toEqual([{ row: 5, reason: 'bad-consent', message: 'column "Ads consent" says "maybe": write granted or denied (or leave it empty when the customer was not asked)' }]);
   });
 });
 
@@ -122,18 +124,27 @@ describe('a refusal the shop recorded, on platforms whose upload has no consent 
   }
 });
 
-describe('Meta: a person the store knows declined ads goes with Limited Data Use', () => {
-  it('sets data_processing_options LDU (Meta locates the person) for the decliner only', async () => {
+describe('Meta, Microsoft, LinkedIn: nothing of a person the store knows declined ads (their uploads cannot say so)', () => {
+  it('meta: the decliner is skipped as ads-withdrawn, the others go', async () => {
     const r = await run([
       'order_id,time,value,email',
       'C-1,2026-03-01 12:00,100,wanda@example.no', // withdrew on the site
       'C-2,2026-03-01 12:00,200,olga@example.no', // granted
       'C-3,2026-03-01 12:00,300,tor@example.no', // denied on one of two devices
     ].join('\n'), 'meta');
-    expect(r.json.skipped).toEqual([]);
-    const events = (JSON.parse(readFileSync(r.out.replace(/\.csv$/, '.csv'), 'utf8')) as { data: Record<string, unknown>[] }).data;
-    const ldu = { data_processing_options: ['LDU'], data_processing_options_country: 0, data_processing_options_state: 0 };
-    expect(events.map((e) => [e.event_id, e.data_processing_options ? { data_processing_options: e.data_processing_options, data_processing_options_country: e.data_processing_options_country, data_processing_options_state: e.data_processing_options_state } : null]))
-      .toEqual([['C-1', ldu], ['C-2', null], ['C-3', ldu]]);
+    expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn'], [4, 'ads-withdrawn']]);
+    expect(r.json.skipped[0]!.message).toMatch(/Meta's upload has no field to say so: the order is not sent \(Google Ads takes it marked Denied\)/);
+    const events = (JSON.parse(readFileSync(r.out, 'utf8')) as { data: { event_id: string }[] }).data;
+    expect(events.map((e) => e.event_id)).toEqual(['C-2']);
   });
+});
+
+it('a control character in a consent cell reaches the terminal written out, not acted on', async () => {
+  const file = join(dir, 'orders-esc.csv');
+  writeFileSync(file, 'order_id,time,value,ad_user_data\nE-1,2026-03-01 12:00,1,"\u001b[2Jno way"\n');
+  let stdout = '';
+  const io = { out: { write: (s: string) => { stdout += s; } }, err: { write: () => undefined } };
+  await offline(['--orders', file, '--to', 'meta', '--db', db, '--out', join(dir, 'esc.json'), '--currency', 'NOK', '--timezone', 'UTC', '--no-color'], io, () => NOW);
+  expect(stdout).toContain('bad-consent');
+  expect(stdout).not.toContain('\u001b');
 });

@@ -84,8 +84,8 @@ describe('Google Ads click import (§7.1)', () => {
     expect(lines(r.files[0]!.content)).toEqual([
       'Parameters:TimeZone=+0000',
       'Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency,Ad User Data,Ad Personalization',
-      'G1,Phone order,2026-10-25 00:30:00,2499.00,NOK,Granted,Granted',
-      'G1,Phone order,2026-10-25 01:30:00,2499.00,NOK,Granted,Granted',
+      'G1,Phone order,2026-10-25 00:30:00,2499.00,NOK,,', // no consent record in this index: unknown
+      'G1,Phone order,2026-10-25 01:30:00,2499.00,NOK,,',
       '',
     ]);
     // One order in the first pass (summer time) alone is as ambiguous (diff read 2026-12-06).

@@ -129,7 +129,7 @@ describe('one click id on two orders at the same conversion time (§7.1 CLICK_CO
       order(6, { orderId: 'A-5', visitorId: 'v2', email: 'a@example.com' }),
     ], ix, base);
     expect(r.files.find((f) => f.part === 'clicks')!.content.split('\n').filter((l) => l.startsWith('G-1,'))).toEqual([
-      'G-1,Phone order,2026-03-01 13:00:00,100,NOK,Granted,Granted', 'G-1,Phone order,2026-03-01 13:01:00,100,NOK,Granted,Granted',
+      'G-1,Phone order,2026-03-01 13:00:00,100,NOK,,', 'G-1,Phone order,2026-03-01 13:01:00,100,NOK,,', // no consent record in this index: unknown
     ]);
     expect(r.files.find((f) => f.part === 'ios')!.rows).toBe(1);
     expect(r.skipped).toEqual([

@@ -4,8 +4,9 @@
  * twice; diff reviews: an order tracked while ads were denied never reached an ad platform, and
  * Google Ads and Microsoft count an upload of a tracked order again). With the store:
  * - tracked with ads consent: skipped as `tracked-online`, said with the conversion and its time;
- * - tracked without it: uploaded, for Meta under the browser's event id (the two merge if the
- *   browser's reached Meta after all).
+ * - tracked without it (not decided yet): uploaded, for Meta under the browser's event id (the
+ *   two merge if the browser's reached Meta after all). One of a visitor who said no is not
+ *   uploaded at all (tests/offline/consent-columns.test.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ beforeAll(() => {
   });
   const view = { type: 'track', event: 'view_item', messageId: 'v-1', anonymousId: 'anon-3', timestamp: iso(T - 7_200_000), properties: { item_id: 'x' },
     context: { measureplan: { kind: 'micro', session_id: 's-3', click_ids: { fbclid: 'IwAR-phone' }, consent: { analytics: 'granted', ads: 'granted' } } } };
-  store.write([[buy('FS-1001', 'anon-1', 'granted', 'IwAR-online'), buy('FS-1002', 'anon-2', 'denied', 'IwAR-denied'), view].map((m) => toOutcome(m, {}, iso(T), undefined))]);
+  store.write([[buy('FS-1001', 'anon-1', 'granted', 'IwAR-online'), buy('FS-1002', 'anon-2', 'pending', 'IwAR-denied'), view].map((m) => toOutcome(m, {}, iso(T), undefined))]);
   store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ it('skips an order tracked online with ads consent, on every platform, and says 
   }
 });
 
-it("uploads an order tracked while ads were denied (it reached no ad platform), for Meta under the browser's event id", async () => {
+it("uploads an order tracked before ads were granted (it reached no ad platform), for Meta under the browser's event id", async () => {
   const { r, file } = await run('meta');
   expect(r.skipped.map((x: any) => x.orderId)).toEqual(['FS-1001']);
   const events = JSON.parse(readFileSync(file, 'utf8')).data as { event_id: string }[];
