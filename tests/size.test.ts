@@ -329,7 +329,8 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // and Google Consent Mode written again by a platform heard on a GPC browser (+0.02 KB), an ads
 // withdrawal told to the collector (+0.03 KB).
 // Then lowered by the fifteenth session's size hunt (one hash loop, one leave-listener helper) (−0.09 KB).
-const NPM_RATCHET = 22.25 * 1024;
+// The plan word `bots` (declared crawlers) in the generated shape and normalise() (+0.03 KB).
+const NPM_RATCHET = 22.3 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -80,6 +80,7 @@ export function normalise(input: PlanInput): Plan {
     experiments,
   };
   if (input.currency) plan.currency = input.currency;
+  if (input.bots) plan.bots = input.bots;
   if (input.linker) plan.linker = { domains: [...input.linker.domains] };
   if (input.vitals) plan.vitals = { send: { ...input.vitals.send }, attribution: !!input.vitals.attribution };
   return plan;

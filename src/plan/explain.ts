@@ -79,7 +79,7 @@ function nameHint(word: unknown, candidates: string[], noun: string, none?: stri
   return valid.length ? suggest(word, valid, noun) : none;
 }
 
-const PLAN_FIELDS = ['version', 'name', 'currency', 'destinations', 'consent', 'conversions', 'funnels', 'abandonment', 'experiments', 'vitals', 'linker'];
+const PLAN_FIELDS = ['version', 'name', 'currency', 'destinations', 'consent', 'bots', 'conversions', 'funnels', 'abandonment', 'experiments', 'vitals', 'linker'];
 
 /** What the text holds where JSON needed something else, and how to write it. */
 const JSON_FAULTS: Record<JsonFault, (found: string) => [string, string]> = {
@@ -140,6 +140,8 @@ const templates: Record<string, (i: Issue, field: string) => [string, string?]> 
       : typeof i.value === 'number' && i.expected === 's' && /Id$/.test(f) ? 'Write the id as text, in quotes.'
       // `"gpc": true` meant "respect the signal", `false` "our banner handles it".
       : typeof i.value === 'boolean' && f === 'gpc' ? `Did you mean "${i.value ? 'deny-ads' : 'banner'}"? "deny-ads" keeps ads denied for a browser that sends Global Privacy Control; "banner" leaves it to your consent banner.`
+      // `"bots": false` meant "no crawlers in the figures", `true` "count them too".
+      : typeof i.value === 'boolean' && f === 'bots' ? `Did you mean "${i.value ? 'measure' : 'skip'}"? "skip" (the default) stores and sends nothing for a browser that says it is a crawler; "measure" measures it like a visitor.`
       : i.expected === 'a|o' /* only a funnel is a list or an object */ ? 'A funnel is its steps in order, ["view_item", "purchase"], or { "steps": [ … ], "within": "24h" } to give it a time window.' : undefined;
     return [`This must be ${typeWords(i.expected as string)}, not ${describe(i.value)}.`, hint];
   },

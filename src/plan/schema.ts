@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ADS_LABEL, CONSENT_PLATFORMS, GPC_MODES, HOST, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
+  ADS_LABEL, BOTS_MODES, CONSENT_PLATFORMS, GPC_MODES, HOST, CONSENT_STATES, CURRENCY, GA4_NAME, KINDS, LIMITS, NAME, PROPERTY_NAME, PROPERTY_SOURCE, PROPERTY_TYPES, VARIANT,
 } from './vocabulary';
 import { ID_FORMATS } from './id-formats';
 import { DURATION } from './duration';
@@ -130,6 +130,7 @@ export const planSchema = z.strictObject({
     cmp: z.enum(CONSENT_PLATFORMS).optional().describe('Read the visitor\'s choice from this consent platform.'),
     gpc: z.enum(GPC_MODES).optional().describe('A browser that sends Global Privacy Control ("do not sell or share"): "deny-ads" (the default) keeps ads denied there whatever the banner says; "banner" leaves it to a banner that reads the signal itself.'),
   }).optional(),
+  bots: z.enum(BOTS_MODES).optional().describe('A browser that declares itself a crawler (Googlebot, bingbot, AhrefsBot…): "skip" (the default) stores and sends nothing for it; "measure" measures it like a visitor.'),
   conversions: z.record(z.string().regex(NAME), conversionSchema),
   funnels: z.record(z.string().regex(NAME), funnelSchema).optional(),
   abandonment: abandonmentSchema.optional(),

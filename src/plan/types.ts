@@ -15,6 +15,8 @@ export type ConsentUpdate = { analytics?: ConsentState | 'pending'; ads?: Consen
 export type ConsentPlatform = 'tcf' | 'google' | 'cookiebot' | 'cookieinformation' | 'onetrust' | 'shopify';
 /** What a browser's Global Privacy Control signal does (plan `consent.gpc`): see docs/consent.md. */
 export type GpcMode = 'deny-ads' | 'banner';
+/** What a browser that declares itself a crawler gets (plan `bots`): see docs/data-protection.md. */
+export type BotsMode = 'skip' | 'measure';
 
 export type PropertyType = 'string' | 'number' | 'integer' | 'boolean' | 'items';
 
@@ -162,6 +164,7 @@ export interface PlanInput {
   currency?: string;
   destinations?: Destinations;
   consent?: { default?: ConsentSettings; cmp?: ConsentPlatform; gpc?: GpcMode };
+  bots?: BotsMode;
   conversions: Readonly<Record<string, ConversionSpec>>;
   funnels?: Readonly<Record<string, FunnelSpec>>;
   abandonment?: AbandonmentSpec;
@@ -198,6 +201,8 @@ export interface Plan {
   destinations: Destinations;
   /** `gpc` absent: "deny-ads". */
   consent: { default: Required<ConsentSettings>; cmp?: ConsentPlatform; gpc?: GpcMode };
+  /** Absent: "skip". */
+  bots?: BotsMode;
   conversions: Record<string, NormalisedConversion>;
   funnels: Record<string, NormalisedFunnel>;
   abandonment: {

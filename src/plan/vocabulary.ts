@@ -11,6 +11,8 @@ export const CONSENT_STATES = ['granted', 'denied'] as const;
 export const CONSENT_PLATFORMS = ['tcf', 'google', 'cookiebot', 'cookieinformation', 'onetrust', 'shopify'] as const;
 /** What a browser's Global Privacy Control signal does: keep ads denied, or leave it to the banner. */
 export const GPC_MODES = ['deny-ads', 'banner'] as const;
+/** What a browser that declares itself a crawler gets: nothing stored or sent, or measured like a visitor. */
+export const BOTS_MODES = ['skip', 'measure'] as const;
 export const DESTINATIONS: readonly DestinationName[] = [
   'ga4', 'googleAds', 'meta', 'linkedin', 'microsoftAds', 'collector',
 ];

@@ -67,6 +67,11 @@ describe('measureplan docs (Markdown)', () => {
     expect(doc).toContain('A browser that sends Global Privacy Control ("do not sell or share") keeps ads denied, whatever is chosen in the banner.');
     plan.consent.gpc = 'banner';
     expect(run(['docs', tmp.file('gpc.json', JSON.stringify(plan))]).stdout).toContain('A browser that sends Global Privacy Control ("do not sell or share") is left to that banner, which must read the signal itself.');
+    // Crawlers: said only when the plan measures them (the default skips them, docs/data-protection.md).
+    const crawlers = 'Browsers that say they are crawlers (Googlebot, bingbot, AhrefsBot and the like) are measured like visitors, under the same consent, so they count in every tool this plan sends to.';
+    expect(doc).not.toContain('crawlers');
+    plan.bots = 'measure';
+    expect(run(['docs', tmp.file('bots.json', JSON.stringify(plan))]).stdout).toContain(crawlers);
   });
 
   it('writes to --out and refuses an invalid plan', () => {

@@ -121,6 +121,11 @@ export const corpus: BrokenPlan[] = [
   { name: 'gpc as true', plan: shop((p) => { p.consent.gpc = true; }), path: 'consent.gpc', message: /must be a text, not the boolean true/, hint: /Did you mean "deny-ads"\? .*"banner" leaves it to your consent banner/, schema: true },
   { name: 'gpc as false', plan: shop((p) => { p.consent.gpc = false; }), path: 'consent.gpc', message: /not the boolean false/, hint: /Did you mean "banner"\?/, schema: true },
   { name: 'gpc misspelt', plan: shop((p) => { p.consent.gpc = 'deny_ads'; }), path: 'consent.gpc', message: /not allowed here; use one of "deny-ads", "banner"/, hint: /Did you mean "deny-ads"/, schema: true },
+  // declared crawlers
+  { name: 'bots as false', plan: shop((p) => { p.bots = false; }), path: 'bots', message: /must be a text, not the boolean false/, hint: /Did you mean "skip"\? "skip" \(the default\) stores and sends nothing for a browser that says it is a crawler; "measure" measures it like a visitor/, schema: true },
+  { name: 'bots as true', plan: shop((p) => { p.bots = true; }), path: 'bots', message: /not the boolean true/, hint: /Did you mean "measure"\?/, schema: true },
+  { name: 'bots misspelt', plan: shop((p) => { p.bots = 'skp'; }), path: 'bots', message: /not allowed here; use one of "skip", "measure"/, hint: /Did you mean "skip"/, schema: true },
+  { name: 'bots another word', plan: shop((p) => { p.bots = 'exclude'; }), path: 'bots', message: /not allowed here/, hint: /Allowed values: "skip", "measure"/, schema: true },
   // funnels
   { name: 'funnel step unknown', plan: shop((p) => { p.funnels.checkout = ['view_item', 'add_to_basket', 'begin_checkout', 'purchase']; }), path: 'funnels.checkout[1]', message: /not a conversion in this plan/, hint: /Did you mean "add_to_cart"/, schema: false },
   { name: 'funnel with one step', plan: shop((p) => { p.funnels.checkout = ['purchase']; }), path: 'funnels.checkout', message: /at least 2 entries/, schema: true },

@@ -15,6 +15,8 @@ describe('definePlan', () => {
     definePlan({ version: 1, name: 'x', conversions: {}, destination: { ga4: { measurementId: 'G-ABCDEFGH' } } });
     // @ts-expect-error consent.gpc is "deny-ads" or "banner", not a boolean
     definePlan({ version: 1, name: 'x', consent: { gpc: true }, conversions: {} });
+    // @ts-expect-error bots is "skip" or "measure", not a boolean
+    definePlan({ version: 1, name: 'x', bots: false, conversions: {} });
   });
 
   it('accepts every field of the plan, union shapes included (triggers, funnels, dedupe, value)', () => {
@@ -24,6 +26,7 @@ describe('definePlan', () => {
       currency: 'EUR',
       destinations: { ga4: { measurementId: 'G-ABCDEFGH' }, collector: { url: '/collect', pages: true } },
       consent: { default: { analytics: 'denied', ads: 'denied' }, cmp: 'tcf', gpc: 'banner' },
+      bots: 'measure',
       conversions: {
         purchase: {
           kind: 'macro',

@@ -36,6 +36,15 @@ describe('parsePlan on the example plans', () => {
     expect(plain.ok && plain.plan.consent).toEqual({ default: { analytics: 'denied', ads: 'denied' } });
   });
 
+  it('keeps bots, and leaves it out when the plan does (the tracker reads that as "skip")', () => {
+    for (const bots of ['skip', 'measure'] as const) {
+      const result = parsePlan({ ...example('webshop'), bots });
+      expect(result.ok && result.plan.bots).toBe(bots);
+    }
+    const plain = parsePlan(example('webshop'));
+    expect(plain.ok && 'bots' in plain.plan).toBe(false);
+  });
+
   it('does not change the input object', () => {
     const input = example('webshop');
     const copy = structuredClone(input);
