@@ -23,6 +23,7 @@ import type { Adapter, AdapterContext, ConversionEvent, PageContext, Tracker, Tr
 import { snapshot, validateProperties } from './validate';
 import { has } from '../plan/shape';
 import { createJourney } from '../journey/journey';
+import { crawlerName } from './crawler';
 import type { VitalsModule } from '../journey/vitals-types';
 
 export interface TrackerOptions<P extends PlanInput | JsonPlan> {
@@ -132,6 +133,46 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (debug) warn(`${e.path}: ${e.reason}`);
     if (options.strict) throw new Error(`measureplan: ${e.path}: ${e.reason}`);
   };
+  /** A question to the tracker: its answer, or `fallback` when answering failed (reported, never thrown). */
+  const ask = <T>(what: string, fn: () => T, fallback: T): T => {
+    let r = fallback;
+    safely(what, () => { r = fn(); });
+    return r;
+  };
+  const safely = (what: string, fn: () => void) => {
+    try { fn(); } catch (e) { failed(what, e); }
+  };
+  /** A failure of our own code: reported (thrown in strict mode), never into the page. */
+  const failed = (what: string, e: unknown) => {
+    if (options.strict) throw e;
+    report({ path: what, reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
+  };
+
+  /** The plan's conversion `name`, or undefined (reported: nothing is sent). */
+  const conversionOf = (name: string): NormalisedConversion | undefined => {
+    const c = typeof name === 'string' && has(plan.conversions, name) ? plan.conversions[name] : undefined;
+    if (!c) report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
+    return c;
+  };
+  const on: Tracker<P>['on'] = (name, fn) => {
+    if (typeof name === 'string' && typeof fn === 'function') return events.on(name, fn);
+    report({ path: 'on', reason: 'expected an event name and a function' });
+    return () => undefined;
+  };
+  // A browser that says it is a crawler, under "bots": "skip" (docs/data-protection.md): nothing
+  // below is made, so nothing is stored, loaded or sent and no experiment records an exposure. The
+  // page's calls are still checked against the plan (said in debug mode), and `variant()` answers
+  // the control, as for a visitor without analytics consent.
+  const bot = plan.bots !== 'measure' ? crawlerName(browser()?.navigator?.userAgent ?? '') : undefined;
+  if (bot) {
+    if (debug) warn(`this browser says it is a crawler (${bot}); nothing is stored or sent. "bots": "measure" in the plan measures crawlers.`);
+    return {
+      track: (name: string, props?: unknown) => safely('track', () => { const c = conversionOf(name); if (c) checked(c, props); }),
+      page: noop, identify: noop, consent: noop, on, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}), linkUrl: (url) => url,
+      // An experiment's control; a name of Object.prototype's ("__proto__") has no variants: undefined, never a throw.
+      funnel: noop, cart: () => ({ items: [], value: 0 }), variant: ((name: string) => plan.experiments[name]?.variants?.[0]) as never, experiment: noop,
+    };
+  }
   // Aborted by shutdown(): removes every listener the tracker added to the page.
   // The page's own AbortController: a test's jsdom window refuses a signal from Node's.
   const AC = browser()?.AbortController ?? globalThis.AbortController;
@@ -292,21 +333,6 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     dispatcher.consentChanged(changed, again);
     if (consent.status.analytics !== 'pending') for (const claim of waiting.splice(0)) claim();
   };
-  /** A question to the tracker: its answer, or `fallback` when answering failed (reported, never thrown). */
-  const ask = <T>(what: string, fn: () => T, fallback: T): T => {
-    let r = fallback;
-    safely(what, () => { r = fn(); });
-    return r;
-  };
-  const safely = (what: string, fn: () => void) => {
-    try { fn(); } catch (e) { failed(what, e); }
-  };
-  /** A failure of our own code: reported (thrown in strict mode), never into the page. */
-  const failed = (what: string, e: unknown) => {
-    if (options.strict) throw e;
-    report({ path: what, reason: `unexpected failure: ${(e as Error)?.message ?? e}` });
-  };
-
   /** After shutdown() the tracker sends nothing more: a late call (an SPA's stale handler) is reported, not forwarded. */
   let down = false;
   const closed = (path: string) => report({ path, reason: 'the tracker was shut down; nothing was sent' });
@@ -377,11 +403,7 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       dispatcher.each('all', (a) => { if (a.flush) work.push(a.flush('manual').catch(() => undefined)); });
       await Promise.all(work);
     },
-    on(name, fn) {
-      if (typeof name === 'string' && typeof fn === 'function') return events.on(name, fn);
-      report({ path: 'on', reason: 'expected an event name and a function' });
-      return () => undefined;
-    },
+    on,
     // Only under an ads grant: a page hands them to its own server for offline uploads to the ad platforms.
     clickIds: () => (consent.status.ads === 'granted' ? identity.clickIds(Date.now()) : {}),
     // Before the linker's file is in, after shutdown() or on failure: the address as given.
@@ -408,22 +430,11 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
 
   /** One `track()` call: looked up, validated, limited, enriched, claimed once per dedupe key, forwarded. */
   function accept(name: string, props: Record<string, unknown> | undefined, cur?: string): void {
-    const c = typeof name === 'string' && has(plan.conversions, name) ? plan.conversions[name] : undefined;
-    if (!c) return report({ path: `conversions.${String(name)}`, reason: `"${String(name)}" is not a conversion in the plan "${plan.name}"; nothing was sent`, conversion: String(name) });
-    props = snapshot(c.properties, props) as Record<string, unknown> | undefined;
-    let problems = validateProperties(c.properties, props);
-    // "usd" is USD (docs/api.md), where the plan's rule takes capitals only (^[A-Z]{3}$, as docs/plan.md
-    // shows): it refused the whole order (money QA 2026-12-06). A plan that lists "usd" keeps it.
-    const given = props?.currency;
-    if (problems.length && typeof given === 'string' && /^[a-z]{3}$/i.test(given)) {
-      const upper = { ...props, currency: given.toUpperCase() };
-      const again = validateProperties(c.properties, upper);
-      if (again.length < problems.length) { props = upper; problems = again; }
-    }
-    if (problems.length) {
-      for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
-      return;
-    }
+    const c = conversionOf(name);
+    if (!c) return;
+    const valid = checked(c, props);
+    if (valid === false) return;
+    props = valid;
     const now = Date.now();
     // A session or user limit is analytics storage too: undecided, it is judged once the visitor
     // decides, against what earlier pages recorded (once QA 2026-12-06: a pricing page under a
@@ -467,6 +478,29 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
     if (consent.status.analytics !== 'pending') return claim();
     // The record of forwarded keys is analytics storage: until the visitor decides, this conversion waits, for every destination.
     if ((waited = wait(c, later, claim, event))) waits(event);
+  }
+
+  /**
+   * The properties of a `track()` call checked against conversion `c`: a copy (snapshot), a
+   * currency code in capitals; false when a problem was reported (nothing is sent).
+   */
+  function checked(c: NormalisedConversion, input: unknown): Record<string, unknown> | undefined | false {
+    const name = c.name;
+    let props = snapshot(c.properties, input) as Record<string, unknown> | undefined;
+    let problems = validateProperties(c.properties, props);
+    // "usd" is USD (docs/api.md), where the plan's rule takes capitals only (^[A-Z]{3}$, as docs/plan.md
+    // shows): it refused the whole order (money QA 2026-12-06). A plan that lists "usd" keeps it.
+    const given = props?.currency;
+    if (problems.length && typeof given === 'string' && /^[a-z]{3}$/i.test(given)) {
+      const upper = { ...props, currency: given.toUpperCase() };
+      const again = validateProperties(c.properties, upper);
+      if (again.length < problems.length) { props = upper; problems = again; }
+    }
+    if (problems.length) {
+      for (const p of problems) report({ path: `conversions.${name}.${p.path}`, reason: `${p.path.replace(/^properties\./, '')} ${p.reason}; the conversion was not sent`, conversion: name });
+      return false;
+    }
+    return props;
   }
 
   /** A conversion waiting for the analytics decision (its limit or dedupe key needs storage) is said at once (docs QA 2026-12-06). */
