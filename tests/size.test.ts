@@ -219,8 +219,11 @@ import { describe, expect, it } from 'vitest';
 // Declared crawlers not measured (plan `bots`, docs/data-protection.md): the user-agent pattern
 // (0.1 KB), the quiet tracker a crawler gets, with its checked track() and the experiments'
 // control (0.15 KB; the inert tracker was not in the tag before), its debug line (0.05 KB) and
-// the plan word (0.03 KB) (+0.34 KB).
-const RATCHET = 34.95 * 1024;
+// the plan word (0.03 KB) (+0.34 KB). Its second read: crawlers named that carry neither a version
+// nor an address (GoogleOther, Bytespider, …), bounded repeats in the pattern (a hostile user agent
+// took seconds), the quiet tracker's cart currency, a variant() that never throws, `_mpl` taken out
+// (+0.07 KB).
+const RATCHET = 35.0 * 1024;
 
 describe('size of the script tag (built by npm test before the tests run)', () => {
   it(`stays at or under the current ratchet of ${RATCHET / 1024} KB gzip -9`, () => {
@@ -335,8 +338,8 @@ describe('size of the page-experience files (web-vitals included; loaded only fo
 // Then lowered by the fifteenth session's size hunt (one hash loop, one leave-listener helper) (−0.09 KB).
 // The plan word `bots` (declared crawlers) in the generated shape and normalise() (+0.03 KB).
 // Declared crawlers not measured: the pattern, the crawler's quiet tracker and its debug line,
-// as in the script tag (+0.33 KB).
-const NPM_RATCHET = 22.65 * 1024;
+// as in the script tag (+0.33 KB), and its second read's fixes, as in the script tag (+0.1 KB).
+const NPM_RATCHET = 22.75 * 1024;
 
 describe('size of createTracker with one adapter from the npm build', () => {
   it(`loads at most ${NPM_RATCHET / 1024} KB gzip -9 up front, without the words for a broken plan (those stay in a lazy chunk)`, async () => {

@@ -15,7 +15,7 @@
  * at a token's start (no lookbehind: Safari before 16.4 cannot parse one), which also keeps a long
  * user agent from costing more than a fraction of a millisecond.
  */
-const CRAWLER = /(?:^|[^\w-])([\w-]*(?:[bB]ot|[sS]pider|[cC]rawler)[\w-]*(?=\/v?\d)|\w[\w-]*(?=(?:\/\S*)?[ (;]+\+https?:)|Google-InspectionTool|Chrome-Lighthouse)/;
+const CRAWLER = /(?:^|[^\w-])([\w-]{0,64}?(?:[bB]ot|[sS]pider|[cC]rawler)[\w-]{0,64}(?=\/v?\d)|\w[\w-]{0,64}(?=(?:[/ ][^\s(;]{0,64})?[ (;]{1,8}\+https?:)|Google-InspectionTool|Chrome-Lighthouse|GoogleOther|Bytespider|TikTokSpider|Mediapartners-Google)/;
 
 /** The crawler a user agent declares itself to be ("Googlebot", "AdsBot-Google", "bingbot"), or undefined for a browser. */
 export const crawlerName = (ua: string): string | undefined => CRAWLER.exec(ua)?.[1];

@@ -165,12 +165,15 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // the control, as for a visitor without analytics consent.
   const bot = plan.bots !== 'measure' ? crawlerName(browser()?.navigator?.userAgent ?? '') : undefined;
   if (bot) {
+    takeLink(); // `_mpl` out of the address, as on every page (docs/origins.md); nothing taken up
     if (debug) warn(`this browser says it is a crawler (${bot}); nothing is stored or sent. "bots": "measure" in the plan measures crawlers.`);
     return {
       track: (name: string, props?: unknown) => safely('track', () => { const c = conversionOf(name); if (c) checked(c, props); }),
       page: noop, identify: noop, consent: noop, on, flush: async () => undefined, shutdown: async () => undefined, clickIds: () => ({}), linkUrl: (url) => url,
       // An experiment's control; a name of Object.prototype's ("__proto__") has no variants: undefined, never a throw.
-      funnel: noop, cart: () => ({ items: [], value: 0 }), variant: ((name: string) => plan.experiments[name]?.variants?.[0]) as never, experiment: noop,
+      funnel: noop, cart: () => ({ items: [], value: 0, ...(plan.currency && { currency: plan.currency }) }),
+      variant: ((name: string) => ask('variant', () => (typeof name === 'string' && has(plan.experiments, name) ? plan.experiments[name]!.variants[0] : undefined), undefined)) as never,
+      experiment: noop,
     };
   }
   // Aborted by shutdown(): removes every listener the tracker added to the page.

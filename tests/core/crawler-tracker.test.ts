@@ -125,7 +125,7 @@ describe('a browser that says it is Googlebot, under the default "bots": "skip"'
     setAgent(GOOGLEBOT);
     const tracker = start();
     expect(tracker.clickIds()).toEqual({}); // the address has a gclid: not kept
-    expect(tracker.cart()).toEqual({ items: [], value: 0 });
+    expect(tracker.cart()).toEqual({ items: [], value: 0, currency: 'NOK' }); // as a visitor's empty cart (the plan's currency)
     expect(tracker.funnel('checkout' as never)).toBeUndefined();
     expect(tracker.linkUrl('https://checkout.example/pay')).toBe('https://checkout.example/pay');
     const off = tracker.on('error', () => undefined);
