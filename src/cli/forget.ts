@@ -124,7 +124,7 @@ export function forgetCommand(argv: string[], io: IO): number {
     for (const f of r.forwarded) out.push(c.yellow(`  relayed  ${n(f.events, 'event')} of these had already been delivered to ${f.target}: delete them there too (Segment and RudderStack take user-deletion requests).`));
   }
   if (!dryRun) {
-    const where = (ls: Leftover[]) => ls.map((l) => `${l.table} (${n(l.rows, 'row')}: ${l.table === 'visitors' || l.table === 'webhook_outbox' ? '' : 'seq '}${l.keys.map((k) => printable(String(k))).join(', ')}${l.rows > l.keys.length ? ', …' : ''})`).join(', ');
+    const where = (ls: Leftover[]) => ls.map((l) => `${l.table} (${n(l.rows, 'row')}: ${l.table === 'visitors' || l.table === 'sessions' || l.table === 'webhook_outbox' ? '' : 'seq '}${l.keys.map((k) => printable(String(k))).join(', ')}${l.rows > l.keys.length ? ', …' : ''})`).join(', ');
     const held = (ls: Leftover[]) => {
       const rows = ls.filter((l) => l.table !== 'file');
       return [rows.length ? `in rows that are theirs: ${where(rows)}` : '', ls.some((l) => l.table === 'file') ? 'outside the rows forget reads' : ''].filter(Boolean).join(', and ');

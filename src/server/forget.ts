@@ -31,6 +31,7 @@ import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { foldEmail } from './message';
 import { shownUrl } from './delivery';
 import { recountVisitorsSql } from './schema';
+import { recountSessions } from './sessions';
 import type { Database } from './sqlite';
 
 export interface Person {
@@ -362,12 +363,16 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
     result.quarantined = db.prepare(`DELETE FROM quarantine WHERE ${q.where}`).run(...q.args).changes;
     result.handoffs = db.prepare(`DELETE FROM webhook_outbox WHERE ${h.where}`).run(...h.args).changes;
     result.visitors = db.prepare(`DELETE FROM visitors WHERE ${v.where}`).run(...v.args).changes;
+    // Their sessions' summaries (where they came from: campaign, referring site, ad click kind).
+    db.prepare(`DELETE FROM sessions WHERE ${v.where}`).run(...v.args);
     // Other people's browsers that lost only the events naming the address: their summary is
     // counted again from the events they keep (as the migration that made the table does).
     const touched = [...othersTouched()];
     if (touched.length) {
       db.prepare(`DELETE FROM visitors WHERE anonymous_id IN (${list(touched)})`).run(...touched);
       db.prepare(recountVisitorsSql(touched.length)).run(...touched);
+      db.prepare(`DELETE FROM sessions WHERE anonymous_id IN (${list(touched)})`).run(...touched);
+      recountSessions(db, `anonymous_id IN (${list(touched)})`, touched);
     }
     // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
     // numbers out again, and a relay whose position is past them would skip those new events.
@@ -517,6 +522,7 @@ function locate(db: Database, found: Needle[], step: number, progress?: (p: Prog
       add('events_raw', keys('SELECT seq FROM events_raw WHERE instr(raw, json_quote(?)) > 0', id));
       add('quarantine', keys('SELECT seq FROM quarantine WHERE anonymous_id = ? OR instr(raw, json_quote(?)) > 0', id, id));
       add('visitors', keys('SELECT anonymous_id FROM visitors WHERE anonymous_id = ?', id));
+      add('sessions', keys('SELECT session_id FROM sessions WHERE anonymous_id = ?', id));
       add('webhook_outbox', keys('SELECT id FROM webhook_outbox WHERE visitor = ? OR instr(payload, json_quote(?)) > 0', id, id));
     }
     const entries = [...theirs].map(([table, ks]) => ({ text, table, rows: ks.size, theirs: true, keys: [...ks].slice(0, 10) }));
@@ -526,7 +532,7 @@ function locate(db: Database, found: Needle[], step: number, progress?: (p: Prog
       const where = (cols: string[]) => cols.flatMap((c) => like.map(() => `${c} LIKE ? ESCAPE '\\'`)).join(' OR ');
       const args = (cols: string[]) => cols.flatMap(() => like);
       for (const [table, key, cols] of [
-        ['events_raw', 'seq', ['raw']], ['quarantine', 'seq', ['raw']], ['visitors', 'anonymous_id', ['anonymous_id']],
+        ['events_raw', 'seq', ['raw']], ['quarantine', 'seq', ['raw']], ['visitors', 'anonymous_id', ['anonymous_id']], ['sessions', 'session_id', ['anonymous_id']],
         ['webhook_outbox', 'id', ['visitor', 'email', 'payload']], ['relay_rejected', 'event_seq', ['message_id', 'reason']],
       ] as const) {
         const ks = keys(`SELECT ${key} FROM ${table} WHERE ${where([...cols])}`, ...args([...cols]));
@@ -552,6 +558,8 @@ export interface Exported {
   handoffs: { id: string; kind: string; email: string | null; status: string; created_at: string; delivered_at: string | null; payload: unknown }[];
   /** The per-visitor summaries of their browsers that nobody else signed in on. */
   visitors: Record<string, unknown>[];
+  /** The per-session summaries of those browsers (where each visit came from). */
+  sessions: Record<string, unknown>[];
   /** Where the relay had sent their events (the recipients, which an access request asks for). */
   forwarded: { target: string; events: number }[];
   /** Other people's events that name their address: not included (they are other people's data). */
@@ -623,6 +631,7 @@ export function exportPerson(db: Database, person: Person, { progress, chunk = C
     quarantined,
     handoffs: handed,
     visitors: db.prepare(`SELECT * FROM visitors WHERE anonymous_id IN (${list(own)}) ORDER BY first_seen`).all(...own) as Record<string, unknown>[],
+    sessions: db.prepare(`SELECT * FROM sessions WHERE anonymous_id IN (${list(own)}) ORDER BY started, anonymous_id, session_id`).all(...own) as Record<string, unknown>[],
     forwarded: forwarded(db, events.map((e) => e.seq)),
     othersNamingAddress: [...rows.values()].filter((x) => !x[6]).length,
     sharedBrowsers: [...shared].sort(),

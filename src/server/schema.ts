@@ -10,6 +10,7 @@
  */
 import { StoreError, type Database } from './sqlite';
 import { VITAL_NAMES, vitalBucketSql } from '../report/vitals';
+import { recountSessions, SESSIONS_TABLE_SQL } from './sessions';
 
 /**
  * The columns a message is flattened into, in insert order (`seq` aside). The message itself is
@@ -83,7 +84,8 @@ export const recountVisitorsSql = (n: number) => `INSERT INTO visitors (anonymou
 /** The web_vital rows the page-load distribution counts: a known metric with a value ≥ 0. */
 export const VITAL_PAGE_WHERE = `event = 'web_vital' AND metric_name IN (${VITAL_NAMES.map((m) => `'${m}'`).join(', ')}) AND metric_value >= 0`;
 
-interface Migration { version: number; description: string; sql: string }
+/** `fill`: run after `sql`, in the same transaction, for what SQL alone does not compute (a URL's host). */
+interface Migration { version: number; description: string; sql: string; fill?: (db: Database) => void }
 
 /** The rows of the `events_orders` partial index; a query must say it the same way to use the index. */
 export const ORDER_WHERE = "(context_measureplan_kind = 'macro' OR transaction_id IS NOT NULL)";
@@ -237,6 +239,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS events_identify_visitor ON events (anonymous_id, timestamp) WHERE ${IDENTIFY_WHERE};
       CREATE INDEX IF NOT EXISTS events_strays ON events (event, timestamp) WHERE anonymous_id IS NULL;`,
   },
+  {
+    version: 11,
+    description: "sessions: one row per visitor's session (its first event's campaign, referring site and ad click kind; first and last event), kept at ingest, for the report's channels",
+    // On an existing store it is filled from the events once: one pass over them, then each
+    // session's first event read by its row (docs/performance.md).
+    sql: SESSIONS_TABLE_SQL,
+    fill: (db) => { recountSessions(db, '1'); },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -253,6 +263,7 @@ export function migrate(db: Database): number[] {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      m.fill?.(db);
       db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(m.version, m.description, new Date().toISOString());
       db.pragma(`user_version = ${m.version}`);
     })();

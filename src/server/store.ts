@@ -10,6 +10,7 @@ import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, summarise, VITAL_COLUMNS, type Summary } from './schema';
 import { pageLoadOf, pageLoadsCounter, type PageLoadsCounter } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
+import { carriedClicks, sessionKey, summariseSession, UPSERT_SESSION_SQL, type SessionSummary } from './sessions';
 
 export interface StoreOptions {
   /**
@@ -153,6 +154,16 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     const v = row.anonymous_id;
     if (typeof v === 'string') seen.set(v, summarise(seen.get(v), row.timestamp, row.event, row.metric_name, row.metric_rating));
   };
+  // The per-session summary (the report's channels): one upsert per session and commit group.
+  const upsertSession = db.prepare(UPSERT_SESSION_SQL);
+  const recheckClicks = carriedClicks(db);
+  const summariseSessionRow = (sessions: Map<string, [string, string, SessionSummary]>, row: Row) => {
+    const key = sessionKey(row);
+    if (!key) return;
+    const k = JSON.stringify(key);
+    const had = sessions.get(k);
+    sessions.set(k, [key[0], key[1], summariseSession(had?.[2], row)]);
+  };
   // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
   const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
   const countPage = (pages: PageLoadsCounter, row: Row) => {
@@ -176,6 +187,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
 
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
+    const sessions = new Map<string, [string, string, SessionSummary]>();
     const pages = pageLoadsCounter();
     const stored: string[] = [];
     /** Quarantined by this commit, with the answer that counted it: a copy stored later in it releases them. */
@@ -185,7 +197,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       for (const o of outcomes) {
         if ('row' in o) {
           const r = insertEvent.run(values(o.row));
-          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summariseRow(seen, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; }
+          if (r.changes) { insertRaw.run(r.lastInsertRowid, o.row.raw); summariseRow(seen, o.row); summariseSessionRow(sessions, o.row); countPage(pages, o.row); stored.push(o.row.id); w.stored++; }
           else if (claimedByAnother(o.row)) w.quarantined++;
           else w.duplicates++;
         } else {
@@ -207,6 +219,9 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       if (w) { w.quarantined--; w.duplicates++; }
     }
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
+    const clicked = new Set<string>();
+    for (const [v, id, s] of sessions.values()) { upsertSession.run(v, id, ...s); if (s[8] !== null) clicked.add(v); }
+    for (const v of clicked) recheckClicks(v);
     for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;
   });

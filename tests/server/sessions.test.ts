@@ -1,0 +1,144 @@
+/**
+ * The `sessions` summary (schema 11): one row per visitor's session, kept at ingest, filled by the
+ * migration on an existing store, and kept right by an erasure and a retention pass, as the
+ * `visitors` summary is.
+ */
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/parse';
+import type { Plan } from '../../src/plan/types';
+import { exportPerson, forget } from '../../src/server/forget';
+import { toOutcome } from '../../src/server/message';
+import { retain } from '../../src/server/retain';
+import { openStore, type Store } from '../../src/server/store';
+import { tempStore } from './helpers';
+
+const plan = (parsePlan({
+  version: 1, name: 'Shop', currency: 'NOK', destinations: { collector: { url: '/collect' } },
+  conversions: {
+    purchase: { kind: 'macro', properties: { transaction_id: { type: 'string' }, value: { type: 'number' } }, value: 'value', send: { collector: {} } },
+    view_item: { kind: 'micro', properties: { item_id: { type: 'string' } }, send: { collector: {} } },
+  },
+}) as { plan: Plan }).plan;
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 2, 10, 0, 0);
+const iso = (m: number) => new Date(T0 + m * 60_000).toISOString();
+let n = 0;
+interface Ctx { session?: string; referrer?: string; url?: string; campaign?: Record<string, string>; clickIds?: Record<string, string> }
+const view = (visitor: string | undefined, m: number, c: Ctx) => ({
+  type: 'track', event: 'view_item', ...(visitor && { anonymousId: visitor }), ...(!visitor && { userId: 'u1' }), messageId: `m${++n}`, timestamp: iso(m), properties: { item_id: 'tent' },
+  context: {
+    page: { url: c.url ?? 'https://shop.example/p', referrer: c.referrer ?? '' }, ...(c.campaign && { campaign: c.campaign }),
+    measureplan: { kind: 'micro', ...(c.session && { session_id: c.session }), ...(c.clickIds && { click_ids: c.clickIds }) },
+  },
+});
+
+const dirs: ReturnType<typeof tempStore>[] = [];
+const stores: Store[] = [];
+afterEach(() => { for (const s of stores.splice(0)) s.close(); for (const d of dirs.splice(0)) d.remove(); });
+function storeOf(...commits: object[][]): Store {
+  const d = tempStore();
+  dirs.push(d);
+  const s = openStore(d.db);
+  stores.push(s);
+  for (const c of commits) s.write([c.map((m) => toOutcome(m, {}, iso(10_000), plan))]);
+  return s;
+}
+type Row = { anonymous_id: string; session_id: string; started: string; last_seen: string; channel: string; source: string | null; medium: string | null; campaign: string | null; referrer_host: string | null; click: string | null; click_ref: string | null };
+const rows = (s: Store) => s.db.prepare('SELECT * FROM sessions ORDER BY anonymous_id, started, session_id').all() as Row[];
+const short = (s: Store) => rows(s).map((r) => [r.anonymous_id, r.session_id, r.started, r.last_seen, r.channel, r.source, r.medium, r.campaign, r.referrer_host, r.click]);
+
+describe('sessions kept at ingest', () => {
+  it('holds the first event\'s campaign, referring site and click kind, and the first and last time, whatever order the events come in', () => {
+    const mail = { session: 's1', campaign: { source: 'newsletter', medium: 'email', name: 'monthly', term: 'x' }, referrer: 'https://mail.example/inbox' };
+    const s = storeOf(
+      // The second page first (its referrer is the shop), then the landing in a later commit (a queue sent late).
+      [view('a', 5, { ...mail, referrer: 'https://shop.example/' }), view('a', 9, { ...mail, referrer: 'https://shop.example/p' })],
+      [view('a', 0, mail)],
+      [view('b', 0, { session: 's2', referrer: 'https://www.google.com/search?q=tent', clickIds: { fbclid: 'F1', gclid: 'G1' } })],
+    );
+    expect(short(s)).toEqual([
+      ['a', 's1', iso(0), iso(9), 'email', 'newsletter', 'email', 'monthly', 'mail.example', null],
+      // Two click ids: the Google one decides (paid search).
+      ['b', 's2', iso(0), iso(0), 'paid_search', null, null, null, 'google.com', 'gclid'],
+    ]);
+    // The click id itself is not kept, only a digest that tells two clicks apart.
+    expect(rows(s)[1]!.click_ref).toMatch(/^[\w-]{12}$/);
+    expect(JSON.stringify(rows(s))).not.toContain('G1');
+  });
+
+  it('makes no session of an event without a session id or a visitor (a page view, a server\'s user-only order)', () => {
+    const s = storeOf([view('a', 0, {}), view(undefined, 1, { session: 's9' })]);
+    expect(rows(s)).toEqual([]);
+  });
+
+  it('takes a click id an earlier session had as a return visit, and a new id as a new ad click, whichever session is stored first', () => {
+    const s = storeOf(
+      // The return visit's events come first (its tab's queue), then the landing with the click.
+      [view('a', 120, { session: 'back', clickIds: { gclid: 'G1' } })],
+      [view('a', 0, { session: 'click', referrer: 'https://www.google.com/', clickIds: { gclid: 'G1' } })],
+      [view('a', 2000, { session: 'again', clickIds: { gclid: 'G2' } })],
+    );
+    expect(short(s).map((r) => [r[1], r[4]])).toEqual([['click', 'paid_search'], ['back', 'direct'], ['again', 'paid_search']]);
+  });
+});
+
+describe('the schema 11 migration', () => {
+  it('fills the table from the events of an existing store, as ingest would have', () => {
+    const d = tempStore();
+    dirs.push(d);
+    let s = openStore(d.db);
+    s.write([[
+      view('a', 0, { session: 's1', campaign: { source: 'google', medium: 'cpc', name: 'brand' }, clickIds: { gclid: 'G1' } }),
+      view('a', 3, { session: 's1', clickIds: { gclid: 'G1' } }),
+      view('a', 300, { session: 's2', clickIds: { gclid: 'G1' } }),
+      view('b', 7, { session: 's3', referrer: 'https://blog.example/' }),
+      view('b', 8, { session: 's3', referrer: 'https://shop.example/' }),
+    ].map((m) => toOutcome(m, {}, iso(10_000), plan))]);
+    const atIngest = rows(s);
+    s.close();
+    // The store as schema 10 left it: no sessions table.
+    const old = new Database(d.db);
+    old.exec('DROP TABLE sessions; DELETE FROM schema_migrations WHERE version = 11; PRAGMA user_version = 10;');
+    old.close();
+    s = openStore(d.db);
+    stores.push(s);
+    expect(s.migrated).toMatchObject({ from: 10, to: 11 });
+    expect(rows(s)).toEqual(atIngest);
+    expect(short(s).map((r) => [r[1], r[4]])).toEqual([['s1', 'paid_search'], ['s2', 'direct'], ['s3', 'referral']]);
+  });
+});
+
+describe('an erasure and a retention pass', () => {
+  it('forget takes the person\'s sessions; export hands them over', () => {
+    const s = storeOf([view('a', 0, { session: 's1', referrer: 'https://blog.example/' }), view('b', 0, { session: 's2' })]);
+    expect(exportPerson(s.db, { anonymousIds: ['a'] }).sessions).toMatchObject([{ anonymous_id: 'a', session_id: 's1', referrer_host: 'blog.example', channel: 'referral' }]);
+    forget(s.db, { anonymousIds: ['a'] });
+    expect(rows(s).map((r) => r.anonymous_id)).toEqual(['b']);
+  });
+
+  it('retain drops the sessions whose events all went, and summarises one the cutoff cuts from its first event that stays', () => {
+    const now = T0 + 30 * DAY;
+    const cut = iso(30 * 24 * 60 - 10 * 24 * 60); // 10 days before now
+    const young = [
+      // The landing is older than the cutoff; the pages after it stay (a session left open across it).
+      view('a', 20 * 24 * 60 + 5, { session: 's1', referrer: 'https://shop.example/', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
+      view('a', 20 * 24 * 60 + 15, { session: 's1', referrer: 'https://shop.example/p', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
+      view('c', 25 * 24 * 60, { session: 's3', referrer: 'https://www.google.com/', clickIds: { gclid: 'G9' } }),
+    ];
+    const old = [
+      view('a', 20 * 24 * 60 - 30, { session: 's1', referrer: 'https://www.google.com/', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
+      view('b', 0, { session: 's2', referrer: 'https://blog.example/' }),
+      // c's first visit, with the same click id: once it is gone, s3 is the click.
+      view('c', 60, { session: 's0', clickIds: { gclid: 'G9' } }),
+    ];
+    expect(young.every((m) => m.timestamp >= cut) && old.every((m) => m.timestamp < cut)).toBe(true);
+    const all = storeOf([...old, ...young]);
+    expect(short(all).map((r) => [r[1], r[4]])).toEqual([['s1', 'email'], ['s2', 'referral'], ['s0', 'paid_search'], ['s3', 'organic_search']]);
+    retain(all.db, { days: 10, now, chunk: 2 });
+    const fresh = storeOf(young);
+    expect(rows(all)).toEqual(rows(fresh));
+    expect(short(all).map((r) => [r[1], r[2], r[4]])).toEqual([['s1', young[0]!.timestamp, 'email'], ['s3', young[2]!.timestamp, 'paid_search']]);
+  });
+});
