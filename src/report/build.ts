@@ -8,8 +8,9 @@ import type { Database } from '../server/sqlite';
 import { browseHistory, cartHistory, type CartLine, type ItemRecord } from './abandonment';
 import { checkoutSteps } from '../journey/abandonment';
 import { funnelCounter, type FunnelResult } from './funnel';
+import { channelsSection, type ChannelsSection } from './acquisition';
 import {
-  conversionCounts, foreignValues, type ForeignValue, exposures, type Exposure, identities, lastTimes, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
+  conversionCounts, creditedOrders, foreignValues, sessionCounts, type ForeignValue, exposures, type Exposure, identities, lastTimes, type ConversionCount, productNames, outsidePlan, quarantineReasons, rangeSql, sequences, totals, visitorsWith, readVitals, type Range, type SeqEvent,
 } from './read';
 import { fisherExact, smallCells, twoProportions, verdict, wilson, type Verdict } from './stats';
 import { pct } from './format';
@@ -35,6 +36,8 @@ export interface Report {
    * currency (a conversion's own `currency` property), by code, which are not in `value`.
    */
   conversions: { name: string; kind: 'macro' | 'micro'; description: string | null; events: number; visitors: number; value: number | null; other_currencies: Record<string, number>; rate: Rate }[];
+  /** Where the orders came from: sessions, visitors, orders and revenue per channel, and the top campaigns. */
+  channels: ChannelsSection;
   supports: SupportsClaim[];
   funnels: (FunnelResult & { name: string; description: string | null })[];
   abandonment: { now: string; cart: CartSection | null; browse: BrowseSection | null };
@@ -122,6 +125,7 @@ export interface ReportAggregates {
   experiments: { sections: ExperimentSection[]; left: number };
   vitals: VitalConversion[];
   pageLoads: PageLoads[];
+  channels: ChannelsSection;
 }
 
 /** The options with their defaults applied, once, so both threads judge the same range and time. */
@@ -152,7 +156,15 @@ export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): Re
     experiments: experimentSections(db, plan, o.range, macros, o.mde),
     vitals: vc.result(),
     pageLoads: vitals.pages,
+    channels: readChannels(db, plan, o.range, macros),
   };
+}
+
+/** The channels section: the sessions from their summary table, the orders (macro conversions) from the report index. */
+function readChannels(db: Database, plan: Plan, range: Range, macros: string[]): ChannelsSection {
+  const valued = new Set(macros.filter((m) => plan.conversions[m]!.value !== undefined));
+  // One read transaction: the sessions and the orders they are credited from, as of one moment of a store being written.
+  return db.transaction(() => channelsSection(sessionCounts(db, range), creditedOrders(db, macros, valued, range), plan.currency ?? null))();
 }
 
 /** The per-visitor part: the sequences read once, and the funnels, carts and browses from them. */
@@ -240,6 +252,7 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     range: { from: isoOrNull(o.range.from), to: isoOrNull(o.range.to), first_event: t.first, last_event: t.last, timezone: o.timezone },
     totals: { events: t.events, visitors: t.visitors, quarantined: a.quarantine.total },
     conversions,
+    channels: a.channels,
     supports,
     // A funnel's `visitors` are the period's visitors, entered or not: the sequences hold only
     // those with some funnel, cart or browse event, a number that moves with unrelated sections.

@@ -5,6 +5,8 @@
  */
 import type { Report } from './build';
 import { formatCount } from './stats';
+import { CHANNEL_NAMES } from './channels';
+import { CHANNELS_LEAD, campaignsLeftOutWords, rateWithInterval, sourceMedium, withoutSessionWords } from './format';
 import { browseOpenWords, comparisonNumbers, DATED, duration, endsSentence, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct } from './format';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -127,6 +129,20 @@ export function renderHtml(r: Report): string {
     if (!list.length) continue;
     parts.push(`<h3>${kind === 'macro' ? 'Goals (macro conversions)' : 'Steps on the way (micro conversions)'}</h3>`);
     parts.push(tableHtml(kind === 'macro' ? 'Goals' : 'Micro conversions', ['conversion', 'events', 'visitors', 'of visitors', 'value'], list.map((c) => [`<strong>${esc(c.name)}</strong>${c.description ? `<br><bdi class="muted">${esc(c.description)}</bdi>` : ''}`, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), esc(moneyIn(c.value, cur, c.other_currencies))]), { rowHeader: false }));
+  }
+
+  const ch = r.channels;
+  parts.push('<h2>Where the orders came from</h2>');
+  if (!ch.sessions && !ch.orders) parts.push('<p>No session in this period.</p>');
+  else {
+    parts.push(`<p class="lead">${esc(CHANNELS_LEAD)}</p>`);
+    parts.push(tableHtml('Sessions, visitors, orders and revenue per channel', ['channel', 'sessions', 'visitors', 'orders', 'revenue', 'visitors who ordered (95 % interval)'], ch.channels.map((c) => [esc(c.name), formatCount(c.sessions), formatCount(c.visitors), formatCount(c.orders), esc(moneyIn(c.revenue, cur, c.other_currencies)), esc(rateWithInterval(c.rate))])));
+    if (ch.orders_without_session) parts.push(`<p>${esc(withoutSessionWords(ch.orders_without_session))}</p>`);
+    if (ch.campaigns.length) {
+      parts.push('<h3>Campaigns</h3><p class="lead">By utm_campaign, the most orders first.</p>');
+      parts.push(tableHtml('Campaigns by orders', ['campaign', 'source / medium', 'channel', 'sessions', 'orders', 'revenue'], ch.campaigns.map((c) => [bdi(c.campaign), bdi(sourceMedium(c)), esc(CHANNEL_NAMES[c.channel]), formatCount(c.sessions), formatCount(c.orders), esc(moneyIn(c.revenue, cur, c.other_currencies))])));
+    }
+    if (ch.campaigns_left_out) parts.push(`<p>${esc(campaignsLeftOutWords(ch.campaigns_left_out, ch.campaigns.length))}</p>`);
   }
 
   if (r.supports.length) {

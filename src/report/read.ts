@@ -10,6 +10,8 @@ import type { Database, Statement } from '../server/sqlite';
 import type { ItemRecord } from './abandonment';
 import { pageLoadOf, pageLoadsCounter, type PageLoads } from './vitals';
 import { SIGNAL_EVENTS } from '../server/message';
+import type { CampaignSessions, ChannelSessions, CreditedOrder } from './acquisition';
+import type { Channel } from './channels';
 
 export interface Range { from?: number; to?: number }
 
@@ -433,6 +435,56 @@ export function identities(db: Database, visitors: Iterable<string>): Map<string
     out.set(v, { ...(userId ? { userId } : was?.userId ? { userId: was.userId } : {}), ...(email ? { email } : same && was?.email ? { email: was.email } : {}) });
   }
   return out;
+}
+
+/** Sessions that have part of the range (a session the range cuts counts, with the channel of its landing). */
+const sessionRange = (range: Range) => ({ where: 'started < ? AND last_seen >= ?', args: [iso(range.to, '9999'), iso(range.from, '0000')] });
+
+/**
+ * Sessions and visitors per channel, and sessions per campaign (utm_campaign with its source and
+ * medium), from the `sessions` table the collect server keeps: one row per session, no event read.
+ */
+export function sessionCounts(db: Database, range: Range): { channels: ChannelSessions[]; campaigns: CampaignSessions[] } {
+  const r = sessionRange(range);
+  const channels = db.prepare(`SELECT channel, count(*) AS sessions, count(DISTINCT anonymous_id) AS visitors FROM sessions WHERE ${r.where} GROUP BY channel`).all(...r.args) as ChannelSessions[];
+  // A campaign's channel: the one most of its sessions had (a click id can set one apart; SQLite
+  // takes the bare column from the row of the one max()).
+  const campaigns = db.prepare(`SELECT campaign, source, medium, channel, max(n) AS most, sum(n) AS sessions FROM (
+      SELECT campaign, source, medium, channel, count(*) AS n FROM sessions WHERE campaign IS NOT NULL AND ${r.where} GROUP BY 1, 2, 3, 4)
+    GROUP BY campaign, source, medium`).raw().all(...r.args) as [string, string | null, string | null, Channel, number, number][];
+  return { channels, campaigns: campaigns.map(([campaign, source, medium, channel, , sessions]) => ({ campaign, source, medium, channel, sessions })) };
+}
+
+/**
+ * The events of `events` in the range (the orders), each with the session it is credited to: the
+ * visitor's last session at or before it, of those that have part of the range, that did not come
+ * direct, else their last one (one seek in the sessions table's key per order). Visitor, time, and
+ * the value of those in `valued` (the conversions the plan gives a value) with its currency. An
+ * order the shop's server sent with the user id only joins that user's visitor (see userVisitor).
+ */
+export function creditedOrders(db: Database, events: readonly string[], valued: ReadonlySet<string>, range: Range): CreditedOrder[] {
+  if (!events.length) return [];
+  const r = rangeSql(range);
+  const from = iso(range.from, '0000');
+  const pick = (visitor: string, t: string) => `SELECT session_id FROM sessions WHERE anonymous_id = ${visitor} AND started <= ${t} AND last_seen >= ?
+    ORDER BY channel = 'direct', started DESC, session_id DESC LIMIT 1`;
+  // The orders from the report index, each joined to its session in SQLite (not a call per order).
+  const rows = db.prepare(`SELECT o.anonymous_id, o.seq, o.event, o.timestamp, o.value, o.currency, s.channel, s.campaign, s.source, s.medium
+    FROM (SELECT anonymous_id, seq, event, timestamp, value, currency FROM events INDEXED BY events_report WHERE event IN (${events.map(() => '?').join(', ')}) AND ${r.where}) AS o
+    LEFT JOIN sessions AS s ON s.anonymous_id = o.anonymous_id AND s.session_id = (${pick('o.anonymous_id', 'o.timestamp')})`)
+    .raw().all(...events, ...r.args, from) as [string | null, number, string, string, number | null, string | null, Channel | null, string | null, string | null, string | null][];
+  let of: ((seq: number) => string | undefined) | undefined;
+  let credit: Statement | undefined;
+  return rows.map(([v, seq, event, t, value, currency, channel, campaign, source, medium]) => {
+    let visitor: string | undefined = v ?? undefined;
+    if (v === null) {
+      // A user-only order: its visitor found through the sign-ins, then their session, one by one (they are few).
+      visitor = (of ??= userVisitor(db))(seq);
+      credit ??= db.prepare(`SELECT channel, campaign, source, medium FROM sessions WHERE anonymous_id = ? AND session_id = (${pick('?', '?')})`).raw();
+      if (visitor !== undefined) [channel, campaign, source, medium] = (credit.get(visitor, visitor, t, from) as [Channel, string | null, string | null, string | null] | undefined) ?? [null, null, null, null];
+    }
+    return { visitor, channel: channel ?? undefined, campaign, source, medium, value: valued.has(event) ? value : null, currency };
+  });
 }
 
 export interface QuarantineReason { reason: string; event: string | null; count: number; first: string; example: string | null }

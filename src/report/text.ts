@@ -7,6 +7,8 @@
 import { markdownText, printable } from '../cli/safe-text';
 import type { Report } from './build';
 import { formatCount } from './stats';
+import { CHANNEL_NAMES } from './channels';
+import { CHANNELS_LEAD, campaignsLeftOutWords, rateWithInterval, sourceMedium, withoutSessionWords } from './format';
 import { browseOpenWords, comparisonNumbers, DATED, duration, leftOutWords, localTime, mixedWords, money, moneyIn, nothingInQuarantine, outsidePlanWords, PAGE_LOADS_LEAD, pageLoadRows, pct, verdictWords } from './format';
 
 type Style = 'text' | 'md';
@@ -41,6 +43,20 @@ export function renderText(r: Report, style: Style = 'text'): string {
   out.push(h2('Conversions'));
   const row = (c: Report['conversions'][number]) => [c.name, c.kind, formatCount(c.events), formatCount(c.visitors), pct(c.rate.rate), moneyIn(c.value, cur, c.other_currencies)];
   out.push(table(style, ['conversion', 'kind', 'events', 'visitors', 'of visitors', 'value'], r.conversions.map(row)));
+
+  const ch = r.channels;
+  out.push(h2('Where the orders came from'));
+  if (!ch.sessions && !ch.orders) out.push('No session in this period.');
+  else {
+    out.push(para(CHANNELS_LEAD));
+    out.push(table(style, ['channel', 'sessions', 'visitors', 'orders', 'revenue', 'visitors who ordered (95 % interval)'], ch.channels.map((c) => [c.name, formatCount(c.sessions), formatCount(c.visitors), formatCount(c.orders), moneyIn(c.revenue, cur, c.other_currencies), rateWithInterval(c.rate)])));
+    if (ch.orders_without_session) out.push(para(withoutSessionWords(ch.orders_without_session)));
+    if (ch.campaigns.length) {
+      out.push(para('**Campaigns** (utm_campaign), the most orders first:'));
+      out.push(table(style, ['campaign', 'source / medium', 'channel', 'sessions', 'orders', 'revenue'], ch.campaigns.map((c) => [c.campaign, sourceMedium(c), CHANNEL_NAMES[c.channel], formatCount(c.sessions), formatCount(c.orders), moneyIn(c.revenue, cur, c.other_currencies)])));
+    }
+    if (ch.campaigns_left_out) out.push(para(campaignsLeftOutWords(ch.campaigns_left_out, ch.campaigns.length)));
+  }
 
   if (r.supports.length) {
     out.push(h2('Do the micro conversions lead to the goals?'));

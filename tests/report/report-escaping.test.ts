@@ -49,6 +49,8 @@ const MESSAGES = [
   track('e3', 'experiment_viewed', { experiment_id: IMG, variant_id: BREAK }, 'signal'),
   // An abandoned cart whose item name and visitor id are the browser's.
   track('\x1b[2J<i>x-visitor', 'add_to_cart', { item_id: 'sku', item_name: `${SCRIPT}${TERM}`, value: 10 }, 'micro'),
+  // An order from a campaign whose name, source and medium are the browser's (any link can carry them).
+  { ...track('c1', 'purchase', { transaction_id: 'T-c1', value: 5 }, 'macro'), context: { page: { url: 'https://shop.example/', referrer: `https://${'a'.repeat(3)}.example/` }, campaign: { name: BREAK, source: IMG, medium: TERM }, measureplan: { kind: 'macro', session_id: C1 } } },
 ];
 
 let dir: string;
@@ -64,6 +66,7 @@ beforeAll(() => {
   expect(report.quarantine.reasons.map((q) => q.event)).toEqual(expect.arrayContaining([IMG, TERM, BREAK, C1]));
   expect(report.experiments.find((e) => e.name === IMG)!.variants.map((v) => v.name)).toEqual(expect.arrayContaining([SCRIPT, TERM, BREAK]));
   expect(report.abandonment.cart!.list[0]!.items[0]!.item_name).toBe(`${SCRIPT}${TERM}`);
+  expect(report.channels.campaigns.map((c) => [c.campaign, c.source, c.medium])).toEqual([[BREAK, IMG, TERM]]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -91,9 +94,13 @@ describe('report --format md', () => {
         expect(columns(l), l).toBe(columns(lines[0]!));
       }
     }
-    for (const l of md.split('\n').filter((x) => x.startsWith('#'))) expect(l).toMatch(/^#{1,2} (Test shop|Conversions|Do the micro|Funnel |Abandoned|Experiment |Page experience|Quarantine)/);
+    for (const l of md.split('\n').filter((x) => x.startsWith('#'))) expect(l).toMatch(/^#{1,2} (Test shop|Conversions|Where the orders came from|Do the micro|Funnel |Abandoned|Experiment |Page experience|Quarantine)/);
     expect(md).not.toMatch(/^\s*[-+*] (?!\*\*add_to_cart → purchase\*\*:)/m); // the one list is the report's own
     expect(md).toContain('a \\| b # injected heading - \\[link\\](javascript:alert(1)) &amp;lt;b&amp;gt; \\*\\*bold\\*\\* \\_it\\_');
+    // The campaign's row: its made-up name, source and medium in their own cells.
+    const row = md.split('\n').find((l) => l.startsWith('| a \\| b # injected heading'))!;
+    expect(row).toContain(' | &lt;img src=x onerror=alert(document.domain)&gt; / x\\\\x1b\\[2J');
+    expect(row).toMatch(/ \| Unassigned \| 1 \| 1 \| 5 NOK \|$/);
   });
 
   it('writes control characters out instead of passing a terminal escape on (a .md file is read with cat too)', () => {
