@@ -5,7 +5,7 @@
  * range (Direct only when every one of them was direct), the way GA4 credits a key event by
  * default across paid and organic channels (last non-direct click), without its lookback window.
  */
-import { CHANNEL_NAMES, CHANNELS, channelOf, type Channel } from './channels';
+import { CHANNEL_NAMES, CHANNELS, type Channel } from './channels';
 import { wilson } from './stats';
 
 /** Campaigns listed, the most orders first; the rest are counted in `campaigns_left_out`. */
@@ -37,7 +37,7 @@ export interface ChannelsSection {
   attribution: 'last_non_direct_session';
   sessions: number;
   orders: number;
-  /** Orders of a visitor with no session in the range (an order the shop's server sent for a user never seen on the site). */
+  /** Orders with no session of their visitor in the range at or before them (a shop server's order for a user never seen on the site, or one posted without a session). */
   orders_without_session: number;
   channels: ChannelRow[];
   campaigns: CampaignRow[];
@@ -79,11 +79,12 @@ export function channelsSection(counts: { channels: readonly ChannelSessions[]; 
 
   const order = (c: Channel) => CHANNELS.indexOf(c);
   const seen = new Map(counts.channels.map((c) => [c.channel, c]));
-  // A channel with orders and no session counted (a store written between two reads) is listed too.
+  // Every credited session is counted in its channel (one read transaction); a channel with orders is listed in any case.
   for (const c of tally.keys()) if (!seen.has(c)) seen.set(c, { channel: c, sessions: 0, visitors: 0 });
   const channels: ChannelRow[] = [...seen.values()].map(({ channel, sessions, visitors }) => {
     const t = tally.get(channel);
-    const buyers = Math.min(t?.buyers.size ?? 0, Math.max(visitors, t?.buyers.size ?? 0));
+    // A credited session is one of the channel's, so its visitor is among them (read in one transaction).
+    const buyers = t?.buyers.size ?? 0;
     const of = Math.max(visitors, buyers);
     const w = wilson(buyers, of);
     return {

@@ -104,7 +104,7 @@ export const browseOpenWords = (b: { open: number; open_too_few: number; min: nu
 /** What the channels section says above its table, in every format. */
 export const CHANNELS_LEAD = 'Each order (a macro conversion) counts for the channel of the visitor\'s last session at or before it that did not come direct, among their sessions in this period; Direct only when every one of them was direct. Sessions counts each session once, in the channel it came from.';
 /** The orders of the period no session could be found for, in words; '' for none. */
-export const withoutSessionWords = (n: number) => (n ? `${formatCount(n)} order${n === 1 ? '' : 's'} had no session in this period (an order the shop's server sent for a user never seen on the site) and ${n === 1 ? 'is' : 'are'} in no channel.` : '');
+export const withoutSessionWords = (n: number) => (n ? `${formatCount(n)} order${n === 1 ? '' : 's'} had no session in this period (an order the shop's server sent for a user never seen on the site, or one sent without a session) and ${n === 1 ? 'is' : 'are'} in no channel.` : '');
 /** Campaigns the report leaves out, in words. */
 export const campaignsLeftOutWords = (n: number, shown: number) => `${formatCount(n)} more campaign${n === 1 ? '' : 's'} left out (the ${shown} with the most orders are shown).`;
 /** A campaign's source / medium, as every format writes it. */
