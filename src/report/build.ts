@@ -125,7 +125,6 @@ export interface ReportAggregates {
   experiments: { sections: ExperimentSection[]; left: number };
   vitals: VitalConversion[];
   pageLoads: PageLoads[];
-  channels: ChannelsSection;
 }
 
 /** The options with their defaults applied, once, so both threads judge the same range and time. */
@@ -156,7 +155,6 @@ export function readAggregates(db: Database, plan: Plan, o: ResolvedOptions): Re
     experiments: experimentSections(db, plan, o.range, macros, o.mde),
     vitals: vc.result(),
     pageLoads: vitals.pages,
-    channels: readChannels(db, plan, o.range, macros),
   };
 }
 
@@ -173,6 +171,11 @@ export interface Journeys {
   abandonment: Report['abandonment'];
   /** Visitor sets per conversion, for the supports claims (filled on demand from the index). */
   setOf: (name: string) => Set<string>;
+  /**
+   * Where the orders came from. Read on this side: the worker's aggregates take longer than the
+   * sequences on the bench's store, and this side has the room (docs/performance.md).
+   */
+  channels: ChannelsSection;
 }
 
 export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Journeys {
@@ -215,7 +218,7 @@ export function readJourneys(db: Database, plan: Plan, o: ResolvedOptions): Jour
     const who = identities(db, listed.map((x) => x.visitor));
     for (const x of listed) { const w = who.get(x.visitor); x.user_id = w?.userId ?? null; x.email = w?.email ?? null; }
   }
-  return { funnels, abandonment, setOf };
+  return { funnels, abandonment, setOf, channels: readChannels(db, plan, range, macrosOf(plan)) };
 }
 
 /** The report from its two halves. */
@@ -252,7 +255,7 @@ export function assembleReport(plan: Plan, o: ResolvedOptions, j: Journeys, a: R
     range: { from: isoOrNull(o.range.from), to: isoOrNull(o.range.to), first_event: t.first, last_event: t.last, timezone: o.timezone },
     totals: { events: t.events, visitors: t.visitors, quarantined: a.quarantine.total },
     conversions,
-    channels: a.channels,
+    channels: j.channels,
     supports,
     // A funnel's `visitors` are the period's visitors, entered or not: the sequences hold only
     // those with some funnel, cart or browse event, a number that moves with unrelated sections.

@@ -1,6 +1,6 @@
 /**
  * `measureplan report` on two cores: the aggregates in a worker thread (./worker.ts, built as
- * dist/report-worker.js) and the sequences in this one, each on its own read-only connection
+ * dist/report-worker.js) and the sequences and channels in this one, each on its own read-only connection
  * (WAL lets readers run side by side). Whatever keeps the worker from answering (no worker file,
  * a plan that cannot be cloned, an error on its connection) falls back to reading the aggregates
  * here, so the report is the same either way, only slower.
