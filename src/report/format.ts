@@ -102,7 +102,7 @@ export const browseOpenWords = (b: { open: number; open_too_few: number; min: nu
 };
 
 /** What the channels section says above its table, in every format. */
-export const CHANNELS_LEAD = 'Each order (a macro conversion) counts for the channel of the visitor\'s last session at or before it that did not come direct, among their sessions in this period; Direct only when every one of them was direct. Sessions counts each session once, in the channel it came from.';
+export const CHANNELS_LEAD = 'Each order (a macro conversion) counts for the channel of the visitor\'s last session at or before it that did not come direct, among their sessions in this period; Direct only when every one of them was direct. The sessions column counts each session in its own channel: a paid visitor\'s direct return is a Direct session.';
 /** The orders of the period no session could be found for, in words; '' for none. */
 export const withoutSessionWords = (n: number) => (n ? `${formatCount(n)} order${n === 1 ? '' : 's'} had no session in this period (an order the shop's server sent for a user never seen on the site, or one sent without a session) and ${n === 1 ? 'is' : 'are'} in no channel.` : '');
 /** Campaigns the report leaves out, in words. */

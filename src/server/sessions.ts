@@ -78,11 +78,16 @@ export function summariseSession(s: SessionSummary | undefined, row: Row): Sessi
   return s;
 }
 
-/** Adds a commit's summaries to the table: an earlier first event replaces the origin, the last time grows. */
+/**
+ * Adds a commit's summaries to the table: an earlier first event replaces the origin, the last
+ * time grows. It answers the session's first time: the summary's own when the row is new or took
+ * its origin (only then can its click id make another session's a carried one).
+ */
 export const UPSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(anonymous_id, session_id) DO UPDATE SET
   ${SESSION_COLUMNS.slice(2).map((c) => `${c} = CASE WHEN excluded.started < started THEN excluded.${c} ELSE ${c} END`).join(', ')},
-  started = min(started, excluded.started), last_seen = max(last_seen, excluded.last_seen)`;
+  started = min(started, excluded.started), last_seen = max(last_seen, excluded.last_seen)
+  RETURNING started`;
 
 /**
  * Writes the sessions of the events `where` selects (an SQL condition on `events` with its
@@ -109,7 +114,7 @@ export function recountSessions(db: Database, where: string, args: readonly unkn
 export function sessionRebuilder(db: Database): { put(visitor: string, session: string, firstSeq: number, last: string): void; done(): void } {
   const first = db.prepare(`SELECT timestamp, ${FIRST_COLUMNS.join(', ')} FROM events WHERE seq = ?`).raw();
   const drop = db.prepare('DELETE FROM sessions WHERE anonymous_id = ? AND session_id = ?');
-  const put = db.prepare(UPSERT_SESSION_SQL);
+  const put = db.prepare(UPSERT_SESSION_SQL).pluck();
   const clicked = new Set<string>();
   return {
     put(visitor, session, firstSeq, last) {
@@ -119,7 +124,7 @@ export function sessionRebuilder(db: Database): { put(visitor: string, session: 
       const [t, ...values] = row;
       const summary = origin(t, values);
       summary[1] = last;
-      put.run(visitor, session, ...summary);
+      put.get(visitor, session, ...summary);
       if (summary[8] !== null) clicked.add(visitor);
     },
     done() {

@@ -155,7 +155,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     if (typeof v === 'string') seen.set(v, summarise(seen.get(v), row.timestamp, row.event, row.metric_name, row.metric_rating));
   };
   // The per-session summary (the report's channels): one upsert per session and commit group.
-  const upsertSession = db.prepare(UPSERT_SESSION_SQL);
+  const upsertSession = db.prepare(UPSERT_SESSION_SQL).pluck();
   const recheckClicks = carriedClicks(db);
   const summariseSessionRow = (sessions: Map<string, [string, string, SessionSummary]>, row: Row) => {
     const key = sessionKey(row);
@@ -220,7 +220,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     }
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
     const clicked = new Set<string>();
-    for (const [v, id, s] of sessions.values()) { upsertSession.run(v, id, ...s); if (s[8] !== null) clicked.add(v); }
+    // A session that got only later events keeps its origin: its click id changes no other session's channel.
+    for (const [v, id, s] of sessions.values()) if (upsertSession.get(v, id, ...s) === s[0] && s[8] !== null) clicked.add(v);
     for (const v of clicked) recheckClicks(v);
     for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;
