@@ -118,6 +118,19 @@ describe('an erasure and a retention pass', () => {
     expect(rows(s).map((r) => r.anonymous_id)).toEqual(['b']);
   });
 
+  it('forget counts again the sessions of another person\'s browser that lost only the events naming the address', () => {
+    const s = storeOf([
+      // b, signed in as someone else, lands on a page whose URL names kari's address (a link she
+      // shared); b's next page does not.
+      view('b', 0, { session: 's1', url: 'https://shop.example/p?ref=kari%40example.com', referrer: 'https://blog.example/' }),
+      view('b', 5, { session: 's1', referrer: 'https://shop.example/p' }),
+      { type: 'identify', anonymousId: 'b', userId: 'u-ola', messageId: 'i-b', timestamp: iso(6), traits: {} },
+    ]);
+    expect(short(s).map((r) => [r[1], r[2], r[4]])).toEqual([['s1', iso(0), 'referral']]);
+    forget(s.db, { emails: ['kari@example.com'] });
+    expect(short(s).map((r) => [r[0], r[1], r[2], r[3], r[4]])).toEqual([['b', 's1', iso(5), iso(5), 'direct']]);
+  });
+
   it('retain drops the sessions whose events all went, and summarises one the cutoff cuts from its first event that stays', () => {
     const now = T0 + 30 * DAY;
     const cut = iso(30 * 24 * 60 - 10 * 24 * 60); // 10 days before now
