@@ -182,90 +182,81 @@ export function exportOffline(orders: readonly Order[], index: ClickIndex, o: Ex
     return { files, matched, skipped: sortRows(skipped), ...(zone !== o.zone && { fileZone: zone }) };
   }
 
-  if (o.platform === 'meta') {
-    const kept: { order: Order; click?: ClickChoice; note?: string; event: MetaEvent }[] = [];
-    // Meta keeps the first of two events with the same event_id: a second order with the same id would vanish.
+  /**
+   * Meta and LinkedIn: one Conversions API event per order, in request bodies of at most `batch`
+   * events. Neither can be told a person's consent, and each keeps one event per id: a second
+   * order with the same id would vanish, so it is listed instead.
+   */
+  const events = <E>(p: {
+    maxAgeMs: number; tooOld: string; batch: number; idName: string;
+    /** An order this platform can match: a click, or what else it takes. */
+    matches: (order: Order, click: ClickChoice | undefined) => boolean;
+    build: (order: Order, click: ClickChoice | undefined) => E; idOf: (e: E) => string; files: (events: E[]) => string[];
+    hashed: (order: Order, e: E) => ('email' | 'phone')[];
+  }): ExportResult => {
+    const name = PLATFORM_NAMES[o.platform];
+    const kept: { order: Order; click?: ClickChoice; note?: string; event: E }[] = [];
     const ids = new Map<string, number>();
     for (const order of orders) {
       tick();
-      if (o.now - order.time > META_MAX_AGE_MS) {
-        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: `the order is more than 7 days old: Meta's Conversions API refuses it (and the whole request with it)` });
-        continue;
-      }
+      const at = { row: order.row, ...(order.orderId && { orderId: order.orderId }) };
+      if (o.now - order.time > p.maxAgeMs) { skipped.push({ ...at, reason: 'too-old', message: p.tooOld }); continue; }
       if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
       const { click, problem } = chooseClick(order, index, match);
       if (adsConsentOf(order, index, click).userData === 'denied') { skipped.push(declinedOn(order, o.platform)); continue; }
-      if (!click && !order.email && !order.phone) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
-      const event = metaEvent({
-        time: order.time, value: order.value, currency: order.currency,
-        ...(order.orderId && { orderId: order.orderId }), ...(order.orderId && o.online?.has(order.orderId) && { onlineId: o.online.get(order.orderId) }),
-        ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
-        ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
-        ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
-      }, o.conversionName, o.actionSource ?? 'phone_call');
-      const first = ids.get(event.event_id);
+      if (!p.matches(order, click)) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
+      const event = p.build(order, click);
+      const first = ids.get(p.idOf(event));
       if (first !== undefined) {
         skipped.push({
-          row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'duplicate-order',
+          ...at, reason: 'duplicate-order',
           message: order.orderId
-            ? `order ${order.orderId} is also on row ${first}: Meta keeps one event per event_id`
-            : `the same time, value, currency and customer as row ${first}, and no order id: Meta keeps one event per event_id, so one of the two would be lost (if this is another order, give both their order ids)`,
+            ? `order ${order.orderId} is also on row ${first}: ${name} keeps one event per ${p.idName}`
+            : `the same time, value, currency and customer as row ${first}, and no order id: ${name} keeps one event per ${p.idName}, so one of the two would be lost (if this is another order, give both their order ids)`,
         });
         continue;
       }
-      ids.set(event.event_id, order.row);
+      ids.set(p.idOf(event), order.row);
       kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
     }
-    const files = metaFiles(kept.map((k) => k.event)).map((content, i): OutputFile => ({
-      part: 'events', suffix: i ? `-${i + 1}` : '', rows: Math.min(META_BATCH, kept.length - i * META_BATCH), content,
+    const files = p.files(kept.map((k) => k.event)).map((content, i): OutputFile => ({
+      part: 'events', suffix: i ? `-${i + 1}` : '', rows: Math.min(p.batch, kept.length - i * p.batch), content,
     }));
-    kept.forEach(({ order, click, note }, i) => {
-      const suffix = files[Math.floor(i / META_BATCH)]!.suffix;
-      if (click) clicked(order, click, 'events', suffix, hashedOf(order));
-      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: hashedOf(order), part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
+    kept.forEach(({ order, click, note, event }, i) => {
+      const suffix = files[Math.floor(i / p.batch)]!.suffix;
+      if (click) clicked(order, click, 'events', suffix, p.hashed(order, event));
+      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed: p.hashed(order, event), part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
     });
     return { files, matched, skipped: sortRows(skipped) };
+  };
+  /** What the upload knows of the order row itself (its id, the browser's id when tracked online, what the row names). */
+  const common = (order: Order) => ({
+    time: order.time, value: order.value, currency: order.currency,
+    ...(order.orderId && { orderId: order.orderId }), ...(order.orderId && o.online?.has(order.orderId) && { onlineId: o.online.get(order.orderId) }),
+    ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
+  });
+
+  if (o.platform === 'meta') {
+    return events<MetaEvent>({
+      maxAgeMs: META_MAX_AGE_MS, tooOld: "the order is more than 7 days old: Meta's Conversions API refuses it (and the whole request with it)", batch: META_BATCH, idName: 'event_id',
+      matches: (order, click) => !!(click || order.email || order.phone),
+      build: (order, click) => metaEvent({
+        ...common(order), ...(order.email && { email: order.email }), ...(order.phone && { phone: order.phone }),
+        ...(click && { fbclid: click.id }), ...(click?.clickTime !== undefined && { clickTime: click.clickTime }),
+      }, o.conversionName, o.actionSource ?? 'phone_call'),
+      idOf: (e) => e.event_id, files: metaFiles, hashed: (order) => hashedOf(order),
+    });
   }
 
   if (o.platform === 'linkedin') {
-    const kept: { order: Order; click?: ClickChoice; note?: string; event: LinkedInEvent }[] = [];
-    const ids = new Map<string, number>();
-    for (const order of orders) {
-      tick();
-      if (o.now - order.time > LINKEDIN_MAX_AGE_MS) {
-        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'too-old', message: 'the order is more than 90 days old: LinkedIn\'s Conversions API refuses it' });
-        continue;
-      }
-      if (order.adUserData === 'denied') { skipped.push(deniedOn(order, o.platform)); continue; }
-      const { click, problem } = chooseClick(order, index, match);
-      // LinkedIn's event has no consent field: nothing of a person the store knows declined ads
-      // (on any of their devices, unless the shop recorded a yes on the order) is sent.
-      if (adsConsentOf(order, index, click).userData === 'denied') { skipped.push(declinedOn(order, o.platform)); continue; }
-      if (!click && !order.email) { skipped.push(problem ? skipOf(order, problem, o.platform) : noMatch(order, o.platform, o.store, true)); continue; }
-      const event = linkedinEvent({
-        time: order.time, value: order.value, valueText: order.valueText, currency: order.currency,
-        ...(order.orderId && { orderId: order.orderId }), ...(order.orderId && o.online?.has(order.orderId) && { onlineId: o.online.get(order.orderId) }),
-        ...(order.email && { email: order.email }), ...(click && { liFatId: click.id }),
-        ...(order.visitorId && { visitorId: order.visitorId }), orderClickIds: order.clickIds.map((c) => c.id),
-      }, o.conversionName);
-      const first = ids.get(event.eventId);
-      if (first !== undefined) {
-        skipped.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), reason: 'duplicate-order', message: order.orderId ? `order ${order.orderId} is also on row ${first}: LinkedIn keeps one event per eventId` : `the same time, value, currency and customer as row ${first}, and no order id: both would get one eventId and LinkedIn would keep one (if this is another order, give both their order ids)` });
-        continue;
-      }
-      ids.set(event.eventId, order.row);
-      kept.push({ order, ...(click && { click }), ...(problem && { note: problem.message }), event });
-    }
-    const files = linkedinFiles(kept.map((k) => k.event)).map((content, i): OutputFile => ({
-      part: 'events', suffix: i ? `-${i + 1}` : '', rows: Math.min(LINKEDIN_BATCH, kept.length - i * LINKEDIN_BATCH), content,
-    }));
-    kept.forEach(({ order, click, note, event }, i) => {
-      const suffix = files[Math.floor(i / LINKEDIN_BATCH)]!.suffix;
-      const hashed: ('email' | 'phone')[] = event.user.userIds.some((u) => u.idType === 'SHA256_EMAIL') ? ['email'] : [];
-      if (click) clicked(order, click, 'events', suffix, hashed);
-      else matched.push({ row: order.row, ...(order.orderId && { orderId: order.orderId }), by: 'contact', hashed, part: 'events', suffix, ...(note && { note }), ...contactNoteOf(order) });
+    // LinkedIn takes no phone number: a click or an e-mail.
+    return events<LinkedInEvent>({
+      maxAgeMs: LINKEDIN_MAX_AGE_MS, tooOld: "the order is more than 90 days old: LinkedIn's Conversions API refuses it", batch: LINKEDIN_BATCH, idName: 'eventId',
+      matches: (order, click) => !!(click || order.email),
+      build: (order, click) => linkedinEvent({ ...common(order), valueText: order.valueText, ...(order.email && { email: order.email }), ...(click && { liFatId: click.id }) }, o.conversionName),
+      idOf: (e) => e.eventId, files: linkedinFiles,
+      hashed: (_order, e) => (e.user.userIds.some((u) => u.idType === 'SHA256_EMAIL') ? ['email'] : []),
     });
-    return { files, matched, skipped: sortRows(skipped) };
   }
 
   const rows: MicrosoftRow[] = [];
