@@ -17,7 +17,7 @@
  * 5. Organic search: a search engine as the source or the referrer, or medium organic.
  * 6. Email: source or medium email (e-mail, e_mail, e mail).
  * 7. Affiliates: medium affiliate(s).
- * 8. Referral: medium referral, or (without a campaign) a referrer on another site.
+ * 8. Referral: medium referral, app or link, or (without a campaign) a referrer on another site.
  * 9. Direct: no campaign, no click id, and no referrer or one on the shop's own site.
  * 10. Unassigned: a campaign that matches none of the above (a paid medium with an unknown
  *     source, a made-up medium).
@@ -27,7 +27,9 @@
  * Referral; a paid medium with a source on no list is Unassigned, where GA4 says Paid other); GA4's
  * "internal lists" of search and social sites are replaced by the short lists below, matched on
  * the host or source name; GA4's Ad Network (known only to linked Google Ads accounts) is replaced
- * by the click id the visitor landed with; a campaign's source "direct" is Direct only with no medium.
+ * by the click id the visitor landed with; a campaign's source "direct" or "(direct)" is Direct only
+ * with no medium (or "(none)"). A payment provider's page that sends the visitor back (PayPal,
+ * Klarna, Vipps, Stripe, …) is no referrer, as GA4 users list them under "unwanted referrals".
  */
 
 export const CHANNELS = [
@@ -66,13 +68,17 @@ const SOCIAL = new Set([
   'facebook', 'fb', 'instagram', 'ig', 'linkedin', 'lnkd.in', 'twitter', 'x', 't.co', 'tiktok', 'pinterest', 'reddit', 'youtube', 'snapchat', 'threads',
   'whatsapp', 'messenger', 'telegram', 'tumblr', 'vk', 'quora', 'discord', 'mastodon', 'bsky', 'bluesky', 'meta',
 ]);
+/** Names that are a social site as a whole source or host only, not as one label of another host (x.example, meta.stackexchange.com). */
+const WHOLE_ONLY = new Set(['x', 'meta']);
 /**
  * Hosts decided whole, before their labels: short links, and a search engine's web mail, whose
  * links are no search (GA4 calls mail.google.com a referral too).
  */
 const HOST_LISTS: Readonly<Record<string, 'search' | 'social' | 'other'>> = {
-  't.co': 'social', 'lnkd.in': 'social', 'x.com': 'social', 'mail.google.com': 'other', 'mail.yahoo.com': 'other', 'outlook.live.com': 'other',
+  't.co': 'social', 'lnkd.in': 'social', 'x.com': 'social', 'meta.com': 'social',
 };
+/** A search engine's web mail ("mail.google.com", "uk.mail.yahoo.com", "mail.aol.com"): its links are no search (GA4 calls them referrals too). */
+const WEBMAIL = /(^|\.)(mail|webmail|outlook)\./;
 
 /** Whether a source name or a host is a search engine's or a social site's. */
 function siteKind(name: string | null | undefined): 'search' | 'social' | undefined {
@@ -80,13 +86,14 @@ function siteKind(name: string | null | undefined): 'search' | 'social' | undefi
   const n = name.trim().toLowerCase().replace(/^www\./, '');
   const whole = HOST_LISTS[n];
   if (whole) return whole === 'other' ? undefined : whole;
+  if (WEBMAIL.test(n)) return undefined;
   if (SOCIAL.has(n)) return 'social';
   if (SEARCH.has(n)) return 'search';
-  // A host: its labels without the last (the top-level domain), "x" only as the whole host.
+  // A host: its labels without the last (the top-level domain); "x" and "meta" only as the whole host.
   const labels = n.split('.');
   if (labels.length < 2) return undefined;
   for (const l of labels.slice(0, -1)) {
-    if (l !== 'x' && SOCIAL.has(l)) return 'social';
+    if (!WHOLE_ONLY.has(l) && SOCIAL.has(l)) return 'social';
     if (SEARCH.has(l)) return 'search';
   }
   return undefined;
@@ -115,8 +122,9 @@ export function channelOf(s: SessionSource): Channel {
   if (from === 'search' || medium === 'organic') return 'organic_search';
   if (EMAIL.has(source) || EMAIL.has(medium)) return 'email';
   if (medium === 'affiliate' || medium === 'affiliates') return 'affiliates';
-  if (medium === 'referral') return 'referral';
-  if (!campaign || (source === 'direct' && (!medium || medium === '(none)' || medium === '(not set)'))) {
+  if (medium === 'referral' || medium === 'app' || medium === 'link') return 'referral';
+  const direct = source === 'direct' || source === '(direct)';
+  if (!campaign || (direct && (!medium || medium === '(none)' || medium === '(not set)'))) {
     // No campaign: another site that sent the visitor is a referral, else the visit is direct.
     return !campaign && s.referrer ? 'referral' : 'direct';
   }
@@ -125,15 +133,33 @@ export function channelOf(s: SessionSource): Channel {
 
 /**
  * The host of `referrer` when it is another site than the page's own (`page`, the URL of the page
- * it led to), lower case and without "www."; null for none, one that is no URL, or the shop itself
- * (the same host, or one a subdomain of the other: shop.example and checkout.shop.example).
+ * it led to), lower case and without "www."; null for none, one that is no URL, the shop itself
+ * (the same site: shop.example, checkout.shop.example and www.shop.example are one), or a
+ * payment provider the checkout sent the visitor through.
  */
 export function referrerHost(referrer: unknown, page: unknown): string | null {
   const ref = hostOf(referrer);
-  if (!ref) return null;
+  if (!ref || PAYMENT.test(ref)) return null;
   const own = hostOf(page);
-  if (own && (ref === own || ref.endsWith(`.${own}`) || own.endsWith(`.${ref}`))) return null;
+  if (own && siteOf(ref) === siteOf(own)) return null;
   return ref;
+}
+
+/**
+ * Payment providers and card checks a checkout sends the visitor through and back from: the
+ * return starts no referral (GA4's "unwanted referrals"), so an order after a long payment step
+ * stays with the channel that brought the visitor.
+ */
+const PAYMENT = /(^|\.)(paypal|klarna|klarnacdn|vipps|mobilepay|stripe|adyen|nets|dibspayment|mollie|worldpay|braintreegateway|bambora|swedbankpay|payex|trustly|opayo|sagepay|checkout|3dsecure|securecode|cardinalcommerce|arcot|wallet\.google|pay\.google)\.[a-z.]+$/;
+
+/**
+ * The site a host belongs to: its last two labels ("checkout.shop.example" → "shop.example"), or
+ * three under a short second-level domain of a country ("shop.co.uk", "shop.com.au").
+ */
+function siteOf(host: string): string {
+  const labels = host.split('.');
+  const n = labels.length >= 3 && labels.at(-1)!.length === 2 && labels.at(-2)!.length <= 3 ? 3 : 2;
+  return labels.slice(-n).join('.');
 }
 
 function hostOf(url: unknown): string | null {
