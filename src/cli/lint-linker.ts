@@ -5,18 +5,8 @@
  * id, session and ad click. The list holds the suffixes a shop is likely to write, from the
  * Public Suffix List (publicsuffix.org), not all of it.
  */
+import { COUNTRY_SECOND_LEVEL, PLATFORMS } from '../plan/shared-domains';
 import type { Plan } from '../plan/types';
-
-const COUNTRY_SECOND_LEVEL = [
-  'co.uk', 'org.uk', 'me.uk', 'ltd.uk', 'plc.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.nz', 'org.nz',
-  'co.jp', 'ne.jp', 'or.jp', 'com.br', 'net.br', 'com.cn', 'com.mx', 'co.za', 'co.in', 'com.tr', 'com.sg', 'com.hk',
-  'co.kr', 'com.ar', 'com.tw', 'co.il', 'com.pl', 'co.id', 'com.my', 'com.ph', 'com.vn', 'com.ua', 'com.co', 'com.pe',
-  'co.th', 'com.eg', 'com.sa', 'com.ng',
-];
-const PLATFORMS = [
-  'myshopify.com', 'github.io', 'netlify.app', 'vercel.app', 'herokuapp.com', 'pages.dev', 'workers.dev', 'web.app',
-  'firebaseapp.com', 'appspot.com', 'azurewebsites.net', 'cloudfront.net', 'blogspot.com', 'wixsite.com',
-];
 
 export interface LinkerWarning { path: string; rule: 'linker-shared-domain'; message: string; hint: string }
 

@@ -32,6 +32,8 @@
  * Klarna, Vipps, Stripe, …) is no referrer, as GA4 users list them under "unwanted referrals".
  */
 
+import { COUNTRY_SECOND_LEVEL, PLATFORMS } from '../plan/shared-domains';
+
 export const CHANNELS = [
   'paid_search', 'paid_social', 'display', 'email', 'affiliates', 'organic_search', 'organic_social', 'referral', 'direct', 'unassigned',
 ] as const;
@@ -152,13 +154,17 @@ export function referrerHost(referrer: unknown, page: unknown): string | null {
  */
 const PAYMENT = /(^|\.)(paypal|klarna|klarnacdn|vipps|mobilepay|stripe|adyen|nets|dibspayment|mollie|worldpay|braintreegateway|bambora|swedbankpay|payex|trustly|opayo|sagepay|checkout|3dsecure|securecode|cardinalcommerce|arcot|wallet\.google|pay\.google)\.[a-z.]+$/;
 
+const SHARED = new Set([...COUNTRY_SECOND_LEVEL, ...PLATFORMS]);
 /**
  * The site a host belongs to: its last two labels ("checkout.shop.example" → "shop.example"), or
- * three under a short second-level domain of a country ("shop.co.uk", "shop.com.au").
+ * three under a domain shared by many sites: a country's second level ("shop.co.uk", and any
+ * short one under a two-letter country) or a hosting platform ("shop1.myshopify.com" is not
+ * "shop2.myshopify.com").
  */
 function siteOf(host: string): string {
   const labels = host.split('.');
-  const n = labels.length >= 3 && labels.at(-1)!.length === 2 && labels.at(-2)!.length <= 3 ? 3 : 2;
+  const last2 = labels.slice(-2).join('.');
+  const n = labels.length >= 3 && (SHARED.has(last2) || (labels.at(-1)!.length === 2 && labels.at(-2)!.length <= 3)) ? 3 : 2;
   return labels.slice(-n).join('.');
 }
 

@@ -169,6 +169,9 @@ describe('GA4 facts', () => {
     expect(referrerHost('https://blog.example/review', 'https://shop.example/')).toBe('blog.example');
     expect(referrerHost('https://www.shop.co.uk/', 'https://checkout.shop.co.uk/')).toBeNull();
     expect(referrerHost('https://other.co.uk/', 'https://shop.co.uk/')).toBe('other.co.uk');
+    // Two shops on one hosting platform are two sites.
+    expect(referrerHost('https://other-shop.myshopify.com/', 'https://my-shop.myshopify.com/')).toBe('other-shop.myshopify.com');
+    expect(referrerHost('https://my-shop.myshopify.com/cart', 'https://checkout.my-shop.myshopify.com/')).toBeNull();
   });
   it('GA4\'s own "(direct)" / "(none)" is Direct', () => {
     expect(channelOf({ source: '(direct)', medium: '(none)' })).toBe('direct');
