@@ -143,29 +143,28 @@ export function referrerHost(referrer: unknown, page: unknown): string | null {
   const ref = hostOf(referrer);
   if (!ref || PAYMENT.test(ref)) return null;
   const own = hostOf(page);
-  if (own && siteOf(ref) === siteOf(own)) return null;
+  if (own && sameSite(ref, own)) return null;
   return ref;
 }
 
 /**
- * Payment providers and card checks a checkout sends the visitor through and back from: the
- * return starts no referral (GA4's "unwanted referrals"), so an order after a long payment step
- * stays with the channel that brought the visitor.
+ * Payment providers and card checks a checkout sends the visitor through and back from, by their
+ * own domains (a blog called "checkout" elsewhere is no provider): the return starts no referral
+ * (GA4's "unwanted referrals"), so an order after a long payment step stays with the channel that
+ * brought the visitor.
  */
-const PAYMENT = /(^|\.)(paypal|klarna|klarnacdn|vipps|mobilepay|stripe|adyen|nets|dibspayment|mollie|worldpay|braintreegateway|bambora|swedbankpay|payex|trustly|opayo|sagepay|checkout|3dsecure|securecode|cardinalcommerce|arcot|wallet\.google|pay\.google)\.[a-z.]+$/;
+const PAYMENT = /(^|\.)(paypal\.(com|[a-z]{2}|co\.uk|com\.au)|klarna\.(com|[a-z]{2})|klarnacdn\.net|vipps\.no|mobilepay\.(dk|fi|no)|stripe\.com|adyen\.com|nets\.eu|dibspayment\.eu|mollie\.com|worldpay\.com|braintreegateway\.com|bambora\.com|swedbankpay\.(com|se|no)|payex\.com|trustly\.(com|net)|opayo\.co\.uk|sagepay\.com|checkout\.com|cardinalcommerce\.com|arcot\.com|pay\.google\.com|wallet\.google\.com)$/;
 
 const SHARED = new Set([...COUNTRY_SECOND_LEVEL, ...PLATFORMS]);
 /**
- * The site a host belongs to: its last two labels ("checkout.shop.example" → "shop.example"), or
- * three under a domain shared by many sites: a country's second level ("shop.co.uk", and any
- * short one under a two-letter country) or a hosting platform ("shop1.myshopify.com" is not
- * "shop2.myshopify.com").
+ * The same site: one host, one under the other ("checkout.shop.example", "shop.example"), or two
+ * under one parent that is the shop's own ("checkout.xxl.no", "www.xxl.no"), not a domain many
+ * sites share ("shop1.myshopify.com" is not "shop2.myshopify.com", "other.co.uk" not "shop.co.uk").
  */
-function siteOf(host: string): string {
-  const labels = host.split('.');
-  const last2 = labels.slice(-2).join('.');
-  const n = labels.length >= 3 && (SHARED.has(last2) || (labels.at(-1)!.length === 2 && labels.at(-2)!.length <= 3)) ? 3 : 2;
-  return labels.slice(-n).join('.');
+function sameSite(a: string, b: string): boolean {
+  if (a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`)) return true;
+  const pa = a.slice(a.indexOf('.') + 1);
+  return pa === b.slice(b.indexOf('.') + 1) && pa.includes('.') && !SHARED.has(pa);
 }
 
 function hostOf(url: unknown): string | null {

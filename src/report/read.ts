@@ -27,10 +27,13 @@ export function rangeSql(range: Range): { where: string; args: string[] } {
   return { where: 'timestamp >= ? AND timestamp < ?', args: [iso(range.from, '0000'), iso(range.to, '9999')] };
 }
 
-/** The sign-in lookups: a user's sign-ins before or after a time (their visitors, up to 20), and a visitor's sign-in just before or after it (its user). */
+/** The sign-in lookups: the visitors a user signed in on before or after a time (up to 20, the nearest first), and a visitor's sign-in just before or after it (its user). */
 export const SIGN_IN_SQL = {
-  userBefore: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 20`,
-  userAfter: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 20`,
+  // Distinct visitors, each by its latest (or first) sign-in: a site calls identify() on every page.
+  userBefore: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp <= ?
+    GROUP BY anonymous_id ORDER BY max(timestamp) DESC, max(seq) DESC LIMIT 20`,
+  userAfter: `SELECT anonymous_id FROM events INDEXED BY events_identify_user WHERE ${IDENTIFY_WHERE} AND user_id = ? AND timestamp > ?
+    GROUP BY anonymous_id ORDER BY min(timestamp), min(seq) LIMIT 20`,
   visitorBefore: `SELECT user_id FROM events INDEXED BY events_identify_visitor WHERE ${IDENTIFY_WHERE} AND anonymous_id = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
   visitorAfter: `SELECT user_id FROM events INDEXED BY events_identify_visitor WHERE ${IDENTIFY_WHERE} AND anonymous_id = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 1`,
 } as const;

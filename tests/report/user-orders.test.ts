@@ -88,7 +88,9 @@ describe('a user-only order joins the visitor who signed in as that user', () =>
       const steps = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('u', 't') as { detail: string }[]).map((p) => p.detail);
       // One seek each, in the index's own order (no sort): only the sign-ins' rows are opened.
       const [by, column] = name.startsWith('user') ? ['user', 'user_id'] : ['visitor', 'anonymous_id'];
-      expect(steps, name).toEqual([`SEARCH events USING INDEX events_identify_${by} (${column}=? AND timestamp${name.endsWith('Before') ? '<' : '>'}?)`]);
+      // The user's visitors are grouped (a sign-in on every page): a sort of those few rows.
+      expect(steps[0], name).toBe(`SEARCH events USING INDEX events_identify_${by} (${column}=? AND timestamp${name.endsWith('Before') ? '<' : '>'}?)`);
+      expect(steps.slice(1).every((s) => /TEMP B-TREE/.test(s)), name).toBe(true);
     }
     const strays = (store.db.prepare("EXPLAIN QUERY PLAN SELECT seq FROM events INDEXED BY events_strays WHERE anonymous_id IS NULL AND event IN ('purchase') AND timestamp >= ? AND timestamp < ?").all('a', 'b') as { detail: string }[]).map((p) => p.detail);
     expect(strays).toEqual(['SEARCH events USING INDEX events_strays (event=? AND timestamp>? AND timestamp<?)']);

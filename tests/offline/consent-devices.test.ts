@@ -1,0 +1,81 @@
+/**
+ * Reviewer read 4 (4f5f57d): the same store as tests/offline/consent-review.test.ts.
+ * What the store knows of a person's ads consent reaches every upload (second read 2026-12-07 of
+ * the consent columns and --to linkedin: each case failed on the first version): a withdrawn
+ * click written on the order, a "no" on a device tied only by the user id, Microsoft, a click
+ * without any consent record, and a yes on the order against a later withdrawal.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offline } from '../../src/cli/offline';
+import type { IO } from '../../src/cli/io';
+import { toOutcome } from '../../src/server/message';
+import { openStore } from '../../src/server/store';
+
+const DAY = 86_400_000;
+const T = Date.UTC(2026, 2, 1, 12, 0);
+const NOW = T + DAY;
+const iso = (t: number) => new Date(t).toISOString();
+const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+let n = 0;
+const event = (anonymousId: string, at: number, ads: string | null, clickIds: Record<string, string> = {}, userId?: string) => ({
+  type: 'track', event: 'view_item', messageId: `m-${++n}`, anonymousId, ...(userId && { userId }), timestamp: iso(at), properties: { item_id: 'tent' },
+  context: { measureplan: { kind: 'micro', session_id: `s-${anonymousId}`, click_ids: clickIds, ...(ads && { consent: { analytics: 'granted', ads } }) } },
+});
+const identify = (anonymousId: string, at: number, traits: Record<string, string>, userId?: string) => ({ type: 'identify', messageId: `i-${++n}`, anonymousId, ...(userId && { userId }), timestamp: iso(at), traits });
+
+const MSCLKID = 'cdd4afcccb1c9a4cad9544dd7e5006d5';
+let dir: string;
+let db: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'measureplan-qa-read4-'));
+  db = join(dir, 'measureplan.db');
+  const store = openStore(db);
+  store.write([[
+    // gone: clicked a LinkedIn and a Google ad with ads granted, then withdrew. Never gave an e-mail.
+    event('v-gone', T - 3 * DAY, 'granted', { li_fat_id: 'gone-fa7e', gclid: 'G-GONE' }), event('v-gone', T - 2 * DAY, 'denied'),
+    // Per signs in as user u-per on his laptop (with his e-mail) and grants ads there, clicking ads ...
+    event('v-per-lap', T - 3 * DAY, 'granted', { li_fat_id: 'per-fa7e', msclkid: MSCLKID, gclid: 'G-PER' }, 'u-per'),
+    identify('v-per-lap', T - 3 * DAY + 1000, { email: 'per@example.no' }, 'u-per'),
+    // ... and on his phone as the same user (the site sends no e-mail trait there), where he says no to ads.
+    identify('v-per-phone', T - DAY, {}, 'u-per'), event('v-per-phone', T - DAY + 1000, 'denied', {}, 'u-per'),
+    // Ida on two devices, both with her e-mail: granted on the laptop (with a Microsoft click), denied on the phone.
+    event('v-ida-lap', T - 3 * DAY, 'granted', { msclkid: MSCLKID.replace(/^c/, 'a') }), identify('v-ida-lap', T - 3 * DAY + 1000, { email: 'ida@example.no' }),
+    event('v-ida-phone', T - DAY, 'denied'), identify('v-ida-phone', T - DAY + 1000, { email: 'ida@example.no' }),
+    // A click seen only on events without any consent record (another client than the tracker).
+    event('v-raw', T - 2 * DAY, null, { gclid: 'G-RAW' }),
+  ].map((m) => toOutcome(m, {}, iso(NOW), undefined))]);
+  store.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = async (orders: string, to: string, ext = 'csv') => {
+  const file = join(dir, `orders-${++n}.csv`);
+  writeFileSync(file, orders);
+  const out = join(dir, `out-${n}`, `${to}.${ext}`);
+  let stdout = ''; let stderr = '';
+  const io: IO = { out: { write: (s: string) => { stdout += s; } }, err: { write: (s: string) => { stderr += s; } } };
+  const name = to === 'linkedin' ? '104012' : 'Phone order';
+  const code = await offline(['--orders', file, '--to', to, '--db', db, '--out', out, '--conversion-name', name, '--timezone', 'UTC', '--currency', 'NOK', '--format', 'json'], io, () => NOW);
+  return { code, out, stderr, json: JSON.parse(stdout) as { skipped: { row: number; reason: string }[] } };
+};
+const lines = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1, -1);
+
+
+describe("read 4: Per's \"no\" on his phone (tied by the user id), an order that names his laptop, not his e-mail", () => {
+  it('linkedin: an order with his visitor id only sends nothing of him', async () => {
+    const r = await run('order_id,time,value,visitor_id\nR4-1,2026-03-01 12:00,100,v-per-lap', 'linkedin', 'json');
+    expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
+  });
+  it('microsoft: an order with his msclkid only sends nothing of him', async () => {
+    const r = await run(`order_id,time,value,msclkid\nR4-2,2026-03-01 12:00,100,${MSCLKID}`, 'microsoft');
+    expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
+  });
+  it('google-ads: his gclid goes marked Denied, as it does when the order has his e-mail', async () => {
+    const r = await run('order_id,time,value,visitor_id\nR4-3,2026-03-01 12:00,100,v-per-lap', 'google-ads');
+    expect(lines(r.out)[1]).toMatch(/,Denied,Denied$/);
+  });
+});
