@@ -53,6 +53,8 @@ export interface ClickIndex {
   withdrawn: Set<string>;
   /** The latest ads consent the store has of the visitors found and named (Google's Ad User Data for their orders). */
   consent: Map<string, 'granted' | 'denied'>;
+  /** A visitor → the other visitors signed in as one of its users (the person's other devices), for their consent. */
+  linked: Map<string, Set<string>>;
 }
 
 export interface Wanted {
@@ -61,7 +63,7 @@ export interface Wanted {
   clickIds: Iterable<string>;
 }
 
-export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map(), withdrawn: new Set(), consent: new Map() });
+export const emptyIndex = (): ClickIndex => ({ byVisitor: new Map(), visitorIds: new Map(), byUser: new Map(), byId: new Map(), kindOf: new Map(), emails: new Map(), withdrawn: new Set(), consent: new Map(), linked: new Map() });
 
 /** The shortest start of a visitor id that is looked up (8 hex digits: about 4 billion values). */
 export const VISITOR_PREFIX = 8;
@@ -225,7 +227,36 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
       set.add(id);
     }
   }
+  linkDevices(db, index, [...given, ...[...index.visitorIds.values()].flatMap((set) => [...set]), ...index.byVisitor.keys(), ...[...index.emails.values()].flatMap((who) => [...who.visitors])]);
   return index;
+}
+
+/**
+ * The person's other devices: for each visitor an order may concern, the visitors signed in as
+ * one of its users (through the sign-ins' indexes, schema 10), and the latest ads consent of those
+ * not read yet, so that a "no" on any device of the person counts (final read 2026-12-07: an
+ * order naming the laptop went to LinkedIn though the phone, signed in as the same user, said no).
+ */
+function linkDevices(db: Database, index: ClickIndex, visitors: readonly string[]): void {
+  const ids = [...new Set(visitors)];
+  if (!ids.length) return;
+  const users = db.prepare(`SELECT DISTINCT anonymous_id, user_id FROM events INDEXED BY events_identify_visitor
+    WHERE ${IDENTIFY_WHERE} AND anonymous_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(ids)) as [string, string][];
+  if (!users.length) return;
+  const devices = db.prepare(`SELECT DISTINCT user_id, anonymous_id FROM events INDEXED BY events_identify_user
+    WHERE ${IDENTIFY_WHERE} AND user_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify([...new Set(users.map(([, u]) => u))])) as [string, string][];
+  const byUser = new Map<string, string[]>();
+  for (const [u, v] of devices) byUser.set(u, [...(byUser.get(u) ?? []), v]);
+  for (const [v, u] of users) {
+    let set = index.linked.get(v);
+    if (!set) index.linked.set(v, (set = new Set()));
+    for (const w of byUser.get(u) ?? []) if (w !== v) set.add(w);
+  }
+  const unread = [...new Set(devices.map(([, v]) => v))].filter((v) => !index.consent.has(v));
+  if (!unread.length) return;
+  const latest = db.prepare(`SELECT anonymous_id, context_measureplan_consent_ads, max(timestamp) FROM events
+    WHERE context_measureplan_consent_ads IS NOT NULL AND anonymous_id IN (SELECT value FROM json_each(?)) GROUP BY anonymous_id`).raw().all(JSON.stringify(unread)) as [string, string, string][];
+  for (const [v, ads] of latest) if (ads === 'denied' || ads === 'granted') index.consent.set(v, ads);
 }
 
 /** An order the site tracked online too: its first conversion, and whether the browser could send it to the ad platforms. */

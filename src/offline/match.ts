@@ -191,8 +191,8 @@ export function chooseClick(order: Order, index: ClickIndex, o: MatchOptions): {
 
 /**
  * What the store knows of the customer's ads consent: the latest record of each visitor the order
- * names, was matched to by e-mail (and the visitors signed in as the same user), or whose click
- * it carries. A denial by any of them wins (a withdrawal, Global Privacy Control, a "no" on
+ * names, was matched to by e-mail, or whose click it carries, and of every visitor signed in as
+ * the same user as one of those (the person's other devices). A denial by any of them wins (a withdrawal, Global Privacy Control, a "no" on
  * another device), and so does a click written on the order whose owner withdrew; a grant
  * counts only as a stored record: a click seen on events without one (another client) says
  * nothing.
@@ -208,6 +208,8 @@ function storeConsent(order: Order, index: ClickIndex, click: ClickChoice | unde
   }
   // The visitors who carried the click credited (one written on the order is looked up by its id).
   if (click) for (const [v, clicks] of index.byVisitor) if (clicks.some((c) => c.kind === click.kind && c.id === click.id)) people.add(v);
+  // And the person's other devices: visitors signed in as the same user.
+  for (const v of [...people]) for (const w of index.linked.get(v) ?? []) people.add(w);
   let granted = false;
   for (const v of people) {
     const c = index.consent.get(v);

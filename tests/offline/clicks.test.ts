@@ -102,12 +102,14 @@ describe('readClicks', () => {
     expect(ix.byId.has('gclid:FORM')).toBe(false);
   });
 
-  it('reads the store in at most four queries however many orders there are (no lookup per visitor)', () => {
+  it('reads the store in at most seven queries however many orders there are (no lookup per visitor)', () => {
     const prepare = vi.spyOn(store.db, 'prepare');
     const visitors = Array.from({ length: 1500 }, (_, i) => `other-${String(i).padStart(4, '0')}`);
     const ix = readClicks(store.db, { visitors, emails: ['perhansen@gmail.com'], clickIds: ['FORM'] }, ['gclid']);
     const selects = prepare.mock.calls.map(([sql]) => String(sql).trim()).filter((sql) => /^(SELECT|WITH)/i.test(sql));
-    expect(selects).toHaveLength(4); // e-mails, the sign-ins of their users, clicks, and the visitors a short reference could name
+    // e-mails, the sign-ins of their users, clicks, the visitors a short reference could name, and
+    // the person's other devices: their users, those users' visitors, and those visitors' consent.
+    expect(selects).toHaveLength(7);
     expect(ix.byVisitor.size).toBe(1000 + 2); // other-i with i % 3 ≠ 0, plus v3 (by user) and v5 (by click id)
   });
 

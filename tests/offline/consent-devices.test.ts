@@ -1,9 +1,7 @@
 /**
- * Reviewer read 4 (4f5f57d): the same store as tests/offline/consent-review.test.ts.
- * What the store knows of a person's ads consent reaches every upload (second read 2026-12-07 of
- * the consent columns and --to linkedin: each case failed on the first version): a withdrawn
- * click written on the order, a "no" on a device tied only by the user id, Microsoft, a click
- * without any consent record, and a yes on the order against a later withdrawal.
+ * A "no" to ads on one of the person's devices counts for an order that names another of them or
+ * carries its click, not only for one matched by e-mail (final read 2026-12-07: each case failed
+ * on the first version). The same store as tests/offline/consent-review.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
