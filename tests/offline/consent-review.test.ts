@@ -112,3 +112,18 @@ describe("the order's consent column over a later withdrawal the store recorded"
     expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
   });
 });
+
+describe("Per's \"no\" on his phone (tied by the user id), for an order that names his laptop or carries its click, not his e-mail (final read 2026-12-07)", () => {
+  it('linkedin: an order with his visitor id only sends nothing of him', async () => {
+    const r = await run('order_id,time,value,visitor_id\nR4-1,2026-03-01 12:00,100,v-per-lap', 'linkedin', 'json');
+    expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
+  });
+  it('microsoft: an order with his msclkid only sends nothing of him', async () => {
+    const r = await run(`order_id,time,value,msclkid\nR4-2,2026-03-01 12:00,100,${MSCLKID}`, 'microsoft');
+    expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
+  });
+  it('google-ads: his gclid goes marked Denied, as it does when the order has his e-mail', async () => {
+    const r = await run('order_id,time,value,visitor_id\nR4-3,2026-03-01 12:00,100,v-per-lap', 'google-ads');
+    expect(lines(r.out)[1]).toMatch(/,Denied,Denied$/);
+  });
+});
