@@ -110,15 +110,8 @@ export function readClicks(db: Database, wanted: Wanted, kinds: readonly ClickKi
     }
     // The person's other devices: every visitor signed in as one of their users, with an e-mail
     // trait or without (a "no" to ads there is theirs too). Seeks in the sign-ins' index (schema 10).
-    // One query for all of them: their sign-ins, by user.
-    const found = [...new Set([...index.emails.values()].flatMap((who) => [...who.users]))];
-    if (found.length) {
-      const rows = db.prepare(`SELECT DISTINCT user_id, anonymous_id FROM events INDEXED BY events_identify_user
-        WHERE ${IDENTIFY_WHERE} AND user_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(found)) as [string, string][];
-      const byUser = new Map<string, string[]>();
-      for (const [u, v] of rows) byUser.set(u, [...(byUser.get(u) ?? []), v]);
-      for (const who of index.emails.values()) for (const u of who.users) for (const v of byUser.get(u) ?? []) { who.visitors.add(v); visitors.add(v); }
-    }
+    const byUser = visitorsOfUsers(db, [...index.emails.values()].flatMap((who) => [...who.users]));
+    for (const who of index.emails.values()) for (const u of who.users) for (const v of byUser.get(u) ?? []) { who.visitors.add(v); visitors.add(v); }
   }
   if (!kinds.length || (!visitors.size && !users.size && !clickIds.size)) return index;
 
@@ -242,17 +235,13 @@ function linkDevices(db: Database, index: ClickIndex, visitors: readonly string[
   if (!ids.length) return;
   const users = db.prepare(`SELECT DISTINCT anonymous_id, user_id FROM events INDEXED BY events_identify_visitor
     WHERE ${IDENTIFY_WHERE} AND anonymous_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(ids)) as [string, string][];
-  if (!users.length) return;
-  const devices = db.prepare(`SELECT DISTINCT user_id, anonymous_id FROM events INDEXED BY events_identify_user
-    WHERE ${IDENTIFY_WHERE} AND user_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify([...new Set(users.map(([, u]) => u))])) as [string, string][];
-  const byUser = new Map<string, string[]>();
-  for (const [u, v] of devices) byUser.set(u, [...(byUser.get(u) ?? []), v]);
+  const byUser = visitorsOfUsers(db, users.map(([, u]) => u));
   for (const [v, u] of users) {
     let set = index.linked.get(v);
     if (!set) index.linked.set(v, (set = new Set()));
     for (const w of byUser.get(u) ?? []) if (w !== v) set.add(w);
   }
-  const unread = [...new Set(devices.map(([, v]) => v))].filter((v) => !index.consent.has(v));
+  const unread = [...new Set([...byUser.values()].flat())].filter((v) => !index.consent.has(v));
   if (!unread.length) return;
   const latest = db.prepare(`SELECT anonymous_id, context_measureplan_consent_ads, max(timestamp) FROM events
     WHERE context_measureplan_consent_ads IS NOT NULL AND anonymous_id IN (SELECT value FROM json_each(?)) GROUP BY anonymous_id`).raw().all(JSON.stringify(unread)) as [string, string, string][];
@@ -282,4 +271,15 @@ export function onlineOrders(db: Database, ids: ReadonlySet<string>): Map<string
     found.set(r.transaction_id, { id: r.id, event: r.event, timestamp: r.timestamp, ads }); // the earliest last
   }
   return found;
+}
+
+/** The visitors each of `users` signed in on (one query, through the sign-ins' index of schema 10). */
+function visitorsOfUsers(db: Database, users: readonly string[]): Map<string, string[]> {
+  const byUser = new Map<string, string[]>();
+  const ids = [...new Set(users)];
+  if (!ids.length) return byUser;
+  const rows = db.prepare(`SELECT DISTINCT user_id, anonymous_id FROM events INDEXED BY events_identify_user
+    WHERE ${IDENTIFY_WHERE} AND user_id IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(ids)) as [string, string][];
+  for (const [u, v] of rows) byUser.set(u, [...(byUser.get(u) ?? []), v]);
+  return byUser;
 }
