@@ -98,10 +98,13 @@ const MAX_ID = 100;
 
 const NO_CLICKS: ClickIds = Object.freeze({});
 
-/** `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. */
-export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus, currency = plan.currency): ConversionEvent {
+/**
+ * `consent`: a snapshot the event may keep (see Consent#snapshot), not the live status. `page`:
+ * the event belongs to the page view's own session (see Identity#session).
+ */
+export function enrich(plan: Plan, c: NormalisedConversion, props: Record<string, unknown>, identity: Identity, now: number, consent: ConsentStatus, currency = plan.currency, page?: boolean): ConversionEvent {
   const value = typeof c.value === 'number' ? c.value : typeof c.value === 'string' ? (props[c.value] as number | undefined) : undefined;
-  const session = identity.session(now);
+  const session = identity.session(now, page);
   const event: ConversionEvent = {
     id: eventId(c, props),
     name: c.name,

@@ -34,7 +34,13 @@ type Clicks = Record<string, { v: string; t: number }>;
 
 export interface Identity {
   anonymousId(): string;
-  session(now: number): Session;
+  /**
+   * The visit's session, a new one after 30 minutes without activity; this call is activity. With
+   * `page`, the one this page view began in (or took up at the analytics grant or a sign-out), as
+   * it is: a page's own web vitals, sent when it is hidden, belong to that page view and are no
+   * activity that starts or extends a session.
+   */
+  session(now: number, page?: boolean): Session;
   userId?: string;
   traits: Record<string, unknown>;
   clickIds(now: number): ClickIds;
@@ -83,6 +89,7 @@ export function createIdentity(store: Store, search: string | string[], now: num
   let aid = linked?.aid ?? uuid();
   // A linked session goes on with what it counted: a once_per_session conversion counts once across the sites.
   let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [...linked?.fired ?? []] };
+  let pageSession = session;
   let userOnce: string[] = [];
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
@@ -105,7 +112,8 @@ export function createIdentity(store: Store, search: string | string[], now: num
   const id: Identity = {
     traits: {},
     anonymousId: () => aid,
-    session(t) {
+    session(t, page) {
+      if (page) return pageSession;
       if (passed(t, session.last, SESSION_MS)) {
         // Quiet here, but the visitor may have gone on in another tab (tabs QA 2026-12-06: two
         // tabs took turns and each started sessions of its own): its stored session goes on.
@@ -175,7 +183,7 @@ export function createIdentity(store: Store, search: string | string[], now: num
         // Only a session stored for this visitor: with a linker, another tab of this origin may hold
         // another visitor (second read 2026-12-07: a linked visitor's next page took that one's session).
         if (stored && typeof stored.id === 'string' && (stored.a === undefined || stored.a === aid) && (linked ? stored.id === session.id : !passed(session.last, stored.last, SESSION_MS))) {
-          session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
+          pageSession = session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
         saveSession();
         userOnce = [...new Set([...(left ? [] : store.get<string[]>('once') ?? []), ...userOnce])];
@@ -200,7 +208,7 @@ export function createIdentity(store: Store, search: string | string[], now: num
         // on every page for visitors who never signed in keeps them as one visitor.
         if (id.userId !== undefined) {
           aid = uuid();
-          session = fresh(session.last);
+          pageSession = session = fresh(session.last);
           userOnce = []; // once_per_user counted the previous user's conversions, not the next person's
           leftHere = true;
           if (analytics) { store.set('aid', aid); saveSession(); store.del('once'); }

@@ -218,10 +218,13 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
       if (ga4Event && plan.destinations.ga4) send.ga4 = { event: ga4Event };
       if (toCollector && plan.destinations.collector) send.collector = {};
       if (!send.ga4 && !send.collector) return;
-      // A page view's vitals belong to the page it began on, not to a single-page app's later route.
-      if (name === 'web_vital') pinPage(loadedAs());
+      // A page view's vitals belong to the page it began on, not to a single-page app's later route,
+      // and to its session: sent at the hide after 30 quiet minutes, they opened a new one with the
+      // landing's referrer, which took the paid click's next order (channels review 2026-12-07).
+      const vital = name === 'web_vital';
+      if (vital) pinPage(loadedAs());
       let e: ConversionEvent;
-      try { e = made(enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot())); } finally { pinPage(); }
+      try { e = made(enrich(plan, { name, kind: 'signal', send, properties: {}, supports: [] } as unknown as NormalisedConversion, props, identity, Date.now(), consent.snapshot(), undefined, vital)); } finally { pinPage(); }
       if (value !== undefined) e.value = value;
       dispatcher.deliver(e);
     },
