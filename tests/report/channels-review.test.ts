@@ -122,22 +122,32 @@ describe('payment providers: a return from the payment page after the session ti
 });
 
 describe('a landing page\'s web vitals sent at its hide, after 30 quiet minutes', () => {
-  it.fails('do not open a second, Organic search session that then takes the paid click\'s order', () => {
-    const landing = { session: 's1', url: 'https://shop.example/product/tent', referrer: 'https://www.google.com/', clickIds: { gclid: 'G1' } };
-    const vital = (m: number, session: string) => ({
-      type: 'track', event: 'web_vital', anonymousId: 'a', messageId: `q${++n}`, timestamp: iso(m),
-      properties: { metric_name: 'LCP', metric_value: 1830, metric_delta: 1830, metric_rating: 'good', metric_id: 'v5-1', navigation_type: 'navigate' },
-      // The tracker pins a vital to the page it began on (its landing referrer) and asks identity.session(now): a new one after 30 minutes.
-      context: { page: { url: landing.url, referrer: landing.referrer }, measureplan: { kind: 'signal', session_id: session, click_ids: { gclid: 'G1' } } },
-    });
-    const s = storeOf(plan, [
-      view('a', 0, landing),
-      // Read for 40 minutes without a tracked event, then the tab is closed: the vitals go now, in a new session.
-      vital(40, 's2'),
-      // Next day: typed the address, orders.
-      order('a', 1440, { session: 's3', clickIds: { gclid: 'G1' } }, 1000),
-    ]);
+  // The tracker sends a page view's vitals under the session the page view was in (tests/core/vitals-session.test.ts):
+  // before, it asked for the session at the hide and got a new one, with the landing's referrer, which took the order.
+  const landing = { session: 's1', url: 'https://shop.example/product/tent', referrer: 'https://www.google.com/', clickIds: { gclid: 'G1' } };
+  const vital = (m: number, session: string) => ({
+    type: 'track', event: 'web_vital', anonymousId: 'a', messageId: `q${++n}`, timestamp: iso(m),
+    properties: { metric_name: 'LCP', metric_value: 1830, metric_delta: 1830, metric_rating: 'good', metric_id: 'v5-1', navigation_type: 'navigate' },
+    context: { page: { url: landing.url, referrer: landing.referrer }, measureplan: { kind: 'signal', session_id: session, click_ids: { gclid: 'G1' } } },
+  });
+  const visit = (vitalSession: string) => storeOf(plan, [
+    view('a', 0, landing),
+    // Read for 40 minutes without a tracked event, then the tab is closed: the vitals go now.
+    vital(40, vitalSession),
+    // Next day: typed the address, orders.
+    order('a', 1440, { session: 's3', clickIds: { gclid: 'G1' } }, 1000),
+  ]);
+
+  it('sent under the landing\'s session, as the tracker now sends them, they open no second session and the order stays with the paid click', () => {
+    const s = visit('s1');
     expect(byChannel(report(s))).toEqual([['paid_search', 1, 1, 1000], ['direct', 1, 0, null]]);
+    // The landing's session lasted until its vitals.
+    expect(s.db.prepare("SELECT last_seen FROM sessions WHERE session_id = 's1'").pluck().get()).toBe(iso(40));
+  });
+
+  it('under a session of their own (the tracker before), they made one more, Organic search, session that took the order', () => {
+    // What the store makes of such a message is unchanged: the fix is the tracker's. Kept as the record of why.
+    expect(byChannel(report(visit('s2')))).toEqual([['organic_search', 1, 1, 1000], ['paid_search', 1, 0, null], ['direct', 1, 0, null]]);
   });
 });
 
