@@ -1,15 +1,18 @@
 /**
- * `measureplan init [--template webshop|leadgen] [--out plan.json] [--force]`: writes a starter
- * plan that validates, to edit from there. Never overwrites a file unless told to.
+ * `measureplan init [--template webshop|leadgen | --from <page|URL>…] [--out plan.json] [--force]`:
+ * writes a starter plan that validates, or drafts one from the tags a site already has, to edit
+ * from there. Never overwrites a file unless told to.
  */
 import { existsSync, statSync } from 'node:fs';
 import { choice, parse } from './args';
 import { write } from './output';
 import { colours, UsageError, type IO } from './io';
+import { initFrom } from './init-from';
 import { TEMPLATES, type TemplateName } from './templates';
 import { count } from './words';
 
 export const initHelp = `Usage: measureplan init [--template webshop|leadgen] [--out plan.json] [--force]
+       measureplan init --from <page.html|URL> [--from …] [--out plan.json] [--force]
 
 Writes a starter measurement plan that validates: a webshop (purchase, add to cart,
 checkout, newsletter; GA4, Google Ads, Meta, collector) or lead generation (demo
@@ -17,18 +20,28 @@ request, pricing page, whitepaper, contact click; GA4, Google Ads, LinkedIn,
 collector). The vendor ids are placeholders: "measureplan validate" warns until you
 replace each one with yours.
 
+With --from it drafts the plan from the vendor tags the site already has: the ids
+and the gtag, fbq, lintrk, uetq and dataLayer calls in the pages' inline scripts
+(read, never run). The same action across vendors becomes one conversion sent to
+each of them; what the plan cannot hold is listed. Tag Manager containers cannot be
+read from a page. Pass the pages that send events: home, product, order confirmation.
+
 Options:
   --template webshop|leadgen   which starter plan (default: webshop)
+  --from <file|URL>            a saved page or an http(s) address; repeat for more pages
   --out <file>                 where to write it (default: plan.json)
   --force                      overwrite the file if it exists
   --no-color                   plain text even in a terminal
   -h, --help                   this help
 
-Exit codes: 0 written, 1 the file exists (use --force), 2 usage error.`;
+Exit codes: 0 written, 1 the file exists (use --force) or --from found nothing usable,
+2 usage error (also: a page that cannot be read or fetched).`;
 
-export function init(argv: string[], io: IO): number {
-  const { values, positionals } = parse(argv, { template: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } }, 'init');
-  if (positionals.length) throw new UsageError(`init takes no file argument (got "${positionals[0]}").`, `Use --out ${positionals[0]}.`);
+export function init(argv: string[], io: IO): number | Promise<number> {
+  const { values, positionals } = parse(argv, { template: { type: 'string' }, from: { type: 'string', multiple: true }, out: { type: 'string' }, force: { type: 'boolean' } }, 'init');
+  if (positionals.length) throw new UsageError(`init takes no file argument (got "${positionals[0]}").`, `Use --out ${positionals[0]}${values.from ? '' : `, or --from ${positionals[0]} to draft a plan from a page's tags`}.`);
+  const from = values.from as unknown as string[] | undefined;
+  if (from && values.template !== undefined) throw new UsageError('--from and --template cannot be used together.', 'Use --from to draft a plan from your pages\' tags, or --template for a starter plan.');
   const name: TemplateName = choice(values.template, Object.keys(TEMPLATES) as TemplateName[], 'template', 'webshop');
   const out = (values.out as string | undefined) ?? 'plan.json';
   const c = colours(io.out, values['no-color'] === true);
@@ -38,6 +51,7 @@ export function init(argv: string[], io: IO): number {
     io.err.write(`measureplan init: ${out} already exists; nothing was written.\nUse --force to overwrite it, or --out <file> to write somewhere else.\n`);
     return 1;
   }
+  if (from) return initFrom(from, out, io, c);
   const plan = TEMPLATES[name];
   write(out, JSON.stringify(plan, null, 2) + '\n');
   io.out.write([

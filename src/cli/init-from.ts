@@ -1,0 +1,135 @@
+/**
+ * `measureplan init --from <page.html|URL> …`: drafts a plan from the vendor tags a site already
+ * has, so that a shop moving off hand-pasted tags starts from what it really sends. The pages
+ * are read as text (never run); what was found, what was left out and what to do next is said
+ * in plain words.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { cannot, UsageError, type Colours, type IO } from './io';
+import { write } from './output';
+import { draft, tool, type Draft } from './tags/draft';
+import { recognise, type Finding } from './tags/recognise';
+import { count } from './words';
+
+const SAVE_HINT = 'Save the page as the browser shows it (View page source, then save it as .html), or pass its http(s):// address.';
+const FETCH_TIMEOUT_MS = 20_000;
+
+export async function initFrom(sources: string[], out: string, io: IO, c: Colours): Promise<number> {
+  const pages = await Promise.all(sources.map(async (s) => ({ source: s, html: await readSource(s) })));
+  const names = pageNames(sources);
+  const findings = pages.flatMap((p, i) => recognise(names[i]!, p.html));
+  const gtm = findings.filter((f) => f.vendor === 'gtm');
+  if (!findings.length) {
+    io.err.write(`measureplan init: found no vendor tags in ${sources.join(', ')}; nothing was written.\n${lookedFor()} ${SAVE_HINT}\n`);
+    return 1;
+  }
+  const result = draft(findings, planName(sources));
+  if (!result.plan || !Object.keys(result.plan.conversions).length) {
+    io.err.write(found(findings, result.placed, c));
+    const why = gtm.length && findings.every((f) => f.vendor === 'gtm' || f.id)
+      ? `the tags are in Google Tag Manager (${[...new Set(gtm.map((g) => g.id))].join(', ')}), which cannot be read from the page. ${GTM_HINT}`
+      : 'found no event the plan can hold (only account ids): pass the pages that send events too, such as a product page and the order confirmation.';
+    io.err.write(`\nmeasureplan init: ${why}\nNothing was written.\n`);
+    return 1;
+  }
+  const plan = result.plan;
+  write(out, JSON.stringify(plan, null, 2) + '\n');
+  const conversions = Object.keys(plan.conversions);
+  const destinations = Object.keys(plan.destinations ?? {});
+  io.out.write([
+    `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${count(destinations.length, 'destination')}: ${destinations.map(tool as (d: string) => string).join(', ')}).`,
+    '',
+    found(findings, result.placed, c),
+    leftOut(result, c),
+    gtm.length ? `\n${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
+    guesses(result, c),
+    next(result, findings, out, c),
+  ].filter(Boolean).join('\n'));
+  return 0;
+}
+
+const GTM_HINT = 'Export what it sends (in GTM: Admin → Export container; or open the site in Tag Assistant and note each tag\'s event and ids) and add those conversions by hand.';
+
+const lookedFor = () => "Looked for gtag(…), fbq(…), lintrk(…), uetq.push(…) and dataLayer.push({ event }) calls and the GA4, Google Ads, Meta, LinkedIn, Microsoft UET and Tag Manager ids in the page's scripts.";
+
+async function readSource(source: string): Promise<string> {
+  if (!/^https?:\/\//i.test(source)) {
+    try { return readFileSync(source, 'utf8'); } catch (e) { throw cannot('read', source, e, SAVE_HINT); }
+  }
+  let response: Response;
+  try {
+    response = await fetch(source, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'text/html' } });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const why = err.name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : err.cause?.code ?? err.cause?.message ?? err.message;
+    throw new UsageError(`cannot fetch ${source}: ${why}.`, `Check the address. ${SAVE_HINT}`);
+  }
+  if (!response.ok) throw new UsageError(`cannot fetch ${source}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`, `Check the address. ${SAVE_HINT}`);
+  return response.text();
+}
+
+/** Files by their file name when those are unique (shorter tables), URLs as given. */
+function pageNames(sources: string[]): string[] {
+  const short = sources.map((s) => (/^https?:\/\//i.test(s) ? s : basename(s)));
+  return new Set(short).size === short.length ? short : sources;
+}
+
+function planName(sources: string[]): string {
+  const host = sources.map((s) => { try { return new URL(s).host; } catch { return undefined; } }).find(Boolean);
+  return `${host ?? 'My site'}: drafted from its tags`;
+}
+
+/** The table of findings; a call repeated on several pages (the base code) is one row. */
+function found(findings: Finding[], placed: Draft['placed'], c: Colours): string {
+  const rows: string[][] = [];
+  const seen = new Map<string, string[]>();
+  for (const f of findings) {
+    const to = placed.get(f) ?? (f.vendor === 'gtm' ? 'cannot be read' : f.vendor === 'dataLayer' ? '' : 'left out');
+    const key = `${f.vendor}|${f.call}|${to}`;
+    const where = `${f.page}:${f.line}`;
+    const row = seen.get(key);
+    if (row) { row[4] = String(Number(row[4] ?? 0) + 1); continue; }
+    const r = [where, tool(f.vendor), f.call, f.vendor === 'dataLayer' && to ? `${to} (GTM decides where it goes)` : to];
+    seen.set(key, r);
+    rows.push(r);
+  }
+  const widths = [0, 1, 2].map((i) => Math.min(48, Math.max(...rows.map((r) => r[i]!.length), ['Page:line', 'Tool', 'Call'][i]!.length)));
+  const line = (r: string[]) => `  ${r.slice(0, 3).map((x, i) => x.padEnd(widths[i]!)).join('  ')}  → ${r[3]}${r[4] ? ` (and ${count(Number(r[4]), 'more page')})` : ''}`;
+  return [c.bold('Found:'), c.dim(line(['Page:line', 'Tool', 'Call', 'In the plan'])), ...rows.map(line), ''].join('\n');
+}
+
+function leftOut(result: Draft, c: Colours): string {
+  const items = result.leftOut.filter((l) => l.finding?.vendor !== 'gtm');
+  if (!items.length) return '';
+  return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
+}
+
+function guesses(result: Draft, c: Colours): string {
+  const cur = result.currency;
+  return [
+    c.bold('Guesses to check:'),
+    '  - Each conversion\'s "kind" (macro or micro) and "supports" are guessed from its name: purchases and leads are macro.',
+    '  - A property whose value the page computes got its type from its name (value, price → number); its description shows what the old tag sent.',
+    ...(cur?.guessed ? [`  - "currency": "${cur.code}" is a guess (no tag sent a fixed currency): put in yours.`] : []),
+    '',
+  ].join('\n');
+}
+
+function next(result: Draft, findings: Finding[], out: string, c: Colours): string {
+  const conversions = result.plan!.conversions;
+  const mapping = Object.entries(conversions).flatMap(([name, conv]) => {
+    const calls = [...new Set(findings.filter((f) => result.placed.get(f) === name).map((f) => f.call))];
+    const props = Object.keys(conv.properties ?? {}).map((p) => `${p}: …`).join(', ');
+    return [...calls.map((call) => `       ${call}`), `         → measureplan.track('${name}'${props ? `, { ${props} }` : ''})`];
+  });
+  return [
+    c.bold('Next:'),
+    `  1. Check the draft: npx measureplan validate ${out}; read it as a document: npx measureplan docs ${out} --out plan.html`,
+    '  2. Add measureplan to the site (docs/getting-started.md) and replace the old calls, one track call each:',
+    ...mapping,
+    '  3. Remove the old tag snippets (the vendors\' base code and these calls) once measureplan sends the same',
+    '     events: while both run, every conversion counts twice.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,203 @@
+/**
+ * Turns the tag calls found on a site into a draft plan: one destination per vendor id, one
+ * conversion per action, sent to every vendor that had it under the vendor's own name, with the
+ * properties its calls carried. What the plan cannot hold is left out with the reason, and the
+ * draft is checked with `parsePlan` (what it refuses is left out too), so it always validates.
+ */
+import { ID_FORMATS } from '../../plan/id-formats';
+import { parsePlan } from '../../plan/parse';
+import { PROPERTY_NAME } from '../../plan/name';
+import type { ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
+import { actionName, paramUse, propertyType, snake } from './names';
+import type { Finding, Vendor } from './recognise';
+import type { Value } from './values';
+
+type Destination = keyof typeof ID_FORMATS;
+type Send = NonNullable<ConversionSpec['send']>;
+
+export interface Draft {
+  /** The plan, or undefined when nothing usable was found. */
+  plan?: PlanInput;
+  /** Per finding, where it went: `destinations.ga4`, a conversion name, or undefined (left out: see `skip`). */
+  placed: Map<Finding, string>;
+  /** Findings and parts the plan cannot hold, each with why. */
+  leftOut: { finding?: Finding; what: string; why: string }[];
+  /** Currency taken from the tags, or guessed. */
+  currency?: { code: string; guessed: boolean };
+}
+
+interface Group {
+  name: string;
+  findings: Finding[];
+  send: Send;
+  properties: Record<string, PropertySpec>;
+  value?: number;
+}
+
+const MACROS = new Set(['purchase', 'generate_lead']);
+
+export function draft(findings: Finding[], name: string): Draft {
+  const placed = new Map<Finding, string>();
+  const leftOut: Draft['leftOut'] = [];
+  const skip = (f: Finding, why: string) => { f.skip = why; leftOut.push({ finding: f, what: f.call, why }); };
+  for (const f of findings) if (f.skip) leftOut.push({ finding: f, what: f.call, why: f.skip });
+
+  const destinations: Partial<Record<Destination, string>> = {};
+  for (const f of findings) {
+    if (f.skip || !f.id || f.vendor === 'gtm' || f.vendor === 'dataLayer') continue;
+    const format = ID_FORMATS[f.vendor];
+    const have = destinations[f.vendor];
+    if (have === f.id) placed.set(f, `destinations.${f.vendor}`);
+    else if (!format.re.test(f.id)) { if (!f.event) skip(f, `"${f.id}" is not a ${f.vendor} id like "${format.example}"`); }
+    else if (have) { if (!f.event) skip(f, `a plan has one ${f.vendor} id; the first one found (${have}) is used`); }
+    else { destinations[f.vendor] = f.id; placed.set(f, `destinations.${f.vendor}`); }
+  }
+
+  const groups = new Map<string, Group>();
+  const group = (n: string) => groups.get(n) ?? groups.set(n, { name: n, findings: [], send: {}, properties: {} }).get(n)!;
+  const events = findings.filter((f) => f.event && !f.skip);
+  const action = (f: Finding): string | undefined => {
+    const e = f.event!;
+    if (e.name) return actionName(e.name);
+    if (f.vendor === 'googleAds' && e.params.has('transaction_id')) return 'purchase';
+    return undefined;
+  };
+  const known = events.filter((f) => action(f) !== undefined);
+  /** The one action of these findings, if they have exactly one. */
+  const noId = new Set<Vendor>();
+  const only = (fs: Finding[]) => { const a = new Set(fs.map(action)); return a.size === 1 ? [...a][0] : undefined; };
+  for (const f of events) {
+    // A LinkedIn conversion id or an Ads label names no action: it belongs to the one action sent
+    // beside it (in the same script, else on the same page), or is a conversion of its own.
+    const n = action(f) ?? only(known.filter((k) => k.page === f.page && k.script === f.script)) ?? only(known.filter((k) => k.page === f.page)) ?? own(f);
+    let target = n;
+    let added = addSend(group(n), f, destinations);
+    // A second Ads label or LinkedIn id for one action is a conversion action of its own there.
+    if (added === 'conflict' && (f.vendor === 'googleAds' || f.vendor === 'linkedin')) added = addSend(group(target = own(f)), f, destinations);
+    if (added === 'conflict') { skip(f, `"${n}" already goes to ${tool(f.vendor)} under another name`); continue; }
+    if (added === 'no-id' && !noId.has(f.vendor)) {
+      noId.add(f.vendor);
+      leftOut.push({ finding: f, what: `every ${tool(f.vendor)} event`, why: `no ${tool(f.vendor)} id was found on these pages, so the plan sends nothing to ${tool(f.vendor)}` });
+    }
+    const g = group(target);
+    g.findings.push(f);
+    placed.set(f, target);
+    addProperties(g, f, leftOut);
+  }
+
+  const currencies = findings.flatMap((f) => { const c = f.event?.params.get('currency'); return c?.kind === 'string' && /^[A-Z]{3}$/.test(c.value) ? [c.value] : []; });
+  const currency = currencies.length ? { code: mostCommon(currencies), guessed: false } : undefined;
+  if (!groups.size) return { placed, leftOut, currency };
+
+  const macros = [...groups.values()].filter(isMacro).map((g) => g.name);
+  const conversions: Record<string, ConversionSpec> = {};
+  for (const g of [...groups.values()].sort((a, b) => Number(isMacro(b)) - Number(isMacro(a)))) {
+    const macro = isMacro(g);
+    const c: ConversionSpec = { kind: macro ? 'macro' : 'micro', description: `Drafted from: ${[...new Set(g.findings.map(label))].join(', ')}` };
+    if (!macro && macros.length) c.supports = macros;
+    if (Object.keys(g.properties).length) c.properties = g.properties;
+    const v = g.properties.value;
+    if (v && v.type === 'number') c.value = 'value';
+    else if (g.value !== undefined) c.value = g.value;
+    if (Object.keys(g.send).length) c.send = g.send;
+    conversions[g.name] = c;
+  }
+  const needsCurrency = Object.values(conversions).some((c) => c.value !== undefined);
+  const plan: PlanInput = {
+    $schema: 'https://unpkg.com/measureplan/plan.schema.json',
+    version: 1,
+    name,
+    ...(currency || needsCurrency ? { currency: (currency ?? { code: 'EUR' }).code } : {}),
+    destinations: Object.fromEntries(Object.entries(destinations).map(([d, id]) => [d, { [ID_FORMATS[d as Destination].key]: id }])),
+    consent: { default: { analytics: 'denied', ads: 'denied' } },
+    conversions,
+  };
+  prune(plan, leftOut);
+  return { plan, placed, leftOut, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
+}
+
+const isMacro = (g: Group): boolean => MACROS.has(g.name)
+  || g.findings.some((f) => f.vendor === 'googleAds' && (f.event!.params.has('value') || f.event!.params.has('transaction_id')));
+
+function own(f: Finding): string {
+  const e = f.event!;
+  return e.conversionId !== undefined ? `linkedin_conversion_${e.conversionId}` : snake(`google_ads_${e.label ?? 'conversion'}`);
+}
+
+const TOOLS: Record<Vendor, string> = { ga4: 'GA4', googleAds: 'Google Ads', meta: 'Meta', linkedin: 'LinkedIn', microsoftAds: 'Microsoft Ads', dataLayer: 'dataLayer', gtm: 'Google Tag Manager' };
+export const tool = (v: Vendor): string => TOOLS[v];
+
+const label = (f: Finding): string => {
+  const e = f.event!;
+  return `${tool(f.vendor)} ${e.label ?? (e.conversionId !== undefined ? e.conversionId : e.name)}`;
+};
+
+/** Adds the finding's send entry: `conflict` when the conversion already sends to that vendor under another name. */
+function addSend(g: Group, f: Finding, destinations: Partial<Record<Destination, string>>): 'ok' | 'conflict' | 'no-id' {
+  const e = f.event!;
+  let entry: Record<string, unknown>;
+  if (f.vendor === 'ga4' || f.vendor === 'meta') entry = { event: e.name };
+  else if (f.vendor === 'googleAds') entry = { label: e.label };
+  else if (f.vendor === 'linkedin') entry = { conversionId: e.conversionId };
+  else if (f.vendor === 'microsoftAds') {
+    entry = { event: e.name };
+    for (const [k, v] of e.params) { const use = paramUse('microsoftAds', k); if ('uet' in use && v.kind === 'string') entry[use.uet] = v.value; }
+  } else return 'ok'; // a dataLayer event: GTM decides where it goes
+  if (!destinations[f.vendor]) return 'no-id';
+  const have = g.send[f.vendor] as Record<string, unknown> | undefined;
+  if (have) return JSON.stringify(have) === JSON.stringify(entry) || (f.vendor === 'microsoftAds' && have.event === entry.event) ? 'ok' : 'conflict';
+  (g.send as Record<string, unknown>)[f.vendor] = entry;
+  return 'ok';
+}
+
+function addProperties(g: Group, f: Finding, leftOut: Draft['leftOut']): void {
+  for (const [key, v] of f.event!.params) {
+    const use = paramUse(f.vendor as Vendor, key);
+    if (!('prop' in use)) continue;
+    const name = use.prop;
+    // A fixed currency is the plan's; a fixed value is the conversion's value.
+    if (name === 'currency' && v.kind === 'string') continue;
+    if (name === 'value' && v.kind === 'number') { g.value ??= v.value; continue; }
+    if (g.properties[name]) continue;
+    if (!PROPERTY_NAME.test(name) || v.kind === 'object' || v.kind === 'null') {
+      leftOut.push({ finding: f, what: `${f.call}: ${key}`, why: PROPERTY_NAME.test(name) ? 'no value the plan can describe' : 'a property name must be lower-case letters, digits and "_"' });
+      continue;
+    }
+    const spec: PropertySpec = { type: propertyType(name, v) };
+    const from = source(v);
+    if (from) spec.description = `The old tag sent: ${from}`.slice(0, 120);
+    g.properties[name] = spec;
+  }
+}
+
+const source = (v: Value): string | undefined => (v.kind === 'expr' ? v.text : v.kind === 'string' ? JSON.stringify(v.value) : undefined);
+
+function mostCommon(xs: string[]): string {
+  const counts = new Map<string, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+/** Removes what `parsePlan` refuses, part by part, and lists each removal. */
+function prune(plan: PlanInput, leftOut: Draft['leftOut']): void {
+  const conversions = plan.conversions as Record<string, ConversionSpec & Record<string, unknown>>;
+  for (let round = 0; round < 50; round++) {
+    const result = parsePlan(plan);
+    if (result.ok) return;
+    for (const e of result.errors) {
+      const m = /^conversions\.(\w+)(?:\.(send|properties)\.(\w+)|\.(\w+))?/.exec(e.path);
+      const c = m && conversions[m[1]!];
+      const why = e.message;
+      if (c && m![2] === 'send' && c.send) { delete (c.send as Record<string, unknown>)[m![3]!]; leftOut.push({ what: `${m![1]} → ${m![3]}`, why }); }
+      else if (c && m![2] === 'properties' && c.properties) {
+        delete (c.properties as Record<string, unknown>)[m![3]!];
+        if (c.value === m![3]) delete c.value;
+        leftOut.push({ what: `${m![1]}: property ${m![3]}`, why });
+      } else if (c && m![4] && m![4] !== 'kind') { delete c[m![4]]; leftOut.push({ what: `${m![1]}: ${m![4]}`, why }); }
+      else if (c) { delete conversions[m![1]!]; leftOut.push({ what: m![1]!, why }); }
+      else if (/^destinations\.(\w+)/.test(e.path)) { delete (plan.destinations as Record<string, unknown>)[e.path.split('.')[1]!]; leftOut.push({ what: e.path, why }); }
+      else return; // nothing to remove: the caller reports the plan as not drafted
+    }
+    if (!Object.keys(conversions).length) return;
+  }
+}

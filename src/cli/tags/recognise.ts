@@ -1,0 +1,144 @@
+/**
+ * Recognises the vendor tag calls in a page's scripts (see /docs/cli.md#init for the list):
+ * account ids (`gtag('config', …)`, `fbq('init', …)`, `_linkedin_partner_id`, UET's `ti`, GTM
+ * container ids) and the events the site sends. Each finding carries its page and line.
+ */
+import { readPage } from './page';
+import { tokenize, type Token } from './tokens';
+import { ValueReader, type Value } from './values';
+
+export type Vendor = 'ga4' | 'googleAds' | 'meta' | 'linkedin' | 'microsoftAds' | 'gtm' | 'dataLayer';
+
+export interface Finding {
+  page: string;
+  line: number;
+  /** Which script of the page: calls in one script usually belong to one action. */
+  script: number;
+  vendor: Vendor;
+  /** The call, shortened: `fbq('track', 'Purchase', {…})`. */
+  call: string;
+  /** An account id for `destinations`. */
+  id?: string;
+  /** An event: the vendor's own name for it (empty for LinkedIn and Google Ads conversions) and its parameters. */
+  event?: { name: string; params: Map<string, Value>; label?: string; conversionId?: number };
+  /** Why it cannot go into the plan. */
+  skip?: string;
+}
+
+const WINDOW = /^(window|self|globalThis|top|parent)\./;
+const CALLEES = new Set(['gtag', 'fbq', 'lintrk', 'uetq.push', 'dataLayer.push']);
+
+export function recognise(page: string, html: string): Finding[] {
+  const { scripts, gtm, line } = readPage(html);
+  const out: Finding[] = gtm.map((g) => ({
+    page, line: line(g.offset), script: -1, vendor: 'gtm' as const, call: g.id, id: g.id,
+    skip: 'its tags live in the GTM container, not in the page: export what it sends (see Next)',
+  }));
+  scripts.forEach((s, script) => {
+    const tokens = tokenize(s.text);
+    const at = (t: Token) => ({ page, line: line(s.offset + t.pos), script });
+    const uet = /bat\.bing\.com|\bUET\b/.test(s.text);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const prev = tokens[i - 1];
+      if (t.kind !== 'id' || (prev?.kind === 'punct' && (prev.text === '.' || prev.text === '?.')) || (prev?.kind === 'id' && prev.text === 'function')) continue;
+      let j = i;
+      let chain = t.text;
+      while (tokens[j + 1]?.text === '.' && tokens[j + 2]?.kind === 'id') { chain += `.${tokens[j + 2]!.text}`; j += 2; }
+      chain = chain.replace(WINDOW, '');
+      const next = tokens[j + 1];
+      if (CALLEES.has(chain) && next?.kind === 'punct' && next.text === '(') {
+        const args = new ValueReader(tokens, s.text, j + 1).args();
+        const f = call(chain, args);
+        const id = f?.event?.conversionId;
+        if (f) out.push({ ...at(t), call: id ? `lintrk('track', { conversion_id: ${id} })` : show(chain, args), ...f });
+      } else if (chain === '_linkedin_partner_id' && next?.text === '=') {
+        const v = tokens[j + 2];
+        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t), vendor: 'linkedin', call: `_linkedin_partner_id = "${v.text}"`, id: v.text });
+      } else if (uet && chain === 'ti' && next?.text === ':') {
+        const v = tokens[j + 2];
+        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t), vendor: 'microsoftAds', call: `UET loader ti: "${v.text}"`, id: v.text });
+      }
+    }
+  });
+  return out;
+}
+
+type Partial = Omit<Finding, 'page' | 'line' | 'script' | 'call'>;
+
+const text = (v: Value | undefined): string | undefined => (v?.kind === 'string' ? v.value : v?.kind === 'number' ? String(v.value) : undefined);
+const entries = (v: Value | undefined): Map<string, Value> => (v?.kind === 'object' ? v.entries : new Map());
+const dynamic = (what: string) => `the ${what} is computed by the page; write it into the plan yourself`;
+
+function call(callee: string, args: Value[]): Partial | undefined {
+  const [a, b, c] = args;
+  const command = text(a);
+  if (callee === 'gtag') {
+    if (command === 'config') {
+      const id = text(b);
+      if (id === undefined) return { vendor: 'ga4', skip: dynamic('id') };
+      if (id.startsWith('AW-')) return { vendor: 'googleAds', id };
+      if (id.startsWith('G-')) return { vendor: 'ga4', id };
+      return { vendor: 'ga4', skip: id.startsWith('UA-') ? 'Universal Analytics: Google stopped processing its data in 2023' : 'not a GA4 (G-…) or Google Ads (AW-…) id' };
+    }
+    if (command !== 'event') return undefined;
+    const name = text(b);
+    const params = entries(c);
+    if (name === undefined) return { vendor: 'ga4', skip: dynamic('event name') };
+    const sendTo = text(params.get('send_to'));
+    const ads = /^(AW-\d+)\/([^/\s]+)$/.exec(sendTo ?? '');
+    if (name === 'conversion') {
+      if (!ads) return { vendor: 'googleAds', skip: sendTo === undefined ? 'a conversion without a readable send_to "AW-…/label"' : `send_to "${sendTo}" is not "AW-…/label"` };
+      return { vendor: 'googleAds', id: ads[1], event: { name: '', params, label: ads[2] } };
+    }
+    if (name === 'page_view') return { vendor: 'ga4', skip: "GA4's own config sends page views" };
+    // An event with `send_to: 'AW-…/label'` goes to Google Ads under that label.
+    if (ads) return { vendor: 'googleAds', id: ads[1], event: { name, params, label: ads[2] } };
+    return { vendor: 'ga4', event: { name, params } };
+  }
+  if (callee === 'fbq') {
+    if (command === 'init') {
+      const id = text(b);
+      return id === undefined ? { vendor: 'meta', skip: dynamic('pixel id') } : { vendor: 'meta', id };
+    }
+    const single = command === 'trackSingle' || command === 'trackSingleCustom';
+    if (command !== 'track' && command !== 'trackCustom' && !single) return undefined;
+    const name = text(single ? c : b);
+    if (name === 'PageView') return undefined; // the base code's own page view
+    if (name === undefined) return { vendor: 'meta', skip: dynamic('event name') };
+    return { vendor: 'meta', event: { name, params: entries(single ? args[3] : c) } };
+  }
+  if (callee === 'lintrk') {
+    if (command !== 'track') return undefined;
+    const params = entries(b);
+    const id = Number(text(params.get('conversion_id')));
+    if (!Number.isInteger(id) || id < 1) return { vendor: 'linkedin', skip: 'no readable conversion_id (a whole number)' };
+    return { vendor: 'linkedin', event: { name: '', params, conversionId: id } };
+  }
+  if (callee === 'uetq.push') {
+    // The old syntax: one object with `ea` (action), `gv` (revenue), `gc` (currency).
+    if (a?.kind === 'object') {
+      const action = text(a.entries.get('ea'));
+      return action ? { vendor: 'microsoftAds', event: { name: action, params: a.entries } } : undefined;
+    }
+    if (command !== 'event') return undefined;
+    const name = text(b);
+    if (name === undefined) return { vendor: 'microsoftAds', skip: dynamic('event action') };
+    if (!name.trim()) return { vendor: 'microsoftAds', skip: 'no event action (the variable-revenue form): measureplan sends each conversion under its action' };
+    return { vendor: 'microsoftAds', event: { name, params: entries(c) } };
+  }
+  // dataLayer.push({ event: 'purchase', ecommerce: { … } }): GTM decides where it goes.
+  if (a?.kind !== 'object') return undefined;
+  const name = text(a.entries.get('event'));
+  if (name === undefined || name.startsWith('gtm.')) return undefined;
+  const params = new Map(a.entries);
+  params.delete('event');
+  for (const [k, v] of entries(params.get('ecommerce'))) params.set(k, v);
+  params.delete('ecommerce');
+  return { vendor: 'dataLayer', event: { name, params } };
+}
+
+function show(callee: string, args: Value[]): string {
+  const shown = args.slice(0, 3).map((v) => (v.kind === 'string' ? `'${v.value}'` : v.kind === 'number' ? String(v.value) : v.kind === 'object' ? '{…}' : v.kind === 'array' ? '[…]' : '…'));
+  return `${callee}(${shown.join(', ')}${args.length > 3 ? ', …' : ''})`;
+}
