@@ -37,15 +37,15 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
   write(out, JSON.stringify(plan, null, 2) + '\n');
   const conversions = Object.keys(plan.conversions);
   const destinations = Object.keys(plan.destinations ?? {});
-  io.out.write([
-    `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${count(destinations.length, 'destination')}: ${destinations.map(tool as (d: string) => string).join(', ')}).`,
-    '',
+  const sections = [
+    `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${destinations.length ? `${count(destinations.length, 'destination')}: ${destinations.map(tool as (d: string) => string).join(', ')}` : 'no destination'}).`,
     found(findings, result.placed, c),
     leftOut(result, c),
-    gtm.length ? `\n${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
+    gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
     guesses(result, c),
-    next(result, findings, out, c),
-  ].filter(Boolean).join('\n'));
+    next(result, findings, out, c, gtm.length > 0),
+  ];
+  io.out.write(`${sections.map((x) => x.trimEnd()).filter(Boolean).join('\n\n')}\n`);
   return 0;
 }
 
@@ -100,23 +100,28 @@ function found(findings: Finding[], placed: Draft['placed'], c: Colours): string
 }
 
 function leftOut(result: Draft, c: Colours): string {
-  const items = result.leftOut.filter((l) => l.finding?.vendor !== 'gtm');
+  // In page order, then line; what the plan check refused (no finding of its own) last.
+  const order = (l: Draft['leftOut'][number]) => (l.finding ? [result.pages.indexOf(l.finding.page), l.finding.line] : [Infinity, 0]);
+  const items = result.leftOut.filter((l) => l.finding?.vendor !== 'gtm')
+    .sort((a, b) => order(a)[0]! - order(b)[0]! || order(a)[1]! - order(b)[1]!);
   if (!items.length) return '';
   return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
 }
 
 function guesses(result: Draft, c: Colours): string {
   const cur = result.currency;
+  const unsent = Object.entries(result.plan!.conversions).filter(([, conv]) => !conv.send).map(([n]) => n);
   return [
     c.bold('Guesses to check:'),
     '  - Each conversion\'s "kind" (macro or micro) and "supports" are guessed from its name: purchases and leads are macro.',
     '  - A property whose value the page computes got its type from its name (value, price → number); its description shows what the old tag sent.',
     ...(cur?.guessed ? [`  - "currency": "${cur.code}" is a guess (no tag sent a fixed currency): put in yours.`] : []),
+    ...(unsent.length ? [`  - ${unsent.map((n) => `"${n}"`).join(', ')} ${unsent.length === 1 ? 'has' : 'have'} no "send" yet (the page only told Tag Manager): name the tools that should receive ${unsent.length === 1 ? 'it' : 'them'}.`] : []),
     '',
   ].join('\n');
 }
 
-function next(result: Draft, findings: Finding[], out: string, c: Colours): string {
+function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: boolean): string {
   const conversions = result.plan!.conversions;
   const mapping = Object.entries(conversions).flatMap(([name, conv]) => {
     const calls = [...new Set(findings.filter((f) => result.placed.get(f) === name).map((f) => f.call))];
@@ -128,8 +133,8 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours): stri
     `  1. Check the draft: npx measureplan validate ${out}; read it as a document: npx measureplan docs ${out} --out plan.html`,
     '  2. Add measureplan to the site (docs/getting-started.md) and replace the old calls, one track call each:',
     ...mapping,
-    '  3. Remove the old tag snippets (the vendors\' base code and these calls) once measureplan sends the same',
-    '     events: while both run, every conversion counts twice.',
+    `  3. Remove the old tag snippets (the vendors' base code and these calls${gtm ? ', and pause the same tags in Tag Manager' : ''}) once`,
+    '     measureplan sends the same events: while both run, every conversion counts twice.',
     '',
   ].join('\n');
 }

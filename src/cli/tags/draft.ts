@@ -22,6 +22,8 @@ export interface Draft {
   placed: Map<Finding, string>;
   /** Findings and parts the plan cannot hold, each with why. */
   leftOut: { finding?: Finding; what: string; why: string }[];
+  /** The pages, in the order given. */
+  pages: string[];
   /** Currency taken from the tags, or guessed. */
   currency?: { code: string; guessed: boolean };
 }
@@ -38,6 +40,7 @@ const MACROS = new Set(['purchase', 'generate_lead']);
 
 export function draft(findings: Finding[], name: string): Draft {
   const placed = new Map<Finding, string>();
+  const pages = [...new Set(findings.map((f) => f.page))];
   const leftOut: Draft['leftOut'] = [];
   const skip = (f: Finding, why: string) => { f.skip = why; leftOut.push({ finding: f, what: f.call, why }); };
   for (const f of findings) if (f.skip) leftOut.push({ finding: f, what: f.call, why: f.skip });
@@ -67,6 +70,8 @@ export function draft(findings: Finding[], name: string): Draft {
   const noId = new Set<Vendor>();
   const only = (fs: Finding[]) => { const a = new Set(fs.map(action)); return a.size === 1 ? [...a][0] : undefined; };
   for (const f of events) {
+    const account = destinations.googleAds;
+    if (f.vendor === 'googleAds' && account && f.id !== account) { skip(f, `its send_to names another Google Ads account than the plan's ${account}; a plan has one`); continue; }
     // A LinkedIn conversion id or an Ads label names no action: it belongs to the one action sent
     // beside it (in the same script, else on the same page), or is a conversion of its own.
     const n = action(f) ?? only(known.filter((k) => k.page === f.page && k.script === f.script)) ?? only(known.filter((k) => k.page === f.page)) ?? own(f);
@@ -87,7 +92,7 @@ export function draft(findings: Finding[], name: string): Draft {
 
   const currencies = findings.flatMap((f) => { const c = f.event?.params.get('currency'); return c?.kind === 'string' && /^[A-Z]{3}$/.test(c.value) ? [c.value] : []; });
   const currency = currencies.length ? { code: mostCommon(currencies), guessed: false } : undefined;
-  if (!groups.size) return { placed, leftOut, currency };
+  if (!groups.size) return { placed, leftOut, pages, currency };
 
   const macros = [...groups.values()].filter(isMacro).map((g) => g.name);
   const conversions: Record<string, ConversionSpec> = {};
@@ -108,12 +113,13 @@ export function draft(findings: Finding[], name: string): Draft {
     version: 1,
     name,
     ...(currency || needsCurrency ? { currency: (currency ?? { code: 'EUR' }).code } : {}),
-    destinations: Object.fromEntries(Object.entries(destinations).map(([d, id]) => [d, { [ID_FORMATS[d as Destination].key]: id }])),
+    ...(Object.keys(destinations).length ? { destinations: Object.fromEntries(Object.entries(destinations).map(([d, id]) => [d, { [ID_FORMATS[d as Destination].key]: id }])) } : {}),
     consent: { default: { analytics: 'denied', ads: 'denied' } },
     conversions,
   };
-  prune(plan, leftOut);
-  return { plan, placed, leftOut, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
+  // What the check still refuses after pruning is a bug here: better no draft than an invalid one.
+  if (!prune(plan, leftOut)) return { placed, leftOut, pages, currency };
+  return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
 }
 
 const isMacro = (g: Group): boolean => MACROS.has(g.name)
@@ -121,7 +127,7 @@ const isMacro = (g: Group): boolean => MACROS.has(g.name)
 
 function own(f: Finding): string {
   const e = f.event!;
-  return e.conversionId !== undefined ? `linkedin_conversion_${e.conversionId}` : snake(`google_ads_${e.label ?? 'conversion'}`);
+  return e.conversionId !== undefined ? `linkedin_conversion_${e.conversionId}` : snake(`google_ads_${(e.label ?? 'conversion').toLowerCase()}`);
 }
 
 const TOOLS: Record<Vendor, string> = { ga4: 'GA4', googleAds: 'Google Ads', meta: 'Meta', linkedin: 'LinkedIn', microsoftAds: 'Microsoft Ads', dataLayer: 'dataLayer', gtm: 'Google Tag Manager' };
@@ -178,12 +184,12 @@ function mostCommon(xs: string[]): string {
   return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
-/** Removes what `parsePlan` refuses, part by part, and lists each removal. */
-function prune(plan: PlanInput, leftOut: Draft['leftOut']): void {
+/** Removes what `parsePlan` refuses, part by part, and lists each removal; false if the plan still fails. */
+function prune(plan: PlanInput, leftOut: Draft['leftOut']): boolean {
   const conversions = plan.conversions as Record<string, ConversionSpec & Record<string, unknown>>;
   for (let round = 0; round < 50; round++) {
     const result = parsePlan(plan);
-    if (result.ok) return;
+    if (result.ok) return true;
     for (const e of result.errors) {
       const m = /^conversions\.(\w+)(?:\.(send|properties)\.(\w+)|\.(\w+))?/.exec(e.path);
       const c = m && conversions[m[1]!];
@@ -196,8 +202,9 @@ function prune(plan: PlanInput, leftOut: Draft['leftOut']): void {
       } else if (c && m![4] && m![4] !== 'kind') { delete c[m![4]]; leftOut.push({ what: `${m![1]}: ${m![4]}`, why }); }
       else if (c) { delete conversions[m![1]!]; leftOut.push({ what: m![1]!, why }); }
       else if (/^destinations\.(\w+)/.test(e.path)) { delete (plan.destinations as Record<string, unknown>)[e.path.split('.')[1]!]; leftOut.push({ what: e.path, why }); }
-      else return; // nothing to remove: the caller reports the plan as not drafted
+      else return false; // nothing this knows how to remove
     }
-    if (!Object.keys(conversions).length) return;
+    if (!Object.keys(conversions).length) return false;
   }
+  return false;
 }

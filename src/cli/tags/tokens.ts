@@ -81,9 +81,14 @@ function templateAt(src: string, i: number): number | undefined {
   for (const [open, close] of TEMPLATES) {
     if (!src.startsWith(open, i)) continue;
     // `{{` is also two JavaScript braces: only a closer on the same line makes it a template.
-    const end = src.indexOf(close, i + open.length);
-    const newline = src.indexOf('\n', i);
-    if (end >= 0 && (open !== '{{' && open !== '{%' ? true : newline < 0 || end < newline)) return end + close.length;
+    if (open === '{{' || open === '{%') {
+      const newline = src.indexOf('\n', i);
+      const end = src.slice(i, newline < 0 ? undefined : newline).indexOf(close, open.length);
+      if (end >= 0) return i + end + close.length;
+    } else {
+      const end = src.indexOf(close, i + open.length);
+      if (end >= 0) return end + close.length;
+    }
   }
   return undefined;
 }

@@ -1,0 +1,313 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/plan/parse';
+import { recognise } from '../../src/cli/tags/recognise';
+import { bin, ensureBuilt, root, run, tempDir, type Run } from './helpers';
+
+const tmp = tempDir();
+beforeAll(ensureBuilt);
+afterAll(() => tmp.remove());
+
+const FIXTURES = join(root, 'tests/fixtures/tags');
+const fixture = (name: string) => join(FIXTURES, name);
+const SHOP = ['index.html', 'product.html', 'thank-you.html'].map((p) => fixture(`shop/${p}`));
+const from = (...pages: string[]) => pages.flatMap((p) => ['--from', p]);
+let n = 0;
+/** A fresh empty folder to run init in. */
+const folder = () => { const dir = join(tmp.dir, `run-${++n}`); mkdirSync(dir); return dir; };
+const readPlan = (dir: string, file = 'plan.json') => JSON.parse(readFileSync(join(dir, file), 'utf8'));
+
+describe('measureplan init --from: a hand-pasted shop', () => {
+  const dir = folder();
+  let r: Run;
+  let plan: any;
+  beforeAll(() => { r = run(['init', ...from(...SHOP)], { cwd: dir }); plan = readPlan(dir); });
+
+  it('writes one plan that parsePlan accepts, with all five vendors as destinations', () => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.destinations).toEqual({
+      ga4: { measurementId: 'G-F1X2Y3Z4W5' },
+      googleAds: { conversionId: 'AW-123456789' },
+      meta: { pixelId: '283859598862258' },
+      linkedin: { partnerId: '1234567' },
+      microsoftAds: { tagId: '56781234' },
+    });
+    expect(r.stdout).toContain('✓ Wrote plan.json: a draft from 3 pages (2 conversions, 5 destinations');
+  });
+
+  it('merges the same action across vendors into one conversion, each vendor under its own name', () => {
+    expect(Object.keys(plan.conversions)).toEqual(['purchase', 'add_to_cart']);
+    expect(plan.conversions.purchase.send).toEqual({
+      ga4: { event: 'purchase' },
+      googleAds: { label: 'AbC-D_efG1' },
+      meta: { event: 'Purchase' },
+      linkedin: { conversionId: 11111 },
+      microsoftAds: { event: 'purchase' },
+    });
+    expect(plan.conversions.add_to_cart.send).toEqual({
+      ga4: { event: 'add_to_cart' },
+      meta: { event: 'AddToCart' },
+      linkedin: { conversionId: 7654321 },
+      microsoftAds: { event: 'add_to_cart', category: 'ecommerce' },
+    });
+  });
+
+  it('guesses kind and supports, and types computed values (Liquid, PHP) from their names', () => {
+    const { purchase, add_to_cart } = plan.conversions;
+    expect(purchase.kind).toBe('macro');
+    expect(add_to_cart).toMatchObject({ kind: 'micro', supports: ['purchase'], value: 'value' });
+    expect(purchase.value).toBe('value');
+    expect(purchase.properties.value).toEqual({ type: 'number', description: 'The old tag sent: {{ order.total_price | money_without_currency }}' });
+    expect(purchase.properties.transaction_id.type).toBe('string');
+    expect(purchase.properties.items.type).toBe('items');
+    expect(plan.currency).toBe('NOK');
+    expect(r.stdout).toMatch(/"kind" \(macro or micro\) and "supports" are guessed/);
+  });
+
+  it('lists each finding with its page and line, and a base-code call once for all pages', () => {
+    expect(r.stdout).toMatch(/thank-you\.html:36 +Meta +fbq\('track', 'Purchase', \{…\}, …\) +→ purchase/);
+    expect(r.stdout).toMatch(/product\.html:33 +LinkedIn +lintrk\('track', \{ conversion_id: 7654321 \}\) +→ add_to_cart/);
+    expect(r.stdout).toMatch(/index\.html:13 +GA4 +gtag\('config', 'G-F1X2Y3Z4W5'\) +→ destinations\.ga4 \(and 2 more pages\)/);
+    expect(r.stdout).toMatch(/index\.html:55 +Microsoft Ads +UET loader ti: "56781234"/);
+  });
+
+  it('says how each old call maps to one track call, and that the old snippets must go', () => {
+    expect(r.stdout).toMatch(/gtag\('event', 'purchase', \{…\}\)\n(.*\n)*? +→ measureplan\.track\('purchase', \{ transaction_id: …, value: …, currency: …, items: … \}\)/);
+    expect(r.stdout).toContain('every conversion counts twice');
+    expect(r.stdout).not.toContain('Left out');
+  });
+});
+
+describe('measureplan init --from: grouping', () => {
+  const page = (body: string) => `<!doctype html><html><head><script>
+gtag('config', 'G-F1X2Y3Z4W5'); gtag('config', 'AW-123456789');
+fbq('init', '283859598862258');
+_linkedin_partner_id = '1234567';
+</script></head><body><script>
+${body}
+</script></body></html>`;
+
+  it('merges a sign-up across GA4 and Meta, and names a custom Meta event in snake_case', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'signup.html'), page(`gtag("event", "sign_up", { method: "email" });
+fbq("track", "CompleteRegistration");
+fbq("trackCustom", "NewsletterSignup", { list: 'weekly' });`));
+    const r = run(['init', '--from', 'signup.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.conversions.sign_up.send).toEqual({ ga4: { event: 'sign_up' }, meta: { event: 'CompleteRegistration' } });
+    expect(plan.conversions.sign_up.properties).toEqual({ method: { type: 'string', description: 'The old tag sent: "email"' } });
+    expect(plan.conversions.newsletter_signup.send).toEqual({ meta: { event: 'NewsletterSignup' } });
+  });
+
+  it('gives a LinkedIn conversion id and an Ads label that match no single action conversions of their own', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'mixed.html'), page(`gtag('event', 'view_item', { items: [] });
+fbq('track', 'Lead', { value: 25, currency: 'EUR' });
+window.lintrk('track', { conversion_id: 12345 });
+gtag('event', 'conversion', { send_to: 'AW-123456789/PhOnE123' });`));
+    const r = run(['init', '--from', 'mixed.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.conversions.linkedin_conversion_12345).toMatchObject({ kind: 'micro', send: { linkedin: { conversionId: 12345 } } });
+    expect(plan.conversions.google_ads_phone123).toMatchObject({ kind: 'micro', send: { googleAds: { label: 'PhOnE123' } } });
+    expect(plan.conversions.generate_lead).toMatchObject({ kind: 'macro', value: 25, send: { meta: { event: 'Lead' } } });
+    expect(plan.currency).toBe('EUR');
+  });
+
+  it('leaves out an Ads label of another account than the configured one', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'two.html'), page(`gtag('event', 'purchase', { transaction_id: order.id, value: order.total, currency: 'EUR' });
+gtag('event', 'conversion', { send_to: 'AW-987654321/OtHeR1', transaction_id: order.id });`));
+    const r = run(['init', '--from', 'two.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(plan.destinations.googleAds).toEqual({ conversionId: 'AW-123456789' });
+    expect(plan.conversions.purchase.send).toEqual({ ga4: { event: 'purchase' } });
+    expect(r.stdout).toContain("two.html:7 gtag('event', 'conversion', {…}): its send_to names another Google Ads account than the plan's AW-123456789");
+  });
+
+  it('leaves out what the plan cannot hold and says why (Meta Purchase without a value; no pixel id)', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'p.html'), `<script>
+gtag('config', 'G-F1X2Y3Z4W5'); fbq('init', '283859598862258');
+gtag('event', 'purchase', { transaction_id: order.id });
+fbq('track', 'Purchase');
+uetq.push('event', 'purchase', {});
+</script>`);
+    const r = run(['init', '--from', 'p.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.conversions.purchase.send).toEqual({ ga4: { event: 'purchase' } });
+    expect(r.stdout).toMatch(/Left out[^\n]*\n(.*\n)*  - purchase → meta: .*value/);
+    expect(r.stdout).toMatch(/no Microsoft Ads id was found on these pages, so the plan sends nothing to Microsoft Ads/);
+  });
+});
+
+/** The CLI in a child process without blocking this one (the test's HTTP server must answer). */
+function runAsync(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('measureplan init --from <URL>', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const file = { '/': 'index.html', '/product': 'product.html', '/takk': 'thank-you.html' }[req.url ?? ''];
+      if (!file) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(fixture(`shop/${file}`)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads pages from a server, names the plan after its host', async () => {
+    const dir = folder();
+    const r = await runAsync(['init', ...from(`${base}/`, `${base}/product`, `${base}/takk`)], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.name).toBe(`${new URL(base).host}: drafted from its tags`);
+    expect(Object.keys(plan.conversions)).toEqual(['purchase', 'add_to_cart']);
+    expect(r.stdout).toContain(`${base}/takk:20`);
+  });
+
+  it('a page the server does not have: one line with the status and a hint, exit 2, nothing written', async () => {
+    const dir = folder();
+    const r = await runAsync(['init', '--from', `${base}/gone`], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`measureplan: cannot fetch ${base}/gone: HTTP 404 Not Found.\nCheck the address. Save the page as the browser shows it (View page source, then save it as .html), or pass its http(s):// address.\n`);
+    expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  it('an address nobody answers on: a one-line error without a stack trace', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await runAsync(['init', '--from', `http://127.0.0.1:${port}/`], folder());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^measureplan: cannot fetch http://127\\.0\\.0\\.1:${port}/: ECONNREFUSED\\.\\nCheck the address\\.`));
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});
+
+describe('measureplan init --from: what it cannot use', () => {
+  it('a page with only Google Tag Manager: says the container cannot be read, exit 1, nothing written', () => {
+    const dir = folder();
+    const r = run(['init', '--from', fixture('gtm-only.html')], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/gtm-only\.html:9 +Google Tag Manager +GTM-K9QX2LM +→ cannot be read/);
+    expect(r.stderr).toContain('the tags are in Google Tag Manager (GTM-K9QX2LM), which cannot be read from the page. Export what it sends');
+    expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  it('GTM with a dataLayer purchase: drafts the conversion, says GTM decides where it goes', () => {
+    const dir = folder();
+    const r = run(['init', '--from', fixture('gtm-datalayer.html')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.conversions.purchase).toMatchObject({ kind: 'macro', value: 'value', properties: { transaction_id: { type: 'string' }, value: { type: 'number' }, items: { type: 'items' } } });
+    expect(plan.currency).toBe('SEK');
+    expect(r.stdout).toContain('→ purchase (GTM decides where it goes)');
+    expect(r.stdout).toContain('"purchase" has no "send" yet');
+    expect(r.stdout).toContain('its tags live in the GTM container, not in the page');
+  });
+
+  it('a page without tags (a commented-out one does not count): exit 1 with a hint', () => {
+    const dir = folder();
+    const r = run(['init', '--from', fixture('no-tags.html')], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^measureplan init: found no vendor tags in .*no-tags\.html; nothing was written\.\nLooked for gtag/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  it('malformed and truncated scripts: keeps what it could read, lists what it could not', () => {
+    const dir = folder();
+    const r = run(['init', '--from', fixture('malformed.html')], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(Object.keys(plan.conversions).sort()).toEqual(['generate_lead', 'sign_up']);
+    expect(r.stdout).toMatch(/malformed\.html:10 lintrk\('track', \{…\}\): no readable conversion_id/);
+    expect(r.stdout).toMatch(/malformed\.html:11 uetq\.push\('event', '', \{…\}\): no event action/);
+  });
+
+  it('never throws on any prefix of a page (a download cut off anywhere)', () => {
+    for (const file of [...SHOP, fixture('malformed.html'), fixture('gtm-datalayer.html')]) {
+      const html = readFileSync(file, 'utf8');
+      for (let i = 0; i <= html.length; i += 3) expect(() => recognise('p', html.slice(0, i))).not.toThrow();
+    }
+  });
+
+  it('a file that cannot be read: one line and a hint, exit 2', () => {
+    const r = run(['init', '--from', 'nope.html'], { cwd: folder() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^measureplan: cannot read nope\.html: no such file\.\nSave the page as the browser shows it/);
+  });
+});
+
+describe('measureplan init --from keeps the rules of init', () => {
+  it('refuses to overwrite an existing file (exit 1) unless --force, and writes to --out', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'plan.json'), '{"mine": true}\n');
+    const r = run(['init', ...from(...SHOP)], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('plan.json already exists; nothing was written');
+    expect(readFileSync(join(dir, 'plan.json'), 'utf8')).toBe('{"mine": true}\n');
+    expect(run(['init', ...from(...SHOP), '--out', 'plans/draft.json'], { cwd: dir }).code).toBe(0);
+    expect(readPlan(dir, 'plans/draft.json').version).toBe(1);
+    expect(run(['init', ...from(...SHOP), '--force'], { cwd: dir }).code).toBe(0);
+    expect(readPlan(dir).conversions.purchase.kind).toBe('macro');
+  });
+
+  it('--from with --template, or a folder as --out, is a usage error (exit 2)', () => {
+    const dir = folder();
+    const both = run(['init', '--template', 'webshop', '--from', SHOP[0]!], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--from and --template cannot be used together.');
+    mkdirSync(join(dir, 'src'));
+    const dirOut = run(['init', '--from', SHOP[0]!, '--out', 'src'], { cwd: dir });
+    expect(dirOut.code).toBe(2);
+    expect(dirOut.stderr).toContain('cannot write src: it is a folder.');
+    expect(existsSync(join(dir, 'plan.json'))).toBe(false);
+  });
+
+  it('--help documents --from', () => {
+    expect(run(['init', '--help']).stdout).toContain('--from <file|URL>');
+  });
+});
+
+describe('reading tag calls', () => {
+  it('either quote, quoted and unquoted keys, template values, and the line of each call', () => {
+    const html = `<p>\n<script>\nfbq("init", "283859598862258")\n  window.uetq.push('event', "signup", {"event_label": 'footer', revenue_value: <?= $v ?>})\n</script>`;
+    const f = recognise('x.html', html);
+    expect(f.map((x) => [x.line, x.vendor, x.id ?? x.event?.name])).toEqual([[3, 'meta', '283859598862258'], [4, 'microsoftAds', 'signup']]);
+    expect(f[1]!.event!.params.get('event_label')).toEqual({ kind: 'string', value: 'footer' });
+    expect(f[1]!.event!.params.get('revenue_value')).toEqual({ kind: 'expr', text: '<?= $v ?>' });
+  });
+
+  it('does not take the loaders themselves for calls', () => {
+    const f = recognise('index.html', readFileSync(SHOP[0]!, 'utf8'));
+    expect(f.filter((x) => x.event || x.skip)).toEqual([]);
+  });
+});
