@@ -30,7 +30,7 @@ const COMMANDS: Record<string, Command> = {
   codegen: { summary: 'write a typed TypeScript module from a plan (definePlan)', help: codegenHelp, run: codegen },
   docs: { summary: 'write the plan as a document for people (Markdown or HTML)', help: docsHelp, run: docs },
   schema: { summary: "print the plan's JSON Schema", help: schemaHelp, run: schema },
-  init: { summary: 'write a starter plan (webshop or lead generation)', help: initHelp, run: init },
+  init: { summary: 'write a starter plan, or draft one from the tags a site already has (--from)', help: initHelp, run: init },
   collect: { summary: 'run the first-party endpoint with its embedded store (SQLite)', help: collectHelp, run: collect },
   report: { summary: "answer the plan's questions from the store (text, md, html, json)", help: reportHelp, run: report },
   offline: { summary: "turn phone and offline orders into the ad platforms' upload files", help: offlineHelp, run: offline },
@@ -55,6 +55,7 @@ the store cannot be read; forget: or the erasure is incomplete), 2 usage error; 
 
 Examples:
   npx measureplan init --template webshop
+  npx measureplan init --from https://shop.example/ --from thank-you.html
   npx measureplan validate plan.json
   npx measureplan codegen plan.json --out src/plan.gen.ts
   npx measureplan docs plan.json --out plan.html
