@@ -122,6 +122,21 @@ gtag('event', 'conversion', { send_to: 'AW-123456789/PhOnE123' });`));
     expect(plan.currency).toBe('EUR');
   });
 
+  it('an Ads conversion with a value makes an action of the site\'s own macro, not a step like add_to_cart', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'p.html'), `<script>gtag('config', 'G-F1X2Y3Z4W5'); gtag('config', 'AW-123456789');</script>
+<script>gtag('event', 'add_to_cart', { value: price }); gtag('event', 'conversion', { send_to: 'AW-123456789/CaRt1', value: price, currency: 'EUR' });</script>
+<script>gtag('event', 'demo_request'); gtag('event', 'conversion', { send_to: 'AW-123456789/DeMo1', value: 500, currency: 'EUR' });</script>
+<script>ti: "TAG_ID"; // a UET placeholder left in: bat.bing.com</script>`);
+    const r = run(['init', '--from', 'p.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(plan.conversions.add_to_cart).toMatchObject({ kind: 'micro', supports: ['demo_request'], send: { googleAds: { label: 'CaRt1' } } });
+    expect(plan.conversions.demo_request).toMatchObject({ kind: 'macro', value: 500, send: { ga4: { event: 'demo_request' }, googleAds: { label: 'DeMo1' } } });
+    expect(r.stdout).toContain('"TAG_ID" is not a Microsoft Ads id like "12345678"');
+  });
+
   it('leaves out an Ads label of another account than the configured one', () => {
     const dir = folder();
     writeFileSync(join(dir, 'two.html'), page(`gtag('event', 'purchase', { transaction_id: order.id, value: order.total, currency: 'EUR' });

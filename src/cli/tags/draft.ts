@@ -8,7 +8,7 @@ import { ID_FORMATS } from '../../plan/id-formats';
 import { parsePlan } from '../../plan/parse';
 import { PROPERTY_NAME } from '../../plan/name';
 import type { ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
-import { actionName, paramUse, propertyType, snake } from './names';
+import { actionName, paramUse, propertyType, RECOMMENDED, snake } from './names';
 import type { Finding, Vendor } from './recognise';
 import type { Value } from './values';
 
@@ -51,8 +51,8 @@ export function draft(findings: Finding[], name: string): Draft {
     const format = ID_FORMATS[f.vendor];
     const have = destinations[f.vendor];
     if (have === f.id) placed.set(f, `destinations.${f.vendor}`);
-    else if (!format.re.test(f.id)) { if (!f.event) skip(f, `"${f.id}" is not a ${f.vendor} id like "${format.example}"`); }
-    else if (have) { if (!f.event) skip(f, `a plan has one ${f.vendor} id; the first one found (${have}) is used`); }
+    else if (!format.re.test(f.id)) { if (!f.event) skip(f, `"${f.id}" is not a ${tool(f.vendor)} id like "${format.example}"`); }
+    else if (have) { if (!f.event) skip(f, `a plan has one ${tool(f.vendor)} id; the first one found (${have}) is used`); }
     else { destinations[f.vendor] = f.id; placed.set(f, `destinations.${f.vendor}`); }
   }
 
@@ -122,8 +122,9 @@ export function draft(findings: Finding[], name: string): Draft {
   return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
 }
 
-const isMacro = (g: Group): boolean => MACROS.has(g.name)
-  || g.findings.some((f) => f.vendor === 'googleAds' && (f.event!.params.has('value') || f.event!.params.has('transaction_id')));
+/** Purchases and leads; and an action of the site's own that Google Ads counts with a value or an order id. */
+const isMacro = (g: Group): boolean => MACROS.has(g.name) || (!RECOMMENDED.has(g.name)
+  && g.findings.some((f) => f.vendor === 'googleAds' && (f.event!.params.has('value') || f.event!.params.has('transaction_id'))));
 
 function own(f: Finding): string {
   const e = f.event!;

@@ -14,6 +14,8 @@ const PAIRS: readonly [string, string][] = [
   ['add_payment_info', 'AddPaymentInfo'], ['search', 'Search'], ['contact', 'Contact'],
   ['subscribe', 'Subscribe'], ['add_to_wishlist', 'AddToWishlist'],
 ];
+/** GA4's recommended names for the actions above: a step such as add_to_cart stays micro whatever Ads says. */
+export const RECOMMENDED = new Set(PAIRS.map(([ga4]) => ga4));
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 const ALIASES = new Map(PAIRS.flatMap(([ga4, meta]) => [[squash(ga4), ga4], [squash(meta), ga4]]));
 
