@@ -10,7 +10,7 @@ import { cannot, UsageError, type Colours, type IO } from './io';
 import { write } from './output';
 import { draft, tool, type Draft } from './tags/draft';
 import { recognise, type Finding } from './tags/recognise';
-import { count } from './words';
+import { count, toolName } from './words';
 
 const SAVE_HINT = 'Save the page as the browser shows it (View page source, then save it as .html), or pass its http(s):// address.';
 const FETCH_TIMEOUT_MS = 20_000;
@@ -38,7 +38,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
   const conversions = Object.keys(plan.conversions);
   const destinations = Object.keys(plan.destinations ?? {});
   const sections = [
-    `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${destinations.length ? `${count(destinations.length, 'destination')}: ${destinations.map(tool as (d: string) => string).join(', ')}` : 'no destination'}).`,
+    `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${destinations.length ? `${count(destinations.length, 'destination')}: ${destinations.map(toolName).join(', ')}` : 'no destination'}).`,
     found(findings, result.placed, c),
     leftOut(result, c),
     gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',

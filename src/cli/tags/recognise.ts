@@ -64,13 +64,13 @@ export function recognise(page: string, html: string): Finding[] {
   return out;
 }
 
-type Partial = Omit<Finding, 'page' | 'line' | 'script' | 'call'>;
+type Recognised = Omit<Finding, 'page' | 'line' | 'script' | 'call'>;
 
 const text = (v: Value | undefined): string | undefined => (v?.kind === 'string' ? v.value : v?.kind === 'number' ? String(v.value) : undefined);
 const entries = (v: Value | undefined): Map<string, Value> => (v?.kind === 'object' ? v.entries : new Map());
 const dynamic = (what: string) => `the ${what} is computed by the page; write it into the plan yourself`;
 
-function call(callee: string, args: Value[]): Partial | undefined {
+function call(callee: string, args: Value[]): Recognised | undefined {
   const [a, b, c] = args;
   const command = text(a);
   if (callee === 'gtag') {
