@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cannot, UsageError, type Colours, type IO } from './io';
 import { write } from './output';
+import { docPath } from './package';
 import { draft, tool, type Draft } from './tags/draft';
 import { recognise, type Finding } from './tags/recognise';
 import { count, toolName } from './words';
@@ -131,7 +132,7 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: 
   return [
     c.bold('Next:'),
     `  1. Check the draft: npx measureplan validate ${out}; read it as a document: npx measureplan docs ${out} --out plan.html`,
-    '  2. Add measureplan to the site (docs/getting-started.md) and replace the old calls, one track call each:',
+    `  2. Add measureplan to the site (${docPath('getting-started.md')}) and replace the old calls, one track call each:`,
     ...mapping,
     `  3. Remove the old tag snippets (the vendors' base code and these calls${gtm ? ', and pause the same tags in Tag Manager' : ''}) once`,
     '     measureplan sends the same events: while both run, every conversion counts twice.',
