@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { cannot, UsageError, type Colours, type IO } from './io';
 import { write } from './output';
 import { docPath } from './package';
+import { banners, chooseBanner, type Banner } from './tags/banner';
 import { draft, tool, type Draft } from './tags/draft';
 import { recognise, type Finding } from './tags/recognise';
 import { count, toolName } from './words';
@@ -25,7 +26,8 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
     io.err.write(`measureplan init: found no vendor tags in ${sources.join(', ')}; nothing was written.\n${lookedFor()} ${SAVE_HINT}\n`);
     return 1;
   }
-  const result = draft(findings, planName(sources));
+  const { banner, several } = chooseBanner(pages.flatMap((p, i) => banners(names[i]!, p.html)));
+  const result = draft(findings, planName(sources), banner?.cmp);
   if (!result.plan || !Object.keys(result.plan.conversions).length) {
     io.err.write(found(findings, result.placed, c));
     const why = gtm.length && findings.every((f) => f.vendor === 'gtm' || f.id)
@@ -43,7 +45,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
     found(findings, result.placed, c),
     leftOut(result, c),
     gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
-    guesses(result, c),
+    guesses(result, c, banner, several),
     next(result, findings, out, c, gtm.length > 0),
   ];
   io.out.write(`${sections.map((x) => x.trimEnd()).filter(Boolean).join('\n\n')}\n`);
@@ -109,17 +111,26 @@ function leftOut(result: Draft, c: Colours): string {
   return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
 }
 
-function guesses(result: Draft, c: Colours): string {
+function guesses(result: Draft, c: Colours, banner?: Banner, several?: Banner[]): string {
   const cur = result.currency;
   const unsent = Object.entries(result.plan!.conversions).filter(([, conv]) => !conv.send).map(([n]) => n);
   return [
     c.bold('Guesses to check:'),
     '  - Each conversion\'s "kind" (macro or micro) and "supports" are guessed from its name: purchases and leads are macro.',
     '  - A property whose value the page computes got its type from its name (value, price → number); its description shows what the old tag sent.',
+    ...consentWords(banner, several),
     ...(cur?.guessed ? [`  - "currency": "${cur.code}" is a guess (no tag sent a fixed currency): put in yours.`] : []),
     ...(unsent.length ? [`  - ${unsent.map((n) => `"${n}"`).join(', ')} ${unsent.length === 1 ? 'has' : 'have'} no "send" yet (the page only told Tag Manager): name the tools that should receive ${unsent.length === 1 ? 'it' : 'them'}.`] : []),
     '',
   ].join('\n');
+}
+
+/** Consent starts denied in a draft: whether measureplan will hear the banner's answer by itself. */
+function consentWords(banner?: Banner, several?: Banner[]): string[] {
+  const start = '  - "consent": both categories start denied, so nothing loads or is sent until the visitor agrees (the old tags may not have waited).';
+  if (banner) return [start, `    ${banner.page}:${banner.line} loads ${banner.name}: "cmp": "${banner.cmp}" reads the visitor's choice from it (${docPath('consent-platforms.md')}).`];
+  if (several) return [start, `    The pages load ${several.map((b) => `${b.name} (${b.page}:${b.line}, "cmp": "${b.cmp}")`).join(' and ')}: put the one that asks your visitors into "consent".`];
+  return [start, '    No banner measureplan reads itself was found: call measureplan.consent({ analytics, ads }) with its answer on every page,', `    or name the platform in "consent": { "cmp": … } (${docPath('consent-platforms.md')}).`];
 }
 
 function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: boolean): string {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
+import { banners, chooseBanner } from '../../src/cli/tags/banner';
 import { recognise } from '../../src/cli/tags/recognise';
 import { bin, ensureBuilt, root, run, tempDir, type Run } from './helpers';
 
@@ -324,5 +325,51 @@ describe('reading tag calls', () => {
   it('does not take the loaders themselves for calls', () => {
     const f = recognise('index.html', readFileSync(SHOP[0]!, 'utf8'));
     expect(f.filter((x) => x.event || x.skip)).toEqual([]);
+  });
+});
+
+describe('the cookie banner the pages load', () => {
+  const withHead = (head: string) => `<!doctype html><html><head>${head}<script>
+gtag('config', 'G-F1X2Y3Z4W5');
+</script></head><body><script>gtag('event', 'purchase', { transaction_id: 'T1', value: 10, currency: 'EUR' });</script></body></html>`;
+  const draftOf = (head: string) => {
+    const dir = folder();
+    writeFileSync(join(dir, 'page.html'), withHead(head));
+    const r = run(['init', '--from', 'page.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = readPlan(dir);
+    expect(parsePlan(plan).ok).toBe(true);
+    return { r, plan };
+  };
+
+  it('Cookiebot\'s script: the draft reads the visitor\'s choice from it ("cmp": "cookiebot"), and says where it was found', () => {
+    const { r, plan } = draftOf('\n<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js" data-cbid="0000" type="text/javascript"></script>');
+    expect(plan.consent).toEqual({ default: { analytics: 'denied', ads: 'denied' }, cmp: 'cookiebot' });
+    expect(r.stdout).toMatch(/page\.html:2 loads Cookiebot: "cmp": "cookiebot" reads the visitor's choice from it/);
+  });
+
+  it('no banner it can read: consent starts denied, and the output says to pass the banner\'s answer', () => {
+    const { r, plan } = draftOf('');
+    expect(plan.consent).toEqual({ default: { analytics: 'denied', ads: 'denied' } });
+    expect(r.stdout).toContain('"consent": both categories start denied');
+    expect(r.stdout).toContain('call measureplan.consent({ analytics, ads }) with its answer on every page');
+  });
+
+  it('two different platforms: names neither and lists both', () => {
+    const { r, plan } = draftOf('<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js"></script><script src="//policy.app.cookieinformation.com/uc.js"></script>');
+    expect(plan.consent.cmp).toBeUndefined();
+    expect(r.stdout).toMatch(/The pages load OneTrust \(page\.html:1, "cmp": "onetrust"\) and Cookie Information \(page\.html:1, "cmp": "cookieinformation"\)/);
+  });
+
+  it('recognises each platform by its own script host, a TCF API by __tcfapi; the platform\'s own wins over its TCF API', () => {
+    const of = (html: string) => chooseBanner(banners('p.html', html)).banner?.cmp;
+    expect(of('<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="x"></script>')).toBe('onetrust');
+    expect(of('<script src="https://cookie-cdn.cookiepro.com/scripttemplates/otSDKStub.js"></script>')).toBe('onetrust');
+    expect(of('<script src="https://policy.app.cookieinformation.com/uc.js" data-culture="DA"></script>')).toBe('cookieinformation');
+    expect(of('<script>window.__tcfapi = window.__tcfapi || function () { (window.__tcfapi.a = window.__tcfapi.a || []).push(arguments); };</script>')).toBe('tcf');
+    expect(of('<script src="https://cmp.quantcast.com/choice/abc/example.com/choice.js"></script>')).toBe('tcf');
+    expect(of('<script>window.__tcfapi = function () {};</script><script src="https://consent.cookiebot.com/uc.js"></script>')).toBe('cookiebot');
+    // Not a banner: another script named like one, a lazy loader's data-src, a mention in a comment.
+    expect(of('<script src="/js/cookiebot-styles.js"></script><script data-src="https://consent.cookiebot.com/uc.js"></script><!-- <script src="https://consent.cookiebot.com/uc.js"></script> -->')).toBeUndefined();
   });
 });

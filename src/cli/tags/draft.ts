@@ -7,7 +7,7 @@
 import { ID_FORMATS } from '../../plan/id-formats';
 import { parsePlan } from '../../plan/parse';
 import { PROPERTY_NAME } from '../../plan/name';
-import type { ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
+import type { ConsentPlatform, ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
 import { actionName, paramUse, propertyType, RECOMMENDED, snake } from './names';
 import type { Finding, Vendor } from './recognise';
 import type { Value } from './values';
@@ -38,7 +38,8 @@ interface Group {
 
 const MACROS = new Set(['purchase', 'generate_lead']);
 
-export function draft(findings: Finding[], name: string): Draft {
+/** `cmp`: the cookie banner the pages load, when measureplan reads it itself (see banner.ts). */
+export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform): Draft {
   const placed = new Map<Finding, string>();
   const pages = [...new Set(findings.map((f) => f.page))];
   const leftOut: Draft['leftOut'] = [];
@@ -114,7 +115,7 @@ export function draft(findings: Finding[], name: string): Draft {
     name,
     ...(currency || needsCurrency ? { currency: (currency ?? { code: 'EUR' }).code } : {}),
     ...(Object.keys(destinations).length ? { destinations: Object.fromEntries(Object.entries(destinations).map(([d, id]) => [d, { [ID_FORMATS[d as Destination].key]: id }])) } : {}),
-    consent: { default: { analytics: 'denied', ads: 'denied' } },
+    consent: { default: { analytics: 'denied', ads: 'denied' }, ...(cmp && { cmp }) },
     conversions,
   };
   // What the check still refuses after pruning is a bug here: better no draft than an invalid one.

@@ -15,6 +15,8 @@ export interface Page {
   scripts: Script[];
   /** GTM container ids with their offsets. */
   gtm: { id: string; offset: number }[];
+  /** The addresses of the page's external scripts (`<script src>`), with their offsets. */
+  sources: { src: string; offset: number }[];
   /** Offset → 1-based line number. */
   line(offset: number): number;
 }
@@ -32,6 +34,7 @@ export function readPage(html: string): Page {
     return lo + 1;
   };
   const scripts: Script[] = [];
+  const sources: Page['sources'] = [];
   const lower = html.toLowerCase();
   let i = 0;
   while (i < html.length) {
@@ -48,11 +51,13 @@ export function readPage(html: string): Page {
     const attrs = html.slice(open + 7, tagEnd);
     const close = lower.indexOf('</script', tagEnd + 1);
     const end = close < 0 ? html.length : close; // a truncated page: the script runs to its end
+    const src = /(?:^|\s)src\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1]; // not data-src
+    if (src) sources.push({ src, offset: open });
     const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attrs)?.[1];
     if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
     i = close < 0 ? html.length : close + 8;
   }
   const gtm = [...html.matchAll(GTM_ID)].map((m) => ({ id: m[0], offset: m.index ?? 0 }))
     .filter((g, k, all) => all.findIndex((o) => o.id === g.id) === k);
-  return { scripts, gtm, line };
+  return { scripts, gtm, sources, line };
 }
