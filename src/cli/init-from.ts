@@ -97,7 +97,7 @@ function found(findings: Finding[], placed: Draft['placed'], c: Colours): string
     seen.set(key, r);
     rows.push(r);
   }
-  const widths = [0, 1, 2].map((i) => Math.min(48, Math.max(...rows.map((r) => r[i]!.length), ['Page:line', 'Tool', 'Call'][i]!.length)));
+  const widths = [0, 1, 2].map((i) => Math.min(48, rows.reduce((w, r) => Math.max(w, r[i]!.length), ['Page:line', 'Tool', 'Call'][i]!.length)));
   const line = (r: string[]) => `  ${r.slice(0, 3).map((x, i) => x.padEnd(widths[i]!)).join('  ')}  → ${r[3]}${r[4] ? ` (and ${count(Number(r[4]), 'more page')})` : ''}`;
   return [c.bold('Found:'), c.dim(line(['Page:line', 'Tool', 'Call', 'In the plan'])), ...rows.map(line), ''].join('\n');
 }
@@ -135,8 +135,13 @@ function consentWords(banner?: Banner, several?: Banner[]): string[] {
 
 function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: boolean): string {
   const conversions = result.plan!.conversions;
+  const callsOf = new Map<string, Set<string>>(); // conversion → the old calls it replaces, in page order
+  for (const f of findings) {
+    const name = result.placed.get(f);
+    if (name) (callsOf.get(name) ?? callsOf.set(name, new Set()).get(name)!).add(f.call);
+  }
   const mapping = Object.entries(conversions).flatMap(([name, conv]) => {
-    const calls = [...new Set(findings.filter((f) => result.placed.get(f) === name).map((f) => f.call))];
+    const calls = [...(callsOf.get(name) ?? [])];
     const props = Object.keys(conv.properties ?? {}).map((p) => `${p}: …`).join(', ');
     return [...calls.map((call) => `       ${call}`), `         → measureplan.track('${name}'${props ? `, { ${props} }` : ''})`];
   });

@@ -37,11 +37,13 @@ export function readPage(html: string): Page {
   const sources: Page['sources'] = [];
   const lower = html.toLowerCase();
   let i = 0;
+  // The next comment is searched for again only once the scan has passed it: one pass over the page.
+  let comment = -1;
   while (i < html.length) {
-    const comment = lower.indexOf('<!--', i);
+    if (comment !== Infinity && comment < i) { comment = lower.indexOf('<!--', i); if (comment < 0) comment = Infinity; }
     const open = lower.indexOf('<script', i);
     if (open < 0) break;
-    if (comment >= 0 && comment < open) {
+    if (comment < open) {
       const end = lower.indexOf('-->', comment + 4);
       i = end < 0 ? html.length : end + 3;
       continue;
@@ -57,7 +59,7 @@ export function readPage(html: string): Page {
     if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
     i = close < 0 ? html.length : close + 8;
   }
-  const gtm = [...html.matchAll(GTM_ID)].map((m) => ({ id: m[0], offset: m.index ?? 0 }))
-    .filter((g, k, all) => all.findIndex((o) => o.id === g.id) === k);
-  return { scripts, gtm, sources, line };
+  const gtm = new Map<string, number>(); // each container once, where it first appears
+  for (const m of html.matchAll(GTM_ID)) if (!gtm.has(m[0])) gtm.set(m[0], m.index);
+  return { scripts, gtm: [...gtm].map(([id, offset]) => ({ id, offset })), sources, line };
 }

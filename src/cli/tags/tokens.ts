@@ -30,6 +30,7 @@ export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = src.length;
+  const next = nextFinder(src);
   while (i < n) {
     const ch = src[i]!;
     if (/\s/.test(ch)) { i++; continue; }
@@ -37,7 +38,7 @@ export function tokenize(src: string): Token[] {
     if (ch === '/' && src[i + 1] === '*') { const end = src.indexOf('*/', i + 2); i = end < 0 ? n : end + 2; continue; }
     // An HTML comment opener inside a script is a line comment in browsers.
     if (src.startsWith('<!--', i) || src.startsWith('-->', i)) { i = lineEnd(src, i); continue; }
-    const template = templateAt(src, i);
+    const template = templateAt(src, i, next);
     if (template !== undefined) { out.push({ kind: 'template', text: src.slice(i, template), pos: i }); i = template; continue; }
     if (ch === '"' || ch === "'" || ch === '`') {
       const [value, end] = stringAt(src, i);
@@ -76,19 +77,36 @@ function lineEnd(src: string, i: number): number {
   return end < 0 ? src.length : end + 1;
 }
 
+type Finder = (needle: string, from: number) => number;
+
+/**
+ * `src.indexOf(needle, from)` for a scan that only moves forward: each needle's last answer is
+ * kept while it still lies ahead, so a page full of openers that never close is read once, not
+ * once per opener.
+ */
+function nextFinder(src: string): Finder {
+  const ahead = new Map<string, number>();
+  return (needle, from) => {
+    const known = ahead.get(needle);
+    if (known !== undefined && (known >= from || known < 0)) return known;
+    const at = src.indexOf(needle, from);
+    ahead.set(needle, at);
+    return at;
+  };
+}
+
 /** The end of a server template starting at `i` (closed on the same line), or undefined. */
-function templateAt(src: string, i: number): number | undefined {
+function templateAt(src: string, i: number, next: Finder): number | undefined {
   for (const [open, close] of TEMPLATES) {
     if (!src.startsWith(open, i)) continue;
+    const end = next(close, i + open.length);
+    if (end < 0) continue;
     // `{{` is also two JavaScript braces: only a closer on the same line makes it a template.
     if (open === '{{' || open === '{%') {
-      const newline = src.indexOf('\n', i);
-      const end = src.slice(i, newline < 0 ? undefined : newline).indexOf(close, open.length);
-      if (end >= 0) return i + end + close.length;
-    } else {
-      const end = src.indexOf(close, i + open.length);
-      if (end >= 0) return end + close.length;
+      const newline = next('\n', i);
+      if (newline >= 0 && newline < end) continue;
     }
+    return end + close.length;
   }
   return undefined;
 }
@@ -121,10 +139,13 @@ function startsRegex(prev: Token | undefined): boolean {
   return false;
 }
 
-/** The end of a regular expression literal starting at `i`, or undefined when the line ends first. */
+/** Longer than any regular expression a tag snippet holds: a page of `/[` on one line stays linear. */
+const REGEX_MAX = 500;
+
+/** The end of a regular expression literal starting at `i`, or undefined when the line (or REGEX_MAX) ends first. */
 function regexEnd(src: string, i: number): number | undefined {
   let inClass = false;
-  for (let j = i + 1; j < src.length; j++) {
+  for (let j = i + 1; j < Math.min(src.length, i + REGEX_MAX); j++) {
     const ch = src[j]!;
     if (ch === '\n') return undefined;
     if (ch === '\\') { j++; continue; }
