@@ -17,10 +17,13 @@ export type Value =
   | { kind: 'expr'; text: string };
 
 const CLOSERS = new Set([',', ')', ']', '}', ';']);
+/** Deeper than any tag's data: beyond it an object or array is an expression (read without recursion). */
+const MAX_DEPTH = 64;
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 export class ValueReader {
   i: number;
+  private depth = 0;
   constructor(private readonly tokens: Token[], private readonly src: string, start: number) { this.i = start; }
 
   private get tok(): Token | undefined { return this.tokens[this.i]; }
@@ -69,9 +72,15 @@ export class ValueReader {
       if (t.text === 'null' || t.text === 'undefined') { this.i++; return { kind: 'null' }; }
       return undefined;
     }
-    if (this.is('{')) return this.object();
-    if (this.is('[')) return this.array();
+    if (this.depth >= MAX_DEPTH) return undefined;
+    if (this.is('{')) return this.nested(() => this.object());
+    if (this.is('[')) return this.nested(() => this.array());
     return undefined;
+  }
+
+  private nested(read: () => Value): Value {
+    this.depth++;
+    try { return read(); } finally { this.depth--; }
   }
 
   private object(): Value {
