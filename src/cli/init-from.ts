@@ -60,16 +60,19 @@ async function readSource(source: string): Promise<string> {
   if (!/^https?:\/\//i.test(source)) {
     try { return readFileSync(source, 'utf8'); } catch (e) { throw cannot('read', source, e, SAVE_HINT); }
   }
+  const fail = (why: string) => new UsageError(`cannot fetch ${source}: ${why}.`, `Check the address. ${SAVE_HINT}`);
+  // The timeout covers the body too: a server that stops or drops the connection mid-page is the same failure.
   let response: Response;
   try {
     response = await fetch(source, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'text/html' } });
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const why = err.name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : err.cause?.code ?? err.cause?.message ?? err.message;
-    throw new UsageError(`cannot fetch ${source}: ${why}.`, `Check the address. ${SAVE_HINT}`);
-  }
-  if (!response.ok) throw new UsageError(`cannot fetch ${source}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`, `Check the address. ${SAVE_HINT}`);
-  return response.text();
+  } catch (e) { throw fail(fetchTrouble(e)); }
+  if (!response.ok) throw fail(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  try { return await response.text(); } catch (e) { throw fail(`the page stopped arriving (${fetchTrouble(e)})`); }
+}
+
+function fetchTrouble(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  return err.name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : err.cause?.code ?? err.cause?.message ?? err.message;
 }
 
 /** Files by their file name when those are unique (shorter tables), URLs as given. */
