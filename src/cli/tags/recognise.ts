@@ -49,9 +49,11 @@ export function recognise(page: string, html: string): Finding[] {
       const next = tokens[j + 1];
       if (CALLEES.has(chain) && next?.kind === 'punct' && next.text === '(') {
         const args = new ValueReader(tokens, s.text, j + 1).args();
-        const f = call(chain, args);
-        const id = f?.event?.conversionId;
-        if (f) out.push({ ...at(t), call: id ? `lintrk('track', { conversion_id: ${id} })` : show(chain, args), ...f });
+        for (const one of perTarget(chain, args)) {
+          const f = call(chain, one);
+          const id = f?.event?.conversionId;
+          if (f) out.push({ ...at(t), call: id ? `lintrk('track', { conversion_id: ${id} })` : show(chain, args), ...f });
+        }
       } else if (chain === '_linkedin_partner_id' && next?.text === '=') {
         const v = tokens[j + 2];
         if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t), vendor: 'linkedin', call: `_linkedin_partner_id = "${v.text}"`, id: v.text });
@@ -136,6 +138,14 @@ function call(callee: string, args: Value[]): Recognised | undefined {
   for (const [k, v] of entries(params.get('ecommerce'))) params.set(k, v);
   params.delete('ecommerce');
   return { vendor: 'dataLayer', event: { name, params } };
+}
+
+/** `gtag('event', name, { send_to: ['G-…', 'AW-…/label'] })` goes to each target: one call per target. */
+function perTarget(callee: string, args: Value[]): Value[][] {
+  const params = callee === 'gtag' && text(args[0]) === 'event' ? args[2] : undefined;
+  const to = params?.kind === 'object' ? params.entries.get('send_to') : undefined;
+  if (params?.kind !== 'object' || to?.kind !== 'array' || !to.items.length) return [args];
+  return to.items.map((target) => [args[0]!, args[1]!, { kind: 'object', entries: new Map([...params.entries, ['send_to', target]]) }, ...args.slice(3)]);
 }
 
 function show(callee: string, args: Value[]): string {
