@@ -91,8 +91,10 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     addProperties(g, f, leftOut);
   }
 
-  const currencies = findings.flatMap((f) => { const c = f.event?.params.get('currency'); return c?.kind === 'string' && /^[A-Z]{3}$/.test(c.value) ? [c.value] : []; });
+  const currencyOf = (f: Finding): string | undefined => { const c = f.event?.params.get('currency'); return c?.kind === 'string' ? c.value : f.currency; };
+  const currencies = findings.flatMap((f) => { const c = currencyOf(f); return c && /^[A-Z]{3}$/.test(c) ? [c] : []; });
   const currency = currencies.length ? { code: mostCommon(currencies), guessed: false } : undefined;
+  for (const f of findings) if (f.currency && f.currency === currency?.code) placed.set(f, 'currency');
   if (!groups.size) return { placed, leftOut, pages, currency };
 
   const macros = [...groups.values()].filter(isMacro).map((g) => g.name);

@@ -21,6 +21,8 @@ export interface Finding {
   id?: string;
   /** An event: the vendor's own name for it (empty for LinkedIn and Google Ads conversions) and its parameters. */
   event?: { name: string; params: Map<string, Value>; label?: string; conversionId?: number };
+  /** A currency set for every later call (`gtag('set', { currency: 'SEK' })`). */
+  currency?: string;
   /** Why it cannot go into the plan. */
   skip?: string;
 }
@@ -82,6 +84,10 @@ function call(callee: string, args: Value[]): Recognised | undefined {
       if (id.startsWith('AW-')) return { vendor: 'googleAds', id };
       if (id.startsWith('G-')) return { vendor: 'ga4', id };
       return { vendor: 'ga4', skip: id.startsWith('UA-') ? 'Universal Analytics: Google stopped processing its data in 2023' : 'not a GA4 (G-…) or Google Ads (AW-…) id' };
+    }
+    if (command === 'set') {
+      const currency = text(entries(b).get('currency'));
+      return currency === undefined ? undefined : { vendor: 'ga4', currency };
     }
     if (command !== 'event') return undefined;
     const name = text(b);
