@@ -146,7 +146,10 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: 
   const mapping = Object.entries(conversions).flatMap(([name, conv]) => {
     const calls = [...(callsOf.get(name) ?? [])];
     const props = Object.keys(conv.properties ?? {}).map((p) => `${p}: …`).join(', ');
-    return [...calls.map((call) => `       ${call}`), `         → measureplan.track('${name}'${props ? `, { ${props} }` : ''})`];
+    const t = conv.trigger as { on: string; selector?: string } | undefined;
+    // Inline handlers a trigger replaces: no code, the handler attributes go.
+    const by = t?.selector ? `         → no code: the plan's trigger tracks it (a ${t.on} on ${t.selector}); remove the on${t.on}="…" attributes` : undefined;
+    return [...calls.map((call) => `       ${call}`), by ?? `         → measureplan.track('${name}'${props ? `, { ${props} }` : ''})`];
   });
   return [
     c.bold('Next:'),

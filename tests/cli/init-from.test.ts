@@ -373,3 +373,53 @@ gtag('config', 'G-F1X2Y3Z4W5');
     expect(of('<script src="/js/cookiebot-styles.js"></script><script data-src="https://consent.cookiebot.com/uc.js"></script><!-- <script src="https://consent.cookiebot.com/uc.js"></script> -->')).toBeUndefined();
   });
 });
+
+describe('inline event handlers (onclick="gtag(…)")', () => {
+  const page = `<!doctype html><html><head>
+<script>gtag('config', 'G-F1X2Y3Z4W5'); fbq('init', '283859598862258');</script>
+</head><body>
+<a href="tel:+4722334455" onclick="gtag('event', 'phone_click'); fbq('track', 'Contact');">Call us</a>
+<a class="mail" href="mailto:shop@example.com" onclick='gtag("event", "email_click")'>Mail</a>
+<form id="newsletter" onsubmit="gtag(&quot;event&quot;, &quot;newsletter_signup&quot;)"><input name=e></form>
+<button class="cta" onclick="gtag('event', 'quote_request')">Ask</button>
+<!-- <a href="tel:1" onclick="gtag('event', 'commented_out')">x</a> -->
+<script>var html = '<a onclick="gtag(\\'event\\', \\'in_a_string\\')">';</script>
+</body></html>`;
+  const dir = folder();
+  let r: Run;
+  let plan: any;
+  beforeAll(() => {
+    writeFileSync(join(dir, 'contact.html'), page);
+    r = run(['init', '--from', 'contact.html'], { cwd: dir });
+    plan = readPlan(dir);
+  });
+
+  it('reads the calls in handlers (entities decoded), not in comments or in a script\'s strings', () => {
+    expect(r.code, r.stderr).toBe(0);
+    expect(parsePlan(plan).ok).toBe(true);
+    expect(Object.keys(plan.conversions).sort()).toEqual(['email_click', 'newsletter_signup', 'phone_click', 'quote_request']);
+    expect(r.stdout).toMatch(/contact\.html:6 +GA4 +gtag\('event', 'newsletter_signup'\) +→ newsletter_signup/);
+  });
+
+  it('the calls of one handler are one action, named as GA4 names it', () => {
+    expect(plan.conversions.phone_click.send).toEqual({ ga4: { event: 'phone_click' }, meta: { event: 'Contact' } });
+    expect(r.stdout).toMatch(/contact\.html:4 +Meta +fbq\('track', 'Contact'\) +→ phone_click/);
+  });
+
+  it('a handler on a phone or e-mail link, or on an element with an id, becomes the plan\'s trigger; one on an unnamed element stays a track call', () => {
+    expect(plan.conversions.phone_click.trigger).toEqual({ on: 'click', selector: 'a[href^="tel:"]' });
+    expect(plan.conversions.email_click.trigger).toEqual({ on: 'click', selector: 'a[href^="mailto:"]' });
+    expect(plan.conversions.newsletter_signup.trigger).toEqual({ on: 'submit', selector: '#newsletter' });
+    expect(plan.conversions.quote_request.trigger).toBeUndefined();
+    expect(r.stdout).toContain('→ no code: the plan\'s trigger tracks it (a click on a[href^="tel:"]); remove the onclick="…" attributes');
+    expect(r.stdout).toContain("→ measureplan.track('quote_request')");
+  });
+
+  it('a handler whose call carries properties keeps its track call (a trigger cannot compute them)', () => {
+    const d = folder();
+    writeFileSync(join(d, 'p.html'), `<script>gtag('config', 'G-F1X2Y3Z4W5');</script><a href="tel:+47" onclick="gtag('event', 'phone_click', { location: 'header' })">Call</a>`);
+    const rr = run(['init', '--from', 'p.html'], { cwd: d });
+    expect(rr.code, rr.stderr).toBe(0);
+    expect(readPlan(d).conversions.phone_click.trigger).toBeUndefined();
+  });
+});

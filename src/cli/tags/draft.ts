@@ -7,7 +7,7 @@
 import { ID_FORMATS } from '../../plan/id-formats';
 import { parsePlan } from '../../plan/parse';
 import { PROPERTY_NAME } from '../../plan/name';
-import type { ConsentPlatform, ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
+import type { ClickTrigger, ConsentPlatform, ConversionSpec, PlanInput, PropertySpec, SubmitTrigger } from '../../plan/types';
 import { actionName, paramUse, propertyType, RECOMMENDED, snake } from './names';
 import type { Finding, Vendor } from './recognise';
 import type { Value } from './values';
@@ -70,12 +70,17 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   /** The one action of these findings, if they have exactly one. */
   const noId = new Set<Vendor>();
   const only = (fs: Finding[]) => { const a = new Set(fs.map(action)); return a.size === 1 ? [...a][0] : undefined; };
+  // The calls of one inline handler are one action (onclick="gtag('event', 'phone_click'); fbq('track', 'Contact')"),
+  // named as GA4 names it when GA4 is among them, else as its first call does.
+  const handlerAction = new Map<string, string>();
+  const where = (f: Finding) => `${f.page}\u0000${f.script}`;
+  for (const f of known) if (f.handler && (f.vendor === 'ga4' || !handlerAction.has(where(f)))) handlerAction.set(where(f), action(f)!);
   for (const f of events) {
     const account = destinations.googleAds;
     if (f.vendor === 'googleAds' && account && f.id !== account) { skip(f, `its send_to names another Google Ads account than the plan's ${account}; a plan has one`); continue; }
     // A LinkedIn conversion id or an Ads label names no action: it belongs to the one action sent
     // beside it (in the same script, else on the same page), or is a conversion of its own.
-    const n = action(f) ?? only(known.filter((k) => k.page === f.page && k.script === f.script)) ?? only(known.filter((k) => k.page === f.page)) ?? own(f);
+    const n = (f.handler ? handlerAction.get(where(f)) : undefined) ?? action(f) ?? only(known.filter((k) => k.page === f.page && k.script === f.script)) ?? only(known.filter((k) => k.page === f.page)) ?? own(f);
     let target = n;
     let added = addSend(group(n), f, destinations);
     // A second Ads label or LinkedIn id for one action is a conversion action of its own there.
@@ -108,6 +113,8 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     if (v && v.type === 'number') c.value = 'value';
     else if (g.value !== undefined) c.value = g.value;
     if (Object.keys(g.send).length) c.send = g.send;
+    const trigger = triggerOf(g);
+    if (trigger) c.trigger = trigger;
     conversions[g.name] = c;
   }
   const needsCurrency = Object.values(conversions).some((c) => c.value !== undefined);
@@ -123,6 +130,34 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   // What the check still refuses after pruning is a bug here: better no draft than an invalid one.
   if (!prune(plan, leftOut)) return { placed, leftOut, pages, currency };
   return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
+}
+
+/**
+ * The plan trigger that can replace an action's inline handlers (`onclick="gtag(…)"`): when every
+ * call of it sits in one, on elements one selector names (a phone or e-mail link, or an element
+ * with an id), and it has no properties a handler would have to compute. Otherwise it stays a
+ * `track` call for the site's code.
+ */
+function triggerOf(g: Group): ClickTrigger | SubmitTrigger | undefined {
+  if (Object.keys(g.properties).length || !g.findings.length) return undefined;
+  const all = new Set(g.findings.map((f) => (f.handler ? JSON.stringify(handlerTrigger(f.handler) ?? null) : 'null')));
+  const [only] = all;
+  return all.size === 1 && only !== 'null' ? JSON.parse(only!) : undefined;
+}
+
+const attribute = (element: string, name: string): string | undefined => {
+  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(element);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+};
+
+export function handlerTrigger(h: NonNullable<Finding['handler']>): ClickTrigger | SubmitTrigger | undefined {
+  const on = h.on === 'click' || h.on === 'submit' ? h.on : undefined;
+  if (!on) return undefined;
+  const href = attribute(h.element, 'href')?.trim();
+  const scheme = on === 'click' && /^<a\s/i.test(h.element) ? /^(tel|mailto):/i.exec(href ?? '')?.[1]?.toLowerCase() : undefined;
+  if (scheme) return { on, selector: `a[href^="${scheme}:"]` };
+  const id = attribute(h.element, 'id');
+  return id && /^[A-Za-z][\w-]*$/.test(id) ? { on, selector: `#${id}` } : undefined;
 }
 
 /** Purchases and leads; and an action of the site's own that Google Ads counts with a value or an order id. */

@@ -1,6 +1,7 @@
 /**
- * The parts of a saved page that can hold hand-pasted tags: its inline scripts (with where each
- * starts, for line numbers) and any Google Tag Manager container ids. Commented-out markup is
+ * The parts of a saved page that can hold hand-pasted tags: its inline scripts and inline event
+ * handlers (`onclick="gtag(…)"`, where hand-pasted click tracking often lives), with where each
+ * starts, for line numbers, and any Google Tag Manager container ids. Commented-out markup is
  * skipped: a tag inside `<!-- … -->` sends nothing.
  */
 
@@ -9,6 +10,8 @@ export interface Script {
   text: string;
   /** Offset of the text in the page. */
   offset: number;
+  /** For an inline handler: the event it handles and its element's start tag. */
+  handler?: { on: string; element: string };
 }
 
 export interface Page {
@@ -24,6 +27,13 @@ export interface Page {
 /** Script types that hold data or markup, not code. */
 const NOT_CODE = /^\s*(application\/(ld\+)?json|importmap|speculationrules|text\/(html|template|x-template|x-handlebars-template))\s*$/i;
 const GTM_ID = /\bGTM-[A-Z0-9]{4,12}\b/g;
+/** An inline handler attribute of the events a tag call is pasted into, quoted either way. */
+const HANDLER = /\son(click|submit|mousedown|touchstart|change)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+const ENTITIES: Record<string, string> = { quot: '"', apos: "'", amp: '&', lt: '<', gt: '>', '#39': "'", '#x27': "'", '#34': '"' };
+/** An attribute value as the browser reads it (the entities a quote or an ampersand is written with). */
+const unescape = (v: string) => v.replace(/&(quot|apos|amp|lt|gt|#39|#x27|#34);/gi, (m, e: string) => ENTITIES[e.toLowerCase()] ?? m);
+/** The longest start tag kept for a handler's element (a selector is made from its id or href). */
+const MAX_TAG = 2000;
 
 export function readPage(html: string): Page {
   const starts = [0];
@@ -35,6 +45,8 @@ export function readPage(html: string): Page {
   };
   const scripts: Script[] = [];
   const sources: Page['sources'] = [];
+  /** Script bodies and comments, in page order: no handler is read inside them. */
+  const skipped: [number, number][] = [];
   const lower = html.toLowerCase();
   let i = 0;
   // The next comment is searched for again only once the scan has passed it: one pass over the page.
@@ -46,6 +58,7 @@ export function readPage(html: string): Page {
     if (comment < open) {
       const end = lower.indexOf('-->', comment + 4);
       i = end < 0 ? html.length : end + 3;
+      skipped.push([comment, i]);
       continue;
     }
     const tagEnd = html.indexOf('>', open);
@@ -57,8 +70,25 @@ export function readPage(html: string): Page {
     if (src) sources.push({ src, offset: open });
     const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attrs)?.[1];
     if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
+    skipped.push([tagEnd + 1, end]);
     i = close < 0 ? html.length : close + 8;
   }
+  // One pass over the page's handlers, past the skipped ranges in order (no search per range).
+  let k = 0;
+  for (const m of html.matchAll(HANDLER)) {
+    while (k < skipped.length && skipped[k]![1] <= m.index) k++;
+    if (k < skipped.length && skipped[k]![0] <= m.index) continue;
+    const raw = m[2] ?? m[3] ?? '';
+    const start = m.index + m[0].length - raw.length - 1;
+    // The element's start tag, looked for within MAX_TAG characters only (no scan of the whole page per handler).
+    const from = Math.max(0, m.index - MAX_TAG);
+    const lt = html.slice(from, m.index).lastIndexOf('<');
+    const after = start + raw.length + 1;
+    const gt = html.slice(after, after + MAX_TAG).indexOf('>');
+    const element = lt < 0 ? '' : html.slice(from + lt, gt < 0 ? after : after + gt + 1);
+    scripts.push({ text: unescape(raw), offset: start, handler: { on: m[1]!.toLowerCase(), element } });
+  }
+  scripts.sort((a, b) => a.offset - b.offset); // handlers among the scripts, in page order
   const gtm = new Map<string, number>(); // each container once, where it first appears
   for (const m of html.matchAll(GTM_ID)) if (!gtm.has(m[0])) gtm.set(m[0], m.index);
   return { scripts, gtm: [...gtm].map(([id, offset]) => ({ id, offset })), sources, line };

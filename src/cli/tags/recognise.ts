@@ -21,6 +21,8 @@ export interface Finding {
   id?: string;
   /** An event: the vendor's own name for it (empty for LinkedIn and Google Ads conversions) and its parameters. */
   event?: { name: string; params: Map<string, Value>; label?: string; conversionId?: number };
+  /** Found in an inline handler (`onclick="…"`): its event and element. */
+  handler?: { on: string; element: string };
   /** A currency set for every later call (`gtag('set', { currency: 'SEK' })`). */
   currency?: string;
   /** Why it cannot go into the plan. */
@@ -38,7 +40,7 @@ export function recognise(page: string, html: string): Finding[] {
   }));
   scripts.forEach((s, script) => {
     const tokens = tokenize(s.text);
-    const at = (t: Token) => ({ page, line: line(s.offset + t.pos), script });
+    const at = (t: Token) => ({ page, line: line(s.offset + t.pos), script, ...(s.handler && { handler: s.handler }) });
     const uet = /bat\.bing\.com|\bUET\b/.test(s.text);
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
