@@ -423,3 +423,19 @@ describe('inline event handlers (onclick="gtag(…)")', () => {
     expect(readPlan(d).conversions.phone_click.trigger).toBeUndefined();
   });
 });
+
+describe('UET\'s event value', () => {
+  it('is not taken for revenue: revenue_value is the value, event_value is listed as left out', () => {
+    const d = folder();
+    writeFileSync(join(d, 'p.html'), `<script>(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:"56781234"};o.q=w[u],w[u]=new UET(o),w[u].push("pageLoad")}})(window,document,"script","//bat.bing.com/bat.js","uetq");</script>
+<script>window.uetq = window.uetq || []; window.uetq.push('event', 'quote', { event_category: 'lead', event_value: 3 });
+window.uetq.push('event', 'purchase', { revenue_value: order.total, currency: 'NOK' });</script>`);
+    const rr = run(['init', '--from', 'p.html'], { cwd: d });
+    expect(rr.code, rr.stderr).toBe(0);
+    const plan = readPlan(d);
+    expect(plan.conversions.quote.value).toBeUndefined();
+    expect(plan.conversions.quote.properties).toBeUndefined();
+    expect(plan.conversions.purchase.properties.value.type).toBe('number');
+    expect(rr.stdout).toMatch(/event_value: UET's event value is not revenue/);
+  });
+});

@@ -198,6 +198,7 @@ function addSend(g: Group, f: Finding, destinations: Partial<Record<Destination,
 function addProperties(g: Group, f: Finding, leftOut: Draft['leftOut']): void {
   for (const [key, v] of f.event!.params) {
     const use = paramUse(f.vendor as Vendor, key);
+    if ('leave' in use) { leftOut.push({ finding: f, what: `${f.call}: ${key}`, why: use.leave }); continue; }
     if (!('prop' in use)) continue;
     const name = use.prop;
     // A fixed currency is the plan's; a fixed value is the conversion's value.

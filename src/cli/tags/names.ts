@@ -30,7 +30,8 @@ export function snake(s: string): string {
 export const actionName = (vendorName: string): string => ALIASES.get(squash(vendorName)) ?? snake(vendorName);
 
 /** What becomes of one vendor parameter in the plan. */
-export type ParamUse = { prop: string } | { uet: 'category' | 'label' } | { drop: string };
+/** `drop`: not event data (said nowhere); `leave`: the site's data the plan does not take (listed as left out). */
+export type ParamUse = { prop: string } | { uet: 'category' | 'label' } | { drop: string } | { leave: string };
 
 const CONTROL = 'a gtag setting, not event data';
 const EVENT_ID = 'measureplan gives each conversion its own event id';
@@ -39,16 +40,18 @@ const COMMON: Record<string, ParamUse> = {
   send_to: { drop: CONTROL }, event_callback: { drop: CONTROL }, event_timeout: { drop: CONTROL }, groups: { drop: CONTROL },
   event_id: { drop: EVENT_ID }, eventID: { drop: EVENT_ID }, conversion_id: { drop: 'it is the LinkedIn send entry' },
 };
+/** UET's event value is a number of the site's own, not revenue (that is revenue_value): never the conversion's value. */
+const EVENT_VALUE = "UET's event value is not revenue; measureplan sends the conversion's value as revenue_value";
 const BY_VENDOR: Partial<Record<Vendor, Record<string, ParamUse>>> = {
   meta: {
     contents: { prop: 'items' }, content_ids: { prop: 'items' }, search_string: { prop: 'search_term' },
     num_items: { drop: DERIVED }, content_type: { drop: DERIVED },
   },
   microsoftAds: {
-    revenue_value: { prop: 'value' }, event_value: { prop: 'value' }, gv: { prop: 'value' }, gc: { prop: 'currency' },
+    revenue_value: { prop: 'value' }, event_value: { leave: EVENT_VALUE }, gv: { prop: 'value' }, gc: { prop: 'currency' },
     ecomm_totalvalue: { prop: 'value' }, ecomm_prodid: { prop: 'items' }, ecomm_query: { prop: 'search_term' },
     event_category: { uet: 'category' }, ec: { uet: 'category' }, event_label: { uet: 'label' }, el: { uet: 'label' },
-    ea: { drop: 'it is the event action' }, ev: { prop: 'value' }, ecomm_pagetype: { drop: 'UET retail page type, not event data' },
+    ea: { drop: 'it is the event action' }, ev: { leave: EVENT_VALUE }, ecomm_pagetype: { drop: 'UET retail page type, not event data' },
   },
   linkedin: { conversion_value: { prop: 'value' } },
 };
