@@ -2,7 +2,7 @@
  * Runs the built CLI (`node bin/measureplan.js …`) the way a user does. dist/cli.js is rebuilt
  * first when it is missing or older than the CLI's sources (`npm test` builds it anyway).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +44,21 @@ export function run(args: string[], opts: { cwd?: string; env?: Record<string, s
   // A command that hangs fails its test (killed, code null) instead of blocking the whole run.
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: opts.cwd ?? root, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `measureplan …args` in a child process that does not block this one: for a test whose own
+ * server (HTTP, a collect server) must answer the command. Colour off.
+ */
+export function runAsync(args: string[], cwd = root): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** A fresh temporary folder outside the repository. */

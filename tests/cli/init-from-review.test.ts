@@ -4,14 +4,14 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import { draft } from '../../src/cli/tags/draft';
 import { recognise } from '../../src/cli/tags/recognise';
-import { bin, ensureBuilt, tempDir, type Run } from './helpers';
+import { bin, ensureBuilt, runAsync, tempDir, type Run } from './helpers';
 
 const tmp = tempDir();
 beforeAll(ensureBuilt);
@@ -85,13 +85,7 @@ describe('fetching a page', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/takk`;
     const dir = folder();
     try {
-      const r = await new Promise<Run>((resolve) => {
-        const child = spawn(process.execPath, [bin, 'init', '--from', url], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-        let stdout = '', stderr = '';
-        child.stdout.on('data', (d) => { stdout += d; });
-        child.stderr.on('data', (d) => { stderr += d; });
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+      const r = await runAsync(['init', '--from', url], dir);
       expect(r.stderr).not.toMatch(/unexpected failure|\bat .*:\d+/);
       expect(r.stderr).toMatch(new RegExp(`^measureplan: cannot fetch ${url.replace(/[.]/g, '\\.')}: `));
       expect(r.code).toBe(2);

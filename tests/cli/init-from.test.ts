@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/plan/parse';
 import { banners, chooseBanner } from '../../src/cli/tags/banner';
 import { recognise } from '../../src/cli/tags/recognise';
-import { bin, ensureBuilt, root, run, tempDir, type Run } from './helpers';
+import { bin, ensureBuilt, root, run, runAsync, tempDir, type Run } from './helpers';
 
 const tmp = tempDir();
 beforeAll(ensureBuilt);
@@ -167,18 +166,6 @@ uetq.push('event', 'purchase', {});
     expect(r.stdout).toMatch(/no Microsoft Ads id was found on these pages, so the plan sends nothing to Microsoft Ads/);
   });
 });
-
-/** The CLI in a child process without blocking this one (the test's HTTP server must answer). */
-function runAsync(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('measureplan init --from <URL>', () => {
   let server: Server;

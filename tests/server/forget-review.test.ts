@@ -4,26 +4,16 @@
  * events stored while the erasure runs, copies SQLite left in the file's free space, and the
  * command beside a running collect server.
  */
-import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forget } from '../../src/server/forget';
 import { toOutcome } from '../../src/server/message';
 import { openStore, type Store } from '../../src/server/store';
-import { bin, ensureBuilt, root, run } from '../cli/helpers';
+import { ensureBuilt, run, runAsync } from '../cli/helpers';
 import { bogus, fileText, identify, now, page, scratch, store, vital } from './forget-kit';
 import { post, startCollect } from './helpers';
 
 beforeAll(ensureBuilt);
 
-/** The command as a child process that leaves this one free to post meanwhile. */
-function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (c) => { stdout += c; });
-  p.stderr.on('data', (c) => { stderr += c; });
-  return new Promise((ok) => p.once('close', (code) => ok({ code, stdout, stderr })));
-}
 const count = (s: Store, sql: string, ...args: unknown[]) => s.db.prepare(sql).pluck().get(...args) as number;
 
 describe('forget, second reading', () => {
