@@ -9,8 +9,9 @@
  * Summaries kept at ingest follow, so that a report over the store afterwards equals one over a
  * store that never held the deleted events: a visitor whose events all went loses their row, one
  * with events on both sides of the cutoff is recounted from what stays, and the deleted page
- * loads leave `vital_pages`. So do sessions (`sessions`): one whose events all went loses its row,
- * one the cutoff cuts is summarised again from its first event that stays.
+ * loads leave `vital_pages`. So do sessions (`sessions`, and their click ids in `session_clicks`):
+ * one whose events all went loses its rows, one the cutoff cuts is summarised again from its
+ * first event that stays and the click ids of the events that stay.
  *
  * The events are gone through in slices of `chunk` rows by `seq`, one short write transaction
  * each, so a running collect server's commits wait milliseconds, never the whole pass; what the
@@ -20,7 +21,8 @@
  */
 import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { recountVisitorsSql, summarise, VITAL_COLUMNS, type Summary } from './schema';
-import { carriedClicks, recountSessions, sessionRebuilder } from './sessions';
+import { addClicks, carriedClicks, dropSessions, recountSessions, sessionRebuilder, type SeenClick } from './sessions';
+import { CLICK_KINDS } from '../report/channels';
 import type { Database } from './sqlite';
 
 const DAY = 86_400_000;
@@ -72,7 +74,7 @@ export interface Retained {
   dryRun: boolean;
 }
 
-type EventRow = [seq: number, timestamp: string, event: string | null, metric: string | null, value: number | null, rating: string | null, anonymousId: string | null, session: string | null];
+type EventRow = [seq: number, timestamp: string, event: string | null, metric: string | null, value: number | null, rating: string | null, anonymousId: string | null, session: string | null, ...clickIds: unknown[]];
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -92,16 +94,17 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   const summaries = new Map<string, Summary>();
   const add = ([, t, event, metric, , rating, v]: EventRow) => { summaries.set(v!, summarise(summaries.get(v!), t, event, metric, rating)); };
   if (!dryRun) db.pragma('secure_delete = ON');
-  // Sessions the cutoff cuts: their first event that stays (time, then row) and their last, gathered along the walk.
-  const cutSessions = new Map<string, { first?: [string, number]; last?: string }>();
-  for (const [v, id] of db.prepare('SELECT anonymous_id, session_id FROM sessions WHERE started < ? AND last_seen >= ?').raw().all(cutoff, cutoff) as [string, string][]) cutSessions.set(JSON.stringify([v, id]), {});
-  const keepSession = ([seq, t, , , , , v, id]: EventRow) => {
+  // Sessions the cutoff cuts: their first event that stays (time, then row), their last, and the click ids those carry, gathered along the walk.
+  const cutSessions = new Map<string, { first?: [string, number]; last?: string; clicks: Map<string, SeenClick> }>();
+  for (const [v, id] of db.prepare('SELECT anonymous_id, session_id FROM sessions WHERE started < ? AND last_seen >= ?').raw().all(cutoff, cutoff) as [string, string][]) cutSessions.set(JSON.stringify([v, id]), { clicks: new Map() });
+  const keepSession = ([seq, t, , , , , v, id, ...clickIds]: EventRow) => {
     const c = v !== null && id !== null ? cutSessions.get(JSON.stringify([v, id])) : undefined;
     if (!c) return;
+    addClicks(c.clicks, t, clickIds);
     if (!c.first || t < c.first[0] || (t === c.first[0] && seq < c.first[1])) c.first = [t, seq];
     if (!c.last || t > c.last) c.last = t;
   };
-  const slice = db.prepare('SELECT seq, timestamp, event, metric_name, metric_value, metric_rating, anonymous_id, context_measureplan_session_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const slice = db.prepare(`SELECT seq, timestamp, event, metric_name, metric_value, metric_rating, anonymous_id, context_measureplan_session_id, ${CLICK_KINDS.map((k) => `context_measureplan_click_ids_${k}`).join(', ')} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`).raw();
   const delEvent = db.prepare('DELETE FROM events WHERE seq = ?');
   const delRaw = db.prepare('DELETE FROM events_raw WHERE seq = ?');
   const delRejected = db.prepare('DELETE FROM relay_rejected WHERE event_seq = ?');
@@ -190,22 +193,24 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
     db.prepare('DELETE FROM vital_pages WHERE pages <= 0').run();
     // Sessions: those whose events all went lose their row; a cut one is summarised from its first event that stays.
     // A later session with the same click id as a deleted one was a return visit; now it is the click.
-    const lostClicks = db.prepare('SELECT DISTINCT anonymous_id FROM sessions WHERE last_seen < ? AND click_ref IS NOT NULL').pluck().all(cutoff) as string[];
+    const lostClicks = new Set(db.prepare(`DELETE FROM session_clicks WHERE (anonymous_id, session_id) IN (SELECT anonymous_id, session_id FROM sessions WHERE last_seen < ?)
+      RETURNING anonymous_id`).pluck().all(cutoff) as string[]);
     db.prepare('DELETE FROM sessions WHERE last_seen < ?').run(cutoff);
     const recheck = carriedClicks(db);
     for (const v of lostClicks) recheck(v);
     const rebuild = sessionRebuilder(db);
     for (const [key, c] of cutSessions) {
       const [v, id] = JSON.parse(key) as [string, string];
-      if (c.first) rebuild.put(v, id, c.first[1], c.last!);
-      else db.prepare('DELETE FROM sessions WHERE anonymous_id = ? AND session_id = ?').run(v, id);
+      if (!c.first) { rebuild.drop(v, id); continue; }
+      rebuild.put(v, id, c.first[1], c.last!);
+      for (const click of c.clicks.values()) rebuild.click(v, id, click);
     }
     rebuild.done();
     // A session still older than the cutoff was stored while the walk ran (a browser's queue sent late): counted from its events.
     const lateSessions = db.prepare('SELECT DISTINCT anonymous_id FROM sessions WHERE started < ?').pluck().all(cutoff) as string[];
     for (let i = 0; i < lateSessions.length; i += 500) {
       const ids = lateSessions.slice(i, i + 500);
-      db.prepare(`DELETE FROM sessions WHERE anonymous_id IN (${list(ids.length)})`).run(...ids);
+      dropSessions(db, `anonymous_id IN (${list(ids.length)})`, ids);
       recountSessions(db, `anonymous_id IN (${list(ids.length)})`, ids);
     }
     result.quarantined = db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(cutoff).changes;

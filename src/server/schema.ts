@@ -10,7 +10,7 @@
  */
 import { StoreError, type Database } from './sqlite';
 import { VITAL_NAMES, vitalBucketSql } from '../report/vitals';
-import { recountSessions, SESSIONS_TABLE_SQL } from './sessions';
+import { recountSessions, SESSION_CLICKS_TABLE_SQL, SESSIONS_TABLE_SQL } from './sessions';
 
 /**
  * The columns a message is flattened into, in insert order (`seq` aside). The message itself is
@@ -242,9 +242,15 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 11,
     description: "sessions: one row per visitor's session (its first event's campaign, referring site and ad click kind; first and last event), kept at ingest, for the report's channels",
-    // On an existing store it is filled from the events once: one pass over them, then each
-    // session's first event read by its row (docs/performance.md).
+    // Filled by version 12's migration, which needs the click ids' table too.
     sql: SESSIONS_TABLE_SQL,
+  },
+  {
+    version: 12,
+    description: "session_clicks: every ad click id each session carried (kind, digest, first time), so that a new click beside one carried from an earlier visit, or one first seen after the landing, is told apart; sessions filled again from the events",
+    // On an existing store both tables are filled from the events once: one pass for the
+    // sessions' first events, one over the events with a click id (docs/performance.md).
+    sql: `${SESSION_CLICKS_TABLE_SQL}\n  DELETE FROM sessions;`,
     fill: (db) => { recountSessions(db, '1'); },
   },
 ];

@@ -10,7 +10,7 @@ import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, summarise, VITAL_COLUMNS, type Summary } from './schema';
 import { pageLoadOf, pageLoadsCounter, type PageLoadsCounter } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
-import { carriedClicks, sessionKey, summariseSession, UPSERT_SESSION_SQL, type SessionSummary } from './sessions';
+import { sessionKey, sessionWriter, summariseSession, type SessionDraft } from './sessions';
 
 export interface StoreOptions {
   /**
@@ -154,15 +154,15 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     const v = row.anonymous_id;
     if (typeof v === 'string') seen.set(v, summarise(seen.get(v), row.timestamp, row.event, row.metric_name, row.metric_rating));
   };
-  // The per-session summary (the report's channels): one upsert per session and commit group.
-  const upsertSession = db.prepare(UPSERT_SESSION_SQL).pluck();
-  const recheckClicks = carriedClicks(db);
-  const summariseSessionRow = (sessions: Map<string, [string, string, SessionSummary]>, row: Row) => {
+  // The per-session summary (the report's channels): one upsert per session and commit group, one per click id it carried.
+  const writeSessions = sessionWriter(db);
+  const summariseSessionRow = (sessions: Map<string, [string, string, SessionDraft]>, row: Row) => {
     const key = sessionKey(row);
     if (!key) return;
     const k = JSON.stringify(key);
     const had = sessions.get(k);
-    sessions.set(k, [key[0], key[1], summariseSession(had?.[2], row)]);
+    if (had) summariseSession(had[2], row);
+    else sessions.set(k, [key[0], key[1], summariseSession(undefined, row)]);
   };
   // Page loads per web vital and value bucket (the report's 75th percentile): one upsert per bucket and commit group.
   const upsertVitalPages = db.prepare('INSERT INTO vital_pages (metric, bucket, pages) VALUES (?, ?, ?) ON CONFLICT(metric, bucket) DO UPDATE SET pages = pages + excluded.pages');
@@ -187,7 +187,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
 
   const writeAll = db.transaction((groups: readonly (readonly Outcome[])[]) => {
     const seen = new Map<string, Summary>();
-    const sessions = new Map<string, [string, string, SessionSummary]>();
+    const sessions = new Map<string, [string, string, SessionDraft]>();
     const pages = pageLoadsCounter();
     const stored: string[] = [];
     /** Quarantined by this commit, with the answer that counted it: a copy stored later in it releases them. */
@@ -219,10 +219,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       if (w) { w.quarantined--; w.duplicates++; }
     }
     for (const [v, s] of seen) upsertVisitor.run(v, ...s);
-    const clicked = new Set<string>();
-    // A session that got only later events keeps its origin: its click id changes no other session's channel.
-    for (const [v, id, s] of sessions.values()) if (upsertSession.get(v, id, ...s) === s[0] && s[8] !== null) clicked.add(v);
-    for (const v of clicked) recheckClicks(v);
+    writeSessions(sessions.values());
     for (const row of pages.rows()) upsertVitalPages.run(...row);
     return written;
   });

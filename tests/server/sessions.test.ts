@@ -45,6 +45,9 @@ function storeOf(...commits: object[][]): Store {
   for (const c of commits) s.write([c.map((m) => toOutcome(m, {}, iso(10_000), plan))]);
   return s;
 }
+type Click = { anonymous_id: string; session_id: string; click: string; click_ref: string; seen: string };
+const clicks = (s: Store) => s.db.prepare('SELECT * FROM session_clicks ORDER BY anonymous_id, seen, click, click_ref').all() as Click[];
+const kinds = (s: Store) => clicks(s).map((c) => [c.anonymous_id, c.session_id, c.click, c.seen]);
 type Row = { anonymous_id: string; session_id: string; started: string; last_seen: string; channel: string; source: string | null; medium: string | null; campaign: string | null; referrer_host: string | null; click: string | null; click_ref: string | null };
 const rows = (s: Store) => s.db.prepare('SELECT * FROM sessions ORDER BY anonymous_id, started, session_id').all() as Row[];
 const short = (s: Store) => rows(s).map((r) => [r.anonymous_id, r.session_id, r.started, r.last_seen, r.channel, r.source, r.medium, r.campaign, r.referrer_host, r.click]);
@@ -84,7 +87,64 @@ describe('sessions kept at ingest', () => {
   });
 });
 
-describe('the schema 11 migration', () => {
+describe('every click id a session carried (session_clicks)', () => {
+  it('keeps each kind and digest from any event of the session, with the first time one carried it, whatever order they come in', () => {
+    const s = storeOf(
+      [view('a', 9, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } })],
+      // Stored later, earlier in time: the landing with two kinds, then a page where ads were granted for Microsoft too.
+      [view('a', 0, { session: 's1', referrer: 'https://www.google.com/', clickIds: { gclid: 'G1', fbclid: 'F1' } }), view('a', 5, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } })],
+    );
+    expect(kinds(s)).toEqual([['a', 's1', 'fbclid', iso(0)], ['a', 's1', 'gclid', iso(0)], ['a', 's1', 'msclkid', iso(5)]]);
+    expect(clicks(s).every((c) => /^[\w-]{12}$/.test(c.click_ref))).toBe(true);
+    expect(JSON.stringify(clicks(s))).not.toMatch(/G1|M1|F1/);
+    expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([['s1', 'paid_search', 'gclid']]);
+  });
+
+  it('credits a session with two kinds to the one no earlier session carried, and a session that carried them all before is a return', () => {
+    const s = storeOf(
+      [view('a', 0, { session: 's1', clickIds: { gclid: 'G1' } })],
+      // A Microsoft ad click: the old Google click still rides along.
+      [view('a', 1440, { session: 's2', referrer: 'https://www.bing.com/', clickIds: { gclid: 'G1', msclkid: 'M1' } })],
+      // A Facebook post (fbclid without a paid medium): both ad clicks still ride along.
+      [view('a', 2880, { session: 's3', referrer: 'https://m.facebook.com/', clickIds: { gclid: 'G1', msclkid: 'M1', fbclid: 'F1' } })],
+      // Typed the address: nothing new.
+      [view('a', 4320, { session: 's4', clickIds: { gclid: 'G1', msclkid: 'M1', fbclid: 'F1' } })],
+    );
+    expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([
+      ['s1', 'paid_search', 'gclid'], ['s2', 'paid_search', 'msclkid'], ['s3', 'organic_social', 'fbclid'], ['s4', 'direct', null],
+    ]);
+  });
+});
+
+describe('the schema 11 and 12 migrations', () => {
+  it('fills session_clicks on a schema 11 store and decides its sessions again from the events', () => {
+    const d = tempStore();
+    dirs.push(d);
+    let s = openStore(d.db);
+    s.write([[
+      view('a', 0, { session: 's1', referrer: 'https://www.google.com/' }),
+      view('a', 3, { session: 's1', clickIds: { gclid: 'G1' } }),
+      view('a', 1440, { session: 's2', clickIds: { gclid: 'G1' } }),
+      view('a', 2880, { session: 's3', referrer: 'https://www.linkedin.com/', clickIds: { gclid: 'G1', li_fat_id: 'L1' } }),
+      view('b', 7, { session: 's4', referrer: 'https://blog.example/' }),
+    ].map((m) => toOutcome(m, {}, iso(10_000), plan))]);
+    const atIngest = [rows(s), clicks(s)];
+    s.close();
+    // The store as schema 11 left it: no click ids' table, and the channels schema 11 decided
+    // (the first kind only, a click id after the landing forgotten).
+    const old = new Database(d.db);
+    old.exec(`DROP TABLE session_clicks; DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11;
+      UPDATE sessions SET channel = 'paid_search', click = 'gclid' WHERE session_id IN ('s2', 's3');`);
+    old.close();
+    s = openStore(d.db);
+    stores.push(s);
+    expect(s.migrated).toMatchObject({ from: 11, to: 12 });
+    expect([rows(s), clicks(s)]).toEqual(atIngest);
+    expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([['s1', 'organic_search', null], ['s2', 'direct', null], ['s3', 'paid_social', 'li_fat_id'], ['s4', 'referral', null]]);
+    expect(kinds(s).map((k) => k[1])).toEqual(['s1', 's2', 's3', 's3']);
+  });
+
+
   it('fills the table from the events of an existing store, as ingest would have', () => {
     const d = tempStore();
     dirs.push(d);
@@ -100,11 +160,11 @@ describe('the schema 11 migration', () => {
     s.close();
     // The store as schema 10 left it: no sessions table.
     const old = new Database(d.db);
-    old.exec('DROP TABLE sessions; DELETE FROM schema_migrations WHERE version = 11; PRAGMA user_version = 10;');
+    old.exec('DROP TABLE sessions; DROP TABLE session_clicks; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
     old.close();
     s = openStore(d.db);
     stores.push(s);
-    expect(s.migrated).toMatchObject({ from: 10, to: 11 });
+    expect(s.migrated).toMatchObject({ from: 10, to: 12 });
     expect(rows(s)).toEqual(atIngest);
     expect(short(s).map((r) => [r[1], r[4]])).toEqual([['s1', 'paid_search'], ['s2', 'direct'], ['s3', 'referral']]);
   });
@@ -116,6 +176,16 @@ describe('an erasure and a retention pass', () => {
     expect(exportPerson(s.db, { anonymousIds: ['a'] }).sessions).toMatchObject([{ anonymous_id: 'a', session_id: 's1', referrer_host: 'blog.example', channel: 'referral' }]);
     forget(s.db, { anonymousIds: ['a'] });
     expect(rows(s).map((r) => r.anonymous_id)).toEqual(['b']);
+  });
+
+  it('forget takes the click ids their sessions carried; export hands them over', () => {
+    const s = storeOf([
+      view('a', 0, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } }),
+      view('b', 0, { session: 's2', clickIds: { gclid: 'G2' } }),
+    ]);
+    expect(exportPerson(s.db, { anonymousIds: ['a'] }).sessionClicks.map((c) => [c.anonymous_id, c.session_id, c.click])).toEqual([['a', 's1', 'gclid'], ['a', 's1', 'msclkid']]);
+    forget(s.db, { anonymousIds: ['a'] });
+    expect(kinds(s)).toEqual([['b', 's2', 'gclid', iso(0)]]);
   });
 
   it('forget counts again the sessions of another person\'s browser that lost only the events naming the address', () => {
@@ -137,21 +207,24 @@ describe('an erasure and a retention pass', () => {
     const young = [
       // The landing is older than the cutoff; the pages after it stay (a session left open across it).
       view('a', 20 * 24 * 60 + 5, { session: 's1', referrer: 'https://shop.example/', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
-      view('a', 20 * 24 * 60 + 15, { session: 's1', referrer: 'https://shop.example/p', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
+      // Ads granted on this page: a Microsoft click id from now on (it stays; the landing's Google one goes).
+      view('a', 20 * 24 * 60 + 15, { session: 's1', referrer: 'https://shop.example/p', campaign: { source: 'newsletter', medium: 'email', name: 'm' }, clickIds: { msclkid: 'M7' } }),
       view('c', 25 * 24 * 60, { session: 's3', referrer: 'https://www.google.com/', clickIds: { gclid: 'G9' } }),
     ];
     const old = [
-      view('a', 20 * 24 * 60 - 30, { session: 's1', referrer: 'https://www.google.com/', campaign: { source: 'newsletter', medium: 'email', name: 'm' } }),
+      view('a', 20 * 24 * 60 - 30, { session: 's1', referrer: 'https://www.google.com/', campaign: { source: 'newsletter', medium: 'email', name: 'm' }, clickIds: { gclid: 'G7' } }),
       view('b', 0, { session: 's2', referrer: 'https://blog.example/' }),
       // c's first visit, with the same click id: once it is gone, s3 is the click.
       view('c', 60, { session: 's0', clickIds: { gclid: 'G9' } }),
     ];
     expect(young.every((m) => m.timestamp >= cut) && old.every((m) => m.timestamp < cut)).toBe(true);
     const all = storeOf([...old, ...young]);
-    expect(short(all).map((r) => [r[1], r[4]])).toEqual([['s1', 'email'], ['s2', 'referral'], ['s0', 'paid_search'], ['s3', 'organic_search']]);
+    expect(short(all).map((r) => [r[1], r[4]])).toEqual([['s1', 'paid_search'], ['s2', 'referral'], ['s0', 'paid_search'], ['s3', 'organic_search']]);
     retain(all.db, { days: 10, now, chunk: 2 });
     const fresh = storeOf(young);
     expect(rows(all)).toEqual(rows(fresh));
+    expect(clicks(all)).toEqual(clicks(fresh));
+    expect(kinds(all)).toEqual([['a', 's1', 'msclkid', young[1]!.timestamp], ['c', 's3', 'gclid', young[2]!.timestamp]]);
     expect(short(all).map((r) => [r[1], r[2], r[4]])).toEqual([['s1', young[0]!.timestamp, 'email'], ['s3', young[2]!.timestamp, 'paid_search']]);
   });
 });
