@@ -31,7 +31,7 @@ import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { foldEmail } from './message';
 import { shownUrl } from './delivery';
 import { recountVisitorsSql } from './schema';
-import { dropSessions, recountSessions } from './sessions';
+import { recountSessions } from './sessions';
 import type { Database } from './sqlite';
 
 export interface Person {
@@ -363,15 +363,15 @@ export function forget(db: Database, person: Person, { dryRun = false, progress,
     result.quarantined = db.prepare(`DELETE FROM quarantine WHERE ${q.where}`).run(...q.args).changes;
     result.handoffs = db.prepare(`DELETE FROM webhook_outbox WHERE ${h.where}`).run(...h.args).changes;
     result.visitors = db.prepare(`DELETE FROM visitors WHERE ${v.where}`).run(...v.args).changes;
-    // Their sessions' summaries (where they came from: campaign, referring site, ad click) and click ids' digests.
-    dropSessions(db, v.where, v.args);
+    // Their sessions' summaries (where they came from: campaign, referring site, ad click ids' digests).
+    db.prepare(`DELETE FROM sessions WHERE ${v.where}`).run(...v.args);
     // Other people's browsers that lost only the events naming the address: their summary is
     // counted again from the events they keep (as the migration that made the table does).
     const touched = [...othersTouched()];
     if (touched.length) {
       db.prepare(`DELETE FROM visitors WHERE anonymous_id IN (${list(touched)})`).run(...touched);
       db.prepare(recountVisitorsSql(touched.length)).run(...touched);
-      dropSessions(db, `anonymous_id IN (${list(touched)})`, touched);
+      db.prepare(`DELETE FROM sessions WHERE anonymous_id IN (${list(touched)})`).run(...touched);
       recountSessions(db, `anonymous_id IN (${list(touched)})`, touched);
     }
     // `seq` is a rowid without AUTOINCREMENT: with the newest events gone, SQLite hands their
@@ -523,7 +523,6 @@ function locate(db: Database, found: Needle[], step: number, progress?: (p: Prog
       add('quarantine', keys('SELECT seq FROM quarantine WHERE anonymous_id = ? OR instr(raw, json_quote(?)) > 0', id, id));
       add('visitors', keys('SELECT anonymous_id FROM visitors WHERE anonymous_id = ?', id));
       add('sessions', keys('SELECT session_id FROM sessions WHERE anonymous_id = ?', id));
-      add('session_clicks', keys('SELECT DISTINCT session_id FROM session_clicks WHERE anonymous_id = ?', id));
       add('webhook_outbox', keys('SELECT id FROM webhook_outbox WHERE visitor = ? OR instr(payload, json_quote(?)) > 0', id, id));
     }
     const entries = [...theirs].map(([table, ks]) => ({ text, table, rows: ks.size, theirs: true, keys: [...ks].slice(0, 10) }));
@@ -533,7 +532,7 @@ function locate(db: Database, found: Needle[], step: number, progress?: (p: Prog
       const where = (cols: string[]) => cols.flatMap((c) => like.map(() => `${c} LIKE ? ESCAPE '\\'`)).join(' OR ');
       const args = (cols: string[]) => cols.flatMap(() => like);
       for (const [table, key, cols] of [
-        ['events_raw', 'seq', ['raw']], ['quarantine', 'seq', ['raw']], ['visitors', 'anonymous_id', ['anonymous_id']], ['sessions', 'session_id', ['anonymous_id']], ['session_clicks', 'session_id', ['anonymous_id']],
+        ['events_raw', 'seq', ['raw']], ['quarantine', 'seq', ['raw']], ['visitors', 'anonymous_id', ['anonymous_id']], ['sessions', 'session_id', ['anonymous_id']],
         ['webhook_outbox', 'id', ['visitor', 'email', 'payload']], ['relay_rejected', 'event_seq', ['message_id', 'reason']],
       ] as const) {
         const ks = keys(`SELECT ${key} FROM ${table} WHERE ${where([...cols])}`, ...args([...cols]));
@@ -561,8 +560,6 @@ export interface Exported {
   visitors: Record<string, unknown>[];
   /** The per-session summaries of those browsers (where each visit came from). */
   sessions: Record<string, unknown>[];
-  /** The ad click ids those sessions carried, as the store keeps them: kind, a digest of the id, first time. */
-  sessionClicks: Record<string, unknown>[];
   /** Where the relay had sent their events (the recipients, which an access request asks for). */
   forwarded: { target: string; events: number }[];
   /** Other people's events that name their address: not included (they are other people's data). */
@@ -635,7 +632,6 @@ export function exportPerson(db: Database, person: Person, { progress, chunk = C
     handoffs: handed,
     visitors: db.prepare(`SELECT * FROM visitors WHERE anonymous_id IN (${list(own)}) ORDER BY first_seen`).all(...own) as Record<string, unknown>[],
     sessions: db.prepare(`SELECT * FROM sessions WHERE anonymous_id IN (${list(own)}) ORDER BY started, anonymous_id, session_id`).all(...own) as Record<string, unknown>[],
-    sessionClicks: db.prepare(`SELECT * FROM session_clicks WHERE anonymous_id IN (${list(own)}) ORDER BY seen, anonymous_id, session_id, click, click_ref`).all(...own) as Record<string, unknown>[],
     forwarded: forwarded(db, events.map((e) => e.seq)),
     othersNamingAddress: [...rows.values()].filter((x) => !x[6]).length,
     sharedBrowsers: [...shared].sort(),

@@ -9,9 +9,9 @@
  * Summaries kept at ingest follow, so that a report over the store afterwards equals one over a
  * store that never held the deleted events: a visitor whose events all went loses their row, one
  * with events on both sides of the cutoff is recounted from what stays, and the deleted page
- * loads leave `vital_pages`. So do sessions (`sessions`, and their click ids in `session_clicks`):
- * one whose events all went loses its rows, one the cutoff cuts is summarised again from its
- * first event that stays and the click ids of the events that stay.
+ * loads leave `vital_pages`. So do sessions (`sessions`): one whose events all went loses its row,
+ * one the cutoff cuts is summarised again from its first event that stays and the click ids of
+ * the events that stay.
  *
  * The events are gone through in slices of `chunk` rows by `seq`, one short write transaction
  * each, so a running collect server's commits wait milliseconds, never the whole pass; what the
@@ -21,7 +21,7 @@
  */
 import { pageLoadOf, pageLoadsCounter } from '../report/vitals';
 import { recountVisitorsSql, summarise, VITAL_COLUMNS, type Summary } from './schema';
-import { addClicks, carriedClicks, dropSessions, recountSessions, sessionRebuilder, type SeenClick } from './sessions';
+import { addClicks, carriedClicks, recountSessions, sessionRebuilder, type Clicks } from './sessions';
 import { CLICK_KINDS } from '../report/channels';
 import type { Database } from './sqlite';
 
@@ -95,7 +95,7 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
   const add = ([, t, event, metric, , rating, v]: EventRow) => { summaries.set(v!, summarise(summaries.get(v!), t, event, metric, rating)); };
   if (!dryRun) db.pragma('secure_delete = ON');
   // Sessions the cutoff cuts: their first event that stays (time, then row), their last, and the click ids those carry, gathered along the walk.
-  const cutSessions = new Map<string, { first?: [string, number]; last?: string; clicks: Map<string, SeenClick> }>();
+  const cutSessions = new Map<string, { first?: [string, number]; last?: string; clicks: Clicks }>();
   for (const [v, id] of db.prepare('SELECT anonymous_id, session_id FROM sessions WHERE started < ? AND last_seen >= ?').raw().all(cutoff, cutoff) as [string, string][]) cutSessions.set(JSON.stringify([v, id]), { clicks: new Map() });
   const keepSession = ([seq, t, , , , , v, id, ...clickIds]: EventRow) => {
     const c = v !== null && id !== null ? cutSessions.get(JSON.stringify([v, id])) : undefined;
@@ -193,24 +193,21 @@ export function retain(db: Database, { days, now = Date.now(), dryRun = false, c
     db.prepare('DELETE FROM vital_pages WHERE pages <= 0').run();
     // Sessions: those whose events all went lose their row; a cut one is summarised from its first event that stays.
     // A later session with the same click id as a deleted one was a return visit; now it is the click.
-    const lostClicks = new Set(db.prepare(`DELETE FROM session_clicks WHERE (anonymous_id, session_id) IN (SELECT anonymous_id, session_id FROM sessions WHERE last_seen < ?)
-      RETURNING anonymous_id`).pluck().all(cutoff) as string[]);
+    const lostClicks = db.prepare('SELECT DISTINCT anonymous_id FROM sessions WHERE last_seen < ? AND clicks IS NOT NULL').pluck().all(cutoff) as string[];
     db.prepare('DELETE FROM sessions WHERE last_seen < ?').run(cutoff);
     const recheck = carriedClicks(db);
     for (const v of lostClicks) recheck(v);
     const rebuild = sessionRebuilder(db);
     for (const [key, c] of cutSessions) {
       const [v, id] = JSON.parse(key) as [string, string];
-      if (!c.first) { rebuild.drop(v, id); continue; }
-      rebuild.put(v, id, c.first[1], c.last!);
-      for (const click of c.clicks.values()) rebuild.click(v, id, click);
+      rebuild.put(v, id, c.first?.[1], c.last ?? '', c.clicks);
     }
     rebuild.done();
     // A session still older than the cutoff was stored while the walk ran (a browser's queue sent late): counted from its events.
     const lateSessions = db.prepare('SELECT DISTINCT anonymous_id FROM sessions WHERE started < ?').pluck().all(cutoff) as string[];
     for (let i = 0; i < lateSessions.length; i += 500) {
       const ids = lateSessions.slice(i, i + 500);
-      dropSessions(db, `anonymous_id IN (${list(ids.length)})`, ids);
+      db.prepare(`DELETE FROM sessions WHERE anonymous_id IN (${list(ids.length)})`).run(...ids);
       recountSessions(db, `anonymous_id IN (${list(ids.length)})`, ids);
     }
     result.quarantined = db.prepare('DELETE FROM quarantine WHERE received_at < ?').run(cutoff).changes;

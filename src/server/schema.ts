@@ -10,7 +10,7 @@
  */
 import { StoreError, type Database } from './sqlite';
 import { VITAL_NAMES, vitalBucketSql } from '../report/vitals';
-import { recountSessions, SESSION_CLICKS_TABLE_SQL, SESSIONS_TABLE_SQL } from './sessions';
+import { recountSessions, SESSIONS_TABLE_SQL } from './sessions';
 
 /**
  * The columns a message is flattened into, in insert order (`seq` aside). The message itself is
@@ -247,10 +247,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 12,
-    description: "session_clicks: every ad click id each session carried (kind, digest, first time), so that a new click beside one carried from an earlier visit, or one first seen after the landing, is told apart; sessions filled again from the events",
-    // On an existing store both tables are filled from the events once: one pass for the
-    // sessions' first events, one over the events with a click id (docs/performance.md).
-    sql: `${SESSION_CLICKS_TABLE_SQL}\n  DELETE FROM sessions;`,
+    description: "sessions.clicks: every ad click id each session carried (kind, digest, first time), so that a new click beside one carried from an earlier visit, or one first seen after the landing, is told apart; the sessions filled again from the events",
+    // On an existing store the table is filled from the events once: one pass for the sessions'
+    // first events, one over the events with a click id (docs/performance.md).
+    sql: 'ALTER TABLE sessions ADD COLUMN clicks TEXT; DELETE FROM sessions;',
     fill: (db) => { recountSessions(db, '1'); },
   },
 ];

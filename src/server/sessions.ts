@@ -6,12 +6,14 @@
  * counts, if any (kind and a short digest of the id); the channel decided from them
  * (src/report/channels.ts); and the session's first and last event.
  *
- * Beside it, `session_clicks` (schema 12): every ad click id any event of the session carried
- * (kind, digest, the first time one carried it). The tracker sends a click id on every event for
+ * Since schema 12 a row also lists every ad click id any event of the session carried (`clicks`:
+ * kind, digest, the first time one carried it). The tracker sends a click id on every event for
  * 90 days after the click, and a new one beside it after another ad click, so a session's new
  * click is decided against the visitor's earlier sessions (carriedClicks): among the click ids on
  * its first event, the first (in CLICK_KINDS order) that no earlier session carried; none when
- * they all were (a return visit, its channel decided without a click).
+ * they all were (a return visit, its channel decided without a click). The list is a column of
+ * the row, not a table of its own: a session's row is written by every commit that has its
+ * events anyway, where a row per click id was one more insert at a random place of a key.
  * A session is the tracker's (`context.measureplan.session_id`, a new one after 30 minutes
  * without activity): events without one (page views, identify calls, a shop server's orders) make none.
  */
@@ -22,10 +24,11 @@ import type { EventColumn } from './schema';
 import { channelOf, CLICK_KINDS, referrerHost, type ClickKind } from '../report/channels';
 
 /** The columns of `sessions` after its key (anonymous_id, session_id), in insert order. */
-export const SESSION_COLUMNS = ['started', 'last_seen', 'channel', 'source', 'medium', 'campaign', 'referrer_host', 'click', 'click_ref'] as const;
+export const SESSION_COLUMNS = ['started', 'last_seen', 'channel', 'source', 'medium', 'campaign', 'referrer_host', 'click', 'click_ref', 'clicks'] as const;
 /** A session's row from `started` on. */
-export type SessionSummary = [started: string, last: string, channel: string, source: string | null, medium: string | null, campaign: string | null, referrer: string | null, click: string | null, clickRef: string | null];
+export type SessionSummary = [started: string, last: string, channel: string, source: string | null, medium: string | null, campaign: string | null, referrer: string | null, click: string | null, clickRef: string | null, clicks: string | null];
 
+/** The table as schema 11 made it; schema 12 adds `clicks`. */
 export const SESSIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS sessions (
     anonymous_id TEXT NOT NULL,
     session_id TEXT NOT NULL,
@@ -39,27 +42,17 @@ export const SESSIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS sessions (
   ) WITHOUT ROWID;
   DELETE FROM sessions;`;
 
-/** Every ad click id a session's events carried (schema 12): one row per kind and digest, with the first time. */
-export const SESSION_CLICKS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS session_clicks (
-    anonymous_id TEXT NOT NULL,
-    session_id TEXT NOT NULL,
-    click TEXT NOT NULL,
-    click_ref TEXT NOT NULL,
-    seen TEXT NOT NULL,
-    PRIMARY KEY (anonymous_id, session_id, click, click_ref)
-  ) WITHOUT ROWID;
-  DELETE FROM session_clicks;`;
-
 /** An ad click id a session carried: its kind, its digest, the first time an event of the session carried it. */
 export type SeenClick = [click: ClickKind, ref: string, seen: string];
-/** What a commit (or a pass over stored events) gathered of one session: its row, and its click ids by `kind ref`. */
-export interface SessionDraft { summary: SessionSummary; clicks: Map<string, SeenClick> }
+/** A session's click ids by `kind ref`. */
+export type Clicks = Map<string, SeenClick>;
 
 const CLICK_COLUMNS: readonly EventColumn[] = CLICK_KINDS.map((k) => `context_measureplan_click_ids_${k}` as const);
 /** The event columns a session's first event is summarised from (the same for a row and a stored event). */
 const FIRST_COLUMNS: readonly EventColumn[] = [
   'context_campaign_source', 'context_campaign_medium', 'context_campaign_name', 'context_page_referrer', 'context_page_url', ...CLICK_COLUMNS,
 ];
+const RANK: Readonly<Record<string, number>> = Object.fromEntries(CLICK_KINDS.map((k, i) => [k, i]));
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -78,18 +71,35 @@ function digest(id: string): string {
   return d;
 }
 
-/** Adds the click ids of an event at `t` (its CLICK_KINDS columns' values, in order) to `clicks`, keeping each one's first time. */
-export function addClicks(clicks: Map<string, SeenClick>, t: string, values: readonly unknown[]): void {
+/** Adds the click ids of an event at `t` (its CLICK_KINDS columns' values, in order) to `clicks`, keeping each one's first time; true when one is new or earlier. */
+export function addClicks(clicks: Clicks, t: string, values: readonly unknown[]): boolean {
+  let grew = false;
   for (let i = 0; i < CLICK_KINDS.length; i++) {
     const id = text(values[i]);
-    if (!id) continue;
-    const kind = CLICK_KINDS[i]!;
-    const ref = digest(id);
-    const key = `${kind} ${ref}`;
-    const had = clicks.get(key);
-    if (!had) clicks.set(key, [kind, ref, t]);
-    else if (t < had[2]) had[2] = t;
+    if (id) grew = addClick(clicks, [CLICK_KINDS[i]!, digest(id), t]) || grew;
   }
+  return grew;
+}
+
+function addClick(clicks: Clicks, c: SeenClick): boolean {
+  const key = `${c[0]} ${c[1]}`;
+  const had = clicks.get(key);
+  if (!had) { clicks.set(key, [...c]); return true; }
+  if (c[2] >= had[2]) return false;
+  had[2] = c[2];
+  return true;
+}
+
+/** The `clicks` column: a JSON list of [kind, digest, first time], in CLICK_KINDS order then by digest (one text for one set); null for none. */
+export function clicksText(clicks: Clicks): string | null {
+  if (!clicks.size) return null;
+  return JSON.stringify([...clicks.values()].sort((a, b) => RANK[a[0]]! - RANK[b[0]]! || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
+}
+
+function parseClicks(text: string | null): Clicks {
+  const clicks: Clicks = new Map();
+  if (text) for (const c of JSON.parse(text) as SeenClick[]) clicks.set(`${c[0]} ${c[1]}`, c);
+  return clicks;
 }
 
 /**
@@ -107,7 +117,7 @@ function origin(t: string, values: readonly unknown[]): SessionSummary {
   }
   const host = referrerHost(referrer, page);
   const [so, me, ca] = [text(source), text(medium), text(campaign)];
-  return [t, t, channelOf({ source: so, medium: me, campaign: ca, referrer: host, click }), so, me, ca, host, click, ref];
+  return [t, t, channelOf({ source: so, medium: me, campaign: ca, referrer: host, click }), so, me, ca, host, click, ref, null];
 }
 
 /** The key of a row's session (visitor and session id), or undefined when it has none. */
@@ -116,6 +126,9 @@ export function sessionKey(row: Row): [string, string] | undefined {
   const s = row.context_measureplan_session_id;
   return typeof v === 'string' && v && typeof s === 'string' && s ? [v, s] : undefined;
 }
+
+/** What a commit gathered of one session: its row (without `clicks`), and its click ids. */
+export interface SessionDraft { summary: SessionSummary; clicks: Clicks }
 
 /** `d` with one more event of its session: the earliest event's origin (the first stored on a tie), the last time, every click id. */
 export function summariseSession(d: SessionDraft | undefined, row: Row): SessionDraft {
@@ -135,118 +148,102 @@ export function summariseSession(d: SessionDraft | undefined, row: Row): Session
   return d!;
 }
 
+const MERGE_CLICKS = 'measureplan_merge_clicks';
+
 /**
  * Adds a commit's summaries to the table: an earlier first event replaces the origin, the last
- * time grows. It answers the session's first time: the summary's own when the row is new or took
- * its origin (its start moved: the order of the visitor's sessions may have changed).
+ * time grows, the click ids join the row's (MERGE_CLICKS). It answers the session's first time
+ * (the summary's own when the row is new or took its origin: its start moved, and the order of
+ * the visitor's sessions may have changed) and its click ids after the commit.
  */
-export const UPSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})
+const UPSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(anonymous_id, session_id) DO UPDATE SET
-  ${SESSION_COLUMNS.slice(2).map((c) => `${c} = CASE WHEN excluded.started < started THEN excluded.${c} ELSE ${c} END`).join(', ')},
+  ${SESSION_COLUMNS.slice(2, -1).map((c) => `${c} = CASE WHEN excluded.started < started THEN excluded.${c} ELSE ${c} END`).join(', ')},
+  clicks = CASE WHEN excluded.clicks IS NULL THEN clicks ELSE ${MERGE_CLICKS}(clicks, excluded.clicks) END,
   started = min(started, excluded.started), last_seen = max(last_seen, excluded.last_seen)
-  RETURNING started`;
-
-/** Adds a click id to a session's record, or moves its first time earlier; changes nothing (0 changes) otherwise. */
-const UPSERT_CLICK_SQL = `INSERT INTO session_clicks (anonymous_id, session_id, click, click_ref, seen) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT(anonymous_id, session_id, click, click_ref) DO UPDATE SET seen = excluded.seen WHERE excluded.seen < seen`;
+  RETURNING started, clicks`;
 
 /**
- * Writes a commit's sessions: one upsert per session, one per click id it carried; then decides
- * again the click of every session of each visitor whose sessions' order or click ids it changed
- * (a new session with a click id, a new click id or an earlier first time for one, a session
- * with click ids whose start moved). Ingest and recountSessions so decide alike, whatever order
- * the events arrive in.
+ * Writes a commit's sessions: one upsert per session; then decides again the click of every
+ * session of each visitor whose sessions' order or click ids it changed (a new session with a
+ * click id, a new click id or an earlier first time for one, a session with click ids whose
+ * start moved). Ingest and recountSessions so decide alike, whatever order the events arrive in.
  */
 export function sessionWriter(db: Database): (sessions: Iterable<readonly [visitor: string, session: string, draft: SessionDraft]>) => void {
-  const upsert = db.prepare(UPSERT_SESSION_SQL).pluck();
-  const upsertClick = db.prepare(UPSERT_CLICK_SQL);
-  const hasClicks = db.prepare('SELECT 1 FROM session_clicks WHERE anonymous_id = ? AND session_id = ? LIMIT 1').pluck();
+  // Set by the merge when a stored session gets a click id it did not list, or an earlier time for one.
+  let grew = false;
+  db.function(MERGE_CLICKS, { deterministic: false }, (had: unknown, add: unknown) => {
+    const clicks = parseClicks(had as string | null);
+    for (const c of parseClicks(add as string).values()) if (addClick(clicks, c)) grew = true;
+    return clicksText(clicks);
+  });
+  const upsert = db.prepare(UPSERT_SESSION_SQL).raw();
   const recheck = carriedClicks(db);
   return (sessions) => {
     const changed = new Set<string>();
     for (const [v, id, { summary, clicks }] of sessions) {
-      const moved = upsert.get(v, id, ...summary) === summary[0];
-      let more = false;
-      for (const c of clicks.values()) if (upsertClick.run(v, id, ...c).changes) more = true;
+      summary[9] = clicksText(clicks);
+      grew = false;
+      const [started, listed] = upsert.get(v, id, ...summary) as [string, string | null];
       // A session that got only later events, and no new click id, changes no session's click.
-      if (more || (moved && (clicks.size > 0 || hasClicks.get(v, id) !== undefined))) changed.add(v);
+      if (grew || (started === summary[0] && listed !== null)) changed.add(v);
     }
     for (const v of changed) recheck(v);
   };
-}
-
-/** Deletes the sessions, and their click ids, of the visitors an SQL condition on `anonymous_id` selects. */
-export function dropSessions(db: Database, where: string, args: readonly unknown[] = []): void {
-  db.prepare(`DELETE FROM session_clicks WHERE ${where}`).run(...args);
-  db.prepare(`DELETE FROM sessions WHERE ${where}`).run(...args);
 }
 
 const SESSION_EVENT = "anonymous_id IS NOT NULL AND anonymous_id <> '' AND context_measureplan_session_id IS NOT NULL AND context_measureplan_session_id <> ''";
 
 /**
  * Writes the sessions of the events `where` selects (an SQL condition on `events` with its
- * arguments) from the events themselves: the schema 12 migration fills the tables so, and an
+ * arguments) from the events themselves: the schema 12 migration fills the table so, and an
  * erasure or a retention pass counts again the sessions of the visitors whose events it took
  * (their rows deleted first). Each session's first event is found by one pass (time, then store
- * order), then read by its row; its click ids by a second pass over the events that carry one.
+ * order), then read by its row; its click ids by a pass over the events that carry one.
  */
 export function recountSessions(db: Database, where: string, args: readonly unknown[] = []): number {
+  // The tracker sends the same ids on every event: grouped by them, each combination is digested once.
+  const carried = db.prepare(`SELECT anonymous_id, context_measureplan_session_id, min(timestamp), ${CLICK_COLUMNS.join(', ')}
+    FROM events WHERE ${SESSION_EVENT} AND (${CLICK_COLUMNS.map((c) => `${c} IS NOT NULL`).join(' OR ')}) AND (${where})
+    GROUP BY anonymous_id, context_measureplan_session_id, ${CLICK_COLUMNS.join(', ')}`).raw().all(...args) as [string, string, string, ...unknown[]][];
+  const clicks = new Map<string, Clicks>();
+  for (const [v, s, t, ...ids] of carried) {
+    const key = `${v}\n${s}`;
+    let c = clicks.get(key);
+    if (!c) clicks.set(key, (c = new Map()));
+    addClicks(c, t, ids);
+  }
   const firsts = db.prepare(`SELECT anonymous_id, context_measureplan_session_id, min(timestamp || ' ' || printf('%020d', seq)), max(timestamp)
     FROM events WHERE ${SESSION_EVENT} AND (${where})
     GROUP BY anonymous_id, context_measureplan_session_id`).raw().all(...args) as [string, string, string, string][];
   const rebuild = sessionRebuilder(db);
-  for (const [v, s, key, last] of firsts) rebuild.put(v, s, Number(key.slice(key.lastIndexOf(' ') + 1)), last);
-  // The tracker sends the same ids on every event: grouped by them, each combination is digested once.
-  const carried = db.prepare(`SELECT anonymous_id, context_measureplan_session_id, min(timestamp), ${CLICK_COLUMNS.join(', ')}
-    FROM events WHERE ${SESSION_EVENT} AND (${CLICK_COLUMNS.map((c) => `${c} IS NOT NULL`).join(' OR ')}) AND (${where})
-    GROUP BY anonymous_id, context_measureplan_session_id, ${CLICK_COLUMNS.join(', ')}`).raw();
-  let session: [string, string, Map<string, SeenClick>] | undefined;
-  const flush = () => { if (session) for (const c of session[2].values()) rebuild.click(session[0], session[1], c); };
-  for (const [v, s, t, ...ids] of carried.all(...args) as [string, string, string, ...unknown[]][]) {
-    if (!session || session[0] !== v || session[1] !== s) { flush(); session = [v, s, new Map()]; }
-    addClicks(session[2], t, ids);
-  }
-  flush();
+  for (const [v, s, key, last] of firsts) rebuild.put(v, s, Number(key.slice(key.lastIndexOf(' ') + 1)), last, clicks.get(`${v}\n${s}`));
   rebuild.done();
   return firsts.length;
 }
 
 /**
- * Writes sessions from their first event (by its row number) and their last time, replacing
- * their rows and click ids (`click` adds those back); `done()` then decides again the clicks of
- * the visitors whose sessions had or have click ids (see carriedClicks).
+ * Writes sessions from their first event (by its row number; none: the row goes), their last
+ * time and their click ids, replacing their rows; `done()` then decides again the clicks of the visitors whose
+ * sessions had or have click ids (see carriedClicks).
  */
-export function sessionRebuilder(db: Database): {
-  put(visitor: string, session: string, firstSeq: number, last: string): void;
-  click(visitor: string, session: string, click: SeenClick): void;
-  drop(visitor: string, session: string): void;
-  done(): void;
-} {
+export function sessionRebuilder(db: Database): { put(visitor: string, session: string, firstSeq: number | undefined, last: string, clicks?: Clicks): void; done(): void } {
   const first = db.prepare(`SELECT timestamp, ${FIRST_COLUMNS.join(', ')} FROM events WHERE seq = ?`).raw();
-  const dropRow = db.prepare('DELETE FROM sessions WHERE anonymous_id = ? AND session_id = ?');
-  const dropClicks = db.prepare('DELETE FROM session_clicks WHERE anonymous_id = ? AND session_id = ?');
-  const put = db.prepare(UPSERT_SESSION_SQL).pluck();
-  const putClick = db.prepare(UPSERT_CLICK_SQL);
+  const drop = db.prepare('DELETE FROM sessions WHERE anonymous_id = ? AND session_id = ? RETURNING clicks').pluck();
+  const put = db.prepare(`INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})`);
   const clicked = new Set<string>();
-  const drop = (visitor: string, session: string) => {
-    dropRow.run(visitor, session);
-    if (dropClicks.run(visitor, session).changes) clicked.add(visitor);
-  };
   return {
-    put(visitor, session, firstSeq, last) {
-      const row = first.get(firstSeq) as [string, ...unknown[]] | undefined;
-      drop(visitor, session);
+    put(visitor, session, firstSeq, last, clicks) {
+      const row = firstSeq === undefined ? undefined : first.get(firstSeq) as [string, ...unknown[]] | undefined;
+      if (drop.get(visitor, session) != null) clicked.add(visitor);
       if (!row) return;
       const [t, ...values] = row;
       const summary = origin(t, values);
       summary[1] = last;
-      put.get(visitor, session, ...summary);
+      summary[9] = clicks ? clicksText(clicks) : null;
+      put.run(visitor, session, ...summary);
+      if (summary[9] !== null) clicked.add(visitor);
     },
-    click(visitor, session, c) {
-      putClick.run(visitor, session, ...c);
-      clicked.add(visitor);
-    },
-    drop,
     done() {
       const recheck = carriedClicks(db);
       for (const v of clicked) recheck(v);
@@ -255,37 +252,29 @@ export function sessionRebuilder(db: Database): {
   };
 }
 
-const RANK: Readonly<Record<string, number>> = Object.fromEntries(CLICK_KINDS.map((k, i) => [k, i]));
-
 /**
  * Decides again the click, and so the channel, of a visitor's sessions that carried click ids,
  * in the order they started (then by session id). A session's click is, among the click ids on
- * its first event (its `seen` is the session's start), the first in CLICK_KINDS order whose kind
- * and digest no earlier session of the visitor carried on any of its events; none when every
- * one was carried before (a return visit: the tracker keeps an id 90 days), and its channel is
- * then decided without a click. A click id first seen later in a session never decides that
- * session's channel (it did not land with it), but an earlier session carrying it makes a later
- * session's copy a return. One seek in each table's key per visitor.
+ * its first event (those first seen at the session's start), the first in CLICK_KINDS order
+ * whose kind and digest no earlier session of the visitor carried on any of its events; none
+ * when every one was carried before (a return visit: the tracker keeps an id 90 days), and its
+ * channel is then decided without a click. A click id first seen later in a session never
+ * decides that session's channel (it did not land with it), but an earlier session carrying it
+ * makes a later session's copy a return. One seek in the table's key per visitor.
  */
 export function carriedClicks(db: Database): (visitor: string) => void {
-  const list = db.prepare(`SELECT s.session_id, s.started, s.channel, s.source, s.medium, s.campaign, s.referrer_host, s.click, s.click_ref, c.click, c.click_ref, c.seen
-    FROM sessions s JOIN session_clicks c ON c.anonymous_id = s.anonymous_id AND c.session_id = s.session_id
-    WHERE s.anonymous_id = ? ORDER BY s.started, s.session_id`).raw();
+  const list = db.prepare(`SELECT session_id, started, channel, source, medium, campaign, referrer_host, click, click_ref, clicks FROM sessions
+    WHERE anonymous_id = ? AND clicks IS NOT NULL ORDER BY started, session_id`).raw();
   const set = db.prepare('UPDATE sessions SET channel = ?, click = ?, click_ref = ? WHERE anonymous_id = ? AND session_id = ?');
-  type Listed = [id: string, started: string, channel: string, source: string | null, medium: string | null, campaign: string | null, referrer: string | null, click: string | null, ref: string | null, kind: string, kindRef: string, seen: string];
   return (visitor) => {
-    const rows = list.all(visitor) as Listed[];
     const earlier = new Set<string>();
-    for (let i = 0, j = 0; i < rows.length; i = j) {
-      const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef] = rows[i]!;
-      let pick: Listed | undefined;
-      for (j = i; j < rows.length && rows[j]![0] === id; j++) {
-        const r = rows[j]!;
-        if (r[11] <= started && !earlier.has(`${r[9]} ${r[10]}`) && (!pick || RANK[r[9]]! < RANK[pick[9]]!)) pick = r;
-      }
-      for (let k = i; k < j; k++) earlier.add(`${rows[k]![9]} ${rows[k]![10]}`);
-      const click = pick?.[9] ?? null;
-      const ref = pick?.[10] ?? null;
+    for (const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] of list.all(visitor) as (string | null)[][]) {
+      // The list is in CLICK_KINDS order: the first new one on the first event is the click.
+      const clicks = JSON.parse(listed!) as SeenClick[];
+      const pick = clicks.find((c) => c[2] <= started! && !earlier.has(`${c[0]} ${c[1]}`));
+      for (const c of clicks) earlier.add(`${c[0]} ${c[1]}`);
+      const click = pick?.[0] ?? null;
+      const ref = pick?.[1] ?? null;
       const channel = channelOf({ source, medium, campaign, referrer, click });
       if (channel !== was || click !== wasClick || ref !== wasRef) set.run(channel, click, ref, visitor, id);
     }

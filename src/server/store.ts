@@ -154,7 +154,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     const v = row.anonymous_id;
     if (typeof v === 'string') seen.set(v, summarise(seen.get(v), row.timestamp, row.event, row.metric_name, row.metric_rating));
   };
-  // The per-session summary (the report's channels): one upsert per session and commit group, one per click id it carried.
+  // The per-session summary (the report's channels): one upsert per session and commit group.
   const writeSessions = sessionWriter(db);
   const summariseSessionRow = (sessions: Map<string, [string, string, SessionDraft]>, row: Row) => {
     const key = sessionKey(row);

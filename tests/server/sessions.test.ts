@@ -45,8 +45,9 @@ function storeOf(...commits: object[][]): Store {
   for (const c of commits) s.write([c.map((m) => toOutcome(m, {}, iso(10_000), plan))]);
   return s;
 }
-type Click = { anonymous_id: string; session_id: string; click: string; click_ref: string; seen: string };
-const clicks = (s: Store) => s.db.prepare('SELECT * FROM session_clicks ORDER BY anonymous_id, seen, click, click_ref').all() as Click[];
+/** Every session's click ids, [kind, digest, first time] each, as the `clicks` column lists them. */
+const clicks = (s: Store) => (s.db.prepare('SELECT anonymous_id, session_id, clicks FROM sessions WHERE clicks IS NOT NULL ORDER BY anonymous_id, started, session_id').raw().all() as [string, string, string][])
+  .flatMap(([v, id, list]) => (JSON.parse(list) as [string, string, string][]).map(([click, ref, seen]) => ({ anonymous_id: v, session_id: id, click, click_ref: ref, seen })));
 const kinds = (s: Store) => clicks(s).map((c) => [c.anonymous_id, c.session_id, c.click, c.seen]);
 type Row = { anonymous_id: string; session_id: string; started: string; last_seen: string; channel: string; source: string | null; medium: string | null; campaign: string | null; referrer_host: string | null; click: string | null; click_ref: string | null };
 const rows = (s: Store) => s.db.prepare('SELECT * FROM sessions ORDER BY anonymous_id, started, session_id').all() as Row[];
@@ -87,14 +88,15 @@ describe('sessions kept at ingest', () => {
   });
 });
 
-describe('every click id a session carried (session_clicks)', () => {
+describe('every click id a session carried (its clicks column)', () => {
   it('keeps each kind and digest from any event of the session, with the first time one carried it, whatever order they come in', () => {
     const s = storeOf(
       [view('a', 9, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } })],
       // Stored later, earlier in time: the landing with two kinds, then a page where ads were granted for Microsoft too.
       [view('a', 0, { session: 's1', referrer: 'https://www.google.com/', clickIds: { gclid: 'G1', fbclid: 'F1' } }), view('a', 5, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } })],
     );
-    expect(kinds(s)).toEqual([['a', 's1', 'fbclid', iso(0)], ['a', 's1', 'gclid', iso(0)], ['a', 's1', 'msclkid', iso(5)]]);
+    // In the order a session's click is chosen (Google's, Microsoft's, LinkedIn's, then Facebook's).
+    expect(kinds(s)).toEqual([['a', 's1', 'gclid', iso(0)], ['a', 's1', 'msclkid', iso(5)], ['a', 's1', 'fbclid', iso(0)]]);
     expect(clicks(s).every((c) => /^[\w-]{12}$/.test(c.click_ref))).toBe(true);
     expect(JSON.stringify(clicks(s))).not.toMatch(/G1|M1|F1/);
     expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([['s1', 'paid_search', 'gclid']]);
@@ -117,7 +119,7 @@ describe('every click id a session carried (session_clicks)', () => {
 });
 
 describe('the schema 11 and 12 migrations', () => {
-  it('fills session_clicks on a schema 11 store and decides its sessions again from the events', () => {
+  it('lists the click ids on a schema 11 store and decides its sessions again from the events', () => {
     const d = tempStore();
     dirs.push(d);
     let s = openStore(d.db);
@@ -130,10 +132,10 @@ describe('the schema 11 and 12 migrations', () => {
     ].map((m) => toOutcome(m, {}, iso(10_000), plan))]);
     const atIngest = [rows(s), clicks(s)];
     s.close();
-    // The store as schema 11 left it: no click ids' table, and the channels schema 11 decided
+    // The store as schema 11 left it: no click ids' column, and the channels schema 11 decided
     // (the first kind only, a click id after the landing forgotten).
     const old = new Database(d.db);
-    old.exec(`DROP TABLE session_clicks; DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11;
+    old.exec(`ALTER TABLE sessions DROP COLUMN clicks; DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11;
       UPDATE sessions SET channel = 'paid_search', click = 'gclid' WHERE session_id IN ('s2', 's3');`);
     old.close();
     s = openStore(d.db);
@@ -160,7 +162,7 @@ describe('the schema 11 and 12 migrations', () => {
     s.close();
     // The store as schema 10 left it: no sessions table.
     const old = new Database(d.db);
-    old.exec('DROP TABLE sessions; DROP TABLE session_clicks; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
+    old.exec('DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
     old.close();
     s = openStore(d.db);
     stores.push(s);
@@ -183,7 +185,8 @@ describe('an erasure and a retention pass', () => {
       view('a', 0, { session: 's1', clickIds: { gclid: 'G1', msclkid: 'M1' } }),
       view('b', 0, { session: 's2', clickIds: { gclid: 'G2' } }),
     ]);
-    expect(exportPerson(s.db, { anonymousIds: ['a'] }).sessionClicks.map((c) => [c.anonymous_id, c.session_id, c.click])).toEqual([['a', 's1', 'gclid'], ['a', 's1', 'msclkid']]);
+    const listed = exportPerson(s.db, { anonymousIds: ['a'] }).sessions.map((r) => (JSON.parse(r.clicks as string) as string[][]).map((c) => c[0]));
+    expect(listed).toEqual([['gclid', 'msclkid']]);
     forget(s.db, { anonymousIds: ['a'] });
     expect(kinds(s)).toEqual([['b', 's2', 'gclid', iso(0)]]);
   });
