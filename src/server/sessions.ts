@@ -127,16 +127,16 @@ export function sessionKey(row: Row): [string, string] | undefined {
   return typeof v === 'string' && v && typeof s === 'string' && s ? [v, s] : undefined;
 }
 
-/** What a commit gathered of one session: its row (without `clicks`), and its click ids. */
-export interface SessionDraft { summary: SessionSummary; clicks: Clicks }
+/** What a commit gathered of one session: its row (without `clicks`), and its click ids (none: most sessions). */
+export interface SessionDraft { summary: SessionSummary; clicks?: Clicks }
 
 /** `d` with one more event of its session: the earliest event's origin (the first stored on a tie), the last time, every click id. */
 export function summariseSession(d: SessionDraft | undefined, row: Row): SessionDraft {
   const t = row.timestamp;
-  const clicks = d?.clicks ?? new Map<string, SeenClick>();
+  let clicks = d?.clicks;
   // Most events carry no click id: the columns are read only when one does.
   for (const c of CLICK_COLUMNS) {
-    if (row[c] != null) { addClicks(clicks, t, CLICK_COLUMNS.map((k) => row[k])); break; }
+    if (row[c] != null) { addClicks((clicks ??= new Map()), t, CLICK_COLUMNS.map((k) => row[k])); break; }
   }
   const s = d?.summary;
   if (!s || t < s[0]) {
@@ -144,49 +144,60 @@ export function summariseSession(d: SessionDraft | undefined, row: Row): Session
     if (s && s[1] > t) next[1] = s[1];
     if (!d) return { summary: next, clicks };
     d.summary = next;
-  } else if (t > s[1]) s[1] = t;
+    d.clicks = clicks;
+  } else {
+    if (t > s[1]) s[1] = t;
+    d!.clicks = clicks;
+  }
   return d!;
 }
 
-const MERGE_CLICKS = 'measureplan_merge_clicks';
+const INSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})`;
 
 /**
- * Adds a commit's summaries to the table: an earlier first event replaces the origin, the last
- * time grows, the click ids join the row's (MERGE_CLICKS). It answers the session's first time
- * (the summary's own when the row is new or took its origin: its start moved, and the order of
- * the visitor's sessions may have changed) and its click ids after the commit.
- */
-const UPSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT(anonymous_id, session_id) DO UPDATE SET
-  ${SESSION_COLUMNS.slice(2, -1).map((c) => `${c} = CASE WHEN excluded.started < started THEN excluded.${c} ELSE ${c} END`).join(', ')},
-  clicks = CASE WHEN excluded.clicks IS NULL THEN clicks ELSE ${MERGE_CLICKS}(clicks, excluded.clicks) END,
-  started = min(started, excluded.started), last_seen = max(last_seen, excluded.last_seen)
-  RETURNING started, clicks`;
-
-/**
- * Writes a commit's sessions: one upsert per session; then decides again the click of every
- * session of each visitor whose sessions' order or click ids it changed (a new session with a
- * click id, a new click id or an earlier first time for one, a session with click ids whose
- * start moved). Ingest and recountSessions so decide alike, whatever order the events arrive in.
+ * Writes a commit's sessions: each session's row read by its key, then inserted, or updated when
+ * the commit changed it (an earlier first event replaces the origin; the last time grows; the
+ * click ids join the row's); then decides again the click of every session of each visitor whose
+ * sessions' order or click ids it changed (a new session with a click id, a new click id or an
+ * earlier first time for one, a session with click ids whose start moved). Ingest and
+ * recountSessions so decide alike, whatever order the events arrive in. (A read and a plain
+ * write cost SQLite less than one upsert answering with RETURNING, which fills a temporary table.)
  */
 export function sessionWriter(db: Database): (sessions: Iterable<readonly [visitor: string, session: string, draft: SessionDraft]>) => void {
-  // Set by the merge when a stored session gets a click id it did not list, or an earlier time for one.
-  let grew = false;
-  db.function(MERGE_CLICKS, { deterministic: false }, (had: unknown, add: unknown) => {
-    const clicks = parseClicks(had as string | null);
-    for (const c of parseClicks(add as string).values()) if (addClick(clicks, c)) grew = true;
-    return clicksText(clicks);
-  });
-  const upsert = db.prepare(UPSERT_SESSION_SQL).raw();
+  const read = db.prepare('SELECT started, last_seen, clicks FROM sessions WHERE anonymous_id = ? AND session_id = ?').raw();
+  const insert = db.prepare(INSERT_SESSION_SQL);
+  const replace = db.prepare(`UPDATE sessions SET ${SESSION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE anonymous_id = ? AND session_id = ?`);
+  const extend = db.prepare('UPDATE sessions SET last_seen = ?, clicks = ? WHERE anonymous_id = ? AND session_id = ?');
   const recheck = carriedClicks(db);
   return (sessions) => {
     const changed = new Set<string>();
     for (const [v, id, { summary, clicks }] of sessions) {
-      summary[9] = clicksText(clicks);
-      grew = false;
-      const [started, listed] = upsert.get(v, id, ...summary) as [string, string | null];
-      // A session that got only later events, and no new click id, changes no session's click.
-      if (grew || (started === summary[0] && listed !== null)) changed.add(v);
+      const had = read.get(v, id) as [started: string, last: string, clicks: string | null] | undefined;
+      if (!had) {
+        summary[9] = clicks ? clicksText(clicks) : null;
+        insert.run(v, id, ...summary);
+        if (summary[9] !== null) changed.add(v);
+        continue;
+      }
+      const [started, last, listed] = had;
+      let grew = false;
+      let list = listed;
+      if (clicks) {
+        const all = parseClicks(listed);
+        for (const c of clicks.values()) grew = addClick(all, c) || grew;
+        if (grew) list = clicksText(all);
+      }
+      if (summary[0] < started) {
+        // An earlier first event (a browser's queue sent late): the origin is its, and the order of the visitor's sessions may change.
+        if (last > summary[1]) summary[1] = last;
+        summary[9] = list;
+        replace.run(...summary, v, id);
+        if (list !== null) changed.add(v);
+      } else if (summary[1] > last || grew) {
+        extend.run(summary[1] > last ? summary[1] : last, list, v, id);
+        // Only later events, and no new click id: no session's click changes.
+        if (grew) changed.add(v);
+      }
     }
     for (const v of changed) recheck(v);
   };
@@ -230,7 +241,7 @@ export function recountSessions(db: Database, where: string, args: readonly unkn
 export function sessionRebuilder(db: Database): { put(visitor: string, session: string, firstSeq: number | undefined, last: string, clicks?: Clicks): void; done(): void } {
   const first = db.prepare(`SELECT timestamp, ${FIRST_COLUMNS.join(', ')} FROM events WHERE seq = ?`).raw();
   const drop = db.prepare('DELETE FROM sessions WHERE anonymous_id = ? AND session_id = ? RETURNING clicks').pluck();
-  const put = db.prepare(`INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})`);
+  const put = db.prepare(INSERT_SESSION_SQL);
   const clicked = new Set<string>();
   return {
     put(visitor, session, firstSeq, last, clicks) {
@@ -263,12 +274,14 @@ export function sessionRebuilder(db: Database): { put(visitor: string, session: 
  * makes a later session's copy a return. One seek in the table's key per visitor.
  */
 export function carriedClicks(db: Database): (visitor: string) => void {
+  // Ordered here, not by SQLite: an ORDER BY on a column outside the key sorts in a temporary table, for the few sessions of one visitor.
   const list = db.prepare(`SELECT session_id, started, channel, source, medium, campaign, referrer_host, click, click_ref, clicks FROM sessions
-    WHERE anonymous_id = ? AND clicks IS NOT NULL ORDER BY started, session_id`).raw();
+    WHERE anonymous_id = ? AND clicks IS NOT NULL`).raw();
   const set = db.prepare('UPDATE sessions SET channel = ?, click = ?, click_ref = ? WHERE anonymous_id = ? AND session_id = ?');
+  const byStart = (a: (string | null)[], b: (string | null)[]) => (a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0);
   return (visitor) => {
     const earlier = new Set<string>();
-    for (const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] of list.all(visitor) as (string | null)[][]) {
+    for (const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] of (list.all(visitor) as (string | null)[][]).sort(byStart)) {
       // The list is in CLICK_KINDS order: the first new one on the first event is the click.
       const clicks = JSON.parse(listed!) as SeenClick[];
       const pick = clicks.find((c) => c[2] <= started! && !earlier.has(`${c[0]} ${c[1]}`));

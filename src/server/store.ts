@@ -159,7 +159,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   const summariseSessionRow = (sessions: Map<string, [string, string, SessionDraft]>, row: Row) => {
     const key = sessionKey(row);
     if (!key) return;
-    const k = JSON.stringify(key);
+    const k = `${key[0]}\n${key[1]}`;
     const had = sessions.get(k);
     if (had) summariseSession(had[2], row);
     else sessions.set(k, [key[0], key[1], summariseSession(undefined, row)]);
