@@ -155,31 +155,30 @@ export function summariseSession(d: SessionDraft | undefined, row: Row): Session
 const INSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SESSION_COLUMNS.join(', ')}) VALUES (?, ?, ${SESSION_COLUMNS.map(() => '?').join(', ')})`;
 
 /**
- * Writes a commit's sessions: each session's row read by its key, then inserted, or updated when
- * the commit changed it (an earlier first event replaces the origin; the last time grows; the
+ * Writes a commit's sessions: each session's row inserted, or, when it is stored already, read
+ * by its key and updated if the commit changed it (an earlier first event replaces the origin; the last time grows; the
  * click ids join the row's); then decides again the click of every session of each visitor whose
  * sessions' order or click ids it changed (a new session with a click id, a new click id or an
  * earlier first time for one, a session with click ids whose start moved). Ingest and
- * recountSessions so decide alike, whatever order the events arrive in. (A read and a plain
- * write cost SQLite less than one upsert answering with RETURNING, which fills a temporary table.)
+ * recountSessions so decide alike, whatever order the events arrive in. (Plain statements cost
+ * SQLite less than one upsert answering with RETURNING, which fills a temporary table.)
  */
 export function sessionWriter(db: Database): (sessions: Iterable<readonly [visitor: string, session: string, draft: SessionDraft]>) => void {
   const read = db.prepare('SELECT started, last_seen, clicks FROM sessions WHERE anonymous_id = ? AND session_id = ?').raw();
-  const insert = db.prepare(INSERT_SESSION_SQL);
+  const insert = db.prepare(`${INSERT_SESSION_SQL} ON CONFLICT(anonymous_id, session_id) DO NOTHING`);
   const replace = db.prepare(`UPDATE sessions SET ${SESSION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE anonymous_id = ? AND session_id = ?`);
   const extend = db.prepare('UPDATE sessions SET last_seen = ?, clicks = ? WHERE anonymous_id = ? AND session_id = ?');
   const recheck = carriedClicks(db);
   return (sessions) => {
     const changed = new Set<string>();
     for (const [v, id, { summary, clicks }] of sessions) {
-      const had = read.get(v, id) as [started: string, last: string, clicks: string | null] | undefined;
-      if (!had) {
-        summary[9] = clicks ? clicksText(clicks) : null;
-        insert.run(v, id, ...summary);
+      summary[9] = clicks ? clicksText(clicks) : null;
+      // Most sessions in a commit of many visitors are new; a browser's batch is one session.
+      if (insert.run(v, id, ...summary).changes) {
         if (summary[9] !== null) changed.add(v);
         continue;
       }
-      const [started, last, listed] = had;
+      const [started, last, listed] = read.get(v, id) as [started: string, last: string, clicks: string | null];
       let grew = false;
       let list = listed;
       if (clicks) {
