@@ -250,8 +250,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "sessions.clicks: every ad click id each session carried (kind, digest, first time), so that a new click beside one carried from an earlier visit, or one first seen after the landing, is told apart; the sessions filled again from the events",
     // On an existing store the table is filled from the events once: one pass for the sessions'
     // first events, one over the events with a click id (docs/performance.md).
-    sql: 'ALTER TABLE sessions ADD COLUMN clicks TEXT; DELETE FROM sessions;',
-    fill: (db) => { recountSessions(db, '1'); },
+    // The column is added only where it is missing, as version 11 creates its table only where it is.
+    sql: 'DELETE FROM sessions;',
+    fill: (db) => {
+      if (!(db.pragma('table_info(sessions)') as { name: string }[]).some((c) => c.name === 'clicks')) db.exec('ALTER TABLE sessions ADD COLUMN clicks TEXT');
+      recountSessions(db, '1');
+    },
   },
 ];
 
