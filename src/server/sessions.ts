@@ -156,9 +156,9 @@ const INSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SE
 
 /**
  * Writes a commit's sessions: each session's row inserted, or, when it is stored already, read
- * by its key and updated if the commit changed it (an earlier first event replaces the origin; the last time grows; the
- * click ids join the row's); then decides again the click of every session of each visitor whose
- * sessions' order or click ids it changed (a new session with a click id, a new click id or an
+ * by its key and updated if the commit changed it (an earlier first event replaces the origin;
+ * the last time grows; the click ids join the row's); then decides again the click of every
+ * session of each visitor whose sessions' order or click ids it changed (a new session with a click id, a new click id or an
  * earlier first time for one, a session with click ids whose start moved). Ingest and
  * recountSessions so decide alike, whatever order the events arrive in. (Plain statements cost
  * SQLite less than one upsert answering with RETURNING, which fills a temporary table.)
