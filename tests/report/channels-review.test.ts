@@ -1,7 +1,7 @@
 /**
- * Second read of the channels section and the sessions table (2026-12-07). The fixed cases pass;
- * the ones not fixed yet are `it.fails`, each a known limitation written in docs/report.md ("What
- * the channels cannot see"): when one is fixed, its test fails here and becomes a plain `it`.
+ * Second read of the channels section and the sessions table (2026-12-07). Each case was a defect
+ * or a known limit then; the limits were pinned as `it.fails` until fixed (the seventeenth
+ * session fixed the last four: three in the store, schema 12, and one in the tracker).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
