@@ -96,9 +96,21 @@ export function clicksText(clicks: Clicks): string | null {
   return JSON.stringify([...clicks.values()].sort((a, b) => RANK[a[0]]! - RANK[b[0]]! || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
 }
 
-function parseClicks(text: string | null): Clicks {
+/**
+ * A row's `clicks` as a map; undefined when the text is no such list (a row edited by hand): one
+ * bad row must not fail every commit it shares with the visitor's events, so its visitor's
+ * sessions are counted again from the events instead (carriedClicks).
+ */
+function parseClicks(text: string | null): Clicks | undefined {
   const clicks: Clicks = new Map();
-  if (text) for (const c of JSON.parse(text) as SeenClick[]) clicks.set(`${c[0]} ${c[1]}`, c);
+  if (!text) return clicks;
+  let list: unknown;
+  try { list = JSON.parse(text); } catch { return undefined; }
+  if (!Array.isArray(list)) return undefined;
+  for (const c of list as unknown[]) {
+    if (!Array.isArray(c) || c.length !== 3 || RANK[c[0]] === undefined || typeof c[1] !== 'string' || typeof c[2] !== 'string') return undefined;
+    clicks.set(`${c[0]} ${c[1]}`, c as SeenClick);
+  }
   return clicks;
 }
 
@@ -183,8 +195,12 @@ export function sessionWriter(db: Database): (sessions: Iterable<readonly [visit
       let list = listed;
       if (clicks) {
         const all = parseClicks(listed);
-        for (const c of clicks.values()) grew = addClick(all, c) || grew;
-        if (grew) list = clicksText(all);
+        // A list edited by hand: left as it is, and the visitor counted again from the events (carriedClicks).
+        if (!all) changed.add(v);
+        else {
+          for (const c of clicks.values()) grew = addClick(all, c) || grew;
+          if (grew) list = clicksText(all);
+        }
       }
       if (summary[0] < started) {
         // An earlier first event (a browser's queue sent late): the origin is its, and the order of the visitor's sessions may change.
@@ -273,6 +289,7 @@ export function sessionRebuilder(db: Database): { put(visitor: string, session: 
  * makes a later session's copy a return. One seek in the table's key per visitor.
  */
 export function carriedClicks(db: Database): (visitor: string) => void {
+  const forgetRows = db.prepare('DELETE FROM sessions WHERE anonymous_id = ?');
   // Ordered here, not by SQLite: an ORDER BY on a column outside the key sorts in a temporary table, for the few sessions of one visitor.
   const list = db.prepare(`SELECT session_id, started, channel, source, medium, campaign, referrer_host, click, click_ref, clicks FROM sessions
     WHERE anonymous_id = ? AND clicks IS NOT NULL`).raw();
@@ -281,8 +298,15 @@ export function carriedClicks(db: Database): (visitor: string) => void {
   return (visitor) => {
     const earlier = new Set<string>();
     for (const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] of (list.all(visitor) as (string | null)[][]).sort(byStart)) {
+      const parsed = parseClicks(listed ?? null);
+      if (!parsed) {
+        // A row edited by hand: the visitor's sessions are counted again from their events (this decides them again).
+        forgetRows.run(visitor);
+        recountSessions(db, 'anonymous_id = ?', [visitor]);
+        return;
+      }
       // The list is in CLICK_KINDS order: the first new one on the first event is the click.
-      const clicks = JSON.parse(listed!) as SeenClick[];
+      const clicks = [...parsed.values()];
       const pick = clicks.find((c) => c[2] <= started! && !earlier.has(`${c[0]} ${c[1]}`));
       for (const c of clicks) earlier.add(`${c[0]} ${c[1]}`);
       const click = pick?.[0] ?? null;
