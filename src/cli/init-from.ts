@@ -11,7 +11,9 @@ import { write } from './output';
 import { docPath } from './package';
 import { banners, chooseBanner, type Banner } from './tags/banner';
 import { draft, tool, type Draft } from './tags/draft';
-import { recognise, type Finding } from './tags/recognise';
+import { readScript } from './tags/page';
+import { recognise, recogniseIn, type Finding } from './tags/recognise';
+import { siteScripts, type NotRead } from './tags/site-scripts';
 import { count, toolName } from './words';
 
 const SAVE_HINT = 'Save the page as the browser shows it (View page source, then save it as .html), or pass its http(s):// address.';
@@ -20,7 +22,11 @@ const FETCH_TIMEOUT_MS = 20_000;
 export async function initFrom(sources: string[], out: string, io: IO, c: Colours): Promise<number> {
   const pages = await Promise.all(sources.map(async (s) => ({ source: s, html: await readSource(s) })));
   const names = pageNames(sources);
-  const findings = pages.flatMap((p, i) => recognise(names[i]!, p.html));
+  const scripts = await siteScripts(pages);
+  const findings = [
+    ...pages.flatMap((p, i) => recognise(names[i]!, p.html)),
+    ...scripts.files.flatMap((f) => recogniseIn(f.name, readScript(f.text))),
+  ];
   const gtm = findings.filter((f) => f.vendor === 'gtm');
   if (!findings.length) {
     io.err.write(`measureplan init: found no vendor tags in ${sources.join(', ')}; nothing was written.\n${lookedFor()} ${SAVE_HINT}\n`);
@@ -44,6 +50,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
     `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${destinations.length ? `${count(destinations.length, 'destination')}: ${destinations.map(toolName).join(', ')}` : 'no destination'}).`,
     found(findings, result.placed, c),
     leftOut(result, c),
+    unread(scripts.notRead, c),
     gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
     guesses(result, c, banner, several),
     next(result, findings, out, c, gtm.length > 0),
@@ -54,7 +61,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
 
 const GTM_HINT = 'Export what it sends (in GTM: Admin → Export container; or open the site in Tag Assistant and note each tag\'s event and ids) and add those conversions by hand.';
 
-const lookedFor = () => "Looked for gtag(…), fbq(…), lintrk(…), uetq.push(…) and dataLayer.push({ event }) calls and the GA4, Google Ads, Meta, LinkedIn, Microsoft UET and Tag Manager ids in the page's scripts.";
+const lookedFor = () => "Looked for gtag(…), fbq(…), lintrk(…), uetq.push(…) and dataLayer.push({ event }) calls and the GA4, Google Ads, Meta, LinkedIn, Microsoft UET and Tag Manager ids in the pages' scripts, inline handlers and the site's own script files.";
 
 async function readSource(source: string): Promise<string> {
   if (!/^https?:\/\//i.test(source)) {
@@ -112,6 +119,14 @@ function leftOut(result: Draft, c: Colours): string {
     .sort((a, b) => order(a)[0]! - order(b)[0]! || order(a)[1]! - order(b)[1]!);
   if (!items.length) return '';
   return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
+}
+
+/** The site's script files that could not be read: the draft may miss calls in them. */
+function unread(notRead: NotRead[], c: Colours): string {
+  if (!notRead.length) return '';
+  const shown = notRead.slice(0, 3).map((n) => `  - ${n.src}: ${n.why}`);
+  const more = notRead.length > 3 ? [`  - and ${count(notRead.length - 3, 'more file')}`] : [];
+  return [c.yellow(`Not read (${count(notRead.length, 'script file')} of the site's own; calls in them are not in the draft):`), ...shown, ...more, ''].join('\n');
 }
 
 function guesses(result: Draft, c: Colours, banner?: Banner, several?: Banner[]): string {

@@ -21,8 +21,8 @@ collector). The vendor ids are placeholders: "measureplan validate" warns until 
 replace each one with yours.
 
 With --from it drafts the plan from the vendor tags the site already has: the ids
-and the gtag, fbq, lintrk, uetq and dataLayer calls in the pages' inline scripts
-and onclick/onsubmit handlers (read, never run). The same action across vendors becomes one conversion sent to
+and the gtag, fbq, lintrk, uetq and dataLayer calls in the pages' inline scripts,
+onclick/onsubmit handlers and the site's own script files (read, never run). The same action across vendors becomes one conversion sent to
 each of them; what the plan cannot hold is listed. Tag Manager containers cannot be
 read from a page. Pass the pages that send events: home, product, order confirmation.
 

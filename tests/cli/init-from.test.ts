@@ -426,3 +426,46 @@ window.uetq.push('event', 'purchase', { revenue_value: order.total, currency: 'N
     expect(rr.stdout).toMatch(/event_value: UET's event value is not revenue/);
   });
 });
+
+describe('the site\'s own script files', () => {
+  const PAGE = (src: string) => `<!doctype html><html><head>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-F1X2Y3Z4W5"></script>
+<script>gtag('config', 'G-F1X2Y3Z4W5'); fbq('init', '283859598862258');</script>
+<script src="${src}"></script>
+</head><body></body></html>`;
+  const TRACKING = `// moved out of the theme\ndocument.addEventListener('click', function (e) {\n  if (e.target.closest('.add')) {\n    gtag('event', 'add_to_cart', { value: price() });\n    fbq('track', 'AddToCart');\n  }\n});\n`;
+
+  it('a saved page: a relative script beside it is read, with its file and line; a site-absolute one is said to be unread', () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'js'));
+    writeFileSync(join(dir, 'js', 'tracking.js'), TRACKING);
+    writeFileSync(join(dir, 'index.html'), PAGE('js/tracking.js?v=3') + '<script src="/assets/theme.js"></script>');
+    const r = run(['init', '--from', 'index.html'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readPlan(dir).conversions.add_to_cart.send).toEqual({ ga4: { event: 'add_to_cart' }, meta: { event: 'AddToCart' } });
+    expect(r.stdout).toMatch(/tracking\.js:4 +GA4 +gtag\('event', 'add_to_cart', \{…\}\) +→ add_to_cart/);
+    expect(r.stdout).toContain("Not read (1 script file of the site's own; calls in them are not in the draft):");
+    expect(r.stdout).toContain('/assets/theme.js: a saved page cannot tell where a site-absolute address points');
+  });
+
+  it('a page\'s address: its own origin\'s scripts are fetched, another host\'s never; a missing one is said', async () => {
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE('/js/tracking.js') + '<script src="/js/gone.js"></script><script src="https://cdn.example.net/lib.js"></script>');
+      else if (req.url === '/js/tracking.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(TRACKING);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = folder();
+      const r = await runAsync(['init', '--from', `http://127.0.0.1:${(server.address() as AddressInfo).port}/`], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(Object.keys(readPlan(dir).conversions)).toEqual(['add_to_cart']);
+      expect(asked.sort()).toEqual(['/', '/js/gone.js', '/js/tracking.js']);
+      expect(r.stdout).toContain('/js/gone.js: HTTP 404');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

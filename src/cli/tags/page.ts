@@ -35,14 +35,26 @@ const unescape = (v: string) => v.replace(/&(quot|apos|amp|lt|gt|#39|#x27|#34);/
 /** The longest start tag kept for a handler's element (a selector is made from its id or href). */
 const MAX_TAG = 2000;
 
-export function readPage(html: string): Page {
+/** Offset → 1-based line number in `text`. */
+function lines(text: string): (offset: number) => number {
   const starts = [0];
-  for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) starts.push(i + 1);
-  const line = (offset: number): number => {
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
     let lo = 0, hi = starts.length - 1;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid]! <= offset) lo = mid; else hi = mid - 1; }
     return lo + 1;
   };
+}
+
+/** An external script file of the site (`<script src="/js/tracking.js">`) read as one script. */
+export function readScript(js: string): Page {
+  const gtm = new Map<string, number>();
+  for (const m of js.matchAll(GTM_ID)) if (!gtm.has(m[0])) gtm.set(m[0], m.index);
+  return { scripts: [{ text: js, offset: 0 }], gtm: [...gtm].map(([id, offset]) => ({ id, offset })), sources: [], line: lines(js) };
+}
+
+export function readPage(html: string): Page {
+  const line = lines(html);
   const scripts: Script[] = [];
   const sources: Page['sources'] = [];
   /** Script bodies and comments, in page order: no handler is read inside them. */

@@ -3,7 +3,7 @@
  * account ids (`gtag('config', …)`, `fbq('init', …)`, `_linkedin_partner_id`, UET's `ti`, GTM
  * container ids) and the events the site sends. Each finding carries its page and line.
  */
-import { readPage } from './page';
+import { readPage, type Page } from './page';
 import { tokenize, type Token } from './tokens';
 import { ValueReader, type Value } from './values';
 
@@ -33,7 +33,11 @@ const WINDOW = /^(window|self|globalThis|top|parent)\./;
 const CALLEES = new Set(['gtag', 'fbq', 'lintrk', 'uetq.push', 'dataLayer.push']);
 
 export function recognise(page: string, html: string): Finding[] {
-  const { scripts, gtm, line } = readPage(html);
+  return recogniseIn(page, readPage(html));
+}
+
+/** The findings of a page already read, or of a script file read with readScript. */
+export function recogniseIn(page: string, { scripts, gtm, line }: Page): Finding[] {
   const out: Finding[] = gtm.map((g) => ({
     page, line: line(g.offset), script: -1, vendor: 'gtm' as const, call: g.id, id: g.id,
     skip: 'its tags live in the GTM container, not in the page: export what it sends (see Next)',
