@@ -4,26 +4,14 @@
  * `visitors` summary is.
  */
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { parsePlan } from '../../src/plan/parse';
-import type { Plan } from '../../src/plan/types';
+import { describe, expect, it } from 'vitest';
 import { exportPerson, forget } from '../../src/server/forget';
 import { toOutcome } from '../../src/server/message';
 import { retain } from '../../src/server/retain';
 import { openStore, type Store } from '../../src/server/store';
-import { tempStore } from './helpers';
-
-const plan = (parsePlan({
-  version: 1, name: 'Shop', currency: 'NOK', destinations: { collector: { url: '/collect' } },
-  conversions: {
-    purchase: { kind: 'macro', properties: { transaction_id: { type: 'string' }, value: { type: 'number' } }, value: 'value', send: { collector: {} } },
-    view_item: { kind: 'micro', properties: { item_id: { type: 'string' } }, send: { collector: {} } },
-  },
-}) as { plan: Plan }).plan;
+import { iso, kept, plan, storeFile, storeOf, T0 } from './sessions-kit';
 
 const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 10, 2, 10, 0, 0);
-const iso = (m: number) => new Date(T0 + m * 60_000).toISOString();
 let n = 0;
 interface Ctx { session?: string; referrer?: string; url?: string; campaign?: Record<string, string>; clickIds?: Record<string, string> }
 const view = (visitor: string | undefined, m: number, c: Ctx) => ({
@@ -34,17 +22,6 @@ const view = (visitor: string | undefined, m: number, c: Ctx) => ({
   },
 });
 
-const dirs: ReturnType<typeof tempStore>[] = [];
-const stores: Store[] = [];
-afterEach(() => { for (const s of stores.splice(0)) s.close(); for (const d of dirs.splice(0)) d.remove(); });
-function storeOf(...commits: object[][]): Store {
-  const d = tempStore();
-  dirs.push(d);
-  const s = openStore(d.db);
-  stores.push(s);
-  for (const c of commits) s.write([c.map((m) => toOutcome(m, {}, iso(10_000), plan))]);
-  return s;
-}
 /** Every session's click ids, [kind, digest, first time] each, as the `clicks` column lists them. */
 const clicks = (s: Store) => (s.db.prepare('SELECT anonymous_id, session_id, clicks FROM sessions WHERE clicks IS NOT NULL ORDER BY anonymous_id, started, session_id').raw().all() as [string, string, string][])
   .flatMap(([v, id, list]) => (JSON.parse(list) as [string, string, string][]).map(([click, ref, seen]) => ({ anonymous_id: v, session_id: id, click, click_ref: ref, seen })));
@@ -120,9 +97,8 @@ describe('every click id a session carried (its clicks column)', () => {
 
 describe('the schema 11 and 12 migrations', () => {
   it('lists the click ids on a schema 11 store and decides its sessions again from the events', () => {
-    const d = tempStore();
-    dirs.push(d);
-    let s = openStore(d.db);
+    const file = storeFile();
+    let s = openStore(file);
     s.write([[
       view('a', 0, { session: 's1', referrer: 'https://www.google.com/' }),
       view('a', 3, { session: 's1', clickIds: { gclid: 'G1' } }),
@@ -134,23 +110,20 @@ describe('the schema 11 and 12 migrations', () => {
     s.close();
     // The store as schema 11 left it: no click ids' column, and the channels schema 11 decided
     // (the first kind only, a click id after the landing forgotten).
-    const old = new Database(d.db);
+    const old = new Database(file);
     old.exec(`ALTER TABLE sessions DROP COLUMN clicks; DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11;
       UPDATE sessions SET channel = 'paid_search', click = 'gclid' WHERE session_id IN ('s2', 's3');`);
     old.close();
-    s = openStore(d.db);
-    stores.push(s);
+    s = kept(openStore(file));
     expect(s.migrated).toMatchObject({ from: 11, to: 12 });
     expect([rows(s), clicks(s)]).toEqual(atIngest);
     expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([['s1', 'organic_search', null], ['s2', 'direct', null], ['s3', 'paid_social', 'li_fat_id'], ['s4', 'referral', null]]);
     expect(kinds(s).map((k) => k[1])).toEqual(['s1', 's2', 's3', 's3']);
   });
 
-
   it('fills the table from the events of an existing store, as ingest would have', () => {
-    const d = tempStore();
-    dirs.push(d);
-    let s = openStore(d.db);
+    const file = storeFile();
+    let s = openStore(file);
     s.write([[
       view('a', 0, { session: 's1', campaign: { source: 'google', medium: 'cpc', name: 'brand' }, clickIds: { gclid: 'G1' } }),
       view('a', 3, { session: 's1', clickIds: { gclid: 'G1' } }),
@@ -161,11 +134,10 @@ describe('the schema 11 and 12 migrations', () => {
     const atIngest = rows(s);
     s.close();
     // The store as schema 10 left it: no sessions table.
-    const old = new Database(d.db);
+    const old = new Database(file);
     old.exec('DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
     old.close();
-    s = openStore(d.db);
-    stores.push(s);
+    s = kept(openStore(file));
     expect(s.migrated).toMatchObject({ from: 10, to: 12 });
     expect(rows(s)).toEqual(atIngest);
     expect(short(s).map((r) => [r[1], r[4]])).toEqual([['s1', 'paid_search'], ['s2', 'direct'], ['s3', 'referral']]);
