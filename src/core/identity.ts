@@ -41,6 +41,11 @@ export interface Identity {
    * activity that starts or extends a session.
    */
   session(now: number, page?: boolean): Session;
+  /**
+   * A new page view on this document (restored from the back/forward cache): its session is the
+   * one the visitor's next activity is in (until then, the last activity's: a vital is no activity).
+   */
+  newPage(): void;
   userId?: string;
   traits: Record<string, unknown>;
   clickIds(now: number): ClickIds;
@@ -89,7 +94,8 @@ export function createIdentity(store: Store, search: string | string[], now: num
   let aid = linked?.aid ?? uuid();
   // A linked session goes on with what it counted: a once_per_session conversion counts once across the sites.
   let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [...linked?.fired ?? []] };
-  let pageSession = session;
+  /** Undefined from a new page view (a restore, a sign-out) to the next activity: the session that activity is in. */
+  let pageSession: Session | undefined = session;
   let userOnce: string[] = [];
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
@@ -113,7 +119,7 @@ export function createIdentity(store: Store, search: string | string[], now: num
     traits: {},
     anonymousId: () => aid,
     session(t, page) {
-      if (page) return pageSession;
+      if (page) return pageSession ?? session;
       if (passed(t, session.last, SESSION_MS)) {
         // Quiet here, but the visitor may have gone on in another tab (tabs QA 2026-12-06: two
         // tabs took turns and each started sessions of its own): its stored session goes on.
@@ -123,8 +129,10 @@ export function createIdentity(store: Store, search: string | string[], now: num
       }
       session.last = t;
       if (t - written > TOUCH_WRITE_MS) saveSession();
+      pageSession ??= session;
       return session;
     },
+    newPage() { pageSession = undefined; },
     clickIds(t) {
       // Recomputed only when an id may have expired or the set changed: this runs on every track().
       if (!clickCache || t > clickCache.until || clickCache.of !== clicks) {
@@ -208,7 +216,10 @@ export function createIdentity(store: Store, search: string | string[], now: num
         // on every page for visitors who never signed in keeps them as one visitor.
         if (id.userId !== undefined) {
           aid = uuid();
-          pageSession = session = fresh(session.last);
+          // Made at the last activity's time (setUser has no clock): the next visitor's own next
+          // activity may be 30 minutes on and start another, which their page's vitals then follow.
+          session = fresh(session.last);
+          pageSession = undefined;
           userOnce = []; // once_per_user counted the previous user's conversions, not the next person's
           leftHere = true;
           if (analytics) { store.set('aid', aid); saveSession(); store.del('once'); }

@@ -282,6 +282,8 @@ export function startTracker<P extends PlanInput>(plan: Plan, options: Omit<Trac
   // same handler as the track() calls around it) is a new page at once (framework QA 2026-12-06).
   w?.addEventListener?.('measureplan:route', pageChanged, { signal });
   w?.addEventListener?.('popstate', pageChanged, { signal });
+  // Restored from the back/forward cache: a new page view, whose vitals go under its own session.
+  w?.addEventListener?.('pageshow', (e: Event) => { if ((e as PageTransitionEvent).persisted) identity.newPage(); }, { signal });
   // Links and forms to the plan's other origins carry the visitor there, under analytics consent
   // (the ids are analytics storage); the ad click only under an ads grant too.
   const linker = plan.linker;
