@@ -117,6 +117,12 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     if (trigger) c.trigger = trigger;
     conversions[g.name] = c;
   }
+  // Two actions with one trigger (a header's and a footer's phone link, each its own event) would
+  // each count every click there: those keep their track calls.
+  const uses = new Map<string, number>();
+  const key = (c: ConversionSpec) => JSON.stringify(c.trigger);
+  for (const c of Object.values(conversions)) if (c.trigger) uses.set(key(c), (uses.get(key(c)) ?? 0) + 1);
+  for (const c of Object.values(conversions)) if (c.trigger && uses.get(key(c))! > 1) delete c.trigger;
   const needsCurrency = Object.values(conversions).some((c) => c.value !== undefined);
   const plan: PlanInput = {
     $schema: 'https://unpkg.com/measureplan/plan.schema.json',

@@ -29,9 +29,16 @@ const NOT_CODE = /^\s*(application\/(ld\+)?json|importmap|speculationrules|text\
 const GTM_ID = /\bGTM-[A-Z0-9]{4,12}\b/g;
 /** An inline handler attribute of the events a tag call is pasted into, quoted either way. */
 const HANDLER = /\son(click|submit|mousedown|touchstart|change)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
-const ENTITIES: Record<string, string> = { quot: '"', apos: "'", amp: '&', lt: '<', gt: '>', '#39': "'", '#x27': "'", '#34': '"' };
-/** An attribute value as the browser reads it (the entities a quote or an ampersand is written with). */
-const unescape = (v: string) => v.replace(/&(quot|apos|amp|lt|gt|#39|#x27|#34);/gi, (m, e: string) => ENTITIES[e.toLowerCase()] ?? m);
+const ENTITIES: Record<string, string> = { quot: '"', apos: "'", amp: '&', lt: '<', gt: '>' };
+/**
+ * An attribute value as the browser reads it: the entities a quote or an ampersand is written
+ * with, named or numeric (WordPress and PHP write a single quote as `&#039;`).
+ */
+const unescape = (v: string) => v.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|(quot|apos|amp|lt|gt));/gi, (m, d?: string, x?: string, n?: string) => {
+  if (n) return ENTITIES[n.toLowerCase()]!;
+  const c = d ? Number(d) : parseInt(x!, 16);
+  return c > 0 && c <= 0x10ffff ? String.fromCodePoint(c) : m;
+});
 /** The longest start tag kept for a handler's element (a selector is made from its id or href). */
 const MAX_TAG = 2000;
 
@@ -57,33 +64,35 @@ export function readPage(html: string): Page {
   const line = lines(html);
   const scripts: Script[] = [];
   const sources: Page['sources'] = [];
-  /** Script bodies and comments, in page order: no handler is read inside them. */
+  /** Script bodies, comments and elements whose content is text: no handler is read inside them. */
   const skipped: [number, number][] = [];
-  const lower = html.toLowerCase();
-  let i = 0;
-  // The next comment is searched for again only once the scan has passed it: one pass over the page.
-  let comment = -1;
-  while (i < html.length) {
-    if (comment !== Infinity && comment < i) { comment = lower.indexOf('<!--', i); if (comment < 0) comment = Infinity; }
-    const open = lower.indexOf('<script', i);
-    if (open < 0) break;
-    if (comment < open) {
-      const end = lower.indexOf('-->', comment + 4);
-      i = end < 0 ? html.length : end + 3;
-      skipped.push([comment, i]);
+  // ASCII letters only: toLowerCase() makes some longer (İ is two), and offsets in it are the page's.
+  const lower = html.replace(/[A-Z]+/g, (w) => w.toLowerCase());
+  // One pass: each comment or such element is found once, and the scan goes on past its end.
+  // <noscript> content is text where scripts run (and with them off, no handler runs either).
+  const next = /<!--|<(script|style|textarea|title|noscript|xmp)\b/g;
+  for (let m; (m = next.exec(lower)); ) {
+    const open = m.index;
+    const name = m[1];
+    if (!name) {
+      const end = lower.indexOf('-->', open + 4);
+      next.lastIndex = end < 0 ? html.length : end + 3;
+      skipped.push([open, next.lastIndex]);
       continue;
     }
     const tagEnd = html.indexOf('>', open);
     if (tagEnd < 0) break;
-    const attrs = html.slice(open + 7, tagEnd);
-    const close = lower.indexOf('</script', tagEnd + 1);
-    const end = close < 0 ? html.length : close; // a truncated page: the script runs to its end
-    const src = /(?:^|\s)src\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1]; // not data-src
-    if (src) sources.push({ src, offset: open });
-    const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attrs)?.[1];
-    if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
+    const close = lower.indexOf(`</${name}`, tagEnd + 1);
+    const end = close < 0 ? html.length : close; // a truncated page: the element runs to its end
+    if (name === 'script') {
+      const attrs = html.slice(open + 7, tagEnd);
+      const src = /(?:^|\s)src\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1]; // not data-src
+      if (src) sources.push({ src, offset: open });
+      const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attrs)?.[1];
+      if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
+    }
     skipped.push([tagEnd + 1, end]);
-    i = close < 0 ? html.length : close + 8;
+    next.lastIndex = close < 0 ? html.length : close + 2 + name.length;
   }
   // One pass over the page's handlers, past the skipped ranges in order (no search per range).
   let k = 0;
