@@ -356,6 +356,11 @@ gtag('config', 'G-F1X2Y3Z4W5');
     expect(of('<script>window.__tcfapi = window.__tcfapi || function () { (window.__tcfapi.a = window.__tcfapi.a || []).push(arguments); };</script>')).toBe('tcf');
     expect(of('<script src="https://cmp.quantcast.com/choice/abc/example.com/choice.js"></script>')).toBe('tcf');
     expect(of('<script>window.__tcfapi = function () {};</script><script src="https://consent.cookiebot.com/uc.js"></script>')).toBe('cookiebot');
+    // The standard stub's frame, and a stub assigned without `window.`.
+    expect(of('<script>(function () { if (!window.frames["__tcfapiLocator"]) { /* … */ } })();</script>')).toBe('tcf');
+    expect(of('<script>__tcfapi = function () {};</script>')).toBe('tcf');
+    // A script that only asks whether a platform is there, or calls it, names none (final read 2026-12-07).
+    expect(of('<script>if (typeof window.__tcfapi === "function") { window.__tcfapi("addEventListener", 2, cb); }</script>')).toBeUndefined();
     // Not a banner: another script named like one, a lazy loader's data-src, a mention in a comment.
     expect(of('<script src="/js/cookiebot-styles.js"></script><script data-src="https://consent.cookiebot.com/uc.js"></script><!-- <script src="https://consent.cookiebot.com/uc.js"></script> -->')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 /**
  * The cookie banner a page loads, when it is one measureplan reads itself (`consent.cmp`): found
- * by its script's address, or for an IAB TCF platform by the `__tcfapi` its code defines or
- * calls. A draft that names it needs no `measureplan.consent()` call in the site's code.
+ * by its script's address, or for an IAB TCF platform by the `__tcfapi` stub pasted into the
+ * page. A draft that names it needs no `measureplan.consent()` call in the site's code.
  */
 import type { ConsentPlatform } from '../../plan/types';
 import { readPage } from './page';
@@ -22,6 +22,12 @@ const BY_ADDRESS: readonly [RegExp, ConsentPlatform, string][] = [
   [/^(https?:)?\/\/([a-z0-9-]+\.)*(consensu\.org|cmp\.quantcast\.com)\//i, 'tcf', 'an IAB TCF consent platform'],
 ];
 const TCF = { cmp: 'tcf', name: 'an IAB TCF consent platform' } as const;
+/**
+ * The TCF stub a platform's snippet pastes in (it defines `__tcfapi` and its `__tcfapiLocator`
+ * frame), not a script that only asks whether one is there (`typeof window.__tcfapi`): a draft
+ * that waited for a platform the site does not have would never send anything.
+ */
+const TCF_STUB = /__tcfapiLocator|\b__tcfapi\s*=[^=]|function\s+__tcfapi\b/;
 
 export function banners(page: string, html: string): Banner[] {
   const { scripts, sources, line } = readPage(html);
@@ -31,7 +37,7 @@ export function banners(page: string, html: string): Banner[] {
     if (hit) out.push({ cmp: hit[1], name: hit[2], page, line: line(offset) });
   }
   for (const s of scripts) {
-    const at = s.text.indexOf('__tcfapi');
+    const at = s.text.search(TCF_STUB);
     if (at >= 0) out.push({ ...TCF, page, line: line(s.offset + at) });
   }
   return out;
