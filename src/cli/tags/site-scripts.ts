@@ -59,7 +59,8 @@ function resolve(page: string, src: string): string | undefined {
   }
   if (ABSOLUTE.test(src)) return undefined;
   if (src.startsWith('/')) return '';
-  return join(dirname(page), decodeURIComponent(src.replace(/[?#].*$/, '')));
+  const path = src.replace(/[?#].*$/, '');
+  try { return join(dirname(page), decodeURIComponent(path)); } catch { return join(dirname(page), path); } // a stray % is a file name's
 }
 
 async function load(where: string): Promise<string> {
