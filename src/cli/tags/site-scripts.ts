@@ -65,8 +65,10 @@ function resolve(page: string, src: string): string | undefined {
 
 async function load(where: string): Promise<string> {
   if (!isUrl(where)) {
-    const size = statSync(where).size;
-    if (size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1e6} MB`);
+    // Only a regular file: a FIFO or a device (`../../dev/zero`) would never end.
+    const stat = statSync(where);
+    if (!stat.isFile()) throw new Error(stat.isDirectory() ? 'a folder, not a file' : 'not a regular file');
+    if (stat.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1e6} MB`);
     return readFileSync(where, 'utf8');
   }
   const response = await fetch(where, { signal: AbortSignal.timeout(TIMEOUT_MS) });
@@ -79,6 +81,8 @@ async function load(where: string): Promise<string> {
 function trouble(e: unknown): string {
   const err = e as Error & { code?: string; cause?: { code?: string } };
   if (err.code === 'ENOENT') return 'not beside the saved page (save the page with its files, or pass its http(s):// address)';
+  if (err.code === 'ELOOP') return 'a symbolic link that leads back to itself';
+  if (err.code === 'EACCES') return 'not allowed to read it';
   if (err.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
   return err.cause?.code ?? err.code ?? err.message;
 }
