@@ -40,7 +40,8 @@ export async function siteScripts(pages: { source: string; html: string }[]): Pr
   const read = await Promise.all(list.slice(0, MAX_FILES).map(async ([where, src]) => {
     try { return { where, text: await load(where) }; } catch (e) { notRead.push({ src, why: trouble(e) }); return undefined; }
   }));
-  const got = read.filter((r): r is { where: string; text: string } => !!r);
+  // One file under several addresses (`app.js?v=1` and `?v=2`) is read once.
+  const got = read.filter((r, i): r is { where: string; text: string } => !!r && read.findIndex((o) => o?.text === r.text) === i);
   const short = got.map((r) => basename(isUrl(r.where) ? new URL(r.where).pathname : r.where));
   const unique = new Set(short).size === short.length;
   return { files: got.map((r, i) => ({ name: unique ? short[i]! : r.where, text: r.text })), notRead };
@@ -71,11 +72,40 @@ async function load(where: string): Promise<string> {
     if (stat.size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1e6} MB`);
     return readFileSync(where, 'utf8');
   }
-  const response = await fetch(where, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const origin = new URL(where).origin;
+  let response: Response;
+  // Redirects are followed by hand: one to another host is that host's file, never fetched.
+  for (let hops = 0; ; hops++) {
+    response = await fetch(where, { signal, redirect: 'manual' });
+    const to = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || !to) break;
+    await response.body?.cancel();
+    where = new URL(to, where).href;
+    if (new URL(where).origin !== origin) throw new Error(`moved to another host (${where})`);
+    if (hops === 5) throw new Error('too many redirects');
+  }
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const text = await response.text();
-  if (text.length > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES / 1e6} MB`);
+  // A site that answers every address with its page (a single-page app) sent no script.
+  const page = new Error('the server answered with a page (HTML), not a script');
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) { await response.body?.cancel(); throw page; }
+  const text = await body(response);
+  if (/^\s*<(!doctype html|html)\b/i.test(text)) throw page;
   return text;
+}
+
+/** The body as text, read no further than MAX_BYTES: a bigger one is not buffered whole. */
+async function body(response: Response): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  for (let r; !(r = await reader.read()).done; ) {
+    size += r.value.byteLength;
+    if (size > MAX_BYTES) { await reader.cancel(); throw new Error(`larger than ${MAX_BYTES / 1e6} MB`); }
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function trouble(e: unknown): string {
