@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPage } from '../../src/cli/tags/page';
 import { ensureBuilt, run, runAsync, tempDir } from './helpers';
 
 const tmp = tempDir();
@@ -92,5 +93,13 @@ describe('the site\'s own script files: what is not a script file', () => {
       expect(r.stdout).toMatch(/\n {2}app\.js:1 +Meta +fbq\('track', 'AddToCart'\) +→ add_to_cart\n/);
       expect(r.stdout).not.toContain('more page');
     } finally { await site.close(); }
+  });
+});
+
+describe('the src of a page\'s script', () => {
+  it('is read as the browser reads it, spaces around it dropped; an empty or blank one is none', () => {
+    const srcs = (html: string) => readPage(html).sources.map((s) => s.src);
+    expect(srcs('<script src=" js/tracking.js "></script><script src="\njs/a.js"></script>')).toEqual(['js/tracking.js', 'js/a.js']);
+    expect(srcs('<script src=""></script><script src="  " async></script>')).toEqual([]);
   });
 });

@@ -86,7 +86,7 @@ export function readPage(html: string): Page {
     const end = close < 0 ? html.length : close; // a truncated page: the element runs to its end
     if (name === 'script') {
       const attrs = html.slice(open + 7, tagEnd);
-      const src = /(?:^|\s)src\s*=\s*["']?([^"'\s>]+)/i.exec(attrs)?.[1]; // not data-src
+      const src = /(?:^|\s)src\s*=\s*["']?\s*([^"'\s>]+)/i.exec(attrs)?.[1]; // not data-src
       if (src) sources.push({ src, offset: open });
       const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attrs)?.[1];
       if (!(type && NOT_CODE.test(type))) scripts.push({ text: html.slice(tagEnd + 1, end), offset: tagEnd + 1 });
