@@ -36,9 +36,9 @@ export interface Identity {
   anonymousId(): string;
   /**
    * The visit's session, a new one after 30 minutes without activity; this call is activity. With
-   * `page`, the one this page view began in (or took up at the analytics grant or a sign-out), as
-   * it is: a page's own web vitals, sent when it is hidden, belong to that page view and are no
-   * activity that starts or extends a session.
+   * `page`, the one this page view began in (or took up at the analytics grant; after a sign-out
+   * or a restore, the one of the next activity), as it is: a page's own web vitals, sent when it
+   * is hidden, belong to that page view and are no activity that starts or extends a session.
    */
   session(now: number, page?: boolean): Session;
   /**
