@@ -29,7 +29,9 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
   ];
   const gtm = findings.filter((f) => f.vendor === 'gtm');
   if (!findings.length) {
-    io.err.write(`measureplan init: found no vendor tags in ${sources.join(', ')}; nothing was written.\n${lookedFor()} ${SAVE_HINT}\n`);
+    // The calls may be in a script file it could not read: said, so the next try can pass it.
+    const unreadFiles = unread(scripts.notRead, c);
+    io.err.write(`measureplan init: found no vendor tags in ${sources.join(', ')}; nothing was written.\n${lookedFor()} ${SAVE_HINT}\n${unreadFiles ? `\n${unreadFiles}` : ''}`);
     return 1;
   }
   const { banner, several } = chooseBanner(pages.flatMap((p, i) => banners(names[i]!, p.html)));

@@ -454,6 +454,15 @@ describe('the site\'s own script files', () => {
     expect(r.stdout).toContain('/assets/theme.js: a saved page cannot tell where a site-absolute address points');
   });
 
+  it('a page without tags whose own script file could not be read says so, beside the exit 1', () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><p>Shop</p><script src="js/missing.js"></script>');
+    const r = run(['init', '--from', 'index.html'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('found no vendor tags in index.html');
+    expect(r.stderr).toContain('js/missing.js: not beside the saved page');
+  });
+
   it('a page\'s address: its own origin\'s scripts are fetched, another host\'s never; a missing one is said', async () => {
     const asked: string[] = [];
     const server = createServer((req, res) => {
