@@ -128,7 +128,7 @@ function unread(notRead: NotRead[], c: Colours): string {
   if (!notRead.length) return '';
   const shown = notRead.slice(0, 3).map((n) => `  - ${n.src}: ${n.why}`);
   const more = notRead.length > 3 ? [`  - and ${count(notRead.length - 3, 'more file')}`] : [];
-  return [c.yellow(`Not read (${count(notRead.length, 'script file')} of the site's own; calls in them are not in the draft):`), ...shown, ...more, ''].join('\n');
+  return [c.yellow(`Not read (${count(notRead.length, 'script file')} of the site's own; calls in them were not looked for):`), ...shown, ...more, ''].join('\n');
 }
 
 function guesses(result: Draft, c: Colours, banner?: Banner, several?: Banner[]): string {

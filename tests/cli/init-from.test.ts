@@ -449,7 +449,7 @@ describe('the site\'s own script files', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readPlan(dir).conversions.add_to_cart.send).toEqual({ ga4: { event: 'add_to_cart' }, meta: { event: 'AddToCart' } });
     expect(r.stdout).toMatch(/tracking\.js:4 +GA4 +gtag\('event', 'add_to_cart', \{…\}\) +→ add_to_cart/);
-    expect(r.stdout).toContain("Not read (2 script files of the site's own; calls in them are not in the draft):");
+    expect(r.stdout).toContain("Not read (2 script files of the site's own; calls in them were not looked for):");
     expect(r.stdout).toContain('js/100%.js: not beside the saved page');
     expect(r.stdout).toContain('/assets/theme.js: a saved page cannot tell where a site-absolute address points');
   });
