@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offline } from '../../src/cli/offline';
-import type { IO } from '../../src/cli/io';
 import { readOrders } from '../../src/offline/orders';
 import { parseZone } from '../../src/offline/time';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
+import { offline } from '../../src/cli/offline';
+import { offlineRunner } from './run-kit';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 2, 1, 12, 0);
@@ -50,18 +50,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const capture = (): IO & { stdout(): string; stderr(): string } => {
-  let out = ''; let err = '';
-  return { out: { write: (s: string) => { out += s; } }, err: { write: (s: string) => { err += s; } }, stdout: () => out, stderr: () => err };
-};
-const run = async (orders: string, to: string) => {
-  const file = join(dir, `orders-${++n}.csv`);
-  writeFileSync(file, orders);
-  const out = join(dir, `out-${n}`, `${to}.csv`);
-  const io = capture();
-  const code = await offline(['--orders', file, '--to', to, '--db', db, '--out', out, '--conversion-name', 'Phone order', '--timezone', 'UTC', '--currency', 'NOK', '--format', 'json'], io, () => NOW);
-  return { code, out, json: JSON.parse(io.stdout()) as { skipped: { row: number; reason: string; message: string }[] }, stderr: io.stderr() };
-};
+const run = offlineRunner(() => dir, () => db, NOW);
 const rows = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1, -1);
 
 describe('the orders file: consent columns', () => {

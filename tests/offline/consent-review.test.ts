@@ -4,15 +4,14 @@
  * click written on the order, a "no" on a device tied only by the user id, Microsoft, a click
  * without any consent record, and a yes on the order against a later withdrawal.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offline } from '../../src/cli/offline';
-import type { IO } from '../../src/cli/io';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
+import { offlineRunner } from './run-kit';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 2, 1, 12, 0);
@@ -51,21 +50,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = async (orders: string, to: string, ext = 'csv') => {
-  const file = join(dir, `orders-${++n}.csv`);
-  writeFileSync(file, orders);
-  const out = join(dir, `out-${n}`, `${to}.${ext}`);
-  let stdout = ''; let stderr = '';
-  const io: IO = { out: { write: (s: string) => { stdout += s; } }, err: { write: (s: string) => { stderr += s; } } };
-  const name = to === 'linkedin' ? '104012' : 'Phone order';
-  const code = await offline(['--orders', file, '--to', to, '--db', db, '--out', out, '--conversion-name', name, '--timezone', 'UTC', '--currency', 'NOK', '--format', 'json'], io, () => NOW);
-  return { code, out, stderr, json: JSON.parse(stdout) as { skipped: { row: number; reason: string }[] } };
-};
+const run = offlineRunner(() => dir, () => db, NOW);
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1, -1);
 
 describe('a click the store knows was withdrawn, written on the order (the order form kept it)', () => {
   it('linkedin: nothing of that person is sent, not even the e-mail the store does not know', async () => {
-    const r = await run('order_id,time,value,email,li_fat_id\nQ-1,2026-03-01 12:00,100,new-address@example.no,gone-fa7e', 'linkedin', 'json');
+    const r = await run('order_id,time,value,email,li_fat_id\nQ-1,2026-03-01 12:00,100,new-address@example.no,gone-fa7e', 'linkedin');
     expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
   });
 
@@ -77,7 +67,7 @@ describe('a click the store knows was withdrawn, written on the order (the order
 
 describe("a denial on another of the person's devices, tied by the user id (no e-mail trait there)", () => {
   it('linkedin: the order is skipped (docs: "any of their devices")', async () => {
-    const r = await run('order_id,time,value,email\nQ-3,2026-03-01 12:00,100,per@example.no', 'linkedin', 'json');
+    const r = await run('order_id,time,value,email\nQ-3,2026-03-01 12:00,100,per@example.no', 'linkedin');
     expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
   });
 
@@ -108,14 +98,14 @@ describe("the order's consent column over a later withdrawal the store recorded"
     expect(lines(r.out.replace(/\.csv$/, '-leads.csv'))[1]).toMatch(/,Denied,Denied$/);
   });
   it('linkedin: nothing is sent of the person the store knows withdrew', async () => {
-    const r = await run('order_id,time,value,visitor_id,email,Marketing consent\nQ-8,2026-03-01 12:00,100,v-gone,kari@example.no,yes', 'linkedin', 'json');
+    const r = await run('order_id,time,value,visitor_id,email,Marketing consent\nQ-8,2026-03-01 12:00,100,v-gone,kari@example.no,yes', 'linkedin');
     expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
   });
 });
 
 describe("Per's \"no\" on his phone (tied by the user id), for an order that names his laptop or carries its click, not his e-mail (final read 2026-12-07)", () => {
   it('linkedin: an order with his visitor id only sends nothing of him', async () => {
-    const r = await run('order_id,time,value,visitor_id\nR4-1,2026-03-01 12:00,100,v-per-lap', 'linkedin', 'json');
+    const r = await run('order_id,time,value,visitor_id\nR4-1,2026-03-01 12:00,100,v-per-lap', 'linkedin');
     expect(r.json.skipped.map((s) => [s.row, s.reason])).toEqual([[2, 'ads-withdrawn']]);
   });
   it('microsoft: an order with his msclkid only sends nothing of him', async () => {

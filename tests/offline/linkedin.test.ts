@@ -3,16 +3,15 @@
  * by the ad click's li_fat_id or the hashed e-mail; the same consent and deduplication rules as
  * the other platforms, with what LinkedIn's event cannot carry left out.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offline } from '../../src/cli/offline';
-import type { IO } from '../../src/cli/io';
 import { conversionUrn, LINKEDIN_BATCH, linkedinEvent, linkedinFiles } from '../../src/offline/linkedin';
 import { toOutcome } from '../../src/server/message';
 import { openStore } from '../../src/server/store';
+import { offlineRunner } from './run-kit';
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 2, 1, 12, 0);
@@ -47,15 +46,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = async (orders: string, extra: string[] = []) => {
-  const file = join(dir, `orders-${++n}.csv`);
-  writeFileSync(file, orders);
-  const out = join(dir, `out-${n}`, 'linkedin.json');
-  let stdout = ''; let stderr = '';
-  const io: IO = { out: { write: (s: string) => { stdout += s; } }, err: { write: (s: string) => { stderr += s; } } };
-  const code = await offline(['--orders', file, '--to', 'linkedin', '--db', db, '--out', out, '--conversion-name', '104012', '--currency', 'NOK', '--timezone', 'UTC', '--format', 'json', ...extra], io, () => NOW);
-  return { code, out, stderr, json: JSON.parse(stdout) as { conversionName: string; skipped: { row: number; orderId: string | null; reason: string; message: string }[]; matched: { row: number; by: string; clickKind: string | null; source: string | null; hashed: string[] }[] } };
-};
+const runTo = offlineRunner(() => dir, () => db, NOW);
+const run = (orders: string, extra: string[] = []) => runTo(orders, 'linkedin', extra);
 
 describe('measureplan offline --to linkedin', () => {
   it('writes one event per order: the rule URN, time in ms, the amount as text, the order number as eventId, li_fat_id and hashed e-mail as userIds', async () => {
