@@ -38,24 +38,25 @@ const EVENTS = [
   phoneOrder('u-zoe', T - 2 * H), // Zoe orders by phone: not Anna's order
 ];
 
-it("another user's phone order does not complete the cart of the visitor who signed in as someone else since (report)", () => {
+/** A store holding EVENTS, all four stored, closed and removed after the test. */
+function filled() {
   const dir = tempStore();
   cleanups.push(() => dir.remove());
   const store = openStore(dir.db);
   cleanups.push(() => store.close());
   fill(store, EVENTS);
   expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4);
+  return store;
+}
+
+it("another user's phone order does not complete the cart of the visitor who signed in as someone else since (report)", () => {
+  const store = filled();
   const r = buildReport(store.db, plan, { now: T });
   expect(r.abandonment.cart!.list.map((c) => c.visitor)).toEqual(['lap']);
 });
 
 it("another user's phone order does not stop the reminder to the visitor's current user (hand-off)", async () => {
-  const dir = tempStore();
-  cleanups.push(() => dir.remove());
-  const store = openStore(dir.db);
-  cleanups.push(() => store.close());
-  fill(store, EVENTS);
-  expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(4);
+  const store = filled();
   const posts: Record<string, unknown>[] = [];
   const server: Server = createServer((req, res) => { let b = ''; req.on('data', (c) => { b += c; }); req.on('end', () => { posts.push(JSON.parse(b)); res.writeHead(200).end('ok'); }); });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
