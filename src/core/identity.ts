@@ -70,6 +70,12 @@ export interface Identity {
  * ad click are each taken whole from the first that has any (a campaign mixed from two addresses
  * is one nobody came from: second read 2026-12-07).
  */
+/**
+ * This document's page view across the trackers made on it (an app may shut its tracker down and
+ * create it again on a later route, 30 quiet minutes on): its vitals belong to the load's session.
+ */
+let docPage: { a: string; s: Session } | undefined;
+
 export function createIdentity(store: Store, search: string | string[], now: number, linked?: Linked): Identity {
   const all = [search].flat().map((q) => new URLSearchParams(q));
   const from = (keys: readonly string[]) => all.find((p) => keys.some((k) => p.get(k))) ?? all[0]!;
@@ -96,6 +102,12 @@ export function createIdentity(store: Store, search: string | string[], now: num
   let session: Session = { id: linked?.sid ?? uuid(), last: now, utm: landingUtm, fired: [...linked?.fired ?? []] };
   /** Undefined from a new page view (a restore, a sign-out) to the next activity: the session that activity is in. */
   let pageSession: Session | undefined = session;
+  /** The page view's session is this visitor's on this document: a tracker before took it up already. */
+  const pin = () => {
+    if (!pageSession) return;
+    if (docPage?.a === aid) pageSession = docPage.s;
+    else docPage = { a: aid, s: pageSession };
+  };
   let userOnce: string[] = [];
   let written = 0;
   let clickCache: { ids: ClickIds; until: number; of: Clicks } | undefined;
@@ -129,10 +141,10 @@ export function createIdentity(store: Store, search: string | string[], now: num
       }
       session.last = t;
       if (t - written > TOUCH_WRITE_MS) saveSession();
-      pageSession ??= session;
+      if (!pageSession) { pageSession = session; pin(); }
       return session;
     },
-    newPage() { pageSession = undefined; },
+    newPage() { pageSession = docPage = undefined; },
     clickIds(t) {
       // Recomputed only when an id may have expired or the set changed: this runs on every track().
       if (!clickCache || t > clickCache.until || clickCache.of !== clicks) {
@@ -193,6 +205,7 @@ export function createIdentity(store: Store, search: string | string[], now: num
         if (stored && typeof stored.id === 'string' && (stored.a === undefined || stored.a === aid) && (linked ? stored.id === session.id : !passed(session.last, stored.last, SESSION_MS))) {
           pageSession = session = { id: stored.id, last: session.last, utm: Object.keys(landingUtm).length ? landingUtm : stored.utm ?? {}, fired: [...new Set([...(stored.fired ?? []), ...session.fired])] };
         }
+        pin();
         saveSession();
         userOnce = [...new Set([...(left ? [] : store.get<string[]>('once') ?? []), ...userOnce])];
         store.set('once', userOnce);
