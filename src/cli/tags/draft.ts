@@ -67,9 +67,14 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     return undefined;
   };
   const known = events.filter((f) => action(f) !== undefined);
-  /** The one action of these findings, if they have exactly one. */
+  // The actions sent in each script and on each page, gathered once: looked up per finding, not
+  // filtered again for each (a page of a thousand LinkedIn calls took seconds).
+  const actionsIn = new Map<string, Set<string>>();
+  const gather = (key: string, a: string) => (actionsIn.get(key) ?? actionsIn.set(key, new Set()).get(key)!).add(a);
+  for (const k of known) { gather(`${k.page}\u0000${k.script}`, action(k)!); gather(k.page, action(k)!); }
+  /** The one action sent there, if there is exactly one. */
+  const only = (key: string) => { const a = actionsIn.get(key); return a?.size === 1 ? [...a][0] : undefined; };
   const noId = new Set<Vendor>();
-  const only = (fs: Finding[]) => { const a = new Set(fs.map(action)); return a.size === 1 ? [...a][0] : undefined; };
   // The calls of one inline handler are one action (onclick="gtag('event', 'phone_click'); fbq('track', 'Contact')"),
   // named as GA4 names it when GA4 is among them, else as its first call does.
   const handlerAction = new Map<string, string>();
@@ -80,7 +85,7 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     if (f.vendor === 'googleAds' && account && f.id !== account) { skip(f, `its send_to names another Google Ads account than the plan's ${account}; a plan has one`); continue; }
     // A LinkedIn conversion id or an Ads label names no action: it belongs to the one action sent
     // beside it (in the same script, else on the same page), or is a conversion of its own.
-    const n = (f.handler ? handlerAction.get(where(f)) : undefined) ?? action(f) ?? only(known.filter((k) => k.page === f.page && k.script === f.script)) ?? only(known.filter((k) => k.page === f.page)) ?? own(f);
+    const n = (f.handler ? handlerAction.get(where(f)) : undefined) ?? action(f) ?? only(`${f.page}\u0000${f.script}`) ?? only(f.page) ?? own(f);
     let target = n;
     let added = addSend(group(n), f, destinations);
     // A second Ads label or LinkedIn id for one action is a conversion action of its own there.
