@@ -27,8 +27,12 @@ export interface Page {
 /** Script types that hold data or markup, not code. */
 const NOT_CODE = /^\s*(application\/(ld\+)?json|importmap|speculationrules|text\/(html|template|x-template|x-handlebars-template))\s*$/i;
 const GTM_ID = /\bGTM-[A-Z0-9]{4,12}\b/g;
-/** An inline handler attribute of the events a tag call is pasted into, quoted either way. */
-const HANDLER = /\son(click|submit|mousedown|touchstart|change)\s*=\s*(?:"([^"]*)"|'([^']*)')/gi;
+/**
+ * An inline handler attribute of the events a tag call is pasted into, quoted either way or
+ * unquoted: as HTML reads an unquoted value, it ends at whitespace or `>` (a quote inside it is
+ * part of it: `onclick=gtag('event','call')`).
+ */
+const HANDLER = /\son(click|submit|mousedown|touchstart|change)[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f\r >"'][^\t\n\f\r >]*))/gi;
 const ENTITIES: Record<string, string> = { quot: '"', apos: "'", amp: '&', lt: '<', gt: '>' };
 /**
  * An attribute value as the browser reads it: the entities a quote or an ampersand is written
@@ -99,12 +103,13 @@ export function readPage(html: string): Page {
   for (const m of html.matchAll(HANDLER)) {
     while (k < skipped.length && skipped[k]![1] <= m.index) k++;
     if (k < skipped.length && skipped[k]![0] <= m.index) continue;
-    const raw = m[2] ?? m[3] ?? '';
-    const start = m.index + m[0].length - raw.length - 1;
+    const raw = m[2] ?? m[3] ?? m[4] ?? '';
+    const quote = m[4] === undefined ? 1 : 0;
+    const start = m.index + m[0].length - raw.length - quote;
     // The element's start tag, looked for within MAX_TAG characters only (no scan of the whole page per handler).
     const from = Math.max(0, m.index - MAX_TAG);
     const lt = html.slice(from, m.index).lastIndexOf('<');
-    const after = start + raw.length + 1;
+    const after = start + raw.length + quote;
     const gt = html.slice(after, after + MAX_TAG).indexOf('>');
     const element = lt < 0 ? '' : html.slice(from + lt, gt < 0 ? after : after + gt + 1);
     scripts.push({ text: unescape(raw), offset: start, handler: { on: m[1]!.toLowerCase(), element } });
