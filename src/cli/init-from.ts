@@ -10,7 +10,7 @@ import { cannot, UsageError, type Colours, type IO } from './io';
 import { write } from './output';
 import { docPath } from './package';
 import { banners, chooseBanner, type Banner } from './tags/banner';
-import { draft, tool, type Draft } from './tags/draft';
+import { draft, tool, type Draft, type Replaced } from './tags/draft';
 import { readScript } from './tags/page';
 import { recognise, recogniseIn, type Finding } from './tags/recognise';
 import { siteScripts, type NotRead } from './tags/site-scripts';
@@ -37,7 +37,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
   const { banner, several } = chooseBanner(pages.flatMap((p, i) => banners(names[i]!, p.html)));
   const result = draft(findings, planName(sources), banner?.cmp);
   if (!result.plan || !Object.keys(result.plan.conversions).length) {
-    io.err.write(found(findings, result.placed, c));
+    io.err.write(found(findings, result, c));
     const why = gtm.length && findings.every((f) => f.vendor === 'gtm' || f.id)
       ? `the tags are in Google Tag Manager (${[...new Set(gtm.map((g) => g.id))].join(', ')}), which cannot be read from the page. ${GTM_HINT}`
       : 'found no event the plan can hold (only account ids): pass the pages that send events too, such as a product page and the order confirmation.';
@@ -50,8 +50,9 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
   const destinations = Object.keys(plan.destinations ?? {});
   const sections = [
     `${c.green('✓')} Wrote ${out}: a draft from ${count(sources.length, 'page')} (${count(conversions.length, 'conversion')}, ${destinations.length ? `${count(destinations.length, 'destination')}: ${destinations.map(toolName).join(', ')}` : 'no destination'}).`,
-    found(findings, result.placed, c),
+    found(findings, result, c),
     leftOut(result, c),
+    byCode(result.listeners, c),
     unread(scripts.notRead, c),
     gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
     guesses(result, c, banner, several),
@@ -96,11 +97,14 @@ function planName(sources: string[]): string {
 }
 
 /** The table of findings; a call repeated on several pages (the base code) is one row. */
-function found(findings: Finding[], placed: Draft['placed'], c: Colours): string {
+function found(findings: Finding[], { placed, listeners }: Draft, c: Colours): string {
   const rows: string[][] = [];
   const seen = new Map<string, string[]>();
+  const inListener = new Map(listeners.flatMap((l) => l.findings.map((f) => [f, l] as const)));
   for (const f of findings) {
-    const to = placed.get(f) ?? (f.vendor === 'gtm' ? 'cannot be read' : f.vendor === 'dataLayer' ? '' : 'left out');
+    const l = inListener.get(f);
+    const by = l ? ` (${l.trigger ? `a trigger replaces the listener at ${l.at}` : `the listener at ${l.at} stays code`})` : '';
+    const to = (placed.get(f) ?? (f.vendor === 'gtm' ? 'cannot be read' : f.vendor === 'dataLayer' ? '' : 'left out')) + by;
     const key = `${f.vendor}|${f.call}|${to}`;
     const where = `${f.page}:${f.line}`;
     const row = seen.get(key);
@@ -123,6 +127,13 @@ function leftOut(result: Draft, c: Colours): string {
   return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
 }
 
+/** Listeners with calls in them that no trigger can replace, with why: their code stays. */
+function byCode(listeners: Replaced[], c: Colours): string {
+  const kept = listeners.filter((l) => l.why);
+  if (!kept.length) return '';
+  return [c.yellow('Tracked by code (no trigger can take these listeners\' place; each keeps a track call, see Next):'), ...kept.map((l) => `  - ${l.at} ${l.what} → ${l.conversion}: ${l.why}`), ''].join('\n');
+}
+
 /** The site's script files that could not be read: the draft may miss calls in them. */
 function unread(notRead: NotRead[], c: Colours): string {
   if (!notRead.length) return '';
@@ -139,6 +150,7 @@ function guesses(result: Draft, c: Colours, banner?: Banner, several?: Banner[])
     '  - Each conversion\'s "kind" (macro or micro) and "supports" are guessed from its name: purchases and leads are macro.',
     '  - A property whose value the page computes got its type from its name (value, price → number); its description shows what the old tag sent.',
     ...consentWords(banner, several),
+    ...result.listeners.filter((l) => l.firstOnly).map((l) => `  - The trigger on ${l.trigger!.selector} counts every element it matches; ${l.what} (${l.at}) hung on the first one only.`),
     ...(cur?.guessed ? [`  - "currency": "${cur.code}" is a guess (no tag sent a fixed currency): put in yours.`] : []),
     ...(unsent.length ? [`  - ${unsent.map((n) => `"${n}"`).join(', ')} ${unsent.length === 1 ? 'has' : 'have'} no "send" yet (the page only told Tag Manager): name the tools that should receive ${unsent.length === 1 ? 'it' : 'them'}.`] : []),
     '',
@@ -160,12 +172,19 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: 
     const name = result.placed.get(f);
     if (name) (callsOf.get(name) ?? callsOf.set(name, new Set()).get(name)!).add(f.call);
   }
+  const handled = new Set(findings.flatMap((f) => (f.handler && result.placed.has(f) ? [result.placed.get(f)!] : [])));
+  const replaces = new Map<string, Replaced[]>(); // conversion → the listeners its trigger replaces
+  for (const l of result.listeners) if (l.trigger) (replaces.get(l.conversion) ?? replaces.set(l.conversion, []).get(l.conversion)!).push(l);
   const mapping = Object.entries(conversions).flatMap(([name, conv]) => {
     const calls = [...(callsOf.get(name) ?? [])];
     const props = Object.keys(conv.properties ?? {}).map((p) => `${p}: …`).join(', ');
     const t = conv.trigger as { on: string; selector?: string } | undefined;
-    // Inline handlers a trigger replaces: no code, the handler attributes go.
-    const by = t?.selector ? `         → no code: the plan's trigger tracks it (a ${t.on} on ${t.selector}); remove the on${t.on}="…" attributes` : undefined;
+    // Inline handlers and listeners a trigger replaces: no code, the handler attributes and the listeners go.
+    const gone = [
+      ...(handled.has(name) ? [`remove the on${t?.on}="…" attributes`] : []),
+      ...(replaces.get(name) ?? []).map((l) => `remove ${l.what} at ${l.at} with its calls`),
+    ];
+    const by = t?.selector ? `         → no code: the plan's trigger tracks it (a ${t.on} on ${t.selector}); ${gone.join('; ')}` : undefined;
     return [...calls.map((call) => `       ${call}`), by ?? `         → measureplan.track('${name}'${props ? `, { ${props} }` : ''})`];
   });
   return [

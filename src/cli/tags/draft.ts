@@ -26,6 +26,22 @@ export interface Draft {
   pages: string[];
   /** Currency taken from the tags, or guessed. */
   currency?: { code: string; guessed: boolean };
+  /** Each listener the calls were found in (in page order): the trigger that replaces it, or why none does. */
+  listeners: Replaced[];
+}
+
+export interface Replaced {
+  /** `tracking.js:12` */
+  at: string;
+  /** `a click listener on document.getElementById('call')` */
+  what: string;
+  conversion: string;
+  trigger?: ClickTrigger | SubmitTrigger;
+  why?: string;
+  /** querySelector's first match only, where the trigger counts every match. */
+  firstOnly?: boolean;
+  /** The calls found in it. */
+  findings: Finding[];
 }
 
 interface Group {
@@ -76,16 +92,17 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   const only = (key: string) => { const a = actionsIn.get(key); return a?.size === 1 ? [...a][0] : undefined; };
   const noId = new Set<Vendor>();
   // The calls of one inline handler are one action (onclick="gtag('event', 'phone_click'); fbq('track', 'Contact')"),
-  // named as GA4 names it when GA4 is among them, else as its first call does.
+  // and so are those of one listener: named as GA4 names it when GA4 is among them, else as its first call does.
   const handlerAction = new Map<string, string>();
-  const where = (f: Finding) => `${f.page}\u0000${f.script}`;
-  for (const f of known) if (f.handler && (f.vendor === 'ga4' || !handlerAction.has(where(f)))) handlerAction.set(where(f), action(f)!);
+  const where = (f: Finding) => (f.handler ? `${f.page}\u0000${f.script}` : f.listener ? `${f.page}\u0000${f.listener.key}` : undefined);
+  for (const f of known) { const w = where(f); if (w && (f.vendor === 'ga4' || !handlerAction.has(w))) handlerAction.set(w, action(f)!); }
   for (const f of events) {
     const account = destinations.googleAds;
     if (f.vendor === 'googleAds' && account && f.id !== account) { skip(f, `its send_to names another Google Ads account than the plan's ${account}; a plan has one`); continue; }
     // A LinkedIn conversion id or an Ads label names no action: it belongs to the one action sent
     // beside it (in the same script, else on the same page), or is a conversion of its own.
-    const n = (f.handler ? handlerAction.get(where(f)) : undefined) ?? action(f) ?? only(`${f.page}\u0000${f.script}`) ?? only(f.page) ?? own(f);
+    const w = where(f);
+    const n = (w ? handlerAction.get(w) : undefined) ?? action(f) ?? only(`${f.page}\u0000${f.script}`) ?? only(f.page) ?? own(f);
     let target = n;
     let added = addSend(group(n), f, destinations);
     // A second Ads label or LinkedIn id for one action is a conversion action of its own there.
@@ -105,9 +122,10 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   const currencies = findings.flatMap((f) => { const c = currencyOf(f); return c && /^[A-Z]{3}$/.test(c) ? [c] : []; });
   const currency = currencies.length ? { code: mostCommon(currencies), guessed: false } : undefined;
   for (const f of findings) if (f.currency && f.currency === currency?.code) placed.set(f, 'currency');
-  if (!groups.size) return { placed, leftOut, pages, currency };
+  if (!groups.size) return { placed, leftOut, pages, currency, listeners: [] };
 
   const macros = [...groups.values()].filter(isMacro).map((g) => g.name);
+  const noTrigger = new Map<string, string>(); // conversion → why its listeners keep their code
   const conversions: Record<string, ConversionSpec> = {};
   for (const g of [...groups.values()].sort((a, b) => Number(isMacro(b)) - Number(isMacro(a)))) {
     const macro = isMacro(g);
@@ -119,7 +137,8 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     else if (g.value !== undefined) c.value = g.value;
     if (Object.keys(g.send).length) c.send = g.send;
     const trigger = triggerOf(g);
-    if (trigger) c.trigger = trigger;
+    if (typeof trigger === 'string') noTrigger.set(g.name, trigger);
+    else if (trigger) c.trigger = trigger;
     conversions[g.name] = c;
   }
   // Two actions with one trigger (a header's and a footer's phone link, each its own event) would
@@ -127,7 +146,11 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   const uses = new Map<string, number>();
   const key = (c: ConversionSpec) => JSON.stringify(c.trigger);
   for (const c of Object.values(conversions)) if (c.trigger) uses.set(key(c), (uses.get(key(c)) ?? 0) + 1);
-  for (const c of Object.values(conversions)) if (c.trigger && uses.get(key(c))! > 1) delete c.trigger;
+  for (const [n, c] of Object.entries(conversions)) {
+    if (!c.trigger || uses.get(key(c))! < 2) continue;
+    noTrigger.set(n, `another action has the same trigger (a ${c.trigger.on} on ${(c.trigger as ClickTrigger).selector}): each would count every one`);
+    delete c.trigger;
+  }
   const needsCurrency = Object.values(conversions).some((c) => c.value !== undefined);
   const plan: PlanInput = {
     $schema: 'https://unpkg.com/measureplan/plan.schema.json',
@@ -139,8 +162,32 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     conversions,
   };
   // What the check still refuses after pruning is a bug here: better no draft than an invalid one.
-  if (!prune(plan, leftOut)) return { placed, leftOut, pages, currency };
-  return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined };
+  if (!prune(plan, leftOut)) return { placed, leftOut, pages, currency, listeners: [] };
+  return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined, listeners: replaced(findings, placed, plan, noTrigger) };
+}
+
+const NOT_ALONE = 'the same action is also sent from other code or elements: one trigger cannot count all of them';
+
+/** Per listener with calls in a conversion: the trigger that now does its work, or why it stays code. */
+function replaced(findings: Finding[], placed: Map<Finding, string>, plan: PlanInput, noTrigger: Map<string, string>): Replaced[] {
+  const out = new Map<string, Replaced>();
+  for (const f of findings) {
+    const l = f.listener;
+    const name = placed.get(f);
+    if (!l || !name || !f.event || !plan.conversions[name]) continue;
+    const c = plan.conversions[name]!;
+    const k = `${f.page}\u0000${l.key}`;
+    const have = out.get(k);
+    const trigger = l.trigger && JSON.stringify(c.trigger) === JSON.stringify(l.trigger) ? l.trigger : undefined;
+    if (have) {
+      have.findings.push(f);
+      if (!trigger && have.trigger) { delete have.trigger; delete have.firstOnly; have.why = l.why ?? noTrigger.get(name) ?? NOT_ALONE; }
+      continue;
+    }
+    const why = trigger ? undefined : l.why ?? noTrigger.get(name) ?? NOT_ALONE;
+    out.set(k, { at: l.at, what: l.what, conversion: name, findings: [f], ...(trigger ? { trigger } : { why }), ...(trigger && l.firstOnly && { firstOnly: true }) });
+  }
+  return [...out.values()];
 }
 
 /**
@@ -149,11 +196,16 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
  * with an id), and it has no properties a handler would have to compute. Otherwise it stays a
  * `track` call for the site's code.
  */
-function triggerOf(g: Group): ClickTrigger | SubmitTrigger | undefined {
-  if (Object.keys(g.properties).length || !g.findings.length) return undefined;
-  const all = new Set(g.findings.map((f) => (f.handler ? JSON.stringify(handlerTrigger(f.handler) ?? null) : 'null')));
+function triggerOf(g: Group): ClickTrigger | SubmitTrigger | string | undefined {
+  if (!g.findings.length) return undefined;
+  const one = (f: Finding) => (f.handler ? handlerTrigger(f.handler) : f.listener?.trigger);
+  const all = new Set(g.findings.map((f) => JSON.stringify(one(f) ?? null)));
   const [only] = all;
-  return all.size === 1 && only !== 'null' ? JSON.parse(only!) : undefined;
+  if (all.size !== 1 || only === 'null') {
+    return g.findings.some((f) => f.listener?.trigger) ? NOT_ALONE : undefined;
+  }
+  if (Object.keys(g.properties).length) return `its calls send values the page computes (${Object.keys(g.properties).join(', ')}): a trigger cannot compute them`;
+  return JSON.parse(only!);
 }
 
 const attribute = (element: string, name: string): string | undefined => {

@@ -4,6 +4,8 @@
  * container ids) and the events the site sends. Each finding carries its page and line.
  */
 import { readPage, type Page } from './page';
+import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
+import { CONDITIONAL, listenersIn, type Listener } from './listeners';
 import { tokenize, type Token } from './tokens';
 import { ValueReader, type Value } from './values';
 
@@ -23,13 +25,31 @@ export interface Finding {
   event?: { name: string; params: Map<string, Value>; label?: string; conversionId?: number };
   /** Found in an inline handler (`onclick="…"`): its event and element. */
   handler?: { on: string; element: string };
+  /** Found in a function bound as an event listener (`el.addEventListener('click', () => {…})`). */
+  listener?: Bound;
   /** A currency set for every later call (`gtag('set', { currency: 'SEK' })`). */
   currency?: string;
   /** Why it cannot go into the plan. */
   skip?: string;
 }
 
+/** A listener a call was found in: the trigger that can take its place, or why none can. */
+export interface Bound {
+  /** Which listener of the page: its script and offset there. */
+  key: string;
+  /** The listener's page or file and line, as `tracking.js:12`. */
+  at: string;
+  on: string;
+  /** In words: `a click listener on document.getElementById('call')`. */
+  what: string;
+  trigger?: ClickTrigger | SubmitTrigger;
+  why?: string;
+  firstOnly?: boolean;
+}
+
 const WINDOW = /^(window|self|globalThis|top|parent)\./;
+/** A script that may bind a listener: the others are not read for listeners at all. */
+const BINDS = /addEventListener|\.on\s*\(|\.onclick|\.onsubmit|\.click\s*\(|\.submit\s*\(/;
 const CALLEES = new Set(['gtag', 'fbq', 'lintrk', 'uetq.push', 'dataLayer.push']);
 
 export function recognise(page: string, html: string): Finding[] {
@@ -44,7 +64,11 @@ export function recogniseIn(page: string, { scripts, gtm, line }: Page): Finding
   }));
   scripts.forEach((s, script) => {
     const tokens = tokenize(s.text);
-    const at = (t: Token) => ({ page, line: line(s.offset + t.pos), script, ...(s.handler && { handler: s.handler }) });
+    const inListener = boundIn(s.handler ? [] : BINDS.test(s.text) ? listenersIn(tokens, s.text) : [], page, script, (l) => line(s.offset + l.pos));
+    const at = (t: Token, i: number) => {
+      const listener = inListener(i);
+      return { page, line: line(s.offset + t.pos), script, ...(s.handler && { handler: s.handler }), ...(listener && { listener }) };
+    };
     const uet = /bat\.bing\.com|\bUET\b/.test(s.text);
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -60,18 +84,42 @@ export function recogniseIn(page: string, { scripts, gtm, line }: Page): Finding
         for (const one of perTarget(chain, args)) {
           const f = call(chain, one);
           const id = f?.event?.conversionId;
-          if (f) out.push({ ...at(t), call: id ? `lintrk('track', { conversion_id: ${id} })` : show(chain, args), ...f });
+          if (f) out.push({ ...at(t, i), call: id ? `lintrk('track', { conversion_id: ${id} })` : show(chain, args), ...f });
         }
       } else if (chain === '_linkedin_partner_id' && next?.text === '=') {
         const v = tokens[j + 2];
-        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t), vendor: 'linkedin', call: `_linkedin_partner_id = "${v.text}"`, id: v.text });
+        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t, i), vendor: 'linkedin', call: `_linkedin_partner_id = "${v.text}"`, id: v.text });
       } else if (uet && chain === 'ti' && next?.text === ':') {
         const v = tokens[j + 2];
-        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t), vendor: 'microsoftAds', call: `UET loader ti: "${v.text}"`, id: v.text });
+        if (v && (v.kind === 'str' || v.kind === 'num')) out.push({ ...at(t, i), vendor: 'microsoftAds', call: `UET loader ti: "${v.text}"`, id: v.text });
       }
     }
   });
   return out;
+}
+
+/**
+ * The listener each token of a script is in, asked in token order (one sweep): the innermost one
+ * whose body holds it. A call there that runs only sometimes gets the listener without its trigger.
+ */
+function boundIn(listeners: Listener[], page: string, script: number, lineOf: (l: Listener) => number): (i: number) => Bound | undefined {
+  const open: Listener[] = [];
+  let next = 0;
+  return (i) => {
+    for (; next < listeners.length && listeners[next]!.start <= i; next++) {
+      while (open.length && open[open.length - 1]!.end <= listeners[next]!.start) open.pop();
+      open.push(listeners[next]!);
+    }
+    while (open.length && open[open.length - 1]!.end <= i) open.pop();
+    const l = open[open.length - 1];
+    if (!l) return undefined;
+    const bound: Bound = { key: `${script}:${l.pos}`, at: `${page}:${lineOf(l)}`, on: l.on, what: l.what };
+    if (l.trigger && l.everyTime(i)) {
+      bound.trigger = l.trigger;
+      if (l.firstOnly) bound.firstOnly = true;
+    } else bound.why = l.why ?? CONDITIONAL;
+    return bound;
+  };
 }
 
 type Recognised = Omit<Finding, 'page' | 'line' | 'script' | 'call'>;

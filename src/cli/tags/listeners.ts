@@ -1,0 +1,266 @@
+/**
+ * Event listeners a site binds its tag calls to, read from a script's tokens (never run):
+ * `document.getElementById('call').addEventListener('click', () => { gtag(…) })`,
+ * `document.querySelector('form.quote').onsubmit = function () { … }`,
+ * `document.querySelectorAll('.cta').forEach((el) => el.addEventListener('click', …))` and
+ * jQuery's `$('#call').on('click', fn)`, `.click(fn)`, `.submit(fn)`. A listener on an element a
+ * plain selector names can become a plan trigger; one on the document (delegation), on an element
+ * the page's code finds when it runs, or with a selector the browser would reject cannot, and
+ * says why. Each is read in one pass over the tokens.
+ */
+import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
+import { selectorProblem } from '../lint-selector';
+import type { Token } from './tokens';
+
+export interface Listener {
+  /** The event as the page names it: `click`, `submit`, … */
+  on: string;
+  /** Offset in the script where the binding starts (its element), for the line. */
+  pos: number;
+  /** In words: `a click listener on document.getElementById('call')`. */
+  what: string;
+  /** The function's body, as token indexes [start, end). */
+  start: number;
+  end: number;
+  /** The trigger that counts what the listener counted, when its element is plain. */
+  trigger?: ClickTrigger | SubmitTrigger;
+  /** Why no trigger can take its place. */
+  why?: string;
+  /** Bound with querySelector to the first match only, where the trigger counts every match. */
+  firstOnly?: boolean;
+  /** Whether a call starting at token i runs each time the listener does (see everyTime). */
+  everyTime(i: number): boolean;
+}
+
+/** Where a listener-bound call runs on some events only (or later): a trigger would count every one. */
+export const CONDITIONAL = 'its call runs only on some of them or later (under if, &&, ?: or a return, in a block or in another function): a trigger would count every one';
+const PREVENTED = 'it stops the browser sending the form (preventDefault or return false): a submit trigger counts only forms the browser sends; keep the track call, or use a click trigger on its button';
+const EVENTS = new Set(['click', 'submit']);
+/** The page itself: a listener there hears every event and picks its elements in code. */
+const WHOLE_PAGE = /^(?:(?:window|self|globalThis)\.)?(document|window|self|globalThis|document\.body|document\.documentElement)$/;
+const WINDOW = /^(window|self|globalThis)\./;
+/** Statements whose later calls run only sometimes. */
+const CONTROL = new Set(['if', 'else', 'return', 'throw', 'switch', 'case', 'for', 'while', 'do', 'try', 'catch', 'break', 'continue']);
+/** Operators that make what follows them in a statement conditional, or a function of its own. */
+const BRANCH = new Set(['?', '&&', '||', '??', '=>', ':', '&&=', '||=']);
+const OPENERS = new Set(['(', '[', '{']);
+const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** Longer than any selector a site writes by hand: refused rather than checked. */
+const MAX_SELECTOR = 300;
+
+interface Fn { start: number; end: number; after: number; param?: string }
+interface Target { from: number; recv: string; selector?: string; why?: string; firstOnly?: boolean }
+
+/** The listeners bound in a script whose tokens are `tokens`, by where their body starts. */
+export function listenersIn(tokens: Token[], src: string): Listener[] {
+  const pair = pairs(tokens);
+  const is = (i: number, text: string) => tokens[i]?.kind === 'punct' && tokens[i]!.text === text;
+  const id = (i: number, text?: string) => tokens[i]?.kind === 'id' && (text === undefined || tokens[i]!.text === text);
+  let newline: boolean[] | undefined;
+  /** Whether a line ends between token i - 1 and token i (for an arrow's expression body). */
+  const lineBefore = (i: number) => (newline ??= lineBreaks(tokens, src))[i] === true;
+
+  /** A function literal at k: `function (e) {…}`, `async (e) => {…}`, `e => expr`. */
+  const fn = (k: number): Fn | undefined => {
+    if (id(k, 'async')) k++;
+    let param: string | undefined;
+    if (id(k, 'function')) {
+      const open = id(k + 1) ? k + 2 : k + 1;
+      if (!is(open, '(') || !is(pair[open]! + 1, '{')) return undefined;
+      if (id(open + 1) && pair[open] === open + 2) param = tokens[open + 1]!.text;
+      const body = pair[open]! + 1;
+      return { start: body + 1, end: pair[body]!, after: pair[body]! + 1, param };
+    }
+    let arrow: number;
+    if (is(k, '(') && is(pair[k]! + 1, '=>')) { arrow = pair[k]! + 1; if (id(k + 1) && pair[k] === k + 2) param = tokens[k + 1]!.text; }
+    else if (id(k) && is(k + 1, '=>')) { arrow = k + 1; param = tokens[k]!.text; }
+    else return undefined;
+    const a = arrow + 1;
+    if (is(a, '{')) return { start: a + 1, end: pair[a]!, after: pair[a]! + 1, param };
+    // An expression body: to the argument's or statement's end, or the end of its line.
+    let e = a;
+    while (e < tokens.length) {
+      const t = tokens[e]!;
+      if (e > a && lineBefore(e)) break;
+      if (t.kind === 'punct' && (t.text === ',' || t.text === ';' || CLOSERS[t.text])) break;
+      e = t.kind === 'punct' && OPENERS.has(t.text) ? pair[e]! + 1 : e + 1;
+    }
+    return { start: a, end: e, after: e, param };
+  };
+
+  /** The source of tokens [from, to], shortened for a message. */
+  const source = (from: number, to: number) => {
+    const text = src.slice(tokens[from]!.pos, tokens[to + 1]?.pos ?? src.length).replace(/\s+/g, ' ').trim();
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  };
+
+  /** The start of the property chain that ends at token i (`window.document.body`). */
+  const chainStart = (i: number) => { let j = i; while (id(j - 2) && (is(j - 1, '.') || is(j - 1, '?.'))) j -= 2; return j; };
+  const chainText = (from: number, to: number) => tokens.slice(from, to + 1).map((t) => t.text).join('').replace(/\?\./g, '.');
+
+  /** `querySelectorAll(…).forEach((el) => …)` bodies around the scan: `el` is each match. */
+  const scopes: { param: string; selector: string; start: number; end: number; from: number; recv: string }[] = [];
+
+  /** What the receiver ending at token r is: a plain selector, or why it is not. */
+  const target = (r: number, i: number): Target => {
+    while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop();
+    if (id(r)) {
+      const from = chainStart(r);
+      const chain = chainText(from, r);
+      let scope: (typeof scopes)[number] | undefined;
+      for (let k = scopes.length - 1; k >= 0 && from === r && !scope; k--) if (scopes[k]!.param === chain && scopes[k]!.start <= i) scope = scopes[k];
+      if (scope) return { from: scope.from, recv: `each of ${scope.recv}`, selector: scope.selector };
+      const recv = source(from, r);
+      return { from, recv, why: WHOLE_PAGE.test(chain) ? delegation(chain) : held(recv) };
+    }
+    if (!is(r, ')') || pair[r]! < 0) {
+      const from = pair[r]! >= 0 && id(pair[r]! - 1) ? chainStart(pair[r]! - 1) : Math.max(0, pair[r]!, r);
+      const recv = source(from, r);
+      return { from, recv, why: held(recv) };
+    }
+    const open = pair[r]!;
+    const from = id(open - 1) ? chainStart(open - 1) : open;
+    const callee = from < open ? chainText(from, open - 1).replace(WINDOW, '') : '';
+    const args = tokens.slice(open + 1, r);
+    const recv = source(from, r);
+    const literal = args.length === 1 && args[0]!.kind === 'str' && !args[0]!.dynamic ? args[0]!.text : undefined;
+    const dynamic = `its selector is built when the page runs (${recv}): a trigger needs a fixed one`;
+    if (callee === 'document.getElementById') {
+      if (literal === undefined) return { from, recv, why: dynamic };
+      if (/^[A-Za-z][\w-]*$/.test(literal)) return { from, recv, selector: `#${literal}` };
+      return /^[^"\\\n]+$/.test(literal) ? { from, recv, selector: `[id="${literal}"]` } : { from, recv, why: `no plain selector names the id ${JSON.stringify(literal)}` };
+    }
+    if (callee === 'document.querySelector' || callee === '$' || callee === 'jQuery') {
+      const jquery = callee !== 'document.querySelector';
+      if (jquery && args.length && args.every((t) => t.kind === 'id' || (t.kind === 'punct' && t.text === '.'))) {
+        const inner = chainText(open + 1, r - 1);
+        return { from, recv, why: WHOLE_PAGE.test(inner) ? delegation(inner) : held(source(from, r)) };
+      }
+      if (literal === undefined) return { from, recv, why: dynamic };
+      const problem = literal.length > MAX_SELECTOR ? 'it is too long to check' : selectorProblem(literal);
+      if (problem) return { from, recv, why: `its selector ${JSON.stringify(literal)} is not one a trigger can use: ${problem}` };
+      return { from, recv, selector: literal.trim(), firstOnly: !jquery && !/^#[A-Za-z][\w-]*$/.test(literal.trim()) };
+    }
+    return { from, recv, why: held(source(from, r)) };
+  };
+
+  const out: Listener[] = [];
+  /** Per token, how many `preventDefault`s and `return false`s come before it: asked per submit listener in O(1). */
+  let stops: Int32Array | undefined;
+  const prevents = (f: Fn) => { stops ??= stopCounts(tokens); return stops[f.end]! > stops[f.start]!; };
+
+  const add = (on: string, f: Fn, t: Target, why?: string) => {
+    let every: Set<number> | undefined;
+    const listener: Listener = {
+      on, pos: tokens[t.from]!.pos, what: `a ${on} listener on ${t.recv}`, start: f.start, end: f.end,
+      everyTime: (i) => (every ??= everyTime(tokens, f, pair)).has(i),
+    };
+    const reason = why ?? t.why ?? (!EVENTS.has(on) ? `a ${on} listener: a plan's triggers count clicks and form submits` : undefined)
+      ?? (on === 'submit' && prevents(f) ? PREVENTED : undefined);
+    if (reason) listener.why = reason;
+    else {
+      listener.trigger = { on: on as 'click' | 'submit', selector: t.selector! };
+      if (t.firstOnly) listener.firstOnly = true;
+    }
+    out.push(listener);
+  };
+
+  for (let i = 2; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'id' || !(is(i - 1, '.') || is(i - 1, '?.'))) continue;
+    const name = t.text;
+    if (name === 'addEventListener' || name === 'on') {
+      const ev = tokens[i + 2];
+      if (!is(i + 1, '(') || ev?.kind !== 'str' || ev.dynamic || !is(i + 3, ',')) continue;
+      // jQuery delegation: `.on('click', '.buy', fn)` hears the event where it is bound.
+      const delegated = name === 'on' && tokens[i + 4]?.kind === 'str' && is(i + 5, ',');
+      const f = fn(delegated ? i + 6 : i + 4);
+      if (!f) continue; // a named function: its calls are not in the binding
+      const events = (name === 'on' ? ev.text.split(/\s+/).filter(Boolean).map((e) => e.replace(/\..*$/, '')) : [ev.text]);
+      const why = events.length > 1 ? `it handles ${events.join(' and ')} with one function: a trigger counts one event`
+        : delegated ? `jQuery delegation (.on('${ev.text}', '${tokens[i + 4]!.text}', …)): it hears the event where it is bound and picks its elements itself` : undefined;
+      add(events[0] ?? ev.text, f, target(i - 2, i), why);
+    } else if ((name === 'onclick' || name === 'onsubmit') && is(i + 1, '=')) {
+      const f = fn(i + 2);
+      if (f) add(name.slice(2), f, target(i - 2, i));
+    } else if ((name === 'click' || name === 'submit') && is(i + 1, '(')) {
+      const f = fn(i + 2);
+      if (f && is(f.after, ')')) add(name, f, target(i - 2, i));
+    } else if (name === 'forEach' && is(i + 1, '(') && is(i - 2, ')')) {
+      // document.querySelectorAll('.cta').forEach((el) => el.addEventListener(…)): every match.
+      const open = pair[i - 2]!;
+      const from = id(open - 1) ? chainStart(open - 1) : open;
+      const sel = tokens[open + 1];
+      const f = fn(i + 2);
+      if (!f?.param || chainText(from, open - 1).replace(WINDOW, '') !== 'document.querySelectorAll' || pair[i - 2] !== open || open + 2 !== i - 2 || sel?.kind !== 'str' || sel.dynamic) continue;
+      const problem = sel.text.length > MAX_SELECTOR ? 'it is too long to check' : selectorProblem(sel.text);
+      if (!problem) scopes.push({ param: f.param, selector: sel.text.trim(), start: f.start, end: f.end, from, recv: source(from, i - 2) });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+const delegation = (on: string) => `a listener on ${on}: it hears every event on the page and picks its elements itself (delegation, e.target…), which a trigger cannot read`;
+const held = (on: string) => `its element (${on}) is one the page's code finds when it runs: not read, never guessed`;
+
+/**
+ * The token indexes in a listener's body where a call runs on every event: at the body's own
+ * level, before any if, return or loop, and not after a `?`, `&&` or `=>` in its statement.
+ * Each token is at the own level of one body only, so the listeners of a script take one pass.
+ */
+function everyTime(tokens: Token[], l: { start: number; end: number }, pair: Int32Array): Set<number> {
+  const every = new Set<number>();
+  let sometimes = false;
+  let branch = false;
+  for (let j = l.start; j < l.end;) {
+    const t = tokens[j]!;
+    if (t.kind === 'id' && CONTROL.has(t.text)) sometimes = true;
+    if (t.kind === 'punct' && t.text === ';') branch = false;
+    else if (t.kind === 'punct' && BRANCH.has(t.text)) branch = true;
+    if (!sometimes && !branch) every.add(j);
+    j = t.kind === 'punct' && OPENERS.has(t.text) ? Math.max(pair[j]! + 1, j + 1) : j + 1;
+  }
+  return every;
+}
+
+/** Running counts of what stops a form's own submit (`e.preventDefault()`, jQuery's `return false`): [i] counts tokens before i. */
+function stopCounts(tokens: Token[]): Int32Array {
+  const counts = new Int32Array(tokens.length + 1);
+  for (let j = 0; j < tokens.length; j++) {
+    const t = tokens[j]!;
+    const stop = t.kind === 'id' && (t.text === 'preventDefault' || (t.text === 'return' && tokens[j + 1]?.text === 'false'));
+    counts[j + 1] = counts[j]! + (stop ? 1 : 0);
+  }
+  return counts;
+}
+
+/**
+ * For each bracket token, the index of its partner: an opener's closer (tokens.length when the
+ * script ends first), a closer's opener (-1 for a stray one). Other tokens get -1.
+ */
+function pairs(tokens: Token[]): Int32Array {
+  const pair = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if (OPENERS.has(t.text)) { stack.push(i); pair[i] = tokens.length; }
+    else if (CLOSERS[t.text] && stack.length && tokens[stack[stack.length - 1]!]!.text === CLOSERS[t.text]) {
+      const open = stack.pop()!;
+      pair[open] = i;
+      pair[i] = open;
+    }
+  }
+  return pair;
+}
+
+/** Per token, whether a line ends between it and the token before it. */
+function lineBreaks(tokens: Token[], src: string): boolean[] {
+  const out: boolean[] = new Array(tokens.length).fill(false);
+  let nl = src.indexOf('\n');
+  for (let i = 1; i < tokens.length && nl >= 0; i++) {
+    while (nl >= 0 && nl <= tokens[i - 1]!.pos) nl = src.indexOf('\n', nl + 1);
+    out[i] = nl >= 0 && nl < tokens[i]!.pos;
+  }
+  return out;
+}
