@@ -103,7 +103,8 @@ function found(findings: Finding[], { placed, listeners }: Draft, c: Colours): s
   const inListener = new Map(listeners.flatMap((l) => l.findings.map((f) => [f, l] as const)));
   for (const f of findings) {
     const l = inListener.get(f);
-    const by = l ? ` (${l.trigger ? `a trigger replaces the listener at ${l.at}` : `the listener at ${l.at} stays code`})` : '';
+    // A listener that stays code is listed below with why: one row per call, not per listener.
+    const by = l ? ` (${l.trigger ? `a trigger replaces the listener at ${l.at}` : 'its listener stays code'})` : '';
     const to = (placed.get(f) ?? (f.vendor === 'gtm' ? 'cannot be read' : f.vendor === 'dataLayer' ? '' : 'left out')) + by;
     const key = `${f.vendor}|${f.call}|${to}`;
     const where = `${f.page}:${f.line}`;
@@ -127,11 +128,16 @@ function leftOut(result: Draft, c: Colours): string {
   return [c.yellow('Left out (the plan cannot hold these as they are):'), ...items.map((l) => `  - ${l.finding ? `${l.finding.page}:${l.finding.line} ` : ''}${l.what}: ${l.why}`), ''].join('\n');
 }
 
+/** A page built from a template repeats its listeners: the first ones say what there is. */
+const MAX_KEPT = 20;
+
 /** Listeners with calls in them that no trigger can replace, with why: their code stays. */
 function byCode(listeners: Replaced[], c: Colours): string {
   const kept = listeners.filter((l) => l.why);
   if (!kept.length) return '';
-  return [c.yellow('Tracked by code (no trigger can take these listeners\' place; each keeps a track call, see Next):'), ...kept.map((l) => `  - ${l.at} ${l.what} → ${l.conversion}: ${l.why}`), ''].join('\n');
+  const shown = kept.slice(0, MAX_KEPT).map((l) => `  - ${l.at} ${l.what} → ${l.conversion}: ${l.why}`);
+  const more = kept.length > MAX_KEPT ? [`  - and ${count(kept.length - MAX_KEPT, 'more listener')}`] : [];
+  return [c.yellow('Tracked by code (no trigger can take these listeners\' place; each keeps a track call, see Next):'), ...shown, ...more, ''].join('\n');
 }
 
 /** The site's script files that could not be read: the draft may miss calls in them. */
