@@ -90,7 +90,8 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
 
   /** The source of tokens [from, to], shortened for a message. */
   const source = (from: number, to: number) => {
-    const text = src.slice(tokens[from]!.pos, tokens[to + 1]?.pos ?? src.length).replace(/\s+/g, ' ').trim();
+    const start = tokens[from]!.pos;
+    const text = src.slice(start, Math.min(tokens[to + 1]?.pos ?? src.length, start + 200)).replace(/\s+/g, ' ').trim();
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
   };
 
@@ -108,13 +109,18 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const from = chainStart(r);
       const chain = chainText(from, r);
       let scope: (typeof scopes)[number] | undefined;
-      for (let k = scopes.length - 1; k >= 0 && from === r && !scope; k--) if (scopes[k]!.param === chain && scopes[k]!.start <= i) scope = scopes[k];
+      // The innermost few only: forEach inside forEach is rare, and a page of them stays linear.
+      for (let k = scopes.length - 1; k >= Math.max(0, scopes.length - 8) && from === r && !scope; k--) {
+        const s = scopes[k]!;
+        if (s.param === chain && s.start <= i && i < s.end) scope = s;
+      }
       if (scope) return { from: scope.from, recv: `each of ${scope.recv}`, selector: scope.selector };
       const recv = source(from, r);
       return { from, recv, why: WHOLE_PAGE.test(chain) ? delegation(chain) : held(recv) };
     }
     if (!is(r, ')') || pair[r]! < 0) {
-      const from = pair[r]! >= 0 && id(pair[r]! - 1) ? chainStart(pair[r]! - 1) : Math.max(0, pair[r]!, r);
+      const open = pair[r]! >= 0 && pair[r]! < r ? pair[r]! : r; // `list[0].on…`: from its opener
+      const from = id(open - 1) ? chainStart(open - 1) : open;
       const recv = source(from, r);
       return { from, recv, why: held(recv) };
     }
@@ -194,6 +200,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const f = fn(i + 2);
       if (!f?.param || chainText(from, open - 1).replace(WINDOW, '') !== 'document.querySelectorAll' || pair[i - 2] !== open || open + 2 !== i - 2 || sel?.kind !== 'str' || sel.dynamic) continue;
       const problem = sel.text.length > MAX_SELECTOR ? 'it is too long to check' : selectorProblem(sel.text);
+      while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop();
       if (!problem) scopes.push({ param: f.param, selector: sel.text.trim(), start: f.start, end: f.end, from, recv: source(from, i - 2) });
     }
   }
