@@ -110,6 +110,15 @@ btn.addEventListener('click', function () { gtag('event', 'phone_click'); });`))
     expect(why('phone_click')).toBe("its element (btn) is one the page's code finds when it runs: not read, never guessed");
   });
 
+  it('a forEach\'s element is each match only inside its own function', () => {
+    const { trigger, why } = drafted(script(`document.querySelectorAll('.a').forEach(function (el) { el.classList.add('ready'); });
+document.querySelectorAll('.b').forEach(function (row) {
+  el.addEventListener('click', function () { gtag('event', 'a_click'); });
+});`));
+    expect(trigger('a_click')).toBeUndefined();
+    expect(why('a_click')).toMatch(/^its element \(el\) is one the page's code finds/);
+  });
+
   it('a selector the browser would reject is not written: the conversion keeps its track call and says why', () => {
     const { trigger, why, conversions } = drafted(script(`$('.offer:visible').on('click', () => gtag('event', 'offer_click'));
 document.querySelector('a[href^=tel:]').addEventListener('click', () => { gtag('event', 'phone_click'); });`));
