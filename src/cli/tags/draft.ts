@@ -76,11 +76,13 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   const groups = new Map<string, Group>();
   const group = (n: string) => groups.get(n) ?? groups.set(n, { name: n, findings: [], send: {}, properties: {} }).get(n)!;
   const events = findings.filter((f) => f.event && !f.skip);
+  const actions = new Map<Finding, string | undefined>(); // each finding's, named once (asked several times)
   const action = (f: Finding): string | undefined => {
+    if (actions.has(f)) return actions.get(f);
     const e = f.event!;
-    if (e.name) return actionName(e.name);
-    if (f.vendor === 'googleAds' && e.params.has('transaction_id')) return 'purchase';
-    return undefined;
+    const a = e.name ? actionName(e.name) : f.vendor === 'googleAds' && e.params.has('transaction_id') ? 'purchase' : undefined;
+    actions.set(f, a);
+    return a;
   };
   const known = events.filter((f) => action(f) !== undefined);
   // The actions sent in each script and on each page, gathered once: looked up per finding, not
