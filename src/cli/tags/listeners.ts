@@ -32,8 +32,8 @@ export interface Listener {
   everyTime(i: number): boolean;
 }
 
-/** Where a listener-bound call runs on some events only (or later): a trigger would count every one. */
-export const CONDITIONAL = 'its call runs only on some of them or later (under if, &&, ?: or a return, in a block or in another function): a trigger would count every one';
+/** Why a listener-bound call that runs on some events only (or later) is no trigger: it would count every one. */
+export const conditional = (on: string) => `its call runs only on some ${on}s, or later (under if, &&, ?: or a return, in a block or in another function): a trigger would count every ${on}`;
 const PREVENTED = 'it stops the browser sending the form (preventDefault or return false): a submit trigger counts only forms the browser sends; keep the track call, or use a click trigger on its button';
 const EVENTS = new Set(['click', 'submit']);
 /** The page itself: a listener there hears every event and picks its elements in code. */

@@ -5,7 +5,7 @@
  */
 import { readPage, type Page } from './page';
 import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
-import { CONDITIONAL, listenersIn, type Listener } from './listeners';
+import { conditional, listenersIn, type Listener } from './listeners';
 import { tokenize, type Token } from './tokens';
 import { ValueReader, type Value } from './values';
 
@@ -117,7 +117,7 @@ function boundIn(listeners: Listener[], page: string, script: number, lineOf: (l
     if (l.trigger && l.everyTime(i)) {
       bound.trigger = l.trigger;
       if (l.firstOnly) bound.firstOnly = true;
-    } else bound.why = l.why ?? CONDITIONAL;
+    } else bound.why = l.why ?? conditional(l.on);
     return bound;
   };
 }
