@@ -10,7 +10,7 @@
  */
 import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
 import { selectorProblem } from '../lint-selector';
-import type { Token } from './tokens';
+import { lineBreaks, pairs, type Token } from './tokens';
 
 export interface Listener {
   /** The event as the page names it: `click`, `submit`, … */
@@ -239,35 +239,4 @@ function stopCounts(tokens: Token[]): Int32Array {
     counts[j + 1] = counts[j]! + (stop ? 1 : 0);
   }
   return counts;
-}
-
-/**
- * For each bracket token, the index of its partner: an opener's closer (tokens.length when the
- * script ends first), a closer's opener (-1 for a stray one). Other tokens get -1.
- */
-function pairs(tokens: Token[]): Int32Array {
-  const pair = new Int32Array(tokens.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind !== 'punct') continue;
-    if (OPENERS.has(t.text)) { stack.push(i); pair[i] = tokens.length; }
-    else if (CLOSERS[t.text] && stack.length && tokens[stack[stack.length - 1]!]!.text === CLOSERS[t.text]) {
-      const open = stack.pop()!;
-      pair[open] = i;
-      pair[i] = open;
-    }
-  }
-  return pair;
-}
-
-/** Per token, whether a line ends between it and the token before it. */
-function lineBreaks(tokens: Token[], src: string): boolean[] {
-  const out: boolean[] = new Array(tokens.length).fill(false);
-  let nl = src.indexOf('\n');
-  for (let i = 1; i < tokens.length && nl >= 0; i++) {
-    while (nl >= 0 && nl <= tokens[i - 1]!.pos) nl = src.indexOf('\n', nl + 1);
-    out[i] = nl >= 0 && nl < tokens[i]!.pos;
-  }
-  return out;
 }

@@ -159,3 +159,36 @@ function regexEnd(src: string, i: number): number | undefined {
   }
   return undefined;
 }
+
+const PARTNER: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+
+/**
+ * For each bracket token, the index of its partner: an opener's closer (tokens.length when the
+ * script ends first), a closer's opener (-1 for a stray one). Other tokens get -1.
+ */
+export function pairs(tokens: Token[]): Int32Array {
+  const pair = new Int32Array(tokens.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') { stack.push(i); pair[i] = tokens.length; }
+    else if (PARTNER[t.text] && stack.length && tokens[stack[stack.length - 1]!]!.text === PARTNER[t.text]) {
+      const open = stack.pop()!;
+      pair[open] = i;
+      pair[i] = open;
+    }
+  }
+  return pair;
+}
+
+/** Per token, whether a line ends between it and the token before it. */
+export function lineBreaks(tokens: Token[], src: string): boolean[] {
+  const out: boolean[] = new Array(tokens.length).fill(false);
+  let nl = src.indexOf('\n');
+  for (let i = 1; i < tokens.length && nl >= 0; i++) {
+    while (nl >= 0 && nl <= tokens[i - 1]!.pos) nl = src.indexOf('\n', nl + 1);
+    out[i] = nl >= 0 && nl < tokens[i]!.pos;
+  }
+  return out;
+}
