@@ -148,7 +148,7 @@ async function serve(argv: string[], io: IO, stops: Stops): Promise<number> {
   let told = -1;
   while (!opening) {
     try {
-      opening = openStore(dbFile, { sync, onMigrate: (from, to) => io.out.write(`measureplan collect: bringing ${dbFile} from schema version ${from} up to ${to} (a large store takes a while: about 10 s for 1,000,000 events here)…\n`) });
+      opening = openStore(dbFile, { sync, syncOffThread: true, onMigrate: (from, to) => io.out.write(`measureplan collect: bringing ${dbFile} from schema version ${from} up to ${to} (a large store takes a while: about 10 s for 1,000,000 events here)…\n`) });
     } catch (x) {
       if (!(x instanceof StoreError)) throw x;
       const waited = Date.now() - waitFrom;

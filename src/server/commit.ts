@@ -1,7 +1,10 @@
 /**
  * Group commit: requests that finish reading in the same turn of the event loop are written in
- * one SQLite transaction (one fsync), then each is answered. Under load this is what lifts
- * durable ingest above the one-transaction-per-request rate.
+ * one SQLite transaction, then each is answered once it is on disk. Under load this is what lifts
+ * durable ingest above the one-transaction-per-request rate. With a store that syncs off the
+ * thread, the server reads and checks the next requests while a group's fsync is on the disk,
+ * and commits them together once it is done (one larger commit, not several small ones, measured
+ * the faster on two cores: docs/performance.md).
  */
 import type { Outcome } from './message';
 import type { Store, Written } from './store';
@@ -12,9 +15,20 @@ export function groupCommitter(store: Store, after?: (written: Written[]) => voi
   let waiting: Waiting[] = [];
   let scheduled = false;
   let idle: (() => void)[] = [];
+  /** A committed group's fsync is on the disk. */
+  let syncing = false;
 
+  const schedule = () => { if (!scheduled) { scheduled = true; setImmediate(flush); } };
+  const answer = (group: Waiting[], results: Written[]) => {
+    group.forEach((w, i) => w.ok(results[i]!));
+    try { after?.(results); } catch { /* a listener's failure is not the request's */ }
+  };
+  const settle = () => {
+    if (!waiting.length && !scheduled && !syncing) { const list = idle; idle = []; for (const f of list) f(); }
+  };
   const flush = () => {
     scheduled = false;
+    if (syncing) return; // committed when the sync is done, with whatever else arrives meanwhile
     const group = waiting;
     waiting = [];
     if (group.length) {
@@ -24,12 +38,14 @@ export function groupCommitter(store: Store, after?: (written: Written[]) => voi
       } catch (e) {
         for (const w of group) w.fail(e);
       }
-      if (results) {
-        group.forEach((w, i) => w.ok(results![i]!));
-        try { after?.(results); } catch { /* a listener's failure is not the request's */ }
-      }
+      const sync = results && store.synced?.();
+      if (sync) {
+        syncing = true;
+        sync.then(() => answer(group, results!), (e) => { for (const w of group) w.fail(e); })
+          .finally(() => { syncing = false; if (waiting.length) schedule(); settle(); });
+      } else if (results) answer(group, results);
     }
-    if (!waiting.length) { const list = idle; idle = []; for (const f of list) f(); }
+    settle();
   };
 
   return {
@@ -37,12 +53,12 @@ export function groupCommitter(store: Store, after?: (written: Written[]) => voi
     submit(outcomes: readonly Outcome[]): Promise<Written> {
       return new Promise((ok, fail) => {
         waiting.push({ outcomes, ok, fail });
-        if (!scheduled) { scheduled = true; setImmediate(flush); }
+        schedule();
       });
     },
-    /** Resolves when nothing waits to be committed. */
+    /** Resolves when nothing waits to be committed or synced. */
     settled(): Promise<void> {
-      return waiting.length || scheduled ? new Promise((r) => idle.push(r)) : Promise.resolve();
+      return waiting.length || scheduled || syncing ? new Promise((r) => idle.push(r)) : Promise.resolve();
     },
   };
 }

@@ -99,7 +99,11 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       if (failing) {
         try {
           // Not through the group committer: the posts committed with it would fail with it.
-          if (failedWrite) { const written = store.write([failedWrite]); try { onCommit?.(written); } catch { /* the listener's failure is not the store's */ } } else store.probe();
+          if (failedWrite) {
+            const written = store.write([failedWrite]);
+            await store.synced?.();
+            try { onCommit?.(written); } catch { /* the listener's failure is not the store's */ }
+          } else store.probe();
           failedWrite = undefined;
           setFailing(undefined);
         } catch (e) { setFailing(e); }

@@ -47,12 +47,19 @@ const int = (v: unknown): number | null => (Number.isInteger(v) ? (v as number) 
  * reads '12' as a day in 2001 and rolls 30 February over to 2 March.
  */
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-function iso(v: unknown): string | undefined {
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** The two digits at `i` (the pattern above has checked they are digits). */
+const two = (v: string, i: number) => (v.charCodeAt(i) - 48) * 10 + v.charCodeAt(i + 1) - 48;
+export function iso(v: unknown): string | undefined {
   if (typeof v !== 'string' || !ISO.test(v)) return undefined;
-  const fields = v.slice(0, 19);
-  const t = Date.parse(`${fields}Z`);
-  // Only a date-time whose fields read back unchanged exists; the canonical form is kept as sent.
-  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 19) !== fields) return undefined;
+  // Only a date-time whose fields exist (no 30 February, no 24:00, no leap second): checked by
+  // arithmetic, as a round trip through Date took 1.6 µs of the server's thread per timestamp.
+  const y = two(v, 0) * 100 + two(v, 2);
+  const m = two(v, 5);
+  const d = two(v, 8);
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (m < 1 || m > 12 || d < 1 || d > DAYS[m - 1]! + (leap ? 1 : 0) || two(v, 11) > 23 || two(v, 14) > 59 || two(v, 17) > 59) return undefined;
+  // The canonical form is kept as sent.
   return v.length === 24 && v[23] === 'Z' ? v : new Date(Date.parse(v)).toISOString();
 }
 
@@ -145,6 +152,15 @@ export function toOutcome(input: unknown, batch: Batch, receivedAt: string, plan
   return o;
 }
 
+/** Date.parse of the last text it was given: a request's messages share their receivedAt, and mostly their sentAt. */
+function lastParsed() {
+  let text = '';
+  let value = 0;
+  return { ms: (t: string) => (t === text ? value : (value = Date.parse((text = t)))) };
+}
+const received = lastParsed();
+const sent = lastParsed();
+
 function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | undefined, index: number): Outcome {
   let raw: string;
   try {
@@ -203,7 +219,7 @@ function read(input: unknown, batch: Batch, receivedAt: string, plan: Plan | und
 
   // Segment's clock-skew correction: timestamp = receivedAt − (sentAt − originalTimestamp).
   let timestamp = original ?? receivedAt;
-  if (original && sentAt) timestamp = new Date(Date.parse(receivedAt) - (Date.parse(sentAt) - Date.parse(original))).toISOString();
+  if (original && sentAt) timestamp = new Date(received.ms(receivedAt) - (sent.ms(sentAt) - Date.parse(original))).toISOString();
 
   const p = (props ?? {}) as Obj;
   const page = isObj(own(ctx, 'page')) ? (own(ctx, 'page') as Obj) : {};

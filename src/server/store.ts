@@ -3,7 +3,7 @@
  * `measureplan report`, never block the writer). Every write is one transaction; the caller
  * acknowledges a request only after `write()` returned, so an acknowledged event is on disk.
  */
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fdatasync, openSync, realpathSync, statSync } from 'node:fs';
 import { makeFolders } from './folders';
 import { dirname, resolve } from 'node:path';
 import type { Outcome, Quarantined, Row } from './message';
@@ -18,6 +18,13 @@ export interface StoreOptions {
    * `normal`: it survives the server being killed (kill -9), not a power cut; faster commits.
    */
   sync?: 'full' | 'normal';
+  /**
+   * With `sync: 'full'`: a commit returns once SQLite has written it, and `synced()` waits, on a
+   * thread of libuv's pool, until the write-ahead log is on disk. The collect server answers after
+   * that, so the same durability no longer holds its only thread during the fsync: it reads and
+   * checks the next requests meanwhile (docs/store.md). Writers that answer nobody leave it off.
+   */
+  syncOffThread?: boolean;
   readonly?: boolean;
   /** Refuse a file that does not exist instead of creating it (`forget`; a read-only open always does). */
   mustExist?: boolean;
@@ -35,6 +42,12 @@ export interface Store {
   readonly migrated?: { from: number; to: number; ms: number };
   /** Commits every group's outcomes in one transaction; one result per group. */
   write(groups: readonly (readonly Outcome[])[]): Written[];
+  /**
+   * Only with `syncOffThread`: resolves once every commit made before the call is on disk (one
+   * fdatasync of the write-ahead log, shared by the commits that wait for the same one); rejects
+   * with a StoreError when the disk refuses.
+   */
+  synced?(): Promise<void>;
   counts(): { events: number; quarantined: number };
   /** Throws when the store cannot be written now (a read-only file, a full disk, a lock held elsewhere). */
   probe(): void;
@@ -60,7 +73,7 @@ export function busyTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : 5000;
 }
 
-export function openStore(file: string, { sync = 'full', readonly = false, mustExist = false, onMigrate }: StoreOptions = {}): Store {
+export function openStore(file: string, { sync = 'full', readonly = false, mustExist = false, onMigrate, syncOffThread = false }: StoreOptions = {}): Store {
   const Driver = sqlite();
   const path = file === ':memory:' ? file : resolve(file);
   let db: Database;
@@ -88,7 +101,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       // one (its journal switched to WAL, measureplan's tables added) and be reported a success.
       if (mustExist && from === 0) throw new StoreError(`${file} is not a measureplan store (it has no schema version).`, 'Give the --db file that measureplan collect writes.');
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
+      // Off the thread: SQLite writes the log without its fsync (NORMAL), and synced() makes it.
+      db.pragma(`synchronous = ${sync === 'normal' || (syncOffThread && path !== ':memory:') ? 'NORMAL' : 'FULL'}`);
       // A checkpoint runs inside the commit that crosses the threshold and stalls the requests
       // grouped in it: checkpointing every 40 MB of WAL instead of SQLite's 4 MB measured 15 %
       // more durable ingest here (docs/store.md).
@@ -254,17 +268,39 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     }
   };
 
+  const log = syncOffThread && sync === 'full' && opened ? walSyncer(file, walPath) : undefined;
+
   return {
     db,
     file: path,
     ...(migrated && { migrated }),
     write: (groups) => { check(); return writeAll(groups); },
+    ...(log && { synced: log.synced }),
     counts: () => counts(db),
     probe: () => { check(); rewriteVersion(db); },
     check,
-    close: () => { if (db.open) db.close(); },
+    close: () => { if (db.open) db.close(); log?.close(); },
   };
 }
+
+/**
+ * The write-ahead log's fdatasync, off the main thread. A call after a commit needs a sync that
+ * started after that commit: one in flight may have begun before it, so such calls share the
+ * next one. A commit SQLite checkpoints into the store file is synced there by SQLite itself.
+ */
+function walSyncer(file: string, walPath: string): { synced(): Promise<void>; close(): void } {
+  // The -wal exists: the open rewrote the header in WAL mode, and the server holds it open.
+  const fd = openSync(walPath, 'r');
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const once = () => new Promise<void>((ok, fail) => fdatasync(fd, (e) => (e ? fail(new StoreError(`the store ${file} could not be written: its write-ahead log was not saved to disk (${e.message})`, `Check the volume that holds ${file} and the system log (dmesg) for disk errors; then try again.`, 'io')) : ok())));
+  const synced = (): Promise<void> => {
+    if (!running) return (running = once().finally(() => { running = undefined; }));
+    return (next ??= running.then(noop, noop).then(() => { next = undefined; return synced(); }));
+  };
+  return { synced, close: () => { try { closeSync(fd); } catch { /* closed already */ } } };
+}
+const noop = () => undefined;
 
 const realOr = (p: string): string => { try { return realpathSync(p); } catch { return p; } };
 interface Identity { dev: number; ino: number }
