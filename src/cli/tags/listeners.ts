@@ -10,6 +10,7 @@
  */
 import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
 import { selectorProblem } from '../lint-selector';
+import { bodyCounts, everyTime, holds, type BodyCounts } from './listener-body';
 import { lineBreaks, pairs, type Token } from './tokens';
 
 export interface Listener {
@@ -34,15 +35,19 @@ export interface Listener {
 
 /** Why a listener-bound call that runs on some events only (or later) is no trigger: it would count every one. */
 export const conditional = (on: string) => `its call runs only on some ${on}s, or later (under if, &&, ?: or a return, in a block or in another function): a trigger would count every ${on}`;
-const PREVENTED = 'it stops the browser sending the form (preventDefault or return false): a submit trigger counts only forms the browser sends; keep the track call, or use a click trigger on its button';
+const SENT_ONLY = 'a submit trigger counts only forms the browser sends; keep the track call, or use a click trigger on its button';
+const PREVENTED = `it stops the browser sending the form (preventDefault or return false): ${SENT_ONLY}`;
+const RETURNED = `its function's return value can stop the browser sending the form (return …): ${SENT_ONLY}`;
+const ONCE = (on: string) => `it is bound with { once: true }: it counted the first ${on} only, a trigger would count every one`;
+const NESTED = (on: string, outer: string) => `it is bound only when ${outer} runs (no ${on} counted before that, and each run binds it again): a trigger counts every ${on} once`;
 const EVENTS = new Set(['click', 'submit']);
 /** The page itself: a listener there hears every event and picks its elements in code. */
 const WHOLE_PAGE = /^(?:(?:window|self|globalThis)\.)?(document|window|self|globalThis|document\.body|document\.documentElement)$/;
 const WINDOW = /^(window|self|globalThis)\./;
-/** Statements whose later calls run only sometimes. */
-const CONTROL = new Set(['if', 'else', 'return', 'throw', 'switch', 'case', 'for', 'while', 'do', 'try', 'catch', 'break', 'continue']);
-/** Operators that make what follows them in a statement conditional, or a function of its own. */
-const BRANCH = new Set(['?', '&&', '||', '??', '=>', ':', '&&=', '||=']);
+/** Events that fire once, when the page is read: a listener bound in theirs is bound once, as if at the top. */
+const READY = new Set(['DOMContentLoaded', 'load', 'ready']);
+/** jQuery methods that return the elements they were called on: `$('#x').addClass('y').on(…)` binds on $('#x'). */
+const CHAINED = new Set(['on', 'one', 'off', 'bind', 'unbind', 'click', 'submit', 'addClass', 'removeClass', 'toggleClass', 'show', 'hide', 'each']);
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 /** Longer than any selector a site writes by hand: refused rather than checked. */
@@ -88,6 +93,20 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
     return { start: a, end: e, after: e, param };
   };
 
+  /** Whether `, { once: true }` follows the function ending before token k (also `{ once: !0 }`, and `{ once }`: maybe true). */
+  const once = (k: number) => {
+    if (!is(k, ',') || !is(k + 1, '{')) return false;
+    for (let j = k + 2; j < pair[k + 1]!; j = tokens[j]!.kind === 'punct' && OPENERS.has(tokens[j]!.text) ? pair[j]! + 1 : j + 1) {
+      const key = (id(j) || tokens[j]!.kind === 'str') && tokens[j]!.text === 'once' && (is(j - 1, '{') || is(j - 1, ','));
+      if (key && (is(j + 1, ',') || is(j + 1, '}'))) return true;
+      if (!key || !is(j + 1, ':')) continue;
+      let v = '';
+      for (let e = j + 2; e < pair[k + 1]! && !is(e, ',') && v.length < 12; e++) v += tokens[e]!.text;
+      return !/^(false|0|!1|null|undefined|void0)$/.test(v);
+    }
+    return false;
+  };
+
   /** The source of tokens [from, to], shortened for a message. */
   const source = (from: number, to: number) => {
     const start = tokens[from]!.pos;
@@ -99,22 +118,76 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
   const chainStart = (i: number) => { let j = i; while (id(j - 2) && (is(j - 1, '.') || is(j - 1, '?.'))) j -= 2; return j; };
   const chainText = (from: number, to: number) => tokens.slice(from, to + 1).map((t) => t.text).join('').replace(/\?\./g, '.');
 
-  /** `querySelectorAll(…).forEach((el) => …)` bodies around the scan: `el` is each match. */
-  const scopes: { param: string; selector: string; start: number; end: number; from: number; recv: string }[] = [];
+  /**
+   * `querySelectorAll(…).forEach((el) => …)` bodies around the scan: `el` is each match; and,
+   * without a selector, the functions inside them that declare an `el` of their own.
+   */
+  const scopes: { param: string; selector?: string; start: number; end: number; from: number; recv: string }[] = [];
+  const popScopes = (i: number) => { while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop(); };
+  /** The innermost few only: forEach inside forEach is rare, and a page of them stays linear. */
+  const scopeOf = (name: string, i: number) => {
+    for (let k = scopes.length - 1; k >= Math.max(0, scopes.length - 8); k--) {
+      const s = scopes[k]!;
+      if (s.param === name && s.start <= i && i < s.end) return s;
+    }
+    return undefined;
+  };
+  /** A function (or `var el`) at token i that declares a name a forEach scope around it has: that name is its own there. */
+  const shadow = (i: number) => {
+    popScopes(i);
+    const t = tokens[i]!;
+    if (t.kind === 'id' && (t.text === 'var' || t.text === 'let' || t.text === 'const')) {
+      const s = id(i + 1) ? scopeOf(tokens[i + 1]!.text, i) : undefined;
+      if (s) scopes.push({ ...s, selector: undefined, start: i });
+      return;
+    }
+    const k = t.text === 'function' ? i : is(i - 1, ')') ? pair[i - 1]! : i - 1; // `function (…)`, `(…) =>`, `el =>`
+    const f = k >= 0 ? fn(k) : undefined;
+    if (!f) return;
+    const open = t.text === 'function' ? (id(i + 1) ? i + 2 : i + 1) : k;
+    const close = is(open, '(') ? pair[open]! : open + 1;
+    for (let p = is(open, '(') ? open + 1 : open; p < close; p++) {
+      const s = id(p) && !is(p - 1, '.') ? scopeOf(tokens[p]!.text, i) : undefined;
+      if (s && s.start !== f.start) scopes.push({ ...s, selector: undefined, start: f.start, end: f.end });
+    }
+  };
+
+  /** The call before a `.method(…)` call ending at r, when the method is called on a call's result (`$('#x').find('a')`). */
+  const calledOn = (r: number) => {
+    const open = pair[r]!;
+    const from = id(open - 1) ? chainStart(open - 1) : open;
+    return from < open && is(from - 1, '.') && is(from - 2, ')') && pair[from - 2]! >= 0 && pair[from - 2]! < from - 2 ? from - 2 : undefined;
+  };
+  /**
+   * Walks back from the call ending at r through the calls it is made on, remembering each
+   * answer: a chain of a thousand `.on(…)`s is walked once, not once per listener.
+   */
+  const walked = (r: number, step: (r: number) => number | undefined, memo: Map<number, number>): number => {
+    const seen: number[] = [];
+    let at = r;
+    for (let back = step(at); back !== undefined && !memo.has(at); back = step(at)) { seen.push(at); at = back; }
+    const end = memo.get(at) ?? at;
+    for (const s of seen) memo.set(s, end);
+    return end;
+  };
+  const starts = new Map<number, number>();
+  /** Where the call ending at token r starts, through the chain of calls it is made on. */
+  const callStart = (r: number) => { const first = walked(r, calledOn, starts); const open = pair[first]!; return id(open - 1) ? chainStart(open - 1) : open; };
+  /** The call whose elements jQuery's own methods (`.addClass(…)`, `.on(…)`) ending at r return: `$('#x')` for `$('#x').addClass('y')`. */
+  const own = new Map<number, number>();
+  const ownCall = (r: number) => walked(r, (at) => {
+    const open = pair[at]!;
+    return open > 2 && id(open - 1) && CHAINED.has(tokens[open - 1]!.text) && is(open - 2, '.') && is(open - 3, ')') && pair[open - 3]! >= 0 ? open - 3 : undefined;
+  }, own);
 
   /** What the receiver ending at token r is: a plain selector, or why it is not. */
   const target = (r: number, i: number): Target => {
-    while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop();
+    popScopes(i);
     if (id(r)) {
       const from = chainStart(r);
       const chain = chainText(from, r);
-      let scope: (typeof scopes)[number] | undefined;
-      // The innermost few only: forEach inside forEach is rare, and a page of them stays linear.
-      for (let k = scopes.length - 1; k >= Math.max(0, scopes.length - 8) && from === r && !scope; k--) {
-        const s = scopes[k]!;
-        if (s.param === chain && s.start <= i && i < s.end) scope = s;
-      }
-      if (scope) return { from: scope.from, recv: `each of ${scope.recv}`, selector: scope.selector };
+      const scope = from === r ? scopeOf(chain, i) : undefined;
+      if (scope?.selector) return { from: scope.from, recv: `each of ${scope.recv}`, selector: scope.selector };
       const recv = source(from, r);
       return { from, recv, why: WHOLE_PAGE.test(chain) ? delegation(chain) : held(recv) };
     }
@@ -124,8 +197,11 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const recv = source(from, r);
       return { from, recv, why: held(recv) };
     }
+    // jQuery's own methods return its elements: `$('#x').addClass('y').on(…)` binds on $('#x').
+    const inner = ownCall(r);
+    if (inner !== r && (id(pair[inner]! - 1, '$') || id(pair[inner]! - 1, 'jQuery')) && !is(pair[inner]! - 2, '.')) r = inner;
     const open = pair[r]!;
-    const from = id(open - 1) ? chainStart(open - 1) : open;
+    const from = callStart(r);
     const callee = from < open ? chainText(from, open - 1).replace(WINDOW, '') : '';
     const args = tokens.slice(open + 1, r);
     const recv = source(from, r);
@@ -151,18 +227,26 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
   };
 
   const out: Listener[] = [];
-  /** Per token, how many `preventDefault`s and `return false`s come before it: asked per submit listener in O(1). */
-  let stops: Int32Array | undefined;
-  const prevents = (f: Fn) => { stops ??= stopCounts(tokens); return stops[f.end]! > stops[f.start]!; };
+  let counts: BodyCounts | undefined;
+  const has = (which: keyof BodyCounts, f: Fn) => holds((counts ??= bodyCounts(tokens, lineBefore))[which], f.start, f.end);
+  /** What stops the form's own submit in a listener's function (jQuery and `onsubmit` also read its return value). */
+  const stops = (f: Fn, returns: boolean) => (has('prevent', f) || (returns && has('returnFalse', f)) ? PREVENTED : returns && has('returnValue', f) ? RETURNED : undefined);
+  /** The bodies of the listeners around the scan: one bound in another's body is bound when that runs. */
+  const bodies: Listener[] = [];
 
-  const add = (on: string, f: Fn, t: Target, why?: string) => {
+  /** `returns`: the binding reads the function's return value (jQuery, `onsubmit =`); `once`: `{ once: true }`. */
+  const add = (i: number, on: string, f: Fn, t: Target, { why, returns = false, once = false }: { why?: string; returns?: boolean; once?: boolean } = {}) => {
     let every: Set<number> | undefined;
     const listener: Listener = {
       on, pos: tokens[t.from]!.pos, what: `a ${on} listener on ${t.recv}`, start: f.start, end: f.end,
-      everyTime: (i) => (every ??= everyTime(tokens, f, pair)).has(i),
+      everyTime: (j) => (every ??= everyTime(tokens, f, pair, lineBefore, (counts ??= bodyCounts(tokens, lineBefore)).await)).has(j),
     };
-    const reason = why ?? t.why ?? (!EVENTS.has(on) ? `a ${on} listener: a plan's triggers count clicks and form submits` : undefined)
-      ?? (on === 'submit' && prevents(f) ? PREVENTED : undefined);
+    while (bodies.length && bodies[bodies.length - 1]!.end <= i) bodies.pop();
+    const outer = bodies.slice(-8).reverse().find((b) => b.start <= i && !READY.has(b.on));
+    const reason = why ?? (!EVENTS.has(on) ? `a ${on} listener: a plan's triggers count clicks and form submits` : undefined) ?? t.why
+      ?? (once ? ONCE(on) : undefined) ?? (outer ? NESTED(on, outer.what) : undefined)
+      ?? (on === 'submit' ? stops(f, returns) : undefined);
+    bodies.push(listener);
     if (reason) listener.why = reason;
     else {
       listener.trigger = { on: on as 'click' | 'submit', selector: t.selector! };
@@ -173,6 +257,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
 
   for (let i = 2; i < tokens.length; i++) {
     const t = tokens[i]!;
+    if (scopes.length && (t.text === '=>' || (t.kind === 'id' && (t.text === 'function' || t.text === 'var' || t.text === 'let' || t.text === 'const')))) shadow(i);
     if (t.kind !== 'id' || !(is(i - 1, '.') || is(i - 1, '?.'))) continue;
     const name = t.text;
     if (name === 'addEventListener' || name === 'on') {
@@ -185,13 +270,13 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const events = (name === 'on' ? ev.text.split(/\s+/).filter(Boolean).map((e) => e.replace(/\..*$/, '')) : [ev.text]);
       const why = events.length > 1 ? `it handles ${events.join(' and ')} with one function: a trigger counts one event`
         : delegated ? `jQuery delegation (.on('${ev.text}', '${tokens[i + 4]!.text}', …)): it hears the event where it is bound and picks its elements itself` : undefined;
-      add(events[0] ?? ev.text, f, target(i - 2, i), why);
+      add(i, events[0] ?? ev.text, f, target(i - 2, i), { why, returns: name === 'on', once: name === 'addEventListener' && once(f.after) });
     } else if ((name === 'onclick' || name === 'onsubmit') && is(i + 1, '=')) {
       const f = fn(i + 2);
-      if (f) add(name.slice(2), f, target(i - 2, i));
+      if (f) add(i, name.slice(2), f, target(i - 2, i), { returns: true });
     } else if ((name === 'click' || name === 'submit') && is(i + 1, '(')) {
       const f = fn(i + 2);
-      if (f && is(f.after, ')')) add(name, f, target(i - 2, i));
+      if (f && is(f.after, ')')) add(i, name, f, target(i - 2, i), { returns: true });
     } else if (name === 'forEach' && is(i + 1, '(') && is(i - 2, ')')) {
       // document.querySelectorAll('.cta').forEach((el) => el.addEventListener(…)): every match.
       const open = pair[i - 2]!;
@@ -200,7 +285,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const f = fn(i + 2);
       if (!f?.param || chainText(from, open - 1).replace(WINDOW, '') !== 'document.querySelectorAll' || pair[i - 2] !== open || open + 2 !== i - 2 || sel?.kind !== 'str' || sel.dynamic) continue;
       const problem = sel.text.length > MAX_SELECTOR ? 'it is too long to check' : selectorProblem(sel.text);
-      while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop();
+      popScopes(i);
       if (!problem) scopes.push({ param: f.param, selector: sel.text.trim(), start: f.start, end: f.end, from, recv: source(from, i - 2) });
     }
   }
@@ -209,34 +294,3 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
 
 const delegation = (on: string) => `a listener on ${on}: it hears every event on the page and picks its elements itself (delegation, e.target…), which a trigger cannot read`;
 const held = (on: string) => `its element (${on}) is one the page's code finds when it runs: not read, never guessed`;
-
-/**
- * The token indexes in a listener's body where a call runs on every event: at the body's own
- * level, before any if, return or loop, and not after a `?`, `&&` or `=>` in its statement.
- * Each token is at the own level of one body only, so the listeners of a script take one pass.
- */
-function everyTime(tokens: Token[], l: { start: number; end: number }, pair: Int32Array): Set<number> {
-  const every = new Set<number>();
-  let sometimes = false;
-  let branch = false;
-  for (let j = l.start; j < l.end;) {
-    const t = tokens[j]!;
-    if (t.kind === 'id' && CONTROL.has(t.text)) sometimes = true;
-    if (t.kind === 'punct' && t.text === ';') branch = false;
-    else if (t.kind === 'punct' && BRANCH.has(t.text)) branch = true;
-    if (!sometimes && !branch) every.add(j);
-    j = t.kind === 'punct' && OPENERS.has(t.text) ? Math.max(pair[j]! + 1, j + 1) : j + 1;
-  }
-  return every;
-}
-
-/** Running counts of what stops a form's own submit (`e.preventDefault()`, jQuery's `return false`): [i] counts tokens before i. */
-function stopCounts(tokens: Token[]): Int32Array {
-  const counts = new Int32Array(tokens.length + 1);
-  for (let j = 0; j < tokens.length; j++) {
-    const t = tokens[j]!;
-    const stop = t.kind === 'id' && (t.text === 'preventDefault' || (t.text === 'return' && tokens[j + 1]?.text === 'false'));
-    counts[j + 1] = counts[j]! + (stop ? 1 : 0);
-  }
-  return counts;
-}

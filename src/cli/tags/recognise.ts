@@ -35,7 +35,7 @@ export interface Finding {
 
 /** A listener a call was found in: the trigger that can take its place, or why none can. */
 export interface Bound {
-  /** Which listener of the page: its script and offset there. */
+  /** Which listener of the page: its script and where its function starts there (two listeners on one element are two). */
   key: string;
   /** The listener's page or file and line, as `tracking.js:12`. */
   at: string;
@@ -113,7 +113,7 @@ function boundIn(listeners: Listener[], page: string, script: number, lineOf: (l
     while (open.length && open[open.length - 1]!.end <= i) open.pop();
     const l = open[open.length - 1];
     if (!l) return undefined;
-    const bound: Bound = { key: `${script}:${l.pos}`, at: `${page}:${lineOf(l)}`, on: l.on, what: l.what };
+    const bound: Bound = { key: `${script}:${l.start}`, at: `${page}:${lineOf(l)}`, on: l.on, what: l.what };
     if (l.trigger && l.everyTime(i)) {
       bound.trigger = l.trigger;
       if (l.firstOnly) bound.firstOnly = true;
