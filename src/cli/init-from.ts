@@ -157,10 +157,23 @@ function guesses(result: Draft, c: Colours, banner?: Banner, several?: Banner[])
     '  - A property whose value the page computes got its type from its name (value, price → number); its description shows what the old tag sent.',
     ...consentWords(banner, several),
     ...result.listeners.filter((l) => l.firstOnly).map((l) => `  - The trigger on ${l.trigger!.selector} counts every element it matches; ${l.what} (${l.at}) hung on the first one only.`),
+    ...submitWords(result),
     ...(cur?.guessed ? [`  - "currency": "${cur.code}" is a guess (no tag sent a fixed currency): put in yours.`] : []),
     ...(unsent.length ? [`  - ${unsent.map((n) => `"${n}"`).join(', ')} ${unsent.length === 1 ? 'has' : 'have'} no "send" yet (the page only told Tag Manager): name the tools that should receive ${unsent.length === 1 ? 'it' : 'them'}.`] : []),
     '',
   ].join('\n');
+}
+
+/**
+ * A submit trigger counts the forms the browser sends. The old listener counted every submit,
+ * also of a form that the site's own script (an AJAX cart, a form plugin) stops and sends itself,
+ * in code the draft never sees: there the trigger would count none.
+ */
+function submitWords(result: Draft): string[] {
+  const selectors = [...new Set(Object.values(result.plan!.conversions).flatMap((c) => (c.trigger?.on === 'submit' ? [c.trigger.selector] : [])))];
+  if (!selectors.length) return [];
+  return [`  - A submit trigger (on ${selectors.join(', ')}) counts a form only when the browser sends it: if the site's own script sends it instead`,
+    `    (an AJAX cart or form plugin that calls preventDefault), it counts none. Submit each form once in debug mode (${docPath('debugging.md')}).`];
 }
 
 /** Consent starts denied in a draft: whether measureplan will hear the banner's answer by itself. */

@@ -4,7 +4,11 @@
  * against what the old listener really counted. A drafted trigger must count exactly that, or the
  * listener stays code with a reason that is true.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { initFrom } from '../../src/cli/init-from';
 import { draft } from '../../src/cli/tags/draft';
 import { recognise } from '../../src/cli/tags/recognise';
 import { parsePlan } from '../../src/plan/parse';
@@ -125,6 +129,24 @@ $('#footer').find('a.mail').click(function () { gtag('event', 'contact'); });`);
     expect(trigger('phone_click')).toEqual({ on: 'click', selector: '#call' });
     expect(trigger('contact')).toBeUndefined();
     expect(why('contact')).toBe("its element ($('#footer').find('a.mail')) is one the page's code finds when it runs: not read, never guessed");
+  });
+});
+
+describe('init --from\'s output', () => {
+  it('says that a submit trigger counts none of the forms the site\'s own script sends (AJAX carts, form plugins): the draft cannot see that code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-listeners-'));
+    try {
+      writeFileSync(join(dir, 'product.html'), `${HEAD}<form action="/cart/add" method="post"><button>Add</button></form>
+<script>document.querySelector('form[action="/cart/add"]').addEventListener('submit', function () { fbq('track', 'AddToCart'); });</script></body></html>`);
+      let out = '';
+      const plain = (x: string) => x;
+      const code = await initFrom([join(dir, 'product.html')], join(dir, 'plan.json'), { out: { write: (x: string) => { out += x; } }, err: { write: () => true } },
+        { red: plain, yellow: plain, green: plain, cyan: plain, bold: plain, dim: plain });
+      expect(code).toBe(0);
+      const guesses = out.slice(out.indexOf('Guesses to check:'), out.indexOf('Next:'));
+      expect(guesses).toContain('A submit trigger (on form[action="/cart/add"]) counts a form only when the browser sends it: if the site\'s own script sends it instead');
+      expect(guesses).toContain('(an AJAX cart or form plugin that calls preventDefault), it counts none. Submit each form once in debug mode');
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
 

@@ -34,7 +34,7 @@ export interface Listener {
 }
 
 /** Why a listener-bound call that runs on some events only (or later) is no trigger: it would count every one. */
-export const conditional = (on: string) => `its call runs only on some ${on}s, or later (under if, &&, ?: or a return, in a block or in another function): a trigger would count every ${on}`;
+export const conditional = (on: string) => `its call runs only on some ${on}s, or later (under if, &&, ?: or a return, after an await, in a block or in another function): a trigger would count every ${on}`;
 const SENT_ONLY = 'a submit trigger counts only forms the browser sends; keep the track call, or use a click trigger on its button';
 const PREVENTED = `it stops the browser sending the form (preventDefault or return false): ${SENT_ONLY}`;
 const RETURNED = `its function's return value can stop the browser sending the form (return …): ${SENT_ONLY}`;
