@@ -68,6 +68,29 @@ document.addEventListener('DOMContentLoaded', function () {
     expect(trigger('phone_click')).toEqual({ on: 'click', selector: '#call' });
   });
 
+  it('a listener a site-wide script binds on some pages only (under an if, an else, or after an if … return) is no trigger: that counts on every page', () => {
+    const { trigger, why } = drafted(`if (location.pathname.indexOf('/kontakt') === 0) {
+  $('form').submit(function () { gtag('event', 'generate_lead'); });
+}
+(function ($) {
+  if (!document.body.classList.contains('checkout')) return;
+  $('#place-order').click(function () { gtag('event', 'begin_checkout'); });
+})(jQuery);
+if (isMobile) { init(); } else document.getElementById('chat').addEventListener('click', () => { gtag('event', 'chat_open'); });
+if (document.getElementById('call')) document.getElementById('call').addEventListener('click', function () { gtag('event', 'phone_click'); });
+if ($('#nl').length) { $('#nl').submit(function () { gtag('event', 'sign_up'); }); }
+$('#after').click(function () { gtag('event', 'after_click'); });`);
+    expect(trigger('generate_lead')).toBeUndefined();
+    expect(why('generate_lead')).toBe("it is bound only if (location.pathname.indexOf('/kontakt') === 0): a trigger counts every submit, on every page");
+    expect(trigger('begin_checkout')).toBeUndefined();
+    expect(why('begin_checkout')).toBe("it is bound only when the code before it does not return (if (!document.body.classList.contains('checkout')) return): a trigger counts every click, on every page");
+    expect(why('chat_open')).toBe('it is bound only in an else branch: a trigger counts every click, on every page');
+    // An if that only asks whether the element is there binds wherever the element is: as the trigger counts.
+    expect(trigger('phone_click')).toEqual({ on: 'click', selector: '#call' });
+    expect(trigger('sign_up')).toEqual({ on: 'submit', selector: '#nl' });
+    expect(trigger('after_click')).toEqual({ on: 'click', selector: '#after' });
+  });
+
   it('a jQuery submit handler or onsubmit whose return value decides, and an await before the call, are no trigger', () => {
     const { trigger, why } = drafted(`$('#quote').submit(function () { gtag('event', 'generate_lead'); return validate(this); });
 document.getElementById('nl').onsubmit = function () { fbq('track', 'CompleteRegistration'); return checkForm(); };

@@ -10,6 +10,7 @@
  */
 import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
 import { selectorProblem } from '../lint-selector';
+import { conditions, type Condition } from './bound-if';
 import { bodyCounts, everyTime, holds, type BodyCounts } from './listener-body';
 import { lineBreaks, pairs, type Token } from './tokens';
 
@@ -39,6 +40,7 @@ const SENT_ONLY = 'a submit trigger counts only forms the browser sends; keep th
 const PREVENTED = `it stops the browser sending the form (preventDefault or return false): ${SENT_ONLY}`;
 const RETURNED = `its function's return value can stop the browser sending the form (return …): ${SENT_ONLY}`;
 const ONCE = (on: string) => `it is bound with { once: true }: it counted the first ${on} only, a trigger would count every one`;
+const UNDER_IF = (on: string, c: Condition, test?: string) => `it is bound only ${c.returns ? `when the code before it does not return (if ${test} return)` : test ? `if ${test}` : 'in an else branch'}: a trigger counts every ${on}, on every page`;
 const NESTED = (on: string, outer: string) => `it is bound only when ${outer} runs (no ${on} counted before that, and each run binds it again): a trigger counts every ${on} once`;
 const EVENTS = new Set(['click', 'submit']);
 /** The page itself: a listener there hears every event and picks its elements in code. */
@@ -54,7 +56,8 @@ const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const MAX_SELECTOR = 300;
 
 interface Fn { start: number; end: number; after: number; param?: string }
-interface Target { from: number; recv: string; selector?: string; why?: string; firstOnly?: boolean }
+/** `to`: where the receiver's tokens end, when not just before the binding's `.` (a forEach's `querySelectorAll(…)`). */
+interface Target { from: number; to?: number; recv: string; selector?: string; why?: string; firstOnly?: boolean }
 
 /** The listeners bound in a script whose tokens are `tokens`, by where their body starts. */
 export function listenersIn(tokens: Token[], src: string): Listener[] {
@@ -122,7 +125,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
    * `querySelectorAll(…).forEach((el) => …)` bodies around the scan: `el` is each match; and,
    * without a selector, the functions inside them that declare an `el` of their own.
    */
-  const scopes: { param: string; selector?: string; start: number; end: number; from: number; recv: string }[] = [];
+  const scopes: { param: string; selector?: string; start: number; end: number; from: number; to: number; recv: string }[] = [];
   const popScopes = (i: number) => { while (scopes.length && scopes[scopes.length - 1]!.end <= i) scopes.pop(); };
   /** The innermost few only: forEach inside forEach is rare, and a page of them stays linear. */
   const scopeOf = (name: string, i: number) => {
@@ -187,7 +190,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       const from = chainStart(r);
       const chain = chainText(from, r);
       const scope = from === r ? scopeOf(chain, i) : undefined;
-      if (scope?.selector) return { from: scope.from, recv: `each of ${scope.recv}`, selector: scope.selector };
+      if (scope?.selector) return { from: scope.from, to: scope.to, recv: `each of ${scope.recv}`, selector: scope.selector };
       const recv = source(from, r);
       return { from, recv, why: WHOLE_PAGE.test(chain) ? delegation(chain) : held(recv) };
     }
@@ -233,6 +236,16 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
   const stops = (f: Fn, returns: boolean) => (has('prevent', f) || (returns && has('returnFalse', f)) ? PREVENTED : returns && has('returnValue', f) ? RETURNED : undefined);
   /** The bodies of the listeners around the scan: one bound in another's body is bound when that runs. */
   const bodies: Listener[] = [];
+  const ifs = conditions(tokens, pair, lineBefore);
+  /**
+   * The if the binding at token i is under, other than one that only asks whether its element is
+   * there (`if (document.getElementById('call')) document.getElementById('call').on…`, `$('#x').length`).
+   */
+  const underIf = (i: number, t: Target): Condition | undefined => ifs.around(i).find((c) => {
+    if (!c.test) return true;
+    const test = chainText(c.test[0] + 1, c.test[1] - 1).replace(/^!+/, '').replace(/(?:[!=]==?|[<>])(?:null|undefined|0)$/, '').replace(/\.length$/, '');
+    return test !== chainText(t.from, t.to ?? i - 2);
+  });
 
   /** `returns`: the binding reads the function's return value (jQuery, `onsubmit =`); `once`: `{ once: true }`. */
   const add = (i: number, on: string, f: Fn, t: Target, { why, returns = false, once = false }: { why?: string; returns?: boolean; once?: boolean } = {}) => {
@@ -242,9 +255,11 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       everyTime: (j) => (every ??= everyTime(tokens, f, pair, lineBefore, (counts ??= bodyCounts(tokens, lineBefore)).await)).has(j),
     };
     while (bodies.length && bodies[bodies.length - 1]!.end <= i) bodies.pop();
+    let cond: Condition | undefined;
     const outer = bodies.slice(-8).reverse().find((b) => b.start <= i && !READY.has(b.on));
     const reason = why ?? (!EVENTS.has(on) ? `a ${on} listener: a plan's triggers count clicks and form submits` : undefined) ?? t.why
       ?? (once ? ONCE(on) : undefined) ?? (outer ? NESTED(on, outer.what) : undefined)
+      ?? ((cond = underIf(i, t)) ? UNDER_IF(on, cond, cond.test && source(cond.test[0], cond.test[1])) : undefined)
       ?? (on === 'submit' ? stops(f, returns) : undefined);
     bodies.push(listener);
     if (reason) listener.why = reason;
@@ -255,10 +270,11 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
     out.push(listener);
   };
 
-  for (let i = 2; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    ifs.see(i);
     if (scopes.length && (t.text === '=>' || (t.kind === 'id' && (t.text === 'function' || t.text === 'var' || t.text === 'let' || t.text === 'const')))) shadow(i);
-    if (t.kind !== 'id' || !(is(i - 1, '.') || is(i - 1, '?.'))) continue;
+    if (i < 2 || t.kind !== 'id' || !(is(i - 1, '.') || is(i - 1, '?.'))) continue;
     const name = t.text;
     if (name === 'addEventListener' || name === 'on') {
       const ev = tokens[i + 2];
@@ -286,7 +302,7 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
       if (!f?.param || chainText(from, open - 1).replace(WINDOW, '') !== 'document.querySelectorAll' || pair[i - 2] !== open || open + 2 !== i - 2 || sel?.kind !== 'str' || sel.dynamic) continue;
       const problem = sel.text.length > MAX_SELECTOR ? 'it is too long to check' : selectorProblem(sel.text);
       popScopes(i);
-      if (!problem) scopes.push({ param: f.param, selector: sel.text.trim(), start: f.start, end: f.end, from, recv: source(from, i - 2) });
+      if (!problem) scopes.push({ param: f.param, selector: sel.text.trim(), start: f.start, end: f.end, from, to: i - 2, recv: source(from, i - 2) });
     }
   }
   return out.sort((a, b) => a.start - b.start);
