@@ -22,17 +22,29 @@ const CLOSERS = new Set([')', ']', '}']);
 export function conditions(tokens: Token[], pair: Int32Array, lineBefore: (i: number) => boolean) {
   const open: Condition[] = [];
   const blocks: number[] = []; // the `{`s around the scan
-  /** The end of the branch starting at token k: its block, or its one statement. */
+  const ends = new Map<number, number>();
+  /**
+   * The end of the branch starting at token k: its block, or its one statement. The statement of
+   * `if (a) if (b) …` is the inner if's too: walked once and remembered, so a run of them stays linear.
+   */
   const branch = (k: number) => {
     if (is(tokens[k], '{')) return pair[k]! + 1;
-    for (let e = k; e < tokens.length;) {
-      const t = tokens[e]!;
-      if (t.kind === 'punct' && t.text === ';') return e + 1;
-      if (t.kind === 'punct' && CLOSERS.has(t.text)) return e;
-      if (e > k && lineBefore(e) && !is(t, '.') && !is(t, '?.')) return e;
-      e = t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{') ? Math.max(pair[e]! + 1, e + 1) : e + 1;
+    const heads = [k];
+    let s = k;
+    while (tokens[s]?.kind === 'id' && tokens[s]!.text === 'if' && is(tokens[s + 1], '(') && !ends.has(s)) { s = Math.max(pair[s + 1]! + 1, s + 2); heads.push(s); }
+    let end = ends.get(s) ?? tokens.length;
+    if (!ends.has(s) && is(tokens[s], '{')) end = pair[s]! + 1;
+    else if (!ends.has(s)) {
+      for (let e = s; e < tokens.length;) {
+        const t = tokens[e]!;
+        if (t.kind === 'punct' && t.text === ';') { end = e + 1; break; }
+        if (t.kind === 'punct' && CLOSERS.has(t.text)) { end = e; break; }
+        if (e > s && lineBefore(e) && !is(t, '.') && !is(t, '?.')) { end = e; break; }
+        e = t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{') ? Math.max(pair[e]! + 1, e + 1) : e + 1;
+      }
     }
-    return tokens.length;
+    for (const h of heads) ends.set(h, end);
+    return end;
   };
   return {
     see(i: number): void {

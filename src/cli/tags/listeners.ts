@@ -52,6 +52,8 @@ const READY = new Set(['DOMContentLoaded', 'load', 'ready']);
 const CHAINED = new Set(['on', 'one', 'off', 'bind', 'unbind', 'click', 'submit', 'addClass', 'removeClass', 'toggleClass', 'show', 'hide', 'each']);
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+/** More tokens than an element's lookup has (`window.document.getElementById('call').length`). */
+const SHORT = 16;
 /** Longer than any selector a site writes by hand: refused rather than checked. */
 const MAX_SELECTOR = 300;
 
@@ -205,7 +207,8 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
     if (inner !== r && (id(pair[inner]! - 1, '$') || id(pair[inner]! - 1, 'jQuery')) && !is(pair[inner]! - 2, '.')) r = inner;
     const open = pair[r]!;
     const from = callStart(r);
-    const callee = from < open ? chainText(from, open - 1).replace(WINDOW, '') : '';
+    // A callee is a few tokens (`window.document.querySelector`); a long chain of calls is none of them, and not joined for each listener on it.
+    const callee = from < open && open - from <= SHORT ? chainText(from, open - 1).replace(WINDOW, '') : '';
     const args = tokens.slice(open + 1, r);
     const recv = source(from, r);
     const literal = args.length === 1 && args[0]!.kind === 'str' && !args[0]!.dynamic ? args[0]!.text : undefined;
@@ -243,8 +246,10 @@ export function listenersIn(tokens: Token[], src: string): Listener[] {
    */
   const underIf = (i: number, t: Target): Condition | undefined => ifs.around(i).find((c) => {
     if (!c.test) return true;
+    const to = t.to ?? i - 2;
+    if (c.test[1] - c.test[0] > 2 * SHORT || to - t.from > SHORT) return true; // longer than an element's lookup: no such question
     const test = chainText(c.test[0] + 1, c.test[1] - 1).replace(/^!+/, '').replace(/(?:[!=]==?|[<>])(?:null|undefined|0)$/, '').replace(/\.length$/, '');
-    return test !== chainText(t.from, t.to ?? i - 2);
+    return test !== chainText(t.from, to);
   });
 
   /** `returns`: the binding reads the function's return value (jQuery, `onsubmit =`); `once`: `{ once: true }`. */
