@@ -7,10 +7,13 @@
 import { ID_FORMATS } from '../../plan/id-formats';
 import { parsePlan } from '../../plan/parse';
 import { PROPERTY_NAME } from '../../plan/name';
-import type { ClickTrigger, ConsentPlatform, ConversionSpec, PlanInput, PropertySpec, SubmitTrigger } from '../../plan/types';
+import type { ClickTrigger, ConsentPlatform, ConversionSpec, PlanInput, PropertySpec } from '../../plan/types';
 import { actionName, paramUse, propertyType, RECOMMENDED, snake } from './names';
 import type { Finding, Vendor } from './recognise';
 import type { Value } from './values';
+import { replaced, triggerOf, type Replaced } from './triggers';
+
+export type { Replaced };
 
 type Destination = keyof typeof ID_FORMATS;
 type Send = NonNullable<ConversionSpec['send']>;
@@ -28,20 +31,6 @@ export interface Draft {
   currency?: { code: string; guessed: boolean };
   /** Each listener the calls were found in (in page order): the trigger that replaces it, or why none does. */
   listeners: Replaced[];
-}
-
-export interface Replaced {
-  /** `tracking.js:12` */
-  at: string;
-  /** `a click listener on document.getElementById('call')` */
-  what: string;
-  conversion: string;
-  trigger?: ClickTrigger | SubmitTrigger;
-  why?: string;
-  /** querySelector's first match only, where the trigger counts every match. */
-  firstOnly?: boolean;
-  /** The calls found in it. */
-  findings: Finding[];
 }
 
 interface Group {
@@ -166,63 +155,6 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   // What the check still refuses after pruning is a bug here: better no draft than an invalid one.
   if (!prune(plan, leftOut)) return { placed, leftOut, pages, currency, listeners: [] };
   return { plan, placed, leftOut, pages, currency: plan.currency ? currency ?? { code: plan.currency, guessed: true } : undefined, listeners: replaced(findings, placed, plan, noTrigger) };
-}
-
-const NOT_ALONE = 'the same action is also sent from other code or elements: one trigger cannot count all of them';
-
-/** Per listener with calls in a conversion: the trigger that now does its work, or why it stays code. */
-function replaced(findings: Finding[], placed: Map<Finding, string>, plan: PlanInput, noTrigger: Map<string, string>): Replaced[] {
-  const out = new Map<string, Replaced>();
-  for (const f of findings) {
-    const l = f.listener;
-    const name = placed.get(f);
-    if (!l || !name || !f.event || !plan.conversions[name]) continue;
-    const c = plan.conversions[name]!;
-    const k = `${f.page}\u0000${l.key}`;
-    const have = out.get(k);
-    const trigger = l.trigger && JSON.stringify(c.trigger) === JSON.stringify(l.trigger) ? l.trigger : undefined;
-    if (have) {
-      have.findings.push(f);
-      if (!trigger && have.trigger) { delete have.trigger; delete have.firstOnly; have.why = l.why ?? noTrigger.get(name) ?? NOT_ALONE; }
-      continue;
-    }
-    const why = trigger ? undefined : l.why ?? noTrigger.get(name) ?? NOT_ALONE;
-    out.set(k, { at: l.at, what: l.what, conversion: name, findings: [f], ...(trigger ? { trigger } : { why }), ...(trigger && l.firstOnly && { firstOnly: true }) });
-  }
-  return [...out.values()];
-}
-
-/**
- * The plan trigger that can replace an action's inline handlers (`onclick="gtag(…)"`): when every
- * call of it sits in one, on elements one selector names (a phone or e-mail link, or an element
- * with an id), and it has no properties a handler would have to compute. Otherwise it stays a
- * `track` call for the site's code.
- */
-function triggerOf(g: Group): ClickTrigger | SubmitTrigger | string | undefined {
-  if (!g.findings.length) return undefined;
-  const one = (f: Finding) => (f.handler ? handlerTrigger(f.handler) : f.listener?.trigger);
-  const all = new Set(g.findings.map((f) => JSON.stringify(one(f) ?? null)));
-  const [only] = all;
-  if (all.size !== 1 || only === 'null') {
-    return g.findings.some((f) => f.listener?.trigger) ? NOT_ALONE : undefined;
-  }
-  if (Object.keys(g.properties).length) return `its calls send values the page computes (${Object.keys(g.properties).join(', ')}): a trigger cannot compute them`;
-  return JSON.parse(only!);
-}
-
-const attribute = (element: string, name: string): string | undefined => {
-  const m = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(element);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-};
-
-export function handlerTrigger(h: NonNullable<Finding['handler']>): ClickTrigger | SubmitTrigger | undefined {
-  const on = h.on === 'click' || h.on === 'submit' ? h.on : undefined;
-  if (!on) return undefined;
-  const href = attribute(h.element, 'href')?.trim();
-  const scheme = on === 'click' && /^<a\s/i.test(h.element) ? /^(tel|mailto):/i.exec(href ?? '')?.[1]?.toLowerCase() : undefined;
-  if (scheme) return { on, selector: `a[href^="${scheme}:"]` };
-  const id = attribute(h.element, 'id');
-  return id && /^[A-Za-z][\w-]*$/.test(id) ? { on, selector: `#${id}` } : undefined;
 }
 
 /** Purchases and leads; and an action of the site's own that Google Ads counts with a value or an order id. */
