@@ -107,9 +107,7 @@ it('a page restored from the back/forward cache: its own vitals go under the ses
   at(1);
   hooks.final(lcp); // the first page view's, at its hide
   at(120);
-  const shown = new Event('pageshow') as Event & { persisted: boolean };
-  Object.defineProperty(shown, 'persisted', { value: true });
-  window.dispatchEvent(shown);
+  restore();
   at(121);
   t.track('add_to_cart', { item_id: 'tent', value: 10 });
   hooks.final({ ...lcp, id: 'v6-2', navigationType: 'back-forward-cache' });
@@ -121,16 +119,28 @@ it('a page restored from the back/forward cache: its own vitals go under the ses
 
 // An app that shuts its tracker down and creates it again on a later route: the document's page
 // view is still the load's (seventeenth session's it.fails, fixed the eighteenth).
-it('a tracker created again on a route after 40 quiet minutes: the load\'s vitals go under the load\'s session', async () => {
+/** The load's tracker with a view_item, shut down 40 quiet minutes on; `between` runs then; and the tracker created again. */
+async function createdAgain(between: () => void) {
   const at = clockAt();
   const sent: ConversionEvent[] = [];
   const a = await shop({}, sent);
   a.t.track('view_item', { item_id: 'tent' });
   at(40);
   await a.t.shutdown();
-  history.pushState(null, '', '/checkout');
+  between();
   const b = await shop({}, sent);
   b.t.track('begin_checkout');
+  return { at, b };
+}
+/** The page restored from the back/forward cache. */
+function restore() {
+  const shown = new Event('pageshow') as Event & { persisted: boolean };
+  Object.defineProperty(shown, 'persisted', { value: true });
+  window.dispatchEvent(shown);
+}
+
+it('a tracker created again on a route after 40 quiet minutes: the load\'s vitals go under the load\'s session', async () => {
+  const { b } = await createdAgain(() => history.pushState(null, '', '/checkout'));
   b.hooks.final(lcp);
   expect(b.sessions('begin_checkout')[0]).not.toBe(b.sessions('view_item')[0]);
   expect(b.sessions('web_vital')).toEqual(b.sessions('view_item'));
@@ -138,15 +148,7 @@ it('a tracker created again on a route after 40 quiet minutes: the load\'s vital
 }, 10_000);
 
 it('a tracker created again for the next visitor on the device (storage cleared): the vitals go under that visitor\'s session, not the load\'s', async () => {
-  const at = clockAt();
-  const sent: ConversionEvent[] = [];
-  const a = await shop({}, sent);
-  a.t.track('view_item', { item_id: 'tent' });
-  at(40);
-  await a.t.shutdown();
-  localStorage.clear();
-  const b = await shop({}, sent);
-  b.t.track('begin_checkout');
+  const { b } = await createdAgain(() => localStorage.clear());
   b.hooks.final(lcp);
   expect(b.sent.find((e) => e.name === 'web_vital')!.anonymousId).not.toBe(b.sent[0]!.anonymousId);
   expect(b.sessions('web_vital')).toEqual(b.sessions('begin_checkout'));
@@ -154,17 +156,8 @@ it('a tracker created again for the next visitor on the device (storage cleared)
 }, 10_000);
 
 it('a tracker created again, then the page restored from the back/forward cache: the restored view\'s vitals follow its own session', async () => {
-  const at = clockAt();
-  const sent: ConversionEvent[] = [];
-  const a = await shop({}, sent);
-  a.t.track('view_item', { item_id: 'tent' });
-  at(40);
-  await a.t.shutdown();
-  const b = await shop({}, sent);
-  b.t.track('begin_checkout');
-  const shown = new Event('pageshow') as Event & { persisted: boolean };
-  Object.defineProperty(shown, 'persisted', { value: true });
-  window.dispatchEvent(shown);
+  const { at, b } = await createdAgain(() => {});
+  restore();
   at(41);
   b.t.track('add_to_cart', { item_id: 'tent', value: 10 });
   b.hooks.final({ ...lcp, id: 'v6-2', navigationType: 'back-forward-cache' });
