@@ -11,7 +11,7 @@ import type { ClickTrigger, ConsentPlatform, ConversionSpec, PlanInput, Property
 import { actionName, paramUse, propertyType, RECOMMENDED, snake } from './names';
 import type { Finding, Vendor } from './recognise';
 import type { Value } from './values';
-import { replaced, triggerOf, type Replaced } from './triggers';
+import { replaced, triggerOf, triggerWords, type Replaced } from './triggers';
 
 export type { Replaced };
 
@@ -139,7 +139,7 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   for (const c of Object.values(conversions)) if (c.trigger) uses.set(key(c), (uses.get(key(c)) ?? 0) + 1);
   for (const [n, c] of Object.entries(conversions)) {
     if (!c.trigger || uses.get(key(c))! < 2) continue;
-    noTrigger.set(n, `another action has the same trigger (a ${c.trigger.on} on ${(c.trigger as ClickTrigger).selector}): each would count every one`);
+    noTrigger.set(n, `another action has the same trigger (${triggerWords(c.trigger as ClickTrigger)}): each would count every one`);
     delete c.trigger;
   }
   const needsCurrency = Object.values(conversions).some((c) => c.value !== undefined);

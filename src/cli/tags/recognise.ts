@@ -4,7 +4,7 @@
  * container ids) and the events the site sends. Each finding carries its page and line.
  */
 import { readPage, type Page } from './page';
-import type { ClickTrigger, SubmitTrigger } from '../../plan/types';
+import type { ClickTrigger, PageViewTrigger, SubmitTrigger } from '../../plan/types';
 import { conditional, listenersIn, type Listener } from './listeners';
 import { tokenize, type Token } from './tokens';
 import { ValueReader, type Value } from './values';
@@ -31,6 +31,8 @@ export interface Finding {
   currency?: string;
   /** Why it cannot go into the plan. */
   skip?: string;
+  /** From a Tag Manager container export (gtm.ts): the tag's name; `page` is the export's file. */
+  tag?: string;
 }
 
 /** A listener a call was found in: the trigger that can take its place, or why none can. */
@@ -42,7 +44,8 @@ export interface Bound {
   on: string;
   /** In words: `a click listener on document.getElementById('call')`. */
   what: string;
-  trigger?: ClickTrigger | SubmitTrigger;
+  /** A page view only from a Tag Manager trigger (gtm-triggers.ts). */
+  trigger?: ClickTrigger | SubmitTrigger | PageViewTrigger;
   why?: string;
   firstOnly?: boolean;
 }

@@ -3,7 +3,7 @@
  * listener's whose element and event are plain (listeners.ts), and per listener what replaces it
  * or why it stays code.
  */
-import type { ClickTrigger, PlanInput, SubmitTrigger } from '../../plan/types';
+import type { ClickTrigger, PageViewTrigger, PlanInput, SubmitTrigger } from '../../plan/types';
 import type { Finding } from './recognise';
 
 export interface Replaced {
@@ -12,13 +12,17 @@ export interface Replaced {
   /** `a click listener on document.getElementById('call')` */
   what: string;
   conversion: string;
-  trigger?: ClickTrigger | SubmitTrigger;
+  trigger?: ClickTrigger | SubmitTrigger | PageViewTrigger;
   why?: string;
   /** querySelector's first match only, where the trigger counts every match. */
   firstOnly?: boolean;
   /** The calls found in it. */
   findings: Finding[];
 }
+
+/** `a click on #call`, `a page view on /order/done*`. */
+export const triggerWords = (t: ClickTrigger | SubmitTrigger | PageViewTrigger): string =>
+  (t.on === 'page_view' ? `a page view on ${t.path ?? `paths matching ${t.regex}`}` : `a ${t.on} on ${t.selector}`);
 
 const NOT_ALONE = 'the same action is also sent from other code or elements: one trigger cannot count all of them';
 
@@ -50,7 +54,7 @@ export function replaced(findings: Finding[], placed: Map<Finding, string>, plan
  * with an id), and it has no properties a handler would have to compute. Otherwise it stays a
  * `track` call for the site's code.
  */
-export function triggerOf(g: { findings: Finding[]; properties: Record<string, unknown> }): ClickTrigger | SubmitTrigger | string | undefined {
+export function triggerOf(g: { findings: Finding[]; properties: Record<string, unknown> }): ClickTrigger | SubmitTrigger | PageViewTrigger | string | undefined {
   if (!g.findings.length) return undefined;
   const one = (f: Finding) => (f.handler ? handlerTrigger(f.handler) : f.listener?.trigger);
   const all = new Set(g.findings.map((f) => JSON.stringify(one(f) ?? null)));
