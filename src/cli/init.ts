@@ -12,7 +12,7 @@ import { TEMPLATES, type TemplateName } from './templates';
 import { count } from './words';
 
 export const initHelp = `Usage: measureplan init [--template webshop|leadgen] [--out plan.json] [--force]
-       measureplan init --from <page.html|URL> [--from …] [--out plan.json] [--force]
+       measureplan init --from <page.html|URL|container.json> [--from …] [--out plan.json] [--force]
 
 Writes a starter measurement plan that validates: a webshop (purchase, add to cart,
 checkout, newsletter; GA4, Google Ads, Meta, collector) or lead generation (demo
@@ -23,19 +23,22 @@ replace each one with yours.
 With --from it drafts the plan from the vendor tags the site already has: the ids
 and the gtag, fbq, lintrk, uetq and dataLayer calls in the pages' inline scripts,
 onclick/onsubmit handlers and the site's own script files (read, never run). The same action across vendors becomes one conversion sent to
-each of them; what the plan cannot hold is listed. Tag Manager containers cannot be
-read from a page. Pass the pages that send events: home, product, order confirmation.
+each of them; what the plan cannot hold is listed. Pass the pages that send events:
+home, product, order confirmation. A Tag Manager container is read from its export
+(Admin → Export container; any file whose content is one): its GA4, Google Ads,
+Custom HTML and UET tags, with a plan trigger where its trigger is exact.
 
 Options:
   --template webshop|leadgen   which starter plan (default: webshop)
-  --from <file|URL>            a saved page or an http(s) address; repeat for more pages
+  --from <file|URL>            a saved page, an http(s) address or a GTM container export;
+                               repeat for more
   --out <file>                 where to write it (default: plan.json)
   --force                      overwrite the file if it exists
   --no-color                   plain text even in a terminal
   -h, --help                   this help
 
 Exit codes: 0 written, 1 the file exists (use --force) or --from found nothing usable,
-2 usage error (also: a page that cannot be read or fetched).`;
+2 usage error (also: a page that cannot be read or fetched, an export that is not valid JSON).`;
 
 export function init(argv: string[], io: IO): number | Promise<number> {
   const { values, positionals } = parse(argv, { template: { type: 'string' }, from: { type: 'string', multiple: true }, out: { type: 'string' }, force: { type: 'boolean' } }, 'init');

@@ -218,7 +218,7 @@ describe('measureplan init --from: what it cannot use', () => {
     const r = run(['init', '--from', fixture('gtm-only.html')], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/gtm-only\.html:9 +Google Tag Manager +GTM-K9QX2LM +→ cannot be read/);
-    expect(r.stderr).toContain('the tags are in Google Tag Manager (GTM-K9QX2LM), which cannot be read from the page. Export what it sends');
+    expect(r.stderr).toContain('the tags are in Google Tag Manager (GTM-K9QX2LM), which cannot be read from the page. Export the container (in GTM: Admin → Export container) and pass the file too');
     expect(existsSync(join(dir, 'plan.json'))).toBe(false);
   });
 

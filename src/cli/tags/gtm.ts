@@ -61,7 +61,8 @@ const EXPORT_HINT = 'In Tag Manager: Admin → Export container, choose the publ
 
 /** The container in a file's text; undefined when the text is not JSON (a page). Broken or other JSON is a usage error. */
 export function readExport(file: string, text: string): Container | undefined {
-  if (!/^\uFEFF?\s*\{/.test(text) && !/\.json$/i.test(file)) return undefined;
+  // A page may start with a brace too (`{% comment %}` in a theme): JSON opens with `{ "`.
+  if (!/^\uFEFF?\s*\{\s*("|\})/.test(text) && !/\.json$/i.test(file)) return undefined;
   let data: unknown;
   try { data = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (e) {
     throw new UsageError(`cannot read ${file}: it is not valid JSON (${(e as Error).message}).`, EXPORT_HINT);
