@@ -11,6 +11,7 @@ import { write } from './output';
 import { docPath } from './package';
 import { banners, chooseBanner, type Banner } from './tags/banner';
 import { draft, tool, type Draft, type Replaced } from './tags/draft';
+import { containerNotes, pauseSteps, pushedEvent } from './tags/container-notes';
 import { readExport, type Container } from './tags/gtm';
 import { readScript } from './tags/page';
 import { recognise, recogniseIn, type Finding } from './tags/recognise';
@@ -146,24 +147,6 @@ function leftOut(result: Draft, c: Colours): string {
 /** Where a finding is: `index.html:12`, or a container export's tag by name. */
 const at = (f: Finding): string => (f.tag ? `${f.page}: tag "${f.tag}"` : `${f.page}:${f.line}`);
 
-/**
- * What the container exports held besides the findings: each tag's trigger and what it became,
- * the paused tags and those not read, and the tags that wait for consent in Tag Manager.
- */
-function containerNotes(containers: Container[], c: Colours): string {
-  return containers.map((x) => {
-    const triggers = x.tags.map((t) => `  - "${t.name}" fires on ${t.trigger} → ${t.mapped.trigger ? `the plan's trigger: ${triggerWords(t.mapped.trigger)}` : `no plan trigger: ${t.mapped.why}`}`);
-    return [
-      c.bold(`Tag Manager container ${x.publicId ?? ''} (${x.file}): ${count(x.tags.length, 'tag')} with events, ${count(x.paused.length, 'paused tag')} left out${x.notRead.length ? `, ${x.notRead.length} not read` : ''}.`.replace('  ', ' ')),
-      ...triggers,
-      ...(x.paused.length ? [`  Paused in Tag Manager, so left out: ${x.paused.map((n) => `"${n}"`).join(', ')}.`] : []),
-      ...(x.notRead.length ? ['  Not read:', ...x.notRead.map((n) => `  - "${n.name}": ${n.why}`)] : []),
-      ...(x.consent.length ? [`  Consent in Tag Manager: ${x.consent.join('; ')} (the plan's "consent" decides now).`] : []),
-      '',
-    ].join('\n');
-  }).join('\n');
-}
-
 /** A page built from a template repeats its listeners: the first ones say what there is. */
 const MAX_KEPT = 20;
 
@@ -225,12 +208,12 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: 
   const conversions = result.plan!.conversions;
   const callsOf = new Map<string, Set<string>>(); // conversion → the old calls (or Tag Manager tags) it replaces, in page order
   const pushed = new Map<string, Set<string>>(); // conversion → the dataLayer events its tags fired on
-  const mapped = new Map(containers.flatMap((x) => x.tags.map((t) => [`${x.file}\u0000${t.name}`, t.mapped] as const)));
+  const pushedOf = pushedEvent(containers);
   for (const f of findings) {
     const name = result.placed.get(f);
     if (!name) continue;
     (callsOf.get(name) ?? callsOf.set(name, new Set()).get(name)!).add(f.tag ? `tag "${f.tag}" (${f.page})` : f.call);
-    const event = f.tag ? mapped.get(`${f.page}\u0000${f.tag}`)?.dataLayerEvent : undefined;
+    const event = pushedOf(f);
     if (event) (pushed.get(name) ?? pushed.set(name, new Set()).get(name)!).add(event);
   }
   const handled = new Set(findings.flatMap((f) => (f.handler && result.placed.has(f) ? [result.placed.get(f)!] : [])));
@@ -256,12 +239,7 @@ function next(result: Draft, findings: Finding[], out: string, c: Colours, gtm: 
     `  1. Check the draft: npx measureplan validate ${out}; read it as a document: npx measureplan docs ${out} --out plan.html`,
     `  2. Add measureplan to the site (${docPath('getting-started.md')}) and replace the old calls, one track call each:`,
     ...mapping,
-    ...(tags.length ? [
-      `  3. Pause or delete these tags in Tag Manager once measureplan sends the same events, and publish the container:`,
-      `     ${tags.join(', ')}.`,
-      '     While both run, every conversion counts twice.',
-      ...(findings.some((f) => !f.tag && f.vendor !== 'gtm') ? [`  4. Remove the old tag snippets in the pages (the vendors' base code and these calls${gtm ? ', and pause the same tags in Tag Manager' : ''}) then too.`] : []),
-    ] : [
+    ...(tags.length ? pauseSteps(tags, findings.some((f) => !f.tag && f.vendor !== 'gtm'), gtm) : [
       `  3. Remove the old tag snippets (the vendors' base code and these calls${gtm ? ', and pause the same tags in Tag Manager' : ''}) once`,
       '     measureplan sends the same events: while both run, every conversion counts twice.',
     ]),

@@ -83,10 +83,16 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
   const only = (key: string) => { const a = actionsIn.get(key); return a?.size === 1 ? [...a][0] : undefined; };
   const noId = new Set<Vendor>();
   // The calls of one inline handler are one action (onclick="gtag('event', 'phone_click'); fbq('track', 'Contact')"),
-  // and so are those of one listener: named as GA4 names it when GA4 is among them, else as its first call does.
+  // and so are those of one listener (or Tag Manager trigger): named as GA4 names it when GA4 is among them, else
+  // as its first call does. Where GA4 gets two events there, those are two actions, each under its own name.
   const handlerAction = new Map<string, string>();
   const where = (f: Finding) => (f.handler ? `${f.page}\u0000${f.script}` : f.listener ? `${f.page}\u0000${f.listener.key}` : undefined);
-  for (const f of known) { const w = where(f); if (w && (f.vendor === 'ga4' || !handlerAction.has(w))) handlerAction.set(w, action(f)!); }
+  const ga4In = new Map<string, Set<string>>();
+  for (const f of known) { const w = where(f); if (w && f.vendor === 'ga4') (ga4In.get(w) ?? ga4In.set(w, new Set()).get(w)!).add(action(f)!); }
+  for (const f of known) {
+    const w = where(f);
+    if (w && (ga4In.get(w)?.size ?? 0) < 2 && (f.vendor === 'ga4' || !handlerAction.has(w))) handlerAction.set(w, action(f)!);
+  }
   for (const f of events) {
     const account = destinations.googleAds;
     if (f.vendor === 'googleAds' && account && f.id !== account) { skip(f, `its send_to names another Google Ads account than the plan's ${account}; a plan has one`); continue; }
@@ -130,15 +136,19 @@ export function draft(findings: Finding[], name: string, cmp?: ConsentPlatform):
     const trigger = triggerOf(g);
     if (typeof trigger === 'string') noTrigger.set(g.name, trigger);
     else if (trigger) c.trigger = trigger;
+    // Tag Manager's "Once per page" firing option on every tag of the action.
+    if (g.findings.every((f) => f.oncePerPage)) c.limit = 'once_per_page';
     conversions[g.name] = c;
   }
   // Two actions with one trigger (a header's and a footer's phone link, each its own event) would
-  // each count every click there: those keep their track calls.
+  // each count every click there: those keep their track calls. Not so for Tag Manager's tags:
+  // its trigger is a condition on every click, so each of two tags on it did count every one.
   const uses = new Map<string, number>();
   const key = (c: ConversionSpec) => JSON.stringify(c.trigger);
+  const fromTags = new Set([...groups.values()].filter((g) => g.findings.every((f) => f.tag)).map((g) => g.name));
   for (const c of Object.values(conversions)) if (c.trigger) uses.set(key(c), (uses.get(key(c)) ?? 0) + 1);
   for (const [n, c] of Object.entries(conversions)) {
-    if (!c.trigger || uses.get(key(c))! < 2) continue;
+    if (!c.trigger || uses.get(key(c))! < 2 || fromTags.has(n)) continue;
     noTrigger.set(n, `another action has the same trigger (${triggerWords(c.trigger as ClickTrigger)}): each would count every one`);
     delete c.trigger;
   }

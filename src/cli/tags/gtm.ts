@@ -33,12 +33,14 @@
 import { UsageError } from '../io';
 import { readPage, readScript } from './page';
 import { recogniseIn, type Bound, type Finding } from './recognise';
-import { norm, paramValue, planTrigger, type GtmTrigger, type Mapped, type Param } from './gtm-triggers';
+import { norm, paramValue, planTrigger, type GtmTrigger, type Mapped, type Param, type Resolve } from './gtm-triggers';
 import type { Value } from './values';
 
 interface GtmTag {
   tagId?: string; name?: string; type?: string; parameter?: Param[];
   firingTriggerId?: string[]; blockingTriggerId?: string[]; paused?: boolean;
+  /** `ONCE_PER_EVENT` (the default), `ONCE_PER_LOAD` ("Once per page") or `UNLIMITED`. */
+  tagFiringOption?: string;
   consentSettings?: { consentStatus?: string; consentType?: Param };
 }
 interface GtmVariable { name?: string; type?: string; parameter?: Param[] }
@@ -80,7 +82,7 @@ function tagsOf(file: string, publicId: string | undefined, tags: GtmTag[], trig
   const byId = new Map(triggers.map((t) => [String(t.triggerId), t]));
   const constants = new Map(variables.filter((v) => v.type === 'c' && v.name).map((v) => [v.name!, paramValue(v.parameter, 'value') ?? '']));
   // `{{GA4 ID}}` for a constant variable is its value; any other variable stays a reference the page fills in.
-  const resolve = (s: string | undefined) => s?.replace(/\{\{([^{}]+)\}\}/g, (m, n: string) => constants.get(n.trim()) ?? m).trim();
+  const resolve = <S extends string | undefined>(s: S) => s?.replace(/\{\{([^{}]+)\}\}/g, (m, n: string) => constants.get(n.trim()) ?? m).trim() as S;
   const configIds = new Set(tags.filter((t) => t.type === 'gaawc' || t.type === 'googtag').map((t) => resolve(paramValue(t.parameter, t.type === 'gaawc' ? 'measurementId' : 'tagId'))));
   tags.forEach((tag, i) => {
     const name = String(tag.name ?? `tag ${tag.tagId ?? i + 1}`);
@@ -88,9 +90,11 @@ function tagsOf(file: string, publicId: string | undefined, tags: GtmTag[], trig
     const at = { page: file, line: i + 1, script: i, tag: name };
     const made = findingsOf(tag, at, resolve, configIds);
     if (typeof made === 'string') { out.notRead.push({ name, why: made }); return; }
-    const fired = firing(tag, byId, file);
+    const fired = firing(tag, byId, file, resolve);
+    const oncePerPage = norm(tag.tagFiringOption) === 'onceperload';
     for (const f of made) {
       if (f.event && !f.listener) f.listener = fired.bound;
+      if (f.event && oncePerPage) f.oncePerPage = true;
       out.findings.push(f);
     }
     if (made.some((f) => f.event)) out.tags.push({ name, trigger: fired.words, mapped: fired.mapped });
@@ -117,6 +121,7 @@ function findingsOf(tag: GtmTag, at: At, resolve: (s: string | undefined) => str
       const event = get('eventName') ?? '';
       const params = new Map<string, Value>();
       for (const [k, v] of [...rows(p, 'eventParameters', 'name', 'value'), ...rows(p, 'eventSettingsTable', 'parameter', 'parameterValue')]) params.set(k, value(k, resolve(v) ?? ''));
+      ecommerce(p, event, params);
       const id = get('measurementIdOverride') ?? (p?.find((x) => x.key === 'measurementId' && norm(x.type) !== 'tagreference')?.value);
       const own: Finding[] = id && /^G-/.test(id) && !configIds.has(id) ? [{ ...at, vendor: 'ga4', call: `GA4 id ${id}`, id }] : [];
       if (!event || event.includes('{{')) return [...own, { ...at, vendor: 'ga4', call: `GA4 event ${event || '(none)'}`, skip: `the event name is a Tag Manager variable (${event}): one tag sends many events; add them by hand` }];
@@ -153,6 +158,18 @@ function findingsOf(tag: GtmTag, at: At, resolve: (s: string | undefined) => str
   }
 }
 
+/**
+ * "Send Ecommerce data": the tag also sends what the site pushed as `ecommerce` to the dataLayer
+ * (or a variable's object): its value, currency and items, and a purchase's or refund's
+ * transaction_id. They become properties the page computes, unless a parameter row names them.
+ */
+function ecommerce(p: Param[] | undefined, event: string, params: Map<string, Value>): void {
+  if (paramValue(p, 'sendEcommerceData') !== 'true') return;
+  const object = norm(paramValue(p, 'getEcommerceDataFrom')) === 'customobject' ? paramValue(p, 'ecommerceMacroData') ?? 'a variable' : undefined;
+  const keys = ['value', 'currency', 'items', ...(event === 'purchase' || event === 'refund' ? ['transaction_id'] : [])];
+  for (const k of keys) if (!params.has(k)) params.set(k, { kind: 'expr', text: object ? `${object}.${k}` : `ecommerce.${k} in the dataLayer` });
+}
+
 /** A list parameter's rows as [key, value] pairs (`eventParameters` rows are `name`/`value`). */
 function rows(p: Param[] | undefined, list: string, k: string, v: string): [string, string][] {
   return (p?.find((x) => x.key === list)?.list ?? []).flatMap((row) => {
@@ -169,7 +186,7 @@ function value(key: string, v: string): Value {
 }
 
 /** A tag's firing trigger as a listener the draft understands: a plan trigger, or why none. */
-function firing(tag: GtmTag, byId: Map<string, GtmTrigger>, file: string): { bound: Bound; words: string; mapped: Mapped } {
+function firing(tag: GtmTag, byId: Map<string, GtmTrigger>, file: string, resolve: Resolve): { bound: Bound; words: string; mapped: Mapped } {
   const ids = (tag.firingTriggerId ?? []).map(String);
   const blocking = (tag.blockingTriggerId ?? []).map(String);
   const nameOf = (id: string) => (id === ALL_PAGES ? 'All Pages' : byId.get(id)?.name ?? `trigger ${id}`);
@@ -178,7 +195,7 @@ function firing(tag: GtmTag, byId: Map<string, GtmTrigger>, file: string): { bou
   if (blocking.length) mapped = { why: `it has exceptions (${blocking.map((id) => `"${nameOf(id)}"`).join(', ')}): a plan trigger cannot leave those out` };
   else if (ids.length !== 1) mapped = { why: ids.length ? `it fires on several triggers (${words})` : 'it has no firing trigger' };
   else if (ids[0] === ALL_PAGES) mapped = { why: 'it fires on every page (All Pages): a conversion on every page view is not an action' };
-  else mapped = byId.has(ids[0]!) ? planTrigger(byId.get(ids[0]!)!) : { why: `its trigger ${ids[0]} is built in or not in the export` };
+  else mapped = byId.has(ids[0]!) ? planTrigger(byId.get(ids[0]!)!, resolve) : { why: `its trigger ${ids[0]} is built in or not in the export` };
   const bound: Bound = { key: `gtm:${ids.join(',')}|${blocking.join(',')}`, at: `${file}: trigger ${words}`, on: mapped.trigger?.on ?? 'gtm', what: `the Tag Manager trigger ${words}` };
   if (mapped.trigger) bound.trigger = mapped.trigger; else bound.why = mapped.why;
   return { bound, words, mapped };

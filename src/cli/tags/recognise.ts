@@ -33,6 +33,8 @@ export interface Finding {
   skip?: string;
   /** From a Tag Manager container export (gtm.ts): the tag's name; `page` is the export's file. */
   tag?: string;
+  /** A Tag Manager tag set to fire once per page (its firing option): the conversion's limit. */
+  oncePerPage?: boolean;
 }
 
 /** A listener a call was found in: the trigger that can take its place, or why none can. */
