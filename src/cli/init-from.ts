@@ -67,7 +67,7 @@ export async function initFrom(sources: string[], out: string, io: IO, c: Colour
     leftOut(result, c),
     byCode(result.listeners, c),
     unread(scripts.notRead, c),
-    inContainers,
+    containerNotes(containers, c, result.listeners),
     gtm.length ? `${c.yellow('Google Tag Manager')} (${[...new Set(gtm.map((g) => g.id))].join(', ')}): its tags live in the GTM container, not in the page, so what it sends is not in this draft. ${GTM_HINT}\n` : '',
     guesses(result, c, banner, several),
     next(result, findings, out, c, gtm.length > 0, containers),

@@ -116,6 +116,19 @@ describe('a click or submit trigger says where it counts differently', () => {
   });
 });
 
+describe('the container section says what the plan holds', () => {
+  it('a trigger the draft could not keep (the tag sends a value the page computes) is not called the plan\'s', () => {
+    const label = { type: 'LIST', key: 'eventSettingsTable', list: [{ type: 'MAP', map: [p('parameter', 'label'), p('parameterValue', '{{Click Text}}')] }] };
+    const c = exported([ga4('2', 'cta_click', [label])], [trigger('CLICK', cond('CSS_SELECTOR', '{{Click Element}}', '.cta'))]);
+    const result = draft(c.findings, 'Review');
+    expect(result.plan!.conversions.cta_click!.trigger).toBeUndefined();
+    const plain = { bold: String, dim: String, green: String, yellow: String, red: String } as never;
+    const notes = containerNotes([c], plain, result.listeners);
+    expect(notes).toContain('"GA4 – cta_click" fires on "t" → no plan trigger: its calls send values the page computes (label)');
+    expect(notes).not.toContain("the plan's trigger");
+  });
+});
+
 describe('tags reach the plan as Tag Manager sent them', () => {
   it('two GA4 events on one trigger are two conversions, each under its own name and with the trigger', () => {
     const form = trigger('FORM_SUBMISSION', cond('EQUALS', '{{Form ID}}', 'quote'));

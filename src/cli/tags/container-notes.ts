@@ -8,14 +8,23 @@ import type { Colours } from '../io';
 import { count } from '../words';
 import type { Container } from './gtm';
 import type { Finding } from './recognise';
-import { triggerWords } from './triggers';
+import { triggerWords, type Replaced } from './triggers';
 
-/** Per container: its tags' triggers, paused and unread tags, and consent, as an output section. */
-export function containerNotes(containers: Container[], c: Colours): string {
+/**
+ * Per container: its tags' triggers, paused and unread tags, and consent, as an output section.
+ * `listeners`, once drafted: a trigger the draft could not keep (the tag sends a value the page
+ * computes, another action has it) is said with the draft's reason, not as the plan's.
+ */
+export function containerNotes(containers: Container[], c: Colours, listeners: Replaced[] = []): string {
+  const kept = new Map(listeners.flatMap((l) => l.findings.flatMap((f) => (f.tag ? [[`${f.page}\u0000${f.tag}`, l] as const] : []))));
   return containers.map((x) => {
-    const triggers = x.tags.map(({ name, trigger, mapped: m }) => `  - "${name}" fires on ${trigger} → ${m.trigger
-      ? `the plan's trigger: ${triggerWords(m.trigger)}${m.differs ? `\n      ${c.yellow('differs:')} ${m.differs}` : ''}`
-      : `no plan trigger: ${m.why}`}`);
+    const triggers = x.tags.map(({ name, trigger, mapped: m }) => {
+      const l = kept.get(`${x.file}\u0000${name}`);
+      const why = m.trigger && l && !l.trigger ? l.why : undefined;
+      return `  - "${name}" fires on ${trigger} → ${m.trigger && !why
+        ? `the plan's trigger: ${triggerWords(m.trigger)}${m.differs ? `\n      ${c.yellow('differs:')} ${m.differs}` : ''}`
+        : `no plan trigger: ${why ?? m.why}`}`;
+    });
     return [
       c.bold(`Tag Manager container ${x.publicId ?? ''} (${x.file}): ${count(x.tags.length, 'tag')} with events, ${count(x.paused.length, 'paused tag')} left out${x.notRead.length ? `, ${x.notRead.length} not read` : ''}.`.replace('  ', ' ')),
       ...triggers,
