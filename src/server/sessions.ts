@@ -22,6 +22,7 @@ import type { Database } from './sqlite';
 import type { Row } from './message';
 import type { EventColumn } from './schema';
 import { channelOf, CLICK_KINDS, referrerHost, type ClickKind } from '../report/channels';
+import { firstClicks, type FirstClicks } from './first-clicks';
 
 /** The columns of `sessions` after its key (anonymous_id, session_id), in insert order. */
 export const SESSION_COLUMNS = ['started', 'last_seen', 'channel', 'source', 'medium', 'campaign', 'referrer_host', 'click', 'click_ref', 'clicks'] as const;
@@ -89,6 +90,9 @@ function addClick(clicks: Clicks, c: SeenClick): boolean {
   had[2] = c[2];
   return true;
 }
+
+/** Whether `a` comes before `b` in a `clicks` list: by CLICK_KINDS order, then by digest. */
+const listedBefore = (a: SeenClick, b: SeenClick) => RANK[a[0]]! - RANK[b[0]]! < 0 || (a[0] === b[0] && a[1] < b[1]);
 
 /** The `clicks` column: a JSON list of [kind, digest, first time], in CLICK_KINDS order then by digest (one text for one set); null for none. */
 export function clicksText(clicks: Clicks): string | null {
@@ -169,52 +173,124 @@ const INSERT_SESSION_SQL = `INSERT INTO sessions (anonymous_id, session_id, ${SE
 /**
  * Writes a commit's sessions: each session's row inserted, or, when it is stored already, read
  * by its key and updated if the commit changed it (an earlier first event replaces the origin;
- * the last time grows; the click ids join the row's); then decides again the click of every
- * session of each visitor whose sessions' order or click ids it changed (a new session with a click id, a new click id or an
- * earlier first time for one, a session with click ids whose start moved). Ingest and
- * recountSessions so decide alike, whatever order the events arrive in. (Plain statements cost
- * SQLite less than one upsert answering with RETURNING, which fills a temporary table.)
+ * the last time grows; the click ids join the row's). Then it decides again the click of the
+ * sessions whose click may have changed: each one the commit gave a click id (new to it, or seen
+ * earlier in it) or moved the start of while it carried one, and each session that so lost the
+ * place of the first to carry one of its ids (first-clicks.ts). A session appended to a
+ * visitor's history is the only one decided, whatever their count; a late session inserted
+ * before others decides at most one more per click id. Ingest and recountSessions so decide
+ * alike, whatever order the events arrive in. (Plain statements cost SQLite less than one
+ * upsert answering with RETURNING, which fills a temporary table.)
  */
 export function sessionWriter(db: Database): (sessions: Iterable<readonly [visitor: string, session: string, draft: SessionDraft]>) => void {
   const read = db.prepare('SELECT started, last_seen, clicks FROM sessions WHERE anonymous_id = ? AND session_id = ?').raw();
   const insert = db.prepare(`${INSERT_SESSION_SQL} ON CONFLICT(anonymous_id, session_id) DO NOTHING`);
   const replace = db.prepare(`UPDATE sessions SET ${SESSION_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE anonymous_id = ? AND session_id = ?`);
   const extend = db.prepare('UPDATE sessions SET last_seen = ?, clicks = ? WHERE anonymous_id = ? AND session_id = ?');
+  const setClick = db.prepare('UPDATE sessions SET channel = ?, click = ?, click_ref = ? WHERE anonymous_id = ? AND session_id = ?');
+  const firsts = firstClicks(db);
+  const decide = sessionDecider(db, firsts);
   const recheck = carriedClicks(db);
   return (sessions) => {
-    const changed = new Set<string>();
+    /** Sessions to decide again, by visitor. */
+    const again = new Map<string, Set<string>>();
+    /** Visitors whose sessions are all decided again (a `clicks` edited by hand). */
+    const whole = new Set<string>();
+    const mark = (v: string, id: string) => {
+      const ids = again.get(v);
+      if (ids) ids.add(id); else again.set(v, new Set([id]));
+    };
+    const offer = (v: string, id: string, started: string, clicks: Iterable<SeenClick>) => {
+      for (const c of clicks) {
+        const lost = firsts.offer(v, c[0], c[1], started, id);
+        if (typeof lost === 'string') mark(v, lost);
+      }
+      mark(v, id);
+    };
     for (const [v, id, { summary, clicks }] of sessions) {
       summary[9] = clicks ? clicksText(clicks) : null;
       // Most sessions in a commit of many visitors are new; a browser's batch is one session.
       if (insert.run(v, id, ...summary).changes) {
-        if (summary[9] !== null) changed.add(v);
+        if (!clicks) continue;
+        // Decided here, from what the commit holds: the click is the first id on its landing no earlier session carried.
+        let pick: SeenClick | undefined;
+        for (const c of clicks.values()) {
+          const first = firsts.offer(v, c[0], c[1], summary[0], id);
+          if (typeof first === 'string') mark(v, first);
+          if (first !== false && c[2] <= summary[0] && (!pick || listedBefore(c, pick))) pick = c;
+        }
+        const click = pick?.[0] ?? null;
+        const ref = pick?.[1] ?? null;
+        if (click !== summary[7] || ref !== summary[8]) {
+          setClick.run(channelOf({ source: summary[3], medium: summary[4], campaign: summary[5], referrer: summary[6], click }), click, ref, v, id);
+        }
         continue;
       }
       const [started, last, listed] = read.get(v, id) as [started: string, last: string, clicks: string | null];
+      const moved = summary[0] < started;
+      // The row's ids are read when the commit brings ids or moves the start of a session that carried some.
+      const needed = clicks !== undefined || (moved && listed !== null);
+      const all = needed ? parseClicks(listed) : undefined;
+      // A list edited by hand: left as it is, and the visitor counted again from the events (carriedClicks).
+      if (needed && !all) whole.add(v);
       let grew = false;
       let list = listed;
-      if (clicks) {
-        const all = parseClicks(listed);
-        // A list edited by hand: left as it is, and the visitor counted again from the events (carriedClicks).
-        if (!all) changed.add(v);
-        else {
-          for (const c of clicks.values()) grew = addClick(all, c) || grew;
-          if (grew) list = clicksText(all);
+      /** The ids new to the session. */
+      const added: SeenClick[] = [];
+      if (clicks && all) {
+        for (const c of clicks.values()) {
+          const isNew = !all.has(`${c[0]} ${c[1]}`);
+          if (addClick(all, c)) { grew = true; if (isNew) added.push(c); }
         }
+        if (grew) list = clicksText(all);
       }
-      if (summary[0] < started) {
-        // An earlier first event (a browser's queue sent late): the origin is its, and the order of the visitor's sessions may change.
+      if (moved) {
+        // An earlier first event (a browser's queue sent late): the origin is its, and the session may now be the first to carry its ids.
         if (last > summary[1]) summary[1] = last;
         summary[9] = list;
         replace.run(...summary, v, id);
-        if (list !== null) changed.add(v);
+        if (all?.size) offer(v, id, summary[0], all.values());
       } else if (summary[1] > last || grew) {
         extend.run(summary[1] > last ? summary[1] : last, list, v, id);
         // Only later events, and no new click id: no session's click changes.
-        if (grew) changed.add(v);
+        if (grew) offer(v, id, started, added);
       }
     }
-    for (const v of changed) recheck(v);
+    for (const v of whole) { recheck(v); again.delete(v); }
+    for (const [v, ids] of again) {
+      for (const id of ids) if (!decide(v, id)) { recheck(v); break; }
+    }
+  };
+}
+
+/**
+ * Decides again the click, and so the channel, of one session with click ids (carriedClicks says
+ * the rule), asking first_clicks which of its ids an earlier session carried. False when its
+ * `clicks` is no list or an id of it has no first carrier recorded: its visitor is then decided
+ * whole (carriedClicks), which writes first_clicks anew.
+ */
+function sessionDecider(db: Database, firsts: FirstClicks): (visitor: string, id: string) => boolean {
+  const row = db.prepare('SELECT started, channel, source, medium, campaign, referrer_host, click, click_ref, clicks FROM sessions WHERE anonymous_id = ? AND session_id = ?').raw();
+  const set = db.prepare('UPDATE sessions SET channel = ?, click = ?, click_ref = ? WHERE anonymous_id = ? AND session_id = ?');
+  return (visitor, id) => {
+    const r = row.get(visitor, id) as [string, string, ...(string | null)[]] | undefined;
+    if (!r) return true;
+    const [started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] = r;
+    const clicks = parseClicks(listed ?? null);
+    if (!clicks) return false;
+    let pick: SeenClick | undefined;
+    for (const c of clicks.values()) {
+      // The list is in CLICK_KINDS order: the first id on the first event that is the session's own is the click.
+      if (c[2] > started) continue;
+      const first = firsts.first(visitor, c[0], c[1]);
+      if (first === undefined) return false;
+      if (first === id) { pick = c; break; }
+    }
+    const click = pick?.[0] ?? null;
+    const ref = pick?.[1] ?? null;
+    const channel = channelOf({ source, medium, campaign, referrer, click });
+    if (channel !== was || click !== wasClick || ref !== wasRef) set.run(channel, click, ref, visitor, id);
+    return true;
   };
 }
 
@@ -286,16 +362,21 @@ export function sessionRebuilder(db: Database): { put(visitor: string, session: 
  * when every one was carried before (a return visit: the tracker keeps an id 90 days), and its
  * channel is then decided without a click. A click id first seen later in a session never
  * decides that session's channel (it did not land with it), but an earlier session carrying it
- * makes a later session's copy a return. One seek in the table's key per visitor.
+ * makes a later session's copy a return. One seek in the table's key per visitor, then every
+ * session of theirs that carried an id: a commit decides only the sessions it changed
+ * (sessionWriter); this is for an erasure, a retention pass, a migration and a hand-edited row.
+ * It writes the visitor's first_clicks anew.
  */
 export function carriedClicks(db: Database): (visitor: string) => void {
   const forgetRows = db.prepare('DELETE FROM sessions WHERE anonymous_id = ?');
+  const firsts = firstClicks(db);
   // Ordered here, not by SQLite: an ORDER BY on a column outside the key sorts in a temporary table, for the few sessions of one visitor.
   const list = db.prepare(`SELECT session_id, started, channel, source, medium, campaign, referrer_host, click, click_ref, clicks FROM sessions
     WHERE anonymous_id = ? AND clicks IS NOT NULL`).raw();
   const set = db.prepare('UPDATE sessions SET channel = ?, click = ?, click_ref = ? WHERE anonymous_id = ? AND session_id = ?');
   const byStart = (a: (string | null)[], b: (string | null)[]) => (a[1]! < b[1]! ? -1 : a[1]! > b[1]! ? 1 : a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0);
   return (visitor) => {
+    firsts.clear(visitor);
     const earlier = new Set<string>();
     for (const [id, started, was, source, medium, campaign, referrer, wasClick, wasRef, listed] of (list.all(visitor) as (string | null)[][]).sort(byStart)) {
       const parsed = parseClicks(listed ?? null);
@@ -308,7 +389,10 @@ export function carriedClicks(db: Database): (visitor: string) => void {
       // The list is in CLICK_KINDS order: the first new one on the first event is the click.
       const clicks = [...parsed.values()];
       const pick = clicks.find((c) => c[2] <= started! && !earlier.has(`${c[0]} ${c[1]}`));
-      for (const c of clicks) earlier.add(`${c[0]} ${c[1]}`);
+      for (const c of clicks) {
+        const key = `${c[0]} ${c[1]}`;
+        if (!earlier.has(key)) { earlier.add(key); firsts.put(visitor, c[0], c[1], started!, id!); }
+      }
       const click = pick?.[0] ?? null;
       const ref = pick?.[1] ?? null;
       const channel = channelOf({ source, medium, campaign, referrer, click });

@@ -111,11 +111,11 @@ describe('the schema 11 and 12 migrations', () => {
     // The store as schema 11 left it: no click ids' column, and the channels schema 11 decided
     // (the first kind only, a click id after the landing forgotten).
     const old = new Database(file);
-    old.exec(`ALTER TABLE sessions DROP COLUMN clicks; DELETE FROM schema_migrations WHERE version = 12; PRAGMA user_version = 11;
+    old.exec(`DROP TRIGGER sessions_first_clicks; DROP TABLE first_clicks; ALTER TABLE sessions DROP COLUMN clicks; DELETE FROM schema_migrations WHERE version >= 12; PRAGMA user_version = 11;
       UPDATE sessions SET channel = 'paid_search', click = 'gclid' WHERE session_id IN ('s2', 's3');`);
     old.close();
     s = kept(openStore(file));
-    expect(s.migrated).toMatchObject({ from: 11, to: 12 });
+    expect(s.migrated).toMatchObject({ from: 11, to: 13 });
     expect([rows(s), clicks(s)]).toEqual(atIngest);
     expect(short(s).map((r) => [r[1], r[4], r[9]])).toEqual([['s1', 'organic_search', null], ['s2', 'direct', null], ['s3', 'paid_social', 'li_fat_id'], ['s4', 'referral', null]]);
     expect(kinds(s).map((k) => k[1])).toEqual(['s1', 's2', 's3', 's3']);
@@ -135,10 +135,10 @@ describe('the schema 11 and 12 migrations', () => {
     s.close();
     // The store as schema 10 left it: no sessions table.
     const old = new Database(file);
-    old.exec('DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
+    old.exec('DROP TABLE sessions; DROP TABLE first_clicks; DELETE FROM schema_migrations WHERE version >= 11; PRAGMA user_version = 10;');
     old.close();
     s = kept(openStore(file));
-    expect(s.migrated).toMatchObject({ from: 10, to: 12 });
+    expect(s.migrated).toMatchObject({ from: 10, to: 13 });
     expect(rows(s)).toEqual(atIngest);
     expect(short(s).map((r) => [r[1], r[4]])).toEqual([['s1', 'paid_search'], ['s2', 'direct'], ['s3', 'referral']]);
   });

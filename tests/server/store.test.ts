@@ -19,7 +19,7 @@ describe('schema and migrations', () => {
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations').pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     const columns = (s.db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name);
     // The columns of later migrations come last (ALTER TABLE adds at the end).
     expect([...columns].sort()).toEqual(['seq', ...EVENT_COLUMNS].sort());
@@ -38,7 +38,7 @@ describe('schema and migrations', () => {
     old.close();
     const s = openStore(d.db);
     expect(s.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(s.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(s.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
     expect(s.db.prepare('SELECT count(*) FROM webhook_outbox').pluck().get()).toBe(0);
     s.close();
