@@ -9,9 +9,10 @@
  * Since schema 12 a row also lists every ad click id any event of the session carried (`clicks`:
  * kind, digest, the first time one carried it). The tracker sends a click id on every event for
  * 90 days after the click, and a new one beside it after another ad click, so a session's new
- * click is decided against the visitor's earlier sessions (carriedClicks): among the click ids on
- * its first event, the first (in CLICK_KINDS order) that no earlier session carried; none when
- * they all were (a return visit, its channel decided without a click). The list is a column of
+ * click is decided against the visitor's earlier sessions (carriedClicks; at ingest, sessionWriter
+ * asks first-clicks.ts): among the click ids on its first event, the first (in CLICK_KINDS order)
+ * that no earlier session carried; none when they all were (a return visit, its channel decided
+ * without a click). The list is a column of
  * the row, not a table of its own: a session's row is written by every commit that has its
  * events anyway, where a row per click id was one more insert at a random place of a key.
  * A session is the tracker's (`context.measureplan.session_id`, a new one after 30 minutes
