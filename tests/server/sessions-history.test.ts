@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exportPerson, forget } from '../../src/server/forget';
+import { retain } from '../../src/server/retain';
 import { recountSessions } from '../../src/server/sessions';
 import { openStore, type Store } from '../../src/server/store';
 import { iso, kept, storeFile, storeOf, write } from './sessions-kit';
@@ -143,6 +144,21 @@ describe('first_clicks', () => {
     expect(exportPerson(s.db, { anonymousIds: ['a'] }).sessions).toHaveLength(4);
     forget(s.db, { anonymousIds: ['a'] });
     expect(firsts(s).map((r) => (r as { anonymous_id: string }).anonymous_id)).toEqual(['b']);
+  });
+
+  it('after a retention pass, names the sessions a store of the events that stay would', () => {
+    // The old Google click goes with its sessions; s12 carried it first among those that stay, and s14 the Microsoft id on a later page.
+    const old = history(10);
+    const young = [
+      view('a', 's12', 12 * DAY, { clickIds: { gclid: 'G1' } }), view('a', 's14', 14 * DAY, { clickIds: { gclid: 'G1' } }),
+      view('a', 's14', 14 * DAY + 9, { clickIds: { gclid: 'G1', msclkid: 'M1' } }), view('a', 's15', 15 * DAY, { referrer: 'https://www.bing.com/', clickIds: { msclkid: 'M1' } }),
+    ];
+    const s = storeOf(old, young);
+    retain(s.db, { days: 10, now: Date.parse(iso(21 * DAY)), chunk: 3 });
+    const fresh = storeOf(young);
+    expect([sessions(s), firsts(s)]).toEqual([sessions(fresh), firsts(fresh)]);
+    expect(firsts(s).map((r) => (r as { session_id: string }).session_id)).toEqual(['s12', 's14']);
+    expect(channels(s)).toEqual([['s12', 'paid_search'], ['s14', 'direct'], ['s15', 'organic_search']]);
   });
 
   it('is filled from the sessions by the migration of a schema 12 store, and the next commit decides against it', () => {
