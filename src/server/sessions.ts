@@ -144,6 +144,13 @@ export function sessionKey(row: Row): [string, string] | undefined {
   return typeof v === 'string' && v && typeof s === 'string' && s ? [v, s] : undefined;
 }
 
+/**
+ * A session's key as one text, for a map: the visitor's id is prefixed by its length, as both ids
+ * may hold any character (a newline between them made visitor "a\nb"'s session "c" and visitor
+ * "a"'s session "b\nc" one session).
+ */
+export const sessionMapKey = (visitor: string, session: string) => `${visitor.length}:${visitor}${session}`;
+
 /** What a commit gathered of one session: its row (without `clicks`), and its click ids (none: most sessions). */
 export interface SessionDraft { summary: SessionSummary; clicks?: Clicks }
 
@@ -311,7 +318,7 @@ export function recountSessions(db: Database, where: string, args: readonly unkn
     GROUP BY anonymous_id, context_measureplan_session_id, ${CLICK_COLUMNS.join(', ')}`).raw().all(...args) as [string, string, string, ...unknown[]][];
   const clicks = new Map<string, Clicks>();
   for (const [v, s, t, ...ids] of carried) {
-    const key = `${v}\n${s}`;
+    const key = sessionMapKey(v, s);
     let c = clicks.get(key);
     if (!c) clicks.set(key, (c = new Map()));
     addClicks(c, t, ids);
@@ -320,7 +327,7 @@ export function recountSessions(db: Database, where: string, args: readonly unkn
     FROM events WHERE ${SESSION_EVENT} AND (${where})
     GROUP BY anonymous_id, context_measureplan_session_id`).raw().all(...args) as [string, string, string, string][];
   const rebuild = sessionRebuilder(db);
-  for (const [v, s, key, last] of firsts) rebuild.put(v, s, Number(key.slice(key.lastIndexOf(' ') + 1)), last, clicks.get(`${v}\n${s}`));
+  for (const [v, s, key, last] of firsts) rebuild.put(v, s, Number(key.slice(key.lastIndexOf(' ') + 1)), last, clicks.get(sessionMapKey(v, s)));
   rebuild.done();
   return firsts.length;
 }

@@ -10,7 +10,7 @@ import type { Outcome, Quarantined, Row } from './message';
 import { EVENT_COLUMNS, migrate, SCHEMA_VERSION, summarise, VITAL_COLUMNS, type Summary } from './schema';
 import { pageLoadOf, pageLoadsCounter, type PageLoadsCounter } from '../report/vitals';
 import { sqlite, StoreError, type Database } from './sqlite';
-import { sessionKey, sessionWriter, summariseSession, type SessionDraft } from './sessions';
+import { sessionKey, sessionMapKey, sessionWriter, summariseSession, type SessionDraft } from './sessions';
 
 export interface StoreOptions {
   /**
@@ -176,7 +176,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   const summariseSessionRow = (sessions: Map<string, [string, string, SessionDraft]>, row: Row) => {
     const key = sessionKey(row);
     if (!key) return;
-    const k = `${key[0]}\n${key[1]}`;
+    const k = sessionMapKey(key[0], key[1]);
     const had = sessions.get(k);
     if (had) summariseSession(had[2], row);
     else sessions.set(k, [key[0], key[1], summariseSession(undefined, row)]);
