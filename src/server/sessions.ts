@@ -104,17 +104,21 @@ export function clicksText(clicks: Clicks): string | null {
 /**
  * A row's `clicks` as a map; undefined when the text is no such list (a row edited by hand): one
  * bad row must not fail every commit it shares with the visitor's events, so its visitor's
- * sessions are counted again from the events instead (carriedClicks).
+ * sessions are counted again from the events instead (carriedClicks). Only the form clicksText
+ * writes is such a list: an empty text or list, an id twice or out of order (which would be
+ * decided otherwise than a recount decides it) is not.
  */
 function parseClicks(text: string | null): Clicks | undefined {
   const clicks: Clicks = new Map();
-  if (!text) return clicks;
+  if (text === null) return clicks;
   let list: unknown;
   try { list = JSON.parse(text); } catch { return undefined; }
-  if (!Array.isArray(list)) return undefined;
+  if (!Array.isArray(list) || !list.length) return undefined;
+  let last: SeenClick | undefined;
   for (const c of list as unknown[]) {
-    if (!Array.isArray(c) || c.length !== 3 || RANK[c[0]] === undefined || typeof c[1] !== 'string' || typeof c[2] !== 'string') return undefined;
-    clicks.set(`${c[0]} ${c[1]}`, c as SeenClick);
+    if (!Array.isArray(c) || c.length !== 3 || !Object.hasOwn(RANK, c[0]) || typeof c[1] !== 'string' || typeof c[2] !== 'string') return undefined;
+    if (last && !listedBefore(last, c as SeenClick)) return undefined;
+    clicks.set(`${c[0]} ${c[1]}`, (last = c as SeenClick));
   }
   return clicks;
 }

@@ -92,7 +92,10 @@ const clicksOf = (s: Store) => s.db.prepare('SELECT anonymous_id, session_id, st
 
 /** What a recount of the store's events writes, done on a copy (the store keeps what ingest wrote). */
 function recount(s: Store) {
-  const copy = new Database(s.db.serialize());
+  const image = s.db.serialize();
+  // A store file is in WAL mode, which a database in memory cannot open: its header says rollback journal instead.
+  image[18] = image[19] = 1;
+  const copy = new Database(image);
   copy.exec('DELETE FROM sessions');
   recountSessions(copy, '1');
   const out = [sessions(copy), firsts(copy)];
@@ -156,5 +159,56 @@ describe('odd keys', () => {
     write(s, [[one, two]]);
     expect(s.db.prepare('SELECT anonymous_id, session_id, click FROM sessions ORDER BY anonymous_id').raw().all()).toEqual([['a', 'b\nc', 'msclkid'], ['a\nb', 'c', 'gclid']]);
     expect(rows(s)).toEqual(recount(s));
+  });
+});
+
+/** Texts a hand may leave in `clicks` that are not the list ingest writes, from the row's own list. */
+const EDITS: ((list: string) => string)[] = [
+  () => 'not json', () => '{}', () => '[["gclid"]]', () => '[1]', () => '', () => '[]',
+  () => '[["constructor","x","2026-11-02T10:00:00.000Z"]]',
+  // The row's ids out of order, or one of them twice.
+  (list) => JSON.stringify((JSON.parse(list) as unknown[]).reverse()),
+  (list) => { const l = JSON.parse(list) as unknown[]; return JSON.stringify([...l, l[l.length - 1]]); },
+];
+
+/** Sessions with two click ids or more have their `clicks` edited by `edit`; the keys of those edited. */
+function editClicks(db: Db, edit: (list: string) => string): [string, string][] {
+  const picked = db.prepare("SELECT anonymous_id, session_id, clicks FROM sessions WHERE json_array_length(clicks) > 1 LIMIT 2").raw().all() as [string, string, string][];
+  for (const [v, id, list] of picked) db.prepare('UPDATE sessions SET clicks = ? WHERE anonymous_id = ? AND session_id = ?').run(edit(list), v, id);
+  return picked.map(([v, id]) => [v, id]);
+}
+
+describe('a clicks column edited by hand into another text', () => {
+  it('is counted again from the events by the schema 12 → 13 migration', () => {
+    for (let seed = 1; seed <= 2 * EDITS.length; seed++) {
+      const r = prng(seed);
+      const file = storeFile();
+      let s = openStore(file);
+      for (const c of commits(r, history(r))) write(s, c);
+      s.close();
+      const old = new Database(file);
+      old.exec('DROP TRIGGER sessions_first_clicks; DROP TABLE first_clicks; DELETE FROM schema_migrations WHERE version = 13; PRAGMA user_version = 12;');
+      editClicks(old, EDITS[seed % EDITS.length]!);
+      old.close();
+      s = kept(openStore(file));
+      expect(s.migrated, `seed ${seed}`).toMatchObject({ from: 12, to: 13 });
+      expect(rows(s), `seed ${seed}`).toEqual(recount(s));
+    }
+  });
+
+  it('is counted again from the events by the next commit to that session', () => {
+    for (let seed = 1; seed <= 4 * EDITS.length; seed++) {
+      const r = prng(seed);
+      const s = memory();
+      for (const c of commits(r, history(r))) write(s, c);
+      const edited = editClicks(s.db, EDITS[seed % EDITS.length]!);
+      // A later page of each edited session with a click id (which decides the session again), or an earlier one.
+      write(s, [edited.map(([v, id]) => {
+        const m = event(v, id, seed % 2 ? 10 + r.int(3) : -1, r);
+        (m.context as { measureplan: object }).measureplan = { kind: 'micro', session_id: id, click_ids: { [r.pick(CLICK_POOL)[0]]: r.pick(CLICK_POOL)[1] } };
+        return m;
+      })]);
+      expect(rows(s), `seed ${seed}`).toEqual(recount(s));
+    }
   });
 });
