@@ -3,7 +3,9 @@
 // memory, every session carrying the same gclid, at each size, then times `store.write` of
 // single-event commits: (a) a new session with the same gclid, (b) a new session with a new
 // gclid, (c) a later event of the newest session, (d) a session sent late that started before
-// all the others, with the same gclid (it takes the click from the one that was first). Prints
+// all the others, with the same gclid (it takes the click from the one that was first), (e) an
+// earlier first event of an old session, before all the others (it moves to the front and takes
+// the click the same way). Prints
 // the mean of each, in ms. It runs the
 // source (bundled here by esbuild), so that two builds can be compared without `npm run build`.
 //
@@ -52,7 +54,7 @@ function mean(store, next) {
 }
 
 console.log(`one visitor with many sessions: mean store.write of ${COMMITS} one-event commits, ms (store in memory, node ${process.version})`);
-console.log('sessions  (a) new session, same gclid  (b) new session, new gclid  (c) later event  (d) late session, first of all');
+console.log('sessions  (a) new session, same gclid  (b) new session, new gclid  (c) later event  (d) late session, first of all  (e) old session moves first');
 for (const size of SIZES) {
   const store = openStore(':memory:');
   // The history, 1,000 sessions a commit, 30 minutes apart.
@@ -62,10 +64,11 @@ for (const size of SIZES) {
   const b = mean(store, () => { s++; return view(s, s * 30, `G-new-${s}`); });
   const c = mean(store, (i) => view(s, s * 30 + 1 + i / 100, `G-new-${s}`));
   const d = mean(store, (i) => view(`late${i}`, -30 * (i + 1), 'G-bot'));
+  const e = mean(store, (i) => view(1 + i * Math.floor(size / COMMITS), -30 * (COMMITS + i + 1), 'G-bot'));
   const rows = store.db.prepare("SELECT count(*) FROM sessions WHERE anonymous_id = 'bot'").pluck().get();
   if (rows !== size + 3 * COMMITS) throw new Error(`expected ${size + 3 * COMMITS} sessions, found ${rows}`);
   const clicked = store.db.prepare("SELECT count(*) FROM sessions WHERE anonymous_id = 'bot' AND click IS NOT NULL").pluck().get();
   if (clicked !== 1 + COMMITS) throw new Error(`expected ${1 + COMMITS} sessions with a click (the first, and each new gclid), found ${clicked}`);
-  console.log(`${String(size).padStart(8)}  ${a.toFixed(3).padStart(27)}  ${b.toFixed(3).padStart(26)}  ${c.toFixed(3).padStart(15)}  ${d.toFixed(3).padStart(30)}`);
+  console.log(`${String(size).padStart(8)}  ${a.toFixed(3).padStart(27)}  ${b.toFixed(3).padStart(26)}  ${c.toFixed(3).padStart(15)}  ${d.toFixed(3).padStart(30)}  ${e.toFixed(3).padStart(27)}`);
   store.close();
 }
