@@ -131,7 +131,7 @@ describe('random histories in random commits', () => {
       expect(rows(s), where).toEqual(recount(s));
       s.close(); one.close(); sorted.close();
     }
-  });
+  }, 120_000); // about 4 s alone; many times that beside the rest of the suite on two cores
 
   it('after forget or retain and more commits, still equal a recount (200 seeds)', () => {
     for (let seed = 1001; seed <= 1200; seed++) {
@@ -155,7 +155,7 @@ describe('random histories in random commits', () => {
       expect(rows(s), where).toEqual(recount(s));
       s.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('odd keys', () => {
