@@ -350,10 +350,10 @@ describe('a store deleted while collect runs (F3)', () => {
 
   it('a server that commits as usual never takes its own files for replaced ones', async () => {
     const d = fresh();
-    const c = await startCollect(['--db', d.db, '--quiet']);
+    // Checkpoints every 40 MB here (160 MB by default): about 80 MB (message and properties)
+    // passes one about twice. The -wal is written again from its start then, never made anew.
+    const c = await startCollect(['--db', d.db, '--quiet'], { MEASUREPLAN_WAL_CHECKPOINT_PAGES: '10000' });
     try {
-      // About 80 MB (message and properties): past the 40 MB checkpoint about twice. The -wal is
-      // written again from its start then, never made anew.
       const big = 'x'.repeat(20_000);
       for (let i = 0; i < 100; i++) expect((await post(`${c.url}/v1/batch`, { batch: Array.from({ length: 20 }, () => viewItem({ properties: { item_id: 'a', note: big } })) })).status).toBe(200);
       const other = openStore(d.db); // forget and retain open and close their own connections beside it

@@ -5,7 +5,7 @@ import { parsePlan } from '../../src/plan/parse';
 import type { Plan } from '../../src/plan/types';
 import { slug, toOutcome } from '../../src/server/message';
 import { EVENT_COLUMNS, MIGRATIONS, SCHEMA_VERSION } from '../../src/server/schema';
-import { openStore } from '../../src/server/store';
+import { openStore, walCheckpointPages } from '../../src/server/store';
 import { tempStore, viewItem } from './helpers';
 
 const dirs: ReturnType<typeof tempStore>[] = [];
@@ -86,6 +86,22 @@ describe('schema and migrations', () => {
     const r = openStore(d.db, { readonly: true });
     expect(() => r.write([])).toThrow(/read-only/);
     r.close();
+  });
+});
+
+describe('checkpoints of the write-ahead log', () => {
+  it('come every 40,000 pages (160 MB), or as MEASUREPLAN_WAL_CHECKPOINT_PAGES says when it is a whole number of at least 100', () => {
+    expect(walCheckpointPages({})).toBe(40_000);
+    expect(walCheckpointPages({ MEASUREPLAN_WAL_CHECKPOINT_PAGES: '10000' })).toBe(10_000);
+    for (const bad of ['', '99', '1e4', '-5000', '12.5', ' 5000', 'lots']) expect(walCheckpointPages({ MEASUREPLAN_WAL_CHECKPOINT_PAGES: bad }), bad).toBe(40_000);
+    const dir = tempStore();
+    const store = openStore(dir.db);
+    try {
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(walCheckpointPages());
+    } finally {
+      store.close();
+      dir.remove();
+    }
   });
 });
 
