@@ -278,7 +278,11 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     }
   };
 
-  const log = syncOffThread && sync === 'full' && opened ? walSyncer(file, walPath) : undefined;
+  let log: ReturnType<typeof walSyncer> | undefined;
+  if (syncOffThread && sync === 'full' && opened) {
+    // A log it cannot open for its fsync: SQLite syncs each commit itself, as without the option.
+    try { log = walSyncer(file, walPath); } catch { db.pragma('synchronous = FULL'); }
+  }
 
   return {
     db,

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // The one fs call the store makes off the thread, held or failed at will; everything else is fs itself.
-const disk = vi.hoisted(() => ({ calls: 0, hold: false, fail: undefined as Error | undefined, waiting: [] as (() => void)[] }));
+const disk = vi.hoisted(() => ({ calls: 0, hold: false, fail: undefined as Error | undefined, waiting: [] as (() => void)[], openFails: false }));
 vi.mock('node:fs', async (original) => {
   const fs = await original<typeof import('node:fs')>();
   const fdatasync = (fd: number, done: (e: Error | null) => void) => {
@@ -15,7 +15,11 @@ vi.mock('node:fs', async (original) => {
     const go = () => (disk.fail ? done(disk.fail) : fs.fdatasync(fd, done));
     if (disk.hold) disk.waiting.push(go); else go();
   };
-  return { ...fs, default: { ...fs, fdatasync }, fdatasync };
+  const openSync = ((path: string, ...rest: unknown[]) => {
+    if (disk.openFails && String(path).endsWith('-wal')) throw Object.assign(new Error(`EMFILE: too many open files, open '${path}'`), { code: 'EMFILE' });
+    return (fs.openSync as (...a: unknown[]) => number)(path, ...rest);
+  }) as typeof fs.openSync;
+  return { ...fs, default: { ...fs, fdatasync, openSync }, fdatasync, openSync };
 });
 
 const { groupCommitter } = await import('../../src/server/commit');
@@ -27,7 +31,7 @@ const { post, readStore, tempStore, viewItem } = await import('./helpers');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
-  Object.assign(disk, { calls: 0, hold: false, fail: undefined, waiting: [] });
+  Object.assign(disk, { calls: 0, hold: false, fail: undefined, waiting: [], openFails: false });
 });
 const release = () => { for (const go of disk.waiting.splice(0)) go(); };
 const tick = () => new Promise((r) => setTimeout(r, 20));
@@ -67,6 +71,13 @@ describe('the store', () => {
     release();
     await Promise.all([second, third]);
     expect(disk.calls).toBe(2);
+  });
+
+  it('a log it cannot open for its fsync leaves SQLite to sync each commit itself, as without the option', () => {
+    disk.openFails = true;
+    const { store } = stored();
+    expect([store.db.pragma('synchronous', { simple: true }), store.synced]).toEqual([2, undefined]);
+    expect(store.write([[outcome()]])).toEqual([{ stored: 1, duplicates: 0, quarantined: 0 }]);
   });
 
   it('a disk that refuses the sync is a StoreError in words, kind io', async () => {
