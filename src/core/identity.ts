@@ -66,16 +66,16 @@ export interface Identity {
 }
 
 /**
- * `search`: the query the visitor arrived with, or several, first preferred. The campaign and the
- * ad click are each taken whole from the first that has any (a campaign mixed from two addresses
- * is one nobody came from: second read 2026-12-07).
- */
-/**
  * This document's page view across the trackers made on it (an app may shut its tracker down and
  * create it again on a later route, 30 quiet minutes on): its vitals belong to the load's session.
  */
 let docPage: { a: string; s: Session } | undefined;
 
+/**
+ * `search`: the query the visitor arrived with, or several, first preferred. The campaign and the
+ * ad click are each taken whole from the first that has any (a campaign mixed from two addresses
+ * is one nobody came from: second read 2026-12-07).
+ */
 export function createIdentity(store: Store, search: string | string[], now: number, linked?: Linked): Identity {
   const all = [search].flat().map((q) => new URLSearchParams(q));
   const from = (keys: readonly string[]) => all.find((p) => keys.some((k) => p.get(k))) ?? all[0]!;
