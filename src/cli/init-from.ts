@@ -129,10 +129,13 @@ function found(findings: Finding[], { placed, listeners }: Draft, c: Colours, ex
     seen.set(key, r);
     rows.push(r);
   }
-  const widths = [0, 1, 2].map((i) => Math.min(48, rows.reduce((w, r) => Math.max(w, r[i]!.length), ['Page:line', 'Tool', 'Call'][i]!.length)));
+  // A container's findings are its tags, not lines of a page.
+  const head = ['Page:line', 'Tool', 'Call', 'In the plan'];
+  if (findings.some((f) => f.tag)) head[0] = findings.every((f) => f.tag) ? 'Tag' : 'Page:line or tag';
+  const widths = [0, 1, 2].map((i) => Math.min(48, rows.reduce((w, r) => Math.max(w, r[i]!.length), head[i]!.length)));
   // A tag's name is as long as its author made it: past 48 characters the columns stop lining up, nothing is cut.
   const line = (r: string[]) => `  ${r.slice(0, 3).map((x, i) => x.padEnd(widths[i]!)).join('  ')}  → ${r[3]}${r[4] ? ` (and ${count(Number(r[4]), 'more page')})` : ''}`;
-  return [c.bold('Found:'), c.dim(line(['Page:line', 'Tool', 'Call', 'In the plan'])), ...rows.map(line), ''].join('\n');
+  return [c.bold('Found:'), c.dim(line(head)), ...rows.map(line), ''].join('\n');
 }
 
 function leftOut(result: Draft, c: Colours): string {

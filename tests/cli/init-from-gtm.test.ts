@@ -122,6 +122,8 @@ describe('measureplan init --from container.json', () => {
     expect(r.stdout).toContain('"GA4 – any click" fires on "All Clicks" → no plan trigger: it fires on every click (no condition)');
     expect(r.stdout).toContain('Paused in Tag Manager, so left out: "GA4 – newsletter (old)".');
     expect(r.stdout).toContain('"UA – pageviews": Universal Analytics');
+    // The first column holds tags, not lines of a page.
+    expect(r.stdout).toMatch(/^ {2}Tag +Tool +Call +→ In the plan$/m);
   });
 
   it('Next: the track call goes where the dataLayer event is pushed, and the tags measureplan now sends are to be paused by name', () => {
@@ -172,6 +174,7 @@ describe('measureplan init --from container.json', () => {
     expect(b.stdout).toContain('a draft from 1 Tag Manager container and 1 page');
     expect(b.stdout).toMatch(/index\.html:\d+ +Google Tag Manager +GTM-K9QX2LM +→ read from the export/);
     expect(b.stdout).not.toContain('cannot be read');
+    expect(b.stdout).toMatch(/^ {2}Page:line or tag +Tool +Call +→ In the plan$/m);
     const plan = JSON.parse(readFileSync(out, 'utf8'));
     expect(plan.destinations.linkedin).toEqual({ partnerId: '1234567' });
     expect(plan.conversions.chat_open.send).toEqual({ ga4: { event: 'chat_open' }, linkedin: { conversionId: 4455667 } });
