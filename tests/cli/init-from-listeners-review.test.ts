@@ -143,6 +143,18 @@ document.getElementById('y').addEventListener('click', function () { return chec
     expect(trigger('generate_lead')).toEqual({ on: 'submit', selector: '#quote' });
   });
 
+  it('an inline onsubmit that stops the form (return false, preventDefault, a returned check) is no submit trigger: the tracker counts only forms the browser sends; one that lets it go is', () => {
+    const page = (attrs: string[]) => draft(recognise('index.html', `${HEAD}${attrs.map((a, i) => `<form id="f${i}" ${a}><input name=e></form>`).join('')}</body></html>`), 'Test').plan!.conversions as Record<string, { trigger?: object }>;
+    const c = page([
+      `onsubmit="gtag('event', 'sign_up'); return false"`,
+      `onsubmit="gtag('event', 'generate_lead'); event.preventDefault();"`,
+      `onsubmit="gtag('event', 'contact'); return validate(this)"`,
+      `onsubmit="gtag('event', 'request_quote'); return true"`,
+    ]);
+    for (const name of ['sign_up', 'generate_lead', 'contact']) expect(c[name]?.trigger, name).toBeUndefined();
+    expect(c.request_quote?.trigger).toEqual({ on: 'submit', selector: '#f3' });
+  });
+
   it('a jQuery chain names its element: $(\'#x\').on(…).on(\'submit\', …) is a listener on $(\'#x\'); .find(…) shows the whole chain', () => {
     const { trigger, listener, why } = drafted(`$('#newsletter').on('focus', function () { $(this).addClass('active'); }).on('submit', function () { gtag('event', 'sign_up'); });
 $('#call').addClass('tracked').click(function () { gtag('event', 'phone_click'); });

@@ -6,7 +6,8 @@
 import { readPage, type Page } from './page';
 import type { ClickTrigger, PageViewTrigger, SubmitTrigger } from '../../plan/types';
 import { conditional, listenersIn, type Listener } from './listeners';
-import { tokenize, type Token } from './tokens';
+import { lineBreaks, tokenize, type Token } from './tokens';
+import { bodyCounts, holds } from './listener-body';
 import { ValueReader, type Value } from './values';
 
 export type Vendor = 'ga4' | 'googleAds' | 'meta' | 'linkedin' | 'microsoftAds' | 'gtm' | 'dataLayer';
@@ -24,7 +25,7 @@ export interface Finding {
   /** An event: the vendor's own name for it (empty for LinkedIn and Google Ads conversions) and its parameters. */
   event?: { name: string; params: Map<string, Value>; label?: string; conversionId?: number };
   /** Found in an inline handler (`onclick="…"`): its event and element. */
-  handler?: { on: string; element: string };
+  handler?: { on: string; element: string; stops?: boolean };
   /** Found in a function bound as an event listener (`el.addEventListener('click', () => {…})`). */
   listener?: Bound;
   /** A currency set for every later call (`gtag('set', { currency: 'SEK' })`). */
@@ -57,6 +58,14 @@ const WINDOW = /^(window|self|globalThis|top|parent)\./;
 const BINDS = /addEventListener|\.on\s*\(|\.onclick|\.onsubmit|\.click\s*\(|\.submit\s*\(/;
 const CALLEES = new Set(['gtag', 'fbq', 'lintrk', 'uetq.push', 'dataLayer.push']);
 
+/** Whether a handler's code can stop the form's own submit: preventDefault, or a returned value other than true. */
+function stopsForm(tokens: Token[], text: string): boolean {
+  const breaks = lineBreaks(tokens, text);
+  const c = bodyCounts(tokens, (i) => breaks[i] === true);
+  const all = (x: Int32Array) => holds(x, 0, tokens.length);
+  return all(c.prevent) || all(c.returnFalse) || all(c.returnValue);
+}
+
 export function recognise(page: string, html: string): Finding[] {
   return recogniseIn(page, readPage(html));
 }
@@ -70,9 +79,12 @@ export function recogniseIn(page: string, { scripts, gtm, line }: Page): Finding
   scripts.forEach((s, script) => {
     const tokens = tokenize(s.text);
     const inListener = boundIn(s.handler ? [] : BINDS.test(s.text) ? listenersIn(tokens, s.text) : [], page, script, (l) => line(s.offset + l.pos));
+    // An inline onsubmit that stops the form (`return false`, preventDefault, or a returned value
+    // that may): the tracker's submit trigger counts only forms the browser sends, so none of these.
+    const handler = s.handler?.on === 'submit' && stopsForm(tokens, s.text) ? { ...s.handler, stops: true } : s.handler;
     const at = (t: Token, i: number) => {
       const listener = inListener(i);
-      return { page, line: line(s.offset + t.pos), script, ...(s.handler && { handler: s.handler }), ...(listener && { listener }) };
+      return { page, line: line(s.offset + t.pos), script, ...(handler && { handler }), ...(listener && { listener }) };
     };
     const uet = /bat\.bing\.com|\bUET\b/.test(s.text);
     for (let i = 0; i < tokens.length; i++) {

@@ -73,7 +73,7 @@ const attribute = (element: string, name: string): string | undefined => {
 
 export function handlerTrigger(h: NonNullable<Finding['handler']>): ClickTrigger | SubmitTrigger | undefined {
   const on = h.on === 'click' || h.on === 'submit' ? h.on : undefined;
-  if (!on) return undefined;
+  if (!on || h.stops) return undefined;
   const href = attribute(h.element, 'href')?.trim();
   const scheme = on === 'click' && /^<a\s/i.test(h.element) ? /^(tel|mailto):/i.exec(href ?? '')?.[1]?.toLowerCase() : undefined;
   if (scheme) return { on, selector: `a[href^="${scheme}:"]` };
