@@ -282,16 +282,22 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   if (syncOffThread && sync === 'full' && opened) {
     // A log it cannot open for its fsync: SQLite syncs each commit itself, as without the option.
     try { log = walSyncer(file, walPath); } catch { db.pragma('synchronous = FULL'); }
+    // After a sync the disk refused (the server stops acknowledging, and says to restart), the log
+    // may hold frames the kernel never wrote but still serves from its cache, which no later
+    // fdatasync rewrites: copied into the store file now, as SQLite's recovery read and checked
+    // them, they are synced there before a retry of their events is answered as a repeat.
+    // PASSIVE: a reader's open transaction holds part back rather than delaying the start.
+    if (log) { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* the first commit says what is wrong */ } }
   }
 
   return {
     db,
     file: path,
     ...(migrated && { migrated }),
-    write: (groups) => { check(); return writeAll(groups); },
+    write: (groups) => { check(); log?.sound(); return writeAll(groups); },
     ...(log && { synced: log.synced }),
     counts: () => counts(db),
-    probe: () => { check(); rewriteVersion(db); },
+    probe: () => { check(); log?.sound(); rewriteVersion(db); },
     check,
     close: () => { if (db.open) db.close(); log?.close(); },
   };
@@ -302,17 +308,43 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
  * started after that commit: one in flight may have begun before it, so such calls share the
  * next one. A commit SQLite checkpoints into the store file is synced there by SQLite itself.
  */
-function walSyncer(file: string, walPath: string): { synced(): Promise<void>; close(): void } {
+function walSyncer(file: string, walPath: string): { synced(): Promise<void>; sound(): void; close(): void } {
   // The -wal exists: the open rewrote the header in WAL mode, and the server holds it open.
   const fd = openSync(walPath, 'r');
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
-  const once = () => new Promise<void>((ok, fail) => fdatasync(fd, (e) => (e ? fail(new StoreError(`the store ${file} could not be written: its write-ahead log was not saved to disk (${e.message})`, `Check the volume that holds ${file} and the system log (dmesg) for disk errors; then try again.`, 'io')) : ok())));
+  /**
+   * Once the disk refused a sync, no later one can vouch for the log: Linux reports a failed
+   * writeback once, marks the lost pages clean, and the next fdatasync succeeds without them
+   * (and the frames after them, whose checksums chain on, are lost with them after a power cut).
+   * So every later sync and commit fails until a restart, as SQLite's own FULL would not
+   * have committed past it either (sync review 2026-12-08).
+   */
+  let broken: StoreError | undefined;
+  let closed = false;
+  const once = () => new Promise<void>((ok, fail) => fdatasync(fd, (e) => {
+    if (!e) return ok();
+    broken ??= new StoreError(`the store ${file} could not be written: its write-ahead log was not saved to disk (${e.message}); restart measureplan collect`, `Check the volume that holds ${file} and the system log (dmesg) for disk errors; then restart measureplan collect: after a failed sync no later one proves the log is on disk, so nothing is acknowledged until then.`, 'io');
+    fail(broken);
+  }));
+  // The descriptor is closed only when no sync is queued on it: a number closed under a queued
+  // fdatasync may be reused by the next open, and the sync would vouch for another file.
+  // Closed once: a second close could hit a file opened since under the same number.
+  let open = true;
+  const release = () => { if (closed && open && !running && !next) { open = false; try { closeSync(fd); } catch { /* nothing to do */ } } };
   const synced = (): Promise<void> => {
-    if (!running) return (running = once().finally(() => { running = undefined; }));
-    return (next ??= running.then(noop, noop).then(() => { next = undefined; return synced(); }));
+    if (broken) return Promise.reject(broken);
+    if (closed) return Promise.reject(new StoreError(`the store ${file} is closed`));
+    return running ? (next ??= running.then(noop, noop).then(after)) : start();
   };
-  return { synced, close: () => { try { closeSync(fd); } catch { /* closed already */ } } };
+  const start = () => (running = once().finally(() => { running = undefined; release(); }));
+  // The calls that waited for the next sync: closed or not meanwhile, their commits are in the log.
+  const after = (): Promise<void> => {
+    next = undefined;
+    if (broken) { release(); return Promise.reject(broken); }
+    return running ?? start();
+  };
+  return { synced, sound: () => { if (broken) throw broken; }, close: () => { closed = true; release(); } };
 }
 const noop = () => undefined;
 
