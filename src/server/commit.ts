@@ -11,8 +11,22 @@ import type { Store, Written } from './store';
 
 interface Waiting { outcomes: readonly Outcome[]; ok(w: Written): void; fail(e: unknown): void }
 
-export function groupCommitter(store: Store, after?: (written: Written[]) => void) {
+/**
+ * The messages that may wait for a slow sync (about a second of the target's ingest). The thread
+ * that once sat in the fsync read nothing meanwhile; now it reads on, and a disk that stalls for
+ * seconds would gather every post's events in memory, then commit them as one long transaction.
+ */
+export const MAX_WAITING = 20_000;
+
+/** A post turned away while the disk finishes a sync and enough others wait: the store is sound, retry. */
+export class Backlog extends Error {
+  constructor() { super('the store is still saving earlier posts to disk'); }
+}
+
+export function groupCommitter(store: Store, after?: (written: Written[]) => void, { maxWaiting = MAX_WAITING } = {}) {
   let waiting: Waiting[] = [];
+  /** The messages in `waiting`. */
+  let queued = 0;
   let scheduled = false;
   let idle: (() => void)[] = [];
   /** A committed group's fsync is on the disk. */
@@ -31,6 +45,7 @@ export function groupCommitter(store: Store, after?: (written: Written[]) => voi
     if (syncing) return; // committed when the sync is done, with whatever else arrives meanwhile
     const group = waiting;
     waiting = [];
+    queued = 0;
     if (group.length) {
       let results: Written[] | undefined;
       try {
@@ -51,8 +66,11 @@ export function groupCommitter(store: Store, after?: (written: Written[]) => voi
   return {
     /** Resolves once the outcomes are committed (and rejects when the commit failed). */
     submit(outcomes: readonly Outcome[]): Promise<Written> {
+      // A single post larger than the bound still waits when it is the only one.
+      if (syncing && queued && queued + outcomes.length > maxWaiting) return Promise.reject(new Backlog());
       return new Promise((ok, fail) => {
         waiting.push({ outcomes, ok, fail });
+        queued += outcomes.length;
         schedule();
       });
     },

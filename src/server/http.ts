@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Plan } from '../plan/types';
 import { BodyError, readBody } from './body';
-import { groupCommitter } from './commit';
+import { Backlog, groupCommitter } from './commit';
 import { batchOutcomes, MAX_EVENT_BYTES, toOutcome, type Outcome } from './message';
 import type { Store, Written } from './store';
 
@@ -166,6 +166,8 @@ export async function startCollectServer(options: CollectServerOptions): Promise
       written = await committer.submit(outcomes);
       if (!failedWrite || outcomes.length >= failedWrite.length) { failedWrite = undefined; setFailing(undefined); }
     } catch (e) {
+      // Nothing failed: the disk is slow, and the post was not committed.
+      if (e instanceof Backlog) return reply(res, 503, { msg: `The server is busy: ${e.message}; retry` }, { 'Retry-After': '1' });
       setFailing(e);
       if (!failedWrite || outcomes.length >= failedWrite.length) failedWrite = outcomes;
       return reply(res, 503, { msg: `The store could not commit: ${(e as Error).message}; retry` }, { 'Retry-After': '2' });

@@ -18,6 +18,7 @@ vi.mock('node:fs', async (original) => {
   return { ...fs, default: { ...fs, fdatasync }, fdatasync };
 });
 
+const { Backlog, groupCommitter } = await import('../../src/server/commit');
 const { startCollectServer } = await import('../../src/server/http');
 const { toOutcome } = await import('../../src/server/message');
 const { openStore } = await import('../../src/server/store');
@@ -106,5 +107,24 @@ describe('opening the store for the collect server', () => {
     cleanups.push(() => db.close());
     const events = (() => { try { return db.prepare('SELECT count(*) FROM events').pluck().get(); } catch { return 0; } })();
     expect(events).toBe(3);
+  });
+});
+
+describe('the group committer during a slow sync', () => {
+  it('turns posts away (Backlog, to retry) once the messages waiting for it reach the bound, and commits the rest after it', async () => {
+    const store = stored();
+    disk.hold = true;
+    const c = groupCommitter(store, undefined, { maxWaiting: 3 });
+    const first = c.submit([outcome()]);
+    await vi.waitFor(() => expect(disk.waiting.length).toBe(1)); // committed; its sync is on the disk
+    const two = c.submit([outcome(), outcome()]);
+    const over = c.submit([outcome(), outcome()]);
+    await expect(over).rejects.toBeInstanceOf(Backlog);
+    const one = c.submit([outcome()]); // 3 waiting: still within the bound
+    for (const go of disk.waiting.splice(0)) go();
+    expect(await first).toEqual({ stored: 1, duplicates: 0, quarantined: 0 });
+    await vi.waitFor(() => expect(disk.waiting.length).toBe(1));
+    for (const go of disk.waiting.splice(0)) go();
+    expect(await Promise.all([two, one])).toEqual([{ stored: 2, duplicates: 0, quarantined: 0 }, { stored: 1, duplicates: 0, quarantined: 0 }]);
   });
 });
