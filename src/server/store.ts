@@ -111,8 +111,8 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
       // one (its journal switched to WAL, measureplan's tables added) and be reported a success.
       if (mustExist && from === 0) throw new StoreError(`${file} is not a measureplan store (it has no schema version).`, 'Give the --db file that measureplan collect writes.');
       db.pragma('journal_mode = WAL');
-      // Off the thread: SQLite writes the log without its fsync (NORMAL), and synced() makes it.
-      db.pragma(`synchronous = ${sync === 'normal' || (syncOffThread && path !== ':memory:') ? 'NORMAL' : 'FULL'}`);
+      // Off the thread, only write() commits without SQLite's fsync (below).
+      db.pragma(`synchronous = ${sync === 'normal' ? 'NORMAL' : 'FULL'}`);
       // A checkpoint runs inside the commit that crosses the threshold and stalls the requests
       // grouped in it: checkpointing every 40 MB of WAL instead of SQLite's 4 MB measured 15 %
       // more durable ingest here, every 160 MB about 10 % more again (docs/store.md).
@@ -281,7 +281,7 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
   let log: ReturnType<typeof walSyncer> | undefined;
   if (syncOffThread && sync === 'full' && opened) {
     // A log it cannot open for its fsync: SQLite syncs each commit itself, as without the option.
-    try { log = walSyncer(file, walPath); } catch { db.pragma('synchronous = FULL'); }
+    try { log = walSyncer(file, walPath); } catch { /* write() then commits as the others do */ }
     // After a sync the disk refused (the server stops acknowledging, and says to restart), the log
     // may hold frames the kernel never wrote but still serves from its cache, which no later
     // fdatasync rewrites: copied into the store file now, as SQLite's recovery read and checked
@@ -290,11 +290,21 @@ export function openStore(file: string, { sync = 'full', readonly = false, mustE
     if (log) { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* the first commit says what is wrong */ } }
   }
 
+  // Only the ingest commit leaves its fsync to synced(), whose caller answers after it. The other
+  // writers on this connection (the relay's position, the webhook's claim before it posts and its
+  // delivered mark) answer nobody and call no synced(): their commits keep SQLite's FULL, or a
+  // power cut on an idle server could undo a hand-off already posted (sync review 2026-12-08).
+  // exec, not prepared statements: SQLite applies this pragma when it compiles it, not when it runs.
+  const unsynced = (groups: readonly (readonly Outcome[])[]): Written[] => {
+    db.exec('PRAGMA synchronous = NORMAL');
+    try { return writeAll(groups); } finally { db.exec('PRAGMA synchronous = FULL'); }
+  };
+
   return {
     db,
     file: path,
     ...(migrated && { migrated }),
-    write: (groups) => { check(); log?.sound(); return writeAll(groups); },
+    write: (groups) => { check(); log?.sound(); return log ? unsynced(groups) : writeAll(groups); },
     ...(log && { synced: log.synced }),
     counts: () => counts(db),
     probe: () => { check(); log?.sound(); rewriteVersion(db); },

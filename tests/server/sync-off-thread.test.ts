@@ -45,9 +45,10 @@ function stored(options: Parameters<typeof openStore>[1] = {}) {
 }
 
 describe('the store', () => {
-  it('commits without SQLite\'s own fsync and has synced(); without the option, or with --sync normal, SQLite keeps its own', () => {
+  it('has synced(); without the option, or with --sync normal, SQLite keeps its own', () => {
     const { store } = stored();
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL: the log is written, not synced
+    // FULL between ingest commits: only write() commits under NORMAL (tests/server/sync-review.test.ts).
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(typeof store.synced).toBe('function');
     const plain = stored({ syncOffThread: false }).store;
     expect([plain.db.pragma('synchronous', { simple: true }), plain.synced]).toEqual([2, undefined]); // FULL

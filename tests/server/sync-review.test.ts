@@ -128,3 +128,13 @@ describe('the group committer during a slow sync', () => {
     expect(await Promise.all([two, one])).toEqual([{ stored: 2, duplicates: 0, quarantined: 0 }, { stored: 1, duplicates: 0, quarantined: 0 }]);
   });
 });
+
+describe('the other writers on the server\'s connection', () => {
+  it('commit with SQLite\'s own fsync (the relay and the webhook call no synced()), before and after an ingest commit', () => {
+    const store = stored();
+    const level = () => store.db.pragma('synchronous', { simple: true });
+    expect(level()).toBe(2); // FULL: a webhook's claim or delivered mark is on disk at its commit
+    store.write([[outcome()]]);
+    expect(level()).toBe(2);
+  });
+});
